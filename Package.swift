@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "stepmark",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "stepmark", targets: ["stepmark"]),
+        .library(name: "StepmarkCore", targets: ["StepmarkCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The only C in the project: Debian's libcmark-gfm and its GFM extensions.
+        .systemLibrary(
+            name: "CCmarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        // Numbers only: tensors, kernels, tokenizers, random numbers.
+        .target(name: "StepmarkCore"),
+        // Markdown -> Lesson -> Report: parsing, expressions, directives, the runner.
+        .target(name: "StepmarkLesson", dependencies: ["StepmarkCore", "CCmarkGFM"]),
+        // Report -> terminal, Markdown, HTML, JSON. Renderers never compute.
+        .target(name: "StepmarkRender", dependencies: ["StepmarkLesson", "StepmarkCore"]),
+        // Exercises, answers, check, grade, assign.
+        .target(name: "StepmarkGrade", dependencies: ["StepmarkLesson", "StepmarkRender", "StepmarkCore"]),
+        .executableTarget(
+            name: "stepmark",
+            dependencies: [
+                "StepmarkCore", "StepmarkLesson", "StepmarkRender", "StepmarkGrade",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "StepmarkCoreTests", dependencies: ["StepmarkCore"]),
+        .testTarget(
+            name: "StepmarkTests",
+            dependencies: ["StepmarkCore", "StepmarkLesson", "StepmarkRender", "StepmarkGrade"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

@@ -1,0 +1,177 @@
+import Foundation
+
+/// Matrix products, transposes and element-wise arithmetic with numpy's broadcasting rules
+/// restricted to ranks 0–2.
+public enum LinearAlgebra {
+    /// The matrix product `a @ b` with numpy's conventions for vectors: a vector on the left is
+    /// a row, on the right a column, and the vector dimension is dropped from the result.
+    ///
+    /// Labels: the result's rows carry `a`'s row labels and its columns `b`'s column labels.
+    /// - Throws: when the inner dimensions differ, naming both shapes.
+    public static func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        if a.isScalar || b.isScalar {
+            throw TensorError("@ needs vectors or matrices, got \(a.shapeDescription) @ \(b.shapeDescription); use * for scalars")
+        }
+        let (m, k) = a.isVector ? (1, a.shape[0]) : (a.shape[0], a.shape[1])
+        let (k2, n) = b.isVector ? (b.shape[0], 1) : (b.shape[0], b.shape[1])
+        guard k == k2 else {
+            throw TensorError("shape mismatch in @: \(a.shapeDescription) @ \(b.shapeDescription) (inner dimensions \(k) and \(k2) differ)")
+        }
+        let out = Matmul.multiply(a.data, b.data, m: m, k: k, n: n)
+        switch (a.isVector, b.isVector) {
+        case (true, true): return .scalar(out[0])
+        case (true, false): return Tensor(shape: [n], data: out, rowLabels: b.colLabels)
+        case (false, true): return Tensor(shape: [m], data: out, rowLabels: a.rowLabels)
+        case (false, false): return Tensor(shape: [m, n], data: out, rowLabels: a.rowLabels, colLabels: b.colLabels)
+        }
+    }
+
+    /// The transpose of a matrix (labels swap); a vector becomes a column matrix, a scalar stays.
+    public static func transpose(_ a: Tensor) -> Tensor {
+        if a.isScalar { return a }
+        if a.isVector { return Tensor(shape: [a.shape[0], 1], data: a.data, rowLabels: a.rowLabels) }
+        let r = a.shape[0], c = a.shape[1]
+        var out = [Double](repeating: 0, count: r * c)
+        a.data.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<r { for j in 0..<c { dst[j * r + i] = src[i * c + j] } }
+            }
+        }
+        return Tensor(shape: [c, r], data: out, rowLabels: a.colLabels, colLabels: a.rowLabels)
+    }
+
+    /// The shape of `a ∘ b` under broadcasting: equal shapes, a scalar with anything, a vector
+    /// of length c with a matrix of c columns (the vector repeats over the rows, as in numpy),
+    /// or a column matrix r×1 with an r×c matrix.
+    static func broadcastShape(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
+        if a == b { return a }
+        if a.isEmpty { return b }
+        if b.isEmpty { return a }
+        if a.count == 1, b.count == 2, b[1] == a[0] { return b }
+        if b.count == 1, a.count == 2, a[1] == b[0] { return a }
+        if a.count == 2, b.count == 2 {
+            let rows = a[0] == b[0] ? a[0] : (a[0] == 1 ? b[0] : (b[0] == 1 ? a[0] : -1))
+            let cols = a[1] == b[1] ? a[1] : (a[1] == 1 ? b[1] : (b[1] == 1 ? a[1] : -1))
+            if rows >= 0 && cols >= 0 { return [rows, cols] }
+        }
+        throw TensorError("shape mismatch in \(op): \(Tensor.describe(a)) \(op) \(Tensor.describe(b)) cannot be broadcast together")
+    }
+
+    /// Element-wise `f(a, b)` with broadcasting. Labels come from whichever operand has the
+    /// result's shape (the left one first).
+    public static func elementwise(_ a: Tensor, _ b: Tensor, op: String, _ f: (Double, Double) -> Double) throws -> Tensor {
+        let shape = try broadcastShape(a.shape, b.shape, op: op)
+        let rows = shape.count == 2 ? shape[0] : 1
+        let cols = shape.count == 2 ? shape[1] : (shape.count == 1 ? shape[0] : 1)
+        func index(_ t: Tensor) -> (Int, Int) -> Int {
+            if t.isScalar { return { _, _ in 0 } }
+            if t.isVector { return { _, j in j } }
+            let tr = t.shape[0], tc = t.shape[1]
+            return { i, j in (tr == 1 ? 0 : i) * tc + (tc == 1 ? 0 : j) }
+        }
+        var out = [Double](repeating: 0, count: rows * cols)
+        if a.shape == b.shape {
+            for i in 0..<out.count { out[i] = f(a.data[i], b.data[i]) }
+        } else {
+            let ia = index(a), ib = index(b)
+            for i in 0..<rows { for j in 0..<cols { out[i * cols + j] = f(a.data[ia(i, j)], b.data[ib(i, j)]) } }
+        }
+        let (source, other) = a.shape == shape ? (a, b) : (b, a)
+        return Tensor(shape: shape, data: out,
+                      rowLabels: source.rowLabels ?? (other.shape == shape ? other.rowLabels : nil),
+                      colLabels: source.colLabels ?? (other.shape == shape ? other.colLabels : nil))
+    }
+
+    /// `f` applied to every entry, keeping shape and labels.
+    public static func map(_ a: Tensor, _ f: (Double) -> Double) -> Tensor {
+        var t = a
+        for i in 0..<t.data.count { t.data[i] = f(t.data[i]) }
+        return t
+    }
+
+    /// Rows of a matrix (or the vector itself) scaled to unit Euclidean length.
+    /// - Throws: on a zero row, which has no direction.
+    public static func normalizeRows(_ a: Tensor) throws -> Tensor {
+        var t = a
+        let c = a.cols
+        for r in 0..<a.rows {
+            var s = 0.0
+            for j in 0..<c { s += a.data[r * c + j] * a.data[r * c + j] }
+            let n = s.squareRoot()
+            guard n > 0 else {
+                let name = a.rowLabels.map { a.isMatrix ? "row \(r + 1) ('\($0[r])')" : "the vector" } ?? (a.isMatrix ? "row \(r + 1)" : "the vector")
+                throw TensorError("cannot normalise \(name): it is a zero vector")
+            }
+            for j in 0..<c { t.data[r * c + j] /= n }
+        }
+        return t
+    }
+
+    /// The Euclidean norm of all entries (the Frobenius norm of a matrix, as numpy's default).
+    public static func norm(_ a: Tensor) -> Double {
+        var s = 0.0
+        for x in a.data { s += x * x }
+        return s.squareRoot()
+    }
+
+    /// Cosine similarity `a·b / (|a| |b|)`.
+    ///
+    /// Two vectors of equal length give a scalar. Two matrices with the same number of
+    /// columns give the matrix of cosines between every row of `a` and every row of `b`;
+    /// a vector and a matrix compare the vector with each row.
+    /// - Throws: when lengths differ or a vector has length zero (its direction is undefined).
+    public static func cosine(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        guard !a.isScalar, !b.isScalar, a.cols == b.cols else {
+            throw TensorError("cosine needs vectors of the same length (or matrices with equal columns), got \(a.shapeDescription) and \(b.shapeDescription)")
+        }
+        let na = try normalizeRows(a.asMatrix().labelled(rows: a.isVector ? nil : a.rowLabels))
+        let nb = try normalizeRows(b.asMatrix().labelled(rows: b.isVector ? nil : b.rowLabels))
+        let m = try matmul(na, transpose(nb))
+        if a.isVector && b.isVector { return .scalar(m.data[0]) }
+        if a.isVector { return Tensor(shape: [b.rows], data: m.data, rowLabels: b.rowLabels) }
+        if b.isVector { return Tensor(shape: [a.rows], data: m.data, rowLabels: a.rowLabels) }
+        return Tensor(shape: [a.rows, b.rows], data: m.data, rowLabels: a.rowLabels, colLabels: b.rowLabels)
+    }
+}
+
+/// Plain matrix-product kernels over row-major buffers.
+public enum Matmul {
+    /// `C = A·B` for A m×k and B k×n, all row-major.
+    public static func multiply(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int) -> [Double] {
+        var c = [Double](repeating: 0, count: m * n)
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    multiply(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, k: k, n: n)
+                }
+            }
+        }
+        return c
+    }
+
+    /// The i-k-j loop order streams rows of B and C, which the compiler vectorises.
+    public static func multiply(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+                                _ c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int) {
+        guard m > 0, n > 0 else { return }
+        for i in 0..<m {
+            let ci = c + i * n
+            for j in 0..<n { ci[j] = 0 }
+            for p in 0..<k {
+                let aip = a[i * k + p]
+                let bp = b + p * n
+                for j in 0..<n { ci[j] += aip * bp[j] }
+            }
+        }
+    }
+
+    /// The textbook triple loop: the reference every fast path is tested against.
+    public static func reference(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int) -> [Double] {
+        var c = [Double](repeating: 0, count: m * n)
+        for i in 0..<m { for j in 0..<n {
+            var s = 0.0
+            for p in 0..<k { s += a[i * k + p] * b[p * n + j] }
+            c[i * n + j] = s
+        } }
+        return c
+    }
+}

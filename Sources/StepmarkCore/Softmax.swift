@@ -1,0 +1,68 @@
+import Foundation
+
+/// The intermediate values of a softmax, as a lesson shows them.
+public struct SoftmaxSteps: Sendable {
+    /// `(x − max of its row) / T`: every row's largest entry becomes 0, so `exp` cannot overflow.
+    public var shifted: Tensor
+    /// `exp(shifted)`, each entry in (0, 1]; `exp(−∞) = 0`.
+    public var exp: Tensor
+    /// The sum of each row of `exp` (a vector with one entry per row; a scalar for a vector input).
+    public var sum: Tensor
+    /// `exp / sum`: each row is a probability distribution.
+    public var output: Tensor
+}
+
+public enum Softmax {
+    /// Row-wise softmax with temperature, following PyTorch and numpy conventions:
+    /// `softmax(x)_j = exp((x_j − max x) / T) / Σ_k exp((x_k − max x) / T)`.
+    ///
+    /// A vector is one row. Entries of −∞ get probability 0 (a masked position).
+    /// - Throws: when `temperature` is not a positive finite number, when a row is entirely
+    ///   −∞ (there is nothing to attend to: an error, never NaN), or when a row holds NaN or +∞.
+    public static func rows(_ x: Tensor, temperature: Double = 1) throws -> SoftmaxSteps {
+        guard temperature > 0, temperature.isFinite else {
+            throw TensorError("temperature must be a positive number, got \(temperature)")
+        }
+        guard !x.isScalar else { throw TensorError("softmax needs a vector or a matrix, got a scalar") }
+        let rows = x.rows, cols = x.cols
+        guard cols > 0 else { throw TensorError("softmax of an empty row is undefined") }
+        var shifted = x, e = x
+        var sums = [Double](repeating: 0, count: rows)
+        var out = x
+        for r in 0..<rows {
+            let base = r * cols
+            var m = -Double.infinity
+            for j in 0..<cols {
+                let v = x.data[base + j]
+                if v.isNaN { throw TensorError("softmax input row \(r + 1) contains NaN") }
+                if v == .infinity { throw TensorError("softmax input row \(r + 1) contains +∞") }
+                m = Swift.max(m, v)
+            }
+            if m == -.infinity {
+                throw TensorError(rows == 1 ? "every entry is −∞ (fully masked), so softmax is undefined"
+                                            : "row \(r + 1) is −∞ everywhere (fully masked), so softmax is undefined")
+            }
+            var s = 0.0
+            for j in 0..<cols {
+                let v = (x.data[base + j] - m) / temperature
+                shifted.data[base + j] = v
+                let ev = v == -.infinity ? 0 : Foundation.exp(v)
+                e.data[base + j] = ev
+                s += ev
+            }
+            sums[r] = s
+            for j in 0..<cols { out.data[base + j] = e.data[base + j] / s }
+        }
+        let sum: Tensor = x.isVector ? .scalar(sums[0]) : Tensor(shape: [rows], data: sums, rowLabels: x.rowLabels)
+        return SoftmaxSteps(shifted: shifted, exp: e, sum: sum, output: out)
+    }
+
+    /// The softmax of each column instead of each row.
+    public static func columns(_ x: Tensor, temperature: Double = 1) throws -> SoftmaxSteps {
+        guard x.isMatrix else { return try rows(x, temperature: temperature) }
+        let t = try rows(LinearAlgebra.transpose(x), temperature: temperature)
+        return SoftmaxSteps(shifted: LinearAlgebra.transpose(t.shifted), exp: LinearAlgebra.transpose(t.exp),
+                            sum: Tensor(shape: [x.cols], data: t.sum.data, rowLabels: x.colLabels),
+                            output: LinearAlgebra.transpose(t.output))
+    }
+}
