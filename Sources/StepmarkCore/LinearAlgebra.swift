@@ -43,7 +43,7 @@ public enum LinearAlgebra {
     /// The shape of `a ∘ b` under broadcasting: equal shapes, a scalar with anything, a vector
     /// of length c with a matrix of c columns (the vector repeats over the rows, as in numpy),
     /// or a column matrix r×1 with an r×c matrix.
-    static func broadcastShape(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
+    public static func broadcastShape(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
         if a == b { return a }
         if a.isEmpty { return b }
         if b.isEmpty { return a }

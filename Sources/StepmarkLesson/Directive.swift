@@ -1,0 +1,170 @@
+import Foundation
+import StepmarkCore
+
+/// One argument a directive accepts, as `stepmark directives NAME` lists it.
+public struct ArgumentSpec: Sendable {
+    public var name: String
+    /// The default as a user would write it, or nil when the argument is required or absent
+    /// by default.
+    public var defaultValue: String?
+    public var help: String
+    public init(_ name: String, _ defaultValue: String? = nil, _ help: String) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.help = help
+    }
+}
+
+/// A directive: a fenced block kind that runs against the numeric core and records values.
+///
+/// Each directive is one small type: it names its arguments and sub-steps and maps them onto
+/// core calls. Register new ones in `DirectiveRegistry.all`.
+public protocol Directive {
+    static var name: String { get }
+    /// One line for `stepmark directives`.
+    static var summary: String { get }
+    /// What the body holds.
+    static var body: String { get }
+    /// The directive's own arguments (the common ones of `commonArguments` are added).
+    static var arguments: [ArgumentSpec] { get }
+    /// The sub-step value names, in order, as SPEC §3 lists them.
+    static var subSteps: String { get }
+    /// A runnable example block, fences included.
+    static var example: String { get }
+    /// Runs one block, recording sub-steps and the result in `context`.
+    static func run(_ context: StepContext) throws
+}
+
+extension Directive {
+    public static var body: String { "empty" }
+}
+
+/// The arguments every directive accepts.
+public let commonArguments: [ArgumentSpec] = [
+    ArgumentSpec("as", nil, "also store the step's result under this name"),
+    ArgumentSpec("precision", "4", "digits shown after the decimal point"),
+    ArgumentSpec("exercise", nil, "make this step an exercise with this id"),
+    ArgumentSpec("points", "1", "points for the exercise"),
+    ArgumentSpec("tol", "0.01", "absolute tolerance for each entry of an answer"),
+    ArgumentSpec("check", nil, "which sub-step value the answer is checked against (default: the result)"),
+    ArgumentSpec("partial", "false", "award the fraction of correct entries"),
+]
+
+public enum DirectiveRegistry {
+    /// Every directive, in the order `stepmark directives` lists them.
+    public static var all: [any Directive.Type] { [
+        LetDirective.self, ShowDirective.self, SoftmaxDirective.self, AttendDirective.self,
+        AnswerDirective.self,
+    ] }
+
+    public static func directive(named name: String) -> (any Directive.Type)? {
+        all.first { $0.name == name }
+    }
+
+    public static func isDirective(_ name: String) -> Bool { directive(named: name) != nil }
+}
+
+/// Typed access to a step's validated arguments. Every accessor reports a bad value at the
+/// value's position with what was expected.
+public struct Arguments: Sendable {
+    public let info: InfoString
+    /// The directive's name position, used for errors about missing arguments.
+    public let position: SourcePosition
+
+    public func has(_ key: String) -> Bool { argument(key) != nil }
+
+    public func argument(_ key: String) -> Argument? { info.arguments.first { $0.key == key } }
+
+    public func position(of key: String) -> SourcePosition { argument(key)?.valuePosition ?? position }
+
+    public func raw(_ key: String) -> ArgValue? { argument(key)?.value }
+
+    /// A number argument.
+    public func number(_ key: String, default value: Double? = nil) throws -> Double? {
+        guard let a = argument(key) else { return value }
+        guard case .number(let v, _) = a.value else {
+            throw LessonError("\(key)= expects a number, got \(a.value)", at: a.valuePosition)
+        }
+        return v
+    }
+
+    public func number(_ key: String, default value: Double) throws -> Double {
+        try number(key, default: Optional(value)) ?? value
+    }
+
+    /// A whole-number argument within `range`.
+    public func integer(_ key: String, default value: Int, in range: ClosedRange<Int>, limitFlag: String? = nil) throws -> Int {
+        guard let a = argument(key) else { return value }
+        guard case .number(let v, _) = a.value, v == v.rounded(), abs(v) < 1e15 else {
+            throw LessonError("\(key)= expects a whole number, got \(a.value)", at: a.valuePosition)
+        }
+        let n = Int(v)
+        guard range.contains(n) else {
+            if n > range.upperBound, let limitFlag {
+                throw LessonError("\(key)=\(n) is over the limit of \(range.upperBound) (raise it with \(limitFlag))", at: a.valuePosition)
+            }
+            throw LessonError("\(key)= must be between \(range.lowerBound) and \(range.upperBound), got \(n)", at: a.valuePosition)
+        }
+        return n
+    }
+
+    /// A bare word or a quoted string.
+    public func word(_ key: String) throws -> String? {
+        guard let a = argument(key) else { return nil }
+        switch a.value {
+        case .word(let w): return w
+        case .string(let s): return s
+        case .number(_, let text): return text
+        case .list: throw LessonError("\(key)= expects a name or a word, got a list", at: a.valuePosition)
+        }
+    }
+
+    /// A name of the environment (a bare word).
+    public func name(_ key: String, default value: String? = nil) throws -> String? {
+        guard let a = argument(key) else { return value }
+        guard case .word(let w) = a.value, w.first.map({ $0.isLetter || $0 == "_" }) == true,
+              w.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else {
+            throw LessonError("\(key)= expects a name, got \(a.value)", at: a.valuePosition)
+        }
+        return w
+    }
+
+    /// One of a fixed set of words.
+    public func choice(_ key: String, _ options: [String], default value: String) throws -> String {
+        guard let a = argument(key) else { return value }
+        let w: String
+        switch a.value {
+        case .word(let x), .string(let x): w = x
+        default: w = a.value.description
+        }
+        guard options.contains(w) else {
+            throw LessonError("\(key)= must be one of \(options.joined(separator: ", ")), got \(a.value)", at: a.valuePosition)
+        }
+        return w
+    }
+
+    public func bool(_ key: String, default value: Bool) throws -> Bool {
+        guard argument(key) != nil else { return value }
+        return try choice(key, ["true", "false"], default: "false") == "true"
+    }
+
+    /// A list of whole numbers written `2,3,1` or `[2, 3, 1]`.
+    public func integers(_ key: String) throws -> [Int]? {
+        guard let a = argument(key) else { return nil }
+        let items: [String]
+        switch a.value {
+        case .number(_, let text): items = [text]
+        case .word(let w): items = w.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        case .list(let l): items = l.map(\.description)
+        case .string: items = ["\"…\""]
+        }
+        var out: [Int] = []
+        for item in items {
+            guard let n = Int(item.trimmingWhitespace()) else {
+                throw LessonError("\(key)= expects whole numbers separated by commas, like 2,3,1; '\(item)' is not one", at: a.valuePosition)
+            }
+            out.append(n)
+        }
+        return out
+    }
+}

@@ -1,0 +1,113 @@
+import StepmarkCore
+
+/// `attend`: scaled dot-product attention with every intermediate matrix.
+enum AttendDirective: Directive {
+    static let name = "attend"
+    static let summary = "scaled dot-product attention: scores, scaling, mask, softmax weights, output"
+    static let body = "Q = …, K = …, V = … lines, or empty to use Q, K, V (or q=/k=/v=) from above"
+    static let arguments: [ArgumentSpec] = [
+        ArgumentSpec("q", "Q", "the name of the queries (n_q × d)"),
+        ArgumentSpec("k", "K", "the name of the keys (n_k × d)"),
+        ArgumentSpec("v", "V", "the name of the values (n_k × d_v)"),
+        ArgumentSpec("scale", "1/sqrt(d_k)", "multiplies Q·Kᵀ"),
+        ArgumentSpec("mask", "none", "none, or causal: query i sees keys j ≤ i + n_k − n_q"),
+        ArgumentSpec("heads", "1", "split the columns of Q, K, V into this many heads"),
+        ArgumentSpec("wo", nil, "the name of an output projection applied to the concatenated heads"),
+        ArgumentSpec("labels", nil, "the name of a token list that labels rows and columns"),
+    ]
+    static let subSteps = "scores, scaled, masked (with a mask), weights, output; with heads=h: headN.scores … headN.output, then concat (and output with wo)"
+    static let example = """
+        ```attend mask=causal
+        Q = [[1, 0], [0, 1], [1, 1]]
+        K = Q
+        V = [[1, 2], [3, 4], [5, 6]]
+        ```
+        """
+
+    static func run(_ context: StepContext) throws {
+        let args = context.args
+        let names = (q: try args.name("q", default: "Q")!, k: try args.name("k", default: "K")!, v: try args.name("v", default: "V")!)
+        for a in try context.assignments() {
+            guard [names.q, names.k, names.v].contains(a.name) else {
+                throw LessonError("attend's body assigns only \(names.q), \(names.k) and \(names.v); '\(a.name)' belongs in a let block", at: a.line.position)
+            }
+            _ = try context.evaluateAndDefine(a.name, a.expr)
+        }
+        func matrix(_ name: String, _ key: String) throws -> Tensor {
+            let at = args.has(key) ? args.position(of: key) : context.block.infoPosition
+            let value = try context.environment.lookup(name, at: at)
+            guard case .tensor(let t) = value, !t.isScalar else {
+                throw LessonError("\(name) must be a vector or a matrix, but it is \(value.summary)", at: at)
+            }
+            return t
+        }
+        let q = try matrix(names.q, "q"), k = try matrix(names.k, "k"), v = try matrix(names.v, "v")
+        let scale = try args.number("scale", default: nil)
+        if let scale, !(scale.isFinite && scale > 0) {
+            throw LessonError("scale= must be a positive number, got \(scale)", at: args.position(of: "scale"))
+        }
+        let mask = AttentionMask(rawValue: try args.choice("mask", AttentionMask.allCases.map(\.rawValue), default: "none"))!
+        let heads = try args.integer("heads", default: 1, in: 1...1024)
+        var wo: Tensor? = nil
+        if let woName = try args.name("wo") {
+            let value = try context.environment.lookup(woName, at: args.position(of: "wo"))
+            guard case .tensor(let t) = value, t.isMatrix else {
+                throw LessonError("wo= must name a matrix, but \(woName) is \(value.summary)", at: args.position(of: "wo"))
+            }
+            wo = t
+        }
+        var queryLabels: [String]? = nil, keyLabels: [String]? = nil
+        if let labelName = try args.name("labels") {
+            let value = try context.environment.lookup(labelName, at: args.position(of: "labels"))
+            guard case .tokens(let list) = value else {
+                throw LessonError("labels= must name a token list, but \(labelName) is \(value.summary)", at: args.position(of: "labels"))
+            }
+            let n = list.tokens.count
+            guard n == q.rows || n == k.rows else {
+                throw LessonError("labels= has \(n) tokens but Q has \(q.rows) rows and K has \(k.rows)", at: args.position(of: "labels"))
+            }
+            if n == q.rows { queryLabels = list.tokens }
+            if n == k.rows { keyLabels = list.tokens }
+        }
+        if heads > 1, q.cols % heads != 0 || v.cols % heads != 0 {
+            throw LessonError("heads=\(heads) must divide the number of columns of Q and K (\(q.cols)) and of V (\(v.cols))", at: args.position(of: "heads"))
+        }
+        let steps: AttentionSteps
+        do {
+            steps = try Attention.compute(q: q, k: k, v: v, scale: scale, mask: mask, heads: heads, wo: wo,
+                                          queryLabels: queryLabels, keyLabels: keyLabels)
+        } catch let e as TensorError {
+            throw LessonError(e.message, at: context.block.infoPosition)
+        }
+        let dk = q.cols / heads
+        let scaleText = scale == nil ? "1/√\(dk) = \(trimmed(steps.scale))" : trimmed(steps.scale)
+        let (qn, kn, vn) = names
+        for (h, head) in steps.heads.enumerated() {
+            let prefix = heads == 1 ? "" : "head\(h + 1)."
+            let sub = heads == 1 ? "" : "ₕ"
+            try context.record(prefix + "scores", head.scores, formula: "scores = \(qn)\(sub)·\(kn)\(sub)ᵀ")
+            try context.record(prefix + "scaled", head.scaled, formula: "scaled = scores × \(scaleText)")
+            if let masked = head.masked {
+                try context.record(prefix + "masked", masked, formula: "masked = scaled, with −∞ where j > i + n_k − n_q (causal)")
+            }
+            try context.record(prefix + "weights", head.weights, formula: "weights = softmax(\(head.masked == nil ? "scaled" : "masked")) (each row sums to 1)")
+            try context.record(prefix + "output", head.output, formula: "output = weights·\(vn)\(sub)")
+        }
+        if let concat = steps.concat {
+            try context.record("concat", concat, formula: heads > 1 ? "concat = [head1.output | … | head\(heads).output]" : "concat = output of the single head")
+            if wo != nil {
+                try context.record("output", steps.output, formula: "output = concat·\(try args.name("wo")!)")
+            }
+        }
+        let resultName = heads > 1 && wo == nil ? "concat" : "output"
+        context.setResult(.tensor(steps.output), recorded: resultName, storeAs: "output")
+    }
+
+    static func trimmed(_ x: Double) -> String {
+        let s = String(format: "%.4f", x)
+        var t = s
+        while t.hasSuffix("0") { t.removeLast() }
+        if t.hasSuffix(".") { t.removeLast() }
+        return t
+    }
+}

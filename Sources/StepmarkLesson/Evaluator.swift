@@ -1,0 +1,280 @@
+import Foundation
+import StepmarkCore
+
+/// Evaluates expressions against an environment. Pure: it reads names and files, and changes
+/// nothing. Every error carries the position of the sub-expression that caused it.
+public struct Evaluator {
+    public var environment: Environment
+    public var limits: Limits
+    /// The lesson's folder, against which `load("…")` paths are resolved.
+    public var baseDirectory: String
+
+    public init(environment: Environment, limits: Limits = .init(), baseDirectory: String = ".") {
+        self.environment = environment
+        self.limits = limits
+        self.baseDirectory = baseDirectory
+    }
+
+    /// The functions expressions may call, with a one-line description each (for `directives`).
+    public static let functions: [(name: String, usage: String)] = [
+        ("softmax", "softmax(x, temperature=1): row-wise softmax"),
+        ("relu", "relu(x) = max(0, x), element-wise"),
+        ("sigmoid", "sigmoid(x) = 1 / (1 + e^−x), element-wise"),
+        ("tanh", "tanh(x), element-wise"),
+        ("exp", "exp(x), element-wise"),
+        ("log", "log(x), natural logarithm, element-wise; x must be positive"),
+        ("sqrt", "sqrt(x), element-wise; x must not be negative"),
+        ("abs", "abs(x), element-wise"),
+        ("sum", "sum(x): the sum of all entries"),
+        ("mean", "mean(x): the mean of all entries"),
+        ("norm", "norm(x): the Euclidean (Frobenius) norm"),
+        ("normalize", "normalize(x): each row scaled to length 1"),
+        ("cosine", "cosine(a, b): cosine similarity of two vectors (or of every row pair)"),
+        ("transpose", "transpose(x), the same as x.T"),
+        ("zeros", "zeros(r, c) or zeros(n)"),
+        ("ones", "ones(r, c) or ones(n)"),
+        ("eye", "eye(n): the n×n identity"),
+        ("random", "random(r, c, seed=0): uniform in [−1, 1) from SplitMix64"),
+        ("load", "load(\"file.npy\" | \"file.csv\"): numbers from a file beside the lesson"),
+        ("label", "label(x, rows=[…], cols=[…]): the same numbers with row/column labels"),
+    ]
+
+    public func evaluate(_ e: Expr) throws -> Value {
+        let v = try evaluateUnchecked(e)
+        try checkSize(v.entryCount, at: e.start)
+        return v
+    }
+
+    func checkSize(_ count: Int, at position: SourcePosition) throws {
+        if count > limits.maxEntries {
+            throw LessonError("a value of \(count) entries is over the limit of \(limits.maxEntries) (raise it with --max-entries)", at: position)
+        }
+    }
+
+    func tensor(_ e: Expr, for what: String) throws -> Tensor {
+        let v = try evaluate(e)
+        guard case .tensor(let t) = v else {
+            throw LessonError("\(what) needs numbers, but this is \(v.summary)", at: e.start)
+        }
+        return t
+    }
+
+    func positioned<T>(_ position: SourcePosition, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as TensorError {
+            throw LessonError(error.message, at: position)
+        }
+    }
+
+    private func evaluateUnchecked(_ e: Expr) throws -> Value {
+        switch e {
+        case .number(let v, _): return .tensor(.scalar(v))
+        case .string(let s, _): return .text(s)
+        case .unanswered: return .tensor(.scalar(.nan))
+        case .name(let n, let p): return try environment.lookup(n, at: p)
+        case .list(let items, let p): return try list(items, at: p)
+        case .negate(let x, let p):
+            let t = try tensor(x, for: "unary minus")
+            return .tensor(try positioned(p) { LinearAlgebra.map(t) { -$0 } })
+        case .transpose(let x, let p):
+            let t = try tensor(x, for: ".T")
+            return .tensor(try positioned(p) { LinearAlgebra.transpose(t) })
+        case .binary(let op, let l, let r, let p):
+            let a = try tensor(l, for: "'\(op)'"), b = try tensor(r, for: "'\(op)'")
+            return .tensor(try binary(op, a, b, at: p))
+        case .call(let name, let args, let keywords, let p):
+            return try call(name, args, keywords, at: p)
+        }
+    }
+
+    private func binary(_ op: String, _ a: Tensor, _ b: Tensor, at p: SourcePosition) throws -> Tensor {
+        try positioned(p) {
+            if op == "@" {
+                if !a.isScalar && !b.isScalar {
+                    let m = a.isMatrix ? a.shape[0] : 1, n = b.isMatrix ? b.shape[1] : 1
+                    if m * n > limits.maxEntries {
+                        throw TensorError("a value of \(m * n) entries is over the limit of \(limits.maxEntries) (raise it with --max-entries)")
+                    }
+                }
+                return try LinearAlgebra.matmul(a, b)
+            }
+            let shape = try LinearAlgebra.broadcastShape(a.shape, b.shape, op: op)
+            if shape.reduce(1, *) > limits.maxEntries {
+                throw TensorError("a value of \(shape.reduce(1, *)) entries is over the limit of \(limits.maxEntries) (raise it with --max-entries)")
+            }
+            switch op {
+            case "+": return try LinearAlgebra.elementwise(a, b, op: op, +)
+            case "-": return try LinearAlgebra.elementwise(a, b, op: op, -)
+            case "*": return try LinearAlgebra.elementwise(a, b, op: op, *)
+            default:
+                if b.data.contains(0) { throw TensorError("division by zero") }
+                return try LinearAlgebra.elementwise(a, b, op: op, /)
+            }
+        }
+    }
+
+    /// `[1, 2]` is a vector, `[[1, 2], [3, 4]]` a matrix, `["a", "b"]` a token list.
+    private func list(_ items: [Expr], at p: SourcePosition) throws -> Value {
+        if items.isEmpty { return .tensor(.vector([])) }
+        let values = try items.map { try evaluate($0) }
+        if case .text = values[0] {
+            var tokens: [String] = []
+            for (v, item) in zip(values, items) {
+                guard case .text(let s) = v else { throw LessonError("a token list holds only strings, but this is \(v.summary)", at: item.start) }
+                tokens.append(s)
+            }
+            return .tokens(TokenList(tokens))
+        }
+        var tensors: [Tensor] = []
+        for (v, item) in zip(values, items) {
+            guard case .tensor(let t) = v else { throw LessonError("a list of numbers cannot hold \(v.summary)", at: item.start) }
+            tensors.append(t)
+        }
+        if tensors[0].isScalar {
+            for (t, item) in zip(tensors, items) where !t.isScalar {
+                throw LessonError("this list mixes numbers and lists; expected a number here, found \(Value.tensor(t).summary)", at: item.start)
+            }
+            return .tensor(.vector(tensors.map { $0.data[0] }))
+        }
+        guard tensors[0].isVector else {
+            throw LessonError("literals have at most two levels of brackets (a matrix); three-dimensional tensors are not supported", at: items[0].start)
+        }
+        let width = tensors[0].count
+        for (k, (t, item)) in zip(tensors, items).enumerated() {
+            guard t.isVector else {
+                throw LessonError("row \(k + 1) of the matrix is \(Value.tensor(t).summary); every row must be a list of numbers", at: item.start)
+            }
+            guard t.count == width else {
+                throw LessonError("ragged matrix: row \(k + 1) has \(t.count) entries but row 1 has \(width)", at: item.start)
+            }
+        }
+        return .tensor(.matrix(rows: tensors.count, cols: width, data: tensors.flatMap(\.data)))
+    }
+
+    private func call(_ name: String, _ args: [Expr], _ keywords: [KeywordArgument], at p: SourcePosition) throws -> Value {
+        func arity(_ n: ClosedRange<Int>, keywords allowed: [String] = []) throws {
+            guard n.contains(args.count) else {
+                let expected = n.lowerBound == n.upperBound ? "\(n.lowerBound)" : "\(n.lowerBound) to \(n.upperBound)"
+                throw LessonError("\(name)() takes \(expected) argument\(n.upperBound == 1 ? "" : "s"), got \(args.count)", at: p)
+            }
+            for k in keywords where !allowed.contains(k.name) {
+                let valid = allowed.isEmpty ? "it takes none" : "expected " + allowed.joined(separator: ", ")
+                throw LessonError("\(name)() has no keyword argument '\(k.name)'; \(valid)", at: k.position)
+            }
+        }
+        func keyword(_ k: String) -> KeywordArgument? { keywords.first { $0.name == k } }
+        func int(_ e: Expr, _ what: String) throws -> Int {
+            let t = try tensor(e, for: what)
+            guard let v = t.scalarValue, t.isScalar, v >= 0, v == v.rounded(), v <= 1e9 else {
+                throw LessonError("\(what) must be a whole number ≥ 0", at: e.start)
+            }
+            return Int(v)
+        }
+        func elementwise(_ f: @escaping (Double) throws -> Double) throws -> Value {
+            try arity(1...1)
+            let t = try tensor(args[0], for: "\(name)()")
+            var out = t
+            for i in 0..<t.data.count { out.data[i] = try f(t.data[i]) }
+            return .tensor(out)
+        }
+        func shapeArguments() throws -> [Int] {
+            try arity(1...2, keywords: name == "random" ? ["seed"] : [])
+            let dims = try args.enumerated().map { try int($1, args.count == 1 ? "the length" : ($0 == 0 ? "the row count" : "the column count")) }
+            let total = dims.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+            if total > limits.maxEntries {
+                throw LessonError("\(name)(\(dims.map(String.init).joined(separator: ", "))) would have \(total == Int.max ? "too many" : String(total)) entries, over the limit of \(limits.maxEntries) (raise it with --max-entries)", at: p)
+            }
+            return dims
+        }
+
+        switch name {
+        case "relu": return try elementwise { max(0, $0) }
+        case "sigmoid": return try elementwise { 1 / (1 + Foundation.exp(-$0)) }
+        case "tanh": return try elementwise { Foundation.tanh($0) }
+        case "exp": return try elementwise { Foundation.exp($0) }
+        case "abs": return try elementwise { Swift.abs($0) }
+        case "log":
+            return try elementwise { x in
+                guard x > 0 else { throw LessonError("log(\(x)) is undefined: log needs positive numbers", at: args[0].start) }
+                return Foundation.log(x)
+            }
+        case "sqrt":
+            return try elementwise { x in
+                guard x >= 0 else { throw LessonError("sqrt(\(x)) is undefined: sqrt needs numbers ≥ 0", at: args[0].start) }
+                return x.squareRoot()
+            }
+        case "sum", "mean", "norm":
+            try arity(1...1)
+            let t = try tensor(args[0], for: "\(name)()")
+            if name == "norm" { return .tensor(.scalar(LinearAlgebra.norm(t))) }
+            let s = t.data.reduce(0, +)
+            if name == "sum" { return .tensor(.scalar(s)) }
+            guard t.count > 0 else { throw LessonError("mean() of an empty value is undefined", at: p) }
+            return .tensor(.scalar(s / Double(t.count)))
+        case "normalize":
+            try arity(1...1)
+            let t = try tensor(args[0], for: "normalize()")
+            return .tensor(try positioned(args[0].start) { try LinearAlgebra.normalizeRows(t) })
+        case "transpose":
+            try arity(1...1)
+            return .tensor(LinearAlgebra.transpose(try tensor(args[0], for: "transpose()")))
+        case "cosine":
+            try arity(2...2)
+            let a = try tensor(args[0], for: "cosine()"), b = try tensor(args[1], for: "cosine()")
+            return .tensor(try positioned(p) { try LinearAlgebra.cosine(a, b) })
+        case "softmax":
+            try arity(1...1, keywords: ["temperature"])
+            let t = try tensor(args[0], for: "softmax()")
+            var temperature = 1.0
+            if let k = keyword("temperature") {
+                guard let v = try tensor(k.value, for: "temperature").scalarValue else {
+                    throw LessonError("temperature must be a number", at: k.value.start)
+                }
+                temperature = v
+            }
+            return .tensor(try positioned(p) { try Softmax.rows(t, temperature: temperature).output })
+        case "zeros", "ones":
+            let dims = try shapeArguments()
+            return .tensor(.filled(name == "zeros" ? 0 : 1, shape: dims))
+        case "eye":
+            try arity(1...1)
+            let n = try int(args[0], "the size")
+            if n * n > limits.maxEntries {
+                throw LessonError("eye(\(n)) would have \(n * n) entries, over the limit of \(limits.maxEntries) (raise it with --max-entries)", at: p)
+            }
+            return .tensor(.identity(n))
+        case "random":
+            let dims = try shapeArguments()
+            var seed: UInt64 = 0
+            if let k = keyword("seed") { seed = UInt64(try int(k.value, "seed")) }
+            let t = SplitMix64.randomMatrix(rows: dims.count == 2 ? dims[0] : 1, cols: dims.last ?? 1, seed: seed)
+            return .tensor(dims.count == 2 ? t : t.reshaped(dims))
+        case "label":
+            try arity(1...1, keywords: ["rows", "cols"])
+            var t = try tensor(args[0], for: "label()")
+            for k in keywords {
+                let v = try evaluate(k.value)
+                guard case .tokens(let list) = v else {
+                    throw LessonError("\(k.name)= needs a token list like [\"a\", \"b\"], but this is \(v.summary)", at: k.value.start)
+                }
+                let expected = k.name == "rows" ? (t.isMatrix ? t.shape[0] : t.count) : t.cols
+                guard list.tokens.count == expected, k.name == "rows" || t.isMatrix else {
+                    throw LessonError("\(k.name)= has \(list.tokens.count) labels but the value has \(expected) \(k.name)", at: k.value.start)
+                }
+                t = k.name == "rows" ? t.labelled(rows: list.tokens) : t.labelled(cols: list.tokens)
+            }
+            return .tensor(t)
+        case "load":
+            try arity(1...1)
+            let v = try evaluate(args[0])
+            guard case .text(let path) = v else {
+                throw LessonError("load() needs a file name in quotes, like load(\"weights.npy\")", at: args[0].start)
+            }
+            return .tensor(try FileLoader.load(path, relativeTo: baseDirectory, limits: limits, at: args[0].start))
+        default:
+            var message = "unknown function '\(name)'"
+            if let s = suggestion(for: name, among: Evaluator.functions.map(\.name)) { message += "; did you mean '\(s)'?" }
+            message += " Functions: " + Evaluator.functions.map(\.name).joined(separator: ", ")
+            throw LessonError(message, at: p)
+        }
+    }
+}

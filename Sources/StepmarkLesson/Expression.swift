@@ -1,0 +1,306 @@
+import StepmarkCore
+
+/// An expression of the lesson language (SPEC §2), with the file position of every part.
+public indirect enum Expr: Sendable, Equatable {
+    case number(Double, SourcePosition)
+    case string(String, SourcePosition)
+    case name(String, SourcePosition)
+    case list([Expr], SourcePosition)
+    case negate(Expr, SourcePosition)
+    /// `+ - * / @`; the position is the operator's.
+    case binary(String, Expr, Expr, SourcePosition)
+    /// Postfix `.T`.
+    case transpose(Expr, SourcePosition)
+    case call(String, [Expr], [KeywordArgument], SourcePosition)
+    /// `?`, an unanswered entry; only answers may contain it.
+    case unanswered(SourcePosition)
+
+    public var position: SourcePosition {
+        switch self {
+        case .number(_, let p), .string(_, let p), .name(_, let p), .list(_, let p), .negate(_, let p),
+             .binary(_, _, _, let p), .transpose(_, let p), .call(_, _, _, let p), .unanswered(let p): p
+        }
+    }
+
+    /// Where the expression starts (for a binary expression, its left operand).
+    public var start: SourcePosition {
+        switch self {
+        case .binary(_, let l, _, _): l.start
+        case .transpose(let e, _): e.start
+        default: position
+        }
+    }
+}
+
+public struct KeywordArgument: Sendable, Equatable {
+    public var name: String
+    public var value: Expr
+    public var position: SourcePosition
+}
+
+/// A token of the expression language.
+struct ExprToken: Equatable {
+    enum Kind: Equatable {
+        case number(Double), string(String), name(String), symbol(String), end
+    }
+    var kind: Kind
+    var position: SourcePosition
+}
+
+/// Splits body lines into tokens. Comments run from `#` to the end of the line.
+struct ExprLexer {
+    static func tokenize(_ lines: [BodyLine], startOffset: Int = 0) throws -> [ExprToken] {
+        var tokens: [ExprToken] = []
+        for (n, line) in lines.enumerated() {
+            let chars = Array(line.text)
+            var i = n == 0 ? startOffset : 0
+            func pos(_ k: Int) -> SourcePosition { line.position(at: k) }
+            while i < chars.count {
+                let c = chars[i]
+                if c == " " || c == "\t" || c == "\r" { i += 1; continue }
+                if c == "#" { break }
+                if c.isASCII && (c.isNumber || (c == "." && i + 1 < chars.count && chars[i + 1].isASCII && chars[i + 1].isNumber)) {
+                    let start = i
+                    while i < chars.count, chars[i].isASCII, chars[i].isNumber || chars[i] == "." { i += 1 }
+                    if i < chars.count, chars[i] == "e" || chars[i] == "E" {
+                        var j = i + 1
+                        if j < chars.count, chars[j] == "+" || chars[j] == "-" { j += 1 }
+                        if j < chars.count, chars[j].isASCII, chars[j].isNumber {
+                            i = j
+                            while i < chars.count, chars[i].isASCII, chars[i].isNumber { i += 1 }
+                        }
+                    }
+                    let text = String(chars[start..<i])
+                    guard let value = Double(text) else {
+                        throw LessonError("'\(text)' is not a number", at: pos(start))
+                    }
+                    guard value.isFinite else {
+                        throw LessonError("the number \(text) is too large to represent", at: pos(start))
+                    }
+                    if i < chars.count, chars[i].isLetter || chars[i] == "_" {
+                        throw LessonError("'\(text)\(chars[i])' is not a number; put an operator between a number and a name", at: pos(start))
+                    }
+                    tokens.append(ExprToken(kind: .number(value), position: pos(start)))
+                    continue
+                }
+                if c.isLetter || c == "_" {
+                    let start = i
+                    while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { i += 1 }
+                    tokens.append(ExprToken(kind: .name(String(chars[start..<i])), position: pos(start)))
+                    continue
+                }
+                if c == "\"" {
+                    let start = i
+                    i += 1
+                    var s = ""
+                    var closed = false
+                    while i < chars.count {
+                        let d = chars[i]
+                        if d == "\"" { closed = true; i += 1; break }
+                        if d == "\\" {
+                            guard i + 1 < chars.count else { break }
+                            let e = chars[i + 1]
+                            switch e {
+                            case "\"", "\\": s.append(e)
+                            case "n": s.append("\n")
+                            case "t": s.append("\t")
+                            default: throw LessonError("unknown escape '\\\(e)' in string; use \\\" or \\\\", at: pos(i))
+                            }
+                            i += 2
+                            continue
+                        }
+                        s.append(d); i += 1
+                    }
+                    guard closed else { throw LessonError("unterminated string: the quote opened here is never closed on this line", at: pos(start)) }
+                    tokens.append(ExprToken(kind: .string(s), position: pos(start)))
+                    continue
+                }
+                if c == "." && i + 1 < chars.count && chars[i + 1] == "T"
+                    && !(i + 2 < chars.count && (chars[i + 2].isLetter || chars[i + 2].isNumber || chars[i + 2] == "_")) {
+                    tokens.append(ExprToken(kind: .symbol(".T"), position: pos(i)))
+                    i += 2
+                    continue
+                }
+                if "+-*/@()[],=?".contains(c) {
+                    tokens.append(ExprToken(kind: .symbol(String(c)), position: pos(i)))
+                    i += 1
+                    continue
+                }
+                if c == "−" { // U+2212 MINUS SIGN, common when copying from formulas
+                    tokens.append(ExprToken(kind: .symbol("-"), position: pos(i)))
+                    i += 1
+                    continue
+                }
+                throw LessonError("unexpected character '\(c)'", at: pos(i))
+            }
+        }
+        let endPosition = lines.last.map { $0.position(at: $0.text.count) } ?? SourcePosition(line: 1, column: 1)
+        tokens.append(ExprToken(kind: .end, position: endPosition))
+        return tokens
+    }
+}
+
+/// A recursive-descent parser for expressions. Precedence, lowest first: `+ -`, then `* / @`,
+/// then unary `-`, then postfix `.T`, as in numpy.
+public struct ExprParser {
+    var tokens: [ExprToken]
+    var index = 0
+    let maxNesting: Int
+    var depth = 0
+    /// Whether `?` may stand for a number (answers only).
+    let allowUnanswered: Bool
+
+    init(tokens: [ExprToken], maxNesting: Int, allowUnanswered: Bool) {
+        self.tokens = tokens
+        self.maxNesting = maxNesting
+        self.allowUnanswered = allowUnanswered
+    }
+
+    /// Parses one whole expression from body lines (which may continue over several lines).
+    public static func parse(_ lines: [BodyLine], startOffset: Int = 0, maxNesting: Int = 64, allowUnanswered: Bool = false) throws -> Expr {
+        var parser = ExprParser(tokens: try ExprLexer.tokenize(lines, startOffset: startOffset),
+                                maxNesting: maxNesting, allowUnanswered: allowUnanswered)
+        if case .end = parser.current.kind {
+            throw LessonError("expected an expression", at: parser.current.position)
+        }
+        let e = try parser.expression()
+        guard case .end = parser.current.kind else {
+            throw LessonError("unexpected \(parser.current.describe) after the expression", at: parser.current.position)
+        }
+        return e
+    }
+
+    var current: ExprToken { tokens[index] }
+
+    mutating func take() -> ExprToken { let t = tokens[index]; if index < tokens.count - 1 { index += 1 }; return t }
+
+    func isSymbol(_ s: String) -> Bool { if case .symbol(let x) = current.kind { return x == s } else { return false } }
+
+    mutating func expect(_ s: String, context: String) throws {
+        guard isSymbol(s) else { throw LessonError("expected '\(s)' \(context), found \(current.describe)", at: current.position) }
+        _ = take()
+    }
+
+    mutating func nest<T>(_ body: (inout ExprParser) throws -> T) throws -> T {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= maxNesting else {
+            throw LessonError("expression nested more than \(maxNesting) levels deep", at: current.position)
+        }
+        return try body(&self)
+    }
+
+    mutating func expression() throws -> Expr {
+        try nest { p in
+            var left = try p.term()
+            while p.isSymbol("+") || p.isSymbol("-") {
+                let op = p.take()
+                guard case .symbol(let s) = op.kind else { break }
+                left = .binary(s, left, try p.term(), op.position)
+            }
+            return left
+        }
+    }
+
+    mutating func term() throws -> Expr {
+        var left = try unary()
+        while isSymbol("*") || isSymbol("/") || isSymbol("@") {
+            let op = take()
+            guard case .symbol(let s) = op.kind else { break }
+            left = .binary(s, left, try unary(), op.position)
+        }
+        return left
+    }
+
+    mutating func unary() throws -> Expr {
+        if isSymbol("-") {
+            let op = take()
+            return try nest { p in .negate(try p.unary(), op.position) }
+        }
+        if isSymbol("+") { _ = take(); return try nest { p in try p.unary() } }
+        return try postfix()
+    }
+
+    mutating func postfix() throws -> Expr {
+        var e = try primary()
+        while isSymbol(".T") { e = .transpose(e, take().position) }
+        return e
+    }
+
+    mutating func primary() throws -> Expr {
+        let t = take()
+        switch t.kind {
+        case .number(let v): return .number(v, t.position)
+        case .string(let s): return .string(s, t.position)
+        case .name(let n):
+            if isSymbol("(") {
+                _ = take()
+                var args: [Expr] = []
+                var keywords: [KeywordArgument] = []
+                if !isSymbol(")") {
+                    repeat {
+                        if case .name(let k) = current.kind, tokens[index + 1].kind == .symbol("=") {
+                            let kp = take().position
+                            _ = take()
+                            keywords.append(KeywordArgument(name: k, value: try expression(), position: kp))
+                        } else {
+                            guard keywords.isEmpty else {
+                                throw LessonError("a positional argument cannot follow a keyword argument", at: current.position)
+                            }
+                            args.append(try expression())
+                        }
+                    } while try acceptComma(closing: ")")
+                }
+                try expect(")", context: "to close the call to \(n)(")
+                return .call(n, args, keywords, t.position)
+            }
+            return .name(n, t.position)
+        case .symbol("("):
+            let e = try nest { p in try p.expression() }
+            try expect(")", context: "to close '(' at \(t.position)")
+            return e
+        case .symbol("["):
+            return try nest { p in
+                var items: [Expr] = []
+                if !p.isSymbol("]") {
+                    repeat { items.append(try p.expression()) } while try p.acceptComma(closing: "]")
+                }
+                guard p.isSymbol("]") else {
+                    if case .end = p.current.kind {
+                        throw LessonError("unterminated list: '[' at \(t.position) is never closed", at: t.position)
+                    }
+                    throw LessonError("expected ',' or ']' in the list, found \(p.current.describe)", at: p.current.position)
+                }
+                _ = p.take()
+                return .list(items, t.position)
+            }
+        case .symbol("?") where allowUnanswered:
+            return .unanswered(t.position)
+        case .symbol("?"):
+            throw LessonError("'?' marks an unanswered entry and is only allowed in answer blocks", at: t.position)
+        case .end:
+            throw LessonError("the expression ends too early; expected a number, a name, '(' or '['", at: t.position)
+        default:
+            throw LessonError("expected a number, a name, '(' or '[', found \(t.describe)", at: t.position)
+        }
+    }
+
+    /// Consumes a comma; a comma just before the closing bracket is allowed.
+    mutating func acceptComma(closing: String) throws -> Bool {
+        guard isSymbol(",") else { return false }
+        _ = take()
+        return !isSymbol(closing)
+    }
+}
+
+extension ExprToken {
+    var describe: String {
+        switch kind {
+        case .number(let v): "the number \(v)"
+        case .string(let s): "the string \"\(s)\""
+        case .name(let n): "the name '\(n)'"
+        case .symbol(let s): "'\(s)'"
+        case .end: "the end of the expression"
+        }
+    }
+}

@@ -1,0 +1,105 @@
+/// A position in a lesson file: 1-based line and column. Columns count characters (grapheme
+/// clusters), so a Hangul syllable is one column, as an editor shows it.
+public struct SourcePosition: Sendable, Equatable, Hashable, Comparable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+    public init(line: Int, column: Int) { self.line = line; self.column = column }
+    public var description: String { "\(line):\(column)" }
+    public static func < (a: SourcePosition, b: SourcePosition) -> Bool {
+        (a.line, a.column) < (b.line, b.column)
+    }
+}
+
+/// An error in a lesson, with the place it was found. Every error a user sees is one of these.
+public struct LessonError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public var position: SourcePosition
+    public init(_ message: String, at position: SourcePosition) {
+        self.message = message
+        self.position = position
+    }
+    public var line: Int { position.line }
+    public var column: Int { position.column }
+    public var description: String { "\(position): \(message)" }
+}
+
+/// One line of a directive's body with the file position of its first character.
+public struct BodyLine: Sendable, Equatable {
+    public var text: String
+    public var position: SourcePosition
+    /// The position of the character at `offset` (in characters) within this line.
+    public func position(at offset: Int) -> SourcePosition {
+        SourcePosition(line: position.line, column: position.column + offset)
+    }
+}
+
+/// A fenced block whose info string starts with a directive name.
+public struct DirectiveBlock: Sendable, Equatable {
+    /// The directive's name, the first word of the info string.
+    public var name: String
+    /// The whole info string, verbatim.
+    public var info: String
+    /// Where the info string starts (the directive name).
+    public var infoPosition: SourcePosition
+    /// Where the opening fence starts.
+    public var position: SourcePosition
+    /// The body (the code block's content), one entry per line, without the final newline.
+    public var body: [BodyLine]
+    /// The block's source lines, fences included, exactly as in the file.
+    public var source: String
+    /// The last line of the block in the file (the closing fence, when there is one).
+    public var endLine: Int
+    /// False when the file ended before a closing fence.
+    public var isClosed: Bool
+
+    /// The body as one string.
+    public var bodyText: String { body.map(\.text).joined(separator: "\n") }
+    /// The body lines that are not blank and not comments (`#` to end of line).
+    public var contentLines: [BodyLine] {
+        body.filter { !$0.text.trimmingWhitespace().isEmpty }
+    }
+}
+
+/// Prose and ordinary code: everything of a lesson that is not a directive.
+public struct ProseBlock: Sendable, Equatable {
+    /// The Markdown source, verbatim (lines joined with "\n").
+    public var markdown: String
+    /// The same prose rendered by cmark-gfm to HTML in safe mode (raw HTML omitted).
+    public var html: String
+    /// The first line in the file.
+    public var line: Int
+    /// The last line in the file.
+    public var endLine: Int
+}
+
+public enum LessonBlock: Sendable, Equatable {
+    case prose(ProseBlock)
+    case directive(DirectiveBlock)
+}
+
+/// A parsed lesson: its blocks in file order.
+public struct Lesson: Sendable {
+    /// The path the lesson was read from, as given by the user.
+    public var path: String
+    /// The text of the first level-1 heading, or the file name.
+    public var title: String
+    public var blocks: [LessonBlock]
+    /// The file's lines (line endings removed), for tools that quote the source.
+    public var lines: [String]
+    /// Problems found while reading (an unterminated fence, a suspicious fence name).
+    public var diagnostics: [LessonError]
+
+    public var directives: [DirectiveBlock] {
+        blocks.compactMap { if case .directive(let d) = $0 { return d } else { return nil } }
+    }
+}
+
+extension StringProtocol {
+    /// The string without leading and trailing spaces, tabs and line breaks.
+    public func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
+        while let l = s.last, l.isWhitespace { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+
+/// Why a lesson file could not be read at all (the CLI exits with status 2).
+public struct ReadError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+    public init(path: String, message: String) { self.path = path; self.message = message }
+    public var description: String { "\(path): \(message)" }
+}
+
+public enum LessonParser {
+    /// Reads and parses a lesson file.
+    /// - Throws: `ReadError` when the file is missing, unreadable, larger than the limit, or
+    ///   not UTF-8 (with the byte offset of the first bad sequence).
+    public static func read(path: String, limits: Limits = .init()) throws -> Lesson {
+        let text = try readText(path: path, limits: limits)
+        return parse(text, path: path)
+    }
+
+    /// Reads a UTF-8 text file within the size limit, dropping a leading byte-order mark.
+    public static func readText(path: String, limits: Limits = .init()) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ReadError(path: path, message: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw ReadError(path: path, message: "is a directory, expected a Markdown file") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ReadError(path: path, message: "cannot be read (permission denied?)")
+        }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: limits.maxFileBytes + 1)) ?? Data()
+        if data.count > limits.maxFileBytes {
+            throw ReadError(path: path, message: "is larger than the limit of \(limits.maxFileBytes) bytes (raise it with --max-file-bytes)")
+        }
+        return try decode(data, path: path)
+    }
+
+    /// Decodes UTF-8, naming the offset of the first invalid byte.
+    public static func decode(_ data: Data, path: String) throws -> String {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        var offset = 0, line = 1
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var consumed = 0
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let s):
+                consumed += String(s).utf8.count
+                offset = consumed
+                if s == "\n" { line += 1 }
+            case .emptyInput: break loop
+            case .error: break loop
+            }
+        }
+        throw ReadError(path: path, message: "line \(line): invalid UTF-8 at byte \(offset); lessons must be UTF-8 text")
+    }
+
+    /// Splits text into lines the way CommonMark does: at "\n", "\r\n" and a lone "\r".
+    public static func lines(of text: String) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        var previousWasCR = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" {
+                if !previousWasCR { lines.append(current); current = "" }
+                previousWasCR = false
+            } else if scalar == "\r" {
+                lines.append(current); current = ""
+                previousWasCR = true
+            } else {
+                current.unicodeScalars.append(scalar)
+                previousWasCR = false
+            }
+        }
+        lines.append(current)
+        return lines
+    }
+
+    /// Parses lesson text with cmark-gfm. Top-level fenced blocks whose info string starts with a
+    /// directive name become directive blocks; all other blocks stay prose, grouped so that the
+    /// prose between two directives is one block, kept verbatim.
+    public static func parse(_ text: String, path: String) -> Lesson {
+        // NUL is not allowed in CommonMark input; cmark replaces it with U+FFFD. Do the same
+        // so that positions agree.
+        let text = text.contains("\0") ? text.replacingOccurrences(of: "\0", with: "\u{FFFD}") : text
+        let lines = lines(of: text)
+        let document = MarkdownDocument(text)
+        let nodes = document.topLevelNodes()
+        var blocks: [LessonBlock] = []
+        var diagnostics: [LessonError] = []
+        var title: String? = nil
+        var pendingHTML = ""
+        var pendingStart: Int? = nil
+        var pendingEnd = 0
+
+        func flushProse(upTo nextLine: Int) {
+            guard let start = pendingStart else { return }
+            let end = min(pendingEnd, nextLine - 1, lines.count)
+            let markdown = start <= end ? lines[(start - 1)..<end].joined(separator: "\n") : ""
+            blocks.append(.prose(ProseBlock(markdown: markdown, html: pendingHTML, line: start, endLine: end)))
+            pendingHTML = ""
+            pendingStart = nil
+        }
+
+        for node in nodes {
+            if title == nil, node.headingLevel == 1, let text = node.headingText { title = text.trimmingWhitespace() }
+            if case .fencedCode(let info, let literal) = node.kind,
+               let name = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
+               DirectiveRegistry.isDirective(name) {
+                flushProse(upTo: node.startLine)
+                let block = directiveBlock(name: name, info: info, literal: literal, node: node, lines: lines)
+                if !block.isClosed {
+                    diagnostics.append(LessonError("the ``` fence opened here is never closed; the block runs to the end of the file", at: block.position))
+                }
+                blocks.append(.directive(block))
+            } else {
+                if pendingStart == nil { pendingStart = node.startLine }
+                pendingEnd = max(pendingEnd, node.endLine)
+                pendingHTML += node.html
+            }
+        }
+        flushProse(upTo: lines.count + 1)
+        let fileName = (path as NSString).lastPathComponent
+        return Lesson(path: path, title: title ?? fileName, blocks: blocks, lines: lines, diagnostics: diagnostics)
+    }
+
+    private static func directiveBlock(name: String, info: String, literal: String, node: MarkdownNode, lines: [String]) -> DirectiveBlock {
+        let fenceLine = node.startLine
+        let raw = fenceLine - 1 < lines.count ? lines[fenceLine - 1] : ""
+        // Locate the info string in the fence line: indentation, the fence run, then spaces.
+        let characters = Array(raw)
+        var i = 0
+        while i < characters.count, characters[i] == " " { i += 1 }
+        let fence = i < characters.count ? characters[i] : "`"
+        var fenceLength = 0
+        while i < characters.count, characters[i] == fence { i += 1; fenceLength += 1 }
+        while i < characters.count, characters[i] == " " || characters[i] == "\t" { i += 1 }
+        let infoPosition = SourcePosition(line: fenceLine, column: i + 1)
+
+        var bodyTexts = literal.isEmpty ? [] : LessonParser.lines(of: literal)
+        if literal.hasSuffix("\n") || literal.hasSuffix("\r") { bodyTexts.removeLast() }
+        var body: [BodyLine] = []
+        for (k, text) in bodyTexts.enumerated() {
+            let lineNumber = fenceLine + 1 + k
+            let rawLine = lineNumber - 1 < lines.count ? lines[lineNumber - 1] : text
+            // cmark strips up to the fence's indentation; the difference is the offset.
+            let indent = max(0, rawLine.count - text.count)
+            body.append(BodyLine(text: text, position: SourcePosition(line: lineNumber, column: indent + 1)))
+        }
+        let endLine = max(node.endLine, fenceLine)
+        let lastRaw = endLine - 1 < lines.count ? lines[endLine - 1].trimmingWhitespace() : ""
+        let closed = endLine > fenceLine && lastRaw.count >= fenceLength && lastRaw.allSatisfy { $0 == fence }
+        let source = lines[(fenceLine - 1)..<min(endLine, lines.count)].joined(separator: "\n")
+        return DirectiveBlock(name: name, info: info, infoPosition: infoPosition,
+                              position: SourcePosition(line: fenceLine, column: node.startColumn),
+                              body: body, source: source, endLine: endLine, isClosed: closed)
+    }
+}
+

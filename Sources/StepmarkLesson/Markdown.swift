@@ -1,0 +1,123 @@
+// The only Swift file that touches C: cmark-gfm parses a lesson and renders its prose.
+// C handles stay inside `MarkdownDocument`; everything that leaves this file is a plain,
+// Sendable value (see ../shared/notes/cmark-gfm-from-swift.md for the pitfalls avoided here).
+import CCmarkGFM
+import Foundation
+
+/// One top-level block of a cmark-gfm document, copied out of the C tree.
+struct MarkdownNode {
+    enum Kind { case fencedCode(info: String, literal: String), other(type: String) }
+    var kind: Kind
+    var startLine: Int
+    var startColumn: Int
+    var endLine: Int
+    /// The node rendered to HTML in safe mode (raw HTML omitted).
+    var html: String
+    /// The plain text of a level-1 heading, when the node is one.
+    var headingText: String?
+    var headingLevel: Int
+}
+
+/// Owns a cmark-gfm parser and its document; frees both when it goes away.
+final class MarkdownDocument {
+    private let parser: OpaquePointer
+    private let root: OpaquePointer
+
+    private static let registered: Bool = {
+        cmark_gfm_core_extensions_ensure_registered()
+        return true
+    }()
+
+    init(_ text: String) {
+        _ = MarkdownDocument.registered
+        let parser: OpaquePointer = cmark_parser_new(CMARK_OPT_DEFAULT)
+        self.parser = parser
+        for name in ["table", "strikethrough", "autolink", "tasklist"] {
+            if let ext = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, ext)
+            }
+        }
+        let bytes = Array(text.utf8)
+        if !bytes.isEmpty {
+            bytes.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { p in
+                    cmark_parser_feed(parser, p, buffer.count)
+                }
+            }
+        }
+        root = cmark_parser_finish(parser)
+    }
+
+    deinit {
+        cmark_node_free(root)
+        cmark_parser_free(parser)
+    }
+
+    /// The document's top-level blocks in order.
+    func topLevelNodes() -> [MarkdownNode] {
+        var nodes: [MarkdownNode] = []
+        var node = cmark_node_first_child(root)
+        while let current = node {
+            nodes.append(copy(current))
+            node = cmark_node_next(current)
+        }
+        return nodes
+    }
+
+    private func copy(_ node: OpaquePointer) -> MarkdownNode {
+        let startLine = Int(cmark_node_get_start_line(node))
+        let startColumn = Int(cmark_node_get_start_column(node))
+        let endLine = Int(cmark_node_get_end_line(node))
+        let type = cmark_node_get_type(node)
+        var kind = MarkdownNode.Kind.other(type: String(cString: cmark_node_get_type_string(node)))
+        if type == CMARK_NODE_CODE_BLOCK {
+            // cmark_node_get_fenced writes all three out-pointers without a NULL check.
+            var length: Int32 = 0, offset: Int32 = 0
+            var fenceChar: CChar = 0
+            if cmark_node_get_fenced(node, &length, &offset, &fenceChar) != 0 {
+                let info = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
+                let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+                kind = .fencedCode(info: info, literal: literal)
+            }
+        }
+        var headingText: String? = nil
+        var level = 0
+        if type == CMARK_NODE_HEADING {
+            level = Int(cmark_node_get_heading_level(node))
+            headingText = plainText(node)
+        }
+        return MarkdownNode(kind: kind, startLine: startLine, startColumn: startColumn, endLine: endLine,
+                            html: html(node), headingText: headingText, headingLevel: level)
+    }
+
+    private func html(_ node: OpaquePointer) -> String {
+        guard let rendered = cmark_render_html(node, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser)) else {
+            return ""
+        }
+        defer { free(rendered) }
+        return String(cString: rendered)
+    }
+
+    /// The concatenated literals below a node (the text of a heading without its markup).
+    private func plainText(_ node: OpaquePointer) -> String {
+        var text = ""
+        guard let iterator = cmark_iter_new(node) else { return "" }
+        defer { cmark_iter_free(iterator) }
+        while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
+            guard let current = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(current)
+            if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE, let literal = cmark_node_get_literal(current) {
+                if cmark_iter_get_event_type(iterator) == CMARK_EVENT_ENTER { text += String(cString: literal) }
+            } else if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
+                text += " "
+            }
+        }
+        return text
+    }
+}
+
+/// Renders a piece of Markdown written by someone else (a student's feedback, say) to HTML in
+/// cmark-gfm's safe mode: raw HTML is omitted and `javascript:` links are dropped.
+public func renderMarkdownSafely(_ markdown: String) -> String {
+    MarkdownDocument(markdown).topLevelNodes().map(\.html).joined()
+}

@@ -1,0 +1,94 @@
+import StepmarkCore
+
+/// A value a step recorded, with the formula that produced it.
+public struct NamedValue: Sendable, Equatable {
+    public var name: String
+    public var value: Value
+    /// How the value was computed, in plain Unicode: `weights = softmax(scaled)`.
+    public var formula: String?
+    /// Digits shown after the decimal point.
+    public var precision: Int
+    public init(name: String, value: Value, formula: String? = nil, precision: Int = 4) {
+        self.name = name
+        self.value = value
+        self.formula = formula
+        self.precision = precision
+    }
+}
+
+/// What an `exercise=` argument asks for.
+public struct ExerciseSpec: Sendable, Equatable {
+    public var id: String
+    public var points: Double
+    public var tolerance: Double
+    /// The sub-step value checked; nil means the step's result.
+    public var check: String?
+    public var partial: Bool
+    public var position: SourcePosition
+}
+
+/// One directive block after it ran.
+public struct Step: Sendable {
+    /// 1-based, in file order.
+    public var index: Int
+    public var directive: String
+    public var position: SourcePosition
+    /// The info string's arguments, in the order written.
+    public var arguments: [Argument]
+    /// Positional words of the info string (an answer's id).
+    public var positional: [String]
+    public var values: [NamedValue]
+    public var error: LessonError?
+    /// Notes that do not fail the step (a diverging loss, a truncated table).
+    public var warnings: [String]
+    /// The name of the recorded value that is the step's result, if any.
+    public var resultName: String?
+    public var result: Value?
+    public var exercise: ExerciseSpec?
+    public var block: DirectiveBlock
+
+    public var ok: Bool { error == nil }
+
+    public func value(named name: String) -> NamedValue? { values.first { $0.name == name } }
+}
+
+/// A part of a report in file order: prose, or a step.
+public enum ReportBlock: Sendable {
+    case prose(ProseBlock)
+    case step(Step)
+}
+
+/// An exercise's outcome, filled in by the grader; nil fields mean "not graded".
+public struct ExerciseResult: Sendable, Equatable {
+    public var id: String
+    public var points: Double
+    public var score: Double
+    public var passed: Bool
+    public var feedback: String
+    public init(id: String, points: Double, score: Double, passed: Bool, feedback: String) {
+        self.id = id
+        self.points = points
+        self.score = score
+        self.passed = passed
+        self.feedback = feedback
+    }
+}
+
+/// Everything a lesson run produced: plain data for the renderers.
+public struct Report: Sendable {
+    public var lessonPath: String
+    public var title: String
+    public var blocks: [ReportBlock]
+    /// Problems outside any one step (an unclosed fence, the time limit).
+    public var diagnostics: [LessonError]
+    public var exercises: [ExerciseResult]
+
+    public var steps: [Step] { blocks.compactMap { if case .step(let s) = $0 { return s } else { return nil } } }
+
+    /// Every error with its position: the diagnostics and each failed step's error.
+    public var errors: [LessonError] {
+        (diagnostics + steps.compactMap(\.error)).sorted { $0.position < $1.position }
+    }
+
+    public var ok: Bool { errors.isEmpty }
+}

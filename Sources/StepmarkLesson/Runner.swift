@@ -1,0 +1,248 @@
+import Foundation
+import StepmarkCore
+
+/// What a directive sees while it runs: its block and arguments, the environment, and the
+/// place to record sub-steps.
+public final class StepContext {
+    public let block: DirectiveBlock
+    public let args: Arguments
+    public private(set) var environment: Environment
+    public let limits: Limits
+    /// The lesson's folder, for files the lesson names.
+    public let baseDirectory: String
+    let deadline: Date
+    public let precision: Int
+
+    public private(set) var values: [NamedValue] = []
+    public private(set) var warnings: [String] = []
+    public private(set) var resultName: String?
+    public private(set) var result: Value?
+
+    init(block: DirectiveBlock, args: Arguments, environment: Environment, limits: Limits,
+         baseDirectory: String, deadline: Date, precision: Int) {
+        self.block = block
+        self.args = args
+        self.environment = environment
+        self.limits = limits
+        self.baseDirectory = baseDirectory
+        self.deadline = deadline
+        self.precision = precision
+    }
+
+    /// An evaluator over the environment as it is now.
+    public var evaluator: Evaluator { Evaluator(environment: environment, limits: limits, baseDirectory: baseDirectory) }
+
+    /// Records a sub-step value (refusing one over the size limit).
+    public func record(_ name: String, _ value: Value, formula: String? = nil) throws {
+        if value.entryCount > limits.maxEntries {
+            throw LessonError("\(name) would have \(value.entryCount) entries, over the limit of \(limits.maxEntries) (raise it with --max-entries)", at: block.infoPosition)
+        }
+        values.append(NamedValue(name: name, value: value, formula: formula, precision: precision))
+    }
+
+    public func record(_ name: String, _ tensor: Tensor, formula: String? = nil) throws {
+        try record(name, .tensor(tensor), formula: formula)
+    }
+
+    /// Defines a name in the environment for the steps below.
+    public func define(_ name: String, _ value: Value) {
+        environment.define(name, value, at: block.position)
+    }
+
+    /// Marks a value as the step's result and stores it under `defaultName` (and under `as=`,
+    /// which the runner handles). `recorded` names the sub-step it came from, if it is one.
+    public func setResult(_ value: Value, recorded: String?, storeAs defaultName: String?) {
+        result = value
+        resultName = recorded
+        if let defaultName { define(defaultName, value) }
+    }
+
+    public func warn(_ message: String) { warnings.append(message) }
+
+    /// Throws when the lesson's wall-clock budget is spent; long loops call it.
+    public func checkDeadline() throws {
+        if Date() > deadline {
+            throw LessonError("stopped: the lesson ran over the time limit of \(Runner.format(limits.maxSeconds)) s (raise it with --max-seconds)", at: block.infoPosition)
+        }
+    }
+
+    /// Evaluates an expression written across `lines`.
+    public func evaluate(_ lines: [BodyLine], startOffset: Int = 0) throws -> Value {
+        let expr = try ExprParser.parse(lines, startOffset: startOffset, maxNesting: limits.maxNesting)
+        return try evaluator.evaluate(expr)
+    }
+
+    /// The body as `NAME = EXPR` assignments; an expression may continue on following lines
+    /// while brackets are open. Blank lines and `#` comments are skipped.
+    public func assignments() throws -> [(name: String, expr: Expr, line: BodyLine, source: String)] {
+        var result: [(String, Expr, BodyLine, String)] = []
+        var i = 0
+        let lines = block.body
+        while i < lines.count {
+            let line = lines[i]
+            let stripped = line.text.trimmingWhitespace()
+            if stripped.isEmpty || stripped.hasPrefix("#") { i += 1; continue }
+            let chars = Array(line.text)
+            var k = 0
+            while k < chars.count, chars[k] == " " || chars[k] == "\t" { k += 1 }
+            let nameStart = k
+            while k < chars.count, chars[k].isLetter || chars[k].isNumber || chars[k] == "_" { k += 1 }
+            let name = String(chars[nameStart..<k])
+            guard !name.isEmpty, !(name.first!.isNumber) else {
+                throw LessonError("expected NAME = EXPRESSION", at: line.position(at: nameStart))
+            }
+            while k < chars.count, chars[k] == " " || chars[k] == "\t" { k += 1 }
+            guard k < chars.count, chars[k] == "=" else {
+                throw LessonError("expected '=' after '\(name)' (each line is NAME = EXPRESSION)", at: line.position(at: k))
+            }
+            k += 1
+            // Gather continuation lines while brackets stay open.
+            var group = [line]
+            var balance = bracketBalance(String(chars[k...]))
+            while balance > 0, i + 1 < lines.count {
+                i += 1
+                group.append(lines[i])
+                balance += bracketBalance(lines[i].text)
+            }
+            let expr = try ExprParser.parse(group, startOffset: k, maxNesting: limits.maxNesting)
+            let source = ([String(chars[k...])] + group.dropFirst().map(\.text)).map { $0.trimmingWhitespace() }.joined(separator: " ")
+            result.append((name, expr, line, source))
+            i += 1
+        }
+        return result
+    }
+
+    /// Evaluates and defines an assignment immediately, so later lines can use it.
+    func evaluateAndDefine(_ name: String, _ expr: Expr) throws -> Value {
+        let v = try evaluator.evaluate(expr)
+        define(name, v)
+        return v
+    }
+
+    private func bracketBalance(_ text: String) -> Int {
+        var b = 0
+        var inString = false
+        var previous: Character = " "
+        for c in text {
+            if c == "\"" && previous != "\\" { inString.toggle() }
+            if !inString {
+                if c == "#" { break }
+                if c == "[" || c == "(" { b += 1 }
+                if c == "]" || c == ")" { b -= 1 }
+            }
+            previous = c
+        }
+        return b
+    }
+}
+
+/// Runs a lesson top to bottom and produces its report. A failing step records its error and
+/// the run goes on.
+public struct Runner: Sendable {
+    public var limits: Limits
+
+    public init(limits: Limits = .init()) { self.limits = limits }
+
+    public func run(_ lesson: Lesson) -> Report {
+        let start = Date()
+        let deadline = start.addingTimeInterval(limits.maxSeconds)
+        var environment = Environment()
+        var blocks: [ReportBlock] = []
+        var diagnostics = lesson.diagnostics
+        var index = 0
+        var timedOut = false
+        let baseDirectory = (lesson.path as NSString).deletingLastPathComponent
+        for block in lesson.blocks {
+            switch block {
+            case .prose(let p):
+                blocks.append(.prose(p))
+            case .directive(let d):
+                index += 1
+                var step = Step(index: index, directive: d.name, position: d.position, arguments: [], positional: [],
+                                values: [], error: nil, warnings: [], resultName: nil, result: nil, exercise: nil, block: d)
+                if timedOut {
+                    step.error = LessonError("not run: the lesson stopped at the time limit", at: d.infoPosition)
+                    blocks.append(.step(step))
+                    continue
+                }
+                runStep(d, into: &step, environment: &environment,
+                        baseDirectory: baseDirectory.isEmpty ? "." : baseDirectory, deadline: deadline)
+                if Date() > deadline && !timedOut {
+                    timedOut = true
+                    diagnostics.append(LessonError("the lesson ran over the time limit of \(Runner.format(limits.maxSeconds)) s; steps after this one were not run (raise it with --max-seconds)", at: d.infoPosition))
+                }
+                blocks.append(.step(step))
+            }
+        }
+        return Report(lessonPath: lesson.path, title: lesson.title, blocks: blocks, diagnostics: diagnostics, exercises: [])
+    }
+
+    private func runStep(_ d: DirectiveBlock, into step: inout Step, environment: inout Environment,
+                         baseDirectory: String, deadline: Date) {
+        guard let directive = DirectiveRegistry.directive(named: d.name) else { return }
+        do {
+            let info = try InfoString.parse(d.info, at: d.infoPosition)
+            step.arguments = info.arguments
+            step.positional = info.positional.map(\.text)
+            let allowed = directive.arguments.map(\.name) + commonArguments.map(\.name)
+            for a in info.arguments where !allowed.contains(a.key) {
+                var message = "unknown argument '\(a.key)' for \(d.name)"
+                if let s = suggestion(for: a.key, among: allowed) { message += "; did you mean '\(s)'?" }
+                message += " Valid arguments: \(allowed.joined(separator: ", "))"
+                throw LessonError(message, at: a.position)
+            }
+            if directive.name != AnswerDirective.name, let extra = info.positional.first {
+                throw LessonError("unexpected '\(extra.text)' in the info string; arguments are written key=value", at: extra.position)
+            }
+            let args = Arguments(info: info, position: d.infoPosition)
+            let precision = try args.integer("precision", default: 4, in: 0...15)
+            step.exercise = try exercise(args)
+            let context = StepContext(block: d, args: args, environment: environment, limits: limits,
+                                      baseDirectory: baseDirectory, deadline: deadline, precision: precision)
+            defer {
+                step.values = context.values
+                step.warnings = context.warnings
+            }
+            do {
+                try directive.run(context)
+            } catch let e as TensorError {
+                throw LessonError(e.message, at: d.infoPosition)
+            }
+            if let name = try args.name("as"), let result = context.result {
+                context.define(name, result)
+            }
+            if let check = step.exercise?.check, !context.values.contains(where: { $0.name == check }) {
+                throw LessonError("check=\(check) names no value of this step; it recorded \(context.values.map(\.name).joined(separator: ", "))", at: args.position(of: "check"))
+            }
+            step.resultName = context.resultName
+            step.result = context.result
+            environment = context.environment
+        } catch let e as LessonError {
+            step.error = e
+        } catch {
+            step.error = LessonError("\(error)", at: d.infoPosition)
+        }
+    }
+
+    private func exercise(_ args: Arguments) throws -> ExerciseSpec? {
+        guard let id = try args.word("exercise") else {
+            for key in ["points", "tol", "check", "partial"] where args.has(key) {
+                throw LessonError("\(key)= only makes sense together with exercise=ID", at: args.position(of: key))
+            }
+            return nil
+        }
+        guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
+            throw LessonError("exercise= expects an id of letters, digits, '-', '_' or '.', got \"\(id)\"", at: args.position(of: "exercise"))
+        }
+        let points = try args.number("points", default: 1)
+        guard points >= 0, points.isFinite else { throw LessonError("points= must be a number ≥ 0", at: args.position(of: "points")) }
+        let tol = try args.number("tol", default: 0.01)
+        guard tol >= 0, tol.isFinite else { throw LessonError("tol= must be a number ≥ 0", at: args.position(of: "tol")) }
+        return ExerciseSpec(id: id, points: points, tolerance: tol, check: try args.name("check"),
+                            partial: try args.bool("partial", default: false), position: args.position(of: "exercise"))
+    }
+
+    static func format(_ x: Double) -> String {
+        x == x.rounded() ? String(Int(x)) : String(x)
+    }
+}

@@ -1,0 +1,100 @@
+import StepmarkCore
+
+/// A list of tokens, with their vocabulary ids when known.
+public struct TokenList: Sendable, Equatable {
+    public var tokens: [String]
+    public var ids: [Int]?
+    public init(_ tokens: [String], ids: [Int]? = nil) { self.tokens = tokens; self.ids = ids }
+}
+
+/// A table with named columns of mixed cells (numbers and text), such as BPE merges or a
+/// ranking.
+public struct Table: Sendable, Equatable {
+    public enum Cell: Sendable, Equatable {
+        case number(Double)
+        case text(String)
+    }
+    public var columns: [String]
+    public var rows: [[Cell]]
+    public init(columns: [String], rows: [[Cell]]) { self.columns = columns; self.rows = rows }
+}
+
+/// A named group of values kept in the environment as one thing (a network's weights and its
+/// settings). Records are stored, not shown: the steps that make them show their parts.
+public struct Record: Sendable, Equatable {
+    public var kind: String
+    public var fields: [(name: String, value: Value)]
+    public init(kind: String, fields: [(name: String, value: Value)]) { self.kind = kind; self.fields = fields }
+    public subscript(name: String) -> Value? { fields.first { $0.name == name }?.value }
+    public static func == (a: Record, b: Record) -> Bool {
+        a.kind == b.kind && a.fields.count == b.fields.count
+            && zip(a.fields, b.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+}
+
+/// Everything a name in a lesson can stand for.
+public enum Value: Sendable, Equatable {
+    case tensor(Tensor)
+    case tokens(TokenList)
+    case text(String)
+    case table(Table)
+    case record(Record)
+
+    /// "number", "tokens", "text", "table" — the JSON `kind`.
+    public var kind: String {
+        switch self {
+        case .tensor: "number"
+        case .tokens: "tokens"
+        case .text: "text"
+        case .table: "table"
+        case .record(let r): r.kind
+        }
+    }
+
+    /// How the value is described in errors: "a [3, 2] matrix", "a token list of 4".
+    public var summary: String {
+        switch self {
+        case .tensor(let t):
+            switch t.rank {
+            case 0: return "a number"
+            case 1: return "a vector of \(t.count)"
+            default: return "a \(t.shape[0])×\(t.shape[1]) matrix"
+            }
+        case .tokens(let l): return "a token list of \(l.tokens.count)"
+        case .text: return "text"
+        case .table(let t): return "a table of \(t.rows.count) rows"
+        case .record(let r): return "a \(r.kind)"
+        }
+    }
+
+    /// The number of entries, for the size limit.
+    public var entryCount: Int {
+        switch self {
+        case .tensor(let t): t.count
+        case .tokens(let l): l.tokens.count
+        case .text(let s): s.utf8.count / 8
+        case .table(let t): t.rows.count * max(t.columns.count, 1)
+        case .record(let r): r.fields.reduce(0) { $0 + $1.value.entryCount }
+        }
+    }
+
+    public var tensor: Tensor? { if case .tensor(let t) = self { t } else { nil } }
+}
+
+/// Resource limits of SPEC §7. Each has a command-line flag that raises it for trusted lessons.
+public struct Limits: Sendable, Equatable {
+    /// The most entries any one value may have (`--max-entries`).
+    public var maxEntries = 1_000_000
+    /// The most `steps` or `epochs` of a training directive (`--max-steps`).
+    public var maxSteps = 100_000
+    /// The most tokens `generate` may produce (`--max-tokens`).
+    public var maxTokens = 1_000
+    /// The largest lesson or submission file in bytes (`--max-file-bytes`).
+    public var maxFileBytes = 10_000_000
+    /// Wall-clock seconds a lesson may run (`--max-seconds`).
+    public var maxSeconds: Double = 10
+    /// How deeply expressions and literals may nest (no flag: deeper is never a real lesson).
+    public var maxNesting = 64
+
+    public init() {}
+}
