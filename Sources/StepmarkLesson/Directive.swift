@@ -57,11 +57,29 @@ public enum DirectiveRegistry {
         AnswerDirective.self,
     ] }
 
+    /// Plain descriptions of every directive, for help output.
+    public static var descriptions: [DirectiveDescription] {
+        all.map { d in
+            DirectiveDescription(name: d.name, summary: d.summary, body: d.body, arguments: d.arguments,
+                                 subSteps: d.subSteps, example: d.example)
+        }
+    }
+
     public static func directive(named name: String) -> (any Directive.Type)? {
         all.first { $0.name == name }
     }
 
     public static func isDirective(_ name: String) -> Bool { directive(named: name) != nil }
+}
+
+/// What `stepmark directives` shows of a directive.
+public struct DirectiveDescription: Sendable {
+    public var name: String
+    public var summary: String
+    public var body: String
+    public var arguments: [ArgumentSpec]
+    public var subSteps: String
+    public var example: String
 }
 
 /// Typed access to a step's validated arguments. Every accessor reports a bad value at the
@@ -73,7 +91,7 @@ public struct Arguments: Sendable {
 
     public func has(_ key: String) -> Bool { argument(key) != nil }
 
-    public func argument(_ key: String) -> Argument? { info.arguments.first { $0.key == key } }
+    public func argument(_ key: String) -> InfoArgument? { info.arguments.first { $0.key == key } }
 
     public func position(of key: String) -> SourcePosition { argument(key)?.valuePosition ?? position }
 

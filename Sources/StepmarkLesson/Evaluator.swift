@@ -144,7 +144,7 @@ public struct Evaluator {
                 throw LessonError("row \(k + 1) of the matrix is \(Value.tensor(t).summary); every row must be a list of numbers", at: item.start)
             }
             guard t.count == width else {
-                throw LessonError("ragged matrix: row \(k + 1) has \(t.count) entries but row 1 has \(width)", at: item.start)
+                throw LessonError("ragged matrix: row \(k + 1) has \(t.count) entr\(t.count == 1 ? "y" : "ies") but row 1 has \(width)", at: item.start)
             }
         }
         return .tensor(.matrix(rows: tensors.count, cols: width, data: tensors.flatMap(\.data)))

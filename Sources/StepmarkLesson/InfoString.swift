@@ -21,7 +21,7 @@ public indirect enum ArgValue: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// One `key=value` pair of an info string.
-public struct Argument: Sendable, Equatable {
+public struct InfoArgument: Sendable, Equatable {
     public var key: String
     public var value: ArgValue
     /// Where the key starts.
@@ -34,7 +34,7 @@ public struct Argument: Sendable, Equatable {
 public struct InfoString: Sendable, Equatable {
     public var name: String
     public var positional: [(text: String, position: SourcePosition)]
-    public var arguments: [Argument]
+    public var arguments: [InfoArgument]
 
     public static func == (a: InfoString, b: InfoString) -> Bool {
         a.name == b.name && a.arguments == b.arguments
@@ -53,7 +53,7 @@ public struct InfoString: Sendable, Equatable {
         scanner.skipSpaces()
         let name = scanner.word()
         var positional: [(String, SourcePosition)] = []
-        var arguments: [Argument] = []
+        var arguments: [InfoArgument] = []
         while true {
             scanner.skipSpaces()
             guard !scanner.atEnd else { break }
@@ -76,7 +76,7 @@ public struct InfoString: Sendable, Equatable {
                 if let c = scanner.peek, c != " " && c != "\t" {
                     throw LessonError("unexpected '\(c)' after the value of '\(key)'; separate arguments with spaces", at: scanner.position)
                 }
-                arguments.append(Argument(key: key, value: value, position: position, valuePosition: valuePosition))
+                arguments.append(InfoArgument(key: key, value: value, position: position, valuePosition: valuePosition))
             } else {
                 positional.append((key, position))
             }

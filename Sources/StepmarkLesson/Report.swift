@@ -34,7 +34,7 @@ public struct Step: Sendable {
     public var directive: String
     public var position: SourcePosition
     /// The info string's arguments, in the order written.
-    public var arguments: [Argument]
+    public var arguments: [InfoArgument]
     /// Positional words of the info string (an answer's id).
     public var positional: [String]
     public var values: [NamedValue]
@@ -48,6 +48,22 @@ public struct Step: Sendable {
     public var block: DirectiveBlock
 
     public var ok: Bool { error == nil }
+
+    /// A step that has not run yet: no values, no error.
+    public init(index: Int, block: DirectiveBlock) {
+        self.index = index
+        self.directive = block.name
+        self.position = block.position
+        self.arguments = []
+        self.positional = []
+        self.values = []
+        self.error = nil
+        self.warnings = []
+        self.resultName = nil
+        self.result = nil
+        self.exercise = nil
+        self.block = block
+    }
 
     public func value(named name: String) -> NamedValue? { values.first { $0.name == name } }
 }

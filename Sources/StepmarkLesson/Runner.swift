@@ -158,8 +158,7 @@ public struct Runner: Sendable {
                 blocks.append(.prose(p))
             case .directive(let d):
                 index += 1
-                var step = Step(index: index, directive: d.name, position: d.position, arguments: [], positional: [],
-                                values: [], error: nil, warnings: [], resultName: nil, result: nil, exercise: nil, block: d)
+                var step = Step(index: index, block: d)
                 if timedOut {
                     step.error = LessonError("not run: the lesson stopped at the time limit", at: d.infoPosition)
                     blocks.append(.step(step))

@@ -1,0 +1,141 @@
+import Foundation
+import StepmarkCore
+import StepmarkLesson
+
+/// Number and text formatting shared by the renderers.
+public enum Format {
+    /// A number at `precision` digits after the point; ∞, −∞ and NaN spelled as such; very large
+    /// magnitudes in scientific notation; never "-0.0000".
+    public static func number(_ x: Double, precision: Int) -> String {
+        if x.isNaN { return "NaN" }
+        if x == .infinity { return "∞" }
+        if x == -.infinity { return "−∞" }
+        let p = max(0, min(precision, 15))
+        var s: String
+        if abs(x) >= 1e9 {
+            s = String(format: "%.\(p)e", x)
+        } else {
+            s = String(format: "%.\(p)f", x)
+        }
+        if s.hasPrefix("-"), s.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { s.removeFirst() }
+        return s
+    }
+
+    /// A number as short as it can be while exact (for JSON-like contexts and formulas).
+    public static func shortest(_ x: Double) -> String {
+        if x.isNaN { return "NaN" }
+        if x.isInfinite { return x > 0 ? "∞" : "−∞" }
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+        return "\(x)"
+    }
+
+    /// Columns a string takes in a terminal: East Asian wide and fullwidth characters (Hangul,
+    /// CJK, most emoji) take two, combining marks and zero-width characters none.
+    public static func displayWidth(_ s: String) -> Int {
+        var width = 0
+        for character in s {
+            guard let first = character.unicodeScalars.first else { continue }
+            if character.unicodeScalars.contains(where: { $0.value == 0xFE0F }) { width += 2; continue }
+            width += scalarWidth(first)
+        }
+        return width
+    }
+
+    static func scalarWidth(_ u: Unicode.Scalar) -> Int {
+        let v = u.value
+        if v == 0 { return 0 }
+        if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
+        switch u.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        if v == 0x200B { return 0 }
+        let wide: [ClosedRange<UInt32>] = [
+            0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x23E9...0x23EC, 0x23F0...0x23F0, 0x23F3...0x23F3,
+            0x25FD...0x25FE, 0x2614...0x2615, 0x2648...0x2653, 0x267F...0x267F, 0x2693...0x2693, 0x26A1...0x26A1,
+            0x26AA...0x26AB, 0x26BD...0x26BE, 0x26C4...0x26C5, 0x26CE...0x26CE, 0x26D4...0x26D4, 0x26EA...0x26EA,
+            0x26F2...0x26F3, 0x26F5...0x26F5, 0x26FA...0x26FA, 0x26FD...0x26FD, 0x2705...0x2705, 0x270A...0x270B,
+            0x2728...0x2728, 0x274C...0x274C, 0x274E...0x274E, 0x2753...0x2755, 0x2757...0x2757, 0x2795...0x2797,
+            0x27B0...0x27B0, 0x27BF...0x27BF, 0x2B1B...0x2B1C, 0x2B50...0x2B50, 0x2B55...0x2B55,
+            0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+            0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F,
+            0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F004...0x1F004, 0x1F0CF...0x1F0CF, 0x1F18E...0x1F18E,
+            0x1F191...0x1F19A, 0x1F200...0x1F251, 0x1F300...0x1F64F, 0x1F680...0x1F6FF, 0x1F7E0...0x1F7EB,
+            0x1F90C...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x3FFFD,
+        ]
+        for r in wide where r.contains(v) { return 2 }
+        return 1
+    }
+
+    /// `s` padded with spaces to `width` display columns, right- or left-aligned.
+    public static func pad(_ s: String, to width: Int, right: Bool) -> String {
+        let fill = String(repeating: " ", count: max(0, width - displayWidth(s)))
+        return right ? fill + s : s + fill
+    }
+
+    /// Row indices to show of a long table: all of them when there are at most `limit`,
+    /// otherwise the first and last few and every k-th in between (nil marks a gap).
+    public static func rowsToShow(_ count: Int, limit: Int = 24) -> [Int?] {
+        guard count > limit else { return Array(0..<count) }
+        let head = 5, tail = 5
+        let every = Int((Double(count - head - tail) / Double(limit - head - tail)).rounded(.up))
+        var picks = Set(0..<head).union((count - tail)..<count)
+        picks.formUnion(Swift.stride(from: head - 1 + every, to: count - tail, by: every))
+        var out: [Int?] = []
+        for i in picks.sorted() {
+            if let last = out.last ?? nil, i > last + 1 { out.append(nil) }
+            out.append(i)
+        }
+        return out
+    }
+}
+
+/// How a value is laid out as a grid of strings: the shared first step of every table renderer.
+public struct Grid {
+    public var columnHeaders: [String]?
+    public var rowHeaders: [String]?
+    /// Cells, row by row; nil rows mark elided rows ("⋮").
+    public var rows: [[String]?]
+    /// Whether each column holds numbers (right-aligned).
+    public var numeric: [Bool]
+    /// Total rows before elision.
+    public var totalRows: Int
+
+    /// Lays a value out; long tables keep their first and last rows.
+    public static func of(_ value: Value, precision: Int, elide: Bool = true) -> Grid? {
+        switch value {
+        case .tensor(let t):
+            if t.isScalar { return nil }
+            if t.isVector {
+                let headers = t.rowLabels ?? (0..<t.count).map { String($0) }
+                return Grid(columnHeaders: t.rowLabels == nil ? nil : headers, rowHeaders: nil,
+                            rows: [t.data.map { Format.number($0, precision: precision) }],
+                            numeric: Array(repeating: true, count: t.count), totalRows: 1)
+            }
+            let c = t.cols
+            let indices: [Int?] = elide ? Format.rowsToShow(t.rows) : Array(0..<t.rows)
+            let rows: [[String]?] = indices.map { i in
+                i.map { r in (0..<c).map { Format.number(t.data[r * c + $0], precision: precision) } }
+            }
+            let rowHeaders: [String]? = t.rowLabels.map { labels in indices.map { $0.map { labels[$0] } ?? "⋮" } }
+            return Grid(columnHeaders: t.colLabels, rowHeaders: rowHeaders, rows: rows,
+                        numeric: Array(repeating: true, count: c), totalRows: t.rows)
+        case .table(let table):
+            let indices: [Int?] = elide ? Format.rowsToShow(table.rows.count) : Array(0..<table.rows.count)
+            let rows: [[String]?] = indices.map { i in
+                i.map { r in table.rows[r].map { cell in
+                    switch cell {
+                    case .number(let x): return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : Format.number(x, precision: precision)
+                    case .text(let s): return s
+                    }
+                } }
+            }
+            let numeric = table.columns.indices.map { j in
+                table.rows.allSatisfy { row in j < row.count && { if case .number = row[j] { return true } else { return false } }() }
+            }
+            return Grid(columnHeaders: table.columns, rowHeaders: nil, rows: rows, numeric: numeric, totalRows: table.rows.count)
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,215 @@
+import StepmarkCore
+import StepmarkLesson
+
+/// A JSON value whose objects keep their keys in the order written, so output is stable and
+/// reads in the order of SPEC §6.
+public indirect enum JSON: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    /// A whole number written without a fraction (indices, lines, shapes).
+    case int(Int)
+    case string(String)
+    case array([JSON])
+    case object([(String, JSON)])
+
+    public static func == (a: JSON, b: JSON) -> Bool {
+        switch (a, b) {
+        case (.null, .null): true
+        case (.bool(let x), .bool(let y)): x == y
+        case (.number(let x), .number(let y)): x == y || (x.isNaN && y.isNaN)
+        case (.int(let x), .int(let y)): x == y
+        case (.string(let x), .string(let y)): x == y
+        case (.array(let x), .array(let y)): x == y
+        case (.object(let x), .object(let y)): x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        default: false
+        }
+    }
+
+    /// A number, or the strings "inf", "-inf", "nan" for non-finite values (SPEC §6).
+    public static func finite(_ x: Double) -> JSON {
+        if x.isNaN { return .string("nan") }
+        if x.isInfinite { return .string(x > 0 ? "inf" : "-inf") }
+        return .number(x)
+    }
+
+    /// Compact serialisation (`pretty` indents by two spaces).
+    public func serialized(pretty: Bool = false) -> String {
+        var out = ""
+        write(into: &out, indent: pretty ? 0 : nil)
+        return out
+    }
+
+    private func write(into out: inout String, indent: Int?) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let x): out += JSON.numberText(x)
+        case .int(let n): out += String(n)
+        case .string(let s): JSON.escape(s, into: &out)
+        case .array(let items):
+            if items.isEmpty { out += "[]"; return }
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                if let indent { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                item.write(into: &out, indent: indent.map { $0 + 1 })
+            }
+            if let indent { out += "\n" + String(repeating: "  ", count: indent) }
+            out += "]"
+        case .object(let pairs):
+            if pairs.isEmpty { out += "{}"; return }
+            out += "{"
+            for (i, (key, value)) in pairs.enumerated() {
+                if i > 0 { out += "," }
+                if let indent { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                JSON.escape(key, into: &out)
+                out += indent == nil ? ":" : ": "
+                value.write(into: &out, indent: indent.map { $0 + 1 })
+            }
+            if let indent { out += "\n" + String(repeating: "  ", count: indent) }
+            out += "}"
+        }
+    }
+
+    /// The shortest text that reads back as the same Double; whole numbers keep ".0" so that a
+    /// reader sees a float, as numpy's JSON would.
+    static func numberText(_ x: Double) -> String {
+        guard x.isFinite else { return "null" }
+        if x == 0 { return x.sign == .minus ? "-0.0" : "0.0" }
+        return x.description
+    }
+
+    static func escape(_ s: String, into out: inout String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "<": out += "\\u003c"   // keeps JSON safe to embed in an HTML <script> block
+            case ">": out += "\\u003e"
+            case "&": out += "\\u0026"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        out += "\""
+    }
+}
+
+/// Report → JSON exactly as SPEC §6 (plus `column` and `warnings` on steps, and `formula` on
+/// values, which readers may ignore).
+public enum JSONRenderer {
+    public static func render(_ report: Report) -> String {
+        encode(report).serialized() + "\n"
+    }
+
+    public static func render(_ reports: [Report]) -> String {
+        JSON.array(reports.map(encode)).serialized() + "\n"
+    }
+
+    public static func encode(_ report: Report) -> JSON {
+        .object([
+            ("format", .int(1)),
+            ("lesson", .string(report.lessonPath)),
+            ("title", .string(report.title)),
+            ("ok", .bool(report.ok)),
+            ("steps", .array(report.steps.map(encode))),
+            ("errors", .array(report.diagnostics.map(encode))),
+            ("exercises", .array(report.exercises.map(encode))),
+        ])
+    }
+
+    public static func encode(_ step: Step) -> JSON {
+        .object([
+            ("index", .int(step.index)),
+            ("directive", .string(step.directive)),
+            ("line", .int(step.position.line)),
+            ("column", .int(step.position.column)),
+            ("args", .object(step.arguments.map { ($0.key, encode($0.value)) })),
+            ("ok", .bool(step.ok)),
+            ("error", step.error.map(encode) ?? .null),
+            ("warnings", .array(step.warnings.map { .string($0) })),
+            ("values", .array(step.values.map(encode))),
+        ])
+    }
+
+    public static func encode(_ error: LessonError) -> JSON {
+        .object([("message", .string(error.message)), ("line", .int(error.line)),
+                 ("column", .int(error.column))])
+    }
+
+    public static func encode(_ value: ArgValue) -> JSON {
+        switch value {
+        case .number(let x, _): .number(x)
+        case .word(let w): .string(w)
+        case .string(let s): .string(s)
+        case .list(let items): .array(items.map(encode))
+        }
+    }
+
+    public static func encode(_ exercise: ExerciseResult) -> JSON {
+        .object([
+            ("id", .string(exercise.id)),
+            ("points", .number(exercise.points)),
+            ("score", .number(exercise.score)),
+            ("passed", .bool(exercise.passed)),
+            ("feedback", .string(exercise.feedback)),
+        ])
+    }
+
+    public static func encode(_ named: NamedValue) -> JSON {
+        var pairs: [(String, JSON)] = [("name", .string(named.name))]
+        pairs.append(contentsOf: encodeValue(named.value))
+        if let f = named.formula { pairs.append(("formula", .string(f))) }
+        return .object(pairs)
+    }
+
+    /// The `kind` and payload keys of a value.
+    public static func encodeValue(_ value: Value) -> [(String, JSON)] {
+        switch value {
+        case .tensor(let t):
+            var pairs: [(String, JSON)] = [("kind", .string("number")),
+                                          ("shape", .array(t.shape.map { .int($0) }))]
+            let data: JSON
+            switch t.rank {
+            case 0: data = .finite(t.data[0])
+            case 1: data = .array(t.data.map(JSON.finite))
+            default:
+                let c = t.cols
+                data = .array((0..<t.rows).map { r in .array((0..<c).map { JSON.finite(t.data[r * c + $0]) }) })
+            }
+            pairs.append(("data", data))
+            if let rows = t.rowLabels { pairs.append(("rows", .array(rows.map { .string($0) }))) }
+            if let cols = t.colLabels { pairs.append(("cols", .array(cols.map { .string($0) }))) }
+            return pairs
+        case .tokens(let list):
+            var pairs: [(String, JSON)] = [("kind", .string("tokens")), ("tokens", .array(list.tokens.map { .string($0) }))]
+            if let ids = list.ids { pairs.append(("ids", .array(ids.map { .int($0) }))) }
+            return pairs
+        case .text(let s):
+            return [("kind", .string("text")), ("text", .string(s))]
+        case .table(let table):
+            return [("kind", .string("table")), ("columns", .array(table.columns.map { .string($0) })),
+                    ("rows", .array(table.rows.map { row in .array(row.map { cell in
+                        switch cell {
+                        case .number(let x): return JSON.finite(x)
+                        case .text(let s): return .string(s)
+                        }
+                    }) }))]
+        case .record(let record):
+            return [("kind", .string(record.kind)),
+                    ("fields", .object(record.fields.map { ($0.name, .object(encodeValue($0.value))) }))]
+        }
+    }
+}

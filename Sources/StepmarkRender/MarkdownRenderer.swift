@@ -1,0 +1,127 @@
+import StepmarkCore
+import StepmarkLesson
+
+/// Report → GitHub-flavoured Markdown: the lesson's prose kept as written, each directive
+/// block kept, followed by its sub-steps as titled tables with their formulas.
+public struct MarkdownRenderer {
+    /// Hide exercise results and teacher-only solution regions (student handouts).
+    public var student: Bool
+
+    public init(student: Bool = false) { self.student = student }
+
+    public func render(_ report: Report) -> String {
+        var parts: [String] = []
+        for block in report.blocks {
+            switch block {
+            case .prose(let p):
+                let text = student ? Solutions.removed(from: p.markdown) : p.markdown
+                if !text.trimmingWhitespace().isEmpty { parts.append(text) }
+            case .step(let step):
+                parts.append(render(step, path: report.lessonPath))
+            }
+        }
+        if !report.diagnostics.isEmpty {
+            parts.append(report.diagnostics.map { "> **Error** `\(report.lessonPath):\($0.line):\($0.column)` — \(escape($0.message))" }
+                .joined(separator: "\n>\n"))
+        }
+        if !student, !report.exercises.isEmpty {
+            var table = "### Exercises\n\n| exercise | score | result |\n| --- | ---: | --- |\n"
+            for e in report.exercises {
+                table += "| \(escape(e.id)) | \(Format.shortest(e.score)) / \(Format.shortest(e.points)) | \(e.passed ? "passed" : "not passed") |\n"
+            }
+            parts.append(table)
+        }
+        return parts.joined(separator: "\n\n") + "\n"
+    }
+
+    public func render(_ step: Step, path: String) -> String {
+        var out = step.block.source
+        if !step.block.isClosed { out += "\n" + String(repeating: "`", count: 3) }
+        if student && step.directive == "answer" { return out }
+        for value in step.values { out += "\n\n" + renderValue(value) }
+        for w in step.warnings { out += "\n\n> **Warning:** \(escape(w))" }
+        if let e = step.error {
+            out += "\n\n> **Error** `\(path):\(e.line):\(e.column)` — \(escape(e.message))"
+        }
+        return out
+    }
+
+    public func renderValue(_ named: NamedValue) -> String {
+        var title = "**\(escape(named.name))**"
+        if let f = named.formula, f != named.name { title += " — " + code(f) }
+        let p = named.precision
+        switch named.value {
+        case .tensor(let t) where t.isScalar:
+            return title + " = " + Format.number(t.data[0], precision: p)
+        case .tokens(let list):
+            var s = title + "\n\n" + list.tokens.map { code($0) }.joined(separator: " ")
+            if let ids = list.ids { s += "\n\nids: " + ids.map(String.init).joined(separator: ", ") }
+            return s
+        case .text(let text):
+            let fence = String(repeating: "`", count: max(3, longestBacktickRun(text) + 1))
+            return title + "\n\n" + fence + "text\n" + text + "\n" + fence
+        case .record(let r):
+            return title + " — " + escape(r.kind)
+        default:
+            guard let grid = Grid.of(named.value, precision: p) else { return title }
+            return title + "\n\n" + table(grid)
+        }
+    }
+
+    func table(_ grid: Grid) -> String {
+        let n = grid.numeric.count
+        let headers = grid.columnHeaders ?? (0..<n).map { _ in "" }
+        var header = "|"
+        var rule = "|"
+        if grid.rowHeaders != nil { header += "   |"; rule += " --- |" }
+        for (j, h) in headers.enumerated() {
+            header += " " + (h.isEmpty ? " " : escape(h)) + " |"
+            rule += grid.numeric[j] ? " ---: |" : " --- |"
+        }
+        var lines = [header, rule]
+        for (i, row) in grid.rows.enumerated() {
+            var line = "|"
+            if let labels = grid.rowHeaders { line += " **" + escape(labels[i]) + "** |" }
+            let cells = row ?? Array(repeating: "⋮", count: n)
+            for c in cells { line += " " + escape(c) + " |" }
+            lines.append(line)
+        }
+        var out = lines.joined(separator: "\n")
+        if grid.rows.contains(where: { $0 == nil }) {
+            out += "\n\n_\(grid.totalRows) rows; every row is in the JSON output._"
+        }
+        return out
+    }
+
+    /// Text made inert in Markdown: table pipes, emphasis and HTML characters escaped.
+    func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "|": out += "\\|"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "*", "_", "`", "[", "]", "\\", "#": out += "\\" + String(c)
+            case "\n": out += " "
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// An inline code span that survives backticks in its content.
+    func code(_ s: String) -> String {
+        let flat = s.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "|", with: "\\|")
+        let ticks = String(repeating: "`", count: longestBacktickRun(flat) + 1)
+        let pad = flat.hasPrefix("`") || flat.hasSuffix("`") ? " " : ""
+        return ticks + pad + flat + pad + ticks
+    }
+
+    func longestBacktickRun(_ s: String) -> Int {
+        var best = 0, run = 0
+        for c in s { if c == "`" { run += 1; best = max(best, run) } else { run = 0 } }
+        return best
+    }
+}
+

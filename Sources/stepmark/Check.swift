@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import StepmarkGrade
+import StepmarkLesson
+import StepmarkRender
+
+enum CheckFormat: String, ExpressibleByArgument, CaseIterable { case text, json, gradescope, junit }
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the answers in a lesson (against itself, or against a teacher key).",
+        discussion: """
+            Without --key the file's own exercises are checked against its own answer blocks. With \
+            --key, questions, points and tolerances come from the key and only the answer blocks \
+            are read from FILE.
+            """
+    )
+
+    @Argument(help: "A lesson or a student's submission.", completion: .file(extensions: ["md"]))
+    var file: String
+
+    @Option(help: "The teacher's key (the lesson with exercises).", completion: .file(extensions: ["md"]))
+    var key: String?
+
+    @Option(name: .shortAndLong, help: "text, json, gradescope or junit.")
+    var format: CheckFormat = .text
+
+    @Flag(help: "Show the expected values of failed exercises in the feedback.")
+    var reveal = false
+
+    @OptionGroup var limits: LimitOptions
+
+    func run() throws {
+        let outcome: GradeOutcome
+        do {
+            if let key {
+                let grader = try Grader(keyPath: key, limits: limits.limits)
+                outcome = grader.grade(submissionPath: file, reveal: reveal)
+            } else {
+                let lesson = try LessonParser.read(path: file, limits: limits.limits)
+                let report = Exercises.check(Runner(limits: limits.limits).run(lesson), reveal: reveal)
+                outcome = GradeOutcome(submission: file, exercises: report.exercises, problem: nil, lessonErrors: report.errors)
+            }
+        } catch let e as ReadError {
+            printError("error: \(e)")
+            throw ExitCode(2)
+        }
+        let output: String
+        switch format {
+        case .text: output = outcome.text(path: file)
+        case .json: output = outcome.json().serialized(pretty: true) + "\n"
+        case .gradescope: output = outcome.gradescope().serialized(pretty: true) + "\n"
+        case .junit: output = outcome.junit()
+        }
+        FileHandle.standardOutput.write(Data(output.utf8))
+        if !outcome.allPassed { throw ExitCode(1) }
+    }
+}

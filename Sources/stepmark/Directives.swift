@@ -1,0 +1,42 @@
+import ArgumentParser
+import StepmarkLesson
+
+struct Directives: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the directives, or show one with its arguments, sub-steps and an example."
+    )
+
+    @Argument(help: "A directive name.")
+    var name: String?
+
+    func run() throws {
+        guard let name else {
+            let width = DirectiveRegistry.descriptions.map { $0.name.count }.max() ?? 0
+            for d in DirectiveRegistry.descriptions {
+                print(d.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + d.summary)
+            }
+            print("\nEvery directive also takes: " + commonArguments.map(\.name).joined(separator: ", "))
+            print("Expression functions: " + Evaluator.functions.map(\.name).joined(separator: ", "))
+            print("Run 'stepmark directives NAME' for one directive's arguments and an example.")
+            return
+        }
+        guard let d = DirectiveRegistry.descriptions.first(where: { $0.name == name }) else {
+            let names = DirectiveRegistry.descriptions.map(\.name)
+            throw ValidationError("unknown directive '\(name)'. Directives: \(names.joined(separator: ", "))")
+        }
+        print("\(d.name) — \(d.summary)\n")
+        print("Body: \(d.body)\n")
+        print("Arguments:")
+        if d.arguments.isEmpty { print("  (none of its own)") }
+        let width = (d.arguments + commonArguments).map { $0.name.count + ($0.defaultValue.map { $0.count + 1 } ?? 0) }.max() ?? 0
+        func line(_ a: ArgumentSpec) -> String {
+            let key = a.name + (a.defaultValue.map { "=" + $0 } ?? "")
+            return "  " + key.padding(toLength: width + 2, withPad: " ", startingAt: 0) + a.help
+        }
+        for a in d.arguments { print(line(a)) }
+        print("\nCommon arguments:")
+        for a in commonArguments { print(line(a)) }
+        print("\nSub-steps: \(d.subSteps)\n")
+        print("Example:\n\n\(d.example)")
+    }
+}

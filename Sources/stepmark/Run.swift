@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import StepmarkGrade
+import StepmarkLesson
+import StepmarkRender
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case terminal, md, html, json
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate lessons and print their reports.",
+        discussion: """
+            Every directive runs top to bottom; a step that fails records its error \
+            (file:line:column) and the run goes on. Several files print one report each \
+            (a JSON array with --format json).
+
+            Examples:
+              stepmark run lessons/en/01-attention.md
+              stepmark run lessons/en/*.md --format json > course.json
+            """
+    )
+
+    @Argument(help: "Lesson files (Markdown).", completion: .file(extensions: ["md"]))
+    var files: [String]
+
+    @Option(name: .shortAndLong, help: "terminal, md, html or json.")
+    var format: ReportFormat = .terminal
+
+    @OptionGroup var limits: LimitOptions
+
+    func run() throws {
+        var reports: [Report] = []
+        var unreadable = false
+        for file in files {
+            do {
+                let lesson = try LessonParser.read(path: file, limits: limits.limits)
+                reports.append(Exercises.check(Runner(limits: limits.limits).run(lesson)))
+            } catch let e as ReadError {
+                printError("error: \(e)")
+                unreadable = true
+            }
+        }
+        var output = ""
+        switch format {
+        case .json:
+            output = files.count == 1 && reports.count == 1 ? JSONRenderer.render(reports[0]) : JSONRenderer.render(reports)
+        case .md:
+            output = reports.map { MarkdownRenderer().render($0) }.joined(separator: "\n---\n\n")
+        case .html:
+            output = reports.map { HTMLRenderer().render($0) }.joined()
+        case .terminal:
+            let renderer = TerminalRenderer(color: useColor)
+            output = reports.map { renderer.render($0) }.joined(separator: "\n")
+        }
+        FileHandle.standardOutput.write(Data(output.utf8))
+        if format != .terminal {
+            for report in reports {
+                for e in report.errors { printError("\(report.lessonPath):\(e.line):\(e.column): error: \(e.message)") }
+            }
+        }
+        if unreadable { throw ExitCode(2) }
+        if reports.contains(where: { !$0.ok }) { throw ExitCode(1) }
+    }
+}

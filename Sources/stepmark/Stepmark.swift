@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import StepmarkLesson
+
+@main
+struct Stepmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stepmark",
+        abstract: "Run Markdown lessons about how language models process prompts, step by step.",
+        discussion: """
+            A lesson is a Markdown file. Fenced blocks that start with a directive (```attend, \
+            ```softmax, ```train …) run top to bottom against a numeric core, and every \
+            intermediate matrix is recorded. The same lesson becomes a report (terminal, Markdown, \
+            HTML, JSON), a step-through for live teaching, and graded exercises.
+
+            Exit status: 0 when every step ran (and every answer passed), 1 when a step or an \
+            answer failed, 2 for bad usage or unreadable input.
+
+            Examples:
+              stepmark run lessons/en/01-attention.md
+              stepmark run lessons/en/01-attention.md --format json
+              stepmark render lessons --out output --format md,html
+              stepmark directives attend
+            """,
+        version: stepmarkVersion,
+        subcommands: [Run.self, Render.self, StepThrough.self, Check.self, Directives.self]
+    )
+
+    /// Parses the command line and runs it, mapping usage errors to exit status 2 as SPEC §5 says.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+let stepmarkVersion = "0.1.0"
+
+/// Limit flags shared by every command that runs lessons (SPEC §7).
+struct LimitOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The most entries one value may have.", valueName: "n"))
+    var maxEntries: Int = Limits().maxEntries
+    @Option(help: ArgumentHelp("The most steps or epochs of a training directive.", valueName: "n"))
+    var maxSteps: Int = Limits().maxSteps
+    @Option(help: ArgumentHelp("The most tokens generate may produce.", valueName: "n"))
+    var maxTokens: Int = Limits().maxTokens
+    @Option(help: ArgumentHelp("The largest lesson or submission file, in bytes.", valueName: "bytes"))
+    var maxFileBytes: Int = Limits().maxFileBytes
+    @Option(help: ArgumentHelp("Wall-clock seconds a lesson may run.", valueName: "s"))
+    var maxSeconds: Double = Limits().maxSeconds
+
+    var limits: Limits {
+        var l = Limits()
+        l.maxEntries = maxEntries
+        l.maxSteps = maxSteps
+        l.maxTokens = maxTokens
+        l.maxFileBytes = maxFileBytes
+        l.maxSeconds = maxSeconds
+        return l
+    }
+
+    func validate() throws {
+        guard maxEntries > 0, maxSteps > 0, maxTokens > 0, maxFileBytes > 0, maxSeconds > 0 else {
+            throw ValidationError("limits must be positive")
+        }
+    }
+}
+
+/// Writes to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Whether a file descriptor is a terminal.
+func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+/// Colour only on a terminal, and never when NO_COLOR is set (no-color.org).
+var useColor: Bool {
+    isTerminal(1) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+}
