@@ -205,6 +205,7 @@ public enum NumericFiles {
         func isNumber(_ s: String) -> Bool { Double(s) != nil }
         func labelledRow(_ f: [String]) -> Bool { f.count > 1 && !isNumber(f[0]) && f.dropFirst().allSatisfy(isNumber) }
         var header: [String]? = nil
+        let headerLine = rows[0].line
         if !rows.allSatisfy({ labelledRow($0.fields) }) && rows[0].fields.allSatisfy({ !isNumber($0) }) {
             header = rows[0].fields
             rows.removeFirst()
@@ -231,7 +232,7 @@ public enum NumericFiles {
             if header.count == width { colLabels = header }
             else if rowLabelled && header.count == width + 1 { colLabels = Array(header.dropFirst()) }
             else {
-                throw TensorError("\(source): the header row has \(header.count) labels but the rows have \(width) numbers\(rowLabelled ? " after the row label" : "")")
+                throw TensorError("\(source) line \(rows[0].line): expected \(header.count) fields like the header on line \(headerLine), found \(width) numbers\(rowLabelled ? " after the row label" : "")")
             }
         }
         return Tensor(shape: [rows.count, width], data: data, rowLabels: rowLabelled ? rowLabels : nil, colLabels: colLabels)
