@@ -1,9 +1,44 @@
 import Foundation
 import StepmarkCore
 
-/// Loads numbers for `load("…")` from a file beside the lesson.
+/// Loads numbers for `load("…")` from a file beside the lesson: `.npy` (numpy) or `.csv`.
 enum FileLoader {
+    static func resolve(_ path: String, relativeTo base: String) -> String {
+        path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)
+    }
+
     static func load(_ path: String, relativeTo base: String, limits: Limits, at position: SourcePosition) throws -> Tensor {
-        throw LessonError("load() is not available yet", at: position)
+        let full = resolve(path, relativeTo: base)
+        let ext = (path as NSString).pathExtension.lowercased()
+        guard ext == "npy" || ext == "csv" else {
+            throw LessonError("load() reads .npy and .csv files; '\(path)' is neither", at: position)
+        }
+        let bytes = try readBytes(full, shownAs: path, limits: limits, at: position)
+        do {
+            if ext == "npy" { return try NumericFiles.parseNPY(bytes, source: path) }
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw LessonError("'\(path)' is not UTF-8 text", at: position)
+            }
+            return try NumericFiles.parseCSV(text, source: path)
+        } catch let e as TensorError {
+            throw LessonError(e.message, at: position)
+        }
+    }
+
+    /// A file's bytes within the lesson size limit; errors name the file as the lesson wrote it.
+    static func readBytes(_ full: String, shownAs path: String, limits: Limits, at position: SourcePosition) throws -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw LessonError("no file '\(path)' next to the lesson", at: position)
+        }
+        guard let handle = FileHandle(forReadingAtPath: full) else {
+            throw LessonError("'\(path)' cannot be read", at: position)
+        }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: limits.maxFileBytes + 1)) ?? Data()
+        guard data.count <= limits.maxFileBytes else {
+            throw LessonError("'\(path)' is larger than the limit of \(limits.maxFileBytes) bytes (raise it with --max-file-bytes)", at: position)
+        }
+        return [UInt8](data)
     }
 }
