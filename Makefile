@@ -1,0 +1,41 @@
+# stepmark — build, render the course, test.
+# Every target installs what it needs when it is missing (Debian packages, PyPI), so a fresh
+# Debian machine with Swift needs only `make handouts` and `make test`.
+
+SWIFT      ?= swift
+STEPMARK   := .build/debug/stepmark
+APT_GET    := DEBIAN_FRONTEND=noninteractive apt-get
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build handouts test unit-tests check-handouts browser-test bench fuzz sanitize clean
+
+all: build
+
+# libcmark-gfm (the Markdown parser) and pkg-config, from Debian, only when missing.
+deps:
+	@if ! dpkg -s libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config >/dev/null 2>&1; then \
+		echo "installing libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config"; \
+		$(SUDO) $(APT_GET) update -qq && \
+		$(SUDO) $(APT_GET) install -y -qq libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config; \
+	fi
+
+build: deps
+	$(SWIFT) build --product stepmark
+
+# Render every lesson into output/ (Markdown and HTML, plus a course index).
+handouts: build
+	$(STEPMARK) render lessons --out output --format md,html
+
+# Unit and end-to-end tests, then: the committed output/ must match the lessons, and the
+# HTML must work in a real browser.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory check-handouts
+	@if [ -f Tests/browser/run.sh ]; then bash Tests/browser/run.sh; fi
+
+check-handouts: build
+	$(STEPMARK) render lessons --out output --format md,html --check
+
+clean:
+	rm -rf .build
