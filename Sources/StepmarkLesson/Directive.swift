@@ -54,6 +54,7 @@ public enum DirectiveRegistry {
     /// Every directive, in the order `stepmark directives` lists them.
     public static var all: [any Directive.Type] { [
         LetDirective.self, ShowDirective.self, SoftmaxDirective.self, AttendDirective.self,
+        EncodeDirective.self, GenerateDirective.self,
         AnswerDirective.self,
     ] }
 

@@ -1,0 +1,128 @@
+import StepmarkCore
+
+/// `generate`: autoregressive generation, one token at a time. Each step records the model's
+/// `top` candidates for the next token given everything so far; the chosen token is appended
+/// to the context and fed back in for the next step.
+///
+/// `stepN` is a `top × 1` matrix: one row per candidate, labelled by its token, best first, in
+/// a column `probability` (so an exercise can check it with a tolerance, and JSON shows it as
+/// `"rows": [tokens], "cols": ["probability"]`). Its formula names the context and the choice.
+enum GenerateDirective: Directive {
+    static let name = "generate"
+    static let summary = "autoregressive generation with a bigram or attention model, the top candidates at every step"
+    static let body = "the prompt, split into tokens at whitespace"
+    static let arguments: [ArgumentSpec] = [
+        ArgumentSpec("model", nil, "bigram (next-token counts from a corpus) or attention (causal self-attention over an embedding table)"),
+        ArgumentSpec("corpus", "corpus", "model=bigram: the text the counts come from (consecutive tokens within each line)"),
+        ArgumentSpec("table", "E", "model=attention: the embedding table; its tokens are the vocabulary"),
+        ArgumentSpec("steps", "5", "how many tokens to generate"),
+        ArgumentSpec("temperature", "0", "0: always the most probable token; T > 0: sample from softmax(logits / T)"),
+        ArgumentSpec("seed", "0", "the SplitMix64 seed for sampling"),
+        ArgumentSpec("top", "3", "how many candidates each step shows"),
+        ArgumentSpec("smoothing", "0", "model=bigram: add-k smoothing of the counts"),
+    ]
+    static let subSteps = "step1, step2, … (the top candidates: token, probability), text"
+    static let example = """
+        ```corpus
+        the cat sat on the mat
+        the dog sat on the rug
+        ```
+
+        ```generate model=bigram steps=4
+        the
+        ```
+        """
+
+    static func run(_ context: StepContext) throws {
+        let args = context.args
+        guard args.has("model") else {
+            throw LessonError("generate needs model=bigram or model=attention", at: context.block.infoPosition)
+        }
+        let model = try args.choice("model", ["bigram", "attention"], default: "bigram")
+        let words = try TextTokens.read(context, what: "generate needs a prompt in its body (at least one token), for example: the")
+        let prompt = words.map(\.token)
+        let steps = try args.integer("steps", default: 5, in: 0...context.limits.maxTokens, limitFlag: "--max-tokens")
+        let temperature = try args.number("temperature", default: 0)
+        guard temperature >= 0, temperature.isFinite else {
+            throw LessonError("temperature= must be a number ≥ 0 (0 always takes the most probable token), got \(Runner.format(temperature))", at: args.position(of: "temperature"))
+        }
+        let seed = try args.integer("seed", default: 0, in: 0...(1 << 53))
+        let top = try args.integer("top", default: 3, in: 1...100_000)
+
+        let result: GenerationResult
+        let vocabulary: [String]
+        if model == "bigram" {
+            if args.has("table") {
+                throw LessonError("table= is for model=attention; the bigram model learns from corpus=", at: args.argument("table")!.position)
+            }
+            let smoothing = try args.number("smoothing", default: 0)
+            guard smoothing >= 0, smoothing.isFinite else {
+                throw LessonError("smoothing= must be a number ≥ 0, got \(Runner.format(smoothing))", at: args.position(of: "smoothing"))
+            }
+            let corpusName = try args.name("corpus", default: "corpus")!
+            let at = args.has("corpus") ? args.position(of: "corpus") : context.block.infoPosition
+            let value = try context.environment.lookup(corpusName, at: at)
+            guard case .text(let corpus) = value else {
+                throw LessonError("corpus= must name a text (make it with a corpus block), but \(corpusName) is \(value.summary)", at: at)
+            }
+            let bigrams: BigramModel
+            do { bigrams = try BigramModel(corpus: corpus) } catch let e as TensorError {
+                throw LessonError("\(corpusName): \(e.message)", at: at)
+            }
+            if let last = words.last, bigrams.id(of: last.token) == nil {
+                throw LessonError("the prompt ends with '\(last.token)', which never appears in \(corpusName), so the bigram model has nothing to follow it with", at: last.position)
+            }
+            vocabulary = bigrams.vocabulary
+            result = try positioned(context) {
+                try Generator.bigram(prompt: prompt, model: bigrams, steps: steps, temperature: temperature,
+                                     seed: UInt64(seed), top: top, smoothing: smoothing)
+            }
+        } else {
+            for key in ["corpus", "smoothing"] where args.has(key) {
+                throw LessonError("\(key)= is for model=bigram; the attention model uses table=", at: args.argument(key)!.position)
+            }
+            let table = try embeddingTable(context)
+            let tableName = try args.name("table", default: "E")!
+            for w in words where table.index(of: w.token) == nil {
+                let known = table.tokens.prefix(12).joined(separator: ", ") + (table.count > 12 ? ", …" : "")
+                throw LessonError("'\(w.token)' is not in the embedding table \(tableName) (its tokens: \(known))", at: w.position)
+            }
+            vocabulary = table.tokens
+            result = try positioned(context) {
+                try Generator.attention(prompt: prompt, table: table, steps: steps, temperature: temperature,
+                                        seed: UInt64(seed), top: top)
+            }
+        }
+        try context.checkDeadline()
+
+        let how = temperature == 0 ? "the most probable" : "sampled at T = \(Runner.format(temperature))"
+        for (n, step) in result.steps.enumerated() {
+            let p = vocabulary.firstIndex(of: step.chosen).map { step.probabilities[$0] } ?? 0
+            var formula = "after '\(shown(step.context))' → '\(step.chosen)' (p = \(AttendDirective.trimmed(p)), \(how)"
+            if let u = step.uniform { formula += " with u = \(AttendDirective.trimmed(u))" }
+            formula += ")"
+            try context.record("step\(n + 1)", step.candidateTable, formula: formula)
+        }
+        if top > vocabulary.count, !result.steps.isEmpty {
+            context.warn("top=\(top) is more than the \(vocabulary.count) tokens of the vocabulary, so each step lists them all")
+        }
+        var textFormula = "text = the prompt + \(result.steps.count) generated token\(result.steps.count == 1 ? "" : "s"), each fed back in as input"
+        if let reason = result.stopReason {
+            textFormula += "; stopped early: \(reason)"
+            context.warn("generation stopped after \(result.steps.count) of \(steps) steps: \(reason)")
+        }
+        try context.record("text", .text(result.text), formula: textFormula)
+        context.setResult(.text(result.text), recorded: "text", storeAs: "text")
+    }
+
+    /// The context for a formula: the last 12 tokens at most.
+    static func shown(_ context: [String]) -> String {
+        context.count <= 12 ? context.joined(separator: " ") : "… " + context.suffix(12).joined(separator: " ")
+    }
+
+    static func positioned<T>(_ context: StepContext, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as TensorError {
+            throw LessonError(e.message, at: context.block.infoPosition)
+        }
+    }
+}
