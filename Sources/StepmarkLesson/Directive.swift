@@ -55,6 +55,8 @@ public enum DirectiveRegistry {
     public static var all: [any Directive.Type] { [
         LetDirective.self, ShowDirective.self, SoftmaxDirective.self, AttendDirective.self,
         EncodeDirective.self, GenerateDirective.self,
+        ImageDirective.self, AlignDirective.self,
+        TrainDirective.self, NetworkDirective.self, ForwardDirective.self, BackpropDirective.self,
         AnswerDirective.self,
     ] }
 
