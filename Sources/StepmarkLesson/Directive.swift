@@ -56,6 +56,7 @@ public enum DirectiveRegistry {
         LetDirective.self, ShowDirective.self, SoftmaxDirective.self, AttendDirective.self,
         EncodeDirective.self, GenerateDirective.self,
         ImageDirective.self, AlignDirective.self,
+        TrainDirective.self, NetworkDirective.self, ForwardDirective.self, BackpropDirective.self,
         AnswerDirective.self,
     ] }
 
