@@ -2,36 +2,50 @@ import Foundation
 import StepmarkCore
 import StepmarkLesson
 
+/// How one entry of an answer fared.
+public enum EntryMark: Sendable, Equatable {
+    case right, wrong, blank
+}
+
 /// How one answer compares with the expected value, entry by entry.
 public struct AnswerComparison: Sendable, Equatable {
     /// Entries compared (1 for a scalar).
     public var total: Int
     /// Entries within tolerance (or equal tokens).
     public var correct: Int
-    /// 0-based (row, column) of each wrong or blank entry (column 0 for vectors' rows… see `isMatrix`).
-    public var wrong: [(Int, Int)]
-    /// Entries left as `?`.
-    public var blank: Int
+    /// One mark per expected entry, row-major (empty when the shape was wrong).
+    public var marks: [EntryMark]
+    /// The expected shape the marks are laid out in (`[]`, `[n]` or `[rows, cols]`).
+    public var shape: [Int]
     /// Set when the shapes or kinds differ; no entry was compared.
     public var shapeProblem: String?
 
-    public static func == (a: AnswerComparison, b: AnswerComparison) -> Bool {
-        a.total == b.total && a.correct == b.correct && a.blank == b.blank && a.shapeProblem == b.shapeProblem
-            && a.wrong.map(\.0) == b.wrong.map(\.0) && a.wrong.map(\.1) == b.wrong.map(\.1)
+    public var blank: Int { marks.reduce(0) { $1 == .blank ? $0 + 1 : $0 } }
+    /// 0-based (row, column) of each wrong or blank entry; vectors and scalars are row 0.
+    public var wrong: [(row: Int, column: Int)] {
+        let cols = shape.count == 2 ? max(shape[1], 1) : max(marks.count, 1)
+        return marks.enumerated().compactMap { $0.element == .right ? nil : ($0.offset / cols, $0.offset % cols) }
     }
 
     public var allCorrect: Bool { shapeProblem == nil && correct == total }
+}
+
+/// An answer as the grader received it.
+public enum GivenAnswer: Sendable, Equatable {
+    case literal(AnswerLiteral)
+    /// The block could not be parsed: the reason, at its position in the submission.
+    case unreadable(LessonError)
 }
 
 public enum Exercises {
     /// Fills in `report.exercises` from the report's own `answer` blocks (a teacher key, or a
     /// student's completed copy). Duplicate exercise ids and answers for unknown ids become
     /// positioned diagnostics.
-    public static func check(_ report: Report, reveal: Bool = false) -> Report {
+    public static func check(_ report: Report, reveal: Bool = false, limits: Limits = .init()) -> Report {
         var report = report
         let (exercises, problems) = collectExercises(report)
         report.diagnostics.append(contentsOf: problems)
-        var answers: [String: Step] = [:]
+        var answers: [String: GivenAnswer] = [:]
         for step in report.steps where step.directive == "answer" {
             guard let id = step.positional.first else { continue }
             if !exercises.contains(where: { $0.spec.id == id }) {
@@ -42,10 +56,21 @@ public enum Exercises {
                 report.diagnostics.append(LessonError("a second answer for exercise '\(id)'; only the first counts", at: step.position))
                 continue
             }
-            answers[id] = step
+            answers[id] = read(step.block, limits: limits)
         }
         report.exercises = exercises.map { grade($0.step, spec: $0.spec, answer: answers[$0.spec.id], reveal: reveal) }
         return report
+    }
+
+    /// Parses an answer block's body as a literal.
+    public static func read(_ block: DirectiveBlock, limits: Limits) -> GivenAnswer {
+        do {
+            return .literal(try AnswerParser.literal(block.body, limits: limits, at: block.infoPosition))
+        } catch let e as LessonError {
+            return .unreadable(e)
+        } catch {
+            return .unreadable(LessonError("\(error)", at: block.infoPosition))
+        }
     }
 
     /// The exercises of a report in file order, with diagnostics for repeated ids.
@@ -67,71 +92,176 @@ public enum Exercises {
 
     /// The value an exercise expects: the `check=` sub-step or the step's result.
     public static func expectedValue(_ step: Step, spec: ExerciseSpec) -> Value? {
+        guard step.ok else { return nil }
         if let name = spec.check { return step.value(named: name)?.value }
         return step.result
     }
 
-    /// Grades one answer step against an exercise step.
-    public static func grade(_ step: Step, spec: ExerciseSpec, answer: Step?, reveal: Bool) -> ExerciseResult {
-        func result(_ score: Double, _ feedback: String) -> ExerciseResult {
-            ExerciseResult(id: spec.id, points: spec.points, score: score, passed: score >= spec.points && spec.points >= 0 && feedback.hasPrefix("Correct"), feedback: feedback)
+    /// Grades one answer against an exercise step.
+    public static func grade(_ step: Step, spec: ExerciseSpec, answer: GivenAnswer?, reveal: Bool) -> ExerciseResult {
+        guard let expected = expectedValue(step, spec: spec) else {
+            return ExerciseResult(id: spec.id, points: spec.points, score: 0, passed: false,
+                                  feedback: "The exercise's own step did not run, so it cannot be graded (this is a problem in the lesson, not in the answer).")
         }
-        guard step.ok, let expected = expectedValue(step, spec: spec) else {
-            return result(0, "The exercise's own step did not run, so it cannot be graded (this is a problem in the lesson, not in the answer).")
+        return grade(expected: expected, spec: spec, answer: answer, reveal: reveal)
+    }
+
+    /// Grades one answer against an expected value.
+    public static func grade(expected: Value, spec: ExerciseSpec, answer: GivenAnswer?, reveal: Bool) -> ExerciseResult {
+        func failed(_ feedback: String) -> ExerciseResult {
+            ExerciseResult(id: spec.id, points: spec.points, score: 0, passed: false, feedback: feedback)
         }
-        guard let answer else { return result(0, "No answer: add an ```answer \(spec.id)``` block.") }
-        if let error = answer.error { return result(0, "The answer could not be read: \(error.message) (line \(error.line), column \(error.column)).") }
-        guard let given = answer.result else { return result(0, "The answer is empty.") }
-        let comparison = compare(expected: expected, answer: given, tolerance: spec.tolerance)
-        let feedback = Feedback.text(comparison, expected: expected, answer: given, tolerance: spec.tolerance, reveal: reveal)
-        if comparison.allCorrect { return result(spec.points, feedback) }
-        let score = spec.partial && comparison.total > 0 && comparison.shapeProblem == nil
-            ? spec.points * Double(comparison.correct) / Double(comparison.total) : 0
-        return ExerciseResult(id: spec.id, points: spec.points, score: score, passed: false, feedback: feedback)
+        let shape = Feedback.describe(expected)
+        switch answer {
+        case nil:
+            return failed("No answer: add an ```answer \(spec.id)``` block holding \(shape).")
+        case .unreadable(let e)?:
+            return failed("The answer could not be read: \(e.message) (line \(e.line), column \(e.column)). Expected \(shape).")
+        case .literal(let given)?:
+            let comparison = compare(expected: expected, answer: given, tolerance: spec.tolerance)
+            let feedback = Feedback.text(comparison, expected: expected, tolerance: spec.tolerance, reveal: reveal)
+            if comparison.allCorrect {
+                return ExerciseResult(id: spec.id, points: spec.points, score: spec.points, passed: true, feedback: feedback)
+            }
+            let score = spec.partial && comparison.total > 0 && comparison.shapeProblem == nil
+                ? spec.points * Double(comparison.correct) / Double(comparison.total) : 0
+            return ExerciseResult(id: spec.id, points: spec.points, score: score, passed: false, feedback: feedback)
+        }
     }
 
     /// Compares an answer with the expected value: same kind and shape, then each entry within
-    /// `tolerance` (absolute). `?` (NaN in the parsed answer) counts as blank and wrong.
-    public static func compare(expected: Value, answer: Value, tolerance: Double) -> AnswerComparison {
-        switch (expected, answer) {
-        case (.tensor(let e), .tensor(let a)):
-            var a = a
-            // A one-entry answer may stand for a scalar and vice versa; a vector for a 1×n row.
-            if e.count == 1 && a.count == 1 { a = e.isScalar ? .scalar(a.data[0]) : a.reshaped(e.shape) }
-            if e.isMatrix && e.rows == 1 && a.isVector && a.count == e.cols { a = a.reshaped(e.shape) }
-            guard e.shape == a.shape else {
-                return AnswerComparison(total: e.count, correct: 0, wrong: [], blank: 0,
-                                        shapeProblem: "expected \(Value.tensor(e).summary) (shape \(e.shapeDescription)), but the answer is \(Value.tensor(a).summary) (shape \(a.shapeDescription))")
-            }
-            var correct = 0, blank = 0
-            var wrong: [(Int, Int)] = []
-            let c = e.isMatrix ? e.cols : max(e.count, 1)
-            for i in 0..<e.count {
-                let x = a.data[i], y = e.data[i]
-                if x.isNaN { blank += 1; wrong.append((i / c, i % c)); continue }
-                let ok = y.isFinite ? abs(x - y) <= tolerance : x == y
-                if ok { correct += 1 } else { wrong.append((i / c, i % c)) }
-            }
-            return AnswerComparison(total: e.count, correct: correct, wrong: wrong, blank: blank, shapeProblem: nil)
-        case (.tokens(let e), .tokens(let a)):
-            guard e.tokens.count == a.tokens.count else {
-                return AnswerComparison(total: e.tokens.count, correct: 0, wrong: [], blank: 0,
-                                        shapeProblem: "expected \(e.tokens.count) tokens, but the answer has \(a.tokens.count)")
-            }
-            var wrong: [(Int, Int)] = []
-            for (i, (x, y)) in zip(a.tokens, e.tokens).enumerated() where x.precomposedForComparison != y.precomposedForComparison {
-                wrong.append((0, i))
-            }
-            return AnswerComparison(total: e.tokens.count, correct: e.tokens.count - wrong.count, wrong: wrong, blank: 0, shapeProblem: nil)
-        case (.text(let e), .text(let a)):
-            let ok = e.trimmingWhitespace().precomposedForComparison == a.trimmingWhitespace().precomposedForComparison
-            return AnswerComparison(total: 1, correct: ok ? 1 : 0, wrong: ok ? [] : [(0, 0)], blank: 0, shapeProblem: nil)
-        case (.text(let e), .tokens(let a)) where a.tokens.count == 1:
-            return compare(expected: .text(e), answer: .text(a.tokens[0]), tolerance: tolerance)
-        default:
-            return AnswerComparison(total: 1, correct: 0, wrong: [], blank: 0,
-                                    shapeProblem: "expected \(expected.summary), but the answer is \(answer.summary)")
+    /// `tolerance` (absolute); tokens and text must be equal (after Unicode NFC). A blank (`?`)
+    /// counts as wrong. Lenient where the meaning is plain: one entry stands for a scalar, and a
+    /// list of n for a 1×n or n×1 matrix (and the other way round).
+    public static func compare(expected: Value, answer a: AnswerLiteral, tolerance: Double) -> AnswerComparison {
+        func shapeProblem(_ total: Int, _ shape: [Int]) -> AnswerComparison {
+            AnswerComparison(total: total, correct: 0, marks: [], shape: shape,
+                             shapeProblem: "expected \(Feedback.describe(expected)), but the answer is \(a.summary)")
         }
+        func marked(_ shape: [Int], _ marks: [EntryMark]) -> AnswerComparison {
+            AnswerComparison(total: marks.count, correct: marks.reduce(0) { $1 == .right ? $0 + 1 : $0 },
+                             marks: marks, shape: shape, shapeProblem: nil)
+        }
+        func number(_ cell: AnswerLiteral.Cell, _ y: Double) -> EntryMark {
+            switch cell {
+            case .blank: return .blank
+            case .text: return .wrong
+            case .number(let x):
+                if x.isNaN { return .blank }
+                return (y.isFinite ? abs(x - y) <= tolerance : x == y) ? .right : .wrong
+            }
+        }
+        func text(_ cell: AnswerLiteral.Cell, _ y: String) -> EntryMark {
+            switch cell {
+            case .blank: return .blank
+            case .number: return .wrong
+            case .text(let x): return x.precomposedForComparison == y.precomposedForComparison ? .right : .wrong
+            }
+        }
+        switch expected {
+        case .tensor(let e):
+            guard compatible(e.shape, a.shape) else { return shapeProblem(e.count, e.shape) }
+            return marked(e.shape, zip(a.cells, e.data).map { number($0, $1) })
+        case .tokens(let e):
+            let n = e.tokens.count
+            guard a.shape == [n] || (n == 1 && a.shape.isEmpty) else { return shapeProblem(n, [n]) }
+            return marked([n], zip(a.cells, e.tokens).map { text($0, $1) })
+        case .text(let e):
+            guard a.shape.isEmpty else { return shapeProblem(1, []) }
+            let cell: AnswerLiteral.Cell = if case .text(let s) = a.cells[0] { .text(s.trimmingWhitespace()) } else { a.cells[0] }
+            return marked([], [text(cell, e.trimmingWhitespace())])
+        case .table(let t):
+            let shape = [t.rows.count, t.columns.count]
+            guard a.shape == shape || (t.rows.count == 1 && a.shape == [t.columns.count]) else {
+                return shapeProblem(shape[0] * shape[1], shape)
+            }
+            let expectedCells = t.rows.flatMap { $0 }
+            return marked(shape, zip(a.cells, expectedCells).map { cell, y in
+                switch y {
+                case .number(let v): return number(cell, v)
+                case .text(let s): return text(cell, s)
+                }
+            })
+        case .record:
+            return shapeProblem(1, [])
+        }
+    }
+
+    /// Whether an answer of shape `a` can stand for an expected value of shape `e`.
+    static func compatible(_ e: [Int], _ a: [Int]) -> Bool {
+        if e == a { return true }
+        let ec = e.reduce(1, *), ac = a.reduce(1, *)
+        guard ec == ac else { return false }
+        if ec == 1 { return true }
+        // A list for a one-row or one-column matrix, or a one-row/one-column matrix for a list.
+        if e.count == 2 && a.count == 1 { return e[0] == 1 || e[1] == 1 }
+        if e.count == 1 && a.count == 2 { return a[0] == 1 || a[1] == 1 }
+        return false
+    }
+
+    /// The shape of the answer an expected value calls for (`[]`, `[n]` or `[rows, cols]`).
+    public static func answerShape(of expected: Value) -> [Int] {
+        switch expected {
+        case .tensor(let t): return t.shape
+        case .tokens(let l): return [l.tokens.count]
+        case .text, .record: return []
+        case .table(let t): return [t.rows.count, t.columns.count]
+        }
+    }
+
+    /// A blank answer of the given shape, one line per matrix row: `?`, `[?, ?, ?]`,
+    /// `[[?, ?],` / ` [?, ?]]`. Token lists use the same `[?, ?, ?]` (a student replaces each `?`
+    /// with a "quoted" token).
+    public static func template(shape: [Int]) -> [String] {
+        switch shape.count {
+        case 0: return ["?"]
+        case 1: return ["[" + Array(repeating: "?", count: shape[0]).joined(separator: ", ") + "]"]
+        default:
+            let rows = shape[0], cols = shape[1]
+            guard rows > 0 else { return ["[]"] }
+            let row = "[" + Array(repeating: "?", count: cols).joined(separator: ", ") + "]"
+            return (0..<rows).map { r in (r == 0 ? "[" : " ") + row + (r == rows - 1 ? "]" : ",") }
+        }
+    }
+
+    /// A report for a student handout: no exercise results, the key's answer blocks shown as
+    /// blank templates with no values, and each exercise step's checked value (and every value
+    /// the step recorded after it) left out, so the handout does not give the answers away.
+    public static func studentView(_ report: Report) -> Report {
+        var report = report
+        report.exercises = []
+        let (exercises, _) = collectExercises(report)
+        var shapes: [String: [Int]] = [:]
+        for (step, spec) in exercises {
+            if let v = expectedValue(step, spec: spec) { shapes[spec.id] = answerShape(of: v) }
+        }
+        report.blocks = report.blocks.map { block in
+            guard case .step(var step) = block else { return block }
+            if step.directive == "answer" {
+                let shape = step.positional.first.flatMap { shapes[$0] }
+                    ?? { if case .literal(let l) = read(step.block, limits: .init()) { return l.shape } else { return [] } }()
+                var lines = LessonParser.lines(of: step.block.source)
+                let indent = String(repeating: " ", count: max(0, step.block.position.column - 1))
+                let body = template(shape: shape).map { indent + $0 }
+                lines = [lines.first ?? ""] + body + (step.block.isClosed && lines.count > 1 ? [lines.last!] : [])
+                step.block.source = lines.joined(separator: "\n")
+                step.block.body = []
+                step.values = []
+                step.result = nil
+                return .step(step)
+            }
+            if let spec = step.exercise {
+                let name = spec.check ?? step.resultName
+                if let name, let k = step.values.firstIndex(where: { $0.name == name }) {
+                    step.values.removeSubrange(k...)
+                } else {
+                    step.values = []
+                }
+                step.result = nil
+            }
+            return .step(step)
+        }
+        return report
     }
 }
 
@@ -140,59 +270,105 @@ extension String {
     var precomposedForComparison: String { precomposedStringWithCanonicalMapping }
 }
 
-/// Feedback that teaches: what shape was expected, which entries are wrong (as a grid of ✓ and
-/// ✗), and the expected values only when revealed.
+/// Feedback that teaches: what shape was expected, which entries are wrong (as a grid of ✓,
+/// ✗ and ? for blanks), and the expected values only when revealed.
 public enum Feedback {
-    public static func text(_ c: AnswerComparison, expected: Value, answer: Value, tolerance: Double, reveal: Bool) -> String {
+    public static func text(_ c: AnswerComparison, expected: Value, tolerance: Double, reveal: Bool) -> String {
         if let problem = c.shapeProblem {
-            return "Wrong shape: \(problem)." + (reveal ? " Expected: \(brief(expected))." : "")
+            return "Wrong shape: \(problem)." + (reveal ? "\nExpected: \(brief(expected))." : "")
         }
+        let what = isNumeric(expected) ? "within \(trim(tolerance)) of the expected value" : "equal to the expected \(tokenWord(expected))"
         if c.allCorrect {
-            return c.total == 1 ? "Correct." : "Correct: all \(c.total) entries are within \(trim(tolerance))."
+            return c.total == 1 ? "Correct." : "Correct: all \(c.total) entries are \(what)."
         }
         var lines: [String] = []
-        var head = "\(c.correct) of \(c.total) entr\(c.total == 1 ? "y is" : "ies are") within \(trim(tolerance))"
+        var head = "Expected \(describe(expected)). "
+        head += c.total == 1 ? "The answer is not \(what)" : "\(c.correct) of \(c.total) entries are \(what)"
         if c.blank > 0 { head += "; \(c.blank) left blank (?)" }
         lines.append(head + ".")
-        if case .tensor(let e) = expected, e.count > 1 {
-            lines.append("Wrong entries (row, column): " + c.wrong.prefix(12).map { e.isMatrix ? "(\($0.0 + 1), \($0.1 + 1))" : "(\($0.1 + 1))" }.joined(separator: ", ")
-                         + (c.wrong.count > 12 ? ", …" : ""))
-            lines.append(grid(c, shape: e.shape))
-        } else if case .tokens(let e) = expected, e.tokens.count > 1 {
-            lines.append("Wrong tokens at positions: " + c.wrong.map { String($0.1 + 1) }.joined(separator: ", "))
+        if c.total > 1 {
+            let wrong = c.wrong
+            let list = wrong.prefix(12).map { c.shape.count == 2 ? "(\($0.row + 1), \($0.column + 1))" : "\($0.column + 1)" }
+            lines.append((c.shape.count == 2 ? "Wrong entries (row, column): " : "Wrong entries (position): ")
+                         + list.joined(separator: ", ") + (wrong.count > 12 ? ", … (\(wrong.count) in all)" : ""))
+            let g = grid(c)
+            if !g.isEmpty { lines.append(g) }
         }
         if reveal { lines.append("Expected: \(brief(expected)).") }
         return lines.joined(separator: "\n")
     }
 
-    /// A small grid with ✓ for correct and ✗ for wrong entries.
-    static func grid(_ c: AnswerComparison, shape: [Int]) -> String {
-        let rows = shape.count == 2 ? shape[0] : 1
-        let cols = shape.count == 2 ? shape[1] : (shape.first ?? 1)
-        guard rows * cols <= 400 else { return "" }
-        let wrong = Set(c.wrong.map { $0.0 * cols + $0.1 })
-        return (0..<rows).map { r in (0..<cols).map { wrong.contains(r * cols + $0) ? "✗" : "✓" }.joined(separator: " ") }
+    /// "a 3×3 matrix", "a list of 4 numbers", "a number", "a list of 5 tokens", "text".
+    public static func describe(_ v: Value) -> String {
+        switch v {
+        case .tensor(let t):
+            switch t.rank {
+            case 0: return "a number"
+            case 1: return "a list of \(t.count) number\(t.count == 1 ? "" : "s")"
+            default: return "a \(t.shape[0])×\(t.shape[1]) matrix"
+            }
+        case .tokens(let l): return "a list of \(l.tokens.count) quoted token\(l.tokens.count == 1 ? "" : "s")"
+        case .text: return "one \"quoted\" text"
+        case .table(let t): return "a table of \(t.rows.count) row\(t.rows.count == 1 ? "" : "s") × \(t.columns.count) columns (\(t.columns.joined(separator: ", ")))"
+        case .record(let r): return "a \(r.kind) (which cannot be written as an answer)"
+        }
+    }
+
+    static func isNumeric(_ v: Value) -> Bool { if case .tensor = v { return true } else { return false } }
+    static func tokenWord(_ v: Value) -> String {
+        switch v {
+        case .tokens: "tokens"
+        case .text: "text"
+        default: "entries"
+        }
+    }
+
+    /// A grid with ✓ for correct, ✗ for wrong and ? for blank entries (empty when over 400).
+    public static func grid(_ c: AnswerComparison) -> String {
+        let rows = c.shape.count == 2 ? c.shape[0] : 1
+        let cols = c.shape.count == 2 ? c.shape[1] : max(c.marks.count, 1)
+        guard rows * cols <= 400, c.marks.count == rows * cols else { return "" }
+        func symbol(_ m: EntryMark) -> String {
+            switch m {
+            case .right: "✓"
+            case .wrong: "✗"
+            case .blank: "?"
+            }
+        }
+        return (0..<rows).map { r in (0..<cols).map { symbol(c.marks[r * cols + $0]) }.joined(separator: " ") }
             .joined(separator: "\n")
     }
 
-    static func brief(_ v: Value) -> String {
+    /// The expected value written as an answer literal.
+    public static func brief(_ v: Value) -> String {
+        func q(_ s: String) -> String {
+            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
         switch v {
         case .tensor(let t):
             if t.isScalar { return Format4.number(t.data[0]) }
             if t.isVector { return "[" + t.data.map(Format4.number).joined(separator: ", ") + "]" }
             return "[" + (0..<t.rows).map { r in "[" + (0..<t.cols).map { Format4.number(t[r, $0]) }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
-        case .tokens(let l): return "[" + l.tokens.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
-        case .text(let s): return "\"\(s)\""
-        default: return v.summary
+        case .tokens(let l): return "[" + l.tokens.map(q).joined(separator: ", ") + "]"
+        case .text(let s): return q(s)
+        case .table(let t):
+            return "[" + t.rows.map { row in
+                "[" + row.map { if case .number(let x) = $0 { return Format4.number(x) } else if case .text(let s) = $0 { return q(s) } else { return "?" } }
+                    .joined(separator: ", ") + "]"
+            }.joined(separator: ", ") + "]"
+        case .record: return v.summary
         }
     }
 
-    static func trim(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
+    public static func trim(_ x: Double) -> String {
+        if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
+        return abs(x) >= 1e-4 ? Format4.number(x) : String(x)
+    }
 }
 
 enum Format4 {
     static func number(_ x: Double) -> String {
-        if !x.isFinite { return x.isNaN ? "?" : (x > 0 ? "∞" : "−∞") }
+        if !x.isFinite { return x.isNaN ? "?" : (x > 0 ? "inf" : "-inf") }
         var s = String(format: "%.4f", x)
         while s.hasSuffix("0") { s.removeLast() }
         if s.hasSuffix(".") { s.removeLast() }

@@ -10,25 +10,40 @@ public struct GradeOutcome: Sendable {
     /// Why the submission could not be graded at all (it then scores zero everywhere).
     public var problem: String?
     /// Problems in the submission's answer blocks (or, when checking a lesson by itself, in
-    /// the lesson), with positions.
+    /// the lesson), with positions. At most `Grader.maxReportedErrors` are kept.
     public var lessonErrors: [LessonError]
+    /// How many problems were found beyond those kept in `lessonErrors`.
+    public var moreErrors: Int
+    /// The body of each exercise's answer block as the student wrote it (shortened), for the
+    /// feedback page.
+    public var answerSources: [String: String]
 
-    public init(submission: String, exercises: [ExerciseResult], problem: String?, lessonErrors: [LessonError]) {
+    public init(submission: String, exercises: [ExerciseResult], problem: String?, lessonErrors: [LessonError],
+                moreErrors: Int = 0, answerSources: [String: String] = [:]) {
         self.submission = submission
         self.exercises = exercises
         self.problem = problem
         self.lessonErrors = lessonErrors
+        self.moreErrors = moreErrors
+        self.answerSources = answerSources
     }
 
     public var score: Double { exercises.reduce(0) { $0 + $1.score } }
     public var maxScore: Double { exercises.reduce(0) { $0 + $1.points } }
     public var allPassed: Bool { problem == nil && exercises.allSatisfy(\.passed) }
 
+    /// The problems as lines: `line L, column C: message`.
+    public var errorLines: [String] {
+        lessonErrors.map { "line \($0.line), column \($0.column): \($0.message)" }
+            + (moreErrors > 0 ? ["… and \(moreErrors) more problem\(moreErrors == 1 ? "" : "s")"] : [])
+    }
+
     /// A plain-text summary, one line per exercise, feedback indented below.
     public func text(path: String) -> String {
         var out = ""
         if let problem { out += "\(path): not graded: \(problem)\n" }
         for e in lessonErrors { out += "\(path):\(e.line):\(e.column): \(e.message)\n" }
+        if moreErrors > 0 { out += "\(path): … and \(moreErrors) more problem\(moreErrors == 1 ? "" : "s")\n" }
         for e in exercises {
             out += "\(e.passed ? "✓" : "✗") \(e.id)  \(Feedback.trim(e.score))/\(Feedback.trim(e.points))\n"
             out += e.feedback.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n"
@@ -42,13 +57,16 @@ public struct GradeOutcome: Sendable {
             ("submission", .string(submission)),
             ("score", .number(score)),
             ("max_score", .number(maxScore)),
+            ("passed", .bool(allPassed)),
             ("problem", problem.map { .string($0) } ?? .null),
             ("errors", .array(lessonErrors.map(JSONRenderer.encode))),
             ("exercises", .array(exercises.map(JSONRenderer.encode))),
         ])
     }
 
-    /// Gradescope's `results.json`: total score and one test per exercise.
+    /// Gradescope's `results.json`: the total score and one test per exercise, every test
+    /// visible. A submission that could not be graded gets a first test named "submission"
+    /// (worth 0 points) that says why.
     public func gradescope() -> JSON {
         var tests: [JSON] = exercises.map { e in
             .object([
@@ -67,7 +85,7 @@ public struct GradeOutcome: Sendable {
                                   ("visibility", .string("visible"))]), at: 0)
             pairs.append(("output", .string("Not graded: \(problem)")))
         } else if !lessonErrors.isEmpty {
-            pairs.append(("output", .string(lessonErrors.map { "line \($0.line), column \($0.column): \($0.message)" }.joined(separator: "\n"))))
+            pairs.append(("output", .string("Problems in the answer blocks:\n" + errorLines.joined(separator: "\n"))))
         }
         pairs.append(("visibility", .string("visible")))
         pairs.append(("tests", .array(tests)))
@@ -76,10 +94,10 @@ public struct GradeOutcome: Sendable {
 
     /// JUnit XML, one test case per exercise.
     public func junit() -> String {
-        func x(_ s: String) -> String { HTML.escape(s) }
+        func x(_ s: String) -> String { HTML.escape(XMLText.clean(s)) }
         let failures = exercises.filter { !$0.passed }.count + (problem == nil ? 0 : 1)
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuite name=\"\(x(submission))\" tests=\"\(exercises.count)\" failures=\"\(failures)\">\n"
+        out += "<testsuite name=\"\(x(submission))\" tests=\"\(exercises.count + (problem == nil ? 0 : 1))\" failures=\"\(failures)\">\n"
         if let problem { out += "  <testcase name=\"submission\"><failure message=\"\(x(problem))\"/></testcase>\n" }
         for e in exercises {
             out += "  <testcase name=\"\(x(e.id))\">"
@@ -90,25 +108,54 @@ public struct GradeOutcome: Sendable {
     }
 }
 
+/// Text made safe for XML 1.0: characters XML forbids (most control characters) become U+FFFD.
+enum XMLText {
+    static func clean(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: forbidden) else { return s }
+        return String(String.UnicodeScalarView(s.unicodeScalars.map { forbidden($0) ? "\u{FFFD}" : $0 }))
+    }
+    static func forbidden(_ c: Unicode.Scalar) -> Bool {
+        (c.value < 0x20 && c != "\n" && c != "\r" && c != "\t") || c.value == 0xFFFE || c.value == 0xFFFF
+    }
+}
+
+/// One exercise of a key, with its expected value computed once.
+public struct KeyExercise: Sendable {
+    public var spec: ExerciseSpec
+    /// Nil when the exercise's own step failed in the key.
+    public var expected: Value?
+}
+
 /// Grades submissions against a teacher's key. The key is run once; from a submission only
 /// the `answer` blocks are read (as literals, never evaluated), so a student cannot change a
 /// question, a tolerance or the points.
 public struct Grader: Sendable {
     public let keyPath: String
     public let limits: Limits
-    /// The key's exercises with their expected values.
-    public let exercises: [(spec: ExerciseSpec, step: Step)]
-    /// Problems in the key itself.
+    /// The key's exercises in file order with their expected values.
+    public let exercises: [KeyExercise]
+    /// Problems in the key itself (failed steps, repeated exercise ids).
     public let keyErrors: [LessonError]
+    /// The key checked against its own answer blocks (for a warning when the key is wrong).
+    public let keyCheck: [ExerciseResult]
 
+    /// At most this many problems per submission are reported one by one.
+    public static let maxReportedErrors = 20
+
+    /// - Throws: `ReadError` when the key cannot be read.
     public init(keyPath: String, limits: Limits = .init()) throws {
-        self.keyPath = keyPath
-        self.limits = limits
         let lesson = try LessonParser.read(path: keyPath, limits: limits)
+        self.init(key: lesson, limits: limits)
+    }
+
+    public init(key lesson: Lesson, limits: Limits = .init()) {
+        self.keyPath = lesson.path
+        self.limits = limits
         let report = Runner(limits: limits).run(lesson)
         let (exercises, problems) = Exercises.collectExercises(report)
-        self.exercises = exercises.map { ($0.spec, $0.step) }
-        self.keyErrors = report.errors + problems
+        self.exercises = exercises.map { KeyExercise(spec: $0.spec, expected: Exercises.expectedValue($0.step, spec: $0.spec)) }
+        self.keyErrors = (report.errors + problems).sorted { $0.position < $1.position }
+        self.keyCheck = Exercises.check(report, limits: limits).exercises
     }
 
     /// Grades a submission file. Unreadable, oversized or non-UTF-8 files score zero with the
@@ -118,67 +165,102 @@ public struct Grader: Sendable {
         do {
             text = try LessonParser.readText(path: submissionPath, limits: limits)
         } catch let e as ReadError {
-            return zero(submissionPath, e.message)
+            return zero(submissionPath, "the file \(e.message)")
         } catch {
-            return zero(submissionPath, "\(error)")
+            return zero(submissionPath, "the file cannot be read: \(error)")
         }
         return grade(submissionText: text, path: submissionPath, reveal: reveal)
     }
 
+    /// Grades submission text (already decoded). Only its `answer` blocks are read.
     public func grade(submissionText text: String, path: String, reveal: Bool = false) -> GradeOutcome {
-        let answers = AnswerExtractor.answers(in: text, path: path, limits: limits)
-        var errors = answers.errors
-        var byID: [String: Step] = [:]
+        let extracted = AnswerExtractor.answers(in: text, path: path, limits: limits)
+        var errors = extracted.errors
+        var byID: [String: GivenAnswer] = [:]
+        var sources: [String: String] = [:]
         let known = Set(exercises.map(\.spec.id))
-        for step in answers.steps {
-            guard let id = step.positional.first else { continue }
-            guard known.contains(id) else {
-                errors.append(LessonError("answer for unknown exercise '\(id)'", at: step.position))
+        for answer in extracted.answers {
+            guard known.contains(answer.id) else {
+                errors.append(LessonError("an answer for '\(Snippet.quote(answer.id))', which is not an exercise of this assignment", at: answer.position))
                 continue
             }
-            if byID[id] != nil {
-                errors.append(LessonError("a second answer for exercise '\(id)'; only the first counts", at: step.position))
+            if byID[answer.id] != nil {
+                errors.append(LessonError("a second answer for exercise '\(answer.id)'; only the first counts", at: answer.position))
                 continue
             }
-            byID[id] = step
+            byID[answer.id] = answer.given
+            sources[answer.id] = answer.source
+            if case .unreadable(let e) = answer.given { errors.append(e) }
         }
-        let results = exercises.map { Exercises.grade($0.step, spec: $0.spec, answer: byID[$0.spec.id], reveal: reveal) }
-        return GradeOutcome(submission: path, exercises: results, problem: nil, lessonErrors: errors)
+        errors.sort { $0.position < $1.position }
+        let kept = Array(errors.prefix(Grader.maxReportedErrors))
+        let results = exercises.map { ex -> ExerciseResult in
+            guard let expected = ex.expected else {
+                return ExerciseResult(id: ex.spec.id, points: ex.spec.points, score: 0, passed: false,
+                                      feedback: "The exercise's own step did not run in the key, so it cannot be graded (a problem in the key, not in the answer).")
+            }
+            return Exercises.grade(expected: expected, spec: ex.spec, answer: byID[ex.spec.id], reveal: reveal)
+        }
+        return GradeOutcome(submission: path, exercises: results, problem: nil, lessonErrors: kept,
+                            moreErrors: errors.count - kept.count, answerSources: sources)
     }
 
-    func zero(_ path: String, _ reason: String) -> GradeOutcome {
+    /// A zero on every exercise, with the reason.
+    public func zero(_ path: String, _ reason: String) -> GradeOutcome {
         let results = exercises.map { ExerciseResult(id: $0.spec.id, points: $0.spec.points, score: 0, passed: false, feedback: "Not graded: \(reason)") }
         return GradeOutcome(submission: path, exercises: results, problem: reason, lessonErrors: [])
     }
 }
 
-/// Reads only the `answer` blocks of a submission.
+/// One answer block found in a submission.
+public struct ExtractedAnswer: Sendable {
+    public var id: String
+    public var position: SourcePosition
+    public var given: GivenAnswer
+    /// The block's body, shortened to `AnswerExtractor.maxSourceLength` characters.
+    public var source: String
+}
+
+/// Reads only the `answer` blocks of a submission; everything else in it is ignored.
 public enum AnswerExtractor {
-    /// The submission's answer blocks as steps (value `answer`), parsed as literals.
-    public static func answers(in text: String, path: String, limits: Limits) -> (steps: [Step], errors: [LessonError]) {
+    public static let maxSourceLength = 2_000
+
+    /// The submission's answer blocks, parsed as literals, and problems with blocks that name
+    /// no exercise.
+    public static func answers(in text: String, path: String, limits: Limits) -> (answers: [ExtractedAnswer], errors: [LessonError]) {
         let lesson = LessonParser.parse(text, path: path)
-        var steps: [Step] = []
+        var answers: [ExtractedAnswer] = []
         var errors: [LessonError] = []
         for block in lesson.directives where block.name == "answer" {
-            var step = Step(index: steps.count + 1, block: block)
+            let id: String
+            let position: SourcePosition
             do {
                 let info = try InfoString.parse(block.info, at: block.infoPosition)
-                guard let id = info.positional.first else {
-                    throw LessonError("answer needs the exercise id: ```answer ID", at: block.infoPosition)
+                guard let first = info.positional.first else {
+                    throw LessonError("this answer block names no exercise: write ```answer ID", at: block.infoPosition)
                 }
-                step.positional = [id.text]
-                let value = try AnswerParser.parse(block.contentLines, limits: limits, at: id.position)
-                step.values = [NamedValue(name: "answer", value: value)]
-                step.result = value
-                step.resultName = "answer"
+                id = first.text
+                position = first.position
             } catch let e as LessonError {
-                step.error = e
-                if step.positional.isEmpty { errors.append(e) }
+                errors.append(e)
+                continue
             } catch {
-                step.error = LessonError("\(error)", at: block.position)
+                errors.append(LessonError("\(error)", at: block.infoPosition))
+                continue
             }
-            steps.append(step)
+            var source = block.bodyText
+            if source.count > maxSourceLength { source = String(source.prefix(maxSourceLength)) + "…" }
+            answers.append(ExtractedAnswer(id: id, position: position, given: Exercises.read(block, limits: limits), source: source))
         }
-        return (steps, errors)
+        return (answers, errors)
+    }
+}
+
+/// Short, printable quotes of untrusted text for messages.
+enum Snippet {
+    static func quote(_ s: String, max: Int = 40) -> String {
+        var out = String(s.unicodeScalars.prefix(max).map { $0.value < 0x20 || $0.value == 0x7F ? "\u{FFFD}" : Character($0) })
+        if s.unicodeScalars.count > max { out += "…" }
+        return out
     }
 }

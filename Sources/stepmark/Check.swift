@@ -38,7 +38,7 @@ struct Check: ParsableCommand {
                 outcome = grader.grade(submissionPath: file, reveal: reveal)
             } else {
                 let lesson = try LessonParser.read(path: file, limits: limits.limits)
-                let report = Exercises.check(Runner(limits: limits.limits).run(lesson), reveal: reveal)
+                let report = Exercises.check(Runner(limits: limits.limits).run(lesson), reveal: reveal, limits: limits.limits)
                 outcome = GradeOutcome(submission: file, exercises: report.exercises, problem: nil, lessonErrors: report.errors)
             }
         } catch let e as ReadError {

@@ -23,31 +23,363 @@ enum AnswerDirective: Directive {
             let extra = context.args.info.positional[1]
             throw LessonError("answer takes one exercise id, found a second word '\(extra.text)'", at: extra.position)
         }
-        let value = try AnswerParser.parse(context.block.contentLines, limits: context.limits, at: id.position)
+        let value = try AnswerParser.parse(context.block.body, limits: context.limits, at: id.position)
         try context.record("answer", value)
         context.setResult(value, recorded: "answer", storeAs: nil)
     }
 }
 
-/// Parses answer literals. Only literals are accepted: numbers, `?`, signs, lists and strings;
-/// names, operators and calls are refused so that nothing a student writes is evaluated.
-public enum AnswerParser {
-    public static func parse(_ lines: [BodyLine], limits: Limits, at position: SourcePosition) throws -> Value {
-        guard !lines.isEmpty else {
-            throw LessonError("the answer is empty; write a number, a list or a matrix (? for a blank entry)", at: position)
-        }
-        let expr = try ExprParser.parse(lines, maxNesting: min(limits.maxNesting, 8), allowUnanswered: true)
-        try checkLiteral(expr)
-        return try Evaluator(environment: Environment(), limits: limits).evaluate(expr)
+/// An answer as written: a scalar, a list or a list of rows, each entry a number, a quoted
+/// string or `?` (blank). Kept apart from `Value` so that a blank token and a mixed row (a
+/// ranking's token and score) survive until grading.
+public struct AnswerLiteral: Sendable, Equatable {
+    public enum Cell: Sendable, Equatable {
+        case number(Double)
+        case text(String)
+        case blank
+    }
+    /// `[]` for a single entry, `[n]` for a list, `[rows, cols]` for a list of rows.
+    public var shape: [Int]
+    /// The entries in row-major order.
+    public var cells: [Cell]
+
+    public init(shape: [Int], cells: [Cell]) {
+        self.shape = shape
+        self.cells = cells
     }
 
-    static func checkLiteral(_ e: Expr) throws {
-        switch e {
-        case .number, .string, .unanswered: return
-        case .negate(.number, _): return
-        case .list(let items, _): for item in items { try checkLiteral(item) }
-        default:
-            throw LessonError("an answer must be a literal (numbers, ?, lists, strings); names, operators and calls are not allowed", at: e.start)
+    public var count: Int { cells.count }
+    public var blanks: Int { cells.reduce(0) { $1 == .blank ? $0 + 1 : $0 } }
+
+    /// "a number", "a list of 3", "a 2×3 matrix".
+    public var summary: String {
+        switch shape.count {
+        case 0: if case .text = cells.first { return "text" } else { return "a number" }
+        case 1: return "a list of \(shape[0])"
+        default: return "a \(shape[0])×\(shape[1]) matrix"
         }
+    }
+
+    /// The literal as a value, for reports: numbers (blanks as NaN) become a tensor, strings
+    /// a token list (blanks as "?") or text, rows with strings a table.
+    public var value: Value {
+        let numeric = cells.allSatisfy { if case .text = $0 { return false } else { return true } }
+        if numeric {
+            let data = cells.map { if case .number(let x) = $0 { return x } else { return Double.nan } }
+            return .tensor(Tensor(shape: shape, data: data))
+        }
+        func word(_ c: Cell) -> String {
+            switch c {
+            case .number(let x): return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
+            case .text(let s): return s
+            case .blank: return "?"
+            }
+        }
+        switch shape.count {
+        case 0: return .text(word(cells[0]))
+        case 1: return .tokens(TokenList(cells.map(word)))
+        default:
+            let cols = shape[1]
+            let rows = (0..<shape[0]).map { r in
+                cells[(r * cols)..<((r + 1) * cols)].map { c -> Table.Cell in
+                    if case .number(let x) = c { return .number(x) }
+                    return .text(word(c))
+                }
+            }
+            return .table(Table(columns: (0..<cols).map { String($0 + 1) }, rows: rows))
+        }
+    }
+}
+
+/// Parses answer literals. Only literals are accepted: numbers (with `inf` and `∞`), `?`,
+/// quoted strings and up to two levels of brackets; names, operators and calls are refused so
+/// that nothing a student writes is evaluated. The parser works on bytes and never builds a
+/// number from more than 64 characters, so a hostile submission costs time linear in its size.
+public enum AnswerParser {
+    /// The answer as a value (for `stepmark run` and reports).
+    public static func parse(_ lines: [BodyLine], limits: Limits, at position: SourcePosition) throws -> Value {
+        try literal(lines, limits: limits, at: position).value
+    }
+
+    /// The longest number accepted, in characters.
+    public static let maxNumberLength = 64
+
+    /// The answer as written. `position` is where to report an empty answer (the id).
+    public static func literal(_ lines: [BodyLine], limits: Limits, at position: SourcePosition) throws -> AnswerLiteral {
+        var lexer = AnswerLexer(lines: lines)
+        let first = try lexer.next()
+        if case .end = first.kind {
+            throw LessonError("the answer is empty; write a number, a list or a matrix (? for a blank entry)", at: position)
+        }
+        var parser = Parser(lexer: lexer, current: first, maxEntries: limits.maxEntries)
+        let root = try parser.item(depth: 0)
+        if case .end = parser.current.kind {} else {
+            throw LessonError("unexpected \(parser.current.kind.describe) after the answer; write one literal (a number, a [list] or a [[matrix]])", at: parser.current.position)
+        }
+        switch root {
+        case .cell(let c):
+            return AnswerLiteral(shape: [], cells: [c])
+        case .list(let items, _):
+            if items.isEmpty { return AnswerLiteral(shape: [0], cells: []) }
+            if case .cell = items[0].node {
+                var cells: [AnswerLiteral.Cell] = []
+                cells.reserveCapacity(items.count)
+                for item in items {
+                    guard case .cell(let c) = item.node else {
+                        throw LessonError("this list mixes entries and rows; expected an entry here, found a [list]", at: item.position)
+                    }
+                    cells.append(c)
+                }
+                return AnswerLiteral(shape: [items.count], cells: cells)
+            }
+            var cells: [AnswerLiteral.Cell] = []
+            var cols = -1
+            for (r, item) in items.enumerated() {
+                guard case .list(let row, _) = item.node else {
+                    throw LessonError("this matrix mixes rows and entries; expected a [row] here", at: item.position)
+                }
+                if cols < 0 { cols = row.count }
+                guard row.count == cols else {
+                    throw LessonError("row \(r + 1) has \(row.count) entr\(row.count == 1 ? "y" : "ies"), but row 1 has \(cols); every row needs the same number", at: item.position)
+                }
+                for entry in row {
+                    guard case .cell(let c) = entry.node else {
+                        throw LessonError("answers have at most two levels of brackets (a matrix)", at: entry.position)
+                    }
+                    cells.append(c)
+                }
+            }
+            return AnswerLiteral(shape: [items.count, max(cols, 0)], cells: cells)
+        }
+    }
+
+    indirect enum Node {
+        case cell(AnswerLiteral.Cell)
+        case list([(node: Node, position: SourcePosition)], SourcePosition)
+    }
+
+    struct Parser {
+        var lexer: AnswerLexer
+        var current: AnswerToken
+        let maxEntries: Int
+        var entries = 0
+
+        mutating func advance() throws { current = try lexer.next() }
+
+        mutating func item(depth: Int) throws -> Node {
+            let token = current
+            switch token.kind {
+            case .number(let x): try advance(); try count(token); return .cell(.number(x))
+            case .string(let s): try advance(); try count(token); return .cell(.text(s))
+            case .blank: try advance(); try count(token); return .cell(.blank)
+            case .open:
+                guard depth < 2 else {
+                    throw LessonError("answers have at most two levels of brackets (a matrix); three-dimensional answers are not supported", at: token.position)
+                }
+                try advance()
+                var items: [(node: Node, position: SourcePosition)] = []
+                while true {
+                    if case .close = current.kind { try advance(); break }
+                    let position = current.position
+                    if case .end = current.kind {
+                        throw LessonError("the '[' opened here is never closed", at: token.position)
+                    }
+                    items.append((try item(depth: depth + 1), position))
+                    switch current.kind {
+                    case .comma: try advance()
+                    case .close: continue
+                    case .end: throw LessonError("the '[' opened here is never closed", at: token.position)
+                    default: throw LessonError("expected ',' or ']' here, found \(current.kind.describe)", at: current.position)
+                    }
+                }
+                return .list(items, token.position)
+            case .close: throw LessonError("unexpected ']' with no '[' before it", at: token.position)
+            case .comma: throw LessonError("unexpected ','; expected a number, a \"string\", ? or [", at: token.position)
+            case .end: throw LessonError("the answer ends too early; expected a number, a \"string\", ? or [", at: token.position)
+            }
+        }
+
+        mutating func count(_ token: AnswerToken) throws {
+            entries += 1
+            if entries > maxEntries {
+                throw LessonError("the answer has more than \(maxEntries) entries (raise the limit with --max-entries)", at: token.position)
+            }
+        }
+    }
+}
+
+struct AnswerToken {
+    enum Kind {
+        case number(Double), string(String), blank, open, close, comma, end
+        var describe: String {
+            switch self {
+            case .number: "a number"
+            case .string: "a string"
+            case .blank: "'?'"
+            case .open: "'['"
+            case .close: "']'"
+            case .comma: "','"
+            case .end: "the end of the answer"
+            }
+        }
+    }
+    var kind: Kind
+    var position: SourcePosition
+}
+
+/// Splits answer lines into tokens, working on UTF-8 bytes.
+struct AnswerLexer {
+    let lines: [BodyLine]
+    var lineIndex = 0
+    var bytes: [UInt8] = []
+    var offset = 0
+    var loaded = -1
+
+    init(lines: [BodyLine]) { self.lines = lines }
+
+    /// The file position of byte `offset` in the current line (columns count characters).
+    func position(_ byteOffset: Int) -> SourcePosition {
+        let line = lines[lineIndex]
+        let prefix = String(decoding: bytes[0..<min(byteOffset, bytes.count)], as: UTF8.self)
+        return line.position(at: prefix.count)
+    }
+
+    /// A short, printable quote of the text at `offset` (for error messages that a grader
+    /// may show: control characters are replaced and the length is capped).
+    func snippet(_ byteOffset: Int) -> String {
+        let end = min(bytes.count, byteOffset + 24)
+        var s = String(decoding: bytes[byteOffset..<end], as: UTF8.self)
+        s = String(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\u{FFFD}" : Character($0) })
+        if let space = s.firstIndex(where: { $0 == " " || $0 == "," || $0 == "]" }) { s = String(s[..<space]) }
+        return s + (end < bytes.count && s.utf8.count >= 24 ? "…" : "")
+    }
+
+    mutating func next() throws -> AnswerToken {
+        while true {
+            if loaded != lineIndex {
+                guard lineIndex < lines.count else {
+                    let last = lines.last
+                    let end = last.map { $0.position(at: $0.text.count) } ?? SourcePosition(line: 1, column: 1)
+                    return AnswerToken(kind: .end, position: end)
+                }
+                bytes = Array(lines[lineIndex].text.utf8)
+                offset = 0
+                loaded = lineIndex
+            }
+            while offset < bytes.count, bytes[offset] == 0x20 || bytes[offset] == 0x09 || bytes[offset] == 0x0D { offset += 1 }
+            if offset >= bytes.count || bytes[offset] == UInt8(ascii: "#") {
+                lineIndex += 1
+                continue
+            }
+            break
+        }
+        let start = offset
+        let b = bytes[offset]
+        func token(_ kind: AnswerToken.Kind) -> AnswerToken { AnswerToken(kind: kind, position: position(start)) }
+        switch b {
+        case UInt8(ascii: "["): offset += 1; return token(.open)
+        case UInt8(ascii: "]"): offset += 1; return token(.close)
+        case UInt8(ascii: ","): offset += 1; return token(.comma)
+        case UInt8(ascii: "?"): offset += 1; return token(.blank)
+        case UInt8(ascii: "\""): return try string()
+        default:
+            if let number = try number() { return AnswerToken(kind: .number(number), position: position(start)) }
+            let quoted = snippet(start)
+            if (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b >= 0x80 {
+                throw LessonError("'\(quoted)' is not a literal: write text in double quotes (\"\(quoted)\"); names and calls are not allowed in an answer", at: position(start))
+            }
+            throw LessonError("unexpected '\(quoted)': an answer is a literal (numbers, ?, \"strings\", [lists]); operators are not allowed", at: position(start))
+        }
+    }
+
+    mutating func string() throws -> AnswerToken {
+        let start = offset
+        offset += 1
+        var out: [UInt8] = []
+        while offset < bytes.count {
+            let c = bytes[offset]
+            if c == UInt8(ascii: "\"") {
+                offset += 1
+                return AnswerToken(kind: .string(String(decoding: out, as: UTF8.self)), position: position(start))
+            }
+            if c == UInt8(ascii: "\\"), offset + 1 < bytes.count {
+                let e = bytes[offset + 1]
+                switch e {
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(e)
+                default:
+                    throw LessonError("unknown escape '\\\(Character(Unicode.Scalar(e)))' in a string; use \\\" or \\\\", at: position(offset))
+                }
+                offset += 2
+                continue
+            }
+            out.append(c)
+            offset += 1
+        }
+        throw LessonError("this string is never closed; end it with \" on the same line", at: position(start))
+    }
+
+    /// A number at `offset`: an optional sign (`-`, `+` or `−`), then digits with an optional
+    /// fraction and exponent, or `inf` / `∞`. Nil when no number starts here.
+    mutating func number() throws -> Double? {
+        let start = offset
+        var i = offset
+        var negative = false
+        if i < bytes.count, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
+            negative = bytes[i] == UInt8(ascii: "-"); i += 1
+        } else if i + 2 < bytes.count, bytes[i] == 0xE2, bytes[i + 1] == 0x88, bytes[i + 2] == 0x92 {
+            negative = true; i += 3
+        }
+        // Infinity: inf, ∞ (E2 88 9E).
+        if i + 3 <= bytes.count, bytes[i] == 0xE2, bytes[i + 1] == 0x88, bytes[i + 2] == 0x9E {
+            offset = i + 3
+            return negative ? -.infinity : .infinity
+        }
+        if i + 3 <= bytes.count, bytes[i] == UInt8(ascii: "i"), bytes[i + 1] == UInt8(ascii: "n"), bytes[i + 2] == UInt8(ascii: "f"),
+           i + 3 == bytes.count || !isWordByte(bytes[i + 3]) {
+            offset = i + 3
+            return negative ? -.infinity : .infinity
+        }
+        let digitsStart = i
+        var digits = 0
+        while i < bytes.count, isDigit(bytes[i]) { i += 1; digits += 1 }
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < bytes.count, isDigit(bytes[i]) { i += 1; digits += 1 }
+        }
+        guard digits > 0 else {
+            if i > start, i == digitsStart {
+                throw LessonError("a sign must be followed by a number", at: position(start))
+            }
+            return nil
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            var j = i + 1
+            if j < bytes.count, bytes[j] == UInt8(ascii: "-") || bytes[j] == UInt8(ascii: "+") { j += 1 }
+            var expDigits = 0
+            while j < bytes.count, isDigit(bytes[j]) { j += 1; expDigits += 1 }
+            guard expDigits > 0 else {
+                throw LessonError("an exponent needs digits, as in 1e-3", at: position(i))
+            }
+            i = j
+        }
+        if i < bytes.count, isWordByte(bytes[i]) {
+            throw LessonError("'\(snippet(start))' is not a number; names and units are not allowed in an answer", at: position(start))
+        }
+        guard i - digitsStart <= AnswerParser.maxNumberLength else {
+            throw LessonError("a number of \(i - digitsStart) characters is too long (at most \(AnswerParser.maxNumberLength))", at: position(start))
+        }
+        let text = String(decoding: bytes[digitsStart..<i], as: UTF8.self)
+        guard let value = Double(text) else {
+            throw LessonError("'\(snippet(start))' is not a number", at: position(start))
+        }
+        offset = i
+        return negative ? -value : value
+    }
+
+    func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    func isWordByte(_ b: UInt8) -> Bool {
+        isDigit(b) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == UInt8(ascii: ".") || b >= 0x80
     }
 }
