@@ -54,6 +54,8 @@ public enum DirectiveRegistry {
     /// Every directive, in the order `stepmark directives` lists them.
     public static var all: [any Directive.Type] { [
         LetDirective.self, ShowDirective.self, SoftmaxDirective.self, AttendDirective.self,
+        CorpusDirective.self, VocabDirective.self, TokenizeDirective.self, BPEDirective.self,
+        EmbeddingsDirective.self, EmbedDirective.self, SimilarityDirective.self, NearestDirective.self, ProjectDirective.self,
         EncodeDirective.self, GenerateDirective.self,
         ImageDirective.self, AlignDirective.self,
         TrainDirective.self, NetworkDirective.self, ForwardDirective.self, BackpropDirective.self,

@@ -28,3 +28,63 @@ func embeddingTable(_ context: StepContext, key: String = "table", default defau
     let at = context.args.has(key) ? context.args.position(of: key) : context.block.infoPosition
     return try embeddingTable(named: name, in: context, at: at)
 }
+
+// MARK: - Text helpers shared by the token directives
+
+/// The whitespace-separated words of a line with the character offset where each starts.
+func words(of text: String) -> [(word: String, offset: Int)] {
+    var out: [(String, Int)] = []
+    var current = "", start = 0
+    for (i, c) in text.enumerated() {
+        if c.isWhitespace {
+            if !current.isEmpty { out.append((current, start)); current = "" }
+        } else {
+            if current.isEmpty { start = i }
+            current.append(c)
+        }
+    }
+    if !current.isEmpty { out.append((current, start)) }
+    return out
+}
+
+/// Finds where each token of a tokenizer's output starts in the body, scanning forward, so an
+/// error about the n-th token can point at it. A token's surface is the token without a
+/// WordPiece `##` prefix or a BPE `</w>` suffix; a token that cannot be found (an `[UNK]`)
+/// gets the position where the search stands.
+func tokenPositions(_ tokens: [String], in lines: [BodyLine]) -> [SourcePosition] {
+    let texts = lines.map { Array(Tokenizer.normalize($0.text)) }
+    var line = 0, offset = 0
+    var out: [SourcePosition] = []
+    for token in tokens {
+        var surface = token
+        if surface.hasPrefix("##") && surface.count > 2 { surface.removeFirst(2) }
+        if surface.hasSuffix(BPE.endOfWord) && surface.count > BPE.endOfWord.count { surface.removeLast(BPE.endOfWord.count) }
+        let target = Array(surface)
+        var found: (Int, Int)? = nil
+        var l = line, o = offset
+        search: while l < texts.count {
+            let chars = texts[l]
+            if !target.isEmpty, chars.count >= target.count {
+                var i = o
+                while i + target.count <= chars.count {
+                    if Array(chars[i..<(i + target.count)]) == target { found = (l, i); break search }
+                    i += 1
+                }
+            }
+            l += 1; o = 0
+        }
+        if let (fl, fo) = found {
+            out.append(lines[fl].position(at: fo))
+            line = fl; offset = fo + target.count
+        } else {
+            let l = min(line, max(lines.count - 1, 0))
+            out.append(lines.isEmpty ? SourcePosition(line: 1, column: 1) : lines[l].position(at: min(offset, texts[l].count)))
+        }
+    }
+    return out
+}
+
+/// "; did you mean 'x'?" for a word among known ones, or "".
+func didYouMean(_ word: String, among known: [String]) -> String {
+    suggestion(for: word, among: known).map { "; did you mean '\($0)'?" } ?? ""
+}

@@ -1,0 +1,111 @@
+import StepmarkCore
+
+/// `similarity`: cosine, dot product or euclidean distance between pairs of vectors, or the
+/// whole table as a labelled matrix.
+enum SimilarityDirective: Directive {
+    static let name = "similarity"
+    static let summary = "cosine / dot / euclidean between pairs of tokens or vectors, or the whole table"
+    static let body = "lines 'a b' (table tokens or names of vectors), or empty for the whole table"
+    static let arguments: [ArgumentSpec] = [
+        ArgumentSpec("metric", "cosine", "cosine (a·b / |a||b|), dot (a·b) or euclidean (|a − b|, a distance: smaller is closer)"),
+        ArgumentSpec("table", "E", "the embedding table the tokens come from"),
+    ]
+    static let subSteps = "one scalar per pair named a~b, or matrix (every row against every row)"
+    static let example = """
+        ```embeddings
+        고양이: [0.9, 0.8, 0.1]
+        개: [0.8, 0.9, 0.2]
+        자동차: [0.1, 0.2, 0.9]
+        ```
+
+        ```similarity metric=cosine
+        고양이 개
+        고양이 자동차
+        ```
+        """
+
+    static func formula(_ metric: SimilarityMetric, _ a: String, _ b: String) -> String {
+        switch metric {
+        case .cosine: "cos(\(a), \(b)) = \(a)·\(b) / (|\(a)| |\(b)|)"
+        case .dot: "\(a)·\(b) = Σ \(a)ᵢ \(b)ᵢ"
+        case .euclidean: "|\(a) − \(b)| = √Σ (\(a)ᵢ − \(b)ᵢ)²"
+        }
+    }
+
+    static func run(_ context: StepContext) throws {
+        let args = context.args
+        let metric = SimilarityMetric(rawValue: try args.choice("metric", SimilarityMetric.allCases.map(\.rawValue), default: "cosine"))!
+        let lines = context.block.body.filter {
+            let t = $0.text.trimmingWhitespace()
+            return !t.isEmpty && !t.hasPrefix("#")
+        }
+        let tableName = try args.name("table", default: "E")!
+        if lines.isEmpty {
+            let table = try embeddingTable(context)
+            let matrix: Tensor
+            do {
+                matrix = try Embeddings.similarityMatrix(table, metric: metric)
+            } catch let e as TensorError {
+                throw LessonError(e.message, at: args.has("table") ? args.position(of: "table") : context.block.infoPosition)
+            }
+            try context.record("matrix", matrix, formula: "row i, column j: " + formula(metric, "i", "j"))
+            context.setResult(.tensor(matrix), recorded: "matrix", storeAs: nil)
+            return
+        }
+        // The table is needed only when a line names a token; names of vectors work without it.
+        var table: EmbeddingTable? = nil
+        if args.has("table") || context.environment.value(tableName) != nil {
+            table = try embeddingTable(context)
+        }
+        var names: [String] = []
+        var scores: [Double] = []
+        for line in lines {
+            let items = words(of: line.text.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "")
+            guard items.count == 2 else {
+                throw LessonError("each line compares two things: 'a b' (two tokens of \(tableName) or names of vectors); this line has \(items.count)", at: line.position)
+            }
+            var vectors: [Tensor] = []
+            for (item, offset) in items {
+                vectors.append(try resolve(item, table: table, tableName: tableName, context, at: line.position(at: offset)))
+            }
+            let (a, b) = (Tokenizer.normalize(items[0].word), Tokenizer.normalize(items[1].word))
+            let score: Double
+            do {
+                score = try Embeddings.similarity(vectors[0], vectors[1], metric: metric)
+            } catch let e as TensorError {
+                var message = e.message
+                message = message.replacingOccurrences(of: "the first vector", with: "'\(a)'")
+                message = message.replacingOccurrences(of: "the second vector", with: "'\(b)'")
+                throw LessonError(message, at: line.position(at: items[vectors[0].data.allSatisfy { $0 == 0 } ? 0 : 1].offset))
+            }
+            let name = "\(a)~\(b)"
+            try context.record(name, .scalar(score), formula: formula(metric, a, b))
+            names.append(name)
+            scores.append(score)
+        }
+        // The result (for exercises and as=): the score itself for one pair, else every score
+        // in order as a vector labelled by the pair names.
+        let result: Tensor = scores.count == 1 ? .scalar(scores[0]) : Tensor(shape: [scores.count], data: scores, rowLabels: names)
+        context.setResult(.tensor(result), recorded: scores.count == 1 ? names[0] : nil, storeAs: nil)
+    }
+
+    /// A line item: a token of the table, else the name of a vector in the environment.
+    static func resolve(_ item: String, table: EmbeddingTable?, tableName: String, _ context: StepContext,
+                        at position: SourcePosition) throws -> Tensor {
+        if let table, let i = table.index(of: item) { return table.matrix.row(i) }
+        if let value = context.environment.value(item) {
+            guard case .tensor(let t) = value, !t.isScalar, t.rows == 1 else {
+                throw LessonError("'\(item)' must be a vector to compare, but it is \(value.summary)", at: position)
+            }
+            return t
+        }
+        var message = "'\(item)' is neither a token of \(tableName) nor a defined vector"
+        if let table {
+            message += didYouMean(item, among: table.tokens + context.environment.names)
+            message += " (\(tableName) has \(table.count) tokens: \(table.tokens.prefix(10).joined(separator: ", "))\(table.count > 10 ? ", …" : ""))"
+        } else {
+            message += " (no table \(tableName) is defined: write an embeddings block above, or name one with table=)"
+        }
+        throw LessonError(message, at: position)
+    }
+}
