@@ -3,16 +3,28 @@ public enum Solutions {
     public static let open = "<!-- solution -->"
     public static let close = "<!-- end solution -->"
 
-    /// The text with every solution region (markers included) removed. An unclosed region runs
-    /// to the end, so a forgotten marker hides too much rather than leaking a solution.
+    /// The text with every solution region (markers included) removed. A region that fills
+    /// whole lines takes its last line break with it, unless that would join the text above
+    /// and below into one paragraph. An unclosed region runs to the end, so a forgotten marker
+    /// hides too much rather than leaking a solution.
     public static func removed(from text: String) -> String {
         var out = ""
         var rest = Substring(text)
         while let start = rest.range(of: open) {
-            out += rest[..<start.lowerBound]
+            let before = rest[..<start.lowerBound]
+            out += before
             let after = rest[start.upperBound...]
             guard let end = after.range(of: close) else { return out }
             rest = after[end.upperBound...]
+            // Whole lines: the region starts a line and its close marker ends one.
+            let startsLine = out.isEmpty || out.last!.isNewline
+            if startsLine, let next = rest.first, next.isNewline {
+                let lineAbove = out.dropLast().split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).last ?? ""
+                let afterBreak = rest.dropFirst()
+                let lineBelow = afterBreak.prefix { !$0.isNewline }
+                let joins = !lineAbove.allSatisfy(\.isWhitespace) && !lineBelow.allSatisfy(\.isWhitespace) && !out.isEmpty
+                if !joins { rest = afterBreak }
+            }
         }
         return out + rest
     }

@@ -1,0 +1,280 @@
+import Foundation
+import StepmarkCore
+import StepmarkLesson
+import StepmarkRender
+
+/// One graded submission of a batch and where its files went.
+public struct GradedSubmission: Sendable {
+    /// The path as given.
+    public var path: String
+    /// The folder name under the output folder (unique, safe as a file name).
+    public var name: String
+    public var outcome: GradeOutcome
+}
+
+/// The result of grading a batch.
+public struct BatchResult: Sendable {
+    public var submissions: [GradedSubmission]
+    /// Files that could not be written, with the reason.
+    public var writeErrors: [ReadError]
+
+    public var graded: Int { submissions.filter { $0.outcome.problem == nil }.count }
+    public var notGraded: Int { submissions.count - graded }
+    public var allPassed: Int { submissions.filter(\.outcome.allPassed).count }
+}
+
+/// Grades many submissions against one key, in parallel, and writes for each a Gradescope
+/// `results.json` and a feedback page (HTML and Markdown) in `OUT/<name>/`, then
+/// `OUT/gradebook.csv`. A submission that cannot be graded gets zeros and a reason; nothing
+/// stops the batch.
+public struct Gradebook: Sendable {
+    public let grader: Grader
+    public let out: String
+
+    public init(grader: Grader, out: String) {
+        self.grader = grader
+        self.out = out
+    }
+
+    public static let csvName = "gradebook.csv"
+
+    /// Grades every submission (using all cores) and writes the files.
+    /// - Parameter progress: called with (done, total) after each submission, from any thread.
+    public func run(submissions paths: [String], reveal: Bool = false, progress: (@Sendable (Int, Int) -> Void)? = nil) -> BatchResult {
+        let names = Gradebook.names(for: paths)
+        let box = Collector(count: paths.count)
+        let grader = self.grader, out = self.out
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+            let outcome = grader.grade(submissionPath: paths[i], reveal: reveal)
+            let folder = (out as NSString).appendingPathComponent(names[i])
+            var errors: [ReadError] = []
+            let files: [(String, String)] = [
+                ("results.json", outcome.gradescope().serialized(pretty: true) + "\n"),
+                ("feedback.html", FeedbackPage.html(outcome, name: names[i])),
+                ("feedback.md", FeedbackPage.markdown(outcome, name: names[i])),
+            ]
+            for (file, content) in files {
+                do { try AtomicFile.write(content, to: (folder as NSString).appendingPathComponent(file)) } catch let e as ReadError {
+                    errors.append(e)
+                } catch {
+                    errors.append(ReadError(path: folder, message: "\(error)"))
+                }
+            }
+            let done = box.put(i, GradedSubmission(path: paths[i], name: names[i], outcome: outcome), errors: errors)
+            progress?(done, paths.count)
+        }
+        var result = BatchResult(submissions: box.items.map { $0! }, writeErrors: box.errors)
+        do {
+            try AtomicFile.write(csv(result.submissions), to: (out as NSString).appendingPathComponent(Gradebook.csvName))
+        } catch let e as ReadError {
+            result.writeErrors.append(e)
+        } catch {
+            result.writeErrors.append(ReadError(path: out, message: "\(error)"))
+        }
+        return result
+    }
+
+    /// The gradebook: a header `submission,folder,<exercise ids…>,total,max_score,note`, then
+    /// one row per submission in the order given. `note` says why a submission was not graded
+    /// or how many problems its answer blocks had.
+    public func csv(_ submissions: [GradedSubmission]) -> String {
+        let ids = grader.exercises.map(\.spec.id)
+        let maxScore = grader.exercises.reduce(0) { $0 + $1.spec.points }
+        var out = CSV.row(["submission", "folder"] + ids + ["total", "max_score", "note"])
+        for s in submissions {
+            let scores = Dictionary(s.outcome.exercises.map { ($0.id, $0.score) }, uniquingKeysWith: { a, _ in a })
+            var note = ""
+            if let problem = s.outcome.problem {
+                note = "not graded: " + problem
+            } else if !s.outcome.lessonErrors.isEmpty {
+                let n = s.outcome.lessonErrors.count + s.outcome.moreErrors
+                note = "\(n) problem\(n == 1 ? "" : "s") in the answer blocks"
+            }
+            out += CSV.row([s.path, s.name] + ids.map { CSV.number(scores[$0] ?? 0) }
+                           + [CSV.number(s.outcome.score), CSV.number(maxScore), note])
+        }
+        return out
+    }
+
+    /// A unique, safe folder name per submission: the file name without `.md`; when two
+    /// submissions share a file name, the parent folder's name goes in front (`alice-lesson`);
+    /// any remaining clash gets `-2`, `-3`, ….
+    public static func names(for paths: [String]) -> [String] {
+        func base(_ p: String) -> String {
+            let last = (p as NSString).lastPathComponent
+            return last.lowercased().hasSuffix(".md") ? String(last.dropLast(3)) : last
+        }
+        let bases = paths.map(base)
+        var counts: [String: Int] = [:]
+        for b in bases { counts[b, default: 0] += 1 }
+        var used: Set<String> = [csvName.lowercased()]
+        var names: [String] = []
+        for (p, b) in zip(paths, bases) {
+            var name = b
+            if counts[b, default: 0] > 1 {
+                let parent = ((p as NSString).deletingLastPathComponent as NSString).lastPathComponent
+                if !parent.isEmpty && parent != "." && parent != "/" { name = parent + "-" + b }
+            }
+            name = safe(name)
+            var candidate = name
+            var k = 2
+            while used.contains(candidate.lowercased()) { candidate = "\(name)-\(k)"; k += 1 }
+            used.insert(candidate.lowercased())
+            names.append(candidate)
+        }
+        return names
+    }
+
+    /// Letters, digits, `-`, `_` and `.` kept (ASCII only), everything else `_`; never empty,
+    /// never starting with a dot, at most 100 characters.
+    static func safe(_ s: String) -> String {
+        var out = String(s.unicodeScalars.prefix(100).map { c -> Character in
+            let ok = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "-" || c == "_" || c == "."
+            return ok ? Character(c) : "_"
+        })
+        if out.isEmpty { out = "submission" }
+        if out.hasPrefix(".") { out = "_" + out.dropFirst() }
+        return out
+    }
+}
+
+/// Collects results from concurrent workers.
+final class Collector: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var items: [GradedSubmission?]
+    private(set) var errors: [ReadError] = []
+    private var done = 0
+
+    init(count: Int) { items = Array(repeating: nil, count: count) }
+
+    func put(_ i: Int, _ item: GradedSubmission, errors: [ReadError]) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        items[i] = item
+        self.errors += errors
+        done += 1
+        return done
+    }
+}
+
+/// CSV (RFC 4180) with a guard against formula injection in spreadsheets.
+public enum CSV {
+    /// One line: fields separated by commas, ended by "\n" (which spreadsheets and Python's
+    /// csv module both read).
+    public static func row(_ fields: [String]) -> String {
+        fields.map(field).joined(separator: ",") + "\n"
+    }
+
+    /// A field: a text starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
+    /// leading `'` so spreadsheets do not run it as a formula; then quoted when it holds a
+    /// comma, a quote or a line break (quotes doubled).
+    public static func field(_ s: String) -> String {
+        var s = s
+        if let first = s.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { s = "'" + s }
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+
+    /// A score: a whole number, or up to 4 decimals.
+    public static func number(_ x: Double) -> String { Feedback.trim((x * 10_000).rounded() / 10_000) }
+}
+
+/// The feedback page a student reads: the score, each exercise's feedback and the answer as
+/// written. Everything from the submission is escaped; the HTML has no scripts, no links and a
+/// Content-Security-Policy that forbids loading anything.
+public enum FeedbackPage {
+    public static func html(_ o: GradeOutcome, name: String) -> String {
+        func e(_ s: String) -> String { HTML.escape(s) }
+        var body = "<h1>Feedback</h1>\n"
+        body += "<p>Submission: <code>\(e(o.submission))</code></p>\n"
+        body += "<p class=\"total\">Score: <strong>\(e(Feedback.trim(o.score))) / \(e(Feedback.trim(o.maxScore)))</strong></p>\n"
+        if let problem = o.problem {
+            body += "<p class=\"bad\">Not graded: \(e(problem))</p>\n"
+        }
+        body += "<table>\n<thead><tr><th scope=\"col\">exercise</th><th scope=\"col\">result</th><th scope=\"col\">score</th></tr></thead>\n<tbody>\n"
+        for x in o.exercises {
+            body += "<tr><td><a href=\"#ex-\(e(x.id))\">\(e(x.id))</a></td><td>\(x.passed ? "✓ passed" : "✗ not yet")</td><td>\(e(Feedback.trim(x.score))) / \(e(Feedback.trim(x.points)))</td></tr>\n"
+        }
+        body += "</tbody>\n</table>\n"
+        for x in o.exercises {
+            body += "<section id=\"ex-\(e(x.id))\">\n<h2>\(x.passed ? "✓" : "✗") \(e(x.id)) <small>\(e(Feedback.trim(x.score))) / \(e(Feedback.trim(x.points)))</small></h2>\n"
+            body += "<pre class=\"feedback\">\(e(x.feedback))</pre>\n"
+            if let source = o.answerSources[x.id] {
+                body += "<details><summary>Your answer</summary><pre>\(e(source))</pre></details>\n"
+            }
+            body += "</section>\n"
+        }
+        if !o.lessonErrors.isEmpty {
+            body += "<h2>Problems in the answer blocks</h2>\n<ul>\n"
+            for line in o.errorLines { body += "<li>\(e(line))</li>\n" }
+            body += "</ul>\n"
+        }
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+            <meta name="referrer" content="no-referrer">
+            <title>Feedback: \(e(name))</title>
+            <style>
+            :root{color-scheme:light dark}
+            body{font:16px/1.5 system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}
+            pre{background:color-mix(in srgb,currentColor 7%,transparent);padding:.5rem .8rem;border-radius:6px;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere}
+            table{border-collapse:collapse}td,th{border:1px solid #8884;padding:.2rem .6rem}
+            .bad{color:#b3261e;font-weight:600}
+            </style>
+            </head>
+            <body>
+            \(body)</body>
+            </html>
+
+            """
+    }
+
+    public static func markdown(_ o: GradeOutcome, name: String) -> String {
+        var out = "# Feedback: \(escape(name))\n\n"
+        out += "Submission: \(escape(o.submission))\n\n"
+        out += "Score: **\(Feedback.trim(o.score)) / \(Feedback.trim(o.maxScore))**\n\n"
+        if let problem = o.problem { out += "Not graded: \(escape(problem))\n\n" }
+        out += "| exercise | result | score |\n| --- | --- | --- |\n"
+        for x in o.exercises {
+            out += "| \(escape(x.id)) | \(x.passed ? "✓ passed" : "✗ not yet") | \(Feedback.trim(x.score)) / \(Feedback.trim(x.points)) |\n"
+        }
+        for x in o.exercises {
+            out += "\n## \(x.passed ? "✓" : "✗") \(escape(x.id)) (\(Feedback.trim(x.score)) / \(Feedback.trim(x.points)))\n\n"
+            out += fenced(x.feedback)
+            if let source = o.answerSources[x.id] {
+                out += "\nYour answer:\n\n" + fenced(source)
+            }
+        }
+        if !o.lessonErrors.isEmpty {
+            out += "\n## Problems in the answer blocks\n\n" + fenced(o.errorLines.joined(separator: "\n"))
+        }
+        return out
+    }
+
+    /// Backslash-escapes Markdown punctuation and `<`, so untrusted text stays text.
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            if c.value < 0x20 { out += " "; continue }
+            if "\\`*_{}[]<>()#+-.!|~&\"'".unicodeScalars.contains(c) { out += "\\" }
+            out.unicodeScalars.append(c)
+        }
+        return out
+    }
+
+    /// A fenced `text` block longer than any backtick run inside, so the content cannot end it.
+    static func fenced(_ s: String) -> String {
+        var longest = 0, run = 0
+        for c in s.unicodeScalars {
+            if c == "`" { run += 1; longest = max(longest, run) } else { run = 0 }
+        }
+        let fence = String(repeating: "`", count: max(3, longest + 1))
+        return "\(fence)text\n\(s)\n\(fence)\n"
+    }
+}
