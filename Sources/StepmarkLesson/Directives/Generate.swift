@@ -108,7 +108,7 @@ enum GenerateDirective: Directive {
         }
         var textFormula = "text = the prompt + \(result.steps.count) generated token\(result.steps.count == 1 ? "" : "s"), each fed back in as input"
         if let reason = result.stopReason {
-            textFormula += "; stopped early: \(reason)"
+            textFormula += " (stopped early: see the warning)"
             context.warn("generation stopped after \(result.steps.count) of \(steps) steps: \(reason)")
         }
         try context.record("text", .text(result.text), formula: textFormula)
