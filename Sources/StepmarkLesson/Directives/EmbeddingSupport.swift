@@ -88,3 +88,18 @@ func tokenPositions(_ tokens: [String], in lines: [BodyLine]) -> [SourcePosition
 func didYouMean(_ word: String, among known: [String]) -> String {
     suggestion(for: word, among: known).map { "; did you mean '\($0)'?" } ?? ""
 }
+
+/// The body lines that are neither blank nor comments. A comment line starts with `#` followed
+/// by a space (or nothing): `# note`. A line such as `##는: [0, 1]` is not a comment, because
+/// WordPiece continuation tokens start with `##`.
+func meaningfulLines(_ body: [BodyLine]) -> [BodyLine] {
+    body.filter { !isComment($0.text) }
+}
+
+func isComment(_ text: String) -> Bool {
+    let t = text.trimmingWhitespace()
+    if t.isEmpty { return true }
+    guard t.hasPrefix("#") else { return false }
+    let rest = t.dropFirst()
+    return rest.isEmpty || rest.first!.isWhitespace
+}

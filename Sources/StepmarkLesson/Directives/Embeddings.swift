@@ -24,10 +24,7 @@ enum EmbeddingsDirective: Directive {
     static func run(_ context: StepContext) throws {
         let args = context.args
         let name = try args.name("name", default: "E")!
-        let lines = context.block.body.filter {
-            let t = $0.text.trimmingWhitespace()
-            return !t.isEmpty && !t.hasPrefix("#")
-        }
+        let lines = meaningfulLines(context.block.body)
         let table: EmbeddingTable
         if args.has("from") {
             guard lines.isEmpty else {

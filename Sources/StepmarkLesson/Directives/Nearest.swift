@@ -48,10 +48,7 @@ enum NearestDirective: Directive {
                 excluded.insert(token)
             }
         }
-        let lines = context.block.body.filter {
-            let t = $0.text.trimmingWhitespace()
-            return !t.isEmpty && !t.hasPrefix("#")
-        }
+        let lines = meaningfulLines(context.block.body)
         guard let first = lines.first else {
             throw LessonError("nearest needs a query in its body: a token of \(tableName), the name of a vector, or a vector like [0.1, 0.2]", at: context.block.infoPosition)
         }

@@ -23,7 +23,7 @@ enum ProjectDirective: Directive {
     static func run(_ context: StepContext) throws {
         let args = context.args
         _ = try args.choice("method", ["pca"], default: "pca")
-        if let line = context.block.contentLines.first(where: { !$0.text.trimmingWhitespace().hasPrefix("#") }) {
+        if let line = meaningfulLines(context.block.body).first {
             throw LessonError("project takes no body; name the table with table=", at: line.position)
         }
         let table = try embeddingTable(context)

@@ -35,10 +35,7 @@ enum SimilarityDirective: Directive {
     static func run(_ context: StepContext) throws {
         let args = context.args
         let metric = SimilarityMetric(rawValue: try args.choice("metric", SimilarityMetric.allCases.map(\.rawValue), default: "cosine"))!
-        let lines = context.block.body.filter {
-            let t = $0.text.trimmingWhitespace()
-            return !t.isEmpty && !t.hasPrefix("#")
-        }
+        let lines = meaningfulLines(context.block.body)
         let tableName = try args.name("table", default: "E")!
         if lines.isEmpty {
             let table = try embeddingTable(context)
@@ -60,7 +57,7 @@ enum SimilarityDirective: Directive {
         var names: [String] = []
         var scores: [Double] = []
         for line in lines {
-            let items = words(of: line.text.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "")
+            let items = words(of: line.text)
             guard items.count == 2 else {
                 throw LessonError("each line compares two things: 'a b' (two tokens of \(tableName) or names of vectors); this line has \(items.count)", at: line.position)
             }
