@@ -24,8 +24,7 @@ public struct Environment: Sendable {
     public func lookup(_ name: String, at position: SourcePosition) throws -> Value {
         if let v = values[name] { return v }
         var message = "undefined name '\(name)'"
-        let close = names.filter { editDistance($0, name) <= max(1, name.count / 3) }
-        if let best = close.min(by: { editDistance($0, name) < editDistance($1, name) }) {
+        if let best = suggestion(for: name, among: names) {
             message += "; did you mean '\(best)'?"
         }
         if names.isEmpty {
@@ -37,26 +36,29 @@ public struct Environment: Sendable {
     }
 }
 
-/// Levenshtein distance between two short strings, for "did you mean" hints.
+/// Edit distance between two short strings where a swap of neighbours counts as one edit
+/// (optimal string alignment), for "did you mean" hints: `maks` is one edit from `mask`.
 func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
+    var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in 0...a.count { d[i][0] = i }
+    for j in 0...b.count { d[0][j] = j }
     for i in 1...a.count {
-        current[0] = i
         for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
         }
-        swap(&previous, &current)
     }
-    return previous[b.count]
+    return d[a.count][b.count]
 }
 
-/// "did you mean 'x'?" for a word among known ones, or nil.
+/// "did you mean 'x'?" for a word among known ones, or nil. Words under three characters get
+/// no hint: every one-letter name is one edit from every other.
 func suggestion(for word: String, among known: [String]) -> String? {
-    let best = known.min { editDistance($0, word) < editDistance($1, word) }
+    guard word.count >= 3, word.count <= 64 else { return nil }
+    let best = known.filter { $0.count <= 64 }.min { editDistance($0, word) < editDistance($1, word) }
     guard let best, editDistance(best, word) <= max(1, word.count / 3) else { return nil }
     return best
 }

@@ -194,12 +194,12 @@ public struct Evaluator {
         case "abs": return try elementwise { Swift.abs($0) }
         case "log":
             return try elementwise { x in
-                guard x > 0 else { throw LessonError("log(\(x)) is undefined: log needs positive numbers", at: args[0].start) }
+                guard x > 0 else { throw LessonError("log(\(Runner.format(x))) is undefined: log needs positive numbers", at: args[0].start) }
                 return Foundation.log(x)
             }
         case "sqrt":
             return try elementwise { x in
-                guard x >= 0 else { throw LessonError("sqrt(\(x)) is undefined: sqrt needs numbers ≥ 0", at: args[0].start) }
+                guard x >= 0 else { throw LessonError("sqrt(\(Runner.format(x))) is undefined: sqrt needs numbers ≥ 0", at: args[0].start) }
                 return x.squareRoot()
             }
         case "sum", "mean", "norm":
@@ -273,7 +273,7 @@ public struct Evaluator {
         default:
             var message = "unknown function '\(name)'"
             if let s = suggestion(for: name, among: Evaluator.functions.map(\.name)) { message += "; did you mean '\(s)'?" }
-            message += " Functions: " + Evaluator.functions.map(\.name).joined(separator: ", ")
+            message += " (functions: " + Evaluator.functions.map(\.name).joined(separator: ", ") + ")"
             throw LessonError(message, at: p)
         }
     }

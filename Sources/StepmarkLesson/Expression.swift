@@ -147,6 +147,10 @@ public struct ExprParser {
     var index = 0
     let maxNesting: Int
     var depth = 0
+    /// Binary operators seen so far: a chain `1 + 1 + …` builds a tree as deep as it is long,
+    /// and evaluation recurses over it, so very long chains are refused.
+    var operatorCount = 0
+    static let maxOperators = 1000
     /// Whether `?` may stand for a number (answers only).
     let allowUnanswered: Bool
 
@@ -196,9 +200,17 @@ public struct ExprParser {
             while p.isSymbol("+") || p.isSymbol("-") {
                 let op = p.take()
                 guard case .symbol(let s) = op.kind else { break }
+                try p.countOperator(at: op.position)
                 left = .binary(s, left, try p.term(), op.position)
             }
             return left
+        }
+    }
+
+    mutating func countOperator(at position: SourcePosition) throws {
+        operatorCount += 1
+        if operatorCount > ExprParser.maxOperators {
+            throw LessonError("expression too long: more than \(ExprParser.maxOperators) operators; split it over several lines", at: position)
         }
     }
 
@@ -207,6 +219,7 @@ public struct ExprParser {
         while isSymbol("*") || isSymbol("/") || isSymbol("@") {
             let op = take()
             guard case .symbol(let s) = op.kind else { break }
+            try countOperator(at: op.position)
             left = .binary(s, left, try unary(), op.position)
         }
         return left
@@ -223,7 +236,11 @@ public struct ExprParser {
 
     mutating func postfix() throws -> Expr {
         var e = try primary()
-        while isSymbol(".T") { e = .transpose(e, take().position) }
+        while isSymbol(".T") {
+            let p = take().position
+            try countOperator(at: p)
+            e = .transpose(e, p)
+        }
         return e
     }
 

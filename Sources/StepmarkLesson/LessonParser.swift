@@ -97,7 +97,8 @@ public enum LessonParser {
 
         func flushProse(upTo nextLine: Int) {
             guard let start = pendingStart else { return }
-            let end = min(pendingEnd, nextLine - 1, lines.count)
+            var end = min(pendingEnd, nextLine - 1, lines.count)
+            while end > start, lines[end - 1].trimmingWhitespace().isEmpty { end -= 1 }
             let markdown = start <= end ? lines[(start - 1)..<end].joined(separator: "\n") : ""
             blocks.append(.prose(ProseBlock(markdown: markdown, html: pendingHTML, line: start, endLine: end)))
             pendingHTML = ""

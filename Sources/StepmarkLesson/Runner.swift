@@ -187,7 +187,7 @@ public struct Runner: Sendable {
             for a in info.arguments where !allowed.contains(a.key) {
                 var message = "unknown argument '\(a.key)' for \(d.name)"
                 if let s = suggestion(for: a.key, among: allowed) { message += "; did you mean '\(s)'?" }
-                message += " Valid arguments: \(allowed.joined(separator: ", "))"
+                message += " (valid arguments: \(allowed.joined(separator: ", ")))"
                 throw LessonError(message, at: a.position)
             }
             if directive.name != AnswerDirective.name, let extra = info.positional.first {
@@ -241,7 +241,8 @@ public struct Runner: Sendable {
                             partial: try args.bool("partial", default: false), position: args.position(of: "exercise"))
     }
 
-    static func format(_ x: Double) -> String {
-        x == x.rounded() ? String(Int(x)) : String(x)
+    /// A number as a person would write it: `2`, `0.5`, `-1`.
+    public static func format(_ x: Double) -> String {
+        x.isFinite && x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
     }
 }

@@ -44,7 +44,7 @@ enum AttendDirective: Directive {
         let q = try matrix(names.q, "q"), k = try matrix(names.k, "k"), v = try matrix(names.v, "v")
         let scale = try args.number("scale", default: nil)
         if let scale, !(scale.isFinite && scale > 0) {
-            throw LessonError("scale= must be a positive number, got \(scale)", at: args.position(of: "scale"))
+            throw LessonError("scale= must be a positive number, got \(args.raw("scale")!)", at: args.position(of: "scale"))
         }
         let mask = AttentionMask(rawValue: try args.choice("mask", AttentionMask.allCases.map(\.rawValue), default: "none"))!
         let heads = try args.integer("heads", default: 1, in: 1...1024)

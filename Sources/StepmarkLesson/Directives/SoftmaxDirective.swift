@@ -28,7 +28,7 @@ enum SoftmaxDirective: Directive {
         }
         let t = try context.args.number("temperature", default: 1)
         guard t > 0 else {
-            throw LessonError("temperature= must be a positive number, got \(t)", at: context.args.position(of: "temperature"))
+            throw LessonError("temperature= must be a positive number, got \(context.args.raw("temperature")!)", at: context.args.position(of: "temperature"))
         }
         let axis = try context.args.choice("axis", ["row", "col"], default: "row")
         let steps: SoftmaxSteps

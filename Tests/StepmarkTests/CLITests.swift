@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+/// End-to-end tests of real command lines, as swift-argument-parser tests its examples.
+@Suite(.serialized) struct CLITests {
+    static let mixed = """
+        # Mixed
+
+        ```let
+        a = [[1, 2], [3, 4]]
+        ```
+
+        ```let
+        b = a @ [[1, 2, 3]]
+        ```
+
+        ```softmax
+        a
+        ```
+
+        ```attend scale=0
+        Q = a
+        K = a
+        V = a
+        ```
+
+        ```let
+        d = nothing
+        ```
+
+        ```show
+        a.T
+        ```
+        """
+
+    @Test func runReportsEveryErrorAndExitsOne() throws {
+        let folder = try temporaryFolder(["mixed.md": Self.mixed])
+        let result = try stepmark(["run", "mixed.md"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("error: mixed.md:8:7: shape mismatch in @"))
+        #expect(result.stdout.contains("error: mixed.md:15:17: scale= must be a positive number, got 0"))
+        #expect(result.stdout.contains("error: mixed.md:22:5: undefined name 'nothing'"))
+        #expect(result.stdout.contains("3 of 6 steps failed"))
+        // The good steps rendered.
+        #expect(result.stdout.contains("0.2689"))   // softmax of [1, 2]
+    }
+
+    @Test func runJSONIsValidAndErrorsGoToStderr() throws {
+        let folder = try temporaryFolder(["mixed.md": Self.mixed])
+        let result = try stepmark(["run", "mixed.md", "--format", "json"], in: folder)
+        #expect(result.status == 1)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(object?["ok"] as? Bool == false)
+        #expect(result.stderr.contains("mixed.md:8:7: error:"))
+        let two = try stepmark(["run", "mixed.md", "mixed.md", "--format", "json"], in: folder)
+        #expect((try JSONSerialization.jsonObject(with: Data(two.stdout.utf8)) as? [Any])?.count == 2)
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        #expect(try stepmark(["run"]).status == 2)
+        #expect(try stepmark(["run", "x.md", "--format", "pdf"]).status == 2)
+        #expect(try stepmark(["frobnicate"]).status == 2)
+        let missing = try stepmark(["run", "/nonexistent/lesson.md"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("/nonexistent/lesson.md: no such file"))
+    }
+
+    @Test func helpReadsWell() throws {
+        let help = try stepmark(["--help"])
+        #expect(help.status == 0)
+        for command in ["run", "render", "step", "check", "directives"] { #expect(help.stdout.contains(command)) }
+        let run = try stepmark(["run", "--help"])
+        #expect(run.stdout.contains("--format"))
+        #expect(run.stdout.contains("Examples:"))
+        #expect(try stepmark(["--version"]).stdout.hasPrefix("0."))
+    }
+
+    @Test func directivesListsAndExplains() throws {
+        let list = try stepmark(["directives"])
+        #expect(list.stdout.contains("attend"))
+        #expect(list.stdout.contains("softmax"))
+        let attend = try stepmark(["directives", "attend"])
+        #expect(attend.stdout.contains("mask=none"))
+        #expect(attend.stdout.contains("Sub-steps: scores, scaled, masked"))
+        #expect(try stepmark(["directives", "atend"]).status == 2)
+    }
+
+    @Test func everyDirectiveExampleRuns() throws {
+        let list = try stepmark(["directives"]).stdout
+        let names = list.split(separator: "\n").prefix { !$0.isEmpty }.compactMap { $0.split(separator: " ").first.map(String.init) }
+        #expect(names.count >= 5)
+        for name in names where name != "answer" {
+            let help = try stepmark(["directives", name]).stdout
+            guard let range = help.range(of: "Example:\n\n") else { Issue.record("\(name) has no example"); continue }
+            let folder = try temporaryFolder(["example.md": String(help[range.upperBound...])])
+            let result = try stepmark(["run", "example.md"], in: folder)
+            #expect(result.status == 0, "\(name): \(result.stdout)")
+        }
+    }
+
+    @Test func stepPrintsEverythingWithoutATerminal() throws {
+        let folder = try temporaryFolder(["a.md": "# A\n\n```softmax\n[1, 2]\n```\n"])
+        let result = try stepmark(["step", "a.md"], input: "", in: folder)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("shifted"))
+        #expect(result.stdout.contains("0.7311"))
+    }
+
+    @Test func renderMirrorsTheTreeAndChecksFreshness() throws {
+        let folder = try temporaryFolder(["lessons/en/a.md": "# A\n\n```let\nx = 1\n```\n", "lessons/ko/a.md": "# 가\n"])
+        let render = try stepmark(["render", "lessons", "--out", "out", "--format", "md"], in: folder)
+        #expect(render.status == 0, "\(render.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/out/en/a.md"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/out/ko/a.md"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/out/index.md"))
+        #expect(try stepmark(["render", "lessons", "--out", "out", "--format", "md", "--check"], in: folder).status == 0)
+        try "# A\n\n```let\nx = 2\n```\n".write(toFile: folder + "/lessons/en/a.md", atomically: true, encoding: .utf8)
+        let stale = try stepmark(["render", "lessons", "--out", "out", "--format", "md", "--check"], in: folder)
+        #expect(stale.status == 1)
+        #expect(stale.stderr.contains("out/en/a.md"))
+        // Same bytes every run.
+        let first = try String(contentsOfFile: folder + "/out/en/a.md", encoding: .utf8)
+        _ = try stepmark(["render", "lessons", "--out", "out", "--format", "md"], in: folder)
+        _ = try stepmark(["render", "lessons", "--out", "out2", "--format", "md"], in: folder)
+        #expect(try String(contentsOfFile: folder + "/out/en/a.md", encoding: .utf8) != first)
+        #expect(try String(contentsOfFile: folder + "/out/en/a.md", encoding: .utf8)
+                == String(contentsOfFile: folder + "/out2/en/a.md", encoding: .utf8))
+    }
+}

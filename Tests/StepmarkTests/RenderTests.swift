@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import StepmarkCore
+@testable import StepmarkLesson
+@testable import StepmarkRender
+
+@Suite struct RenderTests {
+    static let lesson = """
+        # 은행
+
+        Prose stays.
+
+        ```let
+        tokens = ["강가", "의", "은행"]
+        Q = [[1, 0], [0, 1], [1, 1]]
+        ```
+
+        ```attend labels=tokens mask=causal
+        K = Q
+        V = Q
+        ```
+        """
+
+    @Test func jsonHasTheShapeOfSpecSection6() throws {
+        let report = runLesson(Self.lesson, path: "lessons/en/01-attention.md")
+        let text = JSONRenderer.render(report)
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+        #expect(object["format"] as? Int == 1)
+        #expect(object["lesson"] as? String == "lessons/en/01-attention.md")
+        #expect(object["title"] as? String == "은행")
+        #expect(object["ok"] as? Bool == true)
+        let steps = object["steps"] as! [[String: Any]]
+        #expect(steps.count == 2)
+        let attend = steps[1]
+        #expect(attend["index"] as? Int == 2)
+        #expect(attend["directive"] as? String == "attend")
+        #expect(attend["line"] as? Int == 10)
+        #expect((attend["args"] as? [String: Any])?["mask"] as? String == "causal")
+        #expect(attend["error"] is NSNull)
+        let values = attend["values"] as! [[String: Any]]
+        #expect(values.map { $0["name"] as! String } == ["scores", "scaled", "masked", "weights", "output"])
+        let scores = values[0]
+        #expect(scores["kind"] as? String == "number")
+        #expect(scores["shape"] as? [Int] == [3, 3])
+        #expect(scores["data"] as? [[Double]] == [[1, 0, 1], [0, 1, 1], [1, 1, 2]])
+        #expect(scores["rows"] as? [String] == ["강가", "의", "은행"])
+        #expect(scores["cols"] as? [String] == ["강가", "의", "은행"])
+        let masked = values[2]["data"] as! [[Any]]
+        #expect(masked[0][1] as? String == "-inf")
+        let tokens = (steps[0]["values"] as! [[String: Any]])[0]
+        #expect(tokens["kind"] as? String == "tokens")
+        #expect(tokens["tokens"] as? [String] == ["강가", "의", "은행"])
+        #expect(object["exercises"] as? [Any] != nil)
+    }
+
+    @Test func jsonErrorsCarryPositions() throws {
+        let report = runLesson("```let\nx = y\n```\n")
+        let object = try JSONSerialization.jsonObject(with: Data(JSONRenderer.render(report).utf8)) as! [String: Any]
+        #expect(object["ok"] as? Bool == false)
+        let error = (object["steps"] as! [[String: Any]])[0]["error"] as! [String: Any]
+        #expect(error["line"] as? Int == 2)
+        #expect(error["column"] as? Int == 5)
+        #expect((error["message"] as? String)?.hasPrefix("undefined name 'y'") == true)
+    }
+
+    @Test func jsonEscapesAndNonFiniteNumbers() {
+        #expect(JSON.string("a\"b\\c\n<\u{1}").serialized() == #""a\"b\\c\n\u003c\u0001""#)
+        #expect(JSON.array([.finite(.infinity), .finite(-.infinity), .finite(.nan), .number(0.1), .int(3)]).serialized()
+                == #"["inf","-inf","nan",0.1,3]"#)
+    }
+
+    /// Hangul syllables take two terminal cells: every column must line up by display width.
+    @Test func terminalAlignsHangulLabels() {
+        let report = runLesson(Self.lesson)
+        let text = TerminalRenderer(color: false).renderValue(report.step(2)!.value(named: "weights")!)
+        let lines = text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        // lines[0] is the title; then the header row and three data rows.
+        let table = Array(lines.dropFirst())
+        #expect(table.count == 4)
+        // The right edge of each column (the last cell character) sits at the same display column.
+        func rightEdges(_ line: String) -> [Int] {
+            var edges: [Int] = []
+            var column = 0
+            let chars = Array(line)
+            for (i, c) in chars.enumerated() {
+                column += Format.displayWidth(String(c))
+                let next = i + 1 < chars.count ? chars[i + 1] : " "
+                if c != " " && next == " " { edges.append(column) }
+            }
+            return edges
+        }
+        let header = rightEdges(table[0])
+        for row in table.dropFirst() {
+            #expect(Array(rightEdges(row).suffix(3)) == header, "\(row)")
+        }
+        #expect(Format.displayWidth("은행") == 4)
+        #expect(Format.displayWidth("a은") == 3)
+        #expect(Format.displayWidth("e\u{301}") == 1)
+    }
+
+    @Test func terminalHasNoColourUnlessAsked() {
+        let text = TerminalRenderer(color: false).render(runLesson(Self.lesson))
+        #expect(!text.contains("\u{1B}["))
+        #expect(TerminalRenderer(color: true).render(runLesson(Self.lesson)).contains("\u{1B}["))
+    }
+
+    @Test func markdownKeepsProseAndAddsTitledTablesWithFormulas() {
+        let md = MarkdownRenderer().render(runLesson(Self.lesson))
+        #expect(md.hasPrefix("# 은행\n\nProse stays.\n\n```let\n"))
+        #expect(md.contains("**weights** — `weights = softmax(masked) (each row sums to 1)`"))
+        #expect(md.contains("|   | 강가 | 의 | 은행 |\n| --- | ---: | ---: | ---: |\n| **강가** | 1.0000 | 0.0000 | 0.0000 |"))
+        #expect(md.contains("| −∞ |"))
+    }
+
+    @Test func numbersFormat() {
+        #expect(Format.number(0.70710678, precision: 4) == "0.7071")
+        #expect(Format.number(-0.00001, precision: 4) == "0.0000")
+        #expect(Format.number(-.infinity, precision: 2) == "−∞")
+        #expect(Format.number(2, precision: 0) == "2")
+        #expect(Format.number(1.5e12, precision: 2) == "1.50e+12")
+    }
+
+    @Test func longTablesKeepFirstAndLastRows() {
+        let rows = Format.rowsToShow(101)
+        #expect(Array(rows.prefix(5)) == [0, 1, 2, 3, 4])
+        #expect(Array(rows.suffix(5)) == [96, 97, 98, 99, 100])
+        #expect(rows.contains(nil))
+        #expect(rows.compactMap { $0 }.count <= 24)
+        #expect(Format.rowsToShow(10) == Array(0..<10))
+    }
+}
