@@ -5,6 +5,8 @@ import StepmarkLesson
 /// How one entry of an answer fared.
 public enum EntryMark: Sendable, Equatable {
     case right, wrong, blank
+    /// Wrong because of its kind: text where a number belongs, or a number where text does.
+    case wrongKind
 }
 
 /// How one answer compares with the expected value, entry by entry.
@@ -21,6 +23,7 @@ public struct AnswerComparison: Sendable, Equatable {
     public var shapeProblem: String?
 
     public var blank: Int { marks.reduce(0) { $1 == .blank ? $0 + 1 : $0 } }
+    public var misplacedText: Int { marks.reduce(0) { $1 == .wrongKind ? $0 + 1 : $0 } }
     /// 0-based (row, column) of each wrong or blank entry; vectors and scalars are row 0.
     public var wrong: [(row: Int, column: Int)] {
         let cols = shape.count == 2 ? max(shape[1], 1) : max(marks.count, 1)
@@ -145,7 +148,7 @@ public enum Exercises {
         func number(_ cell: AnswerLiteral.Cell, _ y: Double) -> EntryMark {
             switch cell {
             case .blank: return .blank
-            case .text: return .wrong
+            case .text: return .wrongKind
             case .number(let x):
                 if x.isNaN { return .blank }
                 return (y.isFinite ? abs(x - y) <= tolerance : x == y) ? .right : .wrong
@@ -154,7 +157,7 @@ public enum Exercises {
         func text(_ cell: AnswerLiteral.Cell, _ y: String) -> EntryMark {
             switch cell {
             case .blank: return .blank
-            case .number: return .wrong
+            case .number: return .wrongKind
             case .text(let x): return x.precomposedForComparison == y.precomposedForComparison ? .right : .wrong
             }
         }
@@ -285,6 +288,9 @@ public enum Feedback {
         var head = "Expected \(describe(expected)). "
         head += c.total == 1 ? "The answer is not \(what)" : "\(c.correct) of \(c.total) entries are \(what)"
         if c.blank > 0 { head += "; \(c.blank) left blank (?)" }
+        if c.misplacedText > 0 {
+            head += "; \(c.misplacedText) \(c.misplacedText == 1 ? "is" : "are") \(isNumeric(expected) ? "\"text\" where a number belongs" : "a number where quoted text belongs")"
+        }
         lines.append(head + ".")
         if c.total > 1 {
             let wrong = c.wrong
@@ -331,7 +337,7 @@ public enum Feedback {
         func symbol(_ m: EntryMark) -> String {
             switch m {
             case .right: "✓"
-            case .wrong: "✗"
+            case .wrong, .wrongKind: "✗"
             case .blank: "?"
             }
         }

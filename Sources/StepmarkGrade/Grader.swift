@@ -165,7 +165,8 @@ public struct Grader: Sendable {
         do {
             text = try LessonParser.readText(path: submissionPath, limits: limits)
         } catch let e as ReadError {
-            return zero(submissionPath, "the file \(e.message)")
+            let m = e.message
+            return zero(submissionPath, m.hasPrefix("is ") || m.hasPrefix("cannot") ? "the file \(m)" : m)
         } catch {
             return zero(submissionPath, "the file cannot be read: \(error)")
         }

@@ -248,8 +248,7 @@ struct AnswerLexer {
     /// may show: control characters are replaced and the length is capped).
     func snippet(_ byteOffset: Int) -> String {
         let end = min(bytes.count, byteOffset + 24)
-        var s = String(decoding: bytes[byteOffset..<end], as: UTF8.self)
-        s = String(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\u{FFFD}" : Character($0) })
+        var s = Snippet.printable(String(decoding: bytes[byteOffset..<end], as: UTF8.self))
         if let space = s.firstIndex(where: { $0 == " " || $0 == "," || $0 == "]" }) { s = String(s[..<space]) }
         return s + (end < bytes.count && s.utf8.count >= 24 ? "…" : "")
     }
@@ -286,7 +285,15 @@ struct AnswerLexer {
             if let number = try number() { return AnswerToken(kind: .number(number), position: position(start)) }
             let quoted = snippet(start)
             if (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b >= 0x80 {
-                throw LessonError("'\(quoted)' is not a literal: write text in double quotes (\"\(quoted)\"); names and calls are not allowed in an answer", at: position(start))
+                var end = start
+                while end < bytes.count, isWordByte(bytes[end]), bytes[end] != UInt8(ascii: "."), end - start < 40 { end += 1 }
+                let word = Snippet.printable(String(decoding: bytes[start..<end], as: UTF8.self))
+                var next = end
+                while next < bytes.count, bytes[next] == 0x20 { next += 1 }
+                if next < bytes.count, bytes[next] == UInt8(ascii: "(") {
+                    throw LessonError("'\(word)(…)' is a call; an answer must be a literal (numbers, ?, \"quoted strings\", [lists]), never an expression", at: position(start))
+                }
+                throw LessonError("'\(word)' is not a literal: write text in double quotes (\"\(word)\"); names are not allowed in an answer", at: position(start))
             }
             throw LessonError("unexpected '\(quoted)': an answer is a literal (numbers, ?, \"strings\", [lists]); operators are not allowed", at: position(start))
         }
@@ -381,5 +388,12 @@ struct AnswerLexer {
     func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
     func isWordByte(_ b: UInt8) -> Bool {
         isDigit(b) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == UInt8(ascii: ".") || b >= 0x80
+    }
+}
+
+enum Snippet {
+    /// Control characters replaced by U+FFFD, so a quote of untrusted text prints safely.
+    static func printable(_ s: String) -> String {
+        String(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\u{FFFD}" : Character($0) })
     }
 }
