@@ -230,16 +230,4 @@ enum CourseIndex {
         }
         return out
     }
-
-    static func html(_ entries: [(relative: String, title: String, ok: Bool)]) -> String {
-        var body = "<h1>stepmark course</h1>\n"
-        for (group, items) in groups(entries) {
-            body += "<section><h2>\(HTML.escape(languageName(group)))</h2>\n<ol>\n"
-            for e in items {
-                body += "<li><a href=\"\(HTML.escape(e.relative)).html\">\(HTML.escape(e.title))</a>\(e.ok ? "" : " <span class=\"bad\">has errors</span>")</li>\n"
-            }
-            body += "</ol></section>\n"
-        }
-        return HTML.page(title: "stepmark course", body: body, script: false)
-    }
 }

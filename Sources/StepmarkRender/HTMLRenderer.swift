@@ -1,3 +1,4 @@
+import Foundation
 import StepmarkCore
 import StepmarkLesson
 
@@ -20,109 +21,190 @@ public enum HTML {
         return out
     }
 
-    static let style = """
-        :root{color-scheme:light dark;--fg:#1d1d1f;--bg:#fff;--muted:#666;--line:#ddd;--accent:#2457c5;--bad:#b3261e}
-        @media (prefers-color-scheme:dark){:root{--fg:#e8e8ea;--bg:#16171a;--muted:#a0a0a8;--line:#3a3b40;--accent:#8ab4ff;--bad:#ff8a80}}
-        body{font:16px/1.55 system-ui,-apple-system,"Segoe UI","Noto Sans KR","Apple SD Gothic Neo",sans-serif;color:var(--fg);background:var(--bg);max-width:60rem;margin:2rem auto;padding:0 1rem}
-        pre,code{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:.9em}
-        pre{background:color-mix(in srgb,var(--fg) 6%,transparent);padding:.6rem .8rem;border-radius:6px;overflow-x:auto}
-        table{border-collapse:collapse;margin:.4rem 0 1rem}
-        th,td{border:1px solid var(--line);padding:.2rem .5rem;text-align:right;font-variant-numeric:tabular-nums}
-        th{font-weight:600;background:color-mix(in srgb,var(--fg) 5%,transparent)}
-        section.step{border-left:3px solid var(--accent);padding-left:1rem;margin:1.5rem 0}
-        .substep h4{margin:.8rem 0 .2rem;font-size:1rem}
-        .formula{color:var(--muted);font-weight:normal;margin-left:.5rem}
-        .error{color:var(--bad);font-weight:600}
-        .bad{color:var(--bad)}
-        @media print{section.step{break-inside:avoid}}
-        """
+    /// A relative link target: every byte outside `A–Z a–z 0–9 - . _ ~ /` percent-encoded, so a
+    /// file name can never become a `javascript:` URL or break out of the attribute.
+    public static func href(_ path: String) -> String {
+        var out = "./"
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
+    }
 
-    /// A complete, self-contained page.
-    public static func page(title: String, body: String, script: Bool) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
-        <title>\(escape(title))</title>
-        <style>\(style)</style>
-        </head>
-        <body>
-        \(body)</body>
-        </html>
+    /// A complete, self-contained page: inline CSS (and, with `script`, the inline step-through
+    /// JavaScript). The Content-Security-Policy forbids loading anything else.
+    public static func page(title: String, body: String, lang: String = "en", script: Bool) -> String {
+        var out = """
+            <!DOCTYPE html>
+            <html lang="\(escape(lang))">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+            <meta name="color-scheme" content="light dark">
+            <meta name="generator" content="stepmark">
+            <title>\(escape(title))</title>
+            <link rel="icon" href="data:,">
+            <style>\(HTMLAssets.style)</style>
 
-        """
+            """
+        if script { out += "<script>\(HTMLAssets.headScript)</script>\n" }
+        out += "</head>\n<body>\n" + body
+        if script { out += "<script>\n\(HTMLAssets.script)\n</script>\n" }
+        return out + "</body>\n</html>\n"
     }
 }
 
-/// Report → one self-contained HTML page.
+/// The words of the page's own interface, in the lesson's language.
+struct HTMLStrings {
+    var back = "◀ Back", next = "Next ▶", showAll = "Show all", upNext = "Next:"
+    var showEverything = "Show every step", stepThrough = "Step through"
+    var keys = "Press <kbd>→</kbd> to reveal the next sub-step, <kbd>←</kbd> to hide it"
+    var step = "step", line = "line", error = "Error", warning = "Warning"
+    var exercise = "Exercise", points = "points", point = "point", checks = "checks", tolerance = "tolerance"
+    var passed = "passed", notPassed = "not passed"
+    var studentTask = "Work this out yourself and write it in the answer block"
+    var hiddenValue = "Hidden in the student handout: this is what the exercise asks for."
+    var hiddenAnswer = "Your answer goes here: replace each ? with a value."
+    var exercises = "Exercises", score = "score", result = "result", feedback = "feedback"
+    var solution = "Solution — teacher only"
+    var rowsShown = "rows shown of", colsShown = "columns shown of"
+    var rowMax = "largest in its row"
+    var generated = "Rendered by stepmark from"
+    var numbers = "The numbers"
+    var attentionCaption = "rows: queries · columns: keys"
+
+    static let english = HTMLStrings()
+    static let korean: HTMLStrings = {
+        var s = HTMLStrings()
+        s.back = "◀ 이전"; s.next = "다음 ▶"; s.showAll = "모두 보기"; s.upNext = "다음:"
+        s.showEverything = "모든 단계 펼치기"; s.stepThrough = "한 단계씩 보기"
+        s.keys = "<kbd>→</kbd> 다음 단계 보기, <kbd>←</kbd> 되돌리기"
+        s.step = "단계"; s.line = "줄"; s.error = "오류"; s.warning = "주의"
+        s.exercise = "연습 문제"; s.points = "점"; s.point = "점"; s.checks = "확인 값"; s.tolerance = "허용 오차"
+        s.passed = "통과"; s.notPassed = "통과 못 함"
+        s.studentTask = "직접 계산해서 답안 블록에 적어 보세요"
+        s.hiddenValue = "학생용 자료에서는 숨겨집니다: 연습 문제가 묻는 값입니다."
+        s.hiddenAnswer = "여기에 답을 적으세요: 각 ?를 값으로 바꾸세요."
+        s.exercises = "연습 문제"; s.score = "점수"; s.result = "결과"; s.feedback = "피드백"
+        s.solution = "풀이 — 교사용"
+        s.rowsShown = "행 표시 / 전체"; s.colsShown = "열 표시 / 전체"
+        s.rowMax = "행에서 가장 큰 값"
+        s.generated = "stepmark로 만든 자료:"
+        s.numbers = "숫자로 보기"
+        s.attentionCaption = "행: 쿼리 · 열: 키"
+        return s
+    }()
+}
+
+/// Report → one self-contained HTML page: the lesson's prose, and each directive as a section
+/// whose sub-steps are shown as heat-map tables, charts, pictures and token chips, each with
+/// its formula in MathML. Renderers never compute: every number shown is in the report.
 public struct HTMLRenderer {
+    /// Student handouts: exercise results, solution regions and the key's answers hidden.
     public var student: Bool
 
     public init(student: Bool = false) { self.student = student }
 
+    /// The page's language from the lesson's path (`lessons/ko/…` → `ko`), else from its title.
+    static func language(of report: Report) -> String {
+        let parts = report.lessonPath.split(separator: "/").map(String.init)
+        for p in parts.reversed() where ["en", "ko"].contains(p) { return p }
+        if report.title.unicodeScalars.contains(where: { (0xAC00...0xD7A3).contains($0.value) }) { return "ko" }
+        return "en"
+    }
+
     public func render(_ report: Report) -> String {
-        var body = ""
+        let lang = Self.language(of: report)
+        let strings = lang == "ko" ? HTMLStrings.korean : HTMLStrings.english
+        let page = PageWriter(report: report, student: student, strings: strings)
+        return HTML.page(title: report.title, body: page.body(), lang: lang, script: true)
+    }
+}
+
+/// Writes the body of one lesson page.
+struct PageWriter {
+    let report: Report
+    let student: Bool
+    let s: HTMLStrings
+    init(report: Report, student: Bool, strings: HTMLStrings) {
+        self.report = report
+        self.student = student
+        self.s = strings
+    }
+
+    func body() -> String {
+        var out = "<nav class=\"toolbar\" aria-label=\"\(HTML.escape(s.stepThrough))\"><span class=\"keys\">\(s.keys)</span>"
+        out += "<button type=\"button\" data-act=\"step-everything\">\(HTML.escape(s.stepThrough))</button>"
+        out += "<button type=\"button\" data-act=\"show-everything\">\(HTML.escape(s.showEverything))</button></nav>\n"
+        out += "<main>\n"
+        for d in report.diagnostics {
+            out += "<p class=\"error\">\(HTML.escape(s.error)) \(HTML.escape(report.lessonPath)):\(d.line):\(d.column): \(HTML.escape(d.message))</p>\n"
+        }
         for block in report.blocks {
             switch block {
             case .prose(let p):
-                body += student ? renderMarkdownSafely(Solutions.removed(from: p.markdown)) : p.html
+                out += prose(p)
             case .step(let step):
-                body += render(step, path: report.lessonPath)
+                out += StepWriter(step: step, report: report, student: student, s: s).render()
             }
         }
-        for d in report.diagnostics {
-            body += "<p class=\"error\">Error at \(HTML.escape(report.lessonPath)):\(d.line):\(d.column): \(HTML.escape(d.message))</p>\n"
-        }
-        return HTML.page(title: report.title, body: body, script: true)
+        if !student, !report.exercises.isEmpty { out += exercises() }
+        out += "</main>\n"
+        out += "<footer class=\"page\">\(HTML.escape(s.generated)) <code>\(HTML.escape(report.lessonPath))</code></footer>\n"
+        return out
     }
 
-    func render(_ step: Step, path: String) -> String {
-        var out = "<section class=\"step\" id=\"step-\(step.index)\">\n"
-        out += "<pre><code>" + HTML.escape(step.block.source) + "</code></pre>\n"
-        if !(student && step.directive == "answer") {
-            for value in step.values { out += renderValue(value) }
+    /// Prose, split at solution markers: teachers see solutions in a marked box; students
+    /// never see them. As in the Markdown renderer and `Solutions.removed(from:)`, a region
+    /// lives within one prose block; an unclosed one runs to the end of its block.
+    func prose(_ p: ProseBlock) -> String {
+        guard p.markdown.contains(Solutions.open) else {
+            return "<div class=\"prose\">\n" + p.html + "</div>\n"
         }
-        for w in step.warnings { out += "<p class=\"warning\">Warning: \(HTML.escape(w))</p>\n" }
-        if let e = step.error {
-            out += "<p class=\"error\">Error at \(HTML.escape(path)):\(e.line):\(e.column): \(HTML.escape(e.message))</p>\n"
+        var out = ""
+        var inSolution = false
+        // Plain Strings throughout: Foundation's range(of:) on a Substring is not reliable on Linux.
+        var rest = p.markdown
+        while true {
+            let marker = inSolution ? Solutions.close : Solutions.open
+            let piece: String
+            let found = rest.range(of: marker)
+            if let found {
+                piece = String(rest[..<found.lowerBound])
+                rest = String(rest[found.upperBound...])
+            } else {
+                piece = rest
+            }
+            let text = piece
+            if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                if !inSolution {
+                    out += "<div class=\"prose\">\n" + renderMarkdownSafely(text) + "</div>\n"
+                } else if !student {
+                    out += "<aside class=\"solution\"><p class=\"label\">\(HTML.escape(s.solution))</p>\n" + renderMarkdownSafely(text) + "</aside>\n"
+                }
+            }
+            guard found != nil else { break }
+            inSolution.toggle()
         }
-        return out + "</section>\n"
+        return out
     }
 
-    func renderValue(_ named: NamedValue) -> String {
-        var out = "<div class=\"substep\"><h4>\(HTML.escape(named.name))"
-        if let f = named.formula, f != named.name { out += "<span class=\"formula\">\(HTML.escape(f))</span>" }
-        out += "</h4>\n"
-        switch named.value {
-        case .tensor(let t) where t.isScalar:
-            out += "<p>\(Format.number(t.data[0], precision: named.precision))</p>\n"
-        case .tokens(let list):
-            out += "<p>" + list.tokens.map { "<code>\(HTML.escape($0))</code>" }.joined(separator: " ") + "</p>\n"
-        case .text(let s):
-            out += "<pre>\(HTML.escape(s))</pre>\n"
-        default:
-            if let grid = Grid.of(named.value, precision: named.precision) { out += table(grid) }
+    func exercises() -> String {
+        var out = "<section class=\"exercises\" aria-labelledby=\"exercises-h\"><h2 id=\"exercises-h\">\(HTML.escape(s.exercises))</h2>\n"
+        out += "<table><thead><tr><th scope=\"col\">\(HTML.escape(s.exercise))</th><th scope=\"col\">\(HTML.escape(s.score))</th><th scope=\"col\">\(HTML.escape(s.result))</th><th scope=\"col\">\(HTML.escape(s.feedback))</th></tr></thead><tbody>\n"
+        for e in report.exercises {
+            out += "<tr><th scope=\"row\"><code>\(HTML.escape(e.id))</code></th>"
+            out += "<td class=\"num\">\(HTML.escape(Format.shortest(e.score))) / \(HTML.escape(Format.shortest(e.points)))</td>"
+            out += "<td class=\"\(e.passed ? "passed" : "failed")\">\(HTML.escape(e.passed ? "✓ " + s.passed : "✗ " + s.notPassed))</td>"
+            out += "<td class=\"feedback\">\(HTML.escape(e.feedback))</td></tr>\n"
         }
-        return out + "</div>\n"
-    }
-
-    func table(_ grid: Grid) -> String {
-        var out = "<table>\n"
-        if let headers = grid.columnHeaders {
-            out += "<thead><tr>" + (grid.rowHeaders != nil ? "<th></th>" : "")
-            out += headers.map { "<th scope=\"col\">\(HTML.escape($0))</th>" }.joined() + "</tr></thead>\n"
-        }
-        out += "<tbody>\n"
-        for (i, row) in grid.rows.enumerated() {
-            out += "<tr>"
-            if let labels = grid.rowHeaders { out += "<th scope=\"row\">\(HTML.escape(labels[i]))</th>" }
-            let cells = row ?? Array(repeating: "⋮", count: grid.numeric.count)
-            out += cells.map { "<td>\(HTML.escape($0))</td>" }.joined()
-            out += "</tr>\n"
-        }
-        return out + "</tbody></table>\n"
+        return out + "</tbody></table></section>\n"
     }
 }

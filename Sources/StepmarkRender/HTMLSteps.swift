@@ -1,0 +1,117 @@
+import Foundation
+import StepmarkCore
+import StepmarkLesson
+
+/// One directive as a `<section>`: a header, the block's source, the exercise it carries, its
+/// sub-steps (each with its formula and its value drawn the way that suits it), the step-through
+/// controls, warnings and the error.
+struct StepWriter {
+    let step: Step
+    let report: Report
+    let student: Bool
+    let s: HTMLStrings
+
+    func esc(_ text: String) -> String { HTML.escape(text) }
+
+    var isStudentAnswer: Bool { student && step.directive == "answer" }
+
+    /// The sub-step an exercise on this step checks (hidden from students).
+    var checkedName: String? {
+        guard let ex = step.exercise else { return nil }
+        return ex.check ?? step.resultName
+    }
+
+    func render() -> String {
+        let id = "step-\(step.index)"
+        let values = isStudentAnswer ? [] : step.values
+        var classes = "step"
+        if !step.ok { classes += " failed" }
+        var out = "<section class=\"\(classes)\" id=\"\(id)\" data-directive=\"\(esc(step.directive))\""
+        if values.count > 1 { out += " data-substeps=\"\(values.count)\"" }
+        out += " aria-labelledby=\"\(id)-h\">\n"
+        let args = String(step.block.info.dropFirst(step.directive.count)).trimmingCharacters(in: .whitespaces)
+        out += "<header class=\"step-head\"><h3 id=\"\(id)-h\"><span class=\"dname\">\(esc(step.directive))</span>"
+        if !args.isEmpty { out += "<span class=\"args\">\(esc(args))</span>" }
+        out += "</h3><span class=\"where\"><a href=\"#\(id)\">\(esc(s.step)) \(step.index)</a> · \(esc(s.line)) \(step.position.line)</span></header>\n"
+        let source = isStudentAnswer ? AnswerTemplate.blanked(step) : step.block.source
+        out += "<pre class=\"source\"><code>\(esc(source))</code></pre>\n"
+        out += exerciseTag()
+        if isStudentAnswer {
+            out += "<p class=\"hidden-answer answer-note\">\(esc(s.hiddenAnswer))</p>\n"
+        }
+        if !values.isEmpty {
+            out += "<ol class=\"substeps\">\n"
+            for (i, named) in values.enumerated() {
+                out += ValueWriter(step: step, named: named, id: "s\(step.index)-\(i + 1)", s: s,
+                                   hidden: student && named.name == checkedName).render()
+            }
+            out += "</ol>\n"
+        }
+        if values.count > 1 {
+            out += "<div class=\"stepper\" role=\"group\" aria-label=\"\(esc(s.stepThrough)): \(esc(step.directive))\">"
+            out += "<button type=\"button\" data-act=\"prev\">\(esc(s.back))</button>"
+            out += "<button type=\"button\" class=\"primary\" data-act=\"next\">\(esc(s.next))</button>"
+            out += "<button type=\"button\" data-act=\"all\">\(esc(s.showAll))</button>"
+            out += "<span class=\"count\" aria-live=\"polite\">\(values.count) / \(values.count)</span>"
+            out += "<span class=\"upnext\" data-label=\"\(esc(s.upNext))\"></span></div>\n"
+        }
+        for w in step.warnings { out += "<p class=\"warning\">\(esc(s.warning)): \(esc(w))</p>\n" }
+        if let e = step.error, !isStudentAnswer {
+            out += "<p class=\"error\">\(esc(s.error)) \(esc(report.lessonPath)):\(e.line):\(e.column): \(esc(e.message))</p>\n"
+        }
+        return out + "</section>\n"
+    }
+
+    func exerciseTag() -> String {
+        if step.directive == "answer", !student, let id = step.positional.first,
+           let result = report.exercises.first(where: { $0.id == id }) {
+            return "<p class=\"exercise-tag\">\(esc(s.exercise)) <code>\(esc(id))</code> · " + resultText(result) + "</p>\n"
+        }
+        guard let ex = step.exercise else { return "" }
+        var out = "<p class=\"exercise-tag\">✎ \(esc(s.exercise)) <code>\(esc(ex.id))</code> · \(esc(Format.shortest(ex.points))) \(esc(ex.points == 1 ? s.point : s.points))"
+        if let c = checkedName { out += " · \(esc(s.checks)) <code>\(esc(c))</code>" }
+        out += " · \(esc(s.tolerance)) \(esc(Format.shortest(ex.tolerance)))"
+        if student {
+            out += " — \(esc(s.studentTask)) <code>answer \(esc(ex.id))</code>"
+        } else if let result = report.exercises.first(where: { $0.id == ex.id }) {
+            out += " · " + resultText(result)
+        }
+        return out + "</p>\n"
+    }
+
+    func resultText(_ r: ExerciseResult) -> String {
+        let score = "\(Format.shortest(r.score)) / \(Format.shortest(r.points))"
+        return "<span class=\"result \(r.passed ? "passed" : "failed")\">\(r.passed ? "✓" : "✗") \(esc(r.passed ? s.passed : s.notPassed)) (\(esc(score)))</span>"
+    }
+}
+
+/// Student handouts show an `answer` block with its body replaced by a `?` template of the
+/// key's shape, so the key's answer never reaches the page.
+enum AnswerTemplate {
+    /// `?`, `[?, ?, ?]`, or `[[?, ?],\n [?, ?]]` for the value's shape.
+    static func template(for value: Value?) -> String {
+        switch value {
+        case .tensor(let t)?:
+            if t.isScalar { return "?" }
+            if t.isVector { return "[" + Array(repeating: "?", count: t.count).joined(separator: ", ") + "]" }
+            let row = "[" + Array(repeating: "?", count: t.cols).joined(separator: ", ") + "]"
+            return "[" + Array(repeating: row, count: t.rows).joined(separator: ",\n ") + "]"
+        case .tokens(let list)?:
+            return "[" + Array(repeating: "?", count: list.tokens.count).joined(separator: ", ") + "]"
+        default:
+            return "?"
+        }
+    }
+
+    /// The block's source with the body blanked: the opening fence line, the template, and the
+    /// closing fence when the block had one.
+    static func blanked(_ step: Step) -> String {
+        let lines = step.block.source.split(separator: "\n", omittingEmptySubsequences: false)
+        let opening = lines.first.map(String.init) ?? "```answer"
+        var out = opening + "\n" + template(for: step.result)
+        if step.block.isClosed, lines.count > 1, let closing = lines.last {
+            out += "\n" + closing
+        }
+        return out
+    }
+}

@@ -1,0 +1,306 @@
+import Foundation
+import StepmarkCore
+import StepmarkLesson
+
+/// One sub-step as an `<li>`: its name, its formula in MathML, and its value drawn by kind and
+/// by the SPEC §3 name it has (a `history` with a `loss` column is a loss curve, `project`'s
+/// `points` a scatter plot, `generate`'s `stepN` a bar chart, `image`'s pixels a picture,
+/// attention weights a sequential heat map with each row's maximum marked, signed matrices a
+/// diverging heat map).
+struct ValueWriter {
+    let step: Step
+    let named: NamedValue
+    let id: String
+    let s: HTMLStrings
+    /// The exercise's expected answer in a student handout: name only.
+    let hidden: Bool
+
+    func esc(_ text: String) -> String { HTML.escape(text) }
+
+    var name: String { named.name }
+    var directive: String { step.directive }
+    var precision: Int { named.precision }
+
+    func render() -> String {
+        var out = "<li class=\"substep\" id=\"\(id)\" data-name=\"\(esc(name))\">\n<div class=\"sub-head\"><span class=\"sub-name\">\(esc(name))</span>"
+        // A `let` formula repeats its source line; long ones only clutter the page.
+        if !hidden, let f = named.formula, !f.isEmpty, f != name, directive != "let" || f.count <= 72 {
+            out += "<span class=\"formula\">\(MathML.render(f))</span>"
+        }
+        out += "</div>\n<div class=\"sub-body\">"
+        out += hidden ? "<p class=\"hidden-answer\">\(esc(s.hiddenValue))</p>" : body()
+        return out + "</div>\n</li>\n"
+    }
+
+    func body() -> String {
+        switch named.value {
+        case .tensor(let t):
+            if t.isScalar { return "<p class=\"scalar\">\(esc(Format.number(t.data[0], precision: precision)))</p>" }
+            if let chart = chart(for: t) { return chart }
+            return heatTable(t)
+        case .tokens(let list):
+            return tokens(list)
+        case .text(let text):
+            return "<pre class=\"text\">\(esc(text))</pre>"
+        case .table(let table):
+            if let chart = chart(for: table) { return chart }
+            return plainTable(table)
+        case .record(let r):
+            return "<p class=\"note\">\(esc(r.kind))</p>"
+        }
+    }
+
+    // MARK: kinds of values
+
+    var isDistribution: Bool {
+        (["attend", "encode"].contains(directive) && (name == "weights" || name.hasSuffix(".weights")))
+            || (directive == "align" && name.hasPrefix("probs"))
+            || (directive == "softmax" && name == "output")
+    }
+
+    var isAttention: Bool {
+        ["attend", "encode"].contains(directive)
+            && ["scores", "scaled", "masked", "weights"].contains(where: { name == $0 || name.hasSuffix("." + $0) })
+    }
+
+    var isHistory: Bool { name == "history" || name.hasSuffix(".history") }
+
+    var isGenerateStep: Bool {
+        directive == "generate" && name.hasPrefix("step") && name.dropFirst(4).allSatisfy(\.isNumber) && name.count > 4
+    }
+
+    func chart(for t: Tensor) -> String? {
+        if isHistory, t.isMatrix, let labels = t.colLabels, let lossColumn = labels.firstIndex(of: "loss") {
+            let xColumn = labels.firstIndex(where: { $0 == "step" || $0 == "epoch" })
+            let xs = (0..<t.rows).map { r in xColumn.map { c in t[r, c] } ?? Double(r) }
+            let ys = (0..<t.rows).map { t[$0, lossColumn] }
+            let xLabel = xColumn.map { labels[$0] } ?? "row"
+            guard let svg = SVGChart.line(xs: xs, ys: ys, xLabel: xLabel, yLabel: "loss",
+                                          title: "\(name): loss by \(xLabel)", id: id + "-c") else { return nil }
+            return "<figure class=\"figure\">" + svg + "</figure>" + details(heatTable(t, shade: false))
+        }
+        if (directive == "project" || name == "points"), t.isMatrix, t.cols == 2, t.rows >= 1 {
+            let labels = t.rowLabels ?? (0..<t.rows).map { String($0) }
+            let points = (0..<t.rows).map { (label: labels[$0], x: t[$0, 0], y: t[$0, 1]) }
+            guard let svg = SVGChart.scatter(points, xLabel: t.colLabels?[0] ?? "component 1", yLabel: t.colLabels?[1] ?? "component 2",
+                                             title: "\(name): \(t.rows) points in two dimensions", id: id + "-c") else { return nil }
+            return "<figure class=\"figure\">" + svg + "</figure>" + details(heatTable(t))
+        }
+        if isGenerateStep, t.isMatrix, t.cols == 1 {
+            let labels = t.rowLabels ?? (0..<t.rows).map { String($0) }
+            let items = (0..<t.rows).map { (label: labels[$0], value: t[$0, 0]) }
+            guard let svg = SVGChart.bars(items, precision: precision, title: "\(name): the top \(t.rows) candidates for the next token", id: id + "-c") else { return nil }
+            return "<figure class=\"figure\">" + svg + "</figure>"
+        }
+        if directive == "image", name == "pixels" || name == step.resultName, t.isMatrix, name != "features" {
+            guard let svg = SVGChart.pixels(t, title: "\(pictureName): \(t.rows)×\(t.cols) picture", id: id + "-c") else { return nil }
+            return "<figure class=\"figure\">" + svg + "</figure>" + details(heatTable(t))
+        }
+        return nil
+    }
+
+    func chart(for table: Table) -> String? {
+        if isHistory, let lossColumn = table.columns.firstIndex(of: "loss") {
+            let xColumn = table.columns.firstIndex(where: { $0 == "step" || $0 == "epoch" })
+            func number(_ row: [Table.Cell], _ j: Int) -> Double {
+                if j < row.count, case .number(let x) = row[j] { return x }
+                return .nan
+            }
+            let xs = table.rows.enumerated().map { i, row in xColumn.map { number(row, $0) } ?? Double(i) }
+            let ys = table.rows.map { number($0, lossColumn) }
+            let xLabel = xColumn.map { table.columns[$0] } ?? "row"
+            guard let svg = SVGChart.line(xs: xs, ys: ys, xLabel: xLabel, yLabel: "loss", title: "\(name): loss by \(xLabel)", id: id + "-c") else { return nil }
+            return "<figure class=\"figure\">" + svg + "</figure>" + details(plainTable(table))
+        }
+        if isGenerateStep, let valueColumn = table.columns.firstIndex(where: { $0 == "probability" || $0 == "p" }) {
+            let labelColumn = table.columns.indices.first { $0 != valueColumn } ?? 0
+            var items: [(label: String, value: Double)] = []
+            for row in table.rows {
+                guard valueColumn < row.count, case .number(let p) = row[valueColumn] else { return nil }
+                var label = ""
+                if labelColumn < row.count {
+                    switch row[labelColumn] {
+                    case .text(let t): label = t
+                    case .number(let x): label = Format.shortest(x)
+                    }
+                }
+                items.append((label, p))
+            }
+            guard let svg = SVGChart.bars(items, precision: precision, title: "\(name): the top \(items.count) candidates for the next token", id: id + "-c") else { return nil }
+            return "<figure class=\"figure\">" + svg + "</figure>"
+        }
+        return nil
+    }
+
+    var pictureName: String {
+        if let arg = step.arguments.first(where: { $0.key == "name" }), case .word(let w) = arg.value { return w }
+        return name
+    }
+
+    func details(_ content: String) -> String {
+        "<details class=\"numbers\"><summary>\(esc(s.numbers))</summary>\(content)</details>"
+    }
+
+    func tokens(_ list: TokenList) -> String {
+        var out = "<ul class=\"tokens\" aria-label=\"\(list.tokens.count) tokens\">"
+        for (i, token) in list.tokens.enumerated() {
+            out += "<li><span class=\"t\">\(esc(token))</span>"
+            if let ids = list.ids, i < ids.count { out += "<span class=\"id\">\(ids[i])</span>" }
+            out += "</li>"
+        }
+        return out + "</ul>"
+    }
+
+    // MARK: tables
+
+    enum Scale {
+        case none
+        case sequential(Double)
+        case diverging(Double)
+    }
+
+    func scale(of t: Tensor) -> Scale {
+        let finite = t.data.filter(\.isFinite)
+        guard let lo = finite.min(), let hi = finite.max() else { return .none }
+        if lo >= 0 {
+            if hi <= 0 { return .none }
+            return .sequential(isDistribution && hi <= 1 ? 1 : hi)
+        }
+        return .diverging(max(abs(lo), abs(hi)))
+    }
+
+    /// Rows to show: all up to 24, else the first 12, a gap (nil) and the last 6.
+    static func rowsToShow(_ count: Int) -> [Int?] {
+        guard count > 24 else { return Array(0..<count) }
+        return Array(0..<12).map { Optional($0) } + [nil] + Array((count - 6)..<count).map { Optional($0) }
+    }
+
+    /// Columns to show: all up to 30, else the first 20, a gap and the last 6.
+    static func columnsToShow(_ count: Int) -> [Int?] {
+        guard count > 30 else { return Array(0..<count) }
+        return Array(0..<20).map { Optional($0) } + [nil] + Array((count - 6)..<count).map { Optional($0) }
+    }
+
+    /// A matrix or vector as a table with its labels, shaded as a heat map.
+    func heatTable(_ tensor: Tensor, shade: Bool = true) -> String {
+        let t = tensor.asMatrix()
+        let vectorLabels = tensor.isVector ? tensor.rowLabels : nil
+        let colLabels = tensor.isVector ? vectorLabels : t.colLabels
+        let rowLabels = tensor.isVector ? nil : t.rowLabels
+        let scale = shade ? scale(of: tensor) : .none
+        let markMax = shade && isDistribution
+        let rows = Self.rowsToShow(t.rows)
+        let cols = Self.columnsToShow(t.cols)
+        var out = "<table class=\"m\">"
+        let caption = "\(name) · " + (tensor.isVector ? "\(tensor.count)" : "\(t.rows)×\(t.cols)")
+        out += "<caption>\(esc(caption))</caption>"
+        if let colLabels {
+            out += "<thead><tr>" + (rowLabels != nil ? "<td></td>" : "")
+            for c in cols {
+                out += c.map { "<th scope=\"col\">\(esc(colLabels[$0]))</th>" } ?? "<th class=\"gap\">…</th>"
+            }
+            out += "</tr></thead>"
+        }
+        out += "<tbody>\n"
+        for r in rows {
+            out += "<tr>"
+            guard let r else {
+                if rowLabels != nil { out += "<th class=\"gap\">⋮</th>" }
+                out += cols.map { _ in "<td class=\"gap\">⋮</td>" }.joined() + "</tr>\n"
+                continue
+            }
+            if let rowLabels { out += "<th scope=\"row\">\(esc(rowLabels[r]))</th>" }
+            var rowMax = -Double.infinity
+            if markMax { for c in 0..<t.cols where t[r, c].isFinite { rowMax = max(rowMax, t[r, c]) } }
+            for c in cols {
+                guard let c else { out += "<td class=\"gap\">…</td>"; continue }
+                let v = t[r, c]
+                if let colLabels, Self.countColumns.contains(colLabels[c]), v == v.rounded(), abs(v) < 1e15 {
+                    out += "<td>\(Int(v))</td>"
+                    continue
+                }
+                out += cell(v, scale: scale, isMax: markMax && v == rowMax && rowMax.isFinite)
+            }
+            out += "</tr>\n"
+        }
+        out += "</tbody></table>"
+        var notes: [String] = []
+        if rows.contains(where: { $0 == nil }) { notes.append("\(rows.compactMap { $0 }.count) \(s.rowsShown) \(t.rows)") }
+        if cols.contains(where: { $0 == nil }) { notes.append("\(cols.compactMap { $0 }.count) \(s.colsShown) \(t.cols)") }
+        if !notes.isEmpty { out += "<p class=\"note\">\(esc(notes.joined(separator: " · ")))</p>" }
+        out += legend(scale, markMax: markMax, hint: isAttention && !tensor.isVector ? s.attentionCaption : nil)
+        return out
+    }
+
+    /// Columns of counts, shown as whole numbers (the step of a history).
+    static let countColumns: Set<String> = ["step", "epoch", "count", "id"]
+
+    func cell(_ v: Double, scale: Scale, isMax: Bool) -> String {
+        let text = esc(Format.number(v, precision: precision))
+        if v.isNaN { return "<td>\(text)</td>" }
+        if v.isInfinite { return "<td class=\"\(v > 0 ? "pinf" : "ninf")\">\(text)</td>" }
+        var cls: String? = nil
+        var h = 0.0
+        switch scale {
+        case .none: break
+        case .sequential(let top):
+            cls = "s"; h = v / top
+        case .diverging(let m):
+            cls = v < 0 ? "n" : "p"; h = abs(v) / m
+        }
+        let level = (min(1, max(0, h)) * 100).rounded() / 100
+        var classes = [String]()
+        if let cls, level > 0 { classes.append(cls) }
+        if isMax { classes.append("max") }
+        var out = "<td"
+        if !classes.isEmpty { out += " class=\"\(classes.joined(separator: " "))\"" }
+        if let _ = cls, level > 0 { out += " style=\"--h:\(SVGChart.c(level))\"" }
+        if isMax { out += " title=\"\(esc(s.rowMax))\"" }
+        return out + ">\(text)</td>"
+    }
+
+    func legend(_ scale: Scale, markMax: Bool, hint: String? = nil) -> String {
+        let p = min(precision, 4)
+        let hintText = hint.map { "<span class=\"hint\">\(esc($0))</span>" } ?? ""
+        switch scale {
+        case .none:
+            return hint == nil ? "" : "<div class=\"legend\">\(hintText)</div>"
+        case .sequential(let top):
+            var out = "<div class=\"legend seq\" aria-hidden=\"true\"><span>0</span><i></i><span>\(esc(Format.number(top, precision: top == 1 ? 0 : p)))</span>"
+            if markMax { out += "<span class=\"mark\"></span><span>\(esc(s.rowMax))</span>" }
+            return out + hintText + "</div>"
+        case .diverging(let m):
+            return "<div class=\"legend div\" aria-hidden=\"true\"><span>\(esc(Format.number(-m, precision: p)))</span><i></i><span>\(esc(Format.number(m, precision: p)))</span>\(hintText)</div>"
+        }
+    }
+
+    /// A table of mixed cells (BPE merges, a ranking).
+    func plainTable(_ table: Table) -> String {
+        let rows = Self.rowsToShow(table.rows.count)
+        var out = "<table class=\"m\"><caption>\(esc(name)) · \(table.rows.count)</caption><thead><tr>"
+        out += table.columns.map { "<th scope=\"col\">\(esc($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+        for r in rows {
+            guard let r else {
+                out += "<tr>" + table.columns.map { _ in "<td class=\"gap\">⋮</td>" }.joined() + "</tr>\n"
+                continue
+            }
+            out += "<tr>"
+            for (j, _) in table.columns.enumerated() {
+                guard j < table.rows[r].count else { out += "<td></td>"; continue }
+                switch table.rows[r][j] {
+                case .number(let x):
+                    let text = x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : Format.number(x, precision: precision)
+                    out += "<td>\(esc(text))</td>"
+                case .text(let t):
+                    out += "<td class=\"t\">\(esc(t))</td>"
+                }
+            }
+            out += "</tr>\n"
+        }
+        out += "</tbody></table>"
+        if rows.contains(where: { $0 == nil }) {
+            out += "<p class=\"note\">\(esc("\(rows.compactMap { $0 }.count) \(s.rowsShown) \(table.rows.count)"))</p>"
+        }
+        return out
+    }
+}

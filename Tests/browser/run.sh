@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Real-browser test of the rendered course (called by `make test` when present).
+# Installs what is missing: Debian's chromium and chromium-driver (apt-get update only when the
+# install fails without it), a Korean font for the screenshots (best effort), and selenium from
+# PyPI. Then opens every page of the output folder (default: output/) in headless Chromium.
+#
+#   bash Tests/browser/run.sh [OUTPUT_DIR]
+set -u
+cd "$(dirname "$0")/../.."
+out="${1:-output}"
+
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+apt_install() {
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null 2>&1 && return 0
+    echo "apt-get update, then installing $*"
+    $sudo apt-get update -qq >/dev/null 2>&1
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "installing ${missing[*]}"
+    if ! apt_install "${missing[@]}"; then
+        echo "could not install ${missing[*]}"
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+fi
+# Korean lessons need a Hangul font to be readable in the screenshots; not a failure without.
+if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=ko 2>/dev/null)" ]; then
+    echo "installing fonts-nanum (Hangul for the screenshots)"
+    apt_install fonts-nanum || echo "note: no Hangul font; Korean screenshots will show boxes"
+fi
+
+python=python3
+if ! "$python" -c 'import selenium' >/dev/null 2>&1; then
+    echo "installing selenium"
+    "$python" -m pip install -q selenium || { echo "could not install selenium"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+# Keep selenium from looking for drivers online: chromedriver is given explicitly.
+export SE_OFFLINE=true
+exec "$python" Tests/browser/test_pages.py "$out"
