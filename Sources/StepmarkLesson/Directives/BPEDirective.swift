@@ -33,7 +33,7 @@ enum BPEDirective: Directive {
             }
             corpus = stored
         }
-        if Tokenizer.normalize(corpus) != corpus {
+        if !Tokenizer.normalize(corpus).unicodeScalars.elementsEqual(corpus.unicodeScalars) {
             context.warn("input was NFC-normalised: decomposed characters (such as Hangul jamo) were composed before counting pairs")
         }
         let words = BPE.wordCounts(corpus)

@@ -32,7 +32,7 @@ enum EmbedDirective: Directive {
             throw LessonError("embed needs text in its body; the block is empty", at: context.block.infoPosition)
         }
         let text = Tokenizer.normalize(raw)
-        if text != raw {
+        if !text.unicodeScalars.elementsEqual(raw.unicodeScalars) {
             context.warn("input was NFC-normalised: decomposed characters (such as Hangul jamo) were composed before the lookup")
         }
         let tokens = method == "char" ? Tokenizer.characters(text) : Tokenizer.whitespace(text)

@@ -33,7 +33,8 @@ enum TokenizeDirective: Directive {
             throw LessonError("tokenize needs text in its body; the block is empty", at: context.block.infoPosition)
         }
         let text = Tokenizer.normalize(raw)
-        if text != raw {
+        // Swift's == on String compares canonical equivalence, so compare the scalars.
+        if !text.unicodeScalars.elementsEqual(raw.unicodeScalars) {
             context.warn("input was NFC-normalised: decomposed characters (such as Hangul jamo) were composed, so the tokens are whole syllables")
         }
         // The vocabulary: required by wordpiece, used for ids whenever vocab= is written.
