@@ -284,6 +284,19 @@ import StepmarkCore
         #expect(report.tensor(step: 7, "q") == report.tensor(step: 6, "wi"))
     }
 
+    @Test func helpExamplesRunClean() {
+        #expect(runLesson(ImageDirective.example).ok)
+        // The align example: captions I₂, pictures "@ @/@@@" and ".@./@.@", Wi = xavier(6, 2)
+        // from SplitMix64(2), 20 steps of lr 0.1 at τ = 0.07 (numpy).
+        let report = runLesson(AlignDirective.example)
+        #expect(report.ok)
+        let train = report.steps.first { $0.directive == "align" }
+        #expect(close(train?.value(named: "probs_after")?.value.tensor,
+                      [[0.9938545769530059, 0.0061454230469941045], [0.00702864355031117, 0.9929713564496889]],
+                      tolerance: 1e-10))
+        #expect(abs((train?.value(named: "loss_after")?.value.tensor?.scalarValue ?? .nan) - 0.006621275277263313) < 1e-12)
+    }
+
     // MARK: - align errors
 
     @Test func mismatchedPairCountsArePositionedAtImage() {

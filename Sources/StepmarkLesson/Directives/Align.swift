@@ -47,10 +47,10 @@ enum AlignDirective: Directive {
 
         ```image name=sun
         .@.
-        @@@
+        @.@
         ```
 
-        ```align text=captions image=[cat, sun] steps=20
+        ```align text=captions image=[cat, sun] steps=20 seed=2
         ```
         """
 
