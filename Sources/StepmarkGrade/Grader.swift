@@ -136,7 +136,8 @@ public struct Grader: Sendable {
     public let exercises: [KeyExercise]
     /// Problems in the key itself (failed steps, repeated exercise ids).
     public let keyErrors: [LessonError]
-    /// The key checked against its own answer blocks (for a warning when the key is wrong).
+    /// The key's exercises that have an answer block in the key, checked against it (a failure
+    /// means the key is wrong).
     public let keyCheck: [ExerciseResult]
 
     /// At most this many problems per submission are reported one by one.
@@ -155,7 +156,9 @@ public struct Grader: Sendable {
         let (exercises, problems) = Exercises.collectExercises(report)
         self.exercises = exercises.map { KeyExercise(spec: $0.spec, expected: Exercises.expectedValue($0.step, spec: $0.spec)) }
         self.keyErrors = (report.errors + problems).sorted { $0.position < $1.position }
-        self.keyCheck = Exercises.check(report, limits: limits).exercises
+        // Only exercises the key answers itself can be checked against the key.
+        let answered = Set(report.steps.filter { $0.directive == "answer" }.compactMap(\.positional.first))
+        self.keyCheck = Exercises.check(report, limits: limits).exercises.filter { answered.contains($0.id) }
     }
 
     /// Grades a submission file. Unreadable, oversized or non-UTF-8 files score zero with the

@@ -356,3 +356,244 @@ func assertInert(_ html: String, fragment: Bool = false, sourceLocation: SourceL
         #expect(html.contains("Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\""), sourceLocation: sourceLocation)
     }
 }
+
+@Suite struct AssignTests {
+    @Test func answerBodiesBlankedSolutionsRemovedAllElseByteForByte() {
+        let key = "\u{FEFF}# Key\r\n\r\n```softmax exercise=a\r\n[0, 0]\r\n```\r\n\r\n```answer a\r\n[0.5, 0.5]\r\n```\r\n"
+            + "Text before.\r\n<!-- solution -->\r\nSecret: both are one half.\r\n<!-- end solution -->\r\n\r\n"
+            + "```let exercise=b\r\nM = [[1, 2], [3, 4]]\r\n```\r\n  ```answer b\r\n  [[1, 2],\r\n   [3, 4]]\r\n  ```\r\n"
+        let expected = "\u{FEFF}# Key\r\n\r\n```softmax exercise=a\r\n[0, 0]\r\n```\r\n\r\n```answer a\r\n[?, ?]\r\n```\r\n"
+            + "Text before.\r\n\r\n"
+            + "```let exercise=b\r\nM = [[1, 2], [3, 4]]\r\n```\r\n  ```answer b\r\n  [[?, ?],\r\n   [?, ?]]\r\n  ```\r\n"
+        let a = Assignment.make(keyText: key, path: "key.md")
+        #expect(a.keyErrors.isEmpty)
+        #expect(a.warnings.isEmpty)
+        #expect(Array(a.text.utf8) == Array(expected.utf8))
+    }
+
+    @Test func templatesFollowTheExpectedShapeNotTheKeysLiteral() {
+        // The key writes a 1×3 row as a list and a token answer; the templates follow the
+        // expected values: a 1×3 matrix and three tokens.
+        let key = """
+            ```let exercise=r
+            r = [[1, 2, 3]]
+            ```
+
+            ```answer r
+            [1, 2, 3]
+            ```
+
+            ```tokenize exercise=t
+            the cat sat
+            ```
+
+            ```answer t
+            ["the", "cat", "sat"]
+            ```
+
+            ```softmax exercise=u
+            [1, 1]
+            ```
+
+            """
+        let a = Assignment.make(keyText: key, path: "key.md")
+        #expect(a.keyErrors.isEmpty)
+        #expect(a.text.contains("```answer r\n[[?, ?, ?]]\n```"))
+        #expect(a.text.contains("```answer t\n[?, ?, ?]\n```"))
+        #expect(a.warnings == ["line 17: exercise 'u' has no ```answer u``` block, so the assignment has none for students to fill in"])
+    }
+
+    @Test func brokenKeysAndUnclosedSolutionsAreReported() {
+        let key = "```softmax exercise=a\n[0, 0]\n```\n\n```answer a\n[0.9, 0.1]\n```\n\n<!-- solution -->\nsecret\n"
+        let a = Assignment.make(keyText: key, path: "key.md")
+        #expect(a.keyErrors.map(\.position) == [SourcePosition(line: 1, column: 21)])
+        #expect(a.keyErrors.first?.message.hasPrefix("the key's own answer to 'a' does not pass") == true)
+        #expect(a.warnings == ["line 9: a <!-- solution --> region is never closed with <!-- end solution -->; everything after it is left out of the assignment"])
+        #expect(!a.text.contains("secret"))
+    }
+
+    @Test func theFixtureAssignmentHoldsNoExpectedValue() throws {
+        let a = try Assignment.make(keyPath: gradingFixture("key.md"))
+        #expect(a.keyErrors.isEmpty)
+        let bytes = Array(a.text.utf8)
+        for (id, values) in fixtureExpected {
+            for v in values where v != v.rounded() {
+                for digits in 2...4 {
+                    let needle = Array(String(format: "%.\(digits)f", v).utf8)
+                    #expect(!contains(bytes, needle), "\(id): \(String(format: "%.\(digits)f", v)) is in the assignment")
+                }
+            }
+        }
+        // Every answer body is only ?, brackets, commas and spaces.
+        for block in LessonParser.parse(a.text, path: "a.md").directives where block.name == "answer" {
+            #expect(block.bodyText.allSatisfy { "?[], \n".contains($0) }, "\(block.bodyText)")
+        }
+        #expect(!a.text.contains("Multiply entry by entry") && !a.text.contains("solution"))
+        // The assignment runs: its answers are all blank, so check fails but nothing errors.
+        let report = Exercises.check(runLesson(a.text))
+        #expect(report.ok)
+        #expect(report.exercises.allSatisfy { !$0.passed && $0.score == 0 })
+    }
+
+    func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard needle.count <= haystack.count else { return false }
+        for i in 0...(haystack.count - needle.count) where haystack[i] == needle[0] {
+            if Array(haystack[i..<(i + needle.count)]) == needle { return true }
+        }
+        return false
+    }
+}
+
+@Suite struct GradebookTests {
+    @Test func csvFieldsAreEscapedAndGuardedAgainstFormulas() {
+        #expect(CSV.field("plain") == "plain")
+        #expect(CSV.field("a,b") == "\"a,b\"")
+        #expect(CSV.field("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(CSV.field("two\nlines") == "\"two\nlines\"")
+        #expect(CSV.field("=HYPERLINK(\"http://x\")") == "\"'=HYPERLINK(\"\"http://x\"\")\"")
+        #expect(CSV.field("+1") == "'+1")
+        #expect(CSV.field("-2") == "'-2")
+        #expect(CSV.field("@SUM(A1)") == "'@SUM(A1)")
+        #expect(CSV.number(2.0 / 3.0) == "0.6667")
+        #expect(CSV.number(3) == "3")
+    }
+
+    @Test func folderNamesAreUniqueAndSafe() {
+        #expect(Gradebook.names(for: ["a/alice.md", "b/bob.md"]) == ["alice", "bob"])
+        #expect(Gradebook.names(for: ["alice/lesson.md", "bob/lesson.md", "x/../bob/lesson.md"]) == ["alice-lesson", "bob-lesson", "bob-lesson-2"])
+        #expect(Gradebook.names(for: ["../../etc/passwd", "gradebook.csv", ".hidden.md", "한글.md"]) == ["passwd", "gradebook.csv-2", "_hidden", "__"])
+    }
+}
+
+/// Validates JSON files against the Gradescope schema kept with the fixtures, with python3's
+/// jsonschema; returns its report (empty when every file is valid).
+func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) {
+    let script = """
+        import json, sys, jsonschema
+        schema = json.load(open(sys.argv[1]))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        validator = jsonschema.Draft202012Validator(schema)
+        bad = 0
+        for path in sys.argv[2:]:
+            for error in validator.iter_errors(json.load(open(path))):
+                bad += 1
+                print(path, list(error.path), error.message)
+        sys.exit(1 if bad else 0)
+        """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script, gradingFixture("gradescope-results.schema.json")] + files
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus == 0, String(decoding: data, as: UTF8.self))
+}
+
+@Suite(.serialized) struct GradingCLITests {
+    let key = gradingFixture("key.md")
+
+    @Test func checkTextJSONGradescopeJUnitAndReveal() throws {
+        let ok = try stepmark(["check", key])
+        #expect(ok.status == 0)
+        #expect(ok.stdout.hasSuffix("total: 8/8\n"))
+        let wrong = try stepmark(["check", gradingFixture("partly-wrong.md"), "--key", key])
+        #expect(wrong.status == 1)
+        #expect(wrong.stdout.contains("✗ g-weights  2/3\n    Expected a 3×3 matrix. 6 of 9 entries are within 0.01 of the expected value; 1 left blank (?).\n"))
+        #expect(!wrong.stdout.contains("0.3302"))
+        let revealed = try stepmark(["check", gradingFixture("partly-wrong.md"), "--key", key, "--reveal"])
+        #expect(revealed.stdout.contains("Expected: [[1, 0, 0], [0.3302, 0.6698, 0], [0.2483, 0.2483, 0.5035]]."))
+        let gs = try stepmark(["check", gradingFixture("partly-wrong.md"), "--key", key, "--format", "gradescope"])
+        #expect(gs.status == 1)
+        let folder = try temporaryFolder(["results.json": gs.stdout])
+        let valid = try validateGradescope([(folder as NSString).appendingPathComponent("results.json")])
+        #expect(valid.ok, "\(valid.report)")
+        let json = try stepmark(["check", gradingFixture("correct.md"), "--key", key, "--format", "json"])
+        #expect(json.status == 0 && json.stdout.contains("\"score\": 8.0"))
+        let junit = try stepmark(["check", gradingFixture("malformed.md"), "--key", key, "--format", "junit"])
+        #expect(junit.stdout.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite"))
+        #expect(try stepmark(["check", key, "--format", "xml"]).status == 2)
+        #expect(try stepmark(["check", gradingFixture("correct.md"), "--key", "/nonexistent/key.md"]).status == 2)
+    }
+
+    @Test func assignWritesTheAssignmentAndNeverTheKey() throws {
+        let folder = try temporaryFolder(["key.md": try String(contentsOfFile: key, encoding: .utf8)])
+        let copy = (folder as NSString).appendingPathComponent("key.md")
+        let before = try Data(contentsOf: URL(fileURLWithPath: copy))
+        let refused = try stepmark(["assign", copy, "--out", folder])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("would overwrite the key"))
+        let refusedRelative = try stepmark(["assign", "key.md", "--out", "."], in: folder)
+        #expect(refusedRelative.status == 2)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: copy)) == before)
+
+        let out = (folder as NSString).appendingPathComponent("student")
+        let written = try stepmark(["assign", copy, "--out", out])
+        #expect(written.status == 0)
+        let text = try String(contentsOfFile: (out as NSString).appendingPathComponent("key.md"), encoding: .utf8)
+        #expect(text == Assignment.make(keyText: String(decoding: before, as: UTF8.self), path: copy).text)
+        #expect(text.contains("```answer g-out\n[[?, ?],\n [?, ?]]\n```"))
+
+        let broken = try temporaryFolder(["bad.md": "```softmax exercise=a\n[0, 0]\n```\n\n```answer a\n[1, 0]\n```\n"])
+        let b = try stepmark(["assign", (broken as NSString).appendingPathComponent("bad.md"), "--out", (broken as NSString).appendingPathComponent("out")])
+        #expect(b.status == 1)
+        #expect(b.stderr.contains("bad.md:1:21: error: the key's own answer to 'a' does not pass"))
+        #expect(!FileManager.default.fileExists(atPath: (broken as NSString).appendingPathComponent("out/bad.md")))
+    }
+
+    @Test func gradeWritesGradebookResultsAndFeedback() throws {
+        let folder = try temporaryFolder(["=1+2.md": "```answer g-dot\n1\n```\n"])
+        let formula = (folder as NSString).appendingPathComponent("=1+2.md")
+        let invalid = (folder as NSString).appendingPathComponent("latin1.md")
+        try Data([0x63, 0x61, 0x66, 0xE9, 0x0A]).write(to: URL(fileURLWithPath: invalid))
+        let out = (folder as NSString).appendingPathComponent("grades")
+        let names = ["correct", "partly-wrong", "malformed", "hostile", "edited-question"]
+        // "=1+2.md" is given relative to the working folder, so its CSV cell starts with "=".
+        let r = try stepmark(["grade", "--key", key] + names.map { gradingFixture("\($0).md") } + ["=1+2.md", invalid, "--out", out], in: folder)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("graded 7 submissions into \(out): 1 all correct, 5 with answers to revisit, 1 not graded"))
+        #expect(r.stderr.contains("latin1.md: not graded: line 1: invalid UTF-8 at byte 3; lessons must be UTF-8 text"))
+        let csv = try String(contentsOfFile: (out as NSString).appendingPathComponent("gradebook.csv"), encoding: .utf8)
+        let rows = csv.split(separator: "\n").map(String.init)
+        #expect(rows.first == "submission,folder,g-dot,g-soft,g-weights,g-out,total,max_score,note")
+        #expect(rows[1] == "\(gradingFixture("correct.md")),correct,1,2,3,2,8,8,")
+        #expect(rows[2] == "\(gradingFixture("partly-wrong.md")),partly-wrong,0,2,2,0,4,8,")
+        #expect(rows[3].hasSuffix(",malformed,0,0,0,0,0,8,6 problems in the answer blocks"))
+        #expect(rows[4].hasSuffix(",hostile,0,0,0,2,2,8,2 problems in the answer blocks"))
+        #expect(rows[6] == "'=1+2.md,_1_2,1,0,0,0,1,8,")
+        #expect(FileManager.default.fileExists(atPath: formula))
+        #expect(rows[7].hasSuffix(",latin1,0,0,0,0,0,8,not graded: line 1: invalid UTF-8 at byte 3; lessons must be UTF-8 text"))
+
+        let results = (names + ["_1_2", "latin1"]).map { (out as NSString).appendingPathComponent("\($0)/results.json") }
+        let valid = try validateGradescope(results)
+        #expect(valid.ok, "\(valid.report)")
+        for name in names + ["_1_2", "latin1"] {
+            let html = try String(contentsOfFile: (out as NSString).appendingPathComponent("\(name)/feedback.html"), encoding: .utf8)
+            assertInert(html)
+            let md = try String(contentsOfFile: (out as NSString).appendingPathComponent("\(name)/feedback.md"), encoding: .utf8)
+            #expect(md.hasPrefix("# Feedback: "))
+        }
+        let hostile = try String(contentsOfFile: (out as NSString).appendingPathComponent("hostile/feedback.html"), encoding: .utf8)
+        #expect(hostile.contains("&lt;script&gt;alert(4)&lt;/script&gt;"))
+
+        let allRight = try stepmark(["grade", "--key", key, gradingFixture("correct.md"), "--out", out])
+        #expect(allRight.status == 0)
+        // A key that does not run clean, or a missing key, is bad input.
+        let brokenKey = try temporaryFolder(["key.md": "```softmax exercise=a\nnope\n```\n"])
+        #expect(try stepmark(["grade", "--key", (brokenKey as NSString).appendingPathComponent("key.md"), gradingFixture("correct.md"), "--out", out]).status == 2)
+        #expect(try stepmark(["grade", "--key", "/nonexistent.md", gradingFixture("correct.md"), "--out", out]).status == 2)
+        #expect(try stepmark(["grade", "--key", key, "--out", out]).status == 2)
+    }
+
+    @Test func theSchemaRejectsWhatGradescopeWouldReject() throws {
+        let folder = try temporaryFolder([
+            "bad-status.json": #"{"score": 1, "tests": [{"name": "a", "score": 1, "max_score": 1, "status": "ok", "output": "", "visibility": "visible"}]}"#,
+            "missing.json": #"{"score": 1, "tests": [{"name": "a", "score": 1}]}"#,
+        ])
+        for file in ["bad-status.json", "missing.json"] {
+            #expect(try !validateGradescope([(folder as NSString).appendingPathComponent(file)]).ok)
+        }
+    }
+}
