@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import StepmarkCore
 import StepmarkGrade
+import StepmarkRender
 @testable import StepmarkLesson
 
 /// `train`, `network`, `forward`, `backprop` through whole lessons. Expected numbers come from
@@ -179,6 +180,32 @@ import StepmarkGrade
         let unknown = "```train x=2 y=3 rate=0.1\n```\n"
         let e10 = try #require(error(runLesson(unknown), step: 1))
         #expect(e10.column == column(of: "rate", in: unknown) && e10.message.contains("unknown argument 'rate'"))
+    }
+
+    @Test func aShortGrowingRunStillWarns() {
+        // Two steps are too few to call it divergence, but the loss did grow: 4 → 7.84 → 15.37.
+        let report = runLesson("```train x=2 y=3 lr=0.3 steps=2\n```\n")
+        let warnings = report.step(1)?.warnings ?? []
+        #expect(warnings.count == 1 && warnings.first?.contains("the loss grew from 4 at step 0 to 15.3664 at step 2") == true)
+    }
+
+    @Test func jsonKeepsTheWholeHistoryAndWritesInfinityAsAString() throws {
+        let report = runLesson("```train x=2 y=3 steps=500\n```\n\n```train x=2 y=3 lr=100 steps=1000\n```\n")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(JSONRenderer.render(report).utf8)) as? [String: Any])
+        let steps = try #require(object["steps"] as? [[String: Any]])
+        func history(_ i: Int) throws -> [String: Any] {
+            let values = try #require(steps[i]["values"] as? [[String: Any]])
+            return try #require(values.first { $0["name"] as? String == "history" })
+        }
+        let long = try history(0)
+        #expect(long["shape"] as? [Int] == [501, 6])
+        #expect(long["cols"] as? [String] == ["step", "w", "b", "loss", "grad_w", "grad_b"])
+        #expect((long["data"] as? [[Any]])?.count == 501)
+        // The overflowing run: no "nan" anywhere, and its last row holds an infinity.
+        let text = JSONRenderer.render(report)
+        #expect(!text.contains("\"nan\""))
+        let rows = try #require(try history(1)["data"] as? [[Any]])
+        #expect(rows.last?.contains { ($0 as? String)?.hasSuffix("inf") == true } == true)
     }
 
     // MARK: network and forward
