@@ -11,12 +11,12 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 all: build
 
-# libcmark-gfm (the Markdown parser) and pkg-config, from Debian, only when missing.
+# libcmark-gfm (the Markdown parser), OpenBLAS (large matrix products) and pkg-config, from Debian, only when missing.
 deps:
-	@if ! dpkg -s libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config >/dev/null 2>&1; then \
-		echo "installing libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config"; \
+	@if ! dpkg -s libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config >/dev/null 2>&1; then \
+		echo "installing libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config"; \
 		$(SUDO) $(APT_GET) update -qq && \
-		$(SUDO) $(APT_GET) install -y -qq libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config; \
+		$(SUDO) $(APT_GET) install -y -qq libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config; \
 	fi
 
 build: deps

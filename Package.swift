@@ -18,8 +18,14 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // Debian's OpenBLAS for large matrix products (tuned kernels chosen at run time).
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         // Numbers only: tensors, kernels, tokenizers, random numbers.
-        .target(name: "StepmarkCore"),
+        .target(name: "StepmarkCore", dependencies: ["COpenBLAS"]),
         // Markdown -> Lesson -> Report: parsing, expressions, directives, the runner.
         .target(name: "StepmarkLesson", dependencies: ["StepmarkCore", "CCmarkGFM"]),
         // Report -> terminal, Markdown, HTML, JSON. Renderers never compute.

@@ -77,8 +77,9 @@ public enum Attention {
             let qh = heads == 1 ? q : columns(q, from: h * dk, count: dk)
             let kh = heads == 1 ? k : columns(k, from: h * dk, count: dk)
             let vh = heads == 1 ? v : columns(v, from: h * dv, count: dv)
-            var scores = try LinearAlgebra.matmul(qh.unlabelled, LinearAlgebra.transpose(kh.unlabelled))
-            scores.rowLabels = rowLabels; scores.colLabels = colLabels
+            // Q·Kᵀ without forming Kᵀ: BLAS reads K transposed.
+            let scores = Tensor(shape: [nq, nk], data: Matmul.multiplyTransposed(qh.data, kh.data, m: nq, k: dk, n: nk),
+                                rowLabels: rowLabels, colLabels: colLabels)
             let scaled = LinearAlgebra.map(scores) { $0 * s }
             var masked: Tensor? = nil
             if mask == .causal {

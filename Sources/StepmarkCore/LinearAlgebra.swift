@@ -134,11 +134,16 @@ public enum LinearAlgebra {
     }
 }
 
-/// Plain matrix-product kernels over row-major buffers.
+/// Matrix-product kernels over row-major buffers.
 public enum Matmul {
+    /// Products with fewer multiply-adds than this use the plain loop: below it, the cost of
+    /// calling into BLAS is larger than the work.
+    public static let blasThreshold = 16 * 16 * 16
+
     /// `C = A·B` for A m×k and B k×n, all row-major.
     public static func multiply(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int) -> [Double] {
         var c = [Double](repeating: 0, count: m * n)
+        guard m > 0, n > 0 else { return c }
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
@@ -149,10 +154,42 @@ public enum Matmul {
         return c
     }
 
-    /// The i-k-j loop order streams rows of B and C, which the compiler vectorises.
+    /// `C = A·B` (overwriting C). Large products go to OpenBLAS; small ones to a loop in i-k-j
+    /// order, which streams rows of B and C and which the compiler vectorises.
     public static func multiply(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
                                 _ c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int) {
         guard m > 0, n > 0 else { return }
+        if k > 0, m * n * k >= blasThreshold {
+            BLAS.multiply(a, b, c, m: m, k: k, n: n)
+            return
+        }
+        small(a, b, c, m: m, k: k, n: n)
+    }
+
+    /// `C = A·Bᵀ` for A m×k and B n×k (the attention scores Q·Kᵀ without forming Kᵀ).
+    public static func multiplyTransposed(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int) -> [Double] {
+        var c = [Double](repeating: 0, count: m * n)
+        guard m > 0, n > 0, k > 0 else { return c }
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    if m * n * k >= blasThreshold {
+                        BLAS.multiply(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, k: k, n: n, transposeB: true)
+                    } else {
+                        for i in 0..<m { for j in 0..<n {
+                            var s = 0.0
+                            for p in 0..<k { s += pa[i * k + p] * pb[j * k + p] }
+                            pc[i * n + j] = s
+                        } }
+                    }
+                }
+            }
+        }
+        return c
+    }
+
+    static func small(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+                      _ c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int) {
         for i in 0..<m {
             let ci = c + i * n
             for j in 0..<n { ci[j] = 0 }

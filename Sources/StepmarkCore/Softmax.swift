@@ -26,35 +26,60 @@ public enum Softmax {
         guard !x.isScalar else { throw TensorError("softmax needs a vector or a matrix, got a scalar") }
         let rows = x.rows, cols = x.cols
         guard cols > 0 else { throw TensorError("softmax of an empty row is undefined") }
-        var shifted = x, e = x
+        var shifted = x, e = x, out = x
         var sums = [Double](repeating: 0, count: rows)
-        var out = x
-        for r in 0..<rows {
-            let base = r * cols
-            var m = -Double.infinity
-            for j in 0..<cols {
-                let v = x.data[base + j]
-                if v.isNaN { throw TensorError("softmax input row \(r + 1) contains NaN") }
-                if v == .infinity { throw TensorError("softmax input row \(r + 1) contains +∞") }
-                m = Swift.max(m, v)
+        try x.data.withUnsafeBufferPointer { input in
+            try shifted.data.withUnsafeMutableBufferPointer { sh in
+                try e.data.withUnsafeMutableBufferPointer { ex in
+                    try out.data.withUnsafeMutableBufferPointer { o in
+                        for r in 0..<rows {
+                            let base = r * cols
+                            var m = -Double.infinity
+                            var bad = false
+                            for j in base..<(base + cols) {
+                                let v = input[j]
+                                if v > m { m = v }
+                                if v.isNaN || v == .infinity { bad = true }
+                            }
+                            if bad {
+                                let hasNaN = input[base..<(base + cols)].contains { $0.isNaN }
+                                throw TensorError("softmax input row \(r + 1) contains \(hasNaN ? "NaN" : "+∞")")
+                            }
+                            if m == -.infinity {
+                                throw TensorError(rows == 1 ? "every entry is −∞ (fully masked), so softmax is undefined"
+                                                            : "row \(r + 1) is −∞ everywhere (fully masked), so softmax is undefined")
+                            }
+                            if temperature == 1 {
+                                for j in base..<(base + cols) { sh[j] = input[j] - m }
+                            } else {
+                                for j in base..<(base + cols) { sh[j] = (input[j] - m) / temperature }
+                            }
+                            for j in base..<(base + cols) { ex[j] = sh[j] }
+                            FastMath.expInPlace(UnsafeMutableBufferPointer(rebasing: ex[base..<(base + cols)]))
+                            var sum = 0.0
+                            for j in base..<(base + cols) { sum += ex[j] }
+                            sums[r] = sum
+                            for j in base..<(base + cols) { o[j] = ex[j] / sum }
+                        }
+                    }
+                }
             }
-            if m == -.infinity {
-                throw TensorError(rows == 1 ? "every entry is −∞ (fully masked), so softmax is undefined"
-                                            : "row \(r + 1) is −∞ everywhere (fully masked), so softmax is undefined")
-            }
-            var s = 0.0
-            for j in 0..<cols {
-                let v = (x.data[base + j] - m) / temperature
-                shifted.data[base + j] = v
-                let ev = v == -.infinity ? 0 : Foundation.exp(v)
-                e.data[base + j] = ev
-                s += ev
-            }
-            sums[r] = s
-            for j in 0..<cols { out.data[base + j] = e.data[base + j] / s }
         }
         let sum: Tensor = x.isVector ? .scalar(sums[0]) : Tensor(shape: [rows], data: sums, rowLabels: x.rowLabels)
         return SoftmaxSteps(shifted: shifted, exp: e, sum: sum, output: out)
+    }
+
+    /// The plain softmax (glibc `exp`, one entry at a time) that the fast path is tested against.
+    public static func reference(_ x: [Double], rows: Int, cols: Int, temperature: Double = 1) -> [Double] {
+        var out = x
+        for r in 0..<rows {
+            let row = x[(r * cols)..<((r + 1) * cols)]
+            let m = row.max() ?? 0
+            let e = row.map { Foundation.exp(($0 - m) / temperature) }
+            let s = e.reduce(0, +)
+            for (j, v) in e.enumerated() { out[r * cols + j] = v / s }
+        }
+        return out
     }
 
     /// The softmax of each column instead of each row.
