@@ -54,30 +54,28 @@ enum BackpropDirective: Directive {
         var history: [Double] = []
         var stoppedAt: Int?
         var done = 0
-        do {
-            while done < epochs {
-                try context.checkDeadline()
-                let n = min(chunk, epochs - done)
-                let part: BackpropSteps
-                do {
-                    part = try current.backprop(inputs: x, targets: y, lr: lr, epochs: n, loss: lossKind)
-                } catch let e as TensorError {
-                    guard first != nil else { throw LessonError(e.message, at: firstLine) }
-                    stoppedAt = done
-                    break
-                }
-                if first == nil { first = part }
-                let rows = part.history.rows
-                for r in (history.isEmpty ? 0 : 1)..<rows {
-                    history += [part.history[r, 0] + Double(done), part.history[r, 1]]
-                }
-                current = part.network
-                if let s = part.stoppedAt {
-                    stoppedAt = done + s
-                    break
-                }
-                done += n
+        while done < epochs {
+            try context.checkDeadline()
+            let n = min(chunk, epochs - done)
+            let part: BackpropSteps
+            do {
+                part = try current.backprop(inputs: x, targets: y, lr: lr, epochs: n, loss: lossKind)
+            } catch let e as TensorError {
+                guard first != nil else { throw LessonError(e.message, at: firstLine) }
+                stoppedAt = done
+                break
             }
+            if first == nil { first = part }
+            let rows = part.history.rows
+            for r in (history.isEmpty ? 0 : 1)..<rows {
+                history += [part.history[r, 0] + Double(done), part.history[r, 1]]
+            }
+            current = part.network
+            if let s = part.stoppedAt {
+                stoppedAt = done + s
+                break
+            }
+            done += n
         }
         guard let f = first else { return }
 
@@ -145,7 +143,7 @@ enum BackpropDirective: Directive {
                 i += 1
             }
             guard let arrow else {
-                throw LessonError("expected inputs -> targets on this line, like `0 1 -> 1` (\(shape)), but there is no '->'", at: line.position(at: stop == chars.count ? chars.count : stop))
+                throw LessonError("expected inputs -> targets on this line, like `0 1 -> 1` (\(shape)), but there is no '->'", at: line.position(at: stop))
             }
             let inputs = try NumberRows.fields(line, from: 0, to: arrow.start)
             let targets = try NumberRows.fields(line, from: arrow.end, to: stop)
