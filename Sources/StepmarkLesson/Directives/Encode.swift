@@ -20,9 +20,9 @@ enum EncodeDirective: Directive {
     static let subSteps = "tokens, embedded, positioned (with positions), Q, K, V, scores, scaled, weights, output (with heads=h: headN.scores … headN.output, concat), context"
     static let example = """
         ```embeddings
-        강가: [1, 0]
-        의: [0, 0.2]
-        은행: [0.5, 0.5]
+        강가: [0.9, 0, 0.1, 0.5]
+        의: [0, 0, 0.3, 0]
+        은행: [0.5, 0.5, 0, 0.5]
         ```
 
         ```encode residual=true norm=true

@@ -49,7 +49,8 @@ enum GenerateDirective: Directive {
         let seed = try args.integer("seed", default: 0, in: 0...(1 << 53))
         let top = try args.integer("top", default: 3, in: 1...100_000)
 
-        let result: GenerationResult
+        /// One step of the model after `tokens`, seeded so that it continues the sampling stream.
+        let next: (_ tokens: [String], _ seed: UInt64) throws -> GenerationResult
         let vocabulary: [String]
         if model == "bigram" {
             if args.has("table") {
@@ -73,9 +74,9 @@ enum GenerateDirective: Directive {
                 throw LessonError("the prompt ends with '\(last.token)', which never appears in \(corpusName), so the bigram model has nothing to follow it with", at: last.position)
             }
             vocabulary = bigrams.vocabulary
-            result = try positioned(context) {
-                try Generator.bigram(prompt: prompt, model: bigrams, steps: steps, temperature: temperature,
-                                     seed: UInt64(seed), top: top, smoothing: smoothing)
+            next = { tokens, seed in
+                try Generator.bigram(prompt: tokens, model: bigrams, steps: 1, temperature: temperature,
+                                     seed: seed, top: top, smoothing: smoothing)
             }
         } else {
             for key in ["corpus", "smoothing"] where args.has(key) {
@@ -88,31 +89,46 @@ enum GenerateDirective: Directive {
                 throw LessonError("'\(w.token)' is not in the embedding table \(tableName) (its tokens: \(known))", at: w.position)
             }
             vocabulary = table.tokens
-            result = try positioned(context) {
-                try Generator.attention(prompt: prompt, table: table, steps: steps, temperature: temperature,
-                                        seed: UInt64(seed), top: top)
+            next = { tokens, seed in
+                try Generator.attention(prompt: tokens, table: table, steps: 1, temperature: temperature,
+                                        seed: seed, top: top)
             }
         }
-        try context.checkDeadline()
+
+        // The autoregressive loop, one model call per token so that a long run can be stopped at
+        // the time limit. Each sampled step draws one number; SplitMix64's state after k draws is
+        // seed + k·0x9E3779B97F4A7C15, so seeding step k there continues one stream exactly as a
+        // single multi-step call would (greedy steps draw nothing and ignore the seed).
+        var tokens = prompt
+        var generated: [GenerationStep] = []
+        var stopReason: String? = nil
+        for k in 0..<steps {
+            try context.checkDeadline()
+            let one = try positioned(context) { try next(tokens, UInt64(seed) &+ UInt64(k) &* 0x9E37_79B9_7F4A_7C15) }
+            guard let step = one.steps.first else { stopReason = one.stopReason; break }
+            generated.append(step)
+            tokens.append(step.chosen)
+        }
+        let text = tokens.joined(separator: " ")
 
         let how = temperature == 0 ? "the most probable" : "sampled at T = \(Runner.format(temperature))"
-        for (n, step) in result.steps.enumerated() {
+        for (n, step) in generated.enumerated() {
             let p = vocabulary.firstIndex(of: step.chosen).map { step.probabilities[$0] } ?? 0
             var formula = "after '\(shown(step.context))' → '\(step.chosen)' (p = \(AttendDirective.trimmed(p)), \(how)"
             if let u = step.uniform { formula += " with u = \(AttendDirective.trimmed(u))" }
             formula += ")"
             try context.record("step\(n + 1)", step.candidateTable, formula: formula)
         }
-        if top > vocabulary.count, !result.steps.isEmpty {
+        if top > vocabulary.count, !generated.isEmpty {
             context.warn("top=\(top) is more than the \(vocabulary.count) tokens of the vocabulary, so each step lists them all")
         }
-        var textFormula = "text = the prompt + \(result.steps.count) generated token\(result.steps.count == 1 ? "" : "s"), each fed back in as input"
-        if let reason = result.stopReason {
+        var textFormula = "text = the prompt + \(generated.count) generated token\(generated.count == 1 ? "" : "s"), each fed back in as input"
+        if let reason = stopReason {
             textFormula += " (stopped early: see the warning)"
-            context.warn("generation stopped after \(result.steps.count) of \(steps) steps: \(reason)")
+            context.warn("generation stopped after \(generated.count) of \(steps) steps: \(reason)")
         }
-        try context.record("text", .text(result.text), formula: textFormula)
-        context.setResult(.text(result.text), recorded: "text", storeAs: "text")
+        try context.record("text", .text(text), formula: textFormula)
+        context.setResult(.text(text), recorded: "text", storeAs: "text")
     }
 
     /// The context for a formula: the last 12 tokens at most.
