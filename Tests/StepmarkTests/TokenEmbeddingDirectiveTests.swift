@@ -111,6 +111,17 @@ import StepmarkCore
         #expect(e?.message.contains("[UNK]") == true)
     }
 
+    @Test func whitespaceTokenizeMapsUnknownWordsToACustomUnk() {
+        let r = runLesson("```vocab\n<unk> the cat\n```\n\n```tokenize vocab=vocab unk=\"<unk>\"\nthe dog cat\n```\n")
+        #expect(r.ok)
+        #expect(tokens(r, step: 2, "ids") == TokenList(["the", "dog", "cat"], ids: [1, 0, 2]))
+    }
+
+    @Test func composedAndDecomposedVocabTokensAreDuplicates() {
+        let r = runLesson("```vocab\n\u{D55C} \u{1112}\u{1161}\u{11AB}\n```\n")
+        #expect(error(r, step: 1)?.position == SourcePosition(line: 2, column: 3))
+    }
+
     @Test func whitespaceTokenizeHasNoIdsWithoutVocab() {
         let r = runLesson("```tokenize\n  고양이는   무엇을\n먹나요?\n```\n")
         #expect(r.ok)
@@ -415,6 +426,15 @@ import StepmarkCore
             [0.30342633, 0.38869622, 1.0, 0.42453805],
             [0.93544387, 0.90517025, 0.42453805, 1.0],
         ], tolerance: 1e-7))
+    }
+
+    @Test func namedVectorsNeedNoTableAndIgnoreAnUnlabelledE() {
+        let r = runLesson("```let\nE = [[1, 0], [0, 1]]\nu = [1, 1]\nv = [1, 0]\n```\n\n```similarity\nu v\n```\n")
+        #expect(r.ok)
+        #expect(close(r.tensor(step: 2, "u~v"), [1 / 2.0.squareRoot()], tolerance: 1e-12))
+        let missing = runLesson("```similarity\nu v\n```\n")
+        #expect(error(missing, step: 1)?.position == SourcePosition(line: 2, column: 1))
+        #expect(error(missing, step: 1)?.message.contains("no table E is defined") == true)
     }
 
     @Test func cosineOfAZeroVectorIsAPositionedError() {

@@ -5,7 +5,7 @@ import StepmarkCore
 enum NearestDirective: Directive {
     static let name = "nearest"
     static let summary = "the k table entries closest to a token or a vector, best first"
-    static let body = "a token of the table, a name of a vector, or a vector expression"
+    static let body = "a token of the table (left out of its own ranking), a name of a vector, or a vector expression"
     static let arguments: [ArgumentSpec] = [
         ArgumentSpec("table", "E", "the embedding table to search"),
         ArgumentSpec("k", "3", "how many results"),

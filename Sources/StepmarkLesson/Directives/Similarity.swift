@@ -10,7 +10,7 @@ enum SimilarityDirective: Directive {
         ArgumentSpec("metric", "cosine", "cosine (a·b / |a||b|), dot (a·b) or euclidean (|a − b|, a distance: smaller is closer)"),
         ArgumentSpec("table", "E", "the embedding table the tokens come from"),
     ]
-    static let subSteps = "one scalar per pair named a~b, or matrix (every row against every row)"
+    static let subSteps = "one scalar per pair named a~b, or matrix (every row against every row); the result (for exercise= and as=) is the scalar of a single pair, or the vector of all pair scores in order"
     static let example = """
         ```embeddings
         고양이: [0.9, 0.8, 0.1]
@@ -50,9 +50,13 @@ enum SimilarityDirective: Directive {
             return
         }
         // The table is needed only when a line names a token; names of vectors work without it.
+        // With table= written, the table must be valid; the default E is used when it is one
+        // (so an unrelated, unlabelled E does not stop a comparison of named vectors).
         var table: EmbeddingTable? = nil
-        if args.has("table") || context.environment.value(tableName) != nil {
+        if args.has("table") {
             table = try embeddingTable(context)
+        } else if context.environment.value(tableName) != nil {
+            table = try? embeddingTable(context)
         }
         var names: [String] = []
         var scores: [Double] = []
