@@ -118,11 +118,35 @@ public enum SVGChart {
         let finite = points.filter { $0.x.isFinite && $0.y.isFinite }
         guard !finite.isEmpty else { return nil }
         let xs = finite.map(\.x), ys = finite.map(\.y)
-        let padX = max((xs.max()! - xs.min()!) * 0.08, 1e-6), padY = max((ys.max()! - ys.min()!) * 0.1, 1e-6)
-        let xt = ticks(min(xs.min()! - padX, 0), max(xs.max()! + padX, 0), count: 6)
-        let yt = ticks(min(ys.min()! - padY, 0), max(ys.max()! + padY, 0), count: 5)
-        var frame = Frame(width: 560, height: 360, x0: xt.values.first!, x1: xt.values.last!, y0: yt.values.first!, y1: yt.values.last!)
+        // Equal units on both axes (distances in the picture are true distances), the plot's
+        // height following the data between 200 and 420 pixels.
+        var x0 = min(xs.min()!, 0), x1 = max(xs.max()!, 0), y0 = min(ys.min()!, 0), y1 = max(ys.max()!, 0)
+        let span = max(x1 - x0, y1 - y0, 1e-9)
+        let pad = span * 0.1
+        x0 -= pad; x1 += pad; y0 -= pad; y1 += pad
+        var frame = Frame(width: 560, height: 0, x0: x0, x1: x1, y0: y0, y1: y1)
         frame.right = 28
+        let plotWidth = frame.width - frame.left - frame.right
+        var plotHeight = plotWidth * (y1 - y0) / (x1 - x0)
+        if plotHeight < 200 {
+            plotHeight = 200
+            let grow = (x1 - x0) * plotHeight / plotWidth - (y1 - y0)
+            frame.y0 -= grow / 2; frame.y1 += grow / 2
+        } else if plotHeight > 420 {
+            plotHeight = 420
+            let grow = (y1 - y0) * plotWidth / plotHeight - (x1 - x0)
+            frame.x0 -= grow / 2; frame.x1 += grow / 2
+        }
+        frame.height = plotHeight + frame.top + frame.bottom
+        let xAll = ticks(frame.x0, frame.x1, count: 6), yAll = ticks(frame.y0, frame.y1, count: 5)
+        let step = max(xAll.step, yAll.step)
+        func inside(_ lo: Double, _ hi: Double) -> [Double] {
+            var out: [Double] = []
+            var v = (lo / step).rounded(.up) * step
+            while v <= hi + step * 1e-9, out.count < 100 { out.append(abs(v) < step * 1e-9 ? 0 : v); v += step }
+            return out
+        }
+        let xt = (values: inside(frame.x0, frame.x1), step: step), yt = (values: inside(frame.y0, frame.y1), step: step)
         let desc = "\(finite.count) points: " + finite.prefix(40).map { "\($0.label) (\(Format.number($0.x, precision: 2)), \(Format.number($0.y, precision: 2)))" }.joined(separator: ", ")
         var out = open(id: id, width: frame.width, height: frame.height, title: title, desc: desc, cls: "scatter")
         out += frame.axes(xTicks: xt.values, xStep: xt.step, yTicks: yt.values, yStep: yt.step, xLabel: xLabel, yLabel: yLabel)

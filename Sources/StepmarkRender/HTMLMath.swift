@@ -130,6 +130,11 @@ public enum MathML {
                 tokens.append(.number(run))
                 continue
             }
+            if c == "Σ" || c == "∑" || c == "∏" {
+                tokens.append(.bigOp(String(c)))
+                i += 1
+                continue
+            }
             if isWordStart(c) {
                 var run = ""
                 while i < chars.count {
@@ -147,7 +152,10 @@ public enum MathML {
             switch c {
             case "'", "\"", "‘", "“":
                 let closing: Character = c == "‘" ? "’" : c == "“" ? "”" : c
-                if let end = chars[(i + 1)...].firstIndex(of: closing) {
+                // The closing quote, skipping backslash escapes (`"a \"b\""`).
+                var end = i + 1
+                while end < chars.count, chars[end] != closing { end += chars[end] == "\\" ? 2 : 1 }
+                if end < chars.count {
                     tokens.append(.quoted(String(chars[i...end])))
                     i = end + 1
                 } else {
@@ -281,6 +289,17 @@ public enum MathML {
             return false
         }
 
+        /// Whether a function name at the previous token is applied to what follows:
+        /// `softmax(x)` or `log probs`, but not `sum = …`.
+        func isApplied() -> Bool {
+            if peek == .open("(") { return true }
+            guard peek == .space, let j = firstNonSpace(from: index) else { return false }
+            switch tokens[j] {
+            case .word, .number, .open, .sqrt: return true
+            default: return false
+            }
+        }
+
         /// The index of the first token at or after `i` that is not a space.
         func firstNonSpace(from i: Int) -> Int? {
             var j = i
@@ -295,7 +314,7 @@ public enum MathML {
             case .space:
                 return nil
             case .word(let w):
-                if MathML.functions.contains(w), peek == .open("(") || peek == .space {
+                if MathML.functions.contains(w), isApplied() {
                     return Item(markup: MathML.mi(w) + "<mo>\u{2061}</mo>", operand: true)
                 }
                 if isProseAt(index - 1, w) { return Item(markup: "", prose: w) }

@@ -4,7 +4,8 @@ import StepmarkLesson
 
 /// HTML building blocks: escaping and the page shell.
 public enum HTML {
-    /// Text made safe for HTML content and attribute values.
+    /// Text made safe for HTML (and XML) content and attribute values. Control characters
+    /// other than tab, newline and carriage return become U+FFFD, as HTML parsers would.
     public static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
@@ -15,6 +16,8 @@ public enum HTML {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(c)
+            case "\u{0}"..."\u{1F}": out += "\u{FFFD}"
             default: out.unicodeScalars.append(c)
             }
         }
