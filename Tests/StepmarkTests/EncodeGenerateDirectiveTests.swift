@@ -251,6 +251,24 @@ import StepmarkCore
         #expect(report.step(2)?.result == .text("the cat"))
     }
 
+    @Test func generationChecksTheTimeLimitBetweenTokens() throws {
+        // A runner would skip a step that starts after the deadline, so run the directive
+        // directly with a deadline already past: the loop must stop with the limit's error.
+        let lesson = LessonParser.parse("```generate model=bigram steps=1000\nthe\n```\n", path: "lesson.md")
+        guard case .directive(let block) = lesson.blocks.first else { Issue.record("no directive"); return }
+        var environment = Environment()
+        environment.define("corpus", .text("the cat sat on the mat"), at: SourcePosition(line: 1, column: 1))
+        let info = try InfoString.parse(block.info, at: block.infoPosition)
+        let context = StepContext(block: block, args: Arguments(info: info, position: block.infoPosition),
+                                  environment: environment, limits: Limits(), baseDirectory: ".",
+                                  deadline: Date().addingTimeInterval(-1), precision: 4)
+        #expect {
+            try GenerateDirective.run(context)
+        } throws: { error in
+            (error as? LessonError)?.message.contains("--max-seconds") == true
+        }
+    }
+
     // MARK: - generate, attention
 
     @Test func attentionGreedyAndSampled() {
