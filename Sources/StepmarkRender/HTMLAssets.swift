@@ -29,13 +29,13 @@ enum HTMLAssets {
         button:hover:not(:disabled){border-color:var(--accent);color:var(--accent)}
         button:focus-visible{outline:3px solid color-mix(in srgb,var(--accent) 55%,transparent);outline-offset:1px}
         button:disabled{opacity:.45;cursor:default}
-        button.primary{background:var(--accent);border-color:var(--accent);color:#fff}
-        button.primary:hover:not(:disabled){color:#fff;filter:brightness(1.08)}
+        button.primary{background:var(--accent);border-color:var(--accent);color:var(--card)}
+        button.primary:hover:not(:disabled){color:var(--card);filter:brightness(1.08)}
         section.step{margin:1.6rem 0 2rem;background:var(--card);border:1px solid var(--line);border-radius:12px;box-shadow:var(--shadow);overflow:hidden}
         section.step.failed{border-color:var(--bad)}
         .step-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:.3rem .7rem;padding:.55rem 1rem;background:var(--soft);border-bottom:1px solid var(--line)}
         .step-head h3{margin:0;font-size:1rem;font-weight:600;display:flex;gap:.6rem;align-items:baseline;flex-wrap:wrap}
-        .dname{font-family:ui-monospace,Menlo,Consolas,"DejaVu Sans Mono",monospace;color:#fff;background:var(--accent);border-radius:5px;padding:.05rem .5rem;font-size:.9rem}
+        .dname{font-family:ui-monospace,Menlo,Consolas,"DejaVu Sans Mono",monospace;color:var(--card);background:var(--accent);border-radius:5px;padding:.05rem .5rem;font-size:.9rem}
         .args{font-family:ui-monospace,Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:.85rem;color:var(--muted);font-weight:400}
         .where{margin-left:auto;color:var(--muted);font-size:.8rem}
         .where a{color:inherit;text-decoration:none}
@@ -63,6 +63,8 @@ enum HTMLAssets {
         table.m thead th{border-bottom:2px solid var(--line);text-align:center;vertical-align:bottom}
         table.m tbody th{text-align:right;border-right:2px solid var(--line)}
         table.m td{padding:.22rem .6rem;text-align:right;min-width:3.6em;border:1px solid color-mix(in srgb,var(--line) 60%,transparent);-webkit-print-color-adjust:exact;print-color-adjust:exact}
+        table.m.wide{font-size:.8rem}
+        table.m.wide td{padding:.15rem .4rem;min-width:3.2em}
         table.m td.t{text-align:left;white-space:pre}
         td.s{background:color-mix(in srgb,var(--seq) calc(var(--h)*75%),transparent)}
         td.p{background:color-mix(in srgb,var(--pos) calc(var(--h)*72%),transparent)}

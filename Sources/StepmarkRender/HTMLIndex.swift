@@ -1,7 +1,22 @@
+import Foundation
+
 /// `index.html` of a rendered course: one section per language, each lesson as a card with its
 /// number, its title (a link), its file, links to the same lesson in the other languages, and a
 /// mark when it has errors.
 extension CourseIndex {
+    /// A title without the lesson number its card already shows: `1. Attention` → `Attention`
+    /// (also `Lesson 6: …` and `6강: …`).
+    static func withoutNumber(_ title: String, _ number: String) -> String {
+        var rest = Substring(title)
+        if rest.lowercased().hasPrefix("lesson ") { rest = rest.dropFirst(7) }
+        guard rest.hasPrefix(number) else { return title }
+        rest = rest.dropFirst(number.count)
+        if rest.hasPrefix("강") { rest = rest.dropFirst() }
+        guard let mark = rest.first, [".", ":", ")"].contains(mark) else { return title }
+        let stripped = rest.dropFirst().trimmingCharacters(in: .whitespaces)
+        return stripped.isEmpty ? title : stripped
+    }
+
     static func html(_ entries: [(relative: String, title: String, ok: Bool)]) -> String {
         let groups = groups(entries)
         func fileName(_ relative: String) -> String {
@@ -24,7 +39,7 @@ extension CourseIndex {
                 let digits = file.prefix { $0.isNumber }
                 let number = digits.isEmpty ? String(position + 1) : String(Int(digits) ?? position + 1)
                 body += "<li><span class=\"num\" aria-hidden=\"true\">\(HTML.escape(number))</span><div>"
-                body += "<a class=\"title\" href=\"\(HTML.href(e.relative + ".html"))\">\(HTML.escape(e.title))</a>"
+                body += "<a class=\"title\" href=\"\(HTML.href(e.relative + ".html"))\">\(HTML.escape(withoutNumber(e.title, number)))</a>"
                 body += "<div class=\"meta\"><span>\(HTML.escape(file)).html</span>"
                 for (otherGroup, others) in groups where otherGroup != group {
                     if let twin = others.first(where: { fileName($0.relative) == file }) {

@@ -68,11 +68,11 @@ public enum MathML {
     ]
     static let operators: Set<Character> = [
         "=", "+", "−", "-", "×", "·", "/", "*", "<", ">", "≤", "≥", "≠", "≈", "←", "→", "↦", "|", ",", ";",
-        ":", "…", "∘", "⊙", "!", "~", "%", "@", "∂", "∈", "⋅", "÷", "±", "∝", "′",
+        ":", "…", "∘", "⊙", "!", "~", "%", "@", "∂", "∈", "⋅", "÷", "±", "∝", "′", "‖", "⊤", "≔", "⇒", "↔",
     ]
     static let functions: Set<String> = [
         "softmax", "mean", "exp", "log", "sqrt", "sum", "max", "min", "relu", "sigmoid", "tanh", "sin", "cos",
-        "norm", "normalize", "cosine", "argmax", "layernorm", "ln",
+        "norm", "normalize", "argmax", "layernorm", "ln", "cos_sim",
     ]
     /// Words that are always prose, even alone between symbols.
     static let proseWords: Set<String> = [
@@ -217,6 +217,8 @@ public enum MathML {
         var tokens: [Token]
         var raws: [String]
         var index = 0
+        /// How many brackets deep the parser is (0: the top level).
+        var depth = 0
 
         init(tokens: [Token], raws: [String]) { self.tokens = tokens; self.raws = raws }
 
@@ -336,13 +338,17 @@ public enum MathML {
                     }
                     return Item(markup: "", prose: text)
                 }
+                depth += 1
                 let inner = sequence(until: matching(c))
+                depth -= 1
                 var close = ""
                 if case .close(let d)? = peek { close = MathML.mo(String(d)); index += 1 }
                 return Item(markup: "<mrow>" + MathML.mo(String(c)) + inner.map(\.markup).joined() + close + "</mrow>", operand: true)
             case .close(let c):
                 return Item(markup: MathML.mo(String(c)))
             case .op(let o):
+                // `a; b` and `a, b` at the top level separate clauses: text, where lines may break.
+                if depth == 0, o == ";" || o == ",", peek == .space { return Item(markup: "", prose: o) }
                 return Item(markup: MathML.mo(o))
             case .sqrt:
                 skipSpaces()

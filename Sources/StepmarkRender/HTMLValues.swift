@@ -77,7 +77,8 @@ struct ValueWriter {
             let xLabel = xColumn.map { labels[$0] } ?? "row"
             guard let svg = SVGChart.line(xs: xs, ys: ys, xLabel: xLabel, yLabel: "loss",
                                           title: "\(name): loss by \(xLabel)", id: id + "-c") else { return nil }
-            return "<figure class=\"figure\">" + svg + "</figure>" + details(heatTable(t, shade: false))
+            let table = heatTable(t, shade: false)
+            return "<figure class=\"figure\">" + svg + "</figure>" + (t.rows <= 24 ? table : details(table))
         }
         if (directive == "project" || name == "points"), t.isMatrix, t.cols == 2, t.rows >= 1 {
             let labels = t.rowLabels ?? (0..<t.rows).map { String($0) }
@@ -110,7 +111,7 @@ struct ValueWriter {
             let ys = table.rows.map { number($0, lossColumn) }
             let xLabel = xColumn.map { table.columns[$0] } ?? "row"
             guard let svg = SVGChart.line(xs: xs, ys: ys, xLabel: xLabel, yLabel: "loss", title: "\(name): loss by \(xLabel)", id: id + "-c") else { return nil }
-            return "<figure class=\"figure\">" + svg + "</figure>" + details(plainTable(table))
+            return "<figure class=\"figure\">" + svg + "</figure>" + (table.rows.count <= 24 ? plainTable(table) : details(plainTable(table)))
         }
         if isGenerateStep, let valueColumn = table.columns.firstIndex(where: { $0 == "probability" || $0 == "p" }) {
             let labelColumn = table.columns.indices.first { $0 != valueColumn } ?? 0
@@ -191,7 +192,7 @@ struct ValueWriter {
         let markMax = shade && isDistribution
         let rows = Self.rowsToShow(t.rows)
         let cols = Self.columnsToShow(t.cols)
-        var out = "<table class=\"m\">"
+        var out = t.cols > 8 ? "<table class=\"m wide\">" : "<table class=\"m\">"
         let caption = "\(name) · " + (tensor.isVector ? "\(tensor.count)" : "\(t.rows)×\(t.cols)")
         out += "<caption>\(esc(caption))</caption>"
         if let colLabels {
