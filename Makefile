@@ -39,3 +39,10 @@ check-handouts: build
 
 clean:
 	rm -rf .build
+
+# Release build, then kernels and end-to-end figures beside numpy (and Jupyter when installed).
+bench: deps
+	$(SWIFT) build -c release --product stepmark
+	$(SWIFT) build -c release --product StepmarkBench
+	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q numpy
+	python3 bench/run.py

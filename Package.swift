@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .executable(name: "stepmark", targets: ["stepmark"]),
         .library(name: "StepmarkCore", targets: ["StepmarkCore"]),
+        // For the fuzz targets in Fuzz/ (a separate package).
+        .library(name: "StepmarkLesson", targets: ["StepmarkLesson"]),
+        .library(name: "StepmarkGrade", targets: ["StepmarkGrade"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -39,6 +42,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // `make bench`: kernel timings beside numpy's (not a test).
+        .executableTarget(name: "StepmarkBench", dependencies: ["StepmarkCore"]),
         .testTarget(name: "StepmarkCoreTests", dependencies: ["StepmarkCore"]),
         .testTarget(
             name: "StepmarkTests",

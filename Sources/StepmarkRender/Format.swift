@@ -92,6 +92,9 @@ public enum Format {
 
 /// How a value is laid out as a grid of strings: the shared first step of every table renderer.
 public struct Grid {
+    /// Column labels whose whole-number values are shown without decimals.
+    static let countingColumns: Set<String> = ["step", "epoch", "count", "id", "rank", "index"]
+
     public var columnHeaders: [String]?
     public var rowHeaders: [String]?
     /// Cells, row by row; nil rows mark elided rows ("⋮").
@@ -114,8 +117,16 @@ public struct Grid {
             }
             let c = t.cols
             let indices: [Int?] = elide ? Format.rowsToShow(t.rows) : Array(0..<t.rows)
+            // Counting columns (a history's step or epoch) read better as whole numbers.
+            let counting = (0..<c).map { j in
+                t.colLabels.map { Grid.countingColumns.contains($0[j]) } == true
+                    && (0..<t.rows).allSatisfy { let x = t.data[$0 * c + j]; return x == x.rounded() && abs(x) < 1e15 }
+            }
             let rows: [[String]?] = indices.map { i in
-                i.map { r in (0..<c).map { Format.number(t.data[r * c + $0], precision: precision) } }
+                i.map { r in (0..<c).map { j in
+                    let x = t.data[r * c + j]
+                    return counting[j] ? String(Int(x)) : Format.number(x, precision: precision)
+                } }
             }
             let rowHeaders: [String]? = t.rowLabels.map { labels in indices.map { $0.map { labels[$0] } ?? "⋮" } }
             return Grid(columnHeaders: t.colLabels, rowHeaders: rowHeaders, rows: rows,

@@ -1,0 +1,44 @@
+// Kernel benchmark: median wall time of matmul and attention at the sizes of issue 9, with
+// OpenBLAS limited to the thread count given as the first argument. Prints JSON lines so that
+// bench/run.sh can put it side by side with numpy. Not a test: it asserts nothing.
+import Foundation
+import StepmarkCore
+
+let threads = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1 : 1
+let repeats = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 7 : 7
+BLAS.setThreads(threads)
+
+func random(_ count: Int, seed: UInt64) -> [Double] {
+    var g = SplitMix64(seed: seed)
+    return (0..<count).map { _ in 2 * g.uniform() - 1 }
+}
+
+/// The median of `repeats` timed runs, after one warm-up run, in milliseconds.
+func median(_ body: () throws -> Void) rethrows -> Double {
+    try body()
+    var times: [Double] = []
+    for _ in 0..<repeats {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+    times.sort()
+    return times[times.count / 2]
+}
+
+for n in [256, 512, 1024] {
+    let a = random(n * n, seed: 1), b = random(n * n, seed: 2)
+    var sink = 0.0
+    let ms = median { sink += Matmul.multiply(a, b, m: n, k: n, n: n)[0] }
+    let gflops = 2 * Double(n * n * n) / (ms / 1000) / 1e9
+    print("{\"kernel\": \"matmul\", \"size\": \(n), \"threads\": \(threads), \"ms\": \(ms), \"gflops\": \(gflops), \"sink\": \(sink.isFinite)}")
+}
+for n in [128, 512, 2048] {
+    let d = 64
+    let q = Tensor.matrix(rows: n, cols: d, data: random(n * d, seed: 3))
+    let k = Tensor.matrix(rows: n, cols: d, data: random(n * d, seed: 4))
+    let v = Tensor.matrix(rows: n, cols: d, data: random(n * d, seed: 5))
+    var sink = 0.0
+    let ms = try median { sink += try Attention.compute(q: q, k: k, v: v).output.data[0] }
+    print("{\"kernel\": \"attention\", \"size\": \(n), \"threads\": \(threads), \"ms\": \(ms), \"sink\": \(sink.isFinite)}")
+}
