@@ -60,6 +60,7 @@ enum HTMLAssets {
         table.m{margin:.2rem 0 .3rem;font-variant-numeric:tabular-nums;font-size:.92rem}
         table.m caption{caption-side:top;text-align:left;color:var(--muted);font-size:.8rem;padding-bottom:.3rem}
         table.m th{font-weight:600;padding:.2rem .55rem;color:var(--muted);white-space:pre;font-size:.88rem}
+        table.m thead td{border:0}
         table.m thead th{border-bottom:2px solid var(--line);text-align:center;vertical-align:bottom}
         table.m tbody th{text-align:right;border-right:2px solid var(--line)}
         table.m td{padding:.22rem .6rem;text-align:right;min-width:3.6em;border:1px solid color-mix(in srgb,var(--line) 60%,transparent);-webkit-print-color-adjust:exact;print-color-adjust:exact}
