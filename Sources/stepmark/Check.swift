@@ -53,6 +53,7 @@ struct Check: ParsableCommand {
         case .junit: output = outcome.junit()
         }
         FileHandle.standardOutput.write(Data(output.utf8))
-        if !outcome.allPassed { throw ExitCode(1) }
+        // Without --key the lesson itself ran: a failed step fails the check too (SPEC §5).
+        if !outcome.allPassed || (key == nil && !outcome.lessonErrors.isEmpty) { throw ExitCode(1) }
     }
 }

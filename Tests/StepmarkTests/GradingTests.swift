@@ -515,6 +515,11 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         let junit = try stepmark(["check", gradingFixture("malformed.md"), "--key", key, "--format", "junit"])
         #expect(junit.stdout.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite"))
         #expect(try stepmark(["check", key, "--format", "xml"]).status == 2)
+        // Without --key, a failing step fails the check even when every answer passes.
+        let lesson = try temporaryFolder(["l.md": "```softmax exercise=a\n[0, 0]\n```\n\n```answer a\n[0.5, 0.5]\n```\n\n```let\nx = nope\n```\n"])
+        let failing = try stepmark(["check", (lesson as NSString).appendingPathComponent("l.md")])
+        #expect(failing.status == 1)
+        #expect(failing.stdout.contains("l.md:10:5: "))
         #expect(try stepmark(["check", gradingFixture("correct.md"), "--key", "/nonexistent/key.md"]).status == 2)
     }
 
