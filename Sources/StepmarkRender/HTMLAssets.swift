@@ -97,9 +97,10 @@ enum HTMLAssets {
         svg.chart .points circle{fill:var(--accent);fill-opacity:.85;stroke:var(--card);stroke-width:1.5}
         svg.chart .points text{fill:var(--fg);font-size:14px;font-weight:600;paint-order:stroke;stroke:var(--card);stroke-width:3px}
         svg.chart .bar rect{fill:var(--seq);fill-opacity:.55}
-        svg.chart .bar.first rect{fill:var(--accent-2);fill-opacity:.8}
+        svg.chart .bar.chosen rect{fill:var(--accent-2);fill-opacity:.8}
         svg.chart .bar .tok{fill:var(--fg);font-size:14px;font-family:ui-monospace,Menlo,Consolas,"DejaVu Sans Mono",monospace}
         svg.chart .bar .val{fill:var(--fg);font-size:12.5px}
+        svg.chart .bar.chosen .tok,svg.chart .bar.chosen .val{font-weight:700}
         svg.pixels{image-rendering:pixelated;border-radius:3px}
         svg.pixels .pixel-grid line{stroke:#808080;stroke-opacity:.35;stroke-width:1}
         svg.pixels .frame{fill:none;stroke:var(--muted);stroke-width:1}

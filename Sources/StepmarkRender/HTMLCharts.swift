@@ -166,7 +166,8 @@ public enum SVGChart {
 
     /// Horizontal bars, one per labelled value (the candidates of a `generate` step), on a
     /// 0…1 axis when every value is a probability.
-    public static func bars(_ items: [(label: String, value: Double)], precision: Int, title: String, id: String) -> String? {
+    /// `highlight` marks one bar (the token that was chosen).
+    public static func bars(_ items: [(label: String, value: Double)], precision: Int, title: String, id: String, highlight: Int? = nil) -> String? {
         guard !items.isEmpty, items.allSatisfy({ $0.value.isFinite }) else { return nil }
         let maxValue = items.map(\.value).max()!
         let minValue = items.map(\.value).min()!
@@ -193,7 +194,7 @@ public enum SVGChart {
         for (i, item) in items.enumerated() {
             let y = Double(i) * rowHeight + 4
             let w = max(1, item.value / top * barMax)
-            out += "<g class=\"bar\(i == 0 ? " first" : "")\"><title>\(HTML.escape("\(item.label): \(Format.number(item.value, precision: precision))"))</title>"
+            out += "<g class=\"bar\(i == highlight ? " chosen" : "")\"><title>\(HTML.escape("\(item.label): \(Format.number(item.value, precision: precision))"))</title>"
             out += "<text class=\"tok\" x=\"\(c(labelWidth - 8))\" y=\"\(c(y + 16))\" text-anchor=\"end\">\(HTML.escape(item.label))</text>"
             out += "<rect x=\"\(c(labelWidth))\" y=\"\(c(y + 2))\" width=\"\(c(w))\" height=\"\(c(rowHeight - 8))\" rx=\"3\"/>"
             out += "<text class=\"val\" x=\"\(c(labelWidth + w + 6))\" y=\"\(c(y + 16))\">\(HTML.escape(Format.number(item.value, precision: precision)))</text></g>"

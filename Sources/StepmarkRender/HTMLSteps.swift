@@ -63,9 +63,10 @@ struct StepWriter {
     }
 
     func exerciseTag() -> String {
-        if step.directive == "answer", !student, let id = step.positional.first,
-           let result = report.exercises.first(where: { $0.id == id }) {
-            return "<p class=\"exercise-tag\">\(esc(s.exercise)) <code>\(esc(id))</code> · " + resultText(result) + "</p>\n"
+        if step.directive == "answer", !student, let id = step.positional.first {
+            var out = "<p class=\"exercise-tag\">\(esc(s.answerTo)) <a href=\"#\(esc(exerciseAnchor(id)))\"><code>\(esc(id))</code></a>"
+            if let result = report.exercises.first(where: { $0.id == id }) { out += " · " + resultText(result) }
+            return out + "</p>\n"
         }
         guard let ex = step.exercise else { return "" }
         var out = "<p class=\"exercise-tag\">✎ \(esc(s.exercise)) <code>\(esc(ex.id))</code> · \(esc(Format.shortest(ex.points))) \(esc(ex.points == 1 ? s.point : s.points))"
@@ -77,6 +78,11 @@ struct StepWriter {
             out += " · " + resultText(result)
         }
         return out + "</p>\n"
+    }
+
+    /// The section of the step that asks exercise `id` (the answer links back to it).
+    func exerciseAnchor(_ id: String) -> String {
+        report.steps.first { $0.exercise?.id == id }.map { "step-\($0.index)" } ?? "step-\(step.index)"
     }
 
     func resultText(_ r: ExerciseResult) -> String {

@@ -90,7 +90,8 @@ struct ValueWriter {
         if isGenerateStep, t.isMatrix, t.cols == 1 {
             let labels = t.rowLabels ?? (0..<t.rows).map { String($0) }
             let items = (0..<t.rows).map { (label: labels[$0], value: t[$0, 0]) }
-            guard let svg = SVGChart.bars(items, precision: precision, title: "\(name): the top \(t.rows) candidates for the next token", id: id + "-c") else { return nil }
+            guard let svg = SVGChart.bars(items, precision: precision, title: "\(name): the top \(t.rows) candidates for the next token", id: id + "-c",
+                                          highlight: chosenIndex(labels)) else { return nil }
             return "<figure class=\"figure\">" + svg + "</figure>"
         }
         if directive == "image", name == "pixels" || name == step.resultName, t.isMatrix, name != "features" {
@@ -127,10 +128,20 @@ struct ValueWriter {
                 }
                 items.append((label, p))
             }
-            guard let svg = SVGChart.bars(items, precision: precision, title: "\(name): the top \(items.count) candidates for the next token", id: id + "-c") else { return nil }
+            guard let svg = SVGChart.bars(items, precision: precision, title: "\(name): the top \(items.count) candidates for the next token", id: id + "-c",
+                                          highlight: chosenIndex(items.map(\.label))) else { return nil }
             return "<figure class=\"figure\">" + svg + "</figure>"
         }
         return nil
+    }
+
+    /// The index of the token a `generate` step chose, read from its formula
+    /// (`after '…' → 'sat' (p = …)`), when it is among the candidates.
+    func chosenIndex(_ labels: [String]) -> Int? {
+        guard let formula = named.formula, let arrow = formula.range(of: "→ '") else { return nil }
+        let rest = formula[arrow.upperBound...]
+        guard let close = rest.range(of: "' (") ?? rest.range(of: "'") else { return nil }
+        return labels.firstIndex(of: String(rest[..<close.lowerBound]))
     }
 
     var pictureName: String {

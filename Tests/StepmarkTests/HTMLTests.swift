@@ -255,6 +255,8 @@ struct HTMLTests {
         #expect(html.contains(">cat</text>") && html.contains(">car</text>"))
         #expect(html.contains("<svg class=\"chart bars\""))
         #expect(html.contains("<title id=\"s5-1-c-t\">step1: the top"))
+        // The chosen token's bar is marked: after "the", "cat" and "dog" tie and the first wins.
+        #expect(html.contains("<g class=\"bar chosen\"><title>cat: 0.5000</title>"))
         #expect(html.contains("<svg class=\"chart pixels\""))
         // The plus: dark corners (0 → black), a light centre (1 → white).
         #expect(html.contains("<rect x=\"0\" y=\"0\" width=\"28\" height=\"28\" fill=\"#000000\"/>"))
