@@ -174,9 +174,18 @@ public enum Exercises {
             let cell: AnswerLiteral.Cell = if case .text(let s) = a.cells[0] { .text(s.trimmingWhitespace()) } else { a.cells[0] }
             return marked([], [text(cell, e.trimmingWhitespace())])
         case .table(let t):
-            let shape = [t.rows.count, t.columns.count]
-            guard a.shape == shape || (t.rows.count == 1 && a.shape == [t.columns.count]) else {
-                return shapeProblem(shape[0] * shape[1], shape)
+            var t = t
+            // A table's number columns alone stand for the table (a ranking's scores, best
+            // first, without the tokens): as rows of those columns, or as a list for one column.
+            let numeric = t.columns.indices.filter { j in t.rows.allSatisfy { if case .number = $0[j] { return true } else { return false } } }
+            let n = t.rows.count
+            if !numeric.isEmpty, numeric.count < t.columns.count,
+               a.shape == [n, numeric.count] || (numeric.count == 1 && a.shape == [n]) {
+                t = Table(columns: numeric.map { t.columns[$0] }, rows: t.rows.map { row in numeric.map { row[$0] } })
+            }
+            let shape = [n, t.columns.count]
+            guard compatible(shape, a.shape) else {
+                return shapeProblem(shape[0] * shape[1], [n, t.columns.count])
             }
             let expectedCells = t.rows.flatMap { $0 }
             return marked(shape, zip(a.cells, expectedCells).map { cell, y in
@@ -315,7 +324,7 @@ public enum Feedback {
             }
         case .tokens(let l): return "a list of \(l.tokens.count) quoted token\(l.tokens.count == 1 ? "" : "s")"
         case .text: return "one \"quoted\" text"
-        case .table(let t): return "a table of \(t.rows.count) row\(t.rows.count == 1 ? "" : "s") × \(t.columns.count) columns (\(t.columns.joined(separator: ", ")))"
+        case .table(let t): return "a table of \(t.rows.count) row\(t.rows.count == 1 ? "" : "s") × \(t.columns.count) columns (\(t.columns.joined(separator: ", "))), or only its number columns"
         case .record(let r): return "a \(r.kind) (which cannot be written as an answer)"
         }
     }

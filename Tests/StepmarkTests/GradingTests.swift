@@ -157,6 +157,11 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         let table = Value.table(Table(columns: ["token", "score"], rows: [[.text("cat"), .number(0.9)], [.text("dog"), .number(0.5)]]))
         #expect(try grade(table, "[[\"cat\", 0.9], [\"dog\", 0.5]]").passed)
         #expect(try grade(table, "[[\"cat\", 0.9], [\"dog\", 0.7]]", spec(points: 4, partial: true)).score == 3)
+        // The number column alone, as a column or a list, stands for the table.
+        #expect(try grade(table, "[[0.9], [0.5]]").passed)
+        #expect(try grade(table, "[0.9, 0.5]").passed)
+        #expect(try !grade(table, "[[0.9], [0.6]]").passed)
+        #expect(try grade(table, "[0.9]").feedback.hasPrefix("Wrong shape: expected a table of 2 rows × 2 columns (token, score), or only its number columns"))
     }
 
     @Test func partialCreditIsTheFractionOfRightEntries() throws {
