@@ -118,7 +118,9 @@ public enum LessonParser {
                 blocks.append(.directive(block))
             } else {
                 if pendingStart == nil { pendingStart = node.startLine }
-                pendingEnd = max(pendingEnd, node.endLine)
+                // cmark-gfm reports a one-line HTML comment block as ending on the line before
+                // it starts (`<!-- end solution -->` at line 7 ends at 6), so never end before the start.
+                pendingEnd = max(pendingEnd, node.endLine, node.startLine)
                 pendingHTML += node.html
             }
         }

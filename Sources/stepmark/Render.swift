@@ -47,7 +47,9 @@ struct Render: ParsableCommand {
     var formats: [String] { format.split(separator: ",").map { $0.trimmingWhitespace() } }
 
     func run() throws {
-        let renderer = CourseRenderer(formats: formats, student: student, limits: limits.limits)
+        // Teacher pages show each exercise checked against the key's own answers.
+        let renderer = CourseRenderer(formats: formats, student: student, limits: limits.limits,
+                                      postprocess: { Exercises.check($0) })
         let plan: CoursePlan
         do {
             plan = try CoursePlan.make(paths: paths, out: out)

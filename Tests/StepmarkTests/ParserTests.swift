@@ -57,6 +57,15 @@ import Testing
         #expect(!p.html.contains("<script>"))
     }
 
+    /// cmark-gfm ends a one-line HTML comment block on the line before it starts; the closing
+    /// marker of a solution region just above a directive must still be kept.
+    @Test func oneLineCommentBeforeADirectiveIsKept() {
+        let lesson = LessonParser.parse("text\n\n<!-- solution -->\nsecret\n<!-- end solution -->\n\n```let\nx = 1\n```\n", path: "l.md")
+        guard case .prose(let p) = lesson.blocks.first else { Issue.record("no prose"); return }
+        #expect(p.markdown == "text\n\n<!-- solution -->\nsecret\n<!-- end solution -->")
+        #expect(p.endLine == 5)
+    }
+
     @Test func unclosedFenceIsReported() {
         let lesson = LessonParser.parse("# T\n\n```let\nx = 1\n", path: "l.md")
         #expect(lesson.directives.first?.isClosed == false)

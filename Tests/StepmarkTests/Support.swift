@@ -22,8 +22,24 @@ func temporaryFolder(_ files: [String: String] = [:]) throws -> String {
 
 extension Report {
     /// The value `name` recorded by step `index` (1-based), as a tensor.
+    /// A table whose first column is text and whose other columns are numbers (generate's
+    /// candidates) comes back as a tensor labelled by that first column.
     func tensor(step index: Int, _ name: String) -> Tensor? {
-        steps.first { $0.index == index }?.value(named: name)?.value.tensor
+        guard let value = steps.first(where: { $0.index == index })?.value(named: name)?.value else { return nil }
+        if case .table(let table) = value {
+            var labels: [String] = [], data: [Double] = []
+            for row in table.rows {
+                guard case .text(let label) = row.first else { return nil }
+                labels.append(label)
+                for cell in row.dropFirst() {
+                    guard case .number(let x) = cell else { return nil }
+                    data.append(x)
+                }
+            }
+            return .matrix(rows: table.rows.count, cols: table.columns.count - 1, data: data,
+                           rowLabels: labels, colLabels: Array(table.columns.dropFirst()))
+        }
+        return value.tensor
     }
 
     func step(_ index: Int) -> Step? { steps.first { $0.index == index } }

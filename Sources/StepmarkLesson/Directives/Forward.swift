@@ -43,7 +43,10 @@ enum ForwardDirective: Directive {
             try context.record(name, value, formula: formula)
         }
         let last = "a\(net.depth)"
-        context.setResult(.tensor(steps.output), recorded: last, storeAs: "output")
+        // SPEC §3 stores the last activation under its own name (a2 for a two-layer net); it is
+        // also `output`, like every other directive's main result.
+        context.setResult(.tensor(steps.output), recorded: last, storeAs: last)
+        context.define("output", .tensor(steps.output))
     }
 }
 

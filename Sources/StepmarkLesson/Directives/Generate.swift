@@ -117,7 +117,10 @@ enum GenerateDirective: Directive {
             var formula = "after '\(shown(step.context))' → '\(step.chosen)' (p = \(AttendDirective.trimmed(p)), \(how)"
             if let u = step.uniform { formula += " with u = \(AttendDirective.trimmed(u))" }
             formula += ")"
-            try context.record("step\(n + 1)", step.candidateTable, formula: formula)
+            // A table of mixed columns, as SPEC §6 shows for tables: ["token", "probability"].
+            let table = Table(columns: ["token", "probability"],
+                              rows: step.candidates.map { [.text($0.token), .number($0.probability)] })
+            try context.record("step\(n + 1)", .table(table), formula: formula)
         }
         if top > vocabulary.count, !generated.isEmpty {
             context.warn("top=\(top) is more than the \(vocabulary.count) tokens of the vocabulary, so each step lists them all")
