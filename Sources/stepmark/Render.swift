@@ -47,9 +47,15 @@ struct Render: ParsableCommand {
     var formats: [String] { format.split(separator: ",").map { $0.trimmingWhitespace() } }
 
     func run() throws {
-        // Teacher pages show each exercise checked against the key's own answers.
-        let renderer = CourseRenderer(formats: formats, student: student, limits: limits.limits,
-                                      postprocess: { Exercises.check($0) })
+        // Teacher pages show each exercise checked against the key's own answers; student
+        // handouts hide what an exercise asks for and blank the key's answers to templates.
+        let postprocess: @Sendable (Report) -> Report
+        if student {
+            postprocess = { report in Exercises.studentView(report) }
+        } else {
+            postprocess = { report in Exercises.check(report, reveal: false) }
+        }
+        let renderer = CourseRenderer(formats: formats, student: student, limits: limits.limits, postprocess: postprocess)
         let plan: CoursePlan
         do {
             plan = try CoursePlan.make(paths: paths, out: out)
