@@ -32,7 +32,7 @@ struct Assign: ParsableCommand {
     @Flag(help: "Write the assignment even when the key has errors.")
     var force = false
 
-    @OptionGroup var limits: LimitOptions
+    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
     func validate() throws {
         if keys.isEmpty { throw ValidationError("name at least one key") }

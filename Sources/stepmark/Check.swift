@@ -22,13 +22,13 @@ struct Check: ParsableCommand {
     @Option(help: "The teacher's key (the lesson with exercises).", completion: .file(extensions: ["md"]))
     var key: String?
 
-    @Option(name: .shortAndLong, help: "text, json, gradescope or junit.")
+    @Option(name: .shortAndLong, help: "How to print the results.")
     var format: CheckFormat = .text
 
     @Flag(help: "Show the expected values of failed exercises in the feedback.")
     var reveal = false
 
-    @OptionGroup var limits: LimitOptions
+    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
     func run() throws {
         let outcome: GradeOutcome

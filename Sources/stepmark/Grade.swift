@@ -38,7 +38,7 @@ struct Grade: ParsableCommand {
     @Flag(help: "Show the expected values of failed exercises in the feedback.")
     var reveal = false
 
-    @OptionGroup var limits: LimitOptions
+    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
     func validate() throws {
         if submissions.isEmpty { throw ValidationError("name at least one submission file or folder") }

@@ -36,7 +36,7 @@ struct Render: ParsableCommand {
     @Flag(help: "Keep running and re-render a lesson when it changes.")
     var watch = false
 
-    @OptionGroup var limits: LimitOptions
+    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
     func validate() throws {
         for f in formats where !["md", "html", "json"].contains(f) {

@@ -25,10 +25,10 @@ struct Run: ParsableCommand {
     @Argument(help: "Lesson files (Markdown).", completion: .file(extensions: ["md"]))
     var files: [String]
 
-    @Option(name: .shortAndLong, help: "terminal, md, html or json.")
+    @Option(name: .shortAndLong, help: "How to print the report.")
     var format: ReportFormat = .terminal
 
-    @OptionGroup var limits: LimitOptions
+    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
     func run() throws {
         var reports: [Report] = []

@@ -13,7 +13,7 @@ struct StepThrough: ParsableCommand {
     @Argument(help: "A lesson file.", completion: .file(extensions: ["md"]))
     var file: String
 
-    @OptionGroup var limits: LimitOptions
+    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
     func run() throws {
         let lesson: Lesson
