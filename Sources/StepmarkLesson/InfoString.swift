@@ -63,6 +63,11 @@ public struct InfoString: Sendable, Equatable {
                 throw LessonError("expected key=value, found a value without a key", at: position)
             }
             let key = scanner.word(stoppingAt: "=")
+            if key.isEmpty, let c = scanner.peek, c != "=" {
+                // Only a stray ']' stops a word before it starts; without this the loop would
+                // never advance.
+                throw LessonError("unexpected '\(c)' with no '[' before it", at: position)
+            }
             if scanner.peek == "=" {
                 scanner.advance()
                 let valuePosition = scanner.position
