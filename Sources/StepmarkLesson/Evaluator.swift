@@ -86,7 +86,28 @@ public struct Evaluator {
         }
     }
 
+    /// Refuses a result with NaN, or with ∞ from finite operands (an overflow), so that no
+    /// step shows "NaN soup". ∞ that was already in an operand (a mask) may pass through.
+    func requireFinite(_ result: Tensor, from inputs: [Tensor], _ what: String, at p: SourcePosition) throws {
+        guard let k = result.data.firstIndex(where: { !$0.isFinite }) else { return }
+        var place = ""
+        if result.rank == 1 { place = " in entry \(k + 1)" }
+        if result.rank == 2, result.cols > 0 { place = " in row \(k / result.cols + 1), column \(k % result.cols + 1)" }
+        if result.data[k].isNaN {
+            throw LessonError("\(what) gives an undefined result (NaN)\(place), as ∞ − ∞, 0 × ∞ or ∞ / ∞ do", at: p)
+        }
+        if inputs.allSatisfy({ $0.data.allSatisfy(\.isFinite) }) {
+            throw LessonError("\(what) overflows\(place): the result is too large to represent (over 1.8e308)", at: p)
+        }
+    }
+
     private func binary(_ op: String, _ a: Tensor, _ b: Tensor, at p: SourcePosition) throws -> Tensor {
+        let result = try arithmetic(op, a, b, at: p)
+        try requireFinite(result, from: [a, b], "'\(op)'", at: p)
+        return result
+    }
+
+    private func arithmetic(_ op: String, _ a: Tensor, _ b: Tensor, at p: SourcePosition) throws -> Tensor {
         try positioned(p) {
             if op == "@" {
                 if !a.isScalar && !b.isScalar {
@@ -136,7 +157,10 @@ public struct Evaluator {
             return .tensor(.vector(tensors.map { $0.data[0] }))
         }
         guard tensors[0].isVector else {
-            throw LessonError("literals have at most two levels of brackets (a matrix); three-dimensional tensors are not supported", at: items[0].start)
+            // Point at the third bracket, the one too many, when it is written out.
+            var at = items[0].start
+            if case .list(let inner, _) = items[0], let first = inner.first { at = first.start }
+            throw LessonError("literals have at most two levels of brackets (a matrix); three-dimensional tensors are not supported", at: at)
         }
         let width = tensors[0].count
         for (k, (t, item)) in zip(tensors, items).enumerated() {
@@ -174,6 +198,7 @@ public struct Evaluator {
             let t = try tensor(args[0], for: "\(name)()")
             var out = t
             for i in 0..<t.data.count { out.data[i] = try f(t.data[i]) }
+            try requireFinite(out, from: [t], "\(name)()", at: p)
             return .tensor(out)
         }
         func shapeArguments() throws -> [Int] {
@@ -205,11 +230,16 @@ public struct Evaluator {
         case "sum", "mean", "norm":
             try arity(1...1)
             let t = try tensor(args[0], for: "\(name)()")
-            if name == "norm" { return .tensor(.scalar(LinearAlgebra.norm(t))) }
-            let s = t.data.reduce(0, +)
-            if name == "sum" { return .tensor(.scalar(s)) }
-            guard t.count > 0 else { throw LessonError("mean() of an empty value is undefined", at: p) }
-            return .tensor(.scalar(s / Double(t.count)))
+            let result: Double
+            if name == "norm" {
+                result = LinearAlgebra.norm(t)
+            } else {
+                let s = t.data.reduce(0, +)
+                if name == "mean" && t.count == 0 { throw LessonError("mean() of an empty value is undefined", at: p) }
+                result = name == "sum" ? s : s / Double(t.count)
+            }
+            try requireFinite(.scalar(result), from: [t], "\(name)()", at: p)
+            return .tensor(.scalar(result))
         case "normalize":
             try arity(1...1)
             let t = try tensor(args[0], for: "normalize()")
@@ -269,7 +299,12 @@ public struct Evaluator {
             guard case .text(let path) = v else {
                 throw LessonError("load() needs a file name in quotes, like load(\"weights.npy\")", at: args[0].start)
             }
-            return .tensor(try FileLoader.load(path, relativeTo: baseDirectory, limits: limits, at: args[0].start))
+            let loaded = try FileLoader.load(path, relativeTo: baseDirectory, limits: limits, at: args[0].start)
+            if let k = loaded.data.firstIndex(where: \.isNaN) {
+                let place = loaded.rank == 2 && loaded.cols > 0 ? "row \(k / loaded.cols + 1), column \(k % loaded.cols + 1)" : "entry \(k + 1)"
+                throw LessonError("'\(path)' holds NaN (not a number) in \(place); a lesson needs numbers there", at: args[0].start)
+            }
+            return .tensor(loaded)
         default:
             var message = "unknown function '\(name)'"
             if let s = suggestion(for: name, among: Evaluator.functions.map(\.name)) { message += "; did you mean '\(s)'?" }

@@ -49,6 +49,21 @@ struct ExprToken: Equatable {
 
 /// Splits body lines into tokens. Comments run from `#` to the end of the line.
 struct ExprLexer {
+    /// A character quoted for an error message; invisible ones (control and format characters,
+    /// a byte-order mark, U+FFFD, which stands for a NUL byte or bad text) by their code point.
+    static func describe(_ c: Character) -> String {
+        let scalars = c.unicodeScalars
+        let invisible = scalars.contains { s in
+            s.properties.generalCategory == .control || s.properties.generalCategory == .format
+                || s.value == 0xFFFD || s.properties.isWhitespace
+        }
+        guard invisible else { return "'\(c)'" }
+        let codes = scalars.map { "U+" + String($0.value, radix: 16, uppercase: true).leftPadded(to: 4) }.joined(separator: " ")
+        if scalars.first?.value == 0xFFFD { return codes + " (a NUL byte in the file, or text that was not valid)" }
+        if scalars.first?.value == 0xFEFF { return codes + " (an invisible byte-order mark)" }
+        return codes + " (an invisible character)"
+    }
+
     static func tokenize(_ lines: [BodyLine], startOffset: Int = 0) throws -> [ExprToken] {
         var tokens: [ExprToken] = []
         for (n, line) in lines.enumerated() {
@@ -131,7 +146,7 @@ struct ExprLexer {
                     i += 1
                     continue
                 }
-                throw LessonError("unexpected character '\(c)'", at: pos(i))
+                throw LessonError("unexpected character \(ExprLexer.describe(c))", at: pos(i))
             }
         }
         let endPosition = lines.last.map { $0.position(at: $0.text.count) } ?? SourcePosition(line: 1, column: 1)
@@ -169,7 +184,7 @@ public struct ExprParser {
         }
         let e = try parser.expression()
         guard case .end = parser.current.kind else {
-            throw LessonError("unexpected \(parser.current.describe) after the expression", at: parser.current.position)
+            throw LessonError("expected an operator or the end of the expression, found \(parser.current.describe)", at: parser.current.position)
         }
         return e
     }
@@ -185,26 +200,26 @@ public struct ExprParser {
         _ = take()
     }
 
-    mutating func nest<T>(_ body: (inout ExprParser) throws -> T) throws -> T {
+    /// One level deeper: a bracket, a call's parentheses or a unary sign opened at `position`
+    /// (where a too-deep error points).
+    mutating func nest<T>(at position: SourcePosition, _ body: (inout ExprParser) throws -> T) throws -> T {
         depth += 1
         defer { depth -= 1 }
         guard depth <= maxNesting else {
-            throw LessonError("expression nested more than \(maxNesting) levels deep", at: current.position)
+            throw LessonError("expression nested more than \(maxNesting) levels deep", at: position)
         }
         return try body(&self)
     }
 
     mutating func expression() throws -> Expr {
-        try nest { p in
-            var left = try p.term()
-            while p.isSymbol("+") || p.isSymbol("-") {
-                let op = p.take()
-                guard case .symbol(let s) = op.kind else { break }
-                try p.countOperator(at: op.position)
-                left = .binary(s, left, try p.term(), op.position)
-            }
-            return left
+        var left = try term()
+        while isSymbol("+") || isSymbol("-") {
+            let op = take()
+            guard case .symbol(let s) = op.kind else { break }
+            try countOperator(at: op.position)
+            left = .binary(s, left, try term(), op.position)
         }
+        return left
     }
 
     mutating func countOperator(at position: SourcePosition) throws {
@@ -228,9 +243,9 @@ public struct ExprParser {
     mutating func unary() throws -> Expr {
         if isSymbol("-") {
             let op = take()
-            return try nest { p in .negate(try p.unary(), op.position) }
+            return try nest(at: op.position) { p in .negate(try p.unary(), op.position) }
         }
-        if isSymbol("+") { _ = take(); return try nest { p in try p.unary() } }
+        if isSymbol("+") { let op = take(); return try nest(at: op.position) { p in try p.unary() } }
         return try postfix()
     }
 
@@ -251,33 +266,35 @@ public struct ExprParser {
         case .string(let s): return .string(s, t.position)
         case .name(let n):
             if isSymbol("(") {
-                _ = take()
-                var args: [Expr] = []
-                var keywords: [KeywordArgument] = []
-                if !isSymbol(")") {
-                    repeat {
-                        if case .name(let k) = current.kind, tokens[index + 1].kind == .symbol("=") {
-                            let kp = take().position
-                            _ = take()
-                            keywords.append(KeywordArgument(name: k, value: try expression(), position: kp))
-                        } else {
-                            guard keywords.isEmpty else {
-                                throw LessonError("a positional argument cannot follow a keyword argument", at: current.position)
+                let open = take().position
+                return try nest(at: open) { p in
+                    var args: [Expr] = []
+                    var keywords: [KeywordArgument] = []
+                    if !p.isSymbol(")") {
+                        repeat {
+                            if case .name(let k) = p.current.kind, p.tokens[p.index + 1].kind == .symbol("=") {
+                                let kp = p.take().position
+                                _ = p.take()
+                                keywords.append(KeywordArgument(name: k, value: try p.expression(), position: kp))
+                            } else {
+                                guard keywords.isEmpty else {
+                                    throw LessonError("a positional argument cannot follow a keyword argument", at: p.current.position)
+                                }
+                                args.append(try p.expression())
                             }
-                            args.append(try expression())
-                        }
-                    } while try acceptComma(closing: ")")
+                        } while try p.acceptComma(closing: ")")
+                    }
+                    try p.expect(")", context: "to close the call to \(n)(")
+                    return .call(n, args, keywords, t.position)
                 }
-                try expect(")", context: "to close the call to \(n)(")
-                return .call(n, args, keywords, t.position)
             }
             return .name(n, t.position)
         case .symbol("("):
-            let e = try nest { p in try p.expression() }
+            let e = try nest(at: t.position) { p in try p.expression() }
             try expect(")", context: "to close '(' at \(t.position)")
             return e
         case .symbol("["):
-            return try nest { p in
+            return try nest(at: t.position) { p in
                 var items: [Expr] = []
                 if !p.isSymbol("]") {
                     repeat { items.append(try p.expression()) } while try p.acceptComma(closing: "]")
@@ -313,11 +330,16 @@ public struct ExprParser {
 extension ExprToken {
     var describe: String {
         switch kind {
-        case .number(let v): "the number \(v)"
+        case .number(let v): "the number \(Runner.format(v))"
         case .string(let s): "the string \"\(s)\""
         case .name(let n): "the name '\(n)'"
         case .symbol(let s): "'\(s)'"
         case .end: "the end of the expression"
         }
     }
+}
+
+fileprivate extension String {
+    /// The string with leading zeros up to `width` characters.
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: Swift.max(0, width - count)) + self }
 }

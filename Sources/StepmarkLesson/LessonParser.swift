@@ -113,7 +113,8 @@ public enum LessonParser {
                 flushProse(upTo: node.startLine)
                 let block = directiveBlock(name: name, info: info, literal: literal, node: node, lines: lines)
                 if !block.isClosed {
-                    diagnostics.append(LessonError("the ``` fence opened here is never closed; the block runs to the end of the file", at: block.position))
+                    let fence = block.source.trimmingWhitespace().first == "~" ? "~~~" : "```"
+                    diagnostics.append(LessonError("the \(fence) fence opened here is never closed; the block runs to the end of the file", at: block.position))
                 }
                 blocks.append(.directive(block))
             } else {

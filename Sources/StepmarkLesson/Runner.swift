@@ -89,7 +89,8 @@ public final class StepContext {
             while k < chars.count, chars[k].isLetter || chars[k].isNumber || chars[k] == "_" { k += 1 }
             let name = String(chars[nameStart..<k])
             guard !name.isEmpty, !(name.first!.isNumber) else {
-                throw LessonError("expected NAME = EXPRESSION", at: line.position(at: nameStart))
+                let found = nameStart < chars.count && name.isEmpty ? ", found \(ExprLexer.describe(chars[nameStart]))" : ""
+                throw LessonError("expected NAME = EXPRESSION\(found)", at: line.position(at: nameStart))
             }
             while k < chars.count, chars[k] == " " || chars[k] == "\t" { k += 1 }
             guard k < chars.count, chars[k] == "=" else {
@@ -114,7 +115,13 @@ public final class StepContext {
 
     /// Evaluates and defines an assignment immediately, so later lines can use it.
     func evaluateAndDefine(_ name: String, _ expr: Expr) throws -> Value {
-        let v = try evaluator.evaluate(expr)
+        let v: Value
+        do {
+            v = try evaluator.evaluate(expr)
+        } catch let e as LessonError where environment.value(name) == nil && e.message.hasPrefix("undefined name '\(name)'") {
+            // `x = x + 1` with no x above: say why, rather than only "undefined".
+            throw LessonError("undefined name '\(name)': this line defines \(name), so it cannot use \(name) before it has a value; give \(name) a value on an earlier line", at: e.position)
+        }
         define(name, v)
         return v
     }

@@ -357,6 +357,10 @@ struct AnswerLexer {
         }
         guard digits > 0 else {
             if i > start, i == digitsStart {
+                if i == bytes.count || bytes[i] == 0x20 || bytes[i] == 0x09 {
+                    // `1 + 2`: a sign standing alone is an operator.
+                    throw LessonError("unexpected '\(snippet(start))': an answer is a literal (numbers, ?, \"strings\", [lists]); operators are not allowed", at: position(start))
+                }
                 throw LessonError("a sign must be followed by a number", at: position(start))
             }
             return nil
@@ -380,6 +384,9 @@ struct AnswerLexer {
         let text = String(decoding: bytes[digitsStart..<i], as: UTF8.self)
         guard let value = Double(text) else {
             throw LessonError("'\(snippet(start))' is not a number", at: position(start))
+        }
+        guard value.isFinite else {
+            throw LessonError("the number \(text) is too large to represent; write inf for infinity", at: position(start))
         }
         offset = i
         return negative ? -value : value

@@ -72,7 +72,13 @@ enum EmbeddingsDirective: Directive {
                 token = String(chars[tokenStart..<k]).trimmingWhitespace()
             }
             guard k < chars.count, chars[k] == ":" else {
-                throw LessonError("expected 'token: [v1, v2, …]' (a token, a colon, then its vector)", at: line.position(at: min(k, max(chars.count, 0))))
+                // Without a colon, point where it belongs: before the vector's '[' when there is one.
+                var at = min(k, chars.count)
+                if let bracket = chars[tokenStart...].firstIndex(of: "[") {
+                    at = bracket
+                    while at > tokenStart, chars[at - 1].isWhitespace { at -= 1 }
+                }
+                throw LessonError("expected 'token: [v1, v2, …]' (a token, a colon, then its vector)", at: line.position(at: at))
             }
             guard !token.isEmpty else { throw LessonError("the token before ':' is missing", at: line.position(at: tokenStart)) }
             token = Tokenizer.normalize(token)
