@@ -237,11 +237,27 @@ struct AnswerLexer {
 
     init(lines: [BodyLine]) { self.lines = lines }
 
+    /// The UTF-8 offset of each character of the current line, made when a position is first
+    /// asked for, so that a line of a million tokens costs one pass, not one pass per token.
+    var characterStarts: [Int] = []
+    var startsLine = -1
+
     /// The file position of byte `offset` in the current line (columns count characters).
-    func position(_ byteOffset: Int) -> SourcePosition {
+    mutating func position(_ byteOffset: Int) -> SourcePosition {
         let line = lines[lineIndex]
-        let prefix = String(decoding: bytes[0..<min(byteOffset, bytes.count)], as: UTF8.self)
-        return line.position(at: prefix.count)
+        if startsLine != lineIndex {
+            characterStarts = []
+            var offset = 0
+            for c in line.text { characterStarts.append(offset); offset += c.utf8.count }
+            startsLine = lineIndex
+        }
+        // The characters that start before the offset.
+        var low = 0, high = characterStarts.count
+        while low < high {
+            let mid = (low + high) / 2
+            if characterStarts[mid] < byteOffset { low = mid + 1 } else { high = mid }
+        }
+        return line.position(at: low)
     }
 
     /// A short, printable quote of the text at `offset` (for error messages that a grader
