@@ -106,7 +106,7 @@ public struct Arguments: Sendable {
     public func number(_ key: String, default value: Double? = nil) throws -> Double? {
         guard let a = argument(key) else { return value }
         guard case .number(let v, _) = a.value else {
-            throw LessonError("\(key)= expects a number, got \(a.value)", at: a.valuePosition)
+            throw LessonError("\(key)= expects a number, got \(a.value.description.quotable)", at: a.valuePosition)
         }
         return v
     }
@@ -119,7 +119,7 @@ public struct Arguments: Sendable {
     public func integer(_ key: String, default value: Int, in range: ClosedRange<Int>, limitFlag: String? = nil) throws -> Int {
         guard let a = argument(key) else { return value }
         guard case .number(let v, _) = a.value, v == v.rounded(), abs(v) < 1e15 else {
-            throw LessonError("\(key)= expects a whole number, got \(a.value)", at: a.valuePosition)
+            throw LessonError("\(key)= expects a whole number, got \(a.value.description.quotable)", at: a.valuePosition)
         }
         let n = Int(v)
         guard range.contains(n) else {
@@ -147,7 +147,7 @@ public struct Arguments: Sendable {
         guard let a = argument(key) else { return value }
         guard case .word(let w) = a.value, w.first.map({ $0.isLetter || $0 == "_" }) == true,
               w.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else {
-            throw LessonError("\(key)= expects a name, got \(a.value)", at: a.valuePosition)
+            throw LessonError("\(key)= expects a name, got \(a.value.description.quotable)", at: a.valuePosition)
         }
         return w
     }
@@ -161,7 +161,7 @@ public struct Arguments: Sendable {
         default: w = a.value.description
         }
         guard options.contains(w) else {
-            throw LessonError("\(key)= must be one of \(options.joined(separator: ", ")), got \(a.value)", at: a.valuePosition)
+            throw LessonError("\(key)= must be one of \(options.joined(separator: ", ")), got \(a.value.description.quotable)", at: a.valuePosition)
         }
         return w
     }
@@ -184,7 +184,7 @@ public struct Arguments: Sendable {
         var out: [Int] = []
         for item in items {
             guard let n = Int(item.trimmingWhitespace()) else {
-                throw LessonError("\(key)= expects whole numbers separated by commas, like 2,3,1; '\(item)' is not one", at: a.valuePosition)
+                throw LessonError("\(key)= expects whole numbers separated by commas, like 2,3,1; '\(item.quotable)' is not one", at: a.valuePosition)
             }
             out.append(n)
         }

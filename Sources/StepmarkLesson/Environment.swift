@@ -23,7 +23,7 @@ public struct Environment: Sendable {
     ///   what is defined.
     public func lookup(_ name: String, at position: SourcePosition) throws -> Value {
         if let v = values[name] { return v }
-        var message = "undefined name '\(name)'"
+        var message = "undefined name '\(name.quotable)'"
         if let best = suggestion(for: name, among: names) {
             message += "; did you mean '\(best)'?"
         }

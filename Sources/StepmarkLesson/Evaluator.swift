@@ -306,7 +306,7 @@ public struct Evaluator {
             }
             return .tensor(loaded)
         default:
-            var message = "unknown function '\(name)'"
+            var message = "unknown function '\(name.quotable)'"
             if let s = suggestion(for: name, among: Evaluator.functions.map(\.name)) { message += "; did you mean '\(s)'?" }
             message += " (functions: " + Evaluator.functions.map(\.name).joined(separator: ", ") + ")"
             throw LessonError(message, at: p)

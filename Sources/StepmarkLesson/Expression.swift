@@ -86,14 +86,16 @@ struct ExprLexer {
                         }
                     }
                     let text = String(chars[start..<i])
+                    // Quoted shortened: a number a megabyte long is not repeated in the message.
+                    let shown = text.count > 32 ? text.prefix(24) + "… (\(text.count) characters)" : text
                     guard let value = Double(text) else {
-                        throw LessonError("'\(text)' is not a number", at: pos(start))
+                        throw LessonError("'\(shown)' is not a number", at: pos(start))
                     }
                     guard value.isFinite else {
-                        throw LessonError("the number \(text) is too large to represent", at: pos(start))
+                        throw LessonError("the number \(shown) is too large to represent", at: pos(start))
                     }
                     if i < chars.count, chars[i].isLetter || chars[i] == "_" {
-                        throw LessonError("'\(text)\(chars[i])' is not a number; put an operator between a number and a name", at: pos(start))
+                        throw LessonError("'\(shown)\(chars[i])' is not a number; put an operator between a number and a name", at: pos(start))
                     }
                     tokens.append(ExprToken(kind: .number(value), position: pos(start)))
                     continue
@@ -331,8 +333,8 @@ extension ExprToken {
     var describe: String {
         switch kind {
         case .number(let v): "the number \(Runner.format(v))"
-        case .string(let s): "the string \"\(s)\""
-        case .name(let n): "the name '\(n)'"
+        case .string(let s): "the string \"\(s.quotable)\""
+        case .name(let n): "the name '\(n.quotable)'"
         case .symbol(let s): "'\(s)'"
         case .end: "the end of the expression"
         }

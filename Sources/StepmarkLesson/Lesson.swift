@@ -94,6 +94,14 @@ public struct Lesson: Sendable {
     }
 }
 
+extension String {
+    /// The string as an error message quotes it: whole when short, otherwise its first 32
+    /// characters and the length, so that a megabyte-long name never makes a megabyte message.
+    var quotable: String {
+        count <= 48 ? self : String(prefix(32)) + "… (\(count) characters)"
+    }
+}
+
 extension StringProtocol {
     /// The string without leading and trailing spaces, tabs and line breaks.
     public func trimmingWhitespace() -> String {

@@ -94,7 +94,7 @@ public final class StepContext {
             }
             while k < chars.count, chars[k] == " " || chars[k] == "\t" { k += 1 }
             guard k < chars.count, chars[k] == "=" else {
-                throw LessonError("expected '=' after '\(name)' (each line is NAME = EXPRESSION)", at: line.position(at: k))
+                throw LessonError("expected '=' after '\(name.quotable)' (each line is NAME = EXPRESSION)", at: line.position(at: k))
             }
             k += 1
             // Gather continuation lines while brackets stay open.
@@ -120,7 +120,8 @@ public final class StepContext {
             v = try evaluator.evaluate(expr)
         } catch let e as LessonError where environment.value(name) == nil && e.message.hasPrefix("undefined name '\(name)'") {
             // `x = x + 1` with no x above: say why, rather than only "undefined".
-            throw LessonError("undefined name '\(name)': this line defines \(name), so it cannot use \(name) before it has a value; give \(name) a value on an earlier line", at: e.position)
+            let n = name.quotable
+            throw LessonError("undefined name '\(n)': this line defines \(n), so it cannot use \(n) before it has a value; give \(n) a value on an earlier line", at: e.position)
         }
         define(name, v)
         return v
@@ -192,13 +193,13 @@ public struct Runner: Sendable {
             step.positional = info.positional.map(\.text)
             let allowed = directive.arguments.map(\.name) + commonArguments.map(\.name)
             for a in info.arguments where !allowed.contains(a.key) {
-                var message = "unknown argument '\(a.key)' for \(d.name)"
+                var message = "unknown argument '\(a.key.quotable)' for \(d.name)"
                 if let s = suggestion(for: a.key, among: allowed) { message += "; did you mean '\(s)'?" }
                 message += " (valid arguments: \(allowed.joined(separator: ", ")))"
                 throw LessonError(message, at: a.position)
             }
             if directive.name != AnswerDirective.name, let extra = info.positional.first {
-                throw LessonError("unexpected '\(extra.text)' in the info string; arguments are written key=value", at: extra.position)
+                throw LessonError("unexpected '\(extra.text.quotable)' in the info string; arguments are written key=value", at: extra.position)
             }
             let args = Arguments(info: info, position: d.infoPosition)
             let precision = try args.integer("precision", default: 4, in: 0...15)
