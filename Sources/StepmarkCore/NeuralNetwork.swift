@@ -69,10 +69,13 @@ public enum LinearRegression {
     ///   - bias: whether b is trained.
     ///   - lr: the learning rate, a positive finite number.
     ///   - steps: the number of updates, N ≥ 0 (N = 0 only evaluates the initial parameters).
+    ///   - checkpoint: called every 256 updates; what it throws stops the training (the
+    ///     lesson's time limit).
     /// - Throws: `TensorError` when `lr` is not a positive finite number, `steps` is negative,
     ///   the data are empty or of different lengths, or an input is not finite.
     public static func train(xs: [Double], ys: [Double], w: Double = 0.5, b: Double = 0,
-                             bias: Bool = false, lr: Double = 0.1, steps: Int = 10) throws -> TrainSteps {
+                             bias: Bool = false, lr: Double = 0.1, steps: Int = 10,
+                             checkpoint: () throws -> Void = {}) throws -> TrainSteps {
         guard lr > 0, lr.isFinite else {
             throw TensorError("the learning rate lr must be a positive number, got \(lr)")
         }
@@ -100,6 +103,7 @@ public enum LinearRegression {
         var lastLoss = 0.0
 
         for k in 0...steps {
+            if k % 256 == 255 { try checkpoint() }
             let (loss, gw, gbFull) = lossAndGradients(xs: xs, ys: ys, w: w, b: b)
             let gb = bias ? gbFull : 0
             rows += [Double(k), w, b, loss, gw, gb]

@@ -242,8 +242,11 @@ public enum BPE {
     /// pairs is only a speed-up).
     ///
     /// - Parameter words: corpus words and their frequencies; repeated words are added up.
+    /// - Parameter checkpoint: called before every merge; what it throws stops the learning
+    ///   (the lesson's time limit).
     /// - Throws: when `merges` is negative or a frequency is not positive.
-    public static func learn(words: [(word: String, count: Int)], merges: Int) throws -> BPELearning {
+    public static func learn(words: [(word: String, count: Int)], merges: Int,
+                             checkpoint: () throws -> Void = {}) throws -> BPELearning {
         guard merges >= 0 else { throw TensorError("merges must be 0 or more, got \(merges)") }
         var order: [String] = []
         var freq: [String: Int] = [:]
@@ -258,6 +261,7 @@ public enum BPE {
         var learned: [BPEMerge] = []
         var stoppedEarly = false
         while learned.count < merges {
+            try checkpoint()
             var stats: [Pair: Int] = [:]
             for w in corpus where w.symbols.count > 1 {
                 for i in 0..<(w.symbols.count - 1) {

@@ -43,7 +43,7 @@ enum BPEDirective: Directive {
         try context.checkDeadline()
         let learned: BPELearning
         do {
-            learned = try BPE.learn(words: words, merges: count)
+            learned = try BPE.learn(words: words, merges: count, checkpoint: context.checkDeadline)
         } catch let e as TensorError {
             throw LessonError(e.message, at: args.position(of: "merges"))
         }

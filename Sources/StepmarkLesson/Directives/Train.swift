@@ -46,7 +46,8 @@ enum TrainDirective: Directive {
         let steps = try args.integer("steps", default: 10, in: 0...context.limits.maxSteps, limitFlag: "--max-steps")
         try context.checkDeadline()
 
-        let run = try LinearRegression.train(xs: xs, ys: ys, w: w0, b: b0, bias: bias, lr: lr, steps: steps)
+        let run = try LinearRegression.train(xs: xs, ys: ys, w: w0, b: b0, bias: bias, lr: lr, steps: steps,
+                                             checkpoint: context.checkDeadline)
 
         let lrText = Runner.format(lr)
         let model = bias || b0 != 0 ? "ŷ = w·x + b" : "ŷ = w·x"
