@@ -37,6 +37,10 @@ public struct CoursePlan: Sendable {
                 roots.append(path)
                 let base = URL(fileURLWithPath: path).standardizedFileURL
                 let outURL = URL(fileURLWithPath: out).standardizedFileURL
+                if base.resolvingSymlinksInPath().path == outURL.resolvingSymlinksInPath().path {
+                    // Every lesson would be skipped as output, and the reports would land among them.
+                    throw ReadError(path: out, message: "the output folder is the lesson folder \(path); choose another --out folder")
+                }
                 guard let enumerator = fm.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else { continue }
                 var found: [String] = []
                 for case let url as URL in enumerator {
@@ -56,11 +60,14 @@ public struct CoursePlan: Sendable {
                 entries.append(Entry(source: path, relative: name))
             }
         }
-        let outPath = URL(fileURLWithPath: out).standardizedFileURL.path
+        let outPath = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
         for e in entries {
-            let source = URL(fileURLWithPath: e.source).standardizedFileURL.path
+            let source = URL(fileURLWithPath: e.source).standardizedFileURL.resolvingSymlinksInPath().path
             if source == outPath {
                 throw ReadError(path: out, message: "the output folder is an input lesson; refusing to overwrite it")
+            }
+            if outPath.hasPrefix(source + "/") {
+                throw ReadError(path: out, message: "the output folder would be inside the input lesson \(e.source); choose another --out folder")
             }
         }
         return CoursePlan(lessons: entries, out: out, roots: roots)
@@ -87,13 +94,16 @@ public struct RenderResult: Sendable {
     /// - Throws: `ReadError` naming a file that could not be written; files already written
     ///   stay, and no partial file is left.
     public func write() throws -> Int {
-        let inputPaths = Set(inputs.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
-        var written = 0
-        for file in files where !file.isCurrent {
-            let target = URL(fileURLWithPath: file.path).standardizedFileURL
+        let inputPaths = Set(inputs.map { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path })
+        // Refuse before writing anything, so a refused render leaves the folder as it was.
+        for file in files {
+            let target = URL(fileURLWithPath: file.path).standardizedFileURL.resolvingSymlinksInPath()
             if inputPaths.contains(target.path) {
                 throw ReadError(path: file.path, message: "would overwrite an input lesson; choose another --out folder")
             }
+        }
+        var written = 0
+        for file in files where !file.isCurrent {
             try AtomicFile.write(file.content, to: file.path)
             written += 1
         }
@@ -101,7 +111,11 @@ public struct RenderResult: Sendable {
     }
 }
 
-/// Atomic file writes: a temporary file in the same folder, then rename.
+/// Atomic file writes: the content goes to a new temporary file in the same folder
+/// (`.NAME.tmp-XXXXXX`, made by `mkstemp`), is flushed to disk, and is renamed over the
+/// target. A reader sees the old file or the new one, never half of one; when anything fails
+/// (a folder that cannot be written, a full disk) the temporary file is removed and the old
+/// file, if any, is left as it was.
 public enum AtomicFile {
     public static func write(_ content: String, to path: String) throws {
         let fm = FileManager.default
@@ -111,11 +125,42 @@ public enum AtomicFile {
         } catch {
             throw ReadError(path: folder, message: "cannot create the folder: \(describe(error))")
         }
-        do {
-            try Data(content.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ReadError(path: path, message: "cannot write: \(describe(error))")
+        let name = (path as NSString).lastPathComponent
+        var template = Array(((folder.isEmpty ? "." : folder) + "/." + name + ".tmp-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw failure(path) }
+        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var done = false
+        defer {
+            if !done { unlink(temporary) }
         }
+        // mkstemp makes the file private (0600); a written report is as readable as any
+        // file the user creates (0666 less the umask).
+        let mask = umask(0)
+        umask(mask)
+        var content = content
+        let written = content.withUTF8 { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                offset += n
+            }
+            return true
+        }
+        guard written, fchmod(fd, 0o666 & ~mask) == 0, fsync(fd) == 0 else {
+            let error = failure(path)
+            close(fd)
+            throw error
+        }
+        guard close(fd) == 0 else { throw failure(path) }
+        guard rename(temporary, path) == 0 else { throw failure(path) }
+        done = true
+    }
+
+    /// The current `errno` as a message about `path`.
+    static func failure(_ path: String) -> ReadError {
+        ReadError(path: path, message: "cannot write: \(String(cString: strerror(errno)))")
     }
 
     static func describe(_ error: Error) -> String {
