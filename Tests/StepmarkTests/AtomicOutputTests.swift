@@ -1,0 +1,214 @@
+import Foundation
+import StepmarkRender
+import Testing
+@testable import StepmarkLesson
+
+/// Output is written atomically; an output that would replace or lie inside an input lesson is
+/// refused before anything is written; a folder that cannot be written, or a full disk, gives
+/// a clear error and leaves no partial or temporary file; input lessons are never modified.
+@Suite(.serialized) struct AtomicOutputTests {
+    static let lesson = "# Small\n\nSome prose.\n\n```let exercise=e1\nx = [1, 2, 3]\n```\n\n```answer e1\n[1, 2, 3]\n```\n"
+
+    /// A folder holding `lessons/a.md` and `lessons/b.md`.
+    func course() throws -> String {
+        try temporaryFolder(["lessons/a.md": Self.lesson, "lessons/b.md": Self.lesson.replacingOccurrences(of: "Small", with: "Other")])
+    }
+
+    /// Every file under `folder` (relative path → bytes and modification date).
+    func snapshot(_ folder: String) -> [String: Data] {
+        var out: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: folder)
+        while let name = enumerator?.nextObject() as? String {
+            let path = (folder as NSString).appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                out[name] = FileManager.default.contents(atPath: path)
+            }
+        }
+        return out
+    }
+
+    func temporaries(_ folder: String) -> [String] {
+        snapshot(folder).keys.filter { $0.contains(".tmp-") || $0.hasSuffix(".partial") }.sorted()
+    }
+
+    @Test func outputEqualToOrInsideALessonIsRefused() throws {
+        let root = try course()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let before = snapshot(root)
+        let same = try stepmark(["render", "lessons/a.md", "--out", "lessons/a.md"], in: root)
+        #expect(same.status == 2)
+        #expect(same.stderr.contains("the output folder is an input lesson; refusing to overwrite it"), "\(same.stderr)")
+        let inside = try stepmark(["render", "lessons/a.md", "--out", "lessons/a.md/out"], in: root)
+        #expect(inside.status == 2)
+        #expect(inside.stderr.contains("the output folder would be inside the input lesson lessons/a.md"), "\(inside.stderr)")
+        // Through a symbolic link to the lesson too.
+        try FileManager.default.createSymbolicLink(atPath: (root as NSString).appendingPathComponent("link.md"),
+                                                   withDestinationPath: (root as NSString).appendingPathComponent("lessons/a.md"))
+        let linked = try stepmark(["render", "lessons/a.md", "--out", "link.md"], in: root)
+        #expect(linked.status == 2, "\(linked.stderr)")
+        var after = snapshot(root)
+        after.removeValue(forKey: "link.md")
+        #expect(after == before)
+    }
+
+    @Test func renderingIntoTheLessonFolderWritesNothing() throws {
+        let root = try course()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let before = snapshot(root)
+        // The lesson folder itself as the output.
+        let r = try stepmark(["render", "lessons", "--out", "lessons", "--format", "html,md"], in: root)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("the output folder is the lesson folder lessons; choose another --out folder"), "\(r.stderr)")
+        #expect(snapshot(root) == before)
+        // A lesson file named as well as its folder: lessons/a.md would be replaced by a's
+        // Markdown report, which is refused before the HTML files (planned first) are written.
+        let r2 = try stepmark(["render", "lessons/a.md", "lessons/b.md", "--out", "lessons", "--format", "html,md"], in: root)
+        #expect(r2.status == 2)
+        #expect(r2.stderr.contains("would overwrite an input lesson; choose another --out folder"), "\(r2.stderr)")
+        #expect(snapshot(root) == before)
+    }
+
+    @Test func outputFolderInsideTheLessonFolderIsNotReadBack() throws {
+        let root = try course()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let lessonsBefore = snapshot((root as NSString).appendingPathComponent("lessons"))
+        for _ in 0..<2 {
+            let r = try stepmark(["render", "lessons", "--out", "lessons/out", "--format", "md"], in: root)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout.hasPrefix("rendered 2 lessons"), "\(r.stdout)")
+        }
+        var lessonsAfter = snapshot((root as NSString).appendingPathComponent("lessons"))
+        lessonsAfter = lessonsAfter.filter { !$0.key.hasPrefix("out/") }
+        #expect(lessonsAfter == lessonsBefore)
+        #expect(temporaries(root).isEmpty)
+    }
+
+    @Test func commandsNeverModifyTheirInputs() throws {
+        let root = try course()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let lessons = (root as NSString).appendingPathComponent("lessons")
+        let before = snapshot(lessons)
+        let commands: [[String]] = [
+            ["run", "lessons/a.md", "lessons/b.md"],
+            ["run", "lessons/a.md", "--format", "json"],
+            ["step", "lessons/a.md"],
+            ["check", "lessons/a.md"],
+            ["check", "lessons/b.md", "--key", "lessons/a.md", "--format", "json"],
+            ["render", "lessons", "--out", "out", "--format", "md,html,json"],
+            ["render", "lessons", "--out", "out", "--student"],
+            ["assign", "lessons/a.md", "--out", "assignments"],
+            ["grade", "--key", "lessons/a.md", "lessons/b.md", "--out", "grades"],
+        ]
+        for c in commands {
+            let r = try stepmark(c, in: root)
+            #expect(r.status == 0, "\(c.joined(separator: " ")): \(r.stderr)")
+        }
+        #expect(snapshot(lessons) == before)
+        #expect(temporaries(root).isEmpty)
+    }
+
+    @Test func aFileWhereTheFolderShouldBeIsAClearError() throws {
+        let root = try course()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try "not a folder".write(toFile: (root as NSString).appendingPathComponent("out"), atomically: true, encoding: .utf8)
+        let r = try stepmark(["render", "lessons", "--out", "out/handouts"], in: root)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("error: out/handouts/en") || r.stderr.contains("error: out/handouts: cannot create the folder"), "\(r.stderr)")
+        #expect(r.stderr.contains("cannot create the folder"), "\(r.stderr)")
+        #expect(try String(contentsOfFile: (root as NSString).appendingPathComponent("out"), encoding: .utf8) == "not a folder")
+        #expect(temporaries(root).isEmpty)
+    }
+
+    @Test func atomicWriteReplacesWholeFilesAndLeavesNoTemporary() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = (folder as NSString).appendingPathComponent("report.md")
+        try AtomicFile.write("old", to: path)
+        try AtomicFile.write("new content", to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "new content")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["report.md"])
+        // Readable like any file the user makes (0666 less the umask), not mkstemp's 0600.
+        let mask = umask(0)
+        umask(mask)
+        let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(permissions == Int(0o666 & ~mask))
+    }
+
+    /// A read-only folder: `chmod 555` for a normal user; root ignores permissions, so as root
+    /// a read-only tmpfs is mounted instead (skipped where mounting is not allowed).
+    @Test func unwritableOutputFolder() throws {
+        let root = try course()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let out = (root as NSString).appendingPathComponent("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var mounted = false
+        if getuid() == 0 {
+            mounted = shell("mount -t tmpfs -o ro,size=1m stepmark-test '\(out)'") == 0
+            guard mounted else { return }
+        } else {
+            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: out)
+        }
+        defer {
+            if mounted { _ = shell("umount '\(out)'") }
+            try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: out)
+        }
+        let r = try stepmark(["render", "lessons/a.md", "--out", "out", "--format", "md"], in: root)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("error: out/a.md: cannot write: ") && (r.stderr.contains("Read-only file system") || r.stderr.contains("Permission denied")),
+                "\(r.stderr)")
+        #expect(snapshot(out).isEmpty)
+    }
+
+    /// A full disk: a 64 KiB tmpfs as root, or else a file-size limit (`ulimit -f`, the same
+    /// failure seen through write(2)). Files written before the disk filled are complete;
+    /// the one that did not fit is absent, and so is its temporary file; an older version of
+    /// it stays as it was.
+    @Test func fullOutputFolder() throws {
+        let root = try course()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // A big lesson, so that its HTML cannot fit.
+        let big = Self.lesson + String(repeating: "Words words words words words words words words.\n\n", count: 3000)
+        try big.write(toFile: (root as NSString).appendingPathComponent("lessons/big.md"), atomically: true, encoding: .utf8)
+        let out = (root as NSString).appendingPathComponent("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        // The reference: the same render into a folder with room.
+        let reference = try stepmark(["render", "lessons", "--out", "reference", "--format", "md,html"], in: root)
+        #expect(reference.status == 0, "\(reference.stderr)")
+        let expected = snapshot((root as NSString).appendingPathComponent("reference"))
+        // An old, complete version of the big handout that must survive the failed render.
+        let old = "old handout\n"
+        try old.write(toFile: (out as NSString).appendingPathComponent("big.html"), atomically: true, encoding: .utf8)
+
+        var mounted = false
+        if getuid() == 0 {
+            mounted = shell("mount -t tmpfs -o size=64k stepmark-test '\(out)'") == 0
+            if mounted { try old.write(toFile: (out as NSString).appendingPathComponent("big.html"), atomically: false, encoding: .utf8) }
+        }
+        defer { if mounted { _ = shell("umount '\(out)'") } }
+        let command = "\(stepmarkExecutable) render lessons --out out --format md,html"
+        let status = mounted ? shell("cd '\(root)' && \(command) 2>err.txt")
+                             : shell("cd '\(root)' && trap '' XFSZ && ulimit -f 128 && \(command) 2>err.txt")
+        let stderr = (try? String(contentsOfFile: (root as NSString).appendingPathComponent("err.txt"), encoding: .utf8)) ?? ""
+        #expect(status == 2, "\(stderr)")
+        #expect(stderr.contains("cannot write: No space left on device") || stderr.contains("cannot write: File too large"), "\(stderr)")
+        let written = snapshot(out)
+        for (name, data) in written where name != "big.html" {
+            #expect(data == expected[name], "\(name) is not complete")
+        }
+        #expect(written["big.html"] == Data(old.utf8), "the old big.html was replaced by a partial file")
+        #expect(temporaries(out).isEmpty, "\(temporaries(out))")
+    }
+
+    @discardableResult
+    func shell(_ command: String) -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", command]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { return -1 }
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+}
