@@ -33,6 +33,7 @@ test: deps
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory check-handouts
 	@if [ -f Tests/browser/run.sh ]; then bash Tests/browser/run.sh; fi
+	$(MAKE) --no-print-directory fuzz-short
 
 check-handouts: build
 	$(STEPMARK) render lessons --out output --format md,html --check
@@ -46,3 +47,22 @@ bench: deps
 	$(SWIFT) build -c release --product StepmarkBench
 	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q numpy
 	python3 bench/run.py
+
+# libFuzzer targets in Fuzz/ (lesson, info string, expression, answer), one after another:
+# each replays Fuzz/regressions/ and then fuzzes for FUZZ_SECONDS. A crash leaves its input in
+# Fuzz/.artifacts/ and fails the target. Logs: Fuzz/.logs/.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	bash Fuzz/fuzz.sh $(FUZZ_SECONDS)
+
+# The short bounded run `make test` ends with: 15 s per target.
+fuzz-short: deps
+	bash Fuzz/fuzz.sh 15
+
+# The test suite under AddressSanitizer, then ThreadSanitizer (the grader works in parallel),
+# each in its own build folder; the CLI tests run the sanitized stepmark too.
+sanitize: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	STEPMARK_EXECUTABLE=.build-asan/debug/stepmark $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	STEPMARK_EXECUTABLE=.build-tsan/debug/stepmark $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan

@@ -17,10 +17,10 @@ targets=("$@")
 swift=${SWIFT:-swift}
 
 # ld.gold warns "Cannot export local symbol '__asan_…'" for every instrumented object: harmless.
-if ! $swift build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1 \
-        | grep -v "Cannot export local symbol" | grep -E "error|warning: |Build complete|Compiling|Linking" ; then
-    :
-fi
+$swift build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >.build-fuzz.log 2>&1
+code=$?
+grep -v "Cannot export local symbol" .build-fuzz.log | grep -E "error|warning: " >&2
+if [ $code -ne 0 ]; then echo "fuzz: the build failed; see Fuzz/.build-fuzz.log" >&2; exit 2; fi
 for t in "${targets[@]}"; do
     [ -x .build/debug/$t ] || { echo "fuzz: $t was not built" >&2; exit 2; }
 done

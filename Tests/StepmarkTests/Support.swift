@@ -59,6 +59,10 @@ func close(_ a: Tensor?, _ b: [Double], tolerance: Double = 1e-9) -> Bool {
 
 /// The path of the built `stepmark` executable, for end-to-end tests of real command lines.
 var stepmarkExecutable: String {
+    // `make sanitize` points the CLI tests at the sanitized build.
+    if let path = ProcessInfo.processInfo.environment["STEPMARK_EXECUTABLE"], !path.isEmpty {
+        return path.hasPrefix("/") ? path : (repositoryRoot as NSString).appendingPathComponent(path)
+    }
     var url = URL(fileURLWithPath: #filePath)
     while url.lastPathComponent != "Tests" { url.deleteLastPathComponent() }
     url.deleteLastPathComponent()
