@@ -18,9 +18,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     } catch {
         fatalError("InfoString.parse threw a non-LessonError: \(error)")
     }
-    for p in parsed.positional { requirePositioned(LessonError("positional", at: p.position), in: [info], "positional") }
+    // The first 64 of each: the accessors look keys up one by one (directives ask for a fixed
+    // few), so checking all of 20,000 arguments would make the harness, not the parser, slow.
+    for p in parsed.positional.prefix(64) { requirePositioned(LessonError("positional", at: p.position), in: [info], "positional") }
     let args = Arguments(info: parsed, position: start)
-    for a in parsed.arguments {
+    for a in parsed.arguments.prefix(64) {
         requirePositioned(LessonError("key", at: a.position), in: [info], "key of \(info.debugDescription)")
         requirePositioned(LessonError("value", at: a.valuePosition), in: [info], "value of \(info.debugDescription)")
         func check(_ body: () throws -> Void) {
