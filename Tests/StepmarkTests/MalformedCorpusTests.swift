@@ -188,7 +188,10 @@ import Testing
     @Test func megabyteVectorLiteralParses() {
         // 262,144 entries: under the size limit, so it is a value, not an error.
         let vector = "x = [" + Array(repeating: "1", count: Self.megabyte / 4).joined(separator: ", ") + "]"
-        let report = runLesson("```let\n\(vector)\ns = sum(x)\n```\n")
+        // The time limit is raised: under ThreadSanitizer this takes longer than 10 s.
+        var limits = Limits()
+        limits.maxSeconds = 600
+        let report = runLesson("```let\n\(vector)\ns = sum(x)\n```\n", limits: limits)
         #expect(report.errors == [])
         #expect(report.tensor(step: 1, "s")?.scalarValue == Double(Self.megabyte / 4))
     }
