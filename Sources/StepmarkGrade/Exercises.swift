@@ -52,7 +52,8 @@ public enum Exercises {
         for step in report.steps where step.directive == "answer" {
             guard let id = step.positional.first else { continue }
             if !exercises.contains(where: { $0.spec.id == id }) {
-                report.diagnostics.append(LessonError("answer for unknown exercise '\(id)'; exercises here: \(exercises.map(\.spec.id).joined(separator: ", "))", at: step.position))
+                let known = exercises.isEmpty ? "this lesson has no exercises" : "exercises here: " + exercises.map(\.spec.id).joined(separator: ", ")
+                report.diagnostics.append(LessonError("answer for unknown exercise '\(id)'; \(known)", at: step.position))
                 continue
             }
             if answers[id] != nil {

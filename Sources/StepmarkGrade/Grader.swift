@@ -234,7 +234,8 @@ public enum AnswerExtractor {
     public static func answers(in text: String, path: String, limits: Limits) -> (answers: [ExtractedAnswer], errors: [LessonError]) {
         let lesson = LessonParser.parse(text, path: path)
         var answers: [ExtractedAnswer] = []
-        var errors: [LessonError] = []
+        // An unclosed fence swallows the rest of the file: say so, as for a lesson.
+        var errors: [LessonError] = lesson.diagnostics
         for block in lesson.directives where block.name == "answer" {
             let id: String
             let position: SourcePosition
@@ -245,6 +246,10 @@ public enum AnswerExtractor {
                 }
                 id = first.text
                 position = first.position
+                if info.positional.count > 1 {
+                    let extra = info.positional[1]
+                    errors.append(LessonError("answer takes one exercise id, found a second word '\(Snippet.quote(extra.text))'; it is ignored", at: extra.position))
+                }
             } catch let e as LessonError {
                 errors.append(e)
                 continue
