@@ -131,7 +131,7 @@ public struct KeyExercise: Sendable {
 /// question, a tolerance or the points.
 public struct Grader: Sendable {
     public let keyPath: String
-    public let limits: Limits
+    public var limits: Limits
     /// The key's exercises in file order with their expected values.
     public let exercises: [KeyExercise]
     /// Problems in the key itself (failed steps, repeated exercise ids).
@@ -178,7 +178,14 @@ public struct Grader: Sendable {
 
     /// Grades submission text (already decoded). Only its `answer` blocks are read.
     public func grade(submissionText text: String, path: String, reveal: Bool = false) -> GradeOutcome {
+        let started = Date()
         let extracted = AnswerExtractor.answers(in: text, path: path, limits: limits)
+        // SPEC §7's wall-time limit applies per submission too. Answers are only parsed (in
+        // linear time), so this is a backstop: a submission over the limit scores zero.
+        let elapsed = Date().timeIntervalSince(started)
+        if elapsed > limits.maxSeconds {
+            return zero(path, "reading the answers took \(String(format: "%.1f", elapsed)) s, over the limit of \(Runner.format(limits.maxSeconds)) s (raise it with --max-seconds)")
+        }
         var errors = extracted.errors
         var byID: [String: GivenAnswer] = [:]
         var sources: [String: String] = [:]

@@ -607,3 +607,17 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         }
     }
 }
+
+@Suite struct SubmissionTimeLimitTests {
+    /// A submission whose answers take longer to read than --max-seconds scores zero with the
+    /// limit and its flag named (the key itself runs with the default limit).
+    @Test func overTheWallTimeLimitScoresZero() throws {
+        var grader = try Grader(keyPath: gradingFixture("key.md"))
+        let text = try String(contentsOfFile: gradingFixture("correct.md"), encoding: .utf8)
+        #expect(grader.grade(submissionText: text, path: "correct.md").allPassed)
+        grader.limits.maxSeconds = 1e-12
+        let slow = grader.grade(submissionText: text, path: "correct.md")
+        #expect(slow.score == 0)
+        #expect(slow.problem?.contains("--max-seconds") == true)
+    }
+}
