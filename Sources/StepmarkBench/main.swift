@@ -42,3 +42,22 @@ for n in [128, 512, 2048] {
     let ms = try median { sink += try Attention.compute(q: q, k: k, v: v).output.data[0] }
     print("{\"kernel\": \"attention\", \"size\": \(n), \"threads\": \(threads), \"ms\": \(ms), \"sink\": \(sink.isFinite)}")
 }
+
+// `StepmarkBench 1 7 breakdown`: where attention's time goes at N = 2048.
+if CommandLine.arguments.count > 3, CommandLine.arguments[3] == "breakdown" {
+    let n = 2048, d = 64
+    let q = random(n * d, seed: 3), k = random(n * d, seed: 4), v = random(n * d, seed: 5)
+    var scores: [Double] = [], weights: [Double] = []
+    let tScores = median { scores = Matmul.multiplyTransposed(q, k, m: n, k: d, n: n) }
+    let s = Tensor.matrix(rows: n, cols: n, data: scores)
+    let tScale = median { _ = LinearAlgebra.map(s) { $0 * 0.125 } }
+    let tSoftmax = try median { weights = try Softmax.rows(s).output.data }
+    let tOutput = median { _ = Matmul.multiply(weights, v, m: n, k: n, n: d) }
+    // exp alone, on a buffer already in memory (each run maps the values back into [−1, 0]).
+    var e = scores.map { -abs($0) * 0.01 }
+    let tExp = median {
+        e.withUnsafeMutableBufferPointer { FastMath.expInPlace($0) }
+        e.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] = -p[i] } }
+    }
+    print("breakdown ms: scores \(tScores), scale \(tScale), softmax \(tSoftmax) (exp and a negation pass \(tExp)), output \(tOutput)")
+}

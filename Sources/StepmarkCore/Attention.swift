@@ -80,7 +80,7 @@ public enum Attention {
             // Q·Kᵀ without forming Kᵀ: BLAS reads K transposed.
             let scores = Tensor(shape: [nq, nk], data: Matmul.multiplyTransposed(qh.data, kh.data, m: nq, k: dk, n: nk),
                                 rowLabels: rowLabels, colLabels: colLabels)
-            let scaled = LinearAlgebra.map(scores) { $0 * s }
+            let scaled = LinearAlgebra.scaled(scores, by: s)
             var masked: Tensor? = nil
             if mask == .causal {
                 var m = scaled

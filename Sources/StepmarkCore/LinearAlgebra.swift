@@ -84,9 +84,22 @@ public enum LinearAlgebra {
 
     /// `f` applied to every entry, keeping shape and labels.
     public static func map(_ a: Tensor, _ f: (Double) -> Double) -> Tensor {
-        var t = a
-        for i in 0..<t.data.count { t.data[i] = f(t.data[i]) }
-        return t
+        let data = a.data.withUnsafeBufferPointer { source in
+            LargeArray.make(count: source.count) { out in
+                for i in 0..<source.count { out[i] = f(source[i]) }
+            }
+        }
+        return Tensor(shape: a.shape, data: data, rowLabels: a.rowLabels, colLabels: a.colLabels)
+    }
+
+    /// Every entry multiplied by `factor` (a loop the compiler vectorises, unlike a closure call).
+    public static func scaled(_ a: Tensor, by factor: Double) -> Tensor {
+        let data = a.data.withUnsafeBufferPointer { source in
+            LargeArray.make(count: source.count) { out in
+                for i in 0..<source.count { out[i] = source[i] * factor }
+            }
+        }
+        return Tensor(shape: a.shape, data: data, rowLabels: a.rowLabels, colLabels: a.colLabels)
     }
 
     /// Rows of a matrix (or the vector itself) scaled to unit Euclidean length.
@@ -142,7 +155,7 @@ public enum Matmul {
 
     /// `C = A·B` for A m×k and B k×n, all row-major.
     public static func multiply(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int) -> [Double] {
-        var c = [Double](repeating: 0, count: m * n)
+        var c = LargeArray.zeros(m * n)
         guard m > 0, n > 0 else { return c }
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
@@ -168,8 +181,9 @@ public enum Matmul {
 
     /// `C = A·Bᵀ` for A m×k and B n×k (the attention scores Q·Kᵀ without forming Kᵀ).
     public static func multiplyTransposed(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int) -> [Double] {
-        var c = [Double](repeating: 0, count: m * n)
-        guard m > 0, n > 0, k > 0 else { return c }
+        guard m > 0, n > 0, k > 0 else { return [Double](repeating: 0, count: m * n) }
+        // BLAS (β = 0) and the loop below both write every entry.
+        var c = LargeArray.uninitialized(m * n)
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in

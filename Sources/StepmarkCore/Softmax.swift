@@ -26,7 +26,12 @@ public enum Softmax {
         guard !x.isScalar else { throw TensorError("softmax needs a vector or a matrix, got a scalar") }
         let rows = x.rows, cols = x.cols
         guard cols > 0 else { throw TensorError("softmax of an empty row is undefined") }
-        var shifted = x, e = x, out = x
+        // Fresh buffers (not copies of x) that every row below writes in full before any read;
+        // on an error they are thrown away unread.
+        var shifted = Tensor(shape: x.shape, data: LargeArray.uninitialized(x.count), rowLabels: x.rowLabels, colLabels: x.colLabels)
+        var e = shifted, out = shifted
+        e.data = LargeArray.uninitialized(x.count)
+        out.data = LargeArray.uninitialized(x.count)
         var sums = [Double](repeating: 0, count: rows)
         try x.data.withUnsafeBufferPointer { input in
             try shifted.data.withUnsafeMutableBufferPointer { sh in
