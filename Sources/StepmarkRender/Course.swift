@@ -211,7 +211,12 @@ public struct CourseRenderer: Sendable {
                 let content: String
                 switch format {
                 case "md": content = MarkdownRenderer(student: student).render(report)
-                case "html": content = HTMLRenderer(student: student).render(report)
+                case "html":
+                    // `render` always writes the index at the top of the output folder (a
+                    // re-render under --watch keeps the same link): one "../" per sub-folder.
+                    let depth = entry.relative.split(separator: "/").count - 1
+                    let link = String(repeating: "../", count: depth) + "index.html"
+                    content = HTMLRenderer(student: student, indexLink: link).render(report)
                 default: content = JSONRenderer.render(student ? report.withoutExerciseResults : report)
                 }
                 files.append(planned((plan.out as NSString).appendingPathComponent(entry.relative + "." + format), content))

@@ -24,6 +24,9 @@ enum HTMLAssets {
         kbd{border:1px solid var(--line);border-bottom-width:2px;border-radius:4px;padding:0 .3em;background:var(--card)}
         .toolbar{position:sticky;top:0;z-index:5;display:none;gap:.5rem;align-items:center;justify-content:flex-end;padding:.45rem 1rem;background:color-mix(in srgb,var(--bg) 88%,transparent);backdrop-filter:blur(6px);border-bottom:1px solid var(--line);font-size:.9rem}
         .js .toolbar{display:flex}
+        .crumbs{font-size:.9rem;margin:.8rem 0 0}
+        .crumbs a{color:var(--muted);text-decoration:none}
+        .crumbs a:hover{text-decoration:underline}
         .toolbar .keys{color:var(--muted);margin-right:auto}
         button{font:inherit;font-size:.9rem;color:var(--fg);background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.25rem .7rem;cursor:pointer}
         button:hover:not(:disabled){border-color:var(--accent);color:var(--accent)}
@@ -145,7 +148,7 @@ enum HTMLAssets {
         :root{color-scheme:light;--fg:#000;--bg:#fff;--card:#fff;--muted:#444;--line:#bbb;--soft:#f3f3f3;--code:#f5f5f5;--shadow:none;--accent:#1f5fd1;--seq:#1f5fd1;--pos:#1f5fd1;--neg:#d9480f}
         body{font-size:10.5pt;line-height:1.45;background:#fff}
         main{max-width:none;padding:0}
-        .toolbar,.stepper{display:none!important}
+        .toolbar,.stepper,.crumbs{display:none!important}
         section.step{break-inside:auto;box-shadow:none;border-radius:6px}
         .substep,table.m,svg.chart,.step-head,pre{break-inside:avoid}
         h1,h2,h3{break-after:avoid}

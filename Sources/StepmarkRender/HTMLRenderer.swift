@@ -83,11 +83,13 @@ struct HTMLStrings {
     var generated = "Rendered by stepmark from"
     var numbers = "The numbers"
     var attentionCaption = "rows: queries · columns: keys"
+    var courseIndex = "← Course index"
 
     static let english = HTMLStrings()
     static let korean: HTMLStrings = {
         var s = HTMLStrings()
         s.back = "◀ 이전"; s.next = "다음 ▶"; s.showAll = "모두 보기"; s.upNext = "다음:"
+        s.courseIndex = "← 강의 목차"
         s.showEverything = "모든 단계 펼치기"; s.stepThrough = "한 단계씩 보기"
         s.keys = "<kbd>→</kbd> 다음 단계 보기, <kbd>←</kbd> 되돌리기"
         s.step = "단계"; s.line = "줄"; s.error = "오류"; s.warning = "주의"
@@ -114,8 +116,13 @@ struct HTMLStrings {
 public struct HTMLRenderer {
     /// Student handouts: exercise results, solution regions and the key's answers hidden.
     public var student: Bool
+    /// A relative link to the course index (`../index.html`), when the page is part of a course.
+    public var indexLink: String?
 
-    public init(student: Bool = false) { self.student = student }
+    public init(student: Bool = false, indexLink: String? = nil) {
+        self.student = student
+        self.indexLink = indexLink
+    }
 
     /// The page's language from the lesson's path (`lessons/ko/…` → `ko`), else from its title.
     static func language(of report: Report) -> String {
@@ -128,7 +135,8 @@ public struct HTMLRenderer {
     public func render(_ report: Report) -> String {
         let lang = Self.language(of: report)
         let strings = lang == "ko" ? HTMLStrings.korean : HTMLStrings.english
-        let page = PageWriter(report: report, student: student, strings: strings)
+        var page = PageWriter(report: report, student: student, strings: strings)
+        page.indexLink = indexLink
         return HTML.page(title: report.title, body: page.body(), lang: lang, script: true)
     }
 }
@@ -138,6 +146,7 @@ struct PageWriter {
     let report: Report
     let student: Bool
     let s: HTMLStrings
+    var indexLink: String?
     init(report: Report, student: Bool, strings: HTMLStrings) {
         self.report = report
         self.student = student
@@ -149,6 +158,9 @@ struct PageWriter {
         out += "<button type=\"button\" data-act=\"step-everything\">\(HTML.escape(s.stepThrough))</button>"
         out += "<button type=\"button\" data-act=\"show-everything\">\(HTML.escape(s.showEverything))</button></nav>\n"
         out += "<main>\n"
+        if let indexLink {
+            out += "<nav class=\"crumbs\"><a href=\"\(HTML.escape(indexLink))\">\(HTML.escape(s.courseIndex))</a></nav>\n"
+        }
         for d in report.diagnostics {
             out += "<p class=\"error\">\(HTML.escape(s.error)) \(HTML.escape(report.lessonPath)):\(d.line):\(d.column): \(HTML.escape(d.message))</p>\n"
         }

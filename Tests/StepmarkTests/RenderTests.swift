@@ -128,4 +128,16 @@ import StepmarkCore
         #expect(rows.compactMap { $0 }.count <= 24)
         #expect(Format.rowsToShow(10) == Array(0..<10))
     }
+
+    /// Every lesson page links back to the course index, relative to its own folder.
+    @Test func lessonPagesLinkToTheIndex() throws {
+        let folder = try temporaryFolder(["lessons/en/a.md": "# A\n", "lessons/b.md": "# B\n"])
+        let plan = try CoursePlan.make(paths: [folder + "/lessons"], out: folder + "/out")
+        let files = CourseRenderer(formats: ["html"], student: false, limits: .init()).render(plan).files
+        let a = files.first { $0.path.hasSuffix("/en/a.html") }?.content ?? ""
+        let b = files.first { $0.path.hasSuffix("/out/b.html") }?.content ?? ""
+        #expect(a.contains("<nav class=\"crumbs\"><a href=\"../index.html\">"))
+        #expect(b.contains("<nav class=\"crumbs\"><a href=\"index.html\">"))
+        #expect(files.contains { $0.path.hasSuffix("/out/index.html") })
+    }
 }
