@@ -37,34 +37,11 @@ public enum Softmax {
             try shifted.data.withUnsafeMutableBufferPointer { sh in
                 try e.data.withUnsafeMutableBufferPointer { ex in
                     try out.data.withUnsafeMutableBufferPointer { o in
-                        for r in 0..<rows {
-                            let base = r * cols
-                            var m = -Double.infinity
-                            var bad = false
-                            for j in base..<(base + cols) {
-                                let v = input[j]
-                                if v > m { m = v }
-                                if v.isNaN || v == .infinity { bad = true }
-                            }
-                            if bad {
-                                let hasNaN = input[base..<(base + cols)].contains { $0.isNaN }
-                                throw TensorError("softmax input row \(r + 1) contains \(hasNaN ? "NaN" : "+∞")")
-                            }
-                            if m == -.infinity {
-                                throw TensorError(rows == 1 ? "every entry is −∞ (fully masked), so softmax is undefined"
-                                                            : "row \(r + 1) is −∞ everywhere (fully masked), so softmax is undefined")
-                            }
-                            if temperature == 1 {
-                                for j in base..<(base + cols) { sh[j] = input[j] - m }
-                            } else {
-                                for j in base..<(base + cols) { sh[j] = (input[j] - m) / temperature }
-                            }
-                            for j in base..<(base + cols) { ex[j] = sh[j] }
-                            FastMath.expInPlace(UnsafeMutableBufferPointer(rebasing: ex[base..<(base + cols)]))
-                            var sum = 0.0
-                            for j in base..<(base + cols) { sum += ex[j] }
-                            sums[r] = sum
-                            for j in base..<(base + cols) { o[j] = ex[j] / sum }
+                        try sums.withUnsafeMutableBufferPointer { sumBuffer in
+                            let buffers = RowBuffers(input: input.baseAddress!, shifted: sh.baseAddress!, exp: ex.baseAddress!,
+                                                     output: o.baseAddress!, sums: sumBuffer.baseAddress!, rows: rows, cols: cols,
+                                                     temperature: temperature)
+                            try buffers.run()
                         }
                     }
                 }
@@ -73,6 +50,70 @@ public enum Softmax {
         let sum: Tensor = x.isVector ? .scalar(sums[0]) : Tensor(shape: [rows], data: sums, rowLabels: x.rowLabels)
         return SoftmaxSteps(shifted: shifted, exp: e, sum: sum, output: out)
     }
+
+    /// The raw row buffers of one softmax, so that rows can be shared out between threads: each
+    /// row is read and written by exactly one thread.
+    struct RowBuffers: @unchecked Sendable {
+        let input: UnsafePointer<Double>
+        let shifted, exp, output, sums: UnsafeMutablePointer<Double>
+        let rows, cols: Int
+        let temperature: Double
+
+        /// Large inputs use as many threads as the products may (`BLAS.threads`, one per core by
+        /// default): rows are split into contiguous ranges, one per thread.
+        func run() throws {
+            let workers = rows * cols >= 1 << 18 ? min(rows, BLAS.threads) : 1
+            if workers <= 1 {
+                for r in 0..<rows { try row(r) }
+                return
+            }
+            // The first error of each worker; the lowest worker's is the one a single thread
+            // would have met first.
+            let errors = UnsafeMutablePointer<TensorError?>.allocate(capacity: workers)
+            errors.initialize(repeating: nil, count: workers)
+            defer { errors.deinitialize(count: workers); errors.deallocate() }
+            let shared = ErrorSlots(slots: errors)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                for r in (rows * w / workers)..<(rows * (w + 1) / workers) {
+                    do { try row(r) } catch let e as TensorError { shared.slots[w] = e; return } catch { return }
+                }
+            }
+            if let first = (0..<workers).lazy.compactMap({ errors[$0] }).first { throw first }
+        }
+
+        /// Row r: max, shift (and temperature), exp, sum, divide.
+        func row(_ r: Int) throws {
+            let base = r * cols
+            var m = -Double.infinity
+            var bad = false
+            for j in base..<(base + cols) {
+                let v = input[j]
+                if v > m { m = v }
+                if v.isNaN || v == .infinity { bad = true }
+            }
+            if bad {
+                let hasNaN = (base..<(base + cols)).contains { input[$0].isNaN }
+                throw TensorError("softmax input row \(r + 1) contains \(hasNaN ? "NaN" : "+∞")")
+            }
+            if m == -.infinity {
+                throw TensorError(rows == 1 ? "every entry is −∞ (fully masked), so softmax is undefined"
+                                            : "row \(r + 1) is −∞ everywhere (fully masked), so softmax is undefined")
+            }
+            if temperature == 1 {
+                for j in base..<(base + cols) { shifted[j] = input[j] - m }
+            } else {
+                for j in base..<(base + cols) { shifted[j] = (input[j] - m) / temperature }
+            }
+            for j in base..<(base + cols) { exp[j] = shifted[j] }
+            FastMath.expInPlace(UnsafeMutableBufferPointer(start: exp + base, count: cols))
+            var sum = 0.0
+            for j in base..<(base + cols) { sum += exp[j] }
+            sums[r] = sum
+            for j in base..<(base + cols) { output[j] = exp[j] / sum }
+        }
+    }
+
+    struct ErrorSlots: @unchecked Sendable { let slots: UnsafeMutablePointer<TensorError?> }
 
     /// The plain softmax (glibc `exp`, one entry at a time) that the fast path is tested against.
     public static func reference(_ x: [Double], rows: Int, cols: Int, temperature: Double = 1) -> [Double] {

@@ -71,6 +71,20 @@ import Testing
         }
     }
 
+    /// Large inputs are split between threads: the same numbers, and the same first error.
+    @Test func threadedSoftmaxMatchesReference() throws {
+        let r = 600, c = 700   // 420,000 entries: over the threading threshold
+        var x = randomData(r * c, seed: 11).map { $0 * 20 }
+        let fast = try Softmax.rows(.matrix(rows: r, cols: c, data: x)).output.data
+        let slow = Softmax.reference(x, rows: r, cols: c)
+        #expect(zip(fast, slow).map { abs($0 - $1) / $1 }.max()! <= 1e-12)
+        for j in 0..<c { x[450 * c + j] = -.infinity }   // row 451 fully masked
+        x[500 * c + 3] = .nan                             // a later row with NaN
+        #expect(throws: TensorError("row 451 is −∞ everywhere (fully masked), so softmax is undefined")) {
+            try Softmax.rows(.matrix(rows: r, cols: c, data: x))
+        }
+    }
+
     @Test func attentionAtSizeMatchesPlainComputation() throws {
         let n = 96, d = 16
         let q = Tensor.matrix(rows: n, cols: d, data: randomData(n * d, seed: 6))
