@@ -385,9 +385,6 @@ public enum Feedback {
 enum Format4 {
     static func number(_ x: Double) -> String {
         if !x.isFinite { return x.isNaN ? "?" : (x > 0 ? "inf" : "-inf") }
-        var s = String(format: "%.4f", x)
-        while s.hasSuffix("0") { s.removeLast() }
-        if s.hasSuffix(".") { s.removeLast() }
-        return s == "-0" ? "0" : s
+        return Runner.trimmed(x)
     }
 }

@@ -249,6 +249,14 @@ public struct Runner: Sendable {
                             partial: try args.bool("partial", default: false), position: args.position(of: "exercise"))
     }
 
+    /// A finite number at four decimals without trailing zeros: `0.5774`, `0.5`, `2`, never `-0`.
+    public static func trimmed(_ x: Double) -> String {
+        var s = String(format: "%.4f", x)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s == "-0" ? "0" : s
+    }
+
     /// A number as a person would write it: `2`, `0.5`, `-1`.
     public static func format(_ x: Double) -> String {
         x.isFinite && x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)

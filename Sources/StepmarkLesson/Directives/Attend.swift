@@ -80,7 +80,7 @@ enum AttendDirective: Directive {
             throw LessonError(e.message, at: context.block.infoPosition)
         }
         let dk = q.cols / heads
-        let scaleText = scale == nil ? "1/√\(dk) = \(trimmed(steps.scale))" : trimmed(steps.scale)
+        let scaleText = scale == nil ? "1/√\(dk) = \(Runner.trimmed(steps.scale))" : Runner.trimmed(steps.scale)
         let (qn, kn, vn) = names
         for (h, head) in steps.heads.enumerated() {
             let prefix = heads == 1 ? "" : "head\(h + 1)."
@@ -101,13 +101,5 @@ enum AttendDirective: Directive {
         }
         let resultName = heads > 1 && wo == nil ? "concat" : "output"
         context.setResult(.tensor(steps.output), recorded: resultName, storeAs: "output")
-    }
-
-    static func trimmed(_ x: Double) -> String {
-        let s = String(format: "%.4f", x)
-        var t = s
-        while t.hasSuffix("0") { t.removeLast() }
-        if t.hasSuffix(".") { t.removeLast() }
-        return t
     }
 }

@@ -92,7 +92,7 @@ enum EncodeDirective: Directive {
             try context.record(label, value, formula: formula)
         }
         let attention = steps.attention
-        let scaleText = "1/√\(qCols / heads) = \(AttendDirective.trimmed(attention.scale))"
+        let scaleText = "1/√\(qCols / heads) = \(Runner.trimmed(attention.scale))"
         for (h, head) in attention.heads.enumerated() {
             let prefix = heads == 1 ? "" : "head\(h + 1)."
             let sub = heads == 1 ? "" : "ₕ"

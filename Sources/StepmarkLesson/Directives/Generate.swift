@@ -114,8 +114,8 @@ enum GenerateDirective: Directive {
         let how = temperature == 0 ? "the most probable" : "sampled at T = \(Runner.format(temperature))"
         for (n, step) in generated.enumerated() {
             let p = vocabulary.firstIndex(of: step.chosen).map { step.probabilities[$0] } ?? 0
-            var formula = "after '\(shown(step.context))' → '\(step.chosen)' (p = \(AttendDirective.trimmed(p)), \(how)"
-            if let u = step.uniform { formula += " with u = \(AttendDirective.trimmed(u))" }
+            var formula = "after '\(shown(step.context))' → '\(step.chosen)' (p = \(Runner.trimmed(p)), \(how)"
+            if let u = step.uniform { formula += " with u = \(Runner.trimmed(u))" }
             formula += ")"
             // A table of mixed columns, as SPEC §6 shows for tables: ["token", "probability"].
             let table = Table(columns: ["token", "probability"],

@@ -169,9 +169,6 @@ enum TrainDirective: Directive {
         if x == .infinity { return "∞" }
         if x == -.infinity { return "−∞" }
         if x != 0, abs(x) >= 1e6 || abs(x) < 1e-4 { return String(format: "%.3g", x) }
-        var s = String(format: "%.4f", x)
-        while s.hasSuffix("0") { s.removeLast() }
-        if s.hasSuffix(".") { s.removeLast() }
-        return s
+        return Runner.trimmed(x)
     }
 }
