@@ -302,31 +302,18 @@ enum QuickFile {
     static func write(_ content: String, to path: String) throws {
         let temporary = path + ".partial"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure(path) }
-        var content = content
-        let ok = content.withUTF8 { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
-        }
+        guard fd >= 0 else { throw AtomicFile.failure(path) }
+        let ok = AtomicFile.writeAll(content, to: fd)
         let closed = close(fd) == 0
         guard ok, closed else {
-            let error = failure(path)
+            let error = AtomicFile.failure(path)
             unlink(temporary)
             throw error
         }
         guard rename(temporary, path) == 0 else {
-            let error = failure(path)
+            let error = AtomicFile.failure(path)
             unlink(temporary)
             throw error
         }
-    }
-
-    static func failure(_ path: String) -> ReadError {
-        ReadError(path: path, message: "cannot write: \(String(cString: strerror(errno)))")
     }
 }

@@ -138,17 +138,7 @@ public enum AtomicFile {
         // file the user creates (0666 less the umask).
         let mask = umask(0)
         umask(mask)
-        var content = content
-        let written = content.withUTF8 { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
-        }
-        guard written, fchmod(fd, 0o666 & ~mask) == 0, fsync(fd) == 0 else {
+        guard writeAll(content, to: fd), fchmod(fd, 0o666 & ~mask) == 0, fsync(fd) == 0 else {
             let error = failure(path)
             close(fd)
             throw error
@@ -158,8 +148,23 @@ public enum AtomicFile {
         done = true
     }
 
+    /// Writes all of `content` to an open file, retrying short and interrupted writes.
+    /// - Returns: false when a write failed (`errno` says why).
+    public static func writeAll(_ content: String, to fd: Int32) -> Bool {
+        var content = content
+        return content.withUTF8 { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                offset += n
+            }
+            return true
+        }
+    }
+
     /// The current `errno` as a message about `path`.
-    static func failure(_ path: String) -> ReadError {
+    public static func failure(_ path: String) -> ReadError {
         ReadError(path: path, message: "cannot write: \(String(cString: strerror(errno)))")
     }
 
