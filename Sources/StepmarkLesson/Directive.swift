@@ -58,7 +58,7 @@ public enum DirectiveRegistry {
         EmbeddingsDirective.self, EmbedDirective.self, SimilarityDirective.self, NearestDirective.self, ProjectDirective.self,
         EncodeDirective.self, GenerateDirective.self,
         ImageDirective.self, AlignDirective.self,
-        TrainDirective.self, NetworkDirective.self, ForwardDirective.self, BackpropDirective.self,
+        TrainDirective.self, TrainAttentionDirective.self, NetworkDirective.self, ForwardDirective.self, BackpropDirective.self,
         AnswerDirective.self,
     ] }
 

@@ -14,8 +14,8 @@ enum AttendDirective: Directive {
         ArgumentSpec("heads", "1", "split the columns of Q, K, V into this many heads"),
         ArgumentSpec("wo", nil, "the name of an output projection applied to the concatenated heads"),
         ArgumentSpec("labels", nil, "the name of a token list that labels rows and columns"),
-    ]
-    static let subSteps = "scores, scaled, masked (with a mask), weights, output; with heads=h: headN.scores … headN.output, then concat (and output with wo)"
+    ] + AttendGradients.arguments
+    static let subSteps = "scores, scaled, masked (with a mask), weights, output; with heads=h: headN.scores … headN.output, then concat (and output with wo); with target= or grad=: loss, d_output, d_wo, d_concat, d_weights, d_V, d_scaled, d_scores, d_Q, d_K (per head)"
     static let example = """
         ```attend mask=causal
         Q = [[1, 0], [0, 1], [1, 1]]
@@ -99,6 +99,7 @@ enum AttendDirective: Directive {
                 try context.record("output", steps.output, formula: "output = concat·\(try args.name("wo")!)")
             }
         }
+        try AttendGradients.record(context, steps: steps, q: q, k: k, v: v, wo: wo, names: names, woName: try args.name("wo"))
         let resultName = heads > 1 && wo == nil ? "concat" : "output"
         context.setResult(.tensor(steps.output), recorded: resultName, storeAs: "output")
     }
