@@ -148,4 +148,39 @@ import StepmarkCore
         let lr = error("```train_attention target=T lr=0\n```\n")
         #expect(lr?.message.hasPrefix("lr= must be a positive number") == true)
     }
+
+    /// Lesson 08 in both languages: the same steps and values, the numbers of its prose, and
+    /// keys that pass. numpy (W_Q = W_K = W_V = I, learn W_Q and W_K, lr = 1): the river
+    /// sentence after 10 updates gives 은행 (0.81761, 0.01793, 0.16446), after 100
+    /// (0.95953, 0.00132, 0.03916) with loss 0.00074119; the money sentence the same numbers
+    /// (its vectors are the river's with nature and money swapped); both sentences at once,
+    /// 200 updates: (0.49887, 0.00227, 0.49887) in each, loss 0.056129.
+    @Test(arguments: ["en", "ko"]) func lesson08(_ language: String) throws {
+        let path = repositoryRoot + "/lessons/\(language)/08-how-attention-learns.md"
+        let report = runLesson(try String(contentsOfFile: path, encoding: .utf8), path: path)
+        #expect(report.ok, "lesson \(language) must run clean")
+        let trainings = report.steps.filter { $0.directive == "train_attention" }
+        guard trainings.count == 3, let gradients = report.steps.first(where: { $0.directive == "attend" }) else {
+            Issue.record("the lesson's gradient and training steps are missing"); return
+        }
+        func value(_ step: Step, _ name: String) -> Tensor? { step.value(named: name)?.value.tensor }
+        #expect(close(value(gradients, "d_Q")?.row(2), [-0.0536, 0.0241, 0.0147], tolerance: 5e-5))
+        #expect(close(value(trainings[0], "epoch10.weights")?.row(2), [0.81761, 0.01793, 0.16446], tolerance: 1e-5))
+        #expect(close(value(trainings[0], "epoch100.weights")?.row(2), [0.95953, 0.00132, 0.03916], tolerance: 1e-5))
+        #expect(abs((value(trainings[0], "loss")?.scalarValue ?? .nan) - 0.0007411898622962491) < 1e-12)
+        #expect(close(value(trainings[1], "epoch100.weights")?.row(2), [0.95953, 0.00132, 0.03916], tolerance: 1e-5))
+        #expect(close(value(trainings[2], "epoch200.XB.weights")?.row(2), [0.49887, 0.00227, 0.49887], tolerance: 1e-5))
+        #expect(abs((value(trainings[2], "loss")?.scalarValue ?? .nan) - 0.05612902066579715) < 1e-12)
+        let result = try stepmark(["check", path])
+        #expect(result.status == 0, "\(language): \(result.stdout) \(result.stderr)")
+    }
+
+    /// The two languages run the same directives and record the same value names.
+    @Test func lesson08LanguagesAgree() throws {
+        func names(_ language: String) throws -> [[String]] {
+            let path = repositoryRoot + "/lessons/\(language)/08-how-attention-learns.md"
+            return runLesson(try String(contentsOfFile: path, encoding: .utf8), path: path).steps.map { [$0.directive] + $0.values.map(\.name) }
+        }
+        #expect(try names("en") == names("ko"))
+    }
 }
