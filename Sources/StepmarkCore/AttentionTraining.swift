@@ -59,7 +59,8 @@ public struct AttentionTrainingRun: Sendable {
     public var outputs: [Tensor]
     /// The loss after training (the last row of `history`).
     public var loss: Double
-    /// The update after which training stopped because a number overflowed, if it did.
+    /// When an update made a number overflow: the number of updates kept (training stopped
+    /// there, and `trained`, `outputs` and `loss` are those after that many updates).
     public var stoppedAt: Int?
 }
 
@@ -124,6 +125,9 @@ public enum AttentionTraining {
         var outputs: [Tensor] = []
         var stoppedAt: Int? = nil
         var lastLoss = Double.nan
+        // The last layer whose loss was finite: what training returns, even when the update
+        // after it overflowed.
+        var kept = layer
         for epoch in 0...epochs {
             try checkpoint()
             let step: (loss: Double, gradients: AttentionLayerWeights, forwards: [AttentionSteps])
@@ -140,6 +144,7 @@ public enum AttentionTraining {
             }
             history += [Double(epoch), step.loss]
             lastLoss = step.loss
+            kept = layer
             outputs = step.forwards.map(\.output)
             if recordEpochs.contains(epoch) {
                 snapshots.append(AttentionSnapshot(epoch: epoch, weights: step.forwards.map { $0.heads.map(\.weights) }))
@@ -156,7 +161,7 @@ public enum AttentionTraining {
         }
         let rows = history.count / 2
         return AttentionTrainingRun(history: Tensor(shape: [rows, 2], data: history, colLabels: ["epoch", "loss"]),
-                                    initial: initial, trained: layer, snapshots: snapshots, outputs: outputs,
+                                    initial: initial, trained: kept, snapshots: snapshots, outputs: outputs,
                                     loss: lastLoss, stoppedAt: stoppedAt)
     }
 

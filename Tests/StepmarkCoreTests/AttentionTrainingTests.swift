@@ -147,7 +147,11 @@ print(json.dumps({"history": history, **{n: W[n].tolist() for n in W if W[n] is 
         let run = try AttentionTraining.train(examples: [AttentionExample(x: x, target: LinearAlgebra.scaled(x, by: 100))],
                                               initial: AttentionLayerWeights(wq: .identity(3), wk: .identity(3), wv: .identity(3)),
                                               lr: 1e200, epochs: 10)
-        #expect(run.stoppedAt != nil)
+        let kept = try #require(run.stoppedAt)
         #expect(run.history.isFinite && run.trained.isFinite)
+        // What is returned is the layer after the updates that were kept, with its loss.
+        #expect(run.history.rows == kept + 1 && run.loss == run.history[kept, 1])
+        let check = try AttentionTraining.lossAndGradients(run.trained, examples: [AttentionExample(x: x, target: LinearAlgebra.scaled(x, by: 100))])
+        #expect(check.loss == run.loss)
     }
 }

@@ -150,7 +150,7 @@ enum TrainAttentionDirective: Directive {
         }
         try context.record("loss", Tensor.scalar(run.loss), formula: "loss after \(updates) update\(updates == 1 ? "" : "s")")
         if let k = run.stoppedAt {
-            context.warn("training stopped after update \(k) of \(epochs): the numbers became too large to represent (∞); try a smaller lr")
+            context.warn("training stopped after \(k) of \(epochs) updates: the next update made the numbers too large to represent (∞), so lr=\(lrText) is far too large")
         } else if let first = run.history.data.dropFirst().first, run.loss > first {
             context.warn("the loss grew from \(Runner.trimmed(first)) to \(Runner.trimmed(run.loss)): lr=\(lrText) may be too large")
         }
