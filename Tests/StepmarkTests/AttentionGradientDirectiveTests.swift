@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import StepmarkCore
 @testable import StepmarkLesson
+import StepmarkRender
 
 /// `attend target=/grad=/jacobian_row=` and `train_attention` through real lessons. The
 /// numbers were computed with numpy (the script is in the comment of each test); every
@@ -182,5 +183,21 @@ import StepmarkCore
             return runLesson(try String(contentsOfFile: path, encoding: .utf8), path: path).steps.map { [$0.directive] + $0.values.map(\.name) }
         }
         #expect(try names("en") == names("ko"))
+    }
+
+    /// The HTML page draws the attention weights before and after training as heat maps with
+    /// each row's largest weight marked (after training: 은행's row peaks at 강가).
+    @Test func lesson08HeatMapsBeforeAndAfter() throws {
+        let path = repositoryRoot + "/lessons/en/08-how-attention-learns.md"
+        let html = HTMLRenderer().render(runLesson(try String(contentsOfFile: path, encoding: .utf8), path: path))
+        for name in ["epoch0.weights", "epoch100.weights"] {
+            guard let start = html.range(of: "data-name=\"\(name)\""), let end = html.range(of: "</li>", range: start.upperBound..<html.endIndex) else {
+                Issue.record("no \(name) in the page"); continue
+            }
+            let item = String(html[start.upperBound..<end.lowerBound])
+            #expect(item.contains("<th scope=\"row\">은행</th>") && item.contains("class=\"s max\""), "\(name)")
+        }
+        let after = html.range(of: "data-name=\"epoch100.weights\"").map { String(html[$0.upperBound...]) } ?? ""
+        #expect(after.contains("<tr><th scope=\"row\">은행</th><td class=\"s max\" style=\"--h:0.96\" title=\"largest in its row\">0.9595</td>"))
     }
 }
