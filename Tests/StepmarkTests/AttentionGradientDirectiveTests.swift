@@ -146,6 +146,10 @@ import StepmarkRender
         #expect(record?.message == "record= holds epoch 6, but the epochs run from 0 to 5")
         let epochs = runLesson(Self.setup + "```train_attention target=T epochs=200\n```\n", limits: { var l = Limits(); l.maxSteps = 100; return l }()).step(2)?.error
         #expect(epochs?.message == "epochs=200 is over the limit of 100 (raise it with --max-steps)")
+        let kept = runLesson(Self.setup + "```train_attention target=T epochs=2 record=[0, 1, 2]\n```\n",
+                             limits: { var l = Limits(); l.maxEntries = 20; return l }()).step(2)?.error
+        #expect(kept?.message == "record= would keep 27 attention weights (3 epochs × 1 head × n² per sequence), over the limit of 20 (raise it with --max-entries)")
+        #expect(kept?.position.column == 45)
         let lr = error("```train_attention target=T lr=0\n```\n")
         #expect(lr?.message.hasPrefix("lr= must be a positive number") == true)
     }

@@ -105,6 +105,12 @@ enum TrainAttentionDirective: Directive {
         if let scale, !(scale.isFinite && scale > 0) {
             throw LessonError("scale= must be a positive number, got \(args.raw("scale")!)", at: args.position(of: "scale"))
         }
+        // The recorded attention weights are kept for the whole run: check their total size
+        // before training allocates them.
+        let recordedEntries = xs.reduce(0) { $0 + $1.rows * $1.rows } * heads * recordEpochs.count
+        if recordedEntries > context.limits.maxEntries {
+            throw LessonError("record= would keep \(recordedEntries) attention weights (\(recordEpochs.count) epochs × \(heads) head\(heads == 1 ? "" : "s") × n² per sequence), over the limit of \(context.limits.maxEntries) (raise it with --max-entries)", at: args.has("record") ? args.position(of: "record") : context.block.infoPosition)
+        }
         try context.checkDeadline()
 
         let examples = (0..<xs.count).map { AttentionExample(x: xs[$0], target: targets[$0], labels: labels[$0]) }
