@@ -48,7 +48,7 @@ enum AttendGradients {
             let name = try args.name(key)!
             let at = args.position(of: key)
             let value = try context.environment.lookup(name, at: at)
-            guard case .tensor(let t) = value, !t.isScalar || steps.output.count == 1 else {
+            guard case .tensor(let t) = value else {
                 throw LessonError("\(key)= must name a tensor of the output's shape \(steps.output.shapeDescription), but \(name) is \(value.summary)", at: at)
             }
             guard AttentionGradient.sameShape(steps.output, t) else {
