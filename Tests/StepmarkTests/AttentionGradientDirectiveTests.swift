@@ -43,6 +43,10 @@ import StepmarkRender
         for (name, expected) in numpy {
             #expect(close(report.tensor(step: 2, name), expected, tolerance: 1e-14), "\(name)")
         }
+        // The Jacobian shown is the one the backward pass applies: J·d_weights[은행] = d_scaled[은행].
+        let j = try #require(report.tensor(step: 2, "jacobian")), dw = try #require(report.tensor(step: 2, "d_weights")).row(2)
+        let applied = (0..<3).map { r in (0..<3).reduce(0.0) { $0 + j[r, $1] * dw.data[$1] } }
+        #expect(close(report.tensor(step: 2, "d_scaled")?.row(2), applied, tolerance: 1e-15))
         // d_scores = d_scaled / √3.
         let dScaled = try #require(report.tensor(step: 2, "d_scaled")), dScores = try #require(report.tensor(step: 2, "d_scores"))
         #expect(zip(dScaled.data, dScores.data).allSatisfy { abs($0 / 3.0.squareRoot() - $1) < 1e-16 })
