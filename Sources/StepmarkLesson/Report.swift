@@ -8,11 +8,19 @@ public struct NamedValue: Sendable, Equatable {
     public var formula: String?
     /// Digits shown after the decimal point.
     public var precision: Int
-    public init(name: String, value: Value, formula: String? = nil, precision: Int = 4) {
+    /// What the value means, for the renderers: a distribution, an attention matrix, a curve …
+    public var role: ValueRole
+    /// True when the formula only repeats the lesson's own source line (a `let` assignment):
+    /// renderers may leave a long one out, since the source is shown above it.
+    public var formulaRepeatsSource: Bool
+    public init(name: String, value: Value, formula: String? = nil, precision: Int = 4,
+                role: ValueRole = .plain, formulaRepeatsSource: Bool = false) {
         self.name = name
         self.value = value
         self.formula = formula
         self.precision = precision
+        self.role = role
+        self.formulaRepeatsSource = formulaRepeatsSource
     }
 }
 

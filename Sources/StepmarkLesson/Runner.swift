@@ -32,16 +32,19 @@ public final class StepContext {
     /// An evaluator over the environment as it is now.
     public var evaluator: Evaluator { Evaluator(environment: environment, limits: limits, baseDirectory: baseDirectory) }
 
-    /// Records a sub-step value (refusing one over the size limit).
-    public func record(_ name: String, _ value: Value, formula: String? = nil) throws {
+    /// Records a sub-step value (refusing one over the size limit). `role` says how renderers
+    /// should draw it (a distribution, an attention matrix, a curve …); see `ValueRole`.
+    public func record(_ name: String, _ value: Value, formula: String? = nil, role: ValueRole = .plain,
+                       formulaRepeatsSource: Bool = false) throws {
         if value.entryCount > limits.maxEntries {
             throw LessonError("\(name) would have \(value.entryCount) entries, over the limit of \(limits.maxEntries) (raise it with --max-entries)", at: block.infoPosition)
         }
-        values.append(NamedValue(name: name, value: value, formula: formula, precision: precision))
+        values.append(NamedValue(name: name, value: value, formula: formula, precision: precision,
+                                 role: role, formulaRepeatsSource: formulaRepeatsSource))
     }
 
-    public func record(_ name: String, _ tensor: Tensor, formula: String? = nil) throws {
-        try record(name, .tensor(tensor), formula: formula)
+    public func record(_ name: String, _ tensor: Tensor, formula: String? = nil, role: ValueRole = .plain) throws {
+        try record(name, .tensor(tensor), formula: formula, role: role)
     }
 
     /// Defines a name in the environment for the steps below.

@@ -42,7 +42,7 @@ struct StepWriter {
         if !values.isEmpty {
             out += "<ol class=\"substeps\">\n"
             for (i, named) in values.enumerated() {
-                out += ValueWriter(step: step, named: named, id: "s\(step.index)-\(i + 1)", s: s,
+                out += ValueWriter(named: named, id: "s\(step.index)-\(i + 1)", s: s,
                                    hidden: student && named.name == checkedName).render()
             }
             out += "</ol>\n"

@@ -159,7 +159,7 @@ enum AlignDirective: Directive {
         try context.record("text_proj", before.textProj, formula: "text_proj = rows of \(textName)·\(wtName) scaled to length 1")
         try context.record("image_proj", before.imageProj, formula: "image_proj = rows of \(imageDescription)·\(wiName) scaled to length 1")
         try context.record("logits", before.logits, formula: "logits = text_proj·image_projᵀ / \(t) (cosine of caption i and picture j, over T)")
-        try context.record("probs", before.probs, formula: "probs = softmax of each row of logits (for each caption, which picture)")
+        try context.record("probs", before.probs, formula: "probs = softmax of each row of logits (for each caption, which picture)", role: .distribution)
         try context.record("loss", .scalar(before.loss), formula: "loss = ½ (mean −log probs[i, i] over rows + the same over columns)")
         guard steps > 0 else {
             context.setResult(.tensor(before.logits), recorded: "logits", storeAs: "logits")
@@ -196,11 +196,12 @@ enum AlignDirective: Directive {
             done += n
         }
         try context.record("history", Tensor(shape: [steps + 1, 2], data: history, colLabels: ["step", "loss"]),
-                           formula: "history: the loss before each update, \(wtName) ← \(wtName) − \(Runner.format(lr))·∂loss/∂\(wtName) (and \(wiName) alike)")
+                           formula: "history: the loss before each update, \(wtName) ← \(wtName) − \(Runner.format(lr))·∂loss/∂\(wtName) (and \(wiName) alike)",
+                           role: .curve(x: "step", y: "loss"))
         try context.record("wt", trainedWt, formula: "wt after \(steps) step\(steps == 1 ? "" : "s") (stored as \(wtName))")
         try context.record("wi", trainedWi, formula: "wi after \(steps) step\(steps == 1 ? "" : "s") (stored as \(wiName))")
         try context.record("logits_after", final.logits, formula: "logits_after = the logits with the trained wt and wi")
-        try context.record("probs_after", final.probs, formula: "probs_after = softmax of each row of logits_after")
+        try context.record("probs_after", final.probs, formula: "probs_after = softmax of each row of logits_after", role: .distribution)
         try context.record("loss_after", .scalar(final.loss), formula: "loss_after = the loss with the trained wt and wi")
         context.define(wtName, .tensor(trainedWt))
         context.define(wiName, .tensor(trainedWi))

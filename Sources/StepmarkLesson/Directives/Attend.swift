@@ -85,12 +85,12 @@ enum AttendDirective: Directive {
         for (h, head) in steps.heads.enumerated() {
             let prefix = heads == 1 ? "" : "head\(h + 1)."
             let sub = heads == 1 ? "" : "ₕ"
-            try context.record(prefix + "scores", head.scores, formula: "scores = \(qn)\(sub)·\(kn)\(sub)ᵀ")
-            try context.record(prefix + "scaled", head.scaled, formula: "scaled = scores × \(scaleText)")
+            try context.record(prefix + "scores", head.scores, formula: "scores = \(qn)\(sub)·\(kn)\(sub)ᵀ", role: .attention(weights: false))
+            try context.record(prefix + "scaled", head.scaled, formula: "scaled = scores × \(scaleText)", role: .attention(weights: false))
             if let masked = head.masked {
-                try context.record(prefix + "masked", masked, formula: "masked = scaled, with −∞ where j > i + n_k − n_q (causal)")
+                try context.record(prefix + "masked", masked, formula: "masked = scaled, with −∞ where j > i + n_k − n_q (causal)", role: .attention(weights: false))
             }
-            try context.record(prefix + "weights", head.weights, formula: "weights = softmax(\(head.masked == nil ? "scaled" : "masked")) (each row sums to 1)")
+            try context.record(prefix + "weights", head.weights, formula: "weights = softmax(\(head.masked == nil ? "scaled" : "masked")) (each row sums to 1)", role: .attention(weights: true))
             try context.record(prefix + "output", head.output, formula: "output = weights·\(vn)\(sub)")
         }
         if let concat = steps.concat {

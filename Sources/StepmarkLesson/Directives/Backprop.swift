@@ -108,7 +108,8 @@ enum BackpropDirective: Directive {
         }
         let historyTensor = Tensor(shape: [history.count / 2, 2], data: history, colLabels: ["epoch", "loss"])
         let ran = historyTensor.rows - 1
-        try context.record("history", historyTensor, formula: "row e: the loss after e updates, each W ← W − \(Runner.format(lr))·dW and b ← b − \(Runner.format(lr))·db")
+        try context.record("history", historyTensor, formula: "row e: the loss after e updates, each W ← W − \(Runner.format(lr))·dW and b ← b − \(Runner.format(lr))·db",
+                           role: .curve(x: "epoch", y: "loss"))
         for (name, value) in current.namedValues {
             try context.record(name, value, formula: "\(name) after \(ran) update\(ran == 1 ? "" : "s")")
         }

@@ -96,9 +96,9 @@ enum EncodeDirective: Directive {
         for (h, head) in attention.heads.enumerated() {
             let prefix = heads == 1 ? "" : "head\(h + 1)."
             let sub = heads == 1 ? "" : "ₕ"
-            try context.record(prefix + "scores", head.scores, formula: "scores = Q\(sub)·K\(sub)ᵀ")
-            try context.record(prefix + "scaled", head.scaled, formula: "scaled = scores × \(scaleText)")
-            try context.record(prefix + "weights", head.weights, formula: "weights = softmax(scaled) (each row sums to 1)")
+            try context.record(prefix + "scores", head.scores, formula: "scores = Q\(sub)·K\(sub)ᵀ", role: .attention(weights: false))
+            try context.record(prefix + "scaled", head.scaled, formula: "scaled = scores × \(scaleText)", role: .attention(weights: false))
+            try context.record(prefix + "weights", head.weights, formula: "weights = softmax(scaled) (each row sums to 1)", role: .attention(weights: true))
             try context.record(prefix + "output", head.output, formula: "output = weights·V\(sub)")
         }
         if let concat = attention.concat {

@@ -120,7 +120,7 @@ enum GenerateDirective: Directive {
             // A table of mixed columns, as SPEC §6 shows for tables: ["token", "probability"].
             let table = Table(columns: ["token", "probability"],
                               rows: step.candidates.map { [.text($0.token), .number($0.probability)] })
-            try context.record("step\(n + 1)", .table(table), formula: formula)
+            try context.record("step\(n + 1)", .table(table), formula: formula, role: .candidates(chosen: step.chosen))
         }
         if top > vocabulary.count, !generated.isEmpty {
             context.warn("top=\(top) is more than the \(vocabulary.count) tokens of the vocabulary, so each step lists them all")

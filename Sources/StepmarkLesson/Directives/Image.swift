@@ -55,7 +55,7 @@ enum ImageDirective: Directive {
         } catch let e as TensorError {
             throw positioned(e, in: body, context: context)
         }
-        try context.record("pixels", pixels, formula: "\(name): \(pixels.rows)×\(pixels.cols) pixels, 0 = dark … 1 = light")
+        try context.record("pixels", pixels, formula: "\(name): \(pixels.rows)×\(pixels.cols) pixels, 0 = dark … 1 = light", role: .picture(title: name))
         context.setResult(.tensor(pixels), recorded: "pixels", storeAs: name)
     }
 

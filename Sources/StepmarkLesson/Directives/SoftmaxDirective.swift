@@ -43,7 +43,7 @@ enum SoftmaxDirective: Directive {
         try context.record("shifted", steps.shifted, formula: "shifted = (x − max\(over == "j" ? "ⱼ" : "ᵢ") x)\(temperature)")
         try context.record("exp", steps.exp, formula: "exp = e^shifted")
         try context.record("sum", steps.sum, formula: "sum = Σ\(over == "j" ? "ⱼ" : "ᵢ") exp")
-        try context.record("output", steps.output, formula: "output = exp / sum")
+        try context.record("output", steps.output, formula: "output = exp / sum", role: .distribution)
         context.setResult(.tensor(steps.output), recorded: "output", storeAs: "output")
     }
 }

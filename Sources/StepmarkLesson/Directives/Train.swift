@@ -56,7 +56,8 @@ enum TrainDirective: Directive {
         rule += "; w ← w − \(lrText)·grad_w"
         if bias { rule += ", b ← b − \(lrText)·grad_b" }
         let updates = run.history.rows - 1
-        try context.record("history", run.history, formula: "row k: the parameters before update k+1 and the loss and gradients there; \(rule)")
+        try context.record("history", run.history, formula: "row k: the parameters before update k+1 and the loss and gradients there; \(rule)",
+                           role: .curve(x: "step", y: "loss"))
         try context.record("w", Tensor.scalar(run.w), formula: "w after \(updates) update\(updates == 1 ? "" : "s")")
         try context.record("b", Tensor.scalar(run.b), formula: bias ? "b after \(updates) update\(updates == 1 ? "" : "s")" : "b = \(Runner.format(b0)) (fixed: bias=false)")
         try context.record("loss", Tensor.scalar(run.loss), formula: "loss = mean((\(bias || b0 != 0 ? "w·x + b" : "w·x") − y)²) at the final w\(bias ? " and b" : "")")
