@@ -14,7 +14,7 @@ public enum LessonParser {
     ///   not UTF-8 (with the byte offset of the first bad sequence).
     public static func read(path: String, limits: Limits = .init()) throws -> Lesson {
         let text = try readText(path: path, limits: limits)
-        return parse(text, path: path)
+        return parse(text, path: path, limits: limits)
     }
 
     /// Reads a UTF-8 text file within the size limit, dropping a leading byte-order mark.
@@ -80,8 +80,9 @@ public enum LessonParser {
 
     /// Parses lesson text with cmark-gfm. Top-level fenced blocks whose info string starts with a
     /// directive name become directive blocks; all other blocks stay prose, grouped so that the
-    /// prose between two directives is one block, kept verbatim.
-    public static func parse(_ text: String, path: String) -> Lesson {
+    /// prose between two directives is one block, kept verbatim. `answer` blocks become answer
+    /// blocks, their bodies parsed as literals within `limits`.
+    public static func parse(_ text: String, path: String, limits: Limits = .init()) -> Lesson {
         // NUL is not allowed in CommonMark input; cmark replaces it with U+FFFD. Do the same
         // so that positions agree.
         let text = text.contains("\0") ? text.replacingOccurrences(of: "\0", with: "\u{FFFD}") : text
@@ -116,7 +117,7 @@ public enum LessonParser {
                     let fence = block.source.trimmingWhitespace().first == "~" ? "~~~" : "```"
                     diagnostics.append(LessonError("the \(fence) fence opened here is never closed; the block runs to the end of the file", at: block.position))
                 }
-                blocks.append(.directive(block))
+                blocks.append(name == AnswerDirective.name ? .answer(AnswerBlock(block, limits: limits)) : .directive(block))
             } else {
                 if pendingStart == nil { pendingStart = node.startLine }
                 // cmark-gfm reports a one-line HTML comment block as ending on the line before

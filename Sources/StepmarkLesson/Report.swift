@@ -54,6 +54,8 @@ public struct Step: Sendable {
     public var result: Value?
     public var exercise: ExerciseSpec?
     public var block: DirectiveBlock
+    /// Set for an `answer` block: its literal, parsed once when the lesson was read.
+    public var answer: AnswerBlock?
 
     public var ok: Bool { error == nil }
 
@@ -71,6 +73,7 @@ public struct Step: Sendable {
         self.result = nil
         self.exercise = nil
         self.block = block
+        self.answer = nil
     }
 
     public func value(named name: String) -> NamedValue? { values.first { $0.name == name } }
@@ -106,6 +109,8 @@ public struct Report: Sendable {
     /// Problems outside any one step (an unclosed fence, the time limit).
     public var diagnostics: [LessonError]
     public var exercises: [ExerciseResult]
+    /// True once `StudentView.apply` has made this a handout (answers blanked, values hidden).
+    public var isStudentView = false
 
     public var steps: [Step] { blocks.compactMap { if case .step(let s) = $0 { return s } else { return nil } } }
 

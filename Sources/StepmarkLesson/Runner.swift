@@ -12,6 +12,8 @@ public final class StepContext {
     public let baseDirectory: String
     let deadline: Date
     public let precision: Int
+    /// The parsed answer, when the block is an `answer` block.
+    public internal(set) var answer: AnswerBlock?
 
     public private(set) var values: [NamedValue] = []
     public private(set) var warnings: [String] = []
@@ -167,15 +169,23 @@ public struct Runner: Sendable {
             switch block {
             case .prose(let p):
                 blocks.append(.prose(p))
-            case .directive(let d):
+            case .directive, .answer:
+                let d: DirectiveBlock
+                var answer: AnswerBlock? = nil
+                switch block {
+                case .directive(let directive): d = directive
+                case .answer(let a): d = a.block; answer = a
+                case .prose: continue
+                }
                 index += 1
                 var step = Step(index: index, block: d)
+                step.answer = answer
                 if timedOut {
                     step.error = LessonError("not run: the lesson stopped at the time limit", at: d.infoPosition)
                     blocks.append(.step(step))
                     continue
                 }
-                runStep(d, into: &step, environment: &environment,
+                runStep(d, answer: answer, into: &step, environment: &environment,
                         baseDirectory: baseDirectory.isEmpty ? "." : baseDirectory, deadline: deadline)
                 if Date() > deadline && !timedOut {
                     timedOut = true
@@ -187,7 +197,7 @@ public struct Runner: Sendable {
         return Report(lessonPath: lesson.path, title: lesson.title, blocks: blocks, diagnostics: diagnostics, exercises: [])
     }
 
-    private func runStep(_ d: DirectiveBlock, into step: inout Step, environment: inout Environment,
+    private func runStep(_ d: DirectiveBlock, answer: AnswerBlock?, into step: inout Step, environment: inout Environment,
                          baseDirectory: String, deadline: Date) {
         guard let directive = DirectiveRegistry.directive(named: d.name) else { return }
         do {
@@ -201,7 +211,7 @@ public struct Runner: Sendable {
                 message += " (valid arguments: \(allowed.joined(separator: ", ")))"
                 throw LessonError(message, at: a.position)
             }
-            if directive.name != AnswerDirective.name, let extra = info.positional.first {
+            if answer == nil, let extra = info.positional.first {
                 throw LessonError("unexpected '\(extra.text.quotable)' in the info string; arguments are written key=value", at: extra.position)
             }
             let args = Arguments(info: info, position: d.infoPosition)
@@ -209,6 +219,7 @@ public struct Runner: Sendable {
             step.exercise = try exercise(args)
             let context = StepContext(block: d, args: args, environment: environment, limits: limits,
                                       baseDirectory: baseDirectory, deadline: deadline, precision: precision)
+            context.answer = answer
             defer {
                 step.values = context.values
                 step.warnings = context.warnings

@@ -133,6 +133,8 @@ public struct HTMLRenderer {
     }
 
     public func render(_ report: Report) -> String {
+        // A handout shows what StudentView leaves: blank answers, no exercise values.
+        let report = student ? StudentView.apply(report) : report
         let lang = Self.language(of: report)
         let strings = lang == "ko" ? HTMLStrings.korean : HTMLStrings.english
         var page = PageWriter(report: report, student: student, strings: strings)

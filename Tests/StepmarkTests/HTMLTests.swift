@@ -368,10 +368,10 @@ struct HTMLTests {
 
     @Test("answer templates keep the shape and nothing else")
     func answerTemplates() {
-        #expect(AnswerTemplate.template(for: .tensor(.scalar(3))) == "?")
-        #expect(AnswerTemplate.template(for: .tensor(.vector([1, 2, 3]))) == "[?, ?, ?]")
-        #expect(AnswerTemplate.template(for: .tensor(.matrix([[1, 2], [3, 4], [5, 6]]))) == "[[?, ?],\n [?, ?],\n [?, ?]]")
-        #expect(AnswerTemplate.template(for: .tokens(TokenList(["a", "b"]))) == "[?, ?]")
-        #expect(AnswerTemplate.template(for: nil) == "?")
+        #expect(StudentView.template(for: .tensor(.scalar(3))) == "?")
+        #expect(StudentView.template(for: .tensor(.vector([1, 2, 3]))) == "[?, ?, ?]")
+        #expect(StudentView.template(for: .tensor(.matrix([[1, 2], [3, 4], [5, 6]]))) == "[[?, ?],\n [?, ?],\n [?, ?]]")
+        #expect(StudentView.template(for: .tokens(TokenList(["a", "b"]))) == "[?, ?]")
+        #expect(StudentView.template(for: nil) == "?")
     }
 }
