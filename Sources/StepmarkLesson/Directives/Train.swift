@@ -39,10 +39,7 @@ enum TrainDirective: Directive {
             throw LessonError("\(key)= must be a finite number, got \(v)", at: args.position(of: key))
         }
         let bias = try args.bool("bias", default: false)
-        let lr = try args.number("lr", default: 0.1)
-        guard lr > 0, lr.isFinite else {
-            throw LessonError("lr= must be a positive number (the size of each step downhill), got \(args.raw("lr")?.description ?? "\(lr)")", at: args.position(of: "lr"))
-        }
+        let lr = try args.positiveNumber("lr", default: 0.1, why: "the size of each step downhill")
         let steps = try args.integer("steps", default: 10, in: 0...context.limits.maxSteps, limitFlag: "--max-steps")
         try context.checkDeadline()
 
@@ -112,11 +109,7 @@ enum TrainDirective: Directive {
                 return v
             }
         case .word(let name):
-            let value = try context.environment.lookup(name, at: at)
-            guard case .tensor(let t) = value, t.rank <= 1 || t.rows == 1 || t.cols == 1 else {
-                throw LessonError("\(key)= must name a number or a vector, but \(name) is \(value.summary)", at: at)
-            }
-            out = t.data
+            out = try context.tensor(named: name, .numberOrVector, at: at) { "\(key)= must name a number or a vector, but \(name) is \($0)" }.data
         case .string:
             throw LessonError("\(key)= expects a number, a list of numbers or a name, got a quoted string", at: at)
         }
