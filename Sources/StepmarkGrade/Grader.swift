@@ -184,7 +184,7 @@ public struct Grader: Sendable {
         // linear time), so this is a backstop: a submission over the limit scores zero.
         let elapsed = Date().timeIntervalSince(started)
         if elapsed > limits.maxSeconds {
-            return zero(path, "reading the answers took \(String(format: "%.1f", elapsed)) s, over the limit of \(Runner.format(limits.maxSeconds)) s (raise it with --max-seconds)")
+            return zero(path, "reading the answers took \(DecimalFormat.fixed(elapsed, digits: 1)) s, over the limit of \(Runner.format(limits.maxSeconds)) s (raise it with --max-seconds)")
         }
         var errors = extracted.errors
         var byID: [String: GivenAnswer] = [:]

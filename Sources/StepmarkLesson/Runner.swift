@@ -265,7 +265,7 @@ public struct Runner: Sendable {
 
     /// A finite number at four decimals without trailing zeros: `0.5774`, `0.5`, `2`, never `-0`.
     public static func trimmed(_ x: Double) -> String {
-        var s = String(format: "%.4f", x)
+        var s = DecimalFormat.fixed(x, digits: 4)
         while s.hasSuffix("0") { s.removeLast() }
         if s.hasSuffix(".") { s.removeLast() }
         return s == "-0" ? "0" : s

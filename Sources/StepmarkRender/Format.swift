@@ -13,9 +13,9 @@ public enum Format {
         let p = max(0, min(precision, 15))
         var s: String
         if abs(x) >= 1e9 {
-            s = String(format: "%.\(p)e", x)
+            s = DecimalFormat.scientific(x, digits: p)
         } else {
-            s = String(format: "%.\(p)f", x)
+            s = DecimalFormat.fixed(x, digits: p)
         }
         if s.hasPrefix("-"), s.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { s.removeFirst() }
         return s

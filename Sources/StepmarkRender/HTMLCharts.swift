@@ -11,7 +11,7 @@ public enum SVGChart {
         guard x.isFinite else { return "0" }
         let r = (x * 100).rounded() / 100
         if r == r.rounded() { return String(Int(r)) }
-        var s = String(format: "%.2f", r)
+        var s = DecimalFormat.fixed(r, digits: 2)
         while s.hasSuffix("0") { s.removeLast() }
         return s
     }
@@ -215,7 +215,8 @@ public enum SVGChart {
             for col in 0..<m.cols {
                 let v = m[r, col]
                 let level = v.isFinite ? Int((min(1, max(0, v)) * 255).rounded()) : 0
-                let hex = String(format: "#%02x%02x%02x", level, level, level)
+                let byte = DecimalFormat.hexByte(UInt8(level))
+                let hex = "#" + byte + byte + byte
                 out += "<rect x=\"\(c(Double(col) * cell))\" y=\"\(c(Double(r) * cell))\" width=\"\(c(cell))\" height=\"\(c(cell))\" fill=\"\(hex)\"/>"
             }
         }

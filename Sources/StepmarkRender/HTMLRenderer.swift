@@ -34,7 +34,7 @@ public enum HTML {
                  UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
-                out += String(format: "%%%02X", byte)
+                out += "%" + DecimalFormat.hexByte(byte, uppercase: true)
             }
         }
         return out

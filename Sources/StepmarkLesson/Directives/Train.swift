@@ -162,7 +162,7 @@ enum TrainDirective: Directive {
     static func format(_ x: Double) -> String {
         if x == .infinity { return "∞" }
         if x == -.infinity { return "−∞" }
-        if x != 0, abs(x) >= 1e6 || abs(x) < 1e-4 { return String(format: "%.3g", x) }
+        if x != 0, abs(x) >= 1e6 || abs(x) < 1e-4 { return DecimalFormat.general(x, significant: 3) }
         return Runner.trimmed(x)
     }
 }
