@@ -52,6 +52,7 @@ public enum Exercises {
     /// Fills in `report.exercises` from the report's own `answer` blocks (a teacher key, or a
     /// student's completed copy). Duplicate exercise ids and answers for unknown ids become
     /// positioned diagnostics.
+    /// `limits` is kept for callers; answers were parsed, within the lesson's limits, when it was read.
     public static func check(_ report: Report, reveal: Bool = false, limits: Limits = .init()) -> Report {
         var report = report
         let (exercises, problems) = collectExercises(report)
