@@ -59,22 +59,25 @@ public enum LessonParser {
 
     /// Splits text into lines the way CommonMark does: at "\n", "\r\n" and a lone "\r".
     public static func lines(of text: String) -> [String] {
+        // On UTF-8 bytes: a line is copied once, as a slice, instead of scalar by scalar
+        // (\n and \r never occur inside a multi-byte sequence).
         var lines: [String] = []
-        var current = ""
-        var previousWasCR = false
-        for scalar in text.unicodeScalars {
-            if scalar == "\n" {
-                if !previousWasCR { lines.append(current); current = "" }
-                previousWasCR = false
-            } else if scalar == "\r" {
-                lines.append(current); current = ""
-                previousWasCR = true
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var i = start
+        while i < utf8.endIndex {
+            let byte = utf8[i]
+            if byte == 0x0A || byte == 0x0D {
+                lines.append(String(text[start..<i]))
+                var next = utf8.index(after: i)
+                if byte == 0x0D, next < utf8.endIndex, utf8[next] == 0x0A { next = utf8.index(after: next) }
+                start = next
+                i = next
             } else {
-                current.unicodeScalars.append(scalar)
-                previousWasCR = false
+                i = utf8.index(after: i)
             }
         }
-        lines.append(current)
+        lines.append(String(text[start..<utf8.endIndex]))
         return lines
     }
 
@@ -85,7 +88,7 @@ public enum LessonParser {
     public static func parse(_ text: String, path: String, limits: Limits = .init()) -> Lesson {
         // NUL is not allowed in CommonMark input; cmark replaces it with U+FFFD. Do the same
         // so that positions agree.
-        let text = text.contains("\0") ? text.replacingOccurrences(of: "\0", with: "\u{FFFD}") : text
+        let text = text.utf8.contains(0) ? text.replacingOccurrences(of: "\0", with: "\u{FFFD}") : text
         let lines = lines(of: text)
         let document = MarkdownDocument(text)
         let nodes = document.topLevelNodes()

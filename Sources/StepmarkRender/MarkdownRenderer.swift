@@ -114,7 +114,16 @@ public struct MarkdownRenderer {
 
     /// An inline code span that survives backticks in its content.
     func code(_ s: String) -> String {
-        let flat = s.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "|", with: "\\|")
+        // One pass, native: newlines become spaces and pipes are escaped for tables.
+        var flat = ""
+        flat.reserveCapacity(s.utf8.count)
+        for c in s.unicodeScalars {
+            switch c {
+            case "\n": flat += " "
+            case "|": flat += "\\|"
+            default: flat.unicodeScalars.append(c)
+            }
+        }
         let ticks = String(repeating: "`", count: longestBacktickRun(flat) + 1)
         let pad = flat.hasPrefix("`") || flat.hasSuffix("`") ? " " : ""
         return ticks + pad + flat + pad + ticks
