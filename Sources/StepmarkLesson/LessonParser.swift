@@ -84,8 +84,10 @@ public enum LessonParser {
     /// Parses lesson text with cmark-gfm. Top-level fenced blocks whose info string starts with a
     /// directive name become directive blocks; all other blocks stay prose, grouped so that the
     /// prose between two directives is one block, kept verbatim. `answer` blocks become answer
-    /// blocks, their bodies parsed as literals within `limits`.
-    public static func parse(_ text: String, path: String, limits: Limits = .init()) -> Lesson {
+    /// blocks, their bodies parsed as literals within `limits`. `directives` are the names that
+    /// make a fence a directive (tests add their own).
+    public static func parse(_ text: String, path: String, limits: Limits = .init(),
+                             directives: [any Directive.Type] = DirectiveRegistry.all) -> Lesson {
         // NUL is not allowed in CommonMark input; cmark replaces it with U+FFFD. Do the same
         // so that positions agree.
         let text = text.utf8.contains(0) ? text.replacingOccurrences(of: "\0", with: "\u{FFFD}") : text
@@ -113,7 +115,7 @@ public enum LessonParser {
             if title == nil, node.headingLevel == 1, let text = node.headingText { title = text.trimmingWhitespace() }
             if case .fencedCode(let info, let literal) = node.kind,
                let name = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
-               DirectiveRegistry.isDirective(name) {
+               directives.contains(where: { $0.name == name }) {
                 flushProse(upTo: node.startLine)
                 let block = directiveBlock(name: name, info: info, literal: literal, node: node, lines: lines)
                 if !block.isClosed {
