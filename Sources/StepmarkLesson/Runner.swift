@@ -51,7 +51,7 @@ public final class StepContext {
 
     /// Defines a name in the environment for the steps below.
     public func define(_ name: String, _ value: Value) {
-        environment.define(name, value, at: block.position)
+        environment.define(name, value)
     }
 
     /// Marks a value as the step's result and stores it under `defaultName` (and under `as=`,
