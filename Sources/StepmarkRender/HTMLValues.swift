@@ -162,18 +162,6 @@ struct ValueWriter {
         return .diverging(max(abs(lo), abs(hi)))
     }
 
-    /// Rows to show: all up to 24, else the first 12, a gap (nil) and the last 6.
-    static func rowsToShow(_ count: Int) -> [Int?] {
-        guard count > 24 else { return Array(0..<count) }
-        return Array(0..<12).map { Optional($0) } + [nil] + Array((count - 6)..<count).map { Optional($0) }
-    }
-
-    /// Columns to show: all up to 30, else the first 20, a gap and the last 6.
-    static func columnsToShow(_ count: Int) -> [Int?] {
-        guard count > 30 else { return Array(0..<count) }
-        return Array(0..<20).map { Optional($0) } + [nil] + Array((count - 6)..<count).map { Optional($0) }
-    }
-
     /// A matrix or vector as a table with its labels, shaded as a heat map.
     func heatTable(_ tensor: Tensor, shade: Bool = true) -> String {
         let t = tensor.asMatrix()
@@ -182,8 +170,9 @@ struct ValueWriter {
         let rowLabels = tensor.isVector ? nil : t.rowLabels
         let scale = shade ? scale(of: tensor) : .none
         let markMax = shade && role.isDistribution
-        let rows = Self.rowsToShow(t.rows)
-        let cols = Self.columnsToShow(t.cols)
+        // Elided before anything is formatted: only the cells shown are ever written.
+        let rows = Format.rowsToShow(t.rows)
+        let cols = Format.columnsToShow(t.cols)
         var out = t.cols > 8 ? "<table class=\"m wide\">" : "<table class=\"m\">"
         let caption = "\(name) · " + (tensor.isVector ? "\(tensor.count)" : "\(t.rows)×\(t.cols)")
         out += "<caption>\(esc(caption))</caption>"
@@ -208,7 +197,7 @@ struct ValueWriter {
             for c in cols {
                 guard let c else { out += "<td class=\"gap\">…</td>"; continue }
                 let v = t[r, c]
-                if let colLabels, Self.countColumns.contains(colLabels[c]), v == v.rounded(), abs(v) < 1e15 {
+                if let colLabels, Grid.countingColumns.contains(colLabels[c]), v == v.rounded(), abs(v) < 1e15 {
                     out += "<td>\(Int(v))</td>"
                     continue
                 }
@@ -224,9 +213,6 @@ struct ValueWriter {
         out += legend(scale, markMax: markMax, hint: role.isAttention && !tensor.isVector ? s.attentionCaption : nil)
         return out
     }
-
-    /// Columns of counts, shown as whole numbers (the step of a history).
-    static let countColumns: Set<String> = ["step", "epoch", "count", "id"]
 
     func cell(_ v: Double, scale: Scale, isMax: Bool) -> String {
         let text = esc(Format.number(v, precision: precision))
@@ -269,7 +255,7 @@ struct ValueWriter {
 
     /// A table of mixed cells (BPE merges, a ranking).
     func plainTable(_ table: Table) -> String {
-        let rows = Self.rowsToShow(table.rows.count)
+        let rows = Format.rowsToShow(table.rows.count)
         var out = "<table class=\"m\"><caption>\(esc(name)) · \(table.rows.count)</caption><thead><tr>"
         out += table.columns.map { "<th scope=\"col\">\(esc($0))</th>" }.joined() + "</tr></thead><tbody>\n"
         for r in rows {

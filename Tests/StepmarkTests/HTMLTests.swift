@@ -316,6 +316,16 @@ struct HTMLTests {
         #expect(html.contains("rows: queries · columns: keys"))
     }
 
+    @Test("long tables follow the one elision rule of every renderer (first and last five, every k-th)")
+    func longTablesUseTheSharedElisionRule() {
+        let html = render("# T\n\n```train x=[1, 2] y=[2, 4] steps=100\n```\n")
+        let shown = Format.rowsToShow(101).compactMap { $0 }
+        #expect(html.contains("\(shown.count) rows shown of 101"))
+        #expect(html.contains("<tr><td>4</td>") && html.contains("<tr><td>96</td>") && html.contains("<tr><td>100</td>"))
+        // Row 6 lies between the picks, so neither its step nor its numbers are written.
+        #expect(!shown.contains(6) && !html.contains("<tr><td>6</td>"))
+    }
+
     @Test("step-through markup: controls for directives with several sub-steps; shown without JavaScript")
     func stepThrough() {
         let html = render("""
