@@ -19,6 +19,7 @@ public enum DecimalFormat {
         let p = max(0, digits)
         var out = x.sign == .minus ? "-" : ""
         guard x != 0 else { return out + zeros(p) }
+        if let fast = fixedFast(x.magnitude, digits: p) { return out + fast }
         var d = decimal(of: x.magnitude)
         // Keep the digits down to 10^-p: `keep` of them (the first is at 10^(exponent-1)).
         var keep = d.exponent + p
@@ -115,6 +116,26 @@ public enum DecimalFormat {
         out.unicodeScalars.append(alphabet[Int(value >> 4)])
         out.unicodeScalars.append(alphabet[Int(value & 0xF)])
         return out
+    }
+
+    /// Powers of ten that are exact doubles.
+    static let powersOfTen: [Double] = (0...15).map { k in (0..<k).reduce(1.0) { r, _ in r * 10 } }
+
+    /// The common case of `fixed` in integer arithmetic: s = v·10^p is computed with an error of
+    /// at most half an ulp of s (10^p is exact), so when s is more than an ulp away from a
+    /// half-integer, rounding s gives the same integer as rounding the exact v·10^p. Nil when it
+    /// might not (a near-tie, or s too large for exact integers): the exact path decides.
+    static func fixedFast(_ v: Double, digits p: Int) -> String? {
+        guard p < powersOfTen.count else { return nil }
+        let s = v * powersOfTen[p]
+        guard s < 1e15 else { return nil }
+        let n = s.rounded()
+        guard abs(abs(s - n) - 0.5) > 2 * s.ulp else { return nil }
+        var digits = String(UInt64(n))
+        if digits.count <= p { digits = String(repeating: "0", count: p + 1 - digits.count) + digits }
+        guard p > 0 else { return digits }
+        let point = digits.index(digits.endIndex, offsetBy: -p)
+        return digits[..<point] + "." + digits[point...]
     }
 
     // MARK: - digits
