@@ -43,8 +43,8 @@ struct StepWriter {
         if !values.isEmpty {
             out += "<ol class=\"substeps\">\n"
             for (i, named) in values.enumerated() {
-                out += ValueWriter(named: named, id: "s\(step.index)-\(i + 1)", s: s,
-                                   hidden: student && named.name == checkedName).render()
+                // In a handout StudentView has already taken out what the exercise asks for.
+                out += ValueWriter(named: named, id: "s\(step.index)-\(i + 1)", s: s).render()
             }
             out += "</ol>\n"
         }

@@ -12,8 +12,6 @@ struct ValueWriter {
     let named: NamedValue
     let id: String
     let s: HTMLStrings
-    /// The exercise's expected answer in a student handout: name only.
-    let hidden: Bool
 
     func esc(_ text: String) -> String { HTML.escape(text) }
 
@@ -24,11 +22,11 @@ struct ValueWriter {
     func render() -> String {
         var out = "<li class=\"substep\" id=\"\(id)\" data-name=\"\(esc(name))\">\n<div class=\"sub-head\"><span class=\"sub-name\">\(esc(name))</span>"
         // A formula that repeats its source line (a `let`) only clutters the page when long.
-        if !hidden, let f = named.formula, !f.isEmpty, f != name, !named.formulaRepeatsSource || f.count <= 72 {
+        if let f = named.formula, !f.isEmpty, f != name, !named.formulaRepeatsSource || f.count <= 72 {
             out += "<span class=\"formula\">\(MathML.render(f))</span>"
         }
         out += "</div>\n<div class=\"sub-body\">"
-        out += hidden ? "<p class=\"hidden-answer\">\(esc(s.hiddenValue))</p>" : body()
+        out += body()
         return out + "</div>\n</li>\n"
     }
 
