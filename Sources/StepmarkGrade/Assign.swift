@@ -22,7 +22,7 @@ public struct Assignment: Sendable {
             bom = "\u{FEFF}"
             text = String(text.unicodeScalars.dropFirst())
         }
-        let lesson = LessonParser.parse(text, path: path)
+        let lesson = LessonParser.parse(text, path: path, limits: limits)
         let grader = Grader(key: lesson, limits: limits)
         var warnings: [String] = []
         var keyErrors = grader.keyErrors
@@ -35,7 +35,7 @@ public struct Assignment: Sendable {
         for ex in grader.exercises {
             if let v = ex.expected { shapes[ex.spec.id] = Exercises.answerShape(of: v) }
         }
-        let answers = lesson.directives.filter { $0.name == "answer" }
+        let answers = lesson.answers
         var answered: Set<String> = []
 
         // Replace each answer block's body lines (between the fences) with a template.
@@ -43,13 +43,11 @@ public struct Assignment: Sendable {
         var out = bom
         out.reserveCapacity(text.utf8.count)
         var nextLine = 1
-        for block in answers {
-            let id = (try? InfoString.parse(block.info, at: block.infoPosition))?.positional.first?.text
+        for answer in answers {
+            let block = answer.block
+            let id = answer.id
             if let id { answered.insert(id) }
-            let shape: [Int] = id.flatMap { shapes[$0] } ?? {
-                if case .literal(let l) = Exercises.read(block, limits: limits) { return l.shape }
-                return []
-            }()
+            let shape: [Int] = id.flatMap { shapes[$0] } ?? (try? answer.literal.get())?.shape ?? []
             let fence = block.position.line
             let bodyEnd = block.isClosed ? block.endLine - 1 : lines.count
             guard fence >= nextLine, fence <= lines.count else { continue }
@@ -57,7 +55,7 @@ public struct Assignment: Sendable {
             let newline = lines.terminator(fence).isEmpty ? "\n" : lines.terminator(fence)
             if lines.terminator(fence).isEmpty { out += newline }
             let indent = String(repeating: " ", count: max(0, block.position.column - 1))
-            let template = Exercises.template(shape: shape)
+            let template = StudentView.template(shape: shape)
             for (k, row) in template.enumerated() {
                 out += indent + row
                 let last = k == template.count - 1

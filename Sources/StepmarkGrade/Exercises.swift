@@ -38,19 +38,28 @@ public enum GivenAnswer: Sendable, Equatable {
     case literal(AnswerLiteral)
     /// The block could not be parsed: the reason, at its position in the submission.
     case unreadable(LessonError)
+
+    /// The answer of a block, as parsed when its lesson was read.
+    public init(_ block: AnswerBlock) {
+        switch block.literal {
+        case .success(let l): self = .literal(l)
+        case .failure(let e): self = .unreadable(e)
+        }
+    }
 }
 
 public enum Exercises {
     /// Fills in `report.exercises` from the report's own `answer` blocks (a teacher key, or a
     /// student's completed copy). Duplicate exercise ids and answers for unknown ids become
     /// positioned diagnostics.
+    /// `limits` is kept for callers; answers were parsed, within the lesson's limits, when it was read.
     public static func check(_ report: Report, reveal: Bool = false, limits: Limits = .init()) -> Report {
         var report = report
         let (exercises, problems) = collectExercises(report)
         report.diagnostics.append(contentsOf: problems)
         var answers: [String: GivenAnswer] = [:]
-        for step in report.steps where step.directive == "answer" {
-            guard let id = step.positional.first else { continue }
+        for step in report.steps {
+            guard let answer = step.answer, let id = step.positional.first else { continue }
             if !exercises.contains(where: { $0.spec.id == id }) {
                 let known = exercises.isEmpty ? "this lesson has no exercises" : "exercises here: " + exercises.map(\.spec.id).joined(separator: ", ")
                 report.diagnostics.append(LessonError("answer for unknown exercise '\(id)'; \(known)", at: step.position))
@@ -60,22 +69,12 @@ public enum Exercises {
                 report.diagnostics.append(LessonError("a second answer for exercise '\(id)'; only the first counts", at: step.position))
                 continue
             }
-            answers[id] = read(step.block, limits: limits)
+            answers[id] = GivenAnswer(answer)
         }
         report.exercises = exercises.map { grade($0.step, spec: $0.spec, answer: answers[$0.spec.id], reveal: reveal) }
         return report
     }
 
-    /// Parses an answer block's body as a literal.
-    public static func read(_ block: DirectiveBlock, limits: Limits) -> GivenAnswer {
-        do {
-            return .literal(try AnswerParser.literal(block.body, limits: limits, at: block.infoPosition))
-        } catch let e as LessonError {
-            return .unreadable(e)
-        } catch {
-            return .unreadable(LessonError("\(error)", at: block.infoPosition))
-        }
-    }
 
     /// The exercises of a report in file order, with diagnostics for repeated ids.
     public static func collectExercises(_ report: Report) -> ([(step: Step, spec: ExerciseSpec)], [LessonError]) {
@@ -95,11 +94,7 @@ public enum Exercises {
     }
 
     /// The value an exercise expects: the `check=` sub-step or the step's result.
-    public static func expectedValue(_ step: Step, spec: ExerciseSpec) -> Value? {
-        guard step.ok else { return nil }
-        if let name = spec.check { return step.value(named: name)?.value }
-        return step.result
-    }
+    public static func expectedValue(_ step: Step, spec: ExerciseSpec) -> Value? { step.expectedAnswer }
 
     /// Grades one answer against an exercise step.
     public static func grade(_ step: Step, spec: ExerciseSpec, answer: GivenAnswer?, reveal: Bool) -> ExerciseResult {
@@ -213,69 +208,10 @@ public enum Exercises {
     }
 
     /// The shape of the answer an expected value calls for (`[]`, `[n]` or `[rows, cols]`).
-    public static func answerShape(of expected: Value) -> [Int] {
-        switch expected {
-        case .tensor(let t): return t.shape
-        case .tokens(let l): return [l.tokens.count]
-        case .text, .record: return []
-        case .table(let t): return [t.rows.count, t.columns.count]
-        }
-    }
+    public static func answerShape(of expected: Value) -> [Int] { StudentView.answerShape(of: expected) }
 
-    /// A blank answer of the given shape, one line per matrix row: `?`, `[?, ?, ?]`,
-    /// `[[?, ?],` / ` [?, ?]]`. Token lists use the same `[?, ?, ?]` (a student replaces each `?`
-    /// with a "quoted" token).
-    public static func template(shape: [Int]) -> [String] {
-        switch shape.count {
-        case 0: return ["?"]
-        case 1: return ["[" + Array(repeating: "?", count: shape[0]).joined(separator: ", ") + "]"]
-        default:
-            let rows = shape[0], cols = shape[1]
-            guard rows > 0 else { return ["[]"] }
-            let row = "[" + Array(repeating: "?", count: cols).joined(separator: ", ") + "]"
-            return (0..<rows).map { r in (r == 0 ? "[" : " ") + row + (r == rows - 1 ? "]" : ",") }
-        }
-    }
-
-    /// A report for a student handout: no exercise results, the key's answer blocks shown as
-    /// blank templates with no values, and each exercise step's checked value (and every value
-    /// the step recorded after it) left out, so the handout does not give the answers away.
-    public static func studentView(_ report: Report) -> Report {
-        var report = report
-        report.exercises = []
-        let (exercises, _) = collectExercises(report)
-        var shapes: [String: [Int]] = [:]
-        for (step, spec) in exercises {
-            if let v = expectedValue(step, spec: spec) { shapes[spec.id] = answerShape(of: v) }
-        }
-        report.blocks = report.blocks.map { block in
-            guard case .step(var step) = block else { return block }
-            if step.directive == "answer" {
-                let shape = step.positional.first.flatMap { shapes[$0] }
-                    ?? { if case .literal(let l) = read(step.block, limits: .init()) { return l.shape } else { return [] } }()
-                var lines = LessonParser.lines(of: step.block.source)
-                let indent = String(repeating: " ", count: max(0, step.block.position.column - 1))
-                let body = template(shape: shape).map { indent + $0 }
-                lines = [lines.first ?? ""] + body + (step.block.isClosed && lines.count > 1 ? [lines.last!] : [])
-                step.block.source = lines.joined(separator: "\n")
-                step.block.body = []
-                step.values = []
-                step.result = nil
-                return .step(step)
-            }
-            if let spec = step.exercise {
-                let name = spec.check ?? step.resultName
-                if let name, let k = step.values.firstIndex(where: { $0.name == name }) {
-                    step.values.removeSubrange(k...)
-                } else {
-                    step.values = []
-                }
-                step.result = nil
-            }
-            return .step(step)
-        }
-        return report
-    }
+    /// A report for a student handout (see `StudentView.apply`, the one owner of what students see).
+    public static func studentView(_ report: Report) -> Report { StudentView.apply(report) }
 }
 
 extension String {

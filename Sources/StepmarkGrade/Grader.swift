@@ -157,7 +157,7 @@ public struct Grader: Sendable {
         self.exercises = exercises.map { KeyExercise(spec: $0.spec, expected: Exercises.expectedValue($0.step, spec: $0.spec)) }
         self.keyErrors = (report.errors + problems).sorted { $0.position < $1.position }
         // Only exercises the key answers itself can be checked against the key.
-        let answered = Set(report.steps.filter { $0.directive == "answer" }.compactMap(\.positional.first))
+        let answered = Set(report.steps.filter { $0.answer != nil }.compactMap(\.positional.first))
         self.keyCheck = Exercises.check(report, limits: limits).exercises.filter { answered.contains($0.id) }
     }
 
@@ -184,7 +184,7 @@ public struct Grader: Sendable {
         // linear time), so this is a backstop: a submission over the limit scores zero.
         let elapsed = Date().timeIntervalSince(started)
         if elapsed > limits.maxSeconds {
-            return zero(path, "reading the answers took \(String(format: "%.1f", elapsed)) s, over the limit of \(Runner.format(limits.maxSeconds)) s (raise it with --max-seconds)")
+            return zero(path, "reading the answers took \(DecimalFormat.fixed(elapsed, digits: 1)) s, over the limit of \(Runner.format(limits.maxSeconds)) s (raise it with --max-seconds)")
         }
         var errors = extracted.errors
         var byID: [String: GivenAnswer] = [:]
@@ -239,11 +239,12 @@ public enum AnswerExtractor {
     /// The submission's answer blocks, parsed as literals, and problems with blocks that name
     /// no exercise.
     public static func answers(in text: String, path: String, limits: Limits) -> (answers: [ExtractedAnswer], errors: [LessonError]) {
-        let lesson = LessonParser.parse(text, path: path)
+        let lesson = LessonParser.parse(text, path: path, limits: limits)
         var answers: [ExtractedAnswer] = []
         // An unclosed fence swallows the rest of the file: say so, as for a lesson.
         var errors: [LessonError] = lesson.diagnostics
-        for block in lesson.directives where block.name == "answer" {
+        for answer in lesson.answers {
+            let block = answer.block
             let id: String
             let position: SourcePosition
             do {
@@ -266,7 +267,7 @@ public enum AnswerExtractor {
             }
             var source = block.bodyText
             if source.count > maxSourceLength { source = String(source.prefix(maxSourceLength)) + "…" }
-            answers.append(ExtractedAnswer(id: id, position: position, given: Exercises.read(block, limits: limits), source: source))
+            answers.append(ExtractedAnswer(id: id, position: position, given: GivenAnswer(answer), source: source))
         }
         return (answers, errors)
     }

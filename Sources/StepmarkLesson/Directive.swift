@@ -18,8 +18,10 @@ public struct ArgumentSpec: Sendable {
 /// A directive: a fenced block kind that runs against the numeric core and records values.
 ///
 /// Each directive is one small type: it names its arguments and sub-steps and maps them onto
-/// core calls. Register new ones in `DirectiveRegistry.all`.
-public protocol Directive {
+/// core calls. Register new ones in `DirectiveRegistry.all` (docs/DEVELOPING.md has the recipe).
+/// The metatypes are passed around (the parser and the runner take the list of directives), so
+/// they are Sendable.
+public protocol Directive: SendableMetatype {
     static var name: String { get }
     /// One line for `stepmark directives`.
     static var summary: String { get }

@@ -1,7 +1,6 @@
 /// The named values of one lesson run, shared by all its steps in file order (notebook style).
 public struct Environment: Sendable {
     private var values: [String: Value] = [:]
-    private var definitions: [String: SourcePosition] = [:]
 
     public init() {}
 
@@ -10,12 +9,8 @@ public struct Environment: Sendable {
 
     public func value(_ name: String) -> Value? { values[name] }
 
-    /// Where `name` was last defined.
-    public func definition(of name: String) -> SourcePosition? { definitions[name] }
-
-    public mutating func define(_ name: String, _ value: Value, at position: SourcePosition) {
+    public mutating func define(_ name: String, _ value: Value) {
         values[name] = value
-        definitions[name] = position
     }
 
     /// The value of `name`.

@@ -75,6 +75,8 @@ public struct ProseBlock: Sendable, Equatable {
 public enum LessonBlock: Sendable, Equatable {
     case prose(ProseBlock)
     case directive(DirectiveBlock)
+    /// A student's answer: data, not a step that computes.
+    case answer(AnswerBlock)
 }
 
 /// A parsed lesson: its blocks in file order.
@@ -89,8 +91,14 @@ public struct Lesson: Sendable {
     /// Problems found while reading (an unterminated fence, a suspicious fence name).
     public var diagnostics: [LessonError]
 
+    /// The blocks that compute, in file order (answers are not among them).
     public var directives: [DirectiveBlock] {
         blocks.compactMap { if case .directive(let d) = $0 { return d } else { return nil } }
+    }
+
+    /// The answer blocks, in file order.
+    public var answers: [AnswerBlock] {
+        blocks.compactMap { if case .answer(let a) = $0 { return a } else { return nil } }
     }
 }
 

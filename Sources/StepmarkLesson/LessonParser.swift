@@ -14,7 +14,7 @@ public enum LessonParser {
     ///   not UTF-8 (with the byte offset of the first bad sequence).
     public static func read(path: String, limits: Limits = .init()) throws -> Lesson {
         let text = try readText(path: path, limits: limits)
-        return parse(text, path: path)
+        return parse(text, path: path, limits: limits)
     }
 
     /// Reads a UTF-8 text file within the size limit, dropping a leading byte-order mark.
@@ -59,32 +59,38 @@ public enum LessonParser {
 
     /// Splits text into lines the way CommonMark does: at "\n", "\r\n" and a lone "\r".
     public static func lines(of text: String) -> [String] {
+        // On UTF-8 bytes: a line is copied once, as a slice, instead of scalar by scalar
+        // (\n and \r never occur inside a multi-byte sequence).
         var lines: [String] = []
-        var current = ""
-        var previousWasCR = false
-        for scalar in text.unicodeScalars {
-            if scalar == "\n" {
-                if !previousWasCR { lines.append(current); current = "" }
-                previousWasCR = false
-            } else if scalar == "\r" {
-                lines.append(current); current = ""
-                previousWasCR = true
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var i = start
+        while i < utf8.endIndex {
+            let byte = utf8[i]
+            if byte == 0x0A || byte == 0x0D {
+                lines.append(String(text[start..<i]))
+                var next = utf8.index(after: i)
+                if byte == 0x0D, next < utf8.endIndex, utf8[next] == 0x0A { next = utf8.index(after: next) }
+                start = next
+                i = next
             } else {
-                current.unicodeScalars.append(scalar)
-                previousWasCR = false
+                i = utf8.index(after: i)
             }
         }
-        lines.append(current)
+        lines.append(String(text[start..<utf8.endIndex]))
         return lines
     }
 
     /// Parses lesson text with cmark-gfm. Top-level fenced blocks whose info string starts with a
     /// directive name become directive blocks; all other blocks stay prose, grouped so that the
-    /// prose between two directives is one block, kept verbatim.
-    public static func parse(_ text: String, path: String) -> Lesson {
+    /// prose between two directives is one block, kept verbatim. `answer` blocks become answer
+    /// blocks, their bodies parsed as literals within `limits`. `directives` are the names that
+    /// make a fence a directive (tests add their own).
+    public static func parse(_ text: String, path: String, limits: Limits = .init(),
+                             directives: [any Directive.Type] = DirectiveRegistry.all) -> Lesson {
         // NUL is not allowed in CommonMark input; cmark replaces it with U+FFFD. Do the same
         // so that positions agree.
-        let text = text.contains("\0") ? text.replacingOccurrences(of: "\0", with: "\u{FFFD}") : text
+        let text = text.utf8.contains(0) ? text.replacingOccurrences(of: "\0", with: "\u{FFFD}") : text
         let lines = lines(of: text)
         let document = MarkdownDocument(text)
         let nodes = document.topLevelNodes()
@@ -109,14 +115,14 @@ public enum LessonParser {
             if title == nil, node.headingLevel == 1, let text = node.headingText { title = text.trimmingWhitespace() }
             if case .fencedCode(let info, let literal) = node.kind,
                let name = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
-               DirectiveRegistry.isDirective(name) {
+               directives.contains(where: { $0.name == name }) {
                 flushProse(upTo: node.startLine)
                 let block = directiveBlock(name: name, info: info, literal: literal, node: node, lines: lines)
                 if !block.isClosed {
                     let fence = block.source.trimmingWhitespace().first == "~" ? "~~~" : "```"
                     diagnostics.append(LessonError("the \(fence) fence opened here is never closed; the block runs to the end of the file", at: block.position))
                 }
-                blocks.append(.directive(block))
+                blocks.append(name == AnswerDirective.name ? .answer(AnswerBlock(block, limits: limits)) : .directive(block))
             } else {
                 if pendingStart == nil { pendingStart = node.startLine }
                 // cmark-gfm reports a one-line HTML comment block as ending on the line before

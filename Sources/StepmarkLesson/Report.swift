@@ -8,11 +8,19 @@ public struct NamedValue: Sendable, Equatable {
     public var formula: String?
     /// Digits shown after the decimal point.
     public var precision: Int
-    public init(name: String, value: Value, formula: String? = nil, precision: Int = 4) {
+    /// What the value means, for the renderers: a distribution, an attention matrix, a curve …
+    public var role: ValueRole
+    /// True when the formula only repeats the lesson's own source line (a `let` assignment):
+    /// renderers may leave a long one out, since the source is shown above it.
+    public var formulaRepeatsSource: Bool
+    public init(name: String, value: Value, formula: String? = nil, precision: Int = 4,
+                role: ValueRole = .plain, formulaRepeatsSource: Bool = false) {
         self.name = name
         self.value = value
         self.formula = formula
         self.precision = precision
+        self.role = role
+        self.formulaRepeatsSource = formulaRepeatsSource
     }
 }
 
@@ -46,6 +54,8 @@ public struct Step: Sendable {
     public var result: Value?
     public var exercise: ExerciseSpec?
     public var block: DirectiveBlock
+    /// Set for an `answer` block: its literal, parsed once when the lesson was read.
+    public var answer: AnswerBlock?
 
     public var ok: Bool { error == nil }
 
@@ -63,6 +73,7 @@ public struct Step: Sendable {
         self.result = nil
         self.exercise = nil
         self.block = block
+        self.answer = nil
     }
 
     public func value(named name: String) -> NamedValue? { values.first { $0.name == name } }
@@ -98,6 +109,8 @@ public struct Report: Sendable {
     /// Problems outside any one step (an unclosed fence, the time limit).
     public var diagnostics: [LessonError]
     public var exercises: [ExerciseResult]
+    /// True once `StudentView.apply` has made this a handout (answers blanked, values hidden).
+    public var isStudentView = false
 
     public var steps: [Step] { blocks.compactMap { if case .step(let s) = $0 { return s } else { return nil } } }
 

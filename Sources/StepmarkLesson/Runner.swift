@@ -12,6 +12,8 @@ public final class StepContext {
     public let baseDirectory: String
     let deadline: Date
     public let precision: Int
+    /// The parsed answer, when the block is an `answer` block.
+    public internal(set) var answer: AnswerBlock?
 
     public private(set) var values: [NamedValue] = []
     public private(set) var warnings: [String] = []
@@ -32,21 +34,24 @@ public final class StepContext {
     /// An evaluator over the environment as it is now.
     public var evaluator: Evaluator { Evaluator(environment: environment, limits: limits, baseDirectory: baseDirectory) }
 
-    /// Records a sub-step value (refusing one over the size limit).
-    public func record(_ name: String, _ value: Value, formula: String? = nil) throws {
+    /// Records a sub-step value (refusing one over the size limit). `role` says how renderers
+    /// should draw it (a distribution, an attention matrix, a curve …); see `ValueRole`.
+    public func record(_ name: String, _ value: Value, formula: String? = nil, role: ValueRole = .plain,
+                       formulaRepeatsSource: Bool = false) throws {
         if value.entryCount > limits.maxEntries {
             throw LessonError("\(name) would have \(value.entryCount) entries, over the limit of \(limits.maxEntries) (raise it with --max-entries)", at: block.infoPosition)
         }
-        values.append(NamedValue(name: name, value: value, formula: formula, precision: precision))
+        values.append(NamedValue(name: name, value: value, formula: formula, precision: precision,
+                                 role: role, formulaRepeatsSource: formulaRepeatsSource))
     }
 
-    public func record(_ name: String, _ tensor: Tensor, formula: String? = nil) throws {
-        try record(name, .tensor(tensor), formula: formula)
+    public func record(_ name: String, _ tensor: Tensor, formula: String? = nil, role: ValueRole = .plain) throws {
+        try record(name, .tensor(tensor), formula: formula, role: role)
     }
 
     /// Defines a name in the environment for the steps below.
     public func define(_ name: String, _ value: Value) {
-        environment.define(name, value, at: block.position)
+        environment.define(name, value)
     }
 
     /// Marks a value as the step's result and stores it under `defaultName` (and under `as=`,
@@ -148,8 +153,13 @@ public final class StepContext {
 /// the run goes on.
 public struct Runner: Sendable {
     public var limits: Limits
+    /// The directives a step can be (the registry's; tests add their own).
+    public var directives: [any Directive.Type]
 
-    public init(limits: Limits = .init()) { self.limits = limits }
+    public init(limits: Limits = .init(), directives: [any Directive.Type] = DirectiveRegistry.all) {
+        self.limits = limits
+        self.directives = directives
+    }
 
     public func run(_ lesson: Lesson) -> Report {
         let start = Date()
@@ -164,15 +174,23 @@ public struct Runner: Sendable {
             switch block {
             case .prose(let p):
                 blocks.append(.prose(p))
-            case .directive(let d):
+            case .directive, .answer:
+                let d: DirectiveBlock
+                var answer: AnswerBlock? = nil
+                switch block {
+                case .directive(let directive): d = directive
+                case .answer(let a): d = a.block; answer = a
+                case .prose: continue
+                }
                 index += 1
                 var step = Step(index: index, block: d)
+                step.answer = answer
                 if timedOut {
                     step.error = LessonError("not run: the lesson stopped at the time limit", at: d.infoPosition)
                     blocks.append(.step(step))
                     continue
                 }
-                runStep(d, into: &step, environment: &environment,
+                runStep(d, answer: answer, into: &step, environment: &environment,
                         baseDirectory: baseDirectory.isEmpty ? "." : baseDirectory, deadline: deadline)
                 if Date() > deadline && !timedOut {
                     timedOut = true
@@ -184,9 +202,9 @@ public struct Runner: Sendable {
         return Report(lessonPath: lesson.path, title: lesson.title, blocks: blocks, diagnostics: diagnostics, exercises: [])
     }
 
-    private func runStep(_ d: DirectiveBlock, into step: inout Step, environment: inout Environment,
+    private func runStep(_ d: DirectiveBlock, answer: AnswerBlock?, into step: inout Step, environment: inout Environment,
                          baseDirectory: String, deadline: Date) {
-        guard let directive = DirectiveRegistry.directive(named: d.name) else { return }
+        guard let directive = directives.first(where: { $0.name == d.name }) else { return }
         do {
             let info = try InfoString.parse(d.info, at: d.infoPosition)
             step.arguments = info.arguments
@@ -198,7 +216,7 @@ public struct Runner: Sendable {
                 message += " (valid arguments: \(allowed.joined(separator: ", ")))"
                 throw LessonError(message, at: a.position)
             }
-            if directive.name != AnswerDirective.name, let extra = info.positional.first {
+            if answer == nil, let extra = info.positional.first {
                 throw LessonError("unexpected '\(extra.text.quotable)' in the info string; arguments are written key=value", at: extra.position)
             }
             let args = Arguments(info: info, position: d.infoPosition)
@@ -206,6 +224,7 @@ public struct Runner: Sendable {
             step.exercise = try exercise(args)
             let context = StepContext(block: d, args: args, environment: environment, limits: limits,
                                       baseDirectory: baseDirectory, deadline: deadline, precision: precision)
+            context.answer = answer
             defer {
                 step.values = context.values
                 step.warnings = context.warnings
@@ -251,7 +270,7 @@ public struct Runner: Sendable {
 
     /// A finite number at four decimals without trailing zeros: `0.5774`, `0.5`, `2`, never `-0`.
     public static func trimmed(_ x: Double) -> String {
-        var s = String(format: "%.4f", x)
+        var s = DecimalFormat.fixed(x, digits: 4)
         while s.hasSuffix("0") { s.removeLast() }
         if s.hasSuffix(".") { s.removeLast() }
         return s == "-0" ? "0" : s

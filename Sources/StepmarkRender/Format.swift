@@ -13,9 +13,9 @@ public enum Format {
         let p = max(0, min(precision, 15))
         var s: String
         if abs(x) >= 1e9 {
-            s = String(format: "%.\(p)e", x)
+            s = DecimalFormat.scientific(x, digits: p)
         } else {
-            s = String(format: "%.\(p)f", x)
+            s = DecimalFormat.fixed(x, digits: p)
         }
         if s.hasPrefix("-"), s.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { s.removeFirst() }
         return s
@@ -73,7 +73,14 @@ public enum Format {
         return right ? fill + s : s + fill
     }
 
-    /// Row indices to show of a long table: all of them when there are at most `limit`,
+    /// Column indices to show of a wide matrix (HTML only; Markdown and terminal tables keep
+    /// every column): all up to 30, else the first 20, a gap (nil) and the last 6.
+    public static func columnsToShow(_ count: Int) -> [Int?] {
+        guard count > 30 else { return Array(0..<count) }
+        return Array(0..<20).map { Optional($0) } + [nil] + Array((count - 6)..<count).map { Optional($0) }
+    }
+
+    /// Row indices to show of a long table, the one rule of every renderer: all of them when there are at most `limit`,
     /// otherwise the first and last few and every k-th in between (nil marks a gap).
     public static func rowsToShow(_ count: Int, limit: Int = 24) -> [Int?] {
         guard count > limit else { return Array(0..<count) }
@@ -92,7 +99,7 @@ public enum Format {
 
 /// How a value is laid out as a grid of strings: the shared first step of every table renderer.
 public struct Grid {
-    /// Column labels whose whole-number values are shown without decimals.
+    /// Column labels whose whole-number values are shown without decimals, in every renderer.
     static let countingColumns: Set<String> = ["step", "epoch", "count", "id", "rank", "index"]
 
     public var columnHeaders: [String]?

@@ -9,10 +9,21 @@ public enum SVGChart {
     /// A value rounded for SVG coordinates.
     static func c(_ x: Double) -> String {
         guard x.isFinite else { return "0" }
-        let r = (x * 100).rounded() / 100
+        let hundredths = (x * 100).rounded()
+        let r = hundredths / 100
         if r == r.rounded() { return String(Int(r)) }
-        var s = String(format: "%.2f", r)
-        while s.hasSuffix("0") { s.removeLast() }
+        guard hundredths.magnitude < 1e15 else {
+            var s = DecimalFormat.fixed(r, digits: 2)
+            while s.hasSuffix("0") { s.removeLast() }
+            return s
+        }
+        // In integer hundredths: what "%.2f" of r writes (r is the double nearest n/100), without
+        // the trailing zero. Thousands of coordinates per chart make this worth it.
+        let n = Int(hundredths)
+        let whole = n.magnitude / 100, fraction = n.magnitude % 100
+        var s = n < 0 ? "-" : ""
+        s += String(whole)
+        s += fraction % 10 == 0 ? "." + String(fraction / 10) : (fraction < 10 ? ".0" : ".") + String(fraction)
         return s
     }
 
@@ -215,7 +226,8 @@ public enum SVGChart {
             for col in 0..<m.cols {
                 let v = m[r, col]
                 let level = v.isFinite ? Int((min(1, max(0, v)) * 255).rounded()) : 0
-                let hex = String(format: "#%02x%02x%02x", level, level, level)
+                let byte = DecimalFormat.hexByte(UInt8(level))
+                let hex = "#" + byte + byte + byte
                 out += "<rect x=\"\(c(Double(col) * cell))\" y=\"\(c(Double(r) * cell))\" width=\"\(c(cell))\" height=\"\(c(cell))\" fill=\"\(hex)\"/>"
             }
         }

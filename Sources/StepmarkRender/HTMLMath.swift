@@ -82,12 +82,18 @@ public enum MathML {
         "not", "no", "into", "which", "that", "this", "its", "their", "stored", "than", "if", "else",
     ]
 
+    // ASCII first: most of a formula is ASCII, and the Unicode property and dictionary
+    // lookups below cost far more than a byte comparison.
+    static func isASCIILetter(_ a: UInt8) -> Bool { (a >= 65 && a <= 90) || (a >= 97 && a <= 122) }
+
     static func isWordStart(_ c: Character) -> Bool {
-        c.isLetter && superscripts[c] == nil && subscripts[c] == nil
+        if let a = c.asciiValue { return isASCIILetter(a) }
+        return c.isLetter && superscripts[c] == nil && subscripts[c] == nil
     }
 
     static func isWordPart(_ c: Character) -> Bool {
-        (c.isLetter || c.isNumber) && superscripts[c] == nil && subscripts[c] == nil || c == "_"
+        if let a = c.asciiValue { return isASCIILetter(a) || (a >= 48 && a <= 57) || a == 95 }
+        return (c.isLetter || c.isNumber) && superscripts[c] == nil && subscripts[c] == nil || c == "_"
     }
 
     /// The tokens of a formula and the source text of each.
@@ -105,17 +111,17 @@ public enum MathML {
                 tokens.append(.space)
                 continue
             }
-            if let s = superscripts[c] {
+            if !c.isASCII, let s = superscripts[c] {
                 var run = String(s)
                 i += 1
-                while i < chars.count, let t = superscripts[chars[i]] { run.append(t); i += 1 }
+                while i < chars.count, !chars[i].isASCII, let t = superscripts[chars[i]] { run.append(t); i += 1 }
                 tokens.append(.sup(run))
                 continue
             }
-            if let s = subscripts[c] {
+            if !c.isASCII, let s = subscripts[c] {
                 var run = String(s)
                 i += 1
-                while i < chars.count, let t = subscripts[chars[i]] { run.append(t); i += 1 }
+                while i < chars.count, !chars[i].isASCII, let t = subscripts[chars[i]] { run.append(t); i += 1 }
                 tokens.append(.sub(run))
                 continue
             }

@@ -34,7 +34,7 @@ public enum HTML {
                  UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
-                out += String(format: "%%%02X", byte)
+                out += "%" + DecimalFormat.hexByte(byte, uppercase: true)
             }
         }
         return out
@@ -74,7 +74,6 @@ struct HTMLStrings {
     var exercise = "Exercise", points = "points", point = "point", checks = "checks", tolerance = "tolerance"
     var passed = "passed", notPassed = "not passed"
     var studentTask = "Work this out yourself and write it in the answer block"
-    var hiddenValue = "Hidden in the student handout: this is what the exercise asks for."
     var hiddenAnswer = "Your answer goes here: replace each ? with a value."
     var exercises = "Exercises", score = "score", result = "result", feedback = "feedback"
     var solution = "Solution — teacher only"
@@ -97,7 +96,6 @@ struct HTMLStrings {
         s.exercise = "연습 문제"; s.points = "점"; s.point = "점"; s.checks = "확인 값"; s.tolerance = "허용 오차"
         s.passed = "통과"; s.notPassed = "통과 못 함"
         s.studentTask = "직접 계산해서 답안 블록에 적어 보세요"
-        s.hiddenValue = "학생용 자료에서는 숨겨집니다: 연습 문제가 묻는 값입니다."
         s.hiddenAnswer = "여기에 답을 적으세요: 각 ?를 값으로 바꾸세요."
         s.exercises = "연습 문제"; s.score = "점수"; s.result = "결과"; s.feedback = "피드백"
         s.solution = "풀이 — 교사용"
@@ -133,6 +131,8 @@ public struct HTMLRenderer {
     }
 
     public func render(_ report: Report) -> String {
+        // A handout shows what StudentView leaves: blank answers, no exercise values.
+        let report = student ? StudentView.apply(report) : report
         let lang = Self.language(of: report)
         let strings = lang == "ko" ? HTMLStrings.korean : HTMLStrings.english
         var page = PageWriter(report: report, student: student, strings: strings)

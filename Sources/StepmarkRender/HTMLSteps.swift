@@ -13,7 +13,8 @@ struct StepWriter {
 
     func esc(_ text: String) -> String { HTML.escape(text) }
 
-    var isStudentAnswer: Bool { student && step.directive == "answer" }
+    /// In a handout (`StudentView`), an answer block is a blank template to fill in.
+    var isStudentAnswer: Bool { student && step.answer != nil }
 
     /// The sub-step an exercise on this step checks (hidden from students).
     var checkedName: String? {
@@ -33,7 +34,7 @@ struct StepWriter {
         out += "<header class=\"step-head\"><h3 id=\"\(id)-h\"><span class=\"dname\">\(esc(step.directive))</span>"
         if !args.isEmpty { out += "<span class=\"args\">\(esc(args))</span>" }
         out += "</h3><span class=\"where\"><a href=\"#\(id)\">\(esc(s.step)) \(step.index)</a> · \(esc(s.line)) \(step.position.line)</span></header>\n"
-        let source = isStudentAnswer ? AnswerTemplate.blanked(step) : step.block.source
+        let source = step.block.source
         out += "<pre class=\"source\"><code>\(esc(source))</code></pre>\n"
         out += exerciseTag()
         if isStudentAnswer {
@@ -42,8 +43,8 @@ struct StepWriter {
         if !values.isEmpty {
             out += "<ol class=\"substeps\">\n"
             for (i, named) in values.enumerated() {
-                out += ValueWriter(step: step, named: named, id: "s\(step.index)-\(i + 1)", s: s,
-                                   hidden: student && named.name == checkedName).render()
+                // In a handout StudentView has already taken out what the exercise asks for.
+                out += ValueWriter(named: named, id: "s\(step.index)-\(i + 1)", s: s).render()
             }
             out += "</ol>\n"
         }
@@ -63,7 +64,7 @@ struct StepWriter {
     }
 
     func exerciseTag() -> String {
-        if step.directive == "answer", !student, let id = step.positional.first {
+        if step.answer != nil, !student, let id = step.positional.first {
             var out = "<p class=\"exercise-tag\">\(esc(s.answerTo)) <a href=\"#\(esc(exerciseAnchor(id)))\"><code>\(esc(id))</code></a>"
             if let result = report.exercises.first(where: { $0.id == id }) { out += " · " + resultText(result) }
             return out + "</p>\n"
@@ -88,36 +89,5 @@ struct StepWriter {
     func resultText(_ r: ExerciseResult) -> String {
         let score = "\(Format.shortest(r.score)) / \(Format.shortest(r.points))"
         return "<span class=\"result \(r.passed ? "passed" : "failed")\">\(r.passed ? "✓" : "✗") \(esc(r.passed ? s.passed : s.notPassed)) (\(esc(score)))</span>"
-    }
-}
-
-/// Student handouts show an `answer` block with its body replaced by a `?` template of the
-/// key's shape, so the key's answer never reaches the page.
-enum AnswerTemplate {
-    /// `?`, `[?, ?, ?]`, or `[[?, ?],\n [?, ?]]` for the value's shape.
-    static func template(for value: Value?) -> String {
-        switch value {
-        case .tensor(let t)?:
-            if t.isScalar { return "?" }
-            if t.isVector { return "[" + Array(repeating: "?", count: t.count).joined(separator: ", ") + "]" }
-            let row = "[" + Array(repeating: "?", count: t.cols).joined(separator: ", ") + "]"
-            return "[" + Array(repeating: row, count: t.rows).joined(separator: ",\n ") + "]"
-        case .tokens(let list)?:
-            return "[" + Array(repeating: "?", count: list.tokens.count).joined(separator: ", ") + "]"
-        default:
-            return "?"
-        }
-    }
-
-    /// The block's source with the body blanked: the opening fence line, the template, and the
-    /// closing fence when the block had one.
-    static func blanked(_ step: Step) -> String {
-        let lines = step.block.source.split(separator: "\n", omittingEmptySubsequences: false)
-        let opening = lines.first.map(String.init) ?? "```answer"
-        var out = opening + "\n" + template(for: step.result)
-        if step.block.isClosed, lines.count > 1, let closing = lines.last {
-            out += "\n" + closing
-        }
-        return out
     }
 }

@@ -2,33 +2,31 @@ import Foundation
 import StepmarkCore
 import StepmarkLesson
 
-/// One sub-step as an `<li>`: its name, its formula in MathML, and its value drawn by kind and
-/// by the SPEC §3 name it has (a `history` with a `loss` column is a loss curve, `project`'s
-/// `points` a scatter plot, `generate`'s `stepN` a bar chart, `image`'s pixels a picture,
-/// attention weights a sequential heat map with each row's maximum marked, signed matrices a
-/// diverging heat map).
+/// One sub-step as an `<li>`: its name, its formula in MathML, and its value drawn by its kind
+/// and its role (`ValueRole`): a curve is a line chart over its numbers, a scatter a plot of
+/// labelled points, candidates a bar chart with the chosen one highlighted, a picture an image,
+/// a distribution or attention matrix a sequential heat map with each row's maximum marked,
+/// other signed numbers a diverging heat map. Nothing here looks at a directive's or a value's
+/// name, so a new directive gets its pictures by choosing roles.
 struct ValueWriter {
-    let step: Step
     let named: NamedValue
     let id: String
     let s: HTMLStrings
-    /// The exercise's expected answer in a student handout: name only.
-    let hidden: Bool
 
     func esc(_ text: String) -> String { HTML.escape(text) }
 
     var name: String { named.name }
-    var directive: String { step.directive }
+    var role: ValueRole { named.role }
     var precision: Int { named.precision }
 
     func render() -> String {
         var out = "<li class=\"substep\" id=\"\(id)\" data-name=\"\(esc(name))\">\n<div class=\"sub-head\"><span class=\"sub-name\">\(esc(name))</span>"
-        // A `let` formula repeats its source line; long ones only clutter the page.
-        if !hidden, let f = named.formula, !f.isEmpty, f != name, directive != "let" || f.count <= 72 {
+        // A formula that repeats its source line (a `let`) only clutters the page when long.
+        if let f = named.formula, !f.isEmpty, f != name, !named.formulaRepeatsSource || f.count <= 72 {
             out += "<span class=\"formula\">\(MathML.render(f))</span>"
         }
         out += "</div>\n<div class=\"sub-body\">"
-        out += hidden ? "<p class=\"hidden-answer\">\(esc(s.hiddenValue))</p>" : body()
+        out += body()
         return out + "</div>\n</li>\n"
     }
 
@@ -50,71 +48,54 @@ struct ValueWriter {
         }
     }
 
-    // MARK: kinds of values
-
-    var isDistribution: Bool {
-        (["attend", "encode", "train_attention"].contains(directive) && (name == "weights" || name.hasSuffix(".weights")))
-            || (directive == "align" && name.hasPrefix("probs"))
-            || (directive == "softmax" && name == "output")
-    }
-
-    var isAttention: Bool {
-        ["attend", "encode", "train_attention"].contains(directive)
-            && ["scores", "scaled", "masked", "weights"].contains(where: { name == $0 || name.hasSuffix("." + $0) })
-    }
-
-    var isHistory: Bool { name == "history" || name.hasSuffix(".history") }
-
-    var isGenerateStep: Bool {
-        directive == "generate" && name.hasPrefix("step") && name.dropFirst(4).allSatisfy(\.isNumber) && name.count > 4
-    }
+    // MARK: charts, chosen by role
 
     func chart(for t: Tensor) -> String? {
-        if isHistory, t.isMatrix, let labels = t.colLabels, let lossColumn = labels.firstIndex(of: "loss") {
-            let xColumn = labels.firstIndex(where: { $0 == "step" || $0 == "epoch" })
+        switch role {
+        case .curve(let x, let y):
+            guard t.isMatrix, let labels = t.colLabels, let yColumn = labels.firstIndex(of: y) else { return nil }
+            let xColumn = x.flatMap { labels.firstIndex(of: $0) }
             let xs = (0..<t.rows).map { r in xColumn.map { c in t[r, c] } ?? Double(r) }
-            let ys = (0..<t.rows).map { t[$0, lossColumn] }
-            let xLabel = xColumn.map { labels[$0] } ?? "row"
-            guard let svg = SVGChart.line(xs: xs, ys: ys, xLabel: xLabel, yLabel: "loss",
-                                          title: "\(name): loss by \(xLabel)", id: id + "-c") else { return nil }
+            let ys = (0..<t.rows).map { t[$0, yColumn] }
+            guard let svg = curve(xs: xs, ys: ys, xLabel: xColumn.map { labels[$0] } ?? "row", yLabel: y) else { return nil }
             let table = heatTable(t, shade: false)
-            return "<figure class=\"figure\">" + svg + "</figure>" + (t.rows <= 24 ? table : details(table))
-        }
-        if (directive == "project" || name == "points"), t.isMatrix, t.cols == 2, t.rows >= 1 {
+            return svg + (t.rows <= 24 ? table : details(table))
+        case .scatter:
+            guard t.isMatrix, t.cols == 2, t.rows >= 1 else { return nil }
             let labels = t.rowLabels ?? (0..<t.rows).map { String($0) }
             let points = (0..<t.rows).map { (label: labels[$0], x: t[$0, 0], y: t[$0, 1]) }
             guard let svg = SVGChart.scatter(points, xLabel: t.colLabels?[0] ?? "component 1", yLabel: t.colLabels?[1] ?? "component 2",
                                              title: "\(name): \(t.rows) points in two dimensions", id: id + "-c") else { return nil }
             return "<figure class=\"figure\">" + svg + "</figure>" + details(heatTable(t))
-        }
-        if isGenerateStep, t.isMatrix, t.cols == 1 {
+        case .candidates(let chosen):
+            guard t.isMatrix, t.cols == 1 else { return nil }
             let labels = t.rowLabels ?? (0..<t.rows).map { String($0) }
-            let items = (0..<t.rows).map { (label: labels[$0], value: t[$0, 0]) }
-            guard let svg = SVGChart.bars(items, precision: precision, title: "\(name): the top \(t.rows) candidates for the next token", id: id + "-c",
-                                          highlight: chosenIndex(labels)) else { return nil }
-            return "<figure class=\"figure\">" + svg + "</figure>"
-        }
-        if directive == "image", name == "pixels" || name == step.resultName, t.isMatrix, name != "features" {
-            guard let svg = SVGChart.pixels(t, title: "\(pictureName): \(t.rows)×\(t.cols) picture", id: id + "-c") else { return nil }
+            return bars((0..<t.rows).map { (label: labels[$0], value: t[$0, 0]) }, chosen: chosen)
+        case .picture(let title):
+            guard t.isMatrix, let svg = SVGChart.pixels(t, title: "\(title): \(t.rows)×\(t.cols) picture", id: id + "-c") else { return nil }
             return "<figure class=\"figure\">" + svg + "</figure>" + details(heatTable(t))
+        case .plain, .distribution, .attention:
+            return nil
         }
-        return nil
     }
 
     func chart(for table: Table) -> String? {
-        if isHistory, let lossColumn = table.columns.firstIndex(of: "loss") {
-            let xColumn = table.columns.firstIndex(where: { $0 == "step" || $0 == "epoch" })
-            func number(_ row: [Table.Cell], _ j: Int) -> Double {
-                if j < row.count, case .number(let x) = row[j] { return x }
-                return .nan
-            }
-            let xs = table.rows.enumerated().map { i, row in xColumn.map { number(row, $0) } ?? Double(i) }
-            let ys = table.rows.map { number($0, lossColumn) }
-            let xLabel = xColumn.map { table.columns[$0] } ?? "row"
-            guard let svg = SVGChart.line(xs: xs, ys: ys, xLabel: xLabel, yLabel: "loss", title: "\(name): loss by \(xLabel)", id: id + "-c") else { return nil }
-            return "<figure class=\"figure\">" + svg + "</figure>" + (table.rows.count <= 24 ? plainTable(table) : details(plainTable(table)))
+        func number(_ row: [Table.Cell], _ j: Int) -> Double {
+            if j < row.count, case .number(let x) = row[j] { return x }
+            return .nan
         }
-        if isGenerateStep, let valueColumn = table.columns.firstIndex(where: { $0 == "probability" || $0 == "p" }) {
+        switch role {
+        case .curve(let x, let y):
+            guard let yColumn = table.columns.firstIndex(of: y) else { return nil }
+            let xColumn = x.flatMap { table.columns.firstIndex(of: $0) }
+            let xs = table.rows.enumerated().map { i, row in xColumn.map { number(row, $0) } ?? Double(i) }
+            let ys = table.rows.map { number($0, yColumn) }
+            guard let svg = curve(xs: xs, ys: ys, xLabel: xColumn.map { table.columns[$0] } ?? "row", yLabel: y) else { return nil }
+            return svg + (table.rows.count <= 24 ? plainTable(table) : details(plainTable(table)))
+        case .candidates(let chosen):
+            // The first numeric column is the score; the first other column names the candidate.
+            guard let valueColumn = table.rows.first.flatMap({ row in row.indices.first { number(row, $0).isFinite } })
+                ?? table.columns.indices.last else { return nil }
             let labelColumn = table.columns.indices.first { $0 != valueColumn } ?? 0
             var items: [(label: String, value: Double)] = []
             for row in table.rows {
@@ -128,25 +109,23 @@ struct ValueWriter {
                 }
                 items.append((label, p))
             }
-            guard let svg = SVGChart.bars(items, precision: precision, title: "\(name): the top \(items.count) candidates for the next token", id: id + "-c",
-                                          highlight: chosenIndex(items.map(\.label))) else { return nil }
-            return "<figure class=\"figure\">" + svg + "</figure>"
+            return bars(items, chosen: chosen)
+        default:
+            return nil
         }
-        return nil
     }
 
-    /// The index of the token a `generate` step chose, read from its formula
-    /// (`after '…' → 'sat' (p = …)`), when it is among the candidates.
-    func chosenIndex(_ labels: [String]) -> Int? {
-        guard let formula = named.formula, let arrow = formula.range(of: "→ '") else { return nil }
-        let rest = formula[arrow.upperBound...]
-        guard let close = rest.range(of: "' (") ?? rest.range(of: "'") else { return nil }
-        return labels.firstIndex(of: String(rest[..<close.lowerBound]))
+    /// A line chart of a curve in its figure.
+    func curve(xs: [Double], ys: [Double], xLabel: String, yLabel: String) -> String? {
+        SVGChart.line(xs: xs, ys: ys, xLabel: xLabel, yLabel: yLabel, title: "\(name): \(yLabel) by \(xLabel)", id: id + "-c")
+            .map { "<figure class=\"figure\">" + $0 + "</figure>" }
     }
 
-    var pictureName: String {
-        if let arg = step.arguments.first(where: { $0.key == "name" }), case .word(let w) = arg.value { return w }
-        return name
+    /// A bar chart of candidates, the chosen one highlighted.
+    func bars(_ items: [(label: String, value: Double)], chosen: String?) -> String? {
+        guard let svg = SVGChart.bars(items, precision: precision, title: "\(name): the top \(items.count) candidates for the next token", id: id + "-c",
+                                      highlight: chosen.flatMap { c in items.firstIndex { $0.label == c } }) else { return nil }
+        return "<figure class=\"figure\">" + svg + "</figure>"
     }
 
     func details(_ content: String) -> String {
@@ -176,21 +155,9 @@ struct ValueWriter {
         guard let lo = finite.min(), let hi = finite.max() else { return .none }
         if lo >= 0 {
             if hi <= 0 { return .none }
-            return .sequential(isDistribution && hi <= 1 ? 1 : hi)
+            return .sequential(role.isDistribution && hi <= 1 ? 1 : hi)
         }
         return .diverging(max(abs(lo), abs(hi)))
-    }
-
-    /// Rows to show: all up to 24, else the first 12, a gap (nil) and the last 6.
-    static func rowsToShow(_ count: Int) -> [Int?] {
-        guard count > 24 else { return Array(0..<count) }
-        return Array(0..<12).map { Optional($0) } + [nil] + Array((count - 6)..<count).map { Optional($0) }
-    }
-
-    /// Columns to show: all up to 30, else the first 20, a gap and the last 6.
-    static func columnsToShow(_ count: Int) -> [Int?] {
-        guard count > 30 else { return Array(0..<count) }
-        return Array(0..<20).map { Optional($0) } + [nil] + Array((count - 6)..<count).map { Optional($0) }
     }
 
     /// A matrix or vector as a table with its labels, shaded as a heat map.
@@ -200,9 +167,10 @@ struct ValueWriter {
         let colLabels = tensor.isVector ? vectorLabels : t.colLabels
         let rowLabels = tensor.isVector ? nil : t.rowLabels
         let scale = shade ? scale(of: tensor) : .none
-        let markMax = shade && isDistribution
-        let rows = Self.rowsToShow(t.rows)
-        let cols = Self.columnsToShow(t.cols)
+        let markMax = shade && role.isDistribution
+        // Elided before anything is formatted: only the cells shown are ever written.
+        let rows = Format.rowsToShow(t.rows)
+        let cols = Format.columnsToShow(t.cols)
         var out = t.cols > 8 ? "<table class=\"m wide\">" : "<table class=\"m\">"
         let caption = "\(name) · " + (tensor.isVector ? "\(tensor.count)" : "\(t.rows)×\(t.cols)")
         out += "<caption>\(esc(caption))</caption>"
@@ -227,7 +195,7 @@ struct ValueWriter {
             for c in cols {
                 guard let c else { out += "<td class=\"gap\">…</td>"; continue }
                 let v = t[r, c]
-                if let colLabels, Self.countColumns.contains(colLabels[c]), v == v.rounded(), abs(v) < 1e15 {
+                if let colLabels, Grid.countingColumns.contains(colLabels[c]), v == v.rounded(), abs(v) < 1e15 {
                     out += "<td>\(Int(v))</td>"
                     continue
                 }
@@ -240,12 +208,9 @@ struct ValueWriter {
         if rows.contains(where: { $0 == nil }) { notes.append("\(rows.compactMap { $0 }.count) \(s.rowsShown) \(t.rows)") }
         if cols.contains(where: { $0 == nil }) { notes.append("\(cols.compactMap { $0 }.count) \(s.colsShown) \(t.cols)") }
         if !notes.isEmpty { out += "<p class=\"note\">\(esc(notes.joined(separator: " · ")))</p>" }
-        out += legend(scale, markMax: markMax, hint: isAttention && !tensor.isVector ? s.attentionCaption : nil)
+        out += legend(scale, markMax: markMax, hint: role.isAttention && !tensor.isVector ? s.attentionCaption : nil)
         return out
     }
-
-    /// Columns of counts, shown as whole numbers (the step of a history).
-    static let countColumns: Set<String> = ["step", "epoch", "count", "id"]
 
     func cell(_ v: Double, scale: Scale, isMax: Bool) -> String {
         let text = esc(Format.number(v, precision: precision))
@@ -288,7 +253,7 @@ struct ValueWriter {
 
     /// A table of mixed cells (BPE merges, a ranking).
     func plainTable(_ table: Table) -> String {
-        let rows = Self.rowsToShow(table.rows.count)
+        let rows = Format.rowsToShow(table.rows.count)
         var out = "<table class=\"m\"><caption>\(esc(name)) · \(table.rows.count)</caption><thead><tr>"
         out += table.columns.map { "<th scope=\"col\">\(esc($0))</th>" }.joined() + "</tr></thead><tbody>\n"
         for r in rows {

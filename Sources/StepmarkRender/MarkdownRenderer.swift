@@ -10,6 +10,8 @@ public struct MarkdownRenderer {
     public init(student: Bool = false) { self.student = student }
 
     public func render(_ report: Report) -> String {
+        // A handout shows what StudentView leaves: blank answers, no exercise values.
+        let report = student ? StudentView.apply(report) : report
         var parts: [String] = []
         for block in report.blocks {
             switch block {
@@ -37,7 +39,7 @@ public struct MarkdownRenderer {
     public func render(_ step: Step, path: String) -> String {
         var out = step.block.source
         if !step.block.isClosed { out += "\n" + String(repeating: "`", count: 3) }
-        if student && step.directive == "answer" { return out }
+        if student && step.answer != nil { return out }
         for value in step.values { out += "\n\n" + renderValue(value) }
         for w in step.warnings { out += "\n\n> **Warning:** \(escape(w))" }
         if let e = step.error {
@@ -112,7 +114,16 @@ public struct MarkdownRenderer {
 
     /// An inline code span that survives backticks in its content.
     func code(_ s: String) -> String {
-        let flat = s.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "|", with: "\\|")
+        // One pass, native: newlines become spaces and pipes are escaped for tables.
+        var flat = ""
+        flat.reserveCapacity(s.utf8.count)
+        for c in s.unicodeScalars {
+            switch c {
+            case "\n": flat += " "
+            case "|": flat += "\\|"
+            default: flat.unicodeScalars.append(c)
+            }
+        }
         let ticks = String(repeating: "`", count: longestBacktickRun(flat) + 1)
         let pad = flat.hasPrefix("`") || flat.hasSuffix("`") ? " " : ""
         return ticks + pad + flat + pad + ticks

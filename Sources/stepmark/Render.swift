@@ -39,23 +39,15 @@ struct Render: ParsableCommand {
     @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
     func validate() throws {
-        for f in formats where !["md", "html", "json"].contains(f) {
-            throw ValidationError("unknown format '\(f)' in --format; use md, html and/or json")
+        if let unknown = OutputFormat.list(format).unknown {
+            throw ValidationError("unknown format '\(unknown)' in --format; use md, html and/or json")
         }
     }
 
-    var formats: [String] { format.split(separator: ",").map { $0.trimmingWhitespace() } }
+    var formats: [OutputFormat] { OutputFormat.list(format).formats }
 
     func run() throws {
-        // Teacher pages show each exercise checked against the key's own answers; student
-        // handouts hide what an exercise asks for and blank the key's answers to templates.
-        let postprocess: @Sendable (Report) -> Report
-        if student {
-            postprocess = { report in Exercises.studentView(report) }
-        } else {
-            postprocess = { report in Exercises.check(report, reveal: false) }
-        }
-        let renderer = CourseRenderer(formats: formats, student: student, limits: limits.limits, postprocess: postprocess)
+        let renderer = Course(formats: formats, student: student, limits: limits.limits)
         let plan: CoursePlan
         do {
             plan = try CoursePlan.make(paths: paths, out: out)
@@ -93,7 +85,7 @@ struct Render: ParsableCommand {
     }
 
     /// Polls the lessons' modification times twice a second and re-renders what changed.
-    func watchLoop(plan: CoursePlan, renderer: CourseRenderer) throws {
+    func watchLoop(plan: CoursePlan, renderer: Course) throws {
         print("watching \(plan.lessons.count) lesson\(plan.lessons.count == 1 ? "" : "s"); Ctrl-C stops")
         var stamps = plan.lessons.map { modificationDate($0.source) }
         while true {

@@ -128,4 +128,42 @@ import StepmarkLesson
         #expect(try String(contentsOfFile: folder + "/out/en/a.md", encoding: .utf8)
                 == String(contentsOfFile: folder + "/out2/en/a.md", encoding: .utf8))
     }
+
+    /// The Markdown and the HTML handout of `render --student` show the same blank template of
+    /// the expected shape: before answers had one student-view owner, the HTML wrote `?` where
+    /// the Markdown had `[?, ?]`.
+    @Test func studentHandoutsShowOneAnswerTemplate() throws {
+        let key = """
+            # K
+
+            ```softmax exercise=e1
+            [0, 1]
+            ```
+
+            ```let exercise=e2
+            m = [[1, 2], [3, 4]]
+            ```
+
+            ```answer e1
+            [0.2689, 0.7311]
+            ```
+
+            ```answer e2
+            [[1, 2], [3, 4]]
+            ```
+            """
+        let folder = try temporaryFolder(["lessons/k.md": key])
+        let render = try stepmark(["render", "lessons", "--out", "out", "--format", "md,html", "--student"], in: folder)
+        #expect(render.status == 0, "\(render.stderr)")
+        let md = try String(contentsOfFile: folder + "/out/k.md", encoding: .utf8)
+        let html = try String(contentsOfFile: folder + "/out/k.html", encoding: .utf8)
+        #expect(md.contains("```answer e1\n[?, ?]\n```"))
+        #expect(md.contains("```answer e2\n[[?, ?],\n [?, ?]]\n```"))
+        #expect(html.contains("```answer e1\n[?, ?]\n```"))
+        #expect(html.contains("```answer e2\n[[?, ?],\n [?, ?]]\n```"))
+        // The key's answers and the exercises' values are on neither page.
+        for page in [md, html] {
+            #expect(!page.contains("0.2689") && !page.contains("0.7311"))
+        }
+    }
 }

@@ -257,7 +257,7 @@ import StepmarkCore
         let lesson = LessonParser.parse("```generate model=bigram steps=1000\nthe\n```\n", path: "lesson.md")
         guard case .directive(let block) = lesson.blocks.first else { Issue.record("no directive"); return }
         var environment = Environment()
-        environment.define("corpus", .text("the cat sat on the mat"), at: SourcePosition(line: 1, column: 1))
+        environment.define("corpus", .text("the cat sat on the mat"))
         let info = try InfoString.parse(block.info, at: block.infoPosition)
         let context = StepContext(block: block, args: Arguments(info: info, position: block.infoPosition),
                                   environment: environment, limits: Limits(), baseDirectory: ".",

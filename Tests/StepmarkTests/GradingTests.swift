@@ -430,7 +430,7 @@ func assertInert(_ html: String, fragment: Bool = false, sourceLocation: SourceL
             }
         }
         // Every answer body is only ?, brackets, commas and spaces.
-        for block in LessonParser.parse(a.text, path: "a.md").directives where block.name == "answer" {
+        for block in LessonParser.parse(a.text, path: "a.md").answers.map(\.block) {
             #expect(block.bodyText.allSatisfy { "?[], \n".contains($0) }, "\(block.bodyText)")
         }
         #expect(!a.text.contains("Multiply entry by entry") && !a.text.contains("solution"))

@@ -274,11 +274,56 @@ struct HTMLTests {
         step.directive = "backprop"
         step.values = [NamedValue(name: "history", value: .table(Table(columns: ["epoch", "loss"], rows: [
             [.number(0), .number(0.5)], [.number(1), .number(0.25)], [.number(2), .number(0.125)],
-        ])), formula: "row e: the loss after e updates")]
+        ])), formula: "row e: the loss after e updates", role: .curve(x: "epoch", y: "loss"))]
         report.blocks[report.blocks.count - 1] = .step(step)
         let html = HTMLRenderer().render(report)
         #expect(html.contains("<svg class=\"chart line-chart\""))
         #expect(html.contains("loss from 0.5000 at epoch 0 to 0.1250 at epoch 2; 3 points."))
+    }
+
+    @Test("roles, not names, choose the drawing: a let called history gets no chart, any name with a role gets one")
+    func rolesChooseTheDrawing() {
+        // The names of attend's and train's sub-steps, defined by a let: numbers, no pictures.
+        let plain = render("""
+            # R
+
+            ```let
+            history = label([[0, 1], [1, 0.5]], cols=["step", "loss"])
+            weights = [[0.25, 0.75], [0.5, 0.5]]
+            points = [[1, 2], [3, 4]]
+            ```
+            """)
+        #expect(!plain.contains("<svg class=\"chart"))
+        #expect(!plain.contains("class=\"s max\""))
+        #expect(!plain.contains("rows: queries"))
+
+        // The same numbers under made-up names, with roles: a curve, an attention heat map
+        // with row maxima marked, a scatter plot.
+        var report = runLesson("# R\n\n```let\nx = 1\n```\n")
+        guard case .step(var step) = report.blocks.last! else { Issue.record("no step"); return }
+        step.values = [
+            NamedValue(name: "trace", value: .tensor(Tensor(shape: [2, 2], data: [0, 1, 1, 0.5], colLabels: ["step", "loss"])),
+                       role: .curve(x: "step", y: "loss")),
+            NamedValue(name: "mix", value: .tensor(.matrix([[0.25, 0.75], [0.5, 0.5]])), role: .attention(weights: true)),
+            NamedValue(name: "cloud", value: .tensor(.matrix([[1, 2], [3, 4]])), role: .scatter),
+        ]
+        report.blocks[report.blocks.count - 1] = .step(step)
+        let html = HTMLRenderer().render(report)
+        #expect(html.contains("<svg class=\"chart line-chart\""))
+        #expect(html.contains("<svg class=\"chart scatter\""))
+        // 0.75 is the largest of its row, shaded on [0, 1]; the attention caption names the axes.
+        #expect(html.contains("<td class=\"s max\" style=\"--h:0.75\""))
+        #expect(html.contains("rows: queries · columns: keys"))
+    }
+
+    @Test("long tables follow the one elision rule of every renderer (first and last five, every k-th)")
+    func longTablesUseTheSharedElisionRule() {
+        let html = render("# T\n\n```train x=[1, 2] y=[2, 4] steps=100\n```\n")
+        let shown = Format.rowsToShow(101).compactMap { $0 }
+        #expect(html.contains("\(shown.count) rows shown of 101"))
+        #expect(html.contains("<tr><td>4</td>") && html.contains("<tr><td>96</td>") && html.contains("<tr><td>100</td>"))
+        // Row 6 lies between the picks, so neither its step nor its numbers are written.
+        #expect(!shown.contains(6) && !html.contains("<tr><td>6</td>"))
     }
 
     @Test("step-through markup: controls for directives with several sub-steps; shown without JavaScript")
@@ -333,10 +378,10 @@ struct HTMLTests {
 
     @Test("answer templates keep the shape and nothing else")
     func answerTemplates() {
-        #expect(AnswerTemplate.template(for: .tensor(.scalar(3))) == "?")
-        #expect(AnswerTemplate.template(for: .tensor(.vector([1, 2, 3]))) == "[?, ?, ?]")
-        #expect(AnswerTemplate.template(for: .tensor(.matrix([[1, 2], [3, 4], [5, 6]]))) == "[[?, ?],\n [?, ?],\n [?, ?]]")
-        #expect(AnswerTemplate.template(for: .tokens(TokenList(["a", "b"]))) == "[?, ?]")
-        #expect(AnswerTemplate.template(for: nil) == "?")
+        #expect(StudentView.template(for: .tensor(.scalar(3))) == "?")
+        #expect(StudentView.template(for: .tensor(.vector([1, 2, 3]))) == "[?, ?, ?]")
+        #expect(StudentView.template(for: .tensor(.matrix([[1, 2], [3, 4], [5, 6]]))) == "[[?, ?],\n [?, ?],\n [?, ?]]")
+        #expect(StudentView.template(for: .tokens(TokenList(["a", "b"]))) == "[?, ?]")
+        #expect(StudentView.template(for: nil) == "?")
     }
 }

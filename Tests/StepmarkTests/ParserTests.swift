@@ -5,15 +5,19 @@ import Testing
 /// positions compared with the expected text.
 @Suite struct ParserTests {
     func dump(_ lesson: Lesson) -> String {
-        lesson.blocks.map { block in
+        lesson.blocks.map(dump).joined(separator: "\n")
+    }
+
+    func dump(_ block: LessonBlock) -> String {
             switch block {
             case .prose(let p): return "prose \(p.line)-\(p.endLine)"
+            case .answer(let a):
+                return dump(.directive(a.block))
             case .directive(let d):
                 return "directive \(d.name) @\(d.position) info@\(d.infoPosition) lines \(d.position.line)-\(d.endLine)"
                     + (d.isClosed ? "" : " unclosed")
                     + d.body.map { "\n  body @\($0.position) \($0.text)" }.joined()
             }
-        }.joined(separator: "\n")
     }
 
     @Test func blocksWithPositions() {

@@ -3,6 +3,7 @@ import Testing
 import StepmarkCore
 @testable import StepmarkLesson
 @testable import StepmarkRender
+import StepmarkGrade
 
 @Suite struct RenderTests {
     static let lesson = """
@@ -133,7 +134,7 @@ import StepmarkCore
     @Test func lessonPagesLinkToTheIndex() throws {
         let folder = try temporaryFolder(["lessons/en/a.md": "# A\n", "lessons/b.md": "# B\n"])
         let plan = try CoursePlan.make(paths: [folder + "/lessons"], out: folder + "/out")
-        let files = CourseRenderer(formats: ["html"], student: false, limits: .init()).render(plan).files
+        let files = Course(formats: [.html], student: false, limits: .init()).render(plan).files
         let a = files.first { $0.path.hasSuffix("/en/a.html") }?.content ?? ""
         let b = files.first { $0.path.hasSuffix("/out/b.html") }?.content ?? ""
         #expect(a.contains("<nav class=\"crumbs\"><a href=\"../index.html\">"))

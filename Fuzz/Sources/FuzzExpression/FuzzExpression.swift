@@ -6,13 +6,12 @@ import StepmarkCore
 /// Names an expression may use: a scalar, a vector, a labelled matrix, text and tokens.
 let environment: Environment = {
     var env = Environment()
-    let p = SourcePosition(line: 1, column: 1)
-    env.define("x", .tensor(.scalar(2)), at: p)
-    env.define("v", .tensor(.vector([1, -2, 3])), at: p)
-    env.define("M", .tensor(Tensor.matrix(rows: 2, cols: 3, data: [1, 2, 3, 4, 5, 6]).labelled(rows: ["a", "b"])), at: p)
-    env.define("Z", .tensor(.filled(0, shape: [2, 2])), at: p)
-    env.define("s", .text("강가"), at: p)
-    env.define("t", .tokens(TokenList(["the", "cat"])), at: p)
+    env.define("x", .tensor(.scalar(2)))
+    env.define("v", .tensor(.vector([1, -2, 3])))
+    env.define("M", .tensor(Tensor.matrix(rows: 2, cols: 3, data: [1, 2, 3, 4, 5, 6]).labelled(rows: ["a", "b"])))
+    env.define("Z", .tensor(.filled(0, shape: [2, 2])))
+    env.define("s", .text("강가"))
+    env.define("t", .tokens(TokenList(["the", "cat"])))
     return env
 }()
 

@@ -71,12 +71,7 @@ enum AlignDirective: Directive {
         }
 
         // Text features.
-        let textName = try args.name("text")!
-        let textAt = args.position(of: "text")
-        let textValue = try context.environment.lookup(textName, at: textAt)
-        guard case .tensor(let text) = textValue, text.isMatrix else {
-            throw LessonError("text= needs a matrix with one row of features per caption, but \(textName) is \(textValue.summary)", at: textAt)
-        }
+        let (textName, text) = try context.tensor(argument: "text", .matrix) { "text= needs a matrix with one row of features per caption, but \($0) is \($1)" }!
 
         // Image features: a name, or a list of pictures to stack.
         let imageAt = args.position(of: "image")
@@ -86,24 +81,20 @@ enum AlignDirective: Directive {
             let items = try ImageDirective.nameList(args, "image", info: block)
             var pictures: [(name: String, image: Tensor)] = []
             for item in items {
-                let value = try context.environment.lookup(item.name, at: item.position)
-                guard case .tensor(let t) = value, !t.isScalar else {
-                    throw LessonError("image=[…] lists pictures, but \(item.name) is \(value.summary)", at: item.position)
-                }
-                pictures.append((item.name, t))
+                pictures.append((item.name, try context.tensor(named: item.name, .vectorOrMatrix, at: item.position) {
+                    "image=[…] lists pictures, but \(item.name) is \($0)"
+                }))
             }
             do { image = try Pixels.stack(images: pictures) } catch let e as TensorError {
                 throw LessonError(e.message, at: imageAt)
             }
             imageDescription = "[" + items.map(\.name).joined(separator: ", ") + "]"
         } else {
-            let imageName = try args.name("image")!
-            let value = try context.environment.lookup(imageName, at: imageAt)
-            guard case .tensor(let t) = value, t.isMatrix else {
-                throw LessonError("image= needs a matrix with one row of features per picture, but \(imageName) is \(value.summary); list pictures as image=[cat, dog, …] to stack them", at: imageAt)
-            }
-            image = t
-            imageDescription = imageName
+            let named = try context.tensor(argument: "image", .matrix) {
+                "image= needs a matrix with one row of features per picture, but \($0) is \($1); list pictures as image=[cat, dog, …] to stack them"
+            }!
+            image = named.tensor
+            imageDescription = named.name
         }
         guard text.rows == image.rows else {
             var message = "align needs one picture per caption: text \(textName) has \(text.rows) row\(text.rows == 1 ? "" : "s") (\(text.shapeDescription)) but image \(imageDescription) has \(image.rows) (\(image.shapeDescription))"
@@ -114,25 +105,15 @@ enum AlignDirective: Directive {
         }
 
         // Numbers.
-        let temperature = try args.number("temperature", default: 0.07)
-        guard temperature > 0, temperature.isFinite else {
-            throw LessonError("temperature= must be a positive number, got \(args.raw("temperature")!)", at: args.position(of: "temperature"))
-        }
+        let temperature = try args.positiveNumber("temperature", default: 0.07)
         let steps = try args.integer("steps", default: 0, in: 0...context.limits.maxSteps, limitFlag: "--max-steps")
-        let lr = try args.number("lr", default: 0.1)
-        guard lr > 0, lr.isFinite else {
-            throw LessonError("lr= must be a positive number, got \(args.raw("lr")!)", at: args.position(of: "lr"))
-        }
+        let lr = try args.positiveNumber("lr", default: 0.1)
         let seed = try args.integer("seed", default: 0, in: 0...Int.max)
 
         // Projections.
         func projection(_ key: String, features: Tensor, side: String) throws -> Tensor? {
-            guard let n = try args.name(key) else { return nil }
+            guard let (n, w) = try context.tensor(argument: key, .matrix, else: { "\(key)= needs a matrix (d_\(side) × d), but \($0) is \($1)" }) else { return nil }
             let at = args.position(of: key)
-            let value = try context.environment.lookup(n, at: at)
-            guard case .tensor(let w) = value, w.isMatrix else {
-                throw LessonError("\(key)= needs a matrix (d_\(side) × d), but \(n) is \(value.summary)", at: at)
-            }
             guard w.rows == features.cols else {
                 throw LessonError("shape mismatch: \(key)=\(n) is \(w.shapeDescription) but the \(side == "t" ? "text" : "image") features have \(features.cols) columns, so \(key) needs \(features.cols) rows", at: at)
             }
@@ -149,17 +130,13 @@ enum AlignDirective: Directive {
         let wiName = try args.name("wi", default: "wi")!
 
         // Forward pass with the starting weights.
-        let before: AlignmentForward
-        do {
-            before = try Alignment.forward(text: text, image: image, wt: wt, wi: wi, temperature: temperature)
-        } catch let e as TensorError {
-            throw LessonError(e.message, at: block.infoPosition)
-        }
+        // A TensorError here is reported at the info string by the runner.
+        let before = try Alignment.forward(text: text, image: image, wt: wt, wi: wi, temperature: temperature)
         let t = Runner.format(temperature)
         try context.record("text_proj", before.textProj, formula: "text_proj = rows of \(textName)·\(wtName) scaled to length 1")
         try context.record("image_proj", before.imageProj, formula: "image_proj = rows of \(imageDescription)·\(wiName) scaled to length 1")
         try context.record("logits", before.logits, formula: "logits = text_proj·image_projᵀ / \(t) (cosine of caption i and picture j, over T)")
-        try context.record("probs", before.probs, formula: "probs = softmax of each row of logits (for each caption, which picture)")
+        try context.record("probs", before.probs, formula: "probs = softmax of each row of logits (for each caption, which picture)", role: .distribution)
         try context.record("loss", .scalar(before.loss), formula: "loss = ½ (mean −log probs[i, i] over rows + the same over columns)")
         guard steps > 0 else {
             context.setResult(.tensor(before.logits), recorded: "logits", storeAs: "logits")
@@ -196,11 +173,12 @@ enum AlignDirective: Directive {
             done += n
         }
         try context.record("history", Tensor(shape: [steps + 1, 2], data: history, colLabels: ["step", "loss"]),
-                           formula: "history: the loss before each update, \(wtName) ← \(wtName) − \(Runner.format(lr))·∂loss/∂\(wtName) (and \(wiName) alike)")
+                           formula: "history: the loss before each update, \(wtName) ← \(wtName) − \(Runner.format(lr))·∂loss/∂\(wtName) (and \(wiName) alike)",
+                           role: .curve(x: "step", y: "loss"))
         try context.record("wt", trainedWt, formula: "wt after \(steps) step\(steps == 1 ? "" : "s") (stored as \(wtName))")
         try context.record("wi", trainedWi, formula: "wi after \(steps) step\(steps == 1 ? "" : "s") (stored as \(wiName))")
         try context.record("logits_after", final.logits, formula: "logits_after = the logits with the trained wt and wi")
-        try context.record("probs_after", final.probs, formula: "probs_after = softmax of each row of logits_after")
+        try context.record("probs_after", final.probs, formula: "probs_after = softmax of each row of logits_after", role: .distribution)
         try context.record("loss_after", .scalar(final.loss), formula: "loss_after = the loss with the trained wt and wi")
         context.define(wtName, .tensor(trainedWt))
         context.define(wiName, .tensor(trainedWi))

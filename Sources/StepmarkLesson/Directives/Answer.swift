@@ -23,7 +23,12 @@ enum AnswerDirective: Directive {
             let extra = context.args.info.positional[1]
             throw LessonError("answer takes one exercise id, found a second word '\(extra.text)'", at: extra.position)
         }
-        let value = try AnswerParser.parse(context.block.body, limits: context.limits, at: id.position)
+        // The body was parsed once, with the lesson (`AnswerBlock`): the runner, the grader
+        // and the student view share that parse and its errors' positions.
+        guard let answer = context.answer else {
+            throw LessonError("an answer block must be read by LessonParser", at: id.position)
+        }
+        let value = try answer.literal.get().value
         try context.record("answer", value)
         context.setResult(value, recorded: "answer", storeAs: nil)
     }

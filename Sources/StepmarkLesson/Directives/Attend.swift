@@ -35,11 +35,7 @@ enum AttendDirective: Directive {
         }
         func matrix(_ name: String, _ key: String) throws -> Tensor {
             let at = args.has(key) ? args.position(of: key) : context.block.infoPosition
-            let value = try context.environment.lookup(name, at: at)
-            guard case .tensor(let t) = value, !t.isScalar else {
-                throw LessonError("\(name) must be a vector or a matrix, but it is \(value.summary)", at: at)
-            }
-            return t
+            return try context.tensor(named: name, .vectorOrMatrix, at: at) { "\(name) must be a vector or a matrix, but it is \($0)" }
         }
         let q = try matrix(names.q, "q"), k = try matrix(names.k, "k"), v = try matrix(names.v, "v")
         let scale = try args.number("scale", default: nil)
@@ -48,20 +44,10 @@ enum AttendDirective: Directive {
         }
         let mask = AttentionMask(rawValue: try args.choice("mask", AttentionMask.allCases.map(\.rawValue), default: "none"))!
         let heads = try args.integer("heads", default: 1, in: 1...1024)
-        var wo: Tensor? = nil
-        if let woName = try args.name("wo") {
-            let value = try context.environment.lookup(woName, at: args.position(of: "wo"))
-            guard case .tensor(let t) = value, t.isMatrix else {
-                throw LessonError("wo= must name a matrix, but \(woName) is \(value.summary)", at: args.position(of: "wo"))
-            }
-            wo = t
-        }
+        let wo = try context.tensor(argument: "wo", .matrix) { "wo= must name a matrix, but \($0) is \($1)" }?.tensor
         var queryLabels: [String]? = nil, keyLabels: [String]? = nil
         if let labelName = try args.name("labels") {
-            let value = try context.environment.lookup(labelName, at: args.position(of: "labels"))
-            guard case .tokens(let list) = value else {
-                throw LessonError("labels= must name a token list, but \(labelName) is \(value.summary)", at: args.position(of: "labels"))
-            }
+            let list = try context.tokens(named: labelName, at: args.position(of: "labels")) { "labels= must name a token list, but \(labelName) is \($0)" }
             let n = list.tokens.count
             guard n == q.rows || n == k.rows else {
                 throw LessonError("labels= has \(n) tokens but Q has \(q.rows) rows and K has \(k.rows)", at: args.position(of: "labels"))
@@ -85,12 +71,12 @@ enum AttendDirective: Directive {
         for (h, head) in steps.heads.enumerated() {
             let prefix = heads == 1 ? "" : "head\(h + 1)."
             let sub = heads == 1 ? "" : "ₕ"
-            try context.record(prefix + "scores", head.scores, formula: "scores = \(qn)\(sub)·\(kn)\(sub)ᵀ")
-            try context.record(prefix + "scaled", head.scaled, formula: "scaled = scores × \(scaleText)")
+            try context.record(prefix + "scores", head.scores, formula: "scores = \(qn)\(sub)·\(kn)\(sub)ᵀ", role: .attention(weights: false))
+            try context.record(prefix + "scaled", head.scaled, formula: "scaled = scores × \(scaleText)", role: .attention(weights: false))
             if let masked = head.masked {
-                try context.record(prefix + "masked", masked, formula: "masked = scaled, with −∞ where j > i + n_k − n_q (causal)")
+                try context.record(prefix + "masked", masked, formula: "masked = scaled, with −∞ where j > i + n_k − n_q (causal)", role: .attention(weights: false))
             }
-            try context.record(prefix + "weights", head.weights, formula: "weights = softmax(\(head.masked == nil ? "scaled" : "masked")) (each row sums to 1)")
+            try context.record(prefix + "weights", head.weights, formula: "weights = softmax(\(head.masked == nil ? "scaled" : "masked")) (each row sums to 1)", role: .attention(weights: true))
             try context.record(prefix + "output", head.output, formula: "output = weights·\(vn)\(sub)")
         }
         if let concat = steps.concat {

@@ -95,7 +95,7 @@ enum AttendGradients {
             let upstreamName = heads == 1 ? (wo == nil ? "d_output" : "d_concat") : "d_concat\(sub)"
             let hg = gradients?.heads[h]
             if let hg {
-                try context.record(prefix + "d_weights", hg.dWeights, formula: "d_weights = \(upstreamName)·\(vn)\(sub)ᵀ")
+                try context.record(prefix + "d_weights", hg.dWeights, formula: "d_weights = \(upstreamName)·\(vn)\(sub)ᵀ", role: .attention(weights: false))
                 try context.record(prefix + "d_V", hg.dV, formula: "d_V = weightsᵀ·\(upstreamName)")
             }
             if let row = jacobianRow {
@@ -107,7 +107,7 @@ enum AttendGradients {
             if let hg {
                 try context.record(prefix + "d_scaled", hg.dScaled,
                                    formula: "d_scaled = weights ⊙ (d_weights − rowsum(d_weights ⊙ weights)) (the softmax Jacobian, row by row\(head.masked == nil ? "" : "; 0 where masked"))")
-                try context.record(prefix + "d_scores", hg.dScores, formula: "d_scores = d_scaled × \(Runner.trimmed(steps.scale))")
+                try context.record(prefix + "d_scores", hg.dScores, formula: "d_scores = d_scaled × \(Runner.trimmed(steps.scale))", role: .attention(weights: false))
                 try context.record(prefix + "d_Q", hg.dQ, formula: "d_Q = d_scores·\(kn)\(sub)")
                 try context.record(prefix + "d_K", hg.dK, formula: "d_K = d_scoresᵀ·\(qn)\(sub)")
             }

@@ -36,10 +36,7 @@ enum BackpropDirective: Directive {
         let args = context.args
         let netName = try args.name("net", default: "net")!
         let netPosition = args.has("net") ? args.position(of: "net") : context.block.infoPosition
-        let lr = try args.number("lr", default: 0.1)
-        guard lr > 0, lr.isFinite else {
-            throw LessonError("lr= must be a positive number (the size of each step downhill), got \(args.raw("lr")?.description ?? "\(lr)")", at: args.position(of: "lr"))
-        }
+        let lr = try args.positiveNumber("lr", default: 0.1, why: "the size of each step downhill")
         let epochs = try args.integer("epochs", default: 1, in: 1...context.limits.maxSteps, limitFlag: "--max-steps")
         let lossKind = Network.Loss(rawValue: try args.choice("loss", ["mse", "bce"], default: "mse"))!
         let net = try NetworkRecord.network(named: netName, in: context, at: netPosition)
@@ -108,7 +105,8 @@ enum BackpropDirective: Directive {
         }
         let historyTensor = Tensor(shape: [history.count / 2, 2], data: history, colLabels: ["epoch", "loss"])
         let ran = historyTensor.rows - 1
-        try context.record("history", historyTensor, formula: "row e: the loss after e updates, each W ← W − \(Runner.format(lr))·dW and b ← b − \(Runner.format(lr))·db")
+        try context.record("history", historyTensor, formula: "row e: the loss after e updates, each W ← W − \(Runner.format(lr))·dW and b ← b − \(Runner.format(lr))·db",
+                           role: .curve(x: "epoch", y: "loss"))
         for (name, value) in current.namedValues {
             try context.record(name, value, formula: "\(name) after \(ran) update\(ran == 1 ? "" : "s")")
         }

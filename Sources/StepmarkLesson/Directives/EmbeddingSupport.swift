@@ -7,9 +7,8 @@ import StepmarkCore
 ///   when the value is not a matrix, when its rows carry no token labels, or when the labels
 ///   do not make a valid table (a repeated token, a non-finite entry).
 func embeddingTable(named name: String, in context: StepContext, at position: SourcePosition) throws -> EmbeddingTable {
-    let value = try context.environment.lookup(name, at: position)
-    guard case .tensor(let t) = value, t.isMatrix else {
-        throw LessonError("'\(name)' must be an embedding table (a matrix with one labelled row per token), but it is \(value.summary)", at: position)
+    let t = try context.tensor(named: name, .matrix, at: position) {
+        "'\(name)' must be an embedding table (a matrix with one labelled row per token), but it is \($0)"
     }
     guard let labels = t.rowLabels, labels.count == t.rows else {
         throw LessonError("'\(name)' is a \(t.rows)×\(t.cols) matrix without token labels on its rows; make it with an embeddings block, or label it: label(\(name), rows=[\"…\", …])", at: position)

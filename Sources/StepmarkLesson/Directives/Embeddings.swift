@@ -91,9 +91,8 @@ enum EmbeddingsDirective: Directive {
             guard vectorStart < chars.count else {
                 throw LessonError("'\(token)' has no vector after the colon; write it like [0.1, 0.2]", at: line.position(at: valueOffset))
             }
-            let value = try context.evaluate([line], startOffset: valueOffset)
-            guard case .tensor(let t) = value, !t.isScalar, t.rows == 1 else {
-                throw LessonError("the vector of '\(token)' must be a list of numbers like [0.1, 0.2], but it is \(value.summary)", at: line.position(at: vectorStart))
+            let t = try context.tensor(context.evaluate([line], startOffset: valueOffset), .oneRow, at: line.position(at: vectorStart)) {
+                "the vector of '\(token)' must be a list of numbers like [0.1, 0.2], but it is \($0)"
             }
             if let bad = t.data.first(where: { !$0.isFinite }) {
                 throw LessonError("the vector of '\(token)' has a non-finite entry (\(bad))", at: line.position(at: vectorStart))
@@ -133,9 +132,7 @@ enum EmbeddingsDirective: Directive {
                 guard let vocabValue = context.environment.value(vocabName) else {
                     throw LessonError("a .npy file holds only numbers: its rows need a vocabulary for their tokens; write a vocab block above or name one with vocab=", at: vocabAt)
                 }
-                guard case .tokens(let list) = vocabValue else {
-                    throw LessonError("vocab= must name a vocabulary (a token list), but \(vocabName) is \(vocabValue.summary)", at: vocabAt)
-                }
+                let list = try context.tokens(vocabValue, at: vocabAt) { "vocab= must name a vocabulary (a token list), but \(vocabName) is \($0)" }
                 guard list.tokens.count == matrix.rows else {
                     throw LessonError("'\(path)' has \(matrix.rows) rows but the vocabulary \(vocabName) has \(list.tokens.count) tokens; they must match, one row per token", at: at)
                 }

@@ -46,12 +46,10 @@ enum EncodeDirective: Directive {
         // Projections: checked here so that a wrong shape is reported at its argument.
         var weights: [String: (name: String, matrix: Tensor)] = [:]
         for key in ["wq", "wk", "wv"] {
-            guard let wName = try args.name(key) else { continue }
+            guard let (wName, w) = try context.tensor(argument: key, .matrix, else: {
+                "\(key)= must name a matrix with \(d) rows (one per embedding dimension), but \($0) is \($1)"
+            }) else { continue }
             let at = args.position(of: key)
-            let value = try context.environment.lookup(wName, at: at)
-            guard case .tensor(let w) = value, w.isMatrix else {
-                throw LessonError("\(key)= must name a matrix with \(d) rows (one per embedding dimension), but \(wName) is \(value.summary)", at: at)
-            }
             guard w.rows == d else {
                 throw LessonError("\(key)= must have \(d) rows (one per embedding dimension of \(tableName)), but \(wName) is \(w.rows)×\(w.cols)", at: at)
             }
@@ -72,14 +70,10 @@ enum EncodeDirective: Directive {
         }
         let norm = try args.bool("norm", default: false)
 
-        let steps: EncodeSteps
-        do {
-            steps = try Embeddings.encode(tokens: tokens, table: table, positions: positions,
+        // A TensorError here is reported at the info string by the runner.
+        let steps = try Embeddings.encode(tokens: tokens, table: table, positions: positions,
                                           wq: weights["wq"]?.matrix, wk: weights["wk"]?.matrix, wv: weights["wv"]?.matrix,
                                           heads: heads, residual: residual, norm: norm)
-        } catch let e as TensorError {
-            throw LessonError(e.message, at: context.block.infoPosition)
-        }
 
         try context.record("tokens", .tokens(TokenList(tokens)), formula: "tokens = the text split at whitespace")
         try context.record("embedded", steps.embedded, formula: "embedded = the row of \(tableName) for each token")
@@ -96,9 +90,9 @@ enum EncodeDirective: Directive {
         for (h, head) in attention.heads.enumerated() {
             let prefix = heads == 1 ? "" : "head\(h + 1)."
             let sub = heads == 1 ? "" : "ₕ"
-            try context.record(prefix + "scores", head.scores, formula: "scores = Q\(sub)·K\(sub)ᵀ")
-            try context.record(prefix + "scaled", head.scaled, formula: "scaled = scores × \(scaleText)")
-            try context.record(prefix + "weights", head.weights, formula: "weights = softmax(scaled) (each row sums to 1)")
+            try context.record(prefix + "scores", head.scores, formula: "scores = Q\(sub)·K\(sub)ᵀ", role: .attention(weights: false))
+            try context.record(prefix + "scaled", head.scaled, formula: "scaled = scores × \(scaleText)", role: .attention(weights: false))
+            try context.record(prefix + "weights", head.weights, formula: "weights = softmax(scaled) (each row sums to 1)", role: .attention(weights: true))
             try context.record(prefix + "output", head.output, formula: "output = weights·V\(sub)")
         }
         if let concat = attention.concat {

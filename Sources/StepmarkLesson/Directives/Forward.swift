@@ -136,10 +136,7 @@ enum NumberRows {
         }
         let fanIn = net.layers[0]
         guard startsWithNumber(first) else {
-            let value = try context.evaluate(lines)
-            guard case .tensor(let t) = value else {
-                throw LessonError("forward needs numbers as inputs, but this is \(value.summary)", at: first.position)
-            }
+            let t = try context.tensor(context.evaluate(lines), .numbers, at: first.position) { "forward needs numbers as inputs, but this is \($0)" }
             let width = t.isScalar ? 1 : t.cols
             if width != fanIn {
                 throw LessonError("the network \(netName) takes \(fanIn) input\(fanIn == 1 ? "" : "s") per example (W1 has shape \(net.weights[0].shapeDescription)), but the input has shape \(t.shapeDescription) (\(width) per example)", at: first.position)

@@ -62,10 +62,7 @@ enum GenerateDirective: Directive {
             }
             let corpusName = try args.name("corpus", default: "corpus")!
             let at = args.has("corpus") ? args.position(of: "corpus") : context.block.infoPosition
-            let value = try context.environment.lookup(corpusName, at: at)
-            guard case .text(let corpus) = value else {
-                throw LessonError("corpus= must name a text (make it with a corpus block), but \(corpusName) is \(value.summary)", at: at)
-            }
+            let corpus = try context.text(named: corpusName, at: at) { "corpus= must name a text (make it with a corpus block), but \(corpusName) is \($0)" }
             let bigrams: BigramModel
             do { bigrams = try BigramModel(corpus: corpus) } catch let e as TensorError {
                 throw LessonError("\(corpusName): \(e.message)", at: at)
@@ -104,7 +101,8 @@ enum GenerateDirective: Directive {
         var stopReason: String? = nil
         for k in 0..<steps {
             try context.checkDeadline()
-            let one = try positioned(context) { try next(tokens, UInt64(seed) &+ UInt64(k) &* 0x9E37_79B9_7F4A_7C15) }
+            // A TensorError here is reported at the info string by the runner.
+            let one = try next(tokens, UInt64(seed) &+ UInt64(k) &* 0x9E37_79B9_7F4A_7C15)
             guard let step = one.steps.first else { stopReason = one.stopReason; break }
             generated.append(step)
             tokens.append(step.chosen)
@@ -120,7 +118,7 @@ enum GenerateDirective: Directive {
             // A table of mixed columns, as SPEC §6 shows for tables: ["token", "probability"].
             let table = Table(columns: ["token", "probability"],
                               rows: step.candidates.map { [.text($0.token), .number($0.probability)] })
-            try context.record("step\(n + 1)", .table(table), formula: formula)
+            try context.record("step\(n + 1)", .table(table), formula: formula, role: .candidates(chosen: step.chosen))
         }
         if top > vocabulary.count, !generated.isEmpty {
             context.warn("top=\(top) is more than the \(vocabulary.count) tokens of the vocabulary, so each step lists them all")
@@ -137,11 +135,5 @@ enum GenerateDirective: Directive {
     /// The context for a formula: the last 12 tokens at most.
     static func shown(_ context: [String]) -> String {
         context.count <= 12 ? context.joined(separator: " ") : "… " + context.suffix(12).joined(separator: " ")
-    }
-
-    static func positioned<T>(_ context: StepContext, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as TensorError {
-            throw LessonError(e.message, at: context.block.infoPosition)
-        }
     }
 }

@@ -55,7 +55,7 @@ enum ImageDirective: Directive {
         } catch let e as TensorError {
             throw positioned(e, in: body, context: context)
         }
-        try context.record("pixels", pixels, formula: "\(name): \(pixels.rows)×\(pixels.cols) pixels, 0 = dark … 1 = light")
+        try context.record("pixels", pixels, formula: "\(name): \(pixels.rows)×\(pixels.cols) pixels, 0 = dark … 1 = light", role: .picture(title: name))
         context.setResult(.tensor(pixels), recorded: "pixels", storeAs: name)
     }
 
@@ -67,11 +67,9 @@ enum ImageDirective: Directive {
         let items = try nameList(args, "stack", info: context.block)
         var images: [(name: String, image: Tensor)] = []
         for item in items {
-            let value = try context.environment.lookup(item.name, at: item.position)
-            guard case .tensor(let t) = value, !t.isScalar else {
-                throw LessonError("stack= needs pictures, but \(item.name) is \(value.summary)", at: item.position)
-            }
-            images.append((item.name, t))
+            images.append((item.name, try context.tensor(named: item.name, .vectorOrMatrix, at: item.position) {
+                "stack= needs pictures, but \(item.name) is \($0)"
+            }))
         }
         let features: Tensor
         do {

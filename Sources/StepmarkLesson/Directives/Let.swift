@@ -25,7 +25,7 @@ enum LetDirective: Directive {
         var last: (String, Value)?
         for a in assignments {
             let value = try context.evaluateAndDefine(a.name, a.expr)
-            try context.record(a.name, value, formula: "\(a.name) = \(a.source)")
+            try context.record(a.name, value, formula: "\(a.name) = \(a.source)", formulaRepeatsSource: true)
             last = (a.name, value)
         }
         if let (name, value) = last { context.setResult(value, recorded: name, storeAs: nil) }

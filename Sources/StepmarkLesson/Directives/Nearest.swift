@@ -68,11 +68,7 @@ enum NearestDirective: Directive {
                 let w = single[0].word
                 throw LessonError("'\(w)' is neither a token of \(tableName) nor a defined name\(didYouMean(w, among: table.tokens + context.environment.names))", at: first.position(at: single[0].offset))
             }
-            let value = try context.evaluate(lines)
-            guard case .tensor(let t) = value, !t.isScalar, t.rows == 1 else {
-                throw LessonError("the query must be one vector, but it is \(value.summary)", at: first.position)
-            }
-            query = t
+            query = try context.tensor(context.evaluate(lines), .oneRow, at: first.position) { "the query must be one vector, but it is \($0)" }
             queryText = "the query"
         }
         guard query.count == table.dimension else {

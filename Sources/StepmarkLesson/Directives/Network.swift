@@ -45,10 +45,7 @@ enum NetworkDirective: Directive {
             if (kind == "W" ? givenW[n] : givenB[n]) != nil {
                 throw LessonError("\(a.name) is given twice", at: at)
             }
-            let value = try context.evaluator.evaluate(a.expr)
-            guard case .tensor(let t) = value else {
-                throw LessonError("\(a.name) must be numbers, but it is \(value.summary)", at: at)
-            }
+            let t = try context.tensor(context.evaluator.evaluate(a.expr), .numbers, at: at) { "\(a.name) must be numbers, but it is \($0)" }
             if kind == "W" { givenW[n] = (t, at, a.source) } else { givenB[n] = (t, at, a.source) }
         }
 

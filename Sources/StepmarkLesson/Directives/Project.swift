@@ -33,7 +33,7 @@ enum ProjectDirective: Directive {
         } catch let e as TensorError {
             throw LessonError(e.message, at: args.has("table") ? args.position(of: "table") : context.block.infoPosition)
         }
-        try context.record("points", result.points, formula: "points = (X − mean) · [PC1 PC2], the principal axes of the centred table (each axis's largest entry made positive)")
+        try context.record("points", result.points, formula: "points = (X − mean) · [PC1 PC2], the principal axes of the centred table (each axis's largest entry made positive)", role: .scatter)
         try context.record("explained", result.explainedVarianceRatio, formula: "explained = σₖ² / Σ σ², the share of the total variance each axis keeps")
         if result.singularValues.data[1] == 0 {
             context.warn("the vectors vary along only one direction, so PC2 is 0 for every point")

@@ -95,10 +95,7 @@ enum SimilarityDirective: Directive {
                         at position: SourcePosition) throws -> Tensor {
         if let table, let i = table.index(of: item) { return table.matrix.row(i) }
         if let value = context.environment.value(item) {
-            guard case .tensor(let t) = value, !t.isScalar, t.rows == 1 else {
-                throw LessonError("'\(item)' must be a vector to compare, but it is \(value.summary)", at: position)
-            }
-            return t
+            return try context.tensor(value, .oneRow, at: position) { "'\(item)' must be a vector to compare, but it is \($0)" }
         }
         var message = "'\(item)' is neither a token of \(tableName) nor a defined vector"
         if let table {

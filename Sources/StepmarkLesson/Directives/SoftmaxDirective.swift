@@ -22,14 +22,8 @@ enum SoftmaxDirective: Directive {
         guard !lines.isEmpty else {
             throw LessonError("softmax needs a vector, a matrix or a name in its body", at: context.block.infoPosition)
         }
-        let value = try context.evaluate(lines)
-        guard case .tensor(let x) = value else {
-            throw LessonError("softmax needs numbers, but this is \(value.summary)", at: lines[0].position)
-        }
-        let t = try context.args.number("temperature", default: 1)
-        guard t > 0 else {
-            throw LessonError("temperature= must be a positive number, got \(context.args.raw("temperature")!)", at: context.args.position(of: "temperature"))
-        }
+        let x = try context.tensor(context.evaluate(lines), .numbers, at: lines[0].position) { "softmax needs numbers, but this is \($0)" }
+        let t = try context.args.positiveNumber("temperature", default: 1)
         let axis = try context.args.choice("axis", ["row", "col"], default: "row")
         let steps: SoftmaxSteps
         do {
@@ -43,7 +37,7 @@ enum SoftmaxDirective: Directive {
         try context.record("shifted", steps.shifted, formula: "shifted = (x − max\(over == "j" ? "ⱼ" : "ᵢ") x)\(temperature)")
         try context.record("exp", steps.exp, formula: "exp = e^shifted")
         try context.record("sum", steps.sum, formula: "sum = Σ\(over == "j" ? "ⱼ" : "ᵢ") exp")
-        try context.record("output", steps.output, formula: "output = exp / sum")
+        try context.record("output", steps.output, formula: "output = exp / sum", role: .distribution)
         context.setResult(.tensor(steps.output), recorded: "output", storeAs: "output")
     }
 }

@@ -81,10 +81,7 @@ enum TokenizeDirective: Directive {
         if !args.has("vocab"), context.environment.value(name) == nil {
             throw LessonError("method=wordpiece needs a vocabulary: write a vocab block above (it is stored as 'vocab'), or name one with vocab=", at: at)
         }
-        let value = try context.environment.lookup(name, at: at)
-        guard case .tokens(let list) = value else {
-            throw LessonError("vocab= must name a vocabulary (a vocab block or a token list), but \(name) is \(value.summary)", at: at)
-        }
+        let list = try context.tokens(named: name, at: at) { "vocab= must name a vocabulary (a vocab block or a token list), but \(name) is \($0)" }
         do {
             return try Vocabulary(list.tokens)
         } catch let e as TensorError {

@@ -39,10 +39,7 @@ enum TrainDirective: Directive {
             throw LessonError("\(key)= must be a finite number, got \(v)", at: args.position(of: key))
         }
         let bias = try args.bool("bias", default: false)
-        let lr = try args.number("lr", default: 0.1)
-        guard lr > 0, lr.isFinite else {
-            throw LessonError("lr= must be a positive number (the size of each step downhill), got \(args.raw("lr")?.description ?? "\(lr)")", at: args.position(of: "lr"))
-        }
+        let lr = try args.positiveNumber("lr", default: 0.1, why: "the size of each step downhill")
         let steps = try args.integer("steps", default: 10, in: 0...context.limits.maxSteps, limitFlag: "--max-steps")
         try context.checkDeadline()
 
@@ -56,7 +53,8 @@ enum TrainDirective: Directive {
         rule += "; w ← w − \(lrText)·grad_w"
         if bias { rule += ", b ← b − \(lrText)·grad_b" }
         let updates = run.history.rows - 1
-        try context.record("history", run.history, formula: "row k: the parameters before update k+1 and the loss and gradients there; \(rule)")
+        try context.record("history", run.history, formula: "row k: the parameters before update k+1 and the loss and gradients there; \(rule)",
+                           role: .curve(x: "step", y: "loss"))
         try context.record("w", Tensor.scalar(run.w), formula: "w after \(updates) update\(updates == 1 ? "" : "s")")
         try context.record("b", Tensor.scalar(run.b), formula: bias ? "b after \(updates) update\(updates == 1 ? "" : "s")" : "b = \(Runner.format(b0)) (fixed: bias=false)")
         try context.record("loss", Tensor.scalar(run.loss), formula: "loss = mean((\(bias || b0 != 0 ? "w·x + b" : "w·x") − y)²) at the final w\(bias ? " and b" : "")")
@@ -111,11 +109,7 @@ enum TrainDirective: Directive {
                 return v
             }
         case .word(let name):
-            let value = try context.environment.lookup(name, at: at)
-            guard case .tensor(let t) = value, t.rank <= 1 || t.rows == 1 || t.cols == 1 else {
-                throw LessonError("\(key)= must name a number or a vector, but \(name) is \(value.summary)", at: at)
-            }
-            out = t.data
+            out = try context.tensor(named: name, .numberOrVector, at: at) { "\(key)= must name a number or a vector, but \(name) is \($0)" }.data
         case .string:
             throw LessonError("\(key)= expects a number, a list of numbers or a name, got a quoted string", at: at)
         }
@@ -168,7 +162,7 @@ enum TrainDirective: Directive {
     static func format(_ x: Double) -> String {
         if x == .infinity { return "∞" }
         if x == -.infinity { return "−∞" }
-        if x != 0, abs(x) >= 1e6 || abs(x) < 1e-4 { return String(format: "%.3g", x) }
+        if x != 0, abs(x) >= 1e6 || abs(x) < 1e-4 { return DecimalFormat.general(x, significant: 3) }
         return Runner.trimmed(x)
     }
 }

@@ -139,13 +139,14 @@ enum TrainAttentionDirective: Directive {
                 for (h, w) in perHead.enumerated() {
                     let head = heads == 1 ? "" : "head\(h + 1)."
                     let when = snapshot.epoch == 0 ? "before training" : "after \(snapshot.epoch) update\(snapshot.epoch == 1 ? "" : "s")"
-                    try context.record("epoch\(snapshot.epoch).\(sequence)\(head)weights", w, formula: "\(attention) \(when)")
+                    try context.record("epoch\(snapshot.epoch).\(sequence)\(head)weights", w, formula: "\(attention) \(when)", role: .attention(weights: true))
                 }
             }
         }
         let lrText = Runner.format(lr)
         let rule = matrices.filter { learn.contains($0.letter) }.map { "\($0.symbol) ← \($0.symbol) − \(lrText)·∂loss/∂\($0.symbol)" }.joined(separator: ", ")
-        try context.record("history", run.history, formula: "row k: the loss after k updates; loss = mean((output − target)²)\(xs.count > 1 ? " averaged over the sequences" : ""); \(rule)")
+        try context.record("history", run.history, formula: "row k: the loss after k updates; loss = mean((output − target)²)\(xs.count > 1 ? " averaged over the sequences" : ""); \(rule)",
+                           role: .curve(x: "epoch", y: "loss"))
         let updates = run.history.rows - 1
         for m in matrices where learn.contains(m.letter) {
             try context.record(m.key + "_after", m.after!, formula: "\(m.symbol) after \(updates) update\(updates == 1 ? "" : "s")")

@@ -1,5 +1,6 @@
 import Foundation
 import StepmarkLesson
+import StepmarkRender
 
 /// Which lessons to render and where each one's reports go.
 public struct CoursePlan: Sendable {
@@ -111,98 +112,39 @@ public struct RenderResult: Sendable {
     }
 }
 
-/// Atomic file writes: the content goes to a new temporary file in the same folder
-/// (`.NAME.tmp-XXXXXX`, made by `mkstemp`), is flushed to disk, and is renamed over the
-/// target. A reader sees the old file or the new one, never half of one; when anything fails
-/// (a folder that cannot be written, a full disk) the temporary file is removed and the old
-/// file, if any, is left as it was.
-public enum AtomicFile {
-    public static func write(_ content: String, to path: String) throws {
-        let fm = FileManager.default
-        let folder = (path as NSString).deletingLastPathComponent
-        do {
-            if !folder.isEmpty { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        } catch {
-            throw ReadError(path: folder, message: "cannot create the folder: \(describe(error))")
-        }
-        let name = (path as NSString).lastPathComponent
-        var template = Array(((folder.isEmpty ? "." : folder) + "/." + name + ".tmp-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw failure(path) }
-        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var done = false
-        defer {
-            if !done { unlink(temporary) }
-        }
-        // mkstemp makes the file private (0600); a written report is as readable as any
-        // file the user creates (0666 less the umask).
-        let mask = umask(0)
-        umask(mask)
-        guard writeAll(content, to: fd), fchmod(fd, 0o666 & ~mask) == 0, fsync(fd) == 0 else {
-            let error = failure(path)
-            close(fd)
-            throw error
-        }
-        guard close(fd) == 0 else { throw failure(path) }
-        guard rename(temporary, path) == 0 else { throw failure(path) }
-        done = true
-    }
-
-    /// Writes all of `content` to an open file, retrying short and interrupted writes.
-    /// - Returns: false when a write failed (`errno` says why).
-    public static func writeAll(_ content: String, to fd: Int32) -> Bool {
-        var content = content
-        return content.withUTF8 { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
-        }
-    }
-
-    /// The current `errno` as a message about `path`.
-    public static func failure(_ path: String) -> ReadError {
-        ReadError(path: path, message: "cannot write: \(String(cString: strerror(errno)))")
-    }
-
-    static func describe(_ error: Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-           let text = strerror(Int32(underlying.code)) {
-            return String(cString: text)
-        }
-        return ns.localizedDescription
-    }
-}
-
-/// Renders a course: every lesson in the chosen formats, plus an index.
-public struct CourseRenderer: Sendable {
-    public var formats: [String]
+/// A course to render: the one place that reads lessons, runs them, checks their exercises (or,
+/// for handouts, turns them into the student view) and hands the reports to the renderers,
+/// which only render. The CLI's `render` (and its `--watch`) use it.
+public struct Course: Sendable {
+    public var formats: [OutputFormat]
+    /// Student handouts: `StudentView` instead of the key's exercise results.
     public var student: Bool
     public var limits: Limits
-    /// Fills in exercise results after a run (the grader's check); identity by default.
-    public var postprocess: @Sendable (Report) -> Report
 
-    public init(formats: [String], student: Bool, limits: Limits, postprocess: @escaping @Sendable (Report) -> Report = { $0 }) {
+    public init(formats: [OutputFormat], student: Bool, limits: Limits) {
         self.formats = formats
         self.student = student
         self.limits = limits
-        self.postprocess = postprocess
     }
 
+    /// Reads, runs and checks one lesson: the report a page shows.
+    public func report(for path: String) throws -> Report {
+        let report = Runner(limits: limits).run(try LessonParser.read(path: path, limits: limits))
+        // Teacher pages show each exercise checked against the key's own answers; handouts hide
+        // what an exercise asks for and blank the key's answers to templates.
+        return student ? StudentView.apply(report) : Exercises.check(report, reveal: false, limits: limits)
+    }
+
+    /// Every lesson of `plan` in every format, plus an index per format that has one.
     public func render(_ plan: CoursePlan, includeIndex: Bool = true) -> RenderResult {
         var reports: [Report] = []
         var files: [PlannedFile] = []
         var readErrors: [ReadError] = []
-        var indexEntries: [(relative: String, title: String, ok: Bool)] = []
+        var indexEntries: [CourseIndex.Entry] = []
         for entry in plan.lessons {
             let report: Report
             do {
-                let lesson = try LessonParser.read(path: entry.source, limits: limits)
-                report = postprocess(Runner(limits: limits).run(lesson))
+                report = try self.report(for: entry.source)
             } catch let e as ReadError {
                 readErrors.append(e)
                 continue
@@ -212,25 +154,19 @@ public struct CourseRenderer: Sendable {
             }
             reports.append(report)
             indexEntries.append((entry.relative, report.title, report.ok))
+            // `render` always writes the index at the top of the output folder (a re-render
+            // under --watch keeps the same link): one "../" per sub-folder.
+            let depth = entry.relative.split(separator: "/").count - 1
+            let link = String(repeating: "../", count: depth) + "index.html"
             for format in formats {
-                let content: String
-                switch format {
-                case "md": content = MarkdownRenderer(student: student).render(report)
-                case "html":
-                    // `render` always writes the index at the top of the output folder (a
-                    // re-render under --watch keeps the same link): one "../" per sub-folder.
-                    let depth = entry.relative.split(separator: "/").count - 1
-                    let link = String(repeating: "../", count: depth) + "index.html"
-                    content = HTMLRenderer(student: student, indexLink: link).render(report)
-                default: content = JSONRenderer.render(student ? report.withoutExerciseResults : report)
-                }
-                files.append(planned((plan.out as NSString).appendingPathComponent(entry.relative + "." + format), content))
+                let content = format.render(report, student: student, indexLink: link)
+                files.append(planned((plan.out as NSString).appendingPathComponent(entry.relative + "." + format.fileExtension), content))
             }
         }
         if includeIndex {
-            for format in formats where format != "json" {
-                let content = format == "md" ? CourseIndex.markdown(indexEntries) : CourseIndex.html(indexEntries)
-                files.append(planned((plan.out as NSString).appendingPathComponent("index." + format), content))
+            for format in formats {
+                guard let content = CourseIndex.page(format, indexEntries) else { continue }
+                files.append(planned((plan.out as NSString).appendingPathComponent("index." + format.fileExtension), content))
             }
         }
         return RenderResult(reports: reports, files: files, readErrors: readErrors, inputs: plan.lessons.map(\.source))
@@ -239,50 +175,5 @@ public struct CourseRenderer: Sendable {
     private func planned(_ path: String, _ content: String) -> PlannedFile {
         let current = (try? String(contentsOfFile: path, encoding: .utf8)) == content
         return PlannedFile(path: path, content: content, isCurrent: current)
-    }
-}
-
-extension Report {
-    /// The report with exercise results removed (for student handouts).
-    public var withoutExerciseResults: Report {
-        var r = self
-        r.exercises = []
-        return r
-    }
-}
-
-/// The course index: lessons grouped by their first folder (the language), with titles.
-enum CourseIndex {
-    static func groups(_ entries: [(relative: String, title: String, ok: Bool)]) -> [(String, [(relative: String, title: String, ok: Bool)])] {
-        var order: [String] = []
-        var byGroup: [String: [(relative: String, title: String, ok: Bool)]] = [:]
-        for e in entries {
-            let parts = e.relative.split(separator: "/")
-            let group = parts.count > 1 ? String(parts[0]) : ""
-            if byGroup[group] == nil { order.append(group) }
-            byGroup[group, default: []].append(e)
-        }
-        return order.map { ($0, byGroup[$0]!) }
-    }
-
-    static func languageName(_ code: String) -> String {
-        switch code {
-        case "en": "English"
-        case "ko": "한국어 (Korean)"
-        case "": "Lessons"
-        default: code
-        }
-    }
-
-    static func markdown(_ entries: [(relative: String, title: String, ok: Bool)]) -> String {
-        var out = "# stepmark course\n"
-        for (group, items) in groups(entries) {
-            out += "\n## \(languageName(group))\n\n"
-            for e in items {
-                let title = MarkdownRenderer().escape(e.title)
-                out += "- [\(title)](\(e.relative).md)\(e.ok ? "" : " — has errors")\n"
-            }
-        }
-        return out
     }
 }

@@ -1,0 +1,32 @@
+/// An `answer ID` block: a student's answer, which computes nothing. Its body is parsed once,
+/// when the lesson is read, into one `AnswerLiteral` (or the positioned reason it could not be);
+/// the runner, the grader, the assignment writer and the student view all use that one parse.
+public struct AnswerBlock: Sendable, Equatable {
+    /// The fenced block as written (source, positions, body lines).
+    public var block: DirectiveBlock
+    /// The body as a literal, or why it is not one (an empty answer, a name, three levels of
+    /// brackets …), positioned in the lesson file.
+    public var literal: Result<AnswerLiteral, LessonError>
+
+    /// Parses the body of `block` within `limits` (answers are never evaluated: see
+    /// `AnswerParser`, linear in the size of the body).
+    public init(_ block: DirectiveBlock, limits: Limits) {
+        self.block = block
+        do {
+            literal = .success(try AnswerParser.literal(block.body, limits: limits, at: block.infoPosition))
+        } catch let e as LessonError {
+            literal = .failure(e)
+        } catch {
+            literal = .failure(LessonError("\(error)", at: block.infoPosition))
+        }
+    }
+
+    /// The words after `answer` in the info string (the first is the exercise id), or nil when
+    /// the info string does not parse.
+    public var positional: [(text: String, position: SourcePosition)]? {
+        (try? InfoString.parse(block.info, at: block.infoPosition))?.positional
+    }
+
+    /// The exercise this block answers, when it names one.
+    public var id: String? { positional?.first?.text }
+}

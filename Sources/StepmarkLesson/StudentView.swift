@@ -1,0 +1,95 @@
+/// What students see of a lesson (SPEC §4), in one place: the blank `?` template of an answer,
+/// the blanked answer block, and the report with every exercise's value and the key's answers
+/// taken out. `stepmark assign`, `render --student` (Markdown, HTML, JSON) and the grader's
+/// handouts all go through here, so the pages and the assignment agree.
+public enum StudentView {
+    /// The report as a handout: no exercise results; each `answer` block's body replaced by a
+    /// template of the expected shape (or of its own shape when the exercise is unknown) and its
+    /// value dropped; each exercise step's checked value, and every value it recorded after it,
+    /// left out. Applying it twice changes nothing.
+    public static func apply(_ report: Report) -> Report {
+        guard !report.isStudentView else { return report }
+        var report = report
+        report.isStudentView = true
+        report.exercises = []
+        // The first step with an id asks the exercise (a repeated id is the key's error).
+        var shapes: [String: [Int]] = [:]
+        var seen: Set<String> = []
+        for step in report.steps {
+            guard let spec = step.exercise, seen.insert(spec.id).inserted else { continue }
+            if let v = step.expectedAnswer { shapes[spec.id] = answerShape(of: v) }
+        }
+        report.blocks = report.blocks.map { block in
+            guard case .step(var step) = block else { return block }
+            if let answer = step.answer {
+                let own = (try? answer.literal.get())?.shape ?? []
+                let shape = answer.id.flatMap { shapes[$0] } ?? own
+                step.block.source = blankedSource(of: step.block, shape: shape)
+                step.block.body = []
+                step.values = []
+                step.result = nil
+                return .step(step)
+            }
+            if let spec = step.exercise {
+                let name = spec.check ?? step.resultName
+                if let name, let k = step.values.firstIndex(where: { $0.name == name }) {
+                    step.values.removeSubrange(k...)
+                } else {
+                    step.values = []
+                }
+                step.result = nil
+            }
+            return .step(step)
+        }
+        return report
+    }
+
+    /// The shape of the answer an expected value calls for (`[]`, `[n]` or `[rows, cols]`).
+    public static func answerShape(of expected: Value) -> [Int] {
+        switch expected {
+        case .tensor(let t): return t.shape
+        case .tokens(let l): return [l.tokens.count]
+        case .text, .record: return []
+        case .table(let t): return [t.rows.count, t.columns.count]
+        }
+    }
+
+    /// A blank answer of the given shape, one line per matrix row: `?`, `[?, ?, ?]`,
+    /// `[[?, ?],` / ` [?, ?]]`. Token lists use the same `[?, ?, ?]` (a student replaces each `?`
+    /// with a "quoted" token).
+    public static func template(shape: [Int]) -> [String] {
+        switch shape.count {
+        case 0: return ["?"]
+        case 1: return ["[" + Array(repeating: "?", count: shape[0]).joined(separator: ", ") + "]"]
+        default:
+            let rows = shape[0], cols = shape[1]
+            guard rows > 0 else { return ["[]"] }
+            let row = "[" + Array(repeating: "?", count: cols).joined(separator: ", ") + "]"
+            return (0..<rows).map { r in (r == 0 ? "[" : " ") + row + (r == rows - 1 ? "]" : ",") }
+        }
+    }
+
+    /// The template for a value's shape as one string (`?` when there is no value).
+    public static func template(for value: Value?) -> String {
+        template(shape: value.map(answerShape(of:)) ?? []).joined(separator: "\n")
+    }
+
+    /// An answer block's source with its body replaced by the template: the opening fence line,
+    /// the template indented as the fence is, and the closing fence when the block had one.
+    public static func blankedSource(of block: DirectiveBlock, shape: [Int]) -> String {
+        let lines = LessonParser.lines(of: block.source)
+        let indent = String(repeating: " ", count: max(0, block.position.column - 1))
+        let body = template(shape: shape).map { indent + $0 }
+        return ([lines.first ?? ""] + body + (block.isClosed && lines.count > 1 ? [lines.last!] : [])).joined(separator: "\n")
+    }
+}
+
+extension Step {
+    /// The value the step's exercise expects: its `check=` sub-step or its result; nil when the
+    /// step failed or carries no exercise.
+    public var expectedAnswer: Value? {
+        guard ok, let spec = exercise else { return nil }
+        if let name = spec.check { return value(named: name)?.value }
+        return result
+    }
+}
