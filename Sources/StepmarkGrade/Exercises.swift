@@ -71,6 +71,19 @@ public enum Exercises {
             answers[id] = GivenAnswer(answer)
         }
         report.exercises = exercises.map { grade($0.step, spec: $0.spec, answer: answers[$0.spec.id], reveal: reveal) }
+        // A teacher's key checks itself (SPEC §4): its own answer to every exercise must pass.
+        // An assignment or a student's copy is not a key: its answers are the student's.
+        if !report.isAssignment && !report.isStudentView {
+            for (exercise, result) in zip(exercises, report.exercises) where !result.passed && exercise.step.ok {
+                let id = exercise.spec.id
+                if answers[id] == nil {
+                    report.diagnostics.append(LessonError("exercise '\(id)' has no ```answer \(id)``` block: a key holds the right answer to every exercise, so that it checks itself and `assign` can blank it", at: exercise.spec.position))
+                } else {
+                    let why = result.feedback.split(separator: "\n").first.map(String.init) ?? ""
+                    report.diagnostics.append(LessonError("the key's own answer to '\(id)' does not pass: \(why)", at: exercise.spec.position))
+                }
+            }
+        }
         return report
     }
 

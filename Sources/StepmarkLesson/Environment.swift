@@ -2,13 +2,20 @@
 public struct Environment: Sendable {
     private var values: [String: Value] = [:]
     private var definitions: [String: SourcePosition] = [:]
+    /// Where the names a step reads are noted, while one is attached (the runner attaches a
+    /// fresh log to each step, so that the student view can hide every step that reads a value
+    /// derived from an exercise).
+    var readLog: NameReadLog?
 
     public init() {}
 
     /// Every defined name, sorted.
     public var names: [String] { values.keys.sorted() }
 
-    public func value(_ name: String) -> Value? { values[name] }
+    public func value(_ name: String) -> Value? {
+        readLog?.note(name)
+        return values[name]
+    }
 
     /// Where `name` was last defined.
     public func definition(of name: String) -> SourcePosition? { definitions[name] }
@@ -22,6 +29,7 @@ public struct Environment: Sendable {
     /// - Throws: an error that says the name is undefined, suggests a close match, and lists
     ///   what is defined.
     public func lookup(_ name: String, at position: SourcePosition) throws -> Value {
+        readLog?.note(name)
         if let v = values[name] { return v }
         var message = "undefined name '\(name.quotable)'"
         if let best = suggestion(for: name, among: names) {
@@ -33,6 +41,20 @@ public struct Environment: Sendable {
             message += " (defined so far: \(names.joined(separator: ", ")))"
         }
         throw LessonError(message, at: position)
+    }
+}
+
+/// The names one step read from the environment, in the order first read.
+///
+/// A reference type on purpose: the environment is a value that directives and evaluators copy,
+/// and every copy made during a step must note into the same log. One log belongs to one step
+/// of one run, on one thread.
+final class NameReadLog: @unchecked Sendable {
+    private(set) var names: [String] = []
+    private var seen: Set<String> = []
+
+    func note(_ name: String) {
+        if seen.insert(name).inserted { names.append(name) }
     }
 }
 

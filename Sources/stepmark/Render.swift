@@ -53,7 +53,11 @@ struct Render: ParsableCommand {
         if student {
             postprocess = { report in Exercises.studentView(report) }
         } else {
-            postprocess = { report in Exercises.check(report, reveal: false) }
+            // An assignment renders as a handout whatever the flags (SPEC §4).
+            postprocess = { report in
+                let checked = Exercises.check(report, reveal: false)
+                return checked.isAssignment ? StudentView.apply(checked) : checked
+            }
         }
         let renderer = CourseRenderer(formats: formats, student: student, limits: limits.limits, postprocess: postprocess)
         let plan: CoursePlan
