@@ -6,15 +6,21 @@ public struct Environment: Sendable {
     /// fresh log to each step, so that the student view can hide every step that reads a value
     /// derived from an exercise).
     var readLog: NameReadLog?
+    /// Names every lesson may read without defining them (`variant`): looked up after the
+    /// lesson's own names, and not listed among "defined so far".
+    private var builtins: [String: Value] = [:]
 
     public init() {}
+
+    /// Makes `name` readable by every step, unless the lesson defines its own.
+    public mutating func defineBuiltin(_ name: String, _ value: Value) { builtins[name] = value }
 
     /// Every defined name, sorted.
     public var names: [String] { values.keys.sorted() }
 
     public func value(_ name: String) -> Value? {
         readLog?.note(name)
-        return values[name]
+        return values[name] ?? builtins[name]
     }
 
     /// Where `name` was last defined.
@@ -30,7 +36,7 @@ public struct Environment: Sendable {
     ///   what is defined.
     public func lookup(_ name: String, at position: SourcePosition) throws -> Value {
         readLog?.note(name)
-        if let v = values[name] { return v }
+        if let v = values[name] ?? builtins[name] { return v }
         var message = "undefined name '\(name.quotable)'"
         if let best = suggestion(for: name, among: names) {
             message += "; did you mean '\(best)'?"

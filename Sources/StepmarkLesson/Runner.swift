@@ -172,8 +172,7 @@ public struct Runner: Sendable {
         var environment = Environment()
         // SPEC §4: every lesson may read its `variant` (0 in a key, the student's own number in
         // an assignment), e.g. `random(3, 4, seed=variant)`.
-        environment.define("variant", .tensor(.scalar(Double(variant ?? lesson.frontMatter?.variant ?? 0))),
-                           at: SourcePosition(line: 1, column: 1))
+        environment.defineBuiltin("variant", .tensor(.scalar(Double(variant ?? lesson.frontMatter?.variant ?? 0))))
         let defaults = lesson.frontMatter
         var blocks: [ReportBlock] = []
         var diagnostics = lesson.diagnostics
