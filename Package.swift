@@ -13,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Front matter (SPEC §8) is YAML: a well-kept parser, not a hand-written one.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // The only C in the project: Debian's libcmark-gfm and its GFM extensions.
@@ -30,7 +32,7 @@ let package = Package(
         // Numbers only: tensors, kernels, tokenizers, random numbers.
         .target(name: "StepmarkCore", dependencies: ["COpenBLAS"]),
         // Markdown -> Lesson -> Report: parsing, expressions, directives, the runner.
-        .target(name: "StepmarkLesson", dependencies: ["StepmarkCore", "CCmarkGFM"]),
+        .target(name: "StepmarkLesson", dependencies: ["StepmarkCore", "CCmarkGFM", .product(name: "Yams", package: "Yams")]),
         // Report -> terminal, Markdown, HTML, JSON. Renderers never compute.
         .target(name: "StepmarkRender", dependencies: ["StepmarkLesson", "StepmarkCore"]),
         // Exercises, answers, check, grade, assign.

@@ -15,7 +15,7 @@ public struct Assignment: Sendable {
     public var keyErrors: [LessonError]
 
     /// Makes the assignment from a key's text (a leading byte-order mark is kept).
-    public static func make(keyText: String, path: String, limits: Limits = .init()) -> Assignment {
+    public static func make(keyText: String, path: String, limits: Limits = .init(), variant: Int = 0) -> Assignment {
         var bom = ""
         var text = keyText
         if text.unicodeScalars.first == "\u{FEFF}" {
@@ -23,10 +23,15 @@ public struct Assignment: Sendable {
             text = String(text.unicodeScalars.dropFirst())
         }
         let lesson = LessonParser.parse(text, path: path, limits: limits)
-        let grader = Grader(key: lesson, limits: limits)
+        let grader = Grader(key: lesson, limits: limits, variant: variant)
         var warnings: [String] = []
         var keyErrors = grader.keyErrors
-        for result in grader.keyCheck where !result.passed {
+        if lesson.isAssignment {
+            keyErrors.append(LessonError("this file is already an assignment (its front matter has variant:); make assignments from the teacher's key", at: SourcePosition(line: 1, column: 1)))
+        }
+        // The key's own answers hold for its own numbers, variant 0; another variant's numbers
+        // differ, and its assignment is blanked all the same.
+        for result in grader.keyCheck where !result.passed && variant == 0 {
             let position = grader.exercises.first { $0.spec.id == result.id }?.spec.position ?? SourcePosition(line: 1, column: 1)
             keyErrors.append(LessonError("the key's own answer to '\(result.id)' does not pass: \(result.feedback.split(separator: "\n").first ?? "")", at: position))
         }
@@ -71,13 +76,32 @@ public struct Assignment: Sendable {
         if let line = Solutions.unclosedRegionLine(in: out) {
             warnings.append("line \(line): a <!-- solution --> region is never closed with <!-- end solution -->; everything after it is left out of the assignment")
         }
-        let student = Solutions.removed(from: out)
+        let student = withVariant(Solutions.removed(from: out), variant: variant, frontMatter: lesson.frontMatter)
         return Assignment(text: student, warnings: warnings, keyErrors: keyErrors.sorted { $0.position < $1.position })
+    }
+
+    /// The assignment's text with `variant: N` in its front matter (a new front matter when the
+    /// key has none). The variant is what marks the file as an assignment: `run`, `render` and
+    /// `check` then never show an exercise's values, and `grade` knows which numbers it holds.
+    static func withVariant(_ text: String, variant: Int, frontMatter: FrontMatter?) -> String {
+        var bom = ""
+        var body = Substring(text)
+        if body.unicodeScalars.first == "\u{FEFF}" {
+            bom = "\u{FEFF}"
+            body = Substring(body.unicodeScalars.dropFirst())
+        }
+        let newline = body.contains("\r\n") ? "\r\n" : "\n"
+        guard frontMatter != nil, let firstBreak = body.firstIndex(where: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) else {
+            return bom + "---" + newline + "variant: \(variant)" + newline + "---" + newline + body
+        }
+        // After the opening `---` line, so the key's own keys keep their lines below it.
+        let afterFirst = body.index(after: firstBreak)
+        return bom + body[..<afterFirst] + "variant: \(variant)" + newline + body[afterFirst...]
     }
 
     /// Reads a key file (size limit, UTF-8) and makes its assignment.
     /// - Throws: `ReadError` when the key cannot be read.
-    public static func make(keyPath: String, limits: Limits = .init()) throws -> Assignment {
+    public static func make(keyPath: String, limits: Limits = .init(), variant: Int = 0) throws -> Assignment {
         guard FileManager.default.fileExists(atPath: keyPath) else { throw ReadError(path: keyPath, message: "no such file") }
         guard let handle = FileHandle(forReadingAtPath: keyPath) else {
             throw ReadError(path: keyPath, message: "cannot be read (permission denied, or a folder?)")
@@ -89,7 +113,7 @@ public struct Assignment: Sendable {
         }
         var text = try LessonParser.decode(data, path: keyPath)
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { text = "\u{FEFF}" + text }
-        return make(keyText: text, path: keyPath, limits: limits)
+        return make(keyText: text, path: keyPath, limits: limits, variant: variant)
     }
 
     /// Where the assignment of `keyPath` goes in `folder`; throws when that is the key itself.
@@ -99,6 +123,86 @@ public struct Assignment: Sendable {
             throw ReadError(path: path, message: "would overwrite the key; choose another --out folder")
         }
         return path
+    }
+}
+
+/// A class roster: one student a row, from a CSV file with a header naming at least the columns
+/// `id` and `name` (more columns are allowed and ignored).
+public struct Roster: Sendable, Equatable {
+    public struct Student: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var variant: Int { Variant.of(studentID: id) }
+    }
+    public var students: [Student]
+
+    /// Reads a roster (RFC 4180 CSV: quoted fields with "" for a quote, CRLF or LF). A small
+    /// reader of its own, since the roster is the only CSV with text the project reads.
+    /// - Throws: `ReadError` for a missing column, an empty or repeated id, or a broken quote.
+    public static func read(path: String, limits: Limits = .init()) throws -> Roster {
+        let text = try LessonParser.readText(path: path, limits: limits)
+        return try parse(text, path: path)
+    }
+
+    public static func parse(_ text: String, path: String) throws -> Roster {
+        var rows: [[String]] = [[]]
+        var field = ""
+        var quoted = false, wasQuoted = false
+        var line = 1
+        var chars = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        func next() -> Unicode.Scalar? { if let p = pending { pending = nil; return p }; return chars.next() }
+        while let c = next() {
+            if quoted {
+                if c == "\"" {
+                    let n = next()
+                    if n == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = n }
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.unicodeScalars.append(c)
+                }
+                continue
+            }
+            switch c {
+            case "\"" where field.isEmpty && !wasQuoted: quoted = true; wasQuoted = true
+            case ",": rows[rows.count - 1].append(field); field = ""; wasQuoted = false
+            case "\r", "\n":
+                if c == "\r" { let n = next(); if n != "\n" { pending = n } }
+                rows[rows.count - 1].append(field); field = ""; wasQuoted = false
+                rows.append([]); line += 1
+            case "\u{FEFF}" where line == 1 && rows[0].isEmpty && field.isEmpty: continue
+            default: field.unicodeScalars.append(c)
+            }
+        }
+        if quoted { throw ReadError(path: path, message: "has a quoted field that is never closed (line \(line))") }
+        if !field.isEmpty || !rows[rows.count - 1].isEmpty { rows[rows.count - 1].append(field) }
+        rows = rows.filter { !($0.isEmpty || $0 == [""]) }
+        guard let header = rows.first?.map({ $0.trimmingWhitespace().lowercased() }) else {
+            throw ReadError(path: path, message: "is empty; a roster has a header line with the columns id and name")
+        }
+        guard let idColumn = header.firstIndex(of: "id"), let nameColumn = header.firstIndex(of: "name") else {
+            throw ReadError(path: path, message: "needs the columns id and name in its header line (found: \(header.joined(separator: ", ")))")
+        }
+        var seen: Set<String> = []
+        var students: [Student] = []
+        for (k, row) in rows.dropFirst().enumerated() {
+            let id = idColumn < row.count ? row[idColumn].trimmingWhitespace() : ""
+            guard !id.isEmpty else { throw ReadError(path: path, message: "row \(k + 2) has no id") }
+            guard seen.insert(id).inserted else { throw ReadError(path: path, message: "the id '\(Snippet.quote(id))' appears twice") }
+            students.append(Student(id: id, name: nameColumn < row.count ? row[nameColumn].trimmingWhitespace() : ""))
+        }
+        return Roster(students: students)
+    }
+
+    /// A folder name for a student id: letters, digits, '-', '_' and '.' kept, anything else
+    /// (a slash, a space, a control character) replaced, so a roster can never write outside
+    /// the output folder.
+    public static func folderName(for id: String) -> String {
+        var out = String(id.unicodeScalars.prefix(64).map { c -> Character in
+            (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "-" || c == "_" || c == ".") ? Character(c) : "_"
+        })
+        if out.allSatisfy({ $0 == "." }) { out = "_" + out }
+        return out
     }
 }
 

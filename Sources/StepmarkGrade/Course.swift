@@ -132,7 +132,9 @@ public struct Course: Sendable {
         let report = Runner(limits: limits).run(try LessonParser.read(path: path, limits: limits))
         // Teacher pages show each exercise checked against the key's own answers; handouts hide
         // what an exercise asks for and blank the key's answers to templates.
-        return student ? StudentView.apply(report) : Exercises.check(report, reveal: false, limits: limits)
+        // An assignment renders as a handout whatever the flags (SPEC §4).
+        if student || report.isAssignment { return StudentView.apply(Exercises.check(report, reveal: false, limits: limits)) }
+        return Exercises.check(report, reveal: false, limits: limits)
     }
 
     /// Every lesson of `plan` in every format, plus an index per format that has one.

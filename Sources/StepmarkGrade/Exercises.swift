@@ -69,9 +69,25 @@ public enum Exercises {
                 report.diagnostics.append(LessonError("a second answer for exercise '\(id)'; only the first counts", at: step.position))
                 continue
             }
-            answers[id] = GivenAnswer(answer)
+            // An answer step that failed (over a limit) counts as unreadable, with its error.
+            answers[id] = step.error.map { .unreadable($0) } ?? GivenAnswer(answer)
         }
         report.exercises = exercises.map { grade($0.step, spec: $0.spec, answer: answers[$0.spec.id], reveal: reveal) }
+        // A teacher's key checks itself (SPEC §4): its own answer to every exercise must pass.
+        // An assignment or a student's copy is not a key: its answers are the student's.
+        if !report.isAssignment && !report.isStudentView {
+            for (exercise, result) in zip(exercises, report.exercises) where !result.passed && exercise.step.ok {
+                let id = exercise.spec.id
+                if answers[id] == nil {
+                    report.diagnostics.append(LessonError("exercise '\(id)' has no ```answer \(id)``` block: a key holds the right answer to every exercise, so that it checks itself and `assign` can blank it", at: exercise.spec.position))
+                } else if case .unreadable? = answers[id] {
+                    continue  // the answer block's own error is reported where it is
+                } else {
+                    let why = result.feedback.split(separator: "\n").first.map(String.init) ?? ""
+                    report.diagnostics.append(LessonError("the key's own answer to '\(id)' does not pass: \(why)", at: exercise.spec.position))
+                }
+            }
+        }
         return report
     }
 

@@ -30,6 +30,8 @@ public struct BatchResult: Sendable {
 public struct Gradebook: Sendable {
     public let grader: Grader
     public let out: String
+    /// The variant a submission must hold, when the grader knows whose it is (a roster).
+    public var expectedVariant: (@Sendable (String) -> Int?)? = nil
 
     public init(grader: Grader, out: String) {
         self.grader = grader
@@ -43,7 +45,7 @@ public struct Gradebook: Sendable {
     public func run(submissions paths: [String], reveal: Bool = false, progress: (@Sendable (Int, Int) -> Void)? = nil) -> BatchResult {
         let names = Gradebook.names(for: paths)
         let box = Collector(count: paths.count)
-        let grader = self.grader, out = self.out
+        let grader = self.grader, out = self.out, expectedVariant = self.expectedVariant
         var setupErrors: [ReadError] = []
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -51,7 +53,7 @@ public struct Gradebook: Sendable {
             setupErrors.append(ReadError(path: out, message: "cannot create the folder: \(error.localizedDescription)"))
         }
         DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            let outcome = grader.grade(submissionPath: paths[i], reveal: reveal)
+            let outcome = grader.grade(submissionPath: paths[i], reveal: reveal, expectedVariant: expectedVariant?(paths[i]))
             let folder = (out as NSString).appendingPathComponent(names[i])
             var errors: [ReadError] = []
             let files: [(String, String)] = [
@@ -165,6 +167,19 @@ final class Collector: @unchecked Sendable {
 }
 
 /// CSV (RFC 4180) with a guard against formula injection in spreadsheets.
+extension Roster {
+    /// The variant expected of a submission path: the student whose folder (as
+    /// `assign --variants` names it) is one of the path's folders, or whose id is the file's
+    /// name without `.md`. Nil when no student matches.
+    public func expectedVariant(forSubmission path: String) -> Int? {
+        let components = path.split(separator: "/").map(String.init)
+        let stem = ((components.last ?? "") as NSString).deletingPathExtension
+        let byFolder = Dictionary(students.map { (Roster.folderName(for: $0.id), $0) }, uniquingKeysWith: { a, _ in a })
+        for folder in components.dropLast().reversed() { if let s = byFolder[folder] { return s.variant } }
+        return byFolder[stem]?.variant
+    }
+}
+
 public enum CSV {
     /// One line: fields separated by commas, ended by "\n" (which spreadsheets and Python's
     /// csv module both read).

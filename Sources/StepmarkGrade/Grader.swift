@@ -149,10 +149,24 @@ public struct Grader: Sendable {
         self.init(key: lesson, limits: limits)
     }
 
-    public init(key lesson: Lesson, limits: Limits = .init()) {
+    /// The variant the key was run with (0 unless grading a variant).
+    public let variant: Int
+    /// The key's lesson and the keys of other variants, computed once each when a submission
+    /// asks for them (shared by the copies the batch's threads hold).
+    private let keyLesson: Lesson
+    private let variants: VariantKeys
+
+    public init(key lesson: Lesson, limits: Limits = .init(), variant: Int = 0) {
+        self.init(key: lesson, limits: limits, variant: variant, variants: VariantKeys())
+    }
+
+    private init(key lesson: Lesson, limits: Limits, variant: Int, variants: VariantKeys) {
         self.keyPath = lesson.path
         self.limits = limits
-        let report = Runner(limits: limits).run(lesson)
+        self.variant = variant
+        self.keyLesson = lesson
+        self.variants = variants
+        let report = Runner(limits: limits, variant: variant).run(lesson)
         let (exercises, problems) = Exercises.collectExercises(report)
         self.exercises = exercises.map { KeyExercise(spec: $0.spec, expected: Exercises.expectedValue($0.step, spec: $0.spec)) }
         self.keyErrors = (report.errors + problems).sorted { $0.position < $1.position }
@@ -163,7 +177,7 @@ public struct Grader: Sendable {
 
     /// Grades a submission file. Unreadable, oversized or non-UTF-8 files score zero with the
     /// reason; nothing is thrown.
-    public func grade(submissionPath: String, reveal: Bool = false) -> GradeOutcome {
+    public func grade(submissionPath: String, reveal: Bool = false, expectedVariant: Int? = nil) -> GradeOutcome {
         let text: String
         do {
             text = try LessonParser.readText(path: submissionPath, limits: limits)
@@ -173,11 +187,32 @@ public struct Grader: Sendable {
         } catch {
             return zero(submissionPath, "the file cannot be read: \(error)")
         }
-        return grade(submissionText: text, path: submissionPath, reveal: reveal)
+        return grade(submissionText: text, path: submissionPath, reveal: reveal, expectedVariant: expectedVariant)
     }
 
-    /// Grades submission text (already decoded). Only its `answer` blocks are read.
-    public func grade(submissionText text: String, path: String, reveal: Bool = false) -> GradeOutcome {
+    /// The key recomputed for `variant` (this grader when it is its own).
+    public func forVariant(_ variant: Int) -> Grader {
+        if variant == self.variant { return self }
+        return variants.grader(variant) {
+            Grader(key: keyLesson, limits: limits, variant: variant, variants: variants)
+        }
+    }
+
+    /// Grades submission text (already decoded). Only its `answer` blocks are read. A
+    /// submission whose front matter declares a `variant:` (an assignment made with
+    /// `assign --variants`) is graded against the key recomputed for that variant;
+    /// `expectedVariant`, when the grader knows the student (a roster), must agree with it.
+    public func grade(submissionText text: String, path: String, reveal: Bool = false,
+                      expectedVariant: Int? = nil) -> GradeOutcome {
+        let declared = Variant.declared(in: text)
+        if let expectedVariant, declared != expectedVariant {
+            let found = declared.map { "variant \($0)" } ?? "no variant"
+            return forVariant(expectedVariant).zero(path, "this file was made for \(found), but this student's assignment is variant \(expectedVariant): submit your own assignment file")
+        }
+        let target = declared ?? variant
+        if target != variant {
+            return forVariant(target).grade(submissionText: text, path: path, reveal: reveal)
+        }
         let started = Date()
         let extracted = AnswerExtractor.answers(in: text, path: path, limits: limits)
         // SPEC §7's wall-time limit applies per submission too. Answers are only parsed (in
@@ -220,6 +255,21 @@ public struct Grader: Sendable {
     public func zero(_ path: String, _ reason: String) -> GradeOutcome {
         let results = exercises.map { ExerciseResult(id: $0.spec.id, points: $0.spec.points, score: 0, passed: false, feedback: "Not graded: \(reason)") }
         return GradeOutcome(submission: path, exercises: results, problem: reason, lessonErrors: [])
+    }
+}
+
+/// The keys of the variants met so far, each run once, shared by every copy of a grader.
+final class VariantKeys: @unchecked Sendable {
+    private var graders: [Int: Grader] = [:]
+    private let lock = NSLock()
+
+    func grader(_ variant: Int, make: () -> Grader) -> Grader {
+        lock.lock()
+        defer { lock.unlock() }
+        if let g = graders[variant] { return g }
+        let g = make()
+        graders[variant] = g
+        return g
     }
 }
 

@@ -1,13 +1,26 @@
 /// The named values of one lesson run, shared by all its steps in file order (notebook style).
 public struct Environment: Sendable {
     private var values: [String: Value] = [:]
+    /// Where the names a step reads are noted, while one is attached (the runner attaches a
+    /// fresh log to each step, so that the student view can hide every step that reads a value
+    /// derived from an exercise).
+    var readLog: NameReadLog?
+    /// Names every lesson may read without defining them (`variant`): looked up after the
+    /// lesson's own names, and not listed among "defined so far".
+    private var builtins: [String: Value] = [:]
 
     public init() {}
+
+    /// Makes `name` readable by every step, unless the lesson defines its own.
+    public mutating func defineBuiltin(_ name: String, _ value: Value) { builtins[name] = value }
 
     /// Every defined name, sorted.
     public var names: [String] { values.keys.sorted() }
 
-    public func value(_ name: String) -> Value? { values[name] }
+    public func value(_ name: String) -> Value? {
+        readLog?.note(name)
+        return values[name] ?? builtins[name]
+    }
 
     public mutating func define(_ name: String, _ value: Value) {
         values[name] = value
@@ -17,7 +30,8 @@ public struct Environment: Sendable {
     /// - Throws: an error that says the name is undefined, suggests a close match, and lists
     ///   what is defined.
     public func lookup(_ name: String, at position: SourcePosition) throws -> Value {
-        if let v = values[name] { return v }
+        readLog?.note(name)
+        if let v = values[name] ?? builtins[name] { return v }
         var message = "undefined name '\(name.quotable)'"
         if let best = suggestion(for: name, among: names) {
             message += "; did you mean '\(best)'?"
@@ -28,6 +42,20 @@ public struct Environment: Sendable {
             message += " (defined so far: \(names.joined(separator: ", ")))"
         }
         throw LessonError(message, at: position)
+    }
+}
+
+/// The names one step read from the environment, in the order first read.
+///
+/// A reference type on purpose: the environment is a value that directives and evaluators copy,
+/// and every copy made during a step must note into the same log. One log belongs to one step
+/// of one run, on one thread.
+final class NameReadLog: @unchecked Sendable {
+    private(set) var names: [String] = []
+    private var seen: Set<String> = []
+
+    func note(_ name: String) {
+        if seen.insert(name).inserted { names.append(name) }
     }
 }
 

@@ -90,6 +90,11 @@ public struct Lesson: Sendable {
     public var lines: [String]
     /// Problems found while reading (an unterminated fence, a suspicious fence name).
     public var diagnostics: [LessonError]
+    /// The YAML front matter, when the file starts with one.
+    public var frontMatter: FrontMatter? = nil
+    /// True for an assignment written by `stepmark assign` (its front matter has `variant:`):
+    /// running or checking it never computes an exercise's values for display (SPEC §4).
+    public var isAssignment: Bool { frontMatter?.variant != nil }
 
     /// The blocks that compute, in file order (answers are not among them).
     public var directives: [DirectiveBlock] {

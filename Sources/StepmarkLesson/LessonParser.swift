@@ -92,11 +92,20 @@ public enum LessonParser {
         // so that positions agree.
         let text = text.utf8.contains(0) ? text.replacingOccurrences(of: "\0", with: "\u{FFFD}") : text
         let lines = lines(of: text)
-        let document = MarkdownDocument(text)
+        // Front matter is not Markdown: cmark sees blank lines in its place, so every position
+        // below it stays the file's own.
+        let (frontMatter, frontMatterErrors) = FrontMatter.parse(lines)
+        let document: MarkdownDocument
+        if let frontMatter {
+            document = MarkdownDocument(String(repeating: "\n", count: frontMatter.lineCount)
+                                        + lines.dropFirst(frontMatter.lineCount).joined(separator: "\n"))
+        } else {
+            document = MarkdownDocument(text)
+        }
         let nodes = document.topLevelNodes()
         var blocks: [LessonBlock] = []
-        var diagnostics: [LessonError] = []
-        var title: String? = nil
+        var diagnostics: [LessonError] = frontMatterErrors
+        var title: String? = frontMatter?.title
         var pendingHTML = ""
         var pendingStart: Int? = nil
         var pendingEnd = 0
@@ -132,8 +141,17 @@ public enum LessonParser {
             }
         }
         flushProse(upTo: lines.count + 1)
+        // A directive inside a list item or a quote is not a step: it would silently not run,
+        // and an answer there could not be blanked in the assignment. Say so where it is.
+        for nested in document.nestedFencedBlocks() {
+            guard let name = nested.info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
+                  DirectiveRegistry.isDirective(name) else { continue }
+            diagnostics.append(LessonError("this ```\(name) block is inside a list item or a quote, so it is not run\(name == AnswerDirective.name ? " and cannot be blanked in the assignment" : ""); write it at the top level, not indented", at: SourcePosition(line: nested.line, column: nested.column)))
+        }
         let fileName = (path as NSString).lastPathComponent
-        return Lesson(path: path, title: title ?? fileName, blocks: blocks, lines: lines, diagnostics: diagnostics)
+        var lesson = Lesson(path: path, title: title ?? fileName, blocks: blocks, lines: lines, diagnostics: diagnostics)
+        lesson.frontMatter = frontMatter
+        return lesson
     }
 
     private static func directiveBlock(name: String, info: String, literal: String, node: MarkdownNode, lines: [String]) -> DirectiveBlock {

@@ -64,6 +64,24 @@ final class MarkdownDocument {
         return nodes
     }
 
+    /// Fenced code blocks that are not top-level blocks (inside a list item or a block quote):
+    /// their info string and where the fence starts.
+    func nestedFencedBlocks() -> [(info: String, line: Int, column: Int)] {
+        var out: [(String, Int, Int)] = []
+        guard let iterator = cmark_iter_new(root) else { return [] }
+        defer { cmark_iter_free(iterator) }
+        while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
+            guard let node = cmark_iter_get_node(iterator), cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK,
+                  cmark_node_parent(node) != root else { continue }
+            var length: Int32 = 0, offset: Int32 = 0
+            var fenceChar: CChar = 0
+            guard cmark_node_get_fenced(node, &length, &offset, &fenceChar) != 0 else { continue }
+            let info = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
+            out.append((info, Int(cmark_node_get_start_line(node)), Int(cmark_node_get_start_column(node))))
+        }
+        return out
+    }
+
     private func copy(_ node: OpaquePointer) -> MarkdownNode {
         let startLine = Int(cmark_node_get_start_line(node))
         let startColumn = Int(cmark_node_get_start_column(node))

@@ -56,6 +56,13 @@ public struct Step: Sendable {
     public var block: DirectiveBlock
     /// Set for an `answer` block: its literal, parsed once when the lesson was read.
     public var answer: AnswerBlock?
+    /// The environment names the step read, and those it defined (its stored results and
+    /// `as=`), in order: what the student view follows to hide everything derived from an
+    /// exercise.
+    public var reads: [String] = []
+    public var defines: [String] = []
+    /// Set by the student view when the step's values are withheld from students.
+    public var hidden: HiddenValues?
 
     public var ok: Bool { error == nil }
 
@@ -77,6 +84,25 @@ public struct Step: Sendable {
     }
 
     public func value(named name: String) -> NamedValue? { values.first { $0.name == name } }
+}
+
+/// Why the student view withholds a step's values (SPEC §4: nothing derived from an exercise
+/// is shown before the answers are published).
+public enum HiddenValues: Sendable, Equatable {
+    /// The step is an exercise: students see its source and inputs, not what it computes.
+    case exercise(id: String)
+    /// The step reads values an exercise step made (directly or through other hidden steps).
+    case derived(from: [String])
+
+    /// The note a handout shows in place of the values.
+    public var note: String {
+        switch self {
+        case .exercise(let id):
+            return "The values of exercise \(id) are hidden until the answers are published."
+        case .derived(let names):
+            return "Hidden until the answers are published: this step uses \(names.joined(separator: ", ")), computed from an exercise."
+        }
+    }
 }
 
 /// A part of a report in file order: prose, or a step.
@@ -111,6 +137,10 @@ public struct Report: Sendable {
     public var exercises: [ExerciseResult]
     /// True once `StudentView.apply` has made this a handout (answers blanked, values hidden).
     public var isStudentView = false
+    /// The lesson's front matter, when it has one.
+    public var frontMatter: FrontMatter? = nil
+    /// True for an assignment (see `Lesson.isAssignment`).
+    public var isAssignment: Bool { frontMatter?.variant != nil }
 
     public var steps: [Step] { blocks.compactMap { if case .step(let s) = $0 { return s } else { return nil } } }
 

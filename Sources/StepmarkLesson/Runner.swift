@@ -52,7 +52,11 @@ public final class StepContext {
     /// Defines a name in the environment for the steps below.
     public func define(_ name: String, _ value: Value) {
         environment.define(name, value)
+        if !defined.contains(name) { defined.append(name) }
     }
+
+    /// The names this step defined, in order.
+    public private(set) var defined: [String] = []
 
     /// Marks a value as the step's result and stores it under `defaultName` (and under `as=`,
     /// which the runner handles). `recorded` names the sub-step it came from, if it is one.
@@ -155,16 +159,24 @@ public struct Runner: Sendable {
     public var limits: Limits
     /// The directives a step can be (the registry's; tests add their own).
     public var directives: [any Directive.Type]
+    /// The `variant` the lesson reads, overriding its front matter's (the grader recomputes a
+    /// key once per student variant).
+    public var variant: Int?
 
-    public init(limits: Limits = .init(), directives: [any Directive.Type] = DirectiveRegistry.all) {
+    public init(limits: Limits = .init(), directives: [any Directive.Type] = DirectiveRegistry.all, variant: Int? = nil) {
         self.limits = limits
         self.directives = directives
+        self.variant = variant
     }
 
     public func run(_ lesson: Lesson) -> Report {
         let start = Date()
         let deadline = start.addingTimeInterval(limits.maxSeconds)
         var environment = Environment()
+        // SPEC §4: every lesson may read its `variant` (0 in a key, the student's own number in
+        // an assignment), e.g. `random(3, 4, seed=variant)`.
+        environment.defineBuiltin("variant", .tensor(.scalar(Double(variant ?? lesson.frontMatter?.variant ?? 0))))
+        let defaults = lesson.frontMatter
         var blocks: [ReportBlock] = []
         var diagnostics = lesson.diagnostics
         var index = 0
@@ -190,7 +202,7 @@ public struct Runner: Sendable {
                     blocks.append(.step(step))
                     continue
                 }
-                runStep(d, answer: answer, into: &step, environment: &environment,
+                runStep(d, answer: answer, into: &step, environment: &environment, defaults: defaults,
                         baseDirectory: baseDirectory.isEmpty ? "." : baseDirectory, deadline: deadline)
                 if Date() > deadline && !timedOut {
                     timedOut = true
@@ -199,10 +211,13 @@ public struct Runner: Sendable {
                 blocks.append(.step(step))
             }
         }
-        return Report(lessonPath: lesson.path, title: lesson.title, blocks: blocks, diagnostics: diagnostics, exercises: [])
+        var report = Report(lessonPath: lesson.path, title: lesson.title, blocks: blocks, diagnostics: diagnostics, exercises: [])
+        report.frontMatter = lesson.frontMatter
+        return report
     }
 
     private func runStep(_ d: DirectiveBlock, answer: AnswerBlock?, into step: inout Step, environment: inout Environment,
+                         defaults: FrontMatter?,
                          baseDirectory: String, deadline: Date) {
         guard let directive = directives.first(where: { $0.name == d.name }) else { return }
         do {
@@ -221,13 +236,18 @@ public struct Runner: Sendable {
             }
             let args = Arguments(info: info, position: d.infoPosition)
             let precision = try args.integer("precision", default: 4, in: 0...15)
-            step.exercise = try exercise(args)
-            let context = StepContext(block: d, args: args, environment: environment, limits: limits,
+            step.exercise = try exercise(args, defaults: defaults)
+            let reads = NameReadLog()
+            var stepEnvironment = environment
+            stepEnvironment.readLog = reads
+            let context = StepContext(block: d, args: args, environment: stepEnvironment, limits: limits,
                                       baseDirectory: baseDirectory, deadline: deadline, precision: precision)
             context.answer = answer
             defer {
                 step.values = context.values
                 step.warnings = context.warnings
+                step.reads = reads.names
+                step.defines = context.defined
             }
             do {
                 try directive.run(context)
@@ -243,6 +263,7 @@ public struct Runner: Sendable {
             step.resultName = context.resultName
             step.result = context.result
             environment = context.environment
+            environment.readLog = nil
         } catch let e as LessonError {
             step.error = e
         } catch {
@@ -250,7 +271,7 @@ public struct Runner: Sendable {
         }
     }
 
-    private func exercise(_ args: Arguments) throws -> ExerciseSpec? {
+    private func exercise(_ args: Arguments, defaults: FrontMatter?) throws -> ExerciseSpec? {
         guard let id = try args.word("exercise") else {
             for key in ["points", "tol", "check", "partial"] where args.has(key) {
                 throw LessonError("\(key)= only makes sense together with exercise=ID", at: args.position(of: key))
@@ -260,12 +281,12 @@ public struct Runner: Sendable {
         guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
             throw LessonError("exercise= expects an id of letters, digits, '-', '_' or '.', got \"\(id)\"", at: args.position(of: "exercise"))
         }
-        let points = try args.number("points", default: 1)
+        let points = try args.number("points", default: defaults?.defaultPoints ?? 1)
         guard points >= 0, points.isFinite else { throw LessonError("points= must be a number ≥ 0", at: args.position(of: "points")) }
-        let tol = try args.number("tol", default: 0.01)
+        let tol = try args.number("tol", default: defaults?.defaultTolerance ?? 0.01)
         guard tol >= 0, tol.isFinite else { throw LessonError("tol= must be a number ≥ 0", at: args.position(of: "tol")) }
         return ExerciseSpec(id: id, points: points, tolerance: tol, check: try args.name("check"),
-                            partial: try args.bool("partial", default: false), position: args.position(of: "exercise"))
+                            partial: try args.bool("partial", default: defaults?.defaultPartial ?? false), position: args.position(of: "exercise"))
     }
 
     /// A finite number at four decimals without trailing zeros: `0.5774`, `0.5`, `2`, never `-0`.

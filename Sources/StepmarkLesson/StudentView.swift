@@ -5,8 +5,9 @@
 public enum StudentView {
     /// The report as a handout: no exercise results; each `answer` block's body replaced by a
     /// template of the expected shape (or of its own shape when the exercise is unknown) and its
-    /// value dropped; each exercise step's checked value, and every value it recorded after it,
-    /// left out. Applying it twice changes nothing.
+    /// value dropped; every value an exercise step recorded left out, and so are the values of
+    /// every later step that reads a name the exercise step defined (followed transitively, by
+    /// the names each step read while it ran). Applying it twice changes nothing.
     public static func apply(_ report: Report) -> Report {
         guard !report.isStudentView else { return report }
         var report = report
@@ -19,6 +20,8 @@ public enum StudentView {
             guard let spec = step.exercise, seen.insert(spec.id).inserted else { continue }
             if let v = step.expectedAnswer { shapes[spec.id] = answerShape(of: v) }
         }
+        // Names an exercise step defined, and every name defined from them further down.
+        var derived: Set<String> = []
         report.blocks = report.blocks.map { block in
             guard case .step(var step) = block else { return block }
             if let answer = step.answer {
@@ -30,15 +33,20 @@ public enum StudentView {
                 step.result = nil
                 return .step(step)
             }
+            let readsDerived = step.reads.filter { derived.contains($0) }
             if let spec = step.exercise {
-                let name = spec.check ?? step.resultName
-                if let name, let k = step.values.firstIndex(where: { $0.name == name }) {
-                    step.values.removeSubrange(k...)
-                } else {
-                    step.values = []
-                }
-                step.result = nil
+                step.hidden = .exercise(id: spec.id)
+            } else if !readsDerived.isEmpty {
+                step.hidden = .derived(from: readsDerived)
+            } else {
+                return .step(step)
             }
+            // An exercise step shows its source only; so does every step that reads what it
+            // made. Warnings go too: they quote values (a diverging loss, a stopping step).
+            step.values = []
+            step.result = nil
+            step.warnings = []
+            derived.formUnion(step.defines)
             return .step(step)
         }
         return report

@@ -182,33 +182,18 @@ struct PageWriter {
     /// never see them. As in the Markdown renderer and `Solutions.removed(from:)`, a region
     /// lives within one prose block; an unclosed one runs to the end of its block.
     func prose(_ p: ProseBlock) -> String {
-        guard p.markdown.contains(Solutions.open) else {
+        guard Solutions.hasRegion(in: p.markdown) else {
             return "<div class=\"prose\">\n" + p.html + "</div>\n"
         }
         var out = ""
-        var inSolution = false
-        // Plain Strings throughout: Foundation's range(of:) on a Substring is not reliable on Linux.
-        var rest = p.markdown
-        while true {
-            let marker = inSolution ? Solutions.close : Solutions.open
-            let piece: String
-            let found = rest.range(of: marker)
-            if let found {
-                piece = String(rest[..<found.lowerBound])
-                rest = String(rest[found.upperBound...])
-            } else {
-                piece = rest
+        for (piece, inSolution) in Solutions.pieces(of: p.markdown) {
+            let text = String(piece)
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
+            if !inSolution {
+                out += "<div class=\"prose\">\n" + renderMarkdownSafely(text) + "</div>\n"
+            } else if !student {
+                out += "<aside class=\"solution\"><p class=\"label\">\(HTML.escape(s.solution))</p>\n" + renderMarkdownSafely(text) + "</aside>\n"
             }
-            let text = piece
-            if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                if !inSolution {
-                    out += "<div class=\"prose\">\n" + renderMarkdownSafely(text) + "</div>\n"
-                } else if !student {
-                    out += "<aside class=\"solution\"><p class=\"label\">\(HTML.escape(s.solution))</p>\n" + renderMarkdownSafely(text) + "</aside>\n"
-                }
-            }
-            guard found != nil else { break }
-            inSolution.toggle()
         }
         return out
     }

@@ -40,6 +40,9 @@ struct StepWriter {
         if isStudentAnswer {
             out += "<p class=\"hidden-answer answer-note\">\(esc(s.hiddenAnswer))</p>\n"
         }
+        if let hidden = step.hidden {
+            out += "<p class=\"hidden-answer hidden-values\">\(esc(hidden.note))</p>\n"
+        }
         if !values.isEmpty {
             out += "<ol class=\"substeps\">\n"
             for (i, named) in values.enumerated() {

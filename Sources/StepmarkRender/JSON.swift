@@ -141,7 +141,7 @@ public enum JSONRenderer {
             ("error", step.error.map(encode) ?? .null),
             ("warnings", .array(step.warnings.map { .string($0) })),
             ("values", .array(step.values.map(encode))),
-        ])
+        ] + (step.hidden.map { [("hidden", JSON.string($0.note))] } ?? []))
     }
 
     public static func encode(_ error: LessonError) -> JSON {

@@ -40,6 +40,7 @@ public struct MarkdownRenderer {
         var out = step.block.source
         if !step.block.isClosed { out += "\n" + String(repeating: "`", count: 3) }
         if student && step.answer != nil { return out }
+        if let hidden = step.hidden { out += "\n\n> *\(escape(hidden.note))*" }
         for value in step.values { out += "\n\n" + renderValue(value) }
         for w in step.warnings { out += "\n\n> **Warning:** \(escape(w))" }
         if let e = step.error {

@@ -48,6 +48,7 @@ public struct TerminalRenderer {
     public func render(_ step: Step, path: String) -> String {
         let info = step.block.info.trimmingWhitespace()
         var out = cyan("── step \(step.index) · \(info) ") + dim("(\(path):\(step.position.line))") + "\n"
+        if let hidden = step.hidden { out += dim(hidden.note) + "\n" }
         for value in step.values {
             out += renderValue(value)
         }

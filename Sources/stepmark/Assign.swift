@@ -32,6 +32,9 @@ struct Assign: ParsableCommand {
     @Flag(help: "Write the assignment even when the key has errors.")
     var force = false
 
+    @Option(help: ArgumentHelp("A class roster (CSV with the columns id and name): one assignment per student, each with its own variant, in OUT/<id>/.", valueName: "roster.csv"))
+    var variants: String?
+
     @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
     func validate() throws {
@@ -43,6 +46,10 @@ struct Assign: ParsableCommand {
     }
 
     func run() throws {
+        if let variants {
+            try runVariants(roster: variants)
+            return
+        }
         var failed = false
         for key in keys {
             let assignment: Assignment
@@ -69,6 +76,81 @@ struct Assign: ParsableCommand {
             }
             print("wrote \(target)")
         }
+        if failed { throw ExitCode(1) }
+    }
+
+    /// One assignment per student and key, in OUT/<id>/<key's file name>, with the student's
+    /// variant in its front matter; and OUT/variants.csv listing who got which.
+    private func runVariants(roster path: String) throws {
+        let roster: Roster
+        do {
+            roster = try Roster.read(path: path, limits: limits.limits)
+        } catch let e as ReadError {
+            printError("error: \(e)")
+            throw ExitCode(2)
+        }
+        var folders: [String: String] = [:]
+        for student in roster.students {
+            let folder = Roster.folderName(for: student.id)
+            if let other = folders[folder] {
+                printError("error: the ids '\(other)' and '\(student.id)' would share the folder \(folder); make them differ in letters or digits")
+                throw ExitCode(2)
+            }
+            folders[folder] = student.id
+        }
+        var list = CSV.row(["id", "name", "variant", "file"])
+        var failed = false
+        for key in keys {
+            // The key checks itself once, with its own numbers (variant 0).
+            do {
+                let base = try Assignment.make(keyPath: key, limits: limits.limits)
+                for e in base.keyErrors { printError("\(key):\(e.line):\(e.column): error: \(e.message)") }
+                if !base.keyErrors.isEmpty && !force {
+                    printError("error: \(key) has errors; not writing its assignments (fix the key, or pass --force)")
+                    failed = true
+                    continue
+                }
+            } catch let e as ReadError {
+                printError("error: \(e)")
+                throw ExitCode(2)
+            }
+            for student in roster.students {
+                let folder = (out as NSString).appendingPathComponent(Roster.folderName(for: student.id))
+                let assignment: Assignment
+                let target: String
+                do {
+                    target = try Assignment.outputPath(forKey: key, in: folder)
+                    assignment = try Assignment.make(keyPath: key, limits: limits.limits, variant: student.variant)
+                } catch let e as ReadError {
+                    printError("error: \(e)")
+                    throw ExitCode(2)
+                }
+                if !assignment.keyErrors.isEmpty && !force {
+                    for e in assignment.keyErrors { printError("\(key):\(e.line):\(e.column): error (variant \(student.variant)): \(e.message)") }
+                    printError("error: \(key) has errors for variant \(student.variant) (student \(student.id)); not writing it (fix the key, or pass --force)")
+                    failed = true
+                    continue
+                }
+                do {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                    try AtomicFile.write(assignment.text, to: target)
+                } catch let e as ReadError {
+                    printError("error: \(e)")
+                    throw ExitCode(2)
+                } catch {
+                    printError("error: cannot create \(folder): \(error.localizedDescription)")
+                    throw ExitCode(2)
+                }
+                list += CSV.row([student.id, student.name, String(student.variant), target])
+            }
+        }
+        do {
+            try AtomicFile.write(list, to: (out as NSString).appendingPathComponent("variants.csv"))
+        } catch let e as ReadError {
+            printError("error: \(e)")
+            throw ExitCode(2)
+        }
+        print("wrote \(roster.students.count) assignment\(roster.students.count == 1 ? "" : "s") per key into \(out) (list: \(out)/variants.csv)")
         if failed { throw ExitCode(1) }
     }
 }

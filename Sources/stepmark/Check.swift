@@ -38,6 +38,10 @@ struct Check: ParsableCommand {
                 outcome = grader.grade(submissionPath: file, reveal: reveal)
             } else {
                 let lesson = try LessonParser.read(path: file, limits: limits.limits)
+                if reveal && lesson.isAssignment {
+                    printError("error: \(file) is an assignment (its front matter has variant:), so --reveal would show the answers; check it against the key instead: stepmark check \(file) --key KEY.md --reveal")
+                    throw ExitCode(2)
+                }
                 let report = Exercises.check(Runner(limits: limits.limits).run(lesson), reveal: reveal, limits: limits.limits)
                 outcome = GradeOutcome(submission: file, exercises: report.exercises, problem: nil, lessonErrors: report.errors)
             }

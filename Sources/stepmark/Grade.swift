@@ -38,6 +38,9 @@ struct Grade: ParsableCommand {
     @Flag(help: "Show the expected values of failed exercises in the feedback.")
     var reveal = false
 
+    @Option(help: ArgumentHelp("The class roster used with assign --variants: each submission found under a student's folder (or named by the id) must hold that student's own variant.", valueName: "roster.csv"))
+    var roster: String?
+
     @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
     func validate() throws {
@@ -73,7 +76,17 @@ struct Grade: ParsableCommand {
             printError("warning: the key itself is among the submissions")
         }
         let progress: (@Sendable (Int, Int) -> Void)? = isTerminal(2) ? SubmissionFiles.progressLine() : nil
-        let result = Gradebook(grader: grader, out: out).run(submissions: paths, reveal: reveal, progress: progress)
+        var gradebook = Gradebook(grader: grader, out: out)
+        if let roster {
+            do {
+                let students = try Roster.read(path: roster, limits: limits.limits)
+                gradebook.expectedVariant = { students.expectedVariant(forSubmission: $0) }
+            } catch let e as ReadError {
+                printError("error: \(e)")
+                throw ExitCode(2)
+            }
+        }
+        let result = gradebook.run(submissions: paths, reveal: reveal, progress: progress)
         if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         for s in result.submissions {
             if let problem = s.outcome.problem { printError("\(s.path): not graded: \(problem)") }

@@ -36,7 +36,9 @@ struct Run: ParsableCommand {
         for file in files {
             do {
                 let lesson = try LessonParser.read(path: file, limits: limits.limits)
-                reports.append(Exercises.check(Runner(limits: limits.limits).run(lesson)))
+                let report = Exercises.check(Runner(limits: limits.limits).run(lesson))
+                // An assignment shows what a handout shows: no exercise's values (SPEC §4).
+                reports.append(report.isAssignment ? StudentView.apply(report) : report)
             } catch let e as ReadError {
                 printError("error: \(e)")
                 unreadable = true

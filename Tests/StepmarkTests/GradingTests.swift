@@ -332,7 +332,9 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
             ```
             """)))
         #expect(report.exercises.isEmpty)
-        #expect(report.step(1)?.values.map(\.name) == ["input", "shifted"])
+        // SPEC §4: an exercise step shows none of its values (shifted is the answer's logarithm).
+        #expect(report.step(1)?.values.isEmpty == true)
+        #expect(report.step(1)?.hidden == .exercise(id: "s"))
         #expect(report.step(2)?.block.source == "```answer s\n[?, ?]\n```")
         #expect(report.step(2)?.values.isEmpty == true)
     }
@@ -367,7 +369,9 @@ func assertInert(_ html: String, fragment: Bool = false, sourceLocation: SourceL
         let key = "\u{FEFF}# Key\r\n\r\n```softmax exercise=a\r\n[0, 0]\r\n```\r\n\r\n```answer a\r\n[0.5, 0.5]\r\n```\r\n"
             + "Text before.\r\n<!-- solution -->\r\nSecret: both are one half.\r\n<!-- end solution -->\r\n\r\n"
             + "```let exercise=b\r\nM = [[1, 2], [3, 4]]\r\n```\r\n  ```answer b\r\n  [[1, 2],\r\n   [3, 4]]\r\n  ```\r\n"
-        let expected = "\u{FEFF}# Key\r\n\r\n```softmax exercise=a\r\n[0, 0]\r\n```\r\n\r\n```answer a\r\n[?, ?]\r\n```\r\n"
+        // SPEC §4: the assignment's front matter carries its variant (after the byte-order mark,
+        // with the key's own line endings); the rest is the key byte for byte.
+        let expected = "\u{FEFF}---\r\nvariant: 0\r\n---\r\n# Key\r\n\r\n```softmax exercise=a\r\n[0, 0]\r\n```\r\n\r\n```answer a\r\n[?, ?]\r\n```\r\n"
             + "Text before.\r\n\r\n"
             + "```let exercise=b\r\nM = [[1, 2], [3, 4]]\r\n```\r\n  ```answer b\r\n  [[?, ?],\r\n   [?, ?]]\r\n  ```\r\n"
         let a = Assignment.make(keyText: key, path: "key.md")

@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+import StepmarkCore
+@testable import StepmarkLesson
+@testable import StepmarkGrade
+import StepmarkRender
+
+/// SPEC §4: what students see never gives an answer away; keys check themselves; variants.
+@Suite struct HandoutSafetyTests {
+    /// The lecture's neuron: the exercise asks for w after one step. train's history row 1 holds
+    /// that w (1.3) and the loss there (0.16); a later step that reads w must hide too.
+    static let lesson = """
+        ```train x=2 y=3 w=0.5 lr=0.1 steps=1 exercise=step check=w
+        ```
+
+        ```answer step
+        1.3
+        ```
+
+        ```let
+        doubled = w * 2
+        unrelated = 7 + 1
+        ```
+
+        ```let
+        again = doubled + 1
+        ```
+        """
+
+    @Test func anExerciseStepAndEverythingDerivedFromItAreHidden() {
+        let report = StudentView.apply(runLesson(Self.lesson))
+        let steps = report.steps
+        // The exercise step: every value gone (history too), with a note.
+        #expect(steps[0].values.isEmpty && steps[0].result == nil)
+        #expect(steps[0].hidden == .exercise(id: "step"))
+        // A let reading w is hidden, and so is the next one, which reads only `doubled`.
+        #expect(steps[2].values.isEmpty)
+        #expect(steps[2].hidden == .derived(from: ["w"]))
+        #expect(steps[3].values.isEmpty)
+        #expect(steps[3].hidden == .derived(from: ["doubled"]))
+        // Nothing of 1.3 (or 2.6, 3.6) is left in any renderer's output.
+        for text in [MarkdownRenderer(student: true).render(report), HTMLRenderer(student: true).render(report),
+                     TerminalRenderer(color: false).render(report), JSONRenderer.render(report)] {
+            for leak in ["1.3000", "1.3,", "2.6000", "3.6000", "0.1600"] { #expect(!text.contains(leak), "\(leak) in a handout") }
+            #expect(text.contains("hidden until the answers are published"))
+        }
+    }
+
+    @Test func theRunnerRecordsWhatEachStepReadsAndDefines() {
+        let report = runLesson(Self.lesson)
+        #expect(report.steps[0].defines == ["w"])
+        #expect(report.steps[2].reads == ["w"])
+        #expect(report.steps[2].defines == ["doubled", "unrelated"])
+        #expect(report.steps[3].reads == ["doubled"])
+    }
+
+    @Test func aKeyChecksItself() {
+        let wrong = Exercises.check(runLesson(Self.lesson.replacingOccurrences(of: "1.3\n", with: "1.4\n")))
+        #expect(wrong.errors.map { "\($0.position): \($0.message.prefix(35))" } == ["1:48: the key's own answer to 'step' does"])
+        let noAnswer = Exercises.check(runLesson("```softmax exercise=s1\n[1, 2]\n```\n"))
+        #expect(noAnswer.errors.first?.message.hasPrefix("exercise 's1' has no ```answer s1``` block") == true)
+        #expect(Exercises.check(runLesson(Self.lesson)).ok)
+    }
+
+    @Test func solutionMarkersInAnySpacingAndCase() {
+        for (open, close) in [("<!--solution-->", "<!--end solution-->"), ("<!--  SOLUTION -->", "<!-- End   Solution-->"),
+                              ("<!-- solution -->", "<!--endsolution-->")] {
+            let text = "before\n\n\(open)\nthe secret 42\n\(close)\n\nafter\n"
+            let standard = "before\n\n<!-- solution -->\nthe secret 42\n<!-- end solution -->\n\nafter\n"
+            #expect(Solutions.removed(from: text) == Solutions.removed(from: standard), "\(open) … \(close)")
+            #expect(!Solutions.removed(from: text).contains("secret"))
+            #expect(Solutions.hasRegion(in: text))
+        }
+        // Not a marker: a comment that merely starts with the word.
+        #expect(Solutions.removed(from: "<!-- solutions are below -->") == "<!-- solutions are below -->")
+    }
+
+    @Test func anAnswerInsideAListIsAnError() {
+        let lesson = LessonParser.parse("1. Compute it:\n\n   ```answer e1\n   0.5\n   ```\n", path: "l.md")
+        #expect(lesson.diagnostics.map { "\($0.position)" } == ["3:4"])
+        #expect(lesson.diagnostics.first?.message.contains("cannot be blanked in the assignment") == true)
+    }
+
+    @Test func frontMatterGivesTitleDefaultsAndVariant() {
+        let text = "---\ntitle: \"Own numbers\"\nvariant: 12\nexercise-defaults:\n  points: 3\n  tol: 0.5\n---\n\n# Heading\n\n```let exercise=e\nx = variant + 1\n```\n"
+        let lesson = LessonParser.parse(text, path: "l.md")
+        #expect(lesson.title == "Own numbers")
+        #expect(lesson.isAssignment && lesson.frontMatter?.variant == 12)
+        let report = runLesson(text)
+        #expect(report.tensor(step: 1, "x")?.scalarValue == 13)
+        #expect(report.steps[0].exercise?.points == 3 && report.steps[0].exercise?.tolerance == 0.5)
+        // Positions below the front matter stay the file's own.
+        #expect(report.steps[0].position.line == 11)
+        let bad = LessonParser.parse("---\nvariant: many\n---\n", path: "l.md")
+        #expect(bad.diagnostics.map { "\($0.position)" } == ["2:10"])
+        #expect(LessonParser.parse("---\ntitle: [unclosed\n---\n", path: "l.md").diagnostics.first?.message.hasPrefix("the front matter is not valid YAML") == true)
+        #expect(LessonParser.parse("---\ntitle: x\n", path: "l.md").diagnostics.first?.message.contains("never closed") == true)
+    }
+
+    @Test func sha256AndVariantsMatchPython() {
+        // hashlib.sha256(…).hexdigest() and int.from_bytes(digest[:8], 'big') % 1_000_000.
+        func hex(_ s: String) -> String { SHA256.hash(Array(s.utf8)).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined() }
+        #expect(hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(hex(String(repeating: "a", count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        #expect(Variant.of(studentID: "s001") == 226042)
+        #expect(Variant.of(studentID: "학생") == 540959)
+        #expect(Variant.declared(in: "---\ntitle: x\nvariant: 226042\n---\n# A") == 226042)
+        #expect(Variant.declared(in: "# no front matter\nvariant: 3\n") == nil)
+        #expect(Variant.declared(in: "---\nvariant: 12345678901234567890\n---\n") == nil)
+    }
+
+    @Test func rosterReadingIsStrictAndFolderNamesAreSafe() throws {
+        let roster = try Roster.parse("id,name,email\ns001,Kim Minji,k@x\n\"s,002\",\"Lee \"\"Jun\"\"\",\r\n", path: "r.csv")
+        #expect(roster.students.map(\.id) == ["s001", "s,002"])
+        #expect(roster.students[1].name == "Lee \"Jun\"")
+        #expect(throws: ReadError.self) { try Roster.parse("name\nKim\n", path: "r.csv") }
+        #expect(throws: ReadError.self) { try Roster.parse("id,name\na,1\na,2\n", path: "r.csv") }
+        #expect(throws: ReadError.self) { try Roster.parse("id,name\n\"a,1\n", path: "r.csv") }
+        #expect(Roster.folderName(for: "../../etc") == ".._.._etc")
+        #expect(Roster.folderName(for: "..") == "_..")
+        #expect(!Roster.folderName(for: "a/b\u{0}c").contains("/"))
+    }
+
+    /// Two students, each with their own numbers: each passes with their own answer and fails
+    /// with the other's; a copied file is caught by the roster.
+    @Test func variantsAreGradedAgainstTheirOwnNumbers() throws {
+        let key = LessonParser.parse("```let\nx = random(1, 3, seed=variant)\n```\n\n```softmax exercise=sm\nx\n```\n\n```answer sm\n[[0.6308, 0.2555, 0.1137]]\n```\n", path: "key.md")
+        let grader = Grader(key: key)
+        #expect(grader.keyCheck.allSatisfy { $0.passed })
+        // numpy: softmax(2u − 1) with SplitMix64 seeded 226042 and 89354 (the variants of s001, "s,002").
+        let answers = [226042: "[[0.3036, 0.5369, 0.1596]]", 89354: "[[0.3597, 0.3255, 0.3148]]"]
+        func submission(_ variant: Int, _ answer: String) -> String { "---\nvariant: \(variant)\n---\n\n```answer sm\n\(answer)\n```\n" }
+        for (variant, answer) in answers {
+            #expect(grader.grade(submissionText: submission(variant, answer), path: "s.md").allPassed, "variant \(variant)")
+            let other = answers.first { $0.key != variant }!.value
+            #expect(!grader.grade(submissionText: submission(variant, other), path: "s.md").allPassed)
+        }
+        // A whole file copied from the other student passes alone, but not against the roster.
+        let copied = submission(226042, answers[226042]!)
+        #expect(grader.grade(submissionText: copied, path: "s.md", expectedVariant: 89354).problem?.contains("made for variant 226042") == true)
+    }
+}
