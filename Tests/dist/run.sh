@@ -236,6 +236,9 @@ expect_results "a malformed submission scores 0 and says where" "$tree" 'r["scor
 tree=$(autograde "$GRADING/correct.md" a.md "$GRADING/partly-wrong.md" b.md)
 expect_results "two files named otherwise are refused, naming them and the expected file" "$tree" \
     'r["score"] == 0 and "a.md, b.md" in r["output"] and "key.md" in r["output"]'
+tree=$(autograde "$GRADING/correct.md" '숙제 "1".md' "$GRADING/partly-wrong.md" 'back\slash.md')
+expect_results "file names with quotes, backslashes and Hangul stay valid JSON" "$tree" \
+    'r["score"] == 0 and "숙제 \"1\".md" in r["output"] and "back\\slash.md" in r["output"]'
 tree=$(autograde "$GRADING/partly-wrong.md" notes.md "$GRADING/correct.md" key.md)
 expect_results "of two files, the one named like the key is graded" "$tree" 'r["score"] == 8'
 tree=$(autograde)
