@@ -33,8 +33,9 @@ build: deps
 handouts: build
 	$(STEPMARK) render lessons --out output --format md,html
 
-# Unit and end-to-end tests, then: the committed output/ must match the lessons, and the
-# HTML must work in a real browser.
+# Unit and end-to-end tests, then: the committed output/ must match the lessons, the HTML
+# must work in a real browser, the dist binary must run without Swift (dist-test, about 2 min
+# plus a release build on a fresh clone), and short fuzz runs.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
