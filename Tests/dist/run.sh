@@ -96,11 +96,14 @@ fi
 
 # ---- 2. byte-identical outputs ----------------------------------------------------------------
 # Runs one command line with both builds (the dist one hidden) and compares stdout, stderr and
-# the exit status.
+# the exit status. The development build runs with STEPMARK_OPENBLAS=off, the kernels the dist
+# binary has where OpenBLAS is hidden: no lesson of today's course multiplies matrices large
+# enough to load OpenBLAS, but a later one may, and OpenBLAS agrees with the Swift kernels only
+# to 1e-12 (tested below and in BLASFallbackTests), not in every last digit of the JSON.
 same() {
     local name=$1; shift
     local dev_status=0 dist_status=0
-    "$DEV" "$@" > "$WORK/dev.out" 2> "$WORK/dev.err" || dev_status=$?
+    STEPMARK_OPENBLAS=off "$DEV" "$@" > "$WORK/dev.out" 2> "$WORK/dev.err" || dev_status=$?
     hidden "$DIST" "$@" > "$WORK/dist.out" 2> "$WORK/dist.err" || dist_status=$?
     if [ "$dev_status" != "$dist_status" ]; then
         fail "$name: exit status $dist_status, the development build's $dev_status"; return
@@ -125,7 +128,7 @@ done
 same "directives" directives
 same "directives attend" directives attend
 
-"$DEV" render lessons --out "$WORK/render-dev" --format md,html > /dev/null
+STEPMARK_OPENBLAS=off "$DEV" render lessons --out "$WORK/render-dev" --format md,html > /dev/null
 hidden "$DIST" render lessons --out "$WORK/render-dist" --format md,html > /dev/null
 if diff -r "$WORK/render-dev" "$WORK/render-dist" > "$WORK/render.diff"; then
     COMPARED=$((COMPARED + 1))
@@ -169,7 +172,7 @@ for f in "${SUBMISSIONS[@]:0:5}"; do
     same "check $(basename "$f") --key key.md" check "$f" --key "$GRADING/key.md" --format gradescope
 done
 dev_status=0; dist_status=0
-"$DEV" grade --key "$GRADING/key.md" "${SUBMISSIONS[@]}" --out "$WORK/grade-dev" > /dev/null 2>&1 || dev_status=$?
+STEPMARK_OPENBLAS=off "$DEV" grade --key "$GRADING/key.md" "${SUBMISSIONS[@]}" --out "$WORK/grade-dev" > /dev/null 2>&1 || dev_status=$?
 hidden "$DIST" grade --key "$GRADING/key.md" "${SUBMISSIONS[@]}" --out "$WORK/grade-dist" > /dev/null 2>&1 || dist_status=$?
 if [ "$dev_status" = "$dist_status" ] && [ -s "$WORK/grade-dist/gradebook.csv" ] && diff -r "$WORK/grade-dev" "$WORK/grade-dist" > "$WORK/grade.diff"; then
     COMPARED=$((COMPARED + 1))
