@@ -23,14 +23,9 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
-        // Debian's OpenBLAS for large matrix products (tuned kernels chosen at run time).
-        .systemLibrary(
-            name: "COpenBLAS",
-            pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]
-        ),
-        // Numbers only: tensors, kernels, tokenizers, random numbers.
-        .target(name: "StepmarkCore", dependencies: ["COpenBLAS"]),
+        // Numbers only: tensors, kernels, tokenizers, random numbers. OpenBLAS is not linked:
+        // Core/BLAS.swift opens it with dlopen at the first large product, when installed.
+        .target(name: "StepmarkCore"),
         // Markdown -> Lesson -> Report: parsing, expressions, directives, the runner.
         .target(name: "StepmarkLesson", dependencies: ["StepmarkCore", "CCmarkGFM", .product(name: "Yams", package: "Yams")]),
         // Report -> terminal, Markdown, HTML, JSON. Renderers never compute.

@@ -7,6 +7,9 @@ import StepmarkCore
 let threads = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1 : 1
 let repeats = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 7 : 7
 BLAS.setThreads(threads)
+// Which OpenBLAS (and which of its CPU kernels) this process uses, so that run.py can show it
+// beside numpy's. Asking loads it, as the first large product would.
+print("{\"openblas\": \"\(BLAS.description ?? "none (Swift kernels)")\"}")
 
 func random(_ count: Int, seed: UInt64) -> [Double] {
     var g = SplitMix64(seed: seed)

@@ -149,46 +149,71 @@ public enum LinearAlgebra {
 
 /// Matrix-product kernels over row-major buffers.
 public enum Matmul {
-    /// Products with fewer multiply-adds than this use the plain loop: below it, the cost of
-    /// calling into BLAS is larger than the work.
-    public static let blasThreshold = 16 * 16 * 16
+    /// Which code multiplies a large product.
+    public enum Kernel: Sendable {
+        /// OpenBLAS when it is installed (loaded at the first large product), else Swift.
+        case automatic
+        /// The portable Swift loops, whatever is installed (what runs where OpenBLAS is absent).
+        case swift
+    }
+
+    /// Products with fewer multiply-adds than this (64³) use the Swift loop. Below it the loop
+    /// takes well under a tenth of a millisecond, less than loading OpenBLAS would cost, so a
+    /// lesson of small matrices never loads it; above it OpenBLAS's tuned kernels and threads
+    /// win.
+    public static let blasThreshold = 64 * 64 * 64
 
     /// `C = A·B` for A m×k and B k×n, all row-major.
-    public static func multiply(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int) -> [Double] {
+    public static func multiply(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int, kernel: Kernel = .automatic) -> [Double] {
         var c = LargeArray.zeros(m * n)
         guard m > 0, n > 0 else { return c }
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
-                    multiply(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, k: k, n: n)
+                    multiply(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, k: k, n: n, kernel: kernel)
                 }
             }
         }
         return c
     }
 
-    /// `C = A·B` (overwriting C). Large products go to OpenBLAS; small ones to a loop in i-k-j
-    /// order, which streams rows of B and C and which the compiler vectorises.
+    /// `C = A·B` (overwriting C). Large products go to OpenBLAS when it is there; everything
+    /// else to a loop in i-k-j order, which streams rows of B and C and which the compiler
+    /// vectorises.
     public static func multiply(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
-                                _ c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int) {
+                                _ c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int, kernel: Kernel = .automatic) {
         guard m > 0, n > 0 else { return }
         if k > 0, m * n * k >= blasThreshold {
-            BLAS.multiply(a, b, c, m: m, k: k, n: n)
+            if kernel == .automatic, BLAS.multiply(a, b, c, m: m, k: k, n: n) { return }
+            blocked(a, b, c, m: m, k: k, n: n)
             return
         }
         small(a, b, c, m: m, k: k, n: n)
     }
 
     /// `C = A·Bᵀ` for A m×k and B n×k (the attention scores Q·Kᵀ without forming Kᵀ).
-    public static func multiplyTransposed(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int) -> [Double] {
+    public static func multiplyTransposed(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int, kernel: Kernel = .automatic) -> [Double] {
         guard m > 0, n > 0, k > 0 else { return [Double](repeating: 0, count: m * n) }
-        // BLAS (β = 0) and the loop below both write every entry.
+        // BLAS (β = 0) and the loops below both write every entry.
         var c = LargeArray.uninitialized(m * n)
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
                     if m * n * k >= blasThreshold {
-                        BLAS.multiply(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, k: k, n: n, transposeB: true)
+                        if kernel == .automatic,
+                           BLAS.multiply(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, k: k, n: n, transposeB: true) {
+                            return
+                        }
+                        // Without OpenBLAS: transpose B once (n·k moves against m·n·k
+                        // multiply-adds) so that the vectorised i-k-j loop applies. Each entry
+                        // is still the sum over p in order, as the dot-product loop gives.
+                        var bt = LargeArray.uninitialized(k * n)
+                        bt.withUnsafeMutableBufferPointer { pbt in
+                            for j in 0..<n { for p in 0..<k { pbt[p * n + j] = pb[j * k + p] } }
+                        }
+                        bt.withUnsafeBufferPointer { pbt in
+                            blocked(pa.baseAddress!, pbt.baseAddress!, pc.baseAddress!, m: m, k: k, n: n)
+                        }
                     } else {
                         for i in 0..<m { for j in 0..<n {
                             var s = 0.0
@@ -200,6 +225,31 @@ public enum Matmul {
             }
         }
         return c
+    }
+
+    /// The i-k-j loop over tiles of B (`panelRows` rows of `panelColumns` columns, 256 KB, so
+    /// a tile stays in the L2 cache while every row of A passes over it): the fallback for
+    /// large products when OpenBLAS is absent. Tiles of p are visited in order, so each entry
+    /// is summed in the same order as in `small` and the two agree bit for bit.
+    static func blocked(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+                        _ c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int) {
+        let panelRows = 128, panelColumns = 256
+        c.update(repeating: 0, count: m * n)
+        for j0 in stride(from: 0, to: n, by: panelColumns) {
+            let width = min(panelColumns, n - j0)
+            for p0 in stride(from: 0, to: k, by: panelRows) {
+                let depth = min(panelRows, k - p0)
+                for i in 0..<m {
+                    let ci = c + i * n + j0
+                    let ai = a + i * k + p0
+                    for p in 0..<depth {
+                        let aip = ai[p]
+                        let bp = b + (p0 + p) * n + j0
+                        for j in 0..<width { ci[j] += aip * bp[j] }
+                    }
+                }
+            }
+        }
     }
 
     static func small(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,

@@ -6,6 +6,7 @@ import StepmarkRender
 
 struct Assign: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "assign",
         abstract: "Write the assignment (student) version of a teacher's key.",
         discussion: """
             The assignment is the key's source, byte for byte, except that every answer block's \

@@ -8,6 +8,7 @@ enum CheckFormat: String, ExpressibleByArgument, CaseIterable { case text, json,
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check the answers in a lesson (against itself, or against a teacher key).",
         discussion: """
             Without --key the file's own exercises are checked against its own answer blocks. With \

@@ -3,6 +3,7 @@ import StepmarkLesson
 
 struct Directives: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "directives",
         abstract: "List the directives, or show one with its arguments, sub-steps and an example."
     )
 

@@ -6,6 +6,7 @@ import StepmarkRender
 
 struct Grade: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "grade",
         abstract: "Grade many submissions against a teacher's key.",
         discussion: """
             Questions, points and tolerances come from the key, which runs once; only the answer \

@@ -6,6 +6,7 @@ import StepmarkRender
 
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "render",
         abstract: "Write one report per lesson, and an index, into a folder.",
         discussion: """
             Folders are searched for .md lessons; the output mirrors the input tree. Files are \

@@ -10,6 +10,7 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Evaluate lessons and print their reports.",
         discussion: """
             Every directive runs top to bottom; a step that fails records its error \
