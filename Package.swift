@@ -27,8 +27,11 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // Element-wise kernels (exp, softmax rows, GELU, layer norm) compiled for the baseline,
+        // AVX2 and AVX-512, chosen at run time (issue 20).
+        .target(name: "CKernels"),
         // Numbers only: tensors, kernels, tokenizers, random numbers.
-        .target(name: "StepmarkCore", dependencies: ["COpenBLAS"]),
+        .target(name: "StepmarkCore", dependencies: ["COpenBLAS", "CKernels"]),
         // Markdown -> Lesson -> Report: parsing, expressions, directives, the runner.
         .target(name: "StepmarkLesson", dependencies: ["StepmarkCore", "CCmarkGFM"]),
         // Report -> terminal, Markdown, HTML, JSON. Renderers never compute.
