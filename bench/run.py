@@ -91,3 +91,5 @@ def end_to_end():
 if __name__ == "__main__":
     kernels()
     end_to_end()
+    import scaling  # bench/scaling.py: attention N, submissions and lessons at growing sizes
+    scaling.run(STEPMARK)
