@@ -23,9 +23,12 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // Element-wise kernels (exp, softmax rows, GELU, layer norm) compiled for the baseline,
+        // AVX2 and AVX-512, chosen at run time (issue 20).
+        .target(name: "CKernels"),
         // Numbers only: tensors, kernels, tokenizers, random numbers. OpenBLAS is not linked:
         // Core/BLAS.swift opens it with dlopen at the first large product, when installed.
-        .target(name: "StepmarkCore"),
+        .target(name: "StepmarkCore", dependencies: ["CKernels"]),
         // Markdown -> Lesson -> Report: parsing, expressions, directives, the runner.
         .target(name: "StepmarkLesson", dependencies: ["StepmarkCore", "CCmarkGFM", .product(name: "Yams", package: "Yams")]),
         // Report -> terminal, Markdown, HTML, JSON. Renderers never compute.

@@ -3,6 +3,7 @@
 # build and print the wall time of each run and the median.
 #
 #   bench/grade_bench.sh [RUNS] [SUBMISSIONS]      (defaults: 5 runs, 1000 submissions)
+#   STEPMARK=.build/release/stepmark bench/grade_bench.sh 3 10000
 #
 # The key has ten exercises on let, softmax and attend; the submissions are its assignment with
 # answers filled in: most right, some off by more than the tolerance, some blank, some missing.
@@ -11,8 +12,13 @@ RUNS=${1:-5}
 COUNT=${2:-1000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-swift build -c release --scratch-path .build-release --product stepmark >/dev/null
-BIN=$(swift build -c release --scratch-path .build-release --show-bin-path)/stepmark
+# STEPMARK names a release binary already built (bench/run.py passes its own); else build one.
+if [ -n "${STEPMARK:-}" ]; then
+    BIN=$STEPMARK
+else
+    swift build -c release --scratch-path .build-release --product stepmark >/dev/null
+    BIN=$(swift build -c release --scratch-path .build-release --show-bin-path)/stepmark
+fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stepmark-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 

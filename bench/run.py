@@ -154,3 +154,5 @@ if __name__ == "__main__":
     kernels()
     startup()
     end_to_end()
+    import scaling  # bench/scaling.py: attention N, submissions and lessons at growing sizes
+    scaling.run(STEPMARK)

@@ -59,8 +59,9 @@ if CommandLine.arguments.count > 3, CommandLine.arguments[3] == "breakdown" {
     // exp alone, on a buffer already in memory (each run maps the values back into [−1, 0]).
     var e = scores.map { -abs($0) * 0.01 }
     let tExp = median {
-        e.withUnsafeMutableBufferPointer { FastMath.expInPlace($0) }
+        e.withUnsafeMutableBufferPointer { Kernels.exp($0) }   // the dispatched kernel (KernelVariant.active)
         e.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] = -p[i] } }
     }
+    print("kernel variant: \(KernelVariant.active.rawValue)")
     print("breakdown ms: scores \(tScores), scale \(tScale), softmax \(tSoftmax) (exp and a negation pass \(tExp)), output \(tOutput)")
 }

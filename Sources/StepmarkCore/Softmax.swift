@@ -17,9 +17,11 @@ public enum Softmax {
     /// `softmax(x)_j = exp((x_j − max x) / T) / Σ_k exp((x_k − max x) / T)`.
     ///
     /// A vector is one row. Entries of −∞ get probability 0 (a masked position).
+    /// - Parameter variant: which build of the row kernel runs (`KernelVariant.active`: the
+    ///   widest this CPU has; tests pass each in turn).
     /// - Throws: when `temperature` is not a positive finite number, when a row is entirely
     ///   −∞ (there is nothing to attend to: an error, never NaN), or when a row holds NaN or +∞.
-    public static func rows(_ x: Tensor, temperature: Double = 1) throws -> SoftmaxSteps {
+    public static func rows(_ x: Tensor, temperature: Double = 1, variant: KernelVariant = .active) throws -> SoftmaxSteps {
         guard temperature > 0, temperature.isFinite else {
             throw TensorError("temperature must be a positive number, got \(temperature)")
         }
@@ -40,7 +42,7 @@ public enum Softmax {
                         try sums.withUnsafeMutableBufferPointer { sumBuffer in
                             let buffers = RowBuffers(input: input.baseAddress!, shifted: sh.baseAddress!, exp: ex.baseAddress!,
                                                      output: o.baseAddress!, sums: sumBuffer.baseAddress!, rows: rows, cols: cols,
-                                                     temperature: temperature)
+                                                     temperature: temperature, variant: variant)
                             try buffers.run()
                         }
                     }
@@ -58,6 +60,7 @@ public enum Softmax {
         let shifted, exp, output, sums: UnsafeMutablePointer<Double>
         let rows, cols: Int
         let temperature: Double
+        let variant: KernelVariant
 
         /// Large inputs use as many threads as the products may (`BLAS.threads`, one per core by
         /// default): rows are split into contiguous ranges, one per thread.
@@ -81,9 +84,20 @@ public enum Softmax {
             if let first = (0..<workers).lazy.compactMap({ errors[$0] }).first { throw first }
         }
 
-        /// Row r: max, shift (and temperature), exp, sum, divide.
+        /// Row r: max, shift (and temperature), exp, sum, divide; in the C kernel of the variant,
+        /// or in Swift for `.swift`.
         func row(_ r: Int) throws {
             let base = r * cols
+            if variant != .swift {
+                let problem = Kernels.softmaxRow(input + base, shifted: shifted + base, exp: exp + base, output: output + base,
+                                                 count: cols, temperature: temperature, sum: sums + r, variant: variant)
+                switch problem {
+                case nil: return
+                case .nan?: throw TensorError("softmax input row \(r + 1) contains NaN")
+                case .positiveInfinity?: throw TensorError("softmax input row \(r + 1) contains +∞")
+                case .fullyMasked?: throw fullyMasked(r)
+                }
+            }
             var m = -Double.infinity
             var bad = false
             for j in base..<(base + cols) {
@@ -95,10 +109,7 @@ public enum Softmax {
                 let hasNaN = (base..<(base + cols)).contains { input[$0].isNaN }
                 throw TensorError("softmax input row \(r + 1) contains \(hasNaN ? "NaN" : "+∞")")
             }
-            if m == -.infinity {
-                throw TensorError(rows == 1 ? "every entry is −∞ (fully masked), so softmax is undefined"
-                                            : "row \(r + 1) is −∞ everywhere (fully masked), so softmax is undefined")
-            }
+            if m == -.infinity { throw fullyMasked(r) }
             if temperature == 1 {
                 for j in base..<(base + cols) { shifted[j] = input[j] - m }
             } else {
@@ -110,6 +121,11 @@ public enum Softmax {
             for j in base..<(base + cols) { sum += exp[j] }
             sums[r] = sum
             for j in base..<(base + cols) { output[j] = exp[j] / sum }
+        }
+
+        func fullyMasked(_ r: Int) -> TensorError {
+            TensorError(rows == 1 ? "every entry is −∞ (fully masked), so softmax is undefined"
+                                  : "row \(r + 1) is −∞ everywhere (fully masked), so softmax is undefined")
         }
     }
 

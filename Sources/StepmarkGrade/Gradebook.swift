@@ -73,6 +73,11 @@ public struct Gradebook: Sendable {
             progress?(done, paths.count)
         }
         var result = BatchResult(submissions: box.items.map { $0! }, writeErrors: setupErrors + box.errors)
+        // One flush for the whole batch, before the gradebook: once gradebook.csv exists, every
+        // file it lists is on disk.
+        if !QuickFile.flushFileSystem(of: out) {
+            result.writeErrors.append(AtomicFile.failure(out))
+        }
         do {
             try AtomicFile.write(csv(result.submissions), to: (out as NSString).appendingPathComponent(Gradebook.csvName))
         } catch let e as ReadError {
@@ -303,8 +308,27 @@ public enum FeedbackPage {
 
 /// Writes for a batch: each file goes to a temporary name in its folder and is renamed into
 /// place, so no reader sees half a file. Unlike `AtomicFile` it does not flush each file to
-/// disk (a crash mid-batch is fixed by grading again), which makes 3,000 small files cheap.
+/// disk (a crash mid-batch is fixed by grading again), which makes 30,000 small files cheap;
+/// `flushFileSystem` makes the whole batch durable with one call at the end.
 enum QuickFile {
+    /// Flushes every file and folder written so far on the file system holding `folder`, with one
+    /// `syncfs(2)` (Linux) instead of an `fsync` per file and per folder; elsewhere, and where
+    /// `syncfs` is missing, `sync(2)`. Returns false when the flush reported an error.
+    static func flushFileSystem(of folder: String) -> Bool {
+        #if os(Linux)
+        // Glibc's module map hides syncfs (it needs _GNU_SOURCE), so it is looked up by name.
+        typealias SyncFS = @convention(c) (Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") {
+            let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fd >= 0 else { return false }
+            defer { close(fd) }
+            return unsafeBitCast(symbol, to: SyncFS.self)(fd) == 0
+        }
+        #endif
+        sync()
+        return true
+    }
+
     static func makeFolder(_ path: String) throws {
         if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
         do {

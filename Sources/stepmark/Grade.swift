@@ -24,13 +24,19 @@ struct Grade: ParsableCommand {
             Examples:
               stepmark grade --key lessons/en/01-attention.md submissions/*.md --out grades
               stepmark grade --key key.md submissions/ --out grades   # every .md under the folder
+              stepmark grade --key key.md @submissions.txt --out grades # one path per line
+
+            An argument starting with @ names a list file: one submission file or folder per \
+            line (blank lines skipped, relative paths from the current folder). Write ./@name \
+            for a submission whose name starts with @. Folders and list files keep the command \
+            line short, which matters for thousands of submissions.
             """
     )
 
     @Option(help: "The teacher's key (the lesson with exercises and answers).", completion: .file(extensions: ["md"]))
     var key: String
 
-    @Argument(help: "Submission files, or folders searched for .md files.", completion: .file())
+    @Argument(help: "Submission files, folders searched for .md files, or @FILE lists of them.", completion: .file())
     var submissions: [String]
 
     @Option(help: "The output folder.")
@@ -68,7 +74,13 @@ struct Grade: ParsableCommand {
         for r in grader.keyCheck where !r.passed {
             printError("warning: the key's own answer to '\(r.id)' does not pass: \(r.feedback.split(separator: "\n").first ?? "")")
         }
-        let paths = SubmissionFiles.expand(submissions)
+        let paths: [String]
+        do {
+            paths = try SubmissionFiles.expand(submissions, maxListBytes: limits.maxFileBytes)
+        } catch let e as ReadError {
+            printError("error: the submission list \(e)")
+            throw ExitCode(2)
+        }
         if paths.isEmpty {
             printError("error: no .md submissions found in \(submissions.joined(separator: ", "))")
             throw ExitCode(2)
@@ -103,23 +115,56 @@ struct Grade: ParsableCommand {
 }
 
 enum SubmissionFiles {
-    /// Files as given; folders become the .md files under them, sorted.
-    static func expand(_ arguments: [String]) -> [String] {
+    /// Files as given; folders become the .md files under them, sorted; `@LIST` becomes the
+    /// entries of the file LIST, one per line, each expanded the same way (a list inside a list
+    /// is a path, not a list: no recursion).
+    /// - Throws: `ReadError` when a list file is missing, not a regular file, over
+    ///   `maxListBytes` (checked before reading) or not UTF-8.
+    static func expand(_ arguments: [String], maxListBytes: Int) throws -> [String] {
         var out: [String] = []
-        let fm = FileManager.default
         for a in arguments {
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: a, isDirectory: &isDirectory), isDirectory.boolValue else {
-                out.append(a)  // a missing file is graded as unreadable, with the reason
-                continue
+            if a.hasPrefix("@") {
+                for entry in try listEntries(String(a.dropFirst()), maxBytes: maxListBytes) { expand(entry, into: &out) }
+            } else {
+                expand(a, into: &out)
             }
-            let found = (fm.enumerator(atPath: a)?.compactMap { $0 as? String } ?? [])
-                .filter { $0.lowercased().hasSuffix(".md") }
-                .sorted()
-                .map { (a as NSString).appendingPathComponent($0) }
-            out += found
         }
         return out
+    }
+
+    /// The non-blank lines of a list file (`\n`, `\r\n` or `\r`), surrounding spaces kept: a
+    /// path may hold them.
+    static func listEntries(_ path: String, maxBytes: Int) throws -> [String] {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw ReadError(path: path, message: "cannot be read: \(String(cString: strerror(errno)))")
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw ReadError(path: path, message: "is not a regular file") }
+        guard Int(info.st_size) <= maxBytes else {
+            throw ReadError(path: path, message: "is \(info.st_size) bytes, over the limit of \(maxBytes) (raise it with --max-file-bytes)")
+        }
+        guard let data = FileManager.default.contents(atPath: path), data.count <= maxBytes else {
+            throw ReadError(path: path, message: "cannot be read")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw ReadError(path: path, message: "is not UTF-8 text") }
+        // "\r\n" is one Character in Swift: split on every kind of line end.
+        return text.split(whereSeparator: \.isNewline).compactMap { line in
+            line.allSatisfy(\.isWhitespace) ? nil : String(line)
+        }
+    }
+
+    /// A file as given; a folder as the .md files under it, sorted.
+    static func expand(_ a: String, into out: inout [String]) {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: a, isDirectory: &isDirectory), isDirectory.boolValue else {
+            out.append(a)  // a missing file is graded as unreadable, with the reason
+            return
+        }
+        out += (fm.enumerator(atPath: a)?.compactMap { $0 as? String } ?? [])
+            .filter { $0.lowercased().hasSuffix(".md") }
+            .sorted()
+            .map { (a as NSString).appendingPathComponent($0) }
     }
 
     static func same(_ a: String, _ b: String) -> Bool {
@@ -147,5 +192,42 @@ final class ProgressState: @unchecked Sendable {
         guard done == total || now.timeIntervalSince(last) >= 0.1 else { return false }
         last = now
         return true
+    }
+}
+
+/// Grade's own reading of its submission arguments. swift-argument-parser matches each
+/// positional value with linear searches over the remaining arguments, so 10,000 submission
+/// paths took seconds (quadratic). Before the parser runs, every submission after the first is
+/// taken out of the command line here (one pass), and put back into `Grade.submissions` after
+/// it: the parser still sees one submission, so its usage errors and help stay as they were.
+enum GradeCommandLine {
+    /// Grade's options that take a value as the next argument (`--key K`); `--key=K` is one
+    /// argument. A test compares this list with `stepmark grade --help`.
+    static let valueOptions: Set<String> = ["--key", "--out", "--max-entries", "--max-steps", "--max-tokens",
+                                            "--max-file-bytes", "--max-seconds"]
+
+    /// The arguments (without the program name) for the parser, and the submissions taken out,
+    /// in order. Only a command line that starts with `grade` is changed.
+    static func split(_ arguments: [String]) -> (forParser: [String], laterSubmissions: [String]) {
+        guard arguments.first == "grade" else { return (arguments, []) }
+        var forParser = ["grade"], later: [String] = []
+        var seenSubmission = false, afterTerminator = false
+        var i = 1
+        while i < arguments.count {
+            let a = arguments[i]
+            if afterTerminator || !a.hasPrefix("-") || a == "-" {
+                if seenSubmission { later.append(a) } else { forParser.append(a); seenSubmission = true }
+            } else {
+                forParser.append(a)
+                if a == "--" {
+                    afterTerminator = true
+                } else if valueOptions.contains(a), i + 1 < arguments.count {
+                    forParser.append(arguments[i + 1])
+                    i += 1
+                }
+            }
+            i += 1
+        }
+        return (forParser, later)
     }
 }

@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+@testable import StepmarkCore
+
+/// Every build of the element-wise kernels this CPU can run (baseline, AVX2, AVX-512, and the
+/// Swift path) against plain references written here with glibc's `exp` and `erf`: `exp` within
+/// 2 ulp, softmax within 1e-15 relative, on odd lengths (the vector tails), masked (−∞) entries,
+/// huge and tiny inputs.
+@Suite struct KernelVariantTests {
+    static let variants = KernelVariant.supported
+
+    func random(_ count: Int, seed: UInt64, scale: Double = 1) -> [Double] {
+        var g = SplitMix64(seed: seed)
+        return (0..<count).map { _ in scale * (2 * g.uniform() - 1) }
+    }
+
+    /// How many representable doubles lie between two finite doubles of the same sign.
+    func ulps(_ a: Double, _ b: Double) -> UInt64 {
+        let x = a.bitPattern, y = b.bitPattern
+        return x > y ? x - y : y - x
+    }
+
+    @Test func theBaselineAndSwiftAlwaysRunAndTheActiveOneIsSupported() {
+        #expect(Self.variants.contains(.baseline) && Self.variants.contains(.swift))
+        #expect(KernelVariant.active.isSupported)
+    }
+
+    @Test(arguments: variants) func expIsWithinTwoUlpOfGlibc(_ variant: KernelVariant) {
+        var values: [Double] = [0, -0.0, 1e-300, -1e-300, .leastNonzeroMagnitude, -1e-10, 0.5, -0.5, 1, -1, 0.34657359, -0.34657359,
+                                0.34657360, 10, -10, -100, -707.9, -708, -708.5, -745.1, -745.2, -746, -746.1, -800,
+                                -.infinity, .infinity, .nan, 700, 709, 709.5, 709.79, 709.8, 1000, -1e300, 1e300]
+        values += random(10_000, seed: 9, scale: 30).map { $0 - 30 }   // [−60, 0]: softmax's range
+        values += random(2_001, seed: 10, scale: 750)                   // everything, odd count
+        for length in [1, 2, 7, 8, 9, 15, 17, values.count] {           // vector tails of every size
+            var fast = Array(values.prefix(length))
+            fast.withUnsafeMutableBufferPointer { Kernels.exp($0, variant: variant) }
+            for (x, y) in zip(values, fast) {
+                let want = Foundation.exp(x)
+                if want.isNaN { #expect(y.isNaN, "\(variant) exp(\(x))"); continue }
+                if want == 0 || !want.isFinite { #expect(y == want, "\(variant) exp(\(x)) = \(y)"); continue }
+                #expect(ulps(y, want) <= 2, "\(variant) exp(\(x)) = \(y), glibc \(want)")
+            }
+        }
+    }
+
+    /// Softmax written out plainly: glibc `exp` and a compensated (Neumaier) sum, so that the
+    /// reference's own rounding stays near half an ulp whatever the row length.
+    func referenceRow(_ row: [Double], temperature: Double) -> (shifted: [Double], exp: [Double], sum: Double, output: [Double]) {
+        let m = row.max()!
+        let shifted = row.map { ($0 - m) / temperature }
+        let e = shifted.map { Foundation.exp($0) }
+        var sum = 0.0, compensation = 0.0
+        for v in e {
+            let t = sum + v
+            compensation += abs(sum) >= abs(v) ? (sum - t) + v : (v - t) + sum
+            sum = t
+        }
+        sum += compensation
+        return (shifted, e, sum, e.map { $0 / sum })
+    }
+
+    func relative(_ a: Double, _ b: Double) -> Double { b == 0 ? abs(a) : abs(a - b) / abs(b) }
+
+    @Test(arguments: variants) func softmaxRowsMatchThePlainFormula(_ variant: KernelVariant) throws {
+        let shapes = [(1, 1), (1, 2), (3, 7), (2, 9), (4, 15), (3, 17), (2, 33), (5, 127), (2, 1001)]
+        // scale 3: ordinary scores; 800: most entries underflow to exactly 0; 1e-300: all equal to 1/n.
+        for (rows, cols) in shapes {
+            for scale in [3.0, 800.0, 1e-300] {
+                for temperature in [1.0, 0.3, 2.5] {
+                    var x = random(rows * cols, seed: UInt64(rows * 1000 + cols), scale: scale)
+                    if cols > 2 { for r in 0..<rows { x[r * cols + (r % cols)] = -.infinity } }   // a masked entry per row
+                    let steps = try Softmax.rows(.matrix(rows: rows, cols: cols, data: x), temperature: temperature, variant: variant)
+                    // The C kernels sum in eight lanes (each every eighth entry) and meet 1e-15 at
+                    // these lengths; the Swift path sums one entry after another, whose error bound
+                    // grows as (n − 1)·2⁻⁵³ (it reaches 1.8e-15 at n = 1001).
+                    let tolerance = variant == .swift ? max(1e-15, Double(cols - 1) * 0x1p-53) : 1e-15
+                    for r in 0..<rows {
+                        let want = referenceRow(Array(x[(r * cols)..<((r + 1) * cols)]), temperature: temperature)
+                        for j in 0..<cols {
+                            let at = "\(variant) \(rows)x\(cols) scale \(scale) T=\(temperature) [\(r), \(j)]"
+                            #expect(steps.shifted.data[r * cols + j] == want.shifted[j], "shifted \(at)")
+                            let e = steps.exp.data[r * cols + j], o = steps.output.data[r * cols + j]
+                            #expect(e.isFinite && o.isFinite && !o.isNaN, "\(at)")
+                            if want.exp[j] == 0 { #expect(e == 0 && o == 0, "\(at)") } else { #expect(ulps(e, want.exp[j]) <= 2, "exp \(at)") }
+                            #expect(relative(o, want.output[j]) <= tolerance, "output \(at): \(o) vs \(want.output[j])")
+                        }
+                        let sum = rows == 1 ? steps.sum.data[0] : steps.sum.data[r]
+                        #expect(relative(sum, want.sum) <= tolerance, "sum \(variant) row \(r)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test(arguments: variants) func softmaxRefusesNaNInfinityAndFullyMaskedRowsAlike(_ variant: KernelVariant) {
+        for cols in [3, 8, 11] {
+            var x = random(3 * cols, seed: 4)
+            x[cols + cols - 1] = .nan   // row 2, the last entry (in the tail for 11)
+            #expect(throws: TensorError("softmax input row 2 contains NaN")) {
+                try Softmax.rows(.matrix(rows: 3, cols: cols, data: x), variant: variant)
+            }
+            x[cols + cols - 1] = .infinity
+            #expect(throws: TensorError("softmax input row 2 contains +∞")) {
+                try Softmax.rows(.matrix(rows: 3, cols: cols, data: x), variant: variant)
+            }
+            for j in 0..<cols { x[cols + j] = -.infinity }
+            #expect(throws: TensorError("row 2 is −∞ everywhere (fully masked), so softmax is undefined")) {
+                try Softmax.rows(.matrix(rows: 3, cols: cols, data: x), variant: variant)
+            }
+        }
+    }
+
+    /// GELU: the erf is glibc's in every variant, so the error is erf's (about an ulp of 1,
+    /// times |x|/2) plus the rounding of the products: |Δ| ≤ 4·10⁻¹⁶·(|GELU(x)| + |x|).
+    @Test(arguments: variants.filter { $0 != .swift }) func geluMatchesTheErfFormula(_ variant: KernelVariant) {
+        var x: [Double] = [0, -0.0, 1, -1, 3, -3, 6, -6, 40, -40, 1e-300, -1e-300, .infinity, -.infinity]
+        x += random(1001, seed: 12, scale: 8)
+        var out = [Double](repeating: .nan, count: x.count)
+        x.withUnsafeBufferPointer { input in out.withUnsafeMutableBufferPointer { Kernels.gelu(input, into: $0, variant: variant) } }
+        for (v, y) in zip(x, out) {
+            if v == .infinity { #expect(y == .infinity); continue }
+            if v == -.infinity { #expect(y.isNaN || y == 0, "GELU(−∞) is −∞·0"); continue }
+            let want = v * (1 + erf(v / 2.0.squareRoot())) / 2
+            #expect(abs(y - want) <= 4e-16 * (abs(want) + abs(v)), "\(variant) GELU(\(v)) = \(y), want \(want)")
+        }
+    }
+
+    /// Layer norm against the two-pass formula written out, with and without weight and bias,
+    /// in place, on odd widths; a constant row normalises to 0 (then the bias).
+    @Test(arguments: variants.filter { $0 != .swift }) func layerNormMatchesTheFormula(_ variant: KernelVariant) {
+        for (rows, cols) in [(1, 1), (3, 7), (2, 8), (4, 17), (2, 768), (3, 1001)] {
+            var x = random(rows * cols, seed: UInt64(cols), scale: 5).map { $0 + 1.5 }
+            for j in 0..<cols { x[j] = 0.25 }   // row 0 constant
+            let weight = random(cols, seed: 21), bias = random(cols, seed: 22)
+            for affine in [false, true] {
+                for eps in [1e-5, 1e-12] {
+                    var out = [Double](repeating: .nan, count: x.count)
+                    x.withUnsafeBufferPointer { xb in out.withUnsafeMutableBufferPointer { ob in
+                        weight.withUnsafeBufferPointer { wb in bias.withUnsafeBufferPointer { bb in
+                            Kernels.layerNorm(xb.baseAddress!, into: ob.baseAddress!, rows: rows, cols: cols,
+                                              weight: affine ? wb.baseAddress : nil, bias: affine ? bb.baseAddress : nil,
+                                              eps: eps, variant: variant)
+                        } }
+                    } }
+                    var inPlace = x
+                    inPlace.withUnsafeMutableBufferPointer { b in
+                        weight.withUnsafeBufferPointer { wb in bias.withUnsafeBufferPointer { bb in
+                            Kernels.layerNorm(b.baseAddress!, into: b.baseAddress!, rows: rows, cols: cols,
+                                              weight: affine ? wb.baseAddress : nil, bias: affine ? bb.baseAddress : nil,
+                                              eps: eps, variant: variant)
+                        } }
+                    }
+                    #expect(inPlace == out, "\(variant) in place")
+                    for r in 0..<rows {
+                        let row = x[(r * cols)..<((r + 1) * cols)]
+                        let mean = row.reduce(0, +) / Double(cols)
+                        let variance = row.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(cols)
+                        for j in 0..<cols {
+                            var want = (x[r * cols + j] - mean) / (variance + eps).squareRoot()
+                            if affine { want = want * weight[j] + bias[j] }
+                            let got = out[r * cols + j]
+                            if r == 0 { #expect(got == (affine ? bias[j] : 0), "\(variant) constant row"); continue }
+                            // Summation order differs (8 lanes vs one): a few ulps of the row's scale.
+                            #expect(abs(got - want) <= 1e-14 * max(1, abs(want)), "\(variant) \(rows)x\(cols) [\(r), \(j)]: \(got) vs \(want)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

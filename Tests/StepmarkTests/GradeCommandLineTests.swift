@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+/// `stepmark grade` reads its submissions without swift-argument-parser's quadratic path (files
+/// anywhere on the command line, `--` , folders, `@list` files), in the order given, and flushes
+/// the batch once before writing the gradebook.
+@Suite struct GradeCommandLineTests {
+    let key = gradingFixture("key.md")
+
+    func gradebookRows(_ out: String) throws -> [String] {
+        let csv = try String(contentsOfFile: (out as NSString).appendingPathComponent("gradebook.csv"), encoding: .utf8)
+        return csv.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[1]) }
+    }
+
+    /// Copies of the fixture answers under new names, so that the order of the rows shows the
+    /// order of the arguments.
+    func submissions(_ names: [String]) throws -> String {
+        let correct = try String(contentsOfFile: gradingFixture("correct.md"), encoding: .utf8)
+        return try temporaryFolder(Dictionary(uniqueKeysWithValues: names.map { ("\($0).md", correct) }))
+    }
+
+    @Test func fileArgumentsAnywhereAmongTheOptionsKeepTheirOrder() throws {
+        let folder = try submissions(["d", "a", "c", "b", "-e"])
+        let r = try stepmark(["grade", "d.md", "--key", key, "a.md", "--reveal", "c.md", "--out", "grades",
+                              "--max-seconds", "20", "b.md", "--", "-e.md"], in: folder)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("graded 5 submissions"))
+        #expect(try gradebookRows((folder as NSString).appendingPathComponent("grades")) == ["d", "a", "c", "b", "'-e"])   // the CSV's formula guard
+        // Usage errors are the parser's, as before.
+        let noSubmission = try stepmark(["grade", "--key", key, "--out", "grades"], in: folder)
+        #expect(noSubmission.status == 2 && noSubmission.stderr.contains("Missing expected argument '<submissions> ...'"))
+        let unknown = try stepmark(["grade", "--key", key, "a.md", "b.md", "--bogus", "--out", "grades"], in: folder)
+        #expect(unknown.status == 2 && unknown.stderr.contains("--bogus"), "\(unknown.stderr)")
+    }
+
+    @Test func listFilesAndFoldersExpandInPlace() throws {
+        let folder = try submissions(["z", "y", "x"])
+        let more = try submissions(["m2", "m1"])
+        try "z.md\r\n\n  \n\(more)\nx.md\n".write(toFile: (folder as NSString).appendingPathComponent("list.txt"), atomically: true, encoding: .utf8)
+        let r = try stepmark(["grade", "--key", key, "y.md", "@list.txt", "--out", "grades"], in: folder)
+        #expect(r.status == 0, "\(r.stderr)")
+        // y, then the list in its order: z, the folder's files sorted, x.
+        #expect(try gradebookRows((folder as NSString).appendingPathComponent("grades")) == ["y", "z", "m1", "m2", "x"])
+    }
+
+    @Test func aBadListFileIsBadInput() throws {
+        let folder = try submissions(["a"])
+        let missing = try stepmark(["grade", "--key", key, "@nope.txt", "--out", "grades"], in: folder)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("error: the submission list nope.txt: cannot be read: No such file or directory"), "\(missing.stderr)")
+        // The key (under 2,000 bytes) fits the limit; the list (25,000 bytes) does not.
+        try String(repeating: "a.md\n", count: 5_000).write(toFile: (folder as NSString).appendingPathComponent("big.txt"), atomically: true, encoding: .utf8)
+        let big = try stepmark(["grade", "--key", key, "@big.txt", "--out", "grades", "--max-file-bytes", "20000"], in: folder)
+        #expect(big.status == 2)
+        #expect(big.stderr.contains("big.txt: is 25000 bytes, over the limit of 20000 (raise it with --max-file-bytes)"), "\(big.stderr)")
+        let isFolder = try stepmark(["grade", "--key", key, "@.", "--out", "grades"], in: folder)
+        #expect(isFolder.status == 2 && isFolder.stderr.contains("the submission list .: is not a regular file"))
+        #expect(!FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("grades")))
+    }
+
+    /// The command line is split by hand before the parser sees it: every grade option that takes
+    /// a value must be known to that split, or its value would be taken for a submission.
+    /// (The list below is GradeCommandLine.valueOptions, which this target cannot import.)
+    @Test func theSplitKnowsEveryOptionThatTakesAValue() throws {
+        let help = try stepmark(["grade", "--help"]).stdout
+        let regex = try NSRegularExpression(pattern: "(--[a-z-]+) <[a-z-]+>")
+        let range = NSRange(help.startIndex..., in: help)
+        let inHelp = Set(regex.matches(in: help, range: range).map { String(help[Range($0.range(at: 1), in: help)!]) })
+        #expect(inHelp == ["--key", "--out", "--max-entries", "--max-steps", "--max-tokens", "--max-file-bytes", "--max-seconds"])
+    }
+}
