@@ -1,7 +1,12 @@
+import StepmarkCore
+
 /// The named values of one lesson run, shared by all its steps in file order (notebook style).
 public struct Environment: Sendable {
     private var values: [String: Value] = [:]
     private var definitions: [String: SourcePosition] = [:]
+    /// Pretrained models by name: handles, not values (their weights never meet the value
+    /// limit, and expressions cannot read them).
+    private var models: [String: BertModel] = [:]
 
     public init() {}
 
@@ -18,11 +23,22 @@ public struct Environment: Sendable {
         definitions[name] = position
     }
 
+    /// The model stored under `name` by a `model` block, or nil.
+    public func model(_ name: String) -> BertModel? { models[name] }
+
+    public mutating func defineModel(_ name: String, _ model: BertModel, at position: SourcePosition) {
+        models[name] = model
+        definitions[name] = position
+    }
+
     /// The value of `name`.
     /// - Throws: an error that says the name is undefined, suggests a close match, and lists
     ///   what is defined.
     public func lookup(_ name: String, at position: SourcePosition) throws -> Value {
         if let v = values[name] { return v }
+        if models[name] != nil {
+            throw LessonError("'\(name.quotable)' is a model, not a value: give it to a directive with model=\(name.quotable)", at: position)
+        }
         var message = "undefined name '\(name.quotable)'"
         if let best = suggestion(for: name, among: names) {
             message += "; did you mean '\(best)'?"

@@ -53,13 +53,13 @@ struct ValueWriter {
     // MARK: kinds of values
 
     var isDistribution: Bool {
-        (["attend", "encode"].contains(directive) && (name == "weights" || name.hasSuffix(".weights")))
+        (["attend", "encode", "transformer"].contains(directive) && (name == "weights" || name.hasSuffix(".weights")))
             || (directive == "align" && name.hasPrefix("probs"))
             || (directive == "softmax" && name == "output")
     }
 
     var isAttention: Bool {
-        ["attend", "encode"].contains(directive)
+        ["attend", "encode", "transformer"].contains(directive)
             && ["scores", "scaled", "masked", "weights"].contains(where: { name == $0 || name.hasSuffix("." + $0) })
     }
 

@@ -1,0 +1,80 @@
+import Foundation
+import StepmarkCore
+
+// Shared by `model`, `transformer`, `sentences`, `tokenize method=bert` and the `model=` of
+// `nearest` and `similarity`: where model folders are, a process-wide cache of loaded models,
+// and the lookup of a model by name.
+
+/// Loaded models by folder, so that rendering a course (en and ko) or running many lessons
+/// reads each model once. A model is immutable, so sharing it is safe.
+final class ModelCache: @unchecked Sendable {
+    static let shared = ModelCache()
+    private let lock = NSLock()
+    private var models: [String: (stamp: String, model: BertModel)] = [:]
+
+    /// The model in `folder`, loading it when it is not cached or its weights file changed.
+    func model(at folder: String) throws -> BertModel {
+        let weights = (folder as NSString).appendingPathComponent("model.safetensors")
+        let attributes = try? FileManager.default.attributesOfItem(atPath: weights)
+        let stamp = "\(attributes?[.size] ?? 0)-\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
+        lock.lock()
+        if let cached = models[folder], cached.stamp == stamp { lock.unlock(); return cached.model }
+        lock.unlock()
+        let model = try BertModel(directory: folder)
+        lock.lock()
+        models[folder] = (stamp, model)
+        lock.unlock()
+        return model
+    }
+}
+
+/// Where `from=NAME` looks: `$STEPMARK_MODEL_DIR`, else the first `.cache/models` found in the
+/// lesson's folder or one of its parents, else `.cache/models` in the working directory.
+func modelDirectories(lessonFolder: String) -> [String] {
+    if let dir = ProcessInfo.processInfo.environment["STEPMARK_MODEL_DIR"], !dir.isEmpty { return [dir] }
+    var found: [String] = []
+    var url = URL(fileURLWithPath: lessonFolder).standardizedFileURL
+    for _ in 0..<32 {
+        let candidate = url.appendingPathComponent(".cache/models").path
+        if FileManager.default.fileExists(atPath: candidate) { found.append(candidate); break }
+        let parent = url.deletingLastPathComponent()
+        if parent.path == url.path { break }
+        url = parent
+    }
+    let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".cache/models").path
+    if !found.contains(cwd) { found.append(cwd) }
+    return found
+}
+
+/// The model a directive names with `model=` (default `model`).
+/// - Throws: a positioned error when the name is undefined (saying how to load one) or is a value.
+func pretrainedModel(_ context: StepContext, key: String = "model") throws -> (name: String, model: BertModel) {
+    let name = try context.args.name(key, default: "model")!
+    let at = context.args.has(key) ? context.args.position(of: key) : context.block.infoPosition
+    if let model = context.environment.model(name) { return (name, model) }
+    if let value = context.environment.value(name) {
+        throw LessonError("\(key)= must name a model loaded by a model block, but '\(name.quotable)' is \(value.summary)", at: at)
+    }
+    throw LessonError("no model named '\(name.quotable)': load one above with a model block, such as ```model from=all-MiniLM-L6-v2 name=\(name.quotable)``` (run `make model` to fetch it)", at: at)
+}
+
+/// Runs a model on `text`, turning its errors into errors at `position`.
+func encode(_ text: String, with model: BertModel, maxTokens: Int = 256, _ context: StepContext,
+            at position: SourcePosition) throws -> BertSteps {
+    do {
+        return try model.encode(text, maxTokens: maxTokens, checkpoint: { try context.checkDeadline() })
+    } catch let e as TensorError {
+        throw LessonError(e.message, at: position)
+    }
+}
+
+/// The sentence vector of a text query (`nearest` and `similarity` with `model=`), checked
+/// against the width of the table it is compared with.
+func modelQueryVector(_ text: String, _ context: StepContext, at position: SourcePosition) throws -> Tensor {
+    let (_, model) = try pretrainedModel(context)
+    let trimmed = text.trimmingWhitespace()
+    guard !trimmed.isEmpty else { throw LessonError("the query text is empty", at: position) }
+    var v = try encode(trimmed, with: model, context, at: position).sentence
+    v.rowLabels = nil
+    return v
+}
