@@ -224,3 +224,52 @@ func compareWithReference(_ steps: BertSteps, _ ref: [String: Any], layers: [Int
         catch let e as TensorError { #expect(e.message.contains("has no config.json")) }
     }
 }
+
+/// Lesson 07 end to end through the CLI: what its JSON records for the two bank sentences
+/// (layer 1's heads and output, layer 6 of the river sentence, the sentence vectors, the
+/// "bank" row of every layer) against numpy float64.
+@Suite(.serialized) struct LessonSevenTests {
+    func numbers(_ value: [String: Any]) -> Tensor? {
+        guard let shape = value["shape"] as? [Int] else { return nil }
+        if let rows = value["data"] as? [[NSNumber]] {
+            return .matrix(rows: shape[0], cols: shape[1], data: rows.flatMap { $0.map(\.doubleValue) })
+        }
+        if let v = value["data"] as? [NSNumber] { return .vector(v.map(\.doubleValue)) }
+        if let x = value["data"] as? NSNumber { return .scalar(x.doubleValue) }
+        return nil
+    }
+
+    @Test(.enabled(if: miniLMPresent), arguments: ["en", "ko"]) func lessonMatchesNumpy(language: String) throws {
+        let lesson = (repositoryRoot as NSString).appendingPathComponent("lessons/\(language)/07-a-real-encoder.md")
+        let run = try stepmark(["run", lesson, "--format", "json"], in: repositoryRoot)
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let steps = try #require(report["steps"] as? [[String: Any]])
+        let river = try numpyReference(miniLMPath, "i sat on the river bank.")
+        let money = try numpyReference(miniLMPath, "i deposited money at the bank.")
+        var compared = 0
+        for step in steps where step["directive"] as? String == "transformer" {
+            let values = try #require(step["values"] as? [[String: Any]])
+            let tokens = values.first { $0["name"] as? String == "tokens" }?["tokens"] as? [String]
+            let ref = tokens?.contains("river") == true ? river : money
+            for value in values {
+                guard let name = value["name"] as? String, let t = numbers(value) else { continue }
+                #expect(maxDifference(t, ref[name]) <= 1e-9, "\(name)")
+                compared += 1
+            }
+        }
+        #expect(compared >= 3 * 15)
+        // money0 … money6: the "bank" row (token 6) of every layer of the money sentence.
+        let lets = steps.filter { $0["directive"] as? String == "let" }
+        let moneyValues = lets.flatMap { ($0["values"] as? [[String: Any]]) ?? [] }.filter { ($0["name"] as? String ?? "").hasPrefix("money") }
+        #expect(moneyValues.count == 7)
+        for value in moneyValues {
+            let name = value["name"] as! String
+            let layer = Int(name.dropFirst(5))!
+            let key = layer == 0 ? "embeddings.output" : "layer\(layer).output"
+            let bank = (money[key] as! [[NSNumber]])[6].map(\.doubleValue)
+            #expect(close(numbers(value), bank, tolerance: 1e-9), "\(name)")
+        }
+        #expect((report["exercises"] as? [[String: Any]])?.allSatisfy { $0["passed"] as? Bool == true } == true)
+    }
+}
