@@ -69,6 +69,8 @@ bench: deps
 	$(SWIFT) build -c release --product StepmarkBench
 	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q numpy
 	python3 bench/run.py
+	$(MAKE) --no-print-directory model
+	python3 bench/encoder.py
 
 # libFuzzer targets in Fuzz/ (lesson, info string, expression, answer), one after another:
 # each replays Fuzz/regressions/ and then fuzzes for FUZZ_SECONDS. A crash leaves its input in
