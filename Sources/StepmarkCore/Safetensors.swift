@@ -36,6 +36,7 @@ public struct SafetensorsFile: Sendable {
     /// The tensors, sorted by name.
     public let entries: [Entry]
     public let metadata: [String: String]
+    /// The whole file, memory-mapped: tensors are read from it only when asked for.
     private let data: Data
     private let dataStart: Int
     private let index: [String: Int]
@@ -123,9 +124,22 @@ public struct SafetensorsFile: Sendable {
         guard let e = entry(name) else {
             throw TensorError("\((path as NSString).lastPathComponent) has no tensor '\(name)'")
         }
-        let n = e.count
+        return try doubles(name, elements: 0..<e.count)
+    }
+
+    /// Elements `elements` of tensor `name` (row-major positions), widened to Double: one row of
+    /// a large table without reading the rest.
+    /// - Throws: when there is no such tensor or the range is outside it.
+    public func doubles(_ name: String, elements: Range<Int>) throws -> [Double] {
+        guard let e = entry(name) else {
+            throw TensorError("\((path as NSString).lastPathComponent) has no tensor '\(name)'")
+        }
+        guard elements.lowerBound >= 0, elements.upperBound <= e.count else {
+            throw TensorError("elements \(elements.lowerBound)..<\(elements.upperBound) are outside '\(name)', which has \(e.count)")
+        }
+        let n = elements.count
         return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Double] in
-            let base = raw.baseAddress! + dataStart + e.start
+            let base = raw.baseAddress! + dataStart + e.start + elements.lowerBound * e.dtype.byteCount
             return [Double](unsafeUninitializedCapacity: n) { out, initialised in
                 switch e.dtype {
                 case .f32:

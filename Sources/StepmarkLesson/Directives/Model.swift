@@ -37,7 +37,9 @@ enum ModelDirective: Directive {
         }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-            throw LessonError("the model folder \(folder) does not exist; run `make model` to fetch all-MiniLM-L6-v2", at: at)
+            let written: String
+            if case .string(let path) = raw, !path.hasPrefix("/") { written = "'\(path.quotable)' (relative to the lesson)" } else { written = folder }
+            throw LessonError("the model folder \(written) does not exist or is not a folder; run `make model` to fetch all-MiniLM-L6-v2", at: at)
         }
         let model: BertModel
         do {

@@ -29,20 +29,28 @@ final class ModelCache: @unchecked Sendable {
 }
 
 /// Where `from=NAME` looks: `$STEPMARK_MODEL_DIR`, else the first `.cache/models` found in the
-/// lesson's folder or one of its parents, else `.cache/models` in the working directory.
+/// lesson's folder or one of its parents, else `.cache/models` in the working directory, else
+/// the first one above the running executable (a development build inside the repository).
 func modelDirectories(lessonFolder: String) -> [String] {
     if let dir = ProcessInfo.processInfo.environment["STEPMARK_MODEL_DIR"], !dir.isEmpty { return [dir] }
-    var found: [String] = []
-    var url = URL(fileURLWithPath: lessonFolder).standardizedFileURL
-    for _ in 0..<32 {
-        let candidate = url.appendingPathComponent(".cache/models").path
-        if FileManager.default.fileExists(atPath: candidate) { found.append(candidate); break }
-        let parent = url.deletingLastPathComponent()
-        if parent.path == url.path { break }
-        url = parent
+    func nearest(above start: URL) -> String? {
+        var url = start.standardizedFileURL
+        for _ in 0..<64 {
+            let candidate = url.appendingPathComponent(".cache/models").path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            let parent = url.deletingLastPathComponent()
+            if parent.path == url.path { return nil }
+            url = parent
+        }
+        return nil
     }
+    var found: [String] = []
+    if let hit = nearest(above: URL(fileURLWithPath: lessonFolder)) { found.append(hit) }
     let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".cache/models").path
     if !found.contains(cwd) { found.append(cwd) }
+    if let executable = Bundle.main.executableURL, let hit = nearest(above: executable.deletingLastPathComponent()), !found.contains(hit) {
+        found.append(hit)
+    }
     return found
 }
 
