@@ -66,11 +66,37 @@ func pretrainedModel(_ context: StepContext, key: String = "model") throws -> (n
     throw LessonError("no model named '\(name.quotable)': load one above with a model block, such as ```model from=all-MiniLM-L6-v2 name=\(name.quotable)``` (run `make model` to fetch it)", at: at)
 }
 
+/// The last few forward passes, so that a lesson that runs the same sentence twice (a
+/// `transformer` step and a `similarity` line) computes it once. The result depends only on
+/// the model and the text, so reuse is exact.
+final class EncodingCache: @unchecked Sendable {
+    static let shared = EncodingCache()
+    static let capacity = 32
+    private let lock = NSLock()
+    private var entries: [(model: BertModel, text: String, maxTokens: Int, steps: BertSteps)] = []
+
+    func steps(_ model: BertModel, _ text: String, _ maxTokens: Int) -> BertSteps? {
+        lock.lock(); defer { lock.unlock() }
+        // Compare scalars: String == would call canonically equivalent texts equal.
+        return entries.first { $0.model === model && $0.maxTokens == maxTokens
+            && $0.text.unicodeScalars.elementsEqual(text.unicodeScalars) }?.steps
+    }
+
+    func store(_ model: BertModel, _ text: String, _ maxTokens: Int, _ steps: BertSteps) {
+        lock.lock(); defer { lock.unlock() }
+        if entries.count >= Self.capacity { entries.removeFirst() }
+        entries.append((model, text, maxTokens, steps))
+    }
+}
+
 /// Runs a model on `text`, turning its errors into errors at `position`.
 func encode(_ text: String, with model: BertModel, maxTokens: Int = 256, _ context: StepContext,
             at position: SourcePosition) throws -> BertSteps {
+    if let cached = EncodingCache.shared.steps(model, text, maxTokens) { return cached }
     do {
-        return try model.encode(text, maxTokens: maxTokens, checkpoint: { try context.checkDeadline() })
+        let steps = try model.encode(text, maxTokens: maxTokens, checkpoint: { try context.checkDeadline() })
+        EncodingCache.shared.store(model, text, maxTokens, steps)
+        return steps
     } catch let e as TensorError {
         throw LessonError(e.message, at: position)
     }
