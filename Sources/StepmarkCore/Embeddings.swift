@@ -155,16 +155,6 @@ public struct PCAResult: Sendable, Equatable {
     public var singularValues: Tensor
 }
 
-/// The values of a layer normalisation.
-public struct LayerNormSteps: Sendable, Equatable {
-    /// The mean of each row.
-    public var mean: Tensor
-    /// The biased variance of each row (`Σ(x − mean)² / d`).
-    public var variance: Tensor
-    /// `(x − mean) / √(variance + ε)`.
-    public var output: Tensor
-}
-
 /// Everything the `encode` directive computes, in order.
 public struct EncodeSteps: Sendable {
     public var tokens: [String]
@@ -433,53 +423,6 @@ public enum Embeddings {
         return (values, vectors)
     }
 
-    /// The sinusoidal positional encoding of "Attention Is All You Need", `positions × dimension`:
-    /// `PE[p, 2i] = sin(p / 10000^(2i/d))`, `PE[p, 2i+1] = cos(p / 10000^(2i/d))`, p from 0. With
-    /// an odd `d` the last column is a sine. Row labels: `labels` when given (tokens), else none.
-    /// - Throws: when `positions < 0` or `dimension < 1`.
-    public static func sinusoidalPositions(count positions: Int, dimension d: Int, labels: [String]? = nil) throws -> Tensor {
-        guard positions >= 0 else { throw TensorError("the number of positions must be 0 or more, got \(positions)") }
-        guard d >= 1 else { throw TensorError("the positional encoding needs a dimension of at least 1, got \(d)") }
-        var data = [Double](repeating: 0, count: positions * d)
-        for p in 0..<positions {
-            for j in 0..<d {
-                let twoI = Double(j - j % 2)
-                let angle = Double(p) / pow(10000, twoI / Double(d))
-                data[p * d + j] = j % 2 == 0 ? sin(angle) : cos(angle)
-            }
-        }
-        return Tensor(shape: [positions, d], data: data, rowLabels: labels)
-    }
-
-    /// Layer normalisation of each row without the learned scale and shift (PyTorch's
-    /// `LayerNorm(d, elementwise_affine=False)`): `(x − μ) / √(σ² + ε)` with μ the row mean and
-    /// σ² the biased variance `Σ(x − μ)²/d`. A vector is one row. Labels are kept.
-    /// - Throws: on a scalar or rows of width 0, or `epsilon < 0`.
-    public static func layerNorm(_ x: Tensor, epsilon: Double = 1e-5) throws -> LayerNormSteps {
-        guard !x.isScalar, x.cols > 0 else { throw TensorError("layer norm needs a vector or a matrix, got \(x.shapeDescription)") }
-        guard epsilon >= 0, epsilon.isFinite else { throw TensorError("epsilon must be a finite number ≥ 0, got \(epsilon)") }
-        let r = x.rows, c = x.cols
-        var out = x, means = [Double](), vars = [Double]()
-        for i in 0..<r {
-            var m = 0.0
-            for j in 0..<c { m += x.data[i * c + j] }
-            m /= Double(c)
-            var v = 0.0
-            for j in 0..<c { let e = x.data[i * c + j] - m; v += e * e }
-            v /= Double(c)
-            let denom = (v + epsilon).squareRoot()
-            guard denom > 0 else { throw TensorError("layer norm of row \(i + 1) divides by zero: its entries are equal and epsilon is 0") }
-            for j in 0..<c { out.data[i * c + j] = (x.data[i * c + j] - m) / denom }
-            means.append(m); vars.append(v)
-        }
-        let labels = x.isMatrix ? x.rowLabels : nil
-        let shape = x.isVector ? [] as [Int] : [r]
-        return LayerNormSteps(
-            mean: shape.isEmpty ? .scalar(means[0]) : Tensor(shape: shape, data: means, rowLabels: labels),
-            variance: shape.isEmpty ? .scalar(vars[0]) : Tensor(shape: shape, data: vars, rowLabels: labels),
-            output: out)
-    }
-
     /// One encoder self-attention block over the embeddings of `tokens`:
     /// `X = E[tokens] (+ PE)`, `Q = X·Wq`, `K = X·Wk`, `V = X·Wv` (each X when its weight is nil),
     /// `attention = softmax(Q·Kᵀ/√d_k + mask)·V` split into `heads`, then
@@ -492,7 +435,7 @@ public enum Embeddings {
         let embedded = try table.lookup(tokens, unk: unk)
         var pe: Tensor? = nil, positioned: Tensor? = nil
         if positions == .sinusoidal {
-            let p = try sinusoidalPositions(count: tokens.count, dimension: table.dimension, labels: tokens)
+            let p = try Positions.sinusoidal(count: tokens.count, dimension: table.dimension, labels: tokens)
             pe = p
             positioned = try LinearAlgebra.elementwise(embedded, p, op: "+", +)
         }
@@ -521,7 +464,7 @@ public enum Embeddings {
         }
         var ln: LayerNormSteps? = nil
         if norm {
-            let steps = try layerNorm(context)
+            let steps = try LayerNorm.normalize(context)
             ln = steps
             context = steps.output
         }

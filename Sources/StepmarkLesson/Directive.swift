@@ -61,6 +61,7 @@ public enum DirectiveRegistry {
         EncodeDirective.self, GenerateDirective.self,
         ImageDirective.self, AlignDirective.self,
         TrainDirective.self, TrainAttentionDirective.self, NetworkDirective.self, ForwardDirective.self, BackpropDirective.self,
+        ModelDirective.self, TransformerDirective.self, SentencesDirective.self,
         AnswerDirective.self,
     ] }
 

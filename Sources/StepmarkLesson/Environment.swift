@@ -1,3 +1,5 @@
+import StepmarkCore
+
 /// The named values of one lesson run, shared by all its steps in file order (notebook style).
 public struct Environment: Sendable {
     private var values: [String: Value] = [:]
@@ -8,6 +10,9 @@ public struct Environment: Sendable {
     /// Names every lesson may read without defining them (`variant`): looked up after the
     /// lesson's own names, and not listed among "defined so far".
     private var builtins: [String: Value] = [:]
+    /// Pretrained models by name: handles, not values (their weights never meet the value
+    /// limit, and expressions cannot read them).
+    private var models: [String: BertModel] = [:]
 
     public init() {}
 
@@ -26,12 +31,22 @@ public struct Environment: Sendable {
         values[name] = value
     }
 
+    /// The model stored under `name` by a `model` block, or nil.
+    public func model(_ name: String) -> BertModel? { models[name] }
+
+    public mutating func defineModel(_ name: String, _ model: BertModel) {
+        models[name] = model
+    }
+
     /// The value of `name`.
     /// - Throws: an error that says the name is undefined, suggests a close match, and lists
     ///   what is defined.
     public func lookup(_ name: String, at position: SourcePosition) throws -> Value {
         readLog?.note(name)
         if let v = values[name] ?? builtins[name] { return v }
+        if models[name] != nil {
+            throw LessonError("'\(name.quotable)' is a model, not a value: give it to a directive with model=\(name.quotable)", at: position)
+        }
         var message = "undefined name '\(name.quotable)'"
         if let best = suggestion(for: name, among: names) {
             message += "; did you mean '\(best)'?"

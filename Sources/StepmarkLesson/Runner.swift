@@ -58,6 +58,11 @@ public final class StepContext {
     /// The names this step defined, in order.
     public private(set) var defined: [String] = []
 
+    /// Stores a pretrained model under `name` (a handle beside the values, see `Environment`).
+    public func defineModel(_ name: String, _ model: BertModel) {
+        environment.defineModel(name, model)
+    }
+
     /// Marks a value as the step's result and stores it under `defaultName` (and under `as=`,
     /// which the runner handles). `recorded` names the sub-step it came from, if it is one.
     public func setResult(_ value: Value, recorded: String?, storeAs defaultName: String?) {

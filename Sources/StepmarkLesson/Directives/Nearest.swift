@@ -10,6 +10,7 @@ enum NearestDirective: Directive {
         ArgumentSpec("table", "E", "the embedding table to search"),
         ArgumentSpec("k", "3", "how many results"),
         ArgumentSpec("metric", "cosine", "cosine or dot (higher is closer) or euclidean (lower is closer)"),
+        ArgumentSpec("model", nil, "a model (from a model block): the body is a text, embedded as a sentence vector"),
         ArgumentSpec("exclude", nil, "a list of tokens to leave out, like [\"a\", \"b\"] (e.g. items a user already has)"),
     ]
     static let subSteps = "ranking (labelled rows: token, score; best first; ties keep table order)"
@@ -55,7 +56,10 @@ enum NearestDirective: Directive {
         let query: Tensor
         let queryText: String
         let single = words(of: first.text)
-        if lines.count == 1, single.count == 1, let row = table.index(of: single[0].word) {
+        if args.has("model") {
+            query = try modelQueryVector(lines.map(\.text).joined(separator: " "), context, at: first.position)
+            queryText = "the sentence vector of the text"
+        } else if lines.count == 1, single.count == 1, let row = table.index(of: single[0].word) {
             // A table token: it is left out of its own ranking, as search engines and gensim's
             // most_similar do, so the answer is about its neighbours.
             let token = table.tokens[row]

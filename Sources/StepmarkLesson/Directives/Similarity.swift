@@ -9,6 +9,7 @@ enum SimilarityDirective: Directive {
     static let arguments: [ArgumentSpec] = [
         ArgumentSpec("metric", "cosine", "cosine (a·b / |a||b|), dot (a·b) or euclidean (|a − b|, a distance: smaller is closer)"),
         ArgumentSpec("table", "E", "the embedding table the tokens come from"),
+        ArgumentSpec("model", nil, "a model (from a model block): each line is 'first text | second text', compared as sentence vectors"),
     ]
     static let subSteps = "one scalar per pair named a~b, or matrix (every row against every row); the result (for exercise= and as=) is the scalar of a single pair, or the vector of all pair scores in order"
     static let example = """
@@ -49,6 +50,7 @@ enum SimilarityDirective: Directive {
             context.setResult(.tensor(matrix), recorded: "matrix", storeAs: nil)
             return
         }
+        if args.has("model") { return try TextSimilarityStep.run(context, lines: lines, metric: metric) }
         // The table is needed only when a line names a token; names of vectors work without it.
         // With table= written, the table must be valid; the default E is used when it is one
         // (so an unrelated, unlabelled E does not stop a comparison of named vectors).

@@ -11,6 +11,7 @@ enum TokenizeDirective: Directive {
         ArgumentSpec("vocab", "vocab", "the vocabulary (from a vocab block); ids are shown when vocab= is written or method=wordpiece"),
         ArgumentSpec("merges", "merges", "the merges learned by a bpe block (method=bpe)"),
         ArgumentSpec("unk", "\"[UNK]\"", "the token that stands in for words the vocabulary cannot spell"),
+        ArgumentSpec("model", "model", "method=bert: the pretrained model whose tokenizer runs (records normalized, words, tokens, ids)"),
     ]
     static let subSteps = "tokens, ids (when a vocabulary is used)"
     static let example = """
@@ -25,7 +26,8 @@ enum TokenizeDirective: Directive {
 
     static func run(_ context: StepContext) throws {
         let args = context.args
-        let method = try args.choice("method", ["whitespace", "char", "wordpiece", "bpe"], default: "whitespace")
+        let method = try args.choice("method", ["whitespace", "char", "wordpiece", "bpe", "bert"], default: "whitespace")
+        if method == "bert" { return try BertTokenizeStep.run(context) }
         let unk = try args.word("unk") ?? "[UNK]"
         let lines = context.block.body
         let raw = context.block.bodyText

@@ -1,0 +1,156 @@
+import Foundation
+
+/// A reader for the safetensors format (Hugging Face): the file is
+///
+///     [8 bytes: N, little-endian u64] [N bytes: UTF-8 JSON header] [tensor data]
+///
+/// The header maps each tensor name to `{"dtype": "F32", "shape": [r, c], "data_offsets":
+/// [start, end]}`, offsets counted in bytes from the start of the data; an optional
+/// `"__metadata__"` entry maps strings to strings. Data is little-endian and row-major.
+///
+/// The file is memory-mapped; `doubles(_:)` widens one tensor to `Double` when asked (F32 →
+/// Double is exact). Everything the header claims is checked against the file before any
+/// tensor is read, so a truncated or lying file is a clear error, never a crash.
+public struct SafetensorsFile: Sendable {
+    /// The element types stepmark reads.
+    public enum DType: String, Sendable {
+        case f32 = "F32", f64 = "F64", i64 = "I64"
+        public var byteCount: Int { self == .f32 ? 4 : 8 }
+    }
+
+    /// One tensor as the header describes it.
+    public struct Entry: Sendable, Equatable {
+        public var name: String
+        public var dtype: DType
+        public var shape: [Int]
+        /// Byte range inside the data section.
+        public var start: Int
+        public var end: Int
+        public var count: Int { shape.reduce(1, *) }
+    }
+
+    /// The largest header accepted (the safetensors library's own limit is 100 MB).
+    public static let maxHeaderBytes = 100_000_000
+
+    public let path: String
+    /// The tensors, sorted by name.
+    public let entries: [Entry]
+    public let metadata: [String: String]
+    /// The whole file, memory-mapped: tensors are read from it only when asked for.
+    private let data: Data
+    private let dataStart: Int
+    private let index: [String: Int]
+
+    /// Opens and validates `path`.
+    /// - Throws: a `TensorError` naming the file when it cannot be read, is shorter than its
+    ///   header says, has a header that is not the expected JSON, a dtype other than F32, F64
+    ///   or I64, a shape whose size disagrees with its byte range, or a byte range outside the
+    ///   data section.
+    public init(path: String) throws {
+        let name = (path as NSString).lastPathComponent
+        func fail(_ why: String) -> TensorError { TensorError("\(name) is not a valid safetensors file: \(why)") }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw TensorError("cannot read \(path): \(error.localizedDescription)")
+        }
+        guard data.count >= 8 else { throw fail("it has \(data.count) bytes, fewer than the 8 of the header length") }
+        var headerLength: UInt64 = 0
+        for i in (0..<8).reversed() { headerLength = headerLength << 8 | UInt64(data[data.startIndex + i]) }
+        guard headerLength <= UInt64(Self.maxHeaderBytes) else {
+            throw fail("the header claims \(headerLength) bytes, over the limit of \(Self.maxHeaderBytes)")
+        }
+        guard headerLength <= UInt64(data.count - 8) else {
+            throw fail("the header claims \(headerLength) bytes but only \(data.count - 8) follow (the file is truncated)")
+        }
+        let start = 8 + Int(headerLength)
+        let headerBytes = data.subdata(in: (data.startIndex + 8)..<(data.startIndex + start))
+        guard let object = try? JSONSerialization.jsonObject(with: headerBytes), let header = object as? [String: Any] else {
+            throw fail("its header is not a JSON object")
+        }
+        let available = data.count - start
+        var entries: [Entry] = []
+        var metadata: [String: String] = [:]
+        for (key, raw) in header {
+            if key == "__metadata__" {
+                if let m = raw as? [String: Any] { for (k, v) in m { metadata[k] = v as? String ?? "\(v)" } }
+                continue
+            }
+            guard let info = raw as? [String: Any] else { throw fail("the entry of '\(key)' is not an object") }
+            guard let typeName = info["dtype"] as? String else { throw fail("'\(key)' has no dtype") }
+            guard let dtype = DType(rawValue: typeName) else {
+                throw fail("'\(key)' has dtype \(typeName); stepmark reads F32, F64 and I64")
+            }
+            guard let shapeValues = info["shape"] as? [Any], shapeValues.count <= 8 else { throw fail("'\(key)' has no shape list") }
+            var shape: [Int] = []
+            var count = 1
+            for s in shapeValues {
+                guard let n = (s as? NSNumber)?.intValue, n >= 0, n <= Int(Int32.max) else {
+                    throw fail("'\(key)' has a shape entry that is not a size: \(s)")
+                }
+                let (product, overflow) = count.multipliedReportingOverflow(by: n)
+                guard !overflow, product <= available else { throw fail("'\(key)' has a shape \(shapeValues) larger than the file") }
+                count = product
+                shape.append(n)
+            }
+            guard let offsets = info["data_offsets"] as? [Any], offsets.count == 2,
+                  let b = (offsets[0] as? NSNumber)?.intValue, let e = (offsets[1] as? NSNumber)?.intValue else {
+                throw fail("'\(key)' has no data_offsets [start, end]")
+            }
+            guard b >= 0, b <= e else { throw fail("'\(key)' has data_offsets [\(b), \(e)] that run backwards") }
+            guard e <= available else {
+                throw fail("'\(key)' ends at byte \(e) of the data but the data has \(available) bytes (the file is truncated)")
+            }
+            guard e - b == count * dtype.byteCount else {
+                throw fail("'\(key)' is \(dtype.rawValue) of shape \(shape) (\(count * dtype.byteCount) bytes) but its data_offsets span \(e - b) bytes")
+            }
+            entries.append(Entry(name: key, dtype: dtype, shape: shape, start: b, end: e))
+        }
+        entries.sort { $0.name < $1.name }
+        self.path = path
+        self.entries = entries
+        self.metadata = metadata
+        self.data = data
+        self.dataStart = start
+        self.index = Dictionary(entries.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public func entry(_ name: String) -> Entry? { index[name].map { entries[$0] } }
+
+    /// The values of tensor `name`, row-major, widened to Double.
+    /// - Throws: when there is no such tensor.
+    public func doubles(_ name: String) throws -> [Double] {
+        guard let e = entry(name) else {
+            throw TensorError("\((path as NSString).lastPathComponent) has no tensor '\(name)'")
+        }
+        return try doubles(name, elements: 0..<e.count)
+    }
+
+    /// Elements `elements` of tensor `name` (row-major positions), widened to Double: one row of
+    /// a large table without reading the rest.
+    /// - Throws: when there is no such tensor or the range is outside it.
+    public func doubles(_ name: String, elements: Range<Int>) throws -> [Double] {
+        guard let e = entry(name) else {
+            throw TensorError("\((path as NSString).lastPathComponent) has no tensor '\(name)'")
+        }
+        guard elements.lowerBound >= 0, elements.upperBound <= e.count else {
+            throw TensorError("elements \(elements.lowerBound)..<\(elements.upperBound) are outside '\(name)', which has \(e.count)")
+        }
+        let n = elements.count
+        return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Double] in
+            let base = raw.baseAddress! + dataStart + e.start + elements.lowerBound * e.dtype.byteCount
+            return [Double](unsafeUninitializedCapacity: n) { out, initialised in
+                switch e.dtype {
+                case .f32:
+                    for i in 0..<n { out[i] = Double(Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))) }
+                case .f64:
+                    for i in 0..<n { out[i] = Double(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))) }
+                case .i64:
+                    for i in 0..<n { out[i] = Double(Int64(littleEndian: base.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))) }
+                }
+                initialised = n
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import StepmarkCore
+
+/// `model`: loads a pretrained BERT encoder from a Hugging Face folder and stores it as a
+/// handle (its weights are not a value: they never meet the value limit).
+enum ModelDirective: Directive {
+    static let name = "model"
+    static let summary = "load a pretrained BERT encoder (a Hugging Face folder) for transformer, sentences and tokenize method=bert"
+    static let arguments: [ArgumentSpec] = [
+        ArgumentSpec("from", nil, "a folder: \"path/to/folder\" (relative to the lesson), or a bare NAME under $STEPMARK_MODEL_DIR or .cache/models (make model fetches all-MiniLM-L6-v2)"),
+        ArgumentSpec("name", "model", "the name later steps use with model="),
+    ]
+    static let subSteps = "config (table: key, value), tensors (table: name, dtype, shape), parameters (the number of weights)"
+    static let example = """
+        ```model from=all-MiniLM-L6-v2
+        ```
+        """
+
+    static func run(_ context: StepContext) throws {
+        let args = context.args
+        guard let raw = args.raw("from") else {
+            throw LessonError("model needs from= (a model folder, e.g. from=all-MiniLM-L6-v2 after `make model`)", at: context.block.infoPosition)
+        }
+        let at = args.position(of: "from")
+        let folder: String
+        switch raw {
+        case .string(let path):
+            folder = path.hasPrefix("/") ? path : (context.baseDirectory as NSString).appendingPathComponent(path)
+        case .word(let w) where !w.contains("/") && w != "." && w != "..":
+            let candidates = modelDirectories(lessonFolder: context.baseDirectory).map { ($0 as NSString).appendingPathComponent(w) }
+            guard let hit = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+                throw LessonError("no model '\(w.quotable)' in \(modelDirectories(lessonFolder: context.baseDirectory).joined(separator: " or ")); run `make model` to fetch all-MiniLM-L6-v2, or give a folder with from=\"path\"", at: at)
+            }
+            folder = hit
+        default:
+            throw LessonError("from= expects a model name (like all-MiniLM-L6-v2) or a quoted folder path, got \(raw.description.quotable)", at: at)
+        }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            let written: String
+            if case .string(let path) = raw, !path.hasPrefix("/") { written = "'\(path.quotable)' (relative to the lesson)" } else { written = folder }
+            throw LessonError("the model folder \(written) does not exist or is not a folder; run `make model` to fetch all-MiniLM-L6-v2", at: at)
+        }
+        let model: BertModel
+        do {
+            model = try ModelCache.shared.model(at: folder)
+        } catch let e as TensorError {
+            throw LessonError("cannot load a BERT model from \(folder): \(e.message) (run `make model` for all-MiniLM-L6-v2)", at: at)
+        }
+        let c = model.config
+        let tok = model.tokenizer
+        func row(_ key: String, _ value: Table.Cell) -> [Table.Cell] { [.text(key), value] }
+        let config = Table(columns: ["key", "value"], rows: [
+            row("layers", .number(Double(c.layers))), row("hidden_size", .number(Double(c.hiddenSize))),
+            row("heads", .number(Double(c.heads))), row("head_size", .number(Double(c.headSize))),
+            row("intermediate_size", .number(Double(c.intermediateSize))),
+            row("max_positions", .number(Double(c.maxPositions))), row("vocab_size", .number(Double(c.vocabularySize))),
+            row("layer_norm_eps", .text("\(c.layerNormEpsilon)")), row("hidden_act", .text(c.hiddenActivation)),
+            row("do_lower_case", .text(String(tok.lowerCase))),
+            row("strip_accents", .text(tok.stripAccents.map(String.init) ?? "follows do_lower_case")),
+            row("tokenize_chinese_chars", .text(String(tok.splitChineseCharacters))),
+        ])
+        try context.record("config", .table(config), formula: "config.json and tokenizer_config.json of \((folder as NSString).lastPathComponent)")
+        let tensors = Table(columns: ["name", "dtype", "shape"], rows: model.tensorEntries.map {
+            [.text($0.name), .text($0.dtype.rawValue), .text($0.shape.map(String.init).joined(separator: "×"))]
+        })
+        try context.record("tensors", .table(tensors), formula: "the tensors of model.safetensors")
+        try context.record("parameters", .tensor(.scalar(Double(model.parameterCount))),
+                           formula: "the number of weights the encoder uses")
+        let name = try args.name("name", default: "model")!
+        context.defineModel(name, model)
+        if let alias = try args.name("as") { context.defineModel(alias, model) }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+import StepmarkCore
+@testable import StepmarkLesson
+
+// The model, transformer, sentences directives and the model= forms of tokenize, nearest and
+// similarity, on the committed tiny random BERT, against the numpy reference (reference.py).
+
+let tinyModelBlock = "```model from=\"\(tinyBertPath)\" name=tiny\n```\n"
+
+@Suite struct PretrainedDirectiveTests {
+    @Test func transformerFullRecordsEverySubStepAsNumpy() throws {
+        let text = "I sat on the river bank."
+        let report = runLesson(tinyModelBlock + "\n```transformer model=tiny record=full\n\(text)\n```\n")
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        let ref = try numpyReference(tinyBertPath, text)
+        let step = try #require(report.step(2))
+        let expectedNames = ["tokens", "ids", "embeddings.output"] + (1...2).flatMap { l -> [String] in
+            let p = "layer\(l)."
+            return [p + "Q", p + "K", p + "V"] + (1...2).flatMap { h in ["scores", "scaled", "weights", "output"].map { p + "head\(h).\($0)" } }
+                + ["concat", "attn_out", "attn_norm", "ffn_hidden", "ffn_out", "output"].map { p + $0 }
+        } + ["pooled", "sentence"]
+        #expect(step.values.map(\.name) == expectedNames)
+        for name in expectedNames.dropFirst(2) {
+            let t = try #require(report.tensor(step: 2, name))
+            #expect(maxDifference(t, ref[name]) <= 1e-12, "\(name)")
+        }
+        guard case .tokens(let ids) = step.value(named: "ids")?.value else { Issue.record("ids"); return }
+        #expect(ids.ids == ref["ids"] as? [Int])
+        #expect(ids.tokens == ref["tokens"] as? [String])
+        // Heads are labelled by tokens on both sides (the heat maps' axes).
+        #expect(report.tensor(step: 2, "layer1.head2.weights")?.colLabels == ref["tokens"] as? [String])
+    }
+
+    @Test func summaryKeepsHeadWeightsAndOutputsAndStoresHiddenStates() throws {
+        let report = runLesson(tinyModelBlock + """
+
+            ```transformer model=tiny layers=2
+            the river bank
+            ```
+
+            ```let
+            pick = [0, 0, 0, 1, 0]
+            c = cosine(pick @ hidden0, pick @ hidden2)
+            same = hidden2 - hidden
+            ```
+            """)
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        #expect(report.step(2)?.values.map(\.name) == ["tokens", "ids", "embeddings.output", "layer2.head1.weights", "layer2.head2.weights", "layer2.output", "pooled", "sentence"])
+        let ref = try numpyReference(tinyBertPath, "the river bank")
+        func bankRow(_ key: String) -> [Double] { ((ref[key] as! [[NSNumber]])[3]).map(\.doubleValue) }
+        let a = bankRow("embeddings.output"), b = bankRow("layer2.output")
+        let dot = zip(a, b).map(*).reduce(0, +)
+        let cos = dot / (a.map { $0 * $0 }.reduce(0, +).squareRoot() * b.map { $0 * $0 }.reduce(0, +).squareRoot())
+        #expect(report.tensor(step: 3, "c")?.isScalar == true)
+        #expect(abs((report.tensor(step: 3, "c")?.data[0] ?? .nan) - cos) < 1e-12)
+        #expect(report.tensor(step: 3, "same")?.data.allSatisfy { $0 == 0 } == true)
+    }
+
+    @Test func tokenizeBertRecordsItsSteps() throws {
+        let report = runLesson(tinyModelBlock + "\n```tokenize method=bert model=tiny\nUnaffable Cafés, 中文!\n```\n")
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        let step = try #require(report.step(2))
+        #expect(step.values.map(\.name) == ["normalized", "words", "tokens", "ids"])
+        guard case .text(let normalized) = step.value(named: "normalized")?.value,
+              case .tokens(let words) = step.value(named: "words")?.value,
+              case .tokens(let ids) = step.value(named: "ids")?.value else { Issue.record("kinds"); return }
+        #expect(normalized == "unaffable cafes, 中 文 !")
+        #expect(words.tokens == ["unaffable", "cafes", ",", "中", "文", "!"])
+        // Vocabulary lines (from 0): [CLS] 2, un 19, ##aff 20, ##able 21, cafe 22, ##s 23, "," 6, 中 30, 文 31, ! 7, [SEP] 3.
+        #expect(ids.tokens == ["[CLS]", "un", "##aff", "##able", "cafe", "##s", ",", "中", "文", "!", "[SEP]"])
+        #expect(ids.ids == [2, 19, 20, 21, 22, 23, 6, 30, 31, 7, 3])
+    }
+
+    @Test func sentencesNearestAndSimilarityUseSentenceVectors() throws {
+        let sentences = ["the river bank.", "i sat on the bank.", "money at the bank!"]
+        let report = runLesson(tinyModelBlock + """
+
+            ```sentences model=tiny name=docs
+            \(sentences.joined(separator: "\n"))
+            ```
+
+            ```nearest table=docs model=tiny k=3
+            the river
+            ```
+
+            ```similarity model=tiny
+            the river | money at the bank!
+            ```
+            """)
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        var vectors: [[Double]] = []
+        for s in sentences { vectors.append((try numpyReference(tinyBertPath, s)["sentence"] as! [NSNumber]).map(\.doubleValue)) }
+        let table = try #require(report.tensor(step: 2, "table"))
+        #expect(table.rowLabels == sentences)
+        #expect(close(table, vectors, tolerance: 1e-12))
+        let query = (try numpyReference(tinyBertPath, "the river")["sentence"] as! [NSNumber]).map(\.doubleValue)
+        // Sentence vectors have length 1, so the cosine is the dot product.
+        let cosines = vectors.map { zip($0, query).map(*).reduce(0, +) }
+        let order = cosines.indices.sorted { cosines[$0] > cosines[$1] }
+        let ranking = try #require(report.tensor(step: 3, "ranking"))
+        #expect(ranking.rowLabels == order.map { sentences[$0] })
+        #expect(close(ranking, order.map { cosines[$0] }, tolerance: 1e-12))
+        #expect(abs((report.tensor(step: 4, "the river~money at the bank!")?.data[0] ?? .nan) - cosines[2]) < 1e-12)
+    }
+
+    @Test func aModelIsAHandleNotAValue() throws {
+        var limits = Limits()
+        limits.maxEntries = 500
+        let report = runLesson(tinyModelBlock + "\n```let\nx = tiny + 1\n```\n\n```transformer model=tiny\nthe bank\n```\n", limits: limits)
+        #expect(report.step(1)?.error == nil)
+        #expect(report.step(2)?.error?.message == "'tiny' is a model, not a value: give it to a directive with model=tiny")
+        #expect(report.step(3)?.error == nil)
+    }
+
+    @Test func missingAndForeignModelsArePositionedErrors() throws {
+        let folder = try temporaryFolder(["gpt/config.json": #"{"model_type": "gpt2"}"#, "gpt/vocab.txt": "[UNK]\n", "gpt/model.safetensors": "",
+                                          "lesson.md": """
+            # t
+
+            ```model from="gpt"
+            ```
+
+            ```model from=no-such-model
+            ```
+
+            ```transformer model=nothing
+            hello
+            ```
+            """])
+        let path = (folder as NSString).appendingPathComponent("lesson.md")
+        let report = Runner().run(LessonParser.parse(try String(contentsOfFile: path, encoding: .utf8), path: path))
+        let e1 = try #require(report.step(1)?.error)
+        #expect(e1.position == SourcePosition(line: 3, column: 15))
+        #expect(e1.message.contains("not a BERT model") && e1.message.contains("make model"))
+        let e2 = try #require(report.step(2)?.error)
+        #expect(e2.position == SourcePosition(line: 6, column: 15))
+        #expect(e2.message.hasPrefix("no model 'no-such-model' in ") && e2.message.contains("run `make model`"))
+        let e3 = try #require(report.step(3)?.error)
+        #expect(e3.position == SourcePosition(line: 9, column: 22))
+        #expect(e3.message.hasPrefix("no model named 'nothing': load one above with a model block"))
+    }
+}
