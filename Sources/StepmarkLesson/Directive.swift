@@ -59,6 +59,7 @@ public enum DirectiveRegistry {
         EncodeDirective.self, GenerateDirective.self,
         ImageDirective.self, AlignDirective.self,
         TrainDirective.self, NetworkDirective.self, ForwardDirective.self, BackpropDirective.self,
+        ClassifyDirective.self,
         AnswerDirective.self,
     ] }
 
