@@ -62,6 +62,7 @@ public enum DirectiveRegistry {
         ImageDirective.self, AlignDirective.self,
         TrainDirective.self, TrainAttentionDirective.self, NetworkDirective.self, ForwardDirective.self, BackpropDirective.self,
         ModelDirective.self, TransformerDirective.self, SentencesDirective.self,
+        ClassifyDirective.self,
         AnswerDirective.self,
     ] }
 
