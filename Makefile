@@ -33,6 +33,7 @@ test: deps
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory check-handouts
 	@if [ -f Tests/browser/run.sh ]; then bash Tests/browser/run.sh; fi
+	bash Tests/browser/preview.sh
 	$(MAKE) --no-print-directory fuzz-short
 
 check-handouts: build

@@ -45,6 +45,7 @@ enum PreviewAssets {
         try{var y=sessionStorage.getItem(key);if(y!==null){sessionStorage.removeItem(key);window.scrollTo(0,parseFloat(y)||0);}}catch(e){}
         if(window.EventSource){
         var es=new EventSource('/_preview/events');
+        es.onopen=function(){document.documentElement.setAttribute('data-preview','connected');};
         es.onmessage=function(e){
         if(e.data!==page&&e.data!=='*'){return;}
         try{sessionStorage.setItem(key,String(window.scrollY||0));}catch(err){}
