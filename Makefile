@@ -34,6 +34,7 @@ test: deps
 	$(MAKE) --no-print-directory check-handouts
 	@if [ -f Tests/browser/run.sh ]; then bash Tests/browser/run.sh; fi
 	bash Tests/browser/preview.sh
+	bash Tests/terminal/step.sh
 	$(MAKE) --no-print-directory fuzz-short
 
 check-handouts: build
