@@ -21,6 +21,7 @@ enum PreviewAssets {
         .presenting .substep.current .sub-body{order:1;flex:0 1 auto;max-width:100%}
         .presenting .substep.current .sub-head{order:2;flex:1 1 16rem;flex-direction:column;align-items:flex-start;margin:0;position:sticky;top:1rem}
         .presenting .sub-name{font-size:1.3em}
+        .presenting .sub-name::before{display:none}
         .presenting .formula{font-size:1.5em}
         .presenting table.m{font-size:1.25em}
         .presenting table.m.wide{font-size:.95em}

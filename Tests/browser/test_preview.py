@@ -196,6 +196,10 @@ def main():
         out, err = proc.communicate(timeout=5)
         check("Ctrl-C (SIGINT) stops the server cleanly", proc.returncode == 0 and "stopped" in out,
               f"exit {proc.returncode}; {err.strip()[-300:]}")
+        renders = [float(m) for m in re.findall(r"re-rendered lesson in (\d+) ms", out)]
+        if renders:
+            print(f"of which the server's re-render of the lesson: median {statistics.median(renders):.0f} ms, "
+                  f"worst {max(renders):.0f} ms over {len(renders)} renders (the rest: inotify settle, SSE, reload, paint)")
     except subprocess.TimeoutExpired:
         proc.kill()
         check("Ctrl-C (SIGINT) stops the server cleanly", False, "still running after 5 s")
