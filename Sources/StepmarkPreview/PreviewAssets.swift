@@ -60,7 +60,7 @@ enum PreviewAssets {
         var steps=Array.prototype.slice.call(document.querySelectorAll('main>section.step'));
         var frames=[];
         steps.forEach(function(s,b){var subs=s.querySelectorAll('.substep');var n=Math.max(1,subs.length);for(var i=0;i<n;i++){frames.push([b,i]);}});
-        var at=0,hud=null;
+        var at=0,hud=null,ko=root.lang==='ko';
         function fromHash(){var m=/^#present(?:=(\\d+)\\.(\\d+))?$/.exec(location.hash);if(!m){return null;}
         if(!m[1]){return 0;}var b=parseInt(m[1],10)-1,i=parseInt(m[2],10)-1;
         for(var k=0;k<frames.length;k++){if(frames[k][0]===b&&frames[k][1]===i){return k;}}return 0;}
@@ -70,7 +70,7 @@ enum PreviewAssets {
         steps.forEach(function(s,b){s.classList.toggle('current',b===f[0]);
         Array.prototype.forEach.call(s.querySelectorAll('.substep'),function(el,i){el.classList.toggle('current',b===f[0]&&i===f[1]);});});
         var subs=steps[f[0]].querySelectorAll('.substep');
-        if(hud){hud.querySelector('.where').textContent='block '+(f[0]+1)+' / '+steps.length+' · sub-step '+(f[1]+1)+' / '+Math.max(1,subs.length);}
+        if(hud){hud.querySelector('.where').textContent=(ko?'블록 ':'block ')+(f[0]+1)+' / '+steps.length+(ko?' · 단계 ':' · sub-step ')+(f[1]+1)+' / '+Math.max(1,subs.length);}
         if(history.replaceState){history.replaceState(null,'','#present='+(f[0]+1)+'.'+(f[1]+1));}
         window.scrollTo(0,0);
         }
@@ -78,7 +78,8 @@ enum PreviewAssets {
         function start(k){
         root.classList.add('presenting');
         hud=document.createElement('div');hud.id='stepmark-hud';
-        hud.innerHTML='<span class="where"></span><span>→ / Space next · ← back · n / p next / previous block · Esc leave</span>';
+        var keys=document.createElement('span');keys.textContent=ko?'→ / 스페이스 다음 · ← 이전 · n / p 다음 / 이전 블록 · Esc 나가기':'→ / Space next · ← back · n / p next / previous block · Esc leave';
+        var where=document.createElement('span');where.className='where';hud.appendChild(where);hud.appendChild(keys);
         document.body.appendChild(hud);show(k);
         }
         function stop(){root.classList.remove('presenting');if(hud){hud.remove();hud=null;}

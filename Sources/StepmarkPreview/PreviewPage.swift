@@ -27,7 +27,7 @@ enum PreviewPage {
         if let headEnd = out.range(of: "</head>", options: .backwards) {
             out.insert(contentsOf: head, at: headEnd.lowerBound)
         }
-        var tail = overlay(errors)
+        var tail = overlay(errors, korean: out.contains("<html lang=\"ko\">"))
         tail += "<script>\n\(PreviewAssets.script)\n</script>\n"
         if let bodyEnd = out.range(of: "</body>", options: .backwards) {
             out.insert(contentsOf: tail, at: bodyEnd.lowerBound)
@@ -39,12 +39,15 @@ enum PreviewPage {
 
     /// The error overlay: every error of the lesson with its position, over the page, until
     /// dismissed (it comes back with the next re-render that still has errors).
-    static func overlay(_ errors: [String]) -> String {
+    static func overlay(_ errors: [String], korean: Bool = false) -> String {
         guard !errors.isEmpty else { return "" }
+        let head = korean ? "오류 \(errors.count)개" : "\(errors.count) error\(errors.count == 1 ? "" : "s")"
+        let dismiss = korean ? "닫기 (Esc)" : "Dismiss (Esc)"
+        let hint = korean ? "강의 파일을 고쳐 저장하면 이 페이지가 저절로 다시 열립니다." : "Fix the lesson and save: this page reloads by itself."
         var out = "<div id=\"stepmark-overlay\" role=\"alert\" aria-live=\"assertive\"><div class=\"box\">"
-        out += "<p class=\"head\">\(errors.count) error\(errors.count == 1 ? "" : "s")"
-        out += "<button type=\"button\" data-preview=\"dismiss\">Dismiss (Esc)</button></p><ul>"
+        out += "<p class=\"head\">\(head)"
+        out += "<button type=\"button\" data-preview=\"dismiss\">\(dismiss)</button></p><ul>"
         for e in errors { out += "<li><code>\(HTML.escape(e))</code></li>" }
-        return out + "</ul><p class=\"hint\">Fix the lesson and save: this page reloads by itself.</p></div></div>\n"
+        return out + "</ul><p class=\"hint\">\(hint)</p></div></div>\n"
     }
 }

@@ -88,7 +88,8 @@ public struct PreviewServer: Sendable {
         let address = try sockaddr_in.inet(ip4: "127.0.0.1", port: options.port)
         let server = HTTPServer(address: address, timeout: 30, logger: .disabled)
         let site = self.site, hub = self.hub, present = options.present
-        await server.appendRoute("GET /_preview/events") { _ in
+        await server.appendRoute("GET /_preview/events") { request in
+            if let refused = Self.refuseForeignHost(request) { return refused }
             var headers = HTTPHeaders()
             headers[HTTPHeader("Content-Type")] = "text/event-stream; charset=utf-8"
             headers[HTTPHeader("Cache-Control")] = "no-store"
@@ -96,9 +97,11 @@ public struct PreviewServer: Sendable {
             return HTTPResponse(statusCode: .ok, headers: headers, body: HTTPBodySequence(from: hub.subscribe(), suggestedBufferSize: 4096))
         }
         await server.appendRoute("GET *") { request in
-            Self.page(for: request.path, site: site, present: present)
+            if let refused = Self.refuseForeignHost(request) { return refused }
+            return Self.page(for: request.path, site: site, present: present)
         }
         await server.appendRoute("HEAD *") { request in
+            if let refused = Self.refuseForeignHost(request) { return refused }
             var response = Self.page(for: request.path, site: site, present: present)
             response.payload = .httpBody(HTTPBodySequence(data: Data()))
             return response
@@ -117,6 +120,26 @@ public struct PreviewServer: Sendable {
         var port = options.port
         if case .ip4(_, let p)? = await server.listeningAddress { port = p }
         return Running(server: server, task: task, port: port)
+    }
+
+    /// Whether a Host header names this machine's loopback. A page on another site could make
+    /// the browser send requests here under its own name (DNS rebinding) and read the
+    /// lessons; such requests carry that name in Host and are refused.
+    static func isLocalHost(_ host: String?) -> Bool {
+        guard let host = host?.lowercased(), !host.isEmpty else { return false }
+        let name: String
+        if host.hasPrefix("[") {
+            name = String(host.prefix { $0 != "]" }) + "]"
+        } else {
+            name = String(host.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        }
+        return ["127.0.0.1", "localhost", "[::1]"].contains(name)
+    }
+
+    static func refuseForeignHost(_ request: HTTPRequest) -> HTTPResponse? {
+        guard !isLocalHost(request.headers[HTTPHeader("Host")]) else { return nil }
+        return HTTPResponse(statusCode: .forbidden, headers: [HTTPHeader("Content-Type"): "text/plain; charset=utf-8"],
+                            body: Data("stepmark preview answers requests for 127.0.0.1 or localhost only\n".utf8))
     }
 
     /// The response for a path: a lesson page or the index, decorated for the preview.

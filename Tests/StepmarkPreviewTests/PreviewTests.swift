@@ -145,3 +145,27 @@ struct FileWatcherTests {
         #expect(throws: FileWatcher.WatchError.self) { try watcher.watchTree("/nonexistent/stepmark-\(UUID())") }
     }
 }
+
+@Suite("preview words")
+struct PreviewWordsTests {
+    @Test("the overlay speaks the page's language")
+    func korean() {
+        let ko = PreviewPage.decorate("<html lang=\"ko\"><head></head><body></body></html>", page: "k", errors: ["k.md:1:1: x"], present: false)
+        #expect(ko.contains("오류 1개") && ko.contains("닫기 (Esc)"))
+        let en = PreviewPage.decorate("<html lang=\"en\"><head></head><body></body></html>", page: "e", errors: ["e.md:1:1: x", "e.md:2:1: y"], present: false)
+        #expect(en.contains("2 errors") && en.contains("Dismiss (Esc)"))
+    }
+}
+
+@Suite("preview host check")
+struct PreviewHostTests {
+    @Test("only loopback names are answered (no DNS rebinding)")
+    func hosts() {
+        for ok in ["127.0.0.1:8000", "localhost:8000", "LOCALHOST", "[::1]:8000", "127.0.0.1"] {
+            #expect(PreviewServer.isLocalHost(ok), "\(ok)")
+        }
+        for bad in [nil, "", "evil.example:8000", "127.0.0.1.evil.example", "localhost.evil", "[::2]:80", "0.0.0.0:8000"] {
+            #expect(!PreviewServer.isLocalHost(bad), "\(String(describing: bad))")
+        }
+    }
+}

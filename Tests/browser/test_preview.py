@@ -185,7 +185,17 @@ def main():
     finally:
         driver.quit()
 
+    import http.client
     port = url.rsplit(":", 1)[1].strip("/")
+    conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=5)
+    conn.request("GET", "/lesson.html", headers={"Host": f"rebound.example:{port}"})
+    check("a request under another host name is refused (DNS rebinding)", conn.getresponse().status == 403)
+    conn.close()
+    conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=5)
+    conn.request("POST", "/lesson.html", body=b"x")
+    check("only GET and HEAD are answered", conn.getresponse().status == 405)
+    conn.close()
+
     second = subprocess.run([STEPMARK, "preview", str(folder), "--port", port], capture_output=True, text=True, timeout=30)
     check("a port in use exits 2 with a clear message",
           second.returncode == 2 and f"port {port}" in second.stderr and "in use" in second.stderr,
