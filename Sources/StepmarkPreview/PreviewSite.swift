@@ -1,15 +1,8 @@
 import Foundation
 
-/// The rendered course the preview serves, kept in memory and brought up to date file by file.
-///
-/// What a change re-renders:
-/// - a lesson: that lesson (and the index when its title or its error state changed);
-/// - a new `.md` file under a course folder: the new lesson, and the index;
-/// - a deleted lesson: the index;
-/// - any other file (a `load()` CSV or npy, an `embeddings from=` table, an image): every
-///   lesson whose source names the file (its file name appears in the lesson's text). This
-///   over-approximates (a lesson that merely mentions `data.csv` in prose is re-rendered too),
-///   and never misses a file a lesson reads through a path that ends in that name.
+/// The rendered course the preview serves, kept in memory and brought up to date file by file:
+/// what a change re-renders is `ChangeScope`'s answer, and the index is rebuilt when a lesson
+/// comes, goes, or changes its title or its error state.
 public final class PreviewSite: @unchecked Sendable {
     public struct Update: Sendable {
         /// Relative paths (`en/01-attention`) of the pages that changed; `index` for the index.
@@ -59,61 +52,21 @@ public final class PreviewSite: @unchecked Sendable {
         return order.compactMap { lessons[$0] }
     }
 
-    /// The lesson a changed file is, if any.
-    private func relative(ofSource path: String) -> String? {
-        lessons.values.first { Self.absolute($0.source) == path }?.relative
-    }
-
-    /// The relative name a new lesson file gets under its course folder, or nil when it lies
-    /// outside every folder given, is not Markdown, or is a README.
-    private func newLessonRelative(_ path: String) -> (source: String, relative: String)? {
-        let name = (path as NSString).lastPathComponent
-        guard path.hasSuffix(".md"), name.lowercased() != "readme.md", !name.hasPrefix(".") else { return nil }
-        for root in roots where path.hasPrefix(root + "/") {
-            let rest = String(path.dropFirst(root.count + 1))
-            if rest.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { return nil }
-            return (path, String(rest.dropLast(3)))
-        }
-        return nil
-    }
-
-    /// Re-renders what the changed files affect.
+    /// Re-renders what the changed files affect (see `ChangeScope`).
     /// - Returns: the pages that changed and how long the re-render took.
     public func apply(changed paths: Set<String>) -> Update {
         let start = DispatchTime.now()
-        var toRender: [(source: String, relative: String)] = []
-        var removed: [String] = []
-        var others: [String] = []
         lock.lock()
-        let known = lessons
+        let known = order.compactMap { lessons[$0] }.map { ChangeScope.Lesson(source: $0.source, relative: $0.relative) }
         lock.unlock()
-        let bySource = Dictionary(known.values.map { (Self.absolute($0.source), $0) }, uniquingKeysWith: { a, _ in a })
-        for raw in paths.sorted() {
-            let path = Self.absolute(raw)
-            let exists = FileManager.default.fileExists(atPath: path)
-            if let lesson = bySource[path] {
-                if exists { toRender.append((lesson.source, lesson.relative)) } else { removed.append(lesson.relative) }
-            } else if exists, let new = newLessonRelative(path) {
-                toRender.append(new)
-            } else {
-                others.append(path)
-            }
-        }
-        // Files a lesson reads: re-render each lesson whose text names the file.
-        for path in others {
-            let name = (path as NSString).lastPathComponent
-            // Editors' swap and backup files (`.lesson.md.swp`, `lesson.md~`) are never read by a lesson.
-            guard !name.isEmpty, !name.hasPrefix("."), !name.hasSuffix("~") else { continue }
-            for lesson in known.values where !toRender.contains(where: { $0.relative == lesson.relative }) {
-                guard let text = try? String(contentsOfFile: lesson.source, encoding: .utf8) else { continue }
-                if text.contains(name) { toRender.append((lesson.source, lesson.relative)) }
-            }
-        }
+        let scope = ChangeScope.of(changed: paths, lessons: known, roots: roots)
+        let removed = scope.removed
+        let toRender = scope.render
         var pages: [String] = []
         var indexChanged = !removed.isEmpty
         var rendered: [RenderedLesson] = []
-        for (source, relative) in toRender {
-            rendered.append(adapter.renderLesson(source: source, relative: relative))
+        for lesson in toRender {
+            rendered.append(adapter.renderLesson(source: lesson.source, relative: lesson.relative))
         }
         lock.lock()
         for relative in removed {

@@ -44,6 +44,7 @@ struct Preview: ParsableCommand {
     }
 
     func run() throws {
+        unblockStopSignals()
         let plan: CoursePlan
         do {
             // Nothing is written: `out` is a path that can never be a folder.

@@ -38,6 +38,7 @@ struct StepThrough: ParsableCommand {
             if !report.ok { throw ExitCode(1) }
             return
         }
+        unblockStopSignals()
         guard RawTerminal.enter() else {
             printError("error: cannot set the terminal to single keys")
             throw ExitCode(2)

@@ -87,3 +87,13 @@ var useColor: Bool {
     isTerminal(1) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         && ProcessInfo.processInfo.environment["TERM"] != "dumb"
 }
+
+/// Unblocks SIGINT, SIGTERM and SIGHUP for a long-running command. A parent may start us with
+/// them blocked (a test runner's threads block signals, and a spawned child inherits the mask),
+/// and then Ctrl-C or `kill` would not stop `render --watch`, `preview` or `step`.
+func unblockStopSignals() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&set, sig) }
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
+}
