@@ -41,6 +41,8 @@ test: deps model
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory check-handouts
 	@if [ -f Tests/browser/run.sh ]; then bash Tests/browser/run.sh; fi
+	bash Tests/browser/preview.sh
+	bash Tests/terminal/step.sh
 	$(MAKE) --no-print-directory dist-test
 	$(MAKE) --no-print-directory fuzz-short
 

@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // Front matter (SPEC §8) is YAML: a well-kept parser, not a hand-written one.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // `stepmark preview`'s HTTP server: small, no SwiftNIO (see docs/CHOICES.md).
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // The only C in the project: Debian's libcmark-gfm and its GFM extensions.
@@ -35,16 +37,23 @@ let package = Package(
         .target(name: "StepmarkRender", dependencies: ["StepmarkLesson", "StepmarkCore"]),
         // Exercises, answers, check, grade, assign.
         .target(name: "StepmarkGrade", dependencies: ["StepmarkLesson", "StepmarkRender", "StepmarkCore"]),
+        // `stepmark preview`: the rendered course on 127.0.0.1, re-rendered on inotify events,
+        // reloaded in the browser by Server-Sent Events.
+        .target(
+            name: "StepmarkPreview",
+            dependencies: ["StepmarkLesson", "StepmarkRender", "StepmarkGrade", .product(name: "FlyingFox", package: "FlyingFox")]
+        ),
         .executableTarget(
             name: "stepmark",
             dependencies: [
-                "StepmarkCore", "StepmarkLesson", "StepmarkRender", "StepmarkGrade",
+                "StepmarkCore", "StepmarkLesson", "StepmarkRender", "StepmarkGrade", "StepmarkPreview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // `make bench`: kernel timings beside numpy's (not a test).
         .executableTarget(name: "StepmarkBench", dependencies: ["StepmarkCore"]),
         .testTarget(name: "StepmarkCoreTests", dependencies: ["StepmarkCore"]),
+        .testTarget(name: "StepmarkPreviewTests", dependencies: ["StepmarkPreview", "StepmarkRender", "StepmarkLesson"]),
         .testTarget(
             name: "StepmarkTests",
             dependencies: ["StepmarkCore", "StepmarkLesson", "StepmarkRender", "StepmarkGrade"],

@@ -28,6 +28,7 @@ enum HTMLAssets {
         .crumbs a{color:var(--muted);text-decoration:none}
         .crumbs a:hover{text-decoration:underline}
         .toolbar .keys{color:var(--muted);margin-right:auto}
+        .js:not(.stepping) .toolbar .keys{visibility:hidden}
         button{font:inherit;font-size:.9rem;color:var(--fg);background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.25rem .7rem;cursor:pointer}
         button:hover:not(:disabled){border-color:var(--accent);color:var(--accent)}
         button:focus-visible{outline:3px solid color-mix(in srgb,var(--accent) 55%,transparent);outline-offset:1px}
@@ -117,7 +118,7 @@ enum HTMLAssets {
         aside.solution{border:1px dashed var(--accent-2);border-radius:10px;padding:.1rem 1rem;margin:1rem 0;background:color-mix(in srgb,var(--accent-2) 6%,transparent)}
         aside.solution>.label{margin:.6rem 0 0;font-size:.8rem;font-weight:700;color:var(--accent-2);text-transform:uppercase;letter-spacing:.04em}
         .stepper{display:none;gap:.5rem;align-items:center;padding:.55rem 1rem;border-top:1px solid var(--line);background:var(--soft);font-size:.9rem}
-        .js .stepper{display:flex}
+        .js.stepping .stepper{display:flex}
         .stepper .count{font-variant-numeric:tabular-nums;color:var(--muted);min-width:3.5em}
         .stepper .upnext{color:var(--muted);margin-left:auto;font-size:.85rem}
         .stepper .upnext code{background:transparent}
@@ -129,7 +130,7 @@ enum HTMLAssets {
         .feedback{white-space:pre-wrap;font-size:.88rem}
         footer.page{max-width:56rem;margin:0 auto;padding:1rem 1.25rem 2rem;color:var(--muted);font-size:.8rem;border-top:1px solid var(--line)}
         .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-        @media screen{.js .substep.pending{display:none}}
+        @media screen{.js.stepping .substep.pending{display:none}}
         @media screen and (prefers-reduced-motion:no-preference){.js .substep.revealed{animation:reveal .25s ease-out}}
         @keyframes reveal{from{opacity:0;transform:translateY(-4px)}to{opacity:1;transform:none}}
         @media (max-width:40rem){body{font-size:16px}main{padding:1rem .75rem 3rem}.where{margin-left:0}}
@@ -161,9 +162,11 @@ enum HTMLAssets {
     /// Runs in `<head>` before the body is parsed, so the hidden state never flashes.
     static let headScript = "document.documentElement.classList.add('js');"
 
-    /// Step-through: each directive shows its first sub-step; Next/Back/Show all and the arrow
-    /// keys (← →) reveal the others. The keys act on the directive that holds the focus, or
-    /// the one last used if it is on screen, or else the first one on screen.
+    /// A page opens fully expanded (a student reading it sees every sub-step). Step-through is
+    /// a mode, entered by the toolbar's button or by `#step` in the URL (the `stepping` class
+    /// on `<html>`): each directive then shows its first sub-step, and Next/Back/Show all and
+    /// the arrow keys (← →) reveal the others. The keys act on the directive that holds the
+    /// focus, or the one last used if it is on screen, or else the first one on screen.
     static let script = """
         (function(){
         'use strict';
@@ -188,7 +191,14 @@ enum HTMLAssets {
         if(reveal&&n>old){var el=list[n-1];el.classList.remove('revealed');void el.offsetWidth;el.classList.add('revealed');
         if(el.scrollIntoView){el.scrollIntoView({block:'nearest'});}}
         }
-        steps.forEach(function(s){s.setAttribute('data-shown','1');update(s);});
+        var root=document.documentElement;
+        function stepping(){return root.classList.contains('stepping');}
+        function mode(on){
+        root.classList.toggle('stepping',on);
+        steps.forEach(function(s){set(s,on?1:subs(s).length,false);});current=null;
+        }
+        mode(location.hash==='#step');
+        window.addEventListener('hashchange',function(){if(location.hash==='#step'&&!stepping()){mode(true);}});
         function visible(s){var r=s.getBoundingClientRect();return r.bottom>0&&r.top<(window.innerHeight||document.documentElement.clientHeight);}
         function target(){
         var a=document.activeElement,s=a&&a.closest?a.closest('section.step[data-substeps]'):null;
@@ -203,8 +213,8 @@ enum HTMLAssets {
         document.addEventListener('click',function(e){
         var b=e.target&&e.target.closest?e.target.closest('button[data-act]'):null;if(!b){return;}
         var act=b.getAttribute('data-act');
-        if(act==='show-everything'){steps.forEach(function(s){set(s,subs(s).length,false);});return;}
-        if(act==='step-everything'){steps.forEach(function(s){set(s,1,false);});current=null;return;}
+        if(act==='show-everything'){mode(false);if(location.hash==='#step'&&history.replaceState){history.replaceState(null,'',location.pathname+location.search);}return;}
+        if(act==='step-everything'){mode(true);return;}
         var s=b.closest('section.step');if(!s){return;}
         if(act==='next'){set(s,shown(s)+1,true);}
         else if(act==='prev'){set(s,shown(s)-1,false);}
@@ -214,7 +224,7 @@ enum HTMLAssets {
         if(e.altKey||e.ctrlKey||e.metaKey||e.shiftKey){return;}
         var t=e.target,tag=t&&t.tagName?t.tagName.toLowerCase():'';
         if(tag==='input'||tag==='textarea'||tag==='select'||(t&&t.isContentEditable)){return;}
-        if(e.key!=='ArrowRight'&&e.key!=='ArrowLeft'){return;}
+        if(!stepping()||(e.key!=='ArrowRight'&&e.key!=='ArrowLeft')){return;}
         var s=target();if(!s){return;}
         var n=shown(s),len=subs(s).length;
         if(e.key==='ArrowRight'&&n<len){set(s,n+1,true);e.preventDefault();}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StepmarkGrade
 import StepmarkLesson
+import StepmarkPreview
 import StepmarkRender
 
 struct Render: ParsableCommand {
@@ -34,7 +35,7 @@ struct Render: ParsableCommand {
     @Flag(help: "Write nothing; exit 1 and name the files that differ from what would be rendered.")
     var check = false
 
-    @Flag(help: "Keep running and re-render a lesson when it changes.")
+    @Flag(help: "Keep running and re-render a lesson when it or a file it reads changes (inotify).")
     var watch = false
 
     @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
@@ -85,26 +86,62 @@ struct Render: ParsableCommand {
         if result.reports.contains(where: { !$0.ok }) { throw ExitCode(1) }
     }
 
-    /// Polls the lessons' modification times twice a second and re-renders what changed.
+    /// Re-renders on inotify events (no polling): a changed lesson, the lessons that read a
+    /// changed file (`load()`, `from=`, images), and new or deleted lessons, which re-render
+    /// the course with its index. Ctrl-C stops.
     func watchLoop(plan: CoursePlan, renderer: Course) throws {
-        print("watching \(plan.lessons.count) lesson\(plan.lessons.count == 1 ? "" : "s"); Ctrl-C stops")
-        var stamps = plan.lessons.map { modificationDate($0.source) }
-        while true {
-            Thread.sleep(forTimeInterval: 0.5)
-            for (i, lesson) in plan.lessons.enumerated() {
-                let stamp = modificationDate(lesson.source)
-                guard stamp != stamps[i] else { continue }
-                stamps[i] = stamp
-                let single = CoursePlan(lessons: [lesson], out: plan.out, roots: plan.roots)
-                let result = renderer.render(single, includeIndex: false)
-                _ = try? result.write()
-                let errors = result.reports.flatMap(\.errors).count
-                print("re-rendered \(lesson.source)" + (errors > 0 ? " (\(errors) error\(errors == 1 ? "" : "s"))" : ""))
-            }
+        unblockStopSignals()
+        let watcher: FileWatcher
+        do {
+            watcher = try FileWatcher()
+            let folders = plan.roots.isEmpty ? Array(Set(plan.lessons.map { ($0.source as NSString).deletingLastPathComponent })) : plan.roots
+            for folder in folders.sorted() { try watcher.watchTree(folder.isEmpty ? "." : folder) }
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
         }
+        let course = WatchedCourse(plan: plan)
+        say("watching \(plan.lessons.count) lesson\(plan.lessons.count == 1 ? "" : "s") and the files they read; Ctrl-C stops")
+        watcher.start { changed in course.update(changed, renderer: renderer) }
+        while true { sleep(3600) }
+    }
+}
+
+/// The course `render --watch` keeps up to date; updated on the watcher's thread only.
+final class WatchedCourse: @unchecked Sendable {
+    private var plan: CoursePlan
+    private let out: String
+
+    init(plan: CoursePlan) {
+        self.plan = plan
+        out = URL(fileURLWithPath: plan.out).standardizedFileURL.path
     }
 
-    func modificationDate(_ path: String) -> Date? {
-        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    func update(_ changed: Set<String>, renderer: Course) {
+        // What render itself writes (an --out inside the lesson folder) is never an input.
+        let inputs = changed.filter { !URL(fileURLWithPath: $0).standardizedFileURL.path.hasPrefix(out + "/") }
+        let lessons = plan.lessons.map { ChangeScope.Lesson(source: $0.source, relative: $0.relative) }
+        let scope = ChangeScope.of(changed: inputs, lessons: lessons, roots: plan.roots)
+        guard !scope.isEmpty else { return }
+        let known = Set(lessons.map(\.relative))
+        let added = scope.render.filter { !known.contains($0.relative) }
+        let targets: CoursePlan
+        if added.isEmpty && scope.removed.isEmpty {
+            let changedNames = Set(scope.render.map(\.relative))
+            targets = CoursePlan(lessons: plan.lessons.filter { changedNames.contains($0.relative) }, out: plan.out, roots: plan.roots)
+        } else {
+            // Lessons came or went: the folder listing is the truth, and the index changes.
+            guard let fresh = try? CoursePlan.make(paths: plan.roots, out: plan.out) else { return }
+            plan = fresh
+            targets = fresh
+        }
+        let result = renderer.render(targets, includeIndex: !(added.isEmpty && scope.removed.isEmpty))
+        do { _ = try result.write() } catch { printError("error: \(error)") }
+        for report in result.reports {
+            let errors = report.errors.count
+            say("re-rendered \(report.lessonPath)" + (errors > 0 ? " (\(errors) error\(errors == 1 ? "" : "s"))" : ""))
+            for e in report.errors { printError("\(report.lessonPath):\(e.line):\(e.column): error: \(e.message)") }
+        }
+        for relative in scope.removed { say("removed \(relative) from the index") }
     }
 }

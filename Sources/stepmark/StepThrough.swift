@@ -6,12 +6,20 @@ import StepmarkRender
 struct StepThrough: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "step",
-        abstract: "Step through a lesson's sub-steps, one per Enter (b: back, q: quit).",
-        discussion: "When standard input is not a terminal, everything is printed at once."
+        abstract: "Step through a lesson's sub-steps, one key at a time.",
+        discussion: """
+            Keys: → Space Enter next · ← b back · n p next / previous block · g NUMBER Enter go \
+            to a block · q quit. Tables are cut to the terminal's width (⋯ marks the hidden \
+            columns); solution regions are hidden unless --teacher is given. When standard \
+            input is not a terminal, everything is printed at once.
+            """
     )
 
     @Argument(help: "A lesson file.", completion: .file(extensions: ["md"]))
     var file: String
+
+    @Flag(help: "Show the teacher-only solution regions too.")
+    var teacher = false
 
     @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
@@ -21,64 +29,223 @@ struct StepThrough: ParsableCommand {
             printError("error: \(e)")
             throw ExitCode(2)
         }
-        let report = Runner(limits: limits.limits).run(lesson)
+        var report = Runner(limits: limits.limits).run(lesson)
+        if !teacher { report = StepFrames.withoutSolutions(report) }
         let renderer = TerminalRenderer(color: useColor)
-        guard isTerminal(0) else {
-            print(renderer.render(report), terminator: "")
+        guard isTerminal(0), isTerminal(1) else {
+            // Not a terminal: every frame's last state, once (no width to fit to).
+            print(StepFrames.everything(report, renderer: renderer, teacher: teacher), terminator: "")
             if !report.ok { throw ExitCode(1) }
             return
         }
-        let frames = StepFrames.make(report, renderer: renderer)
-        var shown = 1
-        while true {
-            // Redraw from the top of the current step so that "back" can hide a sub-step.
-            print("\u{1B}[H\u{1B}[2J", terminator: "")
-            print(frames[shown - 1].screen, terminator: "")
-            print(renderer.dim("\n[\(shown)/\(frames.count)] Enter: next · b: back · q: quit "), terminator: "")
-            fflush(nil)
-            guard let line = readLine() else { break }
-            switch line.trimmingWhitespace().lowercased() {
-            case "q", "quit": print(""); if !report.ok { throw ExitCode(1) }; return
-            case "b", "back": shown = max(1, shown - 1)
-            default:
-                if shown == frames.count { print(""); if !report.ok { throw ExitCode(1) }; return }
-                shown += 1
-            }
+        unblockStopSignals()
+        guard RawTerminal.enter() else {
+            printError("error: cannot set the terminal to single keys")
+            throw ExitCode(2)
         }
+        defer { RawTerminal.leave() }
+        StepSession(report: report, renderer: renderer, teacher: teacher).loop()
         if !report.ok { throw ExitCode(1) }
     }
 }
 
-/// The screens of a step-through: for each step, one screen per revealed sub-step, each
-/// showing the prose just before the step, the step's header and its sub-steps so far.
-enum StepFrames {
-    struct Frame { var screen: String }
+/// The interactive loop: one frame on screen, the status line below it.
+struct StepSession {
+    let report: Report
+    let renderer: TerminalRenderer
+    let teacher: Bool
+    var words: StepWords { StepWords.of(report) }
 
-    static func make(_ report: Report, renderer: TerminalRenderer) -> [Frame] {
+    func loop() {
+        var width = RawTerminal.size.columns
+        var frames = StepFrames.make(report, renderer: renderer, width: width, teacher: teacher)
+        var shown = 0
+        var typing: String?
+        var message: String?
+        while true {
+            let size = RawTerminal.size
+            if size.columns != width {
+                // Same position, new layout.
+                width = size.columns
+                let old = frames[shown]
+                frames = StepFrames.make(report, renderer: renderer, width: width, teacher: teacher)
+                shown = frames.firstIndex { $0.block == old.block && $0.sub == old.sub } ?? min(shown, frames.count - 1)
+            }
+            draw(frames[shown], of: frames, size: size, typing: typing, message: message)
+            message = nil
+            let key = RawTerminal.readKey()
+            if var digits = typing {
+                switch key {
+                case .character(let c) where c.isASCII && c.isNumber:
+                    digits.append(c); typing = digits
+                case .backspace:
+                    typing = digits.isEmpty ? nil : String(digits.dropLast())
+                case .enter:
+                    typing = nil
+                    if let n = Int(digits), let target = frames.firstIndex(where: { $0.block == n }) {
+                        shown = target
+                    } else {
+                        message = words.noBlock(digits, report.steps.count)
+                    }
+                case .end_: return
+                case .resize: break
+                default: typing = nil
+                }
+                continue
+            }
+            switch key {
+            case .right, .down, .pageDown, .enter, .character(" "), .character("l"), .character("j"):
+                if shown < frames.count - 1 { shown += 1 } else { message = words.atEnd }
+            case .left, .up, .pageUp, .backspace, .character("b"), .character("h"), .character("k"):
+                shown = max(0, shown - 1)
+            case .character("n"):
+                if let next = frames.indices.first(where: { $0 > shown && frames[$0].block != frames[shown].block }) { shown = next }
+                else { message = words.atEnd }
+            case .character("p"):
+                let current = frames[shown].block
+                let previous = frames.indices.last { frames[$0].block < current } .map { frames[$0].block }
+                if let previous, let first = frames.firstIndex(where: { $0.block == previous }) { shown = first }
+                else if let first = frames.firstIndex(where: { $0.block == current }) { shown = first }
+            case .character("g"): typing = ""
+            case .home: shown = 0
+            case .end: shown = frames.count - 1
+            case .character("q"), .character("Q"), .end_: return
+            default: break
+            }
+        }
+    }
+
+    /// Clears the screen and draws the frame; when it is taller than the terminal, its last
+    /// lines (the sub-step just revealed is at the bottom) under a note of how many are above.
+    func draw(_ frame: StepFrames.Frame, of frames: [StepFrames.Frame], size: (columns: Int, rows: Int), typing: String?, message: String?) {
+        var lines = frame.screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        let room = max(1, size.rows - 2)
+        if lines.count > room {
+            let hidden = lines.count - room + 1
+            lines = [renderer.dim(words.linesAbove(hidden))] + lines.suffix(room - 1)
+        }
+        let position = frames.firstIndex { $0.block == frame.block && $0.sub == frame.sub }.map { $0 + 1 } ?? 1
+        var status = "[\(words.block) \(frame.block)/\(report.steps.count) · \(position)/\(frames.count)] "
+        if let typing { status += words.goPrompt + typing + "▏" } else if let message { status += message } else { status += words.keys }
+        RawTerminal.put("\u{1B}[H\u{1B}[2J" + lines.joined(separator: "\r\n") + "\r\n\r\n" + renderer.dim(Self.cut(status, to: size.columns - 1)))
+    }
+
+    /// The text cut to `width` display columns (the status line must not wrap).
+    static func cut(_ text: String, to width: Int) -> String {
+        var out = ""
+        var used = 0
+        for c in text {
+            let w = Format.displayWidth(String(c))
+            if used + w > width { return out.isEmpty ? out : String(out.dropLast()) + "…" }
+            out.append(c)
+            used += w
+        }
+        return out
+    }
+}
+
+/// The words of the step-through, in the lesson's language (SPEC §8).
+struct StepWords {
+    var block = "block", keys = "→/Space next · ←/b back · n/p block · g N⏎ go · q quit"
+    var atEnd = "end of the lesson · q quits", goPrompt = "go to block: "
+    var stepOf = "step", of = "of"
+    var noBlock: (String, Int) -> String = { typed, count in "no block \(typed); blocks are 1 to \(count)" }
+    var linesAbove: (Int) -> String = { "↑ \($0) more lines above" }
+
+    static func of(_ report: Report) -> StepWords {
+        let parts = report.lessonPath.split(separator: "/")
+        let korean = parts.contains("ko") || report.title.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) }
+        guard korean else { return StepWords() }
+        var w = StepWords()
+        w.block = "블록"
+        w.keys = "→/스페이스 다음 · ←/b 이전 · n/p 블록 · g 번호⏎ 이동 · q 끝"
+        w.atEnd = "강의의 끝입니다 · q로 끝내기"
+        w.goPrompt = "이동할 블록: "
+        w.stepOf = "단계"
+        w.of = "/"
+        w.noBlock = { typed, count in "블록 \(typed)은 없습니다; 1부터 \(count)까지입니다" }
+        w.linesAbove = { "↑ 위에 \($0)줄 더" }
+        return w
+    }
+}
+
+/// The screens of a step-through: for each step (a block), one screen per revealed sub-step,
+/// each showing the prose just before the step (styled, solutions hidden unless teacher), the
+/// step's header and source and its sub-steps so far, tables fitted to the width.
+enum StepFrames {
+    struct Frame {
+        /// The step's 1-based index (0 for a lesson without steps).
+        var block: Int
+        /// How many sub-steps are shown (0: the header only).
+        var sub: Int
+        var screen: String
+    }
+
+    /// The report with every solution region removed from its prose.
+    static func withoutSolutions(_ report: Report) -> Report {
+        var r = report
+        r.blocks = r.blocks.map { block in
+            guard case .prose(var p) = block, p.markdown.contains(Solutions.open) else { return block }
+            p.markdown = Solutions.removed(from: p.markdown)
+            return .prose(p)
+        }
+        return r
+    }
+
+    static func prose(_ markdown: String, renderer: TerminalRenderer, teacher: Bool) -> String {
+        var text = markdown
+        if teacher {
+            text = text.replacingOccurrences(of: Solutions.open, with: "┄┄ solution (teacher only) ┄┄")
+                .replacingOccurrences(of: Solutions.close, with: "┄┄ end of solution ┄┄")
+        }
+        return renderer.prose(text)
+    }
+
+    static func make(_ report: Report, renderer: TerminalRenderer, width: Int?, teacher: Bool) -> [Frame] {
+        let words = StepWords.of(report)
         var frames: [Frame] = []
         var prose = ""
         for block in report.blocks {
             switch block {
             case .prose(let p):
-                prose = p.markdown
+                let styled = Self.prose(p.markdown, renderer: renderer, teacher: teacher)
+                prose = prose.isEmpty ? styled : prose + "\n\n" + styled
             case .step(let step):
-                var header = (prose.isEmpty ? "" : prose + "\n\n")
-                header += renderer.cyan("── step \(step.index) of \(report.steps.count) · \(step.block.info.trimmingWhitespace())") + "\n"
-                header += step.block.bodyText + "\n"
-                var screen = header
-                frames.append(Frame(screen: screen))
-                for value in step.values {
-                    screen += renderer.renderValue(value)
-                    frames.append(Frame(screen: screen))
+                var screen = (prose.isEmpty ? "" : prose + "\n\n")
+                screen += renderer.cyan("── \(words.stepOf) \(step.index) \(words.of) \(report.steps.count) · \(step.block.info.trimmingWhitespace())") + "\n"
+                screen += step.block.bodyText + "\n"
+                frames.append(Frame(block: step.index, sub: 0, screen: screen))
+                for (i, value) in step.values.enumerated() {
+                    screen += renderer.renderValue(value, width: width)
+                    frames.append(Frame(block: step.index, sub: i + 1, screen: screen))
                 }
-                if let e = step.error {
-                    screen += renderer.red("error: ") + "\(report.lessonPath):\(e.line):\(e.column): \(e.message)\n"
-                    frames.append(Frame(screen: screen))
+                var tail = ""
+                for w in step.warnings { tail += "warning: " + w + "\n" }
+                if let e = step.error { tail += renderer.red("error: ") + "\(report.lessonPath):\(e.line):\(e.column): \(e.message)\n" }
+                if !tail.isEmpty {
+                    screen += "\n" + tail
+                    frames.append(Frame(block: step.index, sub: step.values.count + 1, screen: screen))
                 }
                 prose = ""
             }
         }
-        if frames.isEmpty { frames.append(Frame(screen: renderer.render(report))) }
+        if !prose.isEmpty {
+            // Prose after the last step: one more screen.
+            frames.append(Frame(block: report.steps.count, sub: Int.max, screen: prose + "\n"))
+        }
+        if frames.isEmpty { frames.append(Frame(block: 0, sub: 0, screen: renderer.render(report))) }
         return frames
+    }
+
+    /// Without a terminal: the title, each block's last frame in order, the errors and the summary.
+    static func everything(_ report: Report, renderer: TerminalRenderer, teacher: Bool) -> String {
+        let frames = make(report, renderer: renderer, width: nil, teacher: teacher)
+        var out = report.title + "\n" + report.lessonPath + "\n\n"
+        for (i, frame) in frames.enumerated() where i == frames.count - 1 || frames[i + 1].block != frame.block || frames[i + 1].sub == Int.max {
+            out += frame.screen + "\n"
+        }
+        for d in report.diagnostics { out += "error: \(report.lessonPath):\(d.line):\(d.column): \(d.message)\n" }
+        return out + renderer.summary(report) + "\n"
     }
 }

@@ -23,7 +23,7 @@ struct Stepmark: ParsableCommand {
               stepmark directives attend
             """,
         version: stepmarkVersion,
-        subcommands: [Run.self, Render.self, StepThrough.self, Check.self, Directives.self, Grade.self, Assign.self]
+        subcommands: [Run.self, Render.self, StepThrough.self, Preview.self, Check.self, Directives.self, Grade.self, Assign.self]
     )
 
     /// Parses the command line and runs it, mapping usage errors to exit status 2 as SPEC §5 says.
@@ -92,4 +92,14 @@ func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 var useColor: Bool {
     isTerminal(1) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+}
+
+/// Unblocks SIGINT, SIGTERM and SIGHUP for a long-running command. A parent may start us with
+/// them blocked (a test runner's threads block signals, and a spawned child inherits the mask),
+/// and then Ctrl-C or `kill` would not stop `render --watch`, `preview` or `step`.
+func unblockStopSignals() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&set, sig) }
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
 }

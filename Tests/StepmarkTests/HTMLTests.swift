@@ -342,8 +342,10 @@ struct HTMLTests {
         #expect(html.contains("<section class=\"step\" id=\"step-1\" data-directive=\"softmax\" data-substeps=\"5\""))
         #expect(html.contains("<section class=\"step\" id=\"step-2\" data-directive=\"let\" aria-labelledby"))
         #expect(html.components(separatedBy: "<div class=\"stepper\"").count - 1 == 1)
-        // Hidden only under the `js` class that the page's own script sets, and only on screens.
-        #expect(html.contains("@media screen{.js .substep.pending{display:none}}"))
+        // Hidden only in step-through mode (the `stepping` class that the page's own script
+        // sets for `#step` or the toolbar's button), and only on screens: a handout opens expanded.
+        #expect(html.contains("@media screen{.js.stepping .substep.pending{display:none}}"))
+        #expect(html.contains("mode(location.hash==='#step');"))
         #expect(!html.contains("class=\"substep pending"))
         #expect(html.contains("document.documentElement.classList.add('js');"))
         #expect(html.contains("ArrowRight"))

@@ -41,6 +41,9 @@ if ! "$python" -c 'import selenium' >/dev/null 2>&1; then
     "$python" -m pip install -q selenium || { echo "could not install selenium"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# `run.sh --install-only`: the installs above, nothing else (Tests/browser/preview.sh uses it).
+[ "$out" = "--install-only" ] && exit 0
+
 # Keep selenium from looking for drivers online: chromedriver is given explicitly.
 export SE_OFFLINE=true
 export SE_AVOID_STATS=true

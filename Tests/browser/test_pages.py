@@ -2,9 +2,10 @@
 """Opens every rendered page in a real browser (headless Chromium through chromedriver).
 
 For each page: no console errors, no request leaving the file (performance log and resource
-timing), and, on lesson pages, the step-through works: sub-steps start hidden, ArrowRight
-reveals the next one and ArrowLeft hides it again, "Show all" reveals the rest, and without
-JavaScript and in print every sub-step shows. Saves light and dark full-page screenshots of
+timing), and, on lesson pages, a page opens fully expanded and the step-through mode works
+(`#step` in the URL or the toolbar's button): sub-steps start hidden, ArrowRight reveals the
+next one and ArrowLeft hides it again, "Show all" reveals the rest, "Show every step" leaves
+the mode, and without JavaScript and in print every sub-step shows. Saves light and dark full-page screenshots of
 some lessons under .build/screenshots/. Prints "N passed, M failed"; exits 1 on any failure.
 
 Usage: test_pages.py [OUTPUT_DIR]   (default: output)
@@ -115,8 +116,15 @@ def test_stepping(driver, path):
         return False
     section = sections[0]
     total = int(section.get_attribute("data-substeps"))
+    check(f"{rel}: a handout opens with every sub-step shown", visible_substeps(driver, section) == total,
+          f"{visible_substeps(driver, section)} of {total} shown")
+    ActionChains(driver).send_keys(Keys.ARROW_LEFT).perform()
+    check(f"{rel}: the arrow keys do nothing outside step-through", visible_substeps(driver, section) == total)
+    driver.get(path.as_uri() + "#step")
+    sections = driver.find_elements(By.CSS_SELECTOR, "section.step[data-substeps]")
+    section = sections[0]
     driver.execute_script("arguments[0].scrollIntoView({block:'start'}); window.scrollBy(0,-60);", section)
-    check(f"{rel}: a directive starts with one sub-step shown", visible_substeps(driver, section) == 1,
+    check(f"{rel}: with #step a directive starts with one sub-step shown", visible_substeps(driver, section) == 1,
           f"{visible_substeps(driver, section)} of {total} shown")
     ActionChains(driver).send_keys(Keys.ARROW_RIGHT).perform()
     check(f"{rel}: ArrowRight reveals the next sub-step", visible_substeps(driver, section) == 2,
@@ -130,6 +138,8 @@ def test_stepping(driver, path):
     section.find_element(By.CSS_SELECTOR, "button[data-act=all]").click()
     check(f"{rel}: Show all reveals every sub-step", visible_substeps(driver, section) == total,
           f"{visible_substeps(driver, section)} of {total}")
+    driver.find_element(By.CSS_SELECTOR, "button[data-act=show-everything]").click()
+    check(f"{rel}: Show every step leaves step-through", visible_substeps(driver, section) == total)
     driver.find_element(By.CSS_SELECTOR, "button[data-act=step-everything]").click()
     check(f"{rel}: Step through hides them again", visible_substeps(driver, section) == 1)
     hidden = driver.execute_script(

@@ -1,0 +1,53 @@
+import Foundation
+import StepmarkRender
+
+/// Turns a handout page into a preview page while serving it: the handout's own bytes are not
+/// changed on disk or in the renderer. The preview adds
+/// - `connect-src 'self'` to the page's Content-Security-Policy (the handout's policy is
+///   `default-src 'none'`, so without it the page could not open the event stream, and with it
+///   the only connection allowed is to this server);
+/// - its CSS and script (live reload, the error overlay, presenter mode);
+/// - an overlay listing the lesson's errors as `file:line:column: message`.
+enum PreviewPage {
+    static let policyAttribute = "http-equiv=\"Content-Security-Policy\" content=\""
+    static let addedPolicy = "; connect-src 'self'"
+
+    /// The policy the preview sends as a header too (a header and a meta policy both apply, so
+    /// the header must allow what the page needs and nothing more).
+    static let headerPolicy = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; connect-src 'self'"
+
+    static func decorate(_ html: String, page: String, errors: [String], present: Bool) -> String {
+        var out = html
+        if let start = out.range(of: policyAttribute), let end = out.range(of: "\"", range: start.upperBound..<out.endIndex) {
+            out.insert(contentsOf: addedPolicy, at: end.lowerBound)
+        }
+        var head = "<meta name=\"stepmark-preview-page\" content=\"\(HTML.escape(page))\">\n"
+        if present { head += "<meta name=\"stepmark-present\" content=\"on\">\n" }
+        head += "<style>\(PreviewAssets.style)</style>\n"
+        if let headEnd = out.range(of: "</head>", options: .backwards) {
+            out.insert(contentsOf: head, at: headEnd.lowerBound)
+        }
+        var tail = overlay(errors, korean: out.contains("<html lang=\"ko\">"))
+        tail += "<script>\n\(PreviewAssets.script)\n</script>\n"
+        if let bodyEnd = out.range(of: "</body>", options: .backwards) {
+            out.insert(contentsOf: tail, at: bodyEnd.lowerBound)
+        } else {
+            out += tail
+        }
+        return out
+    }
+
+    /// The error overlay: every error of the lesson with its position, over the page, until
+    /// dismissed (it comes back with the next re-render that still has errors).
+    static func overlay(_ errors: [String], korean: Bool = false) -> String {
+        guard !errors.isEmpty else { return "" }
+        let head = korean ? "오류 \(errors.count)개" : "\(errors.count) error\(errors.count == 1 ? "" : "s")"
+        let dismiss = korean ? "닫기 (Esc)" : "Dismiss (Esc)"
+        let hint = korean ? "강의 파일을 고쳐 저장하면 이 페이지가 저절로 다시 열립니다." : "Fix the lesson and save: this page reloads by itself."
+        var out = "<div id=\"stepmark-overlay\" role=\"alert\" aria-live=\"assertive\"><div class=\"box\">"
+        out += "<p class=\"head\">\(head)"
+        out += "<button type=\"button\" data-preview=\"dismiss\">\(dismiss)</button></p><ul>"
+        for e in errors { out += "<li><code>\(HTML.escape(e))</code></li>" }
+        return out + "</ul><p class=\"hint\">\(hint)</p></div></div>\n"
+    }
+}

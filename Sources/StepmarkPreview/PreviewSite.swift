@@ -1,0 +1,97 @@
+import Foundation
+
+/// The rendered course the preview serves, kept in memory and brought up to date file by file:
+/// what a change re-renders is `ChangeScope`'s answer, and the index is rebuilt when a lesson
+/// comes, goes, or changes its title or its error state.
+public final class PreviewSite: @unchecked Sendable {
+    public struct Update: Sendable {
+        /// Relative paths (`en/01-attention`) of the pages that changed; `index` for the index.
+        public var pages: [String]
+        public var milliseconds: Double
+    }
+
+    private let adapter: RenderAdapter
+    /// The folders given (new lessons are picked up inside them); empty for a single file.
+    private let roots: [String]
+    private let lock = NSLock()
+    private var lessons: [String: RenderedLesson] = [:]
+    private var order: [String] = []
+    private var indexHTML = ""
+
+    /// - Parameters:
+    ///   - lessons: `(source, relative)` pairs, as `CoursePlan` lists them.
+    ///   - roots: the folders searched for lessons.
+    public init(adapter: RenderAdapter, lessons: [(source: String, relative: String)], roots: [String]) {
+        self.adapter = adapter
+        self.roots = roots.map(Self.absolute)
+        for (source, relative) in lessons {
+            let page = adapter.renderLesson(source: source, relative: relative)
+            self.lessons[relative] = page
+            order.append(relative)
+        }
+        indexHTML = adapter.renderIndex(order.compactMap { self.lessons[$0] })
+    }
+
+    static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    /// The lesson at a relative path, or nil.
+    public func lesson(_ relative: String) -> RenderedLesson? {
+        lock.lock(); defer { lock.unlock() }
+        return lessons[relative]
+    }
+
+    public var index: String {
+        lock.lock(); defer { lock.unlock() }
+        return indexHTML
+    }
+
+    public var allLessons: [RenderedLesson] {
+        lock.lock(); defer { lock.unlock() }
+        return order.compactMap { lessons[$0] }
+    }
+
+    /// Re-renders what the changed files affect (see `ChangeScope`).
+    /// - Returns: the pages that changed and how long the re-render took.
+    public func apply(changed paths: Set<String>) -> Update {
+        let start = DispatchTime.now()
+        lock.lock()
+        let known = order.compactMap { lessons[$0] }.map { ChangeScope.Lesson(source: $0.source, relative: $0.relative) }
+        lock.unlock()
+        let scope = ChangeScope.of(changed: paths, lessons: known, roots: roots)
+        let removed = scope.removed
+        let toRender = scope.render
+        var pages: [String] = []
+        var indexChanged = !removed.isEmpty
+        var rendered: [RenderedLesson] = []
+        for lesson in toRender {
+            rendered.append(adapter.renderLesson(source: lesson.source, relative: lesson.relative))
+        }
+        lock.lock()
+        for relative in removed {
+            lessons[relative] = nil
+            order.removeAll { $0 == relative }
+            pages.append(relative)
+        }
+        for page in rendered {
+            let old = lessons[page.relative]
+            if old == nil {
+                order.append(page.relative)
+                order.sort()
+                indexChanged = true
+            } else if old!.title != page.title || old!.ok != page.ok {
+                indexChanged = true
+            }
+            lessons[page.relative] = page
+            if old?.html != page.html || old?.errors != page.errors { pages.append(page.relative) }
+        }
+        if indexChanged {
+            indexHTML = adapter.renderIndex(order.compactMap { lessons[$0] })
+            pages.append("index")
+        }
+        lock.unlock()
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+        return Update(pages: pages, milliseconds: elapsed)
+    }
+}

@@ -1,0 +1,57 @@
+import StepmarkGrade
+import StepmarkLesson
+import StepmarkRender
+
+/// One lesson as the preview serves it: the page, and what the overlay and the index need.
+public struct RenderedLesson: Sendable {
+    public var relative: String
+    public var source: String
+    public var title: String
+    /// The handout page exactly as `stepmark render` would write it (strict CSP, no preview code).
+    public var html: String
+    /// Every error of the run, each as `file:line:column: message`; a read error as `file: message`.
+    public var errors: [String]
+    public var ok: Bool { errors.isEmpty }
+}
+
+/// The only place where the preview calls stepmark's renderer, so that it can be re-pointed in
+/// one place when course orchestration moves (issue 12): one lesson to one page, and the index.
+public struct RenderAdapter: Sendable {
+    public var limits: Limits
+
+    public init(limits: Limits) {
+        self.limits = limits
+    }
+
+    /// Runs one lesson and renders its HTML page in memory (nothing is written to disk).
+    public func renderLesson(source: String, relative: String) -> RenderedLesson {
+        // The same course as `render`: the teacher's page checks exercises against the key.
+        let renderer = Course(formats: [.html], student: false, limits: limits)
+        // `out` only names the planned files; the preview never writes them.
+        var result: RenderResult?
+        var readError: ReadError?
+        do {
+            var plan = try CoursePlan.make(paths: [source], out: "/dev/null/stepmark-preview")
+            plan.lessons[0].relative = relative
+            result = renderer.render(plan, includeIndex: false)
+        } catch let e as ReadError {
+            readError = e
+        } catch {
+            readError = ReadError(path: source, message: "\(error)")
+        }
+        if let result, let report = result.reports.first, let page = result.files.first {
+            let errors = report.errors.map { "\(report.lessonPath):\($0.line):\($0.column): \($0.message)" }
+            return RenderedLesson(relative: relative, source: source, title: report.title, html: page.content, errors: errors)
+        }
+        let message = (readError ?? result?.readErrors.first)?.description ?? "\(source): could not be rendered"
+        let title = (relative.split(separator: "/").last).map(String.init) ?? relative
+        let body = "<main><h1>\(HTML.escape(title))</h1><p class=\"error\">\(HTML.escape(message))</p></main>\n"
+        return RenderedLesson(relative: relative, source: source, title: title,
+                              html: HTML.page(title: title, body: body, script: false), errors: [message])
+    }
+
+    /// The course index for these lessons, as `render` writes it.
+    public func renderIndex(_ lessons: [RenderedLesson]) -> String {
+        CourseIndexPage.html(lessons.map { (relative: $0.relative, title: $0.title, ok: $0.ok) })
+    }
+}

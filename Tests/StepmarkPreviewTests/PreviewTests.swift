@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+@testable import StepmarkPreview
+import StepmarkLesson
+import StepmarkRender
+
+/// Writes files into a fresh temporary folder and returns its path (resolved, as inotify reports it).
+private func folder(_ files: [String: String]) throws -> String {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("stepmark-preview-\(UUID().uuidString)")
+        .resolvingSymlinksInPath().path
+    for (name, content) in files {
+        let path = (root as NSString).appendingPathComponent(name)
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try content.write(toFile: path, atomically: false, encoding: .utf8)
+    }
+    try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    return root
+}
+
+private let adapter = RenderAdapter(limits: Limits())
+
+@Suite("stepmark preview")
+struct PreviewTests {
+    @Test("a preview page is the handout plus connect-src 'self', the preview's script and nothing else changed")
+    func decorate() {
+        let handout = HTMLRenderer().render(Runner().run(LessonParser.parse("# T\n\n```let\nx = 1\n```\n", path: "t.md")))
+        // The handout written by `render` keeps its strict policy: no connection of any kind.
+        #expect(handout.contains("content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\""))
+        #expect(!handout.contains("connect-src"))
+        #expect(!handout.contains("EventSource"))
+        let page = PreviewPage.decorate(handout, page: "t", errors: [], present: false)
+        #expect(page.contains("content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; connect-src 'self'\""))
+        #expect(page.contains("new EventSource('/_preview/events')"))
+        #expect(page.contains("<meta name=\"stepmark-preview-page\" content=\"t\">"))
+        #expect(!page.contains("stepmark-overlay\" role"))
+        #expect(!page.contains("<meta name=\"stepmark-present\""))
+        // Removing what was added gives the handout back, byte for byte.
+        var back = page.replacingOccurrences(of: PreviewPage.addedPolicy, with: "")
+        for added in ["<meta name=\"stepmark-preview-page\" content=\"t\">\n", "<style>\(PreviewAssets.style)</style>\n",
+                      "<script>\n\(PreviewAssets.script)\n</script>\n"] {
+            #expect(back.contains(added))
+            back = back.replacingOccurrences(of: added, with: "")
+        }
+        #expect(back == handout)
+        #expect(PreviewPage.decorate(handout, page: "t", errors: [], present: true).contains("<meta name=\"stepmark-present\" content=\"on\">"))
+    }
+
+    @Test("the error overlay lists file:line:column, escaped")
+    func overlay() {
+        let page = PreviewPage.decorate("<html><head></head><body></body></html>", page: "a\"b", errors: ["a.md:3:7: bad <script>"], present: false)
+        #expect(page.contains("<li><code>a.md:3:7: bad &lt;script&gt;</code></li>"))
+        #expect(page.contains("content=\"a&quot;b\""))
+        #expect(!page.contains("<script>\nbad"))
+    }
+
+    @Test("a lesson's errors reach the overlay with their positions")
+    func lessonErrors() throws {
+        let root = try folder(["a.md": "# A\n\n```let\nx = nope + 1\n```\n"])
+        let lesson = adapter.renderLesson(source: root + "/a.md", relative: "a")
+        #expect(lesson.errors.count == 1)
+        #expect(lesson.errors.first?.hasPrefix(root + "/a.md:4:5: undefined name 'nope'") == true, "\(lesson.errors)")
+        let missing = adapter.renderLesson(source: root + "/gone.md", relative: "gone")
+        #expect(missing.errors == ["\(root)/gone.md: no such file or folder"])
+    }
+
+    @Test("a change re-renders only what it affects: the lesson, the lessons that name a data file, new lessons and the index")
+    func reRenderOnlyWhatChanged() throws {
+        let root = try folder([
+            "en/a.md": "# A\n\n```let\nM = load(\"data/m.csv\")\n```\n",
+            "en/b.md": "# B\n\n```let\nx = 2\n```\n",
+            "en/data/m.csv": "1,2\n",
+        ])
+        let site = PreviewSite(adapter: adapter, lessons: [(root + "/en/a.md", "en/a"), (root + "/en/b.md", "en/b")], roots: [root])
+        #expect(site.lesson("en/a")?.html.contains("<td") == true)
+        #expect(site.index.contains("en/a.html") && site.index.contains("en/b.html"))
+
+        try "7,8\n".write(toFile: root + "/en/data/m.csv", atomically: false, encoding: .utf8)
+        #expect(site.apply(changed: [root + "/en/data/m.csv"]).pages == ["en/a"])
+        #expect(site.lesson("en/a")?.html.contains(">7.0000<") == true)
+
+        // Saved without a change to what it renders: nothing to reload.
+        #expect(site.apply(changed: [root + "/en/b.md"]).pages == [])
+        try "# B\n\n```let\nx = 3\n```\n".write(toFile: root + "/en/b.md", atomically: false, encoding: .utf8)
+        #expect(site.apply(changed: [root + "/en/b.md"]).pages == ["en/b"])
+        // A new title changes the index too.
+        try "# Bee\n\n```let\nx = 3\n```\n".write(toFile: root + "/en/b.md", atomically: false, encoding: .utf8)
+        #expect(site.apply(changed: [root + "/en/b.md"]).pages == ["en/b", "index"])
+
+        try "# C\n".write(toFile: root + "/en/c.md", atomically: false, encoding: .utf8)
+        #expect(site.apply(changed: [root + "/en/c.md", root + "/en/.c.md.swp", root + "/en/README.md"]).pages == ["en/c", "index"])
+        #expect(site.index.contains("en/c.html"))
+
+        try FileManager.default.removeItem(atPath: root + "/en/a.md")
+        #expect(site.apply(changed: [root + "/en/a.md"]).pages == ["en/a", "index"])
+        #expect(site.lesson("en/a") == nil)
+        #expect(!site.index.contains("en/a.html"))
+    }
+}
+
+@Suite("inotify watcher")
+struct FileWatcherTests {
+    /// Collects what the watcher reports.
+    final class Seen: @unchecked Sendable {
+        let lock = NSLock()
+        var paths = Set<String>()
+        func add(_ p: Set<String>) { lock.lock(); paths.formUnion(p); lock.unlock() }
+        func contains(_ p: String) -> Bool { lock.lock(); defer { lock.unlock() }; return paths.contains(p) }
+    }
+
+    func waitFor(_ seen: Seen, _ path: String) -> Bool {
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            if seen.contains(path) { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return false
+    }
+
+    @Test("a write, a file in a new folder and a rename into place are each reported")
+    func reportsChanges() throws {
+        let root = try folder(["a.md": "# A\n"])
+        let watcher = try FileWatcher()
+        #expect(try watcher.watchTree(root) == [root + "/a.md"])
+        let seen = Seen()
+        watcher.start { seen.add($0) }
+        defer { watcher.stop() }
+
+        try "# A2\n".write(toFile: root + "/a.md", atomically: false, encoding: .utf8)
+        #expect(waitFor(seen, root + "/a.md"))
+
+        try FileManager.default.createDirectory(atPath: root + "/data", withIntermediateDirectories: true)
+        #expect(waitFor(seen, root + "/data"))
+        try "1,2\n".write(toFile: root + "/data/m.csv", atomically: false, encoding: .utf8)
+        #expect(waitFor(seen, root + "/data/m.csv"))
+
+        // Editors save to a temporary file and rename it over the lesson.
+        try "# B\n".write(toFile: root + "/.b.tmp", atomically: false, encoding: .utf8)
+        #expect(rename(root + "/.b.tmp", root + "/b.md") == 0)
+        #expect(waitFor(seen, root + "/b.md"))
+    }
+
+    @Test("a folder that cannot be watched is a clear error")
+    func missingFolder() throws {
+        let watcher = try FileWatcher()
+        #expect(throws: FileWatcher.WatchError.self) { try watcher.watchTree("/nonexistent/stepmark-\(UUID())") }
+    }
+}
+
+@Suite("preview words")
+struct PreviewWordsTests {
+    @Test("the overlay speaks the page's language")
+    func korean() {
+        let ko = PreviewPage.decorate("<html lang=\"ko\"><head></head><body></body></html>", page: "k", errors: ["k.md:1:1: x"], present: false)
+        #expect(ko.contains("오류 1개") && ko.contains("닫기 (Esc)"))
+        let en = PreviewPage.decorate("<html lang=\"en\"><head></head><body></body></html>", page: "e", errors: ["e.md:1:1: x", "e.md:2:1: y"], present: false)
+        #expect(en.contains("2 errors") && en.contains("Dismiss (Esc)"))
+    }
+}
+
+@Suite("preview host check")
+struct PreviewHostTests {
+    @Test("only loopback names are answered (no DNS rebinding)")
+    func hosts() {
+        for ok in ["127.0.0.1:8000", "localhost:8000", "LOCALHOST", "[::1]:8000", "127.0.0.1"] {
+            #expect(PreviewServer.isLocalHost(ok), "\(ok)")
+        }
+        for bad in [nil, "", "evil.example:8000", "127.0.0.1.evil.example", "localhost.evil", "[::2]:80", "0.0.0.0:8000"] {
+            #expect(!PreviewServer.isLocalHost(bad), "\(String(describing: bad))")
+        }
+    }
+}
