@@ -7,7 +7,7 @@ STEPMARK   := .build/debug/stepmark
 APT_GET    := DEBIAN_FRONTEND=noninteractive apt-get
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build handouts test unit-tests check-handouts browser-test bench fuzz sanitize clean
+.PHONY: all deps build handouts test unit-tests check-handouts check-notebooks browser-test bench fuzz sanitize clean
 
 all: build
 
@@ -32,11 +32,19 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory check-handouts
+	$(MAKE) --no-print-directory check-notebooks
 	@if [ -f Tests/browser/run.sh ]; then bash Tests/browser/run.sh; fi
 	$(MAKE) --no-print-directory fuzz-short
 
 check-handouts: build
 	$(STEPMARK) render lessons --out output --format md,html --check
+
+# Every lesson exported as a notebook, executed by Jupyter, every printed sub-step compared
+# with stepmark's JSON to 1e-9 (Jupyter's runner from PyPI when missing; the notebooks need only numpy).
+check-notebooks: build
+	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q numpy
+	@python3 -c "import nbconvert, nbclient, ipykernel" 2>/dev/null || python3 -m pip install -q nbconvert nbclient ipykernel
+	python3 Tests/notebooks/check.py --stepmark $(STEPMARK) lessons
 
 clean:
 	rm -rf .build

@@ -33,12 +33,14 @@ let package = Package(
         .target(name: "StepmarkLesson", dependencies: ["StepmarkCore", "CCmarkGFM"]),
         // Report -> terminal, Markdown, HTML, JSON. Renderers never compute.
         .target(name: "StepmarkRender", dependencies: ["StepmarkLesson", "StepmarkCore"]),
+        // Lesson + Report -> a Jupyter notebook whose numpy code recomputes every sub-step.
+        .target(name: "StepmarkExport", dependencies: ["StepmarkLesson", "StepmarkRender"]),
         // Exercises, answers, check, grade, assign.
         .target(name: "StepmarkGrade", dependencies: ["StepmarkLesson", "StepmarkRender", "StepmarkCore"]),
         .executableTarget(
             name: "stepmark",
             dependencies: [
-                "StepmarkCore", "StepmarkLesson", "StepmarkRender", "StepmarkGrade",
+                "StepmarkCore", "StepmarkLesson", "StepmarkRender", "StepmarkGrade", "StepmarkExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,7 +49,7 @@ let package = Package(
         .testTarget(name: "StepmarkCoreTests", dependencies: ["StepmarkCore"]),
         .testTarget(
             name: "StepmarkTests",
-            dependencies: ["StepmarkCore", "StepmarkLesson", "StepmarkRender", "StepmarkGrade"],
+            dependencies: ["StepmarkCore", "StepmarkLesson", "StepmarkRender", "StepmarkGrade", "StepmarkExport"],
             resources: [.copy("Fixtures")]
         ),
     ]

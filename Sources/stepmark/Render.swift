@@ -39,8 +39,8 @@ struct Render: ParsableCommand {
     @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
     func validate() throws {
-        for f in formats where !["md", "html", "json"].contains(f) {
-            throw ValidationError("unknown format '\(f)' in --format; use md, html and/or json")
+        for f in formats where !["md", "html", "json", "ipynb"].contains(f) {
+            throw ValidationError("unknown format '\(f)' in --format; use md, html, json and/or ipynb")
         }
     }
 
@@ -55,7 +55,7 @@ struct Render: ParsableCommand {
         } else {
             postprocess = { report in Exercises.check(report, reveal: false) }
         }
-        let renderer = CourseRenderer(formats: formats, student: student, limits: limits.limits, postprocess: postprocess)
+        let renderer = CourseRenderer(formats: formats.filter { $0 != "ipynb" }, student: student, limits: limits.limits, postprocess: postprocess)
         let plan: CoursePlan
         do {
             plan = try CoursePlan.make(paths: paths, out: out)
@@ -79,6 +79,7 @@ struct Render: ParsableCommand {
         } else {
             do {
                 let written = try result.write()
+                if formats.contains("ipynb") { print("exported \(try renderNotebooks(plan, limits: limits.limits)) notebooks into \(out)") }
                 print("rendered \(result.reports.count) lesson\(result.reports.count == 1 ? "" : "s") into \(out) (\(written) file\(written == 1 ? "" : "s") changed)")
             } catch let e as ReadError {
                 printError("error: \(e)")
