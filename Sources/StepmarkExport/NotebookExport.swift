@@ -17,7 +17,9 @@ import StepmarkRender
 /// `Tests/notebooks/check.py` uses to compare the notebook with stepmark's JSON.
 public enum NotebookExport {
     /// The notebook's JSON text for a lesson and the report of running it.
-    public static func notebook(lesson: Lesson, report: Report) -> String {
+    /// - Parameter dataFolder: where the notebook finds the files the lesson loads (`load()`,
+    ///   `from=`), relative to the notebook's folder: the lesson's folder, usually.
+    public static func notebook(lesson: Lesson, report: Report, dataFolder: String = ".") -> String {
         var cells: [JSON] = []
         let intro = "_Exported by stepmark from `\((lesson.path as NSString).lastPathComponent)`. "
             + "Every code cell recomputes its step with plain numpy (the first cell defines the helpers) "
@@ -26,6 +28,9 @@ public enum NotebookExport {
         let startsWithTitle = firstProse.trimmingWhitespace().hasPrefix("# ")
         cells.append(markdown((startsWithTitle ? "" : "# \(report.title)\n\n") + intro))
         cells.append(code(Prelude.source, hidden: true))
+        if lesson.lines.contains(where: { $0.contains("load(") || $0.contains("from=") }) {
+            cells.append(code("LESSON_DIR = \(Python.string(dataFolder))  # where load() and from= find the lesson's files"))
+        }
         for block in report.blocks {
             switch block {
             case .prose(let prose):
@@ -53,6 +58,17 @@ public enum NotebookExport {
             ("nbformat_minor", .int(5)),
         ])
         return notebook.serialized(pretty: true) + "\n"
+    }
+
+    /// The path of `target` relative to `folder` (both relative to the working directory or
+    /// absolute), for `dataFolder`: `notebooks` → `lessons/en` gives `../lessons/en`.
+    public static func relativePath(from folder: String, to target: String) -> String {
+        let from = URL(fileURLWithPath: folder).standardizedFileURL.pathComponents
+        let to = URL(fileURLWithPath: target).standardizedFileURL.pathComponents
+        var common = 0
+        while common < min(from.count, to.count), from[common] == to[common] { common += 1 }
+        let parts = Array(repeating: "..", count: from.count - common) + to[common...]
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 
     /// The directives that have a code generator (the others become printed known gaps).

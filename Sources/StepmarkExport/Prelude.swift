@@ -189,7 +189,10 @@ def cosine(a, b):
     if b.ndim == 1: return m[:, 0]
     return m
 
+LESSON_DIR = "."  # the lesson's folder, relative to this notebook
+
 def load(path):
+    path = os.path.join(LESSON_DIR, path)
     if path.endswith(".npy"): return np.load(path).astype(float)
     return np.loadtxt(path, delimiter=",", ndmin=2).astype(float)
 
@@ -749,6 +752,7 @@ def align_step(text, image, wt=None, wi=None, temperature=0.07, steps=0, lr=0.1,
 def embeddings_from_file(path, name, vocab=None):
     """GloVe / word2vec text (token v1 v2 … per line; a word2vec "count dim" header is skipped),
     or a .npy matrix whose rows the vocabulary labels."""
+    path = os.path.join(LESSON_DIR, path)
     if path.endswith(".npy"):
         table = Labelled(np.load(path), rows=list(vocab))
     else:

@@ -38,7 +38,9 @@ struct Export: ParsableCommand {
                 let lesson = try LessonParser.read(path: file, limits: limits.limits)
                 let report = Runner(limits: limits.limits).run(lesson)
                 let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension + ".ipynb"
-                try AtomicFile.write(NotebookExport.notebook(lesson: lesson, report: report), to: (out as NSString).appendingPathComponent(name))
+                let data = NotebookExport.relativePath(from: out, to: (file as NSString).deletingLastPathComponent)
+                try AtomicFile.write(NotebookExport.notebook(lesson: lesson, report: report, dataFolder: data),
+                                     to: (out as NSString).appendingPathComponent(name))
                 for e in report.errors { printError("\(file):\(e.line):\(e.column): error: \(e.message)") }
                 failed = failed || !report.ok
                 print("wrote \((out as NSString).appendingPathComponent(name))")
@@ -60,7 +62,9 @@ func renderNotebooks(_ plan: CoursePlan, limits: Limits) throws -> Int {
         let lesson = try LessonParser.read(path: entry.source, limits: limits)
         let report = Runner(limits: limits).run(lesson)
         let path = (plan.out as NSString).appendingPathComponent(entry.relative + ".ipynb")
-        try AtomicFile.write(NotebookExport.notebook(lesson: lesson, report: report), to: path)
+        let data = NotebookExport.relativePath(from: (path as NSString).deletingLastPathComponent,
+                                               to: (entry.source as NSString).deletingLastPathComponent)
+        try AtomicFile.write(NotebookExport.notebook(lesson: lesson, report: report, dataFolder: data), to: path)
         written += 1
     }
     return written

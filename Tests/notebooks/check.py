@@ -125,7 +125,9 @@ def check_lesson(stepmark, lesson, work):
             if "gap" in entry:
                 gap_steps.setdefault(entry["step"], []).append(entry["gap"])
             else:
-                recorded[(entry["step"], entry["name"])] = entry
+                # A name may be recorded twice in one step (attend with heads=1 and wo= records
+                # the head's output, then the projected output): matched in order.
+                recorded.setdefault((entry["step"], entry["name"]), []).append(entry)
     checked = 0
     for step in report["steps"]:
         if step["directive"] == "answer" or not step["ok"]:
@@ -136,7 +138,8 @@ def check_lesson(stepmark, lesson, work):
             continue
         for value in step["values"]:
             checked += 1
-            got = recorded.get((step["index"], value["name"]))
+            queue = recorded.get((step["index"], value["name"])) or []
+            got = queue.pop(0) if queue else None
             if got is None:
                 failures.append(f"{where}: the notebook did not produce '{value['name']}'")
                 continue
