@@ -114,16 +114,15 @@ public enum NotebookExport {
     static func exerciseCells(_ step: Step, _ exercise: ExerciseSpec) -> [JSON] {
         let checked = exercise.check ?? step.resultName ?? "output"
         let variable = "answer_" + exercise.id.map { $0.isLetter || $0.isNumber ? $0 : "_" }.reduce("") { $0 + String($1) }
-        let shape: String
-        if let value = step.value(named: checked)?.value {
-            shape = value.summary
-        } else {
-            shape = "the value of `\(checked)`"
-        }
+        let value = step.value(named: checked)?.value
+        let shape = value?.summary ?? "the value of `\(checked)`"
+        var hint = "a number, a list like [0.1, 0.2] or a matrix like [[1, 0], [0, 1]]"
+        if case .tokens? = value { hint = "a list of tokens like [\"token\", \"##piece\"]" }
+        if case .text? = value { hint = "a text in quotes" }
         let points = exercise.points == exercise.points.rounded() ? String(Int(exercise.points)) : "\(exercise.points)"
         return [
             markdown("**Exercise `\(exercise.id)`** (\(points) point\(points == "1" ? "" : "s")): compute `\(checked)` of the step above by hand (\(shape)), write it below, then run the check; entries within \(Runner.trimmed(exercise.tolerance)) count as correct."),
-            code("\(variable) = None  # your answer: a number, a list like [0.1, 0.2] or a matrix like [[1, 0], [0, 1]]"),
+            code("\(variable) = None  # your answer: \(hint)"),
             code("check(\(variable), expected[\(Python.string(exercise.id))], tol=\(Python.number(exercise.tolerance)))"),
         ]
     }

@@ -98,6 +98,8 @@ def record(name, value):
         print(f"{name} =\n{body}")
     elif isinstance(value, (np.ndarray, float, int)) and np.ndim(value) > 0:
         print(f"{name} =\n{np.asarray(value)}")
+    elif getattr(value, "ids", None) is not None and name == "ids":
+        print(f"{name} = {list(value.ids)}")
     else:
         print(f"{name} = {value if not isinstance(value, np.ndarray) else float(value)}")
     if _TRACE:

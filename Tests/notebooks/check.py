@@ -104,6 +104,12 @@ def check_lesson(stepmark, lesson, work):
     notebook = out / (lesson.stem + ".ipynb")
     if not notebook.exists():
         return 0, [f"{lesson}: stepmark export wrote no notebook"], []
+    failures, gaps = [], []
+    try:
+        import nbformat  # installed with nbconvert
+        nbformat.validate(nbformat.read(str(notebook), as_version=4))
+    except Exception as error:  # noqa: BLE001 - any invalidity is a failure to report
+        failures.append(f"{lesson}: the notebook is not valid nbformat 4: {error}")
     report = json.loads(subprocess.run([stepmark, "run", str(lesson), "--format", "json"],
                                        capture_output=True, text=True).stdout)
     trace = out / "trace.jsonl"
@@ -113,7 +119,6 @@ def check_lesson(stepmark, lesson, work):
     run = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
                           "--ExecutePreprocessor.timeout=600", "--output", lesson.stem + ".executed",
                           str(notebook)], env=env, capture_output=True, text=True)
-    failures, gaps = [], []
     if run.returncode != 0:
         # The cell's traceback, without the terminal colours, ends with the exception.
         plain = re.sub(r"\x1b\[[0-9;]*m", "", run.stderr)
