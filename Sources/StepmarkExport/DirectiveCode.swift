@@ -364,9 +364,10 @@ enum DirectiveCoders {
 
     static func forwardCode(_ s: StepSource) throws -> DirectiveCode {
         let net = s.name("net", "net")
+        // Stored under its own name (a2 for two layers) and under output (CHOICES.md).
         return DirectiveCode(lines: ["result = forward_step(\(net), \(try rows(s, s.meaningfulLines)))",
-                                     "output = result", "globals()[f\"a{len(\(net)['W'])}\"] = result"],
-                             result: nil, stores: [])
+                                     "globals()[f\"a{len(\(net)['W'])}\"] = result"],
+                             result: "result", stores: ["output"])
     }
 
     static func backpropCode(_ s: StepSource) throws -> DirectiveCode {

@@ -82,8 +82,10 @@ def _json_value(value):
     if isinstance(value, str):
         return {"kind": "text", "text": value}
     a = np.asarray(value, dtype=float)
-    return {"kind": "number", "shape": list(a.shape),
-            "data": json.loads(json.dumps(a.tolist(), default=str)) if a.ndim == 0 else _nested(a)}
+    out = {"kind": "number", "shape": list(a.shape), "data": _nested(a)}
+    for key in ("rows", "cols"):
+        if getattr(value, key, None) is not None: out[key] = list(getattr(value, key))
+    return out
 
 def _nested(a):
     if a.ndim == 0: return _json_number(a)

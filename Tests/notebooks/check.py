@@ -72,6 +72,10 @@ def compare(expected, got):
         if bad:
             i = bad[0]
             return f"{len(bad)} of {len(e)} entries differ; entry {i}: {g[i]!r} instead of {e[i]!r}"
+        # Labels are compared where the notebook keeps them (tables, rankings, projections).
+        for key in ("rows", "cols"):
+            if key in got and got[key] != expected.get(key):
+                return f"{key} labelled {got[key]} instead of {expected.get(key)}"
         return None
     if kind == "tokens":
         if got["tokens"] != expected["tokens"]:
