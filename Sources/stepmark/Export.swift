@@ -31,6 +31,18 @@ struct Export: ParsableCommand {
 
     @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
+    func validate() throws {
+        // Notebooks are named after their lessons, so two lessons with one name would collide.
+        var seen: [String: String] = [:]
+        for file in files {
+            let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+            if let earlier = seen[name] {
+                throw ValidationError("\(earlier) and \(file) would both be written as \(name).ipynb; export them into different --out folders (or use render --format ipynb, which mirrors the folders)")
+            }
+            seen[name] = file
+        }
+    }
+
     func run() throws {
         var unreadable = false, failed = false
         for file in files {

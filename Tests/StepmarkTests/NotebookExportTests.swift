@@ -159,5 +159,8 @@ import StepmarkLesson
         let missing = try stepmark(["export", "missing.md", "--out", "nb"], in: folder)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("missing.md"))
+        let twice = try stepmark(["export", "one.md", "./one.md", "--out", "nb"], in: folder)
+        #expect(twice.status == 2)
+        #expect(twice.stderr.contains("would both be written as one.ipynb"))
     }
 }
