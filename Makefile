@@ -44,6 +44,7 @@ check-handouts: build
 check-notebooks: build
 	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q numpy
 	@python3 -c "import nbconvert, nbclient, ipykernel" 2>/dev/null || python3 -m pip install -q nbconvert nbclient ipykernel
+	python3 Tests/notebooks/test_check.py
 	python3 Tests/notebooks/check.py --stepmark $(STEPMARK) lessons Tests/notebooks/lessons
 
 clean:
