@@ -409,11 +409,10 @@ enum DirectiveCoders {
         }
         let wt = s.has("wt") ? s.name("wt", "wt") : "None", wi = s.has("wi") ? s.name("wi", "wi") : "None"
         var lines = ["result = align_step(\(s.name("text", "text")), \(image), wt=\(wt), wi=\(wi), temperature=\(s.number("temperature", 0.07)), steps=\(s.integer("steps", 0)), lr=\(s.number("lr", 0.1)), seed=\(s.integer("seed", 0)))"]
-        var stores = ["logits"]
         if s.integer("steps", 0) != "0" {
+            // The trained projections are stored back under their names (CHOICES.md).
             lines.append("\(s.name("wt", "wt")), \(s.name("wi", "wi")) = step_values[\"wt\"], step_values[\"wi\"]")
-            stores = ["logits"]
         }
-        return DirectiveCode(lines: lines, result: "result", stores: stores)
+        return DirectiveCode(lines: lines, result: "result", stores: ["logits"])
     }
 }

@@ -95,7 +95,8 @@ enum ExpressionTranslator {
         case .negate(let x, _):
             return "(-" + (try python(x)) + ")"
         case .binary(let op, let l, let r, _):
-            // Operands become arrays so that `@` and broadcasting work on plain Python numbers.
+            // Number literals become numpy scalars, so arithmetic on them follows numpy (∞ on
+            // overflow, as stepmark's doubles) instead of raising Python's exceptions.
             return "(" + (try operand(l)) + " \(op) " + (try operand(r)) + ")"
         case .transpose(let x, _):
             return "T(" + (try python(x)) + ")"
