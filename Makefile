@@ -12,7 +12,7 @@ DIST_BIN   := dist/$(DIST_NAME)/bin/stepmark
 PREFIX     ?= /usr/local
 
 .PHONY: all deps build handouts test unit-tests check-handouts browser-test bench fuzz sanitize clean \
-	dist install autograder dist-test model
+	dist install autograder dist-test model check-notebooks
 
 all: build
 
@@ -40,6 +40,7 @@ test: deps model
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory check-handouts
+	$(MAKE) --no-print-directory check-notebooks
 	@if [ -f Tests/browser/run.sh ]; then bash Tests/browser/run.sh; fi
 	bash Tests/browser/preview.sh
 	bash Tests/terminal/step.sh
@@ -70,6 +71,14 @@ $(MODEL_DIR)/.verified:
 
 check-handouts: build
 	$(STEPMARK) render lessons --out output --format md,html --check
+
+# Every lesson exported as a notebook, executed by Jupyter, every printed sub-step compared
+# with stepmark's JSON to 1e-9 (Jupyter's runner from PyPI when missing; the notebooks need only numpy).
+check-notebooks: build
+	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q numpy
+	@python3 -c "import nbconvert, nbclient, ipykernel" 2>/dev/null || python3 -m pip install -q nbconvert nbclient ipykernel
+	python3 Tests/notebooks/test_check.py
+	python3 Tests/notebooks/check.py --stepmark $(STEPMARK) lessons Tests/notebooks/lessons
 
 clean:
 	rm -rf .build .build-dist dist

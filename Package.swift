@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "StepmarkLesson", dependencies: ["StepmarkCore", "CCmarkGFM", .product(name: "Yams", package: "Yams")]),
         // Report -> terminal, Markdown, HTML, JSON. Renderers never compute.
         .target(name: "StepmarkRender", dependencies: ["StepmarkLesson", "StepmarkCore"]),
+        // Lesson + Report -> a Jupyter notebook whose numpy code recomputes every sub-step.
+        .target(name: "StepmarkExport", dependencies: ["StepmarkLesson", "StepmarkRender"]),
         // Exercises, answers, check, grade, assign.
         .target(name: "StepmarkGrade", dependencies: ["StepmarkLesson", "StepmarkRender", "StepmarkCore"]),
         // `stepmark preview`: the rendered course on 127.0.0.1, re-rendered on inotify events,
@@ -46,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "stepmark",
             dependencies: [
-                "StepmarkCore", "StepmarkLesson", "StepmarkRender", "StepmarkGrade", "StepmarkPreview",
+                "StepmarkCore", "StepmarkLesson", "StepmarkRender", "StepmarkGrade", "StepmarkPreview", "StepmarkExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,7 +58,7 @@ let package = Package(
         .testTarget(name: "StepmarkPreviewTests", dependencies: ["StepmarkPreview", "StepmarkRender", "StepmarkLesson"]),
         .testTarget(
             name: "StepmarkTests",
-            dependencies: ["StepmarkCore", "StepmarkLesson", "StepmarkRender", "StepmarkGrade"],
+            dependencies: ["StepmarkCore", "StepmarkLesson", "StepmarkRender", "StepmarkGrade", "StepmarkExport"],
             resources: [.copy("Fixtures")]
         ),
     ]

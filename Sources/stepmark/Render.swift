@@ -41,12 +41,15 @@ struct Render: ParsableCommand {
     @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
     func validate() throws {
-        if let unknown = OutputFormat.list(format).unknown {
-            throw ValidationError("unknown format '\(unknown)' in --format; use md, html and/or json")
+        if let unknown = OutputFormat.list(pageFormats).unknown {
+            throw ValidationError("unknown format '\(unknown)' in --format; use md, html, json and/or ipynb")
         }
     }
 
-    var formats: [OutputFormat] { OutputFormat.list(format).formats }
+    /// The page formats (`ipynb` is exported beside them, by StepmarkExport).
+    var pageFormats: String { format.split(separator: ",").map { $0.trimmingWhitespace() }.filter { $0 != "ipynb" }.joined(separator: ",") }
+    var formats: [OutputFormat] { OutputFormat.list(pageFormats).formats }
+    var wantsNotebooks: Bool { format.split(separator: ",").contains { $0.trimmingWhitespace() == "ipynb" } }
 
     func run() throws {
         let renderer = Course(formats: formats, student: student, limits: limits.limits)
@@ -73,6 +76,7 @@ struct Render: ParsableCommand {
         } else {
             do {
                 let written = try result.write()
+                if wantsNotebooks { print("exported \(try renderNotebooks(plan, limits: limits.limits)) notebooks into \(out)") }
                 print("rendered \(result.reports.count) lesson\(result.reports.count == 1 ? "" : "s") into \(out) (\(written) file\(written == 1 ? "" : "s") changed)")
             } catch let e as ReadError {
                 printError("error: \(e)")

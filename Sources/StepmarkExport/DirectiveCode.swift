@@ -1,0 +1,418 @@
+import Foundation
+import StepmarkLesson
+
+/// One directive's step, as the code generator sees it: its arguments and body, with helpers
+/// that turn them into Python source.
+struct StepSource {
+    let step: Step
+
+    var body: [BodyLine] { step.block.body }
+    var bodyText: String { step.block.bodyText }
+    /// Body lines that are neither blank nor a `# ` comment (the token directives' rule).
+    var meaningfulLines: [BodyLine] {
+        body.filter { line in
+            let t = line.text.trimmingWhitespace()
+            if t.isEmpty { return false }
+            guard t.hasPrefix("#") else { return true }
+            let rest = t.dropFirst()
+            return !(rest.isEmpty || rest.first!.isWhitespace)
+        }
+    }
+
+    func raw(_ key: String) -> ArgValue? { step.arguments.first { $0.key == key }?.value }
+    func has(_ key: String) -> Bool { raw(key) != nil }
+
+    /// An argument as a Python literal, or `fallback` when it is not written.
+    func value(_ key: String, _ fallback: String) -> String { raw(key).map(Python.argument) ?? fallback }
+
+    /// An argument as a number literal (`2` → `2.0`).
+    func number(_ key: String, _ fallback: Double) -> String {
+        if case .number(let x, _)? = raw(key) { return Python.number(x) }
+        return Python.number(fallback)
+    }
+
+    func integer(_ key: String, _ fallback: Int) -> String {
+        if case .number(let x, _)? = raw(key) { return String(Int(x)) }
+        return String(fallback)
+    }
+
+    func bool(_ key: String) -> String {
+        guard let v = raw(key) else { return "False" }
+        return v.description == "true" ? "True" : "False"
+    }
+
+    /// A word argument naming a lesson value, as the Python variable (default when absent).
+    func name(_ key: String, _ fallback: String) -> String { Python.name(word(key) ?? fallback) }
+
+    /// The text of a word or string argument.
+    func word(_ key: String) -> String? {
+        switch raw(key) {
+        case .word(let w)?, .string(let w)?: w
+        case .number(_, let text)?: text
+        default: nil
+        }
+    }
+
+    /// Names of a `key=[a, b]` (or `key=a`) argument.
+    func names(_ key: String) -> [String] {
+        switch raw(key) {
+        case .list(let items)?: items.map(Self.text)
+        case .some(let v): [Self.text(v)]
+        case nil: []
+        }
+    }
+
+    /// A word, string or number as written (a list as its source text).
+    static func text(_ value: ArgValue) -> String {
+        switch value {
+        case .word(let w), .string(let w): w
+        case .number(_, let text): text
+        case .list: value.description
+        }
+    }
+
+    /// One expression over the given body lines.
+    func expression(_ lines: [BodyLine], startOffset: Int = 0) throws -> String {
+        try ExpressionTranslator.python(try ExprParser.parse(lines, startOffset: startOffset))
+    }
+
+    /// `NAME = EXPR` statements; an expression continues over lines while a bracket is open.
+    func assignments() throws -> [(name: String, python: String)] {
+        var out: [(String, String)] = []
+        var k = 0
+        let lines = body
+        while k < lines.count {
+            let text = lines[k].text
+            let trimmed = text.trimmingWhitespace()
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { k += 1; continue }
+            guard let equals = text.firstIndex(of: "=") else { throw ExportGap(message: "a line without '=' in an assignment block") }
+            let name = text[..<equals].trimmingWhitespace()
+            let offset = text.distance(from: text.startIndex, to: equals) + 1
+            var end = k
+            var depth = Self.bracketDepth(String(text[text.index(after: equals)...]))
+            while depth > 0, end + 1 < lines.count {
+                end += 1
+                depth += Self.bracketDepth(lines[end].text)
+            }
+            out.append((name, try expression(Array(lines[k...end]), startOffset: offset)))
+            k = end + 1
+        }
+        return out
+    }
+
+    /// Opened minus closed brackets, outside strings and comments.
+    static func bracketDepth(_ text: String) -> Int {
+        var depth = 0, inString = false, escaped = false
+        for c in text {
+            if inString {
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+                continue
+            }
+            switch c {
+            case "\"": inString = true
+            case "#": return depth
+            case "(", "[": depth += 1
+            case ")", "]": depth -= 1
+            default: break
+            }
+        }
+        return depth
+    }
+}
+
+/// The Python of one directive: the statements, the expression holding the step's result, and
+/// the name the directive stores it under by default (SPEC §3 "stores").
+struct DirectiveCode {
+    var lines: [String]
+    var result: String?
+    var stores: [String]
+}
+
+/// The code generator of every directive: one function each. Adding a directive is adding one
+/// entry here (and, when it needs one, a helper in the prelude).
+enum DirectiveCoders {
+    typealias Coder = @Sendable (StepSource) throws -> DirectiveCode
+
+    static let all: [String: Coder] = [
+        "let": letCode, "show": showCode, "softmax": softmaxCode, "attend": attendCode,
+        "corpus": corpusCode, "vocab": vocabCode, "tokenize": tokenizeCode, "bpe": bpeCode,
+        "embeddings": embeddingsCode, "embed": embedCode, "similarity": similarityCode,
+        "nearest": nearestCode, "project": projectCode, "encode": encodeCode, "generate": generateCode,
+        "train": trainCode, "network": networkCode, "forward": forwardCode, "backprop": backpropCode,
+        "image": imageCode, "align": alignCode,
+    ]
+
+    static func letCode(_ s: StepSource) throws -> DirectiveCode {
+        var lines: [String] = []
+        var last: String? = nil
+        for (name, python) in try s.assignments() {
+            let v = Python.name(name)
+            lines.append("\(v) = \(python)")
+            lines.append("record(\(Python.string(name)), \(v))")
+            last = v
+        }
+        return DirectiveCode(lines: lines, result: last, stores: [])
+    }
+
+    static func showCode(_ s: StepSource) throws -> DirectiveCode {
+        var lines: [String] = []
+        var last: String? = nil
+        for line in s.body {
+            var text = line.text
+            if let hash = text.firstIndex(of: "#") { text = String(text[..<hash]) }
+            let name = text.trimmingWhitespace()
+            guard !name.isEmpty else { continue }
+            lines.append("record(\(Python.string(name)), \(Python.name(name)))")
+            last = Python.name(name)
+        }
+        return DirectiveCode(lines: lines, result: last, stores: [])
+    }
+
+    static func softmaxCode(_ s: StepSource) throws -> DirectiveCode {
+        let x = try s.expression(s.step.block.contentLines)
+        return DirectiveCode(lines: ["result = softmax_step(\(x), temperature=\(s.number("temperature", 1)), axis=\(s.value("axis", "\"row\"")))"],
+                             result: "result", stores: ["output"])
+    }
+
+    static func attendCode(_ s: StepSource) throws -> DirectiveCode {
+        var lines: [String] = []
+        for (name, python) in try s.assignments() { lines.append("\(Python.name(name)) = \(python)") }
+        let q = s.name("q", "Q"), k = s.name("k", "K"), v = s.name("v", "V")
+        var call = "result = attention(\(q), \(k), \(v), mask=\(s.value("mask", "\"none\"")), heads=\(s.integer("heads", 1))"
+        if s.has("scale") { call += ", scale=\(s.number("scale", 1))" }
+        if s.has("wo") { call += ", wo=\(s.name("wo", "wo"))" }
+        lines.append(call + ")")
+        return DirectiveCode(lines: lines, result: "result", stores: ["output"])
+    }
+
+    static func corpusCode(_ s: StepSource) throws -> DirectiveCode {
+        DirectiveCode(lines: ["result = \(Python.string(s.bodyText))", "record(\"text\", result)"],
+                      result: "result", stores: [s.word("name") ?? "corpus"])
+    }
+
+    static func vocabCode(_ s: StepSource) throws -> DirectiveCode {
+        let text = s.meaningfulLines.map(\.text).joined(separator: "\n")
+        return DirectiveCode(lines: ["tokens = whitespace_tokens(\(Python.string(text)))",
+                                     "result = Tokens(tokens, ids=list(range(len(tokens))))", "record(\"tokens\", result)"],
+                             result: "result", stores: [s.word("name") ?? "vocab"])
+    }
+
+    static func tokenizeCode(_ s: StepSource) throws -> DirectiveCode {
+        let method = s.word("method") ?? "whitespace"
+        var call = "result = tokenize_step(\(Python.string(s.bodyText)), method=\(Python.string(method))"
+        if method == "wordpiece" || s.has("vocab") { call += ", vocab=\(s.name("vocab", "vocab"))" }
+        if method == "bpe" { call += ", merges=\(s.name("merges", "merges"))" }
+        if s.has("unk") { call += ", unk=\(s.value("unk", "\"[UNK]\""))" }
+        return DirectiveCode(lines: [call + ")"], result: "result", stores: ["tokens"])
+    }
+
+    static func bpeCode(_ s: StepSource) throws -> DirectiveCode {
+        let text = s.step.block.contentLines.isEmpty ? Python.name("corpus") : Python.string(s.bodyText)
+        return DirectiveCode(lines: ["result = bpe_learn_step(\(text), merges=\(s.integer("merges", 0)))"],
+                             result: "result", stores: [s.word("name") ?? "merges"])
+    }
+
+    static func embeddingsCode(_ s: StepSource) throws -> DirectiveCode {
+        let name = s.word("name") ?? "E"
+        if s.has("from") {
+            let path = Python.string(s.word("from") ?? "")
+            let vocab = s.name("vocab", "vocab")
+            return DirectiveCode(lines: ["result = embeddings_from_file(\(path), \(Python.string(name)), vocab=globals().get(\(Python.string(vocab))))"],
+                                 result: "result", stores: [name])
+        }
+        var pairs: [String] = []
+        for line in s.meaningfulLines {
+            let chars = Array(line.text)
+            var k = 0
+            while k < chars.count, chars[k].isWhitespace { k += 1 }
+            var token = ""
+            if k < chars.count, chars[k] == "\"" {
+                k += 1
+                while k < chars.count, chars[k] != "\"" {
+                    if chars[k] == "\\", k + 1 < chars.count { k += 1 }
+                    token.append(chars[k]); k += 1
+                }
+                k += 1
+                while k < chars.count, chars[k] != ":" { k += 1 }
+            } else {
+                let start = k
+                while k < chars.count, chars[k] != ":" { k += 1 }
+                token = String(chars[start..<k]).trimmingWhitespace()
+            }
+            let vector = try s.expression([line], startOffset: k + 1)
+            pairs.append("(\(Python.string(token)), \(vector))")
+        }
+        return DirectiveCode(lines: ["result = embeddings_step([\n    " + pairs.joined(separator: ",\n    ") + "], \(Python.string(name)))"],
+                             result: "result", stores: [name])
+    }
+
+    static func embedCode(_ s: StepSource) throws -> DirectiveCode {
+        let text = s.step.block.contentLines.map(\.text).joined(separator: "\n")
+        return DirectiveCode(lines: ["result = embed_step(\(s.name("table", "E")), \(Python.string(text)), pool=\(s.value("pool", "\"mean\"")), method=\(s.value("method", "\"whitespace\"")))"],
+                             result: "result", stores: ["sentence"])
+    }
+
+    /// An item that is a table token or the name of a vector, decided as stepmark does: the
+    /// table first.
+    static func item(_ word: String, table: String) -> String {
+        "vector_of(\(Python.string(word)), globals().get(\(Python.string(table))), globals().get(\(Python.string(Python.name(word)))))"
+    }
+
+    static func similarityCode(_ s: StepSource) throws -> DirectiveCode {
+        let table = s.name("table", "E")
+        let metric = s.value("metric", "\"cosine\"")
+        let lines = s.meaningfulLines
+        if lines.isEmpty {
+            return DirectiveCode(lines: ["result = similarity_step([], metric=\(metric), table=\(table))"], result: "result", stores: [])
+        }
+        var pairs: [String] = []
+        for line in lines {
+            let words = line.text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+            guard words.count == 2 else { throw ExportGap(message: "a similarity line without two items") }
+            let (a, b) = (words[0].precomposedStringWithCanonicalMapping, words[1].precomposedStringWithCanonicalMapping)
+            pairs.append("(\(Python.string(a)), \(item(a, table: table)), \(Python.string(b)), \(item(b, table: table)))")
+        }
+        return DirectiveCode(lines: ["result = similarity_step([\n    " + pairs.joined(separator: ",\n    ") + "], metric=\(metric))"],
+                             result: "result", stores: [])
+    }
+
+    static func nearestCode(_ s: StepSource) throws -> DirectiveCode {
+        let table = s.name("table", "E")
+        let lines = s.meaningfulLines
+        var query: String
+        let single = lines.count == 1 ? lines[0].text.split(whereSeparator: { $0.isWhitespace }).map(String.init) : []
+        if single.count == 1 {
+            let word = single[0].precomposedStringWithCanonicalMapping
+            query = "query_item(\(Python.string(word)), \(table), lambda: globals()[\(Python.string(Python.name(word)))])"
+            if word.first.map({ !($0.isLetter || $0 == "_") }) == true {
+                query = "query_item(\(Python.string(word)), \(table), lambda: \(try s.expression(lines)))"
+            }
+        } else {
+            query = "(None, \(try s.expression(lines)))"
+        }
+        let exclude = Python.tokens(s.names("exclude").map { $0.precomposedStringWithCanonicalMapping })
+        return DirectiveCode(lines: ["result = nearest_step(\(table), \(query), k=\(s.integer("k", 3)), metric=\(s.value("metric", "\"cosine\"")), exclude=\(exclude))"],
+                             result: "result", stores: [])
+    }
+
+    static func projectCode(_ s: StepSource) throws -> DirectiveCode {
+        DirectiveCode(lines: ["result = project_step(\(s.name("table", "E")))"], result: "result", stores: [])
+    }
+
+    static func encodeCode(_ s: StepSource) throws -> DirectiveCode {
+        let text = s.step.block.contentLines.map(\.text).joined(separator: "\n")
+        var call = "result = encode_step(\(s.name("table", "E")), \(Python.string(text)), positions=\(s.value("positions", "\"none\"")), heads=\(s.integer("heads", 1)), residual=\(s.bool("residual")), norm=\(s.bool("norm"))"
+        for key in ["wq", "wk", "wv"] where s.has(key) { call += ", \(key)=\(s.name(key, key))" }
+        return DirectiveCode(lines: [call + ")"], result: "result", stores: ["context"])
+    }
+
+    static func generateCode(_ s: StepSource) throws -> DirectiveCode {
+        let prompt = Python.string(s.step.block.contentLines.map(\.text).joined(separator: "\n"))
+        let common = "steps=\(s.integer("steps", 5)), temperature=\(s.number("temperature", 0)), seed=\(s.integer("seed", 0)), top=\(s.integer("top", 3))"
+        let call: String
+        if s.word("model") == "attention" {
+            call = "result = generate_attention_step(\(s.name("table", "E")), \(prompt), \(common))"
+        } else {
+            call = "result = generate_bigram_step(\(s.name("corpus", "corpus")), \(prompt), \(common), smoothing=\(s.number("smoothing", 0)))"
+        }
+        return DirectiveCode(lines: [call], result: "result", stores: ["text"])
+    }
+
+    /// `x=`/`y=`: a number, a list or a name.
+    static func series(_ s: StepSource, _ key: String) -> String {
+        switch s.raw(key) {
+        case .word(let w)?: Python.name(w)
+        case .some(let v): Python.argument(v)
+        case nil: "None"
+        }
+    }
+
+    static func trainCode(_ s: StepSource) throws -> DirectiveCode {
+        var xs = series(s, "x"), ys = series(s, "y")
+        let data = s.meaningfulLines
+        if !data.isEmpty {
+            let pairs = data.map { $0.text.split(whereSeparator: { $0.isWhitespace || $0 == "," }).compactMap { Double($0) } }
+            xs = Python.list(pairs.map { Python.number($0.first ?? .nan) })
+            ys = Python.list(pairs.map { Python.number($0.count > 1 ? $0[1] : .nan) })
+        }
+        return DirectiveCode(lines: ["result, _ = train_step(\(xs), \(ys), w=\(s.number("w", 0.5)), b=\(s.number("b", 0)), bias=\(s.bool("bias")), lr=\(s.number("lr", 0.1)), steps=\(s.integer("steps", 10)))"],
+                             result: "result", stores: ["w"])
+    }
+
+    static func networkCode(_ s: StepSource) throws -> DirectiveCode {
+        let layers: String
+        switch s.raw("layers") {
+        case .list(let items)?: layers = Python.list(items.map(\.description))
+        case .number(_, let text)?, .word(let text)?: layers = "[" + text + "]"
+        default: layers = "None"
+        }
+        let given = try s.assignments().map { "\(Python.string($0.name)): \($0.python)" }
+        return DirectiveCode(lines: ["result = network_step(\(layers), activation=\(s.value("activation", "\"sigmoid\"")), output=\(s.value("output", "\"linear\"")), seed=\(s.integer("seed", 0)), given={\(given.joined(separator: ", "))})"],
+                             result: "result", stores: [s.word("name") ?? "net"])
+    }
+
+    /// Example rows: numbers separated by spaces or commas, or (when the first word is not a
+    /// number) one expression.
+    static func rows(_ s: StepSource, _ lines: [BodyLine]) throws -> String {
+        let first = lines.first?.text.split(whereSeparator: { $0.isWhitespace || $0 == "," }).first.map(String.init) ?? ""
+        if Double(first) == nil { return try s.expression(lines) }
+        let rows = lines.map { line in
+            Python.list(line.text.split(whereSeparator: { $0.isWhitespace || $0 == "," }).map { Python.number(Double($0) ?? .nan) })
+        }
+        return "np.array(" + Python.list(rows) + ")"
+    }
+
+    static func forwardCode(_ s: StepSource) throws -> DirectiveCode {
+        let net = s.name("net", "net")
+        // Stored under its own name (a2 for two layers) and under output (CHOICES.md).
+        return DirectiveCode(lines: ["result = forward_step(\(net), \(try rows(s, s.meaningfulLines)))",
+                                     "globals()[f\"a{len(\(net)['W'])}\"] = result"],
+                             result: "result", stores: ["output"])
+    }
+
+    static func backpropCode(_ s: StepSource) throws -> DirectiveCode {
+        var inputs: [String] = [], targets: [String] = []
+        for line in s.meaningfulLines {
+            let parts = line.text.components(separatedBy: "->")
+            guard parts.count == 2 else { throw ExportGap(message: "a backprop line without '->'") }
+            func numbers(_ t: String) -> String {
+                Python.list(t.split(whereSeparator: { $0.isWhitespace || $0 == "," }).map { Python.number(Double($0) ?? .nan) })
+            }
+            inputs.append(numbers(parts[0])); targets.append(numbers(parts[1]))
+        }
+        let net = s.name("net", "net")
+        return DirectiveCode(lines: ["result = backprop_step(\(net), np.array(\(Python.list(inputs))), np.array(\(Python.list(targets))), lr=\(s.number("lr", 0.1)), epochs=\(s.integer("epochs", 1)), loss=\(s.value("loss", "\"mse\"")))"],
+                             result: "result", stores: [s.word("net") ?? "net"])
+    }
+
+    static func imageCode(_ s: StepSource) throws -> DirectiveCode {
+        let name = s.word("name") ?? "image"
+        if s.has("stack") {
+            let names = s.names("stack")
+            return DirectiveCode(lines: ["result = stack_step([\(names.map(Python.name).joined(separator: ", "))], \(Python.tokens(names)))"],
+                                 result: "result", stores: [name])
+        }
+        // Leading and trailing blank lines are not rows; inner rows keep their spaces (dark).
+        var rows = s.body.map(\.text)
+        while rows.first?.trimmingWhitespace().isEmpty == true { rows.removeFirst() }
+        while rows.last?.trimmingWhitespace().isEmpty == true { rows.removeLast() }
+        return DirectiveCode(lines: ["result = image_step([\n    " + rows.map(Python.string).joined(separator: ",\n    ") + "])"],
+                             result: "result", stores: [name])
+    }
+
+    static func alignCode(_ s: StepSource) throws -> DirectiveCode {
+        let image: String
+        if case .list = s.raw("image") {
+            image = "np.array([np.asarray(p).reshape(-1) for p in [\(s.names("image").map(Python.name).joined(separator: ", "))]])"
+        } else {
+            image = s.name("image", "image")
+        }
+        let wt = s.has("wt") ? s.name("wt", "wt") : "None", wi = s.has("wi") ? s.name("wi", "wi") : "None"
+        var lines = ["result = align_step(\(s.name("text", "text")), \(image), wt=\(wt), wi=\(wi), temperature=\(s.number("temperature", 0.07)), steps=\(s.integer("steps", 0)), lr=\(s.number("lr", 0.1)), seed=\(s.integer("seed", 0)))"]
+        if s.integer("steps", 0) != "0" {
+            // The trained projections are stored back under their names (CHOICES.md).
+            lines.append("\(s.name("wt", "wt")), \(s.name("wi", "wi")) = step_values[\"wt\"], step_values[\"wi\"]")
+        }
+        return DirectiveCode(lines: lines, result: "result", stores: ["logits"])
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import StepmarkLesson
+import StepmarkRender
+
+/// A lesson as a Jupyter notebook (nbformat 4.5) whose numpy code recomputes every sub-step.
+///
+/// The notebook holds, in order: a title cell, the prelude (the shared helper functions, one
+/// per directive, with stepmark's conventions), then the lesson's prose as Markdown cells and
+/// one code cell per directive that calls its helper with the directive's arguments and body
+/// and prints each sub-step under its SPEC §3 name. An exercise becomes an answer cell for the
+/// student and a check cell that compares with the tolerance and prints which entries are off
+/// (no `assert`, so a wrong answer never stops the notebook). Teacher-only solution regions
+/// and the key's `answer` blocks are left out.
+///
+/// With the environment variable `STEPMARK_NOTEBOOK_TRACE` set to a file, every recorded value
+/// is also appended to that file as one JSON line with full precision — the hook that
+/// `Tests/notebooks/check.py` uses to compare the notebook with stepmark's JSON.
+public enum NotebookExport {
+    /// The notebook's JSON text for a lesson and the report of running it.
+    /// - Parameter dataFolder: where the notebook finds the files the lesson loads (`load()`,
+    ///   `from=`), relative to the notebook's folder: the lesson's folder, usually.
+    public static func notebook(lesson: Lesson, report: Report, dataFolder: String = ".") -> String {
+        var cells: [JSON] = []
+        let intro = "_Exported by stepmark from `\((lesson.path as NSString).lastPathComponent)`. "
+            + "Every code cell recomputes its step with plain numpy (the first cell defines the helpers) "
+            + "and prints each intermediate value under the name stepmark gives it._"
+        let firstProse = report.blocks.lazy.compactMap { if case .prose(let p) = $0 { p.markdown } else { nil } }.first ?? ""
+        let startsWithTitle = firstProse.trimmingWhitespace().hasPrefix("# ")
+        cells.append(markdown((startsWithTitle ? "" : "# \(report.title)\n\n") + intro))
+        cells.append(code(Prelude.source, hidden: true))
+        if lesson.lines.contains(where: { $0.contains("load(") || $0.contains("from=") }) {
+            cells.append(code("LESSON_DIR = \(Python.string(dataFolder))  # where load() and from= find the lesson's files"))
+        }
+        for block in report.blocks {
+            switch block {
+            case .prose(let prose):
+                let text = Solutions.removed(from: prose.markdown).trimmingWhitespace()
+                if !text.isEmpty { cells.append(markdown(text)) }
+            case .step(let step):
+                guard step.directive != "answer" else { continue }
+                cells.append(code(stepCode(step)))
+                if let exercise = step.exercise { cells += exerciseCells(step, exercise) }
+            }
+        }
+        // nbformat 4.5 gives every cell an id.
+        let identified: [JSON] = cells.enumerated().map { k, cell in
+            guard case .object(let fields) = cell else { return cell }
+            return .object([("id", .string("cell-\(k + 1)"))] + fields)
+        }
+        let notebook: JSON = .object([
+            ("cells", .array(identified)),
+            ("metadata", .object([
+                ("kernelspec", .object([("display_name", .string("Python 3")), ("language", .string("python")), ("name", .string("python3"))])),
+                ("language_info", .object([("name", .string("python"))])),
+                ("title", .string(report.title)),
+            ])),
+            ("nbformat", .int(4)),
+            ("nbformat_minor", .int(5)),
+        ])
+        return notebook.serialized(pretty: true) + "\n"
+    }
+
+    /// The path of `target` relative to `folder` (both relative to the working directory or
+    /// absolute), for `dataFolder`: `notebooks` → `lessons/en` gives `../lessons/en`.
+    public static func relativePath(from folder: String, to target: String) -> String {
+        let from = URL(fileURLWithPath: folder).standardizedFileURL.pathComponents
+        let to = URL(fileURLWithPath: target).standardizedFileURL.pathComponents
+        var common = 0
+        while common < min(from.count, to.count), from[common] == to[common] { common += 1 }
+        let parts = Array(repeating: "..", count: from.count - common) + to[common...]
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+
+    /// The directives that have a code generator (the others become printed known gaps).
+    public static var supportedDirectives: [String] { DirectiveCoders.all.keys.sorted() }
+
+    /// One directive's cell: its source as a comment, then the call of its helper.
+    static func stepCode(_ step: Step) -> String {
+        var lines = step.block.source.split(separator: "\n", omittingEmptySubsequences: false).map { "# " + $0 }
+        while lines.last == "# " { lines.removeLast() }
+        lines.append("begin(\(step.index), \(Python.string(step.directive)))")
+        if let error = step.error {
+            lines.append("print(\(Python.string("stepmark reports an error here (line \(error.line), column \(error.column)): \(error.message)")))")
+            return lines.joined(separator: "\n")
+        }
+        guard let coder = DirectiveCoders.all[step.directive] else {
+            lines.append("known_gap(\(Python.string("the \(step.directive) directive has no numpy translation yet")))")
+            return lines.joined(separator: "\n")
+        }
+        do {
+            let generated = try coder(StepSource(step: step))
+            lines += generated.lines
+            if let exercise = step.exercise {
+                // Taken when the directive's cell runs, so the check cell compares with this
+                // step's value even after later cells ran.
+                let checked = exercise.check ?? step.resultName ?? "output"
+                lines.append("expected[\(Python.string(exercise.id))] = step_values[\(Python.string(checked))]")
+            }
+            if let result = generated.result {
+                for name in generated.stores { lines.append("\(Python.name(name)) = \(result)") }
+                if case .word(let name)? = step.arguments.first(where: { $0.key == "as" })?.value {
+                    lines.append("\(Python.name(name)) = \(result)")
+                }
+            }
+        } catch let gap as ExportGap {
+            lines.append("known_gap(\(Python.string(gap.message)))")
+        } catch {
+            lines.append("known_gap(\(Python.string("this step could not be translated: \(error)")))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The answer cell (filled in by the student) and the check cell of an exercise.
+    static func exerciseCells(_ step: Step, _ exercise: ExerciseSpec) -> [JSON] {
+        let checked = exercise.check ?? step.resultName ?? "output"
+        let variable = "answer_" + exercise.id.map { $0.isLetter || $0.isNumber ? $0 : "_" }.reduce("") { $0 + String($1) }
+        let value = step.value(named: checked)?.value
+        let shape = value?.summary ?? "the value of `\(checked)`"
+        var hint = "a number, a list like [0.1, 0.2] or a matrix like [[1, 0], [0, 1]]"
+        if case .tokens? = value { hint = "a list of tokens like [\"token\", \"##piece\"]" }
+        if case .text? = value { hint = "a text in quotes" }
+        let points = exercise.points == exercise.points.rounded() ? String(Int(exercise.points)) : "\(exercise.points)"
+        return [
+            markdown("**Exercise `\(exercise.id)`** (\(points) point\(points == "1" ? "" : "s")): compute `\(checked)` of the step above by hand (\(shape)), write it below, then run the check; entries within \(Runner.trimmed(exercise.tolerance)) count as correct."),
+            code("\(variable) = None  # your answer: \(hint)"),
+            code("check(\(variable), expected[\(Python.string(exercise.id))], tol=\(Python.number(exercise.tolerance)))"),
+        ]
+    }
+
+    static func markdown(_ text: String) -> JSON {
+        .object([("cell_type", .string("markdown")), ("metadata", .object([])), ("source", source(text))])
+    }
+
+    static func code(_ text: String, hidden: Bool = false) -> JSON {
+        let metadata: JSON = hidden ? .object([("jupyter", .object([("source_hidden", .bool(true))]))]) : .object([])
+        return .object([
+            ("cell_type", .string("code")), ("execution_count", .null), ("metadata", metadata),
+            ("outputs", .array([])), ("source", source(text)),
+        ])
+    }
+
+    /// nbformat stores a cell's text as a list of lines, each but the last ending in "\n".
+    static func source(_ text: String) -> JSON {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return .array(lines.enumerated().map { k, line in .string(k == lines.count - 1 ? String(line) : line + "\n") })
+    }
+}

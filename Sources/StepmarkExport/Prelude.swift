@@ -1,0 +1,789 @@
+import Foundation
+
+/// The Python prelude of every exported notebook: the helper functions that reproduce
+/// stepmark's directives with plain numpy (one function per directive, SPEC §3 conventions).
+/// It is the first code cell of a notebook; the directive cells call it.
+enum Prelude {
+    static let source = #"""
+# stepmark's conventions in plain numpy: every directive of the lesson is one function below,
+# and each code cell calls one of them. Nothing here imports stepmark.
+import json, math, os, unicodedata
+import numpy as np
+
+np.set_printoptions(precision=4, suppress=True, linewidth=110)
+
+# ---------------------------------------------------------------- values and printing
+
+class Labelled(np.ndarray):
+    """A number array whose rows (and columns) carry token labels. Arithmetic drops them."""
+    def __new__(cls, data, rows=None, cols=None):
+        obj = np.array(data, dtype=float).view(cls)
+        obj.rows = list(rows) if rows is not None else None
+        obj.cols = list(cols) if cols is not None else None
+        return obj
+    def __array_finalize__(self, obj):
+        self.rows = None
+        self.cols = None
+
+class Tokens(list):
+    """A token list, with the vocabulary ids when they are known."""
+    def __init__(self, tokens, ids=None):
+        super().__init__(tokens)
+        self.ids = ids
+
+class Table:
+    """Mixed columns: text and numbers (bpe merges, generate's candidates)."""
+    def __init__(self, columns, rows):
+        self.columns, self.rows = list(columns), [list(r) for r in rows]
+    def __repr__(self):
+        head = "  ".join(self.columns)
+        return head + "\n" + "\n".join("  ".join(_short(v) for v in r) for r in self.rows)
+
+def _short(v):
+    return f"{v:.4f}" if isinstance(v, float) else str(v)
+
+def rows_of(x):
+    return getattr(x, "rows", None)
+
+def label(x, rows=None, cols=None):
+    return Labelled(x, rows=rows, cols=cols)
+
+_TRACE = os.environ.get("STEPMARK_NOTEBOOK_TRACE")
+_step = [0]
+step_values = {}   # the sub-steps of the cell that ran last, by name
+expected = {}      # each exercise's expected value, taken when its directive's cell runs
+
+def begin(index, directive):
+    """Every directive is one numbered step, as in stepmark's report."""
+    _step[0] = index
+    step_values.clear()
+
+def known_gap(reason):
+    """A step this notebook does not reproduce: said aloud, and listed for the checker."""
+    print("not reproduced in numpy:", reason)
+    if _TRACE:
+        with open(_TRACE, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"step": _step[0], "gap": reason}, ensure_ascii=False) + "\n")
+
+def _json_number(v):
+    v = float(v)
+    if math.isnan(v): return "nan"
+    if math.isinf(v): return "inf" if v > 0 else "-inf"
+    return v
+
+def _json_value(value):
+    if isinstance(value, Table):
+        return {"kind": "table", "columns": value.columns,
+                "rows": [[_json_number(c) if isinstance(c, (float, int)) and not isinstance(c, bool) else c for c in r] for r in value.rows]}
+    if isinstance(value, Tokens) or (isinstance(value, list) and all(isinstance(t, str) for t in value)):
+        out = {"kind": "tokens", "tokens": list(value)}
+        if getattr(value, "ids", None) is not None: out["ids"] = list(value.ids)
+        return out
+    if isinstance(value, str):
+        return {"kind": "text", "text": value}
+    a = np.asarray(value, dtype=float)
+    out = {"kind": "number", "shape": list(a.shape), "data": _nested(a)}
+    for key in ("rows", "cols"):
+        if getattr(value, key, None) is not None: out[key] = list(getattr(value, key))
+    return out
+
+def _nested(a):
+    if a.ndim == 0: return _json_number(a)
+    return [_nested(x) for x in a]
+
+def record(name, value):
+    """Prints one sub-step under stepmark's name (and, for the checker, writes it exactly)."""
+    step_values[name] = value
+    if isinstance(value, np.ndarray) and value.ndim == 2 and rows_of(value):
+        width = max(len(str(r)) for r in value.rows)
+        body = "\n".join(f"  {str(r):<{width}}  {np.array2string(np.asarray(row))}" for r, row in zip(value.rows, np.asarray(value)))
+        print(f"{name} =\n{body}")
+    elif isinstance(value, (np.ndarray, float, int)) and np.ndim(value) > 0:
+        print(f"{name} =\n{np.asarray(value)}")
+    elif getattr(value, "ids", None) is not None and name == "ids":
+        print(f"{name} = {list(value.ids)}")
+    else:
+        print(f"{name} = {value if not isinstance(value, np.ndarray) else float(value)}")
+    if _TRACE:
+        entry = {"step": _step[0], "name": name}
+        entry.update(_json_value(value))
+        with open(_TRACE, "a", encoding="utf-8") as f:
+            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+def check(answer, expected, tol):
+    """An exercise check without assert: says which entries are off by more than tol."""
+    if answer is None:
+        print("not answered yet: write your answer in the cell above and run both cells again")
+        return False
+    if isinstance(expected, Table):
+        numeric = [c for c in range(len(expected.columns)) if all(isinstance(r[c], float) for r in expected.rows)]
+        expected = [[r[c] for c in numeric] for r in expected.rows]
+    if isinstance(expected, (list, str)) and not isinstance(expected, np.ndarray):
+        ok = list(answer) == list(expected) if isinstance(expected, list) else answer == expected
+        print("correct" if ok else f"not yet: expected {len(expected)} tokens")
+        return ok
+    a, e = np.asarray(answer, dtype=float), np.asarray(expected, dtype=float)
+    if a.size != e.size:
+        print(f"not yet: the answer has {a.size} entries, the expected value {e.size}")
+        return False
+    wrong = np.flatnonzero(~(np.abs(a.reshape(-1) - e.reshape(-1)) <= tol))
+    if len(wrong) == 0:
+        print("correct (within", tol, ")")
+        return True
+    print(f"not yet: {len(wrong)} of {e.size} entries are off by more than {tol} (positions {wrong.tolist()})")
+    return False
+
+# ---------------------------------------------------------------- the expression language
+
+def splitmix64(seed):
+    """SplitMix64 (SPEC §2) in Python integers, masked to 64 bits; yields uniforms in [0, 1)."""
+    s = seed & 0xFFFFFFFFFFFFFFFF
+    while True:
+        s = (s + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+        z = s
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+        z ^= z >> 31
+        yield (z >> 11) * 2.0 ** -53
+
+def _whole(*numbers):
+    return [None if n is None else int(n) for n in numbers]
+
+def random(r, c=None, seed=0):
+    r, c, seed = _whole(r, c, seed)
+    g = splitmix64(seed)
+    n = r * (c or 1)
+    data = np.array([2 * next(g) - 1 for _ in range(n)])
+    return data.reshape(r, c) if c is not None else data
+
+def xavier(g, fan_in, fan_out):
+    bound = math.sqrt(6 / (fan_in + fan_out))
+    return np.array([(2 * next(g) - 1) * bound for _ in range(fan_in * fan_out)]).reshape(fan_in, fan_out)
+
+def zeros(r, c=None): return np.zeros(tuple(n for n in _whole(r, c) if n is not None))
+def ones(r, c=None): return np.ones(tuple(n for n in _whole(r, c) if n is not None))
+def eye(n): return np.eye(int(n))
+def relu(x): return np.maximum(0.0, x)
+def sigmoid(x): return 1 / (1 + np.exp(-np.asarray(x, dtype=float)))
+def tanh(x): return np.tanh(x)
+def exp(x): return np.exp(x)
+def log(x): return np.log(x)
+def sqrt(x): return np.sqrt(x)
+def transpose(x): return T(x)
+def norm(x): return float(np.sqrt(np.sum(np.square(x))))
+def mean(x): return float(np.mean(x))
+
+def T(x):
+    """Postfix .T: a vector becomes a column."""
+    x = np.asarray(x, dtype=float)
+    return x.reshape(-1, 1) if x.ndim == 1 else x.T
+
+def normalize(x):
+    x = np.asarray(x, dtype=float)
+    m = np.atleast_2d(x)
+    out = m / np.sqrt(np.sum(m * m, axis=1, keepdims=True))
+    return out.reshape(x.shape)
+
+def cosine(a, b):
+    """Rows against rows: two vectors give a number, a vector and a matrix one cosine per row."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    m = normalize(np.atleast_2d(a)) @ normalize(np.atleast_2d(b)).T
+    if a.ndim == 1 and b.ndim == 1: return float(m[0, 0])
+    if a.ndim == 1: return m[0]
+    if b.ndim == 1: return m[:, 0]
+    return m
+
+LESSON_DIR = "."  # the lesson's folder, relative to this notebook
+
+def load(path):
+    path = os.path.join(LESSON_DIR, path)
+    if path.endswith(".npy"): return np.load(path).astype(float)
+    return np.loadtxt(path, delimiter=",", ndmin=2).astype(float)
+
+# ---------------------------------------------------------------- softmax and attention
+
+def softmax_rows(x, temperature=1.0):
+    """(x − row max) / T, exp, row sums, exp / sum; exp(−∞) = 0. Returns all four."""
+    x = np.asarray(x, dtype=float)
+    m = np.atleast_2d(x)
+    shifted = (m - m.max(axis=1, keepdims=True)) / temperature
+    e = np.exp(shifted)
+    s = e.sum(axis=1)
+    out = e / s[:, None]
+    if x.ndim == 1: return shifted[0], e[0], float(s[0]), out[0]
+    return shifted, e, s, out
+
+def softmax(x, temperature=1.0):
+    return softmax_rows(x, temperature)[3]
+
+def softmax_step(x, temperature=1.0, axis="row"):
+    record("input", x)
+    x = np.asarray(x, dtype=float)
+    if axis == "col":
+        shifted, e, s, out = softmax_rows(x.T, temperature)
+        shifted, e, out = shifted.T, e.T, out.T
+    else:
+        shifted, e, s, out = softmax_rows(x, temperature)
+    record("shifted", shifted); record("exp", e); record("sum", s); record("output", out)
+    return out
+
+def attention(Q, K, V, scale=None, mask="none", heads=1, wo=None, prefix=""):
+    """scores = Q·Kᵀ, scaled = scores·scale (1/√d_k), masked (−∞ where j > i + n_k − n_q),
+    weights = row softmax, output = weights·V; heads split the columns into equal blocks."""
+    Q, K, V = (np.atleast_2d(np.asarray(m, dtype=float)) for m in (Q, K, V))
+    dk, dv = Q.shape[1] // heads, V.shape[1] // heads
+    s = scale if scale is not None else 1 / math.sqrt(dk)
+    nq, nk = Q.shape[0], K.shape[0]
+    outputs = []
+    for h in range(heads):
+        p = prefix + ("" if heads == 1 else f"head{h + 1}.")
+        q, k, v = Q[:, h*dk:(h+1)*dk], K[:, h*dk:(h+1)*dk], V[:, h*dv:(h+1)*dv]
+        scores = q @ k.T
+        scaled = scores * s
+        record(p + "scores", scores); record(p + "scaled", scaled)
+        if mask == "causal":
+            i, j = np.indices((nq, nk))
+            scaled = np.where(j > i + nk - nq, -np.inf, scaled)
+            record(p + "masked", scaled)
+        weights = softmax(scaled)
+        record(p + "weights", weights)
+        out = weights @ v
+        record(p + "output", out)
+        outputs.append(out)
+    if heads == 1 and wo is None: return outputs[0]
+    concat = np.hstack(outputs)
+    record(prefix + "concat", concat)
+    if wo is None: return concat
+    output = concat @ np.asarray(wo, dtype=float)
+    record(prefix + "output", output)
+    return output
+
+# ---------------------------------------------------------------- gradient descent
+
+def train_step(xs, ys, w=0.5, b=0.0, bias=False, lr=0.1, steps=10):
+    """ŷ = w·x + b, loss = mean((ŷ − y)²), grad_w = mean(2(ŷ − y)·x), grad_b = mean(2(ŷ − y));
+    row k of history holds the parameters before update k+1."""
+    xs, ys = np.asarray(xs, dtype=float).reshape(-1), np.asarray(ys, dtype=float).reshape(-1)
+    history = []
+    for k in range(steps + 1):
+        err = w * xs + b - ys
+        loss = np.mean(err * err)
+        grad_w = np.mean(2 * err * xs)
+        grad_b = np.mean(2 * err) if bias else 0.0
+        history.append([k, w, b, loss, grad_w, grad_b])
+        if k == steps: break
+        w = w - lr * grad_w
+        if bias: b = b - lr * grad_b
+    record("history", np.array(history)); record("w", w); record("b", b); record("loss", history[-1][3])
+    return w, b
+
+# ---------------------------------------------------------------- networks
+
+ACTIVATIONS = {
+    "linear": (lambda z: z, lambda z, a: np.ones_like(z)),
+    "sigmoid": (lambda z: np.where(z >= 0, 1 / (1 + np.exp(-np.abs(z))), np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z)))),
+                lambda z, a: a * (1 - a)),
+    "relu": (lambda z: np.where(z > 0, z, 0.0), lambda z, a: (z > 0).astype(float)),
+    "tanh": (np.tanh, lambda z, a: 1 - a * a),
+}
+
+def network_step(layers, activation="sigmoid", output="linear", seed=0, given=None):
+    """Xavier-uniform W1, W2, … from one SplitMix64(seed) stream, biases 0; body lines replace."""
+    g = splitmix64(seed)
+    net = {"W": [], "b": [], "hidden": activation, "output": output}
+    for n in range(1, len(layers)):
+        net["W"].append(xavier(g, layers[n - 1], layers[n]))
+        net["b"].append(np.zeros(layers[n]))
+    for key, value in (given or {}).items():
+        kind, n = key[0], int(key[1:]) - 1
+        net[kind][n] = np.asarray(value, dtype=float).reshape(net[kind][n].shape)
+    for n in range(len(net["W"])):
+        record(f"W{n + 1}", net["W"][n]); record(f"b{n + 1}", net["b"][n])
+    return net
+
+def _forward(net, x):
+    zs, as_ = [], []
+    a = x
+    for n, (W, b) in enumerate(zip(net["W"], net["b"])):
+        act = net["output"] if n == len(net["W"]) - 1 else net["hidden"]
+        z = a @ W + b
+        a = ACTIVATIONS[act][0](z)
+        zs.append(z); as_.append(a)
+    return zs, as_
+
+def forward_step(net, x):
+    """z_n = a_(n−1)·W_n + b_n, a_n = act(z_n), one row per example."""
+    x = np.atleast_2d(np.asarray(x, dtype=float))
+    zs, as_ = _forward(net, x)
+    for n, (z, a) in enumerate(zip(zs, as_)):
+        record(f"z{n + 1}", z); record(f"a{n + 1}", a)
+    return as_[-1]
+
+def backprop_step(net, x, y, lr=0.1, epochs=1, loss="mse"):
+    """Full-batch gradient descent; δ_L = 2(a_L − y)/(m·k) ⊙ act'(z_L) (mse) or (a_L − y)/(m·k)
+    (bce), dW_n = a_(n−1)ᵀ·δ_n, db_n = Σ δ_n, δ_(n−1) = δ_n·W_nᵀ ⊙ act'(z_(n−1))."""
+    x = np.atleast_2d(np.asarray(x, dtype=float))
+    y = np.asarray(y, dtype=float).reshape(x.shape[0], -1)
+    W, B = [w.copy() for w in net["W"]], [b.copy() for b in net["b"]]
+    L = len(W)
+    m, k = y.shape
+    history = []
+    def loss_of(a):
+        if loss == "mse": return np.mean((a - y) ** 2)
+        c = np.clip(a, 1e-12, 1 - 1e-12)
+        return -np.mean(y * np.log(c) + (1 - y) * np.log(1 - c))
+    for epoch in range(epochs + 1):
+        zs, as_ = _forward({"W": W, "b": B, "hidden": net["hidden"], "output": net["output"]}, x)
+        value = loss_of(as_[-1])
+        history.append([epoch, value])
+        if epoch == epochs: break
+        if loss == "mse":
+            delta = 2 * (as_[-1] - y) / (m * k) * ACTIVATIONS[net["output"]][1](zs[-1], as_[-1])
+        else:
+            delta = (as_[-1] - y) / (m * k)
+        dW, dB = [None] * L, [None] * L
+        for n in range(L - 1, -1, -1):
+            prev = as_[n - 1] if n > 0 else x
+            dW[n] = prev.T @ delta
+            dB[n] = delta.sum(axis=0)
+            if n > 0:
+                delta = (delta @ W[n].T) * ACTIVATIONS[net["hidden"]][1](zs[n - 1], as_[n - 1])
+        if epoch == 0:
+            for n in range(L):
+                record(f"z{n + 1}", zs[n]); record(f"a{n + 1}", as_[n])
+            record("loss", value)
+            for n in range(L - 1, -1, -1):
+                record(f"dW_{n + 1}", dW[n]); record(f"db_{n + 1}", dB[n])
+        W = [w - lr * d for w, d in zip(W, dW)]
+        B = [b - lr * d for b, d in zip(B, dB)]
+    record("history", np.array(history))
+    for n in range(L):
+        record(f"W{n + 1}", W[n]); record(f"b{n + 1}", B[n])
+    return {"W": W, "b": B, "hidden": net["hidden"], "output": net["output"]}
+
+# ---------------------------------------------------------------- text and tokens
+
+def nfc(text):
+    return unicodedata.normalize("NFC", text)
+
+def graphemes(text):
+    """Grapheme clusters, approximated: a combining mark, a variation selector, an emoji
+    modifier, a zero-width joiner (and what follows it) or a conjoining Hangul jamo joins the
+    character before it. Exact for composed Hangul, Latin, CJK and simple emoji."""
+    out = []
+    join_next = False
+    for ch in text:
+        cp = ord(ch)
+        extend = (unicodedata.category(ch) in ("Mn", "Me", "Mc") or 0xFE00 <= cp <= 0xFE0F
+                  or 0x1F3FB <= cp <= 0x1F3FF or cp == 0x200D or 0x1160 <= cp <= 0x11FF)
+        if out and (extend or join_next):
+            out[-1] += ch
+        else:
+            out.append(ch)
+        join_next = cp == 0x200D
+    return out
+
+def whitespace_tokens(text):
+    return nfc(text).split()
+
+def char_tokens(text):
+    return [g for g in graphemes(nfc(text)) if not g.isspace()]
+
+def is_punctuation(ch):
+    """BERT's _is_punctuation on the first code point."""
+    cp = ord(ch[0])
+    if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126: return True
+    return unicodedata.category(ch[0]).startswith("P")
+
+def bert_words(text):
+    words = []
+    for chunk in whitespace_tokens(text):
+        current = ""
+        for g in graphemes(chunk):
+            if is_punctuation(g):
+                if current: words.append(current); current = ""
+                words.append(g)
+            else:
+                current += g
+        if current: words.append(current)
+    return words
+
+def wordpiece_tokens(text, vocab, unk="[UNK]"):
+    """Greedy longest match first per word; continuation pieces carry ##; no match → unk."""
+    known = set(vocab)
+    out = []
+    for word in bert_words(text):
+        chars = graphemes(word)
+        if len(chars) > 100: out.append(unk); continue
+        pieces, start = [], 0
+        while start < len(chars):
+            end, found = len(chars), None
+            while start < end:
+                piece = ("##" if start > 0 else "") + "".join(chars[start:end])
+                if piece in known: found = piece; break
+                end -= 1
+            if found is None: pieces = None; break
+            pieces.append(found); start = end
+        out.extend(pieces if pieces is not None else [unk])
+    return out
+
+def bpe_symbols(word):
+    s = graphemes(nfc(word))
+    if s: s[-1] += "</w>"
+    return s
+
+def bpe_merge(symbols, left, right):
+    out, i = [], 0
+    while i < len(symbols):
+        if i + 1 < len(symbols) and symbols[i] == left and symbols[i + 1] == right:
+            out.append(left + right); i += 2
+        else:
+            out.append(symbols[i]); i += 1
+    return out
+
+def bpe_learn_step(corpus, merges):
+    """subword-nmt's learn_bpe: pair counts weighted by word frequency, the most frequent pair
+    merges first, ties to the largest (left, right) by code points, stop below two."""
+    counts = {}
+    for w in whitespace_tokens(corpus):
+        counts[w] = counts.get(w, 0) + 1
+    words = [[w, c, bpe_symbols(w)] for w, c in counts.items()]
+    learned = []
+    while len(learned) < merges:
+        stats = {}
+        for _, c, s in words:
+            for pair in zip(s, s[1:]):
+                stats[pair] = stats.get(pair, 0) + c
+        if not stats: break
+        best = max(stats, key=lambda p: (stats[p], p))
+        if stats[best] < 2: break
+        learned.append((best[0], best[1], stats[best]))
+        for entry in words:
+            entry[2] = bpe_merge(entry[2], *best)
+    table = Table(["left", "right", "count"], learned)
+    record("merges", table)
+    segmented = {e[0]: e[2] for e in words}
+    record("tokens", [t for w in whitespace_tokens(corpus) for t in segmented[w]])
+    return table
+
+def bpe_tokens(text, merges):
+    """subword-nmt's apply_bpe: merge the earliest-learned pair present, until none is."""
+    rank = {}
+    for i, (l, r, _) in enumerate(merges.rows):
+        rank.setdefault((l, r), i)
+    out = []
+    for word in whitespace_tokens(text):
+        s = bpe_symbols(word)
+        while len(s) > 1:
+            present = [p for p in zip(s, s[1:]) if p in rank]
+            if not present: break
+            best = min(present, key=lambda p: rank[p])
+            s = bpe_merge(s, *best)
+        out.extend(s)
+    return out
+
+def tokenize_step(text, method="whitespace", vocab=None, merges=None, unk="[UNK]"):
+    if method == "char": tokens = char_tokens(text)
+    elif method == "wordpiece": tokens = wordpiece_tokens(text, vocab, unk)
+    elif method == "bpe": tokens = bpe_tokens(text, merges)
+    else: tokens = whitespace_tokens(text)
+    record("tokens", tokens)
+    if vocab is not None:
+        index = {t: i for i, t in enumerate(vocab)}
+        ids = [index[t] if t in index else index[unk] for t in tokens]
+        record("ids", Tokens(tokens, ids))
+        return Tokens(tokens, ids)
+    return Tokens(tokens)
+
+# ---------------------------------------------------------------- embeddings
+
+def embeddings_step(pairs, name="E"):
+    tokens = [nfc(t) for t, _ in pairs]
+    table = Labelled([v for _, v in pairs], rows=tokens)
+    record(name, table)
+    return table
+
+def lookup(table, tokens):
+    index = {t: i for i, t in enumerate(table.rows)}
+    return Labelled(np.asarray(table)[[index[t] for t in tokens]], rows=tokens)
+
+def embed_step(table, text, pool="mean", method="whitespace"):
+    tokens = char_tokens(text) if method == "char" else whitespace_tokens(text)
+    record("tokens", tokens)
+    vectors = lookup(table, tokens)
+    record("vectors", vectors)
+    v = np.asarray(vectors)
+    sentence = v.mean(axis=0) if pool == "mean" else v.sum(axis=0) if pool == "sum" else vectors
+    record("sentence", sentence)
+    return sentence
+
+def similarity(a, b, metric="cosine"):
+    a, b = np.asarray(a, dtype=float).reshape(-1), np.asarray(b, dtype=float).reshape(-1)
+    if metric == "dot": return float(a @ b)
+    if metric == "euclidean": return float(np.sqrt(np.sum((a - b) ** 2)))
+    return float((a / np.sqrt(a @ a)) @ (b / np.sqrt(b @ b)))
+
+def vector_of(item, table, value):
+    """A table token's row, else the named vector (stepmark looks in the table first)."""
+    if table is not None and getattr(table, "rows", None) and item in table.rows:
+        return np.asarray(table)[table.rows.index(item)]
+    return np.asarray(value, dtype=float).reshape(-1)
+
+def query_item(word, table, value):
+    """nearest's query: a table token (left out of its own ranking) or a vector."""
+    if word in table.rows:
+        return word, np.asarray(table)[table.rows.index(word)]
+    return None, np.asarray(value(), dtype=float).reshape(-1)
+
+def similarity_step(pairs, metric="cosine", table=None):
+    """pairs: (name_a, vector_a, name_b, vector_b); none: every pair of the table's rows."""
+    if not pairs:
+        m = np.asarray(table, dtype=float)
+        n = m.shape[0]
+        matrix = np.array([[similarity(m[i], m[j], metric) for j in range(n)] for i in range(n)])
+        record("matrix", label(matrix, rows=table.rows, cols=table.rows))
+        return matrix
+    scores = []
+    for a, va, b, vb in pairs:
+        s = similarity(va, vb, metric)
+        record(f"{a}~{b}", s)
+        scores.append(s)
+    return scores[0] if len(scores) == 1 else np.array(scores)
+
+def nearest_step(table, query, k=3, metric="cosine", exclude=()):
+    """Best first (highest cosine or dot, lowest distance); ties keep table order."""
+    token, query = query
+    exclude = set(exclude) | ({token} if token else set())
+    m = np.asarray(table, dtype=float)
+    candidates = [(t, similarity(query, m[i], metric)) for i, t in enumerate(table.rows) if t not in exclude]
+    sign = 1 if metric == "euclidean" else -1
+    ranked = sorted(candidates, key=lambda c: sign * c[1])[:k]
+    column = {"cosine": "cosine", "dot": "dot", "euclidean": "distance"}[metric]
+    ranking = Labelled([[s] for _, s in ranked], rows=[t for t, _ in ranked], cols=[column])
+    record("ranking", ranking)
+    return ranking
+
+def project_step(table):
+    """PCA by centred SVD; each principal axis (row of Vᵀ) is flipped so that its entry of
+    largest magnitude is positive."""
+    x = np.asarray(table, dtype=float)
+    xc = x - x.mean(axis=0)
+    u, s, vt = np.linalg.svd(xc, full_matrices=False)
+    axes = vt[:2].copy()
+    for i in range(axes.shape[0]):
+        if axes[i, np.argmax(np.abs(axes[i]))] < 0: axes[i] = -axes[i]
+    points = xc @ axes.T
+    record("points", label(points, rows=table.rows, cols=["PC1", "PC2"]))
+    record("explained", s[:2] ** 2 / np.sum(s ** 2))
+    return points
+
+def sinusoidal(n, d):
+    """PE[p, 2i] = sin(p / 10000^(2i/d)), PE[p, 2i+1] = cos(p / 10000^(2i/d))."""
+    pe = np.zeros((n, d))
+    for p in range(n):
+        for j in range(d):
+            angle = p / 10000 ** ((j - j % 2) / d)
+            pe[p, j] = math.sin(angle) if j % 2 == 0 else math.cos(angle)
+    return pe
+
+def layer_norm(x, eps=1e-5):
+    mu = x.mean(axis=1, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=1, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps)
+
+def encode_step(table, text, positions="none", wq=None, wk=None, wv=None, heads=1, residual=False, norm=False):
+    tokens = whitespace_tokens(text)
+    record("tokens", tokens)
+    x = np.asarray(lookup(table, tokens))
+    record("embedded", x)
+    if positions == "sinusoidal":
+        x = x + sinusoidal(*x.shape)
+        record("positioned", x)
+    Q = x @ wq if wq is not None else x
+    K = x @ wk if wk is not None else x
+    V = x @ wv if wv is not None else x
+    record("Q", Q); record("K", K); record("V", V)
+    out = attention(Q, K, V, heads=heads)
+    if residual:
+        out = out + x
+    if norm:
+        out = layer_norm(out)
+    record("context", out)
+    return out
+
+# ---------------------------------------------------------------- generation
+
+def choose(logits, vocabulary, temperature, top, g):
+    """T = 0: the largest logit (first on a tie); else sample softmax(logits / T) with one
+    uniform u: the first token whose running sum of probabilities exceeds u."""
+    probs = softmax(np.asarray(logits, dtype=float), temperature if temperature > 0 else 1.0)
+    if temperature == 0:
+        chosen = int(np.argmax(logits))
+    else:
+        u, total, chosen = next(g), 0.0, -1
+        for i, p in enumerate(probs):
+            total += p
+            if u < total: chosen = i; break
+        if chosen < 0: chosen = max(i for i, p in enumerate(probs) if p > 0)
+    ranked = sorted(range(len(probs)), key=lambda i: (-probs[i], i))[:top]
+    return vocabulary[chosen], Table(["token", "probability"], [[vocabulary[i], float(probs[i])] for i in ranked])
+
+def generate_bigram_step(corpus, prompt, steps=5, temperature=0.0, seed=0, top=3, smoothing=0.0):
+    """Counts of consecutive whitespace tokens within each line; logits = log P(next | last)."""
+    vocabulary, index, counts = [], {}, {}
+    for line in nfc(corpus).splitlines():
+        previous = None
+        for t in line.split():
+            if t not in index: index[t] = len(vocabulary); vocabulary.append(t)
+            if previous is not None: counts[(previous, index[t])] = counts.get((previous, index[t]), 0) + 1
+            previous = index[t]
+    n = len(vocabulary)
+    c = np.zeros((n, n))
+    for (a, b), v in counts.items(): c[a, b] = v
+    g = splitmix64(seed)
+    context = whitespace_tokens(prompt)
+    for k in range(steps):
+        row = c[index[context[-1]]] if context[-1] in index else None
+        if row is None or row.sum() + smoothing * n == 0: break
+        p = (row + smoothing) / (row.sum() + smoothing * n)
+        with np.errstate(divide="ignore"):
+            logits = np.where(p > 0, np.log(np.where(p > 0, p, 1)), -np.inf)
+        token, table = choose(logits, vocabulary, temperature, top, g)
+        record(f"step{k + 1}", table)
+        context.append(token)
+    text = " ".join(context)
+    record("text", text)
+    return text
+
+def generate_attention_step(table, prompt, steps=5, temperature=0.0, seed=0, top=3):
+    """Causal self-attention over the context's embeddings (Q = K = V = X); logits = last
+    output row · Eᵀ."""
+    e = np.asarray(table, dtype=float)
+    g = splitmix64(seed)
+    context = whitespace_tokens(prompt)
+    for k in range(steps):
+        x = np.asarray(lookup(table, context))
+        n = len(context)
+        scaled = x @ x.T / math.sqrt(x.shape[1])
+        scaled = np.where(np.triu(np.ones((n, n)), 1) > 0, -np.inf, scaled)
+        out = softmax(scaled) @ x
+        token, cand = choose(out[-1] @ e.T, table.rows, temperature, top, g)
+        record(f"step{k + 1}", cand)
+        context.append(token)
+    text = " ".join(context)
+    record("text", text)
+    return text
+
+# ---------------------------------------------------------------- pictures and alignment
+
+SHADES = " .:-=+*#%@"
+
+def image_step(rows):
+    """Characters ` .:-=+*#%@` are 0, 1/9, …, 1 (dark to light); short rows pad with spaces."""
+    if all(all(c in SHADES for c in r) for r in rows) and not all(_is_number_row(r) for r in rows):
+        width = max(len(r) for r in rows)
+        pixels = np.array([[SHADES.index(c) / 9 for c in r.ljust(width)] for r in rows])
+    else:
+        pixels = np.array([[float(v) for v in r.replace(",", " ").split()] for r in rows])
+    record("pixels", pixels)
+    return pixels
+
+def _is_number_row(r):
+    try:
+        [float(v) for v in r.replace(",", " ").split()]
+        return bool(r.split())
+    except ValueError:
+        return False
+
+def stack_step(pictures, names):
+    stacked = label(np.array([np.asarray(p).reshape(-1) for p in pictures]), rows=names)
+    record("features", stacked)
+    return stacked
+
+def clip_forward(text, image, wt, wi, temperature):
+    """A = T·Wt, B = I·Wi, rows scaled to unit length (U, V); logits S = U·Vᵀ / τ; P = row
+    softmax, Q = column softmax; loss = ½ (mean −log P_ii + mean −log Q_jj)."""
+    a, b = text @ wt, image @ wi
+    u = a / np.linalg.norm(a, axis=1, keepdims=True)
+    v = b / np.linalg.norm(b, axis=1, keepdims=True)
+    logits = u @ v.T / temperature
+    rows, cols = softmax(logits), softmax(logits.T).T
+    n = logits.shape[0]
+    # −log softmax from the max-shifted logits, as stepmark computes it.
+    shifted_r = logits - logits.max(axis=1, keepdims=True)
+    shifted_c = logits - logits.max(axis=0, keepdims=True)
+    row_loss = np.mean(np.log(np.exp(shifted_r).sum(axis=1)) - np.diag(shifted_r))
+    col_loss = np.mean(np.log(np.exp(shifted_c).sum(axis=0)) - np.diag(shifted_c))
+    return dict(a=a, b=b, u=u, v=v, logits=logits, probs=rows, column_probs=cols, loss=(row_loss + col_loss) / 2)
+
+def clip_gradients(text, image, wt, wi, temperature):
+    """G = (P + Q − 2·Id) / (2n); ∂U = G·V / τ, ∂V = Gᵀ·U / τ; ∂a_i = (Id − u_i u_iᵀ) ∂u_i / |a_i|;
+    ∂Wt = Tᵀ·∂A, ∂Wi = Iᵀ·∂B."""
+    f = clip_forward(text, image, wt, wi, temperature)
+    n = f["logits"].shape[0]
+    g = (f["probs"] + f["column_probs"] - 2 * np.eye(n)) / (2 * n)
+    gu, gv = g @ f["v"] / temperature, g.T @ f["u"] / temperature
+    def through_norm(unit, grad, raw):
+        dot = np.sum(unit * grad, axis=1, keepdims=True)
+        return (grad - unit * dot) / np.linalg.norm(raw, axis=1, keepdims=True)
+    return f, text.T @ through_norm(f["u"], gu, f["a"]), image.T @ through_norm(f["v"], gv, f["b"])
+
+def align_step(text, image, wt=None, wi=None, temperature=0.07, steps=0, lr=0.1, seed=0):
+    """CLIP-style alignment; a missing projection is the identity when its features already have
+    the shared width d, else Xavier weights from one SplitMix64(seed) stream (wt before wi)."""
+    text, image = np.asarray(text, dtype=float), np.asarray(image, dtype=float)
+    d = wt.shape[1] if wt is not None else wi.shape[1] if wi is not None else min(text.shape[1], image.shape[1])
+    g = splitmix64(seed)
+    def default(fan_in):
+        return np.eye(fan_in) if fan_in == d else xavier(g, fan_in, d)
+    wt = np.asarray(wt, dtype=float) if wt is not None else default(text.shape[1])
+    wi = np.asarray(wi, dtype=float) if wi is not None else default(image.shape[1])
+    f = clip_forward(text, image, wt, wi, temperature)
+    record("text_proj", f["u"]); record("image_proj", f["v"]); record("logits", f["logits"])
+    record("probs", f["probs"]); record("loss", f["loss"])
+    if steps == 0: return f["logits"]
+    history = []
+    for k in range(steps):
+        fk, dwt, dwi = clip_gradients(text, image, wt, wi, temperature)
+        history.append([k, fk["loss"]])
+        wt, wi = wt - lr * dwt, wi - lr * dwi
+    final = clip_forward(text, image, wt, wi, temperature)
+    history.append([steps, final["loss"]])
+    record("history", np.array(history)); record("wt", wt); record("wi", wi)
+    record("logits_after", final["logits"]); record("probs_after", final["probs"]); record("loss_after", final["loss"])
+    return final["logits"]
+
+def embeddings_from_file(path, name, vocab=None):
+    """GloVe / word2vec text (token v1 v2 … per line; a word2vec "count dim" header is skipped),
+    or a .npy matrix whose rows the vocabulary labels."""
+    path = os.path.join(LESSON_DIR, path)
+    if path.endswith(".npy"):
+        table = Labelled(np.load(path), rows=list(vocab))
+    else:
+        tokens, rows = [], []
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                parts = line.split()
+                if not parts or (len(parts) == 2 and not rows and all(p.isdigit() for p in parts)): continue
+                tokens.append(nfc(parts[0])); rows.append([float(v) for v in parts[1:]])
+        table = Labelled(rows, rows=tokens)
+    record(name, table)
+    return table
+"""#
+
+    /// Every top-level name the prelude defines (functions, classes, constants), so that a
+    /// lesson value with the same name is renamed instead of hiding a helper.
+    static let functionNames: Set<String> = {
+        var names: Set<String> = []
+        for line in source.split(separator: "\n") {
+            for prefix in ["def ", "class "] where line.hasPrefix(prefix) {
+                names.insert(String(line.dropFirst(prefix.count).prefix { $0.isLetter || $0.isNumber || $0 == "_" }))
+            }
+            if let first = line.first, first.isLetter || first == "_", let eq = line.firstIndex(of: "=") {
+                let name = line[..<eq].trimmingCharacters(in: .whitespaces)
+                if name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) { names.insert(name) }
+            }
+        }
+        return names
+    }()
+}
