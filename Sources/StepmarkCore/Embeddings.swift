@@ -223,21 +223,49 @@ public enum Embeddings {
         return try score(a.data[...], b.data[...], metric: metric, names: ("the first vector", "the second vector"))
     }
 
+    /// One score. Cosine and distance are computed on vectors divided by their largest
+    /// magnitude first (`cos(a, b) = cos(a/‖a‖∞, b/‖b‖∞)`, `‖a − b‖ = m·‖(a − b)/m‖`), so that
+    /// entries near 1e±200 neither overflow to ∞ (NaN = ∞/∞) nor underflow to a false zero
+    /// vector. A dot product that is too large for a Double is an error, never ∞.
     static func score(_ a: ArraySlice<Double>, _ b: ArraySlice<Double>, metric: SimilarityMetric,
                       names: (String, String)) throws -> Double {
-        var dot = 0.0, na = 0.0, nb = 0.0, dist = 0.0
-        for (x, y) in zip(a, b) {
-            dot += x * y; na += x * x; nb += y * y
-            dist += (x - y) * (x - y)
-        }
         switch metric {
-        case .dot: return dot
-        case .euclidean: return dist.squareRoot()
+        case .dot:
+            var dot = 0.0
+            for (x, y) in zip(a, b) { dot += x * y }
+            guard dot.isFinite else {
+                throw TensorError("the dot product is too large for a number (the vectors' entries are near \(largestMagnitude(a)) and \(largestMagnitude(b))); use cosine or smaller vectors")
+            }
+            return dot
+        case .euclidean:
+            var m = 0.0
+            for (x, y) in zip(a, b) { m = Swift.max(m, abs(x - y)) }
+            guard m > 0 else { return 0 }
+            guard m.isFinite else {
+                throw TensorError("the distance is too large for a number (two entries differ by more than 1.8e308)")
+            }
+            var s = 0.0
+            for (x, y) in zip(a, b) { let d = (x - y) / m; s += d * d }
+            return m * s.squareRoot()
         case .cosine:
-            if na == 0 { throw TensorError("cosine of a zero vector is undefined (\(names.0) is all zeros)") }
-            if nb == 0 { throw TensorError("cosine of a zero vector is undefined (\(names.1) is all zeros)") }
-            return dot / (na.squareRoot() * nb.squareRoot())
+            let ma = largestMagnitude(a), mb = largestMagnitude(b)
+            if ma == 0 { throw TensorError("cosine of a zero vector is undefined (\(names.0) is all zeros)") }
+            if mb == 0 { throw TensorError("cosine of a zero vector is undefined (\(names.1) is all zeros)") }
+            var dot = 0.0, na = 0.0, nb = 0.0
+            for (x, y) in zip(a, b) {
+                let u = x / ma, v = y / mb
+                dot += u * v; na += u * u; nb += v * v
+            }
+            // Rounding can push |cos| a hair past 1; cosine is never outside [−1, 1].
+            return Swift.min(1, Swift.max(-1, dot / (na.squareRoot() * nb.squareRoot())))
         }
+    }
+
+    /// The largest |entry| (the ∞-norm).
+    static func largestMagnitude(_ a: ArraySlice<Double>) -> Double {
+        var m = 0.0
+        for x in a { m = Swift.max(m, abs(x)) }
+        return m
     }
 
     /// The `n × n` matrix of `metric` between every pair of rows of the table, rows and columns
@@ -314,14 +342,25 @@ public enum Embeddings {
         let n = table.count, d = table.dimension
         guard n >= 2 else { throw TensorError("PCA needs at least 2 vectors, the table has \(n)") }
         guard d >= 2 else { throw TensorError("PCA to 2-D needs vectors of at least 2 dimensions, the table's have \(d)") }
+        // Work in units of a power of two near the largest entry: dividing by it is exact, so
+        // the results are those of the plain computation, but sums of squares of 1e200 entries
+        // no longer overflow (∞/∞ made the explained ratio NaN). Results are scaled back below.
+        var largest = 0.0
+        for v in table.matrix.data { largest = Swift.max(largest, abs(v)) }
+        let unit = largest > 0 ? Double(sign: .plus, exponent: largest.exponent, significand: 1) : 1
+        let x = table.matrix.data.map { $0 / unit }
         var mean = [Double](repeating: 0, count: d)
-        let x = table.matrix.data
         for i in 0..<n { for j in 0..<d { mean[j] += x[i * d + j] } }
         for j in 0..<d { mean[j] /= Double(n) }
         var xc = x
-        for i in 0..<n { for j in 0..<d { xc[i * d + j] -= mean[j] } }
+        var spread = 0.0
+        for i in 0..<n { for j in 0..<d { xc[i * d + j] -= mean[j]; spread = Swift.max(spread, abs(xc[i * d + j])) } }
         let total = xc.reduce(0) { $0 + $1 * $1 }
-        guard total > 0 else { throw TensorError("PCA needs vectors that differ: all \(n) rows are equal, so there is no variance") }
+        // Equal rows leave only the rounding of the mean (a few ulps of entries below 2): no
+        // direction is defined, and the ratio would be 0/0.
+        guard total > 0, spread > 64 * Double.ulpOfOne else {
+            throw TensorError("PCA needs vectors that differ: all \(n) rows are equal, so there is no variance")
+        }
 
         var axes = [[Double]](repeating: [Double](repeating: 0, count: d), count: 2)
         var points = [Double](repeating: 0, count: n * 2)
@@ -354,6 +393,7 @@ public enum Embeddings {
                 var v = [Double](repeating: 0, count: d)
                 for i in 0..<n { let u = vectors[i * n + k]; for j in 0..<d { v[j] += xc[i * d + j] * u } }
                 let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                guard norm > 0 else { sigma[k] = 0; continue }
                 for j in 0..<d { v[j] /= norm }
                 axes[k] = v
             }
@@ -369,6 +409,12 @@ public enum Embeddings {
             }
         }
         let ratio = sigma.map { $0 * $0 / total }
+        for i in 0..<points.count { points[i] *= unit }
+        for j in 0..<d { mean[j] *= unit }
+        sigma = sigma.map { $0 * unit }
+        guard points.allSatisfy(\.isFinite), sigma.allSatisfy(\.isFinite) else {
+            throw TensorError("the PCA coordinates are too large for numbers (the table's entries are near \(largest)); scale the table down")
+        }
         let pcs = ["PC1", "PC2"]
         return PCAResult(
             points: Tensor(shape: [n, 2], data: points, rowLabels: table.tokens, colLabels: pcs),

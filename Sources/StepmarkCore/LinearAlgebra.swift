@@ -108,23 +108,34 @@ public enum LinearAlgebra {
         var t = a
         let c = a.cols
         for r in 0..<a.rows {
-            var s = 0.0
-            for j in 0..<c { s += a.data[r * c + j] * a.data[r * c + j] }
-            let n = s.squareRoot()
-            guard n > 0 else {
-                let name = a.rowLabels.map { a.isMatrix ? "row \(r + 1) ('\($0[r])')" : "the vector" } ?? (a.isMatrix ? "row \(r + 1)" : "the vector")
-                throw TensorError("cannot normalise \(name): it is a zero vector")
+            // Divide by the largest magnitude first: squares of 1e200 overflow and squares of
+            // 1e-200 underflow, which made a tiny row look like a zero vector.
+            var m = 0.0
+            for j in 0..<c { m = max(m, abs(a.data[r * c + j])) }
+            func name() -> String {
+                a.rowLabels.map { a.isMatrix ? "row \(r + 1) ('\($0[r])')" : "the vector" } ?? (a.isMatrix ? "row \(r + 1)" : "the vector")
             }
-            for j in 0..<c { t.data[r * c + j] /= n }
+            guard m > 0 else { throw TensorError("cannot normalise \(name()): it is a zero vector") }
+            guard m.isFinite else { throw TensorError("cannot normalise \(name()): it holds an infinite or NaN entry") }
+            var s = 0.0
+            for j in 0..<c { let x = a.data[r * c + j] / m; s += x * x }
+            // x/m/√s rather than x/n: n itself may overflow even when every x/n is small.
+            let root = s.squareRoot()
+            for j in 0..<c { t.data[r * c + j] = a.data[r * c + j] / m / root }
         }
         return t
     }
 
     /// The Euclidean norm of all entries (the Frobenius norm of a matrix, as numpy's default).
     public static func norm(_ a: Tensor) -> Double {
+        // Scaled by the largest magnitude so that 1e200 entries give 1e200·√n, not ∞, and
+        // 1e-200 entries are not 0 (as numpy's nrm2).
+        var m = 0.0
+        for x in a.data { m = max(m, abs(x)) }
+        guard m > 0, m.isFinite else { return m }
         var s = 0.0
-        for x in a.data { s += x * x }
-        return s.squareRoot()
+        for x in a.data { let y = x / m; s += y * y }
+        return m * s.squareRoot()
     }
 
     /// Cosine similarity `a·b / (|a| |b|)`.
