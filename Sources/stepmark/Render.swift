@@ -39,6 +39,7 @@ struct Render: ParsableCommand {
     @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
     func validate() throws {
+        if out.isEmpty { throw ValidationError("--out needs a folder name, not an empty one") }
         for f in formats where !["md", "html", "json"].contains(f) {
             throw ValidationError("unknown format '\(f)' in --format; use md, html and/or json")
         }
