@@ -89,6 +89,10 @@ public enum LessonParser {
         // so that positions agree.
         let text = text.contains("\0") ? text.replacingOccurrences(of: "\0", with: "\u{FFFD}") : text
         let lines = lines(of: text)
+        // Shapes that make cmark-gfm 0.29 quadratic are refused before it runs (MarkdownShape).
+        if let tooLarge = MarkdownShape.check(text) {
+            return Lesson(path: path, title: (path as NSString).lastPathComponent, blocks: [], lines: lines, diagnostics: [tooLarge])
+        }
         let document = MarkdownDocument(text)
         let nodes = document.topLevelNodes()
         var blocks: [LessonBlock] = []
