@@ -338,7 +338,7 @@ public enum Embeddings {
     /// its axis is reported as zeros.
     ///
     /// - Throws: with fewer than 2 rows or 2 dimensions, or when all rows are equal (no variance).
-    public static func pca(_ table: EmbeddingTable) throws -> PCAResult {
+    public static func pca(_ table: EmbeddingTable, deadline: Deadline = .none) throws -> PCAResult {
         let n = table.count, d = table.dimension
         guard n >= 2 else { throw TensorError("PCA needs at least 2 vectors, the table has \(n)") }
         guard d >= 2 else { throw TensorError("PCA to 2-D needs vectors of at least 2 dimensions, the table's have \(d)") }
@@ -367,9 +367,13 @@ public enum Embeddings {
         var sigma = [0.0, 0.0]
         if d <= n {
             var c = [Double](repeating: 0, count: d * d)
-            for i in 0..<n { for a in 0..<d { let xa = xc[i * d + a]; for b in a..<d { c[a * d + b] += xa * xc[i * d + b] } } }
+            for i in 0..<n {
+                if i % 64 == 0 { try deadline.check("the \(d)×\(d) covariance of a PCA") }
+                for a in 0..<d { let xa = xc[i * d + a]; for b in a..<d { c[a * d + b] += xa * xc[i * d + b] } }
+            }
             for a in 0..<d { for b in 0..<a { c[a * d + b] = c[b * d + a] } }
-            let (values, vectors) = symmetricEigen(c, n: d)
+            try deadline.check("the \(d)×\(d) covariance of a PCA")
+            let (values, vectors) = try symmetricEigen(c, n: d, deadline: deadline)
             for k in 0..<2 {
                 let lambda = max(values[k], 0)
                 guard k == 0 || lambda > 1e-12 * values[0] else { continue }
@@ -378,12 +382,16 @@ public enum Embeddings {
             }
         } else {
             var g = [Double](repeating: 0, count: n * n)
-            for a in 0..<n { for b in a..<n {
-                var s = 0.0
-                for j in 0..<d { s += xc[a * d + j] * xc[b * d + j] }
-                g[a * n + b] = s; g[b * n + a] = s
-            } }
-            let (values, vectors) = symmetricEigen(g, n: n)
+            for a in 0..<n {
+                if a % 64 == 0 { try deadline.check("the \(n)×\(n) Gram matrix of a PCA") }
+                for b in a..<n {
+                    var s = 0.0
+                    for j in 0..<d { s += xc[a * d + j] * xc[b * d + j] }
+                    g[a * n + b] = s; g[b * n + a] = s
+                }
+            }
+            try deadline.check("the \(n)×\(n) Gram matrix of a PCA")
+            let (values, vectors) = try symmetricEigen(g, n: n, deadline: deadline)
             for k in 0..<2 {
                 let lambda = max(values[k], 0)
                 guard k == 0 || lambda > 1e-12 * values[0] else { continue }
@@ -428,6 +436,11 @@ public enum Embeddings {
     /// row-major `n × n` result belongs to value k) of a symmetric matrix, by cyclic Jacobi
     /// rotations (Golub & Van Loan §8.5) until every off-diagonal entry is negligible.
     static func symmetricEigen(_ matrix: [Double], n: Int) -> (values: [Double], vectors: [Double]) {
+        // Without a deadline nothing throws.
+        (try? symmetricEigen(matrix, n: n, deadline: .none)) ?? ([], [])
+    }
+
+    static func symmetricEigen(_ matrix: [Double], n: Int, deadline: Deadline) throws -> (values: [Double], vectors: [Double]) {
         var a = matrix
         var v = [Double](repeating: 0, count: n * n)
         for i in 0..<n { v[i * n + i] = 1 }
@@ -436,6 +449,9 @@ public enum Embeddings {
             for p in 0..<n { for q in (p + 1)..<max(p + 1, n) { off += a[p * n + q] * a[p * n + q] } }
             if off == 0 { break }
             for p in 0..<(n - 1) {
+                // One row of rotations is about 6n² operations: a 1000-dimensional PCA is
+                // checked every few milliseconds.
+                try deadline.check("the eigenvectors of a \(n)×\(n) matrix (PCA)")
                 for q in (p + 1)..<n {
                     let apq = a[p * n + q]
                     if apq == 0 { continue }

@@ -7,8 +7,11 @@ public enum LinearAlgebra {
     /// a row, on the right a column, and the vector dimension is dropped from the result.
     ///
     /// Labels: the result's rows carry `a`'s row labels and its columns `b`'s column labels.
-    /// - Throws: when the inner dimensions differ, naming both shapes.
-    public static func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+    /// - Parameter deadline: checked between blocks of rows of a large product (about 2²⁵
+    ///   multiply-adds each), so a product that would run past the lesson's time limit stops.
+    /// - Throws: when the inner dimensions differ, naming both shapes, or when the deadline
+    ///   passes.
+    public static func matmul(_ a: Tensor, _ b: Tensor, deadline: Deadline = .none) throws -> Tensor {
         if a.isScalar || b.isScalar {
             throw TensorError("@ needs vectors or matrices, got \(a.shapeDescription) @ \(b.shapeDescription); use * for scalars")
         }
@@ -17,7 +20,7 @@ public enum LinearAlgebra {
         guard k == k2 else {
             throw TensorError("shape mismatch in @: \(a.shapeDescription) @ \(b.shapeDescription) (inner dimensions \(k) and \(k2) differ)")
         }
-        let out = Matmul.multiply(a.data, b.data, m: m, k: k, n: n)
+        let out = try Matmul.multiply(a.data, b.data, m: m, k: k, n: n, deadline: deadline)
         switch (a.isVector, b.isVector) {
         case (true, true): return .scalar(out[0])
         case (true, false): return Tensor(shape: [n], data: out, rowLabels: b.colLabels)
@@ -177,6 +180,35 @@ public enum Matmul {
         }
         return c
     }
+
+    /// `C = A·B` for A m×k and B k×n, in blocks of rows with the deadline checked between
+    /// them. Each block is one BLAS call of about `blockWork` multiply-adds (at least one row),
+    /// so the result is that of one call: every row's sums are formed the same way.
+    public static func multiply(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int, deadline: Deadline) throws -> [Double] {
+        guard deadline.date != nil, m > 1, let work = ResultSize.product([m, n, max(k, 1)]), work > blockWork else {
+            return multiply(a, b, m: m, k: k, n: n)
+        }
+        try deadline.check("a \(m)×\(k) @ \(k)×\(n) matrix product")
+        var c = LargeArray.zeros(m * n)
+        let rowsPerBlock = max(1, blockWork / max(1, n * max(k, 1)))
+        try a.withUnsafeBufferPointer { pa in
+            try b.withUnsafeBufferPointer { pb in
+                try c.withUnsafeMutableBufferPointer { pc in
+                    var row = 0
+                    while row < m {
+                        let rows = min(rowsPerBlock, m - row)
+                        multiply(pa.baseAddress! + row * k, pb.baseAddress!, pc.baseAddress! + row * n, m: rows, k: k, n: n)
+                        row += rows
+                        if row < m { try deadline.check("a \(m)×\(k) @ \(k)×\(n) matrix product") }
+                    }
+                }
+            }
+        }
+        return c
+    }
+
+    /// Multiply-adds between two checks of a deadline: about 30 ms of OpenBLAS on one core.
+    public static let blockWork = 1 << 25
 
     /// `C = A·B` (overwriting C). Large products go to OpenBLAS; small ones to a loop in i-k-j
     /// order, which streams rows of B and C and which the compiler vectorises.

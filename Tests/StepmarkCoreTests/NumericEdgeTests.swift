@@ -208,4 +208,35 @@ func python(_ script: String) throws -> String {
         #expect(contents.contains(final))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["results.json"])
     }
+    // MARK: class 1, limits before allocation and the clock inside kernels
+
+    @Test func attentionRefusesHugeScoresBeforeAllocating() throws {
+        // 20,000 queries: 400,000,000 scores (3.2 GB per matrix) are never allocated.
+        let q = Tensor(shape: [20_000, 2], data: [Double](repeating: 0.5, count: 40_000))
+        let start = Date()
+        #expect(throws: TensorError("the scores (20000 queries × 20000 keys) would have 400000000 entries, over the limit of 1000000 (raise it with --max-entries)")) {
+            _ = try Attention.compute(q: q, k: q, v: q, maxEntries: 1_000_000)
+        }
+        let small = Tensor(shape: [200, 200], data: [Double](repeating: 0.5, count: 40_000))
+        #expect(throws: TensorError("the scores of 100 heads (100 × 200 × 200) would have 4000000 entries, over the limit of 1000000 (raise it with --max-entries)")) {
+            _ = try Attention.compute(q: small, k: small, v: small, heads: 100, maxEntries: 1_000_000)
+        }
+        #expect(Date().timeIntervalSince(start) < 1)
+    }
+
+    @Test func kernelsStopAtTheDeadline() throws {
+        let n = 400   // 400³ = 64M multiply-adds: two blocks of work
+        let a = Tensor(shape: [n, n], data: (0..<(n * n)).map { Double($0 % 7) - 3 })
+        let past = Deadline(date: Date().addingTimeInterval(-1), seconds: 10)
+        #expect(throws: TensorError("the lesson ran over its time limit of 10 s while computing a 400×400 @ 400×400 matrix product (raise it with --max-seconds)")) {
+            _ = try LinearAlgebra.matmul(a, a, deadline: past)
+        }
+        // With time to spare the blocked product equals the plain one exactly.
+        let future = Deadline(date: Date().addingTimeInterval(3600), seconds: 3600)
+        #expect(try LinearAlgebra.matmul(a, a, deadline: future) == LinearAlgebra.matmul(a, a))
+        let table = try EmbeddingTable(tokens: (0..<50).map { "t\($0)" },
+                                       matrix: Tensor(shape: [50, 3], data: (0..<150).map { sin(Double($0)) }))
+        #expect(throws: TensorError.self) { _ = try Embeddings.pca(table, deadline: past) }
+        #expect(try Embeddings.pca(table, deadline: future) == Embeddings.pca(table))
+    }
 }

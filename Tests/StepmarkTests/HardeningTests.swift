@@ -122,6 +122,26 @@ import Testing
         #expect(r.status == 0)
     }
 
+    // MARK: class 1, the clock inside one expression
+
+    @Test func theDeadlineStopsAnExpressionAtItsOperator() throws {
+        var environment = Environment()
+        environment.define("A", .tensor(Tensor(shape: [2, 2], data: [1, 2, 3, 4])), at: SourcePosition(line: 1, column: 1))
+        let line = BodyLine(text: "A @ A @ A", position: SourcePosition(line: 5, column: 1))
+        let expression = try ExprParser.parse([line])
+        let passed = Deadline(date: Date().addingTimeInterval(-1), seconds: 10)
+        let evaluator = Evaluator(environment: environment, deadline: passed)
+        do {
+            _ = try evaluator.evaluate(expression)
+            Issue.record("evaluated past the deadline")
+        } catch let e as LessonError {
+            // The innermost operator is the first to run: `A @ A` at column 3.
+            #expect(e.description == "5:3: the lesson ran over its time limit of 10 s while computing '@' (raise it with --max-seconds)")
+        }
+        // Without a deadline: [[1,2],[3,4]]³ = [[37, 54], [81, 118]] (by hand: A² = [[7,10],[15,22]]).
+        #expect(try Evaluator(environment: environment).evaluate(expression).tensor?.data == [37, 54, 81, 118])
+    }
+
     // MARK: class 8, points
 
     @Test func pointsThatOverflowTheTotalAreAKeyError() throws {
