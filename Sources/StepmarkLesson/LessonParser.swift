@@ -125,7 +125,9 @@ public enum LessonParser {
                 }
                 blocks.append(.directive(block))
             } else {
-                if pendingStart == nil { pendingStart = node.startLine }
+                // cmark-gfm can report line 0 for a node it made itself (found by FuzzLesson);
+                // a block starts on line 1 at the earliest.
+                if pendingStart == nil { pendingStart = max(1, node.startLine) }
                 // cmark-gfm reports a one-line HTML comment block as ending on the line before
                 // it starts (`<!-- end solution -->` at line 7 ends at 6), so never end before the start.
                 pendingEnd = max(pendingEnd, node.endLine, node.startLine)
