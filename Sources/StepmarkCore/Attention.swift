@@ -45,11 +45,15 @@ public enum Attention {
     ///     one head, and the heads' outputs are concatenated.
     ///   - wo: an optional output projection applied to the concatenation.
     ///   - queryLabels, keyLabels: row labels of the scores (default: Q's and K's row labels).
+    ///   - maxEntries: the most entries the scores of one head, and of all heads together, may
+    ///     have; checked before anything is allocated.
+    ///   - deadline: checked before each head and inside large products.
     /// - Throws: on shape mismatches (naming the shapes), a head count that does not divide
     ///   the widths, a non-finite scale, or a fully masked row.
     public static func compute(q: Tensor, k: Tensor, v: Tensor, scale: Double? = nil,
                                mask: AttentionMask = .none, heads: Int = 1, wo: Tensor? = nil,
-                               queryLabels: [String]? = nil, keyLabels: [String]? = nil) throws -> AttentionSteps {
+                               queryLabels: [String]? = nil, keyLabels: [String]? = nil,
+                               maxEntries: Int = .max, deadline: Deadline = .none) throws -> AttentionSteps {
         let q = q.asMatrixKeepingRowLabels(), k = k.asMatrixKeepingRowLabels(), v = v.asMatrixKeepingRowLabels()
         guard q.cols == k.cols else {
             throw TensorError("Q and K need the same number of columns: Q is \(q.shapeDescription), K is \(k.shapeDescription)")
@@ -72,8 +76,14 @@ public enum Attention {
             throw TensorError("causal mask with \(nq) queries and \(nk) keys leaves query row 1 with no key to attend to (fully masked)")
         }
 
+        // Before anything is allocated: each head holds n_q × n_k scores (and as many scaled
+        // scores and weights); 20,000 queries made 400,000,000 of them, 15 GB, before the
+        // limit was noticed.
+        try ResultSize.require([nq, nk], atMost: maxEntries, "the scores (\(nq) queries × \(nk) keys)")
+        try ResultSize.require([heads, nq, nk], atMost: maxEntries, "the scores of \(heads) heads (\(heads) × \(nq) × \(nk))")
         var results: [AttentionHead] = []
         for h in 0..<heads {
+            try deadline.check("attention head \(h + 1) of \(heads)")
             let qh = heads == 1 ? q : columns(q, from: h * dk, count: dk)
             let kh = heads == 1 ? k : columns(k, from: h * dk, count: dk)
             let vh = heads == 1 ? v : columns(v, from: h * dv, count: dv)
@@ -88,7 +98,7 @@ public enum Attention {
                 masked = m
             }
             let weights = try Softmax.rows(masked ?? scaled).output
-            var output = try LinearAlgebra.matmul(weights.unlabelled, vh.unlabelled)
+            var output = try LinearAlgebra.matmul(weights.unlabelled, vh.unlabelled, deadline: deadline)
             output.rowLabels = rowLabels
             output.colLabels = vh.colLabels
             results.append(AttentionHead(scores: scores, scaled: scaled, masked: masked, weights: weights, output: output))

@@ -213,21 +213,49 @@ public enum Embeddings {
         return try score(a.data[...], b.data[...], metric: metric, names: ("the first vector", "the second vector"))
     }
 
+    /// One score. Cosine and distance are computed on vectors divided by their largest
+    /// magnitude first (`cos(a, b) = cos(a/‖a‖∞, b/‖b‖∞)`, `‖a − b‖ = m·‖(a − b)/m‖`), so that
+    /// entries near 1e±200 neither overflow to ∞ (NaN = ∞/∞) nor underflow to a false zero
+    /// vector. A dot product that is too large for a Double is an error, never ∞.
     static func score(_ a: ArraySlice<Double>, _ b: ArraySlice<Double>, metric: SimilarityMetric,
                       names: (String, String)) throws -> Double {
-        var dot = 0.0, na = 0.0, nb = 0.0, dist = 0.0
-        for (x, y) in zip(a, b) {
-            dot += x * y; na += x * x; nb += y * y
-            dist += (x - y) * (x - y)
-        }
         switch metric {
-        case .dot: return dot
-        case .euclidean: return dist.squareRoot()
+        case .dot:
+            var dot = 0.0
+            for (x, y) in zip(a, b) { dot += x * y }
+            guard dot.isFinite else {
+                throw TensorError("the dot product is too large for a number (the vectors' entries are near \(largestMagnitude(a)) and \(largestMagnitude(b))); use cosine or smaller vectors")
+            }
+            return dot
+        case .euclidean:
+            var m = 0.0
+            for (x, y) in zip(a, b) { m = Swift.max(m, abs(x - y)) }
+            guard m > 0 else { return 0 }
+            guard m.isFinite else {
+                throw TensorError("the distance is too large for a number (two entries differ by more than 1.8e308)")
+            }
+            var s = 0.0
+            for (x, y) in zip(a, b) { let d = (x - y) / m; s += d * d }
+            return m * s.squareRoot()
         case .cosine:
-            if na == 0 { throw TensorError("cosine of a zero vector is undefined (\(names.0) is all zeros)") }
-            if nb == 0 { throw TensorError("cosine of a zero vector is undefined (\(names.1) is all zeros)") }
-            return dot / (na.squareRoot() * nb.squareRoot())
+            let ma = largestMagnitude(a), mb = largestMagnitude(b)
+            if ma == 0 { throw TensorError("cosine of a zero vector is undefined (\(names.0) is all zeros)") }
+            if mb == 0 { throw TensorError("cosine of a zero vector is undefined (\(names.1) is all zeros)") }
+            var dot = 0.0, na = 0.0, nb = 0.0
+            for (x, y) in zip(a, b) {
+                let u = x / ma, v = y / mb
+                dot += u * v; na += u * u; nb += v * v
+            }
+            // Rounding can push |cos| a hair past 1; cosine is never outside [−1, 1].
+            return Swift.min(1, Swift.max(-1, dot / (na.squareRoot() * nb.squareRoot())))
         }
+    }
+
+    /// The largest |entry| (the ∞-norm).
+    static func largestMagnitude(_ a: ArraySlice<Double>) -> Double {
+        var m = 0.0
+        for x in a { m = Swift.max(m, abs(x)) }
+        return m
     }
 
     /// The `n × n` matrix of `metric` between every pair of rows of the table, rows and columns
@@ -300,27 +328,42 @@ public enum Embeddings {
     /// its axis is reported as zeros.
     ///
     /// - Throws: with fewer than 2 rows or 2 dimensions, or when all rows are equal (no variance).
-    public static func pca(_ table: EmbeddingTable) throws -> PCAResult {
+    public static func pca(_ table: EmbeddingTable, deadline: Deadline = .none) throws -> PCAResult {
         let n = table.count, d = table.dimension
         guard n >= 2 else { throw TensorError("PCA needs at least 2 vectors, the table has \(n)") }
         guard d >= 2 else { throw TensorError("PCA to 2-D needs vectors of at least 2 dimensions, the table's have \(d)") }
+        // Work in units of a power of two near the largest entry: dividing by it is exact, so
+        // the results are those of the plain computation, but sums of squares of 1e200 entries
+        // no longer overflow (∞/∞ made the explained ratio NaN). Results are scaled back below.
+        var largest = 0.0
+        for v in table.matrix.data { largest = Swift.max(largest, abs(v)) }
+        let unit = largest > 0 ? Double(sign: .plus, exponent: largest.exponent, significand: 1) : 1
+        let x = table.matrix.data.map { $0 / unit }
         var mean = [Double](repeating: 0, count: d)
-        let x = table.matrix.data
         for i in 0..<n { for j in 0..<d { mean[j] += x[i * d + j] } }
         for j in 0..<d { mean[j] /= Double(n) }
         var xc = x
-        for i in 0..<n { for j in 0..<d { xc[i * d + j] -= mean[j] } }
+        var spread = 0.0
+        for i in 0..<n { for j in 0..<d { xc[i * d + j] -= mean[j]; spread = Swift.max(spread, abs(xc[i * d + j])) } }
         let total = xc.reduce(0) { $0 + $1 * $1 }
-        guard total > 0 else { throw TensorError("PCA needs vectors that differ: all \(n) rows are equal, so there is no variance") }
+        // Equal rows leave only the rounding of the mean (a few ulps of entries below 2): no
+        // direction is defined, and the ratio would be 0/0.
+        guard total > 0, spread > 64 * Double.ulpOfOne else {
+            throw TensorError("PCA needs vectors that differ: all \(n) rows are equal, so there is no variance")
+        }
 
         var axes = [[Double]](repeating: [Double](repeating: 0, count: d), count: 2)
         var points = [Double](repeating: 0, count: n * 2)
         var sigma = [0.0, 0.0]
         if d <= n {
             var c = [Double](repeating: 0, count: d * d)
-            for i in 0..<n { for a in 0..<d { let xa = xc[i * d + a]; for b in a..<d { c[a * d + b] += xa * xc[i * d + b] } } }
+            for i in 0..<n {
+                if i % 64 == 0 { try deadline.check("the \(d)×\(d) covariance of a PCA") }
+                for a in 0..<d { let xa = xc[i * d + a]; for b in a..<d { c[a * d + b] += xa * xc[i * d + b] } }
+            }
             for a in 0..<d { for b in 0..<a { c[a * d + b] = c[b * d + a] } }
-            let (values, vectors) = symmetricEigen(c, n: d)
+            try deadline.check("the \(d)×\(d) covariance of a PCA")
+            let (values, vectors) = try symmetricEigen(c, n: d, deadline: deadline)
             for k in 0..<2 {
                 let lambda = max(values[k], 0)
                 guard k == 0 || lambda > 1e-12 * values[0] else { continue }
@@ -329,12 +372,16 @@ public enum Embeddings {
             }
         } else {
             var g = [Double](repeating: 0, count: n * n)
-            for a in 0..<n { for b in a..<n {
-                var s = 0.0
-                for j in 0..<d { s += xc[a * d + j] * xc[b * d + j] }
-                g[a * n + b] = s; g[b * n + a] = s
-            } }
-            let (values, vectors) = symmetricEigen(g, n: n)
+            for a in 0..<n {
+                if a % 64 == 0 { try deadline.check("the \(n)×\(n) Gram matrix of a PCA") }
+                for b in a..<n {
+                    var s = 0.0
+                    for j in 0..<d { s += xc[a * d + j] * xc[b * d + j] }
+                    g[a * n + b] = s; g[b * n + a] = s
+                }
+            }
+            try deadline.check("the \(n)×\(n) Gram matrix of a PCA")
+            let (values, vectors) = try symmetricEigen(g, n: n, deadline: deadline)
             for k in 0..<2 {
                 let lambda = max(values[k], 0)
                 guard k == 0 || lambda > 1e-12 * values[0] else { continue }
@@ -344,6 +391,7 @@ public enum Embeddings {
                 var v = [Double](repeating: 0, count: d)
                 for i in 0..<n { let u = vectors[i * n + k]; for j in 0..<d { v[j] += xc[i * d + j] * u } }
                 let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                guard norm > 0 else { sigma[k] = 0; continue }
                 for j in 0..<d { v[j] /= norm }
                 axes[k] = v
             }
@@ -359,6 +407,12 @@ public enum Embeddings {
             }
         }
         let ratio = sigma.map { $0 * $0 / total }
+        for i in 0..<points.count { points[i] *= unit }
+        for j in 0..<d { mean[j] *= unit }
+        sigma = sigma.map { $0 * unit }
+        guard points.allSatisfy(\.isFinite), sigma.allSatisfy(\.isFinite) else {
+            throw TensorError("the PCA coordinates are too large for numbers (the table's entries are near \(largest)); scale the table down")
+        }
         let pcs = ["PC1", "PC2"]
         return PCAResult(
             points: Tensor(shape: [n, 2], data: points, rowLabels: table.tokens, colLabels: pcs),
@@ -372,6 +426,11 @@ public enum Embeddings {
     /// row-major `n × n` result belongs to value k) of a symmetric matrix, by cyclic Jacobi
     /// rotations (Golub & Van Loan §8.5) until every off-diagonal entry is negligible.
     static func symmetricEigen(_ matrix: [Double], n: Int) -> (values: [Double], vectors: [Double]) {
+        // Without a deadline nothing throws.
+        (try? symmetricEigen(matrix, n: n, deadline: .none)) ?? ([], [])
+    }
+
+    static func symmetricEigen(_ matrix: [Double], n: Int, deadline: Deadline) throws -> (values: [Double], vectors: [Double]) {
         var a = matrix
         var v = [Double](repeating: 0, count: n * n)
         for i in 0..<n { v[i * n + i] = 1 }
@@ -380,6 +439,9 @@ public enum Embeddings {
             for p in 0..<n { for q in (p + 1)..<max(p + 1, n) { off += a[p * n + q] * a[p * n + q] } }
             if off == 0 { break }
             for p in 0..<(n - 1) {
+                // One row of rotations is about 6n² operations: a 1000-dimensional PCA is
+                // checked every few milliseconds.
+                try deadline.check("the eigenvectors of a \(n)×\(n) matrix (PCA)")
                 for q in (p + 1)..<n {
                     let apq = a[p * n + q]
                     if apq == 0 { continue }

@@ -7,8 +7,11 @@ public enum LinearAlgebra {
     /// a row, on the right a column, and the vector dimension is dropped from the result.
     ///
     /// Labels: the result's rows carry `a`'s row labels and its columns `b`'s column labels.
-    /// - Throws: when the inner dimensions differ, naming both shapes.
-    public static func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+    /// - Parameter deadline: checked between blocks of rows of a large product (about 2²⁵
+    ///   multiply-adds each), so a product that would run past the lesson's time limit stops.
+    /// - Throws: when the inner dimensions differ, naming both shapes, or when the deadline
+    ///   passes.
+    public static func matmul(_ a: Tensor, _ b: Tensor, deadline: Deadline = .none) throws -> Tensor {
         if a.isScalar || b.isScalar {
             throw TensorError("@ needs vectors or matrices, got \(a.shapeDescription) @ \(b.shapeDescription); use * for scalars")
         }
@@ -17,7 +20,7 @@ public enum LinearAlgebra {
         guard k == k2 else {
             throw TensorError("shape mismatch in @: \(a.shapeDescription) @ \(b.shapeDescription) (inner dimensions \(k) and \(k2) differ)")
         }
-        let out = Matmul.multiply(a.data, b.data, m: m, k: k, n: n)
+        let out = try Matmul.multiply(a.data, b.data, m: m, k: k, n: n, deadline: deadline)
         switch (a.isVector, b.isVector) {
         case (true, true): return .scalar(out[0])
         case (true, false): return Tensor(shape: [n], data: out, rowLabels: b.colLabels)
@@ -108,23 +111,34 @@ public enum LinearAlgebra {
         var t = a
         let c = a.cols
         for r in 0..<a.rows {
-            var s = 0.0
-            for j in 0..<c { s += a.data[r * c + j] * a.data[r * c + j] }
-            let n = s.squareRoot()
-            guard n > 0 else {
-                let name = a.rowLabels.map { a.isMatrix ? "row \(r + 1) ('\($0[r])')" : "the vector" } ?? (a.isMatrix ? "row \(r + 1)" : "the vector")
-                throw TensorError("cannot normalise \(name): it is a zero vector")
+            // Divide by the largest magnitude first: squares of 1e200 overflow and squares of
+            // 1e-200 underflow, which made a tiny row look like a zero vector.
+            var m = 0.0
+            for j in 0..<c { m = max(m, abs(a.data[r * c + j])) }
+            func name() -> String {
+                a.rowLabels.map { a.isMatrix ? "row \(r + 1) ('\($0[r])')" : "the vector" } ?? (a.isMatrix ? "row \(r + 1)" : "the vector")
             }
-            for j in 0..<c { t.data[r * c + j] /= n }
+            guard m > 0 else { throw TensorError("cannot normalise \(name()): it is a zero vector") }
+            guard m.isFinite else { throw TensorError("cannot normalise \(name()): it holds an infinite or NaN entry") }
+            var s = 0.0
+            for j in 0..<c { let x = a.data[r * c + j] / m; s += x * x }
+            // x/m/√s rather than x/n: n itself may overflow even when every x/n is small.
+            let root = s.squareRoot()
+            for j in 0..<c { t.data[r * c + j] = a.data[r * c + j] / m / root }
         }
         return t
     }
 
     /// The Euclidean norm of all entries (the Frobenius norm of a matrix, as numpy's default).
     public static func norm(_ a: Tensor) -> Double {
+        // Scaled by the largest magnitude so that 1e200 entries give 1e200·√n, not ∞, and
+        // 1e-200 entries are not 0 (as numpy's nrm2).
+        var m = 0.0
+        for x in a.data { m = max(m, abs(x)) }
+        guard m > 0, m.isFinite else { return m }
         var s = 0.0
-        for x in a.data { s += x * x }
-        return s.squareRoot()
+        for x in a.data { let y = x / m; s += y * y }
+        return m * s.squareRoot()
     }
 
     /// Cosine similarity `a·b / (|a| |b|)`.
@@ -177,9 +191,37 @@ public enum Matmul {
         return c
     }
 
-    /// `C = A·B` (overwriting C). Large products go to OpenBLAS when it is there; everything
-    /// else to a loop in i-k-j order, which streams rows of B and C and which the compiler
-    /// vectorises.
+    /// `C = A·B` for A m×k and B k×n, in blocks of rows with the deadline checked between
+    /// them. Each block is one BLAS call of about `blockWork` multiply-adds (at least one row),
+    /// so the result is that of one call: every row's sums are formed the same way.
+    public static func multiply(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int, deadline: Deadline) throws -> [Double] {
+        guard deadline.date != nil, m > 1, let work = ResultSize.product([m, n, max(k, 1)]), work > blockWork else {
+            return multiply(a, b, m: m, k: k, n: n)
+        }
+        try deadline.check("a \(m)×\(k) @ \(k)×\(n) matrix product")
+        var c = LargeArray.zeros(m * n)
+        let rowsPerBlock = max(1, blockWork / max(1, n * max(k, 1)))
+        try a.withUnsafeBufferPointer { pa in
+            try b.withUnsafeBufferPointer { pb in
+                try c.withUnsafeMutableBufferPointer { pc in
+                    var row = 0
+                    while row < m {
+                        let rows = min(rowsPerBlock, m - row)
+                        multiply(pa.baseAddress! + row * k, pb.baseAddress!, pc.baseAddress! + row * n, m: rows, k: k, n: n)
+                        row += rows
+                        if row < m { try deadline.check("a \(m)×\(k) @ \(k)×\(n) matrix product") }
+                    }
+                }
+            }
+        }
+        return c
+    }
+
+    /// Multiply-adds between two checks of a deadline: about 30 ms of OpenBLAS on one core.
+    public static let blockWork = 1 << 25
+
+    /// `C = A·B` (overwriting C). Large products go to OpenBLAS when it is there; everything else to a loop in i-k-j
+    /// order, which streams rows of B and C and which the compiler vectorises.
     public static func multiply(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
                                 _ c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int, kernel: Kernel = .automatic) {
         guard m > 0, n > 0 else { return }

@@ -305,14 +305,21 @@ public struct Network: Sendable, Equatable {
 
     // MARK: Loss
 
-    /// The clamp applied to a sigmoid output inside the logarithms of `bce`.
+    /// The clamp applied to a sigmoid output inside the logarithms of `bce` when only the
+    /// outputs are known (no logits).
     public static let bceEpsilon = 1e-12
 
     /// The loss of `outputs` against `targets` (same shape): for `mse`, `mean((a − y)²)` over
-    /// every entry; for `bce`, `−mean(y·log a + (1 − y)·log(1 − a))` with a clamped to
-    /// [1e-12, 1 − 1e-12] inside the logarithms so that a saturated output costs at most
-    /// ≈ 27.6 per entry instead of ∞.
-    public static func loss(_ outputs: Tensor, _ targets: Tensor, _ kind: Loss) -> Double {
+    /// every entry; for `bce`, `−mean(y·log a + (1 − y)·log(1 − a))`.
+    ///
+    /// With `logits` (the output layer's z, where a = σ(z)), bce is computed from them in the
+    /// stable form of PyTorch's `BCEWithLogitsLoss`, `max(z, 0) − y·z + log(1 + e^(−|z|))`: the
+    /// same function without a clamp, finite for every finite z, and its derivative with
+    /// respect to z is exactly `σ(z) − y = a − y`, the gradient `backprop` uses. (A clamped loss
+    /// with that gradient were two different functions: at a saturated output the loss stood
+    /// still while the gradient moved.) Without logits, a is clamped to [1e-12, 1 − 1e-12]
+    /// inside the logarithms.
+    public static func loss(_ outputs: Tensor, _ targets: Tensor, _ kind: Loss, logits: Tensor? = nil) -> Double {
         let count = Double(outputs.count)
         var s = 0.0
         switch kind {
@@ -323,6 +330,13 @@ public struct Network: Sendable, Equatable {
             }
             return s / count
         case .bce:
+            if let z = logits, z.count == outputs.count {
+                for i in 0..<z.count {
+                    let zi = z.data[i], y = targets.data[i]
+                    s += Swift.max(zi, 0) - y * zi + Foundation.log1p(Foundation.exp(-abs(zi)))
+                }
+                return s / count
+            }
             for i in 0..<outputs.count {
                 let a = Swift.min(Swift.max(outputs.data[i], bceEpsilon), 1 - bceEpsilon)
                 let y = targets.data[i]
@@ -337,7 +351,8 @@ public struct Network: Sendable, Equatable {
     public func loss(inputs: Tensor, targets: Tensor, loss kind: Loss = .mse) throws -> Double {
         let x = try checkedInputs(inputs)
         let y = try checkedTargets(targets, examples: x.rows, loss: kind)
-        return Network.loss(pass(x).output, y, kind)
+        let fwd = pass(x)
+        return Network.loss(fwd.output, y, kind, logits: fwd.z.last)
     }
 
     private func checkedTargets(_ targets: Tensor, examples m: Int, loss kind: Loss) throws -> Tensor {
@@ -383,9 +398,8 @@ public struct Network: Sendable, Equatable {
     ///
     /// and then updates every layer at once: `W_n ← W_n − lr·dW_n`, `b_n ← b_n − lr·db_n`.
     ///
-    /// The bce gradient is that of the unclamped loss (the sigmoid's derivative cancels);
-    /// it equals the clamped loss's gradient whenever every output lies in
-    /// [1e-12, 1 − 1e-12], and keeps learning where the clamped one would be 0.
+    /// The bce loss is computed from the output layer's z (see `loss`), so the gradient
+    /// (a_L − y)/(m·k) is exactly the derivative of the loss reported, saturated or not.
     ///
     /// Training stops early, never producing NaN, when the loss or a gradient is not finite
     /// or an update would make a weight non-finite; see `BackpropSteps.stoppedAt`.
@@ -415,7 +429,7 @@ public struct Network: Sendable, Equatable {
 
         for e in 0...epochs {
             let fwd = net.pass(x)
-            var loss = Network.loss(fwd.output, y, kind)
+            var loss = Network.loss(fwd.output, y, kind, logits: fwd.z.last)
             if loss.isNaN { loss = .infinity }
             history += [Double(e), loss]
             if e == epochs && first != nil { break }

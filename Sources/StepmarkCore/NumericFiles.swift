@@ -73,7 +73,10 @@ public enum NumericFiles {
         let dataStart = headerStart + headerLength
         let available = bytes.count - dataStart
         guard available / width >= count else {
-            throw TensorError("\(source) is truncated: shape (\(shape.map(String.init).joined(separator: ", "))) of '\(descr)' needs \(count * width) bytes of data, the file has \(available)")
+            // count · width may itself overflow (a header declaring 2^61 entries).
+            let (needed, overflow) = count.multipliedReportingOverflow(by: width)
+            let bytesNeeded = overflow ? "more than \(Int.max)" : "\(needed)"
+            throw TensorError("\(source) is truncated: shape (\(shape.map(String.init).joined(separator: ", "))) of '\(descr)' needs \(bytesNeeded) bytes of data, the file has \(available)")
         }
         var values = [Double](repeating: 0, count: count)
         bytes.withUnsafeBufferPointer { buf in
@@ -163,7 +166,10 @@ public enum NumericFiles {
                     var digits = ""
                     while i < chars.count, chars[i].isASCII, chars[i].isNumber { digits.append(chars[i]); i += 1 }
                     if i < chars.count, chars[i] == "L" { i += 1 }   // Python 2 longs
-                    guard let n = Int(digits) else { throw fail("a non-negative integer in the shape") }
+                    guard !digits.isEmpty else { throw fail("a non-negative integer in the shape") }
+                    guard let n = Int(digits) else {
+                        throw TensorError("\(source) has a shape dimension too large to hold: \(digits.count > 24 ? String(digits.prefix(20)) + "… (\(digits.count) digits)" : digits) is over \(Int.max)")
+                    }
                     items.append(n)
                     if peek() == "," { i += 1 } else { break }
                 }
@@ -336,8 +342,9 @@ public enum NumericFiles {
     }
 
     static func read(_ url: URL) throws -> [UInt8] {
-        do { return [UInt8](try Data(contentsOf: url)) } catch {
-            throw TensorError("cannot read '\(url.lastPathComponent)': \(error.localizedDescription)")
+        // No size limit is given here (callers are trusted tools); a FIFO is still refused.
+        do { return try RegularFile.read(url.path, maxBytes: Int.max) } catch {
+            throw TensorError("'\(url.lastPathComponent)' \(error.message)")
         }
     }
 

@@ -102,15 +102,7 @@ public struct Assignment: Sendable {
     /// Reads a key file (size limit, UTF-8) and makes its assignment.
     /// - Throws: `ReadError` when the key cannot be read.
     public static func make(keyPath: String, limits: Limits = .init(), variant: Int = 0) throws -> Assignment {
-        guard FileManager.default.fileExists(atPath: keyPath) else { throw ReadError(path: keyPath, message: "no such file") }
-        guard let handle = FileHandle(forReadingAtPath: keyPath) else {
-            throw ReadError(path: keyPath, message: "cannot be read (permission denied, or a folder?)")
-        }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: limits.maxFileBytes + 1)) ?? Data()
-        if data.count > limits.maxFileBytes {
-            throw ReadError(path: keyPath, message: "is larger than the limit of \(limits.maxFileBytes) bytes (raise it with --max-file-bytes)")
-        }
+        let data = Data(try LessonParser.readBytes(path: keyPath, limits: limits))
         var text = try LessonParser.decode(data, path: keyPath)
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { text = "\u{FEFF}" + text }
         return make(keyText: text, path: keyPath, limits: limits, variant: variant)

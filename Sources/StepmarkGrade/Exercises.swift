@@ -92,11 +92,17 @@ public enum Exercises {
     }
 
 
-    /// The exercises of a report in file order, with diagnostics for repeated ids.
+    /// The most points a lesson's exercises may add up to: far above any course's needs, and
+    /// small enough that every total and every partial score is an exact, finite number.
+    public static let maxTotalPoints = 1_000_000.0
+
+    /// The exercises of a report in file order, with diagnostics for repeated ids and for
+    /// points that push the total over `maxTotalPoints`.
     public static func collectExercises(_ report: Report) -> ([(step: Step, spec: ExerciseSpec)], [LessonError]) {
         var seen: Set<String> = []
         var out: [(Step, ExerciseSpec)] = []
         var problems: [LessonError] = []
+        var total = 0.0
         for step in report.steps {
             guard let spec = step.exercise else { continue }
             if seen.contains(spec.id) {
@@ -104,6 +110,14 @@ public enum Exercises {
                 continue
             }
             seen.insert(spec.id)
+            // Scores are sums of points: keep every total exact and finite (points=1e308 twice
+            // is ∞, which results.json can only write as null).
+            total += spec.points
+            if total > maxTotalPoints {
+                let at = step.arguments.first { $0.key == "points" }?.valuePosition ?? spec.position
+                problems.append(LessonError("points=\(Runner.format(spec.points)) brings the lesson's total to more than \(Runner.format(maxTotalPoints)) points; use smaller points", at: at))
+                continue
+            }
             out.append((step, spec))
         }
         return (out, problems)

@@ -47,11 +47,18 @@ public struct Gradebook: Sendable {
         let box = Collector(count: paths.count)
         let grader = self.grader, out = self.out, expectedVariant = self.expectedVariant
         var setupErrors: [ReadError] = []
-        do {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        } catch {
-            setupErrors.append(ReadError(path: out, message: "cannot create the folder: \(error.localizedDescription)"))
+        if out.isEmpty {
+            setupErrors.append(ReadError(path: out, message: "the output folder is an empty name; give a folder with --out"))
+        } else {
+            do {
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            } catch {
+                setupErrors.append(ReadError(path: out, message: "cannot create the folder: \(error.localizedDescription)"))
+            }
         }
+        // Without an output folder nothing is graded: writing anywhere else (the working
+        // folder, for an empty name) would scatter files where nobody asked for them.
+        guard setupErrors.isEmpty else { return BatchResult(submissions: [], writeErrors: setupErrors) }
         DispatchQueue.concurrentPerform(iterations: paths.count) { i in
             let outcome = grader.grade(submissionPath: paths[i], reveal: reveal, expectedVariant: expectedVariant?(paths[i]))
             let folder = (out as NSString).appendingPathComponent(names[i])
@@ -79,11 +86,9 @@ public struct Gradebook: Sendable {
             result.writeErrors.append(AtomicFile.failure(out))
         }
         do {
-            try AtomicFile.write(csv(result.submissions), to: (out as NSString).appendingPathComponent(Gradebook.csvName))
-        } catch let e as ReadError {
-            result.writeErrors.append(e)
+            try ReplacingWrite.write(csv(result.submissions), to: (out as NSString).appendingPathComponent(Gradebook.csvName), durable: true)
         } catch {
-            result.writeErrors.append(ReadError(path: out, message: "\(error)"))
+            result.writeErrors.append(ReadError(path: (out as NSString).appendingPathComponent(Gradebook.csvName), message: "cannot write: \(error.reason)"))
         }
         return result
     }
@@ -195,13 +200,23 @@ public enum CSV {
     /// A field: a text starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
     /// leading `'` so spreadsheets do not run it as a formula; then quoted when it holds a
     /// comma, a quote or a line break (quotes doubled).
+    ///
+    /// Everything is decided on Unicode scalars, never on Characters: a quote or a comma
+    /// followed by a combining mark (`"` + U+0301) is one Character that equals neither, yet a
+    /// CSV reader sees the quote byte. Comparing Characters let such a file name end the
+    /// quoting and plant a formula in the next column.
     public static func field(_ s: String) -> String {
-        var s = s
-        if let first = s.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { s = "'" + s }
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var scalars = s.unicodeScalars
+        if let first = scalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { scalars.insert("'", at: scalars.startIndex) }
+        guard scalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return String(scalars) }
+        var out = String.UnicodeScalarView()
+        out.append("\"")
+        for c in scalars {
+            if c == "\"" { out.append("\"") }
+            out.append(c)
         }
-        return s
+        out.append("\"")
+        return String(out)
     }
 
     /// A score: a whole number, or up to 4 decimals.
@@ -306,10 +321,12 @@ public enum FeedbackPage {
     }
 }
 
-/// Writes for a batch: each file goes to a temporary name in its folder and is renamed into
-/// place, so no reader sees half a file. Unlike `AtomicFile` it does not flush each file to
-/// disk (a crash mid-batch is fixed by grading again), which makes 30,000 small files cheap;
-/// `flushFileSystem` makes the whole batch durable with one call at the end.
+/// Writes for a batch: each file goes through `ReplacingWrite` (a fresh `mkostemp` name with
+/// `O_NOFOLLOW`, renamed into place), so no reader sees half a file, two batches writing into
+/// one folder leave one complete results.json, and a symbolic link planted at a temporary or a
+/// final name is never written through. Unlike `AtomicFile` it does not flush each file to disk
+/// (a crash mid-batch is fixed by grading again), which makes 3,000 small files cheap; `flushFileSystem` makes the whole batch durable with one
+/// call at the end.
 enum QuickFile {
     /// Flushes every file and folder written so far on the file system holding `folder`, with one
     /// `syncfs(2)` (Linux) instead of an `fsync` per file and per folder; elsewhere, and where
@@ -329,30 +346,29 @@ enum QuickFile {
         return true
     }
 
+    /// Makes (or reuses) a submission's folder. A path that exists but is not a real folder —
+    /// a symbolic link someone planted to send the files elsewhere, or a file — is refused.
     static func makeFolder(_ path: String) throws {
-        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw ReadError(path: path, message: "cannot create the folder: \(error.localizedDescription)")
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw ReadError(path: path, message: "cannot create the folder: \(error.localizedDescription)")
+            }
+        }
+        var info = stat()
+        guard lstat(path, &info) == 0 else { throw ReadError(path: path, message: "cannot use the folder: \(String(cString: strerror(errno)))") }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            let what = info.st_mode & S_IFMT == S_IFLNK ? "a symbolic link" : "not a folder"
+            throw ReadError(path: path, message: "is \(what); refusing to write a submission's results through it")
         }
     }
 
     static func write(_ content: String, to path: String) throws {
-        let temporary = path + ".partial"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw AtomicFile.failure(path) }
-        let ok = AtomicFile.writeAll(content, to: fd)
-        let closed = close(fd) == 0
-        guard ok, closed else {
-            let error = AtomicFile.failure(path)
-            unlink(temporary)
-            throw error
-        }
-        guard rename(temporary, path) == 0 else {
-            let error = AtomicFile.failure(path)
-            unlink(temporary)
-            throw error
+        do {
+            try ReplacingWrite.write(content, to: path, durable: false)
+        } catch {
+            throw ReadError(path: path, message: "cannot write: \(error.reason)")
         }
     }
 }

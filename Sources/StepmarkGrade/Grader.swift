@@ -289,12 +289,14 @@ public enum AnswerExtractor {
     /// The submission's answer blocks, parsed as literals, and problems with blocks that name
     /// no exercise.
     public static func answers(in text: String, path: String, limits: Limits) -> (answers: [ExtractedAnswer], errors: [LessonError]) {
-        let lesson = LessonParser.parse(text, path: path, limits: limits)
+        // A submission is untrusted Markdown: it never reaches cmark-gfm (see FenceScanner).
+        let scanned = FenceScanner.scan(text)
         var answers: [ExtractedAnswer] = []
         // An unclosed fence swallows the rest of the file: say so, as for a lesson.
-        var errors: [LessonError] = lesson.diagnostics
-        for answer in lesson.answers {
-            let block = answer.block
+        var errors: [LessonError] = scanned.diagnostics
+        for block in scanned.blocks where block.name == "answer" {
+            // Parsed once, as a lesson's answer block is (linear in the body, never evaluated).
+            let answer = AnswerBlock(block, limits: limits)
             let id: String
             let position: SourcePosition
             do {

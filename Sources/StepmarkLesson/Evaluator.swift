@@ -8,11 +8,16 @@ public struct Evaluator {
     public var limits: Limits
     /// The lesson's folder, against which `load("…")` paths are resolved.
     public var baseDirectory: String
+    /// The lesson's wall-time deadline, checked before every operator and call and inside large
+    /// matrix products, so a long chain of `@` or many big additions in one `let` stop at the
+    /// limit rather than after it. `.none` (the default) never stops.
+    public var deadline: Deadline
 
-    public init(environment: Environment, limits: Limits = .init(), baseDirectory: String = ".") {
+    public init(environment: Environment, limits: Limits = .init(), baseDirectory: String = ".", deadline: Deadline = .none) {
         self.environment = environment
         self.limits = limits
         self.baseDirectory = baseDirectory
+        self.deadline = deadline
     }
 
     /// The functions expressions may call, with a one-line description each (for `directives`).
@@ -80,8 +85,10 @@ public struct Evaluator {
             return .tensor(try positioned(p) { LinearAlgebra.transpose(t) })
         case .binary(let op, let l, let r, let p):
             let a = try tensor(l, for: "'\(op)'"), b = try tensor(r, for: "'\(op)'")
+            try positioned(p) { try deadline.check("'\(op)'") }
             return .tensor(try binary(op, a, b, at: p))
         case .call(let name, let args, let keywords, let p):
+            try positioned(p) { try deadline.check("\(name)()") }
             return try call(name, args, keywords, at: p)
         }
     }
@@ -107,21 +114,27 @@ public struct Evaluator {
         return result
     }
 
+    /// Refuses a result of these dimensions before it is allocated (overflow-safe:
+    /// `--max-entries` may be as large as Int.max).
+    private func requireSize(_ dimensions: [Int]) throws {
+        let count = ResultSize.product(dimensions)
+        guard let count, count <= limits.maxEntries else {
+            throw TensorError("a value of \(count.map(String.init) ?? "more than \(Int.max)") entries is over the limit of \(limits.maxEntries) (raise it with --max-entries)")
+        }
+    }
+
     private func arithmetic(_ op: String, _ a: Tensor, _ b: Tensor, at p: SourcePosition) throws -> Tensor {
         try positioned(p) {
             if op == "@" {
                 if !a.isScalar && !b.isScalar {
                     let m = a.isMatrix ? a.shape[0] : 1, n = b.isMatrix ? b.shape[1] : 1
-                    if m * n > limits.maxEntries {
-                        throw TensorError("a value of \(m * n) entries is over the limit of \(limits.maxEntries) (raise it with --max-entries)")
-                    }
+                    // Checked before the product is allocated (overflow-safe: --max-entries may be Int.max).
+                    try requireSize([m, n])
                 }
-                return try LinearAlgebra.matmul(a, b)
+                return try LinearAlgebra.matmul(a, b, deadline: deadline)
             }
             let shape = try LinearAlgebra.broadcastShape(a.shape, b.shape, op: op)
-            if shape.reduce(1, *) > limits.maxEntries {
-                throw TensorError("a value of \(shape.reduce(1, *)) entries is over the limit of \(limits.maxEntries) (raise it with --max-entries)")
-            }
+            try requireSize(shape)
             switch op {
             case "+": return try LinearAlgebra.elementwise(a, b, op: op, +)
             case "-": return try LinearAlgebra.elementwise(a, b, op: op, -)

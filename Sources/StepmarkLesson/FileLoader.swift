@@ -27,18 +27,12 @@ enum FileLoader {
 
     /// A file's bytes within the lesson size limit; errors name the file as the lesson wrote it.
     static func readBytes(_ full: String, shownAs path: String, limits: Limits, at position: SourcePosition) throws -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        do {
+            return try RegularFile.read(full, maxBytes: limits.maxFileBytes)
+        } catch .missing {
             throw LessonError("no file '\(path)' next to the lesson", at: position)
+        } catch {
+            throw LessonError("'\(path)' \(error.message)", at: position)
         }
-        guard let handle = FileHandle(forReadingAtPath: full) else {
-            throw LessonError("'\(path)' cannot be read", at: position)
-        }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: limits.maxFileBytes + 1)) ?? Data()
-        guard data.count <= limits.maxFileBytes else {
-            throw LessonError("'\(path)' is larger than the limit of \(limits.maxFileBytes) bytes (raise it with --max-file-bytes)", at: position)
-        }
-        return [UInt8](data)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import StepmarkCore
 
 /// Why a lesson file could not be read at all (the CLI exits with status 2).
 public struct ReadError: Error, Sendable, CustomStringConvertible {
@@ -19,42 +20,44 @@ public enum LessonParser {
 
     /// Reads a UTF-8 text file within the size limit, dropping a leading byte-order mark.
     public static func readText(path: String, limits: Limits = .init()) throws -> String {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ReadError(path: path, message: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw ReadError(path: path, message: "is a directory, expected a Markdown file") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ReadError(path: path, message: "cannot be read (permission denied?)")
-        }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: limits.maxFileBytes + 1)) ?? Data()
-        if data.count > limits.maxFileBytes {
-            throw ReadError(path: path, message: "is larger than the limit of \(limits.maxFileBytes) bytes (raise it with --max-file-bytes)")
-        }
-        return try decode(data, path: path)
+        try decode(Data(readBytes(path: path, limits: limits)), path: path)
     }
 
-    /// Decodes UTF-8, naming the offset of the first invalid byte.
+    /// A lesson's or submission's bytes: a regular file (a FIFO or a device is refused rather
+    /// than waited on) within the size limit, checked before reading.
+    public static func readBytes(path: String, limits: Limits = .init()) throws -> [UInt8] {
+        do {
+            return try RegularFile.read(path, maxBytes: limits.maxFileBytes)
+        } catch .directory {
+            throw ReadError(path: path, message: "is a directory, expected a Markdown file")
+        } catch {
+            throw ReadError(path: path, message: error.message)
+        }
+    }
+
+    /// Decodes UTF-8, naming the line and the byte offset (in the file, counting a dropped
+    /// byte-order mark) of the first invalid sequence. Lines end at "\n", "\r\n" or a lone
+    /// "\r", as everywhere else in stepmark.
     public static func decode(_ data: Data, path: String) throws -> String {
         var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        if bom > 0 { bytes.removeFirst(bom) }
         if let text = String(validating: bytes, as: UTF8.self) { return text }
-        var offset = 0, line = 1
+        var line = 1
+        var consumed = 0
+        var previousWasCR = false
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
-        var consumed = 0
         loop: while true {
             switch decoder.decode(&iterator) {
             case .scalarValue(let s):
-                consumed += String(s).utf8.count
-                offset = consumed
-                if s == "\n" { line += 1 }
-            case .emptyInput: break loop
-            case .error: break loop
+                consumed += UTF8.width(s)
+                if s == "\r" || (s == "\n" && !previousWasCR) { line += 1 }
+                previousWasCR = s == "\r"
+            case .emptyInput, .error: break loop
             }
         }
-        throw ReadError(path: path, message: "line \(line): invalid UTF-8 at byte \(offset); lessons must be UTF-8 text")
+        throw ReadError(path: path, message: "line \(line): invalid UTF-8 at byte \(consumed + bom); lessons must be UTF-8 text")
     }
 
     /// Splits text into lines the way CommonMark does: at "\n", "\r\n" and a lone "\r".
@@ -92,6 +95,10 @@ public enum LessonParser {
         // so that positions agree.
         let text = text.utf8.contains(0) ? text.replacingOccurrences(of: "\0", with: "\u{FFFD}") : text
         let lines = lines(of: text)
+        // Shapes that make cmark-gfm 0.29 quadratic are refused before it runs (MarkdownShape).
+        if let tooLarge = MarkdownShape.check(text) {
+            return Lesson(path: path, title: (path as NSString).lastPathComponent, blocks: [], lines: lines, diagnostics: [tooLarge])
+        }
         // Front matter is not Markdown: cmark sees blank lines in its place, so every position
         // below it stays the file's own.
         let (frontMatter, frontMatterErrors) = FrontMatter.parse(lines)
@@ -133,7 +140,9 @@ public enum LessonParser {
                 }
                 blocks.append(name == AnswerDirective.name ? .answer(AnswerBlock(block, limits: limits)) : .directive(block))
             } else {
-                if pendingStart == nil { pendingStart = node.startLine }
+                // cmark-gfm can report line 0 for a node it made itself (found by FuzzLesson);
+                // a block starts on line 1 at the earliest.
+                if pendingStart == nil { pendingStart = max(1, node.startLine) }
                 // cmark-gfm reports a one-line HTML comment block as ending on the line before
                 // it starts (`<!-- end solution -->` at line 7 ends at 6), so never end before the start.
                 pendingEnd = max(pendingEnd, node.endLine, node.startLine)

@@ -39,6 +39,7 @@ struct Assign: ParsableCommand {
     @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
     func validate() throws {
+        if out.isEmpty { throw ValidationError("--out needs a folder name, not an empty one") }
         if keys.isEmpty { throw ValidationError("name at least one key") }
         let names = keys.map { ($0 as NSString).lastPathComponent }
         if Set(names).count != names.count {

@@ -52,6 +52,7 @@ struct Grade: ParsableCommand {
 
     func validate() throws {
         if submissions.isEmpty { throw ValidationError("name at least one submission file or folder") }
+        if out.isEmpty { throw ValidationError("--out needs a folder name, not an empty one") }
     }
 
     func run() throws {

@@ -41,6 +41,7 @@ struct Render: ParsableCommand {
     @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
     func validate() throws {
+        if out.isEmpty { throw ValidationError("--out needs a folder name, not an empty one") }
         if let unknown = OutputFormat.list(pageFormats).unknown {
             throw ValidationError("unknown format '\(unknown)' in --format; use md, html, json and/or ipynb")
         }

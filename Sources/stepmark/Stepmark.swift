@@ -65,7 +65,9 @@ struct LimitOptions: ParsableArguments {
 
     var limits: Limits {
         var l = Limits()
-        l.maxEntries = maxEntries
+        // A value larger than this machine's memory can hold cannot be allowed in any case:
+        // `--max-entries 9223372036854775807` would otherwise let zeros(1e9, 1e9) ask for 8 EB.
+        l.maxEntries = min(maxEntries, Int(clamping: ProcessInfo.processInfo.physicalMemory / 8))
         l.maxSteps = maxSteps
         l.maxTokens = maxTokens
         l.maxFileBytes = maxFileBytes

@@ -90,9 +90,11 @@ struct CommandResult {
 }
 
 /// Runs the stepmark executable with arguments (and optional standard input).
-func stepmark(_ arguments: [String], input: String? = nil, in directory: String? = nil) throws -> CommandResult {
+/// `executable` runs something else with the same plumbing (a shell that sets limits first).
+func stepmark(_ arguments: [String], input: String? = nil, in directory: String? = nil,
+              executable: String = stepmarkExecutable) throws -> CommandResult {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: stepmarkExecutable)
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     var environment = ProcessInfo.processInfo.environment

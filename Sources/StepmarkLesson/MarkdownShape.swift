@@ -1,0 +1,130 @@
+/// Shape caps checked on a lesson's lines before cmark-gfm sees them.
+///
+/// Debian's libcmark-gfm 0.29.0.gfm.6 lacks upstream's fixes for inputs whose cost grows with
+/// the square of one of their dimensions. Measured on this machine (issue 15):
+/// - table rows: quadratic in the cells of a row — 10 rows of 4,000 `|` took 1.2 s, one row
+///   of 30,000 took 10 s;
+/// - links and images: quadratic in the `[` of one paragraph — 32,000 `![[]()` took 17 s;
+/// - block quotes and emphasis: the product of `>` depth and `*` runs — 20,000 of each, 12 s.
+///
+/// Each cap bounds one of those products far above what a lesson writes, in one linear pass
+/// (fenced code is skipped: cmark reads its content verbatim):
+/// - at most `maxDepth` block quotes and list items opened on one line;
+/// - at most `maxCellsPerRow` `|` on one line and `maxCells` in the whole lesson, so the sum of
+///   squares over rows stays below 500 × 100,000;
+/// - at most `maxBracketsPerParagraph` `[` in one paragraph (lines up to a blank line) and
+///   `maxBrackets` in the lesson.
+/// No flag raises them: a lesson past them is not one a teacher wrote by hand.
+public enum MarkdownShape {
+    public static let maxDepth = 32
+    public static let maxCellsPerRow = 500
+    public static let maxCells = 100_000
+    public static let maxBracketsPerParagraph = 2_000
+    public static let maxBrackets = 100_000
+
+    /// The first cap the lesson breaks, as an error at the place it is broken; nil when the
+    /// lesson is within all of them.
+    public static func check(_ text: String) -> LessonError? {
+        var text = text
+        text.makeContiguousUTF8()
+        return text.utf8.withContiguousStorageIfAvailable { check(bytes: $0) } ?? nil
+    }
+
+    static func check(bytes: UnsafeBufferPointer<UInt8>) -> LessonError? {
+        let newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+        let pipe = UInt8(ascii: "|"), bracket = UInt8(ascii: "["), backtick = UInt8(ascii: "`"), tilde = UInt8(ascii: "~")
+        var fence: FenceScanner.Fence? = nil
+        var cells = 0, brackets = 0, paragraphBrackets = 0
+        var lineNumber = 0
+        var start = 0
+        while start < bytes.count || (start == bytes.count && lineNumber == 0) {
+            // One line: [start, end), then its line break ("\n", "\r\n" or a lone "\r").
+            var end = start
+            while end < bytes.count, bytes[end] != newline, bytes[end] != cr { end += 1 }
+            var next = end
+            if next < bytes.count { next += bytes[next] == cr && next + 1 < bytes.count && bytes[next + 1] == newline ? 2 : 1 }
+            lineNumber += 1
+            defer { start = next }
+            let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            func text() -> Substring { Substring(String(decoding: line, as: UTF8.self)) }
+            var first = 0
+            while first < line.count, line[first] == space || line[first] == tab { first += 1 }
+            let firstByte: UInt8? = first < line.count ? line[first] : nil
+            if let open = fence {
+                if firstByte == open.character, open.isClosed(by: text()) { fence = nil }
+                if start == bytes.count { break }
+                continue
+            }
+            // A fence may sit inside quotes or list items; nesting is checked first.
+            let (depth, depthColumn) = containerDepth(line)
+            if depth > maxDepth {
+                return LessonError("this line nests more than \(maxDepth) block quotes or list items; a lesson may nest at most \(maxDepth)", at: SourcePosition(line: lineNumber, column: depthColumn))
+            }
+            if firstByte == backtick || firstByte == tilde, let opening = FenceScanner.Fence.opening(text()) {
+                fence = opening
+                paragraphBrackets = 0
+                continue
+            }
+            guard firstByte != nil else { paragraphBrackets = 0; continue }
+            var pipes = 0, open = 0
+            for b in line {
+                if b == pipe { pipes += 1 } else if b == bracket { open += 1 }
+            }
+            if pipes > maxCellsPerRow {
+                return LessonError("this line has \(pipes) '|' (table cells); a table row in a lesson may have at most \(maxCellsPerRow)", at: SourcePosition(line: lineNumber, column: 1))
+            }
+            cells += pipes
+            if cells > maxCells {
+                return LessonError("the lesson has more than \(maxCells) '|' (table cells) outside code blocks; split it into several lessons", at: SourcePosition(line: lineNumber, column: 1))
+            }
+            paragraphBrackets += open
+            brackets += open
+            if paragraphBrackets > maxBracketsPerParagraph {
+                return LessonError("this paragraph has more than \(maxBracketsPerParagraph) '[' (links and images); a blank line between parts keeps each paragraph small", at: SourcePosition(line: lineNumber, column: 1))
+            }
+            if brackets > maxBrackets {
+                return LessonError("the lesson has more than \(maxBrackets) '[' (links and images) outside code blocks; split it into several lessons", at: SourcePosition(line: lineNumber, column: 1))
+            }
+            if next == bytes.count { break }
+        }
+        return nil
+    }
+
+    /// How many block quotes (`>`) and list items (`-`, `+`, `*`, `1.`, `1)` followed by a space)
+    /// a line opens at its start, and the 1-based column of the marker that goes past
+    /// `maxDepth` (or of the last one).
+    static func containerDepth(_ bytes: UnsafeBufferPointer<UInt8>) -> (depth: Int, column: Int) {
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+        // `* * * *` and `- - - -` are thematic breaks, not lists.
+        for mark in [UInt8(ascii: "*"), UInt8(ascii: "-"), UInt8(ascii: "_")]
+        where bytes.allSatisfy({ $0 == mark || $0 == space || $0 == tab }) {
+            return (0, 1)
+        }
+        var i = 0
+        var depth = 0, column = 1
+        func isSpace(_ k: Int) -> Bool { k < bytes.count && (bytes[k] == space || bytes[k] == tab) }
+        while true {
+            while isSpace(i) { i += 1 }
+            guard i < bytes.count else { break }
+            let b = bytes[i]
+            let markerColumn = i + 1
+            if b == UInt8(ascii: ">") {
+                i += 1
+            } else if b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: "*") {
+                guard isSpace(i + 1) else { break }
+                i += 1
+            } else if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
+                var j = i
+                while j < bytes.count, j - i < 10, bytes[j] >= UInt8(ascii: "0") && bytes[j] <= UInt8(ascii: "9") { j += 1 }
+                guard j < bytes.count, bytes[j] == UInt8(ascii: ".") || bytes[j] == UInt8(ascii: ")"), isSpace(j + 1) else { break }
+                i = j + 1
+            } else {
+                break
+            }
+            depth += 1
+            column = markerColumn
+            if depth > maxDepth { break }   // enough to report; the rest is never read
+        }
+        return (depth, column)
+    }
+}

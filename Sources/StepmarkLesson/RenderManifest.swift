@@ -1,0 +1,141 @@
+import Foundation
+import StepmarkCore
+
+/// Proof that a file in a render's output folder is stepmark's own earlier output, so that
+/// `render` never writes over anything else — above all never over lesson sources
+/// (`render lessons/en --out lessons/ko` replaced every Korean lesson with an English report).
+///
+/// The proof is a manifest, `OUT/.stepmark-manifest`, that `render` rewrites after every run:
+/// one line per file it wrote, `FINGERPRINT LENGTH PATH` (the path relative to OUT). A file
+/// counts as stepmark's own when it is listed and its current bytes still have the recorded
+/// fingerprint and length — so a report the teacher has since edited by hand is not silently
+/// replaced either. HTML pages written before the manifest existed carry
+/// `<meta name="generator" content="stepmark">` and count as stepmark's own too; earlier
+/// Markdown reports carry no mark, so a first render over such a folder needs the explicit
+/// consent of `allowUnowned` (a `--overwrite` flag), after which the manifest takes over.
+///
+/// The fingerprint is 64-bit FNV-1a over the bytes: the manifest guards against mistakes
+/// (a wrong `--out`), not against someone who can already write into the folder.
+public struct RenderManifest: Sendable, Equatable {
+    public static let fileName = ".stepmark-manifest"
+    static let header = "# stepmark render manifest 1"
+
+    public struct Entry: Sendable, Equatable {
+        public var fingerprint: UInt64
+        public var length: Int
+    }
+
+    /// Entries by path relative to the output folder.
+    public private(set) var entries: [String: Entry] = [:]
+
+    public init() {}
+
+    /// The manifest of `folder`, or an empty one when there is none or it is not one stepmark
+    /// wrote (a malformed manifest proves nothing, so nothing is trusted).
+    public static func load(outFolder folder: String) -> RenderManifest {
+        let path = (folder as NSString).appendingPathComponent(fileName)
+        guard let bytes = try? RegularFile.read(path, maxBytes: 64 << 20),
+              let text = String(validating: bytes, as: UTF8.self) else { return RenderManifest() }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+        guard lines.first == Substring(header) else { return RenderManifest() }
+        lines.removeFirst()
+        var manifest = RenderManifest()
+        for line in lines {
+            let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3, let fingerprint = UInt64(parts[0], radix: 16), let length = Int(parts[1]), length >= 0,
+                  !parts[2].isEmpty else { return RenderManifest() }
+            manifest.entries[String(parts[2])] = Entry(fingerprint: fingerprint, length: length)
+        }
+        return manifest
+    }
+
+    /// Notes that `content` was written to `relativePath`.
+    public mutating func record(_ relativePath: String, content: String) {
+        entries[relativePath] = Entry(fingerprint: Self.fingerprint(Array(content.utf8)), length: content.utf8.count)
+    }
+
+    /// The manifest's text, sorted by path so that it only changes when the outputs do.
+    public var text: String {
+        Self.header + "\n" + entries.keys.sorted().map { path in
+            let e = entries[path]!
+            return String(e.fingerprint, radix: 16) + " \(e.length) " + path
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// Writes the manifest into `folder` (atomically, as every output).
+    public func write(outFolder folder: String) throws {
+        let path = (folder as NSString).appendingPathComponent(Self.fileName)
+        do {
+            try ReplacingWrite.write(text, to: path, durable: true)
+        } catch {
+            throw ReadError(path: path, message: "cannot write: \(error.reason)")
+        }
+    }
+
+    /// True when the file at `relativePath` under `folder` is what this manifest says stepmark
+    /// wrote there.
+    public func owns(_ relativePath: String, in folder: String) -> Bool {
+        guard let entry = entries[relativePath] else { return false }
+        let path = (folder as NSString).appendingPathComponent(relativePath)
+        guard let bytes = try? RegularFile.read(path, maxBytes: entry.length) else { return false }
+        return bytes.count == entry.length && Self.fingerprint(bytes) == entry.fingerprint
+    }
+
+    /// 64-bit FNV-1a.
+    public static func fingerprint(_ bytes: [UInt8]) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return h
+    }
+}
+
+/// The check `render` makes before writing anything.
+public enum OutputOwnership {
+    /// The files of a planned render that must not be written, each with the reason; empty when
+    /// every target is new, unchanged, or stepmark's own earlier output.
+    ///
+    /// - Parameters:
+    ///   - planned: every file the render would write (absolute or relative to the working
+    ///     folder) with its new content; the paths must lie inside `outFolder`.
+    ///   - outFolder: the render's `--out` folder (where the manifest lives).
+    ///   - allowUnowned: the user's explicit consent (`--overwrite`) to replace files that carry
+    ///     no proof; files that are not regular files (a link, a folder) are still refused.
+    public static func refusals(planned: [(path: String, content: String)], outFolder: String,
+                                manifest: RenderManifest, allowUnowned: Bool = false) -> [ReadError] {
+        var refused: [ReadError] = []
+        for (path, content) in planned {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { continue }   // a new file
+            let kind = info.st_mode & S_IFMT
+            guard kind == S_IFREG else {
+                let what = kind == S_IFLNK ? "a symbolic link" : kind == S_IFDIR ? "a folder" : "a special file"
+                refused.append(ReadError(path: path, message: "is \(what), not a report stepmark wrote; refusing to replace it"))
+                continue
+            }
+            let relative = relativePath(path, in: outFolder)
+            if let relative, manifest.owns(relative, in: outFolder) { continue }
+            let current = try? RegularFile.read(path, maxBytes: 256 << 20)
+            if let current, current.elementsEqual(content.utf8) { continue }     // nothing would change
+            if let current, isMarkedHTML(current) { continue }
+            if allowUnowned { continue }
+            refused.append(ReadError(path: path, message: "exists and is not stepmark's own earlier output (not in \(RenderManifest.fileName), or edited since); refusing to overwrite it. Choose another --out folder, or pass --overwrite to replace it"))
+        }
+        return refused
+    }
+
+    /// `path` relative to `folder`, or nil when it does not lie inside it.
+    public static func relativePath(_ path: String, in folder: String) -> String? {
+        let base = URL(fileURLWithPath: folder).standardizedFileURL.path
+        let full = URL(fileURLWithPath: path).standardizedFileURL.path
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        guard full.hasPrefix(prefix), full.count > prefix.count else { return nil }
+        return String(full.dropFirst(prefix.count))
+    }
+
+    /// An HTML page stepmark rendered before manifests existed: its head names stepmark as
+    /// the generator (looked for in the first 4 KB only).
+    static func isMarkedHTML(_ bytes: [UInt8]) -> Bool {
+        let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
+        return head.hasPrefix("<!DOCTYPE html>") && head.contains("<meta name=\"generator\" content=\"stepmark\">")
+    }
+}

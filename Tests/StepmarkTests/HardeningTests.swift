@@ -1,0 +1,171 @@
+import Foundation
+import StepmarkCore
+import StepmarkGrade
+import Testing
+@testable import StepmarkLesson
+
+/// Issue 15's classes 4, 5, 7, 8 and 9 at the level of lessons, grading and the CLI.
+@Suite(.serialized) struct HardeningTests {
+    static let key = "# Key\n\n```let exercise=a\na = 0.5\n```\n"
+
+    // MARK: class 4, injection
+
+    /// A quote or comma followed by U+0301 is one Character but still a quote byte to a CSV
+    /// reader. Python's csv module must read back exactly the fields written.
+    @Test func csvFieldsSurviveCombiningMarks() throws {
+        let hostile = ["a\"\u{301},=1+1\nb.md", ",\u{301}x", "\"\u{301}", "=\u{301}SUM(A1)", "-\u{301}2", "\r\u{301}\n", "plain"]
+        let row = CSV.row(hostile)
+        let folder = try temporaryFolder(["g.csv": row])
+        let out = try pythonOutput("""
+            import csv, json, sys
+            rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))
+            print(json.dumps(rows))
+            """, arguments: [folder + "/g.csv"])
+        let rows = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String]]
+        // One row; every field reads back as written, a leading formula character behind a '.
+        let expected = hostile.map { f -> String in ["=", "-", "\r"].contains(f.unicodeScalars.first!) ? "'" + f : f }
+        #expect(rows == [expected])
+    }
+
+    // MARK: class 5, temporary files and concurrency
+
+    @Test func emptyOutIsRefusedAndWritesNothing() throws {
+        let folder = try temporaryFolder(["key.md": Self.key, "s.md": "```answer a\n0.5\n```\n"])
+        let r = try stepmark(["grade", "--key", "key.md", "s.md", "--out", ""], in: folder)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("--out needs a folder name"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["key.md", "s.md"])
+        // The library refuses too, before grading or writing anything.
+        let result = Gradebook(grader: Grader(key: LessonParser.parse(Self.key, path: "key.md")), out: "")
+            .run(submissions: [folder + "/s.md"])
+        #expect(result.submissions.isEmpty && result.writeErrors.count == 1)
+    }
+
+    @Test func plantedLinksAreNeverFollowed() throws {
+        let folder = try temporaryFolder(["key.md": Self.key, "s.md": "```answer a\n0.5\n```\n", "victim.md": "lesson",
+                                          "elsewhere/keep.txt": "keep"])
+        let out = folder + "/grades"
+        try FileManager.default.createDirectory(atPath: out + "/t", withIntermediateDirectories: true)
+        // A planted .partial link (the old fixed temporary name) and a link at the final name.
+        #expect(symlink(folder + "/victim.md", out + "/t/results.json.partial") == 0)
+        #expect(symlink(folder + "/victim.md", out + "/t/feedback.md") == 0)
+        // A submission folder that is a link to another folder is refused.
+        #expect(symlink(folder + "/elsewhere", out + "/s") == 0)
+        try "```answer a\n0.5\n```\n".write(toFile: folder + "/t.md", atomically: true, encoding: .utf8)
+        let r = try stepmark(["grade", "--key", "key.md", "s.md", "t.md", "--out", "grades"], in: folder)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("is a symbolic link; refusing to write a submission's results through it"))
+        #expect(try String(contentsOfFile: folder + "/victim.md", encoding: .utf8) == "lesson")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/elsewhere") == ["keep.txt"])
+        var info = stat()
+        #expect(lstat(out + "/t/feedback.md", &info) == 0 && info.st_mode & S_IFMT == S_IFREG)
+        #expect(try String(contentsOfFile: out + "/t/results.json", encoding: .utf8).contains("\"score\": 1"))
+    }
+
+    /// Two grade runs into one folder at the same time: both succeed and every results.json is
+    /// one complete JSON document.
+    @Test func concurrentGradesIntoOneFolder() throws {
+        var files = ["key.md": Self.key]
+        for k in 0..<20 { files["s\(k).md"] = "```answer a\n\(k % 2 == 0 ? "0.5" : "0.4")\n```\n" }
+        let folder = try temporaryFolder(files)
+        let submissions = (0..<20).map { "s\($0).md" }
+        final class Box: @unchecked Sendable { var results: [CommandResult?] = [nil, nil] }
+        let box = Box()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            box.results[i] = try? stepmark(["grade", "--key", "key.md"] + submissions + ["--out", "g"], in: folder)
+        }
+        #expect(box.results.allSatisfy { $0?.status == 1 })
+        for k in 0..<20 {
+            let data = FileManager.default.contents(atPath: folder + "/g/s\(k)/results.json") ?? Data()
+            let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            #expect(json?["score"] as? Double == (k % 2 == 0 ? 1 : 0))
+        }
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: folder + "/g").filter { $0.contains(".tmp-") || $0.hasSuffix(".partial") }
+        #expect(leftovers == [])
+    }
+
+    // MARK: class 7, special files
+
+    @Test func fifosAreRefusedEverywhere() throws {
+        let folder = try temporaryFolder(["key.md": Self.key, "lesson.md": "```let\nx = load(\"pipe.npy\")\n```\n",
+                                          "emb.md": "```embeddings from=\"pipe.txt\"\n```\n"])
+        for name in ["pipe.md", "pipe.npy", "pipe.txt"] { #expect(mkfifo(folder + "/" + name, 0o600) == 0) }
+        let start = Date()
+        let run = try stepmark(["run", "pipe.md"], in: folder)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("pipe.md: is a FIFO (named pipe), not a regular file; only regular files are read"))
+        let grade = try stepmark(["grade", "--key", "key.md", "pipe.md", "--out", "g"], in: folder)
+        #expect(grade.status == 1)
+        #expect(grade.stderr.contains("pipe.md: not graded: the file is a FIFO (named pipe), not a regular file"))
+        let load = runLesson(try String(contentsOfFile: folder + "/lesson.md", encoding: .utf8), path: folder + "/lesson.md")
+        #expect(load.steps[0].error?.message == "'pipe.npy' is a FIFO (named pipe), not a regular file; only regular files are read")
+        // At the file name: `x = load("pipe.npy")`, the quote is column 10.
+        #expect(load.steps[0].error?.position == SourcePosition(line: 2, column: 10))
+        let from = runLesson(try String(contentsOfFile: folder + "/emb.md", encoding: .utf8), path: folder + "/emb.md")
+        #expect(from.steps[0].error?.message == "'pipe.txt' is a FIFO (named pipe), not a regular file; only regular files are read")
+        #expect(Date().timeIntervalSince(start) < 10)
+    }
+
+    // MARK: class 9, clear errors
+
+    @Test func invalidUTF8OffsetsCountTheBOMAndLoneCRs() throws {
+        // BOM (3 bytes) + "a\rb\r\nc\n" (7 bytes), then 0xFF: byte 10 of the file, on line 4.
+        let data = Data([0xEF, 0xBB, 0xBF] + Array("a\rb\r\nc\n".utf8) + [0xFF])
+        #expect(throws: ReadError(path: "x.md", message: "line 4: invalid UTF-8 at byte 10; lessons must be UTF-8 text")) {
+            _ = try LessonParser.decode(data, path: "x.md")
+        }
+    }
+
+    @Test func theLargestFileLimitIsAccepted() throws {
+        let folder = try temporaryFolder(["l.md": "```let\nx = 1\n```\n"])
+        let r = try stepmark(["run", "l.md", "--max-file-bytes", "9223372036854775807"], in: folder)
+        #expect(r.status == 0)
+    }
+
+    // MARK: class 1, the clock inside one expression
+
+    @Test func theDeadlineStopsAnExpressionAtItsOperator() throws {
+        var environment = Environment()
+        environment.define("A", .tensor(Tensor(shape: [2, 2], data: [1, 2, 3, 4])))
+        let line = BodyLine(text: "A @ A @ A", position: SourcePosition(line: 5, column: 1))
+        let expression = try ExprParser.parse([line])
+        let passed = Deadline(date: Date().addingTimeInterval(-1), seconds: 10)
+        let evaluator = Evaluator(environment: environment, deadline: passed)
+        do {
+            _ = try evaluator.evaluate(expression)
+            Issue.record("evaluated past the deadline")
+        } catch let e as LessonError {
+            // The innermost operator is the first to run: `A @ A` at column 3.
+            #expect(e.description == "5:3: the lesson ran over its time limit of 10 s while computing '@' (raise it with --max-seconds)")
+        }
+        // Without a deadline: [[1,2],[3,4]]³ = [[37, 54], [81, 118]] (by hand: A² = [[7,10],[15,22]]).
+        #expect(try Evaluator(environment: environment).evaluate(expression).tensor?.data == [37, 54, 81, 118])
+    }
+
+    // MARK: class 8, points
+
+    @Test func pointsThatOverflowTheTotalAreAKeyError() throws {
+        let key = "```let exercise=a points=1e308\na = 1\n```\n\n```let exercise=b points=1e308\nb = 1\n```\n"
+        let grader = Grader(key: LessonParser.parse(key, path: "key.md"))
+        // At the value of points=: "```let exercise=a " is 18 characters, "points=" 7 more.
+        #expect(grader.keyErrors.map(\.description) == ["1:26: points=1e+308 brings the lesson's total to more than 1000000 points; use smaller points",
+                                                        "5:26: points=1e+308 brings the lesson's total to more than 1000000 points; use smaller points"])
+    }
+}
+
+extension ReadError: Equatable {
+    public static func == (a: ReadError, b: ReadError) -> Bool { a.path == b.path && a.message == b.message }
+}
+
+/// Runs a python3 script with arguments and returns its standard output.
+func pythonOutput(_ script: String, arguments: [String] = []) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script] + arguments
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}

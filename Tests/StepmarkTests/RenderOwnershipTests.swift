@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+@testable import StepmarkLesson
+
+/// Issue 15, class 6: render must never write over a file that is not its own earlier output,
+/// and distinct inputs must get distinct outputs. These test the reusable pieces the course
+/// renderer calls (RenderManifest, OutputOwnership, OutputNames).
+@Suite struct RenderOwnershipTests {
+    @Test func lessonSourcesInTheOutputFolderAreRefused() throws {
+        // `render lessons/en --out lessons/ko`: the Korean lesson sources are in the way.
+        let folder = try temporaryFolder(["ko/01-attention.md": "# 1. 어텐션\n\n```let\nx = 1\n```\n", "ko/notes.txt": "keep"])
+        let out = folder + "/ko"
+        let planned = [(path: out + "/01-attention.md", content: "# 1. Attention (report)\n"),
+                       (path: out + "/01-attention.html", content: "<!DOCTYPE html>…"),
+                       (path: out + "/index.md", content: "# index\n")]
+        let refused = OutputOwnership.refusals(planned: planned, outFolder: out, manifest: RenderManifest.load(outFolder: out))
+        #expect(refused.map(\.path) == [out + "/01-attention.md"])
+        #expect(refused.first?.message.hasPrefix("exists and is not stepmark's own earlier output") == true)
+        // With explicit consent it may be replaced; a file with the same content is never a problem.
+        #expect(OutputOwnership.refusals(planned: planned, outFolder: out, manifest: RenderManifest(), allowUnowned: true).isEmpty)
+        let same = [(path: out + "/01-attention.md", content: "# 1. 어텐션\n\n```let\nx = 1\n```\n")]
+        #expect(OutputOwnership.refusals(planned: same, outFolder: out, manifest: RenderManifest()).isEmpty)
+    }
+
+    @Test func aRecordedOutputIsOwnedUntilItIsEdited() throws {
+        let report = "# Report\n\nold numbers\n"
+        let out = try temporaryFolder(["en/01.md": report])
+        var manifest = RenderManifest()
+        manifest.record("en/01.md", content: report)
+        try manifest.write(outFolder: out)
+        let loaded = RenderManifest.load(outFolder: out)
+        #expect(loaded == manifest)
+        let next = [(path: out + "/en/01.md", content: "# Report\n\nnew numbers\n")]
+        #expect(OutputOwnership.refusals(planned: next, outFolder: out, manifest: loaded).isEmpty)
+        // A teacher edits the report by hand: it is no longer stepmark's to replace.
+        try "# Report\n\nmy notes\n".write(toFile: out + "/en/01.md", atomically: true, encoding: .utf8)
+        #expect(OutputOwnership.refusals(planned: next, outFolder: out, manifest: loaded).count == 1)
+        // A damaged manifest proves nothing.
+        try "# stepmark render manifest 1\nzz 3 en/01.md\n".write(toFile: out + "/" + RenderManifest.fileName, atomically: true, encoding: .utf8)
+        #expect(RenderManifest.load(outFolder: out).entries.isEmpty)
+    }
+
+    @Test func earlierHTMLPagesAndLinks() throws {
+        let out = try temporaryFolder(["page.html": "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"generator\" content=\"stepmark\">\n</head></html>\n",
+                                       "mine.html": "<!DOCTYPE html>\n<html><head><title>my page</title></head></html>\n",
+                                       "victim.md": "lesson"])
+        #expect(symlink(out + "/victim.md", out + "/linked.md") == 0)
+        let planned = ["page.html", "mine.html", "linked.md"].map { (path: out + "/" + $0, content: "new") }
+        let refused = OutputOwnership.refusals(planned: planned, outFolder: out, manifest: RenderManifest(), allowUnowned: false)
+        #expect(refused.map { ($0.path as NSString).lastPathComponent } == ["mine.html", "linked.md"])
+        #expect(refused.last?.message == "is a symbolic link, not a report stepmark wrote; refusing to replace it")
+        // --overwrite never extends to links.
+        #expect(OutputOwnership.refusals(planned: planned, outFolder: out, manifest: RenderManifest(), allowUnowned: true).count == 1)
+    }
+
+    @Test func relativePaths() {
+        #expect(OutputOwnership.relativePath("/x/out/en/01.md", in: "/x/out") == "en/01.md")
+        #expect(OutputOwnership.relativePath("/x/out/../out/a.md", in: "/x/out/") == "a.md")
+        #expect(OutputOwnership.relativePath("/x/outside.md", in: "/x/out") == nil)
+        #expect(OutputOwnership.relativePath("/x/out", in: "/x/out") == nil)
+    }
+
+    @Test func distinctInputsGetDistinctNames() throws {
+        let folder = try temporaryFolder(["a/lesson.md": "a", "b/lesson.md": "b", "c/x/Lesson.md": "c", "d/x/lesson.md": "d",
+                                          "en/01.md": "1", "other/en/01.md": "2"])
+        func names(_ pairs: [(String, String)]) -> [String] {
+            OutputNames.distinct(pairs.map { (source: folder + "/" + $0.0, preferred: $0.1) })
+        }
+        #expect(names([("a/lesson.md", "lesson"), ("b/lesson.md", "lesson")]) == ["a/lesson", "b/lesson"])
+        // Case-insensitive clash, one parent is not enough: two.
+        #expect(names([("c/x/Lesson.md", "Lesson"), ("d/x/lesson.md", "lesson")]) == ["c/x/Lesson", "d/x/lesson"])
+        // The same file twice keeps one name; a name unique on its own is unchanged.
+        #expect(names([("a/lesson.md", "lesson"), ("a/../a/lesson.md", "lesson"), ("en/01.md", "01")]) == ["lesson", "lesson", "01"])
+        // Names from folder arguments already hold their sub-folder; only folders above it are added.
+        #expect(names([("en/01.md", "en/01"), ("other/en/01.md", "en/01")]) == [
+            (folder as NSString).lastPathComponent + "/en/01", "other/en/01"])
+        // A prefixed name that meets another input's own name gets a number.
+        #expect(names([("a/lesson.md", "lesson"), ("b/lesson.md", "lesson"), ("en/01.md", "a/lesson")]) == ["a/lesson", "b/lesson", "a/lesson-2"])
+    }
+}
