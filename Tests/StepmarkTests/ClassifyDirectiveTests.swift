@@ -88,3 +88,33 @@ import StepmarkCore
         #expect(error("pos: good\nneg: bad", args: " epochs=200000")?.contains("--max-steps") == true)
     }
 }
+
+/// `classify model=`: each sentence is the pretrained model's sentence vector, checked against
+/// the independent numpy forward pass of the tiny committed BERT.
+@Suite struct ClassifyWithModelTests {
+    @Test func sentenceVectorsComeFromTheModel() throws {
+        let train = ["the river bank.", "money at the bank!"], test = ["i sat on the bank."]
+        let report = runLesson(tinyModelBlock + """
+
+            ```classify model=tiny lr=1 epochs=1
+            nature: \(train[0])
+            money: \(train[1])
+            ---
+            nature: \(test[0])
+            ```
+            """)
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        func vector(_ s: String) throws -> [Double] { (try numpyReference(tinyBertPath, s)["sentence"] as! [NSNumber]).map(\.doubleValue) }
+        #expect(close(report.tensor(step: 2, "vectors"), try train.map(vector), tolerance: 1e-12))
+        #expect(close(report.tensor(step: 2, "test_vectors"), try test.map(vector), tolerance: 1e-12))
+        // One update from W = 0 by hand: every probability is 1/2, so W = lr·Xᵀ(Y − 1/2)/n.
+        let x = try train.map(vector)
+        let w = try #require(report.tensor(step: 2, "W"))
+        for j in 0..<x[0].count {
+            let expected = 1.0 * (x[0][j] * 0.5 - x[1][j] * 0.5) / 2
+            #expect(abs(w[j, 0] - expected) < 1e-12 && abs(w[j, 1] + expected) < 1e-12)
+        }
+        let both = runLesson(tinyModelBlock + "\n```embeddings\na: [1]\n```\n\n```classify model=tiny table=E\np: a\nq: a\n```\n")
+        #expect(both.errors.first?.message.hasPrefix("give either table= (word vectors, mean-pooled) or model=") == true)
+    }
+}

@@ -18,6 +18,7 @@ enum ClassifyDirective: Directive {
     static let body = "`LABEL: sentence` lines; the lines after a `---` line are held out for testing"
     static let arguments: [ArgumentSpec] = [
         ArgumentSpec("table", "E", "the embedding table (from an embeddings block); each sentence is the mean of its words' vectors"),
+        ArgumentSpec("model", nil, "a pretrained model (from a model block) instead of a table: each sentence is its sentence vector"),
         ArgumentSpec("lr", "1", "the learning rate, a positive number"),
         ArgumentSpec("epochs", "100", "the number of full-batch gradient-descent updates"),
         ArgumentSpec("weights", "W_cls", "the name the trained weight matrix (vector size × classes) is stored under"),
@@ -50,8 +51,12 @@ enum ClassifyDirective: Directive {
 
     static func run(_ context: StepContext) throws {
         let args = context.args
-        let table = try embeddingTable(context)
-        let tableName = try args.name("table", default: "E")!
+        if args.has("model") && args.has("table") {
+            throw LessonError("give either table= (word vectors, mean-pooled) or model= (a pretrained encoder's sentence vectors), not both", at: args.position(of: "model"))
+        }
+        let source: SentenceVectors = args.has("model")
+            ? .model
+            : .table(try embeddingTable(context), name: try args.name("table", default: "E")!)
         let lr = try args.number("lr", default: 1)
         guard lr > 0, lr.isFinite else {
             throw LessonError("lr= must be a positive number (the size of each step downhill), got \(args.raw("lr")?.description ?? "\(lr)")", at: args.position(of: "lr"))
@@ -69,11 +74,11 @@ enum ClassifyDirective: Directive {
         for e in heldOut where !classes.contains(e.label) {
             throw LessonError("the held-out label '\(e.label)' never occurs in the training lines (the classes are \(classes.joined(separator: ", ")))\(didYouMean(e.label, among: classes))", at: e.labelPosition)
         }
-        let size = (training.count + heldOut.count) * table.dimension
+        let size = (training.count + heldOut.count) * source.dimension(context)
         guard size <= context.limits.maxEntries else {
             throw LessonError("the sentence vectors would have \(size) entries, over the limit of \(context.limits.maxEntries) (raise it with --max-entries)", at: context.block.infoPosition)
         }
-        let trainVectors = try vectors(training, table: table, tableName: tableName)
+        let trainVectors = try vectors(training, from: source, context)
         let labels = training.map { classes.firstIndex(of: $0.label)! }
         try context.checkDeadline()
         let run: ClassifierTraining
@@ -86,7 +91,7 @@ enum ClassifyDirective: Directive {
 
         let lrText = Runner.format(lr)
         try context.record("classes", .tokens(TokenList(classes)), formula: "the training labels, in order of first appearance")
-        try context.record("vectors", trainVectors, formula: "row i = the mean of the word vectors of training sentence i")
+        try context.record("vectors", trainVectors, formula: source.formula("training"))
         var history: [Double] = []
         history.reserveCapacity(run.loss.count * 3)
         for (k, (loss, accuracy)) in zip(run.loss, run.accuracy).enumerated() { history += [Double(k), loss, accuracy] }
@@ -102,14 +107,14 @@ enum ClassifyDirective: Directive {
             context.setResult(.tensor(run.weights), recorded: "W", storeAs: nil)
             return
         }
-        let testVectors = try vectors(heldOut, table: table, tableName: tableName)
+        let testVectors = try vectors(heldOut, from: source, context)
         let scores = try SoftmaxRegression.scores(testVectors, weights: run.weights, bias: run.bias)
         let probs = try Softmax.rows(scores).output
         let predicted = SoftmaxRegression.predictions(scores)
         let truth = heldOut.map { classes.firstIndex(of: $0.label)! }
         let right = zip(predicted, truth).filter { $0 == $1 }.count
         let accuracy = Double(right) / Double(heldOut.count)
-        try context.record("test_vectors", testVectors, formula: "row i = the mean of the word vectors of held-out sentence i")
+        try context.record("test_vectors", testVectors, formula: source.formula("held-out"))
         try context.record("scores", scores, formula: "scores = test_vectors·W + b (one score per class)")
         try context.record("probs", probs, formula: "probs = softmax(scores), row by row", role: .distribution)
         let rows: [[Table.Cell]] = zip(heldOut, zip(predicted, truth)).map { e, pt in
@@ -156,9 +161,33 @@ enum ClassifyDirective: Directive {
         return (training, heldOut)
     }
 
-    /// One mean-pooled vector per sentence, labelled by the sentence; an unknown word is an
-    /// error at the word.
-    static func vectors(_ examples: [Example], table: EmbeddingTable, tableName: String) throws -> Tensor {
+    /// Where the sentence vectors come from.
+    enum SentenceVectors {
+        case table(EmbeddingTable, name: String)
+        case model
+
+        func dimension(_ context: StepContext) -> Int {
+            switch self {
+            case .table(let t, _): t.dimension
+            case .model: (try? pretrainedModel(context).model.config.hiddenSize) ?? 0
+            }
+        }
+
+        func formula(_ which: String) -> String {
+            switch self {
+            case .table: "row i = the mean of the word vectors of \(which) sentence i"
+            case .model: "row i = the model's sentence vector of \(which) sentence i (mean pooling, unit length)"
+            }
+        }
+    }
+
+    /// One vector per sentence, labelled by the sentence: mean-pooled word vectors (an unknown
+    /// word is an error at the word) or a pretrained model's sentence vectors.
+    static func vectors(_ examples: [Example], from source: SentenceVectors, _ context: StepContext) throws -> Tensor {
+        guard case .table(let table, let tableName) = source else {
+            let rows = try examples.map { try modelQueryVector($0.sentence, context, at: $0.position).data }
+            return Tensor.matrix(rows, rowLabels: examples.map(\.sentence))
+        }
         var rows: [[Double]] = []
         for e in examples {
             let lineWords = words(of: e.sentence)
