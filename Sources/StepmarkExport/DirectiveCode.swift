@@ -139,8 +139,25 @@ enum DirectiveCoders {
         "embeddings": embeddingsCode, "embed": embedCode, "similarity": similarityCode,
         "nearest": nearestCode, "project": projectCode, "encode": encodeCode, "generate": generateCode,
         "train": trainCode, "network": networkCode, "forward": forwardCode, "backprop": backpropCode,
-        "image": imageCode, "align": alignCode,
+        "image": imageCode, "align": alignCode, "classify": classifyCode,
     ]
+
+    /// `LABEL: sentence` lines; those after a `---` line are held out.
+    static func classifyCode(_ s: StepSource) throws -> DirectiveCode {
+        var training: [String] = [], heldOut: [String] = []
+        var held = false
+        for line in s.meaningfulLines {
+            let text = line.text.trimmingWhitespace()
+            if text == "---" { held = true; continue }
+            guard let colon = line.text.firstIndex(of: ":") else { throw ExportGap(message: "a classify line without ':'") }
+            let label = String(line.text[..<colon]).trimmingWhitespace()
+            let sentence = String(line.text[line.text.index(after: colon)...]).trimmingWhitespace().precomposedStringWithCanonicalMapping
+            let pair = "(\(Python.string(label)), \(Python.string(sentence)))"
+            if held { heldOut.append(pair) } else { training.append(pair) }
+        }
+        return DirectiveCode(lines: ["\(s.name("weights", "W_cls")), \(s.name("bias", "b_cls")), result = classify_step(\(s.name("table", "E")), [\(training.joined(separator: ", "))], [\(heldOut.joined(separator: ", "))], lr=\(s.number("lr", 1)), epochs=\(s.integer("epochs", 100)))"],
+                                 result: "result", stores: [])
+    }
 
     static func letCode(_ s: StepSource) throws -> DirectiveCode {
         var lines: [String] = []

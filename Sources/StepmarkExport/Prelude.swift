@@ -517,6 +517,53 @@ def embed_step(table, text, pool="mean", method="whitespace"):
     record("sentence", sentence)
     return sentence
 
+def classify_step(table, training, held_out, lr=1.0, epochs=100):
+    """Softmax regression on mean-pooled sentence vectors, from W = 0, b = 0:
+    scores = X·W + b, P = softmax(scores), loss = −mean log P[i, label_i] (log-sum-exp),
+    W ← W − lr·Xᵀ(P − Y)/n, b ← b − lr·mean(P − Y); history row k is before update k+1."""
+    classes = []
+    for label, _ in training:
+        if label not in classes: classes.append(label)
+    record("classes", Tokens(classes))
+    def vectors(examples):
+        return Labelled([np.asarray(lookup(table, whitespace_tokens(s))).mean(axis=0) for _, s in examples],
+                        rows=[s for _, s in examples])
+    X = vectors(training)
+    record("vectors", X)
+    x = np.asarray(X)
+    y = np.array([classes.index(l) for l, _ in training])
+    n, c = x.shape[0], len(classes)
+    W, b = np.zeros((x.shape[1], c)), np.zeros(c)
+    def cross_entropy(s):
+        top = s.max(axis=1)
+        return float(np.mean(top + np.log(np.exp(s - top[:, None]).sum(axis=1)) - s[np.arange(n), y]))
+    history = []
+    for epoch in range(epochs + 1):
+        s = x @ W + b
+        history.append([epoch, cross_entropy(s), float(np.mean(np.argmax(s, axis=1) == y))])
+        if epoch == epochs: break
+        delta = softmax(s)
+        delta[np.arange(n), y] -= 1
+        W = W - lr / n * (x.T @ delta)
+        b = b - lr / n * delta.sum(axis=0)
+    record("history", Labelled(history, cols=["epoch", "loss", "accuracy"]))
+    W, b = Labelled(W, rows=X.cols, cols=classes), Labelled(b)
+    record("W", W); record("b", b)
+    if not held_out: return W, b, W
+    Xt = vectors(held_out)
+    record("test_vectors", Xt)
+    scores = Labelled(np.asarray(Xt) @ np.asarray(W) + np.asarray(b), rows=Xt.rows, cols=classes)
+    record("scores", scores)
+    probs = Labelled(softmax(np.asarray(scores)), rows=Xt.rows, cols=classes)
+    record("probs", probs)
+    predicted = np.argmax(np.asarray(scores), axis=1)
+    truth = [classes.index(l) for l, _ in held_out]
+    record("predictions", Table(["sentence", "predicted", "true", "right"],
+        [[sent, classes[p], classes[t], "✓" if p == t else "✗"] for (_, sent), p, t in zip(held_out, predicted, truth)]))
+    accuracy = float(np.mean(predicted == np.array(truth)))
+    record("accuracy", accuracy)
+    return W, b, accuracy
+
 def similarity(a, b, metric="cosine"):
     a, b = np.asarray(a, dtype=float).reshape(-1), np.asarray(b, dtype=float).reshape(-1)
     if metric == "dot": return float(a @ b)
