@@ -140,7 +140,27 @@ enum DirectiveCoders {
         "nearest": nearestCode, "project": projectCode, "encode": encodeCode, "generate": generateCode,
         "train": trainCode, "network": networkCode, "forward": forwardCode, "backprop": backpropCode,
         "image": imageCode, "align": alignCode, "classify": classifyCode,
+        "train_attention": trainAttentionCode,
     ]
+
+    /// The trained matrices are stored back under the names of wq=/wk=/wv=/wo= (or wq, wk, wv,
+    /// wo), only those in learn=; the step's result is the final loss.
+    static func trainAttentionCode(_ s: StepSource) throws -> DirectiveCode {
+        let xs = s.has("x") ? s.names("x") : ["X"]
+        let targets = s.names("target")
+        let keys = ["wq", "wk", "wv", "wo"]
+        let learn = s.word("learn") ?? (s.has("wo") ? "qkvo" : "qkv")
+        var call = "trained, result = train_attention_step([\(xs.map(Python.name).joined(separator: ", "))], \(Python.tokens(xs)), [\(targets.map(Python.name).joined(separator: ", "))]"
+        for key in keys where s.has(key) { call += ", \(key)=\(s.name(key, key))" }
+        call += ", learn=\(Python.string(learn)), lr=\(s.number("lr", 0.1)), epochs=\(s.integer("epochs", 100)), mask=\(s.value("mask", "\"none\"")), heads=\(s.integer("heads", 1))"
+        if s.has("record") { call += ", record_epochs=[\(s.names("record").joined(separator: ", "))]" }
+        if s.has("scale") { call += ", scale=\(s.number("scale", 1))" }
+        var lines = [call + ")"]
+        for key in keys where learn.contains(key.last!) && (key != "wo" || s.has("wo")) {
+            lines.append("\(s.name(key, key)) = trained[\(Python.string(key))]")
+        }
+        return DirectiveCode(lines: lines, result: "result", stores: [])
+    }
 
     /// `LABEL: sentence` lines; those after a `---` line are held out.
     static func classifyCode(_ s: StepSource) throws -> DirectiveCode {
@@ -199,6 +219,16 @@ enum DirectiveCoders {
         if s.has("scale") { call += ", scale=\(s.number("scale", 1))" }
         if s.has("wo") { call += ", wo=\(s.name("wo", "wo"))" }
         lines.append(call + ")")
+        // The backward pass (SPEC §3 "Attention gradients"), after the forward values.
+        if s.has("target") || s.has("grad") || s.has("jacobian_row") {
+            var back = "attention_backward(\(q), \(k), \(v), mask=\(s.value("mask", "\"none\"")), heads=\(s.integer("heads", 1))"
+            if s.has("scale") { back += ", scale=\(s.number("scale", 1))" }
+            if s.has("wo") { back += ", wo=\(s.name("wo", "wo"))" }
+            if s.has("target") { back += ", target=\(s.name("target", "target"))" }
+            if s.has("grad") { back += ", grad=\(s.name("grad", "grad"))" }
+            if s.has("jacobian_row") { back += ", jacobian_row=\(s.integer("jacobian_row", 0))" }
+            lines.append(back + ")")
+        }
         return DirectiveCode(lines: lines, result: "result", stores: ["output"])
     }
 

@@ -258,6 +258,134 @@ def attention(Q, K, V, scale=None, mask="none", heads=1, wo=None, prefix=""):
     record(prefix + "output", output)
     return output
 
+def attention_parts(Q, K, V, scale=None, mask="none", heads=1):
+    """attention()'s forward pass without printing: per head (q, k, v, weights, output), and the scale."""
+    Q, K, V = (np.atleast_2d(np.asarray(m, dtype=float)) for m in (Q, K, V))
+    dk, dv = Q.shape[1] // heads, V.shape[1] // heads
+    s = scale if scale is not None else 1 / math.sqrt(dk)
+    nq, nk = Q.shape[0], K.shape[0]
+    parts = []
+    for h in range(heads):
+        q, k, v = Q[:, h*dk:(h+1)*dk], K[:, h*dk:(h+1)*dk], V[:, h*dv:(h+1)*dv]
+        scaled = (q @ k.T) * s
+        if mask == "causal":
+            i, j = np.indices((nq, nk))
+            scaled = np.where(j > i + nk - nq, -np.inf, scaled)
+        w = softmax(scaled)
+        parts.append((q, k, v, w, w @ v))
+    return parts, s
+
+def attention_backward(Q, K, V, scale=None, mask="none", heads=1, wo=None, target=None, grad=None,
+                       jacobian_row=None, show=True):
+    """The gradients PyTorch's autograd gives after F.mse_loss(output, target).backward() (or
+    output.backward(grad)): d_output, d_wo, d_concat, per head d_weights, d_V, d_scaled =
+    w ⊙ (d_weights − rowsum(d_weights ⊙ w)), d_scores = d_scaled·scale, d_Q = d_scores·K,
+    d_K = d_scoresᵀ·Q. Returns the loss (or None) and the whole d_Q, d_K, d_V, d_wo."""
+    rec = record if show else (lambda name, value: None)
+    parts, s = attention_parts(Q, K, V, scale, mask, heads)
+    concat = np.hstack([p[4] for p in parts])
+    output = concat @ np.asarray(wo, dtype=float) if wo is not None else concat
+    loss = None
+    if target is not None:
+        t = np.asarray(target, dtype=float).reshape(output.shape)
+        loss = float(np.mean((output - t) ** 2))
+        rec("loss", loss)
+        d_output = 2 * (output - t) / output.size
+    elif grad is not None:
+        d_output = np.asarray(grad, dtype=float).reshape(output.shape)
+    else:
+        d_output = None
+    d_wo = None
+    if d_output is not None:
+        rec("d_output", d_output)
+        d_concat = d_output
+        if wo is not None:
+            d_wo = concat.T @ d_output
+            rec("d_wo", d_wo)
+            d_concat = d_output @ np.asarray(wo, dtype=float).T
+        if heads > 1 or wo is not None:
+            rec("d_concat", d_concat)
+    dQs, dKs, dVs = [], [], []
+    for h, (q, k, v, w, out) in enumerate(parts):
+        p = "" if heads == 1 else f"head{h + 1}."
+        dv_ = v.shape[1]
+        if d_output is not None:
+            d_out = d_concat[:, h*dv_:(h+1)*dv_]
+            d_weights = d_out @ v.T
+            rec(p + "d_weights", d_weights)
+            d_V = w.T @ d_out
+            rec(p + "d_V", d_V)
+        if jacobian_row is not None:
+            r = w[int(jacobian_row)]
+            rec(p + "jacobian", Labelled(np.diag(r) - np.outer(r, r)))
+        if d_output is not None:
+            d_scaled = w * (d_weights - (d_weights * w).sum(axis=1, keepdims=True))
+            rec(p + "d_scaled", d_scaled)
+            d_scores = d_scaled * s
+            rec(p + "d_scores", d_scores)
+            d_Q = d_scores @ k; d_K = d_scores.T @ q
+            rec(p + "d_Q", d_Q); rec(p + "d_K", d_K)
+            dQs.append(d_Q); dKs.append(d_K); dVs.append(d_V)
+    if d_output is None: return None, None, None, None, None
+    dQ, dK, dV = np.hstack(dQs), np.hstack(dKs), np.hstack(dVs)
+    if heads > 1:
+        rec("d_Q", dQ); rec("d_K", dK); rec("d_V", dV)
+    return loss, dQ, dK, dV, d_wo
+
+def train_attention_step(xs, names, targets, wq=None, wk=None, wv=None, wo=None, learn="qkv", lr=0.1,
+                         epochs=100, record_epochs=None, mask="none", heads=1, scale=None):
+    """Full-batch gradient descent on mean((output − target)²), averaged over the sequences:
+    Q = X·W_Q, K = X·W_K, V = X·W_V (identity when not given), ∂L/∂W_Q = Xᵀ·d_Q, …"""
+    xs = [np.atleast_2d(np.asarray(x, dtype=float)) for x in xs]
+    d = xs[0].shape[1]
+    W = {"wq": wq, "wk": wk, "wv": wv}
+    W = {key: np.eye(d) if m is None else np.array(m, dtype=float) for key, m in W.items()}
+    if wo is not None: W["wo"] = np.array(wo, dtype=float)
+    for key, m in W.items(): record(key + "_before", m)
+    if record_epochs is None: record_epochs = [0] if epochs == 0 else [0, epochs]
+    record_epochs = set(int(e) for e in record_epochs)
+    def forward_all(save_epoch=None):
+        outs = []
+        for x, name in zip(xs, names):
+            parts, _ = attention_parts(x @ W["wq"], x @ W["wk"], x @ W["wv"], scale, mask, heads)
+            if save_epoch is not None:
+                for h, part in enumerate(parts):
+                    seq = "" if len(xs) == 1 else name + "."
+                    head = "" if heads == 1 else f"head{h + 1}."
+                    record(f"epoch{save_epoch}.{seq}{head}weights", part[3])
+            concat = np.hstack([part[4] for part in parts])
+            outs.append(concat @ W["wo"] if "wo" in W else concat)
+        return outs
+    def losses(outs):
+        return float(np.mean([np.mean((o - np.asarray(t, dtype=float).reshape(o.shape)) ** 2) for o, t in zip(outs, targets)]))
+    snapshots = {}
+    history = []
+    for epoch in range(epochs + 1):
+        if epoch in record_epochs:
+            snapshots[epoch] = dict(W)
+        history.append([epoch, losses(forward_all())])
+        if epoch == epochs: break
+        grads = {key: np.zeros_like(m) for key, m in W.items()}
+        for x, t in zip(xs, targets):
+            _, dQ, dK, dV, d_wo = attention_backward(x @ W["wq"], x @ W["wk"], x @ W["wv"], scale, mask, heads,
+                                                    wo=W.get("wo"), target=t, show=False)
+            grads["wq"] += x.T @ dQ; grads["wk"] += x.T @ dK; grads["wv"] += x.T @ dV
+            if "wo" in W: grads["wo"] += d_wo
+        W = {key: (m - lr * grads[key] / len(xs) if key[1] in learn else m) for key, m in W.items()}
+    final = dict(W)
+    for epoch in sorted(snapshots):
+        W = snapshots[epoch]; forward_all(save_epoch=epoch)
+    W = final
+    record("history", Labelled(history, cols=["epoch", "loss"]))
+    for key, m in W.items():
+        if key[1] in learn: record(key + "_after", m)
+    outs = forward_all()
+    for o, name in zip(outs, names):
+        record("output" if len(xs) == 1 else name + ".output", o)
+    loss = losses(outs)
+    record("loss", loss)
+    return W, loss
+
 # ---------------------------------------------------------------- gradient descent
 
 def train_step(xs, ys, w=0.5, b=0.0, bias=False, lr=0.1, steps=10):
