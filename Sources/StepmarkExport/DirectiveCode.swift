@@ -141,7 +141,30 @@ enum DirectiveCoders {
         "train": trainCode, "network": networkCode, "forward": forwardCode, "backprop": backpropCode,
         "image": imageCode, "align": alignCode, "classify": classifyCode,
         "train_attention": trainAttentionCode,
+        "model": modelCode, "transformer": transformerCode, "sentences": sentencesCode,
     ]
+
+    /// The model is a Python dict (config, vocabulary, float64 weights) under name= (model).
+    static func modelCode(_ s: StepSource) throws -> DirectiveCode {
+        let name = s.name("name", "model")
+        return DirectiveCode(lines: ["\(name) = model_step(\(Python.string(s.word("from") ?? "")))"], result: name, stores: [])
+    }
+
+    static func transformerCode(_ s: StepSource) throws -> DirectiveCode {
+        let text = s.step.block.contentLines.map(\.text).joined(separator: "\n")
+        let layers = s.names("layers")
+        let chosen = layers.isEmpty || layers == ["all"] ? "None" : "[" + layers.joined(separator: ", ") + "]"
+        return DirectiveCode(lines: ["result, hidden_layers = transformer_step(\(s.name("model", "model")), \(Python.string(text)), layers=\(chosen), full=\(s.word("record") == "full" ? "True" : "False"), max_tokens=\(s.integer("max_tokens", 256)))",
+                                     "globals().update(hidden_layers)"],
+                             result: "result", stores: ["sentence"])
+    }
+
+    static func sentencesCode(_ s: StepSource) throws -> DirectiveCode {
+        let lines = s.meaningfulLines.map { Python.string($0.text.trimmingWhitespace()) }
+        let name = s.word("name") ?? "docs"
+        return DirectiveCode(lines: ["result = sentences_step(\(s.name("model", "model")), [\(lines.joined(separator: ", "))])"],
+                             result: "result", stores: [name])
+    }
 
     /// The trained matrices are stored back under the names of wq=/wk=/wv=/wo= (or wq, wk, wv,
     /// wo), only those in learn=; the step's result is the final loss.
@@ -246,6 +269,10 @@ enum DirectiveCoders {
 
     static func tokenizeCode(_ s: StepSource) throws -> DirectiveCode {
         let method = s.word("method") ?? "whitespace"
+        if method == "bert" {
+            return DirectiveCode(lines: ["result = bert_tokenize_step(\(s.name("model", "model")), \(Python.string(s.bodyText)))"],
+                                 result: "result", stores: ["tokens"])
+        }
         var call = "result = tokenize_step(\(Python.string(s.bodyText)), method=\(Python.string(method))"
         if method == "wordpiece" || s.has("vocab") { call += ", vocab=\(s.name("vocab", "vocab"))" }
         if method == "bpe" { call += ", merges=\(s.name("merges", "merges"))" }
@@ -309,6 +336,16 @@ enum DirectiveCoders {
         let table = s.name("table", "E")
         let metric = s.value("metric", "\"cosine\"")
         let lines = s.meaningfulLines
+        if s.has("model") {
+            // `a | b` lines: the cosine of the two sentence vectors.
+            let pairs = try lines.map { line -> String in
+                let parts = line.text.components(separatedBy: "|")
+                guard parts.count == 2 else { throw ExportGap(message: "a similarity model= line without one '|'") }
+                return "(\(Python.string(parts[0].trimmingWhitespace())), \(Python.string(parts[1].trimmingWhitespace())))"
+            }
+            return DirectiveCode(lines: ["result = similarity_model_step(\(s.name("model", "model")), [\(pairs.joined(separator: ", "))])"],
+                                 result: "result", stores: [])
+        }
         if lines.isEmpty {
             return DirectiveCode(lines: ["result = similarity_step([], metric=\(metric), table=\(table))"], result: "result", stores: [])
         }
@@ -326,6 +363,11 @@ enum DirectiveCoders {
     static func nearestCode(_ s: StepSource) throws -> DirectiveCode {
         let table = s.name("table", "E")
         let lines = s.meaningfulLines
+        if s.has("model") {
+            let text = lines.map { $0.text.trimmingWhitespace() }.joined(separator: " ")
+            return DirectiveCode(lines: ["result = nearest_model_step(\(table), \(s.name("model", "model")), \(Python.string(text)), k=\(s.integer("k", 3)))"],
+                                 result: "result", stores: [])
+        }
         var query: String
         let single = lines.count == 1 ? lines[0].text.split(whereSeparator: { $0.isWhitespace }).map(String.init) : []
         if single.count == 1 {
