@@ -139,8 +139,68 @@ enum DirectiveCoders {
         "embeddings": embeddingsCode, "embed": embedCode, "similarity": similarityCode,
         "nearest": nearestCode, "project": projectCode, "encode": encodeCode, "generate": generateCode,
         "train": trainCode, "network": networkCode, "forward": forwardCode, "backprop": backpropCode,
-        "image": imageCode, "align": alignCode,
+        "image": imageCode, "align": alignCode, "classify": classifyCode,
+        "train_attention": trainAttentionCode,
+        "model": modelCode, "transformer": transformerCode, "sentences": sentencesCode,
     ]
+
+    /// The model is a Python dict (config, vocabulary, float64 weights) under name= (model).
+    static func modelCode(_ s: StepSource) throws -> DirectiveCode {
+        let name = s.name("name", "model")
+        return DirectiveCode(lines: ["\(name) = model_step(\(Python.string(s.word("from") ?? "")))"], result: name, stores: [])
+    }
+
+    static func transformerCode(_ s: StepSource) throws -> DirectiveCode {
+        let text = s.step.block.contentLines.map(\.text).joined(separator: "\n")
+        let layers = s.names("layers")
+        let chosen = layers.isEmpty || layers == ["all"] ? "None" : "[" + layers.joined(separator: ", ") + "]"
+        return DirectiveCode(lines: ["result, hidden_layers = transformer_step(\(s.name("model", "model")), \(Python.string(text)), layers=\(chosen), full=\(s.word("record") == "full" ? "True" : "False"), max_tokens=\(s.integer("max_tokens", 256)))",
+                                     "globals().update(hidden_layers)"],
+                             result: "result", stores: ["sentence"])
+    }
+
+    static func sentencesCode(_ s: StepSource) throws -> DirectiveCode {
+        let lines = s.meaningfulLines.map { Python.string($0.text.trimmingWhitespace()) }
+        let name = s.word("name") ?? "docs"
+        return DirectiveCode(lines: ["result = sentences_step(\(s.name("model", "model")), [\(lines.joined(separator: ", "))])"],
+                             result: "result", stores: [name])
+    }
+
+    /// The trained matrices are stored back under the names of wq=/wk=/wv=/wo= (or wq, wk, wv,
+    /// wo), only those in learn=; the step's result is the final loss.
+    static func trainAttentionCode(_ s: StepSource) throws -> DirectiveCode {
+        let xs = s.has("x") ? s.names("x") : ["X"]
+        let targets = s.names("target")
+        let keys = ["wq", "wk", "wv", "wo"]
+        let learn = s.word("learn") ?? (s.has("wo") ? "qkvo" : "qkv")
+        var call = "trained, result = train_attention_step([\(xs.map(Python.name).joined(separator: ", "))], \(Python.tokens(xs)), [\(targets.map(Python.name).joined(separator: ", "))]"
+        for key in keys where s.has(key) { call += ", \(key)=\(s.name(key, key))" }
+        call += ", learn=\(Python.string(learn)), lr=\(s.number("lr", 0.1)), epochs=\(s.integer("epochs", 100)), mask=\(s.value("mask", "\"none\"")), heads=\(s.integer("heads", 1))"
+        if s.has("record") { call += ", record_epochs=[\(s.names("record").joined(separator: ", "))]" }
+        if s.has("scale") { call += ", scale=\(s.number("scale", 1))" }
+        var lines = [call + ")"]
+        for key in keys where learn.contains(key.last!) && (key != "wo" || s.has("wo")) {
+            lines.append("\(s.name(key, key)) = trained[\(Python.string(key))]")
+        }
+        return DirectiveCode(lines: lines, result: "result", stores: [])
+    }
+
+    /// `LABEL: sentence` lines; those after a `---` line are held out.
+    static func classifyCode(_ s: StepSource) throws -> DirectiveCode {
+        var training: [String] = [], heldOut: [String] = []
+        var held = false
+        for line in s.meaningfulLines {
+            let text = line.text.trimmingWhitespace()
+            if text == "---" { held = true; continue }
+            guard let colon = line.text.firstIndex(of: ":") else { throw ExportGap(message: "a classify line without ':'") }
+            let label = String(line.text[..<colon]).trimmingWhitespace()
+            let sentence = String(line.text[line.text.index(after: colon)...]).trimmingWhitespace().precomposedStringWithCanonicalMapping
+            let pair = "(\(Python.string(label)), \(Python.string(sentence)))"
+            if held { heldOut.append(pair) } else { training.append(pair) }
+        }
+        return DirectiveCode(lines: ["\(s.name("weights", "W_cls")), \(s.name("bias", "b_cls")), result = classify_step(\(s.name("table", "E")), [\(training.joined(separator: ", "))], [\(heldOut.joined(separator: ", "))], lr=\(s.number("lr", 1)), epochs=\(s.integer("epochs", 100)))"],
+                                 result: "result", stores: [])
+    }
 
     static func letCode(_ s: StepSource) throws -> DirectiveCode {
         var lines: [String] = []
@@ -182,6 +242,16 @@ enum DirectiveCoders {
         if s.has("scale") { call += ", scale=\(s.number("scale", 1))" }
         if s.has("wo") { call += ", wo=\(s.name("wo", "wo"))" }
         lines.append(call + ")")
+        // The backward pass (SPEC §3 "Attention gradients"), after the forward values.
+        if s.has("target") || s.has("grad") || s.has("jacobian_row") {
+            var back = "attention_backward(\(q), \(k), \(v), mask=\(s.value("mask", "\"none\"")), heads=\(s.integer("heads", 1))"
+            if s.has("scale") { back += ", scale=\(s.number("scale", 1))" }
+            if s.has("wo") { back += ", wo=\(s.name("wo", "wo"))" }
+            if s.has("target") { back += ", target=\(s.name("target", "target"))" }
+            if s.has("grad") { back += ", grad=\(s.name("grad", "grad"))" }
+            if s.has("jacobian_row") { back += ", jacobian_row=\(s.integer("jacobian_row", 0))" }
+            lines.append(back + ")")
+        }
         return DirectiveCode(lines: lines, result: "result", stores: ["output"])
     }
 
@@ -199,6 +269,10 @@ enum DirectiveCoders {
 
     static func tokenizeCode(_ s: StepSource) throws -> DirectiveCode {
         let method = s.word("method") ?? "whitespace"
+        if method == "bert" {
+            return DirectiveCode(lines: ["result = bert_tokenize_step(\(s.name("model", "model")), \(Python.string(s.bodyText)))"],
+                                 result: "result", stores: ["tokens"])
+        }
         var call = "result = tokenize_step(\(Python.string(s.bodyText)), method=\(Python.string(method))"
         if method == "wordpiece" || s.has("vocab") { call += ", vocab=\(s.name("vocab", "vocab"))" }
         if method == "bpe" { call += ", merges=\(s.name("merges", "merges"))" }
@@ -262,6 +336,16 @@ enum DirectiveCoders {
         let table = s.name("table", "E")
         let metric = s.value("metric", "\"cosine\"")
         let lines = s.meaningfulLines
+        if s.has("model") {
+            // `a | b` lines: the cosine of the two sentence vectors.
+            let pairs = try lines.map { line -> String in
+                let parts = line.text.components(separatedBy: "|")
+                guard parts.count == 2 else { throw ExportGap(message: "a similarity model= line without one '|'") }
+                return "(\(Python.string(parts[0].trimmingWhitespace())), \(Python.string(parts[1].trimmingWhitespace())))"
+            }
+            return DirectiveCode(lines: ["result = similarity_model_step(\(s.name("model", "model")), [\(pairs.joined(separator: ", "))])"],
+                                 result: "result", stores: [])
+        }
         if lines.isEmpty {
             return DirectiveCode(lines: ["result = similarity_step([], metric=\(metric), table=\(table))"], result: "result", stores: [])
         }
@@ -279,6 +363,11 @@ enum DirectiveCoders {
     static func nearestCode(_ s: StepSource) throws -> DirectiveCode {
         let table = s.name("table", "E")
         let lines = s.meaningfulLines
+        if s.has("model") {
+            let text = lines.map { $0.text.trimmingWhitespace() }.joined(separator: " ")
+            return DirectiveCode(lines: ["result = nearest_model_step(\(table), \(s.name("model", "model")), \(Python.string(text)), k=\(s.integer("k", 3)))"],
+                                 result: "result", stores: [])
+        }
         var query: String
         let single = lines.count == 1 ? lines[0].text.split(whereSeparator: { $0.isWhitespace }).map(String.init) : []
         if single.count == 1 {

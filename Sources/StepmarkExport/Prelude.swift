@@ -258,6 +258,386 @@ def attention(Q, K, V, scale=None, mask="none", heads=1, wo=None, prefix=""):
     record(prefix + "output", output)
     return output
 
+def attention_parts(Q, K, V, scale=None, mask="none", heads=1):
+    """attention()'s forward pass without printing: per head (q, k, v, weights, output), and the scale."""
+    Q, K, V = (np.atleast_2d(np.asarray(m, dtype=float)) for m in (Q, K, V))
+    dk, dv = Q.shape[1] // heads, V.shape[1] // heads
+    s = scale if scale is not None else 1 / math.sqrt(dk)
+    nq, nk = Q.shape[0], K.shape[0]
+    parts = []
+    for h in range(heads):
+        q, k, v = Q[:, h*dk:(h+1)*dk], K[:, h*dk:(h+1)*dk], V[:, h*dv:(h+1)*dv]
+        scaled = (q @ k.T) * s
+        if mask == "causal":
+            i, j = np.indices((nq, nk))
+            scaled = np.where(j > i + nk - nq, -np.inf, scaled)
+        w = softmax(scaled)
+        parts.append((q, k, v, w, w @ v))
+    return parts, s
+
+def attention_backward(Q, K, V, scale=None, mask="none", heads=1, wo=None, target=None, grad=None,
+                       jacobian_row=None, show=True):
+    """The gradients PyTorch's autograd gives after F.mse_loss(output, target).backward() (or
+    output.backward(grad)): d_output, d_wo, d_concat, per head d_weights, d_V, d_scaled =
+    w ⊙ (d_weights − rowsum(d_weights ⊙ w)), d_scores = d_scaled·scale, d_Q = d_scores·K,
+    d_K = d_scoresᵀ·Q. Returns the loss (or None) and the whole d_Q, d_K, d_V, d_wo."""
+    rec = record if show else (lambda name, value: None)
+    parts, s = attention_parts(Q, K, V, scale, mask, heads)
+    concat = np.hstack([p[4] for p in parts])
+    output = concat @ np.asarray(wo, dtype=float) if wo is not None else concat
+    loss = None
+    if target is not None:
+        t = np.asarray(target, dtype=float).reshape(output.shape)
+        loss = float(np.mean((output - t) ** 2))
+        rec("loss", loss)
+        d_output = 2 * (output - t) / output.size
+    elif grad is not None:
+        d_output = np.asarray(grad, dtype=float).reshape(output.shape)
+    else:
+        d_output = None
+    d_wo = None
+    if d_output is not None:
+        rec("d_output", d_output)
+        d_concat = d_output
+        if wo is not None:
+            d_wo = concat.T @ d_output
+            rec("d_wo", d_wo)
+            d_concat = d_output @ np.asarray(wo, dtype=float).T
+        if heads > 1 or wo is not None:
+            rec("d_concat", d_concat)
+    dQs, dKs, dVs = [], [], []
+    for h, (q, k, v, w, out) in enumerate(parts):
+        p = "" if heads == 1 else f"head{h + 1}."
+        dv_ = v.shape[1]
+        if d_output is not None:
+            d_out = d_concat[:, h*dv_:(h+1)*dv_]
+            d_weights = d_out @ v.T
+            rec(p + "d_weights", d_weights)
+            d_V = w.T @ d_out
+            rec(p + "d_V", d_V)
+        if jacobian_row is not None:
+            r = w[int(jacobian_row)]
+            rec(p + "jacobian", Labelled(np.diag(r) - np.outer(r, r)))
+        if d_output is not None:
+            d_scaled = w * (d_weights - (d_weights * w).sum(axis=1, keepdims=True))
+            rec(p + "d_scaled", d_scaled)
+            d_scores = d_scaled * s
+            rec(p + "d_scores", d_scores)
+            d_Q = d_scores @ k; d_K = d_scores.T @ q
+            rec(p + "d_Q", d_Q); rec(p + "d_K", d_K)
+            dQs.append(d_Q); dKs.append(d_K); dVs.append(d_V)
+    if d_output is None: return None, None, None, None, None
+    dQ, dK, dV = np.hstack(dQs), np.hstack(dKs), np.hstack(dVs)
+    if heads > 1:
+        rec("d_Q", dQ); rec("d_K", dK); rec("d_V", dV)
+    return loss, dQ, dK, dV, d_wo
+
+def train_attention_step(xs, names, targets, wq=None, wk=None, wv=None, wo=None, learn="qkv", lr=0.1,
+                         epochs=100, record_epochs=None, mask="none", heads=1, scale=None):
+    """Full-batch gradient descent on mean((output − target)²), averaged over the sequences:
+    Q = X·W_Q, K = X·W_K, V = X·W_V (identity when not given), ∂L/∂W_Q = Xᵀ·d_Q, …"""
+    xs = [np.atleast_2d(np.asarray(x, dtype=float)) for x in xs]
+    d = xs[0].shape[1]
+    W = {"wq": wq, "wk": wk, "wv": wv}
+    W = {key: np.eye(d) if m is None else np.array(m, dtype=float) for key, m in W.items()}
+    if wo is not None: W["wo"] = np.array(wo, dtype=float)
+    for key, m in W.items(): record(key + "_before", m)
+    if record_epochs is None: record_epochs = [0] if epochs == 0 else [0, epochs]
+    record_epochs = set(int(e) for e in record_epochs)
+    def forward_all(save_epoch=None):
+        outs = []
+        for x, name in zip(xs, names):
+            parts, _ = attention_parts(x @ W["wq"], x @ W["wk"], x @ W["wv"], scale, mask, heads)
+            if save_epoch is not None:
+                for h, part in enumerate(parts):
+                    seq = "" if len(xs) == 1 else name + "."
+                    head = "" if heads == 1 else f"head{h + 1}."
+                    record(f"epoch{save_epoch}.{seq}{head}weights", part[3])
+            concat = np.hstack([part[4] for part in parts])
+            outs.append(concat @ W["wo"] if "wo" in W else concat)
+        return outs
+    def losses(outs):
+        return float(np.mean([np.mean((o - np.asarray(t, dtype=float).reshape(o.shape)) ** 2) for o, t in zip(outs, targets)]))
+    snapshots = {}
+    history = []
+    for epoch in range(epochs + 1):
+        if epoch in record_epochs:
+            snapshots[epoch] = dict(W)
+        history.append([epoch, losses(forward_all())])
+        if epoch == epochs: break
+        grads = {key: np.zeros_like(m) for key, m in W.items()}
+        for x, t in zip(xs, targets):
+            _, dQ, dK, dV, d_wo = attention_backward(x @ W["wq"], x @ W["wk"], x @ W["wv"], scale, mask, heads,
+                                                    wo=W.get("wo"), target=t, show=False)
+            grads["wq"] += x.T @ dQ; grads["wk"] += x.T @ dK; grads["wv"] += x.T @ dV
+            if "wo" in W: grads["wo"] += d_wo
+        W = {key: (m - lr * grads[key] / len(xs) if key[1] in learn else m) for key, m in W.items()}
+    final = dict(W)
+    for epoch in sorted(snapshots):
+        W = snapshots[epoch]; forward_all(save_epoch=epoch)
+    W = final
+    record("history", Labelled(history, cols=["epoch", "loss"]))
+    for key, m in W.items():
+        if key[1] in learn: record(key + "_after", m)
+    outs = forward_all()
+    for o, name in zip(outs, names):
+        record("output" if len(xs) == 1 else name + ".output", o)
+    loss = losses(outs)
+    record("loss", loss)
+    return W, loss
+
+# ---------------------------------------------------------------- a pretrained encoder (BERT)
+# The safetensors reader and BertTokenizer port are those of the Swift tests' independent
+# reference (Tests/StepmarkTests/Fixtures/bert/reference.py).
+
+import struct
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        blob = f.read()
+    (n,) = struct.unpack("<Q", blob[:8])
+    header = json.loads(blob[8:8 + n])
+    base = 8 + n
+    kinds = {"F32": "<f4", "F64": "<f8", "I64": "<i8"}
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        a, b = info["data_offsets"]
+        out[name] = np.frombuffer(blob[base + a:base + b], dtype=kinds[info["dtype"]]).astype(np.float64).reshape(info["shape"])
+    return out
+
+
+def is_whitespace(c):
+    return c in " \t\n\r" or unicodedata.category(c) == "Zs"
+
+
+def is_control(c):
+    return c not in "\t\n\r" and unicodedata.category(c) in ("Cc", "Cf")
+
+
+def is_punctuation(c):
+    cp = ord(c)
+    if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
+        return True
+    return unicodedata.category(c).startswith("P")
+
+
+def is_cjk(cp):
+    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2A6DF or 0x2A700 <= cp <= 0x2B73F
+            or 0x2B740 <= cp <= 0x2B81F or 0x2B820 <= cp <= 0x2CEAF or 0xF900 <= cp <= 0xFAFF or 0x2F800 <= cp <= 0x2FA1F)
+
+
+def bert_tokenize(text, vocab, lower=True, strip=None, chinese=True, max_tokens=256):
+    cleaned = []
+    for c in text:
+        if ord(c) in (0, 0xFFFD) or is_control(c):
+            continue
+        if is_whitespace(c):
+            cleaned.append(" ")
+        elif chinese and is_cjk(ord(c)):
+            cleaned.append(" " + c + " ")
+        else:
+            cleaned.append(c)
+    text = unicodedata.normalize("NFC", "".join(cleaned))
+    words, normalized = [], []
+    for token in text.split():
+        if lower:
+            token = token.lower()
+        if (lower if strip is None else strip):
+            token = "".join(c for c in unicodedata.normalize("NFD", token) if unicodedata.category(c) != "Mn")
+        normalized.append(token)
+        current = ""
+        for c in token:
+            if is_punctuation(c):
+                if current:
+                    words.append(current)
+                words.append(c)
+                current = ""
+            else:
+                current += c
+        if current:
+            words.append(current)
+    words = " ".join(words).split()
+    pieces = []
+    for w in words:
+        if len(w) > 100:
+            pieces.append("[UNK]")
+            continue
+        start, sub, bad = 0, [], False
+        while start < len(w):
+            end, found = len(w), None
+            while start < end:
+                s = w[start:end]
+                if start > 0:
+                    s = "##" + s
+                if s in vocab:
+                    found = s
+                    break
+                end -= 1
+            if found is None:
+                bad = True
+                break
+            sub.append(found)
+            start = end
+        pieces.extend(["[UNK]"] if bad else sub)
+    tokens = ["[CLS]"] + pieces[:max_tokens - 2] + ["[SEP]"]
+    return " ".join(normalized), words, tokens, [vocab.get(t, vocab["[UNK]"]) for t in tokens]
+
+
+def model_folder(name):
+    """A folder path, or NAME under $STEPMARK_MODEL_DIR, or under .cache/models in the lesson's
+    folder or any folder above it (the project's cache), or above the working folder."""
+    lesson_dir = globals().get("LESSON_DIR", ".")
+    candidates = [name, os.path.join(lesson_dir, name)]
+    if os.environ.get("STEPMARK_MODEL_DIR"): candidates.append(os.path.join(os.environ["STEPMARK_MODEL_DIR"], name))
+    for start in (os.path.abspath(lesson_dir), os.getcwd()):
+        folder = start
+        while True:
+            candidates.append(os.path.join(folder, ".cache", "models", name))
+            parent = os.path.dirname(folder)
+            if parent == folder: break
+            folder = parent
+    for c in candidates:
+        if os.path.isfile(os.path.join(c, "config.json")): return c
+    raise FileNotFoundError(f"no model folder {name!r} (tried $STEPMARK_MODEL_DIR and .cache/models above {os.path.abspath(lesson_dir)})")
+
+def model_step(source):
+    """config.json, tokenizer_config.json, vocab.txt and model.safetensors of a Hugging Face folder."""
+    folder = model_folder(source)
+    config = json.load(open(os.path.join(folder, "config.json")))
+    tconf = {}
+    if os.path.exists(os.path.join(folder, "tokenizer_config.json")):
+        tconf = json.load(open(os.path.join(folder, "tokenizer_config.json")))
+    vocab = {}
+    with open(os.path.join(folder, "vocab.txt"), encoding="utf-8") as f:
+        for i, line in enumerate(f.read().split("\n")):
+            if line or i == 0: vocab[line.rstrip("\r")] = i
+    W = read_safetensors(os.path.join(folder, "model.safetensors"))
+    W = {k[5:] if k.startswith("bert.") else k: v for k, v in W.items()}
+    with open(os.path.join(folder, "model.safetensors"), "rb") as f:
+        (n,) = struct.unpack("<Q", f.read(8)); header = json.loads(f.read(n))
+    lower = tconf.get("do_lower_case", True) is not False
+    strip = tconf.get("strip_accents")
+    chinese = tconf.get("tokenize_chinese_chars", True) is not False
+    H = config["num_attention_heads"]
+    model = {"config": config, "vocab": vocab, "W": W, "lower": lower, "strip": strip, "chinese": chinese,
+             "eps": config.get("layer_norm_eps", 1e-12), "heads": H}
+    tf = lambda b: "true" if b else "false"
+    record("config", Table(["key", "value"], [
+        ["layers", float(config["num_hidden_layers"])], ["hidden_size", float(config["hidden_size"])],
+        ["heads", float(H)], ["head_size", float(config["hidden_size"] // H)],
+        ["intermediate_size", float(config["intermediate_size"])], ["max_positions", float(config["max_position_embeddings"])],
+        ["vocab_size", float(config["vocab_size"])], ["layer_norm_eps", repr(float(model["eps"]))],
+        ["hidden_act", config.get("hidden_act", "gelu")], ["do_lower_case", tf(lower)],
+        ["strip_accents", "follows do_lower_case" if strip is None else tf(strip)], ["tokenize_chinese_chars", tf(chinese)]]))
+    names = sorted(k for k in header if k != "__metadata__")
+    record("tensors", Table(["name", "dtype", "shape"],
+        [[k, header[k]["dtype"], "×".join(str(d) for d in header[k]["shape"])] for k in names]))
+    used = sum(int(np.prod(header[k]["shape"])) for k in names if header[k]["dtype"] != "I64" and "pooler" not in k)
+    record("parameters", float(used))
+    return model
+
+def bert_tokenize_step(model, text):
+    normalized, words, tokens, ids = bert_tokenize(text, model["vocab"], model["lower"], model["strip"], model["chinese"],
+                                                   model["config"]["max_position_embeddings"])
+    record("normalized", normalized); record("words", Tokens(words))
+    record("tokens", Tokens(tokens)); record("ids", Tokens(tokens, ids=ids))
+    return Tokens(tokens)
+
+def _ln(x, w, b, eps):
+    mu = x.mean(axis=-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps) * w + b
+
+def bert_forward(model, text, max_tokens=256):
+    """BertModel in float64, then mean pooling and L2 normalisation (sentence-transformers)."""
+    config, W, eps, H = model["config"], model["W"], model["eps"], model["heads"]
+    _, _, tokens, ids = bert_tokenize(text, model["vocab"], model["lower"], model["strip"], model["chinese"],
+                                      min(max_tokens, config["max_position_embeddings"]))
+    d = config["hidden_size"] // H
+    n = len(ids)
+    x = W["embeddings.word_embeddings.weight"][ids] + W["embeddings.position_embeddings.weight"][:n] \
+        + W["embeddings.token_type_embeddings.weight"][0]
+    x = _ln(x, W["embeddings.LayerNorm.weight"], W["embeddings.LayerNorm.bias"], eps)
+    out = {"tokens": tokens, "ids": ids, "embeddings.output": x, "layers": []}
+    lin = lambda name, a: a @ W[name + ".weight"].T + W[name + ".bias"]
+    erf = np.vectorize(math.erf)
+    for L in range(config["num_hidden_layers"]):
+        p = "encoder.layer.%d." % L
+        layer = {}
+        Q, K, V = lin(p + "attention.self.query", x), lin(p + "attention.self.key", x), lin(p + "attention.self.value", x)
+        layer["Q"], layer["K"], layer["V"] = Q, K, V
+        heads = []
+        for h in range(H):
+            q, k, v = Q[:, h*d:(h+1)*d], K[:, h*d:(h+1)*d], V[:, h*d:(h+1)*d]
+            scores = q @ k.T
+            scaled = scores / math.sqrt(d)
+            weights = softmax(scaled)
+            heads.append((scores, scaled, weights, weights @ v))
+        layer["heads"] = heads
+        concat = np.concatenate([o for *_, o in heads], axis=1)
+        attn_out = lin(p + "attention.output.dense", concat)
+        attn_norm = _ln(attn_out + x, W[p + "attention.output.LayerNorm.weight"], W[p + "attention.output.LayerNorm.bias"], eps)
+        pre = lin(p + "intermediate.dense", attn_norm)
+        hidden = pre * 0.5 * (1.0 + erf(pre / math.sqrt(2.0)))
+        ffn_out = lin(p + "output.dense", hidden)
+        x = _ln(ffn_out + attn_norm, W[p + "output.LayerNorm.weight"], W[p + "output.LayerNorm.bias"], eps)
+        layer.update(concat=concat, attn_out=attn_out, attn_norm=attn_norm, ffn_hidden=hidden, ffn_out=ffn_out, output=x)
+        out["layers"].append(layer)
+    pooled = x.mean(axis=0)
+    out["pooled"] = pooled
+    out["sentence"] = pooled / max(np.linalg.norm(pooled), 1e-12)
+    return out
+
+def sentence_vector(model, text):
+    return bert_forward(model, text)["sentence"]
+
+def transformer_step(model, text, layers=None, full=False, max_tokens=256):
+    out = bert_forward(model, text, max_tokens)
+    tokens = out["tokens"]
+    record("tokens", Tokens(tokens)); record("ids", Tokens(tokens, ids=out["ids"]))
+    record("embeddings.output", Labelled(out["embeddings.output"], rows=tokens))
+    for i, layer in enumerate(out["layers"]):
+        if layers is not None and (i + 1) not in layers: continue
+        p = f"layer{i + 1}."
+        if full:
+            for key in ("Q", "K", "V"): record(p + key, layer[key])
+        for h, (scores, scaled, weights, o) in enumerate(layer["heads"]):
+            hp = p + f"head{h + 1}."
+            if full: record(hp + "scores", scores); record(hp + "scaled", scaled)
+            record(hp + "weights", Labelled(weights, rows=tokens, cols=tokens))
+            if full: record(hp + "output", o)
+        if full:
+            for key in ("concat", "attn_out", "attn_norm", "ffn_hidden", "ffn_out"): record(p + key, layer[key])
+        record(p + "output", Labelled(layer["output"], rows=tokens))
+    record("pooled", out["pooled"]); record("sentence", out["sentence"])
+    hidden = {"hidden0": Labelled(out["embeddings.output"], rows=tokens)}
+    for i, layer in enumerate(out["layers"]): hidden[f"hidden{i + 1}"] = Labelled(layer["output"], rows=tokens)
+    hidden["hidden"] = hidden[f"hidden{len(out['layers'])}"]
+    return out["sentence"], hidden
+
+def sentences_step(model, lines, name="docs"):
+    table = Labelled([sentence_vector(model, t) for t in lines], rows=lines)
+    record("table", table)
+    return table
+
+def nearest_model_step(table, model, text, k=3):
+    q = sentence_vector(model, text)
+    t = np.asarray(table)
+    scores = [cosine(row, q) for row in t]
+    order = sorted(range(len(scores)), key=lambda i: -scores[i])[:k]
+    ranking = Labelled([[scores[i]] for i in order], rows=[table.rows[i] for i in order], cols=["cosine"])
+    record("ranking", ranking)
+    return ranking
+
+def similarity_model_step(model, pairs):
+    result = None
+    for a, b in pairs:
+        result = float(cosine(sentence_vector(model, a), sentence_vector(model, b)))
+        record(f"{a}~{b}", result)
+    return result
+
 # ---------------------------------------------------------------- gradient descent
 
 def train_step(xs, ys, w=0.5, b=0.0, bias=False, lr=0.1, steps=10):
@@ -516,6 +896,53 @@ def embed_step(table, text, pool="mean", method="whitespace"):
     sentence = v.mean(axis=0) if pool == "mean" else v.sum(axis=0) if pool == "sum" else vectors
     record("sentence", sentence)
     return sentence
+
+def classify_step(table, training, held_out, lr=1.0, epochs=100):
+    """Softmax regression on mean-pooled sentence vectors, from W = 0, b = 0:
+    scores = X·W + b, P = softmax(scores), loss = −mean log P[i, label_i] (log-sum-exp),
+    W ← W − lr·Xᵀ(P − Y)/n, b ← b − lr·mean(P − Y); history row k is before update k+1."""
+    classes = []
+    for label, _ in training:
+        if label not in classes: classes.append(label)
+    record("classes", Tokens(classes))
+    def vectors(examples):
+        return Labelled([np.asarray(lookup(table, whitespace_tokens(s))).mean(axis=0) for _, s in examples],
+                        rows=[s for _, s in examples])
+    X = vectors(training)
+    record("vectors", X)
+    x = np.asarray(X)
+    y = np.array([classes.index(l) for l, _ in training])
+    n, c = x.shape[0], len(classes)
+    W, b = np.zeros((x.shape[1], c)), np.zeros(c)
+    def cross_entropy(s):
+        top = s.max(axis=1)
+        return float(np.mean(top + np.log(np.exp(s - top[:, None]).sum(axis=1)) - s[np.arange(n), y]))
+    history = []
+    for epoch in range(epochs + 1):
+        s = x @ W + b
+        history.append([epoch, cross_entropy(s), float(np.mean(np.argmax(s, axis=1) == y))])
+        if epoch == epochs: break
+        delta = softmax(s)
+        delta[np.arange(n), y] -= 1
+        W = W - lr / n * (x.T @ delta)
+        b = b - lr / n * delta.sum(axis=0)
+    record("history", Labelled(history, cols=["epoch", "loss", "accuracy"]))
+    W, b = Labelled(W, rows=X.cols, cols=classes), Labelled(b)
+    record("W", W); record("b", b)
+    if not held_out: return W, b, W
+    Xt = vectors(held_out)
+    record("test_vectors", Xt)
+    scores = Labelled(np.asarray(Xt) @ np.asarray(W) + np.asarray(b), rows=Xt.rows, cols=classes)
+    record("scores", scores)
+    probs = Labelled(softmax(np.asarray(scores)), rows=Xt.rows, cols=classes)
+    record("probs", probs)
+    predicted = np.argmax(np.asarray(scores), axis=1)
+    truth = [classes.index(l) for l, _ in held_out]
+    record("predictions", Table(["sentence", "predicted", "true", "right"],
+        [[sent, classes[p], classes[t], "✓" if p == t else "✗"] for (_, sent), p, t in zip(held_out, predicted, truth)]))
+    accuracy = float(np.mean(predicted == np.array(truth)))
+    record("accuracy", accuracy)
+    return W, b, accuracy
 
 def similarity(a, b, metric="cosine"):
     a, b = np.asarray(a, dtype=float).reshape(-1), np.asarray(b, dtype=float).reshape(-1)
