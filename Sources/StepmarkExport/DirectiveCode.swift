@@ -198,7 +198,7 @@ enum DirectiveCoders {
             let pair = "(\(Python.string(label)), \(Python.string(sentence)))"
             if held { heldOut.append(pair) } else { training.append(pair) }
         }
-        return DirectiveCode(lines: ["\(s.name("weights", "W_cls")), \(s.name("bias", "b_cls")), result = classify_step(\(s.name("table", "E")), [\(training.joined(separator: ", "))], [\(heldOut.joined(separator: ", "))], lr=\(s.number("lr", 1)), epochs=\(s.integer("epochs", 100)))"],
+        return DirectiveCode(lines: ["\(s.name("weights", "W_cls")), \(s.name("bias", "b_cls")), result = classify_step(\(s.has("model") ? "None" : s.name("table", "E")), [\(training.joined(separator: ", "))], [\(heldOut.joined(separator: ", "))], lr=\(s.number("lr", 1)), epochs=\(s.integer("epochs", 100))\(s.has("model") ? ", model=" + s.name("model", "model") : ""))"],
                                  result: "result", stores: [])
     }
 

@@ -897,7 +897,7 @@ def embed_step(table, text, pool="mean", method="whitespace"):
     record("sentence", sentence)
     return sentence
 
-def classify_step(table, training, held_out, lr=1.0, epochs=100):
+def classify_step(table, training, held_out, lr=1.0, epochs=100, model=None):
     """Softmax regression on mean-pooled sentence vectors, from W = 0, b = 0:
     scores = X·W + b, P = softmax(scores), loss = −mean log P[i, label_i] (log-sum-exp),
     W ← W − lr·Xᵀ(P − Y)/n, b ← b − lr·mean(P − Y); history row k is before update k+1."""
@@ -906,6 +906,8 @@ def classify_step(table, training, held_out, lr=1.0, epochs=100):
         if label not in classes: classes.append(label)
     record("classes", Tokens(classes))
     def vectors(examples):
+        if model is not None:  # model=: the encoder's sentence vectors
+            return Labelled([np.asarray(sentence_vector(model, s)) for _, s in examples], rows=[s for _, s in examples])
         return Labelled([np.asarray(lookup(table, whitespace_tokens(s))).mean(axis=0) for _, s in examples],
                         rows=[s for _, s in examples])
     X = vectors(training)
