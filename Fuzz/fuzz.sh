@@ -27,6 +27,9 @@ done
 rm -rf .seeds && python3 seeds.py .seeds >/dev/null
 mkdir -p .logs
 export SWIFT_BACKTRACE=enable=no   # the Swift backtracer hangs under libFuzzer; ASan reports instead
+# A `model` block must not load the real all-MiniLM-L6-v2 (found in .cache/models above this
+# folder): 90 MB per input, kept by the process-wide model cache, which LeakSanitizer reports.
+export STEPMARK_MODEL_DIR="$PWD/.no-models"
 status=0
 for t in "${targets[@]}"; do
     case $t in
