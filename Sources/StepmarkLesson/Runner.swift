@@ -32,7 +32,13 @@ public final class StepContext {
     }
 
     /// An evaluator over the environment as it is now.
-    public var evaluator: Evaluator { Evaluator(environment: environment, limits: limits, baseDirectory: baseDirectory) }
+    public var evaluator: Evaluator {
+        Evaluator(environment: environment, limits: limits, baseDirectory: baseDirectory, deadline: timeLimit)
+    }
+
+    /// The lesson's wall-time deadline as the core functions take it (`Matmul`, `Attention`,
+    /// PCA …): they check it between blocks of work and name `--max-seconds`.
+    public var timeLimit: Deadline { Deadline(date: deadline, seconds: limits.maxSeconds) }
 
     /// Records a sub-step value (refusing one over the size limit). `role` says how renderers
     /// should draw it (a distribution, an attention matrix, a curve …); see `ValueRole`.
