@@ -358,7 +358,7 @@ public enum Embeddings {
         if d <= n {
             var c = [Double](repeating: 0, count: d * d)
             for i in 0..<n {
-                if i % 64 == 0 { try deadline.check("the \(d)×\(d) covariance of a PCA") }
+                try deadline.check("the \(d)×\(d) covariance of a PCA")
                 for a in 0..<d { let xa = xc[i * d + a]; for b in a..<d { c[a * d + b] += xa * xc[i * d + b] } }
             }
             for a in 0..<d { for b in 0..<a { c[a * d + b] = c[b * d + a] } }
@@ -373,7 +373,7 @@ public enum Embeddings {
         } else {
             var g = [Double](repeating: 0, count: n * n)
             for a in 0..<n {
-                if a % 64 == 0 { try deadline.check("the \(n)×\(n) Gram matrix of a PCA") }
+                try deadline.check("the \(n)×\(n) Gram matrix of a PCA")
                 for b in a..<n {
                     var s = 0.0
                     for j in 0..<d { s += xc[a * d + j] * xc[b * d + j] }
@@ -489,11 +489,12 @@ public enum Embeddings {
     /// `X = E[tokens] (+ PE)`, `Q = X·Wq`, `K = X·Wk`, `V = X·Wv` (each X when its weight is nil),
     /// `attention = softmax(Q·Kᵀ/√d_k + mask)·V` split into `heads`, then
     /// `context = attention.output (+ X when residual)`, layer-normed when `norm`.
+    /// `maxEntries` bounds the attention scores and `deadline` is checked per projection and head.
     /// - Throws: on unknown tokens, shape mismatches (named), or a residual whose widths differ.
     public static func encode(tokens: [String], table: EmbeddingTable, positions: PositionalEncoding = .none,
                               wq: Tensor? = nil, wk: Tensor? = nil, wv: Tensor? = nil, heads: Int = 1,
                               mask: AttentionMask = .none, residual: Bool = false, norm: Bool = false,
-                              unk: String? = nil) throws -> EncodeSteps {
+                              unk: String? = nil, maxEntries: Int = .max, deadline: Deadline = .none) throws -> EncodeSteps {
         let embedded = try table.lookup(tokens, unk: unk)
         var pe: Tensor? = nil, positioned: Tensor? = nil
         if positions == .sinusoidal {
@@ -507,13 +508,14 @@ public enum Embeddings {
             guard w.isMatrix, w.rows == x.cols else {
                 throw TensorError("\(name) must have \(x.cols) rows (one per embedding dimension): X is \(x.shapeDescription), \(name) is \(w.shapeDescription)")
             }
-            var r = try LinearAlgebra.matmul(x, w)
+            var r = try LinearAlgebra.matmul(x, w, deadline: deadline)
             r.rowLabels = tokens
             return r
         }
         let q = try project(wq, "wq"), k = try project(wk, "wk"), v = try project(wv, "wv")
         let attention = try Attention.compute(q: q, k: k, v: v, mask: mask, heads: heads,
-                                              queryLabels: tokens, keyLabels: tokens)
+                                              queryLabels: tokens, keyLabels: tokens,
+                                              maxEntries: maxEntries, deadline: deadline)
         var context = attention.output
         var res: Tensor? = nil
         if residual {

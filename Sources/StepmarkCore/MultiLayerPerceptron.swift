@@ -129,7 +129,9 @@ public struct Network: Sendable, Equatable {
     /// every bias is 0.
     /// - Throws: when there are fewer than two layers, a width is below 1, or an activation is
     ///   not allowed where it is used.
-    public init(layers: [Int], hidden: Activation = .sigmoid, output: Activation = .linear, seed: UInt64 = 0) throws {
+    /// - Parameter deadline: checked before each layer's weights are drawn.
+    public init(layers: [Int], hidden: Activation = .sigmoid, output: Activation = .linear, seed: UInt64 = 0,
+                deadline: Deadline = .none) throws {
         try Network.checkActivations(hidden: hidden, output: output)
         guard layers.count >= 2 else {
             throw TensorError("a network needs at least two layers (inputs and outputs), got \(layers.count): layers=\(layers.map(String.init).joined(separator: ","))")
@@ -140,6 +142,7 @@ public struct Network: Sendable, Equatable {
         var g = SplitMix64(seed: seed)
         var weights: [Tensor] = [], biases: [Tensor] = []
         for n in 1..<layers.count {
+            try deadline.check("the weights W\(n) of the network")
             weights.append(g.xavier(fanIn: layers[n - 1], fanOut: layers[n]))
             biases.append(.vector([Double](repeating: 0, count: layers[n])))
         }
@@ -261,9 +264,10 @@ public struct Network: Sendable, Equatable {
     /// - Parameter inputs: examples × fan_in; a vector of fan_in entries is one example.
     /// - Throws: when the input width differs from the network's, there is no example, or an
     ///   input is not finite.
-    public func forward(_ inputs: Tensor) throws -> ForwardSteps {
+    /// - Parameter deadline: checked before each layer.
+    public func forward(_ inputs: Tensor, deadline: Deadline = .none) throws -> ForwardSteps {
         let x = try checkedInputs(inputs)
-        return pass(x)
+        return try pass(x, deadline: deadline)
     }
 
     private func checkedInputs(_ inputs: Tensor) throws -> Tensor {
@@ -284,10 +288,11 @@ public struct Network: Sendable, Equatable {
     }
 
     /// The forward pass on a checked examples × fan_in matrix.
-    private func pass(_ x: Tensor) -> ForwardSteps {
+    private func pass(_ x: Tensor, deadline: Deadline) throws -> ForwardSteps {
         var zs: [Tensor] = [], as_: [Tensor] = []
         var prev = x
         for n in 0..<depth {
+            try deadline.check("layer \(n + 1) of the network")
             let W = weights[n], m = prev.rows, k = W.shape[0], out = W.shape[1]
             var z = Matmul.multiply(prev.data, W.data, m: m, k: k, n: out)
             let bias = biases[n].data
@@ -351,7 +356,7 @@ public struct Network: Sendable, Equatable {
     public func loss(inputs: Tensor, targets: Tensor, loss kind: Loss = .mse) throws -> Double {
         let x = try checkedInputs(inputs)
         let y = try checkedTargets(targets, examples: x.rows, loss: kind)
-        let fwd = pass(x)
+        let fwd = try pass(x, deadline: .none)
         return Network.loss(fwd.output, y, kind, logits: fwd.z.last)
     }
 
@@ -413,7 +418,7 @@ public struct Network: Sendable, Equatable {
     ///   non-finite data, `bce` without a sigmoid output or with targets outside [0, 1], and
     ///   when the first epoch's values overflow (the weights or inputs are far too large).
     public func backprop(inputs: Tensor, targets: Tensor, lr: Double = 0.1, epochs: Int = 1,
-                         loss kind: Loss = .mse) throws -> BackpropSteps {
+                         loss kind: Loss = .mse, deadline: Deadline = .none) throws -> BackpropSteps {
         guard lr > 0, lr.isFinite else {
             throw TensorError("the learning rate lr must be a positive number, got \(lr)")
         }
@@ -428,12 +433,12 @@ public struct Network: Sendable, Equatable {
         var stoppedAt: Int?
 
         for e in 0...epochs {
-            let fwd = net.pass(x)
+            let fwd = try net.pass(x, deadline: deadline)
             var loss = Network.loss(fwd.output, y, kind, logits: fwd.z.last)
             if loss.isNaN { loss = .infinity }
             history += [Double(e), loss]
             if e == epochs && first != nil { break }
-            let (deltas, dW, db) = net.gradients(fwd, y, kind)
+            let (deltas, dW, db) = try net.gradients(fwd, y, kind, deadline: deadline)
             let finite = loss.isFinite && dW.allSatisfy(\.isFinite) && db.allSatisfy(\.isFinite)
             if first == nil {
                 guard finite || !(fwd.a + fwd.z + deltas + dW + db).contains(where: { $0.data.contains(where: \.isNaN) }) else {
@@ -461,7 +466,7 @@ public struct Network: Sendable, Equatable {
     }
 
     /// The gradients of the loss with respect to every z_n, W_n and b_n (index 0 is layer 1).
-    private func gradients(_ fwd: ForwardSteps, _ y: Tensor, _ kind: Loss) -> (deltas: [Tensor], dW: [Tensor], db: [Tensor]) {
+    private func gradients(_ fwd: ForwardSteps, _ y: Tensor, _ kind: Loss, deadline: Deadline) throws -> (deltas: [Tensor], dW: [Tensor], db: [Tensor]) {
         let m = fwd.inputs.rows
         let L = depth
         let aL = fwd.a[L - 1], zL = fwd.z[L - 1]
@@ -477,6 +482,7 @@ public struct Network: Sendable, Equatable {
         var deltas = [Tensor](repeating: Tensor.scalar(0), count: L)
         var dW = deltas, db = deltas
         for n in stride(from: L - 1, through: 0, by: -1) {
+            try deadline.check("the gradients of layer \(n + 1) of the network")
             let W = weights[n], fanIn = W.shape[0], fanOut = W.shape[1]
             let prev = n == 0 ? fwd.inputs : fwd.a[n - 1]
             deltas[n] = Tensor(shape: [m, fanOut], data: delta, rowLabels: fwd.inputs.rowLabels)

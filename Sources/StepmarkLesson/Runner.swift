@@ -16,6 +16,9 @@ public final class StepContext {
     public internal(set) var answer: AnswerBlock?
 
     public private(set) var values: [NamedValue] = []
+    /// Entries recorded by the lesson's earlier steps, and by this one (see `Limits.maxLessonEntries`).
+    var heldBefore = 0
+    private var heldHere = 0
     public private(set) var warnings: [String] = []
     public private(set) var resultName: String?
     public private(set) var result: Value?
@@ -32,7 +35,13 @@ public final class StepContext {
     }
 
     /// An evaluator over the environment as it is now.
-    public var evaluator: Evaluator { Evaluator(environment: environment, limits: limits, baseDirectory: baseDirectory) }
+    public var evaluator: Evaluator {
+        Evaluator(environment: environment, limits: limits, baseDirectory: baseDirectory, deadline: timeLimit)
+    }
+
+    /// The lesson's wall-time deadline as the core functions take it (`Matmul`, `Attention`,
+    /// PCA …): they check it between blocks of work and name `--max-seconds`.
+    public var timeLimit: Deadline { Deadline(date: deadline, seconds: limits.maxSeconds) }
 
     /// Records a sub-step value (refusing one over the size limit). `role` says how renderers
     /// should draw it (a distribution, an attention matrix, a curve …); see `ValueRole`.
@@ -41,6 +50,11 @@ public final class StepContext {
         if value.entryCount > limits.maxEntries {
             throw LessonError("\(name) would have \(value.entryCount) entries, over the limit of \(limits.maxEntries) (raise it with --max-entries)", at: block.infoPosition)
         }
+        let (total, overflow) = heldBefore.addingReportingOverflow(heldHere + value.entryCount)
+        if overflow || total > limits.maxLessonEntries {
+            throw LessonError("\(name) would bring the lesson's recorded values to \(overflow ? "more than \(Int.max)" : String(total)) entries in all, over the lesson's limit of \(limits.maxLessonEntries) (\(Limits.lessonEntriesFactor) × the value limit; raise it with --max-entries)", at: block.infoPosition)
+        }
+        heldHere += value.entryCount
         values.append(NamedValue(name: name, value: value, formula: formula, precision: precision,
                                  role: role, formulaRepeatsSource: formulaRepeatsSource))
     }
@@ -186,6 +200,7 @@ public struct Runner: Sendable {
         var diagnostics = lesson.diagnostics
         var index = 0
         var timedOut = false
+        var held = 0
         let baseDirectory = (lesson.path as NSString).deletingLastPathComponent
         for block in lesson.blocks {
             switch block {
@@ -208,7 +223,11 @@ public struct Runner: Sendable {
                     continue
                 }
                 runStep(d, answer: answer, into: &step, environment: &environment, defaults: defaults,
-                        baseDirectory: baseDirectory.isEmpty ? "." : baseDirectory, deadline: deadline)
+                        baseDirectory: baseDirectory.isEmpty ? "." : baseDirectory, deadline: deadline, held: held)
+                for v in step.values {
+                    let (n, overflow) = held.addingReportingOverflow(v.value.entryCount)
+                    held = overflow ? .max : n
+                }
                 if Date() > deadline && !timedOut {
                     timedOut = true
                     diagnostics.append(LessonError("the lesson ran over the time limit of \(Runner.format(limits.maxSeconds)) s; steps after this one were not run (raise it with --max-seconds)", at: d.infoPosition))
@@ -223,7 +242,7 @@ public struct Runner: Sendable {
 
     private func runStep(_ d: DirectiveBlock, answer: AnswerBlock?, into step: inout Step, environment: inout Environment,
                          defaults: FrontMatter?,
-                         baseDirectory: String, deadline: Date) {
+                         baseDirectory: String, deadline: Date, held: Int) {
         guard let directive = directives.first(where: { $0.name == d.name }) else { return }
         do {
             let info = try InfoString.parse(d.info, at: d.infoPosition)
@@ -248,6 +267,7 @@ public struct Runner: Sendable {
             let context = StepContext(block: d, args: args, environment: stepEnvironment, limits: limits,
                                       baseDirectory: baseDirectory, deadline: deadline, precision: precision)
             context.answer = answer
+            context.heldBefore = held
             defer {
                 step.values = context.values
                 step.warnings = context.warnings

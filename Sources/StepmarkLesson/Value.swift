@@ -96,5 +96,15 @@ public struct Limits: Sendable, Equatable {
     /// How deeply expressions and literals may nest (no flag: deeper is never a real lesson).
     public var maxNesting = 64
 
+    /// How many times `maxEntries` the recorded values of a whole lesson may hold together
+    /// (issue 15: the value limit also bounds a lesson, which keeps every recorded value).
+    public static let lessonEntriesFactor = 16
+
+    /// The most entries all recorded values of one lesson may hold (raised by `--max-entries`).
+    public var maxLessonEntries: Int {
+        let (n, overflow) = maxEntries.multipliedReportingOverflow(by: Limits.lessonEntriesFactor)
+        return overflow ? .max : n
+    }
+
     public init() {}
 }

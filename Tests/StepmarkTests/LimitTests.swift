@@ -36,6 +36,19 @@ import Testing
 
     // MARK: value size (--max-entries)
 
+    /// The value limit also bounds a whole lesson: its recorded values together may hold at
+    /// most 16 × --max-entries. With a limit of 100: sixteen 100-entry values fit (1,600); the
+    /// 17th step (line 49 = 16 blocks × 3 lines + 1) is refused, naming the flag; with 1,000 the
+    /// lesson runs clean.
+    @Test func wholeLessonBudget() {
+        let lesson = (0..<17).map { "```let\nx\($0) = zeros(10, 10)\n```\n" }.joined()
+        #expect(Limits().maxLessonEntries == 16_000_000)
+        #expect(firstError(lesson, Self.limits(entries: 100)) ==
+                "49:4: x16 would bring the lesson's recorded values to 1700 entries in all, over the lesson's limit of 1600 (16 × the value limit; raise it with --max-entries)")
+        #expect(firstError((0..<16).map { "```let\nx\($0) = zeros(10, 10)\n```\n" }.joined(), Self.limits(entries: 100)) == nil)
+        #expect(firstError(lesson, Self.limits(entries: 1_000)) == nil)
+    }
+
     /// One lesson per way a value can grow, each making a value of 110 entries (or more)
     /// against a limit of 100; with a limit of 1,000 the same lesson runs clean.
     static let entryCases: [(String, String)] = [

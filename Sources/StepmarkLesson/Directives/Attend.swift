@@ -61,7 +61,8 @@ enum AttendDirective: Directive {
         let steps: AttentionSteps
         do {
             steps = try Attention.compute(q: q, k: k, v: v, scale: scale, mask: mask, heads: heads, wo: wo,
-                                          queryLabels: queryLabels, keyLabels: keyLabels)
+                                          queryLabels: queryLabels, keyLabels: keyLabels,
+                                          maxEntries: context.limits.maxEntries, deadline: context.timeLimit)
         } catch let e as TensorError {
             throw LessonError(e.message, at: context.block.infoPosition)
         }

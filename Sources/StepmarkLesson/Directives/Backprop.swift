@@ -56,8 +56,11 @@ enum BackpropDirective: Directive {
             let n = min(chunk, epochs - done)
             let part: BackpropSteps
             do {
-                part = try current.backprop(inputs: x, targets: y, lr: lr, epochs: n, loss: lossKind)
+                part = try current.backprop(inputs: x, targets: y, lr: lr, epochs: n, loss: lossKind,
+                                            deadline: context.timeLimit)
             } catch let e as TensorError {
+                // The time limit inside a chunk is an error, not a stop for non-finite values.
+                if context.timeLimit.hasPassed { throw LessonError(e.message, at: context.block.infoPosition) }
                 guard first != nil else { throw LessonError(e.message, at: firstLine) }
                 stoppedAt = done
                 break

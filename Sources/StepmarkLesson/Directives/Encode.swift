@@ -73,7 +73,8 @@ enum EncodeDirective: Directive {
         // A TensorError here is reported at the info string by the runner.
         let steps = try Embeddings.encode(tokens: tokens, table: table, positions: positions,
                                           wq: weights["wq"]?.matrix, wk: weights["wk"]?.matrix, wv: weights["wv"]?.matrix,
-                                          heads: heads, residual: residual, norm: norm)
+                                          heads: heads, residual: residual, norm: norm,
+                                          maxEntries: context.limits.maxEntries, deadline: context.timeLimit)
 
         try context.record("tokens", .tokens(TokenList(tokens)), formula: "tokens = the text split at whitespace")
         try context.record("embedded", steps.embedded, formula: "embedded = the row of \(tableName) for each token")

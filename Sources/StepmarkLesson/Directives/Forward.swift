@@ -34,7 +34,7 @@ enum ForwardDirective: Directive {
         let inputs = try NumberRows.inputs(context, for: net, netName: netName)
         let steps: ForwardSteps
         do {
-            steps = try net.forward(inputs.tensor)
+            steps = try net.forward(inputs.tensor, deadline: context.timeLimit)
         } catch let e as TensorError {
             throw LessonError(e.message, at: inputs.position)
         }

@@ -1,3 +1,4 @@
+import Foundation
 import StepmarkCore
 
 /// `network`: a fully connected network — its layer sizes, activations and weights.
@@ -77,10 +78,12 @@ enum NetworkDirective: Directive {
             guard b.isFinite else { throw LessonError("b\(n) contains a value that is not a finite number", at: at) }
         }
 
-        var net = try Network(layers: layers, hidden: hidden, output: output, seed: UInt64(seed))
+        var net = try Network(layers: layers, hidden: hidden, output: output, seed: UInt64(seed),
+                              deadline: context.timeLimit)
         net = try net.replacing(weights: givenW.mapValues(\.0), biases: givenB.mapValues(\.0))
 
         for (name, value) in net.namedValues {
+            try context.timeLimit.check("the values of the network")
             let n = Int(name.dropFirst())!
             let formula: String
             if name.hasPrefix("W") {
@@ -98,6 +101,9 @@ enum NetworkDirective: Directive {
         context.setResult(.record(NetworkRecord.record(net)), recorded: nil, storeAs: storeName)
     }
 
+    /// The most numbers (8 bytes each) the machine's memory holds.
+    static var memoryEntries: Int { Int(clamping: ProcessInfo.processInfo.physicalMemory / 8) }
+
     /// The layer sizes from `layers=`, or read off the given weights when it is absent.
     private static func layerSizes(_ context: StepContext, givenW: [Int: (Tensor, SourcePosition, String)]) throws -> [Int] {
         let args = context.args
@@ -112,6 +118,18 @@ enum NetworkDirective: Directive {
             }
             if let i = layers.indices.dropLast().first(where: { layers[$0] > context.limits.maxEntries / layers[$0 + 1] }) {
                 throw LessonError("layers=\(text): W\(i + 1) would have \(layers[i]) × \(layers[i + 1]) entries, over the limit of \(context.limits.maxEntries) (raise it with --max-entries)", at: at)
+            }
+            // Every weight and bias together, before any is drawn: each Wn is under the value
+            // limit, but hundreds of layers could still ask for more memory than there is.
+            var total = 0
+            for i in layers.indices.dropLast() {
+                let (w, o1) = layers[i].multipliedReportingOverflow(by: layers[i + 1])
+                let (t, o2) = total.addingReportingOverflow(w)
+                let (tb, o3) = t.addingReportingOverflow(layers[i + 1])
+                if o1 || o2 || o3 || tb > memoryEntries {
+                    throw LessonError("layers=\(text): the weights and biases up to layer \(i + 1) would have more than \(memoryEntries) entries in all, more than this machine's memory holds", at: at)
+                }
+                total = tb
             }
             return layers
         }

@@ -29,7 +29,7 @@ enum ProjectDirective: Directive {
         let table = try embeddingTable(context)
         let result: PCAResult
         do {
-            result = try Embeddings.pca(table)
+            result = try Embeddings.pca(table, deadline: context.timeLimit)
         } catch let e as TensorError {
             throw LessonError(e.message, at: args.has("table") ? args.position(of: "table") : context.block.infoPosition)
         }

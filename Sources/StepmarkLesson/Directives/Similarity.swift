@@ -40,6 +40,12 @@ enum SimilarityDirective: Directive {
         let tableName = try args.name("table", default: "E")!
         if lines.isEmpty {
             let table = try embeddingTable(context)
+            // n × n before the matrix is built (a big table would allocate n² first).
+            let (entries, overflow) = table.count.multipliedReportingOverflow(by: table.count)
+            if overflow || entries > context.limits.maxEntries {
+                throw LessonError("the similarity matrix of \(tableName) (\(table.count) × \(table.count)) would have \(overflow ? "more than \(Int.max)" : String(entries)) entries, over the limit of \(context.limits.maxEntries) (raise it with --max-entries)",
+                                  at: args.has("table") ? args.position(of: "table") : context.block.infoPosition)
+            }
             let matrix: Tensor
             do {
                 matrix = try Embeddings.similarityMatrix(table, metric: metric)
