@@ -57,10 +57,7 @@ enum ClassifyDirective: Directive {
         let source: SentenceVectors = args.has("model")
             ? .model
             : .table(try embeddingTable(context), name: try args.name("table", default: "E")!)
-        let lr = try args.number("lr", default: 1)
-        guard lr > 0, lr.isFinite else {
-            throw LessonError("lr= must be a positive number (the size of each step downhill), got \(args.raw("lr")?.description ?? "\(lr)")", at: args.position(of: "lr"))
-        }
+        let lr = try args.positiveNumber("lr", default: 1, why: "the size of each step downhill")
         let epochs = try args.integer("epochs", default: 100, in: 1...context.limits.maxSteps, limitFlag: "--max-steps")
         let weightsName = try args.name("weights", default: "W_cls")!
         let biasName = try args.name("bias", default: "b_cls")!
@@ -192,11 +189,7 @@ enum ClassifyDirective: Directive {
         for e in examples {
             let lineWords = words(of: e.sentence)
             for (word, offset) in lineWords where table.index(of: word) == nil {
-                var message = "'\(word)' is not in the embedding table \(tableName)"
-                if let close = suggestion(for: word, among: table.tokens) ?? EmbedDirective.closestByPrefix(word, among: table.tokens) {
-                    message += "; did you mean '\(close)'?"
-                }
-                throw LessonError(message, at: SourcePosition(line: e.position.line, column: e.position.column + offset))
+                throw LessonError(unknownTokenMessage(word, table: table, tableName: tableName), at: SourcePosition(line: e.position.line, column: e.position.column + offset))
             }
             let steps = try Embeddings.embed(tokens: lineWords.map(\.word), table: table, pool: .mean)
             rows.append(steps.sentence.data)

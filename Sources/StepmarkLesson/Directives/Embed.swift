@@ -39,12 +39,7 @@ enum EmbedDirective: Directive {
         let positions = tokenPositions(tokens, in: context.block.body)
         for (i, t) in tokens.enumerated() where table.index(of: t) == nil {
             let tableName = try args.name("table", default: "E")!
-            var message = "'\(t)' is not in the embedding table \(tableName)"
-            if let close = suggestion(for: t, among: table.tokens) ?? closestByPrefix(t, among: table.tokens) {
-                message += "; did you mean '\(close)'?"
-            }
-            message += " (the table has \(table.count) tokens: \(table.tokens.prefix(10).joined(separator: ", "))\(table.count > 10 ? ", …" : ""))"
-            throw LessonError(message, at: positions[i])
+            throw LessonError(unknownTokenMessage(t, table: table, tableName: tableName), at: positions[i])
         }
         let steps = try Embeddings.embed(tokens: tokens, table: table, pool: pool)
         try context.record("tokens", .tokens(TokenList(tokens)), formula: method == "char" ? "one token per character" : "split on whitespace")

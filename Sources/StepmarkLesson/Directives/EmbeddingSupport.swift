@@ -28,6 +28,16 @@ func embeddingTable(_ context: StepContext, key: String = "table", default defau
     return try embeddingTable(named: name, in: context, at: at)
 }
 
+/// "'x' is not in the embedding table E; did you mean 'y'? (the table has n tokens: …)": the
+/// message of every directive that looks words up in a table (`embed`, `classify`).
+func unknownTokenMessage(_ token: String, table: EmbeddingTable, tableName: String) -> String {
+    var message = "'\(token)' is not in the embedding table \(tableName)"
+    if let close = suggestion(for: token, among: table.tokens) ?? EmbedDirective.closestByPrefix(token, among: table.tokens) {
+        message += "; did you mean '\(close)'?"
+    }
+    return message + " (the table has \(table.count) tokens: \(table.tokens.prefix(10).joined(separator: ", "))\(table.count > 10 ? ", …" : ""))"
+}
+
 // MARK: - Text helpers shared by the token directives
 
 /// The whitespace-separated words of a line with the character offset where each starts.
