@@ -120,7 +120,8 @@ enum NetworkDirective: Directive {
                 throw LessonError("layers=\(text): W\(i + 1) would have \(layers[i]) × \(layers[i + 1]) entries, over the limit of \(context.limits.maxEntries) (raise it with --max-entries)", at: at)
             }
             // Every weight and bias together, before any is drawn: each Wn is under the value
-            // limit, but hundreds of layers could still ask for more memory than there is.
+            // limit, but hundreds of layers could still ask for more memory than there is, or
+            // more than the lesson may record (each Wn and bn is a recorded value).
             var total = 0
             for i in layers.indices.dropLast() {
                 let (w, o1) = layers[i].multipliedReportingOverflow(by: layers[i + 1])
@@ -130,6 +131,9 @@ enum NetworkDirective: Directive {
                     throw LessonError("layers=\(text): the weights and biases up to layer \(i + 1) would have more than \(memoryEntries) entries in all, more than this machine's memory holds", at: at)
                 }
                 total = tb
+            }
+            if total > context.limits.maxLessonEntries {
+                throw LessonError("layers=\(text): the weights and biases would have \(total) entries in all, over the lesson's limit of \(context.limits.maxLessonEntries) (\(Limits.lessonEntriesFactor) × the value limit; raise it with --max-entries)", at: at)
             }
             return layers
         }
