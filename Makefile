@@ -70,8 +70,11 @@ $(MODEL_DIR)/.verified:
 	rm -rf $(MODEL_DIR) && mv $(MODEL_DIR).partial $(MODEL_DIR); \
 	touch $@; echo "model: $(MODEL_DIR) (sums checked)"
 
+# The committed handouts are fresh, and no student's view of a lesson shows an exercise's
+# answer (Tests/handouts/leakcheck.py searches every assignment's values and prose for them).
 check-handouts: build
 	$(STEPMARK) render lessons --out output --format md,html --check
+	python3 Tests/handouts/leakcheck.py $(STEPMARK)
 
 # Every lesson exported as a notebook, executed by Jupyter, every printed sub-step compared
 # with stepmark's JSON to 1e-9 (Jupyter's runner from PyPI when missing; the notebooks need only numpy).
