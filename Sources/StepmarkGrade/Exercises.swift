@@ -129,7 +129,7 @@ public enum Exercises {
     /// Grades one answer against an exercise step.
     public static func grade(_ step: Step, spec: ExerciseSpec, answer: GivenAnswer?, reveal: Bool) -> ExerciseResult {
         guard let expected = expectedValue(step, spec: spec) else {
-            return ExerciseResult(id: spec.id, points: spec.points, score: 0, passed: false,
+            return ExerciseResult(spec: spec, score: 0, passed: false,
                                   feedback: "The exercise's own step did not run, so it cannot be graded (this is a problem in the lesson, not in the answer).")
         }
         return grade(expected: expected, spec: spec, answer: answer, reveal: reveal)
@@ -138,7 +138,7 @@ public enum Exercises {
     /// Grades one answer against an expected value.
     public static func grade(expected: Value, spec: ExerciseSpec, answer: GivenAnswer?, reveal: Bool) -> ExerciseResult {
         func failed(_ feedback: String) -> ExerciseResult {
-            ExerciseResult(id: spec.id, points: spec.points, score: 0, passed: false, feedback: feedback)
+            ExerciseResult(spec: spec, score: 0, passed: false, feedback: feedback)
         }
         let shape = Feedback.describe(expected)
         switch answer {
@@ -150,11 +150,11 @@ public enum Exercises {
             let comparison = compare(expected: expected, answer: given, tolerance: spec.tolerance)
             let feedback = Feedback.text(comparison, expected: expected, tolerance: spec.tolerance, reveal: reveal)
             if comparison.allCorrect {
-                return ExerciseResult(id: spec.id, points: spec.points, score: spec.points, passed: true, feedback: feedback)
+                return ExerciseResult(spec: spec, score: spec.points, passed: true, feedback: feedback)
             }
             let score = spec.partial && comparison.total > 0 && comparison.shapeProblem == nil
                 ? spec.points * Double(comparison.correct) / Double(comparison.total) : 0
-            return ExerciseResult(id: spec.id, points: spec.points, score: score, passed: false, feedback: feedback)
+            return ExerciseResult(spec: spec, score: score, passed: false, feedback: feedback)
         }
     }
 

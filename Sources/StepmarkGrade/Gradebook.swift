@@ -225,22 +225,45 @@ public enum CSV {
 
 /// The feedback page a student reads: the score, each exercise's feedback and the answer as
 /// written. Everything from the submission is escaped; the HTML has no scripts, no links and a
-/// Content-Security-Policy that forbids loading anything.
+/// Content-Security-Policy that forbids loading anything. An exercise whose `visibility` is not
+/// `visible` shows neither its result nor its feedback (as on Gradescope): the page says when
+/// it will be shown, and the score counts only what is shown.
 public enum FeedbackPage {
+    /// What the page says instead of a withheld result.
+    static func withheld(_ v: ExerciseVisibility) -> String {
+        switch v {
+        case .visible: ""
+        case .hidden: "graded; the result is not shown"
+        case .afterDueDate: "graded; the result is shown after the due date"
+        case .afterPublished: "graded; the result is shown when grades are published"
+        }
+    }
+
+    /// The score and the points a student may see now, and whether some are withheld.
+    static func shownTotal(_ o: GradeOutcome) -> (score: Double, points: Double, withheld: Bool) {
+        let shown = o.exercises.filter { $0.visibility == .visible }
+        return (shown.reduce(0) { $0 + $1.score }, shown.reduce(0) { $0 + $1.points }, shown.count < o.exercises.count)
+    }
+
     public static func html(_ o: GradeOutcome, name: String) -> String {
         func e(_ s: String) -> String { HTML.escape(s) }
         var body = "<h1>Feedback</h1>\n"
         body += "<p>Submission: <code>\(e(o.submission))</code></p>\n"
-        body += "<p class=\"total\">Score: <strong>\(e(Feedback.trim(o.score))) / \(e(Feedback.trim(o.maxScore)))</strong></p>\n"
+        let total = shownTotal(o)
+        body += "<p class=\"total\">Score: <strong>\(e(Feedback.trim(total.score))) / \(e(Feedback.trim(total.points)))</strong>\(total.withheld ? " (more exercises are graded and shown later)" : "")</p>\n"
         if let problem = o.problem {
             body += "<p class=\"bad\">Not graded: \(e(problem))</p>\n"
         }
         body += "<table>\n<thead><tr><th scope=\"col\">exercise</th><th scope=\"col\">result</th><th scope=\"col\">score</th></tr></thead>\n<tbody>\n"
         for x in o.exercises {
+            if x.visibility != .visible {
+                body += "<tr><td>\(e(x.id))</td><td>\(e(withheld(x.visibility)))</td><td>? / \(e(Feedback.trim(x.points)))</td></tr>\n"
+                continue
+            }
             body += "<tr><td><a href=\"#ex-\(e(x.id))\">\(e(x.id))</a></td><td>\(x.passed ? "✓ passed" : "✗ not yet")</td><td>\(e(Feedback.trim(x.score))) / \(e(Feedback.trim(x.points)))</td></tr>\n"
         }
         body += "</tbody>\n</table>\n"
-        for x in o.exercises {
+        for x in o.exercises where x.visibility == .visible {
             body += "<section id=\"ex-\(e(x.id))\">\n<h2>\(x.passed ? "✓" : "✗") \(e(x.id)) <small>\(e(Feedback.trim(x.score))) / \(e(Feedback.trim(x.points)))</small></h2>\n"
             body += "<pre class=\"feedback\">\(e(x.feedback))</pre>\n"
             if let source = o.answerSources[x.id] {
@@ -280,13 +303,18 @@ public enum FeedbackPage {
     public static func markdown(_ o: GradeOutcome, name: String) -> String {
         var out = "# Feedback: \(escape(name))\n\n"
         out += "Submission: \(escape(o.submission))\n\n"
-        out += "Score: **\(Feedback.trim(o.score)) / \(Feedback.trim(o.maxScore))**\n\n"
+        let total = shownTotal(o)
+        out += "Score: **\(Feedback.trim(total.score)) / \(Feedback.trim(total.points))**\(total.withheld ? " (more exercises are graded and shown later)" : "")\n\n"
         if let problem = o.problem { out += "Not graded: \(escape(problem))\n\n" }
         out += "| exercise | result | score |\n| --- | --- | --- |\n"
         for x in o.exercises {
+            if x.visibility != .visible {
+                out += "| \(escape(x.id)) | \(withheld(x.visibility)) | ? / \(Feedback.trim(x.points)) |\n"
+                continue
+            }
             out += "| \(escape(x.id)) | \(x.passed ? "✓ passed" : "✗ not yet") | \(Feedback.trim(x.score)) / \(Feedback.trim(x.points)) |\n"
         }
-        for x in o.exercises {
+        for x in o.exercises where x.visibility == .visible {
             out += "\n## \(x.passed ? "✓" : "✗") \(escape(x.id)) (\(Feedback.trim(x.score)) / \(Feedback.trim(x.points)))\n\n"
             out += fenced(x.feedback)
             if let source = o.answerSources[x.id] {

@@ -64,19 +64,24 @@ public struct GradeOutcome: Sendable {
         ])
     }
 
-    /// Gradescope's `results.json`: the total score and one test per exercise, every test
-    /// visible. A submission that could not be graded gets a first test named "submission"
-    /// (worth 0 points) that says why.
+    /// Gradescope's `results.json`: the total score and one test per exercise, with the
+    /// exercise's `visibility` and `tags` (Gradescope hides a test's score and output until
+    /// then; the total still counts it). A submission that could not be graded gets a first test
+    /// named "submission" (worth 0 points) that says why. `output_format` is plain `text`, so a
+    /// student's answer quoted in feedback is never read as HTML or Markdown.
     public func gradescope() -> JSON {
         var tests: [JSON] = exercises.map { e in
-            .object([
+            var test: [(String, JSON)] = [
                 ("name", .string(e.id)),
                 ("score", .number(e.score)),
                 ("max_score", .number(e.points)),
                 ("status", .string(e.passed ? "passed" : "failed")),
                 ("output", .string(e.feedback)),
-                ("visibility", .string("visible")),
-            ])
+                ("output_format", .string("text")),
+                ("visibility", .string(e.visibility.rawValue)),
+            ]
+            if !e.tags.isEmpty { test.append(("tags", .array(e.tags.map { .string($0) }))) }
+            return .object(test)
         }
         var pairs: [(String, JSON)] = [("score", .number(score))]
         if let problem {
@@ -87,6 +92,8 @@ public struct GradeOutcome: Sendable {
         } else if !lessonErrors.isEmpty {
             pairs.append(("output", .string("Problems in the answer blocks:\n" + errorLines.joined(separator: "\n"))))
         }
+        pairs.append(("output_format", .string("text")))
+        pairs.append(("test_output_format", .string("text")))
         pairs.append(("visibility", .string("visible")))
         pairs.append(("tests", .array(tests)))
         return .object(pairs)
@@ -242,7 +249,7 @@ public struct Grader: Sendable {
         let kept = Array(errors.prefix(Grader.maxReportedErrors))
         let results = exercises.map { ex -> ExerciseResult in
             guard let expected = ex.expected else {
-                return ExerciseResult(id: ex.spec.id, points: ex.spec.points, score: 0, passed: false,
+                return ExerciseResult(spec: ex.spec, score: 0, passed: false,
                                       feedback: "The exercise's own step did not run in the key, so it cannot be graded (a problem in the key, not in the answer).")
             }
             return Exercises.grade(expected: expected, spec: ex.spec, answer: byID[ex.spec.id], reveal: reveal)
@@ -253,7 +260,7 @@ public struct Grader: Sendable {
 
     /// A zero on every exercise, with the reason.
     public func zero(_ path: String, _ reason: String) -> GradeOutcome {
-        let results = exercises.map { ExerciseResult(id: $0.spec.id, points: $0.spec.points, score: 0, passed: false, feedback: "Not graded: \(reason)") }
+        let results = exercises.map { ExerciseResult(spec: $0.spec, score: 0, passed: false, feedback: "Not graded: \(reason)") }
         return GradeOutcome(submission: path, exercises: results, problem: reason, lessonErrors: [])
     }
 }

@@ -50,6 +50,8 @@ public let commonArguments: [ArgumentSpec] = [
     ArgumentSpec("tol", "0.01", "absolute tolerance for each entry of an answer"),
     ArgumentSpec("check", nil, "which sub-step value the answer is checked against (default: the result)"),
     ArgumentSpec("partial", "false", "award the fraction of correct entries"),
+    ArgumentSpec("visibility", "visible", "when students see the result: visible, hidden, after_due_date or after_published (Gradescope's names)"),
+    ArgumentSpec("tags", nil, "Gradescope test tags, a word or a list: tags=[attention, by-hand]"),
 ]
 
 public enum DirectiveRegistry {

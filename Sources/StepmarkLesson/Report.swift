@@ -33,6 +33,32 @@ public struct ExerciseSpec: Sendable, Equatable {
     public var check: String?
     public var partial: Bool
     public var position: SourcePosition
+    /// When students see the exercise's result (Gradescope's test visibility).
+    public var visibility: ExerciseVisibility = .visible
+    /// Gradescope's test tags, in the order written.
+    public var tags: [String] = []
+
+    public init(id: String, points: Double, tolerance: Double, check: String?, partial: Bool, position: SourcePosition,
+                visibility: ExerciseVisibility = .visible, tags: [String] = []) {
+        self.id = id
+        self.points = points
+        self.tolerance = tolerance
+        self.check = check
+        self.partial = partial
+        self.position = position
+        self.visibility = visibility
+        self.tags = tags
+    }
+}
+
+/// When a student sees an exercise's result, with Gradescope's names: `hidden` is graded but
+/// never shown, `after_due_date` and `after_published` are shown once the due date has passed
+/// or the grades are published. Scores count in every case.
+public enum ExerciseVisibility: String, Sendable, CaseIterable {
+    case visible
+    case hidden
+    case afterDueDate = "after_due_date"
+    case afterPublished = "after_published"
 }
 
 /// One directive block after it ran.
@@ -118,12 +144,21 @@ public struct ExerciseResult: Sendable, Equatable {
     public var score: Double
     public var passed: Bool
     public var feedback: String
+    /// From the exercise's spec: when students see this result, and its Gradescope tags.
+    public var visibility: ExerciseVisibility = .visible
+    public var tags: [String] = []
     public init(id: String, points: Double, score: Double, passed: Bool, feedback: String) {
         self.id = id
         self.points = points
         self.score = score
         self.passed = passed
         self.feedback = feedback
+    }
+    /// A result for the exercise `spec`, carrying its id, points, visibility and tags.
+    public init(spec: ExerciseSpec, score: Double, passed: Bool, feedback: String) {
+        self.init(id: spec.id, points: spec.points, score: score, passed: passed, feedback: feedback)
+        visibility = spec.visibility
+        tags = spec.tags
     }
 }
 

@@ -298,7 +298,7 @@ public struct Runner: Sendable {
 
     private func exercise(_ args: Arguments, defaults: FrontMatter?) throws -> ExerciseSpec? {
         guard let id = try args.word("exercise") else {
-            for key in ["points", "tol", "check", "partial"] where args.has(key) {
+            for key in ["points", "tol", "check", "partial", "visibility", "tags"] where args.has(key) {
                 throw LessonError("\(key)= only makes sense together with exercise=ID", at: args.position(of: key))
             }
             return nil
@@ -310,8 +310,30 @@ public struct Runner: Sendable {
         guard points >= 0, points.isFinite else { throw LessonError("points= must be a number ≥ 0", at: args.position(of: "points")) }
         let tol = try args.number("tol", default: defaults?.defaultTolerance ?? 0.01)
         guard tol >= 0, tol.isFinite else { throw LessonError("tol= must be a number ≥ 0", at: args.position(of: "tol")) }
+        let visibility = ExerciseVisibility(rawValue: try args.choice("visibility", ExerciseVisibility.allCases.map(\.rawValue), default: "visible")) ?? .visible
         return ExerciseSpec(id: id, points: points, tolerance: tol, check: try args.name("check"),
-                            partial: try args.bool("partial", default: defaults?.defaultPartial ?? false), position: args.position(of: "exercise"))
+                            partial: try args.bool("partial", default: defaults?.defaultPartial ?? false), position: args.position(of: "exercise"),
+                            visibility: visibility, tags: try exerciseTags(args))
+    }
+
+    /// `tags=word` or `tags=[a, "b c"]`: at most 20 tags of at most 100 characters, none empty.
+    private func exerciseTags(_ args: Arguments) throws -> [String] {
+        guard let a = args.argument("tags") else { return [] }
+        let items: [ArgValue]
+        if case .list(let l) = a.value { items = l } else { items = [a.value] }
+        guard items.count <= 20 else { throw LessonError("tags= takes at most 20 tags, got \(items.count)", at: a.valuePosition) }
+        return try items.map { item in
+            let tag: String
+            switch item {
+            case .word(let w), .string(let w): tag = w
+            case .number(_, let text): tag = text
+            case .list: throw LessonError("tags= expects words or \"quoted text\", not a nested list", at: a.valuePosition)
+            }
+            guard !tag.isEmpty, tag.count <= 100, !tag.contains(where: { $0.isNewline }) else {
+                throw LessonError("a tag must be 1 to 100 characters on one line, got \(tag.quotable)", at: a.valuePosition)
+            }
+            return tag
+        }
     }
 
     /// A finite number at four decimals without trailing zeros: `0.5774`, `0.5`, `2`, never `-0`.

@@ -158,14 +158,18 @@ public enum JSONRenderer {
         }
     }
 
+    /// An exercise's result; `visibility` and `tags` appear only when the key sets them.
     public static func encode(_ exercise: ExerciseResult) -> JSON {
-        .object([
+        var pairs: [(String, JSON)] = [
             ("id", .string(exercise.id)),
             ("points", .number(exercise.points)),
             ("score", .number(exercise.score)),
             ("passed", .bool(exercise.passed)),
             ("feedback", .string(exercise.feedback)),
-        ])
+        ]
+        if exercise.visibility != .visible { pairs.append(("visibility", .string(exercise.visibility.rawValue))) }
+        if !exercise.tags.isEmpty { pairs.append(("tags", .array(exercise.tags.map { .string($0) }))) }
+        return .object(pairs)
     }
 
     public static func encode(_ named: NamedValue) -> JSON {

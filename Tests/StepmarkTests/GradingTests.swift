@@ -294,7 +294,7 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
     @Test func gradescopeAndJUnitOutputs() throws {
         let o = grader.grade(submissionPath: gradingFixture("partly-wrong.md"))
         let json = o.gradescope().serialized()
-        #expect(json.hasPrefix("{\"score\":4.0,\"visibility\":\"visible\",\"tests\":[{\"name\":\"g-dot\",\"score\":0.0,\"max_score\":1.0,\"status\":\"failed\""))
+        #expect(json.hasPrefix("{\"score\":4.0,\"output_format\":\"text\",\"test_output_format\":\"text\",\"visibility\":\"visible\",\"tests\":[{\"name\":\"g-dot\",\"score\":0.0,\"max_score\":1.0,\"status\":\"failed\""))
         let zero = grader.zero("x.md", "no such file").gradescope().serialized()
         #expect(zero.contains("{\"name\":\"submission\",\"score\":0.0,\"max_score\":0.0,\"status\":\"failed\",\"output\":\"no such file\""))
         let junit = o.junit()

@@ -141,4 +141,47 @@ import StepmarkRender
         let copied = submission(226042, answers[226042]!)
         #expect(grader.grade(submissionText: copied, path: "s.md", expectedVariant: 89354).problem?.contains("made for variant 226042") == true)
     }
+    /// `visibility=` and `tags=` reach Gradescope's results.json as its own fields; a withheld
+    /// exercise's result and feedback never reach the student's feedback page, and its score is
+    /// left out of the total shown there (Gradescope still counts it).
+    @Test func visibilityAndTagsFollowGradescope() throws {
+        let key = LessonParser.parse("""
+            ```let exercise=shown tags=[attention, "by hand"]
+            a = 2
+            ```
+
+            ```answer shown
+            2
+            ```
+
+            ```let exercise=later visibility=after_due_date points=3
+            b = 5
+            ```
+
+            ```answer later
+            5
+            ```
+            """, path: "key.md")
+        let grader = Grader(key: key)
+        #expect(grader.keyCheck.allSatisfy { $0.passed })
+        let outcome = grader.grade(submissionText: "```answer shown\n2\n```\n\n```answer later\n4\n```\n", path: "s.md")
+        let results = try #require(try JSONSerialization.jsonObject(with: Data(outcome.gradescope().serialized().utf8)) as? [String: Any])
+        #expect(results["score"] as? Double == 1, "1 point for shown, 0 of 3 for later")
+        #expect(results["output_format"] as? String == "text")
+        let tests = try #require(results["tests"] as? [[String: Any]])
+        #expect(tests.map { $0["visibility"] as? String } == ["visible", "after_due_date"])
+        #expect(tests[0]["tags"] as? [String] == ["attention", "by hand"])
+        #expect(tests[1]["tags"] == nil && tests[1]["status"] as? String == "failed")
+        let page = FeedbackPage.markdown(outcome, name: "s")
+        #expect(page.contains("Score: **1 / 1** (more exercises are graded and shown later)"))
+        #expect(page.contains("| later | graded; the result is shown after the due date | ? / 3 |"))
+        #expect(!page.contains("## ✗ later") && !page.contains("within"), "the withheld feedback must not appear")
+        let html = FeedbackPage.html(outcome, name: "s")
+        #expect(html.contains("(more exercises are graded and shown later)") && !html.contains("id=\"ex-later\""))
+        // Bad values are positioned errors.
+        let bad = runLesson("```let exercise=x visibility=soon tags=[[a]]\na = 1\n```\n", path: "k.md")
+        #expect(bad.steps.first?.error?.message.contains("visibility= must be one of visible, hidden, after_due_date, after_published") == true)
+        let orphan = runLesson("```let tags=[a]\na = 1\n```\n", path: "k.md")
+        #expect(orphan.steps.first?.error?.message == "tags= only makes sense together with exercise=ID")
+    }
 }
