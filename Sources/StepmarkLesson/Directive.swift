@@ -51,6 +51,7 @@ public let commonArguments: [ArgumentSpec] = [
     ArgumentSpec("check", nil, "which sub-step value the answer is checked against (default: the result)"),
     ArgumentSpec("partial", "false", "award the fraction of correct entries"),
     ArgumentSpec("visibility", "visible", "when students see the result: visible, hidden, after_due_date or after_published (Gradescope's names)"),
+    ArgumentSpec("hide", nil, "keep the step's source, values or all of it out of the report: hide=source|values|all"),
     ArgumentSpec("tags", nil, "Gradescope test tags, a word or a list: tags=[attention, by-hand]"),
 ]
 

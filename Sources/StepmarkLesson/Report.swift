@@ -89,8 +89,19 @@ public struct Step: Sendable {
     public var defines: [String] = []
     /// Set by the student view when the step's values are withheld from students.
     public var hidden: HiddenValues?
+    /// The author's `hide=`: what of this step stays out of every rendering.
+    public var hide: ReportHiding?
+    /// With `hide=values` or `hide=all`, the values the step recorded, kept out of `values` (so
+    /// no renderer, JSON or step-through shows them) but still there for the step's exercise.
+    public var hiddenValues: [NamedValue] = []
 
     public var ok: Bool { error == nil }
+    /// False with `hide=source` or `hide=all` (unless the step failed: its error needs its
+    /// source): renderers leave the block's source out.
+    public var showsSource: Bool { hide == nil || hide == .values || (hide == .all && !ok) }
+    /// True with `hide=all` when the step succeeded: renderers leave the whole step out (a
+    /// failed step still shows its error, with its source unless that is hidden too).
+    public var isHiddenEntirely: Bool { hide == .all && ok }
 
     /// A step that has not run yet: no values, no error.
     public init(index: Int, block: DirectiveBlock) {
@@ -109,7 +120,21 @@ public struct Step: Sendable {
         self.answer = nil
     }
 
-    public func value(named name: String) -> NamedValue? { values.first { $0.name == name } }
+    /// A recorded value by name, whether shown or kept out by `hide=`.
+    public func value(named name: String) -> NamedValue? {
+        values.first { $0.name == name } ?? hiddenValues.first { $0.name == name }
+    }
+}
+
+/// The author's `hide=` on any directive (SPEC §8), as in Quarto's `echo: false` /
+/// `output: false` / `include: false`: the step still runs and defines its names.
+public enum ReportHiding: String, Sendable, CaseIterable {
+    /// The block's source is left out; its values are shown.
+    case source
+    /// The values are left out; the source is shown.
+    case values
+    /// Nothing of the step is shown (unless it fails).
+    case all
 }
 
 /// Why the student view withholds a step's values (SPEC §4: nothing derived from an exercise

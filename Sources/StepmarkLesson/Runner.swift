@@ -224,7 +224,7 @@ public struct Runner: Sendable {
                 }
                 runStep(d, answer: answer, into: &step, environment: &environment, defaults: defaults,
                         baseDirectory: baseDirectory.isEmpty ? "." : baseDirectory, deadline: deadline, held: held)
-                for v in step.values {
+                for v in step.values + step.hiddenValues {
                     let (n, overflow) = held.addingReportingOverflow(v.value.entryCount)
                     held = overflow ? .max : n
                 }
@@ -261,6 +261,7 @@ public struct Runner: Sendable {
             let args = Arguments(info: info, position: d.infoPosition)
             let precision = try args.integer("precision", default: 4, in: 0...15)
             step.exercise = try exercise(args, defaults: defaults)
+            step.hide = ReportHiding(rawValue: try args.choice("hide", ReportHiding.allCases.map(\.rawValue), default: ""))
             let reads = NameReadLog()
             var stepEnvironment = environment
             stepEnvironment.readLog = reads
@@ -269,7 +270,11 @@ public struct Runner: Sendable {
             context.answer = answer
             context.heldBefore = held
             defer {
-                step.values = context.values
+                if step.hide == .values || step.hide == .all {
+                    step.hiddenValues = context.values
+                } else {
+                    step.values = context.values
+                }
                 step.warnings = context.warnings
                 step.reads = reads.names
                 step.defines = context.defined

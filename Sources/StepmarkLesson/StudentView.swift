@@ -44,6 +44,7 @@ public enum StudentView {
             // An exercise step shows its source only; so does every step that reads what it
             // made. Warnings go too: they quote values (a diverging loss, a stopping step).
             step.values = []
+            step.hiddenValues = []
             step.result = nil
             step.warnings = []
             derived.formUnion(step.defines)

@@ -168,8 +168,10 @@ struct PageWriter {
             switch block {
             case .prose(let p):
                 out += prose(p)
-            case .step(let step):
+            case .step(let step) where !step.isHiddenEntirely:
                 out += StepWriter(step: step, report: report, student: student, s: s).render()
+            case .step:
+                continue
             }
         }
         if !student, !report.exercises.isEmpty { out += exercises() }

@@ -34,8 +34,9 @@ struct StepWriter {
         out += "<header class=\"step-head\"><h3 id=\"\(id)-h\"><span class=\"dname\">\(esc(step.directive))</span>"
         if !args.isEmpty { out += "<span class=\"args\">\(esc(args))</span>" }
         out += "</h3><span class=\"where\"><a href=\"#\(id)\">\(esc(s.step)) \(step.index)</a> · \(esc(s.line)) \(step.position.line)</span></header>\n"
-        let source = step.block.source
-        out += "<pre class=\"source\"><code>\(esc(source))</code></pre>\n"
+        if step.showsSource {
+            out += "<pre class=\"source\"><code>\(esc(step.block.source))</code></pre>\n"
+        }
         out += exerciseTag()
         if isStudentAnswer {
             out += "<p class=\"hidden-answer answer-note\">\(esc(s.hiddenAnswer))</p>\n"

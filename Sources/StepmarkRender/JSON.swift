@@ -141,7 +141,8 @@ public enum JSONRenderer {
             ("error", step.error.map(encode) ?? .null),
             ("warnings", .array(step.warnings.map { .string($0) })),
             ("values", .array(step.values.map(encode))),
-        ] + (step.hidden.map { [("hidden", JSON.string($0.note))] } ?? []))
+        ] + (step.hidden.map { [("hidden", JSON.string($0.note))] } ?? [])
+          + (step.hide.map { [("hide", JSON.string($0.rawValue))] } ?? []))
     }
 
     public static func encode(_ error: LessonError) -> JSON {

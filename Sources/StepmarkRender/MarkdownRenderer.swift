@@ -18,8 +18,10 @@ public struct MarkdownRenderer {
             case .prose(let p):
                 let text = student ? Solutions.removed(from: p.markdown) : p.markdown
                 if !text.trimmingWhitespace().isEmpty { parts.append(text) }
-            case .step(let step):
+            case .step(let step) where !step.isHiddenEntirely:
                 parts.append(render(step, path: report.lessonPath))
+            case .step:
+                continue
             }
         }
         if !report.diagnostics.isEmpty {
@@ -37,8 +39,11 @@ public struct MarkdownRenderer {
     }
 
     public func render(_ step: Step, path: String) -> String {
-        var out = step.block.source
-        if !step.block.isClosed { out += "\n" + String(repeating: "`", count: 3) }
+        var out = ""
+        if step.showsSource {
+            out = step.block.source
+            if !step.block.isClosed { out += "\n" + String(repeating: "`", count: 3) }
+        }
         if student && step.answer != nil { return out }
         if let hidden = step.hidden { out += "\n\n> *\(escape(hidden.note))*" }
         for value in step.values { out += "\n\n" + renderValue(value) }

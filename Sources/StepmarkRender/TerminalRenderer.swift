@@ -26,8 +26,10 @@ public struct TerminalRenderer {
             switch block {
             case .prose(let p):
                 out += "\n" + p.markdown + "\n"
-            case .step(let step):
+            case .step(let step) where !step.isHiddenEntirely:
                 out += "\n" + render(step, path: report.lessonPath)
+            case .step:
+                continue
             }
         }
         for d in report.diagnostics {

@@ -211,10 +211,12 @@ enum StepFrames {
             case .prose(let p):
                 let styled = Self.prose(p.markdown, renderer: renderer, teacher: teacher)
                 prose = prose.isEmpty ? styled : prose + "\n\n" + styled
+            case .step(let step) where step.isHiddenEntirely:
+                continue  // hide=all: the prose around it runs on to the next step
             case .step(let step):
                 var screen = (prose.isEmpty ? "" : prose + "\n\n")
                 screen += renderer.cyan("── \(words.stepOf) \(step.index) \(words.of) \(report.steps.count) · \(step.block.info.trimmingWhitespace())") + "\n"
-                screen += step.block.bodyText + "\n"
+                if step.showsSource { screen += step.block.bodyText + "\n" }
                 frames.append(Frame(block: step.index, sub: 0, screen: screen))
                 for (i, value) in step.values.enumerated() {
                     screen += renderer.renderValue(value, width: width)
