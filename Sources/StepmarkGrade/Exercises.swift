@@ -72,7 +72,8 @@ public enum Exercises {
             // An answer step that failed (over a limit) counts as unreadable, with its error.
             answers[id] = step.error.map { .unreadable($0) } ?? GivenAnswer(answer)
         }
-        report.exercises = exercises.map { grade($0.step, spec: $0.spec, answer: answers[$0.spec.id], reveal: reveal) }
+        let words = FeedbackWords.of(report.language)
+        report.exercises = exercises.map { grade($0.step, spec: $0.spec, answer: answers[$0.spec.id], reveal: reveal, words: words) }
         // A teacher's key checks itself (SPEC §4): its own answer to every exercise must pass.
         // An assignment or a student's copy is not a key: its answers are the student's.
         if !report.isAssignment && !report.isStudentView {
@@ -127,28 +128,29 @@ public enum Exercises {
     public static func expectedValue(_ step: Step, spec: ExerciseSpec) -> Value? { step.expectedAnswer }
 
     /// Grades one answer against an exercise step.
-    public static func grade(_ step: Step, spec: ExerciseSpec, answer: GivenAnswer?, reveal: Bool) -> ExerciseResult {
+    public static func grade(_ step: Step, spec: ExerciseSpec, answer: GivenAnswer?, reveal: Bool,
+                             words: FeedbackWords = .english) -> ExerciseResult {
         guard let expected = expectedValue(step, spec: spec) else {
-            return ExerciseResult(spec: spec, score: 0, passed: false,
-                                  feedback: "The exercise's own step did not run, so it cannot be graded (this is a problem in the lesson, not in the answer).")
+            return ExerciseResult(spec: spec, score: 0, passed: false, feedback: words.stepDidNotRun)
         }
-        return grade(expected: expected, spec: spec, answer: answer, reveal: reveal)
+        return grade(expected: expected, spec: spec, answer: answer, reveal: reveal, words: words)
     }
 
     /// Grades one answer against an expected value.
-    public static func grade(expected: Value, spec: ExerciseSpec, answer: GivenAnswer?, reveal: Bool) -> ExerciseResult {
+    public static func grade(expected: Value, spec: ExerciseSpec, answer: GivenAnswer?, reveal: Bool,
+                             words: FeedbackWords = .english) -> ExerciseResult {
         func failed(_ feedback: String) -> ExerciseResult {
             ExerciseResult(spec: spec, score: 0, passed: false, feedback: feedback)
         }
-        let shape = Feedback.describe(expected)
+        let shape = words.describe(expected)
         switch answer {
         case nil:
-            return failed("No answer: add an ```answer \(spec.id)``` block holding \(shape).")
+            return failed(words.noAnswer(id: spec.id, shape: shape))
         case .unreadable(let e)?:
-            return failed("The answer could not be read: \(e.message) (line \(e.line), column \(e.column)). Expected \(shape).")
+            return failed(words.unreadable(e.message, line: e.line, column: e.column, shape: shape))
         case .literal(let given)?:
-            let comparison = compare(expected: expected, answer: given, tolerance: spec.tolerance)
-            let feedback = Feedback.text(comparison, expected: expected, tolerance: spec.tolerance, reveal: reveal)
+            let comparison = compare(expected: expected, answer: given, tolerance: spec.tolerance, words: words)
+            let feedback = Feedback.text(comparison, expected: expected, tolerance: spec.tolerance, reveal: reveal, words: words)
             if comparison.allCorrect {
                 return ExerciseResult(spec: spec, score: spec.points, passed: true, feedback: feedback)
             }
@@ -162,10 +164,11 @@ public enum Exercises {
     /// `tolerance` (absolute); tokens and text must be equal (after Unicode NFC). A blank (`?`)
     /// counts as wrong. Lenient where the meaning is plain: one entry stands for a scalar, and a
     /// list of n for a 1×n or n×1 matrix (and the other way round).
-    public static func compare(expected: Value, answer a: AnswerLiteral, tolerance: Double) -> AnswerComparison {
+    public static func compare(expected: Value, answer a: AnswerLiteral, tolerance: Double,
+                               words: FeedbackWords = .english) -> AnswerComparison {
         func shapeProblem(_ total: Int, _ shape: [Int]) -> AnswerComparison {
             AnswerComparison(total: total, correct: 0, marks: [], shape: shape,
-                             shapeProblem: "expected \(Feedback.describe(expected)), but the answer is \(a.summary)")
+                             shapeProblem: words.shapeProblem(expected: words.describe(expected), given: words.summary(a)))
         }
         func marked(_ shape: [Int], _ marks: [EntryMark]) -> AnswerComparison {
             AnswerComparison(total: marks.count, correct: marks.reduce(0) { $1 == .right ? $0 + 1 : $0 },
@@ -252,49 +255,34 @@ extension String {
 /// Feedback that teaches: what shape was expected, which entries are wrong (as a grid of ✓,
 /// ✗ and ? for blanks), and the expected values only when revealed.
 public enum Feedback {
-    public static func text(_ c: AnswerComparison, expected: Value, tolerance: Double, reveal: Bool) -> String {
+    public static func text(_ c: AnswerComparison, expected: Value, tolerance: Double, reveal: Bool,
+                            words: FeedbackWords = .english) -> String {
         if let problem = c.shapeProblem {
-            return "Wrong shape: \(problem)." + (reveal ? "\nExpected: \(brief(expected))." : "")
+            return words.wrongShape(problem) + (reveal ? "\n" + words.expectedValue(brief(expected)) : "")
         }
-        let what = isNumeric(expected) ? "within \(trim(tolerance)) of the expected value" : "equal to the expected \(tokenWord(expected))"
-        if c.allCorrect {
-            return c.total == 1 ? "Correct." : "Correct: all \(c.total) entries are \(what)."
-        }
+        let what = words.criterion(numeric: isNumeric(expected), tolerance: trim(tolerance), kind: tokenWord(expected))
+        if c.allCorrect { return words.correct(total: c.total, criterion: what) }
         var lines: [String] = []
-        var head = "Expected \(describe(expected)). "
-        head += c.total == 1 ? "The answer is not \(what)" : "\(c.correct) of \(c.total) entries are \(what)"
-        if c.blank > 0 { head += "; \(c.blank) left blank (?)" }
-        if c.misplacedText > 0 {
-            head += "; \(c.misplacedText) \(c.misplacedText == 1 ? "is" : "are") \(isNumeric(expected) ? "\"text\" where a number belongs" : "a number where quoted text belongs")"
-        }
+        var head = words.expectedShape(words.describe(expected))
+        head += c.total == 1 ? words.notWithin(what) : words.countWithin(correct: c.correct, total: c.total, criterion: what)
+        if c.blank > 0 { head += words.blanks(c.blank) }
+        if c.misplacedText > 0 { head += words.misplaced(c.misplacedText, numeric: isNumeric(expected)) }
         lines.append(head + ".")
         if c.total > 1 {
             let wrong = c.wrong
             let list = wrong.prefix(12).map { c.shape.count == 2 ? "(\($0.row + 1), \($0.column + 1))" : "\($0.column + 1)" }
-            lines.append((c.shape.count == 2 ? "Wrong entries (row, column): " : "Wrong entries (position): ")
-                         + list.joined(separator: ", ") + (wrong.count > 12 ? ", … (\(wrong.count) in all)" : ""))
+            lines.append(words.wrongEntries(matrix: c.shape.count == 2)
+                         + list.joined(separator: ", ") + (wrong.count > 12 ? words.inAll(wrong.count) : ""))
             let g = grid(c)
             if !g.isEmpty { lines.append(g) }
         }
-        if reveal { lines.append("Expected: \(brief(expected)).") }
+        if reveal { lines.append(words.expectedValue(brief(expected))) }
         return lines.joined(separator: "\n")
     }
 
-    /// "a 3×3 matrix", "a list of 4 numbers", "a number", "a list of 5 tokens", "text".
-    public static func describe(_ v: Value) -> String {
-        switch v {
-        case .tensor(let t):
-            switch t.rank {
-            case 0: return "a number"
-            case 1: return "a list of \(t.count) number\(t.count == 1 ? "" : "s")"
-            default: return "a \(t.shape[0])×\(t.shape[1]) matrix"
-            }
-        case .tokens(let l): return "a list of \(l.tokens.count) quoted token\(l.tokens.count == 1 ? "" : "s")"
-        case .text: return "one \"quoted\" text"
-        case .table(let t): return "a table of \(t.rows.count) row\(t.rows.count == 1 ? "" : "s") × \(t.columns.count) columns (\(t.columns.joined(separator: ", "))), or only its number columns"
-        case .record(let r): return "a \(r.kind) (which cannot be written as an answer)"
-        }
-    }
+    /// "a 3×3 matrix", "a list of 4 numbers", "a number", "a list of 5 tokens", "text" (English;
+    /// `FeedbackWords.describe` in the lesson's language).
+    public static func describe(_ v: Value) -> String { FeedbackWords.english.describe(v) }
 
     static func isNumeric(_ v: Value) -> Bool { if case .tensor = v { return true } else { return false } }
     static func tokenWord(_ v: Value) -> String {

@@ -229,16 +229,6 @@ public enum CSV {
 /// `visible` shows neither its result nor its feedback (as on Gradescope): the page says when
 /// it will be shown, and the score counts only what is shown.
 public enum FeedbackPage {
-    /// What the page says instead of a withheld result.
-    static func withheld(_ v: ExerciseVisibility) -> String {
-        switch v {
-        case .visible: ""
-        case .hidden: "graded; the result is not shown"
-        case .afterDueDate: "graded; the result is shown after the due date"
-        case .afterPublished: "graded; the result is shown when grades are published"
-        }
-    }
-
     /// The score and the points a student may see now, and whether some are withheld.
     static func shownTotal(_ o: GradeOutcome) -> (score: Double, points: Double, withheld: Bool) {
         let shown = o.exercises.filter { $0.visibility == .visible }
@@ -247,44 +237,45 @@ public enum FeedbackPage {
 
     public static func html(_ o: GradeOutcome, name: String) -> String {
         func e(_ s: String) -> String { HTML.escape(s) }
-        var body = "<h1>Feedback</h1>\n"
-        body += "<p>Submission: <code>\(e(o.submission))</code></p>\n"
+        let w = FeedbackWords.of(o.language)
+        var body = "<h1>\(e(w.feedbackTitle))</h1>\n"
+        body += "<p>\(e(w.submission)): <code>\(e(o.submission))</code></p>\n"
         let total = shownTotal(o)
-        body += "<p class=\"total\">Score: <strong>\(e(Feedback.trim(total.score))) / \(e(Feedback.trim(total.points)))</strong>\(total.withheld ? " (more exercises are graded and shown later)" : "")</p>\n"
+        body += "<p class=\"total\">\(e(w.score)): <strong>\(e(Feedback.trim(total.score))) / \(e(Feedback.trim(total.points)))</strong>\(total.withheld ? e(w.shownLater) : "")</p>\n"
         if let problem = o.problem {
-            body += "<p class=\"bad\">Not graded: \(e(problem))</p>\n"
+            body += "<p class=\"bad\">\(e(w.notGraded)): \(e(problem))</p>\n"
         }
-        body += "<table>\n<thead><tr><th scope=\"col\">exercise</th><th scope=\"col\">result</th><th scope=\"col\">score</th></tr></thead>\n<tbody>\n"
+        body += "<table>\n<thead><tr><th scope=\"col\">\(e(w.exerciseColumn))</th><th scope=\"col\">\(e(w.resultColumn))</th><th scope=\"col\">\(e(w.scoreColumn))</th></tr></thead>\n<tbody>\n"
         for x in o.exercises {
             if x.visibility != .visible {
-                body += "<tr><td>\(e(x.id))</td><td>\(e(withheld(x.visibility)))</td><td>? / \(e(Feedback.trim(x.points)))</td></tr>\n"
+                body += "<tr><td>\(e(x.id))</td><td>\(e(w.withheld(x.visibility)))</td><td>? / \(e(Feedback.trim(x.points)))</td></tr>\n"
                 continue
             }
-            body += "<tr><td><a href=\"#ex-\(e(x.id))\">\(e(x.id))</a></td><td>\(x.passed ? "✓ passed" : "✗ not yet")</td><td>\(e(Feedback.trim(x.score))) / \(e(Feedback.trim(x.points)))</td></tr>\n"
+            body += "<tr><td><a href=\"#ex-\(e(x.id))\">\(e(x.id))</a></td><td>\(e(x.passed ? w.passed : w.notYet))</td><td>\(e(Feedback.trim(x.score))) / \(e(Feedback.trim(x.points)))</td></tr>\n"
         }
         body += "</tbody>\n</table>\n"
         for x in o.exercises where x.visibility == .visible {
             body += "<section id=\"ex-\(e(x.id))\">\n<h2>\(x.passed ? "✓" : "✗") \(e(x.id)) <small>\(e(Feedback.trim(x.score))) / \(e(Feedback.trim(x.points)))</small></h2>\n"
             body += "<pre class=\"feedback\">\(e(x.feedback))</pre>\n"
             if let source = o.answerSources[x.id] {
-                body += "<details><summary>Your answer</summary><pre>\(e(source))</pre></details>\n"
+                body += "<details><summary>\(e(w.yourAnswer))</summary><pre>\(e(source))</pre></details>\n"
             }
             body += "</section>\n"
         }
         if !o.lessonErrors.isEmpty {
-            body += "<h2>Problems in the answer blocks</h2>\n<ul>\n"
+            body += "<h2>\(e(w.problems))</h2>\n<ul>\n"
             for line in o.errorLines { body += "<li>\(e(line))</li>\n" }
             body += "</ul>\n"
         }
         return """
             <!DOCTYPE html>
-            <html lang="en">
+            <html lang="\(o.language.rawValue)">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
             <meta name="referrer" content="no-referrer">
-            <title>Feedback: \(e(name))</title>
+            <title>\(e(w.feedbackTitle)): \(e(name))</title>
             <style>
             :root{color-scheme:light dark}
             body{font:16px/1.5 system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}
@@ -301,28 +292,29 @@ public enum FeedbackPage {
     }
 
     public static func markdown(_ o: GradeOutcome, name: String) -> String {
-        var out = "# Feedback: \(escape(name))\n\n"
-        out += "Submission: \(escape(o.submission))\n\n"
+        let w = FeedbackWords.of(o.language)
+        var out = "# \(w.feedbackTitle): \(escape(name))\n\n"
+        out += "\(w.submission): \(escape(o.submission))\n\n"
         let total = shownTotal(o)
-        out += "Score: **\(Feedback.trim(total.score)) / \(Feedback.trim(total.points))**\(total.withheld ? " (more exercises are graded and shown later)" : "")\n\n"
-        if let problem = o.problem { out += "Not graded: \(escape(problem))\n\n" }
-        out += "| exercise | result | score |\n| --- | --- | --- |\n"
+        out += "\(w.score): **\(Feedback.trim(total.score)) / \(Feedback.trim(total.points))**\(total.withheld ? w.shownLater : "")\n\n"
+        if let problem = o.problem { out += "\(w.notGraded): \(escape(problem))\n\n" }
+        out += "| \(w.exerciseColumn) | \(w.resultColumn) | \(w.scoreColumn) |\n| --- | --- | --- |\n"
         for x in o.exercises {
             if x.visibility != .visible {
-                out += "| \(escape(x.id)) | \(withheld(x.visibility)) | ? / \(Feedback.trim(x.points)) |\n"
+                out += "| \(escape(x.id)) | \(w.withheld(x.visibility)) | ? / \(Feedback.trim(x.points)) |\n"
                 continue
             }
-            out += "| \(escape(x.id)) | \(x.passed ? "✓ passed" : "✗ not yet") | \(Feedback.trim(x.score)) / \(Feedback.trim(x.points)) |\n"
+            out += "| \(escape(x.id)) | \(x.passed ? w.passed : w.notYet) | \(Feedback.trim(x.score)) / \(Feedback.trim(x.points)) |\n"
         }
         for x in o.exercises where x.visibility == .visible {
             out += "\n## \(x.passed ? "✓" : "✗") \(escape(x.id)) (\(Feedback.trim(x.score)) / \(Feedback.trim(x.points)))\n\n"
             out += fenced(x.feedback)
             if let source = o.answerSources[x.id] {
-                out += "\nYour answer:\n\n" + fenced(source)
+                out += "\n\(w.yourAnswer):\n\n" + fenced(source)
             }
         }
         if !o.lessonErrors.isEmpty {
-            out += "\n## Problems in the answer blocks\n\n" + fenced(o.errorLines.joined(separator: "\n"))
+            out += "\n## \(w.problems)\n\n" + fenced(o.errorLines.joined(separator: "\n"))
         }
         return out
     }

@@ -17,6 +17,8 @@ public struct GradeOutcome: Sendable {
     /// The body of each exercise's answer block as the student wrote it (shortened), for the
     /// feedback page.
     public var answerSources: [String: String]
+    /// The key's language: the feedback and the feedback page are written in it.
+    public var language: LessonLanguage = .english
 
     public init(submission: String, exercises: [ExerciseResult], problem: String?, lessonErrors: [LessonError],
                 moreErrors: Int = 0, answerSources: [String: String] = [:]) {
@@ -34,8 +36,9 @@ public struct GradeOutcome: Sendable {
 
     /// The problems as lines: `line L, column C: message`.
     public var errorLines: [String] {
-        lessonErrors.map { "line \($0.line), column \($0.column): \($0.message)" }
-            + (moreErrors > 0 ? ["… and \(moreErrors) more problem\(moreErrors == 1 ? "" : "s")"] : [])
+        let w = FeedbackWords.of(language)
+        return lessonErrors.map { "\(w.position(line: $0.line, column: $0.column)): \($0.message)" }
+            + (moreErrors > 0 ? [w.moreProblems(moreErrors)] : [])
     }
 
     /// A plain-text summary, one line per exercise, feedback indented below.
@@ -88,9 +91,9 @@ public struct GradeOutcome: Sendable {
             tests.insert(.object([("name", .string("submission")), ("score", .number(0)), ("max_score", .number(0)),
                                   ("status", .string("failed")), ("output", .string(problem)),
                                   ("visibility", .string("visible"))]), at: 0)
-            pairs.append(("output", .string("Not graded: \(problem)")))
+            pairs.append(("output", .string("\(FeedbackWords.of(language).notGraded): \(problem)")))
         } else if !lessonErrors.isEmpty {
-            pairs.append(("output", .string("Problems in the answer blocks:\n" + errorLines.joined(separator: "\n"))))
+            pairs.append(("output", .string(FeedbackWords.of(language).problems + ":\n" + errorLines.joined(separator: "\n"))))
         }
         pairs.append(("output_format", .string("text")))
         pairs.append(("test_output_format", .string("text")))
@@ -146,6 +149,8 @@ public struct Grader: Sendable {
     /// The key's exercises that have an answer block in the key, checked against it (a failure
     /// means the key is wrong).
     public let keyCheck: [ExerciseResult]
+    /// The key's language (front matter `lang`, else its folder): feedback is written in it.
+    public let language: LessonLanguage
 
     /// At most this many problems per submission are reported one by one.
     public static let maxReportedErrors = 20
@@ -174,6 +179,7 @@ public struct Grader: Sendable {
         self.keyLesson = lesson
         self.variants = variants
         let report = Runner(limits: limits, variant: variant).run(lesson)
+        self.language = report.language
         let (exercises, problems) = Exercises.collectExercises(report)
         self.exercises = exercises.map { KeyExercise(spec: $0.spec, expected: Exercises.expectedValue($0.step, spec: $0.spec)) }
         self.keyErrors = (report.errors + problems).sorted { $0.position < $1.position }
@@ -247,21 +253,26 @@ public struct Grader: Sendable {
         }
         errors.sort { $0.position < $1.position }
         let kept = Array(errors.prefix(Grader.maxReportedErrors))
+        let words = FeedbackWords.of(language)
         let results = exercises.map { ex -> ExerciseResult in
             guard let expected = ex.expected else {
-                return ExerciseResult(spec: ex.spec, score: 0, passed: false,
-                                      feedback: "The exercise's own step did not run in the key, so it cannot be graded (a problem in the key, not in the answer).")
+                return ExerciseResult(spec: ex.spec, score: 0, passed: false, feedback: words.keyStepDidNotRun)
             }
-            return Exercises.grade(expected: expected, spec: ex.spec, answer: byID[ex.spec.id], reveal: reveal)
+            return Exercises.grade(expected: expected, spec: ex.spec, answer: byID[ex.spec.id], reveal: reveal, words: words)
         }
-        return GradeOutcome(submission: path, exercises: results, problem: nil, lessonErrors: kept,
-                            moreErrors: errors.count - kept.count, answerSources: sources)
+        var outcome = GradeOutcome(submission: path, exercises: results, problem: nil, lessonErrors: kept,
+                                   moreErrors: errors.count - kept.count, answerSources: sources)
+        outcome.language = language
+        return outcome
     }
 
     /// A zero on every exercise, with the reason.
     public func zero(_ path: String, _ reason: String) -> GradeOutcome {
-        let results = exercises.map { ExerciseResult(spec: $0.spec, score: 0, passed: false, feedback: "Not graded: \(reason)") }
-        return GradeOutcome(submission: path, exercises: results, problem: reason, lessonErrors: [])
+        let words = FeedbackWords.of(language)
+        let results = exercises.map { ExerciseResult(spec: $0.spec, score: 0, passed: false, feedback: "\(words.notGraded): \(reason)") }
+        var outcome = GradeOutcome(submission: path, exercises: results, problem: reason, lessonErrors: [])
+        outcome.language = language
+        return outcome
     }
 }
 

@@ -122,13 +122,9 @@ public struct HTMLRenderer {
         self.indexLink = indexLink
     }
 
-    /// The page's language from the lesson's path (`lessons/ko/…` → `ko`), else from its title.
-    static func language(of report: Report) -> String {
-        let parts = report.lessonPath.split(separator: "/").map(String.init)
-        for p in parts.reversed() where ["en", "ko"].contains(p) { return p }
-        if report.title.unicodeScalars.contains(where: { (0xAC00...0xD7A3).contains($0.value) }) { return "ko" }
-        return "en"
-    }
+    /// The page's language: the front matter's `lang`, else `ko` under a `ko/` folder, else
+    /// `en` (`Report.language`, the one rule every output follows).
+    static func language(of report: Report) -> String { report.language.rawValue }
 
     public func render(_ report: Report) -> String {
         // A handout shows what StudentView leaves: blank answers, no exercise values.

@@ -1,0 +1,27 @@
+/// The language of every word stepmark writes about a lesson (SPEC §8): the front matter's
+/// `lang` (its primary subtag: `ko-KR` → ko), else `ko` for a lesson under a `ko/` folder,
+/// else English. Only Korean and English are complete; any other tag falls back to English.
+public enum LessonLanguage: String, Sendable, CaseIterable {
+    case english = "en"
+    case korean = "ko"
+
+    /// The language for a lesson at `path` with optional front matter.
+    public static func of(path: String, frontMatter: FrontMatter?) -> LessonLanguage {
+        if let tag = frontMatter?.lang {
+            let primary = tag.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map { $0.lowercased() } ?? ""
+            return LessonLanguage(rawValue: primary) ?? .english
+        }
+        let folders = path.split(separator: "/").dropLast().map(String.init)
+        return folders.last(where: { $0 == "ko" || $0 == "en" }).flatMap(LessonLanguage.init(rawValue:)) ?? .english
+    }
+}
+
+extension Report {
+    /// The lesson's language (front matter `lang`, else its folder), for every word a renderer
+    /// or the grader writes.
+    public var language: LessonLanguage { LessonLanguage.of(path: lessonPath, frontMatter: frontMatter) }
+}
+
+extension Lesson {
+    public var language: LessonLanguage { LessonLanguage.of(path: path, frontMatter: frontMatter) }
+}

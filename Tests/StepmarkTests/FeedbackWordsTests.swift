@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+@testable import StepmarkGrade
+@testable import StepmarkLesson
+
+/// Feedback speaks the key's language (SPEC §8): a Korean key gives Korean feedback and a
+/// Korean feedback page, with no English word from stepmark in them.
+@Suite struct FeedbackWordsTests {
+    static let key = """
+        ---
+        lang: ko
+        ---
+
+        ```softmax exercise=sm
+        [0, 0]
+        ```
+
+        ```answer sm
+        [0.5, 0.5]
+        ```
+
+        ```let exercise=m tol=0.1
+        M = [[1, 2], [3, 4]]
+        ```
+
+        ```answer m
+        [[1, 2], [3, 4]]
+        ```
+
+        ```tokenize exercise=t
+        고양이 는
+        ```
+
+        ```answer t
+        ["고양이", "는"]
+        ```
+
+        ```let exercise=later visibility=after_due_date
+        x = 1
+        ```
+
+        ```answer later
+        1
+        ```
+        """
+
+    /// English words stepmark itself could write; ids, `answer` and numbers are the lesson's.
+    static func englishWords(_ text: String, allowing allowed: Set<String>) -> [String] {
+        text.split(whereSeparator: { !$0.isASCII || !$0.isLetter }).map(String.init)
+            .filter { $0.count > 1 && !allowed.contains($0) }
+    }
+
+    @Test func aKoreanKeyGivesKoreanFeedback() throws {
+        let grader = Grader(key: LessonParser.parse(Self.key, path: "key.md"))
+        #expect(grader.language == .korean && grader.keyCheck.allSatisfy(\.passed))
+        let submissions = [
+            "```answer sm\n[0.5, 0.5]\n```\n",                                   // right
+            "```answer sm\n[0.9, ?]\n```\n\n```answer m\n[1, 2]\n```\n",          // wrong, blank, wrong shape
+            "```answer m\n[[1, \"x\"], [3, 9]]\n```\n\n```answer t\n[\"개\", \"는\"]\n```\n",
+            "```answer sm\nsoftmax(1)\n```\n",                                    // unreadable
+        ]
+        let allowed: Set<String> = ["sm", "answer", "later"]
+        for text in submissions {
+            let outcome = grader.grade(submissionText: text, path: "s.md")
+            for e in outcome.exercises {
+                // The parser's own message inside "could not be read" is not part of this table.
+                let feedback = e.feedback.components(separatedBy: "답을 읽을 수 없습니다:").first ?? ""
+                #expect(Self.englishWords(feedback, allowing: allowed).isEmpty, "\(e.id): \(e.feedback)")
+                #expect(e.feedback.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) }, "\(e.id): \(e.feedback)")
+            }
+            // The page quotes the answers (softmax, x) in ```text fences; the answer parser's
+            // own messages (in the problems section) are not part of this table.
+            let page = FeedbackPage.markdown(outcome, name: "학생").components(separatedBy: "## 답 블록의 문제").first ?? ""
+            let pageWords = Self.englishWords(page.replacingOccurrences(of: "s.md", with: ""), allowing: allowed.union(["md", "text", "softmax", "x"]))
+            if outcome.lessonErrors.isEmpty { #expect(pageWords.isEmpty, "\(pageWords)") }
+            if !outcome.lessonErrors.isEmpty { #expect(outcome.errorLines.allSatisfy { $0.hasPrefix("2행 ") }, "\(outcome.errorLines)") }
+            #expect(FeedbackPage.html(outcome, name: "학생").contains("<html lang=\"ko\">"))
+        }
+        // Hand-checked sentences: 2 entries within 0.01, and one wrong, one blank.
+        let right = grader.grade(submissionText: submissions[0], path: "s.md").exercises[0].feedback
+        #expect(right == "정답입니다: 2개 항목이 모두 기댓값과의 차이가 0.01 이내입니다.")
+        let wrong = grader.grade(submissionText: submissions[1], path: "s.md").exercises
+        #expect(wrong[0].feedback.hasPrefix("필요한 형태: 숫자 2개의 목록. 2개 중 0개 항목이 기댓값과의 차이가 0.01 이내입니다; 1개는 비어 있습니다(?)."))
+        #expect(wrong[1].feedback == "형태가 다릅니다: 필요한 형태는 2×2 행렬인데, 답은 2개의 목록입니다.")
+    }
+
+    /// An English key (and a key with no language) keeps the English sentences.
+    @Test func englishStaysEnglish() {
+        let grader = Grader(key: LessonParser.parse("```softmax exercise=sm\n[0, 0]\n```\n\n```answer sm\n[0.5, 0.5]\n```\n", path: "lessons/en/k.md"))
+        #expect(grader.grade(submissionText: "```answer sm\n[0.5, 0.5]\n```\n", path: "s.md").exercises[0].feedback
+                == "Correct: all 2 entries are within 0.01 of the expected value.")
+        #expect(LessonLanguage.of(path: "course/ko/a.md", frontMatter: nil) == .korean)
+        var fm = FrontMatter(lineCount: 3)
+        fm.lang = "ko-KR"
+        #expect(LessonLanguage.of(path: "course/en/a.md", frontMatter: fm) == .korean)
+        fm.lang = "fr"
+        #expect(LessonLanguage.of(path: "a.md", frontMatter: fm) == .english)
+    }
+}
