@@ -111,7 +111,8 @@ enum PlotSVG {
 
         // The series.
         let bars = model.kind == .bar ? model.series.count : 0
-        let slotWidth = bars > 0 ? model.barSlot / (xAxis.hi - xAxis.lo) * frame.plotWidth * 0.8 : 0
+        let share = model.barSlot / 2 / (xAxis.hi / 2 - xAxis.lo / 2)
+        let slotWidth = bars > 0 ? (share.isFinite ? min(1, share) : 0.05) * frame.plotWidth * 0.8 : 0
         for (i, s) in model.series.enumerated() {
             out += "<g class=\"\(classes(i))\"><title>\(esc(s.label))</title>"
             switch model.kind {

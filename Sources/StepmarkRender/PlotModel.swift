@@ -98,32 +98,42 @@ struct Axis {
     var log: Bool
 
     /// Where value `v` lies on the axis, from 0 (lo) to 1 (hi).
+    /// Halves keep the arithmetic finite for data near ±1.8e308; the result is always finite.
     func fraction(_ v: Double) -> Double {
         let u = log ? log10(v) : v
-        return hi > lo ? (u - lo) / (hi - lo) : 0.5
+        let f = (u / 2 - lo / 2) / (hi / 2 - lo / 2)
+        return f.isFinite ? min(2, max(-1, f)) : 0.5
     }
 
     /// Ticks at 1, 2 or 5 × 10^k covering [lo, hi], the range widened to the outer ticks.
     /// `whole` keeps the step at 1 or more (the data are whole numbers, such as steps).
     static func linear(_ lo: Double, _ hi: Double, count: Int, whole: Bool) -> Axis {
         var lo = lo, hi = hi
-        if hi - lo <= max(abs(lo), abs(hi)) * 1e-12 {
+        if hi / 2 - lo / 2 <= max(abs(lo), abs(hi)) * 5e-13 {
             // One value: a range of one unit around it (whole numbers), or of ± half its size.
             let pad = whole ? 1 : (lo == 0 ? 1 : abs(lo) / 2)
             lo -= pad; hi += pad
         }
-        let raw = (hi - lo) / Double(max(count, 1))
+        let count = Double(max(count, 1))
+        let raw = hi / count - lo / count
         let magnitude = pow(10, floor(log10(raw)))
         let residual = raw / magnitude
         var step = (residual > 5 ? 10 : residual > 2 ? 5 : residual > 1 ? 2 : 1) * magnitude
         if whole { step = max(step, 1) }
-        let first = (lo / step).rounded(.down), last = (hi / step).rounded(.up)
         var ticks: [Double] = []
-        var k = first
-        while k <= last, ticks.count < 64 {
-            let v = k * step
-            ticks.append(abs(v) < step * 1e-9 ? 0 : v)
-            k += 1
+        if step.isFinite, step > 0 {
+            let first = (lo / step).rounded(.down), last = (hi / step).rounded(.up)
+            var k = first
+            while k <= last, ticks.count < 64 {
+                let v = k * step
+                if v.isFinite { ticks.append(abs(v) < step * 1e-9 ? 0 : v) }
+                k += 1
+            }
+        }
+        // Data at the edge of Double (±1e308): the range itself, unrounded.
+        if ticks.count < 2 || !(lo.isFinite && hi.isFinite) {
+            let ends = [lo, hi].map { $0.isFinite ? $0 : ($0 > 0 ? Double.greatestFiniteMagnitude : -Double.greatestFiniteMagnitude) }
+            return Axis(lo: ends[0], hi: ends[1], ticks: ends, labels: ends.map { DecimalFormat.general($0, significant: 3) }, log: false)
         }
         let decimals = max(0, min(8, Int(-floor(log10(step) + 1e-9))))
         let labels = ticks.map { Format.number($0, precision: decimals) }
@@ -147,11 +157,14 @@ struct Axis {
             }
             k += 1
         }
+        // 10^-324 is 0 and 10^309 is ∞ in Double: those decades have no tick.
+        ticks = ticks.filter { $0 > 0 && $0.isFinite }
         return Axis(lo: a, hi: b, ticks: ticks, labels: ticks.map(powerLabel), log: true)
     }
 
     /// 0.001, 1, 1000, 1e-6, 2e+07: plain decimals between 10⁻⁴ and 10⁵.
     static func powerLabel(_ v: Double) -> String {
+        guard v > 0, v.isFinite else { return Format.shortest(v) }
         let k = Int(floor(log10(v) + 1e-9))
         if (-4...5).contains(k) { return Format.shortest(v) }
         let mantissa = (v / pow(10, Double(k))).rounded()

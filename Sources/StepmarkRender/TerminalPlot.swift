@@ -58,7 +58,8 @@ enum TerminalPlot {
             case .scatter:
                 for j in s.xs.indices { put(row(s.ys[j]), col(s.xs[j]), glyph, i) }
             case .bar:
-                let slot = max(1, Int((model.barSlot / max(xAxis.hi - xAxis.lo, 1e-300) * Double(plotWidth - 1) * 0.8).rounded(.down)))
+                let share = model.barSlot / 2 / max(xAxis.hi / 2 - xAxis.lo / 2, 1e-300)
+                let slot = max(1, share.isFinite ? Int(min(1, share) * Double(plotWidth - 1) * 0.8) : 1)
                 let each = max(1, slot / bars)
                 let base = log ? height - 1 : row(min(max(0, yAxis.lo), yAxis.hi))
                 for j in s.xs.indices {
@@ -127,7 +128,9 @@ enum TerminalPlot {
         }
         out += line + "\n"
         let xs = model.allX, ys = model.allY
-        out += "  x \(Format.shortest(xs.min()!)) … \(Format.shortest(xs.max()!)) · y \(Axis.label(ys.min()!, precision: precision)) … \(Axis.label(ys.max()!, precision: precision))\(log ? " (log scale)" : "") · \(model.pointCount) point\(model.pointCount == 1 ? "" : "s")\n"
+        let ranges = "x \(Format.shortest(xs.min()!)) … \(Format.shortest(xs.max()!)) · y \(Axis.label(ys.min()!, precision: precision)) … \(Axis.label(ys.max()!, precision: precision))\(log ? " (log scale)" : "")"
+        let count = " · \(model.pointCount) point\(model.pointCount == 1 ? "" : "s")"
+        out += "  " + fit(Format.displayWidth(ranges + count) <= width - 2 ? ranges + count : ranges, width - 2) + "\n"
         return out
     }
 
