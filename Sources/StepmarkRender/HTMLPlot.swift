@@ -49,15 +49,17 @@ enum PlotSVG {
     /// The chart in a `<figure>` (with the visible title as its caption), or a note when the
     /// table holds nothing to draw.
     static func figure(_ table: Table, kind: ChartKind, title: String, xlabel: String, ylabel: String, log: Bool,
-                       name: String, id: String, precision: Int) -> String {
+                       name: String, id: String, precision: Int, words: PlotWords = .english) -> String {
         guard let model = PlotModel(table, kind: kind, log: log) else {
-            return "<p class=\"note\">\(HTML.escape("\(name): nothing to draw"))</p>"
+            return "<p class=\"note\">\(HTML.escape("\(name): \(words.nothing)"))</p>"
         }
-        let svg = self.svg(model, title: title, xlabel: xlabel, ylabel: ylabel, name: name, id: id, precision: precision)
+        let svg = self.svg(model, title: title, xlabel: xlabel.isEmpty ? words.index : xlabel, ylabel: ylabel, name: name, id: id,
+                           precision: precision, words: words)
         return "<figure class=\"figure\">" + svg + "</figure>"
     }
 
-    static func svg(_ model: PlotModel, title: String, xlabel: String, ylabel: String, name: String, id: String, precision: Int) -> String {
+    static func svg(_ model: PlotModel, title: String, xlabel: String, ylabel: String, name: String, id: String, precision: Int,
+                    words: PlotWords = .english) -> String {
         let c = SVGChart.c
         let esc = HTML.escape
         let width = 600.0
@@ -79,10 +81,9 @@ enum PlotSVG {
         func px(_ v: Double) -> Double { frame.left + xAxis.fraction(v) * frame.plotWidth }
         func py(_ v: Double) -> Double { frame.top + (1 - yAxis.fraction(v)) * frame.plotHeight }
 
-        let heading = title.isEmpty ? "\(name): \(ylabel.isEmpty ? "y" : ylabel) by \(xlabel)" : title
-        let kindWord = model.kind == .line ? "line chart" : model.kind == .scatter ? "scatter plot" : "bar chart"
-        let desc = "\(kindWord.prefix(1).uppercased() + kindWord.dropFirst()) of \(model.series.count) series\(yAxis.log ? ", y on a logarithmic scale" : ""): "
-            + model.describe(precision: precision) + "."
+        let heading = title.isEmpty ? "\(name): \(ylabel.isEmpty ? "y" : ylabel) \(words.by) \(xlabel)" : title
+        let desc = "\(words.kinds[model.kind]!) \(words.seriesCount(model.series.count))\(yAxis.log ? words.logarithmic : ""): "
+            + model.describe(precision: precision, words: words) + "."
         var out = "<svg class=\"chart plot \(model.kind.rawValue)\" viewBox=\"0 0 \(c(width)) \(c(frame.height))\" width=\"\(c(width))\" height=\"\(c(frame.height))\" role=\"img\" aria-labelledby=\"\(id)-t \(id)-d\">"
         out += "<title id=\"\(id)-t\">\(esc(heading))</title><desc id=\"\(id)-d\">\(esc(desc))</desc>"
         if !title.isEmpty {
@@ -106,7 +107,7 @@ enum PlotSVG {
         out += "</g>"
         out += "<text class=\"label\" x=\"\(c(frame.left + frame.plotWidth / 2))\" y=\"\(c(frame.top + plotHeight + 38))\" text-anchor=\"middle\">\(esc(xlabel))</text>"
         if !ylabel.isEmpty {
-            out += "<text class=\"label\" transform=\"translate(14 \(c(frame.top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(esc(ylabel + (yAxis.log ? " (log scale)" : "")))</text>"
+            out += "<text class=\"label\" transform=\"translate(14 \(c(frame.top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(esc(ylabel + (yAxis.log ? words.logScale : "")))</text>"
         }
 
         // The series.

@@ -111,7 +111,7 @@ struct ValueWriter {
             }
             return bars(items, chosen: chosen)
         case .chart(let kind, let title, let xlabel, let ylabel, let log):
-            return PlotSVG.figure(table, kind: kind, title: title, xlabel: xlabel, ylabel: ylabel, log: log, name: name, id: id + "-c", precision: precision) + details(plainTable(table))
+            return PlotSVG.figure(table, kind: kind, title: title, xlabel: xlabel, ylabel: ylabel, log: log, name: name, id: id + "-c", precision: precision, words: s.plot) + details(plainTable(table))
         default:
             return nil
         }

@@ -78,12 +78,13 @@ struct PlotModel {
         return zip(xs, xs.dropFirst()).map { $1 - $0 }.min()!
     }
 
-    /// A short description of every series, for the SVG's `<desc>` and the terminal.
-    func describe(precision: Int) -> String {
+    /// A short description of every series, for the SVG's `<desc>`.
+    func describe(precision: Int, words: PlotWords) -> String {
         series.map { s in
-            let first = "\(Axis.label(s.ys.first!, precision: precision)) at x = \(Format.shortest(s.xs.first!))"
-            let last = "\(Axis.label(s.ys.last!, precision: precision)) at x = \(Format.shortest(s.xs.last!))"
-            return "\(s.label): \(s.xs.count) point\(s.xs.count == 1 ? "" : "s"), " + (s.xs.count == 1 ? first : "from \(first) to \(last)")
+            let count = words.points(s.xs.count)
+            let first = words.at(Axis.label(s.ys.first!, precision: precision), Format.shortest(s.xs.first!))
+            let last = words.at(Axis.label(s.ys.last!, precision: precision), Format.shortest(s.xs.last!))
+            return "\(s.label): \(count), " + (s.xs.count == 1 ? first : words.fromTo(first, last))
         }.joined(separator: "; ")
     }
 }
@@ -176,4 +177,30 @@ struct Axis {
         if v != 0, abs(v) < 1e-4 || abs(v) >= 1e6 { return DecimalFormat.general(v, significant: 3) }
         return Format.number(v, precision: min(precision, 4))
     }
+}
+
+/// The words a chart writes itself, in the lesson's language (`HTMLStrings.plot`).
+struct PlotWords: Sendable {
+    var logScale = " (log scale)", index = "index", nothing = "nothing to draw"
+    var kinds: [ChartKind: String] = [.line: "Line chart", .scatter: "Scatter plot", .bar: "Bar chart"]
+    var seriesCount: @Sendable (Int) -> String = { "of \($0) series" }
+    var logarithmic = ", y on a logarithmic scale"
+    var points: @Sendable (Int) -> String = { "\($0) point\($0 == 1 ? "" : "s")" }
+    var at: @Sendable (_ y: String, _ x: String) -> String = { "\($0) at x = \($1)" }
+    var fromTo: @Sendable (String, String) -> String = { "from \($0) to \($1)" }
+    var by = "by"
+
+    static let english = PlotWords()
+    static let korean: PlotWords = {
+        var w = PlotWords()
+        w.logScale = " (로그 눈금)"; w.index = "순번"; w.nothing = "그릴 값이 없습니다"
+        w.kinds = [.line: "꺾은선 그래프", .scatter: "산점도", .bar: "막대 그래프"]
+        w.seriesCount = { "(계열 \($0)개)" }
+        w.logarithmic = ", y는 로그 눈금"
+        w.points = { "점 \($0)개" }
+        w.at = { "x = \($1)에서 \($0)" }
+        w.fromTo = { "\($0)부터 \($1)까지" }
+        w.by = "/"
+        return w
+    }()
 }

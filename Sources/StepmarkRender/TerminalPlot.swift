@@ -107,8 +107,8 @@ enum TerminalPlot {
         let pad = String(repeating: " ", count: tickWidth + 1)
         out += "  " + pad + "└" + String(axis) + "\n"
         out += trimEnd("  " + pad + " " + String(labels)) + "\n"
-        if !xlabel.isEmpty {
-            let label = fit(xlabel, plotWidth)
+        do {
+            let label = fit(xlabel.isEmpty ? PlotWords.english.index : xlabel, plotWidth)
             let centre = max(0, plotWidth / 2 - Format.displayWidth(label) / 2)
             out += "  " + pad + " " + String(repeating: " ", count: centre) + label + "\n"
         }

@@ -100,7 +100,7 @@ import StepmarkCore
         let first = try #require(Self.series(report, step: 2))
         #expect(Self.numbers(first, 1) == [0, 1, 2] && Self.numbers(first, 2) == [3, 1, 2])
         #expect(Self.labels(first) == ["a", "a", "a"])
-        #expect(report.step(2)?.value(named: "series")?.role == .chart(kind: .scatter, title: "", xlabel: "index", ylabel: "", log: false))
+        #expect(report.step(2)?.value(named: "series")?.role == .chart(kind: .scatter, title: "", xlabel: "", ylabel: "", log: false))
         // A shorter line series takes the first x values.
         let second = try #require(Self.series(report, step: 3))
         #expect(Self.numbers(second, 1) == [0.5, 1, 1.5, 0.5, 1])

@@ -108,7 +108,7 @@ enum PlotDirective: Directive {
             }
         }
         let ownNames = Set(series.compactMap { $0.ownX?.name })
-        let xlabel = try args.word("xlabel") ?? xName ?? (ownNames.count == 1 && series.allSatisfy({ $0.ownX != nil }) ? ownNames.first! : "index")
+        let xlabel = try args.word("xlabel") ?? xName ?? (ownNames.count == 1 && series.allSatisfy({ $0.ownX != nil }) ? ownNames.first! : "")
         let columns = Set(series.map { $0.column ?? "" })
         let ylabel = try args.word("ylabel") ?? (columns.count == 1 && columns.first! != "" ? columns.first! : "")
 
