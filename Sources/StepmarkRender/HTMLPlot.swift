@@ -16,11 +16,11 @@ enum PlotSVG {
     /// lines keep at least 3:1 against the card), dash patterns and markers, by series class.
     static let style = """
         svg.plot{color:var(--fg)}
-        svg.plot .legend text,svg.plot .ptitle{fill:currentColor}
+        svg.plot .plot-legend text,svg.plot .ptitle{fill:currentColor}
         svg.plot .ptitle{font-size:14px;font-weight:600}
         svg.plot .ln{fill:none;stroke:var(--c);stroke-width:2.25;stroke-linejoin:round;stroke-linecap:round}
         svg.plot .mk{fill:var(--card);stroke:var(--c);stroke-width:1.8}
-        svg.plot .bar{fill:var(--c);fill-opacity:.78;stroke:var(--c)}
+        svg.plot .pbar{fill:var(--c);fill-opacity:.78;stroke:var(--c)}
         svg.plot .d1 .ln{stroke-dasharray:7 4}svg.plot .d2 .ln{stroke-dasharray:2 3}svg.plot .d3 .ln{stroke-dasharray:10 3 2 3}
         svg.plot .c0{--c:#0072b2}svg.plot .c1{--c:#c04f00}svg.plot .c2{--c:#007a5a}svg.plot .c3{--c:#b03f82}svg.plot .c4{--c:#8f6400}svg.plot .c5{--c:currentColor}
         @media (prefers-color-scheme:dark){svg.plot .c0{--c:#56b4e9}svg.plot .c1{--c:#ff8a4c}svg.plot .c2{--c:#2fc99b}svg.plot .c3{--c:#ec94c8}svg.plot .c4{--c:#e6b200}}
@@ -137,7 +137,7 @@ enum PlotSVG {
                 for j in s.xs.indices {
                     let left = px(s.xs[j]) - slotWidth / 2 + Double(i) * w
                     let top = py(s.ys[j])
-                    out += "<rect class=\"bar\" x=\"\(c(left))\" y=\"\(c(min(top, base)))\" width=\"\(c(w))\" height=\"\(c(max(abs(base - top), 0.5)))\"/>"
+                    out += "<rect class=\"pbar\" x=\"\(c(left))\" y=\"\(c(min(top, base)))\" width=\"\(c(w))\" height=\"\(c(max(abs(base - top), 0.5)))\"/>"
                     if w >= 6 { out += marker(i, left + w / 2, top, r: min(3.5, w / 3)) }
                 }
             }
@@ -145,13 +145,13 @@ enum PlotSVG {
         }
 
         // The legend: a line sample with the series' dash and marker, then its label.
-        out += "<g class=\"legend\">"
+        out += "<g class=\"plot-legend\">"
         for (i, s) in model.series.enumerated() {
             let (x, r) = legend[i]
             let y = legendTop + Double(r) * 22
             out += "<g class=\"\(classes(i))\">"
             if model.kind == .line { out += "<line class=\"ln\" x1=\"\(c(x))\" x2=\"\(c(x + 28))\" y1=\"\(c(y))\" y2=\"\(c(y))\"/>" }
-            if model.kind == .bar { out += "<rect class=\"bar\" x=\"\(c(x + 6))\" y=\"\(c(y - 7))\" width=\"16\" height=\"14\"/>" }
+            if model.kind == .bar { out += "<rect class=\"pbar\" x=\"\(c(x + 6))\" y=\"\(c(y - 7))\" width=\"16\" height=\"14\"/>" }
             out += marker(i, x + 14, y)
             out += "<text x=\"\(c(x + 34))\" y=\"\(c(y + 4))\">\(esc(s.label))</text></g>"
         }

@@ -232,7 +232,7 @@ import StepmarkCore
         #expect(chart.contains("<title id=") && chart.contains(">Loss per step</title>"))
         #expect(chart.contains("<desc id="))
         // One legend entry per series, each with its own colour/dash classes and marker.
-        let legend = try #require(chart.range(of: "<g class=\"legend\">")).upperBound
+        let legend = try #require(chart.range(of: "<g class=\"plot-legend\">")).upperBound
         let entries = chart[legend...].components(separatedBy: "<g class=\"s c").count - 1
         #expect(entries == 3)
         #expect(chart.contains("s c0 d0") && chart.contains("s c1 d1") && chart.contains("s c2 d2"))
