@@ -182,6 +182,8 @@ import StepmarkCore
         // An empty label.
         let noLabel = try #require(error(": loss"))
         #expect(noLabel.position == SourcePosition(line: 10, column: 1))
+        let empty2 = runLesson("```let\ne = []\n```\n\n```plot\nnone: e\n```\n").step(2)?.error
+        #expect(empty2?.position == SourcePosition(line: 6, column: 7) && empty2?.message.contains("nothing to plot") == true)
         let kind = try #require(error("loss", "plot kind=pie"))
         #expect(kind.message.contains("line, scatter, bar"))
     }

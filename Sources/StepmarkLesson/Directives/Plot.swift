@@ -153,6 +153,7 @@ enum PlotDirective: Directive {
             throw LessonError("'\(label ?? "")' labels nothing: write the vector or column after the ':', like `\(label ?? "label"): h.loss`", at: at)
         }
         let values = try numbers(ref, context, at: at)
+        guard !values.ys.isEmpty else { throw LessonError("\(ref) holds no numbers, so there is nothing to plot", at: at) }
         return Series(label: label ?? ref, ref: ref, at: at, ys: values.ys, ownX: values.ownX, column: values.column)
     }
 
