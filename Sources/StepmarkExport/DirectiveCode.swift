@@ -142,7 +142,32 @@ enum DirectiveCoders {
         "image": imageCode, "align": alignCode, "classify": classifyCode,
         "train_attention": trainAttentionCode,
         "model": modelCode, "transformer": transformerCode, "sentences": sentencesCode,
+        "plot": plotCode,
     ]
+
+    /// `plot`: each line `label: NAME` or `NAME` (NAME a vector or `TABLE.column`) becomes a
+    /// (label, plot_column(...)) pair; `plot_step` builds the same series table as stepmark.
+    static func plotCode(_ s: StepSource) throws -> DirectiveCode {
+        func column(_ ref: String) -> String {
+            guard let dot = ref.firstIndex(of: ".") else { return "plot_column(\(Python.name(ref)))" }
+            return "plot_column(\(Python.name(String(ref[..<dot]))), \(Python.string(String(ref[ref.index(after: dot)...]))))"
+        }
+        var pairs: [String] = []
+        for line in s.step.block.body {
+            var text = line.text.trimmingWhitespace()
+            if text.isEmpty || text.hasPrefix("#") { continue }
+            var label: String? = nil
+            if let colon = text.firstIndex(of: ":") {
+                label = text[..<colon].trimmingWhitespace()
+                text = String(text[text.index(after: colon)...])
+            }
+            if let hash = text.firstIndex(of: "#") { text = String(text[..<hash]) }
+            let ref = text.trimmingWhitespace()
+            pairs.append("(\(Python.string(label ?? ref)), \(column(ref)))")
+        }
+        let x = s.word("x").map(column) ?? "None"
+        return DirectiveCode(lines: ["result = plot_step([\(pairs.joined(separator: ", "))], x=\(x))"], result: "result", stores: [])
+    }
 
     /// The model is a Python dict (config, vocabulary, float64 weights) under name= (model).
     static func modelCode(_ s: StepSource) throws -> DirectiveCode {
@@ -424,8 +449,12 @@ enum DirectiveCoders {
             xs = Python.list(pairs.map { Python.number($0.first ?? .nan) })
             ys = Python.list(pairs.map { Python.number($0.count > 1 ? $0[1] : .nan) })
         }
-        return DirectiveCode(lines: ["result, _ = train_step(\(xs), \(ys), w=\(s.number("w", 0.5)), b=\(s.number("b", 0)), bias=\(s.bool("bias")), lr=\(s.number("lr", 0.1)), steps=\(s.integer("steps", 10)))"],
-                             result: "result", stores: ["w"])
+        var lines = ["result, _ = train_step(\(xs), \(ys), w=\(s.number("w", 0.5)), b=\(s.number("b", 0)), bias=\(s.bool("bias")), lr=\(s.number("lr", 0.1)), steps=\(s.integer("steps", 10)))"]
+        // history=NAME keeps the run's history table, its columns named as stepmark's.
+        if let history = s.word("history") {
+            lines.append("\(Python.name(history)) = label(step_values[\"history\"], cols=[\"step\", \"w\", \"b\", \"loss\", \"grad_w\", \"grad_b\"])")
+        }
+        return DirectiveCode(lines: lines, result: "result", stores: ["w"])
     }
 
     static func networkCode(_ s: StepSource) throws -> DirectiveCode {

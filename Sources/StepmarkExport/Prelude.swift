@@ -657,6 +657,36 @@ def train_step(xs, ys, w=0.5, b=0.0, bias=False, lr=0.1, steps=10):
     record("history", np.array(history)); record("w", w); record("b", b); record("loss", history[-1][3])
     return w, b
 
+# ---------------------------------------------------------------- plot
+
+def plot_column(value, column=None):
+    """A series: a vector's numbers, or a column of a labelled matrix or table with the table's
+    first column as x when that column rises strictly (a step or epoch column)."""
+    if column is None:
+        return np.asarray(value, dtype=float).reshape(-1), None
+    if isinstance(value, Table):
+        j = value.columns.index(column)
+        ys = np.array([float(r[j]) for r in value.rows])
+        first = np.array([float(r[0]) for r in value.rows]) if j > 0 and all(isinstance(r[0], (int, float)) for r in value.rows) else None
+    else:
+        j = list(value.cols).index(column)
+        a = np.asarray(value, dtype=float)
+        ys, first = a[:, j], (a[:, 0] if j > 0 else None)
+    if first is not None and not (np.all(np.isfinite(first)) and np.all(np.diff(first) > 0)):
+        first = None
+    return ys, first
+
+def plot_step(series, x=None):
+    """`series`, one (label, x, y) row per point: x from x=, else the series' own step column,
+    else 0, 1, …, n − 1."""
+    rows = []
+    for name, (ys, own) in series:
+        xs = x[0] if x is not None else own if own is not None else np.arange(len(ys))
+        rows.extend([name, float(xs[i]), float(y)] for i, y in enumerate(ys))
+    table = Table(["series", "x", "y"], rows)
+    record("series", table)
+    return table
+
 # ---------------------------------------------------------------- networks
 
 ACTIVATIONS = {

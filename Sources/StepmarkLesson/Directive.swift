@@ -66,6 +66,7 @@ public enum DirectiveRegistry {
         TrainDirective.self, TrainAttentionDirective.self, NetworkDirective.self, ForwardDirective.self, BackpropDirective.self,
         ModelDirective.self, TransformerDirective.self, SentencesDirective.self,
         ClassifyDirective.self,
+        PlotDirective.self,
         AnswerDirective.self,
     ] }
 

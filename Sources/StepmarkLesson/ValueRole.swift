@@ -20,6 +20,11 @@ public enum ValueRole: Sendable, Equatable {
     /// A ranked list of candidates (a label column and a probability column, or a one-column
     /// labelled matrix); `chosen` is the label that was picked, when there is one.
     case candidates(chosen: String?)
+    /// A chart of several series: a table with the columns `series` (the label), `x` and `y`,
+    /// one row per point, the rows of one series together and in order. `kind` says how the
+    /// points are drawn; `log` draws y on a logarithmic axis (every y is then above 0).
+    /// `title`, `xlabel` and `ylabel` are empty when the lesson gave none.
+    case chart(kind: ChartKind, title: String, xlabel: String, ylabel: String, log: Bool)
 
     /// True when each row is a probability distribution.
     public var isDistribution: Bool {
@@ -45,6 +50,13 @@ public enum ValueRole: Sendable, Equatable {
         case .scatter: "scatter"
         case .picture: "picture"
         case .candidates: "candidates"
+        case .chart: "chart"
         }
     }
+}
+
+/// How a `.chart` draws its series: joined by lines, as separate points, or as bars (several
+/// series side by side at each x).
+public enum ChartKind: String, Sendable, Equatable, CaseIterable {
+    case line, scatter, bar
 }

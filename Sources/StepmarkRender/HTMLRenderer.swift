@@ -54,7 +54,7 @@ public enum HTML {
             <meta name="generator" content="stepmark">
             <title>\(escape(title))</title>
             <link rel="icon" href="data:,">
-            <style>\(HTMLAssets.style)</style>
+            <style>\(HTMLAssets.style)\(PlotSVG.style)</style>
 
             """
         if script { out += "<script>\(HTMLAssets.headScript)</script>\n" }
@@ -83,6 +83,7 @@ struct HTMLStrings {
     var numbers = "The numbers"
     var attentionCaption = "rows: queries · columns: keys"
     var courseIndex = "← Course index"
+    var plot = PlotWords.english
 
     static let english = HTMLStrings()
     static let korean: HTMLStrings = {
@@ -104,6 +105,7 @@ struct HTMLStrings {
         s.generated = "stepmark로 만든 자료:"
         s.numbers = "숫자로 보기"
         s.attentionCaption = "행: 쿼리 · 열: 키"
+        s.plot = PlotWords.korean
         return s
     }()
 }

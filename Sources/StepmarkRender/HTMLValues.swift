@@ -74,7 +74,7 @@ struct ValueWriter {
         case .picture(let title):
             guard t.isMatrix, let svg = SVGChart.pixels(t, title: "\(title): \(t.rows)×\(t.cols) picture", id: id + "-c") else { return nil }
             return "<figure class=\"figure\">" + svg + "</figure>" + details(heatTable(t))
-        case .plain, .distribution, .attention:
+        case .plain, .distribution, .attention, .chart:
             return nil
         }
     }
@@ -110,6 +110,8 @@ struct ValueWriter {
                 items.append((label, p))
             }
             return bars(items, chosen: chosen)
+        case .chart(let kind, let title, let xlabel, let ylabel, let log):
+            return PlotSVG.figure(table, kind: kind, title: title, xlabel: xlabel, ylabel: ylabel, log: log, name: name, id: id + "-c", precision: precision, words: s.plot) + details(plainTable(table))
         default:
             return nil
         }

@@ -177,6 +177,13 @@ public enum JSONRenderer {
         var pairs: [(String, JSON)] = [("name", .string(named.name))]
         pairs.append(contentsOf: encodeValue(named.value))
         if let f = named.formula { pairs.append(("formula", .string(f))) }
+        // How renderers draw it (SPEC §6 leaves it out; readers may ignore it). A chart also
+        // gives what the picture needs beyond the table.
+        if named.role != .plain { pairs.append(("role", .string(named.role.name))) }
+        if case .chart(let kind, let title, let xlabel, let ylabel, let log) = named.role {
+            pairs.append(("chart", .object([("kind", .string(kind.rawValue)), ("title", .string(title)),
+                                            ("xlabel", .string(xlabel)), ("ylabel", .string(ylabel)), ("log", .bool(log))])))
+        }
         return .object(pairs)
     }
 

@@ -8,6 +8,7 @@ extension TerminalRenderer {
     /// where the others were, and a line that states the value's shape and how many columns
     /// are shown. Without a width (not a terminal) it is `renderValue(_:)`.
     public func renderValue(_ value: NamedValue, width: Int?) -> String {
+        if case .chart = value.role { return renderValue(value, chartWidth: width ?? 80) }
         guard let width, let grid = Grid.of(value.value, precision: value.precision, elide: elide) else {
             return renderValue(value)
         }

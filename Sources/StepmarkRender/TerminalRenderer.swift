@@ -63,9 +63,18 @@ public struct TerminalRenderer {
 
     /// One sub-step: its name and formula, then the value.
     public func renderValue(_ value: NamedValue) -> String {
+        renderValue(value, chartWidth: 80)
+    }
+
+    /// One sub-step, a chart drawn within `chartWidth` columns above its numbers.
+    func renderValue(_ value: NamedValue, chartWidth: Int) -> String {
         var out = "\n" + bold(value.name)
         if let f = value.formula, f != value.name { out += "   " + dim(f) }
         out += "\n"
+        if case .chart(let kind, let title, let xlabel, let ylabel, let log) = value.role, case .table(let table) = value.value {
+            out += TerminalPlot.render(table, kind: kind, title: title, xlabel: xlabel, ylabel: ylabel, log: log,
+                                       width: chartWidth, precision: value.precision, color: color)
+        }
         out += renderBody(value.value, precision: value.precision)
         return out
     }

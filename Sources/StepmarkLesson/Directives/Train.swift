@@ -23,6 +23,7 @@ enum TrainDirective: Directive {
         ArgumentSpec("bias", "false", "also learn the bias b"),
         ArgumentSpec("lr", "0.1", "the learning rate, a positive number"),
         ArgumentSpec("steps", "10", "the number of updates (0 only evaluates the start)"),
+        ArgumentSpec("history", nil, "also store the history table under this name, for `plot` (NAME.loss) or expressions"),
     ]
     static let subSteps = "history (columns step, w, b, loss, grad_w, grad_b; rows for steps 0…N), w, b, loss"
     static let example = """
@@ -41,6 +42,7 @@ enum TrainDirective: Directive {
         let bias = try args.bool("bias", default: false)
         let lr = try args.positiveNumber("lr", default: 0.1, why: "the size of each step downhill")
         let steps = try args.integer("steps", default: 10, in: 0...context.limits.maxSteps, limitFlag: "--max-steps")
+        let historyName = try args.name("history")
         try context.checkDeadline()
 
         let run = try LinearRegression.train(xs: xs, ys: ys, w: w0, b: b0, bias: bias, lr: lr, steps: steps,
@@ -59,6 +61,8 @@ enum TrainDirective: Directive {
         try context.record("b", Tensor.scalar(run.b), formula: bias ? "b after \(updates) update\(updates == 1 ? "" : "s")" : "b = \(Runner.format(b0)) (fixed: bias=false)")
         try context.record("loss", Tensor.scalar(run.loss), formula: "loss = mean((\(bias || b0 != 0 ? "w·x + b" : "w·x") − y)²) at the final w\(bias ? " and b" : "")")
         for warning in warnings(run, xs: xs, bias: bias, lr: lr, steps: steps) { context.warn(warning) }
+        // Several runs kept side by side (history=slow, history=fast) can be plotted together.
+        if let historyName { context.define(historyName, .tensor(run.history)) }
         context.setResult(.tensor(.scalar(run.w)), recorded: "w", storeAs: "w")
     }
 
