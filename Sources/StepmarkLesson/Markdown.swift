@@ -116,6 +116,73 @@ final class MarkdownDocument {
         return String(cString: rendered)
     }
 
+    /// The lines (in this document's numbering) of every code block, at any depth: formulas
+    /// are not looked for there.
+    func codeBlockLines() -> Set<Int> {
+        var lines = Set<Int>()
+        guard let iterator = cmark_iter_new(root) else { return lines }
+        defer { cmark_iter_free(iterator) }
+        while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
+            guard let node = cmark_iter_get_node(iterator), cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK,
+                  cmark_iter_get_event_type(iterator) == CMARK_EVENT_ENTER else { continue }
+            let start = Int(cmark_node_get_start_line(node))
+            let end = max(start, Int(cmark_node_get_end_line(node)))
+            if start >= 1 { lines.formUnion(start...end) }
+        }
+        return lines
+    }
+
+    /// Prepares a teacher's prose for rendering: each raw HTML node (block or inline) becomes
+    /// a custom node holding what `html(literal, line)` returns (the allow-listed HTML), and
+    /// each image a custom node holding what `image(url, title, alt, line)` returns (a
+    /// placeholder). Custom nodes are written verbatim even in safe mode; everything else
+    /// keeps safe mode's protections (no raw HTML, no `javascript:` links).
+    func prepareLessonProse(image: (String, String, String, Int) -> String, html: (String, Int) -> String) {
+        var targets: [OpaquePointer] = []
+        if let iterator = cmark_iter_new(root) {
+            while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
+                guard let node = cmark_iter_get_node(iterator), cmark_iter_get_event_type(iterator) == CMARK_EVENT_ENTER else { continue }
+                let type = cmark_node_get_type(node)
+                if type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE || type == CMARK_NODE_IMAGE {
+                    targets.append(node)
+                }
+            }
+            cmark_iter_free(iterator)
+        }
+        // Outermost first: an image inside an image's alt text goes with its parent.
+        var removed = Set<OpaquePointer>()
+        for node in targets {
+            var ancestor = cmark_node_parent(node)
+            var gone = false
+            while let a = ancestor { if removed.contains(a) { gone = true; break }; ancestor = cmark_node_parent(a) }
+            if gone { continue }
+            let type = cmark_node_get_type(node)
+            let line = Int(cmark_node_get_start_line(node))
+            let content: String
+            let replacement: OpaquePointer?
+            if type == CMARK_NODE_IMAGE {
+                let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                let title = cmark_node_get_title(node).map { String(cString: $0) } ?? ""
+                content = image(url, title, plainText(node), line)
+                replacement = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)
+            } else {
+                let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+                content = html(literal, line)
+                replacement = cmark_node_new(type == CMARK_NODE_HTML_BLOCK ? CMARK_NODE_CUSTOM_BLOCK : CMARK_NODE_CUSTOM_INLINE)
+            }
+            guard let replacement else { continue }
+            cmark_node_set_on_enter(replacement, content)
+            cmark_node_set_on_exit(replacement, "")
+            cmark_node_insert_before(node, replacement)
+            cmark_node_unlink(node)
+            removed.insert(node)
+        }
+        for node in removed { cmark_node_free(node) }
+    }
+
+    /// The whole document as HTML, in safe mode.
+    func renderHTML() -> String { html(root) }
+
     /// The concatenated literals below a node (the text of a heading without its markup).
     private func plainText(_ node: OpaquePointer) -> String {
         var text = ""
