@@ -136,13 +136,17 @@ enum SVGCheck {
                     if k < b.count, b[k] == UInt8(ascii: "\"") || b[k] == UInt8(ascii: "'") { k += 1 }
                     guard k < b.count, b[k] == UInt8(ascii: "#") else { return "a link to something outside the file (\(String(decoding: name, as: UTF8.self))=)" }
                 }
-            } else if k < b.count, b[k] == UInt8(ascii: "("), name.elementsEqual(Array("url".utf8)) {
-                k += 1
-                skipSpace(&k)
-                if k < b.count, b[k] == UInt8(ascii: "\"") || b[k] == UInt8(ascii: "'") { k += 1 }
-                guard k < b.count, b[k] == UInt8(ascii: "#") else { return "a url(…) outside the file" }
             }
             i = j
+        }
+        // `url(` anywhere (a style attribute, a <style> sheet) must point inside the file.
+        var from = b.startIndex
+        while let found = b[from...].firstRange(of: Array("url(".utf8)) {
+            var k = found.upperBound
+            skipSpace(&k)
+            if k < b.count, b[k] == UInt8(ascii: "\"") || b[k] == UInt8(ascii: "'") { k += 1 }
+            guard k < b.count, b[k] == UInt8(ascii: "#") else { return "a url(…) outside the file" }
+            from = found.upperBound
         }
         return nil
     }

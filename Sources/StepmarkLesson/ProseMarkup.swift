@@ -88,8 +88,9 @@ public enum ProseMarkup {
     /// The text with every formula outside code replaced by a placeholder (a formula over
     /// several lines leaves a `continuation` mark on each further line, so that line numbers
     /// stay). Rules (pandoc's): `$$…$$` is display math, within one paragraph; `$…$` is inline
-    /// math on one line, when the opening `$` is not followed by a space and the closing one is
-    /// neither preceded by a space nor followed by a digit (so `$5 and $6` stays text); `\$` is
+    /// math on one line and without a backtick, when the opening `$` is not followed by a space
+    /// and the closing one is neither preceded by a space nor followed by a digit (so `$5 and
+    /// $6` stays text); `\$` is
     /// a dollar; code spans and code blocks are left alone. Linear in the text: a search for a
     /// closing `$` that fails is never repeated for a later opening one.
     static func protectMath(_ text: String, start: SourcePosition, codeLines: Set<Int>,
@@ -272,7 +273,9 @@ public enum ProseMarkup {
             var found: Int? = nil
             if i + 1 < n, !c[i + 1].isWhitespace, i >= inlineFailedUntil {
                 var j = i + 1
-                while j < n, c[j] != "\n" {
+                // An inline formula holds no line break and no backtick (a code span's), so
+                // `$5 and `$x$`` stays text.
+                while j < n, c[j] != "\n", c[j] != "`" {
                     if c[j] == "\\", j + 1 < n, c[j + 1] != "\n" { j += 2; continue }
                     if c[j] == "$", j > i + 1, !c[j - 1].isWhitespace, !(j + 1 < n && c[j + 1].isNumber) { found = j; break }
                     j += 1
