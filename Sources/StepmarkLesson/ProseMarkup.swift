@@ -248,6 +248,17 @@ public enum ProseMarkup {
                 }
                 continue
             }
+            if ch == "]", i + 1 < n, c[i + 1] == "(" {
+                // A link's or image's destination is an address, never math.
+                var j = i + 2, depth = 0
+                while j < n, c[j] != "\n", !(c[j] == ")" && depth == 0) {
+                    if c[j] == "(" { depth += 1 } else if c[j] == ")" { depth -= 1 }
+                    j += 1
+                }
+                out.append(contentsOf: c[i..<j])
+                i = j
+                continue
+            }
             guard ch == "$" else { out.append(ch); i += 1; continue }
             if i + 1 < n, c[i + 1] == "$" {
                 var found: Int? = nil

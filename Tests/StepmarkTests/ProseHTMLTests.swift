@@ -51,6 +51,7 @@ struct ProseHTMLTests {
         #expect(html.contains("x = &quot;$a_1$&quot;") && html.contains("$indented_code$"))
         #expect(html.contains("<math display=\"block\">"))
         #expect(html.contains("and $ not math$ and $x $ neither."))
+        #expect(page("[a $x$ link](https://a.example/$x$?q=$y$)").contains("<a href=\"https://a.example/$x$?q=$y$\">a <math>"))
     }
 
     @Test("a formula over several lines keeps the lines of everything after it")
