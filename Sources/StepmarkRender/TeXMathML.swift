@@ -50,7 +50,7 @@ public enum TeXMathML {
                 out += "<mn>" + HTML.escape(s) + "</mn>"
             case .op(let s, let large, _, let stretchy):
                 if large {
-                    mo(s, " largeop=\"true\" movablelimits=\"false\"")
+                    mo(s, " largeop=\"true\" movablelimits=\"true\"")
                 } else if !stretchy, s.count == 1, "()[]{}|/‖⟨⟩⌊⌋⌈⌉<>".contains(s) {
                     mo(s, " stretchy=\"false\"")
                 } else {
