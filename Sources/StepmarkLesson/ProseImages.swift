@@ -18,6 +18,14 @@ public enum ProseImages {
 
     /// Reads every image of the lesson's prose, relative to `folder`.
     public static func resolve(_ lesson: inout Lesson, folder: String) {
+        let before = lesson.diagnostics.count
+        defer {
+            // In file order with the rest (a stable sort: equal positions keep their order).
+            if lesson.diagnostics.count > before {
+                lesson.diagnostics = lesson.diagnostics.enumerated()
+                    .sorted { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) }.map(\.element)
+            }
+        }
         for b in lesson.blocks.indices {
             guard case .prose(var prose) = lesson.blocks[b], !prose.images.isEmpty else { continue }
             for k in prose.images.indices {

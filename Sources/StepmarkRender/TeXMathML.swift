@@ -57,9 +57,8 @@ public enum TeXMathML {
                     mo(s)
                 }
             case .function(let name, _):
-                out += "<mi>" + HTML.escape(name) + "</mi>"
-                // TeX puts a thin space between an operator name and its argument.
-                out += "<mo>\u{2061}</mo>"
+                // U+2061 FUNCTION APPLICATION: MathML's spacing after an operator name.
+                out += "<mi>" + HTML.escape(name) + "</mi><mo>\u{2061}</mo>"
             case .text(let s):
                 out += "<mtext>" + HTML.escape(s.replacingOccurrences(of: " ", with: "\u{A0}")) + "</mtext>"
             case .space(let width):
@@ -85,16 +84,14 @@ public enum TeXMathML {
                 let both = usesLimits(base, limits) ? "munderover" : "msubsup"
                 let tag = sub != nil && sup != nil ? both : sub != nil ? under : over
                 out += "<\(tag)>"
-                if case .function = base {
-                    // The function's name without its invisible application sign.
-                    if case .function(let name, _) = base { out += "<mi>" + HTML.escape(name) + "</mi>" }
-                } else {
-                    wrapped(base)
-                }
+                // A function's name goes in without its application sign, which follows the scripts.
+                var function: String? = nil
+                if case .function(let name, _) = base { function = name }
+                if let function { out += "<mi>" + HTML.escape(function) + "</mi>" } else { wrapped(base) }
                 if let sub { wrapped(sub) }
                 if let sup { wrapped(sup) }
                 out += "</\(tag)>"
-                if case .function = base { out += "<mo>\u{2061}</mo>" }
+                if function != nil { out += "<mo>\u{2061}</mo>" }
             case .accent(let base, let mark, let over, let stretchy):
                 let tag = over ? "mover" : "munder"
                 out += over ? "<mover accent=\"true\">" : "<munder accentunder=\"true\">"
