@@ -37,16 +37,6 @@ public enum ProseImages {
         }
     }
 
-    /// The local files the lesson's images name (for a watcher), relative to `folder`.
-    public static func files(of lesson: Lesson, folder: String) -> [String] {
-        lesson.blocks.flatMap { block -> [String] in
-            guard case .prose(let prose) = block else { return [] }
-            return prose.images.compactMap { image in
-                scheme(of: image.url) == nil && !image.url.isEmpty ? localPath(image.url, folder: folder) : nil
-            }
-        }
-    }
-
     static func scheme(of url: String) -> String? {
         guard let colon = url.firstIndex(of: ":") else { return url.hasPrefix("//") ? "//" : nil }
         let name = url[..<colon]
