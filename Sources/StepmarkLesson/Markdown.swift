@@ -11,8 +11,6 @@ struct MarkdownNode {
     var startLine: Int
     var startColumn: Int
     var endLine: Int
-    /// The node rendered to HTML in safe mode (raw HTML omitted).
-    var html: String
     /// The plain text of a level-1 heading, when the node is one.
     var headingText: String?
     var headingLevel: Int
@@ -105,7 +103,7 @@ final class MarkdownDocument {
             headingText = plainText(node)
         }
         return MarkdownNode(kind: kind, startLine: startLine, startColumn: startColumn, endLine: endLine,
-                            html: html(node), headingText: headingText, headingLevel: level)
+                            headingText: headingText, headingLevel: level)
     }
 
     private func html(_ node: OpaquePointer) -> String {
@@ -204,5 +202,5 @@ final class MarkdownDocument {
 /// Renders a piece of Markdown written by someone else (a student's feedback, say) to HTML in
 /// cmark-gfm's safe mode: raw HTML is omitted and `javascript:` links are dropped.
 public func renderMarkdownSafely(_ markdown: String) -> String {
-    MarkdownDocument(markdown).topLevelNodes().map(\.html).joined()
+    MarkdownDocument(markdown).renderHTML()
 }
