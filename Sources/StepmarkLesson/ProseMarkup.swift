@@ -116,6 +116,19 @@ public enum ProseMarkup {
         return lines.joined(separator: "\n")
     }
 
+    /// Where the formulas of one line are (character offsets, dollars included), by the same
+    /// rules: for renderers that show the TeX as written and must not style its `_` and `*`.
+    public static func formulaRanges(inLine line: String) -> [Range<Int>] {
+        guard line.contains("$") else { return [] }
+        var math: [ProseMath] = []
+        var errors: [LessonError] = []
+        _ = protectRegion([line], firstLine: 1, firstColumnOffset: 0, math: &math, errors: &errors)
+        return math.map {
+            let start = $0.position.column - 1
+            return start..<(start + $0.source.count + ($0.display ? 4 : 2))
+        }
+    }
+
     /// The leading `>` markers of a block quote line, with their spaces, and how many.
     static func quotePrefix(_ line: ArraySlice<Character>) -> (length: Int, depth: Int) {
         var i = line.startIndex, depth = 0, length = 0

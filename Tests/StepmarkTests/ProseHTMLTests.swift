@@ -82,6 +82,8 @@ struct ProseHTMLTests {
         let report = runLesson("Energy $E = mc^2$ and $$\\frac{a}{b}$$\n")
         #expect(TerminalRenderer(color: false).render(report).contains("$E = mc^2$ and $$\\frac{a}{b}$$"))
         #expect(MarkdownRenderer().render(report).contains("$E = mc^2$ and $$\\frac{a}{b}$$"))
+        // `step`'s styled prose leaves formulas alone, and still styles the rest.
+        #expect(TerminalRenderer(color: false).prose("*Note* $a_1 * b_2$ and $$\\sum_i w_i$$ _x_") == "Note $a_1 * b_2$ and $$\\sum_i w_i$$ x")
     }
 
     @Test("a storm of dollars is linear and stays text")
