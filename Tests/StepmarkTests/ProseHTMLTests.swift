@@ -100,6 +100,25 @@ struct ProseHTMLTests {
         }
     }
 
+    @Test("random soups of math, HTML and Markdown stay inert and well nested")
+    func soup() {
+        let pieces = ["$", "$$", "\\frac{", "{", "}", "_", "^", "*", "<details>", "</details>", "<script>", "<b onclick=x>",
+                      "`", "\n", "\n\n", "> ", "![a $x$](x.png)", "\\", "&", "\\left(", "\\right)", "\\begin{bmatrix}",
+                      "\\end{bmatrix}", "a", "1", " ", "\\text{<i>}", "](", ")", "\u{E000}", "\u{E001}", "- ", "    ",
+                      "<!-- solution -->", "<!-- end solution -->", "|", "\\sqrt[", "]", "&lt;", "x_1"]
+        var random = SplitMix64(seed: 17)
+        for _ in 0..<400 {
+            var text = ""
+            for _ in 0..<(Int(random.next() % 40) + 1) { text += pieces[Int(random.next() % UInt64(pieces.count))] }
+            for student in [false, true] {
+                let html = main(page(text, student: student))
+                #expect(!html.contains("<script") && !html.contains("<b ") && !html.contains("<i>") && !html.contains("<img"), "\(text.debugDescription)")
+                #expect(!html.unicodeScalars.contains { (0xE000...0xE002).contains($0.value) }, "\(text.debugDescription)")
+                #expect(html.components(separatedBy: "<math").count == html.components(separatedBy: "</math>").count, "\(text.debugDescription)")
+            }
+        }
+    }
+
     @Test("placeholders cannot be forged")
     func forgedPlaceholders() {
         let html = page("A \u{E000}m0\u{E001} and \u{E000}i0\u{E001} and $x$.\n")
