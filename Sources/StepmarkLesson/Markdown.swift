@@ -130,12 +130,14 @@ final class MarkdownDocument {
         return lines
     }
 
-    /// Prepares a teacher's prose for rendering: each raw HTML node (block or inline) becomes
-    /// a custom node holding what `html(literal, line)` returns (the allow-listed HTML), and
-    /// each image a custom node holding what `image(url, title, alt, line)` returns (a
-    /// placeholder). Custom nodes are written verbatim even in safe mode; everything else
-    /// keeps safe mode's protections (no raw HTML, no `javascript:` links).
-    func prepareLessonProse(image: (String, String, String, Int) -> String, html: (String, Int) -> String) {
+    /// Prepares a teacher's prose for rendering: each raw HTML block becomes a custom block
+    /// holding what `html(literal, line, true)` returns (the allow-listed HTML; custom nodes
+    /// are written verbatim even in safe mode), and each inline HTML node and image a text node
+    /// holding what `html(literal, line, false)` or `image(url, title, alt, line)` returns (a
+    /// placeholder: a table cell may hold text but no custom node). Everything else keeps safe
+    /// mode's protections (no raw HTML, no `javascript:` links). A node that cannot be replaced
+    /// stays, and safe mode omits it.
+    func prepareLessonProse(image: (String, String, String, Int) -> String, html: (String, Int, Bool) -> String) {
         var targets: [OpaquePointer] = []
         if let iterator = cmark_iter_new(root) {
             while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
@@ -147,7 +149,7 @@ final class MarkdownDocument {
             }
             cmark_iter_free(iterator)
         }
-        // Outermost first: an image inside an image's alt text goes with its parent.
+        // Outermost first: an image or HTML inside an image's alt text goes with it.
         var removed = Set<OpaquePointer>()
         for node in targets {
             var ancestor = cmark_node_parent(node)
@@ -156,22 +158,24 @@ final class MarkdownDocument {
             if gone { continue }
             let type = cmark_node_get_type(node)
             let line = Int(cmark_node_get_start_line(node))
-            let content: String
-            let replacement: OpaquePointer?
+            guard let replacement = cmark_node_new(type == CMARK_NODE_HTML_BLOCK ? CMARK_NODE_CUSTOM_BLOCK : CMARK_NODE_TEXT) else { continue }
             if type == CMARK_NODE_IMAGE {
                 let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
                 let title = cmark_node_get_title(node).map { String(cString: $0) } ?? ""
-                content = image(url, title, plainText(node), line)
-                replacement = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)
+                cmark_node_set_literal(replacement, image(url, title, plainText(node), line))
             } else {
                 let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
-                content = html(literal, line)
-                replacement = cmark_node_new(type == CMARK_NODE_HTML_BLOCK ? CMARK_NODE_CUSTOM_BLOCK : CMARK_NODE_CUSTOM_INLINE)
+                if type == CMARK_NODE_HTML_BLOCK {
+                    cmark_node_set_on_enter(replacement, html(literal, line, true))
+                    cmark_node_set_on_exit(replacement, "")
+                } else {
+                    cmark_node_set_literal(replacement, html(literal, line, false))
+                }
             }
-            guard let replacement else { continue }
-            cmark_node_set_on_enter(replacement, content)
-            cmark_node_set_on_exit(replacement, "")
-            cmark_node_insert_before(node, replacement)
+            guard cmark_node_insert_before(node, replacement) != 0 else {
+                cmark_node_free(replacement)
+                continue
+            }
             cmark_node_unlink(node)
             removed.insert(node)
         }

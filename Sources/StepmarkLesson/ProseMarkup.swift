@@ -33,12 +33,13 @@ public enum ProseMarkup {
         let document = MarkdownDocument(protected)
         var locator = Locator(lines: fileLines)
         var htmlProblems = 0
+        var snippets: [String] = []
         document.prepareLessonProse(image: { url, title, alt, line in
             let fileLine = start.line + max(1, line) - 1
             let position = locator.find("![", fromLine: fileLine)
             images.append(ProseImage(url: url, alt: restoreSources(alt, math), title: restoreSources(title, math), position: position))
             return placeholder("i", images.count - 1)
-        }, html: { literal, line in
+        }, html: { literal, line, isBlock in
             let fileLine = start.line + max(1, line) - 1
             let (clean, problems) = HTMLAllowList.sanitize(literal)
             for problem in problems {
@@ -50,14 +51,39 @@ public enum ProseMarkup {
                     errors.append(LessonError("more HTML elements that are not allowed follow; each is shown as text", at: SourcePosition(line: fileLine, column: 1)))
                 }
             }
-            return clean
+            if isBlock { return clean }
+            snippets.append(clean)
+            return placeholder("h", snippets.count - 1)
         })
         var html = document.renderHTML()
+        if !snippets.isEmpty { html = fillSnippets(html, snippets) }
         if html.contains(continuation) {
             html = html.replacingOccurrences(of: "\n" + String(continuation), with: "")
                        .replacingOccurrences(of: String(continuation), with: "")
         }
         return html
+    }
+
+    /// The allow-listed inline HTML where its placeholders are (inside a tag, where none can
+    /// be, nothing).
+    static func fillSnippets(_ html: String, _ snippets: [String]) -> String {
+        var out = ""
+        out.reserveCapacity(html.utf8.count)
+        var inTag = false
+        var scalars = html.unicodeScalars[...]
+        while let u = scalars.first {
+            if u == "<" { inTag = true } else if u == ">" { inTag = false }
+            if u == "\u{E000}", scalars.dropFirst().first == "h", let close = scalars.firstIndex(of: "\u{E001}"),
+               let index = Int(String(String.UnicodeScalarView(scalars.dropFirst(2).prefix(upTo: close)))),
+               snippets.indices.contains(index) {
+                if !inTag { out += snippets[index] }
+                scalars = scalars[scalars.index(after: close)...]
+                continue
+            }
+            out.unicodeScalars.append(u)
+            scalars = scalars.dropFirst()
+        }
+        return out
     }
 
     /// At most this many HTML problems are reported per piece of prose (each is still escaped).

@@ -21,7 +21,11 @@ enum ProseHTML {
                 guard let close = scalars.firstIndex(of: "\u{E001}"), let kind = scalars.first,
                       let index = Int(String(String.UnicodeScalarView(scalars.dropFirst().prefix(upTo: close)))) else { continue }
                 scalars = scalars[scalars.index(after: close)...]
-                out += kind == "m" ? formula(index, prose, inTag: inTag) : image(index, prose, inTag: inTag)
+                switch kind {
+                case "m": out += formula(index, prose, inTag: inTag)
+                case "i": out += image(index, prose, inTag: inTag)
+                default: break
+                }
                 continue
             default: break
             }

@@ -160,6 +160,11 @@ struct ProseHTMLTests {
             "14:1: the HTML element <div> is not allowed in prose, so it is shown as text; allowed: details, summary, sup, sub, kbd, mark, br",
             "14:31: the HTML element <div> is not allowed in prose, so it is shown as text; allowed: details, summary, sup, sub, kbd, mark, br",
         ])
+        // In a table cell too (a cell may hold no custom node): HTML, images and math.
+        let table = main(page("| a | b |\n|---|---|\n| x<br>y <span>s</span> | $x|y$ ![i](f.png) |\n"))
+        #expect(table.contains("<td>x<br>y &lt;span&gt;s&lt;/span&gt;</td>"))
+        #expect(table.contains("<td><math><semantics><mrow><mi>x</mi><mo stretchy=\"false\">|</mo><mi>y</mi></mrow>"))
+        #expect(table.contains("<span class=\"image-missing\">i</span></td>"))
         // Links keep safe mode's protection.
         #expect(!page("[x](javascript:alert(1))").contains("javascript:"))
     }
