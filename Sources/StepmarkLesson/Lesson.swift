@@ -64,12 +64,61 @@ public struct DirectiveBlock: Sendable, Equatable {
 public struct ProseBlock: Sendable, Equatable {
     /// The Markdown source, verbatim (lines joined with "\n").
     public var markdown: String
-    /// The same prose rendered by cmark-gfm to HTML in safe mode (raw HTML omitted).
+    /// The same prose rendered by cmark-gfm to HTML in safe mode, except that the teacher's
+    /// allowed HTML elements pass (everything else is escaped), and with placeholders
+    /// (`ProseMarkup.placeholder`) where its formulas (`math`) and images (`images`) go: the
+    /// HTML renderer writes those (`ProseHTML` in StepmarkRender).
     public var html: String
     /// The first line in the file.
     public var line: Int
     /// The last line in the file.
     public var endLine: Int
+    /// The prose cut at `<!-- solution -->` markers, each piece rendered on its own (so that a
+    /// handout can leave the solutions out); empty when the prose has no solution region.
+    public var pieces: [ProsePiece] = []
+    /// The formulas, in order; the HTML refers to them by index.
+    public var math: [ProseMath] = []
+    /// The images, in order; the HTML refers to them by index.
+    public var images: [ProseImage] = []
+}
+
+/// A part of a prose block between solution markers.
+public struct ProsePiece: Sendable, Equatable {
+    public var html: String
+    public var isSolution: Bool
+}
+
+/// A `$…$` or `$$…$$` formula of the prose.
+public struct ProseMath: Sendable, Equatable {
+    /// The TeX between the dollars.
+    public var source: String
+    public var display: Bool
+    /// Where the opening `$` is.
+    public var position: SourcePosition
+    /// The parsed formula, or nil when it could not be read (an error was reported).
+    public var node: TeXNode?
+}
+
+/// An image of the prose (`![alt](path)`).
+public struct ProseImage: Sendable, Equatable {
+    public enum Content: Sendable, Equatable {
+        /// Not read yet (`LessonParser.parse` does no I/O; `read` resolves images).
+        case unread
+        /// The file's bytes and their media type, found from the bytes themselves.
+        case embedded(mediaType: String, bytes: [UInt8])
+        /// An http(s) address: shown as a link (the page's CSP would block loading it).
+        case remote
+        /// Missing, unreadable, too large or not an image: shown as its alt text.
+        case failed
+    }
+    /// The destination as written.
+    public var url: String
+    /// The alt text (formulas as their TeX source).
+    public var alt: String
+    public var title: String
+    /// Where `![` is.
+    public var position: SourcePosition
+    public var content: Content = .unread
 }
 
 public enum LessonBlock: Sendable, Equatable {

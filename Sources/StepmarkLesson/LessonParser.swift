@@ -15,7 +15,9 @@ public enum LessonParser {
     ///   not UTF-8 (with the byte offset of the first bad sequence).
     public static func read(path: String, limits: Limits = .init()) throws -> Lesson {
         let text = try readText(path: path, limits: limits)
-        return parse(text, path: path, limits: limits)
+        var lesson = parse(text, path: path, limits: limits)
+        ProseImages.resolve(&lesson, folder: (path as NSString).deletingLastPathComponent)
+        return lesson
     }
 
     /// Reads a UTF-8 text file within the size limit, dropping a leading byte-order mark.
@@ -110,10 +112,10 @@ public enum LessonParser {
             document = MarkdownDocument(text)
         }
         let nodes = document.topLevelNodes()
+        let codeLines = document.codeBlockLines()
         var blocks: [LessonBlock] = []
         var diagnostics: [LessonError] = frontMatterErrors
         var title: String? = frontMatter?.title
-        var pendingHTML = ""
         var pendingStart: Int? = nil
         var pendingEnd = 0
 
@@ -122,8 +124,26 @@ public enum LessonParser {
             var end = min(pendingEnd, nextLine - 1, lines.count)
             while end > start, lines[end - 1].trimmingWhitespace().isEmpty { end -= 1 }
             let markdown = start <= end ? lines[(start - 1)..<end].joined(separator: "\n") : ""
-            blocks.append(.prose(ProseBlock(markdown: markdown, html: pendingHTML, line: start, endLine: end)))
-            pendingHTML = ""
+            // The prose is rendered again on its own, with its formulas protected from cmark
+            // (ProseMarkup); a solution region's pieces each on their own, so that a handout
+            // can leave them out.
+            var prose = ProseBlock(markdown: markdown, html: "", line: start, endLine: end)
+            if Solutions.hasRegion(in: markdown) {
+                for (piece, isSolution) in Solutions.pieces(of: markdown) where !piece.allSatisfy(\.isWhitespace) {
+                    let before = markdown[..<piece.startIndex]
+                    let lineOffset = before.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
+                    let column = before.reversed().prefix { $0 != "\n" }.count + 1
+                    let html = ProseMarkup.render(String(piece), start: SourcePosition(line: start + lineOffset, column: column),
+                                                  codeLines: codeLines, fileLines: lines, math: &prose.math,
+                                                  images: &prose.images, errors: &diagnostics)
+                    prose.pieces.append(ProsePiece(html: html, isSolution: isSolution))
+                    prose.html += html
+                }
+            } else if !markdown.isEmpty {
+                prose.html = ProseMarkup.render(markdown, start: SourcePosition(line: start, column: 1), codeLines: codeLines,
+                                                fileLines: lines, math: &prose.math, images: &prose.images, errors: &diagnostics)
+            }
+            blocks.append(.prose(prose))
             pendingStart = nil
         }
 
@@ -146,7 +166,6 @@ public enum LessonParser {
                 // cmark-gfm reports a one-line HTML comment block as ending on the line before
                 // it starts (`<!-- end solution -->` at line 7 ends at 6), so never end before the start.
                 pendingEnd = max(pendingEnd, node.endLine, node.startLine)
-                pendingHTML += node.html
             }
         }
         flushProse(upTo: lines.count + 1)

@@ -11,8 +11,6 @@ struct MarkdownNode {
     var startLine: Int
     var startColumn: Int
     var endLine: Int
-    /// The node rendered to HTML in safe mode (raw HTML omitted).
-    var html: String
     /// The plain text of a level-1 heading, when the node is one.
     var headingText: String?
     var headingLevel: Int
@@ -105,7 +103,7 @@ final class MarkdownDocument {
             headingText = plainText(node)
         }
         return MarkdownNode(kind: kind, startLine: startLine, startColumn: startColumn, endLine: endLine,
-                            html: html(node), headingText: headingText, headingLevel: level)
+                            headingText: headingText, headingLevel: level)
     }
 
     private func html(_ node: OpaquePointer) -> String {
@@ -115,6 +113,77 @@ final class MarkdownDocument {
         defer { free(rendered) }
         return String(cString: rendered)
     }
+
+    /// The lines (in this document's numbering) of every code block, at any depth: formulas
+    /// are not looked for there.
+    func codeBlockLines() -> Set<Int> {
+        var lines = Set<Int>()
+        guard let iterator = cmark_iter_new(root) else { return lines }
+        defer { cmark_iter_free(iterator) }
+        while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
+            guard let node = cmark_iter_get_node(iterator), cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK,
+                  cmark_iter_get_event_type(iterator) == CMARK_EVENT_ENTER else { continue }
+            let start = Int(cmark_node_get_start_line(node))
+            let end = max(start, Int(cmark_node_get_end_line(node)))
+            if start >= 1 { lines.formUnion(start...end) }
+        }
+        return lines
+    }
+
+    /// Prepares a teacher's prose for rendering: each raw HTML block becomes a custom block
+    /// holding what `html(literal, line, true)` returns (the allow-listed HTML; custom nodes
+    /// are written verbatim even in safe mode), and each inline HTML node and image a text node
+    /// holding what `html(literal, line, false)` or `image(url, title, alt, line)` returns (a
+    /// placeholder: a table cell may hold text but no custom node). Everything else keeps safe
+    /// mode's protections (no raw HTML, no `javascript:` links). A node that cannot be replaced
+    /// stays, and safe mode omits it.
+    func prepareLessonProse(image: (String, String, String, Int) -> String, html: (String, Int, Bool) -> String) {
+        var targets: [OpaquePointer] = []
+        if let iterator = cmark_iter_new(root) {
+            while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
+                guard let node = cmark_iter_get_node(iterator), cmark_iter_get_event_type(iterator) == CMARK_EVENT_ENTER else { continue }
+                let type = cmark_node_get_type(node)
+                if type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE || type == CMARK_NODE_IMAGE {
+                    targets.append(node)
+                }
+            }
+            cmark_iter_free(iterator)
+        }
+        // Outermost first: an image or HTML inside an image's alt text goes with it.
+        var removed = Set<OpaquePointer>()
+        for node in targets {
+            var ancestor = cmark_node_parent(node)
+            var gone = false
+            while let a = ancestor { if removed.contains(a) { gone = true; break }; ancestor = cmark_node_parent(a) }
+            if gone { continue }
+            let type = cmark_node_get_type(node)
+            let line = Int(cmark_node_get_start_line(node))
+            guard let replacement = cmark_node_new(type == CMARK_NODE_HTML_BLOCK ? CMARK_NODE_CUSTOM_BLOCK : CMARK_NODE_TEXT) else { continue }
+            if type == CMARK_NODE_IMAGE {
+                let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                let title = cmark_node_get_title(node).map { String(cString: $0) } ?? ""
+                cmark_node_set_literal(replacement, image(url, title, plainText(node), line))
+            } else {
+                let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+                if type == CMARK_NODE_HTML_BLOCK {
+                    cmark_node_set_on_enter(replacement, html(literal, line, true))
+                    cmark_node_set_on_exit(replacement, "")
+                } else {
+                    cmark_node_set_literal(replacement, html(literal, line, false))
+                }
+            }
+            guard cmark_node_insert_before(node, replacement) != 0 else {
+                cmark_node_free(replacement)
+                continue
+            }
+            cmark_node_unlink(node)
+            removed.insert(node)
+        }
+        for node in removed { cmark_node_free(node) }
+    }
+
+    /// The whole document as HTML, in safe mode.
+    func renderHTML() -> String { html(root) }
 
     /// The concatenated literals below a node (the text of a heading without its markup).
     private func plainText(_ node: OpaquePointer) -> String {
@@ -137,5 +206,5 @@ final class MarkdownDocument {
 /// Renders a piece of Markdown written by someone else (a student's feedback, say) to HTML in
 /// cmark-gfm's safe mode: raw HTML is omitted and `javascript:` links are dropped.
 public func renderMarkdownSafely(_ markdown: String) -> String {
-    MarkdownDocument(markdown).topLevelNodes().map(\.html).joined()
+    MarkdownDocument(markdown).renderHTML()
 }

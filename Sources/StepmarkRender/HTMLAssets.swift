@@ -21,6 +21,7 @@ enum HTMLAssets {
         table{border-collapse:collapse}
         .prose table{margin:1rem 0}
         .prose th,.prose td{border:1px solid var(--line);padding:.25rem .6rem}
+        .prose math{font-family:"STIX Two Math","Cambria Math","Latin Modern Math","DejaVu Math TeX Gyre",math;font-size:1.1em}.prose math[display=block]{overflow-x:auto;overflow-y:hidden}.prose img{max-width:100%;height:auto}.prose .image-missing{color:var(--muted);font-style:italic}.tex-error{color:var(--bad)}
         kbd{border:1px solid var(--line);border-bottom-width:2px;border-radius:4px;padding:0 .3em;background:var(--card)}
         .toolbar{position:sticky;top:0;z-index:5;display:none;gap:.5rem;align-items:center;justify-content:flex-end;padding:.45rem 1rem;background:color-mix(in srgb,var(--bg) 88%,transparent);backdrop-filter:blur(6px);border-bottom:1px solid var(--line);font-size:.9rem}
         .js .toolbar{display:flex}

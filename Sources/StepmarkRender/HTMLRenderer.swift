@@ -181,18 +181,18 @@ struct PageWriter {
     /// Prose, split at solution markers: teachers see solutions in a marked box; students
     /// never see them. As in the Markdown renderer and `Solutions.removed(from:)`, a region
     /// lives within one prose block; an unclosed one runs to the end of its block.
+    /// The pieces were cut and rendered when the lesson was read (`ProseBlock.pieces`); here
+    /// only formulas and images are written into them (`ProseHTML`).
     func prose(_ p: ProseBlock) -> String {
         guard Solutions.hasRegion(in: p.markdown) else {
-            return "<div class=\"prose\">\n" + p.html + "</div>\n"
+            return "<div class=\"prose\">\n" + ProseHTML.fill(p.html, p) + "</div>\n"
         }
         var out = ""
-        for (piece, inSolution) in Solutions.pieces(of: p.markdown) {
-            let text = String(piece)
-            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
-            if !inSolution {
-                out += "<div class=\"prose\">\n" + renderMarkdownSafely(text) + "</div>\n"
+        for piece in p.pieces {
+            if !piece.isSolution {
+                out += "<div class=\"prose\">\n" + ProseHTML.fill(piece.html, p) + "</div>\n"
             } else if !student {
-                out += "<aside class=\"solution\"><p class=\"label\">\(HTML.escape(s.solution))</p>\n" + renderMarkdownSafely(text) + "</aside>\n"
+                out += "<aside class=\"solution\"><p class=\"label\">\(HTML.escape(s.solution))</p>\n" + ProseHTML.fill(piece.html, p) + "</aside>\n"
             }
         }
         return out

@@ -3,7 +3,8 @@ import StepmarkLesson
 /// Lesson prose for a terminal: Markdown's marks become terminal styles instead of showing as
 /// `**` and `_`. Headings are bold (their `#` dropped), `**strong**` bold, `*emphasis*` and
 /// `_emphasis_` italic, `` `code` `` cyan, `[text](url)` its text underlined, list bullets `•`,
-/// and a backslash escape its character. Without colour the marks are dropped all the same.
+/// and a backslash escape its character; TeX formulas stay as written. Without colour the marks
+/// are dropped all the same.
 /// This is a reading aid, not a Markdown parser: what it does not recognise stays as written.
 extension TerminalRenderer {
     public func prose(_ markdown: String) -> String {
@@ -39,7 +40,15 @@ extension TerminalRenderer {
             return nil
         }
         func isWordCharacter(_ k: Int) -> Bool { k >= 0 && k < chars.count && (chars[k].isLetter || chars[k].isNumber) }
+        // TeX (`$a_1 * b$`) is shown as written: its `_`, `*` and `\` are not Markdown.
+        var formulas = ProseMarkup.formulaRanges(inLine: text)[...]
         while i < chars.count {
+            while let f = formulas.first, f.upperBound <= i { formulas = formulas.dropFirst() }
+            if let f = formulas.first, f.lowerBound == i, f.upperBound <= chars.count {
+                out += String(chars[f])
+                i = f.upperBound
+                continue
+            }
             let c = chars[i]
             if c == "\\", i + 1 < chars.count, chars[i + 1].isPunctuation || chars[i + 1].isSymbol {
                 out.append(chars[i + 1]); i += 2; continue

@@ -47,4 +47,8 @@ fi
 # Keep selenium from looking for drivers online: chromedriver is given explicitly.
 export SE_OFFLINE=true
 export SE_AVOID_STATS=true
-exec "$python" Tests/browser/test_pages.py "$out"
+# Prose math, images and HTML laid out by the browser (renders its own small lesson).
+math=0
+if [ -x .build/debug/stepmark ]; then "$python" Tests/browser/test_math.py .build/debug/stepmark || math=1; fi
+"$python" Tests/browser/test_pages.py "$out" || exit 1
+exit "$math"

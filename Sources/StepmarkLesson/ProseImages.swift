@@ -1,0 +1,151 @@
+import Foundation
+import StepmarkCore
+
+/// Reads the images of a lesson's prose (`![alt](fig.png)`) so that the HTML renderer can embed
+/// them as data URIs (the page's CSP allows `img-src data:` only). Done by `LessonParser.read`,
+/// never by a renderer:
+/// - a path is relative to the lesson's folder (an absolute path is taken as it is: the
+///   lesson is the teacher's own, and a file that is not an image is refused by its bytes);
+/// - only regular files (a FIFO or a device is refused without waiting), at most `maxBytes`,
+///   checked with `fstat` before anything is read (`RegularFile.read`);
+/// - the type comes from the bytes, never the extension: PNG, JPEG, GIF, WebP, and SVG when
+///   `SVGCheck` finds nothing active in it;
+/// - an `http:`/`https:` image is written as a link to it (the CSP would block it), with an
+///   error that says so; other schemes are errors.
+/// Every problem is an error at the image's position; the page then shows the alt text.
+public enum ProseImages {
+    public static let maxBytes = 5 * 1024 * 1024
+
+    /// Reads every image of the lesson's prose, relative to `folder`.
+    public static func resolve(_ lesson: inout Lesson, folder: String) {
+        let before = lesson.diagnostics.count
+        defer {
+            // In file order with the rest (a stable sort: equal positions keep their order).
+            if lesson.diagnostics.count > before {
+                lesson.diagnostics = lesson.diagnostics.enumerated()
+                    .sorted { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) }.map(\.element)
+            }
+        }
+        for b in lesson.blocks.indices {
+            guard case .prose(var prose) = lesson.blocks[b], !prose.images.isEmpty else { continue }
+            for k in prose.images.indices {
+                let (content, problem) = load(prose.images[k].url, folder: folder)
+                prose.images[k].content = content
+                if let problem { lesson.diagnostics.append(LessonError(problem, at: prose.images[k].position)) }
+            }
+            lesson.blocks[b] = .prose(prose)
+        }
+    }
+
+    static func scheme(of url: String) -> String? {
+        guard let colon = url.firstIndex(of: ":") else { return url.hasPrefix("//") ? "//" : nil }
+        let name = url[..<colon]
+        guard let first = name.first, first.isASCII, first.isLetter,
+              name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) }) else { return nil }
+        return name.lowercased()
+    }
+
+    static func localPath(_ url: String, folder: String) -> String {
+        let path = url.removingPercentEncoding ?? url
+        if path.hasPrefix("/") || folder.isEmpty { return path }
+        return folder + "/" + path
+    }
+
+    /// The image's content, and the problem to report, if any.
+    static func load(_ url: String, folder: String) -> (ProseImage.Content, String?) {
+        let shown = url.quotable
+        guard !url.isEmpty else { return (.failed, "this image names no file") }
+        if let scheme = scheme(of: url) {
+            if scheme == "http" || scheme == "https" || scheme == "//" {
+                return (.remote, "the remote image \(shown) cannot be shown (the page loads nothing from the network), so it is written as a link; save the file next to the lesson and name it by a relative path to embed it")
+            }
+            return (.failed, "the image \(shown) is not a file: only local image files, named relative to the lesson, are embedded")
+        }
+        let path = localPath(url, folder: folder)
+        let bytes: [UInt8]
+        do {
+            bytes = try RegularFile.read(path, maxBytes: maxBytes)
+        } catch {
+            switch error {
+            case .missing: return (.failed, "the image file \(shown) does not exist (paths are relative to the lesson's folder)")
+            case .tooLarge: return (.failed, "the image \(shown) is larger than \(maxBytes / (1024 * 1024)) MB, the limit for an image embedded in the page")
+            default: return (.failed, "the image \(shown) \(error.message)")
+            }
+        }
+        guard let type = mediaType(bytes) else {
+            return (.failed, "the file \(shown) is not a PNG, JPEG, GIF, WebP or SVG image (its first bytes say so, whatever its name)")
+        }
+        if type == "image/svg+xml", let why = SVGCheck.problem(bytes) {
+            return (.failed, "the SVG image \(shown) is not embedded: it holds \(why), which a lesson's picture must not")
+        }
+        return (.embedded(mediaType: type, bytes: bytes), nil)
+    }
+
+    /// The media type from the file's first bytes.
+    public static func mediaType(_ b: [UInt8]) -> String? {
+        if b.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
+        if b.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+        if b.starts(with: Array("GIF87a".utf8)) || b.starts(with: Array("GIF89a".utf8)) { return "image/gif" }
+        if b.count >= 12, b.starts(with: Array("RIFF".utf8)), Array(b[8..<12]) == Array("WEBP".utf8) { return "image/webp" }
+        if SVGCheck.looksLikeSVG(b) { return "image/svg+xml" }
+        return nil
+    }
+}
+
+/// Whether an SVG file is only a picture. A browser draws an `<img>` SVG without running its
+/// scripts or loading anything, but the file is also a download of the page; so the simplest
+/// safe rule: no `<script`, no `on…=` event attribute, no `<foreignObject>` (HTML inside), no
+/// `href`/`xlink:href` but to `#…` within the file, no `url(` but to `#…`, no `@import`, no
+/// `<!ENTITY`, no `javascript:`. Checked on the bytes, ASCII case-insensitively.
+enum SVGCheck {
+    static func looksLikeSVG(_ b: [UInt8]) -> Bool {
+        guard String(validating: b, as: UTF8.self) != nil else { return false }
+        return lowered(b).firstRange(of: Array("<svg".utf8)) != nil
+    }
+
+    static func lowered(_ b: [UInt8]) -> [UInt8] {
+        b.map { (0x41...0x5A).contains($0) ? $0 + 32 : $0 }
+    }
+
+    static func problem(_ bytes: [UInt8]) -> String? {
+        let b = lowered(bytes)
+        for (needle, why) in [("<script", "a <script>"), ("<foreignobject", "a <foreignObject>"), ("javascript:", "a javascript: address"),
+                              ("<!entity", "an <!ENTITY> declaration"), ("@import", "an @import"), ("<iframe", "an <iframe>"),
+                              ("<embed", "an <embed>"), ("<object", "an <object>")]
+        where b.firstRange(of: Array(needle.utf8)) != nil {
+            return why
+        }
+        func isNameByte(_ x: UInt8) -> Bool { (0x61...0x7A).contains(x) || (0x30...0x39).contains(x) || x == 0x2D || x == 0x5F || x == 0x3A }
+        func skipSpace(_ i: inout Int) { while i < b.count, [0x20, 0x09, 0x0A, 0x0D].contains(b[i]) { i += 1 } }
+        var i = 0
+        while i < b.count {
+            // An attribute name starts after a space, a quote or a slash.
+            guard isNameByte(b[i]), i == 0 || !isNameByte(b[i - 1]) else { i += 1; continue }
+            var j = i
+            while j < b.count, isNameByte(b[j]) { j += 1 }
+            let name = b[i..<j]
+            var k = j
+            skipSpace(&k)
+            if k < b.count, b[k] == UInt8(ascii: "=") {
+                if name.count > 2, name.starts(with: Array("on".utf8)) { return "an event attribute (\(String(decoding: name, as: UTF8.self))=)" }
+                if name.elementsEqual(Array("href".utf8)) || name.elementsEqual(Array("xlink:href".utf8)) || name.elementsEqual(Array("src".utf8)) {
+                    k += 1
+                    skipSpace(&k)
+                    if k < b.count, b[k] == UInt8(ascii: "\"") || b[k] == UInt8(ascii: "'") { k += 1 }
+                    guard k < b.count, b[k] == UInt8(ascii: "#") else { return "a link to something outside the file (\(String(decoding: name, as: UTF8.self))=)" }
+                }
+            }
+            i = j
+        }
+        // `url(` anywhere (a style attribute, a <style> sheet) must point inside the file.
+        var from = b.startIndex
+        while let found = b[from...].firstRange(of: Array("url(".utf8)) {
+            var k = found.upperBound
+            skipSpace(&k)
+            if k < b.count, b[k] == UInt8(ascii: "\"") || b[k] == UInt8(ascii: "'") { k += 1 }
+            guard k < b.count, b[k] == UInt8(ascii: "#") else { return "a url(…) outside the file" }
+            from = found.upperBound
+        }
+        return nil
+    }
+}

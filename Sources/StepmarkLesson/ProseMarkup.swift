@@ -1,0 +1,519 @@
+/// What a teacher's prose may hold beyond safe Markdown (SPEC §8): TeX math, local images and a
+/// few HTML elements. Rendering one piece of prose goes:
+///
+/// 1. `protectMath`: `$…$` and `$$…$$` outside code are cut out of the Markdown and replaced by
+///    placeholders that cmark-gfm leaves alone (it would otherwise read `_`, `*` and `\\`
+///    inside formulas as Markdown); each formula is parsed (`TeXMath`) at once, so an error
+///    has its file position.
+/// 2. cmark-gfm parses the protected text; `MarkdownDocument.prepareLessonProse` replaces each
+///    raw HTML node by its allow-listed form (`HTMLAllowList`) and each image by a placeholder.
+/// 3. The HTML is rendered in safe mode (links keep cmark's `javascript:` protection); the
+///    HTML renderer later writes MathML and data URIs where the placeholders are.
+public enum ProseMarkup {
+    /// Placeholders are `U+E000`, a kind letter (`m` formula, `i` image), the index, `U+E001`.
+    /// Private-use characters in the teacher's own text become U+FFFD first, so a placeholder
+    /// cannot be forged.
+    static let open: Character = "\u{E000}"
+    static let close: Character = "\u{E001}"
+    /// Marks a line that a multi-line formula covered (kept so line numbers stay right); its
+    /// rendered line break is removed.
+    static let continuation: Character = "\u{E002}"
+
+    public static func placeholder(_ kind: Character, _ index: Int) -> String {
+        String(open) + String(kind) + String(index) + String(close)
+    }
+
+    /// Renders a piece of the teacher's prose. `start` is the file position of its first
+    /// character; `codeLines` the file lines inside code blocks; `fileLines` the file, for
+    /// positions. Formulas and images are appended to `math` and `images` (the placeholders
+    /// hold their indices there), problems to `errors`.
+    static func render(_ text: String, start: SourcePosition, codeLines: Set<Int>, fileLines: [String],
+                       math: inout [ProseMath], images: inout [ProseImage], errors: inout [LessonError]) -> String {
+        let protected = protectMath(text, start: start, codeLines: codeLines, math: &math, errors: &errors)
+        let document = MarkdownDocument(protected)
+        var locator = Locator(lines: fileLines)
+        var htmlProblems = 0
+        var snippets: [String] = []
+        document.prepareLessonProse(image: { url, title, alt, line in
+            let fileLine = start.line + max(1, line) - 1
+            let position = locator.find("![", fromLine: fileLine)
+            images.append(ProseImage(url: url, alt: restoreSources(alt, math), title: restoreSources(title, math), position: position))
+            return placeholder("i", images.count - 1)
+        }, html: { literal, line, isBlock in
+            let fileLine = start.line + max(1, line) - 1
+            let (clean, problems) = HTMLAllowList.sanitize(literal)
+            for problem in problems {
+                htmlProblems += 1
+                if htmlProblems <= maxHTMLProblems {
+                    let needle = String(problem.tag.prefix { $0 != "\n" && $0 != ProseMarkup.open })
+                    errors.append(LessonError(problem.message, at: locator.find(needle, fromLine: fileLine)))
+                } else if htmlProblems == maxHTMLProblems + 1 {
+                    errors.append(LessonError("more HTML elements that are not allowed follow; each is shown as text", at: SourcePosition(line: fileLine, column: 1)))
+                }
+            }
+            if isBlock { return clean }
+            snippets.append(clean)
+            return placeholder("h", snippets.count - 1)
+        })
+        var html = document.renderHTML()
+        if !snippets.isEmpty { html = fillSnippets(html, snippets) }
+        if html.contains(continuation) {
+            html = html.replacingOccurrences(of: "\n" + String(continuation), with: "")
+                       .replacingOccurrences(of: String(continuation), with: "")
+        }
+        return html
+    }
+
+    /// The allow-listed inline HTML where its placeholders are (inside a tag, where none can
+    /// be, nothing).
+    static func fillSnippets(_ html: String, _ snippets: [String]) -> String {
+        var out = ""
+        out.reserveCapacity(html.utf8.count)
+        var inTag = false
+        var scalars = html.unicodeScalars[...]
+        while let u = scalars.first {
+            if u == "<" { inTag = true } else if u == ">" { inTag = false }
+            if u == "\u{E000}", scalars.dropFirst().first == "h", let close = scalars.firstIndex(of: "\u{E001}"),
+               let index = Int(String(String.UnicodeScalarView(scalars.dropFirst(2).prefix(upTo: close)))),
+               snippets.indices.contains(index) {
+                if !inTag { out += snippets[index] }
+                scalars = scalars[scalars.index(after: close)...]
+                continue
+            }
+            out.unicodeScalars.append(u)
+            scalars = scalars.dropFirst()
+        }
+        return out
+    }
+
+    /// At most this many HTML problems are reported per piece of prose (each is still escaped).
+    static let maxHTMLProblems = 20
+
+    /// Text with formula placeholders put back as their TeX source (`$x$`), for alt texts.
+    static func restoreSources(_ text: String, _ math: [ProseMath]) -> String {
+        guard text.contains(open) else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let o = rest.firstIndex(of: open) {
+            out += rest[..<o]
+            let after = rest[rest.index(after: o)...]
+            guard let c = after.firstIndex(of: close), after.first == "m", let index = Int(after.dropFirst().prefix(upTo: c)),
+                  math.indices.contains(index) else {
+                rest = after
+                continue
+            }
+            let m = math[index]
+            out += m.display ? "$$" + m.source + "$$" : "$" + m.source + "$"
+            rest = after[after.index(after: c)...]
+        }
+        return out + rest
+    }
+
+    // MARK: formulas
+
+    /// The text with every formula outside code replaced by a placeholder (a formula over
+    /// several lines leaves a `continuation` mark on each further line, so that line numbers
+    /// stay). Rules (pandoc's): `$$…$$` is display math, within one paragraph; `$…$` is inline
+    /// math on one line and without a backtick, when the opening `$` is not followed by a space
+    /// and the closing one is neither preceded by a space nor followed by a digit (so `$5 and
+    /// $6` stays text); `\$` is
+    /// a dollar; code spans and code blocks are left alone. Linear in the text: a search for a
+    /// closing `$` that fails is never repeated for a later opening one.
+    static func protectMath(_ text: String, start: SourcePosition, codeLines: Set<Int>,
+                            math: inout [ProseMath], errors: inout [LessonError]) -> String {
+        let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map {
+            (0xE000...0xE002).contains($0.value) ? "\u{FFFD}" : $0
+        }))
+        guard cleaned.contains("$") else { return cleaned }
+        var lines = LessonParser.lines(of: cleaned)
+        var k = 0
+        while k < lines.count {
+            let fileLine = start.line + k
+            if lines[k].trimmingWhitespace().isEmpty || codeLines.contains(fileLine) { k += 1; continue }
+            var end = k
+            while end + 1 < lines.count, !lines[end + 1].trimmingWhitespace().isEmpty, !codeLines.contains(start.line + end + 1) { end += 1 }
+            if lines[k...end].contains(where: { $0.contains("$") }) {
+                let replaced = protectRegion(Array(lines[k...end]), firstLine: fileLine,
+                                             firstColumnOffset: k == 0 ? start.column - 1 : 0, math: &math, errors: &errors)
+                lines.replaceSubrange(k...end, with: replaced)
+            }
+            k = end + 1
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Where the formulas of one line are (character offsets, dollars included), by the same
+    /// rules: for renderers that show the TeX as written and must not style its `_` and `*`.
+    public static func formulaRanges(inLine line: String) -> [Range<Int>] {
+        guard line.contains("$") else { return [] }
+        var math: [ProseMath] = []
+        var errors: [LessonError] = []
+        _ = protectRegion([line], firstLine: 1, firstColumnOffset: 0, math: &math, errors: &errors)
+        return math.map {
+            let start = $0.position.column - 1
+            return start..<(start + $0.source.count + ($0.display ? 4 : 2))
+        }
+    }
+
+    /// The leading `>` markers of a block quote line, with their spaces, and how many.
+    static func quotePrefix(_ line: ArraySlice<Character>) -> (length: Int, depth: Int) {
+        var i = line.startIndex, depth = 0, length = 0
+        while true {
+            var j = i, spaces = 0
+            while j < line.endIndex, line[j] == " ", spaces < 3 { j += 1; spaces += 1 }
+            guard j < line.endIndex, line[j] == ">" else { break }
+            j += 1
+            if j < line.endIndex, line[j] == " " { j += 1 }
+            depth += 1
+            length = j - line.startIndex
+            i = j
+        }
+        return (length, depth)
+    }
+
+    private static func protectRegion(_ lines: [String], firstLine: Int, firstColumnOffset: Int,
+                                      math: inout [ProseMath], errors: inout [LessonError]) -> [String] {
+        var c: [Character] = []
+        var lineStarts: [Int] = []
+        for (n, line) in lines.enumerated() {
+            if n > 0 { c.append("\n") }
+            lineStarts.append(c.count)
+            c.append(contentsOf: line)
+        }
+        let n = c.count
+        func lineIndex(_ offset: Int) -> Int {
+            var lo = 0, hi = lineStarts.count - 1
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+            }
+            return lo
+        }
+        func position(_ offset: Int) -> SourcePosition {
+            let l = lineIndex(offset)
+            return SourcePosition(line: firstLine + l, column: offset - lineStarts[l] + 1 + (l == 0 ? firstColumnOffset : 0))
+        }
+        // Backtick runs by length, for code spans: the next run of the same length closes one.
+        var runs: [Int: [Int]] = [:]
+        var r = 0
+        while r < n {
+            if c[r] == "`" {
+                var e = r
+                while e < n, c[e] == "`" { e += 1 }
+                runs[e - r, default: []].append(r)
+                r = e
+            } else {
+                r += 1
+            }
+        }
+        var runPointer: [Int: Int] = [:]
+        func closingRun(length: Int, after i: Int) -> Int? {
+            guard let starts = runs[length] else { return nil }
+            var p = runPointer[length] ?? 0
+            while p < starts.count, starts[p] <= i { p += 1 }
+            runPointer[length] = p
+            return p < starts.count ? starts[p] : nil
+        }
+
+        var out: [Character] = []
+        out.reserveCapacity(n)
+        var inlineFailedUntil = -1
+        var displayFailedFrom = Int.max
+        var i = 0
+
+        func emitFormula(from s: Int, to e: Int, delimiter: Int) {
+            // The TeX, with a block quote's `>` markers left out of further lines.
+            let firstQuote = quotePrefix(c[lineStarts[lineIndex(s)]..<n]).depth
+            var tex = ""
+            var texLines: [(offset: Int, position: SourcePosition)] = [(0, position(s + delimiter))]
+            var texCount = 0
+            var j = s + delimiter
+            var continuationPrefixes: [String] = []
+            while j < e - delimiter {
+                if c[j] == "\n" {
+                    tex.append("\n")
+                    texCount += 1
+                    j += 1
+                    var skip = 0
+                    if firstQuote > 0 {
+                        let lineEnd = min(n, (lineIndex(j) + 1 < lineStarts.count ? lineStarts[lineIndex(j) + 1] : n))
+                        skip = quotePrefix(c[j..<lineEnd]).length
+                    }
+                    continuationPrefixes.append(String(c[j..<(j + skip)]))
+                    j += skip
+                    texLines.append((texCount, position(j)))
+                    continue
+                }
+                tex.append(c[j])
+                texCount += 1
+                j += 1
+            }
+            let display = delimiter == 2
+            var node: TeXNode? = nil
+            do {
+                node = try TeXMath.parse(tex)
+            } catch {
+                let at = texLines.last { $0.offset <= error.offset } ?? texLines[0]
+                let where_ = SourcePosition(line: at.position.line, column: at.position.column + error.offset - at.offset)
+                errors.append(LessonError("cannot read this formula: \(error.message); it is shown as TeX", at: where_))
+            }
+            math.append(ProseMath(source: tex, display: display, position: position(s), node: node))
+            out.append(contentsOf: placeholder("m", math.count - 1))
+            for prefix in continuationPrefixes {
+                out.append("\n")
+                out.append(contentsOf: prefix)
+                out.append(continuation)
+            }
+        }
+
+        while i < n {
+            let ch = c[i]
+            if ch == "\\", i + 1 < n {
+                out.append(ch)
+                out.append(c[i + 1])
+                i += 2
+                continue
+            }
+            if ch == "`" {
+                var e = i
+                while e < n, c[e] == "`" { e += 1 }
+                let length = e - i
+                if let closer = closingRun(length: length, after: i) {
+                    out.append(contentsOf: c[i..<(closer + length)])
+                    i = closer + length
+                } else {
+                    out.append(contentsOf: c[i..<e])
+                    i = e
+                }
+                continue
+            }
+            if ch == "]", i + 1 < n, c[i + 1] == "(" {
+                // A link's or image's destination is an address, never math.
+                var j = i + 2, depth = 0
+                while j < n, c[j] != "\n", !(c[j] == ")" && depth == 0) {
+                    if c[j] == "(" { depth += 1 } else if c[j] == ")" { depth -= 1 }
+                    j += 1
+                }
+                out.append(contentsOf: c[i..<j])
+                i = j
+                continue
+            }
+            guard ch == "$" else { out.append(ch); i += 1; continue }
+            if i + 1 < n, c[i + 1] == "$" {
+                var found: Int? = nil
+                if i < displayFailedFrom {
+                    var j = i + 2
+                    while j + 1 < n {
+                        if c[j] == "\\" { j += 2; continue }
+                        if c[j] == "$", c[j + 1] == "$" { found = j; break }
+                        j += 1
+                    }
+                    if found == nil { displayFailedFrom = i }
+                }
+                if let j = found, !c[(i + 2)..<j].allSatisfy(\.isWhitespace) {
+                    emitFormula(from: i, to: j + 2, delimiter: 2)
+                    i = j + 2
+                } else {
+                    out.append("$")
+                    out.append("$")
+                    i += 2
+                }
+                continue
+            }
+            var found: Int? = nil
+            if i + 1 < n, !c[i + 1].isWhitespace, i >= inlineFailedUntil {
+                var j = i + 1
+                // An inline formula holds no line break and no backtick (a code span's), so
+                // `$5 and `$x$`` stays text.
+                while j < n, c[j] != "\n", c[j] != "`" {
+                    if c[j] == "\\", j + 1 < n, c[j + 1] != "\n" { j += 2; continue }
+                    if c[j] == "$", j > i + 1, !c[j - 1].isWhitespace, !(j + 1 < n && c[j + 1].isNumber) { found = j; break }
+                    j += 1
+                }
+                if found == nil { inlineFailedUntil = j }
+            }
+            if let j = found {
+                emitFormula(from: i, to: j + 1, delimiter: 1)
+                i = j + 1
+            } else {
+                out.append("$")
+                i += 1
+            }
+        }
+        return LessonParser.lines(of: String(out))
+    }
+
+    // MARK: positions
+
+    /// Finds where a piece of the source is, searching forward from a line (and, for the same
+    /// text again, after the previous find), for positions of HTML tags and images.
+    struct Locator {
+        let lines: [String]
+        var last: [String: (line: Int, index: String.Index)] = [:]
+
+        mutating func find(_ needle: String, fromLine: Int) -> SourcePosition {
+            let fallback = SourcePosition(line: max(1, fromLine), column: 1)
+            guard !needle.isEmpty else { return fallback }
+            var line = max(1, fromLine)
+            var from: String.Index? = nil
+            if let previous = last[needle], previous.line >= line { line = previous.line; from = previous.index }
+            var scanned = 0
+            while line <= lines.count, scanned < 64 {
+                let text = lines[line - 1]
+                if let range = text.range(of: needle, range: (from ?? text.startIndex)..<text.endIndex) {
+                    last[needle] = (line, range.upperBound)
+                    return SourcePosition(line: line, column: text.distance(from: text.startIndex, to: range.lowerBound) + 1)
+                }
+                line += 1
+                from = nil
+                scanned += 1
+            }
+            return fallback
+        }
+    }
+}
+
+/// The HTML a teacher's prose may hold: `details` (with `open`), `summary`, `sup`, `sub`,
+/// `kbd`, `mark`, `br`, without attributes. Comments are dropped; any other tag, and
+/// processing instructions or declarations, are escaped (shown as text) with a problem;
+/// attributes of an allowed element are dropped with a problem. Character references pass.
+enum HTMLAllowList {
+    static let allowed: Set<String> = ["details", "summary", "sup", "sub", "kbd", "mark", "br"]
+
+    struct Problem { var message: String; var tag: String }
+
+    static func sanitize(_ raw: String) -> (html: String, problems: [Problem]) {
+        let c = Array(raw)
+        let n = c.count
+        var out = ""
+        var problems: [Problem] = []
+        var i = 0
+        while i < n {
+            let ch = c[i]
+            if ch == "<" {
+                if c[i...].starts(with: "<!--") {
+                    // A comment (a solution marker among them): dropped, as safe mode did.
+                    var j = i + 4
+                    while j < n, !c[j...].starts(with: "-->") { j += 1 }
+                    i = min(n, j + 3)
+                    continue
+                }
+                if let tag = parseTag(c, at: i) {
+                    let text = String(c[i..<tag.end])
+                    if allowed.contains(tag.name) {
+                        out += tag.closing ? "</\(tag.name)>" : "<\(tag.name)" + (tag.name == "details" && tag.attributes.contains("open") ? " open" : "") + ">"
+                        let dropped = tag.attributes.filter { !(tag.name == "details" && $0 == "open") }
+                        if !dropped.isEmpty {
+                            problems.append(Problem(message: "the attribute\(dropped.count == 1 ? "" : "s") \(dropped.joined(separator: ", ")) of <\(tag.name)> \(dropped.count == 1 ? "is" : "are") dropped: HTML in prose carries no attributes (only open on <details>)", tag: text))
+                        }
+                    } else {
+                        out += escape(text)
+                        problems.append(Problem(message: "the HTML element <\(tag.name.quotable)> is not allowed in prose, so it is shown as text; allowed: details, summary, sup, sub, kbd, mark, br", tag: text))
+                    }
+                    i = tag.end
+                    continue
+                }
+                if i + 1 < n, c[i + 1] == "?" || c[i + 1] == "!" {
+                    var j = i
+                    while j < n, c[j] != ">" { j += 1 }
+                    let text = String(c[i..<min(n, j + 1)])
+                    out += escape(text)
+                    problems.append(Problem(message: "HTML \(c[i + 1] == "?" ? "processing instructions" : "declarations") are not allowed in prose, so this is shown as text", tag: text))
+                    i = min(n, j + 1)
+                    continue
+                }
+                out += "&lt;"
+                i += 1
+                continue
+            }
+            if ch == "&", let end = characterReference(c, at: i) {
+                out += String(c[i..<end])
+                i = end
+                continue
+            }
+            out += escape(String(ch))
+            i += 1
+        }
+        return (out, problems)
+    }
+
+    struct Tag { var name: String; var closing: Bool; var attributes: [String]; var end: Int }
+
+    /// An open or closing tag at `i`, as CommonMark defines them; nil when there is none.
+    static func parseTag(_ c: [Character], at start: Int) -> Tag? {
+        let n = c.count
+        var i = start + 1
+        var closing = false
+        if i < n, c[i] == "/" { closing = true; i += 1 }
+        guard i < n, c[i].isASCII, c[i].isLetter else { return nil }
+        var name = ""
+        while i < n, c[i].isASCII, c[i].isLetter || c[i].isNumber || c[i] == "-" { name.append(c[i]); i += 1 }
+        name = name.lowercased()
+        func isSpace(_ x: Character) -> Bool { x == " " || x == "\t" || x == "\n" || x == "\r" || x == "\r\n" }
+        var attributes: [String] = []
+        while true {
+            let before = i
+            while i < n, isSpace(c[i]) { i += 1 }
+            guard i < n else { return nil }
+            if c[i] == ">" { return Tag(name: name, closing: closing, attributes: attributes, end: i + 1) }
+            if !closing, c[i] == "/", i + 1 < n, c[i + 1] == ">" { return Tag(name: name, closing: closing, attributes: attributes, end: i + 2) }
+            guard !closing, i > before, c[i].isASCII, c[i].isLetter || c[i] == "_" || c[i] == ":" else { return nil }
+            var attribute = ""
+            while i < n, c[i].isASCII, c[i].isLetter || c[i].isNumber || "_.:-".contains(c[i]) { attribute.append(c[i]); i += 1 }
+            attributes.append(attribute.lowercased())
+            var j = i
+            while j < n, isSpace(c[j]) { j += 1 }
+            if j < n, c[j] == "=" {
+                j += 1
+                while j < n, isSpace(c[j]) { j += 1 }
+                guard j < n else { return nil }
+                if c[j] == "\"" || c[j] == "'" {
+                    let quote = c[j]
+                    j += 1
+                    while j < n, c[j] != quote { j += 1 }
+                    guard j < n else { return nil }
+                    j += 1
+                } else {
+                    let from = j
+                    while j < n, !isSpace(c[j]), !"\"'=<>`".contains(c[j]) { j += 1 }
+                    guard j > from else { return nil }
+                }
+                i = j
+            }
+        }
+    }
+
+    /// The end of a character reference (`&amp;`, `&#60;`, `&#x3C;`) at `i`, or nil.
+    static func characterReference(_ c: [Character], at start: Int) -> Int? {
+        var i = start + 1
+        let n = c.count
+        if i < n, c[i] == "#" {
+            i += 1
+            let hex = i < n && (c[i] == "x" || c[i] == "X")
+            if hex { i += 1 }
+            let from = i
+            while i < n, i - from < 7, c[i].isASCII, hex ? c[i].isHexDigit : c[i].isNumber { i += 1 }
+            guard i > from, i < n, c[i] == ";" else { return nil }
+            return i + 1
+        }
+        let from = i
+        while i < n, i - from < 32, c[i].isASCII, c[i].isLetter || c[i].isNumber { i += 1 }
+        guard i > from, i < n, c[i] == ";", c[from].isLetter else { return nil }
+        return i + 1
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+}

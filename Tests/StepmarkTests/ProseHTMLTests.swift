@@ -1,0 +1,259 @@
+import Foundation
+import Testing
+import StepmarkCore
+@testable import StepmarkLesson
+@testable import StepmarkRender
+
+private func page(_ markdown: String, student: Bool = false) -> String {
+    HTMLRenderer(student: student).render(runLesson(markdown, path: "lessons/en/t.md"))
+}
+
+/// The `<main>` of a page: the prose and steps, without the page's own chrome.
+private func main(_ html: String) -> String {
+    guard let a = html.range(of: "<main>"), let b = html.range(of: "</main>") else { return html }
+    return String(html[a.upperBound..<b.lowerBound])
+}
+
+private func errors(_ markdown: String) -> [String] {
+    LessonParser.parse(markdown, path: "t.md").diagnostics.map(\.description)
+}
+
+private let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]
+
+/// Writes `lesson.md` and the given binary files into a fresh folder and reads the lesson.
+private func readLesson(_ markdown: String, files: [String: [UInt8]] = [:]) throws -> (Lesson, String) {
+    let folder = try temporaryFolder(["lesson.md": markdown])
+    for (name, bytes) in files { try Data(bytes).write(to: URL(fileURLWithPath: folder + "/" + name)) }
+    return (try LessonParser.read(path: folder + "/lesson.md"), folder)
+}
+
+private func html(_ lesson: Lesson) -> String {
+    main(HTMLRenderer().render(Runner().run(lesson)))
+}
+
+@Suite("Prose: math, images, HTML")
+struct ProseHTMLTests {
+    @Test("formulas are found by pandoc's rules, outside code, and survive cmark")
+    func findingFormulas() {
+        let html = main(page(#"""
+        Prices $5 and $6 stay; \$x\$ is escaped; `$a_1$` is code; $a_1 * b_2 * c$ is math.
+
+        ```python
+        x = "$a_1$"
+        ```
+
+            $indented_code$
+
+        $$\sum_i x_i$$ and $ not math$ and $x $ neither.
+        """#))
+        #expect(html.contains("Prices $5 and $6 stay; $x$ is escaped; <code>$a_1$</code> is code; <math><semantics>"))
+        #expect(html.contains("<msub><mrow><mi>a</mi></mrow><mrow><mn>1</mn></mrow></msub><mo>∗</mo>"), "no <em> from the *s")
+        #expect(html.contains("x = &quot;$a_1$&quot;") && html.contains("$indented_code$"))
+        #expect(html.contains("<math display=\"block\">"))
+        #expect(html.contains("and $ not math$ and $x $ neither."))
+        #expect(page("[a $x$ link](https://a.example/$x$?q=$y$)").contains("<a href=\"https://a.example/$x$?q=$y$\">a <math>"))
+    }
+
+    @Test("a formula over several lines keeps the lines of everything after it")
+    func multiLineDisplay() {
+        let markdown = "Text\n$$\na_1 \\\\\n\\foo\n$$\nafter.\n\n> $$\n> \\frac{a}{b}\n> $$\n\n```let\nx = missing\n```\n"
+        let report = runLesson(markdown)
+        #expect(report.errors.count == 2)
+        #expect(report.errors.first?.description == "3:5: cannot read this formula: \\\\ starts a new row of a matrix; it has no meaning outside one; it is shown as TeX")
+        #expect(report.errors.last?.position.line == 13, "the let block's own line")
+        let html = main(HTMLRenderer().render(report))
+        #expect(html.contains("<p>Text\n<code class=\"tex-error\">$$\na_1 \\\\\n\\foo\n$$</code>\nafter.</p>"))
+        #expect(html.contains("<blockquote>\n<p><math display=\"block\"><semantics><mrow><mfrac>"), "the quote's > markers are not TeX")
+        #expect(!html.contains("\u{E002}") && !html.contains("\u{E000}"))
+    }
+
+    @Test("errors in formulas are at their file position, and the source is shown")
+    func formulaErrors() {
+        #expect(errors("# T\n\nSee $\\frac{a}$ and $x^{$.\n") == [
+            "3:6: cannot read this formula: \\frac is missing its argument; it is shown as TeX",
+            "3:23: cannot read this formula: this { is never closed with }; it is shown as TeX",
+        ])
+        let html = page("Bad $\\frac{<b>}$ here")
+        #expect(html.contains("<code class=\"tex-error\">$\\frac{&lt;b&gt;}$</code>"))
+    }
+
+    @Test("terminal and Markdown keep the TeX source")
+    func otherFormats() {
+        let report = runLesson("Energy $E = mc^2$ and $$\\frac{a}{b}$$\n")
+        #expect(TerminalRenderer(color: false).render(report).contains("$E = mc^2$ and $$\\frac{a}{b}$$"))
+        #expect(MarkdownRenderer().render(report).contains("$E = mc^2$ and $$\\frac{a}{b}$$"))
+        // `step`'s styled prose leaves formulas alone, and still styles the rest.
+        #expect(TerminalRenderer(color: false).prose("*Note* $a_1 * b_2$ and $$\\sum_i w_i$$ _x_") == "Note $a_1 * b_2$ and $$\\sum_i w_i$$ x")
+    }
+
+    @Test("a storm of dollars is linear and stays text")
+    func dollarStorm() {
+        let clock = ContinuousClock()
+        for storm in [String(repeating: "$", count: 100_000), String(repeating: "$a ", count: 50_000),
+                      String(repeating: "$$ ", count: 40_000), String(repeating: "`$", count: 40_000),
+                      "$" + String(repeating: "\\", count: 100_001)] {
+            var lesson: Lesson!
+            let elapsed = clock.measure { lesson = LessonParser.parse("x " + storm + "\n", path: "t.md") }
+            #expect(elapsed < .seconds(10), "\(storm.prefix(6)): \(elapsed)")
+            guard case .prose(let p) = lesson.blocks.first else { Issue.record("no prose"); continue }
+            #expect(!p.html.contains("<math"))
+        }
+    }
+
+    @Test("random soups of math, HTML and Markdown stay inert and well nested")
+    func soup() {
+        let pieces = ["$", "$$", "\\frac{", "{", "}", "_", "^", "*", "<details>", "</details>", "<script>", "<b onclick=x>",
+                      "`", "\n", "\n\n", "> ", "![a $x$](x.png)", "\\", "&", "\\left(", "\\right)", "\\begin{bmatrix}",
+                      "\\end{bmatrix}", "a", "1", " ", "\\text{<i>}", "](", ")", "\u{E000}", "\u{E001}", "- ", "    ",
+                      "<!-- solution -->", "<!-- end solution -->", "|", "\\sqrt[", "]", "&lt;", "x_1"]
+        var random = SplitMix64(seed: 17)
+        for _ in 0..<400 {
+            var text = ""
+            for _ in 0..<(Int(random.next() % 40) + 1) { text += pieces[Int(random.next() % UInt64(pieces.count))] }
+            for student in [false, true] {
+                let html = main(page(text, student: student))
+                #expect(!html.contains("<script") && !html.contains("<b ") && !html.contains("<i>") && !html.contains("<img"), "\(text.debugDescription)")
+                #expect(!html.unicodeScalars.contains { (0xE000...0xE002).contains($0.value) }, "\(text.debugDescription)")
+                #expect(html.components(separatedBy: "<math").count == html.components(separatedBy: "</math>").count, "\(text.debugDescription)")
+            }
+        }
+    }
+
+    @Test("placeholders cannot be forged")
+    func forgedPlaceholders() {
+        let html = page("A \u{E000}m0\u{E001} and \u{E000}i0\u{E001} and $x$.\n")
+        #expect(html.contains("A \u{FFFD}m0\u{FFFD} and \u{FFFD}i0\u{FFFD} and <math>"))
+    }
+
+    @Test("the teacher's allowed HTML passes, everything else is escaped with an error")
+    func allowList() {
+        let markdown = """
+        <details onclick="alert(1)">
+        <summary>Hint</summary>
+
+        Use <kbd>Ctrl</kbd>, x<sup>2</sup>, H<sub>2</sub>O, <mark>this</mark><br/>and <img src=x onerror=alert(1)>.
+
+        </details>
+
+        <details open>
+        <summary>Open</summary>
+        </details>
+
+        <script>alert(2)</script>
+        <!-- a comment -->
+        <div style="x">&amp; &lt;b&gt;</div>
+        """
+        let html = page(markdown)
+        let body = main(html)
+        #expect(body.contains("<details>\n<summary>Hint</summary>"))
+        #expect(body.contains("Use <kbd>Ctrl</kbd>, x<sup>2</sup>, H<sub>2</sub>O, <mark>this</mark><br>and &lt;img src=x onerror=alert(1)&gt;."))
+        #expect(body.contains("<details open>\n<summary>Open</summary>\n</details>"))
+        #expect(body.contains("&lt;script&gt;alert(2)&lt;/script&gt;"))
+        #expect(body.contains("&lt;div style=&quot;x&quot;&gt;&amp; &lt;b&gt;&lt;/div&gt;"))
+        #expect(!body.contains("<img") && !body.contains("onclick=") && !body.contains("a comment"))
+        #expect(html.components(separatedBy: "<script").count - 1 == 2, "only the renderer's own scripts")
+        #expect(errors(markdown) == [
+            "1:1: the attribute onclick of <details> is dropped: HTML in prose carries no attributes (only open on <details>)",
+            "4:79: the HTML element <img> is not allowed in prose, so it is shown as text; allowed: details, summary, sup, sub, kbd, mark, br",
+            "12:1: the HTML element <script> is not allowed in prose, so it is shown as text; allowed: details, summary, sup, sub, kbd, mark, br",
+            "12:17: the HTML element <script> is not allowed in prose, so it is shown as text; allowed: details, summary, sup, sub, kbd, mark, br",
+            "14:1: the HTML element <div> is not allowed in prose, so it is shown as text; allowed: details, summary, sup, sub, kbd, mark, br",
+            "14:31: the HTML element <div> is not allowed in prose, so it is shown as text; allowed: details, summary, sup, sub, kbd, mark, br",
+        ])
+        // In a table cell too (a cell may hold no custom node): HTML, images and math.
+        let table = main(page("| a | b |\n|---|---|\n| x<br>y <span>s</span> | $x|y$ ![i](f.png) |\n"))
+        #expect(table.contains("<td>x<br>y &lt;span&gt;s&lt;/span&gt;</td>"))
+        #expect(table.contains("<td><math><semantics><mrow><mi>x</mi><mo stretchy=\"false\">|</mo><mi>y</mi></mrow>"))
+        #expect(table.contains("<span class=\"image-missing\">i</span></td>"))
+        // Links keep safe mode's protection.
+        #expect(!page("[x](javascript:alert(1))").contains("javascript:"))
+    }
+
+    @Test("students' Markdown stays in safe mode")
+    func feedbackStaysSafe() {
+        let html = renderMarkdownSafely("<details><summary>x</summary></details> $x$ <kbd>k</kbd>")
+        #expect(!html.contains("<details>") && !html.contains("<kbd>") && !html.contains("<math"))
+    }
+
+    @Test("solution regions keep their formulas, and handouts leave them out")
+    func solutions() {
+        let markdown = "Before $a$.\n\n<!-- solution -->\nSecret $\\frac{1}{2}$ here.\n<!-- end solution -->\n\nAfter $b$.\n"
+        let teacher = main(page(markdown))
+        #expect(teacher.contains("<aside class=\"solution\">") && teacher.contains("<mfrac>"))
+        let student = main(page(markdown, student: true))
+        #expect(!student.contains("Secret") && !student.contains("<mfrac>"))
+        #expect(student.contains("<mi>a</mi>") && student.contains("<mi>b</mi>"))
+        #expect(errors("x\n\n<!-- solution -->\nbad $\\foo$\n<!-- end solution -->\n") == [
+            "4:6: cannot read this formula: unknown command \\foo; it is shown as TeX",
+        ])
+    }
+
+    @Test("local images are embedded by their bytes; the rest stays alt text with an error")
+    func images() throws {
+        let svg = Array(##"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4" fill="red"/><use href="#a"/></svg>"##.utf8)
+        let evil = Array(#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>"#.utf8)
+        let linked = Array(#"<svg xmlns="http://www.w3.org/2000/svg"><image href="http://x/y.png"/></svg>"#.utf8)
+        let markdown = """
+        # Figures
+
+        ![a *plot* of $x^2$](fig.png "Title") ![vector](v.svg)
+
+        ![evil](evil.svg) ![linked](linked.svg) ![text](fake.png) ![gone](missing.png)
+
+        ![remote](https://example.com/a.png) ![js](javascript:alert(1)) ![up](../../../../etc/passwd)
+        """
+        let (lesson, _) = try readLesson(markdown, files: ["fig.png": png, "v.svg": svg, "evil.svg": evil, "linked.svg": linked,
+                                                           "fake.png": Array("not a png".utf8)])
+        let page = html(lesson)
+        #expect(page.contains("<img src=\"data:image/png;base64,\(Data(png).base64EncodedString())\" alt=\"a plot of $x^2$\" title=\"Title\">"))
+        #expect(page.contains("<img src=\"data:image/svg+xml;base64,\(Data(svg).base64EncodedString())\" alt=\"vector\">"))
+        #expect(page.contains("<span class=\"image-missing\">evil</span>") && page.contains("<span class=\"image-missing\">gone</span>"))
+        #expect(page.contains("<a href=\"https://example.com/a.png\">remote</a>"))
+        #expect(!page.contains("href=\"javascript") && !page.contains("src=\"javascript") && !page.contains("base64,\(Data(evil).base64EncodedString())"))
+        let messages = lesson.diagnostics.map(\.description)
+        #expect(messages.count == 7)
+        #expect(messages.contains("5:1: the SVG image evil.svg is not embedded: it holds an event attribute (onload=), which a lesson's picture must not"))
+        #expect(messages.contains("5:19: the SVG image linked.svg is not embedded: it holds a link to something outside the file (href=), which a lesson's picture must not"))
+        #expect(messages.contains("5:41: the file fake.png is not a PNG, JPEG, GIF, WebP or SVG image (its first bytes say so, whatever its name)"))
+        #expect(messages.contains("5:59: the image file missing.png does not exist (paths are relative to the lesson's folder)"))
+        #expect(messages.contains { $0.hasPrefix("7:1: the remote image https://example.com/a.png cannot be shown") })
+        #expect(messages.contains("7:38: the image javascript:alert(1) is not a file: only local image files, named relative to the lesson, are embedded"))
+        #expect(messages.contains { $0.hasPrefix("7:65: the file ../../../../etc/passwd is not a PNG") || $0.hasPrefix("7:65: the image file ../../../../etc/passwd") })
+        // Parsing alone reads nothing: the images wait, shown as their alt text.
+        let parsed = LessonParser.parse(markdown, path: "nowhere/lesson.md")
+        #expect(!html(parsed).contains("<img"))
+    }
+
+    @Test("a FIFO and a 6 MB image are refused without reading them")
+    func hostileImages() throws {
+        let big = [UInt8](png) + [UInt8](repeating: 0, count: 6 * 1024 * 1024)
+        let (_, folder) = try readLesson("x", files: ["big.png": big])
+        #expect(mkfifo(folder + "/pipe.png", 0o644) == 0)
+        try "![pipe](pipe.png) ![big](big.png)\n".write(toFile: folder + "/lesson.md", atomically: true, encoding: .utf8)
+        let clock = ContinuousClock()
+        var lesson: Lesson!
+        let elapsed = try clock.measure { lesson = try LessonParser.read(path: folder + "/lesson.md") }
+        #expect(elapsed < .seconds(5))
+        #expect(lesson.diagnostics.map(\.description) == [
+            "1:1: the image pipe.png is a FIFO (named pipe), not a regular file; only regular files are read",
+            "1:19: the image big.png is larger than 5 MB, the limit for an image embedded in the page",
+        ])
+        #expect(!html(lesson).contains("<img"))
+    }
+
+    @Test("media types come from the bytes")
+    func mediaTypes() {
+        #expect(ProseImages.mediaType(png) == "image/png")
+        #expect(ProseImages.mediaType([0xFF, 0xD8, 0xFF, 0xE0]) == "image/jpeg")
+        #expect(ProseImages.mediaType(Array("GIF89a....".utf8)) == "image/gif")
+        #expect(ProseImages.mediaType(Array("RIFF\0\0\0\0WEBPVP8 ".utf8)) == "image/webp")
+        #expect(ProseImages.mediaType(Array("<?xml version=\"1.0\"?><svg></svg>".utf8)) == "image/svg+xml")
+        #expect(ProseImages.mediaType(Array("root:x:0:0:root:/root:/bin/bash".utf8)) == nil)
+        #expect(ProseImages.mediaType([0xC3, 0x28, 0x3C, 0x73, 0x76, 0x67]) == nil)
+        for bad in ["<svg><script>x</script></svg>", "<svg><foreignObject></foreignObject></svg>", "<svg ONCLICK = 'x'></svg>",
+                    "<svg><a xlink:href='javascript:x'/></svg>", "<svg style=\"fill:url(http://x)\"></svg>", "<svg><style>@import 'x'</style></svg>"] {
+            #expect(SVGCheck.problem(Array(bad.utf8)) != nil, "\(bad)")
+        }
+        #expect(SVGCheck.problem(Array("<svg><path d='M0 0' fill='url(#g)'/><use xlink:href=\"#p\"/></svg>".utf8)) == nil)
+    }
+}
