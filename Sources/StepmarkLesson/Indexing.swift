@@ -41,7 +41,8 @@ extension Evaluator {
             let x = try wholeNumber(e, "an index")
             guard x >= -n, x < n else {
                 let valid = size == 0 ? "it has none" : "valid: 0 to \(size - 1), or −\(size) to −1 from the end"
-                throw LessonError("index \(Runner.format(x)) is out of range: \(called(base)) has \(size) \(unit) (\(valid))", at: e.start)
+                let units = size == 1 ? ["rows": "row", "columns": "column", "entries": "entry", "tokens": "token"][unit] ?? unit : unit
+                throw LessonError("index \(Runner.format(x)) is out of range: \(called(base)) has \(size) \(units) (\(valid))", at: e.start)
             }
             return .single(Int(x < 0 ? x + n : x))
         case .slice(let a, let b, let colon):
