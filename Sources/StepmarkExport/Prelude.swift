@@ -30,6 +30,11 @@ class Tokens(list):
     def __init__(self, tokens, ids=None):
         super().__init__(tokens)
         self.ids = ids
+    def __getitem__(self, k):
+        """A slice keeps its ids, as stepmark's tokens[a:b] does."""
+        item = super().__getitem__(k)
+        if isinstance(k, slice): return Tokens(item, self.ids[k] if self.ids is not None else None)
+        return item
 
 class Table:
     """Mixed columns: text and numbers (bpe merges, generate's candidates)."""

@@ -363,26 +363,27 @@ public struct Runner: Sendable {
     /// later step that reads one says which step failed instead of only "undefined name".
     private func keepWhatAFailedStepLeaves(_ d: DirectiveBlock, context: StepContext?, error: LessonError,
                                            environment: inout Environment) {
-        var names: [String]
+        var names: [String] = []
+        let info = try? InfoString.parse(d.info, at: d.infoPosition)
+        func word(_ key: String) -> String? {
+            guard let a = info?.arguments.first(where: { $0.key == key }) else { return nil }
+            switch a.value {
+            case .word(let w), .string(let w): return w
+            default: return nil
+            }
+        }
         if d.name == LetDirective.name {
             if let context {
                 environment = context.environment
                 environment.readLog = nil
             }
             names = context?.wouldDefine ?? []
+        } else if let name = word("name") {
+            names = [name]
         } else {
-            names = []
-            let info = try? InfoString.parse(d.info, at: d.infoPosition)
-            func word(_ key: String) -> String? {
-                guard let a = info?.arguments.first(where: { $0.key == key }) else { return nil }
-                switch a.value {
-                case .word(let w), .string(let w): return w
-                default: return nil
-                }
-            }
-            if let name = word("as") { names.append(name) }
-            if let name = word("name") { names.append(name) } else { names += Runner.defaultStores[d.name] ?? [] }
+            names = Runner.defaultStores[d.name] ?? []
         }
+        if let name = word("as") { names.append(name) }
         let defined = context?.defined ?? []
         environment.markFailed(names.filter { !defined.contains($0) },
                                by: FailedDefinition(directive: d.name, stepPosition: d.position, errorPosition: error.position))
