@@ -147,6 +147,9 @@ import StepmarkCore
         let deepIndex = "X[" + String(repeating: "(", count: 100) + "0" + String(repeating: ")", count: 100) + "]"
         #expect(error(deepIndex)?.message.contains("nested more than") == true)
         #expect(tensor("X[(((0)))][((1))]")?.scalarValue == 5)
+        // A chain of indices counts as operators (at most 1,000 in an expression, as + and .T).
+        #expect(tensor("X" + String(repeating: "[0:2]", count: 200))?.shape == [2, 3])
+        #expect(error("X" + String(repeating: "[0]", count: 1001))?.message.hasPrefix("expression too long") == true)
     }
 
     @Test("every function the evaluator accepts is in the one table, and every listed one is implemented")
