@@ -77,4 +77,21 @@ import StepmarkCore
         let again = runLesson("```let\na = 1\nb = nope\na = 2\n```\n\n```let\nc = a\n```\n")
         #expect(again.tensor(step: 2, "c")?.scalarValue == 1)
     }
+
+    @Test("a fence one typo from a directive is a positioned warning; languages and far words are not")
+    func directiveTypoWarnings() throws {
+        let lesson = "# T\n\n```atend mask=causal\nQ = [[1]]\n```\n\n  ```Let\nx = 1\n  ```\n\n```text\nplain\n```\n\n"
+            + "```tex\nx\n```\n\n```cpp\nint x;\n```\n\n```python\nprint(1)\n```\n\n```unrelated\nx\n```\n\n```sofmax\n[1]\n```\n"
+        let report = runLesson(lesson)
+        #expect(report.ok, "warnings are not errors")
+        #expect(report.warnings.map(\.position) == [SourcePosition(line: 3, column: 4), SourcePosition(line: 7, column: 6),
+                                                    SourcePosition(line: 31, column: 4)])
+        #expect(report.warnings.first?.message == "'atend' is not a directive, so this block is shown as code and not run; did you mean 'attend'?")
+        #expect(report.warnings.map { $0.message.hasSuffix("did you mean 'let'?") } == [false, true, false])
+        // The CLI prints them as file:line:column: warning: … and exits 0.
+        let folder = try temporaryFolder(["typo.md": lesson])
+        let result = try stepmark(["run", "typo.md"], in: folder)
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("typo.md:3:4: warning: 'atend' is not a directive"))
+    }
 }
