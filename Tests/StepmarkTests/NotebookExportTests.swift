@@ -87,6 +87,17 @@ import StepmarkLesson
         #expect(Python.name("softmax") == "softmax_" && Python.name("은행") == "은행")
     }
 
+    @Test func aFailedLetKeepsItsGoodLinesInTheNotebook() throws {
+        let lesson = LessonParser.parse("```let\na = 1\nb = [2,\n  3] * a\nc = (a +\n  nope)\nd = 4\n```\n", path: "l.md")
+        let step = try #require(Runner().run(lesson).steps.first)
+        #expect(step.error != nil)
+        let code = NotebookExport.stepCode(step)
+        #expect(code.contains("a = np.float64(1.0)") || code.contains("a = 1.0"))
+        #expect(code.contains("record(\"b\", b)"))
+        #expect(!code.contains("record(\"c\""))
+        #expect(code.contains("stepmark reports an error here (line 6, column 3)"))
+    }
+
     @Test func dataFolderIsRelativeToTheNotebook() {
         #expect(NotebookExport.relativePath(from: "/a/notebooks", to: "/a/lessons/en") == "../lessons/en")
         #expect(NotebookExport.relativePath(from: "/a/b", to: "/a/b") == ".")
