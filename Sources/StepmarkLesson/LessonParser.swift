@@ -113,6 +113,17 @@ public enum LessonParser {
         var blocks: [LessonBlock] = []
         var diagnostics: [LessonError] = frontMatterErrors
         var warnings: [LessonError] = []
+        // Each distinct fence word is compared with the directive names once, and at most
+        // 10,000 of them (a hostile lesson of a million fences costs no more).
+        var guesses: [String: String?] = [:]
+        let directiveNames = directives.map { $0.name }
+        func typoGuess(_ word: String) -> String? {
+            if let known = guesses[word] { return known }
+            guard guesses.count < 10_000 else { return nil }
+            let guess = LessonParser.directiveTypo(word, among: directiveNames)
+            guesses[word] = guess
+            return guess
+        }
         var title: String? = frontMatter?.title
         var pendingHTML = ""
         var pendingStart: Int? = nil
@@ -143,7 +154,7 @@ public enum LessonParser {
             } else {
                 if case .fencedCode(let info, let literal) = node.kind,
                    let word = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
-                   let guess = LessonParser.directiveTypo(word, among: directives.map { $0.name }) {
+                   let guess = typoGuess(word) {
                     let at = directiveBlock(name: word, info: info, literal: literal, node: node, lines: lines).infoPosition
                     warnings.append(LessonError("'\(word.quotable)' is not a directive, so this block is shown as code and not run; did you mean '\(guess)'?", at: at))
                 }
@@ -190,7 +201,7 @@ public enum LessonParser {
         guard word.count >= 3, word.count <= 64, !codeLanguages.contains(word.lowercased()),
               word.allSatisfy({ $0.isLetter || $0 == "_" || $0 == "-" }) else { return nil }
         var best: (name: String, distance: Int)?
-        for name in names {
+        for name in names where abs(name.count - word.count) <= 2 {
             let d = editDistance(word, name)
             if d == 0 { return nil }
             if best == nil || d < best!.distance { best = (name, d) }
