@@ -130,9 +130,11 @@ public final class StepContext {
 
     /// Names that would be defined by the `NAME = …` lines from body line `from` on, read
     /// leniently (a line that does not parse still names what it was to define).
-    func assignedNames(from start: Int) -> [String] {
+    func assignedNames(from start: Int) -> [String] { StepContext.assignedNames(in: block.body.dropFirst(start)) }
+
+    static func assignedNames(in lines: ArraySlice<BodyLine>) -> [String] {
         var names: [String] = []
-        for line in block.body.dropFirst(start) {
+        for line in lines {
             let chars = Array(line.text)
             var k = 0
             while k < chars.count, chars[k] == " " || chars[k] == "\t" { k += 1 }
@@ -377,7 +379,8 @@ public struct Runner: Sendable {
                 environment = context.environment
                 environment.readLog = nil
             }
-            names = context?.wouldDefine ?? []
+            // No context: the info string was refused before any line ran, so every line's name.
+            names = context == nil ? StepContext.assignedNames(in: d.body[...]) : context?.wouldDefine ?? []
         } else if let name = word("name") {
             names = [name]
         } else {

@@ -63,6 +63,9 @@ import StepmarkCore
         #expect(report.step(3)?.error?.message == "'output' is undefined because the attend step at 1:1 failed (see its error at 2:5)")
         #expect(report.step(4)?.ok == false)
         #expect(report.step(5)?.error?.message.hasPrefix("'text1' is undefined because the corpus step at 15:1 failed") == true)
+        // A let refused for its info string was to define every name of its lines.
+        let refused = runLesson("```let colour=red\na = 1\n```\n\n```let\nb = a\n```\n")
+        #expect(refused.step(2)?.error?.message == "'a' is undefined because the let step at 1:1 failed (see its error at 1:8)")
         // A let's as= too.
         let asLet = runLesson("```let as=total\na = 1\nb = nope\n```\n\n```let\nc = total\n```\n")
         #expect(asLet.step(2)?.error?.message == "'total' is undefined because the let step at 1:1 failed (see its error at 3:5)")
