@@ -80,6 +80,8 @@ public enum NotebookExport {
         while lines.last == "# " { lines.removeLast() }
         lines.append("begin(\(step.index), \(Python.string(step.directive)))")
         if let error = step.error {
+            // A failed let keeps the names its good lines defined (SPEC §1), here as in stepmark.
+            lines += goodLinesOfAFailedLet(step)
             lines.append("print(\(Python.string("stepmark reports an error here (line \(error.line), column \(error.column)): \(error.message)")))")
             return lines.joined(separator: "\n")
         }
@@ -108,6 +110,26 @@ public enum NotebookExport {
             lines.append("known_gap(\(Python.string("this step could not be translated: \(error)")))")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The lines of a failed `let` that ran in stepmark (one recorded value each, in order),
+    /// translated; none when they cannot be told apart from the failing line.
+    static func goodLinesOfAFailedLet(_ step: Step) -> [String] {
+        guard step.directive == "let", let error = step.error, !step.values.isEmpty else { return [] }
+        // The body above the error, shortened until its assignments parse (the failing
+        // assignment may have started on an earlier line than its error).
+        var end = step.block.body.firstIndex { $0.position.line >= error.line } ?? step.block.body.count
+        while end > 0 {
+            var prefix = step
+            prefix.block.body = Array(step.block.body[..<end])
+            if let assignments = try? StepSource(step: prefix).assignments(), assignments.count >= step.values.count {
+                return assignments.prefix(step.values.count).flatMap { name, python in
+                    ["\(Python.name(name)) = \(python)", "record(\(Python.string(name)), \(Python.name(name)))"]
+                }
+            }
+            end -= 1
+        }
+        return []
     }
 
     /// The answer cell (filled in by the student) and the check cell of an exercise.

@@ -30,6 +30,11 @@ class Tokens(list):
     def __init__(self, tokens, ids=None):
         super().__init__(tokens)
         self.ids = ids
+    def __getitem__(self, k):
+        """A slice keeps its ids, as stepmark's tokens[a:b] does."""
+        item = super().__getitem__(k)
+        if isinstance(k, slice): return Tokens(item, self.ids[k] if self.ids is not None else None)
+        return item
 
 class Table:
     """Mixed columns: text and numbers (bpe merges, generate's candidates)."""
@@ -172,6 +177,31 @@ def sqrt(x): return np.sqrt(x)
 def transpose(x): return T(x)
 def norm(x): return float(np.sqrt(np.sum(np.square(x))))
 def mean(x): return float(np.mean(x))
+
+def reduce_axis(kind, x, axis=None):
+    """sum, mean, max, min, argmax or var (biased) of all entries, or one per row (axis="row",
+    numpy's axis=1) or per column (axis="col", axis=0); a vector is one row."""
+    f = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "argmax": np.argmax, "var": np.var}[kind]
+    a = np.asarray(x, dtype=float)
+    if axis is None: return float(f(a))
+    out = np.asarray(f(np.atleast_2d(a), axis=1 if axis == "row" else 0), dtype=float)
+    return float(out[0]) if a.ndim == 1 and axis == "row" else out
+
+def length(x, axis=None):
+    """len: the rows of a matrix, the entries of a vector or token list; axis="row": the length
+    of a row (the columns), axis="col": of a column (the rows)."""
+    if isinstance(x, list) and axis is None: return float(len(x))
+    shape = np.atleast_2d(np.asarray(x, dtype=float)).shape
+    if axis is None: return float(np.shape(x)[0])
+    return float(shape[1] if axis == "row" else shape[0])
+
+def shape_of(x): return np.array(np.shape(x), dtype=float)
+
+def row_labelled(x, token):
+    """row(X, "token"): the first row labelled token."""
+    rows = getattr(x, "rows", None)
+    if rows is None: raise ValueError("row(): the value has no row labels in this notebook")
+    return np.asarray(x, dtype=float)[list(rows).index(token)]
 
 def T(x):
     """Postfix .T: a vector becomes a column."""

@@ -77,7 +77,11 @@ enum ExpressionTranslator {
     static let functions: Set<String> = [
         "softmax", "relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "sum", "mean", "norm",
         "normalize", "transpose", "cosine", "zeros", "ones", "eye", "random", "label", "load",
+        "max", "min", "argmax", "var", "len", "row",
     ]
+
+    /// Reductions that take `axis=row|col`: the prelude's `reduce_axis(kind, x, axis)`.
+    static let reductions: Set<String> = ["sum", "mean", "max", "min", "argmax", "var"]
 
     static func python(_ e: Expr) throws -> String {
         switch e {
@@ -102,6 +106,16 @@ enum ExpressionTranslator {
             return "T(" + (try python(x)) + ")"
         case .call(let name, let args, let keywords, _):
             guard functions.contains(name) else { throw ExportGap(message: "the function \(name)() has no numpy translation yet") }
+            let axis = try keywords.first { $0.name == "axis" }.map { try axisWord($0.value) }
+            if reductions.contains(name), axis != nil || !["sum", "mean"].contains(name) {
+                return "reduce_axis(" + Python.string(name) + ", " + (try python(args[0])) + (axis.map { ", axis=" + Python.string($0) } ?? "") + ")"
+            }
+            if name == "len" {
+                return "length(" + (try python(args[0])) + (axis.map { ", axis=" + Python.string($0) } ?? "") + ")"
+            }
+            if name == "row" {
+                return "row_labelled(" + (try args.map { try python($0) }.joined(separator: ", ")) + ")"
+            }
             let pyName = name == "sum" ? "np.sum" : name == "abs" ? "np.abs" : name
             var parts = try args.map { try python($0) }
             parts += try keywords.map { "\($0.name)=" + (try python($0.value)) }
@@ -110,8 +124,35 @@ enum ExpressionTranslator {
                 call = "load(" + Python.string(path) + ")"
             }
             return call
+        case .index(let base, let items, _):
+            return (try python(base)) + "[" + (try items.map { try indexItem($0) }.joined(separator: ", ")) + "]"
+        case .shape(let x, _):
+            return "shape_of(" + (try python(x)) + ")"
         case .unanswered:
             return "None"
+        }
+    }
+
+    /// `axis=row` (a bare word) or `axis="row"`: the word.
+    private static func axisWord(_ e: Expr) throws -> String {
+        switch e {
+        case .name(let w, _), .string(let w, _): return w
+        default: throw ExportGap(message: "axis= that is not row or col")
+        }
+    }
+
+    /// numpy takes whole-number indices as ints: literals are written as ints, other
+    /// expressions wrapped in int().
+    private static func indexItem(_ item: IndexItem) throws -> String {
+        func whole(_ e: Expr?) throws -> String {
+            guard let e else { return "" }
+            if case .number(let x, _) = e, x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+            if case .negate(.number(let x, _), _) = e, x == x.rounded(), abs(x) < 1e15 { return String(-Int(x)) }
+            return "int(" + (try python(e)) + ")"
+        }
+        switch item {
+        case .at(let e): return try whole(e)
+        case .slice(let a, let b, _): return (try whole(a)) + ":" + (try whole(b))
         }
     }
 

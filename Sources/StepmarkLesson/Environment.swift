@@ -14,7 +14,23 @@ public struct Environment: Sendable {
     /// limit, and expressions cannot read them).
     private var models: [String: BertModel] = [:]
 
+    /// Names a failed step was to define, with where that step and its error are: a later
+    /// step that reads one is told which step failed, instead of only "undefined".
+    private var failed: [String: FailedDefinition] = [:]
+
     public init() {}
+
+    /// Remembers that a step that failed was to define `names`: their earlier values (if any)
+    /// are gone, since a later step needs the value the failed one should have made.
+    public mutating func markFailed(_ names: [String], by failure: FailedDefinition) {
+        for name in names {
+            values[name] = nil
+            failed[name] = failure
+        }
+    }
+
+    /// Why `name` is undefined, when a failed step was to define it.
+    public func failure(of name: String) -> FailedDefinition? { values[name] == nil ? failed[name] : nil }
 
     /// Makes `name` readable by every step, unless the lesson defines its own.
     public mutating func defineBuiltin(_ name: String, _ value: Value) { builtins[name] = value }
@@ -24,11 +40,12 @@ public struct Environment: Sendable {
 
     public func value(_ name: String) -> Value? {
         readLog?.note(name)
-        return values[name] ?? builtins[name]
+        return values[name] ?? (failed[name] == nil ? builtins[name] : nil)
     }
 
     public mutating func define(_ name: String, _ value: Value) {
         values[name] = value
+        failed[name] = nil
     }
 
     /// The model stored under `name` by a `model` block, or nil.
@@ -43,7 +60,11 @@ public struct Environment: Sendable {
     ///   what is defined.
     public func lookup(_ name: String, at position: SourcePosition) throws -> Value {
         readLog?.note(name)
-        if let v = values[name] ?? builtins[name] { return v }
+        if let v = values[name] { return v }
+        if let f = failed[name] {
+            throw LessonError("'\(name.quotable)' is undefined because the \(f.directive) step at \(f.stepPosition) failed (see its error at \(f.errorPosition))", at: position)
+        }
+        if let v = builtins[name] { return v }
         if models[name] != nil {
             throw LessonError("'\(name.quotable)' is a model, not a value: give it to a directive with model=\(name.quotable)", at: position)
         }
@@ -57,6 +78,20 @@ public struct Environment: Sendable {
             message += " (defined so far: \(names.joined(separator: ", ")))"
         }
         throw LessonError(message, at: position)
+    }
+}
+
+/// A step that failed, for the names it was to define.
+public struct FailedDefinition: Sendable, Equatable {
+    /// The directive's name (`let`, `attend` …).
+    public var directive: String
+    /// Where its block starts, and where its error is.
+    public var stepPosition: SourcePosition
+    public var errorPosition: SourcePosition
+    public init(directive: String, stepPosition: SourcePosition, errorPosition: SourcePosition) {
+        self.directive = directive
+        self.stepPosition = stepPosition
+        self.errorPosition = errorPosition
     }
 }
 

@@ -12,13 +12,18 @@ public indirect enum Expr: Sendable, Equatable {
     /// Postfix `.T`.
     case transpose(Expr, SourcePosition)
     case call(String, [Expr], [KeywordArgument], SourcePosition)
+    /// `X[i]`, `X[i, j]`, `X[:, j]`, `X[a:b]` …: one or two index items; the position is the `[`'s.
+    case index(Expr, [IndexItem], SourcePosition)
+    /// Postfix `.shape`; the position is the dot's.
+    case shape(Expr, SourcePosition)
     /// `?`, an unanswered entry; only answers may contain it.
     case unanswered(SourcePosition)
 
     public var position: SourcePosition {
         switch self {
         case .number(_, let p), .string(_, let p), .name(_, let p), .list(_, let p), .negate(_, let p),
-             .binary(_, _, _, let p), .transpose(_, let p), .call(_, _, _, let p), .unanswered(let p): p
+             .binary(_, _, _, let p), .transpose(_, let p), .call(_, _, _, let p), .unanswered(let p),
+             .index(_, _, let p), .shape(_, let p): p
         }
     }
 
@@ -26,8 +31,24 @@ public indirect enum Expr: Sendable, Equatable {
     public var start: SourcePosition {
         switch self {
         case .binary(_, let l, _, _): l.start
-        case .transpose(let e, _): e.start
+        case .transpose(let e, _), .index(let e, _, _), .shape(let e, _): e.start
         default: position
+        }
+    }
+}
+
+/// One item between the brackets of an index: a single index, or a slice `a:b` whose omitted
+/// ends are nil (numpy's `X[:, j]`, `X[1:]`).
+public enum IndexItem: Sendable, Equatable {
+    case at(Expr)
+    /// Start, stop and the position of the `:`.
+    case slice(Expr?, Expr?, SourcePosition)
+
+    /// Where the item starts (for an error about it).
+    public var start: SourcePosition {
+        switch self {
+        case .at(let e): e.start
+        case .slice(let a, _, let colon): a?.start ?? colon
         }
     }
 }
@@ -63,6 +84,9 @@ struct ExprLexer {
         if scalars.first?.value == 0xFEFF { return codes + " (an invisible byte-order mark)" }
         return codes + " (an invisible character)"
     }
+
+    /// The postfix attributes a value has.
+    static let attributes = ["T", "shape"]
 
     static func tokenize(_ lines: [BodyLine], startOffset: Int = 0) throws -> [ExprToken] {
         var tokens: [ExprToken] = []
@@ -132,13 +156,21 @@ struct ExprLexer {
                     tokens.append(ExprToken(kind: .string(s), position: pos(start)))
                     continue
                 }
-                if c == "." && i + 1 < chars.count && chars[i + 1] == "T"
-                    && !(i + 2 < chars.count && (chars[i + 2].isLetter || chars[i + 2].isNumber || chars[i + 2] == "_")) {
-                    tokens.append(ExprToken(kind: .symbol(".T"), position: pos(i)))
-                    i += 2
+                if c == "." && i + 1 < chars.count && (chars[i + 1].isLetter || chars[i + 1] == "_") {
+                    // An attribute: `.T` or `.shape`.
+                    var j = i + 1
+                    while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" { j += 1 }
+                    let word = String(chars[(i + 1)..<j])
+                    guard ExprLexer.attributes.contains(word) else {
+                        var message = "unknown attribute '.\(word.quotable)'"
+                        if let s = suggestion(for: word, among: ExprLexer.attributes) { message += "; did you mean '.\(s)'?" }
+                        throw LessonError(message + " (values have .T, the transpose, and .shape)", at: pos(i))
+                    }
+                    tokens.append(ExprToken(kind: .symbol("." + word), position: pos(i)))
+                    i = j
                     continue
                 }
-                if "+-*/@()[],=?".contains(c) {
+                if "+-*/@()[],=?:".contains(c) {
                     tokens.append(ExprToken(kind: .symbol(String(c)), position: pos(i)))
                     i += 1
                     continue
@@ -251,14 +283,60 @@ public struct ExprParser {
         return try postfix()
     }
 
+    /// Postfix `.T`, `.shape` and indexing `[…]`, left to right: `X[0].T`, `X.T[1, 2]`.
     mutating func postfix() throws -> Expr {
         var e = try primary()
-        while isSymbol(".T") {
-            let p = take().position
-            try countOperator(at: p)
-            e = .transpose(e, p)
+        while true {
+            if isSymbol(".T") {
+                let p = take().position
+                try countOperator(at: p)
+                e = .transpose(e, p)
+            } else if isSymbol(".shape") {
+                let p = take().position
+                try countOperator(at: p)
+                e = .shape(e, p)
+            } else if isSymbol("[") {
+                let open = take().position
+                try countOperator(at: open)
+                let items = try nest(at: open) { p in try p.indexItems(openedAt: open) }
+                e = .index(e, items, open)
+            } else {
+                return e
+            }
         }
-        return e
+    }
+
+    /// The items of `[…]` after a value, up to and including the `]`: one or two, each an
+    /// index or a slice `a:b` with either end left out.
+    mutating func indexItems(openedAt open: SourcePosition) throws -> [IndexItem] {
+        var items: [IndexItem] = []
+        if isSymbol("]") { throw LessonError("expected an index inside '[ ]', like X[0] or X[:, 1]", at: current.position) }
+        repeat {
+            if items.count == 2 {
+                throw LessonError("too many indices: a matrix takes at most two, X[row, column]", at: current.position)
+            }
+            var start: Expr? = nil
+            if !isSymbol(":") { start = try expression() }
+            if isSymbol(":") {
+                let colon = take().position
+                var stop: Expr? = nil
+                if !isSymbol(",") && !isSymbol("]") && !isSymbol(":") { stop = try expression() }
+                if isSymbol(":") {
+                    throw LessonError("slice steps (a:b:step) are not supported; write a:b", at: current.position)
+                }
+                items.append(.slice(start, stop, colon))
+            } else if let start {
+                items.append(.at(start))
+            }
+        } while try acceptComma(closing: "]")
+        guard isSymbol("]") else {
+            if case .end = current.kind {
+                throw LessonError("unterminated index: '[' at \(open) is never closed", at: open)
+            }
+            throw LessonError("expected ',', ':' or ']' in the index, found \(current.describe)", at: current.position)
+        }
+        _ = take()
+        return items
     }
 
     mutating func primary() throws -> Expr {

@@ -141,6 +141,8 @@ public struct Lesson: Sendable {
     public var diagnostics: [LessonError]
     /// The YAML front matter, when the file starts with one.
     public var frontMatter: FrontMatter? = nil
+    /// Notes that do not fail the lesson (a fence word one edit from a directive name).
+    public var warnings: [LessonError] = []
     /// True for an assignment written by `stepmark assign` (its front matter has `variant:`):
     /// running or checking it never computes an exercise's values for display (SPEC §4).
     public var isAssignment: Bool { frontMatter?.variant != nil }

@@ -115,6 +115,18 @@ public enum LessonParser {
         let codeLines = document.codeBlockLines()
         var blocks: [LessonBlock] = []
         var diagnostics: [LessonError] = frontMatterErrors
+        var warnings: [LessonError] = []
+        // Each distinct fence word is compared with the directive names once, and at most
+        // 10,000 of them (a hostile lesson of a million fences costs no more).
+        var guesses: [String: String?] = [:]
+        let directiveNames = directives.map { $0.name }
+        func typoGuess(_ word: String) -> String? {
+            if let known = guesses[word] { return known }
+            guard guesses.count < 10_000 else { return nil }
+            let guess = LessonParser.directiveTypo(word, among: directiveNames)
+            guesses[word] = guess
+            return guess
+        }
         var title: String? = frontMatter?.title
         var pendingStart: Int? = nil
         var pendingEnd = 0
@@ -160,6 +172,12 @@ public enum LessonParser {
                 }
                 blocks.append(name == AnswerDirective.name ? .answer(AnswerBlock(block, limits: limits)) : .directive(block))
             } else {
+                if case .fencedCode(let info, let literal) = node.kind,
+                   let word = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
+                   let guess = typoGuess(word) {
+                    let at = directiveBlock(name: word, info: info, literal: literal, node: node, lines: lines).infoPosition
+                    warnings.append(LessonError("'\(word.quotable)' is not a directive, so this block is shown as code and not run; did you mean '\(guess)'?", at: at))
+                }
                 // cmark-gfm can report line 0 for a node it made itself (found by FuzzLesson);
                 // a block starts on line 1 at the earliest.
                 if pendingStart == nil { pendingStart = max(1, node.startLine) }
@@ -179,7 +197,36 @@ public enum LessonParser {
         let fileName = (path as NSString).lastPathComponent
         var lesson = Lesson(path: path, title: title ?? fileName, blocks: blocks, lines: lines, diagnostics: diagnostics)
         lesson.frontMatter = frontMatter
+        lesson.warnings = warnings
         return lesson
+    }
+
+    /// Fence words that name a language or a kind of text, never a misspelt directive
+    /// (`text` is two edits from `let`, `cpp` from `bpe`).
+    static let codeLanguages: Set<String> = [
+        "text", "txt", "plain", "plaintext", "python", "py", "python3", "pycon", "numpy", "ipython", "json", "jsonl",
+        "yaml", "yml", "toml", "ini", "xml", "html", "css", "js", "javascript", "ts", "typescript", "bash", "sh",
+        "shell", "zsh", "fish", "console", "terminal", "output", "out", "log", "diff", "patch", "markdown", "md",
+        "swift", "c", "cpp", "cxx", "h", "rust", "go", "java", "kotlin", "scala", "ruby", "rb", "php", "perl", "lua",
+        "r", "julia", "matlab", "octave", "sql", "csv", "tsv", "tex", "latex", "math", "mermaid", "dot", "graphviz",
+        "asm", "make", "makefile", "dockerfile", "nix", "haskell", "ocaml", "lisp", "scheme", "elixir", "erlang",
+        "dart", "vim", "bat", "powershell", "ps1", "regex", "svg", "email", "http", "url", "none", "example",
+    ]
+
+    /// The directive a fence word was probably meant to be, or nil: within two edits of a
+    /// directive name and no more than a third of the word's length (a three-letter word
+    /// gets one edit, so `tex` or `out` are not taken for `let`), and not a known language.
+    static func directiveTypo(_ word: String, among names: [String]) -> String? {
+        guard word.count >= 3, word.count <= 64, !codeLanguages.contains(word.lowercased()),
+              word.allSatisfy({ $0.isLetter || $0 == "_" || $0 == "-" }) else { return nil }
+        var best: (name: String, distance: Int)?
+        for name in names where abs(name.count - word.count) <= 2 {
+            let d = editDistance(word, name)
+            if d == 0 { return nil }
+            if best == nil || d < best!.distance { best = (name, d) }
+        }
+        guard let best, best.distance <= min(2, max(1, word.count / 3)) else { return nil }
+        return best.name
     }
 
     private static func directiveBlock(name: String, info: String, literal: String, node: MarkdownNode, lines: [String]) -> DirectiveBlock {

@@ -194,6 +194,9 @@ public struct Report: Sendable {
     public var blocks: [ReportBlock]
     /// Problems outside any one step (an unclosed fence, the time limit).
     public var diagnostics: [LessonError]
+    /// Positioned notes outside any step that do not fail the lesson (a misspelt directive
+    /// name on a fence, which is then shown as code); not counted in `errors` or `ok`.
+    public var warnings: [LessonError] = []
     public var exercises: [ExerciseResult]
     /// True once `StudentView.apply` has made this a handout (answers blanked, values hidden).
     public var isStudentView = false

@@ -103,13 +103,62 @@ public final class StepContext {
     /// The body as `NAME = EXPR` assignments; an expression may continue on following lines
     /// while brackets are open. Blank lines and `#` comments are skipped.
     public func assignments() throws -> [(name: String, expr: Expr, line: BodyLine, source: String)] {
-        var result: [(String, Expr, BodyLine, String)] = []
+        let (result, failure) = assignmentsUntilError()
+        if let failure { throw failure.error }
+        return result
+    }
+
+    /// The assignments before the first line that does not parse, and that line's error with
+    /// the index of the body line its assignment starts on (`let` runs the good lines above it).
+    func assignmentsUntilError() -> (assignments: [(name: String, expr: Expr, line: BodyLine, source: String)],
+                                      failure: (error: LessonError, bodyIndex: Int)?) {
+        var result: [(name: String, expr: Expr, line: BodyLine, source: String)] = []
         var i = 0
         let lines = block.body
         while i < lines.count {
+            let groupStart = i
+            do {
+                try parseAssignment(at: &i, into: &result)
+            } catch let e as LessonError {
+                return (result, (e, groupStart))
+            } catch {
+                return (result, (LessonError("\(error)", at: lines[groupStart].position(at: 0)), groupStart))
+            }
+        }
+        return (result, nil)
+    }
+
+    /// Names that would be defined by the `NAME = …` lines from body line `from` on, read
+    /// leniently (a line that does not parse still names what it was to define).
+    func assignedNames(from start: Int) -> [String] { StepContext.assignedNames(in: block.body.dropFirst(start)) }
+
+    static func assignedNames(in lines: ArraySlice<BodyLine>) -> [String] {
+        var names: [String] = []
+        for line in lines {
+            let chars = Array(line.text)
+            var k = 0
+            while k < chars.count, chars[k] == " " || chars[k] == "\t" { k += 1 }
+            let nameStart = k
+            while k < chars.count, chars[k].isLetter || chars[k].isNumber || chars[k] == "_" { k += 1 }
+            guard k > nameStart, !chars[nameStart].isNumber else { continue }
+            let name = String(chars[nameStart..<k])
+            while k < chars.count, chars[k] == " " || chars[k] == "\t" { k += 1 }
+            guard k < chars.count, chars[k] == "=", !(k + 1 < chars.count && chars[k + 1] == "=") else { continue }
+            if !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
+
+    /// Names this step was to define but did not, because it failed (set by `let`, which knows
+    /// them line by line; the runner works them out for other directives).
+    var wouldDefine: [String]?
+
+    private func parseAssignment(at i: inout Int, into result: inout [(name: String, expr: Expr, line: BodyLine, source: String)]) throws {
+        let lines = block.body
+        do { // one assignment (with its continuation lines)
             let line = lines[i]
             let stripped = line.text.trimmingWhitespace()
-            if stripped.isEmpty || stripped.hasPrefix("#") { i += 1; continue }
+            if stripped.isEmpty || stripped.hasPrefix("#") { i += 1; return }
             let chars = Array(line.text)
             var k = 0
             while k < chars.count, chars[k] == " " || chars[k] == "\t" { k += 1 }
@@ -138,7 +187,6 @@ public final class StepContext {
             result.append((name, expr, line, source))
             i += 1
         }
-        return result
     }
 
     /// Evaluates and defines an assignment immediately, so later lines can use it.
@@ -237,6 +285,7 @@ public struct Runner: Sendable {
         }
         var report = Report(lessonPath: lesson.path, title: lesson.title, blocks: blocks, diagnostics: diagnostics, exercises: [])
         report.frontMatter = lesson.frontMatter
+        report.warnings = lesson.warnings
         return report
     }
 
@@ -244,6 +293,10 @@ public struct Runner: Sendable {
                          defaults: FrontMatter?,
                          baseDirectory: String, deadline: Date, held: Int) {
         guard let directive = directives.first(where: { $0.name == d.name }) else { return }
+        var started: StepContext?
+        defer {
+            if let error = step.error { keepWhatAFailedStepLeaves(d, context: started, error: error, environment: &environment) }
+        }
         do {
             let info = try InfoString.parse(d.info, at: d.infoPosition)
             step.arguments = info.arguments
@@ -269,6 +322,7 @@ public struct Runner: Sendable {
                                       baseDirectory: baseDirectory, deadline: deadline, precision: precision)
             context.answer = answer
             context.heldBefore = held
+            started = context
             defer {
                 if step.hide == .values || step.hide == .all {
                     step.hiddenValues = context.values
@@ -299,6 +353,48 @@ public struct Runner: Sendable {
         } catch {
             step.error = LessonError("\(error)", at: d.infoPosition)
         }
+    }
+
+    /// The names a directive stores its result under when it has no `name=` (SPEC §3
+    /// "stores"), for telling a later step which failed step was to make a name.
+    static let defaultStores: [String: [String]] = [
+        "attend": ["output"], "softmax": ["output"], "align": ["logits"], "train": ["w"], "encode": ["context"],
+        "embed": ["sentence"], "transformer": ["sentence"], "generate": ["text"], "tokenize": ["tokens"],
+        "embeddings": ["E"], "bpe": ["merges"], "sentences": ["docs"], "corpus": ["corpus"], "network": ["net"],
+        "vocab": ["vocab"],
+    ]
+
+    /// After a step failed (SPEC §1, errors never cascade): a `let` keeps the names its good
+    /// lines defined; the names the step was to define (a `let`'s failing and later lines;
+    /// otherwise `as=`, `name=` or the directive's default store) are remembered, so that a
+    /// later step that reads one says which step failed instead of only "undefined name".
+    private func keepWhatAFailedStepLeaves(_ d: DirectiveBlock, context: StepContext?, error: LessonError,
+                                           environment: inout Environment) {
+        var names: [String] = []
+        let info = try? InfoString.parse(d.info, at: d.infoPosition)
+        func word(_ key: String) -> String? {
+            guard let a = info?.arguments.first(where: { $0.key == key }) else { return nil }
+            switch a.value {
+            case .word(let w), .string(let w): return w
+            default: return nil
+            }
+        }
+        if d.name == LetDirective.name {
+            if let context {
+                environment = context.environment
+                environment.readLog = nil
+            }
+            // No context: the info string was refused before any line ran, so every line's name.
+            names = context == nil ? StepContext.assignedNames(in: d.body[...]) : context?.wouldDefine ?? []
+        } else if let name = word("name") {
+            names = [name]
+        } else {
+            names = Runner.defaultStores[d.name] ?? []
+        }
+        if let name = word("as") { names.append(name) }
+        let defined = context?.defined ?? []
+        environment.markFailed(names.filter { !defined.contains($0) },
+                               by: FailedDefinition(directive: d.name, stepPosition: d.position, errorPosition: error.position))
     }
 
     private func exercise(_ args: Arguments, defaults: FrontMatter?) throws -> ExerciseSpec? {

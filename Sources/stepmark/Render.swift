@@ -63,9 +63,8 @@ struct Render: ParsableCommand {
         }
         let result = renderer.render(plan)
         for e in result.readErrors { printError("error: \(e)") }
-        for report in result.reports {
-            for e in report.errors { printError("\(report.lessonPath):\(e.line):\(e.column): error: \(e.message)") }
-        }
+        // With --watch, the first render's problems go where the re-renders' go: standard output.
+        for report in result.reports { printProblems(report, onStandardOutput: watch) }
         if check {
             let stale = result.files.filter { !$0.isCurrent }
             for f in stale { printError("stale: \(f.path)") }
@@ -145,8 +144,20 @@ final class WatchedCourse: @unchecked Sendable {
         for report in result.reports {
             let errors = report.errors.count
             say("re-rendered \(report.lessonPath)" + (errors > 0 ? " (\(errors) error\(errors == 1 ? "" : "s"))" : ""))
-            for e in report.errors { printError("\(report.lessonPath):\(e.line):\(e.column): error: \(e.message)") }
+            printProblems(report, onStandardOutput: true)
         }
         for relative in scope.removed { say("removed \(relative) from the index") }
+    }
+}
+
+/// Each error and warning of a report as `file:line:column: error: message` (or `warning:`),
+/// in file order, so an editor or a terminal can jump to it: on standard error, or, for
+/// `render --watch`, on standard output right after the "re-rendered" line it belongs to (one
+/// stream in order, which a log of the watch keeps whole).
+func printProblems(_ report: Report, onStandardOutput: Bool = false) {
+    let problems = report.errors.map { ($0, "error") } + report.warnings.map { ($0, "warning") }
+    for (e, kind) in problems.sorted(by: { $0.0.position < $1.0.position }) {
+        let line = "\(report.lessonPath):\(e.line):\(e.column): \(kind): \(e.message)"
+        if onStandardOutput { say(line) } else { printError(line) }
     }
 }

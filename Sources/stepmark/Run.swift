@@ -58,6 +58,11 @@ struct Run: ParsableCommand {
             output = reports.map { renderer.render($0) }.joined(separator: "\n")
         }
         FileHandle.standardOutput.write(Data(output.utf8))
+        // Warnings (a misspelt directive on a fence) on standard error in every format: the
+        // exit status stays what the errors make it.
+        for report in reports {
+            for w in report.warnings { printError("\(report.lessonPath):\(w.line):\(w.column): warning: \(w.message)") }
+        }
         if format != .terminal {
             for report in reports {
                 for e in report.errors { printError("\(report.lessonPath):\(e.line):\(e.column): error: \(e.message)") }

@@ -23,7 +23,7 @@ struct Stepmark: ParsableCommand {
               stepmark directives attend
             """,
         version: stepmarkVersion,
-        subcommands: [Run.self, Render.self, StepThrough.self, Preview.self, Check.self, Directives.self, Grade.self, Assign.self, Export.self, New.self]
+        subcommands: [Run.self, Render.self, StepThrough.self, Preview.self, Check.self, Directives.self, Functions.self, Grade.self, Assign.self, Export.self, New.self]
     )
 
     /// Parses the command line and runs it, mapping usage errors to exit status 2 as SPEC §5 says.

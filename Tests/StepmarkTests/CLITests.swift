@@ -69,7 +69,7 @@ import StepmarkLesson
     @Test func helpReadsWell() throws {
         let help = try stepmark(["--help"])
         #expect(help.status == 0)
-        for command in ["run", "render", "step", "check", "directives"] { #expect(help.stdout.contains(command)) }
+        for command in ["run", "render", "step", "check", "directives", "functions"] { #expect(help.stdout.contains(command)) }
         let run = try stepmark(["run", "--help"])
         #expect(run.stdout.contains("--format"))
         #expect(run.stdout.contains("Examples:"))

@@ -56,7 +56,10 @@ import Testing
         } catch let e as ReadError {
             return ["error: \(e.message)"]
         }
-        return positioned(Exercises.check(Runner().run(lesson)).errors)
+        // Warnings (a misspelt directive) are `L:C: warning: message` lines among the errors.
+        let report = Exercises.check(Runner().run(lesson))
+        let problems = report.errors.map { ($0, "") } + report.warnings.map { ($0, "warning: ") }
+        return problems.sorted { $0.0.position < $1.0.position }.map { "\($0.0.line):\($0.0.column): \($0.1)\($0.0.message)" }
     }
 
     @Test func corpusIsLargeAndComplete() throws {
@@ -106,7 +109,8 @@ import Testing
                     expected.append("error: \(name): \(line.dropFirst(7))")
                 } else {
                     let parts = line.split(separator: " ", maxSplits: 1)
-                    expected.append("\(name):\(parts[0]) error: \(parts.count > 1 ? parts[1] : "")")
+                    let rest = parts.count > 1 ? parts[1] : ""
+                    expected.append("\(name):\(parts[0]) " + (rest.hasPrefix("warning: ") ? rest : "error: " + rest))
                 }
             }
         }

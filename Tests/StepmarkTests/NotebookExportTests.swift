@@ -76,8 +76,26 @@ import StepmarkLesson
         #expect(try python("-a * 2") == "((-a) * np.float64(2.0))")
         #expect(try python("label([[1], [2]], rows=[\"강\", \"가\"])") == "label(np.array([[1.0], [2.0]]), rows=[\"강\", \"가\"])")
         #expect(try python("sum(lambda)") == "np.sum(lambda_)")
+        #expect(try python("[[1, 2]][0, -1] + [[1, 2]][0:1, :][0][1:][0]") == "(np.array([[1.0, 2.0]])[0, -1] + np.array([[1.0, 2.0]])[0:1, :][0][1:][0])")
+        #expect(try python("[1, 2][(1 - 1)]") == "np.array([1.0, 2.0])[int((np.float64(1.0) - np.float64(1.0)))]")
+        #expect(try python("max([[1, 2]], axis=row) + len([1], axis=col) + sum([1]) + mean([1], axis=\"col\")")
+                == "(((reduce_axis(\"max\", np.array([[1.0, 2.0]]), axis=\"row\") + length(np.array([1.0]), axis=\"col\")) + np.sum(np.array([1.0]))) + reduce_axis(\"mean\", np.array([1.0]), axis=\"col\"))")
+        #expect(try python("[[1, 2]].shape + row(label([[1, 2]], rows=[\"a\"]), \"a\")") == "(shape_of(np.array([[1.0, 2.0]])) + row_labelled(label(np.array([[1.0, 2.0]]), rows=[\"a\"]), \"a\"))")
+        // Every expression function has a translation.
+        #expect(Set(ExpressionFunctions.names).subtracting(ExpressionTranslator.functions).isEmpty)
         #expect(Python.string("a\"b\\c\nd\u{1}") == "\"a\\\"b\\\\c\\nd\\u0001\"")
         #expect(Python.name("softmax") == "softmax_" && Python.name("은행") == "은행")
+    }
+
+    @Test func aFailedLetKeepsItsGoodLinesInTheNotebook() throws {
+        let lesson = LessonParser.parse("```let\na = 1\nb = [2,\n  3] * a\nc = (a +\n  nope)\nd = 4\n```\n", path: "l.md")
+        let step = try #require(Runner().run(lesson).steps.first)
+        #expect(step.error != nil)
+        let code = NotebookExport.stepCode(step)
+        #expect(code.contains("a = np.float64(1.0)") || code.contains("a = 1.0"))
+        #expect(code.contains("record(\"b\", b)"))
+        #expect(!code.contains("record(\"c\""))
+        #expect(code.contains("stepmark reports an error here (line 6, column 3)"))
     }
 
     @Test func dataFolderIsRelativeToTheNotebook() {

@@ -47,5 +47,14 @@ struct RenderWatchTests {
         #expect(eventually(folder + "/lessons/out/b.md", contains: "0.7500"), "a new lesson is rendered")
         #expect(eventually(folder + "/lessons/out/index.md", contains: "Bee"), "and the index lists it")
         #expect(!FileManager.default.fileExists(atPath: folder + "/lessons/out/out"), "the output is never read as a lesson")
+
+        // A re-render with errors names each one at file:line:column, after its "re-rendered" line,
+        // and a misspelt directive is a warning there too.
+        try "# A\n\n```let\nM = load(\"data/m.csv\") * 4\nN = M[5]\n```\n\n```atend\nQ = M\n```\n\n```let\nP = nope\n```\n"
+            .write(toFile: folder + "/lessons/a.md", atomically: false, encoding: .utf8)
+        #expect(eventually(log, contains: "re-rendered lessons/a.md (2 errors)"))
+        #expect(eventually(log, contains: "lessons/a.md:5:7: error: index 5 is out of range: 'M' has 1 row (valid: 0 to 0"))
+        #expect(eventually(log, contains: "lessons/a.md:8:4: warning: 'atend' is not a directive"))
+        #expect(eventually(log, contains: "lessons/a.md:13:5: error: undefined name 'nope'"))
     }
 }

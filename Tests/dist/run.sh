@@ -135,6 +135,7 @@ for lesson in "${LESSONS[@]}"; do
 done
 same "directives" directives
 same "directives attend" directives attend
+same "functions" functions
 
 STEPMARK_OPENBLAS=off "$DEV" render lessons --out "$WORK/render-dev" --format md,html "${SLOW[@]}" > /dev/null
 hidden "$DIST" render lessons --out "$WORK/render-dist" --format md,html "${SLOW[@]}" > /dev/null

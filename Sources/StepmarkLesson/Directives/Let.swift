@@ -15,18 +15,31 @@ enum LetDirective: Directive {
         ```
         """
 
+    /// Runs the lines in order, so later lines see earlier ones. The first line that fails
+    /// (to parse or to evaluate) is the step's error; the lines above it keep their names for
+    /// the steps below (SPEC §1: errors never cascade), and the names of it and the lines after
+    /// it are remembered as what the failed step was to define.
     static func run(_ context: StepContext) throws {
-        let assignments = try context.assignments()
-        guard !assignments.isEmpty else {
+        let (assignments, failure) = context.assignmentsUntilError()
+        guard !assignments.isEmpty || failure != nil else {
             throw LessonError("this let block assigns nothing; write NAME = EXPRESSION lines", at: context.block.infoPosition)
         }
-        // Parse everything first so that a syntax error anywhere is reported before any name
-        // changes; then evaluate line by line so later lines see earlier ones.
         var last: (String, Value)?
         for a in assignments {
-            let value = try context.evaluateAndDefine(a.name, a.expr)
-            try context.record(a.name, value, formula: "\(a.name) = \(a.source)", formulaRepeatsSource: true)
-            last = (a.name, value)
+            do {
+                let value = try context.evaluateAndDefine(a.name, a.expr)
+                try context.record(a.name, value, formula: "\(a.name) = \(a.source)", formulaRepeatsSource: true)
+                last = (a.name, value)
+            } catch {
+                let lineIndex = context.block.body.firstIndex(of: a.line) ?? 0
+                let later = context.assignedNames(from: lineIndex + 1).filter { $0 != a.name && !context.defined.contains($0) }
+                context.wouldDefine = [a.name] + later
+                throw error
+            }
+        }
+        if let failure {
+            context.wouldDefine = context.assignedNames(from: failure.bodyIndex).filter { !context.defined.contains($0) }
+            throw failure.error
         }
         if let (name, value) = last { context.setResult(value, recorded: name, storeAs: nil) }
     }

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import StepmarkCore
+@testable import StepmarkLesson
+
+/// SPEC §1: a failed step does not take the rest of the lesson with it. A `let` keeps what its
+/// good lines defined; a later step that needs what a failed step was to make says which step
+/// failed and where its error is.
+@Suite struct CascadeTests {
+    @Test("a let block keeps the names its good lines defined")
+    func letKeepsGoodLines() {
+        let report = runLesson("```let\na = 1\nb = a + nope\nc = 3\n```\n\n```let\nx = a + 1\n```\n")
+        #expect(report.step(1)?.error?.position == SourcePosition(line: 3, column: 9))
+        #expect(report.step(1)?.value(named: "a") != nil)
+        #expect(report.step(1)?.defines == ["a"])
+        #expect(report.step(2)?.ok == true)
+        #expect(report.tensor(step: 2, "x")?.scalarValue == 2)
+    }
+
+    @Test("a name the failed let was to define says which step failed, and where")
+    func failedNamesPointAtTheFailedStep() {
+        let report = runLesson("```let\na = 1\nb = a + nope\nc = 3\n```\n\n```let\ny = b\n```\n\n```let\nz = c\n```\n")
+        #expect(report.step(2)?.error?.message == "'b' is undefined because the let step at 1:1 failed (see its error at 3:9)")
+        #expect(report.step(2)?.error?.position == SourcePosition(line: 8, column: 5))
+        // c's line never ran: it too was to be defined by the failed step.
+        #expect(report.step(3)?.error?.message == "'c' is undefined because the let step at 1:1 failed (see its error at 3:9)")
+    }
+
+    @Test("a syntax error in a let runs the lines above it; the rest are the failed step's")
+    func syntaxErrorKeepsLinesAbove() {
+        let report = runLesson("```let\np = 2\nq = (2 +\nr = 5\n```\n\n```let\ns = p * 2\nt = r\n```\n")
+        #expect(report.step(1)?.error?.message.hasPrefix("expected ')'") == true)
+        #expect(report.tensor(step: 1, "p")?.scalarValue == 2)
+        #expect(report.tensor(step: 2, "s")?.scalarValue == 4)
+        #expect(report.step(2)?.error?.message == "'r' is undefined because the let step at 1:1 failed (see its error at 4:3)")
+    }
+
+    @Test("as= and a directive's default store name are remembered when it fails")
+    func otherDirectives() {
+        let report = runLesson("""
+            ```attend as=ctx
+            Q = nope
+            K = Q
+            V = Q
+            ```
+
+            ```let
+            t = ctx
+            ```
+
+            ```let
+            u = output
+            ```
+
+            ```corpus name=text1
+            ```
+
+            ```let
+            w = text1
+            ```
+            """)
+        #expect(report.step(2)?.error?.message == "'ctx' is undefined because the attend step at 1:1 failed (see its error at 2:5)")
+        #expect(report.step(3)?.error?.message == "'output' is undefined because the attend step at 1:1 failed (see its error at 2:5)")
+        #expect(report.step(4)?.ok == false)
+        #expect(report.step(5)?.error?.message.hasPrefix("'text1' is undefined because the corpus step at 15:1 failed") == true)
+        // A let refused for its info string was to define every name of its lines.
+        let refused = runLesson("```let colour=red\na = 1\n```\n\n```let\nb = a\n```\n")
+        #expect(refused.step(2)?.error?.message == "'a' is undefined because the let step at 1:1 failed (see its error at 1:8)")
+        // A let's as= too.
+        let asLet = runLesson("```let as=total\na = 1\nb = nope\n```\n\n```let\nc = total\n```\n")
+        #expect(asLet.step(2)?.error?.message == "'total' is undefined because the let step at 1:1 failed (see its error at 3:5)")
+    }
+
+    @Test("a failed step's name hides the earlier value it would have replaced, until a later step defines it")
+    func redefinitionAfterFailure() {
+        let report = runLesson("```let\nv = 1\n```\n\n```let\nv = nope\n```\n\n```let\na = v\n```\n\n```let\nv = 7\n```\n\n```let\nb = v\n```\n")
+        #expect(report.step(3)?.error?.message == "'v' is undefined because the let step at 5:1 failed (see its error at 6:5)")
+        #expect(report.tensor(step: 5, "b")?.scalarValue == 7)
+        // A name the step above the failure defined is kept even if a later line would redefine it.
+        let again = runLesson("```let\na = 1\nb = nope\na = 2\n```\n\n```let\nc = a\n```\n")
+        #expect(again.tensor(step: 2, "c")?.scalarValue == 1)
+    }
+
+    @Test("a fence one typo from a directive is a positioned warning; languages and far words are not")
+    func directiveTypoWarnings() throws {
+        let lesson = "# T\n\n```atend mask=causal\nQ = [[1]]\n```\n\n  ```Let\nx = 1\n  ```\n\n```text\nplain\n```\n\n"
+            + "```tex\nx\n```\n\n```cpp\nint x;\n```\n\n```python\nprint(1)\n```\n\n```unrelated\nx\n```\n\n```sofmax\n[1]\n```\n"
+        let report = runLesson(lesson)
+        #expect(report.ok, "warnings are not errors")
+        #expect(report.warnings.map(\.position) == [SourcePosition(line: 3, column: 4), SourcePosition(line: 7, column: 6),
+                                                    SourcePosition(line: 31, column: 4)])
+        #expect(report.warnings.first?.message == "'atend' is not a directive, so this block is shown as code and not run; did you mean 'attend'?")
+        #expect(report.warnings.map { $0.message.hasSuffix("did you mean 'let'?") } == [false, true, false])
+        // The CLI prints them as file:line:column: warning: … and exits 0.
+        let folder = try temporaryFolder(["typo.md": lesson])
+        let result = try stepmark(["run", "typo.md"], in: folder)
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("typo.md:3:4: warning: 'atend' is not a directive"))
+    }
+}
