@@ -70,6 +70,12 @@ $(MODEL_DIR)/.verified:
 	rm -rf $(MODEL_DIR) && mv $(MODEL_DIR).partial $(MODEL_DIR); \
 	touch $@; echo "model: $(MODEL_DIR) (sums checked)"
 
+# The rendered course (and a hostile lesson) in headless Chromium: step-through, no requests,
+# axe-core's WCAG 2.1 A/AA rules in light and dark. Chromium, chromedriver, selenium and
+# axe-selenium-python are installed by the script when missing.
+browser-test: build
+	bash Tests/browser/run.sh
+
 check-handouts: build
 	$(STEPMARK) render lessons --out output --format md,html --check
 

@@ -90,6 +90,7 @@ enum HTMLAssets {
         .legend{display:flex;align-items:center;gap:.4rem;font-size:.75rem;color:var(--muted);margin:.15rem 0 .2rem}
         .legend .hint{margin-left:.9rem}
         .legend .words{margin-left:.5rem}
+        .legend .hatch{display:inline-block;width:1.1em;height:.9em;margin-left:.8rem;border:1px solid var(--muted);background:repeating-linear-gradient(135deg,transparent 0 3px,var(--muted) 3px 4.5px);-webkit-print-color-adjust:exact;print-color-adjust:exact}
         th .chosen{font-weight:400;color:var(--muted)}
         main:focus{outline:none}
         .legend i{display:inline-block;width:9rem;height:.6rem;border-radius:3px;border:1px solid var(--line);-webkit-print-color-adjust:exact;print-color-adjust:exact}

@@ -90,7 +90,7 @@ struct HTMLStrings {
     var attentionCaption = "rows: queries · columns: keys"
     var courseIndex = "← Course index"
     // Accessibility (issue 22): what the colours mean, in words, and the step-through's announcements.
-    var shading = "shading", shadeSequential = "darker: larger", shadeDiverging = "orange: below 0 · blue: above 0 · darker: farther from 0"
+    var shading = "shading", shadeSequential = "more colour: larger", shadeDiverging = "orange: below 0 · blue: above 0 · more colour: farther from 0"
     var rowMaxMark = "outlined and bold: largest in its row", hatched = "hatched: infinite (masked)"
     var candidate = "candidate", value = "value", chosen = "chosen"
     var subStep = "Sub-step", skip = "Skip to the lesson"
@@ -115,7 +115,7 @@ struct HTMLStrings {
         s.generated = "stepmark로 만든 자료:"
         s.numbers = "숫자로 보기"
         s.attentionCaption = "행: 쿼리 · 열: 키"
-        s.shading = "색"; s.shadeSequential = "진할수록 큰 값"; s.shadeDiverging = "주황: 0보다 작음 · 파랑: 0보다 큼 · 진할수록 0에서 멂"
+        s.shading = "색"; s.shadeSequential = "색이 짙을수록 큰 값"; s.shadeDiverging = "주황: 0보다 작음 · 파랑: 0보다 큼 · 색이 짙을수록 0에서 멂"
         s.rowMaxMark = "테두리·굵은 글씨: 행에서 가장 큰 값"; s.hatched = "빗금: 무한대(가려진 값)"
         s.candidate = "후보"; s.value = "값"; s.chosen = "선택됨"
         s.subStep = "하위 단계"; s.skip = "본문으로 건너뛰기"

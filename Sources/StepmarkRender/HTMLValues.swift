@@ -216,7 +216,8 @@ struct ValueWriter {
         if rows.contains(where: { $0 == nil }) { notes.append("\(rows.compactMap { $0 }.count) \(s.rowsShown) \(t.rows)") }
         if cols.contains(where: { $0 == nil }) { notes.append("\(cols.compactMap { $0 }.count) \(s.colsShown) \(t.cols)") }
         if !notes.isEmpty { out += "<p class=\"note\">\(esc(notes.joined(separator: " · ")))</p>" }
-        out += legend(scale, markMax: markMax, hint: role.isAttention && !tensor.isVector ? s.attentionCaption : nil)
+        out += legend(scale, markMax: markMax, hint: role.isAttention && !tensor.isVector ? s.attentionCaption : nil,
+                      hatched: shade && tensor.data.contains(where: \.isInfinite))
         return out
     }
 
@@ -263,7 +264,7 @@ struct ValueWriter {
         return "<span class=\"visually-hidden\">. \(esc(parts.joined(separator: "; ")))</span>"
     }
 
-    func legend(_ scale: Scale, markMax: Bool, hint: String? = nil) -> String {
+    func legend(_ scale: Scale, markMax: Bool, hint: String? = nil, hatched: Bool = false) -> String {
         let p = min(precision, 4)
         let hintText = hint.map { "<span class=\"hint\">\(esc($0))</span>" } ?? ""
         switch scale {
@@ -272,6 +273,7 @@ struct ValueWriter {
         case .sequential(let top):
             var out = "<div class=\"legend seq\" aria-hidden=\"true\"><span>0</span><i></i><span>\(esc(Format.number(top, precision: top == 1 ? 0 : p)))</span><span class=\"words\">\(esc(s.shadeSequential))</span>"
             if markMax { out += "<span class=\"mark\"></span><span>\(esc(s.rowMax))</span>" }
+            if hatched { out += "<span class=\"hatch\"></span><span>\(esc(s.hatched))</span>" }
             return out + hintText + "</div>"
         case .diverging(let m):
             return "<div class=\"legend div\" aria-hidden=\"true\"><span>\(esc(Format.number(-m, precision: p)))</span><i></i><span>\(esc(Format.number(m, precision: p)))</span><span class=\"words\">\(esc(s.shadeDiverging))</span>\(hintText)</div>"

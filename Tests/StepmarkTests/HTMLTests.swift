@@ -214,9 +214,10 @@ struct HTMLTests {
         #expect(html.contains("<td class=\"n\" style=\"--h:1\">-2.0000</td>"))
         #expect(html.contains("<td class=\"p\" style=\"--h:1\">2.0000</td>"))
         // The caption says what the colours mean (hidden to the eye: the legend shows it).
-        #expect(html.contains("<caption>weights · 2×2<span class=\"visually-hidden\">. shading 0 – 1, darker: larger; outlined and bold: largest in its row</span></caption>"))
-        #expect(html.contains("<caption>masked · 2×2<span class=\"visually-hidden\">. shading 0 – 2.8284, darker: larger; hatched: infinite (masked)</span></caption>"))
-        #expect(html.contains("<span class=\"words\">orange: below 0 · blue: above 0 · darker: farther from 0</span>"))
+        #expect(html.contains("<caption>weights · 2×2<span class=\"visually-hidden\">. shading 0 – 1, more colour: larger; outlined and bold: largest in its row</span></caption>"))
+        #expect(html.contains("<span class=\"hatch\"></span><span>hatched: infinite (masked)</span>"))
+        #expect(html.contains("<caption>masked · 2×2<span class=\"visually-hidden\">. shading 0 – 2.8284, more colour: larger; hatched: infinite (masked)</span></caption>"))
+        #expect(html.contains("<span class=\"words\">orange: below 0 · blue: above 0 · more colour: farther from 0</span>"))
     }
 
     @Test("charts: a loss curve for train, a scatter for project, bars for generate, a picture for image")
