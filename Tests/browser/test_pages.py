@@ -133,6 +133,19 @@ def describe(violations, limit=8):
     return "\n".join(lines)
 
 
+HEAT_CONTRAST = """
+function lin(v){v/=255;return v<=0.03928?v/12.92:Math.pow((v+0.055)/1.055,2.4);}
+function lum(c){var m=c.match(/[0-9.]+/g).map(Number);return 0.2126*lin(m[0])+0.7152*lin(m[1])+0.0722*lin(m[2]);}
+var worst=null;
+document.querySelectorAll('td.s,td.p,td.n').forEach(function(td){
+  var st=getComputedStyle(td),a=lum(st.color),b=lum(st.backgroundColor);
+  var c=(Math.max(a,b)+0.05)/(Math.min(a,b)+0.05);
+  if(worst===null||c<worst.c){worst={c:c,html:td.outerHTML,fg:st.color,bg:st.backgroundColor};}
+});
+return worst;
+"""
+
+
 def test_accessibility(driver, path, axe_js, stats):
     """axe in light and dark, details open; on a lesson page also in step-through mode."""
     rel = rel_name(path)
@@ -142,6 +155,11 @@ def test_accessibility(driver, path, axe_js, stats):
         open_page(driver, path)
         driver.execute_script("document.querySelectorAll('details').forEach(function(d){d.open=true;});")
         found = axe_violations(driver, axe_js)
+        # Beside axe: every heat-map cell's text against its computed background, worked out here.
+        worst = driver.execute_script(HEAT_CONTRAST)
+        if worst is not None:
+            check(f"{rel}: heat-map text contrast, {scheme}: lowest {worst['c']:.2f}:1", worst["c"] >= 4.5,
+                  f"{worst['fg']} on {worst['bg']}: {worst['html'][:200]}")
         if driver.find_elements(By.CSS_SELECTOR, "button[data-act=step-everything]"):
             driver.find_element(By.CSS_SELECTOR, "button[data-act=step-everything]").click()
             for v in axe_violations(driver, axe_js):
@@ -252,6 +270,46 @@ def test_stepping(driver, path):
     check(f"{rel}: ArrowLeft hides it again", visible_substeps(driver, section) == 1)
     section.find_element(By.CSS_SELECTOR, "button[data-act=next]").click()
     check(f"{rel}: the Next button reveals a sub-step", visible_substeps(driver, section) == 2)
+    announced = section.find_element(By.CSS_SELECTOR, ".announce").get_attribute("textContent")
+    name = section.find_elements(By.CSS_SELECTOR, ".substep")[1].get_attribute("data-name")
+    check(f"{rel}: the live region announces the sub-step shown", announced == f"{announced.split(' ')[0]} 2 / {total}: {name}"
+          and announced.split(" ")[0] != "", repr(announced))
+    # The keyboard alone, on a directive of three sub-steps or more (still at its first): Tab from
+    # Back to Next (so :focus-visible applies, as for a keyboard user), Enter until the end; the
+    # focus then stays on an enabled button, which shows it.
+    longer = [s for s in driver.find_elements(By.CSS_SELECTOR, "section.step[data-substeps]")
+              if int(s.get_attribute("data-substeps")) >= 3 and s != section]
+    if longer:
+        other = longer[0]
+        n_other = int(other.get_attribute("data-substeps"))
+        next_button = other.find_element(By.CSS_SELECTOR, "button[data-act=next]")
+        driver.execute_script("arguments[0].scrollIntoView({block:'center'}); arguments[0].click();", next_button)
+        driver.execute_script("arguments[0].focus();", other.find_element(By.CSS_SELECTOR, "button[data-act=prev]"))
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        check(f"{rel}: Tab moves from Back to Next",
+              driver.execute_script("return document.activeElement===arguments[0];", next_button))
+        for _ in range(n_other - 2):
+            ActionChains(driver).send_keys(Keys.ENTER).perform()
+        focused = driver.execute_script(
+            "var a=document.activeElement;return a&&a.tagName==='BUTTON'&&!a.disabled?a.getAttribute('data-act'):String(a&&a.tagName);")
+        check(f"{rel}: Enter on Next reaches the last sub-step and the focus stays on an enabled button",
+              visible_substeps(driver, other) == n_other and focused == "prev",
+              f"{visible_substeps(driver, other)} of {n_other}, focus on {focused}")
+        outline = driver.execute_script("return getComputedStyle(document.activeElement).outlineStyle;")
+        check(f"{rel}: the focused button shows its focus", outline not in ("none", ""), outline)
+        ActionChains(driver).send_keys(Keys.ENTER).perform()
+        check(f"{rel}: Enter on Back hides one again", visible_substeps(driver, other) == n_other - 1)
+        # prefers-reduced-motion: the reveal does not animate.
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                               {"media": "", "features": [{"name": "prefers-reduced-motion", "value": "reduce"}]})
+        driver.execute_script("arguments[0].click();", next_button)
+        still = driver.execute_script(
+            "var r=arguments[0].querySelector('.substep.revealed');return r?getComputedStyle(r).animationName:'no reveal';", other)
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
+        check(f"{rel}: with prefers-reduced-motion the reveal does not move", still == "none", still)
+    else:
+        check(f"{rel}: a directive of three sub-steps or more for the keyboard test", False)
+    driver.execute_script("arguments[0].scrollIntoView({block:'start'}); window.scrollBy(0,-60);", section)
     section.find_element(By.CSS_SELECTOR, "button[data-act=all]").click()
     check(f"{rel}: Show all reveals every sub-step", visible_substeps(driver, section) == total,
           f"{visible_substeps(driver, section)} of {total}")
@@ -275,6 +333,15 @@ def test_stepping(driver, path):
         "function(e){return e.getClientRects().length>0;});")
     driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
     check(f"{rel}: without JavaScript every sub-step shows", shown_without_js)
+    # The skip link: the first Tab shows it, Enter moves to <main>.
+    open_page(driver, path)
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    skip = driver.execute_script(
+        "var a=document.activeElement;return a&&a.classList.contains('skip')?a.getBoundingClientRect().top:null;")
+    check(f"{rel}: the first Tab shows the skip link", skip is not None and skip >= 0, repr(skip))
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    at_main = driver.execute_script("return document.activeElement&&document.activeElement.id;")
+    check(f"{rel}: the skip link moves the focus to the lesson", at_main == "main", repr(at_main))
     return True
 
 
