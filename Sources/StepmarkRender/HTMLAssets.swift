@@ -112,7 +112,7 @@ enum HTMLAssets {
         svg.chart .dots circle,svg.chart circle.end{fill:var(--card);stroke:var(--accent);stroke-width:2}
         svg.chart .points circle{fill:var(--accent);fill-opacity:.85;stroke:var(--card);stroke-width:1.5}
         svg.chart .points text{fill:var(--fg);font-size:14px;font-weight:600;paint-order:stroke;stroke:var(--card);stroke-width:3px}
-        svg.chart .bar rect{fill:var(--seq);fill-opacity:.55}
+        svg.chart .bar rect{fill:var(--seq);fill-opacity:.85}
         svg.chart .bar.chosen rect{fill:var(--accent-2);fill-opacity:.8}
         svg.chart .bar .tok{fill:var(--fg);font-size:14px;font-family:ui-monospace,Menlo,Consolas,"DejaVu Sans Mono",monospace}
         svg.chart .bar .val{fill:var(--fg);font-size:12.5px}

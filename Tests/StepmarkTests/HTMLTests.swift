@@ -521,6 +521,15 @@ struct HTMLTests {
         ]
         // The −∞ hatching (--muted stripes), the row-maximum key and the focus ring (--accent).
         let marks: [(String, String)] = [("--muted", "--card"), ("--fg", "--card"), ("--accent", "--bg"), ("--accent", "--card")]
+        // A bar of a bar chart (--seq at the fill-opacity the CSS gives it) against the card: 3:1.
+        let barOpacity = Double(HTMLAssets.style.components(separatedBy: "svg.chart .bar rect{fill:var(--seq);fill-opacity:")[1]
+            .prefix { $0 != "}" }) ?? 0
+        for vars in [lightVars, darkVars, printVars] {
+            if let seq = vars["--seq"], let card = vars["--card"] {
+                let bar = zip(seq, card).map { ($0 * barOpacity + $1 * (1 - barOpacity)).rounded() }
+                #expect(Self.contrast(bar, card) >= 3, "bar \(bar) on \(card)")
+            }
+        }
         for (scheme, vars) in [("light", lightVars), ("dark", darkVars), ("print", printVars)] {
             for (pairs, minimum) in [(text, 4.5), (marks, 3.0)] {
                 for (f, b) in pairs {
