@@ -153,7 +153,8 @@ fuzz-short: deps
 # each in its own build folder; the CLI tests run the sanitized stepmark too.
 sanitize: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	STEPMARK_EXECUTABLE=.build-asan/debug/stepmark LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/sanitizers/lsan.supp \
+	STEPMARK_EXECUTABLE=.build-asan/debug/stepmark STEPMARK_SANITIZED=1 STEPMARK_HOSTILE_SECONDS=30 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/sanitizers/lsan.supp \
 		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
-	STEPMARK_EXECUTABLE=.build-tsan/debug/stepmark $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	STEPMARK_EXECUTABLE=.build-tsan/debug/stepmark STEPMARK_SANITIZED=1 STEPMARK_HOSTILE_SECONDS=30 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
