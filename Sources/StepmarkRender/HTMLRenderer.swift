@@ -162,6 +162,12 @@ struct PageWriter {
         for d in report.diagnostics {
             out += "<p class=\"error\">\(HTML.escape(s.error)) \(HTML.escape(report.lessonPath)):\(d.line):\(d.column): \(HTML.escape(d.message))</p>\n"
         }
+        // The author's warnings (a mistyped directive name, say) are for the teacher's page.
+        if !student {
+            for w in report.warnings {
+                out += "<p class=\"warning\">\(HTML.escape(s.warning)): \(HTML.escape(report.lessonPath)):\(w.line):\(w.column): \(HTML.escape(w.message))</p>\n"
+            }
+        }
         for block in report.blocks {
             switch block {
             case .prose(let p):

@@ -40,6 +40,11 @@ public struct MarkdownRenderer {
             parts.append(report.diagnostics.map { "> **\(words[.errorTitle])** `\(report.lessonPath):\($0.line):\($0.column)` — \(escape(Phrasebook.message($0.message, language)))" }
                 .joined(separator: "\n>\n"))
         }
+        // The author's warnings (a directive's name mistyped, say) are for the teacher's page.
+        if !student, !report.warnings.isEmpty {
+            parts.append(report.warnings.map { "> **Warning** `\(report.lessonPath):\($0.line):\($0.column)` — \(escape($0.message))" }
+                .joined(separator: "\n>\n"))
+        }
         if !student, !report.exercises.isEmpty {
             var table = "### \(words[.exercises])\n\n| \(words[.exercise]) | \(words[.score]) | \(words[.result]) |\n| --- | ---: | --- |\n"
             for e in report.exercises {

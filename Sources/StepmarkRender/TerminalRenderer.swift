@@ -52,6 +52,9 @@ public struct TerminalRenderer {
         for d in report.diagnostics {
             out += "\n" + red(words[.errorLabel]) + "\(report.lessonPath):\(d.line):\(d.column): \(Phrasebook.message(d.message, language))\n"
         }
+        for w in report.warnings {
+            out += "\n" + yellow("warning: ") + "\(report.lessonPath):\(w.line):\(w.column): \(w.message)\n"
+        }
         out += "\n" + summary(report) + "\n"
         return out
     }
