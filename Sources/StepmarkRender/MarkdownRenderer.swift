@@ -42,7 +42,7 @@ public struct MarkdownRenderer {
         }
         // The author's warnings (a directive's name mistyped, say) are for the teacher's page.
         if !student, !report.warnings.isEmpty {
-            parts.append(report.warnings.map { "> **Warning** `\(report.lessonPath):\($0.line):\($0.column)` — \(escape($0.message))" }
+            parts.append(report.warnings.map { "> **\(words[.warningTitle])** `\(report.lessonPath):\($0.line):\($0.column)` — \(escape(Phrasebook.message($0.message, language)))" }
                 .joined(separator: "\n>\n"))
         }
         if !student, !report.exercises.isEmpty {

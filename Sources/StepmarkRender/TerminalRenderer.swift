@@ -53,7 +53,7 @@ public struct TerminalRenderer {
             out += "\n" + red(words[.errorLabel]) + "\(report.lessonPath):\(d.line):\(d.column): \(Phrasebook.message(d.message, language))\n"
         }
         for w in report.warnings {
-            out += "\n" + yellow("warning: ") + "\(report.lessonPath):\(w.line):\(w.column): \(w.message)\n"
+            out += "\n" + yellow(words[.warningLabel]) + "\(report.lessonPath):\(w.line):\(w.column): \(Phrasebook.message(w.message, language))\n"
         }
         out += "\n" + summary(report) + "\n"
         return out
