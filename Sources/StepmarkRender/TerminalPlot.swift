@@ -74,7 +74,7 @@ enum TerminalPlot {
 
         var out = ""
         if !title.isEmpty { out += "  " + fit(title, width - 2) + "\n" }
-        if !ylabel.isEmpty { out += "  " + fit(ylabel + (log ? " (log scale)" : ""), width - 2) + "\n" }
+        if !ylabel.isEmpty { out += "  " + fit(ylabel + (log ? words.logScale : ""), width - 2) + "\n" }
         // A tick label on the row nearest each tick, when that row is still free.
         var rowLabels = [String?](repeating: nil, count: height)
         for (t, label) in zip(yAxis.ticks, yAxis.labels) where rowLabels[row(t)] == nil {

@@ -35,13 +35,14 @@ import StepmarkCore
     ]
 
     /// The English words of `text` that are not `allowed`: runs of ASCII letters (at least
-    /// two) not touching a digit or an underscore.
+    /// two, not all the same) not touching a digit or an underscore.
     static func englishWords(_ text: String, allowed: Set<String>) -> [String] {
         var words: [String] = []
         var run = ""
         func flush() {
             let letters = run.filter { $0.isLetter }.count
-            let identifier = run.contains { $0.isNumber || $0 == "_" }
+            // A run of one letter (`ooooo`) is a terminal chart's series glyph, not a word.
+            let identifier = run.contains { $0.isNumber || $0 == "_" } || Set(run).count == 1
             if letters >= 2, !identifier, !allowed.contains(run), !fixedWords.contains(run) { words.append(run) }
             run = ""
         }
