@@ -24,7 +24,11 @@ public enum StringKey: String, Sendable, CaseIterable {
     // The HTML page.
     case back, next, showAll, upNext, showEverything, stepThrough, keys, step, line
     case answerTo, points, point, checks, tolerance, studentTask, hiddenAnswer, solution
-    case rowsShown, colsShown, rowMax, generated, numbers, attentionCaption, courseIndex
+    case rowsShown, colsShown, rowMax, generated, numbers, attentionCaption, courseIndex, exerciseTitle
+    // The HTML page's accessibility words (issue 22): what the colours mean, the announcements.
+    case shading, shadeSequential, shadeDiverging, rowMaxMark, hatched, candidate, value, chosen, subStep, skip
+    case scatterTitle, candidatesTitle, pictureDescription, pictureTitle
+    case lineTitle, lineDescription, scatterDescription, componentOne, componentTwo
     // Charts.
     case plotLogScale, plotIndex, plotNothing, plotLine, plotScatter, plotBar, plotSeriesCount
     case plotLogarithmic, plotPointsOne, plotPointsMany, plotAt, plotFromTo, plotBy
@@ -94,6 +98,26 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .numbers: "The numbers"
         case .attentionCaption: "rows: queries · columns: keys"
         case .courseIndex: "← Course index"
+        case .exerciseTitle: "Exercise"
+        case .shading: "shading"
+        case .shadeSequential: "more colour: larger"
+        case .shadeDiverging: "orange: below 0 · blue: above 0 · more colour: farther from 0"
+        case .rowMaxMark: "outlined and bold: largest in its row"
+        case .hatched: "hatched: infinite (masked)"
+        case .candidate: "candidate"
+        case .value: "value"
+        case .chosen: "chosen"
+        case .subStep: "Sub-step"
+        case .skip: "Skip to the lesson"
+        case .scatterTitle: "{0}: {1} points in two dimensions"
+        case .candidatesTitle: "{0}: the top {1} candidates for the next token"
+        case .pictureDescription: "{0} by {1} pixels, 0 is dark and 1 is light"
+        case .pictureTitle: "{0}: {1}×{2} picture"
+        case .lineTitle: "{0}: {1} by {2}"
+        case .lineDescription: "{0} from {1} at {2} {3} to {4} at {2} {5}; {6} points."
+        case .scatterDescription: "{0} points: {1}"
+        case .componentOne: "component 1"
+        case .componentTwo: "component 2"
         case .plotLogScale: " (log scale)"
         case .plotIndex: "index"
         case .plotNothing: "nothing to draw"
@@ -108,7 +132,7 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .plotFromTo: "from {0} to {1}"
         case .plotBy: "by"
         case .courseTitle: "stepmark course"
-        case .courseLead: "How language models work, one step at a time. Every page works offline and prints on A4; in a lesson, <kbd>→</kbd> reveals the next sub-step of a directive."
+        case .courseLead: "Every page works offline and prints on A4; in a lesson, <kbd>→</kbd> reveals the next sub-step of a directive."
         case .courseLanguages: "Languages"
         case .courseLessons: "Lessons"
         case .courseHasErrors: "has errors"
@@ -179,6 +203,26 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .numbers: "숫자로 보기"
         case .attentionCaption: "행: 쿼리 · 열: 키"
         case .courseIndex: "← 강의 목차"
+        case .exerciseTitle: "연습 문제"
+        case .shading: "색"
+        case .shadeSequential: "색이 짙을수록 큰 값"
+        case .shadeDiverging: "주황: 0보다 작음 · 파랑: 0보다 큼 · 색이 짙을수록 0에서 멂"
+        case .rowMaxMark: "테두리·굵은 글씨: 행에서 가장 큰 값"
+        case .hatched: "빗금: 무한대(가려진 값)"
+        case .candidate: "후보"
+        case .value: "값"
+        case .chosen: "선택됨"
+        case .subStep: "하위 단계"
+        case .skip: "본문으로 건너뛰기"
+        case .scatterTitle: "{0}: 2차원의 점 {1}개"
+        case .candidatesTitle: "{0}: 다음 토큰 후보 상위 {1}개"
+        case .pictureDescription: "{0}×{1} 픽셀, 0은 어둡고 1은 밝음"
+        case .pictureTitle: "{0}: {1}×{2} 그림"
+        case .lineTitle: "{0}: {2}에 따른 {1}"
+        case .lineDescription: "{0}: {2} {3}에서 {1}, {2} {5}에서 {4}; 점 {6}개."
+        case .scatterDescription: "점 {0}개: {1}"
+        case .componentOne: "성분 1"
+        case .componentTwo: "성분 2"
         case .plotLogScale: " (로그 눈금)"
         case .plotIndex: "순번"
         case .plotNothing: "그릴 값이 없습니다"
@@ -193,7 +237,7 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .plotFromTo: "{0}부터 {1}까지"
         case .plotBy: "/"
         case .courseTitle: "stepmark 강의"
-        case .courseLead: "언어 모델이 어떻게 동작하는지 한 단계씩 살펴봅니다. 모든 쪽은 인터넷 없이 열리고 A4로 인쇄됩니다. 강의에서 <kbd>→</kbd>를 누르면 지시문의 다음 단계가 보입니다."
+        case .courseLead: "모든 쪽은 인터넷 없이 열리고 A4로 인쇄됩니다. 강의에서 <kbd>→</kbd>를 누르면 지시문의 다음 단계가 보입니다."
         case .courseLanguages: "언어"
         case .courseLessons: "강의"
         case .courseHasErrors: "오류 있음"

@@ -11,7 +11,7 @@ public enum CourseIndex {
     public static func page(_ format: OutputFormat, _ entries: [Entry], courses: [String: CourseFile] = [:]) -> String? {
         switch format {
         case .md: markdown(entries, courses: courses)
-        case .html: html(entries)
+        case .html: html(entries, courses: courses)
         case .json: nil
         }
     }

@@ -90,6 +90,9 @@ import StepmarkCore
                 rest = rest[start.upperBound...]
             }
         }
+        for (entity, character) in [("&quot;", "\""), ("&#39;", "'"), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&")] {
+            text = text.replacingOccurrences(of: entity, with: " \(character) ")
+        }
         var out = ""
         var inTag = false
         for c in text {
@@ -137,6 +140,29 @@ import StepmarkCore
         let left = StringsTests.englishWords(result.stdout, allowed: Self.ownWords(report, lesson: lesson).union(Self.pathWords(report)))
         #expect(left.isEmpty, "\(left)")
         #expect(result.stdout.contains("단계 1 / 6"))
+    }
+
+    @Test func htmlHasNoEnglishWordOfStepmark() throws {
+        let (report, lesson, _) = try render()
+        let page = HTMLRenderer().render(report)
+        #expect(page.contains("<html lang=\"ko\">"))
+        #expect(page.contains("<img") && page.contains("<math") && page.contains("<svg"))
+        let text = Self.visibleText(page)
+        let left = StringsTests.englishWords(text, allowed: Self.ownWords(report, lesson: lesson).union(Self.pathWords(report)))
+        #expect(left.isEmpty, "\(left)")
+        #expect(text.contains("합은"))  // MathML writes the spaces of "각 행의 합은 1" as U+00A0
+    }
+
+    @Test func theIndexOfAKoreanCourseIsKorean() throws {
+        let folder = try temporaryFolder(["kurs/ko/01-a.md": "# 가\n\n```softmax\n[1, 2]\n```\n", "kurs/ko/02-b.md": "# 나\n\n```softmax\n[1, x]\n```\n"])
+        let plan = try CoursePlan.make(paths: [folder + "/kurs"], out: folder + "/out")
+        let result = Course(formats: [.md, .html], student: false, limits: Limits()).render(plan)
+        for file in result.files where file.path.contains("/index.") {
+            let text = file.path.hasSuffix(".html") ? Self.visibleText(file.content) : file.content
+            let left = StringsTests.englishWords(text, allowed: ["ko", "md", "html", "a", "b"])
+            #expect(left.isEmpty, "\(file.path): \(left)")
+            #expect(text.contains("stepmark 강의") && text.contains("오류 있음"))
+        }
     }
 
     /// The words of the lesson's path, which the terminal prints.
