@@ -98,6 +98,19 @@ public enum Phrasebook {
          "k=$1이지만 남은 후보가 $2개뿐이라 모두 보입니다"),
         (#"^'(.*)' is not a directive, so this block is shown as code and not run; did you mean '(.*)'\?$"#,
          "'$1'은(는) 지시문이 아니므로 이 블록은 실행하지 않고 코드로 보입니다. '$2'을(를) 뜻했나요?"),
+        // The most common errors (the rest stay English: see docs/CHOICES.md).
+        (#"^undefined name '(.*?)'"#, "정의되지 않은 이름 '$1'"),
+        (#"; did you mean '(.*?)'\?"#, "; '$1'을(를) 뜻했나요?"),
+        (#" \(nothing is defined yet: define it above with a let block\)$"#, " (아직 정의된 이름이 없습니다: 위에서 let 블록으로 정의하세요)"),
+        (#" \(defined so far: (.*)\)$"#, " (지금까지 정의된 이름: $1)"),
+        (#"^'(.*?)' is undefined because the (\S+) step at (\S+) failed \(see its error at (\S+)\)$"#,
+         "$3의 $2 단계가 실패해서 '$1'이(가) 정의되지 않았습니다($4의 오류를 보세요)"),
+        (#"^the (\S+) fence opened here is never closed; the block runs to the end of the file$"#,
+         "여기서 연 $1 펜스가 닫히지 않아 블록이 파일 끝까지 이어집니다"),
+        (#"^unknown argument '(.*?)' for (\S+)"#, "$2에 없는 인수 '$1'"),
+        (#" \(valid arguments: (.*)\)$"#, " (쓸 수 있는 인수: $1)"),
+        (#"^the HTML element <(.*?)> is not allowed in prose, so it is shown as text; allowed: (.*)$"#,
+         "HTML 요소 <$1>은(는) 본문에 쓸 수 없어 글자로 보입니다. 쓸 수 있는 요소: $2"),
     ])
 
     /// Phrases inside formulas and captions: whole formulas first, then recurring fragments.

@@ -137,6 +137,18 @@ import StepmarkCore
         #expect(Phrasebook.message("the loss grew from 1 to 2: lr=0.5 may be too large", .korean) == "손실이 1에서 2로 커졌습니다: lr=0.5이 너무 클 수 있습니다")
     }
 
+    @Test func theCommonestErrorsAreKorean() {
+        let report = runLesson("---\nlang: ko\n---\n```softmax colour=1\n[1]\n```\n\n```let\ny = x + 1\n```\n\n```let\nz = 1\n", path: "lesson.md")
+        let text = TerminalRenderer().render(report)
+        #expect(text.contains("오류: lesson.md:4:12: softmax에 없는 인수 'colour' (쓸 수 있는 인수: "), "\(text)")
+        #expect(text.contains("오류: lesson.md:9:5: 정의되지 않은 이름 'x' (아직 정의된 이름이 없습니다: 위에서 let 블록으로 정의하세요)"), "\(text)")
+        #expect(text.contains("여기서 연 ``` 펜스가 닫히지 않아"), "\(text)")
+        #expect(text.contains("단계 중 "))
+        // English lessons keep every message as written.
+        let english = TerminalRenderer().render(runLesson("```let\ny = x + 1\n```\n"))
+        #expect(english.contains("error: lesson.md:2:5: undefined name 'x' (nothing is defined yet: define it above with a let block)"), "\(english)")
+    }
+
     /// Every course lesson under lessons/ko: no formula and no warning has an English word
     /// from stepmark once translated (lesson 07's encoder steps run only after `make model`).
     @Test func koreanCourseLessonsHaveNoEnglishFormulaWords() throws {
