@@ -19,7 +19,7 @@ public enum StringKey: String, Sendable, CaseIterable {
     // The hidden values of a handout.
     case hiddenExercise, hiddenDerived
     // Step-through (`stepmark step`).
-    case stepBlock, stepKeys, stepAtEnd, stepGoPrompt, stepOf, stepOfWord, stepNoBlock, stepLinesAbove
+    case stepBlock, stepKeys, stepAtEnd, stepGoPrompt, stepOf, stepNoBlock, stepLinesAbove
     case stepSolutionOpen, stepSolutionClose
     // The HTML page.
     case back, next, showAll, upNext, showEverything, stepThrough, keys, step, line
@@ -69,7 +69,6 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .stepAtEnd: "end of the lesson · q quits"
         case .stepGoPrompt: "go to block: "
         case .stepOf: "step {0} of {1}"
-        case .stepOfWord: "of"
         case .stepNoBlock: "no block {0}; blocks are 1 to {1}"
         case .stepLinesAbove: "↑ {0} more lines above"
         case .stepSolutionOpen: "┄┄ solution (teacher only) ┄┄"
@@ -174,7 +173,6 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .stepAtEnd: "강의의 끝입니다 · q로 끝내기"
         case .stepGoPrompt: "이동할 블록: "
         case .stepOf: "단계 {0} / {1}"
-        case .stepOfWord: "/"
         case .stepNoBlock: "블록 {0}은 없습니다; 1부터 {1}까지입니다"
         case .stepLinesAbove: "↑ 위에 {0}줄 더"
         case .stepSolutionOpen: "┄┄ 풀이 (교사용) ┄┄"
