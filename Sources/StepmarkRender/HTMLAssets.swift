@@ -128,6 +128,7 @@ enum HTMLAssets {
         main>.error{border:1px solid var(--bad);border-radius:8px;margin:1rem 0}
         .hidden-answer{color:var(--muted);font-style:italic;margin:.2rem 0}
         .answer-note{padding:.4rem 1rem}
+        .title-block .subtitle{font-size:1.2rem;margin:.2rem 0}.title-block .byline{color:var(--muted);margin:.2rem 0 1rem}
         aside.solution{border:1px dashed var(--accent-2);border-radius:10px;padding:.1rem 1rem;margin:1rem 0;background:var(--sol-bg)}
         aside.solution>.label{margin:.6rem 0 0;font-size:.8rem;font-weight:700;color:var(--accent-2);text-transform:uppercase;letter-spacing:.04em}
         .stepper{display:none;gap:.5rem;align-items:center;padding:.55rem 1rem;border-top:1px solid var(--line);background:var(--soft);font-size:.9rem}

@@ -180,6 +180,13 @@ struct PageWriter {
                 out += "<p class=\"warning\">\(HTML.escape(s.warning)): \(HTML.escape(report.lessonPath)):\(w.line):\(w.column): \(HTML.escape(s.message(w.message)))</p>\n"
             }
         }
+        if let t = report.titleBlock {
+            out += "<header class=\"title-block\"><h1>\(HTML.escape(t.title))</h1>"
+            if let s = t.subtitle { out += "<p class=\"subtitle\">\(HTML.escape(s))</p>" }
+            let byline = (t.authors + [t.date].compactMap { $0 }).map(HTML.escape).joined(separator: " · ")
+            if !byline.isEmpty { out += "<p class=\"byline\">\(byline)</p>" }
+            out += "</header>\n"
+        }
         for block in report.blocks {
             switch block {
             case .prose(let p):

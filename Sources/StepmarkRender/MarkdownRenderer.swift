@@ -25,6 +25,13 @@ public struct MarkdownRenderer {
         // A handout shows what StudentView leaves: blank answers, no exercise values.
         let report = student ? StudentView.apply(report) : report
         var parts: [String] = []
+        if let t = report.titleBlock {
+            var head = "# " + escape(t.title)
+            if let s = t.subtitle { head += "\n\n*" + escape(s) + "*" }
+            let byline = (t.authors + [t.date].compactMap { $0 }).map(escape).joined(separator: " · ")
+            if !byline.isEmpty { head += "\n\n" + byline }
+            parts.append(head)
+        }
         for block in report.blocks {
             switch block {
             case .prose(let p):

@@ -22,3 +22,19 @@ import Testing
         #expect(!HTMLRenderer(student: true).render(report).contains("class=\"warning\""))
     }
 }
+
+/// A lesson titled only in its front matter shows Quarto's title block (title, subtitle,
+/// authors, date as written); a lesson with its own `# heading` does not get a second title.
+@Suite struct TitleBlockTests {
+    @Test func frontMatterTitleBlock() {
+        let lesson = "---\ntitle: \"Softmax <by> hand\"\nsubtitle: A first look\nauthor: [Kim, Lee]\ndate: 2026-12-05\n---\n\nIntro.\n"
+        let report = runLesson(lesson, path: "t.md")
+        let md = MarkdownRenderer().render(report)
+        #expect(md.hasPrefix("# Softmax &lt;by&gt; hand\n\n*A first look*\n\nKim · Lee · 2026-12-05\n\nIntro."), "\(md)")
+        let html = HTMLRenderer().render(report)
+        #expect(html.contains("<header class=\"title-block\"><h1>Softmax &lt;by&gt; hand</h1><p class=\"subtitle\">A first look</p><p class=\"byline\">Kim · Lee · 2026-12-05</p></header>"))
+        let headed = runLesson("---\ntitle: Other\n---\n\n# My heading\n", path: "t.md")
+        #expect(!HTMLRenderer().render(headed).contains("<header class=\"title-block\">") && !MarkdownRenderer().render(headed).contains("# Other"))
+        #expect(headed.title == "Other", "the front matter's title still names the page")
+    }
+}
