@@ -147,13 +147,13 @@ public enum LessonParser {
                     let column = before.reversed().prefix { $0 != "\n" }.count + 1
                     let html = ProseMarkup.render(String(piece), start: SourcePosition(line: start + lineOffset, column: column),
                                                   codeLines: codeLines, fileLines: lines, math: &prose.math,
-                                                  images: &prose.images, errors: &diagnostics)
+                                                  images: &prose.images, errors: &diagnostics, warnings: &warnings)
                     prose.pieces.append(ProsePiece(html: html, isSolution: isSolution))
                     prose.html += html
                 }
             } else if !markdown.isEmpty {
                 prose.html = ProseMarkup.render(markdown, start: SourcePosition(line: start, column: 1), codeLines: codeLines,
-                                                fileLines: lines, math: &prose.math, images: &prose.images, errors: &diagnostics)
+                                                fileLines: lines, math: &prose.math, images: &prose.images, errors: &diagnostics, warnings: &warnings)
             }
             blocks.append(.prose(prose))
             pendingStart = nil

@@ -26,9 +26,11 @@ public enum ProseMarkup {
     /// Renders a piece of the teacher's prose. `start` is the file position of its first
     /// character; `codeLines` the file lines inside code blocks; `fileLines` the file, for
     /// positions. Formulas and images are appended to `math` and `images` (the placeholders
-    /// hold their indices there), problems to `errors`.
+    /// hold their indices there), problems to `errors`, and HTML elements that are not allowed
+    /// (escaped and shown as text, SPEC §8: "warned about") to `warnings`.
     static func render(_ text: String, start: SourcePosition, codeLines: Set<Int>, fileLines: [String],
-                       math: inout [ProseMath], images: inout [ProseImage], errors: inout [LessonError]) -> String {
+                       math: inout [ProseMath], images: inout [ProseImage], errors: inout [LessonError],
+                       warnings: inout [LessonError]) -> String {
         let protected = protectMath(text, start: start, codeLines: codeLines, math: &math, errors: &errors)
         let document = MarkdownDocument(protected)
         var locator = Locator(lines: fileLines)
@@ -46,9 +48,9 @@ public enum ProseMarkup {
                 htmlProblems += 1
                 if htmlProblems <= maxHTMLProblems {
                     let needle = String(problem.tag.prefix { $0 != "\n" && $0 != ProseMarkup.open })
-                    errors.append(LessonError(problem.message, at: locator.find(needle, fromLine: fileLine)))
+                    warnings.append(LessonError(problem.message, at: locator.find(needle, fromLine: fileLine)))
                 } else if htmlProblems == maxHTMLProblems + 1 {
-                    errors.append(LessonError("more HTML elements that are not allowed follow; each is shown as text", at: SourcePosition(line: fileLine, column: 1)))
+                    warnings.append(LessonError("more HTML elements that are not allowed follow; each is shown as text", at: SourcePosition(line: fileLine, column: 1)))
                 }
             }
             if isBlock { return clean }
