@@ -12,6 +12,9 @@ whatever OPENBLAS_CORETYPE the caller set (printed). Runs alternate between the 
 medians are reported. Reports only; asserts nothing.
 
     python3 bench/scaling.py [STEPMARK_BINARY]     (default .build/release/stepmark)
+
+With BENCH_BASELINE=OTHER_STEPMARK_BINARY (an earlier build), the attention runs and the whole
+course render also run that binary in the same alternation, and print before/after columns.
 """
 import os
 import re
@@ -103,9 +106,16 @@ def alternate(commands, env, repeats=REPEATS):
     return [(statistics.median(t), p) for t, p in zip(times, peaks)]
 
 
+BASELINE = os.environ.get("BENCH_BASELINE")
+
+
 def attention(stepmark, env, work):
     print("\nAttention, d = 64, one thread: `stepmark run` (terminal report) beside numpy (median of %d alternating runs)" % REPEATS)
-    print("%6s %12s %10s %12s %10s %8s" % ("N", "stepmark ms", "MB", "numpy ms", "MB", "ratio"))
+    if BASELINE:
+        print("before: %s" % BASELINE)
+        print("%6s %12s %12s %12s %10s %10s %8s" % ("N", "before ms", "after ms", "numpy ms", "before/np", "after/np", "a/b"))
+    else:
+        print("%6s %12s %10s %12s %10s %8s" % ("N", "stepmark ms", "MB", "numpy ms", "MB", "ratio"))
     script = os.path.join(work, "attention.py")
     with open(script, "w") as f:
         f.write(NUMPY_ATTENTION)
@@ -115,6 +125,10 @@ def attention(stepmark, env, work):
             f.write(ATTENTION_LESSON.format(n=n))
         ours = [stepmark, "run", lesson, "--max-entries", str(4 * n * n), "--max-seconds", "600"]
         theirs = [sys.executable, script, str(n)]
+        if BASELINE:
+            (o_ms, _), (a_ms, _), (b_ms, _) = alternate([[BASELINE] + ours[1:], ours, theirs], env)
+            print("%6d %12.1f %12.1f %12.1f %10.2f %10.2f %8.2f" % (n, o_ms, a_ms, b_ms, o_ms / b_ms, a_ms / b_ms, a_ms / o_ms))
+            continue
         (a_ms, a_mb), (b_ms, b_mb) = alternate([ours, theirs], env)
         print("%6d %12.1f %10.1f %12.1f %10.1f %8.2f" % (n, a_ms, a_mb, b_ms, b_mb, a_ms / b_ms))
 
@@ -162,7 +176,12 @@ def course(stepmark, env, work):
     if len(rows) >= 2:
         print("peak memory %d lessons / %d lessons: %.2f×" % (rows[-1][0], rows[0][0], rows[-1][2] / rows[0][2]))
     whole = lambda: [stepmark, "render", os.path.join(ROOT, "lessons"), "--out", fresh_out(), "--format", "md,html"]
-    (c_ms, c_mb), (n_ms, n_mb) = alternate([whole, [sys.executable, "-c", "import numpy"]], env)
+    if BASELINE:
+        before = lambda: [BASELINE] + whole()[1:]
+        (o_ms, o_mb), (c_ms, c_mb), (n_ms, n_mb) = alternate([before, whole, [sys.executable, "-c", "import numpy"]], env)
+        print("whole course, before: %.1f ms, %.1f MB; ratio %.2f to numpy's import" % (o_ms, o_mb, o_ms / n_ms))
+    else:
+        (c_ms, c_mb), (n_ms, n_mb) = alternate([whole, [sys.executable, "-c", "import numpy"]], env)
     for o in outs:
         shutil.rmtree(o, ignore_errors=True)
     print("whole course (lessons/, md + html) %.1f ms, %.1f MB; python3 -c 'import numpy' %.1f ms, %.1f MB; ratio %.2f"

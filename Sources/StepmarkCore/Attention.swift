@@ -97,7 +97,7 @@ public enum Attention {
                 for i in 0..<nq { for j in 0..<nk where j > i + nk - nq { m.data[i * nk + j] = -.infinity } }
                 masked = m
             }
-            let weights = try Softmax.rows(masked ?? scaled).output
+            let weights = try Softmax.rowsOutput(masked ?? scaled)
             var output = try LinearAlgebra.matmul(weights.unlabelled, vh.unlabelled, deadline: deadline)
             output.rowLabels = rowLabels
             output.colLabels = vh.colLabels

@@ -131,11 +131,25 @@ public enum DecimalFormat {
         guard s < 1e15 else { return nil }
         let n = s.rounded()
         guard abs(abs(s - n) - 0.5) > 2 * s.ulp else { return nil }
-        var digits = String(UInt64(n))
-        if digits.count <= p { digits = String(repeating: "0", count: p + 1 - digits.count) + digits }
-        guard p > 0 else { return digits }
-        let point = digits.index(digits.endIndex, offsetBy: -p)
-        return digits[..<point] + "." + digits[point...]
+        // The digits of n (at least p + 1 of them, zeros in front) with a point before the last
+        // p, written straight into the string's bytes: this runs once per shown cell.
+        let value = UInt64(n)
+        var digitCount = 1
+        var rest = value
+        while rest >= 10 { rest /= 10; digitCount += 1 }
+        let total = Swift.max(digitCount, p + 1)
+        let length = total + (p > 0 ? 1 : 0)
+        return String(unsafeUninitializedCapacity: length) { bytes in
+            var v = value
+            var i = length - 1
+            for written in 0..<total {
+                if p > 0 && written == p { bytes[i] = UInt8(ascii: "."); i -= 1 }
+                bytes[i] = UInt8(truncatingIfNeeded: 48 + v % 10)
+                v /= 10
+                i -= 1
+            }
+            return length
+        }
     }
 
     // MARK: - digits

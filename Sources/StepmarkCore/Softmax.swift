@@ -53,6 +53,37 @@ public enum Softmax {
         return SoftmaxSteps(shifted: shifted, exp: e, sum: sum, output: out)
     }
 
+    /// `rows(x).output` alone, the same numbers bit for bit: the shifted and exponentiated rows
+    /// go to one scratch row per thread instead of two more matrices of x's size. Attention
+    /// keeps only the weights; at N = 2048 the two unused matrices were 64 MB of fresh pages,
+    /// whose zeroing by the kernel was a third of `stepmark run`.
+    public static func rowsOutput(_ x: Tensor, variant: KernelVariant = .active) throws -> Tensor {
+        guard !x.isScalar else { throw TensorError("softmax needs a vector or a matrix, got a scalar") }
+        let rows = x.rows, cols = x.cols
+        guard cols > 0 else { throw TensorError("softmax of an empty row is undefined") }
+        var out = Tensor(shape: x.shape, data: LargeArray.uninitialized(x.count), rowLabels: x.rowLabels, colLabels: x.colLabels)
+        let workers = RowBuffers.workers(rows: rows, cols: cols)
+        var shifted = [Double](repeating: 0, count: workers * cols)
+        var e = [Double](repeating: 0, count: workers * cols)
+        var sums = [Double](repeating: 0, count: rows)
+        try x.data.withUnsafeBufferPointer { input in
+            try shifted.withUnsafeMutableBufferPointer { sh in
+                try e.withUnsafeMutableBufferPointer { ex in
+                    try out.data.withUnsafeMutableBufferPointer { o in
+                        try sums.withUnsafeMutableBufferPointer { sumBuffer in
+                            var buffers = RowBuffers(input: input.baseAddress!, shifted: sh.baseAddress!, exp: ex.baseAddress!,
+                                                     output: o.baseAddress!, sums: sumBuffer.baseAddress!, rows: rows, cols: cols,
+                                                     temperature: 1, variant: variant)
+                            buffers.scratch = true
+                            try buffers.run()
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     /// The raw row buffers of one softmax, so that rows can be shared out between threads: each
     /// row is read and written by exactly one thread.
     struct RowBuffers: @unchecked Sendable {
@@ -61,11 +92,19 @@ public enum Softmax {
         let rows, cols: Int
         let temperature: Double
         let variant: KernelVariant
+        /// When true, `shifted` and `exp` hold one scratch row per worker instead of one row
+        /// per input row (`rowsOutput`).
+        var scratch = false
+
+        /// How many threads `run` uses.
+        static func workers(rows: Int, cols: Int) -> Int {
+            rows * cols >= 1 << 18 ? min(rows, BLAS.threads) : 1
+        }
 
         /// Large inputs use as many threads as the products may (`BLAS.threads`, one per core by
         /// default): rows are split into contiguous ranges, one per thread.
         func run() throws {
-            let workers = rows * cols >= 1 << 18 ? min(rows, BLAS.threads) : 1
+            let workers = Self.workers(rows: rows, cols: cols)
             if workers <= 1 {
                 for r in 0..<rows { try row(r) }
                 return
@@ -78,7 +117,7 @@ public enum Softmax {
             let shared = ErrorSlots(slots: errors)
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 for r in (rows * w / workers)..<(rows * (w + 1) / workers) {
-                    do { try row(r) } catch let e as TensorError { shared.slots[w] = e; return } catch { return }
+                    do { try row(r, worker: w) } catch let e as TensorError { shared.slots[w] = e; return } catch { return }
                 }
             }
             if let first = (0..<workers).lazy.compactMap({ errors[$0] }).first { throw first }
@@ -86,8 +125,11 @@ public enum Softmax {
 
         /// Row r: max, shift (and temperature), exp, sum, divide; in the C kernel of the variant,
         /// or in Swift for `.swift`.
-        func row(_ r: Int) throws {
+        func row(_ r: Int, worker: Int = 0) throws {
             let base = r * cols
+            // Where this row's shifted and exp entries go: row r, or the worker's scratch row.
+            let work = scratch ? worker * cols : base
+            let shifted = self.shifted + (work - base), exp = self.exp + (work - base)
             if variant != .swift {
                 let problem = Kernels.softmaxRow(input + base, shifted: shifted + base, exp: exp + base, output: output + base,
                                                  count: cols, temperature: temperature, sum: sums + r, variant: variant)

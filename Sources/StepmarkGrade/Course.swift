@@ -247,6 +247,105 @@ public struct Course: Sendable {
         return result
     }
 
+    /// What `renderStreaming` did.
+    public struct StreamedRender: Sendable {
+        /// Lessons that could not be read.
+        public var readErrors: [ReadError] = []
+        /// How many lessons were rendered, and how many pages (lessons and indexes) there are.
+        public var lessons = 0
+        public var files = 0
+        /// Pages written (they changed), or, when checking, the pages that differ from the disk.
+        public var written = 0
+        public var stale: [String] = []
+        /// Whether every rendered lesson ran without errors.
+        public var ok = true
+    }
+
+    /// `render(plan)` followed by `RenderResult.write(allowUnowned:)` (or, with `checkOnly`, the
+    /// list of stale pages), writing each lesson's pages as soon as they are rendered: only one
+    /// lesson's report and pages are in memory at a time, so a course of 600 lessons takes about
+    /// the memory of one (the whole-course `render` held every page and report until the end).
+    ///
+    /// The guarantee of `write` is kept: nothing is written unless every planned page is writable
+    /// whatever its content (new, stepmark's own, or `allowUnowned`; see
+    /// `OutputOwnership.writableWithoutContent`), and no page may replace an input lesson. When a
+    /// planned page needs its content to decide (an unowned file that the render might leave
+    /// unchanged) or would be refused, the course is rendered whole first and written by
+    /// `RenderResult.write`, exactly as before, refusals and all.
+    /// - Parameter onReport: called with each lesson's report once its pages are written (the
+    ///   CLI prints its problems); the report is not kept.
+    public func renderStreaming(_ plan: CoursePlan, allowUnowned: Bool = false, checkOnly: Bool = false,
+                                onReport: (Report) -> Void) throws -> StreamedRender {
+        var outcome = StreamedRender()
+        let indexFormats = formats.filter { CourseIndex.page($0, []) != nil }
+        func pagePath(_ relative: String, _ format: OutputFormat) -> String {
+            (plan.out as NSString).appendingPathComponent(relative + "." + format.fileExtension)
+        }
+        let folder = plan.out.isEmpty ? "." : plan.out
+        var manifest = RenderManifest()
+        if !checkOnly {
+            let planned = plan.lessons.flatMap { entry in formats.map { pagePath(entry.relative, $0) } }
+                + indexFormats.map { pagePath("index", $0) }
+            let inputPaths = Set(plan.lessons.map { URL(fileURLWithPath: $0.source).standardizedFileURL.resolvingSymlinksInPath().path })
+            manifest = RenderManifest.load(outFolder: folder)
+            let needsContent = planned.contains { path in
+                inputPaths.contains(URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path)
+                    || !OutputOwnership.writableWithoutContent(path, outFolder: folder, manifest: manifest, allowUnowned: allowUnowned)
+            }
+            if needsContent {
+                let result = render(plan)
+                result.reports.forEach(onReport)
+                outcome.readErrors = result.readErrors
+                outcome.lessons = result.reports.count
+                outcome.files = result.files.count
+                outcome.ok = result.reports.allSatisfy(\.ok)
+                outcome.written = try result.write(allowUnowned: allowUnowned)
+                return outcome
+            }
+        }
+        var indexEntries: [CourseIndex.Entry] = []
+        func emit(_ path: String, _ content: String) throws {
+            outcome.files += 1
+            let current = (try? String(contentsOfFile: path, encoding: .utf8)) == content
+            if checkOnly {
+                if !current { outcome.stale.append(path) }
+                return
+            }
+            if !current {
+                try AtomicFile.write(content, to: path)
+                outcome.written += 1
+            }
+            if let relative = OutputOwnership.relativePath(path, in: folder) { manifest.record(relative, content: content) }
+        }
+        for entry in plan.lessons {
+            let report: Report
+            do {
+                report = try self.report(for: entry.source)
+            } catch let e as ReadError {
+                outcome.readErrors.append(e)
+                continue
+            } catch {
+                outcome.readErrors.append(ReadError(path: entry.source, message: "\(error)"))
+                continue
+            }
+            outcome.lessons += 1
+            if !report.ok { outcome.ok = false }
+            indexEntries.append((entry.relative, report.title, report.ok))
+            let depth = entry.relative.split(separator: "/").count - 1
+            let link = String(repeating: "../", count: depth) + "index.html"
+            for format in formats {
+                try emit(pagePath(entry.relative, format), format.render(report, student: student, indexLink: link))
+            }
+            onReport(report)
+        }
+        for format in indexFormats {
+            guard let content = CourseIndex.page(format, indexEntries) else { continue }
+            try emit(pagePath("index", format), content)
+        }
+        if !checkOnly && outcome.files > 0 { try manifest.write(outFolder: folder) }
+        return outcome
+    }
+
     private func planned(_ path: String, _ content: String) -> PlannedFile {
         let current = (try? String(contentsOfFile: path, encoding: .utf8)) == content
         return PlannedFile(path: path, content: content, isCurrent: current)

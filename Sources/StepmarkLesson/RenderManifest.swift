@@ -123,6 +123,22 @@ public enum OutputOwnership {
         return refused
     }
 
+    /// True when `path` may be written whatever its new content: it does not exist yet, or it
+    /// is a regular file that is stepmark's own (recorded and unedited, or a marked HTML page),
+    /// or `allowUnowned`. False means `refusals` needs the new content to decide (an unowned
+    /// file may still be replaced by the very same bytes) or would refuse it. Lets a render
+    /// check ownership on the planned paths before rendering, and then write each page as it
+    /// is rendered instead of holding the whole course in memory.
+    public static func writableWithoutContent(_ path: String, outFolder: String, manifest: RenderManifest,
+                                              allowUnowned: Bool = false) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return true }   // a new file
+        guard info.st_mode & S_IFMT == S_IFREG else { return false }
+        if let relative = relativePath(path, in: outFolder), manifest.owns(relative, in: outFolder) { return true }
+        if let head = try? RegularFile.read(path, maxBytes: 256 << 20), isMarkedHTML(head) { return true }
+        return allowUnowned
+    }
+
     /// `path` relative to `folder`, or nil when it does not lie inside it.
     public static func relativePath(_ path: String, in folder: String) -> String? {
         let base = URL(fileURLWithPath: folder).standardizedFileURL.path

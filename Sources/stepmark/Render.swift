@@ -64,23 +64,39 @@ struct Render: ParsableCommand {
             printError("error: \(e)")
             throw ExitCode(2)
         }
-        let result = renderer.render(plan)
+        // Each lesson's pages are written as soon as they are rendered (Course.renderStreaming);
+        // its problems are printed after the read errors, as before.
+        var problems: [Report] = []
+        let result: Course.StreamedRender
+        do {
+            result = try renderer.renderStreaming(plan, allowUnowned: overwrite, checkOnly: check) { report in
+                // Only what printProblems reads is kept: the lesson's path, errors and warnings.
+                if !report.errors.isEmpty || !report.warnings.isEmpty {
+                    var kept = report
+                    kept.diagnostics = report.errors
+                    kept.blocks = []
+                    kept.exercises = []
+                    problems.append(kept)
+                }
+            }
+        } catch let e as ReadError {
+            printError("error: \(e)")
+            throw ExitCode(2)
+        }
         for e in result.readErrors { printError("error: \(e)") }
         // With --watch, the first render's problems go where the re-renders' go: standard output.
-        for report in result.reports { printProblems(report, onStandardOutput: watch) }
+        for report in problems { printProblems(report, onStandardOutput: watch) }
         if check {
-            let stale = result.files.filter { !$0.isCurrent }
-            for f in stale { printError("stale: \(f.path)") }
-            if !stale.isEmpty {
-                printError("\(stale.count) file\(stale.count == 1 ? "" : "s") in \(out) differ from the lessons; run 'make handouts'")
+            for f in result.stale { printError("stale: \(f)") }
+            if !result.stale.isEmpty {
+                printError("\(result.stale.count) file\(result.stale.count == 1 ? "" : "s") in \(out) differ from the lessons; run 'make handouts'")
                 throw ExitCode(1)
             }
-            print("\(result.files.count) files in \(out) are up to date")
+            print("\(result.files) files in \(out) are up to date")
         } else {
             do {
-                let written = try result.write(allowUnowned: overwrite)
                 if wantsNotebooks { print("exported \(try renderNotebooks(plan, limits: limits.limits)) notebooks into \(out)") }
-                print("rendered \(result.reports.count) lesson\(result.reports.count == 1 ? "" : "s") into \(out) (\(written) file\(written == 1 ? "" : "s") changed)")
+                print("rendered \(result.lessons) lesson\(result.lessons == 1 ? "" : "s") into \(out) (\(result.written) file\(result.written == 1 ? "" : "s") changed)")
             } catch let e as ReadError {
                 printError("error: \(e)")
                 throw ExitCode(2)
@@ -90,7 +106,7 @@ struct Render: ParsableCommand {
             try watchLoop(plan: plan, renderer: renderer)
         }
         if !result.readErrors.isEmpty { throw ExitCode(2) }
-        if result.reports.contains(where: { !$0.ok }) { throw ExitCode(1) }
+        if !result.ok { throw ExitCode(1) }
     }
 
     /// Re-renders on inotify events (no polling): a changed lesson, the lessons that read a

@@ -92,6 +92,24 @@ import Testing
         }
     }
 
+    /// The output-only softmax that attention uses gives `rows(x).output` bit for bit, on one
+    /// thread and on several (a 600 × 600 input is split between threads), with −∞ entries; and
+    /// it refuses what `rows` refuses.
+    @Test(arguments: variants) func softmaxOutputAloneIsTheSameBits(_ variant: KernelVariant) throws {
+        for (rows, cols) in [(1, 7), (3, 5), (600, 600)] {
+            var rng = SplitMix64(seed: UInt64(rows * 31 + cols))
+            var data = (0..<(rows * cols)).map { _ in rng.uniform() * 40 - 20 }
+            data[0] = -.infinity
+            let x = Tensor(shape: [rows, cols], data: data)
+            let full = try Softmax.rows(x, variant: variant).output
+            let alone = try Softmax.rowsOutput(x, variant: variant)
+            #expect(alone.shape == full.shape)
+            #expect(zip(alone.data, full.data).allSatisfy { $0.bitPattern == $1.bitPattern })
+        }
+        let masked = Tensor(shape: [2, 2], data: [0, 1, -.infinity, -.infinity])
+        #expect(throws: TensorError.self) { try Softmax.rowsOutput(masked, variant: variant) }
+    }
+
     @Test(arguments: variants) func softmaxRefusesNaNInfinityAndFullyMaskedRowsAlike(_ variant: KernelVariant) {
         for cols in [3, 8, 11] {
             var x = random(3 * cols, seed: 4)
