@@ -307,10 +307,11 @@ public enum Feedback {
 
     static func isNumeric(_ v: Value) -> Bool { if case .tensor = v { return true } else { return false } }
 
-    /// The word of an answer-parser error about a bare name, a call or a unit (`'hello' is
-    /// not a literal…`), shortened for quoting; nil for other errors.
+    /// The word of an answer-parser error about a bare name or a call (`'hello' is not a
+    /// literal…`), shortened for quoting; nil for other errors (a number with a unit keeps the
+    /// parser's own message, which says so).
     static func bareWord(_ message: String) -> String? {
-        let markers = ["' is not a literal", "(…)' is a call", "' is not a number; names and units"]
+        let markers = ["' is not a literal", "(…)' is a call"]
         guard message.hasPrefix("'"), let m = markers.first(where: { message.contains($0) }),
               let end = message.range(of: m) else { return nil }
         return Snippet.quote(String(message[message.index(after: message.startIndex)..<end.lowerBound]))

@@ -104,7 +104,8 @@ public struct Gradebook: Sendable {
 
     /// The gradebook: a header `submission,folder,<exercise ids…>,total,max_score,note`, then
     /// one row per submission in the order given. `note` says why a submission was not graded
-    /// or how many problems its answer blocks had.
+    /// or how many problems its answer blocks had, and what a late policy took off (the total
+    /// is after it; the exercise columns before).
     public func csv(_ submissions: [GradedSubmission]) -> String {
         let ids = grader.exercises.map(\.spec.id)
         let maxScore = grader.exercises.reduce(0) { $0 + $1.spec.points }
@@ -117,6 +118,11 @@ public struct Gradebook: Sendable {
             } else if !s.outcome.lessonErrors.isEmpty {
                 let n = s.outcome.lessonErrors.count + s.outcome.moreErrors
                 note = "\(n) problem\(n == 1 ? "" : "s") in the answer blocks"
+            }
+            if s.outcome.lateDeduction > 0 {
+                note += (note.isEmpty ? "" : "; ") + "late: -\(CSV.number(s.outcome.lateDeduction))"
+            } else if case let problem?? = s.outcome.late.map(\.problem) {
+                note += (note.isEmpty ? "" : "; ") + "late policy not applied (\(problem.teacherNote))"
             }
             out += CSV.row([s.path, s.name] + ids.map { CSV.number(scores[$0] ?? 0) }
                            + [CSV.number(s.outcome.score), CSV.number(maxScore), note])

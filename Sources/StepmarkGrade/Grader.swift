@@ -178,9 +178,11 @@ public struct GradeOutcome: Sendable {
     }
 }
 
-/// Each exercise's title: the nearest heading above its step in the lesson (ATX `#` headings
-/// and setext underlines in the prose blocks, outside code fences, HTML comments and solution
-/// regions), with inline code marks and emphasis stars dropped.
+/// Each exercise's title: the nearest section heading above its step in the lesson (levels 2
+/// to 6, ATX `##` or a setext `---` underline, in the prose blocks, outside code fences, HTML
+/// comments and solution regions), with inline code marks and emphasis stars dropped. A
+/// level-1 heading is the lesson's own title: it names no exercise, and exercises after it
+/// have no title until the next section heading.
 public enum ExerciseTitles {
     public static func of(_ report: Report) -> [String: String] {
         var current: String? = nil
@@ -188,7 +190,7 @@ public enum ExerciseTitles {
         for block in report.blocks {
             switch block {
             case .prose(let p):
-                if let h = lastHeading(p.markdown) { current = h }
+                if let h = lastHeading(p.markdown) { current = h.text }
             case .step(let step):
                 if let spec = step.exercise, let current, titles[spec.id] == nil { titles[spec.id] = current }
             }
@@ -196,9 +198,9 @@ public enum ExerciseTitles {
         return titles
     }
 
-    /// The last heading of a piece of Markdown.
-    static func lastHeading(_ markdown: String) -> String? {
-        var last: String? = nil
+    /// The last heading of a piece of Markdown: its text, or nil text for a level-1 heading.
+    static func lastHeading(_ markdown: String) -> (text: String?, level: Int)? {
+        var last: (text: String?, level: Int)? = nil
         var fence: Substring? = nil
         var inComment = false, inSolution = false
         var previous: Substring = ""
@@ -233,13 +235,13 @@ public enum ExerciseTitles {
                 guard hashes.count <= 6, rest.isEmpty || rest.first == " " || rest.first == "\t" else { continue }
                 var text = rest.trimmingCharacters(in: .whitespaces)
                 while text.hasSuffix("#") { text.removeLast() }
-                if let t = clean(text) { last = t }
+                if let t = clean(text) { last = (hashes.count == 1 ? nil : t, hashes.count) }
                 continue
             }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if !trimmed.isEmpty, trimmed.allSatisfy({ $0 == "=" }) || (trimmed.allSatisfy({ $0 == "-" }) && trimmed.count >= 2),
                !previous.trimmingCharacters(in: .whitespaces).isEmpty, !previous.hasPrefix("#") {
-                if let t = clean(String(previous)) { last = t }
+                if let t = clean(String(previous)) { last = trimmed.first == "=" ? (nil, 1) : (t, 2) }
             }
         }
         return last

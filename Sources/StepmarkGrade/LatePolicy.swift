@@ -125,6 +125,16 @@ public struct LateOutcome: Sendable, Equatable {
         case tooLarge(Int)
         /// The file is not a JSON object.
         case notJSON
+
+        /// A short English note for the teacher's gradebook.
+        public var teacherNote: String {
+            switch self {
+            case .unreadable(let why): "metadata \(why)"
+            case .tooLarge(let n): "metadata over \(n) bytes"
+            case .notJSON: "metadata is not a JSON object"
+            case .missing(let field): "no \(field) in the metadata"
+            }
+        }
         /// A field is missing or is not an ISO 8601 time: its name.
         case missing(String)
     }
@@ -195,7 +205,26 @@ public struct SubmissionMetadata: Sendable, Equatable {
         return parse(Data(bytes))
     }
 
+    /// The deepest nesting of arrays and objects read (Gradescope's is 3): deeper input is
+    /// refused before a recursive parser sees it.
+    static let maxDepth = 32
+
     public static func parse(_ data: Data) -> Result<SubmissionMetadata, LateOutcome.Problem> {
+        var depth = 0, inString = false, escaped = false
+        for byte in data {
+            if inString {
+                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+                continue
+            }
+            switch byte {
+            case 0x22: inString = true
+            case 0x5B, 0x7B:
+                depth += 1
+                if depth > maxDepth { return .failure(.notJSON) }
+            case 0x5D, 0x7D: depth -= 1
+            default: break
+            }
+        }
         guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any] else {
             return .failure(.notJSON)
         }

@@ -51,7 +51,7 @@ struct Grade: ParsableCommand {
     @Option(help: ArgumentHelp("A late policy such as 10%/day,max=50%: a percentage of the earned score taken off per started day (or hour) after the due date, read from the submission_metadata.json next to each submission (Gradescope's format).", valueName: "policy"))
     var latePolicy: String?
 
-    @Option(help: ArgumentHelp("Also write a gradebook to import into an LMS: canvas (OUT/canvas-import.csv) or moodle (OUT/moodle-import.csv); needs --roster. csv writes only OUT/gradebook.csv.", valueName: "csv|canvas|moodle"))
+    @Option(help: ArgumentHelp("Also write a gradebook to import into an LMS: canvas (OUT/canvas-import.csv) or moodle (OUT/moodle-import.csv); needs --roster. csv writes only OUT/gradebook.csv.", valueName: "format"))
     var format: GradeFormat = .csv
 
     @Option(help: ArgumentHelp("The assignment's column name in the LMS file (default: the key's file name without .md). For Canvas, use the name with its id as the gradebook export shows it: \"Attention (12345)\".", valueName: "name"))
