@@ -330,7 +330,10 @@ public enum FeedbackPage {
     /// The score and the points a student may see now, and whether some are withheld.
     static func shownTotal(_ o: GradeOutcome) -> (score: Double, points: Double, withheld: Bool) {
         let shown = o.exercises.filter { $0.visibility == .visible }
-        return (shown.reduce(0) { $0 + $1.score }, shown.reduce(0) { $0 + $1.points }, shown.count < o.exercises.count)
+        // A late deduction is a fraction of what was earned: the shown part loses the same fraction.
+        let earned = shown.reduce(0) { $0 + $1.score }
+        let kept = o.late != nil && o.earnedScore > 0 ? max(0, earned * (o.score / o.earnedScore)) : earned
+        return (kept, shown.reduce(0) { $0 + $1.points }, shown.count < o.exercises.count)
     }
 
     public static func html(_ o: GradeOutcome, name: String) -> String {

@@ -96,7 +96,7 @@ public struct GradeOutcome: Sendable {
             ("problem", problem.map { .string($0) } ?? .null),
             ("errors", .array(lessonErrors.map(JSONRenderer.encode))),
             ("exercises", .array(exercises.map(JSONRenderer.encode))),
-        ])
+        ] + (late == nil ? [] : [("late_deduction", .number(lateDeduction)), ("late", .string(lateLine ?? ""))]))
     }
 
     /// Gradescope's `results.json`: the total score and one test per exercise, with the
