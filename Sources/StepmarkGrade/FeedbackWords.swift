@@ -107,12 +107,12 @@ public struct FeedbackWords: Sendable {
     /// for one number, never a value.
     func numberForm(_ v: Value) -> String {
         guard case .tensor(let t) = v, t.count != 1 else {
-            return ko ? "숫자로 적습니다(필요하면 부호, 소수점, e-3 같은 지수; 음의 무한대는 -inf)"
+            return ko ? "숫자로 적으세요(필요하면 부호, 소수점, e-3 같은 지수; 음의 무한대는 -inf)"
                 : "written in digits (with a sign, a decimal point or an exponent such as e-3 if needed; -inf for minus infinity)"
         }
         func row(_ n: Int) -> String { "[" + Array(repeating: "?", count: min(n, 3)).joined(separator: ", ") + (n > 3 ? ", …]" : "]") }
         let form = t.rank == 1 ? row(t.count) : "[" + row(t.shape[1]) + ", " + row(t.shape[1]) + (t.shape[0] > 2 ? ", …" : "") + "]"
-        return ko ? "\(form) 꼴로, 각 ? 자리에 숫자를 적습니다" : "written as \(form) with a number in place of each ?"
+        return ko ? "\(form) 꼴로, 각 ? 자리에 숫자를 적으세요" : "written as \(form) with a number in place of each ?"
     }
 
     /// An answer that is a bare word or an expression where numbers belong: what kind of
@@ -125,12 +125,12 @@ public struct FeedbackWords: Sendable {
 
     /// The problem line for a bare word where numbers belong.
     func bareWordProblem(_ word: String) -> String {
-        ko ? "'\(word)'은(는) 값이 아닙니다. 이 답에는 숫자를 적습니다" : "'\(word)' is not a value; this answer takes numbers"
+        ko ? "'\(word)'은(는) 값이 아닙니다. 이 답에는 숫자를 적어야 합니다" : "'\(word)' is not a value; this answer takes numbers"
     }
 
     // MARK: late policy
 
-    var onTime: String { ko ? "마감 전에 제출했습니다. 감점이 없습니다." : "Submitted on time: nothing is taken off." }
+    var onTime: String { ko ? "기한 안에 제출했습니다. 감점은 없습니다." : "Submitted on time: nothing is taken off." }
     /// "Submitted 2 days late: 20% of the 5 points earned is taken off (-1)."
     func lateDeduction(periods: String, day: Bool, percent: String, earned: String, deducted: String) -> String {
         if ko {
@@ -152,7 +152,7 @@ public struct FeedbackWords: Sendable {
         ko ? "제출 정보 파일(submission_metadata.json)이 JSON 객체가 아닙니다" : "the submission metadata (submission_metadata.json) is not a JSON object"
     }
     func lateFieldMissing(_ field: String) -> String {
-        ko ? "제출 정보에 \(field)가 없거나 ISO 8601 시각이 아닙니다" : "the submission metadata has no \(field), or it is not an ISO 8601 time"
+        ko ? "제출 정보에 \(field) 항목이 없거나 ISO 8601 시각이 아닙니다" : "the submission metadata has no \(field), or it is not an ISO 8601 time"
     }
 
     // MARK: the feedback page

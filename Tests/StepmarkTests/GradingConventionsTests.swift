@@ -128,7 +128,7 @@ func gradescopeTests(_ o: GradeOutcome) throws -> [[String: Any]]? {
         let v = Exercises.grade(expected: vector, spec: spec(), answer: .unreadable(e), reveal: false)
         #expect(v.feedback == "The answer could not be read: 'hello' is not a value (line 4, column 1). Expected a list of 3 numbers, written as [?, ?, ?] with a number in place of each ?.")
         let ko = Exercises.grade(expected: oneByOne, spec: spec(), answer: .unreadable(e), reveal: false, words: .korean)
-        #expect(ko.feedback == "답을 읽을 수 없습니다: 'hello'은(는) 값이 아닙니다(4행 1열). 필요한 형태: 숫자 하나. 숫자로 적습니다(필요하면 부호, 소수점, e-3 같은 지수; 음의 무한대는 -inf).")
+        #expect(ko.feedback == "답을 읽을 수 없습니다: 'hello'은(는) 값이 아닙니다(4행 1열). 필요한 형태: 숫자 하나. 숫자로 적으세요(필요하면 부호, 소수점, e-3 같은 지수; 음의 무한대는 -inf).")
         // Text is expected: quoting the word is the right advice, and stays.
         let text = Exercises.grade(expected: .text("cat"), spec: spec(), answer: .unreadable(e), reveal: false)
         #expect(text.feedback.contains("write text in double quotes"))
@@ -138,6 +138,10 @@ func gradescopeTests(_ o: GradeOutcome) throws -> [[String: Any]]? {
         let (grader, _) = try titledGrader()
         let o = grader.grade(submissionText: "```answer one\nhello\n```\n", path: "s.md")
         #expect(o.errorLines == ["line 2, column 1: 'hello' is not a value; this answer takes numbers"])
+        var ko = o
+        ko.language = .korean
+        #expect(FeedbackWords.korean.bareWordProblem("hello") == "'hello'은(는) 값이 아닙니다. 이 답에는 숫자를 적어야 합니다")
+        #expect(ko.lateLine == nil)
         #expect(o.unreadable == ["one"])
     }
 }
@@ -229,7 +233,7 @@ func gradescopeTests(_ o: GradeOutcome) throws -> [[String: Any]]? {
         #expect(try outcome(#"{"created_at": "yesterday", "assignment": {"due_date": "2026-01-01T00:00:00Z"}}"#).late?.problem == .missing("created_at"))
         var ko = try outcome("{}")
         ko.language = .korean
-        #expect(ko.lateLine == "지각 감점을 적용하지 못했습니다(감점 없음): 제출 정보에 created_at가 없거나 ISO 8601 시각이 아닙니다.")
+        #expect(ko.lateLine == "지각 감점을 적용하지 못했습니다(감점 없음): 제출 정보에 created_at 항목이 없거나 ISO 8601 시각이 아닙니다.")
         // Missing file, a folder, a FIFO and a file over the cap (sparse: 1 GB costs no disk).
         let folder = try temporaryFolder()
         let policy = LatePolicy(rate: 0.1, period: 86_400)
