@@ -16,6 +16,12 @@ struct Grade: ParsableCommand {
             OUT/<name>/feedback.md. A submission that cannot be read (missing, over the size \
             limit, not UTF-8) scores zero with the reason and the batch goes on.
 
+            With --roster and --format canvas or moodle, OUT/canvas-import.csv or \
+            OUT/moodle-import.csv holds one row per student with the total, ready for the LMS's \
+            gradebook import. --late-policy 10%/day,max=50% takes a share of the earned score off \
+            per started day late, with the times from the submission_metadata.json next to each \
+            submission (Gradescope's format). docs/GRADING.md has the details.
+
             Exit status: 0 every submission was graded and every answer passed; 1 some answer \
             failed or some submission could not be graded (the files are written all the same); \
             2 bad usage, a key that cannot be read or does not run clean, or output that cannot \
@@ -129,6 +135,7 @@ struct Grade: ParsableCommand {
             let path = (out as NSString).appendingPathComponent(file)
             do {
                 try Gradebook.writeFile(export.text, to: path)
+                print("\(format.rawValue) gradebook import: \(path)")
             } catch {
                 printError("error: \(error)")
                 writeFailed = true
