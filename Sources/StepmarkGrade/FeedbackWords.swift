@@ -131,12 +131,17 @@ public struct FeedbackWords: Sendable {
     // MARK: late policy
 
     var onTime: String { ko ? "기한 안에 제출했습니다. 감점은 없습니다." : "Submitted on time: nothing is taken off." }
-    /// "Submitted 2 days late: 20% of the 5 points earned is taken off (-1)."
-    func lateDeduction(periods: String, day: Bool, percent: String, earned: String, deducted: String) -> String {
+    /// "Submitted 2 days late: 20% of the 5 points earned is taken off (-1)." Without the
+    /// points (`earned` nil) when some exercise's result is not shown yet: the points earned
+    /// would give it away.
+    func lateDeduction(periods: String, day: Bool, percent: String, earned: String?, deducted: String) -> String {
         if ko {
-            return "마감보다 \(periods)\(day ? "일" : "시간") 늦게 제출했습니다: 얻은 \(earned)점의 \(percent)%를 감점합니다(-\(deducted))."
+            let head = "마감보다 \(periods)\(day ? "일" : "시간") 늦게 제출했습니다: "
+            guard let earned else { return head + "얻은 점수의 \(percent)%를 감점합니다." }
+            return head + "얻은 \(earned)점의 \(percent)%를 감점합니다(-\(deducted))."
         }
         let unit = day ? (periods == "1" ? "day" : "days") : (periods == "1" ? "hour" : "hours")
+        guard let earned else { return "Submitted \(periods) \(unit) late: \(percent)% of the points earned is taken off." }
         return "Submitted \(periods) \(unit) late: \(percent)% of the \(earned) points earned is taken off (-\(deducted))."
     }
     func lateNotApplied(_ why: String) -> String {

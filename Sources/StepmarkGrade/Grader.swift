@@ -57,10 +57,12 @@ public struct GradeOutcome: Sendable {
         return "\(id) · \(t)"
     }
 
-    /// The late policy's sentence for the student, with the points taken off.
+    /// The late policy's sentence for the student, with the points taken off (without points
+    /// when an exercise's result is withheld: they would give it away).
     public var lateLine: String? {
         guard let late else { return nil }
-        return late.sentence(FeedbackWords.of(language), earned: earnedScore, deducted: lateDeduction)
+        return late.sentence(FeedbackWords.of(language), earned: earnedScore, deducted: lateDeduction,
+                             withheld: exercises.contains { $0.visibility != .visible })
     }
     public var maxScore: Double { exercises.reduce(0) { $0 + $1.points } }
     public var allPassed: Bool { problem == nil && exercises.allSatisfy(\.passed) }

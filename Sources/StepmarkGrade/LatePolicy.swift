@@ -157,7 +157,8 @@ public struct LateOutcome: Sendable, Equatable {
     }
 
     /// The sentence a student reads.
-    func sentence(_ w: FeedbackWords, earned: Double, deducted: Double) -> String {
+    /// `withheld`: some exercise's result is not shown yet, so the points are left out.
+    func sentence(_ w: FeedbackWords, earned: Double, deducted: Double, withheld: Bool = false) -> String {
         if let problem {
             switch problem {
             case .unreadable(let why): return w.lateNotApplied(w.lateMetadataUnreadable(why))
@@ -169,7 +170,7 @@ public struct LateOutcome: Sendable, Equatable {
         if lateBy <= 0 || fraction == 0 && periods == 0 { return w.onTime }
         let n = periods > 1e9 ? "1000000000+" : Feedback.trim(periods)
         return w.lateDeduction(periods: n, day: periodIsDay, percent: Feedback.trim((fraction * 10_000).rounded() / 100),
-                               earned: Feedback.trim(earned), deducted: CSV.number(deducted))
+                               earned: withheld ? nil : Feedback.trim(earned), deducted: CSV.number(deducted))
     }
 }
 

@@ -212,6 +212,12 @@ func gradescopeTests(_ o: GradeOutcome) throws -> [[String: Any]]? {
         #expect(FeedbackPage.html(o, name: "s").contains("<p class=\"late\">Submitted 2 days late"))
         #expect(FeedbackPage.markdown(o, name: "s").contains("Score: **3.2 / 4**"))
         #expect(o.json().serialized().hasSuffix(#","late_deduction":0.8,"late":"Submitted 2 days late: 20% of the 4 points earned is taken off (-0.8)."}"#))
+        // With a withheld exercise, the sentence gives no points away.
+        var hidden = o
+        hidden.exercises[2].visibility = .afterDueDate
+        #expect(hidden.lateLine == "Submitted 2 days late: 20% of the points earned is taken off.")
+        hidden.language = .korean
+        #expect(hidden.lateLine == "마감보다 2일 늦게 제출했습니다: 얻은 점수의 20%를 감점합니다.")
         let onTime = try outcome(#"{"created_at": "2026-01-01T23:58:00-07:00", "assignment": {"due_date": "2026-01-01T23:59:00-07:00"}}"#)
         #expect(onTime.score == 4 && onTime.lateLine == "Submitted on time: nothing is taken off.")
         let centuries = try outcome(#"{"created_at": "9999-12-31T23:59:59Z", "assignment": {"due_date": "0001-01-01T00:00:00Z"}}"#)
