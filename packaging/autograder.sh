@@ -4,7 +4,9 @@
 #   run_autograder   docs/run_autograder: finds the student's .md file and grades it
 #   stepmark         the self-contained binary of `make dist`
 #   NAME.md          the teacher's key, under the assignment's own file name
-# Usage: packaging/autograder.sh KEY [BINARY] [OUT.zip]
+#   late_policy.txt  only when LATE_POLICY is set (make autograder LATE_POLICY='10%/day,max=50%'):
+#                    run_autograder applies it with Gradescope's submission_metadata.json
+# Usage: [LATE_POLICY=SPEC] packaging/autograder.sh KEY [BINARY] [OUT.zip]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,18 +28,38 @@ if ! "$BINARY" check "$KEY" > /dev/null; then
     exit 1
 fi
 
+# A late policy is checked here (stepmark exits 2 on a policy it cannot read), so that a typo
+# fails the build of the zip rather than every student's grading.
+POLICY_FILE=
+if [ -n "${LATE_POLICY:-}" ]; then
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+    printf '{}' > "$tmp/metadata.json"
+    status=0
+    "$BINARY" check "$KEY" --late-policy "$LATE_POLICY" --submission-metadata "$tmp/metadata.json" > /dev/null 2> "$tmp/err" || status=$?
+    if [ "$status" -ge 2 ]; then
+        cat "$tmp/err" >&2
+        echo "autograder: LATE_POLICY='$LATE_POLICY' is not a late policy stepmark reads (docs/GRADING.md, Late policy)" >&2
+        exit 2
+    fi
+    printf '%s\n' "$LATE_POLICY" > "$tmp/late_policy.txt"
+    POLICY_FILE=$tmp/late_policy.txt
+fi
+
 mkdir -p "$(dirname "$OUT")"
 # Written with python3's zipfile so that the modes (executable or not) are explicit and the
 # archive is the same bytes for the same inputs.
-python3 - "$OUT" "$KEY" "$BINARY" <<'EOF'
+python3 - "$OUT" "$KEY" "$BINARY" "$POLICY_FILE" <<'EOF'
 import os, sys, zipfile
-out, key, binary = sys.argv[1:4]
+out, key, binary, policy = sys.argv[1:5]
 entries = [
     ("setup.sh", "packaging/setup.sh", 0o755),
     ("run_autograder", "docs/run_autograder", 0o755),
     ("stepmark", binary, 0o755),
     (os.path.basename(key), key, 0o644),
 ]
+if policy:
+    entries.append(("late_policy.txt", policy, 0o644))
 partial = out + ".partial"
 with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as z:
     for name, path, mode in entries:

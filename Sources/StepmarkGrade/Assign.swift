@@ -124,6 +124,9 @@ public struct Roster: Sendable, Equatable {
     public struct Student: Sendable, Equatable {
         public var id: String
         public var name: String
+        /// Every column of the student's row by its header (lowercased, trimmed): a gradebook
+        /// export reads `email`, `section`, `sis_login_id`, `canvas_id` from here.
+        public var fields: [String: String] = [:]
         public var variant: Int { Variant.of(studentID: id) }
     }
     public var students: [Student]
@@ -181,7 +184,9 @@ public struct Roster: Sendable, Equatable {
             let id = idColumn < row.count ? row[idColumn].trimmingWhitespace() : ""
             guard !id.isEmpty else { throw ReadError(path: path, message: "row \(k + 2) has no id") }
             guard seen.insert(id).inserted else { throw ReadError(path: path, message: "the id '\(Snippet.quote(id))' appears twice") }
-            students.append(Student(id: id, name: nameColumn < row.count ? row[nameColumn].trimmingWhitespace() : ""))
+            var fields: [String: String] = [:]
+            for (j, column) in header.enumerated() where j < row.count && fields[column] == nil { fields[column] = row[j].trimmingWhitespace() }
+            students.append(Student(id: id, name: nameColumn < row.count ? row[nameColumn].trimmingWhitespace() : "", fields: fields))
         }
         return Roster(students: students)
     }

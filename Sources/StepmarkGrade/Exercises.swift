@@ -93,6 +93,18 @@ public enum Exercises {
     }
 
 
+    /// Exercises that could not be graded for a reason other than a wrong answer: the step
+    /// did not run, or the answer block could not be read (JUnit errors).
+    public static func erroredIDs(_ report: Report) -> Set<String> {
+        var ids = Set(collectExercises(report).0.filter { expectedValue($0.step, spec: $0.spec) == nil }.map(\.spec.id))
+        for step in report.steps {
+            guard let answer = step.answer, let id = step.positional.first else { continue }
+            if step.error != nil { ids.insert(id); continue }
+            if case .failure = answer.literal { ids.insert(id) }
+        }
+        return ids
+    }
+
     /// The most points a lesson's exercises may add up to: far above any course's needs, and
     /// small enough that every total and every partial score is an exact, finite number.
     public static let maxTotalPoints = 1_000_000.0
@@ -147,6 +159,12 @@ public enum Exercises {
         case nil:
             return failed(words.noAnswer(id: spec.id, shape: shape))
         case .unreadable(let e)?:
+            // A bare word (`hello`) or an expression where a number belongs: the parser's advice
+            // to quote it would suggest an answer that is wrong anyway. Say what kind of answer
+            // is expected instead.
+            if Feedback.isNumeric(expected), let word = Feedback.bareWord(e.message) {
+                return failed(words.notALiteral(word, line: e.line, column: e.column, shape: shape, form: words.numberForm(expected)))
+            }
             return failed(words.unreadable(e.message, line: e.line, column: e.column, shape: shape))
         case .literal(let given)?:
             let comparison = compare(expected: expected, answer: given, tolerance: spec.tolerance, words: words)
@@ -262,6 +280,9 @@ public enum Feedback {
         }
         let what = words.criterion(numeric: isNumeric(expected), tolerance: trim(tolerance), kind: tokenWord(expected))
         if c.allCorrect { return words.correct(total: c.total, criterion: what) }
+        if c.total > 0 && c.blank == c.total {
+            return words.noAnswerGiven(shape: words.describe(expected)) + (reveal ? "\n" + words.expectedValue(brief(expected)) : "")
+        }
         var lines: [String] = []
         var head = words.expectedShape(words.describe(expected))
         head += c.total == 1 ? words.notWithin(what) : words.countWithin(correct: c.correct, total: c.total, criterion: what)
@@ -285,6 +306,16 @@ public enum Feedback {
     public static func describe(_ v: Value) -> String { FeedbackWords.english.describe(v) }
 
     static func isNumeric(_ v: Value) -> Bool { if case .tensor = v { return true } else { return false } }
+
+    /// The word of an answer-parser error about a bare name or a call (`'hello' is not a
+    /// literal…`), shortened for quoting; nil for other errors (a number with a unit keeps the
+    /// parser's own message, which says so).
+    static func bareWord(_ message: String) -> String? {
+        let markers = ["' is not a literal", "(…)' is a call"]
+        guard message.hasPrefix("'"), let m = markers.first(where: { message.contains($0) }),
+              let end = message.range(of: m) else { return nil }
+        return Snippet.quote(String(message[message.index(after: message.startIndex)..<end.lowerBound]))
+    }
     static func tokenWord(_ v: Value) -> String {
         switch v {
         case .tokens: "tokens"

@@ -20,9 +20,12 @@ public struct FeedbackWords: Sendable {
         switch v {
         case .tensor(let t):
             switch t.rank {
-            case 0: return ko ? "숫자 하나" : "a number"
+            case 0: return ko ? "숫자 하나" : "one number"
             case 1: return ko ? "숫자 \(t.count)개의 목록" : "a list of \(t.count) number\(t.count == 1 ? "" : "s")"
-            default: return ko ? "\(t.shape[0])×\(t.shape[1]) 행렬" : "a \(t.shape[0])×\(t.shape[1]) matrix"
+            default:
+                // A 1×1 matrix is answered with one number (the comparison is lenient there).
+                if t.count == 1 { return ko ? "숫자 하나" : "one number" }
+                return ko ? "\(t.shape[0])×\(t.shape[1]) 행렬" : "a \(t.shape[0])×\(t.shape[1]) matrix"
             }
         case .tokens(let l):
             return ko ? "따옴표로 묶은 토큰 \(l.tokens.count)개의 목록" : "a list of \(l.tokens.count) quoted token\(l.tokens.count == 1 ? "" : "s")"
@@ -93,6 +96,68 @@ public struct FeedbackWords: Sendable {
     var keyStepDidNotRun: String {
         ko ? "이 연습 문제의 단계가 정답 파일에서 실행되지 않아 채점할 수 없습니다(답이 아니라 정답 파일의 문제입니다)."
             : "The exercise's own step did not run in the key, so it cannot be graded (a problem in the key, not in the answer)."
+    }
+
+    /// Every entry of the answer is still `?`.
+    func noAnswerGiven(shape: String) -> String {
+        ko ? "답을 적지 않았습니다(아직 ?로 남아 있습니다). 필요한 형태: \(shape)."
+            : "No answer given: the answer is still ?. Expected \(shape)."
+    }
+    /// How a numeric answer of this shape is written: the template's form with `?`, or words
+    /// for one number, never a value.
+    func numberForm(_ v: Value) -> String {
+        guard case .tensor(let t) = v, t.count != 1 else {
+            return ko ? "숫자로 적으세요(필요하면 부호, 소수점, e-3 같은 지수; 음의 무한대는 -inf)"
+                : "written in digits (with a sign, a decimal point or an exponent such as e-3 if needed; -inf for minus infinity)"
+        }
+        func row(_ n: Int) -> String { "[" + Array(repeating: "?", count: min(n, 3)).joined(separator: ", ") + (n > 3 ? ", …]" : "]") }
+        let form = t.rank == 1 ? row(t.count) : "[" + row(t.shape[1]) + ", " + row(t.shape[1]) + (t.shape[0] > 2 ? ", …" : "") + "]"
+        return ko ? "\(form) 꼴로, 각 ? 자리에 숫자를 적으세요" : "written as \(form) with a number in place of each ?"
+    }
+
+    /// An answer that is a bare word or an expression where numbers belong: what kind of
+    /// answer is expected, without suggesting a value (the parser's advice to quote the word
+    /// would suggest a wrong answer).
+    func notALiteral(_ found: String, line: Int, column: Int, shape: String, form: String) -> String {
+        ko ? "답을 읽을 수 없습니다: '\(found)'은(는) 값이 아닙니다(\(position(line: line, column: column))). 필요한 형태: \(shape). \(form)."
+            : "The answer could not be read: '\(found)' is not a value (\(position(line: line, column: column))). Expected \(shape), \(form)."
+    }
+
+    /// The problem line for a bare word where numbers belong.
+    func bareWordProblem(_ word: String) -> String {
+        ko ? "'\(word)'은(는) 값이 아닙니다. 이 답에는 숫자를 적어야 합니다" : "'\(word)' is not a value; this answer takes numbers"
+    }
+
+    // MARK: late policy
+
+    var onTime: String { ko ? "기한 안에 제출했습니다. 감점은 없습니다." : "Submitted on time: nothing is taken off." }
+    /// "Submitted 2 days late: 20% of the 5 points earned is taken off (-1)." Without the
+    /// points (`earned` nil) when some exercise's result is not shown yet: the points earned
+    /// would give it away.
+    func lateDeduction(periods: String, day: Bool, percent: String, earned: String?, deducted: String) -> String {
+        if ko {
+            let head = "마감보다 \(periods)\(day ? "일" : "시간") 늦게 제출했습니다: "
+            guard let earned else { return head + "얻은 점수의 \(percent)%를 감점합니다." }
+            return head + "얻은 \(earned)점의 \(percent)%를 감점합니다(-\(deducted))."
+        }
+        let unit = day ? (periods == "1" ? "day" : "days") : (periods == "1" ? "hour" : "hours")
+        guard let earned else { return "Submitted \(periods) \(unit) late: \(percent)% of the points earned is taken off." }
+        return "Submitted \(periods) \(unit) late: \(percent)% of the \(earned) points earned is taken off (-\(deducted))."
+    }
+    func lateNotApplied(_ why: String) -> String {
+        ko ? "지각 감점을 적용하지 못했습니다(감점 없음): \(why)." : "The late policy was not applied (nothing is taken off): \(why)."
+    }
+    func lateMetadataUnreadable(_ why: String) -> String {
+        ko ? "제출 정보 파일(submission_metadata.json)을 읽을 수 없습니다(\(why))" : "the submission metadata (submission_metadata.json) cannot be read (\(why))"
+    }
+    func lateMetadataTooLarge(_ n: Int) -> String {
+        ko ? "제출 정보 파일(submission_metadata.json)이 \(n)바이트보다 큽니다" : "the submission metadata (submission_metadata.json) is larger than \(n) bytes"
+    }
+    var lateMetadataNotJSON: String {
+        ko ? "제출 정보 파일(submission_metadata.json)이 JSON 객체가 아닙니다" : "the submission metadata (submission_metadata.json) is not a JSON object"
+    }
+    func lateFieldMissing(_ field: String) -> String {
+        ko ? "제출 정보에 \(field) 항목이 없거나 ISO 8601 시각이 아닙니다" : "the submission metadata has no \(field), or it is not an ISO 8601 time"
     }
 
     // MARK: the feedback page

@@ -32,6 +32,8 @@ public struct Gradebook: Sendable {
     public let out: String
     /// The variant a submission must hold, when the grader knows whose it is (a roster).
     public var expectedVariant: (@Sendable (String) -> Int?)? = nil
+    /// A late policy, applied with the `submission_metadata.json` next to each submission.
+    public var latePolicy: LatePolicy? = nil
 
     public init(grader: Grader, out: String) {
         self.grader = grader
@@ -39,13 +41,16 @@ public struct Gradebook: Sendable {
     }
 
     public static let csvName = "gradebook.csv"
+    /// The metadata file read next to each submission when a late policy is given (the name
+    /// Gradescope uses).
+    public static let metadataName = "submission_metadata.json"
 
     /// Grades every submission (using all cores) and writes the files.
     /// - Parameter progress: called with (done, total) after each submission, from any thread.
     public func run(submissions paths: [String], reveal: Bool = false, progress: (@Sendable (Int, Int) -> Void)? = nil) -> BatchResult {
         let names = Gradebook.names(for: paths)
         let box = Collector(count: paths.count)
-        let grader = self.grader, out = self.out, expectedVariant = self.expectedVariant
+        let grader = self.grader, out = self.out, expectedVariant = self.expectedVariant, latePolicy = self.latePolicy
         var setupErrors: [ReadError] = []
         if out.isEmpty {
             setupErrors.append(ReadError(path: out, message: "the output folder is an empty name; give a folder with --out"))
@@ -60,7 +65,11 @@ public struct Gradebook: Sendable {
         // folder, for an empty name) would scatter files where nobody asked for them.
         guard setupErrors.isEmpty else { return BatchResult(submissions: [], writeErrors: setupErrors) }
         DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            let outcome = grader.grade(submissionPath: paths[i], reveal: reveal, expectedVariant: expectedVariant?(paths[i]))
+            var outcome = grader.grade(submissionPath: paths[i], reveal: reveal, expectedVariant: expectedVariant?(paths[i]))
+            if let latePolicy {
+                let metadata = ((paths[i] as NSString).deletingLastPathComponent as NSString).appendingPathComponent(Gradebook.metadataName)
+                outcome.late = latePolicy.apply(metadataAt: metadata)
+            }
             let folder = (out as NSString).appendingPathComponent(names[i])
             var errors: [ReadError] = []
             let files: [(String, String)] = [
@@ -95,7 +104,8 @@ public struct Gradebook: Sendable {
 
     /// The gradebook: a header `submission,folder,<exercise ids…>,total,max_score,note`, then
     /// one row per submission in the order given. `note` says why a submission was not graded
-    /// or how many problems its answer blocks had.
+    /// or how many problems its answer blocks had, and what a late policy took off (the total
+    /// is after it; the exercise columns before).
     public func csv(_ submissions: [GradedSubmission]) -> String {
         let ids = grader.exercises.map(\.spec.id)
         let maxScore = grader.exercises.reduce(0) { $0 + $1.spec.points }
@@ -108,6 +118,11 @@ public struct Gradebook: Sendable {
             } else if !s.outcome.lessonErrors.isEmpty {
                 let n = s.outcome.lessonErrors.count + s.outcome.moreErrors
                 note = "\(n) problem\(n == 1 ? "" : "s") in the answer blocks"
+            }
+            if s.outcome.lateDeduction > 0 {
+                note += (note.isEmpty ? "" : "; ") + "late: -\(CSV.number(s.outcome.lateDeduction))"
+            } else if case let problem?? = s.outcome.late.map(\.problem) {
+                note += (note.isEmpty ? "" : "; ") + "late policy not applied (\(problem.teacherNote))"
             }
             out += CSV.row([s.path, s.name] + ids.map { CSV.number(scores[$0] ?? 0) }
                            + [CSV.number(s.outcome.score), CSV.number(maxScore), note])
@@ -176,8 +191,91 @@ final class Collector: @unchecked Sendable {
     }
 }
 
+/// A gradebook for a learning management system's import, one row per student of the roster.
+public enum LMSFormat: String, Sendable, CaseIterable {
+    /// stepmark's own `gradebook.csv` only.
+    case csv
+    /// Canvas's gradebook import: `Student,ID,SIS User ID,SIS Login ID,Section,<assignment>`.
+    case canvas
+    /// Moodle's grade import (CSV): `ID number,Email address,Full name,<grade item>`.
+    case moodle
+
+    /// The file written next to `gradebook.csv`.
+    public var fileName: String? {
+        switch self {
+        case .csv: nil
+        case .canvas: "canvas-import.csv"
+        case .moodle: "moodle-import.csv"
+        }
+    }
+}
+
+extension Gradebook {
+    /// Writes a file of the batch atomically and durably (as `gradebook.csv` is).
+    /// - Throws: `ReadError` with the reason.
+    public static func writeFile(_ text: String, to path: String) throws {
+        do {
+            try ReplacingWrite.write(text, to: path, durable: true)
+        } catch {
+            throw ReadError(path: path, message: "cannot write: \(error.reason)")
+        }
+    }
+
+    /// The LMS import file: one row per roster student, in roster order, with the total of the
+    /// student's submission (found under the student's folder or named by the id, as for
+    /// variants) or an empty grade when there is none (both LMSs then leave the grade as it
+    /// was). Returns the text and warnings (a student with two submissions: the first counts;
+    /// a submission that matches no student). Every field goes through `CSV.field`, so a name
+    /// such as `=HYPERLINK(…)` is shown, never run.
+    public static func lmsExport(_ format: LMSFormat, roster: Roster, submissions: [GradedSubmission],
+                                 assignment: String) -> (text: String, warnings: [String]) {
+        var byStudent: [String: GradedSubmission] = [:]
+        var warnings: [String] = []
+        for s in submissions {
+            guard let id = roster.student(forSubmission: s.path)?.id else {
+                warnings.append("\(s.path) matches no student of the roster (a folder or a file named by the id); it is left out of the \(format.rawValue) file")
+                continue
+            }
+            if byStudent[id] != nil {
+                warnings.append("\(s.path) is a second submission of student '\(Snippet.quote(id))'; only the first counts in the \(format.rawValue) file")
+                continue
+            }
+            byStudent[id] = s
+        }
+        func grade(_ id: String) -> String { byStudent[id].map { CSV.number($0.outcome.score) } ?? "" }
+        var out = ""
+        switch format {
+        case .csv:
+            return ("", [])
+        case .canvas:
+            out = CSV.row(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment])
+            for st in roster.students {
+                let f = st.fields
+                out += CSV.row([st.name, f["canvas_id"] ?? "", st.id, f["sis_login_id"] ?? f["login"] ?? f["email"] ?? "",
+                                f["section"] ?? "", grade(st.id)])
+            }
+        case .moodle:
+            out = CSV.row(["ID number", "Email address", "Full name", assignment])
+            for st in roster.students {
+                out += CSV.row([st.id, st.fields["email"] ?? "", st.name, grade(st.id)])
+            }
+        }
+        return (out, warnings)
+    }
+}
+
 /// CSV (RFC 4180) with a guard against formula injection in spreadsheets.
 extension Roster {
+    /// The student whose folder is one of the path's folders, or whose id is the file's name
+    /// without `.md`.
+    public func student(forSubmission path: String) -> Student? {
+        let components = path.split(separator: "/").map(String.init)
+        let stem = ((components.last ?? "") as NSString).deletingPathExtension
+        let byFolder = Dictionary(students.map { (Roster.folderName(for: $0.id), $0) }, uniquingKeysWith: { a, _ in a })
+        for folder in components.dropLast().reversed() { if let s = byFolder[folder] { return s } }
+        return byFolder[stem]
+    }
+
     /// The variant expected of a submission path: the student whose folder (as
     /// `assign --variants` names it) is one of the path's folders, or whose id is the file's
     /// name without `.md`. Nil when no student matches.
@@ -232,7 +330,10 @@ public enum FeedbackPage {
     /// The score and the points a student may see now, and whether some are withheld.
     static func shownTotal(_ o: GradeOutcome) -> (score: Double, points: Double, withheld: Bool) {
         let shown = o.exercises.filter { $0.visibility == .visible }
-        return (shown.reduce(0) { $0 + $1.score }, shown.reduce(0) { $0 + $1.points }, shown.count < o.exercises.count)
+        // A late deduction is a fraction of what was earned: the shown part loses the same fraction.
+        let earned = shown.reduce(0) { $0 + $1.score }
+        let kept = o.late != nil && o.earnedScore > 0 ? max(0, earned * (o.score / o.earnedScore)) : earned
+        return (kept, shown.reduce(0) { $0 + $1.points }, shown.count < o.exercises.count)
     }
 
     public static func html(_ o: GradeOutcome, name: String) -> String {
@@ -242,20 +343,21 @@ public enum FeedbackPage {
         body += "<p>\(e(w.submission)): <code>\(e(o.submission))</code></p>\n"
         let total = shownTotal(o)
         body += "<p class=\"total\">\(e(w.score)): <strong>\(e(Feedback.trim(total.score))) / \(e(Feedback.trim(total.points)))</strong>\(total.withheld ? e(w.shownLater) : "")</p>\n"
+        if let lateLine = o.lateLine { body += "<p class=\"late\">\(e(lateLine))</p>\n" }
         if let problem = o.problem {
             body += "<p class=\"bad\">\(e(w.notGraded)): \(e(problem))</p>\n"
         }
         body += "<table>\n<thead><tr><th scope=\"col\">\(e(w.exerciseColumn))</th><th scope=\"col\">\(e(w.resultColumn))</th><th scope=\"col\">\(e(w.scoreColumn))</th></tr></thead>\n<tbody>\n"
         for x in o.exercises {
             if x.visibility != .visible {
-                body += "<tr><td>\(e(x.id))</td><td>\(e(w.withheld(x.visibility)))</td><td>? / \(e(Feedback.trim(x.points)))</td></tr>\n"
+                body += "<tr><td>\(e(o.label(x.id)))</td><td>\(e(w.withheld(x.visibility)))</td><td>? / \(e(Feedback.trim(x.points)))</td></tr>\n"
                 continue
             }
-            body += "<tr><td><a href=\"#ex-\(e(x.id))\">\(e(x.id))</a></td><td>\(e(x.passed ? w.passed : w.notYet))</td><td>\(e(Feedback.trim(x.score))) / \(e(Feedback.trim(x.points)))</td></tr>\n"
+            body += "<tr><td><a href=\"#ex-\(e(x.id))\">\(e(o.label(x.id)))</a></td><td>\(e(x.passed ? w.passed : w.notYet))</td><td>\(e(Feedback.trim(x.score))) / \(e(Feedback.trim(x.points)))</td></tr>\n"
         }
         body += "</tbody>\n</table>\n"
         for x in o.exercises where x.visibility == .visible {
-            body += "<section id=\"ex-\(e(x.id))\">\n<h2>\(x.passed ? "✓" : "✗") \(e(x.id)) <small>\(e(Feedback.trim(x.score))) / \(e(Feedback.trim(x.points)))</small></h2>\n"
+            body += "<section id=\"ex-\(e(x.id))\">\n<h2>\(x.passed ? "✓" : "✗") \(e(o.label(x.id))) <small>\(e(Feedback.trim(x.score))) / \(e(Feedback.trim(x.points)))</small></h2>\n"
             body += "<pre class=\"feedback\">\(e(x.feedback))</pre>\n"
             if let source = o.answerSources[x.id] {
                 body += "<details><summary>\(e(w.yourAnswer))</summary><pre>\(e(source))</pre></details>\n"
@@ -297,17 +399,18 @@ public enum FeedbackPage {
         out += "\(w.submission): \(escape(o.submission))\n\n"
         let total = shownTotal(o)
         out += "\(w.score): **\(Feedback.trim(total.score)) / \(Feedback.trim(total.points))**\(total.withheld ? w.shownLater : "")\n\n"
+        if let lateLine = o.lateLine { out += escape(lateLine) + "\n\n" }
         if let problem = o.problem { out += "\(w.notGraded): \(escape(problem))\n\n" }
         out += "| \(w.exerciseColumn) | \(w.resultColumn) | \(w.scoreColumn) |\n| --- | --- | --- |\n"
         for x in o.exercises {
             if x.visibility != .visible {
-                out += "| \(escape(x.id)) | \(w.withheld(x.visibility)) | ? / \(Feedback.trim(x.points)) |\n"
+                out += "| \(escape(o.label(x.id))) | \(w.withheld(x.visibility)) | ? / \(Feedback.trim(x.points)) |\n"
                 continue
             }
-            out += "| \(escape(x.id)) | \(x.passed ? w.passed : w.notYet) | \(Feedback.trim(x.score)) / \(Feedback.trim(x.points)) |\n"
+            out += "| \(escape(o.label(x.id))) | \(x.passed ? w.passed : w.notYet) | \(Feedback.trim(x.score)) / \(Feedback.trim(x.points)) |\n"
         }
         for x in o.exercises where x.visibility == .visible {
-            out += "\n## \(x.passed ? "✓" : "✗") \(escape(x.id)) (\(Feedback.trim(x.score)) / \(Feedback.trim(x.points)))\n\n"
+            out += "\n## \(x.passed ? "✓" : "✗") \(escape(o.label(x.id))) (\(Feedback.trim(x.score)) / \(Feedback.trim(x.points)))\n\n"
             out += fenced(x.feedback)
             if let source = o.answerSources[x.id] {
                 out += "\n\(w.yourAnswer):\n\n" + fenced(source)

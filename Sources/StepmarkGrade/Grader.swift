@@ -19,6 +19,20 @@ public struct GradeOutcome: Sendable {
     public var answerSources: [String: String]
     /// The key's language: the feedback and the feedback page are written in it.
     public var language: LessonLanguage = .english
+    /// Each exercise's title: the nearest heading above its step in the key (absent when the
+    /// key has no heading above it).
+    public var titles: [String: String] = [:]
+    /// Wall time of grading this submission, in seconds (results.json `execution_time`).
+    public var executionTime: Double?
+    /// The late policy's verdict, when one was applied (or could not be).
+    public var late: LateOutcome?
+    /// The key's file name (JUnit's `classname`).
+    public var keyName: String = ""
+    /// Exercises whose answer could not be read or whose step did not run (JUnit errors, not
+    /// failures).
+    public var unreadable: Set<String> = []
+    /// Seconds spent grading each exercise.
+    public var exerciseTimes: [String: Double] = [:]
 
     public init(submission: String, exercises: [ExerciseResult], problem: String?, lessonErrors: [LessonError],
                 moreErrors: Int = 0, answerSources: [String: String] = [:]) {
@@ -30,7 +44,26 @@ public struct GradeOutcome: Sendable {
         self.answerSources = answerSources
     }
 
-    public var score: Double { exercises.reduce(0) { $0 + $1.score } }
+    /// The points earned before any late deduction.
+    public var earnedScore: Double { exercises.reduce(0) { $0 + $1.score } }
+    /// The points earned less the late deduction (never below 0).
+    public var score: Double { max(0, earnedScore - lateDeduction) }
+    /// The points a late policy takes off.
+    public var lateDeduction: Double { min(earnedScore, max(0, earnedScore * (late?.fraction ?? 0))) }
+
+    /// "l1-weights · Scores, scaling, softmax", or the id alone when the exercise has no title.
+    public func label(_ id: String) -> String {
+        guard let t = titles[id], !t.isEmpty else { return id }
+        return "\(id) · \(t)"
+    }
+
+    /// The late policy's sentence for the student, with the points taken off (without points
+    /// when an exercise's result is withheld: they would give it away).
+    public var lateLine: String? {
+        guard let late else { return nil }
+        return late.sentence(FeedbackWords.of(language), earned: earnedScore, deducted: lateDeduction,
+                             withheld: exercises.contains { $0.visibility != .visible })
+    }
     public var maxScore: Double { exercises.reduce(0) { $0 + $1.points } }
     public var allPassed: Bool { problem == nil && exercises.allSatisfy(\.passed) }
 
@@ -48,9 +81,10 @@ public struct GradeOutcome: Sendable {
         for e in lessonErrors { out += "\(path):\(e.line):\(e.column): \(e.message)\n" }
         if moreErrors > 0 { out += "\(path): … and \(moreErrors) more problem\(moreErrors == 1 ? "" : "s")\n" }
         for e in exercises {
-            out += "\(e.passed ? "✓" : "✗") \(e.id)  \(Feedback.trim(e.score))/\(Feedback.trim(e.points))\n"
+            out += "\(e.passed ? "✓" : "✗") \(label(e.id))  \(Feedback.trim(e.score))/\(Feedback.trim(e.points))\n"
             out += e.feedback.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n"
         }
+        if let lateLine { out += lateLine + "\n" }
         out += "total: \(Feedback.trim(score))/\(Feedback.trim(maxScore))\n"
         return out
     }
@@ -64,7 +98,7 @@ public struct GradeOutcome: Sendable {
             ("problem", problem.map { .string($0) } ?? .null),
             ("errors", .array(lessonErrors.map(JSONRenderer.encode))),
             ("exercises", .array(exercises.map(JSONRenderer.encode))),
-        ])
+        ] + (late == nil ? [] : [("late_deduction", .number(lateDeduction)), ("late", .string(lateLine ?? ""))]))
     }
 
     /// Gradescope's `results.json`: the total score and one test per exercise, with the
@@ -75,7 +109,7 @@ public struct GradeOutcome: Sendable {
     public func gradescope() -> JSON {
         var tests: [JSON] = exercises.map { e in
             var test: [(String, JSON)] = [
-                ("name", .string(e.id)),
+                ("name", .string(label(e.id))),
                 ("score", .number(e.score)),
                 ("max_score", .number(e.points)),
                 ("status", .string(e.passed ? "passed" : "failed")),
@@ -87,14 +121,18 @@ public struct GradeOutcome: Sendable {
             return .object(test)
         }
         var pairs: [(String, JSON)] = [("score", .number(score))]
+        if let executionTime, executionTime.isFinite { pairs.append(("execution_time", .number(max(0, executionTime)))) }
+        var output: [String] = []
         if let problem {
             tests.insert(.object([("name", .string("submission")), ("score", .number(0)), ("max_score", .number(0)),
                                   ("status", .string("failed")), ("output", .string(problem)),
                                   ("visibility", .string("visible"))]), at: 0)
-            pairs.append(("output", .string("\(FeedbackWords.of(language).notGraded): \(problem)")))
+            output.append("\(FeedbackWords.of(language).notGraded): \(problem)")
         } else if !lessonErrors.isEmpty {
-            pairs.append(("output", .string(FeedbackWords.of(language).problems + ":\n" + errorLines.joined(separator: "\n"))))
+            output.append(FeedbackWords.of(language).problems + ":\n" + errorLines.joined(separator: "\n"))
         }
+        if let lateLine { output.append(lateLine) }
+        if !output.isEmpty { pairs.append(("output", .string(output.joined(separator: "\n\n")))) }
         pairs.append(("output_format", .string("text")))
         pairs.append(("test_output_format", .string("text")))
         pairs.append(("visibility", .string("visible")))
@@ -102,19 +140,121 @@ public struct GradeOutcome: Sendable {
         return .object(pairs)
     }
 
-    /// JUnit XML, one test case per exercise.
+    /// JUnit XML: one test suite named after the submission, with the score and the points as
+    /// `<properties>`, and one test case per exercise (`classname` the key's file name, `time`
+    /// the seconds spent grading it). A wrong or missing answer is a `<failure>`; an answer that
+    /// could not be read, an exercise whose step did not run and a submission that could not
+    /// be graded at all are `<error>`s.
     public func junit() -> String {
         func x(_ s: String) -> String { HTML.escape(XMLText.clean(s)) }
-        let failures = exercises.filter { !$0.passed }.count + (problem == nil ? 0 : 1)
+        func seconds(_ t: Double?) -> String {
+            guard let t, t.isFinite, t >= 0 else { return "0" }
+            return String(format: "%.6f", t)
+        }
+        let classname = x(keyName)
+        var errors = exercises.filter { !$0.passed && unreadable.contains($0.id) }.count
+        let failures = exercises.filter { !$0.passed && !unreadable.contains($0.id) }.count
+        if problem != nil { errors += 1 }
+        let tests = exercises.count + (problem == nil ? 0 : 1)
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuite name=\"\(x(submission))\" tests=\"\(exercises.count + (problem == nil ? 0 : 1))\" failures=\"\(failures)\">\n"
-        if let problem { out += "  <testcase name=\"submission\"><failure message=\"\(x(problem))\"/></testcase>\n" }
+        out += "<testsuite name=\"\(x(submission))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(seconds(executionTime))\">\n"
+        out += "  <properties>\n"
+        out += "    <property name=\"score\" value=\"\(x(Feedback.trim(score)))\"/>\n"
+        out += "    <property name=\"max_score\" value=\"\(x(Feedback.trim(maxScore)))\"/>\n"
+        if late != nil { out += "    <property name=\"late_deduction\" value=\"\(x(Feedback.trim(lateDeduction)))\"/>\n" }
+        out += "  </properties>\n"
+        if let problem {
+            out += "  <testcase classname=\"\(classname)\" name=\"submission\" time=\"0\"><error message=\"\(x(problem))\" type=\"not graded\"/></testcase>\n"
+        }
         for e in exercises {
-            out += "  <testcase name=\"\(x(e.id))\">"
-            if !e.passed { out += "<failure message=\"\(x(Feedback.trim(e.score)))/\(x(Feedback.trim(e.points)))\">\(x(e.feedback))</failure>" }
+            out += "  <testcase classname=\"\(classname)\" name=\"\(x(label(e.id)))\" time=\"\(seconds(exerciseTimes[e.id]))\">"
+            if !e.passed {
+                let message = x("\(Feedback.trim(e.score))/\(Feedback.trim(e.points))")
+                let tag = unreadable.contains(e.id) ? "error" : "failure"
+                let type = unreadable.contains(e.id) ? "unreadable" : "wrong answer"
+                out += "<\(tag) message=\"\(message)\" type=\"\(type)\">\(x(e.feedback))</\(tag)>"
+            }
             out += "</testcase>\n"
         }
         return out + "</testsuite>\n"
+    }
+}
+
+/// Each exercise's title: the nearest section heading above its step in the lesson (levels 2
+/// to 6, ATX `##` or a setext `---` underline, in the prose blocks, outside code fences, HTML
+/// comments and solution regions), with inline code marks and emphasis stars dropped. A
+/// level-1 heading is the lesson's own title: it names no exercise, and exercises after it
+/// have no title until the next section heading.
+public enum ExerciseTitles {
+    public static func of(_ report: Report) -> [String: String] {
+        var current: String? = nil
+        var titles: [String: String] = [:]
+        for block in report.blocks {
+            switch block {
+            case .prose(let p):
+                if let h = lastHeading(p.markdown) { current = h.text }
+            case .step(let step):
+                if let spec = step.exercise, let current, titles[spec.id] == nil { titles[spec.id] = current }
+            }
+        }
+        return titles
+    }
+
+    /// The last heading of a piece of Markdown: its text, or nil text for a level-1 heading.
+    static func lastHeading(_ markdown: String) -> (text: String?, level: Int)? {
+        var last: (text: String?, level: Int)? = nil
+        var fence: Substring? = nil
+        var inComment = false, inSolution = false
+        var previous: Substring = ""
+        for raw in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = raw.drop { $0 == " " }
+            defer { previous = fence == nil && !inComment && !inSolution ? line : "" }
+            if let f = fence {
+                if line.hasPrefix(f) && line.drop(while: { $0 == f.first }).allSatisfy(\.isWhitespace) { fence = nil }
+                continue
+            }
+            if inComment {
+                if line.contains("-->") { inComment = false }
+                continue
+            }
+            if line.hasPrefix("```") || line.hasPrefix("~~~") {
+                fence = line.prefix { $0 == line.first }
+                continue
+            }
+            let squeezed = line.lowercased().filter { !$0.isWhitespace }
+            if inSolution {
+                if squeezed.hasPrefix("<!--endsolution-->") { inSolution = false }
+                continue
+            }
+            if squeezed.hasPrefix("<!--solution-->") { inSolution = true; continue }
+            if line.hasPrefix("<!--") {
+                if !line.contains("-->") { inComment = true }
+                continue
+            }
+            if line.hasPrefix("#") {
+                let hashes = line.prefix { $0 == "#" }
+                let rest = line.dropFirst(hashes.count)
+                guard hashes.count <= 6, rest.isEmpty || rest.first == " " || rest.first == "\t" else { continue }
+                var text = rest.trimmingCharacters(in: .whitespaces)
+                while text.hasSuffix("#") { text.removeLast() }
+                if let t = clean(text) { last = (hashes.count == 1 ? nil : t, hashes.count) }
+                continue
+            }
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if !trimmed.isEmpty, trimmed.allSatisfy({ $0 == "=" }) || (trimmed.allSatisfy({ $0 == "-" }) && trimmed.count >= 2),
+               !previous.trimmingCharacters(in: .whitespaces).isEmpty, !previous.hasPrefix("#") {
+                if let t = clean(String(previous)) { last = trimmed.first == "=" ? (nil, 1) : (t, 2) }
+            }
+        }
+        return last
+    }
+
+    /// Inline marks dropped, white space collapsed, at most 120 characters; nil when empty.
+    static func clean(_ s: String) -> String? {
+        var t = s.replacingOccurrences(of: "`", with: "").replacingOccurrences(of: "**", with: "")
+        t = t.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        if t.count > 120 { t = String(t.prefix(120)) + "…" }
+        return t.isEmpty ? nil : t
     }
 }
 
@@ -151,6 +291,8 @@ public struct Grader: Sendable {
     public let keyCheck: [ExerciseResult]
     /// The key's language (front matter `lang`, else its folder): feedback is written in it.
     public let language: LessonLanguage
+    /// Each exercise's title: the nearest heading above its step in the key.
+    public let titles: [String: String]
 
     /// At most this many problems per submission are reported one by one.
     public static let maxReportedErrors = 20
@@ -180,6 +322,7 @@ public struct Grader: Sendable {
         self.variants = variants
         let report = Runner(limits: limits, variant: variant).run(lesson)
         self.language = report.language
+        self.titles = ExerciseTitles.of(report)
         let (exercises, problems) = Exercises.collectExercises(report)
         self.exercises = exercises.map { KeyExercise(spec: $0.spec, expected: Exercises.expectedValue($0.step, spec: $0.spec)) }
         self.keyErrors = (report.errors + problems).sorted { $0.position < $1.position }
@@ -191,6 +334,13 @@ public struct Grader: Sendable {
     /// Grades a submission file. Unreadable, oversized or non-UTF-8 files score zero with the
     /// reason; nothing is thrown.
     public func grade(submissionPath: String, reveal: Bool = false, expectedVariant: Int? = nil) -> GradeOutcome {
+        let started = Date()
+        var outcome = read(submissionPath: submissionPath, reveal: reveal, expectedVariant: expectedVariant)
+        outcome.executionTime = Date().timeIntervalSince(started)
+        return outcome
+    }
+
+    private func read(submissionPath: String, reveal: Bool, expectedVariant: Int?) -> GradeOutcome {
         let text: String
         do {
             text = try LessonParser.readText(path: submissionPath, limits: limits)
@@ -251,20 +401,40 @@ public struct Grader: Sendable {
             }
             byID[answer.id] = answer.given
             sources[answer.id] = answer.source
-            if case .unreadable(let e) = answer.given { errors.append(e) }
+            if case .unreadable(let e) = answer.given {
+                // A bare word where numbers belong: the parser's advice to quote it would
+                // suggest a wrong answer; say only that numbers are expected.
+                if let ex = exercises.first(where: { $0.spec.id == answer.id }), let expected = ex.expected,
+                   Feedback.isNumeric(expected), let word = Feedback.bareWord(e.message) {
+                    errors.append(LessonError(FeedbackWords.of(language).bareWordProblem(word), at: e.position))
+                } else {
+                    errors.append(e)
+                }
+            }
         }
         errors.sort { $0.position < $1.position }
         let kept = Array(errors.prefix(Grader.maxReportedErrors))
         let words = FeedbackWords.of(language)
+        var times: [String: Double] = [:]
+        var unreadable: Set<String> = []
         let results = exercises.map { ex -> ExerciseResult in
+            let t0 = Date()
+            defer { times[ex.spec.id] = Date().timeIntervalSince(t0) }
             guard let expected = ex.expected else {
+                unreadable.insert(ex.spec.id)
                 return ExerciseResult(spec: ex.spec, score: 0, passed: false, feedback: words.keyStepDidNotRun)
             }
+            if case .unreadable? = byID[ex.spec.id] { unreadable.insert(ex.spec.id) }
             return Exercises.grade(expected: expected, spec: ex.spec, answer: byID[ex.spec.id], reveal: reveal, words: words)
         }
         var outcome = GradeOutcome(submission: path, exercises: results, problem: nil, lessonErrors: kept,
                                    moreErrors: errors.count - kept.count, answerSources: sources)
         outcome.language = language
+        outcome.titles = titles
+        outcome.keyName = (keyPath as NSString).lastPathComponent
+        outcome.unreadable = unreadable
+        outcome.exerciseTimes = times
+        outcome.executionTime = Date().timeIntervalSince(started)
         return outcome
     }
 
@@ -274,6 +444,9 @@ public struct Grader: Sendable {
         let results = exercises.map { ExerciseResult(spec: $0.spec, score: 0, passed: false, feedback: "\(words.notGraded): \(reason)") }
         var outcome = GradeOutcome(submission: path, exercises: results, problem: reason, lessonErrors: [])
         outcome.language = language
+        outcome.titles = titles
+        outcome.keyName = (keyPath as NSString).lastPathComponent
+        outcome.executionTime = 0
         return outcome
     }
 }

@@ -29,10 +29,26 @@ struct Check: ParsableCommand {
     @Flag(help: "Show the expected values of failed exercises in the feedback.")
     var reveal = false
 
+    @Option(help: ArgumentHelp("A late policy such as 10%/day,max=50%: a percentage of the earned score taken off per started day (or hour) after the due date, capped. Needs --submission-metadata.", valueName: "policy"))
+    var latePolicy: String?
+
+    @Option(help: ArgumentHelp("Gradescope's submission_metadata.json: the submission time (created_at) and the due date (assignment.due_date) for --late-policy.", valueName: "file"), completion: .file(extensions: ["json"]))
+    var submissionMetadata: String?
+
     @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
+    func validate() throws {
+        if let latePolicy {
+            do { _ = try LatePolicy(parsing: latePolicy) } catch { throw ValidationError("\(error)") }
+            if submissionMetadata == nil { throw ValidationError("--late-policy needs --submission-metadata FILE: the submission time and the due date come from it") }
+        } else if submissionMetadata != nil {
+            throw ValidationError("--submission-metadata is only read with --late-policy")
+        }
+    }
+
     func run() throws {
-        let outcome: GradeOutcome
+        var outcome: GradeOutcome
+        let started = Date()
         do {
             if let key {
                 let grader = try Grader(keyPath: key, limits: limits.limits)
@@ -44,11 +60,20 @@ struct Check: ParsableCommand {
                     throw ExitCode(2)
                 }
                 let report = Exercises.check(Runner(limits: limits.limits).run(lesson), reveal: reveal, limits: limits.limits)
-                outcome = GradeOutcome(submission: file, exercises: report.exercises, problem: nil, lessonErrors: report.errors)
+                var own = GradeOutcome(submission: file, exercises: report.exercises, problem: nil, lessonErrors: report.errors)
+                own.language = report.language
+                own.titles = ExerciseTitles.of(report)
+                own.keyName = (file as NSString).lastPathComponent
+                own.unreadable = Exercises.erroredIDs(report)
+                outcome = own
             }
         } catch let e as ReadError {
             printError("error: \(e)")
             throw ExitCode(2)
+        }
+        if outcome.executionTime == nil { outcome.executionTime = Date().timeIntervalSince(started) }
+        if let latePolicy, let submissionMetadata {
+            outcome.late = try LatePolicy(parsing: latePolicy).apply(metadataAt: submissionMetadata)
         }
         let output: String
         switch format {

@@ -16,6 +16,12 @@ struct Grade: ParsableCommand {
             OUT/<name>/feedback.md. A submission that cannot be read (missing, over the size \
             limit, not UTF-8) scores zero with the reason and the batch goes on.
 
+            With --roster and --format canvas or moodle, OUT/canvas-import.csv or \
+            OUT/moodle-import.csv holds one row per student with the total, ready for the LMS's \
+            gradebook import. --late-policy 10%/day,max=50% takes a share of the earned score off \
+            per started day late, with the times from the submission_metadata.json next to each \
+            submission (Gradescope's format). docs/GRADING.md has the details.
+
             Exit status: 0 every submission was graded and every answer passed; 1 some answer \
             failed or some submission could not be graded (the files are written all the same); \
             2 bad usage, a key that cannot be read or does not run clean, or output that cannot \
@@ -48,9 +54,22 @@ struct Grade: ParsableCommand {
     @Option(help: ArgumentHelp("The class roster used with assign --variants: each submission found under a student's folder (or named by the id) must hold that student's own variant.", valueName: "roster.csv"))
     var roster: String?
 
+    @Option(help: ArgumentHelp("A late policy such as 10%/day,max=50%: a percentage of the earned score taken off per started day (or hour) after the due date, read from the submission_metadata.json next to each submission (Gradescope's format).", valueName: "policy"))
+    var latePolicy: String?
+
+    @Option(help: ArgumentHelp("Also write a gradebook to import into an LMS: canvas (OUT/canvas-import.csv) or moodle (OUT/moodle-import.csv); needs --roster. csv writes only OUT/gradebook.csv.", valueName: "format"))
+    var format: GradeFormat = .csv
+
+    @Option(help: ArgumentHelp("The assignment's column name in the LMS file (default: the key's file name without .md). For Canvas, use the name with its id as the gradebook export shows it: \"Attention (12345)\".", valueName: "name"))
+    var assignment: String?
+
     @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
     func validate() throws {
+        if format != .csv && roster == nil { throw ValidationError("--format \(format.rawValue) needs --roster: the LMS file has one row per student of the roster") }
+        if let latePolicy {
+            do { _ = try LatePolicy(parsing: latePolicy) } catch { throw ValidationError("\(error)") }
+        }
         if submissions.isEmpty { throw ValidationError("name at least one submission file or folder") }
         if out.isEmpty { throw ValidationError("--out needs a folder name, not an empty one") }
     }
@@ -91,10 +110,13 @@ struct Grade: ParsableCommand {
         }
         let progress: (@Sendable (Int, Int) -> Void)? = isTerminal(2) ? SubmissionFiles.progressLine() : nil
         var gradebook = Gradebook(grader: grader, out: out)
+        gradebook.latePolicy = try latePolicy.map { try LatePolicy(parsing: $0) }
+        var students: Roster? = nil
         if let roster {
             do {
-                let students = try Roster.read(path: roster, limits: limits.limits)
-                gradebook.expectedVariant = { students.expectedVariant(forSubmission: $0) }
+                let read = try Roster.read(path: roster, limits: limits.limits)
+                students = read
+                gradebook.expectedVariant = { read.expectedVariant(forSubmission: $0) }
             } catch let e as ReadError {
                 printError("error: \(e)")
                 throw ExitCode(2)
@@ -105,14 +127,33 @@ struct Grade: ParsableCommand {
         for s in result.submissions {
             if let problem = s.outcome.problem { printError("\(s.path): not graded: \(problem)") }
         }
+        var writeFailed = !result.writeErrors.isEmpty
+        if let file = format.lms.fileName, let students, result.writeErrors.allSatisfy({ !$0.path.hasSuffix(Gradebook.csvName) }) {
+            let name = assignment ?? ((key as NSString).lastPathComponent as NSString).deletingPathExtension
+            let export = Gradebook.lmsExport(format.lms, roster: students, submissions: result.submissions, assignment: name)
+            for w in export.warnings { printError("warning: \(w)") }
+            let path = (out as NSString).appendingPathComponent(file)
+            do {
+                try Gradebook.writeFile(export.text, to: path)
+                print("\(format.rawValue) gradebook import: \(path)")
+            } catch {
+                printError("error: \(error)")
+                writeFailed = true
+            }
+        }
         for e in result.writeErrors { printError("error: \(e)") }
         let n = result.submissions.count
         print("graded \(n) submission\(n == 1 ? "" : "s") into \(out): \(result.allPassed) all correct, "
               + "\(result.graded - result.allPassed) with answers to revisit, \(result.notGraded) not graded; "
               + "gradebook: \((out as NSString).appendingPathComponent(Gradebook.csvName))")
-        if !result.writeErrors.isEmpty { throw ExitCode(2) }
+        if writeFailed { throw ExitCode(2) }
         if result.allPassed < n { throw ExitCode(1) }
     }
+}
+
+enum GradeFormat: String, ExpressibleByArgument, CaseIterable {
+    case csv, canvas, moodle
+    var lms: LMSFormat { LMSFormat(rawValue: rawValue) ?? .csv }
 }
 
 enum SubmissionFiles {
@@ -204,7 +245,7 @@ final class ProgressState: @unchecked Sendable {
 enum GradeCommandLine {
     /// Grade's options that take a value as the next argument (`--key K`); `--key=K` is one
     /// argument. A test compares this list with `stepmark grade --help`.
-    static let valueOptions: Set<String> = ["--key", "--out", "--roster", "--max-entries", "--max-steps", "--max-tokens",
+    static let valueOptions: Set<String> = ["--key", "--out", "--roster", "--late-policy", "--format", "--assignment", "--max-entries", "--max-steps", "--max-tokens",
                                             "--max-file-bytes", "--max-seconds"]
 
     /// The arguments (without the program name) for the parser, and the submissions taken out,

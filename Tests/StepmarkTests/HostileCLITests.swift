@@ -81,7 +81,7 @@ import Testing
         submission("sub-nul-bytes", "```answer a\n0.5\u{0}\u{0}\n```\n", 1, ["s.md:2:1: '0.5��' is not a number"]),
         submission("sub-unclosed-fence", "```answer a\n0.5\n", 1, ["s.md:1:1: the ``` fence opened here is never closed"]),
         submission("sub-bom-crlf-error", [0xEF, 0xBB, 0xBF] + text("```answer v\r\n[1, 2, x]\r\n```\r\n"), 1,
-                   ["s.md:2:8: 'x' is not a literal"]),
+                   ["s.md:2:8: 'x' is not a value; this answer takes numbers"]),
         submission("sub-megabyte-number", "```answer a\n" + String(repeating: "9", count: 1_000_000) + "\n```\n", 1,
                    ["a number of 1000000 characters is too long (at most 64)"]),
         submission("sub-second-word", "```answer a b\n0.5\n```\n", 1, ["s.md:1:13: answer takes one exercise id, found a second word 'b'"]),

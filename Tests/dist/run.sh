@@ -208,6 +208,8 @@ with zipfile.ZipFile(sys.argv[1]) as z:
         path = z.extract(info, sys.argv[2])
         os.chmod(path, (info.external_attr >> 16) & 0o777)
 EOF
+    # Gradescope's submission metadata, when a test gives one.
+    if [ -n "${METADATA:-}" ]; then cp "$METADATA" "$tree/submission_metadata.json"; fi
     while [ $# -gt 0 ]; do
         mkdir -p "$(dirname "$tree/submission/$2")"
         cp "$1" "$tree/submission/$2"
@@ -255,6 +257,28 @@ tree=$(autograde "$GRADING/partly-wrong.md" notes.md "$GRADING/correct.md" key.m
 expect_results "of two files, the one named like the key is graded" "$tree" 'r["score"] == 8'
 tree=$(autograde)
 expect_results "an empty submission is explained" "$tree" 'r["score"] == 0 and "No Markdown" in r["output"]'
+
+# A late policy packed into the zip, applied with Gradescope's metadata: 34 hours late is two
+# started days, 20% of 8 = 1.6 off. Metadata that is not JSON takes nothing off and says so.
+ZIP=$WORK/autograder-late.zip
+LATE_POLICY='10%/day,max=50%' bash packaging/autograder.sh "$GRADING/key.md" "$DIST" "$ZIP" > /dev/null
+layout=$(python3 -c 'import sys, zipfile; print(" ".join(sorted(i.filename for i in zipfile.ZipFile(sys.argv[1]).infolist())))' "$ZIP")
+[ "$layout" = "key.md late_policy.txt run_autograder setup.sh stepmark" ] && pass "autograder.zip with a late policy holds $layout" || fail "autograder.zip with a late policy holds $layout"
+printf '%s' '{"id": 1, "created_at": "2026-01-03T10:00:00.365935-07:00", "assignment": {"due_date": "2026-01-01T23:59:00.000000-07:00", "late_due_date": null}, "users": [{"email": "s@example.edu", "id": 1, "name": "S"}]}' > "$WORK/late.json"
+tree=$(METADATA=$WORK/late.json autograde "$GRADING/correct.md" key.md)
+expect_results "a submission two days late loses 20% of its 8 points" "$tree" \
+    'abs(r["score"] - 6.4) < 1e-9 and "Submitted 2 days late: 20% of the 8 points earned is taken off (-1.6)." in r["output"] and r["execution_time"] >= 0'
+printf '{not json' > "$WORK/bad.json"
+tree=$(METADATA=$WORK/bad.json autograde "$GRADING/correct.md" key.md)
+expect_results "metadata that is not JSON takes nothing off and says so" "$tree" \
+    'r["score"] == 8 and "The late policy was not applied" in r["output"]'
+tree=$(autograde "$GRADING/correct.md" key.md)
+expect_results "without metadata the policy is not applied" "$tree" 'r["score"] == 8'
+if LATE_POLICY='lots' bash packaging/autograder.sh "$GRADING/key.md" "$DIST" "$WORK/bad.zip" > /dev/null 2>&1; then
+    fail "a late policy stepmark cannot read is refused when the zip is built"
+else
+    pass "a late policy stepmark cannot read is refused when the zip is built"
+fi
 
 echo "dist-test: $(( $(date +%s) - START )) s"
 if [ "$FAILURES" -gt 0 ]; then
