@@ -78,9 +78,13 @@ public struct CoursePlan: Sendable {
 /// One file a render would write.
 public struct PlannedFile: Sendable {
     public var path: String
+    /// The file's text; for a PDF, the HTML page that is printed into it.
     public var content: String
-    /// True when the file on disk already has exactly this content.
+    /// True when the file on disk already has exactly this content (never for a PDF: every
+    /// print differs, by its creation date at least).
     public var isCurrent: Bool
+    /// The file is `content` printed to PDF by Chromium (`PDFPrinter`).
+    public var printed: Bool = false
 }
 
 public struct RenderResult: Sendable {
@@ -105,7 +109,11 @@ public struct RenderResult: Sendable {
         }
         var written = 0
         for file in files where !file.isCurrent {
-            try AtomicFile.write(file.content, to: file.path)
+            if file.printed {
+                try PDFPrinter.print(html: file.content, to: file.path)
+            } else {
+                try AtomicFile.write(file.content, to: file.path)
+            }
             written += 1
         }
         return written
@@ -162,7 +170,8 @@ public struct Course: Sendable {
             let link = String(repeating: "../", count: depth) + "index.html"
             for format in formats {
                 let content = format.render(report, student: student, indexLink: link)
-                files.append(planned((plan.out as NSString).appendingPathComponent(entry.relative + "." + format.fileExtension), content))
+                let path = (plan.out as NSString).appendingPathComponent(entry.relative + "." + format.fileExtension)
+                files.append(format.isPrinted ? PlannedFile(path: path, content: content, isCurrent: false, printed: true) : planned(path, content))
             }
         }
         if includeIndex {

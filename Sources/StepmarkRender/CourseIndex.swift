@@ -6,12 +6,12 @@ public enum CourseIndex {
     /// without errors.
     public typealias Entry = (relative: String, title: String, ok: Bool)
 
-    /// The index page in `format` (nil for JSON, which has none).
+    /// The index page in `format` (nil for JSON and PDF, which have none).
     public static func page(_ format: OutputFormat, _ entries: [Entry]) -> String? {
         switch format {
         case .md: markdown(entries)
         case .html: html(entries)
-        case .json: nil
+        case .json, .pdf: nil
         }
     }
 
