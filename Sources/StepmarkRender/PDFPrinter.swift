@@ -39,9 +39,10 @@ public enum PDFPrinter {
         try AtomicFile.write(bytes: bytes, to: path)
     }
 
-    /// The PDF of `html`; `target` only names the file in errors.
-    public static func pdf(html: String, for target: String, timeout: Double = 90) throws -> [UInt8] {
-        guard let browser = browser() else { throw ReadError(path: target, message: missingBrowser) }
+    /// The PDF of `html`; `target` only names the file in errors. `program` replaces the
+    /// browser found on `PATH` (tests).
+    public static func pdf(html: String, for target: String, timeout: Double = 90, program: String? = nil) throws -> [UInt8] {
+        guard let browser = program ?? browser() else { throw ReadError(path: target, message: missingBrowser) }
         var template = Array((NSTemporaryDirectory() + "/stepmark-pdf-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             throw ReadError(path: target, message: "cannot make a temporary folder: \(String(cString: strerror(errno)))")
@@ -112,7 +113,13 @@ public enum PDFPrinter {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
+        var spawned = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
+        // ETXTBSY: a program just written (a test's stand-in) is still open for writing in a
+        // child another thread is starting; it closes at that child's exec.
+        for _ in 0..<20 where spawned == ETXTBSY {
+            usleep(25_000)
+            spawned = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
+        }
         guard spawned == 0 else { return .failedToStart(String(cString: strerror(spawned))) }
         let deadline = Date().addingTimeInterval(timeout)
         var status: Int32 = 0

@@ -2,7 +2,8 @@
 # Real-browser test of the rendered course (called by `make test` when present).
 # Installs what is missing: Debian's chromium and chromium-driver (apt-get update only when the
 # install fails without it), a Korean font for the screenshots (best effort), and selenium from
-# PyPI. Then opens every page of the output folder (default: output/) in headless Chromium.
+# PyPI. Then opens every page of the output folder (default: output/) in headless Chromium,
+# and prints lessons to PDF (test_print.sh: pages counted with poppler-utils' pdfinfo).
 #
 #   bash Tests/browser/run.sh [OUTPUT_DIR]
 set -u
@@ -50,5 +51,9 @@ export SE_AVOID_STATS=true
 # Prose math, images and HTML laid out by the browser (renders its own small lesson).
 math=0
 if [ -x .build/debug/stepmark ]; then "$python" Tests/browser/test_math.py .build/debug/stepmark || math=1; fi
+# Printing: render --format pdf, pages counted (Tests/browser/test_print.sh).
+printing=0
+if [ -x .build/debug/stepmark ]; then bash Tests/browser/test_print.sh .build/debug/stepmark || printing=1; fi
 "$python" Tests/browser/test_pages.py "$out" || exit 1
+[ "$printing" = 0 ] || exit 1
 exit "$math"
