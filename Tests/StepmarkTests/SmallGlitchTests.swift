@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import StepmarkCore
+@testable import StepmarkLesson
+@testable import StepmarkRender
+
+/// Issue 17 part 9: small glitches, each with its expected output written out by hand.
+@Suite struct SmallGlitchTests {
+    // 1. A sign is not a subtraction: `-1` is one number, not "- 1" with operator spacing.
+    @Test func unaryMinusIsPartOfTheNumber() {
+        #expect(MathML.render("x = -1") == "<math><mrow><mi>x</mi><mo>=</mo><mn>−1</mn></mrow></math>")
+        #expect(MathML.render("q = [[1, -1]]") == "<math><mrow><mi>q</mi><mo>=</mo><mrow><mo>[</mo><mrow><mo>[</mo><mn>1</mn><mo>,</mo><mn>−1</mn><mo>]</mo></mrow><mo>]</mo></mrow></mrow></math>")
+        #expect(MathML.render("−2.5") == "<math><mrow><mn>−2.5</mn></mrow></math>")
+        // Before a name: a prefix operator (no spacing), not a number.
+        #expect(MathML.render("y = -x") == "<math><mrow><mi>y</mi><mo>=</mo><mo form=\"prefix\">−</mo><mi>x</mi></mrow></math>")
+        // Subtraction stays an infix operator.
+        #expect(MathML.render("a - 1") == "<math><mrow><mi>a</mi><mo>-</mo><mn>1</mn></mrow></math>")
+        #expect(MathML.render("a-1") == "<math><mrow><mi>a</mi><mo>-</mo><mn>1</mn></mrow></math>")
+        #expect(MathML.render("(a) − 1") == "<math><mrow><mrow><mo>(</mo><mi>a</mi><mo>)</mo></mrow><mo>−</mo><mn>1</mn></mrow></math>")
+        // A minus written apart from its number (`= - 1`) is left as written.
+        #expect(MathML.render("x = - 1") == "<math><mrow><mi>x</mi><mo>=</mo><mo>-</mo><mn>1</mn></mrow></math>")
+    }
+
+    // 2. `k4.T`: the subscript of `k4` and the transpose's superscript T, as `q4` gets its subscript.
+    @Test func transposeOfAnIdentifierWithDigits() {
+        #expect(MathML.render("s = q4 @ k4.T") == "<math><mrow><mi>s</mi><mo>=</mo><msub><mi>q</mi><mn>4</mn></msub><mo>@</mo><msup><msub><mi>k</mi><mn>4</mn></msub><mi mathvariant=\"normal\">T</mi></msup></mrow></math>")
+        #expect(MathML.render("X.T") == "<math><mrow><msup><mi>X</mi><mi mathvariant=\"normal\">T</mi></msup></mrow></math>")
+        #expect(MathML.render("W_q.T") == "<math><mrow><msup><msub><mi>W</mi><mi>q</mi></msub><mi mathvariant=\"normal\">T</mi></msup></mrow></math>")
+        // A field name is not a transpose.
+        #expect(MathML.render("head1.output") == "<math><mrow><mi>head1.output</mi></mrow></math>")
+    }
+
+    // 3. A let line over several lines repeats a long source: its formula was left out of the
+    //    HTML (over 72 characters); it is now shortened to its shape.
+    @Test func longLetFormulaIsShortenedNotDropped() {
+        #expect(MathML.shortened("X = label([[2, 0, 0], [0, 0, 1], [1, 1, 0]], rows=tokens, cols=[\"nature\", \"money\", \"grammar\"])") == "X = label(…)")
+        #expect(MathML.shortened("W = [[1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 3, 4, 5, 6, 7, 8]] + b") == "W = […] + b")
+        // A bracket inside a quoted string does not count.
+        #expect(MathML.shortened("t = text(\"a ( b\") + label([[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]])") == "t = text(…) + label(…)")
+        #expect(MathML.shortened("Y = label([[1, 0], [1, 1]], rows=pair)") == "Y = label([[1, 0], [1, 1]], rows=pair)")
+        let html = HTMLRenderer().render(runLesson("""
+            # L
+
+            ```let
+            X = label([[2, 0, 0],
+                       [0, 0, 1],
+                       [1, 1, 0]], rows=["a", "b", "c"], cols=["nature", "money", "grammar"])
+            ```
+            """))
+        #expect(html.contains("<span class=\"sub-name\">X</span><span class=\"formula\"><math><mrow><mi>X</mi><mo>=</mo><mi>label</mi><mrow><mo>(</mo><mo>…</mo><mo>)</mo></mrow></mrow></math></span>"))
+    }
+
+}
