@@ -50,4 +50,25 @@ import StepmarkCore
         #expect(html.contains("<span class=\"sub-name\">X</span><span class=\"formula\"><math><mrow><mi>X</mi><mo>=</mo><mi>label</mi><mrow><mo>(</mo><mo>…</mo><mo>)</mo></mrow></mrow></math></span>"))
     }
 
+    // 4. Two heads: `[head1.output | head2.output]`, no ellipsis; the ellipsis only for more than three.
+    @Test func concatFormulaNamesEveryHeadWhenFew() {
+        #expect(AttendDirective.concatFormula(heads: 1) == "concat = output of the single head")
+        #expect(AttendDirective.concatFormula(heads: 2) == "concat = [head1.output | head2.output]")
+        #expect(AttendDirective.concatFormula(heads: 3) == "concat = [head1.output | head2.output | head3.output]")
+        #expect(AttendDirective.concatFormula(heads: 12) == "concat = [head1.output | … | head12.output]")
+        let report = runLesson("""
+            # L
+
+            ```let
+            X = [[1, 0, 1, 0], [0, 1, 0, 1]]
+            ```
+
+            ```attend q=X k=X v=X heads=2
+            ```
+            """)
+        let concat = report.steps.flatMap(\.values).first { $0.name == "concat" }
+        #expect(concat?.formula == "concat = [head1.output | head2.output]")
+        #expect(HTMLRenderer().render(report).contains("<mi>head2.output</mi><mo>]</mo>"))
+    }
+
 }
