@@ -71,4 +71,37 @@ import StepmarkCore
         #expect(HTMLRenderer().render(report).contains("<mi>head2.output</mi><mo>]</mo>"))
     }
 
+    // 6. A number written as an integer is shown as one; precision= still gives digits; a
+    //    decimal literal and a computed value keep the step's precision; JSON is unchanged.
+    @Test func integerLiteralScalarsShowNoDecimals() throws {
+        let report = runLesson("""
+            # L
+
+            ```let
+            d = 64
+            n = -3
+            x = 2.0
+            y = 2 * 3
+            ```
+
+            ```let precision=2
+            e = 64
+            ```
+            """)
+        let values = report.steps.flatMap(\.values)
+        #expect(values.map(\.precision) == [0, 0, 4, 4, 2])
+        let md = MarkdownRenderer().render(report)
+        #expect(md.contains("**d** — `d = 64` = 64\n"))
+        #expect(md.contains("**n** — `n = -3` = -3\n"))
+        #expect(md.contains("**x** — `x = 2.0` = 2.0000\n"))
+        #expect(md.contains("**y** — `y = 2 * 3` = 6.0000\n"))
+        #expect(md.contains("**e** — `e = 64` = 64.00\n"))
+        let html = HTMLRenderer().render(report)
+        #expect(html.contains("<p class=\"scalar\">64</p>"))
+        #expect(html.contains("<p class=\"scalar\">64.00</p>"))
+        let terminal = TerminalRenderer(color: false).render(report)
+        #expect(terminal.contains("64\n") && !terminal.contains("64.0000"))
+        let json = JSONRenderer.render(report)
+        #expect(json.contains("\"name\":\"d\"") && json.contains("\"data\":64.0"))
+    }
 }
