@@ -59,7 +59,7 @@ enum HTMLPrint {
         table.m.wide th,table.m.wide td{padding:.05rem .15rem;min-width:0;font-size:inherit}
         .legend{font-size:6.5pt;margin:.05rem 0}
         .legend i{width:5rem;height:.4rem}
-        svg.chart{max-width:min(100%,140mm);height:auto;break-inside:avoid}
+        svg.chart{max-width:min(100%,115mm);height:auto;break-inside:avoid}
         svg.chart.pixels{width:30mm}
         .figure{gap:.4rem}
         ul.tokens{gap:.2rem}
