@@ -7,8 +7,9 @@
 /// - cards and tables split across pages (only a short sub-step, a table row, a chart or a
 ///   heading is kept whole; a sub-step with a table of more than 10 rows splits between
 ///   rows), table headers repeat on each page;
-/// - small sub-steps (3 × 3 matrices, scalars, token lists) sit side by side in a wrapping row;
-///   a wide matrix, a chart or a long text takes the whole width;
+/// - small sub-steps (3 × 3 or 9 × 9 matrices, scalars, token lists) sit side by side in a
+///   wrapping row; a matrix of 14 or more cells a row, a chart or a long text takes the whole
+///   width;
 /// - a wide matrix (more than 8 columns shown) is scaled to the page: its font size follows the
 ///   number of cells in a row, counted by `:has(tr > :nth-child(N))`, against the page's width
 ///   (`cqi` of `main`), so the 28 cells of a 64- or 384-column matrix (20, a gap, 6) fit A4;
@@ -37,7 +38,7 @@ enum HTMLPrint {
         .exercise-tag,.warning,.error{padding:.2rem .5rem;font-size:8pt}
         ol.substeps{display:flex;flex-wrap:wrap;align-items:flex-start}
         .substep{flex:0 1 auto;max-width:100%;min-width:0;padding:.3rem .6rem .35rem;border-top:0;break-inside:avoid}
-        .substep:has(table.m.wide),.substep:has(svg.chart:not(.pixels)),.substep:has(pre.text){flex-basis:100%}
+        .substep:has(table.m.wide tr>:nth-child(15)),.substep:has(svg.chart:not(.pixels)),.substep:has(pre.text){flex-basis:100%}
         .substep:has(table.m tbody tr:nth-child(11)),.substep:has(pre.text){break-inside:auto}
         .sub-head{margin-bottom:.15rem;gap:.1rem .5rem}
         .sub-name{font-size:8.5pt}
