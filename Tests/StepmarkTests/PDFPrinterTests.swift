@@ -85,4 +85,36 @@ import StepmarkLesson
         let names = try FileManager.default.contentsOfDirectory(atPath: folder + "/deep/er")
         #expect(names == ["lesson.pdf"])
     }
+
+    @Test func renderWritesPDFBesideTheOtherFormats() throws {
+        // The stand-in copies the page it was given into the PDF, behind a PDF header.
+        let (folder, _) = try fakeBrowser("chromium", """
+            out=""; for a in "$@"; do case "$a" in --print-to-pdf=*) out="${a#--print-to-pdf=}";; esac; done
+            { printf '%%PDF-1.4\n'; cat "${out%.pdf}.html"; } > "$out"
+            """)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "# Print me\n\n```let\nd = 64\n```\n".write(toFile: folder + "/lesson.md", atomically: true, encoding: .utf8)
+        let path = folder + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let result = try stepmark(["PATH=\(path)", stepmarkExecutable, "render", folder + "/lesson.md", "--out", folder + "/out", "--format", "html,pdf"],
+                                  executable: "/usr/bin/env")
+        #expect(result.status == 0, "\(result.stderr)")
+        let pdf = try String(contentsOfFile: folder + "/out/lesson.pdf", encoding: .utf8)
+        let html = try String(contentsOfFile: folder + "/out/lesson.html", encoding: .utf8)
+        #expect(pdf.hasPrefix("%PDF-1.4\n<!DOCTYPE html>"))
+        // The printed page has the print rules and no link back to an index it does not have.
+        #expect(pdf.contains("@media print{") && pdf.contains("@page{size:A4"))
+        #expect(html.contains("index.html") && !pdf.contains("index.html"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out/index.pdf"))
+
+        // No browser: exit 2, the package named, nothing written.
+        let none = try stepmark(["PATH=/nonexistent", stepmarkExecutable, "render", folder + "/lesson.md", "--out", folder + "/none", "--format", "pdf"],
+                                executable: "/usr/bin/env")
+        #expect(none.status == 2)
+        #expect(none.stderr.contains("install Debian's package 'chromium'"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/none"))
+
+        // --check cannot compare PDFs.
+        let check = try stepmark(["render", folder + "/lesson.md", "--out", folder + "/out", "--format", "pdf", "--check"])
+        #expect(check.status != 0 && check.stderr.contains("a PDF differs on every print"))
+    }
 }
