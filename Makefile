@@ -70,6 +70,12 @@ $(MODEL_DIR)/.verified:
 	rm -rf $(MODEL_DIR) && mv $(MODEL_DIR).partial $(MODEL_DIR); \
 	touch $@; echo "model: $(MODEL_DIR) (sums checked)"
 
+# The rendered course (and a hostile lesson) in headless Chromium: step-through, no requests,
+# axe-core's WCAG 2.1 A/AA rules in light and dark. Chromium, chromedriver, selenium and
+# axe-selenium-python are installed by the script when missing.
+browser-test: build
+	bash Tests/browser/run.sh
+
 # The committed handouts are fresh, and no student's view of a lesson shows an exercise's
 # answer (Tests/handouts/leakcheck.py searches every assignment's values and prose for them).
 check-handouts: build

@@ -31,6 +31,10 @@ public enum NotebookExport {
         if lesson.lines.contains(where: { $0.contains("load(") || $0.contains("from=") }) {
             cells.append(code("LESSON_DIR = \(Python.string(dataFolder))  # where load() and from= find the lesson's files"))
         }
+        if lesson.lines.contains(where: { $0.contains("variant") }) {
+            // The number a lesson reads as `variant` (SPEC §4): an assignment's own, 0 in a key.
+            cells.append(code("variant = \(lesson.frontMatter?.variant ?? 0)  # this copy's own numbers (0 in the teacher's key)"))
+        }
         for block in report.blocks {
             switch block {
             case .prose(let prose):

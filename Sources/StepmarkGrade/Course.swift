@@ -93,29 +93,60 @@ public struct RenderResult: Sendable {
     public var readErrors: [ReadError]
     /// Every lesson file read, so that a write can refuse to replace one.
     public var inputs: [String]
+    /// The `--out` folder, where the manifest of what render wrote lives.
+    public var outFolder: String = ""
 
-    /// Writes the files that changed, each atomically (a temporary file renamed into place).
+    /// Writes the files that changed, each atomically (a temporary file renamed into place), and
+    /// then the folder's manifest (`RenderManifest`) of everything this render wrote.
+    ///
+    /// Nothing is written over a file that is not stepmark's own earlier output — a lesson
+    /// source, notes a teacher keeps in the folder, a report edited by hand since — unless
+    /// `allowUnowned` (the `--overwrite` flag) says so; an input lesson is never replaced.
+    /// Every refusal is found before anything is written, so a refused render leaves the
+    /// folder as it was.
     /// - Returns: how many files were written.
-    /// - Throws: `ReadError` naming a file that could not be written; files already written
-    ///   stay, and no partial file is left.
-    public func write() throws -> Int {
+    /// - Throws: `ReadError` naming a refused file (all of them, one per line) or a file that
+    ///   could not be written; files already written stay, and no partial file is left.
+    public func write(allowUnowned: Bool = false) throws -> Int {
         let inputPaths = Set(inputs.map { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path })
-        // Refuse before writing anything, so a refused render leaves the folder as it was.
         for file in files {
             let target = URL(fileURLWithPath: file.path).standardizedFileURL.resolvingSymlinksInPath()
             if inputPaths.contains(target.path) {
                 throw ReadError(path: file.path, message: "would overwrite an input lesson; choose another --out folder")
             }
         }
+        guard !files.isEmpty else { return 0 }
+        let folder = outFolder.isEmpty ? "." : outFolder
+        var manifest = RenderManifest.load(outFolder: folder)
+        let changed = files.filter { !$0.isCurrent }
+        let refused = OutputOwnership.refusals(planned: changed.map { ($0.path, $0.content) }, outFolder: folder,
+                                               manifest: manifest, allowUnowned: allowUnowned)
+        if let first = refused.first {
+            let more = refused.dropFirst().map { "\n\($0)" }.joined()
+            throw ReadError(path: first.path, message: first.message + more)
+        }
         var written = 0
-        for file in files where !file.isCurrent {
+        // A PDF's bytes are what the manifest must know, not the page it was printed from.
+        var printedBytes: [String: [UInt8]] = [:]
+        for file in changed {
             if file.printed {
-                try PDFPrinter.print(html: file.content, to: file.path)
+                let bytes = try PDFPrinter.pdf(html: file.content, for: file.path)
+                try AtomicFile.write(bytes: bytes, to: file.path)
+                printedBytes[file.path] = bytes
             } else {
                 try AtomicFile.write(file.content, to: file.path)
             }
             written += 1
         }
+        for file in files {
+            guard let relative = OutputOwnership.relativePath(file.path, in: folder) else { continue }
+            if file.printed {
+                if let bytes = printedBytes[file.path] { manifest.record(relative, bytes: bytes) }
+            } else {
+                manifest.record(relative, content: file.content)
+            }
+        }
+        try manifest.write(outFolder: folder)
         return written
     }
 }
@@ -180,7 +211,9 @@ public struct Course: Sendable {
                 files.append(planned((plan.out as NSString).appendingPathComponent("index." + format.fileExtension), content))
             }
         }
-        return RenderResult(reports: reports, files: files, readErrors: readErrors, inputs: plan.lessons.map(\.source))
+        var result = RenderResult(reports: reports, files: files, readErrors: readErrors, inputs: plan.lessons.map(\.source))
+        result.outFolder = plan.out
+        return result
     }
 
     private func planned(_ path: String, _ content: String) -> PlannedFile {

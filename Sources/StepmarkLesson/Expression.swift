@@ -141,18 +141,16 @@ struct ExprLexer {
                         if d == "\\" {
                             guard i + 1 < chars.count else { break }
                             let e = chars[i + 1]
-                            switch e {
-                            case "\"", "\\": s.append(e)
-                            case "n": s.append("\n")
-                            case "t": s.append("\t")
-                            default: throw LessonError("unknown escape '\\\(e)' in string; use \\\" or \\\\", at: pos(i))
+                            guard let unescaped = StringLiteral.unescaped(e) else {
+                                throw LessonError(StringLiteral.unknownEscape(e), at: pos(i))
                             }
+                            s.append(unescaped)
                             i += 2
                             continue
                         }
                         s.append(d); i += 1
                     }
-                    guard closed else { throw LessonError("unterminated string: the quote opened here is never closed on this line", at: pos(start)) }
+                    guard closed else { throw LessonError(StringLiteral.unterminated, at: pos(start)) }
                     tokens.append(ExprToken(kind: .string(s), position: pos(start)))
                     continue
                 }

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// A lesson's YAML front matter (SPEC §8): the `---` block at the very top of the file.
@@ -59,6 +60,14 @@ public struct FrontMatter: Sendable, Equatable {
         func text(_ key: String) -> String? {
             guard let value = map[key] else { return nil }
             if let s = value as? String { return s }
+            // YAML reads `date: 2026-12-05` as a timestamp; write it back as the author did.
+            if let date = value as? Date {
+                let format = ISO8601DateFormatter()
+                format.timeZone = TimeZone(identifier: "UTC")
+                let midnight = Int(date.timeIntervalSince1970) % 86_400 == 0
+                format.formatOptions = midnight ? [.withFullDate] : [.withInternetDateTime]
+                return format.string(from: date)
+            }
             if value is [Any] || value is [String: Any] {
                 errors.append(LessonError("\(key): expects text, not a list or mapping", at: at(key)))
                 return nil

@@ -164,17 +164,15 @@ struct InfoScanner {
             if c == "\"" { return s }
             if c == "\\" {
                 guard let e = peek else { break }
-                switch e {
-                case "\"", "\\": s.append(e)
-                case "n": s.append("\n")
-                case "t": s.append("\t")
-                default: throw LessonError("unknown escape '\\\(e)' in string; use \\\" or \\\\", at: SourcePosition(line: position.line, column: position.column - 1))
+                guard let unescaped = StringLiteral.unescaped(e) else {
+                    throw LessonError(StringLiteral.unknownEscape(e), at: SourcePosition(line: position.line, column: position.column - 1))
                 }
+                s.append(unescaped)
                 advance()
             } else {
                 s.append(c)
             }
         }
-        throw LessonError("unterminated string: the quote opened here is never closed", at: open)
+        throw LessonError(StringLiteral.unterminated, at: open)
     }
 }

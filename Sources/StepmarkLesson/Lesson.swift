@@ -141,6 +141,9 @@ public struct Lesson: Sendable {
     public var diagnostics: [LessonError]
     /// The YAML front matter, when the file starts with one.
     public var frontMatter: FrontMatter? = nil
+    /// Whether the prose has a `# heading` of its own (else renderers show the front matter's
+    /// title block, as Quarto does).
+    public var hasLevelOneHeading = false
     /// Notes that do not fail the lesson (a fence word one edit from a directive name).
     public var warnings: [LessonError] = []
     /// True for an assignment written by `stepmark assign` (its front matter has `variant:`):

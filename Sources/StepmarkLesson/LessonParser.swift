@@ -159,7 +159,9 @@ public enum LessonParser {
             pendingStart = nil
         }
 
+        var hasLevelOneHeading = false
         for node in nodes {
+            if node.headingLevel == 1 { hasLevelOneHeading = true }
             if title == nil, node.headingLevel == 1, let text = node.headingText { title = text.trimmingWhitespace() }
             if case .fencedCode(let info, let literal) = node.kind,
                let name = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
@@ -198,6 +200,7 @@ public enum LessonParser {
         var lesson = Lesson(path: path, title: title ?? fileName, blocks: blocks, lines: lines, diagnostics: diagnostics)
         lesson.frontMatter = frontMatter
         lesson.warnings = warnings
+        lesson.hasLevelOneHeading = hasLevelOneHeading
         return lesson
     }
 

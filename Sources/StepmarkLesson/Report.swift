@@ -202,6 +202,15 @@ public struct Report: Sendable {
     public var isStudentView = false
     /// The lesson's front matter, when it has one.
     public var frontMatter: FrontMatter? = nil
+    /// See `Lesson.hasLevelOneHeading`.
+    public var hasLevelOneHeading = false
+
+    /// The front matter's title block when the lesson has no `# heading` of its own: title,
+    /// subtitle, authors and date, as Quarto shows them; nil otherwise.
+    public var titleBlock: (title: String, subtitle: String?, authors: [String], date: String?)? {
+        guard !hasLevelOneHeading, let fm = frontMatter, let title = fm.title, !title.isEmpty else { return nil }
+        return (title, fm.subtitle, fm.authors.filter { !$0.isEmpty }, fm.date)
+    }
     /// True for an assignment (see `Lesson.isAssignment`).
     public var isAssignment: Bool { frontMatter?.variant != nil }
 

@@ -1,10 +1,19 @@
 /// The CSS and JavaScript inlined into every page. Nothing here loads anything: system fonts,
 /// no images, no network. The step-through state is applied by JavaScript at load time (the
 /// `js` class on `<html>`), so without JavaScript, and always in print, every sub-step shows.
+///
+/// Contrast (WCAG 2.1 AA, issue 22): every text colour meets 4.5:1 on its background in the light,
+/// the dark and the print scheme. Backgrounds under text are plain colours (the tinted ones are
+/// precomputed below, not `color-mix()`), so a checker can read them; heat-map cells come from
+/// `HeatPalette`, which also picks their text colour.
 enum HTMLAssets {
-    static let style = """
-        :root{color-scheme:light dark;--fg:#1b1c1f;--bg:#fdfdfc;--card:#fff;--muted:#5d6068;--line:#d9dbe0;--soft:#f1f2f5;--accent:#1f5fd1;--accent-2:#c2410c;--bad:#b42318;--warn:#8a5a00;--ok:#18794e;--seq:#1f5fd1;--pos:#1f5fd1;--neg:#d9480f;--code:#f3f4f6;--shadow:0 1px 2px rgba(16,24,40,.06),0 1px 3px rgba(16,24,40,.08)}
-        @media (prefers-color-scheme:dark){:root{--fg:#e9eaee;--bg:#121316;--card:#1a1c20;--muted:#a3a7b1;--line:#33363d;--soft:#23262c;--accent:#7aa7ff;--accent-2:#ffa468;--bad:#ff8f85;--warn:#f5c26b;--ok:#5fd39a;--seq:#3d7cf5;--pos:#3d7cf5;--neg:#f0703a;--code:#1f2228;--shadow:none}}
+    static let style = head + HeatPalette.cellRules(.light)
+        + "@media (prefers-color-scheme:dark){" + HeatPalette.cellRules(.dark) + "}\n"
+        + body + "@media print{" + HeatPalette.cellRules(.light) + "}\n"
+
+    static let head = """
+        :root{color-scheme:light dark;--fg:#1b1c1f;--bg:#fdfdfc;--card:#fff;--muted:#5d6068;--line:#d9dbe0;--soft:#f1f2f5;--accent:#1f5fd1;--accent-2:#c2410c;--bad:#b42318;--warn:#8a5a00;--ok:#18794e;--seq:#1f5fd1;--pos:#1f5fd1;--neg:#d9480f;--code:#f3f4f6;--shadow:0 1px 2px rgba(16,24,40,.06),0 1px 3px rgba(16,24,40,.08);--bar:rgba(253,253,252,.92);--tag-bg:#f9ece7;--warn-bg:#f3eee6;--bad-bg:#f8ebea;--sol-bg:#f9f2ee}
+        @media (prefers-color-scheme:dark){:root{--fg:#e9eaee;--bg:#121316;--card:#1a1c20;--muted:#a3a7b1;--line:#33363d;--soft:#23262c;--accent:#7aa7ff;--accent-2:#ffa468;--bad:#ff8f85;--warn:#f5c26b;--ok:#5fd39a;--seq:#3d7cf5;--pos:#3d7cf5;--neg:#f0703a;--code:#1f2228;--shadow:none;--bar:rgba(18,19,22,.92);--tag-bg:#312a27;--warn-bg:#302d28;--bad-bg:#2f2629;--sol-bg:#201c1b}}
         *{box-sizing:border-box}
         html{-webkit-text-size-adjust:100%}
         body{margin:0;color:var(--fg);background:var(--bg);font:17px/1.6 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK KR","Noto Sans KR","Apple SD Gothic Neo","Malgun Gothic",sans-serif;word-break:keep-all;overflow-wrap:break-word}
@@ -23,7 +32,7 @@ enum HTMLAssets {
         .prose th,.prose td{border:1px solid var(--line);padding:.25rem .6rem}
         .prose math{font-family:"STIX Two Math","Cambria Math","Latin Modern Math","DejaVu Math TeX Gyre",math;font-size:1.1em}.prose math[display=block]{overflow-x:auto;overflow-y:hidden}.prose img{max-width:100%;height:auto}.prose .image-missing{color:var(--muted);font-style:italic}.tex-error{color:var(--bad)}
         kbd{border:1px solid var(--line);border-bottom-width:2px;border-radius:4px;padding:0 .3em;background:var(--card)}
-        .toolbar{position:sticky;top:0;z-index:5;display:none;gap:.5rem;align-items:center;justify-content:flex-end;padding:.45rem 1rem;background:color-mix(in srgb,var(--bg) 88%,transparent);backdrop-filter:blur(6px);border-bottom:1px solid var(--line);font-size:.9rem}
+        .toolbar{position:sticky;top:0;z-index:5;display:none;gap:.5rem;align-items:center;justify-content:flex-end;padding:.45rem 1rem;background:var(--bar);backdrop-filter:blur(6px);border-bottom:1px solid var(--line);font-size:.9rem}
         .js .toolbar{display:flex}
         .crumbs{font-size:.9rem;margin:.8rem 0 0}
         .crumbs a{color:var(--muted);text-decoration:none}
@@ -32,7 +41,7 @@ enum HTMLAssets {
         .js:not(.stepping) .toolbar .keys{visibility:hidden}
         button{font:inherit;font-size:.9rem;color:var(--fg);background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.25rem .7rem;cursor:pointer}
         button:hover:not(:disabled){border-color:var(--accent);color:var(--accent)}
-        button:focus-visible{outline:3px solid color-mix(in srgb,var(--accent) 55%,transparent);outline-offset:1px}
+        button:focus-visible,a:focus-visible,summary:focus-visible,section.step:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
         button:disabled{opacity:.45;cursor:default}
         button.primary{background:var(--accent);border-color:var(--accent);color:var(--card)}
         button.primary:hover:not(:disabled){color:var(--card);filter:brightness(1.08)}
@@ -45,7 +54,7 @@ enum HTMLAssets {
         .where{margin-left:auto;color:var(--muted);font-size:.8rem}
         .where a{color:inherit;text-decoration:none}
         pre.source{margin:0;border-radius:0;background:transparent;border-bottom:1px solid var(--line);font-size:.95rem;padding:.7rem 1rem}
-        .exercise-tag{margin:0;padding:.45rem 1rem;font-size:.9rem;background:color-mix(in srgb,var(--accent-2) 10%,transparent);border-bottom:1px solid var(--line)}
+        .exercise-tag{margin:0;padding:.45rem 1rem;font-size:.9rem;background:var(--tag-bg);border-bottom:1px solid var(--line)}
         .exercise-tag .result{font-weight:600}
         .exercise-tag .passed{color:var(--ok)}
         .exercise-tag .failed{color:var(--bad)}
@@ -72,17 +81,20 @@ enum HTMLAssets {
         table.m.wide{font-size:.8rem}
         table.m.wide td{padding:.15rem .4rem;min-width:3.2em}
         table.m td.t{text-align:left;white-space:pre}
-        td.s{background:color-mix(in srgb,var(--seq) calc(var(--h)*75%),transparent)}
-        td.p{background:color-mix(in srgb,var(--pos) calc(var(--h)*72%),transparent)}
-        td.n{background:color-mix(in srgb,var(--neg) calc(var(--h)*72%),transparent)}
-        td.max{outline:2.5px solid var(--fg);outline-offset:-3px;font-weight:700}
-        td.ninf,td.pinf{color:var(--muted);background:repeating-linear-gradient(135deg,transparent 0 5px,color-mix(in srgb,var(--muted) 22%,transparent) 5px 7px)}
+        """
+
+    static let body = """
+        td.max{outline:2.5px solid currentColor;outline-offset:-3px;font-weight:700}
+        td.ninf,td.pinf{background:repeating-linear-gradient(135deg,transparent 0 5px,var(--muted) 5px 6.5px)}
+        td.ninf span,td.pinf span{background:var(--card);color:var(--fg);padding:0 .2em;border-radius:3px}
         td.gap,th.gap{color:var(--muted);text-align:center;border:0}
         .legend{display:flex;align-items:center;gap:.4rem;font-size:.75rem;color:var(--muted);margin:.15rem 0 .2rem}
         .legend .hint{margin-left:.9rem}
+        .legend .words{margin-left:.5rem}
+        .legend .hatch{display:inline-block;width:1.1em;height:.9em;margin-left:.8rem;border:1px solid var(--muted);background:repeating-linear-gradient(135deg,transparent 0 3px,var(--muted) 3px 4.5px);-webkit-print-color-adjust:exact;print-color-adjust:exact}
+        th .chosen{font-weight:400;color:var(--muted)}
+        main:focus{outline:none}
         .legend i{display:inline-block;width:9rem;height:.6rem;border-radius:3px;border:1px solid var(--line);-webkit-print-color-adjust:exact;print-color-adjust:exact}
-        .legend.seq i{background:linear-gradient(90deg,transparent,color-mix(in srgb,var(--seq) 75%,transparent))}
-        .legend.div i{background:linear-gradient(90deg,color-mix(in srgb,var(--neg) 72%,transparent),transparent 50%,color-mix(in srgb,var(--pos) 72%,transparent))}
         .legend .mark{display:inline-block;width:1.1em;height:.9em;outline:2px solid var(--fg);outline-offset:-2px;margin-left:.8rem}
         .note{color:var(--muted);font-size:.8rem;margin:.1rem 0}
         ul.tokens{list-style:none;display:flex;flex-wrap:wrap;gap:.35rem;padding:0;margin:.2rem 0}
@@ -101,7 +113,7 @@ enum HTMLAssets {
         svg.chart .dots circle,svg.chart circle.end{fill:var(--card);stroke:var(--accent);stroke-width:2}
         svg.chart .points circle{fill:var(--accent);fill-opacity:.85;stroke:var(--card);stroke-width:1.5}
         svg.chart .points text{fill:var(--fg);font-size:14px;font-weight:600;paint-order:stroke;stroke:var(--card);stroke-width:3px}
-        svg.chart .bar rect{fill:var(--seq);fill-opacity:.55}
+        svg.chart .bar rect{fill:var(--seq);fill-opacity:.85}
         svg.chart .bar.chosen rect{fill:var(--accent-2);fill-opacity:.8}
         svg.chart .bar .tok{fill:var(--fg);font-size:14px;font-family:ui-monospace,Menlo,Consolas,"DejaVu Sans Mono",monospace}
         svg.chart .bar .val{fill:var(--fg);font-size:12.5px}
@@ -111,12 +123,13 @@ enum HTMLAssets {
         svg.pixels .frame{fill:none;stroke:var(--muted);stroke-width:1}
         details.numbers{margin-top:.4rem}
         details.numbers summary{cursor:pointer;color:var(--muted);font-size:.85rem}
-        .warning{margin:0;padding:.5rem 1rem;color:var(--warn);background:color-mix(in srgb,var(--warn) 10%,transparent);border-top:1px solid var(--line);font-size:.92rem}
-        .error{margin:0;padding:.55rem 1rem;color:var(--bad);background:color-mix(in srgb,var(--bad) 9%,transparent);border-top:1px solid var(--line);font-weight:600}
+        .warning{margin:0;padding:.5rem 1rem;color:var(--warn);background:var(--warn-bg);border-top:1px solid var(--line);font-size:.92rem}
+        .error{margin:0;padding:.55rem 1rem;color:var(--bad);background:var(--bad-bg);border-top:1px solid var(--line);font-weight:600}
         main>.error{border:1px solid var(--bad);border-radius:8px;margin:1rem 0}
         .hidden-answer{color:var(--muted);font-style:italic;margin:.2rem 0}
         .answer-note{padding:.4rem 1rem}
-        aside.solution{border:1px dashed var(--accent-2);border-radius:10px;padding:.1rem 1rem;margin:1rem 0;background:color-mix(in srgb,var(--accent-2) 6%,transparent)}
+        .title-block .subtitle{font-size:1.2rem;margin:.2rem 0}.title-block .byline{color:var(--muted);margin:.2rem 0 1rem}
+        aside.solution{border:1px dashed var(--accent-2);border-radius:10px;padding:.1rem 1rem;margin:1rem 0;background:var(--sol-bg)}
         aside.solution>.label{margin:.6rem 0 0;font-size:.8rem;font-weight:700;color:var(--accent-2);text-transform:uppercase;letter-spacing:.04em}
         .stepper{display:none;gap:.5rem;align-items:center;padding:.55rem 1rem;border-top:1px solid var(--line);background:var(--soft);font-size:.9rem}
         .js.stepping .stepper{display:flex}
@@ -131,6 +144,9 @@ enum HTMLAssets {
         .feedback{white-space:pre-wrap;font-size:.88rem}
         footer.page{max-width:56rem;margin:0 auto;padding:1rem 1.25rem 2rem;color:var(--muted);font-size:.8rem;border-top:1px solid var(--line)}
         .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+        .skip{position:absolute;left:.5rem;top:-3rem;z-index:10;padding:.4rem .8rem;background:var(--card);color:var(--accent);border:2px solid var(--accent);border-radius:6px}
+        .skip:focus{top:.5rem}
+        @media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important;scroll-behavior:auto!important}}
         @media screen{.js.stepping .substep.pending{display:none}}
         @media screen and (prefers-reduced-motion:no-preference){.js .substep.revealed{animation:reveal .25s ease-out}}
         @keyframes reveal{from{opacity:0;transform:translateY(-4px)}to{opacity:1;transform:none}}
@@ -147,10 +163,10 @@ enum HTMLAssets {
         .course .bad{color:var(--bad);font-weight:600}
         @media print{
         @page{size:A4;margin:16mm 14mm}
-        :root{color-scheme:light;--fg:#000;--bg:#fff;--card:#fff;--muted:#444;--line:#bbb;--soft:#f3f3f3;--code:#f5f5f5;--shadow:none;--accent:#1f5fd1;--seq:#1f5fd1;--pos:#1f5fd1;--neg:#d9480f}
+        :root{color-scheme:light;--fg:#000;--bg:#fff;--card:#fff;--muted:#444;--line:#bbb;--soft:#f3f3f3;--code:#f5f5f5;--shadow:none;--accent:#1f5fd1;--seq:#1f5fd1;--pos:#1f5fd1;--neg:#d9480f;--accent-2:#c2410c;--bad:#b42318;--warn:#8a5a00;--ok:#18794e;--tag-bg:#f9ece7;--warn-bg:#f3eee6;--bad-bg:#f8ebea;--sol-bg:#f9f2ee}
         body{font-size:10.5pt;line-height:1.45;background:#fff}
         main{max-width:none;padding:0}
-        .toolbar,.stepper,.crumbs{display:none!important}
+        .toolbar,.stepper,.crumbs,.skip{display:none!important}
         section.step{break-inside:auto;box-shadow:none;border-radius:6px}
         .substep,table.m,svg.chart,.step-head,pre{break-inside:avoid}
         h1,h2,h3{break-after:avoid}
@@ -168,6 +184,10 @@ enum HTMLAssets {
     /// on `<html>`): each directive then shows its first sub-step, and Next/Back/Show all and
     /// the arrow keys (← →) reveal the others. The keys act on the directive that holds the
     /// focus, or the one last used if it is on screen, or else the first one on screen.
+    /// Each change made by a key or a button is announced by the directive's polite live region
+    /// ("Sub-step 2 / 5: scores"); a button that becomes disabled hands its focus to one that is
+    /// not, so the keyboard never loses its place. Motion (the reveal) only without
+    /// `prefers-reduced-motion: reduce`, and scrolling is never animated.
     static let script = """
         (function(){
         'use strict';
@@ -182,13 +202,20 @@ enum HTMLAssets {
         var count=q('.stepper .count');if(count){count.textContent=n+' / '+list.length;}
         var prev=q('[data-act=prev]'),next=q('[data-act=next]'),all=q('[data-act=all]');
         if(prev){prev.disabled=n<=1;}if(next){next.disabled=n>=list.length;}if(all){all.disabled=n>=list.length;}
+        var a=document.activeElement;
+        if(a&&a.disabled&&s.contains(a)){var alt=[next,prev].filter(function(b){return b&&!b.disabled;})[0];if(alt){alt.focus();}}
         var up=q('.stepper .upnext');
         if(up){var nx=n<list.length?list[n].getAttribute('data-name'):null;up.textContent='';
         if(nx){up.appendChild(document.createTextNode(up.getAttribute('data-label')+' '));var c=document.createElement('code');c.textContent=nx;up.appendChild(c);}}
         }
+        function announce(s){
+        var say=s.querySelector('.announce');if(!say){return;}
+        var list=subs(s),n=shown(s);
+        say.textContent=say.getAttribute('data-label')+' '+n+' / '+list.length+': '+(list[n-1].getAttribute('data-name')||'');
+        }
         function set(s,n,reveal){
         var list=subs(s),old=shown(s);n=Math.max(1,Math.min(list.length,n));
-        s.setAttribute('data-shown',String(n));update(s);current=s;
+        s.setAttribute('data-shown',String(n));update(s);current=s;announce(s);
         if(reveal&&n>old){var el=list[n-1];el.classList.remove('revealed');void el.offsetWidth;el.classList.add('revealed');
         if(el.scrollIntoView){el.scrollIntoView({block:'nearest'});}}
         }
@@ -196,7 +223,7 @@ enum HTMLAssets {
         function stepping(){return root.classList.contains('stepping');}
         function mode(on){
         root.classList.toggle('stepping',on);
-        steps.forEach(function(s){set(s,on?1:subs(s).length,false);});current=null;
+        steps.forEach(function(s){s.setAttribute('data-shown',String(on?1:subs(s).length));update(s);});current=null;
         }
         mode(location.hash==='#step');
         window.addEventListener('hashchange',function(){if(location.hash==='#step'&&!stepping()){mode(true);}});

@@ -22,7 +22,7 @@ extension CourseIndex {
         func fileName(_ relative: String) -> String {
             String(relative.split(separator: "/").last ?? Substring(relative))
         }
-        var body = "<main class=\"course\">\n<h1>stepmark course</h1>\n"
+        var body = "<main id=\"main\" class=\"course\" tabindex=\"-1\">\n<h1>stepmark course</h1>\n"
         body += "<p class=\"lead\">How language models work, one step at a time. Every page works offline and prints on A4; "
         body += "in a lesson, <kbd>→</kbd> reveals the next sub-step of a directive.</p>\n"
         if groups.count > 1 {

@@ -41,7 +41,8 @@ public enum HTML {
     }
 
     /// A complete, self-contained page: inline CSS (and, with `script`, the inline step-through
-    /// JavaScript). The Content-Security-Policy forbids loading anything else.
+    /// JavaScript). The Content-Security-Policy forbids loading anything else. A body whose
+    /// `<main>` has `id="main"` gets a skip link to it first (shown when focused).
     public static func page(title: String, body: String, lang: String = "en", script: Bool) -> String {
         var out = """
             <!DOCTYPE html>
@@ -58,7 +59,12 @@ public enum HTML {
 
             """
         if script { out += "<script>\(HTMLAssets.headScript)</script>\n" }
-        out += "</head>\n<body>\n" + body
+        out += "</head>\n<body>\n"
+        if body.contains("<main id=\"main\"") {
+            let words = lang.hasPrefix("ko") ? HTMLStrings.korean.skip : HTMLStrings.english.skip
+            out += "<a class=\"skip\" href=\"#main\">\(escape(words))</a>\n"
+        }
+        out += body
         if script { out += "<script>\n\(HTMLAssets.script)\n</script>\n" }
         return out + "</body>\n</html>\n"
     }
@@ -84,6 +90,11 @@ struct HTMLStrings {
     var attentionCaption = "rows: queries · columns: keys"
     var courseIndex = "← Course index"
     var plot = PlotWords.english
+    // Accessibility (issue 22): what the colours mean, in words, and the step-through's announcements.
+    var shading = "shading", shadeSequential = "more colour: larger", shadeDiverging = "orange: below 0 · blue: above 0 · more colour: farther from 0"
+    var rowMaxMark = "outlined and bold: largest in its row", hatched = "hatched: infinite (masked)"
+    var candidate = "candidate", value = "value", chosen = "chosen"
+    var subStep = "Sub-step", skip = "Skip to the lesson"
 
     static let english = HTMLStrings()
     static let korean: HTMLStrings = {
@@ -106,6 +117,10 @@ struct HTMLStrings {
         s.numbers = "숫자로 보기"
         s.attentionCaption = "행: 쿼리 · 열: 키"
         s.plot = PlotWords.korean
+        s.shading = "색"; s.shadeSequential = "색이 짙을수록 큰 값"; s.shadeDiverging = "주황: 0보다 작음 · 파랑: 0보다 큼 · 색이 짙을수록 0에서 멂"
+        s.rowMaxMark = "테두리·굵은 글씨: 행에서 가장 큰 값"; s.hatched = "빗금: 무한대(가려진 값)"
+        s.candidate = "후보"; s.value = "값"; s.chosen = "선택됨"
+        s.subStep = "하위 단계"; s.skip = "본문으로 건너뛰기"
         return s
     }()
 }
@@ -124,15 +139,26 @@ public struct HTMLRenderer {
         self.indexLink = indexLink
     }
 
-    /// The page's language: the front matter's `lang`, else `ko` under a `ko/` folder, else
-    /// `en` (`Report.language`, the one rule every output follows).
-    static func language(of report: Report) -> String { report.language.rawValue }
+    /// The page's `lang` (SPEC §8): the front matter's tag as written when it is well-formed
+    /// BCP-47 (`ko-KR` stays `ko-KR`), else the lesson's language (`Report.language`: `ko` under
+    /// a `ko/` folder, else `en`), which also chooses the page's words.
+    static func language(of report: Report) -> String {
+        if let tag = report.frontMatter?.lang?.trimmingCharacters(in: .whitespaces), isLanguageTag(tag) { return tag }
+        return report.language.rawValue
+    }
+
+    /// A BCP-47-shaped tag: a 2–3 letter language, then subtags of 1–8 letters or digits.
+    static func isLanguageTag(_ tag: String) -> Bool {
+        let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
+        guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
+        return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+    }
 
     public func render(_ report: Report) -> String {
         // A handout shows what StudentView leaves: blank answers, no exercise values.
         let report = student ? StudentView.apply(report) : report
         let lang = Self.language(of: report)
-        let strings = lang == "ko" ? HTMLStrings.korean : HTMLStrings.english
+        let strings = lang.lowercased().hasPrefix("ko") ? HTMLStrings.korean : HTMLStrings.english
         var page = PageWriter(report: report, student: student, strings: strings)
         page.indexLink = indexLink
         return HTML.page(title: report.title, body: page.body(), lang: lang, script: true)
@@ -155,12 +181,25 @@ struct PageWriter {
         var out = "<nav class=\"toolbar\" aria-label=\"\(HTML.escape(s.stepThrough))\"><span class=\"keys\">\(s.keys)</span>"
         out += "<button type=\"button\" data-act=\"step-everything\">\(HTML.escape(s.stepThrough))</button>"
         out += "<button type=\"button\" data-act=\"show-everything\">\(HTML.escape(s.showEverything))</button></nav>\n"
-        out += "<main>\n"
+        out += "<main id=\"main\" tabindex=\"-1\">\n"
         if let indexLink {
             out += "<nav class=\"crumbs\"><a href=\"\(HTML.escape(indexLink))\">\(HTML.escape(s.courseIndex))</a></nav>\n"
         }
         for d in report.diagnostics {
             out += "<p class=\"error\">\(HTML.escape(s.error)) \(HTML.escape(report.lessonPath)):\(d.line):\(d.column): \(HTML.escape(d.message))</p>\n"
+        }
+        // The author's warnings (a mistyped directive name, say) are for the teacher's page.
+        if !student {
+            for w in report.warnings {
+                out += "<p class=\"warning\">\(HTML.escape(s.warning)): \(HTML.escape(report.lessonPath)):\(w.line):\(w.column): \(HTML.escape(w.message))</p>\n"
+            }
+        }
+        if let t = report.titleBlock {
+            out += "<header class=\"title-block\"><h1>\(HTML.escape(t.title))</h1>"
+            if let s = t.subtitle { out += "<p class=\"subtitle\">\(HTML.escape(s))</p>" }
+            let byline = (t.authors + [t.date].compactMap { $0 }).map(HTML.escape).joined(separator: " · ")
+            if !byline.isEmpty { out += "<p class=\"byline\">\(byline)</p>" }
+            out += "</header>\n"
         }
         for block in report.blocks {
             switch block {

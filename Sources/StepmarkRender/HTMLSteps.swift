@@ -57,7 +57,8 @@ struct StepWriter {
             out += "<button type=\"button\" data-act=\"prev\">\(esc(s.back))</button>"
             out += "<button type=\"button\" class=\"primary\" data-act=\"next\">\(esc(s.next))</button>"
             out += "<button type=\"button\" data-act=\"all\">\(esc(s.showAll))</button>"
-            out += "<span class=\"count\" aria-live=\"polite\">\(values.count) / \(values.count)</span>"
+            out += "<span class=\"count\">\(values.count) / \(values.count)</span>"
+            out += "<span class=\"visually-hidden announce\" aria-live=\"polite\" data-label=\"\(esc(s.subStep))\"></span>"
             out += "<span class=\"upnext\" data-label=\"\(esc(s.upNext))\"></span></div>\n"
         }
         for w in step.warnings { out += "<p class=\"warning\">\(esc(s.warning)): \(esc(w))</p>\n" }

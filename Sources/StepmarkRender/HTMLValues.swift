@@ -125,9 +125,17 @@ struct ValueWriter {
 
     /// A bar chart of candidates, the chosen one highlighted.
     func bars(_ items: [(label: String, value: Double)], chosen: String?) -> String? {
+        let highlight = chosen.flatMap { c in items.firstIndex { $0.label == c } }
         guard let svg = SVGChart.bars(items, precision: precision, title: "\(name): the top \(items.count) candidates for the next token", id: id + "-c",
-                                      highlight: chosen.flatMap { c in items.firstIndex { $0.label == c } }) else { return nil }
-        return "<figure class=\"figure\">" + svg + "</figure>"
+                                      highlight: highlight) else { return nil }
+        // The same numbers as a table, for a screen reader and for anyone who wants them exactly.
+        var table = "<table class=\"m\"><caption>\(esc(name)) · \(items.count)</caption><thead><tr><th scope=\"col\">\(esc(s.candidate))</th><th scope=\"col\">\(esc(s.value))</th></tr></thead><tbody>\n"
+        for (i, item) in items.enumerated() {
+            let mark = i == highlight ? " <span class=\"chosen\">(\(esc(s.chosen)))</span>" : ""
+            table += "<tr><th scope=\"row\" class=\"t\">\(esc(item.label))\(mark)</th><td>\(esc(Format.number(item.value, precision: precision)))</td></tr>\n"
+        }
+        table += "</tbody></table>"
+        return "<figure class=\"figure\">" + svg + "</figure>" + details(table)
     }
 
     func details(_ content: String) -> String {
@@ -175,7 +183,7 @@ struct ValueWriter {
         let cols = Format.columnsToShow(t.cols)
         var out = t.cols > 8 ? "<table class=\"m wide\">" : "<table class=\"m\">"
         let caption = "\(name) · " + (tensor.isVector ? "\(tensor.count)" : "\(t.rows)×\(t.cols)")
-        out += "<caption>\(esc(caption))</caption>"
+        out += "<caption>\(esc(caption))\(shadingCaption(scale, markMax: markMax, tensor: tensor))</caption>"
         if let colLabels {
             out += "<thead><tr>" + (rowLabels != nil ? "<td></td>" : "")
             for c in cols {
@@ -210,14 +218,16 @@ struct ValueWriter {
         if rows.contains(where: { $0 == nil }) { notes.append("\(rows.compactMap { $0 }.count) \(s.rowsShown) \(t.rows)") }
         if cols.contains(where: { $0 == nil }) { notes.append("\(cols.compactMap { $0 }.count) \(s.colsShown) \(t.cols)") }
         if !notes.isEmpty { out += "<p class=\"note\">\(esc(notes.joined(separator: " · ")))</p>" }
-        out += legend(scale, markMax: markMax, hint: role.isAttention && !tensor.isVector ? s.attentionCaption : nil)
+        out += legend(scale, markMax: markMax, hint: role.isAttention && !tensor.isVector ? s.attentionCaption : nil,
+                      hatched: shade && tensor.data.contains(where: \.isInfinite))
         return out
     }
 
     func cell(_ v: Double, scale: Scale, isMax: Bool) -> String {
         let text = esc(Format.number(v, precision: precision))
         if v.isNaN { return "<td>\(text)</td>" }
-        if v.isInfinite { return "<td class=\"\(v > 0 ? "pinf" : "ninf")\">\(text)</td>" }
+        // Hatched, the text on a plain patch of its own so it stays readable over the stripes.
+        if v.isInfinite { return "<td class=\"\(v > 0 ? "pinf" : "ninf")\"><span>\(text)</span></td>" }
         var cls: String? = nil
         var h = 0.0
         switch scale {
@@ -238,18 +248,37 @@ struct ValueWriter {
         return out + ">\(text)</td>"
     }
 
-    func legend(_ scale: Scale, markMax: Bool, hint: String? = nil) -> String {
+    /// What the shading means, in words, for a screen reader (the legend under the table says it
+    /// to the eye): which way the colours go, the outlined row maxima, the hatched infinities.
+    func shadingCaption(_ scale: Scale, markMax: Bool, tensor: Tensor) -> String {
+        let p = min(precision, 4)
+        var parts: [String] = []
+        switch scale {
+        case .none: break
+        case .sequential(let top):
+            parts.append("\(s.shading) 0 – \(Format.number(top, precision: top == 1 ? 0 : p)), \(s.shadeSequential)")
+        case .diverging(let m):
+            parts.append("\(s.shading) \(Format.number(-m, precision: p)) – \(Format.number(m, precision: p)), \(s.shadeDiverging)")
+        }
+        if markMax { parts.append(s.rowMaxMark) }
+        if tensor.data.contains(where: \.isInfinite) { parts.append(s.hatched) }
+        guard !parts.isEmpty else { return "" }
+        return "<span class=\"visually-hidden\">. \(esc(parts.joined(separator: "; ")))</span>"
+    }
+
+    func legend(_ scale: Scale, markMax: Bool, hint: String? = nil, hatched: Bool = false) -> String {
         let p = min(precision, 4)
         let hintText = hint.map { "<span class=\"hint\">\(esc($0))</span>" } ?? ""
         switch scale {
         case .none:
             return hint == nil ? "" : "<div class=\"legend\">\(hintText)</div>"
         case .sequential(let top):
-            var out = "<div class=\"legend seq\" aria-hidden=\"true\"><span>0</span><i></i><span>\(esc(Format.number(top, precision: top == 1 ? 0 : p)))</span>"
+            var out = "<div class=\"legend seq\" aria-hidden=\"true\"><span>0</span><i></i><span>\(esc(Format.number(top, precision: top == 1 ? 0 : p)))</span><span class=\"words\">\(esc(s.shadeSequential))</span>"
             if markMax { out += "<span class=\"mark\"></span><span>\(esc(s.rowMax))</span>" }
+            if hatched { out += "<span class=\"hatch\"></span><span>\(esc(s.hatched))</span>" }
             return out + hintText + "</div>"
         case .diverging(let m):
-            return "<div class=\"legend div\" aria-hidden=\"true\"><span>\(esc(Format.number(-m, precision: p)))</span><i></i><span>\(esc(Format.number(m, precision: p)))</span>\(hintText)</div>"
+            return "<div class=\"legend div\" aria-hidden=\"true\"><span>\(esc(Format.number(-m, precision: p)))</span><i></i><span>\(esc(Format.number(m, precision: p)))</span><span class=\"words\">\(esc(s.shadeDiverging))</span>\(hintText)</div>"
         }
     }
 

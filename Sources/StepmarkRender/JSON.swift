@@ -126,6 +126,7 @@ public enum JSONRenderer {
             ("ok", .bool(report.ok)),
             ("steps", .array(report.steps.map(encode))),
             ("errors", .array(report.diagnostics.map(encode))),
+            ("warnings", .array(report.warnings.map(encode))),
             ("exercises", .array(report.exercises.map(encode))),
         ])
     }

@@ -13,6 +13,13 @@ public struct MarkdownRenderer {
         // A handout shows what StudentView leaves: blank answers, no exercise values.
         let report = student ? StudentView.apply(report) : report
         var parts: [String] = []
+        if let t = report.titleBlock {
+            var head = "# " + escape(t.title)
+            if let s = t.subtitle { head += "\n\n*" + escape(s) + "*" }
+            let byline = (t.authors + [t.date].compactMap { $0 }).map(escape).joined(separator: " · ")
+            if !byline.isEmpty { head += "\n\n" + byline }
+            parts.append(head)
+        }
         for block in report.blocks {
             switch block {
             case .prose(let p):
@@ -26,6 +33,11 @@ public struct MarkdownRenderer {
         }
         if !report.diagnostics.isEmpty {
             parts.append(report.diagnostics.map { "> **Error** `\(report.lessonPath):\($0.line):\($0.column)` — \(escape($0.message))" }
+                .joined(separator: "\n>\n"))
+        }
+        // The author's warnings (a directive's name mistyped, say) are for the teacher's page.
+        if !student, !report.warnings.isEmpty {
+            parts.append(report.warnings.map { "> **Warning** `\(report.lessonPath):\($0.line):\($0.column)` — \(escape($0.message))" }
                 .joined(separator: "\n>\n"))
         }
         if !student, !report.exercises.isEmpty {

@@ -35,6 +35,9 @@ public struct TerminalRenderer {
         for d in report.diagnostics {
             out += "\n" + red("error: ") + "\(report.lessonPath):\(d.line):\(d.column): \(d.message)\n"
         }
+        for w in report.warnings {
+            out += "\n" + yellow("warning: ") + "\(report.lessonPath):\(w.line):\(w.column): \(w.message)\n"
+        }
         out += "\n" + summary(report) + "\n"
         return out
     }

@@ -204,7 +204,7 @@ final class ProgressState: @unchecked Sendable {
 enum GradeCommandLine {
     /// Grade's options that take a value as the next argument (`--key K`); `--key=K` is one
     /// argument. A test compares this list with `stepmark grade --help`.
-    static let valueOptions: Set<String> = ["--key", "--out", "--max-entries", "--max-steps", "--max-tokens",
+    static let valueOptions: Set<String> = ["--key", "--out", "--roster", "--max-entries", "--max-steps", "--max-tokens",
                                             "--max-file-bytes", "--max-seconds"]
 
     /// The arguments (without the program name) for the parser, and the submissions taken out,

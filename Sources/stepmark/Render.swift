@@ -42,6 +42,9 @@ struct Render: ParsableCommand {
     @Flag(help: "Keep running and re-render a lesson when it or a file it reads changes (inotify).")
     var watch = false
 
+    @Flag(help: "Replace files in --out that stepmark did not write (or that were edited since); without it render refuses and names them. Lesson sources given as input are never replaced.")
+    var overwrite = false
+
     @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
     func validate() throws {
@@ -86,7 +89,7 @@ struct Render: ParsableCommand {
             print("\(result.files.count) files in \(out) are up to date")
         } else {
             do {
-                let written = try result.write()
+                let written = try result.write(allowUnowned: overwrite)
                 if wantsNotebooks { print("exported \(try renderNotebooks(plan, limits: limits.limits)) notebooks into \(out)") }
                 print("rendered \(result.reports.count) lesson\(result.reports.count == 1 ? "" : "s") into \(out) (\(written) file\(written == 1 ? "" : "s") changed)")
             } catch let e as ReadError {
@@ -115,7 +118,7 @@ struct Render: ParsableCommand {
             printError("error: \(error)")
             throw ExitCode(2)
         }
-        let course = WatchedCourse(plan: plan)
+        let course = WatchedCourse(plan: plan, overwrite: overwrite)
         say("watching \(plan.lessons.count) lesson\(plan.lessons.count == 1 ? "" : "s") and the files they read; Ctrl-C stops")
         watcher.start { changed in course.update(changed, renderer: renderer) }
         while true { sleep(3600) }
@@ -126,9 +129,11 @@ struct Render: ParsableCommand {
 final class WatchedCourse: @unchecked Sendable {
     private var plan: CoursePlan
     private let out: String
+    private let overwrite: Bool
 
-    init(plan: CoursePlan) {
+    init(plan: CoursePlan, overwrite: Bool) {
         self.plan = plan
+        self.overwrite = overwrite
         out = URL(fileURLWithPath: plan.out).standardizedFileURL.path
     }
 
@@ -151,7 +156,7 @@ final class WatchedCourse: @unchecked Sendable {
             targets = fresh
         }
         let result = renderer.render(targets, includeIndex: !(added.isEmpty && scope.removed.isEmpty))
-        do { _ = try result.write() } catch { printError("error: \(error)") }
+        do { _ = try result.write(allowUnowned: overwrite) } catch { printError("error: \(error)") }
         for report in result.reports {
             let errors = report.errors.count
             say("re-rendered \(report.lessonPath)" + (errors > 0 ? " (\(errors) error\(errors == 1 ? "" : "s"))" : ""))

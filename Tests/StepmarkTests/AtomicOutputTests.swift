@@ -186,7 +186,8 @@ import Testing
             if mounted { try old.write(toFile: (out as NSString).appendingPathComponent("big.html"), atomically: false, encoding: .utf8) }
         }
         defer { if mounted { _ = shell("umount '\(out)'") } }
-        let command = "\(stepmarkExecutable) render lessons --out out --format md,html"
+        // --overwrite: the old big.html is not stepmark's (no manifest), and must survive anyway.
+        let command = "\(stepmarkExecutable) render lessons --out out --format md,html --overwrite"
         let status = mounted ? shell("cd '\(root)' && \(command) 2>err.txt")
                              : shell("cd '\(root)' && trap '' XFSZ && ulimit -f 128 && \(command) 2>err.txt")
         let stderr = (try? String(contentsOfFile: (root as NSString).appendingPathComponent("err.txt"), encoding: .utf8)) ?? ""

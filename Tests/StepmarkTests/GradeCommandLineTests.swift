@@ -33,6 +33,21 @@ import Testing
         #expect(unknown.status == 2 && unknown.stderr.contains("--bogus"), "\(unknown.stderr)")
     }
 
+    /// Every option that takes a value keeps it wherever it stands, `--roster` included (it
+    /// was once read as a submission when written after one).
+    @Test func everyValueOptionKeepsItsValue() throws {
+        // s001's variant is 226042 (SHA-256 of "s001", as in HandoutSafetyTests); the file says so.
+        let correct = try String(contentsOfFile: gradingFixture("correct.md"), encoding: .utf8)
+        let folder = try temporaryFolder(["s001.md": "---\nvariant: 226042\n---\n" + correct, "roster.csv": "id,name\ns001,Kim\n"])
+        let r = try stepmark(["grade", "--key", key, "s001.md", "--out", "grades", "--roster", "roster.csv"], in: folder)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(try gradebookRows(folder + "/grades") == ["s001"])
+        // The help lists every option with a value; each one must be known to the splitter.
+        let help = try stepmark(["grade", "--help"]).stdout
+        let valued = Set(help.matches(of: /(--[a-z-]+) <[a-z.\-]+>/).map { String($0.1) })
+        #expect(valued == ["--key", "--out", "--roster", "--max-entries", "--max-steps", "--max-tokens", "--max-file-bytes", "--max-seconds"], "\(valued)")
+    }
+
     @Test func listFilesAndFoldersExpandInPlace() throws {
         let folder = try submissions(["z", "y", "x"])
         let more = try submissions(["m2", "m1"])

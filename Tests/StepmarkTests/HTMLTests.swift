@@ -209,11 +209,15 @@ struct HTMLTests {
         // Two queries, no ties: two marked maxima, in the weights table only.
         #expect(html.components(separatedBy: "class=\"s max\"").count - 1 == 2)
         #expect(html.contains("<th scope=\"row\">cat</th>") && html.contains("<th scope=\"col\">sat</th>"))
-        #expect(html.contains("<td class=\"ninf\">−∞</td>"))
+        #expect(html.contains("<td class=\"ninf\"><span>−∞</span></td>"))
         // V has negative entries: a diverging scale with both signs.
         #expect(html.contains("<td class=\"n\" style=\"--h:1\">-2.0000</td>"))
         #expect(html.contains("<td class=\"p\" style=\"--h:1\">2.0000</td>"))
-        #expect(html.contains("<caption>weights · 2×2</caption>"))
+        // The caption says what the colours mean (hidden to the eye: the legend shows it).
+        #expect(html.contains("<caption>weights · 2×2<span class=\"visually-hidden\">. shading 0 – 1, more colour: larger; outlined and bold: largest in its row</span></caption>"))
+        #expect(html.contains("<span class=\"hatch\"></span><span>hatched: infinite (masked)</span>"))
+        #expect(html.contains("<caption>masked · 2×2<span class=\"visually-hidden\">. shading 0 – 2.8284, more colour: larger; hatched: infinite (masked)</span></caption>"))
+        #expect(html.contains("<span class=\"words\">orange: below 0 · blue: above 0 · more colour: farther from 0</span>"))
     }
 
     @Test("charts: a loss curve for train, a scatter for project, bars for generate, a picture for image")
@@ -385,5 +389,198 @@ struct HTMLTests {
         #expect(StudentView.template(for: .tensor(.matrix([[1, 2], [3, 4], [5, 6]]))) == "[[?, ?],\n [?, ?],\n [?, ?]]")
         #expect(StudentView.template(for: .tokens(TokenList(["a", "b"]))) == "[?, ?]")
         #expect(StudentView.template(for: nil) == "?")
+    }
+
+    // MARK: accessibility (issue 22)
+
+    /// WCAG 2.1 relative luminance and contrast, written here from the definition (not the renderer's).
+    private static func luminance(_ rgb: [Double]) -> Double {
+        let lin = rgb.map { v -> Double in
+            let c = v / 255
+            return c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
+        }
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    }
+
+    private static func contrast(_ a: [Double], _ b: [Double]) -> Double {
+        let la = luminance(a), lb = luminance(b)
+        return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+    }
+
+    private static func hex(_ text: String) -> [Double]? {
+        var t = Substring(text.trimmingCharacters(in: .whitespaces))
+        guard t.hasPrefix("#") else { return nil }
+        t = t.dropFirst()
+        if t.count == 3 { t = Substring(t.map { "\($0)\($0)" }.joined()) }
+        guard t.count == 6, let v = UInt32(t, radix: 16) else { return nil }
+        return [Double(v >> 16 & 0xFF), Double(v >> 8 & 0xFF), Double(v & 0xFF)]
+    }
+
+    /// The insides of every `prefix{…}` block of `css`, and `css` without them.
+    private static func blocks(_ css: String, _ prefix: String) -> (inside: String, outside: String) {
+        var inside = "", outside = ""
+        var rest = Substring(css)
+        while let open = rest.range(of: prefix) {
+            outside += rest[..<open.lowerBound]
+            var depth = 1, i = open.upperBound
+            while depth > 0, i < rest.endIndex {
+                if rest[i] == "{" { depth += 1 } else if rest[i] == "}" { depth -= 1 }
+                i = rest.index(after: i)
+            }
+            inside += rest[open.upperBound..<rest.index(before: i)]
+            rest = rest[i...]
+        }
+        return (inside, outside + rest)
+    }
+
+    /// The page's CSS by scheme: outside any dark or print block (light), the dark blocks, the print blocks.
+    private static func schemes(_ css: String) -> (light: String, dark: String, print: String) {
+        let dark = blocks(css, "@media (prefers-color-scheme:dark){")
+        let print = blocks(dark.outside, "@media print{")
+        return (print.outside, dark.inside, print.inside)
+    }
+
+    /// `--name:#hex` declarations of the first `:root{…}` in a piece of CSS.
+    private static func variables(_ css: String) -> [String: [Double]] {
+        guard let start = css.range(of: ":root{"), let end = css[start.upperBound...].firstIndex(of: "}") else { return [:] }
+        var out: [String: [Double]] = [:]
+        for decl in css[start.upperBound..<end].split(separator: ";") {
+            let kv = decl.split(separator: ":", maxSplits: 1)
+            if kv.count == 2, kv[0].hasPrefix("--"), let c = hex(String(kv[1])) { out[String(kv[0])] = c }
+        }
+        return out
+    }
+
+    /// A shaded cell's rule, evaluated as the browser does: `td.K{background:rgb(calc(A + B*var(--h)) ×3);color:…}`.
+    private static func cell(_ css: String, kind: String, level h: Double) -> (bg: [Double], fg: [Double])? {
+        guard let start = css.range(of: "td.\(kind){background:rgb("),
+              let end = css[start.upperBound...].range(of: "}") else { return nil }
+        let rule = css[start.upperBound..<end.lowerBound]
+        var bg: [Double] = []
+        for piece in rule.components(separatedBy: "calc(").dropFirst().prefix(3) {
+            let terms = piece.components(separatedBy: "*var(--h)")[0].components(separatedBy: " + ")
+            guard terms.count == 2, let a = Double(terms[0]), let b = Double(terms[1]) else { return nil }
+            bg.append((a + b * h).rounded())
+        }
+        guard bg.count == 3, let color = rule.components(separatedBy: ";color:").last else { return nil }
+        if let fg = hex(color) { return (bg, fg) }
+        // color:rgb(v v v), v = calc(255*clamp(0,(var(--h) - T)*1000 + 1,1)) or 255 minus that.
+        guard let t = color.components(separatedBy: "var(--h) - ").dropFirst().first?.components(separatedBy: ")")[0],
+              let threshold = Double(t) else { return nil }
+        let step = min(1, max(0, (h - threshold) * 1000 + 1))
+        let v = color.hasPrefix("rgb(calc(255 - ") ? 255 - 255 * step : 255 * step
+        return (bg, [v, v, v])
+    }
+
+    @Test("heat-map cells: text on every shade meets 4.5:1 in the light, dark and print schemes, the row maximum's outline too")
+    func heatMapContrast() {
+        let (light, dark, print) = Self.schemes(HTMLAssets.style)
+        for (scheme, css) in [("light", light), ("dark", dark), ("print", print)] {
+            for kind in ["s", "p", "n"] {
+                var worst = 21.0
+                for step in 0...100 {
+                    let h = Double(step) / 100
+                    guard let (bg, fg) = Self.cell(css, kind: kind, level: h) else {
+                        Issue.record("no rule for td.\(kind) in \(scheme)"); break
+                    }
+                    worst = min(worst, Self.contrast(fg, bg))
+                }
+                #expect(worst >= 4.5, "td.\(kind) in \(scheme): \(worst)")
+            }
+        }
+        // The renderer's own model of those colours agrees with what the CSS gives.
+        for scheme in HeatPalette.Scheme.allCases {
+            let css = scheme == .light ? light : dark
+            for kind in HeatPalette.Kind.allCases {
+                for h in HeatPalette.levels {
+                    let bg = HeatPalette.background(kind, level: h, scheme), fg = HeatPalette.text(kind, level: h, scheme)
+                    let parsed = Self.cell(css, kind: kind.rawValue, level: h)
+                    #expect(parsed?.bg == [bg.r, bg.g, bg.b] && parsed?.fg == [fg.r, fg.g, fg.b], "\(kind) \(scheme) \(h)")
+                }
+            }
+        }
+        // The row maximum is outlined in the cell's own text colour (so ≥ 4.5:1 on its shade).
+        #expect(HTMLAssets.style.contains("td.max{outline:2.5px solid currentColor"))
+        // No color-mix() anywhere under text: checkers (axe-core 3) cannot read it.
+        #expect(!HTMLAssets.style.contains("background:color-mix"))
+    }
+
+    @Test("page colours: every text pair meets 4.5:1 and the meaningful marks 3:1, in light, dark and print")
+    func pageContrast() {
+        let (light, dark, print) = Self.schemes(HTMLAssets.style)
+        let lightVars = Self.variables(light)
+        var darkVars = lightVars, printVars = lightVars
+        darkVars.merge(Self.variables(dark)) { $1 }
+        printVars.merge(Self.variables(print)) { $1 }
+        let text: [(String, String)] = [
+            ("--fg", "--bg"), ("--fg", "--card"), ("--fg", "--soft"), ("--fg", "--code"), ("--muted", "--bg"), ("--muted", "--card"),
+            ("--muted", "--soft"), ("--accent", "--bg"), ("--accent", "--card"), ("--card", "--accent"), ("--fg", "--tag-bg"),
+            ("--ok", "--tag-bg"), ("--bad", "--tag-bg"), ("--accent", "--tag-bg"), ("--muted", "--tag-bg"), ("--warn", "--warn-bg"),
+            ("--bad", "--bad-bg"), ("--fg", "--sol-bg"), ("--accent-2", "--sol-bg"), ("--accent", "--sol-bg"), ("--ok", "--card"),
+            ("--bad", "--card"), ("--fg", "--card"),
+        ]
+        // The −∞ hatching (--muted stripes), the row-maximum key and the focus ring (--accent).
+        let marks: [(String, String)] = [("--muted", "--card"), ("--fg", "--card"), ("--accent", "--bg"), ("--accent", "--card")]
+        // A bar of a bar chart (--seq at the fill-opacity the CSS gives it) against the card: 3:1.
+        let barOpacity = Double(HTMLAssets.style.components(separatedBy: "svg.chart .bar rect{fill:var(--seq);fill-opacity:")[1]
+            .prefix { $0 != "}" }) ?? 0
+        for vars in [lightVars, darkVars, printVars] {
+            if let seq = vars["--seq"], let card = vars["--card"] {
+                let bar = zip(seq, card).map { ($0 * barOpacity + $1 * (1 - barOpacity)).rounded() }
+                #expect(Self.contrast(bar, card) >= 3, "bar \(bar) on \(card)")
+            }
+        }
+        for (scheme, vars) in [("light", lightVars), ("dark", darkVars), ("print", printVars)] {
+            for (pairs, minimum) in [(text, 4.5), (marks, 3.0)] {
+                for (f, b) in pairs {
+                    guard let fg = vars[f], let bg = vars[b] else { Issue.record("\(scheme): no \(f) or \(b)"); continue }
+                    let c = Self.contrast(fg, bg)
+                    #expect(c >= minimum, "\(scheme): \(f) on \(b) is \(c)")
+                }
+            }
+        }
+    }
+
+    @Test("landmarks, a skip link, the page's language from front matter, path or title")
+    func landmarksAndLanguage() {
+        let html = render("# Attention\n\n```softmax\n[1, 2]\n```\n", path: "lessons/en/01-attention.md")
+        let body = html.components(separatedBy: "<body>\n")[1]
+        #expect(body.hasPrefix("<a class=\"skip\" href=\"#main\">Skip to the lesson</a>"))
+        #expect(html.contains("<main id=\"main\" tabindex=\"-1\">") && html.contains("<footer class=\"page\">"))
+        let ko = render("# 주의\n\n```softmax\n[1, 2]\n```\n", path: "lessons/ko/01-attention.md")
+        #expect(ko.contains("<a class=\"skip\" href=\"#main\">본문으로 건너뛰기</a>"))
+        // Front matter's lang wins over the folder; a malformed one is ignored.
+        let tagged = render("---\nlang: ko\n---\n# Attention\n\n```softmax\n[1, 2]\n```\n", path: "lessons/en/x.md")
+        #expect(tagged.contains("<html lang=\"ko\">") && tagged.contains("다음 ▶"))
+        let region = render("---\nlang: en-GB\n---\n# 주의\n", path: "lessons/ko/x.md")
+        #expect(region.contains("<html lang=\"en-GB\">"))
+        let bad = render("---\nlang: \"\\\"><x\"\n---\n# Attention\n", path: "lessons/en/x.md")
+        #expect(bad.contains("<html lang=\"en\">"))
+        #expect(HTMLRenderer.isLanguageTag("zh-Hant-TW") && !HTMLRenderer.isLanguageTag("k") && !HTMLRenderer.isLanguageTag("en-"))
+        // The course index: its main has the skip target too.
+        let index = CourseIndex.html([("en/01-attention", "Attention", true)])
+        #expect(index.contains("<a class=\"skip\" href=\"#main\">") && index.contains("<main id=\"main\" class=\"course\""))
+    }
+
+    @Test("step-through: a polite live region per directive, announced only on a key or button")
+    func stepThroughAnnounces() {
+        let html = render("# S\n\n```softmax\n[1, 2, 3]\n```\n")
+        #expect(html.contains("<span class=\"visually-hidden announce\" aria-live=\"polite\" data-label=\"Sub-step\"></span>"))
+        #expect(html.contains("<span class=\"count\">"))
+        #expect(html.contains("say.textContent=say.getAttribute('data-label')"))
+        #expect(html.contains("(prefers-reduced-motion:no-preference)") && html.contains("(prefers-reduced-motion:reduce)"))
+        // A button that becomes disabled passes its focus on.
+        #expect(html.contains("if(a&&a.disabled&&s.contains(a))"))
+    }
+
+    @Test("a bar chart has a data table beside it, the chosen candidate marked in words")
+    func barsHaveATable() {
+        let writer = ValueWriter(named: NamedValue(name: "next", value: .tensor(.vector([0.7, 0.3])), role: .candidates(chosen: nil)),
+                                 id: "s1-1", s: .english)
+        let bars = writer.bars([("cat", 0.7), ("<b>", 0.3)], chosen: "cat") ?? ""
+        #expect(bars.contains("role=\"img\"") && bars.contains("<title id=\"s1-1-c-t\">"))
+        #expect(bars.contains("<details class=\"numbers\"><summary>The numbers</summary><table class=\"m\"><caption>next · 2</caption>"))
+        #expect(bars.contains("<th scope=\"row\" class=\"t\">cat <span class=\"chosen\">(chosen)</span></th><td>0.7000</td>"))
+        #expect(bars.contains("<th scope=\"row\" class=\"t\">&lt;b&gt;</th>"))
     }
 }

@@ -224,7 +224,7 @@ import Testing
         #expect(problems(String(repeating: "[", count: Self.megabyte))
                 == ["2:3: answers have at most two levels of brackets (a matrix); three-dimensional answers are not supported"])
         #expect(problems("\"" + String(repeating: "a", count: Self.megabyte))
-                == ["2:1: this string is never closed; end it with \" on the same line"])
+                == ["2:1: " + StringLiteral.unterminated])
         #expect(problems(String(repeating: "1", count: Self.megabyte))
                 == ["2:1: a number of 1048576 characters is too long (at most 64)"])
         // A million entries of a list: parsed, then graded as the wrong shape, no error.

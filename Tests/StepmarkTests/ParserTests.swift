@@ -109,7 +109,7 @@ import Testing
         func error(_ s: String) -> LessonError? {
             do { _ = try InfoString.parse(s, at: SourcePosition(line: 1, column: 4)); return nil } catch let e as LessonError { return e } catch { return nil }
         }
-        #expect(error(#"let a="open"#) == LessonError("unterminated string: the quote opened here is never closed", at: SourcePosition(line: 1, column: 10)))
+        #expect(error(#"let a="open"#) == LessonError(StringLiteral.unterminated, at: SourcePosition(line: 1, column: 10)))
         #expect(error("let a=[1, 2")?.message.hasPrefix("unterminated list") == true)
         #expect(error("let a= b=1")?.message == "'a=' has no value")
         #expect(error("let a=1 a=2")?.message == "'a' is given twice")

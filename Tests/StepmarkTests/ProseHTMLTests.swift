@@ -10,7 +10,9 @@ private func page(_ markdown: String, student: Bool = false) -> String {
 
 /// The `<main>` of a page: the prose and steps, without the page's own chrome.
 private func main(_ html: String) -> String {
-    guard let a = html.range(of: "<main>"), let b = html.range(of: "</main>") else { return html }
+    // The page's <main> (it carries id and tabindex for the skip link).
+    guard let open = html.range(of: "<main"), let a = html.range(of: ">", range: open.upperBound..<html.endIndex),
+          let b = html.range(of: "</main>") else { Issue.record("no <main> in the page"); return "" }
     return String(html[a.upperBound..<b.lowerBound])
 }
 

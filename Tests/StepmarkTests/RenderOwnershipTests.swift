@@ -78,3 +78,32 @@ import Testing
         #expect(names([("a/lesson.md", "lesson"), ("b/lesson.md", "lesson"), ("en/01.md", "a/lesson")]) == ["a/lesson", "b/lesson", "a/lesson-2"])
     }
 }
+
+/// `stepmark render` itself keeps the manifest: it never writes over a lesson or a teacher's
+/// own file in --out, names every file it refuses before writing anything, and replaces them
+/// only with --overwrite; its own earlier output it replaces freely.
+@Suite struct RenderCommandOwnershipTests {
+    @Test func renderRefusesWhatItDidNotWrite() throws {
+        let lesson = "# A\n\n```let\nx = 1\n```\n"
+        let root = try temporaryFolder(["lessons/en/01.md": lesson, "lessons/ko/01.md": "# 가\n\n```let\ny = 2\n```\n",
+                                        "out/01.md": "my notes\n"])
+        // Rendering the English lesson into the Korean lesson folder: refused, nothing written.
+        let intoLessons = try stepmark(["render", "lessons/en/01.md", "--out", "lessons/ko", "--format", "md"], in: root)
+        #expect(intoLessons.status == 2 && intoLessons.stderr.contains("lessons/ko/01.md: exists and is not stepmark's own earlier output"))
+        #expect(try String(contentsOfFile: root + "/lessons/ko/01.md", encoding: .utf8) == "# 가\n\n```let\ny = 2\n```\n")
+        #expect(!FileManager.default.fileExists(atPath: root + "/lessons/ko/index.md"), "a refused render writes nothing")
+        // A teacher's file in --out: refused until --overwrite.
+        #expect(try stepmark(["render", "lessons/en/01.md", "--out", "out", "--format", "md"], in: root).status == 2)
+        #expect(try String(contentsOfFile: root + "/out/01.md", encoding: .utf8) == "my notes\n")
+        #expect(try stepmark(["render", "lessons/en/01.md", "--out", "out", "--format", "md", "--overwrite"], in: root).status == 0)
+        // From then on the manifest proves ownership: a changed lesson re-renders without the flag…
+        try (lesson + "\nMore.\n").write(toFile: root + "/lessons/en/01.md", atomically: true, encoding: .utf8)
+        #expect(try stepmark(["render", "lessons/en/01.md", "--out", "out", "--format", "md"], in: root).status == 0)
+        #expect(try String(contentsOfFile: root + "/out/01.md", encoding: .utf8).contains("More."))
+        // …but a report edited by hand since is not silently replaced.
+        try "edited by hand\n".write(toFile: root + "/out/01.md", atomically: true, encoding: .utf8)
+        try (lesson + "\nEven more.\n").write(toFile: root + "/lessons/en/01.md", atomically: true, encoding: .utf8)
+        #expect(try stepmark(["render", "lessons/en/01.md", "--out", "out", "--format", "md"], in: root).status == 2)
+        #expect(try String(contentsOfFile: root + "/out/01.md", encoding: .utf8) == "edited by hand\n")
+    }
+}

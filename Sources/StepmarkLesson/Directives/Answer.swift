@@ -331,21 +331,19 @@ struct AnswerLexer {
                 return AnswerToken(kind: .string(String(decoding: out, as: UTF8.self)), position: position(start))
             }
             if c == UInt8(ascii: "\\"), offset + 1 < bytes.count {
-                let e = bytes[offset + 1]
-                switch e {
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(e)
-                default:
-                    throw LessonError("unknown escape '\\\(Character(Unicode.Scalar(e)))' in a string; use \\\" or \\\\", at: position(offset))
+                // The escaped character, decoded whole (a Hangul syllable after \ is three bytes).
+                let e = String(decoding: bytes[(offset + 1)..<min(offset + 5, bytes.count)], as: UTF8.self).first ?? "?"
+                guard let unescaped = StringLiteral.unescaped(e) else {
+                    throw LessonError(StringLiteral.unknownEscape(e), at: position(offset))
                 }
+                out.append(contentsOf: Array(String(unescaped).utf8))
                 offset += 2
                 continue
             }
             out.append(c)
             offset += 1
         }
-        throw LessonError("this string is never closed; end it with \" on the same line", at: position(start))
+        throw LessonError(StringLiteral.unterminated, at: position(start))
     }
 
     /// A number at `offset`: an optional sign (`-`, `+` or `−`), then digits with an optional
