@@ -105,6 +105,15 @@ import StepmarkLesson
         #expect(pdf.contains("@media print{") && pdf.contains("@page{size:A4"))
         #expect(html.contains("index.html") && !pdf.contains("index.html"))
         #expect(!FileManager.default.fileExists(atPath: folder + "/out/index.pdf"))
+        // The manifest knows the PDF's own bytes: a second render replaces it, an edited one
+        // is refused.
+        let again = try stepmark(["PATH=\(path)", stepmarkExecutable, "render", folder + "/lesson.md", "--out", folder + "/out", "--format", "html,pdf"],
+                                 executable: "/usr/bin/env")
+        #expect(again.status == 0, "\(again.stderr)")
+        try (pdf + "edited").write(toFile: folder + "/out/lesson.pdf", atomically: true, encoding: .utf8)
+        let edited = try stepmark(["PATH=\(path)", stepmarkExecutable, "render", folder + "/lesson.md", "--out", folder + "/out", "--format", "html,pdf"],
+                                  executable: "/usr/bin/env")
+        #expect(edited.status != 0 && edited.stderr.contains("lesson.pdf") && edited.stderr.contains("refusing to overwrite"), "\(edited.stderr)")
 
         // No browser: exit 2, the package named, nothing written.
         let none = try stepmark(["PATH=/nonexistent", stepmarkExecutable, "render", folder + "/lesson.md", "--out", folder + "/none", "--format", "pdf"],
