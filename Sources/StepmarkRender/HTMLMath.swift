@@ -392,6 +392,10 @@ public enum MathML {
             case .op(let o):
                 // `a; b` and `a, b` at the top level separate clauses: text, where lines may break.
                 if depth == 0, o == ";" || o == ",", peek == .space { return Item(markup: "", prose: o) }
+                // An elided group, `label(…)`: the ellipsis stands for the arguments, no spacing.
+                if o == "…", index >= 2, case .open = tokens[index - 2], case .close? = peek {
+                    return Item(markup: "<mi>…</mi>", operand: true)
+                }
                 // A sign, not a subtraction (`= -1`, `[-1, 2]`, `, −x`): no operator spacing.
                 // A number takes it (`<mn>−1</mn>`); anything else gets a prefix minus.
                 if o == "-" || o == "−", isPrefix(at: index - 1) {

@@ -47,7 +47,9 @@ import StepmarkCore
                        [1, 1, 0]], rows=["a", "b", "c"], cols=["nature", "money", "grammar"])
             ```
             """))
-        #expect(html.contains("<span class=\"sub-name\">X</span><span class=\"formula\"><math><mrow><mi>X</mi><mo>=</mo><mi>label</mi><mrow><mo>(</mo><mo>…</mo><mo>)</mo></mrow></mrow></math></span>"))
+        #expect(html.contains("<span class=\"sub-name\">X</span><span class=\"formula\"><math><mrow><mi>X</mi><mo>=</mo><mi>label</mi><mrow><mo>(</mo><mi>…</mi><mo>)</mo></mrow></mrow></math></span>"))
+        // Between other operands the ellipsis stays an operator.
+        #expect(MathML.render("a, …, b").contains("<mo>…</mo>"))
     }
 
     // 4. Two heads: `[head1.output | head2.output]`, no ellipsis; the ellipsis only for more than three.
