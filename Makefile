@@ -12,7 +12,7 @@ DIST_BIN   := dist/$(DIST_NAME)/bin/stepmark
 PREFIX     ?= /usr/local
 
 .PHONY: all deps build handouts test unit-tests check-handouts browser-test bench fuzz sanitize clean \
-	dist install autograder dist-test model check-notebooks
+	dist install autograder dist-test model check-notebooks check-sentence-transformers
 
 all: build
 
@@ -120,12 +120,23 @@ dist-test: dist build
 
 # The dist binary and a release kernel benchmark, then kernels and end-to-end figures beside
 # numpy (and Jupyter when installed), each side with the same environment.
+# stepmark's sentence vectors against sentence-transformers' float32 ones (≤ 1e-6), in a venv
+# under .cache (PyTorch's CPU wheel, then sentence-transformers from PyPI; a few hundred MB, so
+# not part of make test). make bench uses the same venv, when it is there, for its timings.
+ST_VENV := .cache/st-venv
+check-sentence-transformers: build model
+	@test -x $(ST_VENV)/bin/python || python3 -m venv $(ST_VENV)
+	@$(ST_VENV)/bin/python -c "import sentence_transformers" 2>/dev/null || { \
+		$(ST_VENV)/bin/pip install -q torch --index-url https://download.pytorch.org/whl/cpu --extra-index-url https://pypi.org/simple \
+		&& $(ST_VENV)/bin/pip install -q sentence-transformers; }
+	$(ST_VENV)/bin/python Tests/encoder/compare_sentence_transformers.py $(STEPMARK)
+
 bench: dist
 	$(SWIFT) build -c release --product StepmarkBench
 	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q numpy
 	BENCH_STEPMARK=$(DIST_BIN) python3 bench/run.py
 	$(MAKE) --no-print-directory model
-	python3 bench/encoder.py
+	if [ -x $(ST_VENV)/bin/python ]; then $(ST_VENV)/bin/python bench/encoder.py; else python3 bench/encoder.py; fi
 
 # libFuzzer targets in Fuzz/ (lesson, info string, expression, answer), one after another:
 # each replays Fuzz/regressions/ and then fuzzes for FUZZ_SECONDS. A crash leaves its input in
@@ -142,7 +153,8 @@ fuzz-short: deps
 # each in its own build folder; the CLI tests run the sanitized stepmark too.
 sanitize: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	STEPMARK_EXECUTABLE=.build-asan/debug/stepmark LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/sanitizers/lsan.supp \
+	STEPMARK_EXECUTABLE=.build-asan/debug/stepmark STEPMARK_SANITIZED=1 STEPMARK_HOSTILE_SECONDS=30 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/sanitizers/lsan.supp \
 		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
-	STEPMARK_EXECUTABLE=.build-tsan/debug/stepmark $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	STEPMARK_EXECUTABLE=.build-tsan/debug/stepmark STEPMARK_SANITIZED=1 STEPMARK_HOSTILE_SECONDS=30 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan

@@ -15,20 +15,27 @@ public struct CoursePlan: Sendable {
     public var out: String
     /// The folders that were given (the index groups lessons by their first sub-folder).
     public var roots: [String]
+    /// The `course.yml` files found (SPEC §8), by the folder they describe relative to a
+    /// given folder: `""` for the given folder itself (the index page), `en`, `ko` for its
+    /// first sub-folders (the index's sections).
+    public var courses: [String: CourseFile]
 
-    public init(lessons: [Entry], out: String, roots: [String]) {
+    public init(lessons: [Entry], out: String, roots: [String], courses: [String: CourseFile] = [:]) {
         self.lessons = lessons
         self.out = out
         self.roots = roots
+        self.courses = courses
     }
 
     /// Expands folders into their `.md` lessons (sorted), mirroring the tree under `out`.
     /// - Throws: `ReadError` for a missing path, or an output folder that is or lies inside an
-    ///   input lesson (which would overwrite it).
+    ///   input lesson (which would overwrite it), and for a `course.yml` that is not valid
+    ///   (named with its line and column).
     public static func make(paths: [String], out: String) throws -> CoursePlan {
         let fm = FileManager.default
         var entries: [Entry] = []
         var roots: [String] = []
+        var courses: [String: CourseFile] = [:]
         for path in paths {
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -50,9 +57,13 @@ public struct CoursePlan: Sendable {
                     guard url.pathExtension == "md", url.lastPathComponent.lowercased() != "readme.md" else { continue }
                     found.append(url.standardizedFileURL.path)
                 }
-                for file in found.sorted() {
+                let relatives: [String] = found.sorted().map { file in
                     var relative = String(file.dropFirst(base.path.count))
                     if relative.hasPrefix("/") { relative.removeFirst() }
+                    return relative
+                }
+                let ordered = try ordered(relatives, in: path, courses: &courses)
+                for relative in ordered {
                     let source = (path as NSString).appendingPathComponent(relative)
                     entries.append(Entry(source: source, relative: String(relative.dropLast(3))))
                 }
@@ -71,7 +82,45 @@ public struct CoursePlan: Sendable {
                 throw ReadError(path: out, message: "the output folder would be inside the input lesson \(e.source); choose another --out folder")
             }
         }
-        return CoursePlan(lessons: entries, out: out, roots: roots)
+        return CoursePlan(lessons: entries, out: out, roots: roots, courses: courses)
+    }
+
+    /// The lesson paths (relative to `root`) in course order: each folder's `course.yml`
+    /// (the root's and its first sub-folders') lists its lessons first, in its order, then
+    /// the ones it leaves out, by name. Reads those `course.yml` files into `courses`.
+    static func ordered(_ relatives: [String], in root: String, courses: inout [String: CourseFile]) throws -> [String] {
+        func folder(_ relative: String) -> String { (relative as NSString).deletingLastPathComponent }
+        var folders: [String] = []
+        for r in relatives where !folders.contains(folder(r)) { folders.append(folder(r)) }
+        // A first sub-folder holding only deeper folders still names a section.
+        for f in folders where f.contains("/") {
+            let top = String(f.split(separator: "/")[0])
+            if !folders.contains(top) { folders.append(top) }
+        }
+        if !folders.contains("") { folders.append("") }
+        var rank: [String: Int] = [:]
+        for f in folders where !f.contains("/") {
+            let names = Set(relatives.filter { folder($0) == f }.map { ($0 as NSString).lastPathComponent })
+            guard let course = try CourseFile.read(folder: (root as NSString).appendingPathComponent(f), available: names) else { continue }
+            courses[f] = course
+            for (i, name) in (course.lessons ?? []).enumerated() {
+                rank[f.isEmpty ? name : f + "/" + name] = i
+            }
+        }
+        guard !rank.isEmpty else { return relatives }
+        // Folders in the order their first lesson comes; inside each, listed lessons first.
+        var order: [String] = []
+        var byFolder: [String: [String]] = [:]
+        for r in relatives {
+            if byFolder[folder(r)] == nil { order.append(folder(r)) }
+            byFolder[folder(r), default: []].append(r)
+        }
+        return order.flatMap { f in
+            byFolder[f]!.enumerated().sorted { x, y in
+                let rx = rank[x.element] ?? Int.max, ry = rank[y.element] ?? Int.max
+                return rx != ry ? rx < ry : x.offset < y.offset
+            }.map(\.element)
+        }
     }
 }
 
@@ -207,7 +256,7 @@ public struct Course: Sendable {
         }
         if includeIndex {
             for format in formats {
-                guard let content = CourseIndex.page(format, indexEntries) else { continue }
+                guard let content = CourseIndex.page(format, indexEntries, courses: plan.courses) else { continue }
                 files.append(planned((plan.out as NSString).appendingPathComponent("index." + format.fileExtension), content))
             }
         }

@@ -206,8 +206,10 @@ public struct Grader: Sendable {
     /// The key recomputed for `variant` (this grader when it is its own).
     public func forVariant(_ variant: Int) -> Grader {
         if variant == self.variant { return self }
+        // The cached grader gets a cache of its own: sharing this one would make a cycle
+        // (cache → grader → cache) that is never freed (found by make sanitize).
         return variants.grader(variant) {
-            Grader(key: keyLesson, limits: limits, variant: variant, variants: variants)
+            Grader(key: keyLesson, limits: limits, variant: variant, variants: VariantKeys())
         }
     }
 

@@ -146,14 +146,7 @@ public enum HiddenValues: Sendable, Equatable {
     case derived(from: [String])
 
     /// The note a handout shows in place of the values.
-    public var note: String {
-        switch self {
-        case .exercise(let id):
-            return "The values of exercise \(id) are hidden until the answers are published."
-        case .derived(let names):
-            return "Hidden until the answers are published: this step uses \(names.joined(separator: ", ")), computed from an exercise."
-        }
-    }
+    public var note: String { note(.english) }
 }
 
 /// A part of a report in file order: prose, or a step.

@@ -6,13 +6,39 @@ public enum CourseIndex {
     /// without errors.
     public typealias Entry = (relative: String, title: String, ok: Bool)
 
-    /// The index page in `format` (nil for JSON and PDF, which have none).
-    public static func page(_ format: OutputFormat, _ entries: [Entry]) -> String? {
+    /// The index page in `format` (nil for JSON and PDF, which have none). `courses` are the
+    /// `course.yml` files by folder (`""`: the page, `en`, `ko`: its sections).
+    public static func page(_ format: OutputFormat, _ entries: [Entry], courses: [String: CourseFile] = [:]) -> String? {
         switch format {
-        case .md: markdown(entries)
-        case .html: html(entries)
+        case .md: markdown(entries, courses: courses)
+        case .html: html(entries, courses: courses)
         case .json, .pdf: nil
         }
+    }
+
+    /// The language of the index's own words: the top `course.yml`'s `lang`, else the one
+    /// language of all its sections (by their `course.yml` or folder name), else English.
+    static func language(_ entries: [Entry], courses: [String: CourseFile]) -> LessonLanguage {
+        if let language = courses[""]?.language { return language }
+        let sections = Set(groups(entries).map { sectionLanguage($0.0, courses: courses) })
+        if sections.count == 1, let only = sections.first, let only { return only }
+        return .english
+    }
+
+    /// A section's language: its `course.yml`'s `lang`, else its folder's name (`ko`, `en`).
+    static func sectionLanguage(_ group: String, courses: [String: CourseFile]) -> LessonLanguage? {
+        courses[group]?.language ?? LessonLanguage(rawValue: group)
+    }
+
+    /// The page's title: the top `course.yml`'s, else "stepmark course" in the page's language.
+    static func title(_ entries: [Entry], courses: [String: CourseFile]) -> String {
+        courses[""]?.title ?? Strings(language(entries, courses: courses))[.courseTitle]
+    }
+
+    /// A section's heading: its `course.yml`'s title, else the name of its language.
+    static func sectionTitle(_ group: String, courses: [String: CourseFile], in language: LessonLanguage) -> String {
+        if !group.isEmpty, let title = courses[group]?.title { return title }
+        return languageName(group, in: language)
     }
 
     static func groups(_ entries: [(relative: String, title: String, ok: Bool)]) -> [(String, [(relative: String, title: String, ok: Bool)])] {
@@ -27,22 +53,31 @@ public enum CourseIndex {
         return order.map { ($0, byGroup[$0]!) }
     }
 
-    static func languageName(_ code: String) -> String {
+    /// A section's name when its `course.yml` gives none: its language, in the page's language.
+    static func languageName(_ code: String, in language: LessonLanguage = .english) -> String {
+        let words = Strings(language)
         switch code {
-        case "en": "English"
-        case "ko": "한국어 (Korean)"
-        case "": "Lessons"
-        default: code
+        case "en": return words[.languageEnglish]
+        case "ko": return words[.languageKorean]
+        case "": return words[.courseLessons]
+        default: return code
         }
     }
 
-    static func markdown(_ entries: [(relative: String, title: String, ok: Bool)]) -> String {
-        var out = "# stepmark course\n"
-        for (group, items) in groups(entries) {
-            out += "\n## \(languageName(group))\n\n"
+    static func markdown(_ entries: [Entry], courses: [String: CourseFile] = [:]) -> String {
+        let language = language(entries, courses: courses)
+        let words = Strings(language)
+        let escape = MarkdownRenderer().escape
+        var out = "# \(escape(title(entries, courses: courses)))\n"
+        if let description = courses[""]?.description { out += "\n" + escape(description) + "\n" }
+        let groups = groups(entries)
+        for (group, items) in groups {
+            out += "\n## \(escape(sectionTitle(group, courses: courses, in: language)))\n"
+            if !group.isEmpty, let description = courses[group]?.description { out += "\n" + escape(description) + "\n" }
+            out += "\n"
+            let sectionWords = sectionLanguage(group, courses: courses).map(Strings.init) ?? words
             for e in items {
-                let title = MarkdownRenderer().escape(e.title)
-                out += "- [\(title)](\(e.relative).md)\(e.ok ? "" : " — has errors")\n"
+                out += "- [\(escape(e.title))](\(e.relative).md)\(e.ok ? "" : " — " + sectionWords[.courseHasErrors])\n"
             }
         }
         return out

@@ -1,5 +1,6 @@
 import Foundation
 import StepmarkCore
+import StepmarkLesson
 
 /// Inline SVG charts: loss curves, scatter plots, bar charts and pixel pictures. Each chart has a
 /// `<title>` and `<desc>` (referenced by `aria-labelledby`), axes with ticks and labels, and
@@ -93,7 +94,7 @@ public enum SVGChart {
     }
 
     /// A line chart of y over x (a loss curve). Non-finite points are left out.
-    public static func line(xs: [Double], ys: [Double], xLabel: String, yLabel: String, title: String, id: String) -> String? {
+    public static func line(xs: [Double], ys: [Double], xLabel: String, yLabel: String, title: String, id: String, words: Strings = .english) -> String? {
         let points = zip(xs, ys).filter { $0.0.isFinite && $0.1.isFinite }
         guard points.count >= 2 else { return nil }
         let minX = points.map(\.0).min()!, maxX = points.map(\.0).max()!
@@ -103,7 +104,8 @@ public enum SVGChart {
         let xt = ticks(minX, maxX, count: 6), yt = ticks(minY, maxY, count: 5)
         let frame = Frame(width: 560, height: 260, x0: xt.values.first!, x1: xt.values.last!, y0: yt.values.first!, y1: yt.values.last!)
         let first = points.first!, last = points.last!
-        let desc = "\(yLabel) from \(Format.number(first.1, precision: 4)) at \(xLabel) \(Format.shortest(first.0)) to \(Format.number(last.1, precision: 4)) at \(xLabel) \(Format.shortest(last.0)); \(points.count) points."
+        let desc = words(.lineDescription, yLabel, Format.number(first.1, precision: 4), xLabel, Format.shortest(first.0),
+                         Format.number(last.1, precision: 4), Format.shortest(last.0), points.count)
         var out = open(id: id, width: frame.width, height: frame.height, title: title, desc: desc, cls: "line-chart")
         out += frame.axes(xTicks: xt.values, xStep: xt.step, yTicks: yt.values, yStep: yt.step, xLabel: xLabel, yLabel: yLabel)
         // At most ~600 vertices: every k-th point, always keeping the last.
@@ -125,7 +127,8 @@ public enum SVGChart {
     }
 
     /// A labelled scatter plot (the 2-D points of `project`), with dashed zero lines.
-    public static func scatter(_ points: [(label: String, x: Double, y: Double)], xLabel: String, yLabel: String, title: String, id: String) -> String? {
+    public static func scatter(_ points: [(label: String, x: Double, y: Double)], xLabel: String, yLabel: String, title: String, id: String,
+                               words: Strings = .english) -> String? {
         let finite = points.filter { $0.x.isFinite && $0.y.isFinite }
         guard !finite.isEmpty else { return nil }
         let xs = finite.map(\.x), ys = finite.map(\.y)
@@ -158,7 +161,7 @@ public enum SVGChart {
             return out
         }
         let xt = (values: inside(frame.x0, frame.x1), step: step), yt = (values: inside(frame.y0, frame.y1), step: step)
-        let desc = "\(finite.count) points: " + finite.prefix(40).map { "\($0.label) (\(Format.number($0.x, precision: 2)), \(Format.number($0.y, precision: 2)))" }.joined(separator: ", ")
+        let desc = words(.scatterDescription, finite.count, finite.prefix(40).map { "\($0.label) (\(Format.number($0.x, precision: 2)), \(Format.number($0.y, precision: 2)))" }.joined(separator: ", "))
         var out = open(id: id, width: frame.width, height: frame.height, title: title, desc: desc, cls: "scatter")
         out += frame.axes(xTicks: xt.values, xStep: xt.step, yTicks: yt.values, yStep: yt.step, xLabel: xLabel, yLabel: yLabel)
         out += "<g class=\"zero\">"
@@ -214,12 +217,12 @@ public enum SVGChart {
     }
 
     /// A picture: one grey square per pixel, 0 dark and 1 light (values outside are clamped).
-    public static func pixels(_ t: Tensor, title: String, id: String) -> String? {
+    public static func pixels(_ t: Tensor, title: String, id: String, words: Strings = .english) -> String? {
         let m = t.asMatrix()
         guard m.rows > 0, m.cols > 0, m.rows * m.cols <= 16384 else { return nil }
         let cell = Double(max(3, min(28, 280 / max(m.rows, m.cols))))
         let width = Double(m.cols) * cell, height = Double(m.rows) * cell
-        let desc = "\(m.rows) by \(m.cols) pixels, 0 is dark and 1 is light"
+        let desc = words(.pictureDescription, m.rows, m.cols)
         var out = open(id: id, width: width, height: height, title: title, desc: desc, cls: "pixels")
         out += "<g shape-rendering=\"crispEdges\">"
         for r in 0..<m.rows {

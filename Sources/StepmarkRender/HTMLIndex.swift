@@ -1,4 +1,5 @@
 import Foundation
+import StepmarkLesson
 
 /// `index.html` of a rendered course: one section per language, each lesson as a card with its
 /// number, its title (a link), its file, links to the same lesson in the other languages, and a
@@ -17,23 +18,31 @@ extension CourseIndex {
         return stripped.isEmpty ? title : stripped
     }
 
-    static func html(_ entries: [(relative: String, title: String, ok: Bool)]) -> String {
+    static func html(_ entries: [(relative: String, title: String, ok: Bool)], courses: [String: CourseFile] = [:]) -> String {
         let groups = groups(entries)
+        let language = language(entries, courses: courses)
+        let words = Strings(language)
+        let pageTitle = title(entries, courses: courses)
         func fileName(_ relative: String) -> String {
             String(relative.split(separator: "/").last ?? Substring(relative))
         }
-        var body = "<main id=\"main\" class=\"course\" tabindex=\"-1\">\n<h1>stepmark course</h1>\n"
-        body += "<p class=\"lead\">How language models work, one step at a time. Every page works offline and prints on A4; "
-        body += "in a lesson, <kbd>→</kbd> reveals the next sub-step of a directive.</p>\n"
+        var body = "<main id=\"main\" class=\"course\" tabindex=\"-1\">\n<h1>\(HTML.escape(pageTitle))</h1>\n"
+        if let description = courses[""]?.description { body += "<p class=\"lead\">\(HTML.escape(description))</p>\n" }
+        body += "<p class=\"lead\">\(words[.courseLead])</p>\n"
         if groups.count > 1 {
-            body += "<nav aria-label=\"Languages\"><p>" + groups.map { group, items in
-                "<a href=\"#lang-\(HTML.escape(group.isEmpty ? "lessons" : group))\">\(HTML.escape(languageName(group)))</a> (\(items.count))"
+            body += "<nav aria-label=\"\(HTML.escape(words[.courseLanguages]))\"><p>" + groups.map { group, items in
+                "<a href=\"#lang-\(HTML.escape(group.isEmpty ? "lessons" : group))\">\(HTML.escape(languageName(group, in: language)))</a> (\(items.count))"
             }.joined(separator: " · ") + "</p></nav>\n"
         }
         for (group, items) in groups {
             let anchor = "lang-" + (group.isEmpty ? "lessons" : group)
-            let lang = ["en", "ko"].contains(group) ? " lang=\"\(group)\"" : ""
-            body += "<section\(lang) aria-labelledby=\"\(HTML.escape(anchor))\"><h2 id=\"\(HTML.escape(anchor))\">\(HTML.escape(languageName(group)))</h2>\n<ol class=\"lessons\">\n"
+            let sectionLanguage = sectionLanguage(group, courses: courses)
+            let sectionWords = sectionLanguage.map(Strings.init) ?? words
+            let lang = sectionLanguage.map { " lang=\"\($0.rawValue)\"" } ?? ""
+            let heading = sectionTitle(group, courses: courses, in: sectionLanguage ?? language)
+            body += "<section\(lang) aria-labelledby=\"\(HTML.escape(anchor))\"><h2 id=\"\(HTML.escape(anchor))\">\(HTML.escape(heading))</h2>\n"
+            if !group.isEmpty, let description = courses[group]?.description { body += "<p>\(HTML.escape(description))</p>\n" }
+            body += "<ol class=\"lessons\">\n"
             for (position, e) in items.enumerated() {
                 let file = fileName(e.relative)
                 let digits = file.prefix { $0.isNumber }
@@ -43,15 +52,15 @@ extension CourseIndex {
                 body += "<div class=\"meta\"><span>\(HTML.escape(file)).html</span>"
                 for (otherGroup, others) in groups where otherGroup != group {
                     if let twin = others.first(where: { fileName($0.relative) == file }) {
-                        body += "<a href=\"\(HTML.href(twin.relative + ".html"))\" hreflang=\"\(HTML.escape(otherGroup))\">\(HTML.escape(languageName(otherGroup)))</a>"
+                        body += "<a href=\"\(HTML.href(twin.relative + ".html"))\" hreflang=\"\(HTML.escape(otherGroup))\">\(HTML.escape(languageName(otherGroup, in: sectionLanguage ?? language)))</a>"
                     }
                 }
-                if !e.ok { body += "<span class=\"bad\">has errors</span>" }
+                if !e.ok { body += "<span class=\"bad\">\(HTML.escape(sectionWords[.courseHasErrors]))</span>" }
                 body += "</div></div></li>\n"
             }
             body += "</ol></section>\n"
         }
         body += "</main>\n"
-        return HTML.page(title: "stepmark course", body: body, script: false)
+        return HTML.page(title: pageTitle, body: body, lang: language.rawValue, script: false)
     }
 }

@@ -70,59 +70,45 @@ public enum HTML {
     }
 }
 
-/// The words of the page's own interface, in the lesson's language.
+/// The words of the page's own interface, in the lesson's language: a view of the one strings
+/// table (`Strings`, SPEC §8).
 struct HTMLStrings {
-    var back = "◀ Back", next = "Next ▶", showAll = "Show all", upNext = "Next:"
-    var showEverything = "Show every step", stepThrough = "Step through"
-    var keys = "Press <kbd>→</kbd> to reveal the next sub-step, <kbd>←</kbd> to hide it"
-    var step = "step", line = "line", error = "Error", warning = "Warning"
-    var answerTo = "Answer to exercise"
-    var exercise = "Exercise", points = "points", point = "point", checks = "checks", tolerance = "tolerance"
-    var passed = "passed", notPassed = "not passed"
-    var studentTask = "Work this out yourself and write it in the answer block"
-    var hiddenAnswer = "Your answer goes here: replace each ? with a value."
-    var exercises = "Exercises", score = "score", result = "result", feedback = "feedback"
-    var solution = "Solution — teacher only"
-    var rowsShown = "rows shown of", colsShown = "columns shown of"
-    var rowMax = "largest in its row"
-    var generated = "Rendered by stepmark from"
-    var numbers = "The numbers"
-    var attentionCaption = "rows: queries · columns: keys"
-    var courseIndex = "← Course index"
-    var plot = PlotWords.english
+    let language: LessonLanguage
+    var back, next, showAll, upNext, showEverything, stepThrough, keys, step, line, error, warning: String
+    var answerTo, exercise, points, point, checks, tolerance, passed, notPassed, studentTask, hiddenAnswer: String
+    var exercises, score, result, feedback, solution, rowsShown, colsShown, rowMax, generated, numbers: String
+    var attentionCaption, courseIndex: String
+    var plot: PlotWords
     // Accessibility (issue 22): what the colours mean, in words, and the step-through's announcements.
-    var shading = "shading", shadeSequential = "more colour: larger", shadeDiverging = "orange: below 0 · blue: above 0 · more colour: farther from 0"
-    var rowMaxMark = "outlined and bold: largest in its row", hatched = "hatched: infinite (masked)"
-    var candidate = "candidate", value = "value", chosen = "chosen"
-    var subStep = "Sub-step", skip = "Skip to the lesson"
+    var shading, shadeSequential, shadeDiverging, rowMaxMark, hatched, candidate, value, chosen, subStep, skip: String
+    let words: Strings
 
-    static let english = HTMLStrings()
-    static let korean: HTMLStrings = {
-        var s = HTMLStrings()
-        s.back = "◀ 이전"; s.next = "다음 ▶"; s.showAll = "모두 보기"; s.upNext = "다음:"
-        s.courseIndex = "← 강의 목차"
-        s.showEverything = "모든 단계 펼치기"; s.stepThrough = "한 단계씩 보기"
-        s.keys = "<kbd>→</kbd> 다음 단계 보기, <kbd>←</kbd> 되돌리기"
-        s.step = "단계"; s.line = "줄"; s.error = "오류"; s.warning = "주의"
-        s.answerTo = "연습 문제의 답:"
-        s.exercise = "연습 문제"; s.points = "점"; s.point = "점"; s.checks = "확인 값"; s.tolerance = "허용 오차"
-        s.passed = "통과"; s.notPassed = "통과 못 함"
-        s.studentTask = "직접 계산해서 답안 블록에 적어 보세요"
-        s.hiddenAnswer = "여기에 답을 적으세요: 각 ?를 값으로 바꾸세요."
-        s.exercises = "연습 문제"; s.score = "점수"; s.result = "결과"; s.feedback = "피드백"
-        s.solution = "풀이 — 교사용"
-        s.rowsShown = "행 표시 / 전체"; s.colsShown = "열 표시 / 전체"
-        s.rowMax = "행에서 가장 큰 값"
-        s.generated = "stepmark로 만든 자료:"
-        s.numbers = "숫자로 보기"
-        s.attentionCaption = "행: 쿼리 · 열: 키"
-        s.plot = PlotWords.korean
-        s.shading = "색"; s.shadeSequential = "색이 짙을수록 큰 값"; s.shadeDiverging = "주황: 0보다 작음 · 파랑: 0보다 큼 · 색이 짙을수록 0에서 멂"
-        s.rowMaxMark = "테두리·굵은 글씨: 행에서 가장 큰 값"; s.hatched = "빗금: 무한대(가려진 값)"
-        s.candidate = "후보"; s.value = "값"; s.chosen = "선택됨"
-        s.subStep = "하위 단계"; s.skip = "본문으로 건너뛰기"
-        return s
-    }()
+    init(_ language: LessonLanguage) {
+        let w = Strings(language)
+        self.language = language
+        words = w
+        back = w[.back]; next = w[.next]; showAll = w[.showAll]; upNext = w[.upNext]
+        showEverything = w[.showEverything]; stepThrough = w[.stepThrough]; keys = w[.keys]
+        step = w[.step]; line = w[.line]; error = w[.errorTitle]; warning = w[.warningTitle]
+        answerTo = w[.answerTo]; exercise = w[.exerciseTitle]; points = w[.points]; point = w[.point]
+        checks = w[.checks]; tolerance = w[.tolerance]; passed = w[.passed]; notPassed = w[.notPassed]
+        studentTask = w[.studentTask]; hiddenAnswer = w[.hiddenAnswer]
+        exercises = w[.exercises]; score = w[.score]; result = w[.result]; feedback = w[.feedback]
+        solution = w[.solution]; rowsShown = w[.rowsShown]; colsShown = w[.colsShown]; rowMax = w[.rowMax]
+        generated = w[.generated]; numbers = w[.numbers]; attentionCaption = w[.attentionCaption]; courseIndex = w[.courseIndex]
+        plot = PlotWords.of(language)
+        shading = w[.shading]; shadeSequential = w[.shadeSequential]; shadeDiverging = w[.shadeDiverging]
+        rowMaxMark = w[.rowMaxMark]; hatched = w[.hatched]; candidate = w[.candidate]; value = w[.value]
+        chosen = w[.chosen]; subStep = w[.subStep]; skip = w[.skip]
+    }
+
+    static let english = HTMLStrings(.english)
+    static let korean = HTMLStrings(.korean)
+
+    /// A formula or caption a directive recorded, in the page's language.
+    func formula(_ text: String) -> String { Phrasebook.formula(text, language) }
+    /// A warning or error message, in the page's language.
+    func message(_ text: String) -> String { Phrasebook.message(text, language) }
 }
 
 /// Report → one self-contained HTML page: the lesson's prose, and each directive as a section
@@ -158,7 +144,7 @@ public struct HTMLRenderer {
         // A handout shows what StudentView leaves: blank answers, no exercise values.
         let report = student ? StudentView.apply(report) : report
         let lang = Self.language(of: report)
-        let strings = lang.lowercased().hasPrefix("ko") ? HTMLStrings.korean : HTMLStrings.english
+        let strings = HTMLStrings(report.language)
         var page = PageWriter(report: report, student: student, strings: strings)
         page.indexLink = indexLink
         return HTML.page(title: report.title, body: page.body(), lang: lang, script: true)
@@ -186,12 +172,12 @@ struct PageWriter {
             out += "<nav class=\"crumbs\"><a href=\"\(HTML.escape(indexLink))\">\(HTML.escape(s.courseIndex))</a></nav>\n"
         }
         for d in report.diagnostics {
-            out += "<p class=\"error\">\(HTML.escape(s.error)) \(HTML.escape(report.lessonPath)):\(d.line):\(d.column): \(HTML.escape(d.message))</p>\n"
+            out += "<p class=\"error\">\(HTML.escape(s.error)) \(HTML.escape(report.lessonPath)):\(d.line):\(d.column): \(HTML.escape(s.message(d.message)))</p>\n"
         }
         // The author's warnings (a mistyped directive name, say) are for the teacher's page.
         if !student {
             for w in report.warnings {
-                out += "<p class=\"warning\">\(HTML.escape(s.warning)): \(HTML.escape(report.lessonPath)):\(w.line):\(w.column): \(HTML.escape(w.message))</p>\n"
+                out += "<p class=\"warning\">\(HTML.escape(s.warning)): \(HTML.escape(report.lessonPath)):\(w.line):\(w.column): \(HTML.escape(s.message(w.message)))</p>\n"
             }
         }
         if let t = report.titleBlock {

@@ -42,7 +42,7 @@ struct StepWriter {
             out += "<p class=\"hidden-answer answer-note\">\(esc(s.hiddenAnswer))</p>\n"
         }
         if let hidden = step.hidden {
-            out += "<p class=\"hidden-answer hidden-values\">\(esc(hidden.note))</p>\n"
+            out += "<p class=\"hidden-answer hidden-values\">\(esc(hidden.note(s.language)))</p>\n"
         }
         if !values.isEmpty {
             out += "<ol class=\"substeps\">\n"
@@ -61,9 +61,9 @@ struct StepWriter {
             out += "<span class=\"visually-hidden announce\" aria-live=\"polite\" data-label=\"\(esc(s.subStep))\"></span>"
             out += "<span class=\"upnext\" data-label=\"\(esc(s.upNext))\"></span></div>\n"
         }
-        for w in step.warnings { out += "<p class=\"warning\">\(esc(s.warning)): \(esc(w))</p>\n" }
+        for w in step.warnings { out += "<p class=\"warning\">\(esc(s.warning)): \(esc(s.message(w)))</p>\n" }
         if let e = step.error, !isStudentAnswer {
-            out += "<p class=\"error\">\(esc(s.error)) \(esc(report.lessonPath)):\(e.line):\(e.column): \(esc(e.message))</p>\n"
+            out += "<p class=\"error\">\(esc(s.error)) \(esc(report.lessonPath)):\(e.line):\(e.column): \(esc(s.message(e.message)))</p>\n"
         }
         return out + "</section>\n"
     }

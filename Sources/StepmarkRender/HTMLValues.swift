@@ -21,9 +21,10 @@ struct ValueWriter {
 
     func render() -> String {
         var out = "<li class=\"substep\" id=\"\(id)\" data-name=\"\(esc(name))\">\n<div class=\"sub-head\"><span class=\"sub-name\">\(esc(name))</span>"
-        // A formula that repeats its source line (a `let`) is shortened when long: `X = label(…)`.
+        // A formula that repeats its source line (a `let`) is shortened when long: `X = label(…)`;
+        // a directive's formula has its English phrases in the lesson's language.
         if let f = named.formula, !f.isEmpty, f != name {
-            out += "<span class=\"formula\">\(MathML.render(named.formulaRepeatsSource ? MathML.shortened(f) : f))</span>"
+            out += "<span class=\"formula\">\(MathML.render(named.formulaRepeatsSource ? MathML.shortened(f) : s.formula(f)))</span>"
         }
         out += "</div>\n<div class=\"sub-body\">"
         out += body()
@@ -64,15 +65,15 @@ struct ValueWriter {
             guard t.isMatrix, t.cols == 2, t.rows >= 1 else { return nil }
             let labels = t.rowLabels ?? (0..<t.rows).map { String($0) }
             let points = (0..<t.rows).map { (label: labels[$0], x: t[$0, 0], y: t[$0, 1]) }
-            guard let svg = SVGChart.scatter(points, xLabel: t.colLabels?[0] ?? "component 1", yLabel: t.colLabels?[1] ?? "component 2",
-                                             title: "\(name): \(t.rows) points in two dimensions", id: id + "-c") else { return nil }
+            guard let svg = SVGChart.scatter(points, xLabel: t.colLabels?[0] ?? s.words[.componentOne], yLabel: t.colLabels?[1] ?? s.words[.componentTwo],
+                                             title: s.words(.scatterTitle, name, t.rows), id: id + "-c", words: s.words) else { return nil }
             return "<figure class=\"figure\">" + svg + "</figure>" + details(heatTable(t))
         case .candidates(let chosen):
             guard t.isMatrix, t.cols == 1 else { return nil }
             let labels = t.rowLabels ?? (0..<t.rows).map { String($0) }
             return bars((0..<t.rows).map { (label: labels[$0], value: t[$0, 0]) }, chosen: chosen)
         case .picture(let title):
-            guard t.isMatrix, let svg = SVGChart.pixels(t, title: "\(title): \(t.rows)×\(t.cols) picture", id: id + "-c") else { return nil }
+            guard t.isMatrix, let svg = SVGChart.pixels(t, title: s.words(.pictureTitle, title, t.rows, t.cols), id: id + "-c", words: s.words) else { return nil }
             return "<figure class=\"figure\">" + svg + "</figure>" + details(heatTable(t))
         case .plain, .distribution, .attention, .chart:
             return nil
@@ -119,14 +120,14 @@ struct ValueWriter {
 
     /// A line chart of a curve in its figure.
     func curve(xs: [Double], ys: [Double], xLabel: String, yLabel: String) -> String? {
-        SVGChart.line(xs: xs, ys: ys, xLabel: xLabel, yLabel: yLabel, title: "\(name): \(yLabel) by \(xLabel)", id: id + "-c")
+        SVGChart.line(xs: xs, ys: ys, xLabel: xLabel, yLabel: yLabel, title: s.words(.lineTitle, name, yLabel, xLabel), id: id + "-c", words: s.words)
             .map { "<figure class=\"figure\">" + $0 + "</figure>" }
     }
 
     /// A bar chart of candidates, the chosen one highlighted.
     func bars(_ items: [(label: String, value: Double)], chosen: String?) -> String? {
         let highlight = chosen.flatMap { c in items.firstIndex { $0.label == c } }
-        guard let svg = SVGChart.bars(items, precision: precision, title: "\(name): the top \(items.count) candidates for the next token", id: id + "-c",
+        guard let svg = SVGChart.bars(items, precision: precision, title: s.words(.candidatesTitle, name, items.count), id: id + "-c",
                                       highlight: highlight) else { return nil }
         // The same numbers as a table, for a screen reader and for anyone who wants them exactly.
         var table = "<table class=\"m\"><caption>\(esc(name)) · \(items.count)</caption><thead><tr><th scope=\"col\">\(esc(s.candidate))</th><th scope=\"col\">\(esc(s.value))</th></tr></thead><tbody>\n"

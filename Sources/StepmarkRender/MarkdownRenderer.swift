@@ -6,10 +6,22 @@ import StepmarkLesson
 public struct MarkdownRenderer {
     /// Hide exercise results and teacher-only solution regions (student handouts).
     public var student: Bool
+    /// The language of the words it writes (SPEC §8); `render(_ report:)` takes the report's.
+    public var language: LessonLanguage
 
-    public init(student: Bool = false) { self.student = student }
+    public init(student: Bool = false, language: LessonLanguage = .english) {
+        self.student = student
+        self.language = language
+    }
+
+    var words: Strings { Strings(language) }
 
     public func render(_ report: Report) -> String {
+        guard report.language == language else {
+            var renderer = self
+            renderer.language = report.language
+            return renderer.render(report)
+        }
         // A handout shows what StudentView leaves: blank answers, no exercise values.
         let report = student ? StudentView.apply(report) : report
         var parts: [String] = []
@@ -32,18 +44,18 @@ public struct MarkdownRenderer {
             }
         }
         if !report.diagnostics.isEmpty {
-            parts.append(report.diagnostics.map { "> **Error** `\(report.lessonPath):\($0.line):\($0.column)` — \(escape($0.message))" }
+            parts.append(report.diagnostics.map { "> **\(words[.errorTitle])** `\(report.lessonPath):\($0.line):\($0.column)` — \(escape(Phrasebook.message($0.message, language)))" }
                 .joined(separator: "\n>\n"))
         }
         // The author's warnings (a directive's name mistyped, say) are for the teacher's page.
         if !student, !report.warnings.isEmpty {
-            parts.append(report.warnings.map { "> **Warning** `\(report.lessonPath):\($0.line):\($0.column)` — \(escape($0.message))" }
+            parts.append(report.warnings.map { "> **\(words[.warningTitle])** `\(report.lessonPath):\($0.line):\($0.column)` — \(escape(Phrasebook.message($0.message, language)))" }
                 .joined(separator: "\n>\n"))
         }
         if !student, !report.exercises.isEmpty {
-            var table = "### Exercises\n\n| exercise | score | result |\n| --- | ---: | --- |\n"
+            var table = "### \(words[.exercises])\n\n| \(words[.exercise]) | \(words[.score]) | \(words[.result]) |\n| --- | ---: | --- |\n"
             for e in report.exercises {
-                table += "| \(escape(e.id)) | \(Format.shortest(e.score)) / \(Format.shortest(e.points)) | \(e.passed ? "passed" : "not passed") |\n"
+                table += "| \(escape(e.id)) | \(Format.shortest(e.score)) / \(Format.shortest(e.points)) | \(words[e.passed ? .passed : .notPassed]) |\n"
             }
             parts.append(table)
         }
@@ -57,25 +69,27 @@ public struct MarkdownRenderer {
             if !step.block.isClosed { out += "\n" + String(repeating: "`", count: 3) }
         }
         if student && step.answer != nil { return out }
-        if let hidden = step.hidden { out += "\n\n> *\(escape(hidden.note))*" }
+        if let hidden = step.hidden { out += "\n\n> *\(escape(hidden.note(language)))*" }
         for value in step.values { out += "\n\n" + renderValue(value) }
-        for w in step.warnings { out += "\n\n> **Warning:** \(escape(w))" }
+        for w in step.warnings { out += "\n\n> **\(words[.warningTitle]):** \(escape(Phrasebook.message(w, language)))" }
         if let e = step.error {
-            out += "\n\n> **Error** `\(path):\(e.line):\(e.column)` — \(escape(e.message))"
+            out += "\n\n> **\(words[.errorTitle])** `\(path):\(e.line):\(e.column)` — \(escape(Phrasebook.message(e.message, language)))"
         }
         return out
     }
 
     public func renderValue(_ named: NamedValue) -> String {
         var title = "**\(escape(named.name))**"
-        if let f = named.formula, f != named.name { title += " — " + code(f) }
+        if let f = named.formula, f != named.name {
+            title += " — " + code(named.formulaRepeatsSource ? f : Phrasebook.formula(f, language))
+        }
         let p = named.precision
         switch named.value {
         case .tensor(let t) where t.isScalar:
             return title + " = " + Format.number(t.data[0], precision: p)
         case .tokens(let list):
             var s = title + "\n\n" + list.tokens.map { code($0) }.joined(separator: " ")
-            if let ids = list.ids { s += "\n\nids: " + ids.map(String.init).joined(separator: ", ") }
+            if let ids = list.ids { s += "\n\n\(words[.ids]): " + ids.map(String.init).joined(separator: ", ") }
             return s
         case .text(let text):
             let fence = String(repeating: "`", count: max(3, longestBacktickRun(text) + 1))
@@ -108,7 +122,7 @@ public struct MarkdownRenderer {
         }
         var out = lines.joined(separator: "\n")
         if grid.rows.contains(where: { $0 == nil }) {
-            out += "\n\n_\(grid.totalRows) rows; every row is in the JSON output._"
+            out += "\n\n_" + escape(words(.rowsInJSONMarkdown, grid.totalRows)) + "_"
         }
         return out
     }

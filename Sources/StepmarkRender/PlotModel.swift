@@ -190,17 +190,21 @@ struct PlotWords: Sendable {
     var fromTo: @Sendable (String, String) -> String = { "from \($0) to \($1)" }
     var by = "by"
 
-    static let english = PlotWords()
-    static let korean: PlotWords = {
+    static let english = PlotWords.of(.english)
+    static let korean = PlotWords.of(.korean)
+
+    /// The chart's words from the one strings table.
+    static func of(_ language: LessonLanguage) -> PlotWords {
+        let s = Strings(language)
         var w = PlotWords()
-        w.logScale = " (로그 눈금)"; w.index = "순번"; w.nothing = "그릴 값이 없습니다"
-        w.kinds = [.line: "꺾은선 그래프", .scatter: "산점도", .bar: "막대 그래프"]
-        w.seriesCount = { "(계열 \($0)개)" }
-        w.logarithmic = ", y는 로그 눈금"
-        w.points = { "점 \($0)개" }
-        w.at = { "x = \($1)에서 \($0)" }
-        w.fromTo = { "\($0)부터 \($1)까지" }
-        w.by = "/"
+        w.logScale = s[.plotLogScale]; w.index = s[.plotIndex]; w.nothing = s[.plotNothing]
+        w.kinds = [.line: s[.plotLine], .scatter: s[.plotScatter], .bar: s[.plotBar]]
+        w.seriesCount = { s(.plotSeriesCount, $0) }
+        w.logarithmic = s[.plotLogarithmic]
+        w.points = { s.count($0, one: .plotPointsOne, many: .plotPointsMany) }
+        w.at = { s(.plotAt, $0, $1) }
+        w.fromTo = { s(.plotFromTo, $0, $1) }
+        w.by = s[.plotBy]
         return w
-    }()
+    }
 }

@@ -15,17 +15,17 @@ extension TerminalRenderer {
         let fitted = grid.fitted(width: width)
         guard fitted.shown < grid.numeric.count else { return renderValue(value) }
         var out = "\n" + bold(value.name)
-        if let f = value.formula, f != value.name { out += "   " + dim(f) }
+        if let f = formula(of: value) { out += "   " + dim(f) }
         out += "\n" + renderGrid(fitted.grid)
-        out += dim("  (\(Self.shape(of: value.value)); \(fitted.shown) of \(grid.numeric.count) columns shown)") + "\n"
+        out += dim("  " + words(.fitColumnsShown, Self.shape(of: value.value, words), fitted.shown, grid.numeric.count)) + "\n"
         return out
     }
 
     /// `3 × 40`, or `40` for a vector, or `12 rows × 5 columns` for a table.
-    static func shape(of value: Value) -> String {
+    static func shape(of value: Value, _ words: Strings = .english) -> String {
         switch value {
         case .tensor(let t): return t.isVector ? "\(t.count)" : "\(t.rows) × \(t.cols)"
-        case .table(let table): return "\(table.rows.count) rows × \(table.columns.count) columns"
+        case .table(let table): return words(.tableShape, table.rows.count, table.columns.count)
         default: return ""
         }
     }

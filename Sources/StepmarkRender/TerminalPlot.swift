@@ -16,8 +16,8 @@ enum TerminalPlot {
 
     /// The drawing, every line at most `width` display columns (at least 40 are used).
     static func render(_ table: Table, kind: ChartKind, title: String, xlabel: String, ylabel: String, log: Bool,
-                       width: Int, precision: Int, color: Bool) -> String {
-        guard let model = PlotModel(table, kind: kind, log: log) else { return "  (nothing to draw)\n" }
+                       width: Int, precision: Int, color: Bool, words: PlotWords = .english) -> String {
+        guard let model = PlotModel(table, kind: kind, log: log) else { return "  (\(words.nothing))\n" }
         let width = max(width, 40)
         let xAxis = model.xAxis, yAxis = model.yAxis
         let height = 12
@@ -74,7 +74,7 @@ enum TerminalPlot {
 
         var out = ""
         if !title.isEmpty { out += "  " + fit(title, width - 2) + "\n" }
-        if !ylabel.isEmpty { out += "  " + fit(ylabel + (log ? " (log scale)" : ""), width - 2) + "\n" }
+        if !ylabel.isEmpty { out += "  " + fit(ylabel + (log ? words.logScale : ""), width - 2) + "\n" }
         // A tick label on the row nearest each tick, when that row is still free.
         var rowLabels = [String?](repeating: nil, count: height)
         for (t, label) in zip(yAxis.ticks, yAxis.labels) where rowLabels[row(t)] == nil {
@@ -108,7 +108,7 @@ enum TerminalPlot {
         out += "  " + pad + "└" + String(axis) + "\n"
         out += trimEnd("  " + pad + " " + String(labels)) + "\n"
         do {
-            let label = fit(xlabel.isEmpty ? PlotWords.english.index : xlabel, plotWidth)
+            let label = fit(xlabel.isEmpty ? words.index : xlabel, plotWidth)
             let centre = max(0, plotWidth / 2 - Format.displayWidth(label) / 2)
             out += "  " + pad + " " + String(repeating: " ", count: centre) + label + "\n"
         }
@@ -128,8 +128,8 @@ enum TerminalPlot {
         }
         out += line + "\n"
         let xs = model.allX, ys = model.allY
-        let ranges = "x \(Format.shortest(xs.min()!)) … \(Format.shortest(xs.max()!)) · y \(Axis.label(ys.min()!, precision: precision)) … \(Axis.label(ys.max()!, precision: precision))\(log ? " (log scale)" : "")"
-        let count = " · \(model.pointCount) point\(model.pointCount == 1 ? "" : "s")"
+        let ranges = "x \(Format.shortest(xs.min()!)) … \(Format.shortest(xs.max()!)) · y \(Axis.label(ys.min()!, precision: precision)) … \(Axis.label(ys.max()!, precision: precision))\(log ? words.logScale : "")"
+        let count = " · " + words.points(model.pointCount)
         out += "  " + fit(Format.displayWidth(ranges + count) <= width - 2 ? ranges + count : ranges, width - 2) + "\n"
         return out
     }

@@ -7,10 +7,22 @@ public struct TerminalRenderer {
     public var color: Bool
     /// Shorten long tables to their first and last rows.
     public var elide: Bool
+    /// The language of the words it writes (SPEC §8). `render(_ report:)` takes the report's;
+    /// callers that draw single steps or values (`stepmark step`) set it.
+    public var language: LessonLanguage
 
-    public init(color: Bool = false, elide: Bool = true) {
+    public init(color: Bool = false, elide: Bool = true, language: LessonLanguage = .english) {
         self.color = color
         self.elide = elide
+        self.language = language
+    }
+
+    var words: Strings { Strings(language) }
+
+    /// A formula in the renderer's language (a `let` line's own source stays as written).
+    func formula(of value: NamedValue) -> String? {
+        guard let f = value.formula, f != value.name else { return nil }
+        return value.formulaRepeatsSource ? f : Phrasebook.formula(f, language)
     }
 
     func style(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
@@ -21,6 +33,11 @@ public struct TerminalRenderer {
     public func cyan(_ s: String) -> String { style(s, "36") }
 
     public func render(_ report: Report) -> String {
+        guard report.language == language else {
+            var renderer = self
+            renderer.language = report.language
+            return renderer.render(report)
+        }
         var out = bold(report.title) + "\n" + dim(report.lessonPath) + "\n"
         for block in report.blocks {
             switch block {
@@ -33,33 +50,35 @@ public struct TerminalRenderer {
             }
         }
         for d in report.diagnostics {
-            out += "\n" + red("error: ") + "\(report.lessonPath):\(d.line):\(d.column): \(d.message)\n"
+            out += "\n" + red(words[.errorLabel]) + "\(report.lessonPath):\(d.line):\(d.column): \(Phrasebook.message(d.message, language))\n"
         }
         for w in report.warnings {
-            out += "\n" + yellow("warning: ") + "\(report.lessonPath):\(w.line):\(w.column): \(w.message)\n"
+            out += "\n" + yellow(words[.warningLabel]) + "\(report.lessonPath):\(w.line):\(w.column): \(Phrasebook.message(w.message, language))\n"
         }
         out += "\n" + summary(report) + "\n"
         return out
     }
 
     public func summary(_ report: Report) -> String {
+        let words = Strings(report.language)
         let failed = report.steps.filter { !$0.ok }.count
         let total = report.steps.count
-        if report.ok { return dim("\(total) step\(total == 1 ? "" : "s") ran, no errors") }
+        if report.ok { return dim(words.count(total, one: .stepsRanOne, many: .stepsRanMany)) }
         let errorCount = report.errors.count
-        return red("\(failed) of \(total) step\(total == 1 ? "" : "s") failed") + " (\(errorCount) error\(errorCount == 1 ? "" : "s"))"
+        return red(words.count(failed, one: .stepsFailedOne, many: .stepsFailedMany, total)) + " "
+            + words.count(errorCount, one: .errorCountOne, many: .errorCountMany)
     }
 
     public func render(_ step: Step, path: String) -> String {
         let info = step.block.info.trimmingWhitespace()
-        var out = cyan("── step \(step.index) · \(info) ") + dim("(\(path):\(step.position.line))") + "\n"
-        if let hidden = step.hidden { out += dim(hidden.note) + "\n" }
+        var out = cyan("── \(words[.stepHeader]) \(step.index) · \(info) ") + dim("(\(path):\(step.position.line))") + "\n"
+        if let hidden = step.hidden { out += dim(hidden.note(language)) + "\n" }
         for value in step.values {
             out += renderValue(value)
         }
-        for w in step.warnings { out += yellow("warning: ") + w + "\n" }
+        for w in step.warnings { out += yellow(words[.warningLabel]) + Phrasebook.message(w, language) + "\n" }
         if let e = step.error {
-            out += red("error: ") + "\(path):\(e.line):\(e.column): \(e.message)\n"
+            out += red(words[.errorLabel]) + "\(path):\(e.line):\(e.column): \(Phrasebook.message(e.message, language))\n"
         }
         return out
     }
@@ -72,11 +91,11 @@ public struct TerminalRenderer {
     /// One sub-step, a chart drawn within `chartWidth` columns above its numbers.
     func renderValue(_ value: NamedValue, chartWidth: Int) -> String {
         var out = "\n" + bold(value.name)
-        if let f = value.formula, f != value.name { out += "   " + dim(f) }
+        if let f = formula(of: value) { out += "   " + dim(f) }
         out += "\n"
         if case .chart(let kind, let title, let xlabel, let ylabel, let log) = value.role, case .table(let table) = value.value {
             out += TerminalPlot.render(table, kind: kind, title: title, xlabel: xlabel, ylabel: ylabel, log: log,
-                                       width: chartWidth, precision: value.precision, color: color)
+                                       width: chartWidth, precision: value.precision, color: color, words: PlotWords.of(language))
         }
         out += renderBody(value.value, precision: value.precision)
         return out
@@ -88,7 +107,7 @@ public struct TerminalRenderer {
             return "  " + Format.number(t.data[0], precision: precision) + "\n"
         case .tokens(let list):
             var out = "  " + list.tokens.map { "[\($0)]" }.joined(separator: " ") + "\n"
-            if let ids = list.ids { out += dim("  ids: " + ids.map(String.init).joined(separator: " ")) + "\n" }
+            if let ids = list.ids { out += dim("  \(words[.ids]): " + ids.map(String.init).joined(separator: " ")) + "\n" }
             return out
         case .text(let s):
             return s.split(separator: "\n", omittingEmptySubsequences: false).map { "  │ " + $0 }.joined(separator: "\n") + "\n"
@@ -128,7 +147,7 @@ public struct TerminalRenderer {
             out += trimEnd(line) + "\n"
         }
         if grid.rows.contains(where: { $0 == nil }) {
-            out += dim("  (\(grid.totalRows) rows; the full table is in the JSON output)") + "\n"
+            out += dim("  " + words(.rowsInJSONTerminal, grid.totalRows)) + "\n"
         }
         return out
     }

@@ -31,7 +31,7 @@ struct StepThrough: ParsableCommand {
         }
         var report = Runner(limits: limits.limits).run(lesson)
         if !teacher { report = StepFrames.withoutSolutions(report) }
-        let renderer = TerminalRenderer(color: useColor)
+        let renderer = TerminalRenderer(color: useColor, language: report.language)
         guard isTerminal(0), isTerminal(1) else {
             // Not a terminal: every frame's last state, once (no width to fit to).
             print(StepFrames.everything(report, renderer: renderer, teacher: teacher), terminator: "")
@@ -145,29 +145,24 @@ struct StepSession {
     }
 }
 
-/// The words of the step-through, in the lesson's language (SPEC §8).
+/// The words of the step-through, in the lesson's language (SPEC §8): a view of the one
+/// strings table (`Strings`).
 struct StepWords {
-    var block = "block", keys = "→/Space next · ←/b back · n/p block · g N⏎ go · q quit"
-    var atEnd = "end of the lesson · q quits", goPrompt = "go to block: "
-    var stepOf = "step", of = "of"
-    var noBlock: (String, Int) -> String = { typed, count in "no block \(typed); blocks are 1 to \(count)" }
-    var linesAbove: (Int) -> String = { "↑ \($0) more lines above" }
+    let strings: Strings
+    var block: String { strings[.stepBlock] }
+    var keys: String { strings[.stepKeys] }
+    var atEnd: String { strings[.stepAtEnd] }
+    var goPrompt: String { strings[.stepGoPrompt] }
+    var warning: String { strings[.warningLabel] }
+    var error: String { strings[.errorLabel] }
+    var solutionOpen: String { strings[.stepSolutionOpen] }
+    var solutionClose: String { strings[.stepSolutionClose] }
+    func stepOf(_ index: Int, _ count: Int) -> String { strings(.stepOf, index, count) }
+    func noBlock(_ typed: String, _ count: Int) -> String { strings(.stepNoBlock, typed, count) }
+    func linesAbove(_ n: Int) -> String { strings(.stepLinesAbove, n) }
 
-    static func of(_ report: Report) -> StepWords {
-        let parts = report.lessonPath.split(separator: "/")
-        let korean = parts.contains("ko") || report.title.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) }
-        guard korean else { return StepWords() }
-        var w = StepWords()
-        w.block = "블록"
-        w.keys = "→/스페이스 다음 · ←/b 이전 · n/p 블록 · g 번호⏎ 이동 · q 끝"
-        w.atEnd = "강의의 끝입니다 · q로 끝내기"
-        w.goPrompt = "이동할 블록: "
-        w.stepOf = "단계"
-        w.of = "/"
-        w.noBlock = { typed, count in "블록 \(typed)은 없습니다; 1부터 \(count)까지입니다" }
-        w.linesAbove = { "↑ 위에 \($0)줄 더" }
-        return w
-    }
+    /// The words of the report's language (`Report.language`: front matter `lang`, else the folder).
+    static func of(_ report: Report) -> StepWords { StepWords(strings: Strings(report.language)) }
 }
 
 /// The screens of a step-through: for each step (a block), one screen per revealed sub-step,
@@ -196,14 +191,17 @@ enum StepFrames {
     static func prose(_ markdown: String, renderer: TerminalRenderer, teacher: Bool) -> String {
         var text = markdown
         if teacher {
-            text = text.replacingOccurrences(of: Solutions.open, with: "┄┄ solution (teacher only) ┄┄")
-                .replacingOccurrences(of: Solutions.close, with: "┄┄ end of solution ┄┄")
+            let words = StepWords(strings: Strings(renderer.language))
+            text = text.replacingOccurrences(of: Solutions.open, with: words.solutionOpen)
+                .replacingOccurrences(of: Solutions.close, with: words.solutionClose)
         }
         return renderer.prose(text)
     }
 
     static func make(_ report: Report, renderer: TerminalRenderer, width: Int?, teacher: Bool) -> [Frame] {
         let words = StepWords.of(report)
+        var renderer = renderer
+        renderer.language = report.language
         var frames: [Frame] = []
         var prose = ""
         for block in report.blocks {
@@ -215,7 +213,7 @@ enum StepFrames {
                 continue  // hide=all: the prose around it runs on to the next step
             case .step(let step):
                 var screen = (prose.isEmpty ? "" : prose + "\n\n")
-                screen += renderer.cyan("── \(words.stepOf) \(step.index) \(words.of) \(report.steps.count) · \(step.block.info.trimmingWhitespace())") + "\n"
+                screen += renderer.cyan("── \(words.stepOf(step.index, report.steps.count)) · \(step.block.info.trimmingWhitespace())") + "\n"
                 if step.showsSource { screen += step.block.bodyText + "\n" }
                 frames.append(Frame(block: step.index, sub: 0, screen: screen))
                 for (i, value) in step.values.enumerated() {
@@ -223,8 +221,10 @@ enum StepFrames {
                     frames.append(Frame(block: step.index, sub: i + 1, screen: screen))
                 }
                 var tail = ""
-                for w in step.warnings { tail += "warning: " + w + "\n" }
-                if let e = step.error { tail += renderer.red("error: ") + "\(report.lessonPath):\(e.line):\(e.column): \(e.message)\n" }
+                for w in step.warnings { tail += words.warning + Phrasebook.message(w, report.language) + "\n" }
+                if let e = step.error {
+                    tail += renderer.red(words.error) + "\(report.lessonPath):\(e.line):\(e.column): \(Phrasebook.message(e.message, report.language))\n"
+                }
                 if !tail.isEmpty {
                     screen += "\n" + tail
                     frames.append(Frame(block: step.index, sub: step.values.count + 1, screen: screen))
@@ -247,7 +247,10 @@ enum StepFrames {
         for (i, frame) in frames.enumerated() where i == frames.count - 1 || frames[i + 1].block != frame.block || frames[i + 1].sub == Int.max {
             out += frame.screen + "\n"
         }
-        for d in report.diagnostics { out += "error: \(report.lessonPath):\(d.line):\(d.column): \(d.message)\n" }
+        let words = StepWords.of(report)
+        for d in report.diagnostics {
+            out += words.error + "\(report.lessonPath):\(d.line):\(d.column): \(Phrasebook.message(d.message, report.language))\n"
+        }
         return out + renderer.summary(report) + "\n"
     }
 }

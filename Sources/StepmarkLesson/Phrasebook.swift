@@ -1,0 +1,230 @@
+import Foundation
+
+/// The Korean of the English words directives write into formulas and warnings (SPEC §8).
+///
+/// Directives keep recording one English string per value (`context.record(…, formula:)`,
+/// `context.warn`): the JSON output, the notebooks and the tests read those, and a formula is
+/// mostly maths. In a Korean lesson every renderer passes the string through
+/// `Phrasebook.formula` / `Phrasebook.message`, which rewrite each known English phrase, a
+/// regular expression with its Korean (`$1` … for the numbers and names it captures), in
+/// order: whole sentences first, then the phrases that recur inside many formulas.
+/// Maths stays as written; so do value names, directive names, argument keys (`lr=`,
+/// `learn=`), function names (`softmax`, `mean`, `LayerNorm`) and the lesson's own names.
+///
+/// Adding a formula or a warning with new English words means adding its phrase here:
+/// `StringsTests` runs every course lesson under `lessons/ko/` and fails on an English word
+/// that is left.
+public enum Phrasebook {
+    struct Phrase: @unchecked Sendable {
+        let regex: NSRegularExpression
+        let korean: String
+    }
+
+    /// A formula (or caption) in `language`.
+    public static func formula(_ english: String, _ language: LessonLanguage) -> String {
+        language == .korean ? apply(formulaPhrases, to: english) : english
+    }
+
+    /// A warning or an error message in `language`: whole-message patterns first, then the
+    /// formula phrases (a warning may quote a formula's words).
+    public static func message(_ english: String, _ language: LessonLanguage) -> String {
+        language == .korean ? apply(formulaPhrases, to: apply(messagePhrases, to: english)) : english
+    }
+
+    static func apply(_ phrases: [Phrase], to text: String) -> String {
+        // Only text with a run of two ASCII letters can hold an English word.
+        var previousLetter = false
+        var hasWord = false
+        for u in text.utf8 {
+            let letter = (u >= 65 && u <= 90) || (u >= 97 && u <= 122)
+            if letter && previousLetter { hasWord = true; break }
+            previousLetter = letter
+        }
+        guard hasWord else { return text }
+        var out = text
+        for p in phrases {
+            let range = NSRange(out.startIndex..., in: out)
+            guard p.regex.firstMatch(in: out, range: range) != nil else { continue }
+            out = p.regex.stringByReplacingMatches(in: out, range: range, withTemplate: p.korean)
+        }
+        return out
+    }
+
+    static func compile(_ pairs: [(String, String)]) -> [Phrase] {
+        pairs.map { pattern, korean in
+            // The patterns are constants of this file; a bad one is a programming error that
+            // every test run hits at once.
+            Phrase(regex: try! NSRegularExpression(pattern: pattern), korean: korean)
+        }
+    }
+
+    /// Warnings (`Step.warnings`, `Report.warnings`) and stop reasons, matched whole.
+    static let messagePhrases: [Phrase] = compile([
+        (#"^the loss grows: from step (\d+) on it rises at every step \((\S+) → (\S+)\): lr=(\S+) is too large, so each update overshoots the minimum"#,
+         "손실이 커집니다: $1단계부터 매 단계 커집니다($2 → $3). lr=$4은 너무 커서 갱신할 때마다 최솟값을 지나칩니다"),
+        (#"^the loss grew from (\S+) at step 0 to (\S+) at step (\d+): lr=(\S+) may be too large"#,
+         "손실이 0단계의 $1에서 $3단계의 $2로 커졌습니다: lr=$4이 너무 클 수 있습니다"),
+        (#"; with this data gradient descent settles only for lr below (\S+)$"#,
+         "; 이 데이터에서 경사 하강법은 lr이 $1보다 작을 때만 수렴합니다"),
+        (#"^training stopped after step (\d+) of (\d+): the numbers became too large to represent \(∞\), so the remaining updates were not run$"#,
+         "$2단계 중 $1단계에서 학습을 멈췄습니다: 숫자가 너무 커져 나타낼 수 없으므로(∞) 남은 갱신은 하지 않았습니다"),
+        (#"^training stopped after (\d+) of (\d+) updates: the next update made the numbers too large to represent \(∞\), so lr=(\S+) is far too large$"#,
+         "$2번 중 $1번 갱신한 뒤 학습을 멈췄습니다: 다음 갱신에서 숫자가 너무 커져 나타낼 수 없으므로(∞) lr=$3은 너무 큽니다"),
+        (#"^training stopped after (\d+) of (\d+) epochs: the loss or the gradients became too large to represent \(∞\); lr=(\S+) is probably too large. The network keeps the last finite weights$"#,
+         "$2에포크 중 $1에포크 뒤 학습을 멈췄습니다: 손실이나 기울기가 너무 커져 나타낼 수 없습니다(∞). lr=$3이 너무 큰 것 같습니다. 신경망은 마지막 유한한 가중치를 그대로 둡니다"),
+        (#"^the loss grew from (\S+) to (\S+): lr=(\S+) may be too large$"#,
+         "손실이 $1에서 $2로 커졌습니다: lr=$3이 너무 클 수 있습니다"),
+        (#"^input was NFC-normalised: decomposed characters \(such as Hangul jamo\) were composed before counting pairs$"#,
+         "입력을 NFC로 정규화했습니다: 분해된 문자(한글 자모 등)를 합친 뒤 쌍을 셌습니다"),
+        (#"^input was NFC-normalised: decomposed characters \(such as Hangul jamo\) were composed before the lookup$"#,
+         "입력을 NFC로 정규화했습니다: 분해된 문자(한글 자모 등)를 합친 뒤 찾았습니다"),
+        (#"^input was NFC-normalised: decomposed characters \(such as Hangul jamo\) were composed, so the tokens are whole syllables$"#,
+         "입력을 NFC로 정규화했습니다: 분해된 문자(한글 자모 등)를 합쳤으므로 토큰은 온전한 음절입니다"),
+        (#"^stopped after (\d+) of (\d+) merges: no pair of symbols occurs twice any more$"#,
+         "병합 $2번 중 $1번 뒤 멈췄습니다: 두 번 이상 나오는 기호 쌍이 더 없습니다"),
+        (#"^the text has more than (\d+) tokens; the rest was cut off \(max_tokens=(\d+)\)$"#,
+         "텍스트의 토큰이 $1개보다 많아 나머지는 잘랐습니다(max_tokens=$2)"),
+        (#"^the text has more than (\d+) tokens; the rest was cut off$"#,
+         "텍스트의 토큰이 $1개보다 많아 나머지는 잘랐습니다"),
+        (#"^top=(\d+) is more than the (\d+) tokens of the vocabulary, so each step lists them all$"#,
+         "top=$1이 어휘의 토큰 $2개보다 많아 단계마다 모두 보입니다"),
+        (#"^generation stopped after (\d+) of (\d+) steps: '(.*)' is not in the corpus, so generation stopped$"#,
+         "$2단계 중 $1단계 뒤 생성을 멈췄습니다: '$3'이(가) 말뭉치에 없습니다"),
+        (#"^generation stopped after (\d+) of (\d+) steps: '(.*)' never has a next token in the corpus, so generation stopped$"#,
+         "$2단계 중 $1단계 뒤 생성을 멈췄습니다: 말뭉치에서 '$3' 다음에 오는 토큰이 없습니다"),
+        (#"^the vectors vary along only one direction, so PC2 is 0 for every point$"#,
+         "벡터가 한 방향으로만 달라지므로 모든 점의 PC2는 0입니다"),
+        (#"^k=(\d+) but only (\d+) candidates are left, so all are shown$"#,
+         "k=$1이지만 남은 후보가 $2개뿐이라 모두 보입니다"),
+        (#"^'(.*)' is not a directive, so this block is shown as code and not run; did you mean '(.*)'\?$"#,
+         "'$1'은(는) 지시문이 아니므로 이 블록은 실행하지 않고 코드로 보입니다. '$2'을(를) 뜻했나요?"),
+        // The most common errors (the rest stay English: see docs/CHOICES.md).
+        (#"^undefined name '(.*?)'"#, "정의되지 않은 이름 '$1'"),
+        (#"; did you mean '(.*?)'\?"#, "; '$1'을(를) 뜻했나요?"),
+        (#" \(nothing is defined yet: define it above with a let block\)$"#, " (아직 정의된 이름이 없습니다: 위에서 let 블록으로 정의하세요)"),
+        (#" \(defined so far: (.*)\)$"#, " (지금까지 정의된 이름: $1)"),
+        (#"^'(.*?)' is undefined because the (\S+) step at (\S+) failed \(see its error at (\S+)\)$"#,
+         "$3의 $2 단계가 실패해서 '$1'이(가) 정의되지 않았습니다($4의 오류를 보세요)"),
+        (#"^the (\S+) fence opened here is never closed; the block runs to the end of the file$"#,
+         "여기서 연 $1 펜스가 닫히지 않아 블록이 파일 끝까지 이어집니다"),
+        (#"^unknown argument '(.*?)' for (\S+)"#, "$2에 없는 인수 '$1'"),
+        (#" \(valid arguments: (.*)\)$"#, " (쓸 수 있는 인수: $1)"),
+        (#"^the HTML element <(.*?)> is not allowed in prose, so it is shown as text; allowed: (.*)$"#,
+         "HTML 요소 <$1>은(는) 본문에 쓸 수 없어 글자로 보입니다. 쓸 수 있는 요소: $2"),
+    ])
+
+    /// Phrases inside formulas and captions: whole formulas first, then recurring fragments.
+    static let formulaPhrases: [Phrase] = compile([
+        // Whole descriptions.
+        (#"BPE: each word's characters \(\+ </w>\), merged in the order the merges were learned"#,
+         "BPE: 각 단어의 문자(+ </w>)를 병합을 배운 순서대로 합침"),
+        (#"WordPiece: split on spaces and punctuation, then the longest piece in the vocabulary first; ## marks a continuation"#,
+         "WordPiece: 공백과 문장 부호에서 나누고, 어휘에서 가장 긴 조각부터; ##는 이어지는 조각 표시"),
+        (#"WordPiece: the longest piece in the vocabulary first, ## continues a word, \[UNK\] when a word cannot be spelled; then \[CLS\] … \[SEP\]"#,
+         "WordPiece: 어휘에서 가장 긴 조각부터, ##는 단어가 이어짐, 조각으로 쓸 수 없는 단어는 [UNK]; 그다음 [CLS] … [SEP]"),
+        (#"BERT's tokenizer: lower-case, strip accents, split punctuation, WordPiece \(## continues a word\), then \[CLS\] … \[SEP\]"#,
+         "BERT 토크나이저: 소문자로 바꾸고, 악센트를 없애고, 문장 부호를 나누고, WordPiece(##는 단어가 이어짐), 그다음 [CLS] … [SEP]"),
+        (#"each round merges the most frequent adjacent pair \(counts weighted by word frequency; ties: the largest pair\)"#,
+         "매 회차 가장 자주 붙어 나오는 쌍을 합침 (단어 빈도로 가중한 횟수; 동점이면 가장 큰 쌍)"),
+        (#"the corpus words split by the merges \(</w> marks the end of a word\)"#,
+         "병합으로 나눈 말뭉치의 단어 (</w>는 단어의 끝 표시)"),
+        (#"the training labels, in order of first appearance"#, "학습 레이블, 처음 나온 순서대로"),
+        (#"one token per character \(grapheme cluster\)"#, "문자마다 토큰 하나 (자소 묶음 단위)"),
+        (#"split on spaces, punctuation as words of its own"#, "공백에서 나누고, 문장 부호는 따로 한 단어"),
+        // tokenize_bert's normalisation steps, joined by commas.
+        (#"^remove control characters"#, "제어 문자 제거"),
+        (#", space out CJK ideographs"#, ", 한자 앞뒤에 공백"),
+        (#", lower-case"#, ", 소문자로"),
+        (#", strip accents \(NFD, drop marks\)"#, ", 악센트 제거 (NFD 분해 후 결합 부호 제거)"),
+        (#"^unchanged$"#, "그대로"),
+        (#"LayerNorm\(word \+ position \+ "#, "LayerNorm(단어 + 위치 + "),
+        (#" by rows$"#, ", 행마다"),
+        (#"^the (\d+) rows? of (\S+) with the highest cosine to the sentence vector of the text"#, "텍스트의 문장 벡터와 코사인이 가장 높은 $2의 행 $1개"),
+        (#" with a, b the sentence vectors"#, ", a와 b는 문장 벡터"),
+        (#"the model's sentence vector of training sentence (\w+) \(mean pooling, unit length\)"#, "학습용 문장 $1의 모델 문장 벡터 (평균 풀링, 길이 1)"),
+        (#"the model's sentence vector of held-out sentence (\w+) \(mean pooling, unit length\)"#, "평가용 문장 $1의 모델 문장 벡터 (평균 풀링, 길이 1)"),
+        (#"the text split at whitespace"#, "공백에서 나눈 텍스트"),
+        (#"split on whitespace"#, "공백에서 나눔"),
+        (#"the token's position in the vocabulary \((\S+) for a token it lacks\)"#, "어휘에서 토큰의 위치 (없는 토큰은 $1)"),
+        (#"the token's line in vocab\.txt, from 0"#, "vocab.txt에서 토큰의 줄 번호 (0부터)"),
+        (#"config\.json and tokenizer_config\.json of (.+)$"#, "$1의 config.json과 tokenizer_config.json"),
+        (#"the tensors of model\.safetensors"#, "model.safetensors의 텐서"),
+        (#"the number of weights the encoder uses"#, "인코더가 쓰는 가중치의 수"),
+        (#"the heads' outputs side by side"#, "헤드들의 출력을 나란히 붙임"),
+        (#"the mean of the last layer's rows \(\[CLS\] and \[SEP\] included\)"#, "마지막 층 행들의 평균 ([CLS]와 [SEP] 포함)"),
+        (#"each row: mean of the last layer's rows, divided by its length"#, "각 행: 마지막 층 행들의 평균을 그 길이로 나눔"),
+        (#"the class with the largest score"#, "점수가 가장 큰 클래스"),
+        (#", the share of the total variance each axis keeps"#, ", 각 축이 간직하는 전체 분산의 비율"),
+        (#", the principal axes of the centred table \(each axis's largest entry made positive\)"#,
+         ", 중심을 맞춘 표의 주축 (각 축에서 가장 큰 항목이 양수가 되게)"),
+        (#"\(the softmax Jacobian, row by row(.*)\)"#, "(softmax의 야코비 행렬, 행마다$1)"),
+        (#"the mean of the word vectors of held-out sentence (\w+)"#, "평가용 문장 $1의 단어 벡터 평균"),
+        (#"the mean of the word vectors of training sentence (\w+)"#, "학습용 문장 $1의 단어 벡터 평균"),
+        (#"the table's vector of token (\w+)"#, "토큰 $1의 표 벡터"),
+        (#"the row of (\S+) for each token"#, "토큰마다 $1의 행"),
+        (#"Σ rows \(the mean of the token vectors\)"#, "Σ 행 (토큰 벡터의 평균)"),
+        (#"(\S+): each (\S+) picture flattened row by row into one row of (\d+) features"#,
+         "$1: 각 $2 그림을 행 순서대로 펼쳐 특징 $3개의 한 행으로"),
+        (#"(\d+)×(\d+) pixels, 0 = dark … 1 = light"#, "$1×$2 픽셀, 0 = 어두움 … 1 = 밝음"),
+        (#"(\d+) tokens × (\d+) dimensions"#, "토큰 $1개 × $2차원"),
+        (#"(\d+) right / (\d+) held-out sentences"#, "맞힌 문장 $1개 / 평가용 문장 $2개"),
+        (#"rows of (.+) scaled to length 1"#, "$1의 행을 길이 1로 맞춤"),
+        (#"\(cosine of caption i and picture j, over T\)"#, "(캡션 i와 그림 j의 코사인을 T로 나눔)"),
+        (#"softmax of each row of (\w+)"#, "$1의 행마다 softmax"),
+        (#"\(for each caption, which picture\)"#, "(캡션마다 어느 그림인지)"),
+        (#"the (logits|loss) with the trained (\w+) and (\w+)"#, "학습된 $2와 $3로 다시 계산한 $1"),
+        (#"^history: the loss before each update, "#, "history: 매 갱신 전의 손실, "),
+        (#"\(and (\w+) alike\)"#, "($1도 같은 방식)"),
+        (#"^the (\d+) rows? of (\S+) with the highest cosine to the query"#, "질의와 코사인이 가장 높은 $2의 행 $1개"),
+        (#"^the (\d+) rows? of (\S+) with the highest cosine to ('[^']*')"#, "$3와 코사인이 가장 높은 $2의 행 $1개"),
+        (#", leaving out (.+)$"#, ", $1 제외"),
+        (#"the prompt \+ (\d+) generated tokens?, each fed back in as input"#, "프롬프트 + 생성한 토큰 $1개 (하나씩 다시 입력으로 넣음)"),
+        (#" \(stopped early: see the warning\)"#, " (일찍 멈춤: 주의를 보세요)"),
+        (#"^after ('.*') → ('.*') \(p = (\S+), sampled at T = (\S+) with u = (\S+)\)"#, "$1 다음 → $2 (p = $3, T = $4에서 u = $5로 뽑음)"),
+        (#"^after ('.*') → ('.*') \(p = (\S+), the most probable\)"#, "$1 다음 → $2 (p = $3, 확률이 가장 높음)"),
+        (#"(\S+) summed over the examples"#, "$1을 예제에 대해 더함"),
+        (#" over (\d+) examples? × (\d+) outputs?"#, ", 예제 $1개 × 출력 $2개에 대해"),
+        (#" over all (\d+) entries"#, ", 항목 $1개 모두에 대해"),
+        (#" averaged over the sequences"#, " (시퀀스에 대해 평균)"),
+        (#" at the final (\w+) and (\w+)$"#, ", 최종 $1와 $2에서"),
+        (#" at the final (\w+)$"#, ", 최종 $1에서"),
+        (#" over rows \+ the same over columns\)"#, " (행마다) + 열마다 같은 값)"),
+        (#"^one row per point: "#, "점마다 한 행: "),
+        (#"\((\d+) points? against its (\S+) column\)"#, "(점 $1개, x는 $2 열)"),
+        (#"\((\d+) points? against (\S+)\)"#, "(점 $1개, x는 $2)"),
+        (#"\((\d+) points? against the index\)"#, "(점 $1개, x는 순번)"),
+        (#"; y on a log scale"#, "; y는 로그 눈금"),
+        // Rows of a history.
+        (#"^row e: the loss after e updates, each (.*) and (b ← .*)$"#, "e행: e번 갱신한 뒤의 손실, 매번 $1, $2"),
+        (#"^row k: before update k\+1, "#, "k행: k+1번째 갱신 전, "),
+        (#" and the training accuracy;"#, ", 그리고 학습 정확도;"),
+        (#"^row k: the loss after k updates;"#, "k행: k번 갱신한 뒤의 손실;"),
+        (#"^row k: the parameters before update k\+1 and the loss and gradients there;"#, "k행: k+1번째 갱신 전의 매개변수와 그때의 손실과 기울기;"),
+        (#"^row (\w+), column (\w+): "#, "$1행, $2열: "),
+        (#"^row (\w+) = "#, "$1행 = "),
+        // Training and updates.
+        (#"J = diag\(w\) − w·wᵀ for w = row (\d+)((?: \([^)]*\))?) of (\S+): "#, "J = diag(w) − w·wᵀ (w는 $3의 $1행$2): "),
+        (#"(\S+) before training = the identity"#, "학습 전의 $1 = 단위 행렬"),
+        (#"\(fixed: not in learn=\)"#, "(고정: learn=에 없음)"),
+        (#"\(fixed: (\S+)\)"#, "(고정: $1)"),
+        (#" before training$"#, " (학습 전)"),
+        (#" after training$"#, " (학습 후)"),
+        (#" after (\d+) updates?"#, " ($1번 갱신 후)"),
+        (#" after (\d+) steps?"#, " ($1단계 후)"),
+        (#" after (\d+) epochs?"#, " ($1에포크 후)"),
+        (#"\(stored as (\w+)\)"#, "($1에 저장)"),
+        (#"\(one column per class\)"#, "(클래스마다 열 하나)"),
+        (#"\(one score per class\)"#, "(클래스마다 점수 하나)"),
+        (#"\(linear output\)"#, "(선형 출력)"),
+        (#"\(no (\w+) given\)"#, "($1 없음)"),
+        (#", Xavier uniform "#, ", Xavier 균등 분포 "),
+        (#", seed (\d+)"#, ", 시드 $1"),
+        (#"\(each row: mean 0, variance 1\)"#, "(각 행: 평균 0, 분산 1)"),
+        (#"\(each row sums to 1\)"#, "(각 행의 합은 1)"),
+        (#", row by row"#, ", 행마다"),
+        (#", with (δ)"#, ", 여기서 $1"),
+        (#", with −∞ where "#, ", −∞를 넣는 곳: "),
+        (#" \(causal\)"#, " (인과 마스크)"),
+        (#"\(the shape of (\S+)\)"#, "($1의 모양)"),
+    ])
+}
