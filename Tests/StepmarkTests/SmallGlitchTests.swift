@@ -106,4 +106,26 @@ import StepmarkCore
         let json = JSONRenderer.render(report)
         #expect(json.contains("\"name\":\"d\"") && json.contains("\"data\":64.0"))
     }
+
+    // 5. Whole-number data (steps, epochs) get whole ticks: a one-step loss curve has an
+    //    x-axis 0, 1, not 0.0, 0.2, … 1.0; a single point is drawn on whole ticks too.
+    @Test func wholeNumberDataGetWholeTicks() {
+        #expect(SVGChart.ticks(0, 1, count: 6, whole: true).values == [0, 1])
+        #expect(SVGChart.ticks(0, 1, count: 6).values == [0, 0.2, 0.4, 0.6000000000000001, 0.8, 1])
+        #expect(SVGChart.ticks(0, 30, count: 6, whole: true).values == [0, 5, 10, 15, 20, 25, 30])
+        #expect(SVGChart.ticks(5, 5, count: 6, whole: true).values == [4, 5, 6])
+        #expect(SVGChart.ticks(0, 0, count: 6, whole: true).values == [0, 1])
+        func xLabels(_ svg: String?) -> [String] {
+            guard let svg else { return [] }
+            // The x tick labels, then the axis labels (all anchored in the middle).
+            return svg.components(separatedBy: "text-anchor=\"middle\">").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        }
+        let oneStep = SVGChart.line(xs: [0, 1], ys: [0.25, 0.09], xLabel: "step", yLabel: "loss", title: "t", id: "c")
+        #expect(xLabels(oneStep) == ["0", "1", "step", "loss"])
+        let single = SVGChart.line(xs: [3], ys: [0.25], xLabel: "step", yLabel: "loss", title: "t", id: "c")
+        #expect(xLabels(single) == ["2", "3", "4", "step", "loss"])
+        // Fractions keep their decimals.
+        let fractional = SVGChart.line(xs: [0, 0.5], ys: [1, 2], xLabel: "x", yLabel: "y", title: "t", id: "c")
+        #expect(xLabels(fractional) == ["0.0", "0.1", "0.2", "0.3", "0.4", "0.5", "x", "y"])
+    }
 }
