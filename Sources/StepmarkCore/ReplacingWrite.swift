@@ -20,6 +20,26 @@ public enum ReplacingWrite {
     /// - Parameter durable: flush the file to disk before the rename (`fsync`); a batch of many
     ///   small files skips it, since a crash mid-batch is repaired by running it again.
     public static func write(_ content: String, to path: String, durable: Bool) throws(Failure) {
+        try replace(path, durable: durable) { writeAll(content, to: $0) }
+    }
+
+    /// Writes `bytes` (a PDF, say) to `path` the same way.
+    public static func write(bytes: [UInt8], to path: String, durable: Bool) throws(Failure) {
+        try replace(path, durable: durable) { fd in
+            bytes.withUnsafeBufferPointer { buffer -> Bool in
+                var offset = 0
+                while offset < buffer.count {
+                    let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                    if n < 0 { if errno == EINTR { continue }; return false }
+                    offset += n
+                }
+                return true
+            }
+        }
+    }
+
+    /// The temporary file, `fill`, the flush and the rename shared by both writes.
+    private static func replace(_ path: String, durable: Bool, fill: (Int32) -> Bool) throws(Failure) {
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         guard !name.isEmpty else { throw Failure(reason: "no file name") }
@@ -28,7 +48,7 @@ public enum ReplacingWrite {
         defer { if !done { unlink(temporary) } }
         // The temporary file is private (0600); a written report is as readable as any file
         // the user creates (0666 less the umask).
-        guard writeAll(content, to: fd), fchmod(fd, 0o666 & ~processUmask) == 0, !durable || fsync(fd) == 0 else {
+        guard fill(fd), fchmod(fd, 0o666 & ~processUmask) == 0, !durable || fsync(fd) == 0 else {
             let error = current()
             close(fd)
             throw error

@@ -127,9 +127,13 @@ public struct CoursePlan: Sendable {
 /// One file a render would write.
 public struct PlannedFile: Sendable {
     public var path: String
+    /// The file's text; for a PDF, the HTML page that is printed into it.
     public var content: String
-    /// True when the file on disk already has exactly this content.
+    /// True when the file on disk already has exactly this content (never for a PDF: every
+    /// print differs, by its creation date at least).
     public var isCurrent: Bool
+    /// The file is `content` printed to PDF by Chromium (`PDFPrinter`).
+    public var printed: Bool = false
 }
 
 public struct RenderResult: Sendable {
@@ -171,12 +175,25 @@ public struct RenderResult: Sendable {
             throw ReadError(path: first.path, message: first.message + more)
         }
         var written = 0
+        // A PDF's bytes are what the manifest must know, not the page it was printed from.
+        var printedBytes: [String: [UInt8]] = [:]
         for file in changed {
-            try AtomicFile.write(file.content, to: file.path)
+            if file.printed {
+                let bytes = try PDFPrinter.pdf(html: file.content, for: file.path)
+                try AtomicFile.write(bytes: bytes, to: file.path)
+                printedBytes[file.path] = bytes
+            } else {
+                try AtomicFile.write(file.content, to: file.path)
+            }
             written += 1
         }
         for file in files {
-            if let relative = OutputOwnership.relativePath(file.path, in: folder) { manifest.record(relative, content: file.content) }
+            guard let relative = OutputOwnership.relativePath(file.path, in: folder) else { continue }
+            if file.printed {
+                if let bytes = printedBytes[file.path] { manifest.record(relative, bytes: bytes) }
+            } else {
+                manifest.record(relative, content: file.content)
+            }
         }
         try manifest.write(outFolder: folder)
         return written
@@ -233,7 +250,8 @@ public struct Course: Sendable {
             let link = String(repeating: "../", count: depth) + "index.html"
             for format in formats {
                 let content = format.render(report, student: student, indexLink: link)
-                files.append(planned((plan.out as NSString).appendingPathComponent(entry.relative + "." + format.fileExtension), content))
+                let path = (plan.out as NSString).appendingPathComponent(entry.relative + "." + format.fileExtension)
+                files.append(format.isPrinted ? PlannedFile(path: path, content: content, isCurrent: false, printed: true) : planned(path, content))
             }
         }
         if includeIndex {

@@ -51,7 +51,12 @@ public struct RenderManifest: Sendable, Equatable {
 
     /// Notes that `content` was written to `relativePath`.
     public mutating func record(_ relativePath: String, content: String) {
-        entries[relativePath] = Entry(fingerprint: Self.fingerprint(Array(content.utf8)), length: content.utf8.count)
+        record(relativePath, bytes: Array(content.utf8))
+    }
+
+    /// Records a file written as bytes (a printed PDF).
+    public mutating func record(_ relativePath: String, bytes: [UInt8]) {
+        entries[relativePath] = Entry(fingerprint: Self.fingerprint(bytes), length: bytes.count)
     }
 
     /// The manifest's text, sorted by path so that it only changes when the outputs do.

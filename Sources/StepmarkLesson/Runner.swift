@@ -45,8 +45,9 @@ public final class StepContext {
 
     /// Records a sub-step value (refusing one over the size limit). `role` says how renderers
     /// should draw it (a distribution, an attention matrix, a curve …); see `ValueRole`.
+    /// `digits` replaces the step's precision for this value (a `let` integer literal: 0).
     public func record(_ name: String, _ value: Value, formula: String? = nil, role: ValueRole = .plain,
-                       formulaRepeatsSource: Bool = false) throws {
+                       formulaRepeatsSource: Bool = false, digits: Int? = nil) throws {
         if value.entryCount > limits.maxEntries {
             throw LessonError("\(name) would have \(value.entryCount) entries, over the limit of \(limits.maxEntries) (raise it with --max-entries)", at: block.infoPosition)
         }
@@ -55,7 +56,7 @@ public final class StepContext {
             throw LessonError("\(name) would bring the lesson's recorded values to \(overflow ? "more than \(Int.max)" : String(total)) entries in all, over the lesson's limit of \(limits.maxLessonEntries) (\(Limits.lessonEntriesFactor) × the value limit; raise it with --max-entries)", at: block.infoPosition)
         }
         heldHere += value.entryCount
-        values.append(NamedValue(name: name, value: value, formula: formula, precision: precision,
+        values.append(NamedValue(name: name, value: value, formula: formula, precision: digits ?? precision,
                                  role: role, formulaRepeatsSource: formulaRepeatsSource))
     }
 

@@ -10,17 +10,31 @@ import StepmarkLesson
 /// was.
 public enum AtomicFile {
     public static func write(_ content: String, to path: String) throws {
+        try makeFolder(of: path)
+        do {
+            try ReplacingWrite.write(content, to: path, durable: true)
+        } catch {
+            throw ReadError(path: path, message: "cannot write: \(error.reason)")
+        }
+    }
+
+    /// Writes bytes (a printed PDF) the same way.
+    public static func write(bytes: [UInt8], to path: String) throws {
+        try makeFolder(of: path)
+        do {
+            try ReplacingWrite.write(bytes: bytes, to: path, durable: true)
+        } catch {
+            throw ReadError(path: path, message: "cannot write: \(error.reason)")
+        }
+    }
+
+    static func makeFolder(of path: String) throws {
         let fm = FileManager.default
         let folder = (path as NSString).deletingLastPathComponent
         do {
             if !folder.isEmpty { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         } catch {
             throw ReadError(path: folder, message: "cannot create the folder: \(describe(error))")
-        }
-        do {
-            try ReplacingWrite.write(content, to: path, durable: true)
-        } catch {
-            throw ReadError(path: path, message: "cannot write: \(error.reason)")
         }
     }
 

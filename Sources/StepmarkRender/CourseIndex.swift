@@ -6,13 +6,13 @@ public enum CourseIndex {
     /// without errors.
     public typealias Entry = (relative: String, title: String, ok: Bool)
 
-    /// The index page in `format` (nil for JSON, which has none). `courses` are the
+    /// The index page in `format` (nil for JSON and PDF, which have none). `courses` are the
     /// `course.yml` files by folder (`""`: the page, `en`, `ko`: its sections).
     public static func page(_ format: OutputFormat, _ entries: [Entry], courses: [String: CourseFile] = [:]) -> String? {
         switch format {
         case .md: markdown(entries, courses: courses)
         case .html: html(entries, courses: courses)
-        case .json: nil
+        case .json, .pdf: nil
         }
     }
 

@@ -28,15 +28,24 @@ public enum SVGChart {
         return s
     }
 
-    /// "Nice" tick values covering [lo, hi]: steps of 1, 2 or 5 × 10^k.
-    static func ticks(_ lo: Double, _ hi: Double, count: Int = 5) -> (values: [Double], step: Double) {
+    /// "Nice" tick values covering [lo, hi]: steps of 1, 2 or 5 × 10^k. `whole` (the data are
+    /// whole numbers, such as steps or epochs) keeps the step at 1 or more, so the ticks are
+    /// whole too (a one-step loss curve: 0 and 1, not 0.0, 0.2, … 1.0), and a single value gets
+    /// one unit either side (5: 4, 5, 6; 0: 0, 1) rather than ± 0.5.
+    static func ticks(_ lo: Double, _ hi: Double, count: Int = 5, whole: Bool = false) -> (values: [Double], step: Double) {
         var lo = lo, hi = hi
         if !(lo.isFinite && hi.isFinite) { return ([0], 1) }
-        if hi - lo < 1e-12 { lo -= 0.5; hi += 0.5 }
+        if hi - lo < 1e-12 {
+            let pad = whole ? 1.0 : 0.5
+            // Whole numbers from 0 up (steps) do not go below 0.
+            lo = whole && lo >= 0 ? max(lo - pad, 0) : lo - pad
+            hi += pad
+        }
         let raw = (hi - lo) / Double(max(count, 1))
         let magnitude = pow(10, floor(log10(raw)))
         let residual = raw / magnitude
-        let step = (residual > 5 ? 10 : residual > 2 ? 5 : residual > 1 ? 2 : 1) * magnitude
+        var step = (residual > 5 ? 10 : residual > 2 ? 5 : residual > 1 ? 2 : 1) * magnitude
+        if whole { step = max(step, 1) }
         let first = (lo / step).rounded(.down) * step
         var values: [Double] = []
         var v = first
@@ -96,12 +105,14 @@ public enum SVGChart {
     /// A line chart of y over x (a loss curve). Non-finite points are left out.
     public static func line(xs: [Double], ys: [Double], xLabel: String, yLabel: String, title: String, id: String, words: Strings = .english) -> String? {
         let points = zip(xs, ys).filter { $0.0.isFinite && $0.1.isFinite }
-        guard points.count >= 2 else { return nil }
+        guard !points.isEmpty else { return nil }
         let minX = points.map(\.0).min()!, maxX = points.map(\.0).max()!
         var minY = points.map(\.1).min()!, maxY = points.map(\.1).max()!
         if minY >= 0 { minY = 0 }
         if maxY - minY < 1e-12 { maxY = minY + 1 }
-        let xt = ticks(minX, maxX, count: 6), yt = ticks(minY, maxY, count: 5)
+        func isWhole(_ v: Double) -> Bool { v == v.rounded() && abs(v) < 1e15 }
+        let xt = ticks(minX, maxX, count: 6, whole: points.allSatisfy { isWhole($0.0) })
+        let yt = ticks(minY, maxY, count: 5, whole: points.allSatisfy { isWhole($0.1) })
         let frame = Frame(width: 560, height: 260, x0: xt.values.first!, x1: xt.values.last!, y0: yt.values.first!, y1: yt.values.last!)
         let first = points.first!, last = points.last!
         let desc = words(.lineDescription, yLabel, Format.number(first.1, precision: 4), xLabel, Format.shortest(first.0),

@@ -31,6 +31,38 @@ public enum MathML {
         return out
     }
 
+    /// A long formula that repeats its source line (`X = label([[2, 0, 0], …], rows=…)` of a
+    /// `let` spanning several lines) shortened to its shape: the inside of each outermost
+    /// bracket becomes `…` (`X = label(…)`), so the sub-step still says how the value was made
+    /// while the numbers stay in the source above. Up to `limit` characters it is unchanged.
+    public static func shortened(_ formula: String, limit: Int = 72) -> String {
+        guard formula.count > limit else { return formula }
+        var out = ""
+        var depth = 0
+        var quote: Character? = nil
+        for c in formula {
+            if let q = quote {
+                if depth == 0 { out.append(c) }
+                if c == q { quote = nil }
+                continue
+            }
+            switch c {
+            case "\"", "'":
+                quote = c
+                if depth == 0 { out.append(c) }
+            case "(", "[", "{":
+                if depth == 0 { out.append(c); out.append("…") }
+                depth += 1
+            case ")", "]", "}":
+                depth = max(0, depth - 1)
+                if depth == 0 { out.append(c) }
+            default:
+                if depth == 0 { out.append(c) }
+            }
+        }
+        return out
+    }
+
     /// A formula as one `<math>` element (text runs as `<mtext>`), for places that need one.
     public static func element(_ formula: String) -> String {
         let (tokens, raws) = lex(formula)
@@ -200,9 +232,14 @@ public enum MathML {
     static func mo(_ s: String) -> String { "<mo>\(HTML.escape(s))</mo>" }
     static func mtext(_ s: String) -> String { "<mtext>\(HTML.escape(s))</mtext>" }
 
-    /// An identifier: `n_k` and `grad_w` get a subscript, `W1` too; `head1.output` stays whole.
+    /// An identifier: `n_k` and `grad_w` get a subscript, `W1` too, `k4.T` a subscript and a
+    /// superscript T; `head1.output` stays whole.
     static func identifier(_ word: String) -> String {
         if word == "∞" { return mi(word) }
+        // The expression language's transpose, `k4.T`: the identifier with a superscript T.
+        if word.hasSuffix(".T"), word.count > 2 {
+            return "<msup>\(identifier(String(word.dropLast(2))))<mi mathvariant=\"normal\">T</mi></msup>"
+        }
         if let underscore = word.firstIndex(of: "_"), underscore != word.startIndex {
             let base = String(word[..<underscore])
             let rest = String(word[word.index(after: underscore)...])
@@ -355,6 +392,19 @@ public enum MathML {
             case .op(let o):
                 // `a; b` and `a, b` at the top level separate clauses: text, where lines may break.
                 if depth == 0, o == ";" || o == ",", peek == .space { return Item(markup: "", prose: o) }
+                // An elided group, `label(…)`: the ellipsis stands for the arguments, no spacing.
+                if o == "…", index >= 2, case .open = tokens[index - 2], case .close? = peek {
+                    return Item(markup: "<mi>…</mi>", operand: true)
+                }
+                // A sign, not a subtraction (`= -1`, `[-1, 2]`, `, −x`): no operator spacing.
+                // A number takes it (`<mn>−1</mn>`); anything else gets a prefix minus.
+                if o == "-" || o == "−", isPrefix(at: index - 1) {
+                    if case .number(let n)? = peek {
+                        index += 1
+                        return Item(markup: MathML.mn("−" + n), operand: true)
+                    }
+                    return Item(markup: "<mo form=\"prefix\">−</mo>")
+                }
                 return Item(markup: MathML.mo(o))
             case .sqrt:
                 skipSpaces()
@@ -374,6 +424,19 @@ public enum MathML {
                 return Item(markup: MathML.mo("_"))
             case .other(let s):
                 return Item(markup: MathML.mtext(s))
+            }
+        }
+
+        /// Whether the operator at `position` stands before its operand only: at the start, or
+        /// after another operator or an opening bracket, and written against what follows.
+        func isPrefix(at position: Int) -> Bool {
+            guard position + 1 < tokens.count, tokens[position + 1] != .space else { return false }
+            var j = position - 1
+            while j >= 0, tokens[j] == .space { j -= 1 }
+            guard j >= 0 else { return true }
+            switch tokens[j] {
+            case .op, .open, .caret, .underscore, .bigOp: return true
+            default: return false
             }
         }
 

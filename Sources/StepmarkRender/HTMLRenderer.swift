@@ -55,7 +55,7 @@ public enum HTML {
             <meta name="generator" content="stepmark">
             <title>\(escape(title))</title>
             <link rel="icon" href="data:,">
-            <style>\(HTMLAssets.style)\(PlotSVG.style)</style>
+            <style>\(HTMLAssets.style)\(PlotSVG.style)\(HTMLPrint.css)</style>
 
             """
         if script { out += "<script>\(HTMLAssets.headScript)</script>\n" }

@@ -1,8 +1,10 @@
 import StepmarkLesson
 
-/// The formats a report can be written in (`--format md,html,json`).
+/// The formats a report can be written in (`--format md,html,json,pdf`).
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case md, html, json
+    /// `pdf` is the HTML page printed by Chromium (`PDFPrinter`): `render` gives the page to
+    /// print, and the course's write prints it.
+    case md, html, json, pdf
 
     /// The formats of a comma-separated list such as `md,html`, in order; nil names the first
     /// word that is not a format.
@@ -18,13 +20,17 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     /// The file extension, without the dot.
     public var fileExtension: String { rawValue }
 
-    /// One report as this format. `student` hides what a handout must not show (the renderers
+    /// True for a format whose file is printed from `render`'s page rather than written as it.
+    public var isPrinted: Bool { self == .pdf }
+
+    /// One report as this format (for `pdf`, the HTML page to print, without the index link). `student` hides what a handout must not show (the renderers
     /// apply `StudentView`); `indexLink` is the HTML page's link back to the course index.
     public func render(_ report: Report, student: Bool, indexLink: String? = nil) -> String {
         switch self {
         case .md: MarkdownRenderer(student: student).render(report)
         case .html: HTMLRenderer(student: student, indexLink: indexLink).render(report)
         case .json: JSONRenderer.render(student ? StudentView.apply(report) : report)
+        case .pdf: HTMLRenderer(student: student, indexLink: nil).render(report)
         }
     }
 }

@@ -17,6 +17,10 @@ struct Render: ParsableCommand {
               stepmark render lessons --out output --format md,html
               stepmark render lessons --out output --check     # exit 1 when output/ is stale
               stepmark render lessons --out handouts --student # hide exercise results and solutions
+              stepmark render lessons/en/01-attention.md --out print --format pdf
+
+            PDF is the HTML page printed by headless Chromium (Debian's package chromium; the \
+            program chromium or chromium-browser on PATH), A4, without network.
             """
     )
 
@@ -26,7 +30,7 @@ struct Render: ParsableCommand {
     @Option(help: "The output folder.")
     var out: String
 
-    @Option(help: "Comma-separated formats: md, html, json.")
+    @Option(help: "Comma-separated formats: md, html, json, pdf (printed by Chromium), ipynb.")
     var format: String = "md,html"
 
     @Flag(help: "Student handouts: exercise results and solutions hidden.")
@@ -46,7 +50,10 @@ struct Render: ParsableCommand {
     func validate() throws {
         if out.isEmpty { throw ValidationError("--out needs a folder name, not an empty one") }
         if let unknown = OutputFormat.list(pageFormats).unknown {
-            throw ValidationError("unknown format '\(unknown)' in --format; use md, html, json and/or ipynb")
+            throw ValidationError("unknown format '\(unknown)' in --format; use md, html, json, pdf and/or ipynb")
+        }
+        if check && formats.contains(.pdf) {
+            throw ValidationError("--check compares md, html and json files; a PDF differs on every print, so leave pdf out of --format")
         }
     }
 
@@ -56,6 +63,10 @@ struct Render: ParsableCommand {
     var wantsNotebooks: Bool { format.split(separator: ",").contains { $0.trimmingWhitespace() == "ipynb" } }
 
     func run() throws {
+        if formats.contains(.pdf) && PDFPrinter.browser() == nil {
+            printError("error: \(PDFPrinter.missingBrowser)")
+            throw ExitCode(2)
+        }
         let renderer = Course(formats: formats, student: student, limits: limits.limits)
         let plan: CoursePlan
         do {

@@ -39,7 +39,7 @@ import StepmarkCore
         #expect(abs((last.value(named: "s")?.value.tensor?.data[1] ?? 0) - 0.7310585786) < 1e-9)
 
         let md = MarkdownRenderer().render(report)
-        #expect(!md.contains("secret_source = 41\n```") && md.contains("41.0000"), "hide=source keeps the values")
+        #expect(!md.contains("secret_source = 41\n```") && md.contains("`secret_source = 41` = 41\n"), "hide=source keeps the values")
         #expect(md.contains("```let hide=values\nv = [1, 2, 3]\n```") && !md.contains("**v**"), "hide=values keeps the source")
         #expect(!md.contains("softmax") && !md.contains("[1, 2]\n"), "hide=all leaves nothing")
 

@@ -4,7 +4,8 @@
 # install fails without it), a Korean font for the screenshots (best effort), and selenium and
 # axe-selenium-python (for the axe.min.js it bundles) from PyPI. Then renders the hostile lesson
 # of Tests/browser/lessons/ and opens every page of the output folder (default: output/) and of
-# that lesson in headless Chromium, axe-core checking each in the light and the dark scheme.
+# that lesson in headless Chromium, axe-core checking each in the light and the dark scheme,
+# and prints lessons to PDF (test_print.sh: pages counted with poppler-utils' pdfinfo).
 #
 #   bash Tests/browser/run.sh [OUTPUT_DIR]
 set -u
@@ -72,5 +73,9 @@ fi
 # Prose math, images and HTML laid out by the browser (renders its own small lesson).
 math=0
 "$python" Tests/browser/test_math.py "$stepmark" || math=1
+# Printing: render --format pdf, pages counted (Tests/browser/test_print.sh).
+printing=0
+bash Tests/browser/test_print.sh "$stepmark" || printing=1
 "$python" Tests/browser/test_pages.py "$out" "$scratch/hostile" || exit 1
+[ "$printing" = 0 ] || exit 1
 exit "$math"

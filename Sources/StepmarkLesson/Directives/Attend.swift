@@ -24,6 +24,16 @@ enum AttendDirective: Directive {
         ```
         """
 
+    /// The concat sub-step's formula (`attend` and `encode`): every head when there are two or
+    /// three, `[head1.output | … | headN.output]` when there are more.
+    static func concatFormula(heads: Int) -> String {
+        switch heads {
+        case ...1: "concat = output of the single head"
+        case 2, 3: "concat = [" + (1...heads).map { "head\($0).output" }.joined(separator: " | ") + "]"
+        default: "concat = [head1.output | … | head\(heads).output]"
+        }
+    }
+
     static func run(_ context: StepContext) throws {
         let args = context.args
         let names = (q: try args.name("q", default: "Q")!, k: try args.name("k", default: "K")!, v: try args.name("v", default: "V")!)
@@ -81,7 +91,7 @@ enum AttendDirective: Directive {
             try context.record(prefix + "output", head.output, formula: "output = weights·\(vn)\(sub)")
         }
         if let concat = steps.concat {
-            try context.record("concat", concat, formula: heads > 1 ? "concat = [head1.output | … | head\(heads).output]" : "concat = output of the single head")
+            try context.record("concat", concat, formula: concatFormula(heads: heads))
             if wo != nil {
                 try context.record("output", steps.output, formula: "output = concat·\(try args.name("wo")!)")
             }

@@ -97,7 +97,7 @@ enum EncodeDirective: Directive {
             try context.record(prefix + "output", head.output, formula: "output = weights·V\(sub)")
         }
         if let concat = attention.concat {
-            try context.record("concat", concat, formula: "concat = [head1.output | … | head\(heads).output]")
+            try context.record("concat", concat, formula: AttendDirective.concatFormula(heads: heads))
         }
         let attended = heads > 1 ? "concat" : "output"
         var formula = residual ? "\(attended) + \(x)" : attended

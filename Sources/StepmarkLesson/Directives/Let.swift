@@ -19,6 +19,16 @@ enum LetDirective: Directive {
     /// (to parse or to evaluate) is the step's error; the lines above it keep their names for
     /// the steps below (SPEC §1: errors never cascade), and the names of it and the lines after
     /// it are remembered as what the failed step was to define.
+    /// A number written as an integer (`d = 64`, `n = -3`) is shown as one, `64` rather than
+    /// `64.0000`, unless the step asks for digits with `precision=`. Only the display changes:
+    /// JSON writes every number the same way.
+    static func shownAsInteger(_ value: Value, source: String, _ context: StepContext) -> Bool {
+        guard case .tensor(let t) = value, t.isScalar, !context.args.has("precision") else { return false }
+        var text = Substring(source.trimmingCharacters(in: .whitespaces))
+        if text.first == "-" || text.first == "−" || text.first == "+" { text = text.dropFirst() }
+        return !text.isEmpty && text.count <= 15 && text.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
     static func run(_ context: StepContext) throws {
         let (assignments, failure) = context.assignmentsUntilError()
         guard !assignments.isEmpty || failure != nil else {
@@ -28,7 +38,8 @@ enum LetDirective: Directive {
         for a in assignments {
             do {
                 let value = try context.evaluateAndDefine(a.name, a.expr)
-                try context.record(a.name, value, formula: "\(a.name) = \(a.source)", formulaRepeatsSource: true)
+                try context.record(a.name, value, formula: "\(a.name) = \(a.source)", formulaRepeatsSource: true,
+                                   digits: shownAsInteger(value, source: a.source, context) ? 0 : nil)
                 last = (a.name, value)
             } catch {
                 let lineIndex = context.block.body.firstIndex(of: a.line) ?? 0
