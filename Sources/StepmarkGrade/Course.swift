@@ -244,21 +244,13 @@ public struct Course: Sendable {
             }
             reports.append(report)
             indexEntries.append((entry.relative, report.title, report.ok))
-            // `render` always writes the index at the top of the output folder (a re-render
-            // under --watch keeps the same link): one "../" per sub-folder.
-            let depth = entry.relative.split(separator: "/").count - 1
-            let link = String(repeating: "../", count: depth) + "index.html"
-            for format in formats {
-                let content = format.render(report, student: student, indexLink: link)
-                let path = (plan.out as NSString).appendingPathComponent(entry.relative + "." + format.fileExtension)
-                files.append(format.isPrinted ? PlannedFile(path: path, content: content, isCurrent: false, printed: true) : planned(path, content))
+            for page in lessonPages(report, entry: entry, out: plan.out) {
+                files.append(page.format.isPrinted ? PlannedFile(path: page.path, content: page.content, isCurrent: false, printed: true)
+                                                   : planned(page.path, page.content))
             }
         }
         if includeIndex {
-            for format in formats {
-                guard let content = CourseIndex.page(format, indexEntries, courses: plan.courses) else { continue }
-                files.append(planned((plan.out as NSString).appendingPathComponent("index." + format.fileExtension), content))
-            }
+            for page in indexPages(indexEntries, plan: plan) { files.append(planned(page.path, page.content)) }
         }
         var result = RenderResult(reports: reports, files: files, readErrors: readErrors, inputs: plan.lessons.map(\.source))
         result.outFolder = plan.out
@@ -322,8 +314,18 @@ public struct Course: Sendable {
             }
         }
         var indexEntries: [CourseIndex.Entry] = []
-        func emit(_ path: String, _ content: String) throws {
+        func emit(_ path: String, _ content: String, printed: Bool = false) throws {
             outcome.files += 1
+            if printed {
+                // A PDF differs on every print (and --check refuses pdf): it is always printed,
+                // and the manifest records the PDF's bytes, not the page it was printed from.
+                guard !checkOnly else { return }
+                let bytes = try PDFPrinter.pdf(html: content, for: path)
+                try AtomicFile.write(bytes: bytes, to: path)
+                outcome.written += 1
+                if let relative = OutputOwnership.relativePath(path, in: folder) { manifest.record(relative, bytes: bytes) }
+                return
+            }
             let current = (try? String(contentsOfFile: path, encoding: .utf8)) == content
             if checkOnly {
                 if !current { outcome.stale.append(path) }
@@ -349,19 +351,36 @@ public struct Course: Sendable {
             outcome.lessons += 1
             if !report.ok { outcome.ok = false }
             indexEntries.append((entry.relative, report.title, report.ok))
-            let depth = entry.relative.split(separator: "/").count - 1
-            let link = String(repeating: "../", count: depth) + "index.html"
-            for format in formats {
-                try emit(pagePath(entry.relative, format), format.render(report, student: student, indexLink: link))
+            for page in lessonPages(report, entry: entry, out: plan.out) {
+                try emit(page.path, page.content, printed: page.format.isPrinted)
             }
             onReport(report)
         }
-        for format in indexFormats {
-            guard let content = CourseIndex.page(format, indexEntries) else { continue }
-            try emit(pagePath("index", format), content)
-        }
+        for page in indexPages(indexEntries, plan: plan) { try emit(page.path, page.content) }
         if !checkOnly && outcome.files > 0 { try manifest.write(outFolder: folder) }
         return outcome
+    }
+
+    /// One lesson's pages, one per format: the one place both `render` and `renderStreaming`
+    /// decide a page's path and content.
+    private func lessonPages(_ report: Report, entry: CoursePlan.Entry, out: String) -> [(format: OutputFormat, path: String, content: String)] {
+        // The index is always written at the top of the output folder (a re-render under
+        // --watch keeps the same link): one "../" per sub-folder.
+        let depth = entry.relative.split(separator: "/").count - 1
+        let link = String(repeating: "../", count: depth) + "index.html"
+        return formats.map { format in
+            (format, (out as NSString).appendingPathComponent(entry.relative + "." + format.fileExtension),
+             format.render(report, student: student, indexLink: link))
+        }
+    }
+
+    /// The course index in each format that has one, with the plan's `course.yml` titles.
+    private func indexPages(_ entries: [CourseIndex.Entry], plan: CoursePlan) -> [(path: String, content: String)] {
+        formats.compactMap { format in
+            CourseIndex.page(format, entries, courses: plan.courses).map {
+                ((plan.out as NSString).appendingPathComponent("index." + format.fileExtension), $0)
+            }
+        }
     }
 
     private func planned(_ path: String, _ content: String) -> PlannedFile {

@@ -246,6 +246,13 @@ import StepmarkCore
         #expect(index.contains("## 한국어 강의\n\n설명입니다\n"))
         #expect(index.contains("ko/02-b.md) — 오류 있음"))
         #expect(Self.englishWords(index, allowed: ["ko", "md"]).isEmpty, "\(index)")
+        // The streamed render (what `stepmark render` runs) writes the very pages the whole
+        // render plans, the titled index included.
+        let streamed = try Course(formats: [.md, .html], student: false, limits: Limits()).renderStreaming(plan) { _ in }
+        #expect(streamed.written == 6)
+        for file in Course(formats: [.md, .html], student: false, limits: Limits()).render(plan).files {
+            #expect(try String(contentsOfFile: file.path, encoding: .utf8) == file.content, "\(file.path)")
+        }
 
         let bad = try temporaryFolder(["c/ko/a.md": lesson, "c/ko/course.yml": "lessons:\n  - b.md\n"])
         #expect(throws: ReadError.self) { try CoursePlan.make(paths: [bad + "/c"], out: bad + "/out") }
