@@ -433,6 +433,36 @@ public enum FeedbackPage {
         return out
     }
 
+    /// Plain text as Markdown that shows exactly that text (Gradescope's `output_format: md`):
+    /// every ASCII punctuation character backslash-escaped, leading spaces made non-breaking (four would start a code block),
+    /// lines ended by a hard break, blank lines kept as paragraph breaks.
+    public static func markdownText(_ s: String) -> String {
+        let lines = s.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let indent = line.prefix { $0 == " " }.count
+            var text = String(repeating: "\u{00A0}", count: indent)
+            for c in String(line.dropFirst(indent)).unicodeScalars {
+                if c.value < 0x20 { text += " "; continue }
+                // CommonMark lets any ASCII punctuation be escaped; escaping all of it leaves no
+                // construct (=== headings, $ maths, autolinks, entities) to any Markdown flavour.
+                // (, ; ? ' " % start nothing and stay bare, for a readable results.json.)
+                let isPunctuation = (0x21...0x2F).contains(c.value) || (0x3A...0x40).contains(c.value)
+                    || (0x5B...0x60).contains(c.value) || (0x7B...0x7E).contains(c.value)
+                if isPunctuation && !",;?'\"%".unicodeScalars.contains(c) { text += "\\" }
+                text.unicodeScalars.append(c)
+            }
+            return text
+        }
+        var out = ""
+        for (i, line) in lines.enumerated() {
+            out += line
+            guard i + 1 < lines.count else { break }
+            // A backslash before the newline is a hard line break; a blank line stays a
+            // paragraph break (a line never ends in a lone backslash: each is escaped).
+            out += !line.isEmpty && !lines[i + 1].isEmpty ? "\\\n" : "\n"
+        }
+        return out
+    }
+
     /// A fenced `text` block longer than any backtick run inside, so the content cannot end it.
     static func fenced(_ s: String) -> String {
         var longest = 0, run = 0

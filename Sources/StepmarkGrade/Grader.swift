@@ -104,8 +104,10 @@ public struct GradeOutcome: Sendable {
     /// Gradescope's `results.json`: the total score and one test per exercise, with the
     /// exercise's `visibility` and `tags` (Gradescope hides a test's score and output until
     /// then; the total still counts it). A submission that could not be graded gets a first test
-    /// named "submission" (worth 0 points) that says why. `output_format` is plain `text`, so a
-    /// student's answer quoted in feedback is never read as HTML or Markdown.
+    /// named "submission" (worth 0 points) that says why. `output_format` is `md` (Gradescope's
+    /// Markdown), and every output is `FeedbackPage.markdownText` of the feedback: each character
+    /// that Markdown or HTML would read is escaped, so a student's answer quoted in feedback
+    /// shows as written and is never read as a link, an image or HTML; lines stay lines.
     public func gradescope() -> JSON {
         var tests: [JSON] = exercises.map { e in
             var test: [(String, JSON)] = [
@@ -113,8 +115,8 @@ public struct GradeOutcome: Sendable {
                 ("score", .number(e.score)),
                 ("max_score", .number(e.points)),
                 ("status", .string(e.passed ? "passed" : "failed")),
-                ("output", .string(e.feedback)),
-                ("output_format", .string("text")),
+                ("output", .string(FeedbackPage.markdownText(e.feedback))),
+                ("output_format", .string("md")),
                 ("visibility", .string(e.visibility.rawValue)),
             ]
             if !e.tags.isEmpty { test.append(("tags", .array(e.tags.map { .string($0) }))) }
@@ -125,16 +127,16 @@ public struct GradeOutcome: Sendable {
         var output: [String] = []
         if let problem {
             tests.insert(.object([("name", .string("submission")), ("score", .number(0)), ("max_score", .number(0)),
-                                  ("status", .string("failed")), ("output", .string(problem)),
+                                  ("status", .string("failed")), ("output", .string(FeedbackPage.markdownText(problem))),
                                   ("visibility", .string("visible"))]), at: 0)
             output.append("\(FeedbackWords.of(language).notGraded): \(problem)")
         } else if !lessonErrors.isEmpty {
             output.append(FeedbackWords.of(language).problems + ":\n" + errorLines.joined(separator: "\n"))
         }
         if let lateLine { output.append(lateLine) }
-        if !output.isEmpty { pairs.append(("output", .string(output.joined(separator: "\n\n")))) }
-        pairs.append(("output_format", .string("text")))
-        pairs.append(("test_output_format", .string("text")))
+        if !output.isEmpty { pairs.append(("output", .string(FeedbackPage.markdownText(output.joined(separator: "\n\n"))))) }
+        pairs.append(("output_format", .string("md")))
+        pairs.append(("test_output_format", .string("md")))
         pairs.append(("visibility", .string("visible")))
         pairs.append(("tests", .array(tests)))
         return .object(pairs)

@@ -204,7 +204,8 @@ func gradescopeTests(_ o: GradeOutcome) throws -> [[String: Any]]? {
         #expect(o.earnedScore == 4 && abs(o.score - 3.2) < 1e-12)
         let json = o.gradescope().serialized(pretty: true)
         #expect(json.contains(#""score": 3.2"#))
-        #expect(json.contains(#""output": "Submitted 2 days late: 20% of the 4 points earned is taken off (-0.8).""#))
+        // Gradescope's Markdown, escaped: it shows "… (-0.8)." as written.
+        #expect(json.contains(#""output": "Submitted 2 days late\\: 20% of the 4 points earned is taken off \\(\\-0\\.8\\)\\.""#))
         var ko = o
         ko.language = .korean
         #expect(ko.lateLine == "마감보다 2일 늦게 제출했습니다: 얻은 4점의 20%를 감점합니다(-0.8).")
@@ -395,7 +396,7 @@ func python(_ script: String, _ args: String...) throws -> String {
         let gradebook = try String(contentsOfFile: folder + "/out/gradebook.csv", encoding: .utf8)
         #expect(gradebook.contains(",2,1,1,3.6,4,late: -0.4\n"))
         let results = try String(contentsOfFile: folder + "/out/key/results.json", encoding: .utf8)
-        #expect(results.contains("Submitted 1 day late: 10% of the 4 points earned is taken off (-0.4)."))
+        #expect(results.contains(#"Submitted 1 day late\\: 10% of the 4 points earned is taken off \\(\\-0\\.4\\)\\."#))
         #expect(try stepmark(["grade", "--key", folder + "/key.md", folder + "/subs", "--out", folder + "/o2", "--format", "moodle"]).status == 2)
         let moodle = try stepmark(["grade", "--key", folder + "/key.md", folder + "/subs", "--out", folder + "/o3", "--roster", folder + "/roster.csv", "--format", "moodle"])
         #expect(moodle.status == 0)

@@ -296,7 +296,7 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         let o = grader.grade(submissionPath: gradingFixture("partly-wrong.md"))
         let json = o.gradescope().serialized()
         #expect(json.hasPrefix("{\"score\":4.0,\"execution_time\":"))
-        #expect(json.contains(",\"output_format\":\"text\",\"test_output_format\":\"text\",\"visibility\":\"visible\",\"tests\":[{\"name\":\"g-dot\",\"score\":0.0,\"max_score\":1.0,\"status\":\"failed\""))
+        #expect(json.contains(",\"output_format\":\"md\",\"test_output_format\":\"md\",\"visibility\":\"visible\",\"tests\":[{\"name\":\"g-dot\",\"score\":0.0,\"max_score\":1.0,\"status\":\"failed\""))
         let zero = grader.zero("x.md", "no such file").gradescope().serialized()
         #expect(zero.contains("{\"name\":\"submission\",\"score\":0.0,\"max_score\":0.0,\"status\":\"failed\",\"output\":\"no such file\""))
         let junit = o.junit()
@@ -344,6 +344,31 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
 
 /// Checks that HTML has only the tags the feedback page writes, no event-handler attributes
 /// and no links that leave the page.
+/// Gradescope's Markdown feedback shows a student's text exactly as written: rendered by
+/// cmark-gfm (GFM autolinks and tables included), every hostile line comes back as text.
+@Test func gradescopeMarkdownShowsTextAsWritten() {
+    let hostile = [
+        "<script>alert(1)</script> & &amp; <b>bold</b>",
+        "[link](javascript:alert(1)) ![img](x.png) <http://x.org> www.example.com https://e.vil",
+        "*em* __strong__ `code` ~~del~~ $x$ | a | b |",
+        "# heading", "1. list", "- item", "> quote", "===", "    indented four", "\\ trailing backslash \\",
+        "✓ ✗ ? 고양이 (row, column): 0.01; 50% \"quoted\" 'single'",
+    ]
+    let text = hostile.joined(separator: "\n") + "\n\nA second paragraph."
+    let html = renderMarkdownSafely(FeedbackPage.markdownText(text))
+    assertInert(html, fragment: true)
+    #expect(!html.contains("<a ") && !html.contains("<img") && !html.contains("<h1") && !html.contains("<ol")
+            && !html.contains("<ul") && !html.contains("<blockquote") && !html.contains("<pre") && !html.contains("<em")
+            && !html.contains("<table") && !html.contains("<del"), "\(html)")
+    // Undo the HTML: the paragraphs' text, line by line, is what was written.
+    let shown = html.replacingOccurrences(of: "<br />\n", with: "\n").replacingOccurrences(of: "</p>\n<p>", with: "\n\n")
+        .replacingOccurrences(of: "<p>", with: "").replacingOccurrences(of: "</p>\n", with: "")
+        .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+        .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+        .replacingOccurrences(of: "\u{00A0}", with: " ")
+    #expect(shown == text, "\(html)")
+}
+
 func assertInert(_ html: String, fragment: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) {
     let allowed: Set<String> = ["!doctype", "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "code",
                                 "strong", "em", "small", "table", "thead", "tbody", "tr", "th", "td", "a", "section", "pre",

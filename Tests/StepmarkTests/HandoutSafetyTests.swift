@@ -167,7 +167,7 @@ import StepmarkRender
         let outcome = grader.grade(submissionText: "```answer shown\n2\n```\n\n```answer later\n4\n```\n", path: "s.md")
         let results = try #require(try JSONSerialization.jsonObject(with: Data(outcome.gradescope().serialized().utf8)) as? [String: Any])
         #expect(results["score"] as? Double == 1, "1 point for shown, 0 of 3 for later")
-        #expect(results["output_format"] as? String == "text")
+        #expect(results["output_format"] as? String == "md")
         let tests = try #require(results["tests"] as? [[String: Any]])
         #expect(tests.map { $0["visibility"] as? String } == ["visible", "after_due_date"])
         #expect(tests[0]["tags"] as? [String] == ["attention", "by hand"])
