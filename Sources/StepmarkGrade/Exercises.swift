@@ -241,7 +241,7 @@ public enum Exercises {
                 case .text(let s): return text(cell, s)
                 }
             })
-        case .record:
+        case .network:
             return shapeProblem(1, [])
         }
     }
@@ -357,7 +357,7 @@ public enum Feedback {
                 "[" + row.map { if case .number(let x) = $0 { return Format4.number(x) } else if case .text(let s) = $0 { return q(s) } else { return "?" } }
                     .joined(separator: ", ") + "]"
             }.joined(separator: ", ") + "]"
-        case .record: return v.summary
+        case .network: return v.summary
         }
     }
 

@@ -33,7 +33,7 @@ public struct FeedbackWords: Sendable {
         case .table(let t):
             return ko ? "\(t.rows.count)행 × \(t.columns.count)열의 표(\(t.columns.joined(separator: ", "))) 또는 그 숫자 열만"
                 : "a table of \(t.rows.count) row\(t.rows.count == 1 ? "" : "s") × \(t.columns.count) columns (\(t.columns.joined(separator: ", "))), or only its number columns"
-        case .record(let r): return ko ? "\(r.kind) (답으로 쓸 수 없는 값)" : "a \(r.kind) (which cannot be written as an answer)"
+        case .network: return ko ? "network (답으로 쓸 수 없는 값)" : "a network (which cannot be written as an answer)"
         }
     }
 

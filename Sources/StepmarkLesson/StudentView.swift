@@ -58,7 +58,7 @@ public enum StudentView {
         switch expected {
         case .tensor(let t): return t.shape
         case .tokens(let l): return [l.tokens.count]
-        case .text, .record: return []
+        case .text, .network: return []
         case .table(let t): return [t.rows.count, t.columns.count]
         }
     }

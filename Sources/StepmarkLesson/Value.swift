@@ -19,8 +19,9 @@ public struct Table: Sendable, Equatable {
     public init(columns: [String], rows: [[Cell]]) { self.columns = columns; self.rows = rows }
 }
 
-/// A named group of values kept in the environment as one thing (a network's weights and its
-/// settings). Records are stored, not shown: the steps that make them show their parts.
+/// How a value made of named parts (a network) is written out: its kind and its fields in
+/// order. Only a view for JSON and the renderers' short notes; the environment keeps the typed
+/// value (`Value.network`), so no directive reads a part back by name.
 public struct Record: Sendable, Equatable {
     public var kind: String
     public var fields: [(name: String, value: Value)]
@@ -30,6 +31,18 @@ public struct Record: Sendable, Equatable {
         a.kind == b.kind && a.fields.count == b.fields.count
             && zip(a.fields, b.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
+
+    /// A network's parts: `layers` (a vector of sizes), `activation` and `output` (text), then
+    /// `W1`, `b1`, `W2`, `b2`, … (the JSON of SPEC §7).
+    public init(network net: Network) {
+        var fields: [(name: String, value: Value)] = [
+            ("layers", .tensor(.vector(net.layers.map(Double.init)))),
+            ("activation", .text(net.hidden.rawValue)),
+            ("output", .text(net.output.rawValue)),
+        ]
+        for (name, t) in net.namedValues { fields.append((name, .tensor(t))) }
+        self.init(kind: "network", fields: fields)
+    }
 }
 
 /// Everything a name in a lesson can stand for.
@@ -38,7 +51,14 @@ public enum Value: Sendable, Equatable {
     case tokens(TokenList)
     case text(String)
     case table(Table)
-    case record(Record)
+    /// A network (`network`, trained by `backprop`, used by `forward`): stored typed.
+    case network(Network)
+
+    /// The value's parts when it has named parts (a network), for JSON and the renderers.
+    public var record: Record? {
+        if case .network(let net) = self { return Record(network: net) }
+        return nil
+    }
 
     /// "number", "tokens", "text", "table" — the JSON `kind`.
     public var kind: String {
@@ -47,7 +67,7 @@ public enum Value: Sendable, Equatable {
         case .tokens: "tokens"
         case .text: "text"
         case .table: "table"
-        case .record(let r): r.kind
+        case .network: "network"
         }
     }
 
@@ -63,7 +83,7 @@ public enum Value: Sendable, Equatable {
         case .tokens(let l): return "a token list of \(l.tokens.count)"
         case .text: return "text"
         case .table(let t): return "a table of \(t.rows.count) rows"
-        case .record(let r): return "a \(r.kind)"
+        case .network: return "a network"
         }
     }
 
@@ -74,7 +94,7 @@ public enum Value: Sendable, Equatable {
         case .tokens(let l): l.tokens.count
         case .text(let s): s.utf8.count / 8
         case .table(let t): t.rows.count * max(t.columns.count, 1)
-        case .record(let r): r.fields.reduce(0) { $0 + $1.value.entryCount }
+        case .network(let net): net.namedValues.reduce(net.layers.count) { $0 + $1.value.count }
         }
     }
 

@@ -44,8 +44,8 @@ struct ValueWriter {
         case .table(let table):
             if let chart = chart(for: table) { return chart }
             return plainTable(table)
-        case .record(let r):
-            return "<p class=\"note\">\(esc(r.kind))</p>"
+        case .network:
+            return "<p class=\"note\">\(esc(named.value.kind))</p>"
         }
     }
 

@@ -220,7 +220,8 @@ public enum JSONRenderer {
                         case .text(let s): return .string(s)
                         }
                     }) }))]
-        case .record(let record):
+        case .network:
+            guard let record = value.record else { return [] }
             return [("kind", .string(record.kind)),
                     ("fields", .object(record.fields.map { ($0.name, .object(encodeValue($0.value))) }))]
         }

@@ -94,8 +94,8 @@ public struct MarkdownRenderer {
         case .text(let text):
             let fence = String(repeating: "`", count: max(3, longestBacktickRun(text) + 1))
             return title + "\n\n" + fence + "text\n" + text + "\n" + fence
-        case .record(let r):
-            return title + " — " + escape(r.kind)
+        case .network:
+            return title + " — " + escape(named.value.kind)
         default:
             guard let grid = Grid.of(named.value, precision: p) else { return title }
             return title + "\n\n" + table(grid)

@@ -111,7 +111,8 @@ public struct TerminalRenderer {
             return out
         case .text(let s):
             return s.split(separator: "\n", omittingEmptySubsequences: false).map { "  │ " + $0 }.joined(separator: "\n") + "\n"
-        case .record(let r):
+        case .network:
+            guard let r = value.record else { return "" }
             return "  " + dim("(\(r.kind): \(r.fields.map(\.name).joined(separator: ", ")))") + "\n"
         default:
             guard let grid = Grid.of(value, precision: precision, elide: elide) else { return "" }

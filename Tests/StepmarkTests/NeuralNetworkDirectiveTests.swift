@@ -296,6 +296,20 @@ import StepmarkRender
         #expect(missing.position == SourcePosition(line: 1, column: 4) && missing.message.contains("layers=2,3,1"))
     }
 
+    /// A network is a typed value: what `forward` reads is the `Network` itself, and its JSON
+    /// view (`Record(network:)`) lists layers, activations and weights in SPEC order.
+    @Test func aNetworkIsATypedValue() throws {
+        let net = try Network(weights: [Tensor(shape: [2, 2], data: [0.5, -0.3, 0.8, 0.2]), Tensor(shape: [2, 1], data: [1, -1.5])],
+                              biases: [.vector([0.1, -0.1]), .vector([0.25])], hidden: .tanh, output: .linear)
+        let value = Value.network(net)
+        #expect(value.kind == "network" && value.summary == "a network")
+        let record = try #require(value.record)
+        #expect(record.fields.map(\.name) == ["layers", "activation", "output", "W1", "b1", "W2", "b2"])
+        #expect(record["layers"] == .tensor(.vector([2, 2, 1])) && record["activation"] == .text("tanh"))
+        #expect(value.entryCount == 3 + 4 + 2 + 2 + 1, "sizes and every weight count toward the value limit")
+        #expect(Value.tensor(.scalar(1)).record == nil)
+    }
+
     @Test func forwardErrorsArePositioned() throws {
         let width = Self.tanhNet + "```forward\n1 2\n1 2 3\n```\n"
         let e1 = try #require(error(runLesson(width), step: 2))

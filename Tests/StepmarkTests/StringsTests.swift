@@ -88,7 +88,7 @@ import StepmarkCore
                     table.columns.forEach(addWords)
                     for row in table.rows { for case .text(let s) in row { addWords(s) } }
                 case .text(let s): addWords(s)
-                case .record(let r): addWords(r.kind)
+                case .network: addWords(value.value.kind)
                 }
             }
         }

@@ -120,7 +120,7 @@ enum BackpropDirective: Directive {
         if losses.count > 1, let last = losses.last, last > losses[0] {
             context.warn("the loss grew from \(TrainDirective.format(losses[0])) to \(TrainDirective.format(last)): lr=\(Runner.format(lr)) may be too large")
         }
-        context.setResult(.record(NetworkRecord.record(current)), recorded: nil, storeAs: netName)
+        context.setResult(.network(current), recorded: nil, storeAs: netName)
     }
 
     /// The examples of the body: inputs (m × fan_in, rows labelled) and targets (m × fan_out).

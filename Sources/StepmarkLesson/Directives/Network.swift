@@ -8,7 +8,7 @@ import StepmarkCore
 /// every `Wn` given, `layers=` may be left out: the sizes are read off the weights, which
 /// must then chain (W(n+1) has one row per column of Wn).
 ///
-/// The network is stored under `name` (default `net`) as a record that `forward` and
+/// The network is stored under `name` (default `net`) as a typed value that `forward` and
 /// `backprop` read (see `NetworkRecord`).
 enum NetworkDirective: Directive {
     static let name = "network"
@@ -98,7 +98,7 @@ enum NetworkDirective: Directive {
             }
             try context.record(name, value, formula: formula)
         }
-        context.setResult(.record(NetworkRecord.record(net)), recorded: nil, storeAs: storeName)
+        context.setResult(.network(net), recorded: nil, storeAs: storeName)
     }
 
     /// The most numbers (8 bytes each) the machine's memory holds.
@@ -162,45 +162,16 @@ enum NetworkDirective: Directive {
     }
 }
 
-/// How a network lives in the environment: a `network` record with the fields `layers`
-/// (a vector of sizes), `activation` and `output` (text), then `W1`, `b1`, `W2`, `b2`, ….
+/// How a network lives in the environment: typed (`Value.network`), so `forward` and
+/// `backprop` get the very `Network` that `network` made, with no fields to read back.
 enum NetworkRecord {
-    static let kind = "network"
-
-    static func record(_ net: Network) -> Record {
-        var fields: [(name: String, value: Value)] = [
-            ("layers", .tensor(.vector(net.layers.map(Double.init)))),
-            ("activation", .text(net.hidden.rawValue)),
-            ("output", .text(net.output.rawValue)),
-        ]
-        for (name, t) in net.namedValues { fields.append((name, .tensor(t))) }
-        return Record(kind: kind, fields: fields)
-    }
-
     /// The network stored under `name`.
     /// - Throws: when the name is undefined or holds something else than a network.
     static func network(named name: String, in context: StepContext, at position: SourcePosition) throws -> Network {
         let value = try context.environment.lookup(name, at: position)
-        guard case .record(let r) = value, r.kind == kind,
-              case .text(let hiddenName) = r["activation"], let hidden = Network.Activation(rawValue: hiddenName),
-              case .text(let outputName) = r["output"], let output = Network.Activation(rawValue: outputName),
-              case .tensor(let sizes) = r["layers"] else {
+        guard case .network(let net) = value else {
             throw LessonError("'\(name)' is \(value.summary), not a network; make one above with a network block (```network layers=2,3,1```)", at: position)
         }
-        let depth = sizes.count - 1
-        var weights: [Tensor] = [], biases: [Tensor?] = []
-        for n in 1...max(depth, 1) {
-            guard case .tensor(let W) = r["W\(n)"], case .tensor(let b) = r["b\(n)"] else {
-                throw LessonError("the network '\(name)' is incomplete: W\(n) or b\(n) is missing", at: position)
-            }
-            weights.append(W)
-            biases.append(b)
-        }
-        do {
-            return try Network(weights: weights, biases: biases, hidden: hidden, output: output,
-                               layers: sizes.data.map { Int($0) })
-        } catch let e as TensorError {
-            throw LessonError("the network '\(name)' is not valid: \(e.message)", at: position)
-        }
+        return net
     }
 }
