@@ -84,9 +84,11 @@ def main():
                          capture_output=True, text=True)
     page = folder / "lesson.html"
     page.write_text(run.stdout, encoding="utf-8")
-    errors = run.stderr.strip().splitlines()
-    check("the only error is the <img> in prose", len(errors) == 1 and "14:38: error: the HTML element <img> is not allowed" in errors[0],
-          run.stderr.strip())
+    problems = run.stderr.strip().splitlines()
+    # HTML outside the allow-list is escaped and warned about (SPEC §8): the lesson still runs.
+    check("the only problem is a warning for the <img> in prose, and the lesson runs",
+          run.returncode == 0 and len(problems) == 1 and "14:38: warning: the HTML element <img> is not allowed" in problems[0],
+          f"exit {run.returncode}: {run.stderr.strip()}")
 
     options = webdriver.ChromeOptions()
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
