@@ -351,8 +351,15 @@ public struct Course: Sendable {
             outcome.lessons += 1
             if !report.ok { outcome.ok = false }
             indexEntries.append((entry.relative, report.title, report.ok))
-            for page in lessonPages(report, entry: entry, out: plan.out) {
-                try emit(page.path, page.content, printed: page.format.isPrinted)
+            do {
+                for page in lessonPages(report, entry: entry, out: plan.out) {
+                    try emit(page.path, page.content, printed: page.format.isPrinted)
+                }
+            } catch {
+                // A page could not be written (or printed): the pages already written stay
+                // stepmark's own, so the next render may replace them.
+                if !checkOnly && outcome.written > 0 { try? manifest.write(outFolder: folder) }
+                throw error
             }
             onReport(report)
         }

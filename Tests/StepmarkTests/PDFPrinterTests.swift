@@ -86,6 +86,26 @@ import StepmarkLesson
         #expect(names == ["lesson.pdf"])
     }
 
+    @Test func aFailedPrintKeepsTheWrittenPagesOwned() throws {
+        let (folder, _) = try fakeBrowser("chromium", "echo 'no display' >&2; exit 3\n")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "# Print me\n\n```let\nd = 64\n```\n".write(toFile: folder + "/lesson.md", atomically: true, encoding: .utf8)
+        let path = folder + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let failed = try stepmark(["PATH=\(path)", stepmarkExecutable, "render", folder + "/lesson.md", "--out", folder + "/out", "--format", "md,pdf"],
+                                  executable: "/usr/bin/env")
+        // A clear error naming the file and the browser's words, exit 2, no PDF.
+        #expect(failed.status == 2, "\(failed.stderr)")
+        #expect(failed.stderr.contains("lesson.pdf") && failed.stderr.contains("failed (exit status 3)") && failed.stderr.contains("no display"), "\(failed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out/lesson.pdf"))
+        // The Markdown page written before the print failed is in the manifest: a render
+        // without pdf replaces it rather than refusing it as someone else's file.
+        let manifest = try String(contentsOfFile: folder + "/out/.stepmark-manifest", encoding: .utf8)
+        #expect(manifest.contains("lesson.md"), "\(manifest)")
+        try "# Print me again\n\n```let\nd = 64\n```\n".write(toFile: folder + "/lesson.md", atomically: true, encoding: .utf8)
+        let again = try stepmark(["render", folder + "/lesson.md", "--out", folder + "/out", "--format", "md"])
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+
     @Test func renderWritesPDFBesideTheOtherFormats() throws {
         // The stand-in copies the page it was given into the PDF, behind a PDF header.
         let (folder, _) = try fakeBrowser("chromium", """
