@@ -55,7 +55,7 @@ let package = Package(
         // `make bench`: kernel timings beside numpy's (not a test).
         .executableTarget(name: "StepmarkBench", dependencies: ["StepmarkCore"]),
         .testTarget(name: "StepmarkCoreTests", dependencies: ["StepmarkCore"]),
-        .testTarget(name: "StepmarkPreviewTests", dependencies: ["StepmarkPreview", "StepmarkRender", "StepmarkLesson"]),
+        .testTarget(name: "StepmarkPreviewTests", dependencies: ["StepmarkPreview", "StepmarkRender", "StepmarkLesson", "StepmarkGrade"]),
         .testTarget(
             name: "StepmarkTests",
             dependencies: ["StepmarkCore", "StepmarkLesson", "StepmarkRender", "StepmarkGrade", "StepmarkExport"],

@@ -1,4 +1,5 @@
 import Foundation
+import StepmarkLesson
 
 /// The rendered course the preview serves, kept in memory and brought up to date file by file:
 /// what a change re-renders is `ChangeScope`'s answer, and the index is rebuilt when a lesson
@@ -17,19 +18,24 @@ public final class PreviewSite: @unchecked Sendable {
     private var lessons: [String: RenderedLesson] = [:]
     private var order: [String] = []
     private var indexHTML = ""
+    /// The course's `course.yml` files, read when the preview started (`CoursePlan.courses`).
+    private let courses: [String: CourseFile]
 
     /// - Parameters:
     ///   - lessons: `(source, relative)` pairs, as `CoursePlan` lists them.
     ///   - roots: the folders searched for lessons.
-    public init(adapter: RenderAdapter, lessons: [(source: String, relative: String)], roots: [String]) {
+    ///   - courses: the `course.yml` files by folder, for the index's titles and language.
+    public init(adapter: RenderAdapter, lessons: [(source: String, relative: String)], roots: [String],
+                courses: [String: CourseFile] = [:]) {
         self.adapter = adapter
         self.roots = roots.map(Self.absolute)
+        self.courses = courses
         for (source, relative) in lessons {
             let page = adapter.renderLesson(source: source, relative: relative)
             self.lessons[relative] = page
             order.append(relative)
         }
-        indexHTML = adapter.renderIndex(order.compactMap { self.lessons[$0] })
+        indexHTML = adapter.renderIndex(order.compactMap { self.lessons[$0] }, courses: courses)
     }
 
     static func absolute(_ path: String) -> String {
@@ -87,7 +93,7 @@ public final class PreviewSite: @unchecked Sendable {
             if old?.html != page.html || old?.errors != page.errors { pages.append(page.relative) }
         }
         if indexChanged {
-            indexHTML = adapter.renderIndex(order.compactMap { lessons[$0] })
+            indexHTML = adapter.renderIndex(order.compactMap { lessons[$0] }, courses: courses)
             pages.append("index")
         }
         lock.unlock()

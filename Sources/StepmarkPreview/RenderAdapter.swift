@@ -50,8 +50,9 @@ public struct RenderAdapter: Sendable {
                               html: HTML.page(title: title, body: body, script: false), errors: [message])
     }
 
-    /// The course index for these lessons, as `render` writes it.
-    public func renderIndex(_ lessons: [RenderedLesson]) -> String {
-        CourseIndexPage.html(lessons.map { (relative: $0.relative, title: $0.title, ok: $0.ok) })
+    /// The course index for these lessons, as `render` writes it (titled, described and in the
+    /// language of the `course.yml` files in `courses`).
+    public func renderIndex(_ lessons: [RenderedLesson], courses: [String: CourseFile] = [:]) -> String {
+        CourseIndexPage.html(lessons.map { (relative: $0.relative, title: $0.title, ok: $0.ok) }, courses: courses)
     }
 }

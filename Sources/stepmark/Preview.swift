@@ -54,7 +54,8 @@ struct Preview: ParsableCommand {
             throw ExitCode(2)
         }
         let adapter = RenderAdapter(limits: limits.limits)
-        let site = PreviewSite(adapter: adapter, lessons: plan.lessons.map { ($0.source, $0.relative) }, roots: plan.roots)
+        let site = PreviewSite(adapter: adapter, lessons: plan.lessons.map { ($0.source, $0.relative) }, roots: plan.roots,
+                               courses: plan.courses)
         for lesson in site.allLessons {
             for e in lesson.errors { printError("error: \(e)") }
         }

@@ -3,6 +3,7 @@ import Testing
 @testable import StepmarkPreview
 import StepmarkLesson
 import StepmarkRender
+import StepmarkGrade
 
 /// Writes files into a fresh temporary folder and returns its path (resolved, as inotify reports it).
 private func folder(_ files: [String: String]) throws -> String {
@@ -94,6 +95,26 @@ struct PreviewTests {
         #expect(site.apply(changed: [root + "/en/a.md"]).pages == ["en/a", "index"])
         #expect(site.lesson("en/a") == nil)
         #expect(!site.index.contains("en/a.html"))
+    }
+
+    @Test("the preview's index is titled by course.yml, as render's is")
+    func indexFollowsCourseFile() throws {
+        let root = try folder([
+            "course/course.yml": "title: 모든 강의\nlang: ko\n",
+            "course/ko/course.yml": "title: 한국어 강의\n",
+            "course/ko/a.md": "# 가\n\n```let\nx = 1\n```\n",
+        ])
+        let plan = try CoursePlan.make(paths: [root + "/course"], out: root + "/out")
+        let site = PreviewSite(adapter: adapter, lessons: plan.lessons.map { ($0.source, $0.relative) }, roots: plan.roots,
+                               courses: plan.courses)
+        let rendered = Course(formats: [.html], student: false, limits: Limits()).render(plan)
+        let index = try #require(rendered.files.first { $0.path.hasSuffix("index.html") }?.content)
+        #expect(site.index == index)
+        #expect(site.index.contains("모든 강의") && site.index.contains("한국어 강의"))
+        // A re-render of the index keeps the titles.
+        try "# 나\n\n```let\nx = 1\n```\n".write(toFile: root + "/course/ko/a.md", atomically: false, encoding: .utf8)
+        #expect(site.apply(changed: [root + "/course/ko/a.md"]).pages == ["ko/a", "index"])
+        #expect(site.index.contains("모든 강의") && site.index.contains("나"))
     }
 }
 
