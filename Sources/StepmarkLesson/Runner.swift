@@ -245,6 +245,7 @@ public struct Runner: Sendable {
         // an assignment), e.g. `random(3, 4, seed=variant)`.
         environment.defineBuiltin("variant", .tensor(.scalar(Double(variant ?? lesson.frontMatter?.variant ?? 0))))
         let defaults = lesson.frontMatter
+        let language = lesson.language
         var blocks: [ReportBlock] = []
         var diagnostics = lesson.diagnostics
         var index = 0
@@ -280,6 +281,11 @@ public struct Runner: Sendable {
                 if Date() > deadline && !timedOut {
                     timedOut = true
                     diagnostics.append(LessonError("the lesson ran over the time limit of \(Runner.format(limits.maxSeconds)) s; steps after this one were not run (raise it with --max-seconds)", at: d.infoPosition))
+                }
+                // The formulas' words in the lesson's language (recorded in English).
+                if language != .english {
+                    for i in step.values.indices { step.values[i].typesetFormula(in: language) }
+                    for i in step.hiddenValues.indices { step.hiddenValues[i].typesetFormula(in: language) }
                 }
                 blocks.append(.step(step))
             }

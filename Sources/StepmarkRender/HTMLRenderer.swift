@@ -105,8 +105,6 @@ struct HTMLStrings {
     static let english = HTMLStrings(.english)
     static let korean = HTMLStrings(.korean)
 
-    /// A formula or caption a directive recorded, in the page's language.
-    func formula(_ text: String) -> String { Phrasebook.formula(text, language) }
     /// A warning or error message, in the page's language.
     func message(_ text: String) -> String { Phrasebook.message(text, language) }
 }

@@ -21,10 +21,10 @@ struct ValueWriter {
 
     func render() -> String {
         var out = "<li class=\"substep\" id=\"\(id)\" data-name=\"\(esc(name))\">\n<div class=\"sub-head\"><span class=\"sub-name\">\(esc(name))</span>"
-        // A formula that repeats its source line (a `let`) is shortened when long: `X = label(…)`;
-        // a directive's formula has its English phrases in the lesson's language.
-        if let f = named.formula, !f.isEmpty, f != name {
-            out += "<span class=\"formula\">\(MathML.render(named.formulaRepeatsSource ? MathML.shortened(f) : s.formula(f)))</span>"
+        // The formula's tree, read when the value was recorded (in the lesson's language, a
+        // long `let` shortened to `X = label(…)`).
+        if let formula = named.typeset {
+            out += "<span class=\"formula\">\(MathML.render(formula))</span>"
         }
         out += "</div>\n<div class=\"sub-body\">"
         out += body()

@@ -129,3 +129,38 @@ import StepmarkCore
         #expect(xLabels(fractional) == ["0.0", "0.1", "0.2", "0.3", "0.4", "0.5", "x", "y"])
     }
 }
+
+/// Formulas are read into a tree where the value is recorded; the HTML draws the tree.
+@Suite struct FormulaTreeTests {
+    @Test func aRecordedFormulaCarriesItsStructure() {
+        let report = runLesson("```let\nQ = [[1, 0], [0, 1]]\nK = [[1, 2], [3, 4]]\nV = K\n```\n\n```attend\n```\n")
+        let scores = report.step(2)?.value(named: "scores")
+        #expect(scores?.formula == "scores = Q·Kᵀ")
+        #expect(scores?.typeset == Formula(pieces: [.math([
+            .identifier("scores"), .op("="), .identifier("Q"), .op("·"), .superscript([.identifier("K")], .script("T")),
+        ])]))
+        // A remark in brackets is prose; √ drops its operand's parentheses.
+        #expect(Formula(parsing: "w = softmax(x) (each row sums to 1)").pieces == [
+            .math([.identifier("w"), .op("="), .function("softmax"), .group(open: "(", [.identifier("x")], close: ")")]),
+            .prose(" (each row sums to 1)"),
+        ])
+        #expect(Formula(parsing: "√(d)").pieces == [.math([.root([.identifier("d")])])])
+    }
+
+    @Test func koreanLessonsTypesetTheTranslatedFormula() {
+        let lesson = "```let\nQ = [[1, 0], [0, 1]]\nK = [[1, 2], [3, 4]]\nV = K\n```\n\n```attend\n```\n"
+        #expect(runLesson(lesson).step(2)?.value(named: "weights")?.typeset?.pieces.last == .prose(" (each row sums to 1)"))
+        let report = runLesson("---\nlang: ko\n---\n" + lesson, path: "lesson.md")
+        #expect(report.step(2)?.value(named: "weights")?.formula == "weights = softmax(scaled) (each row sums to 1)", "JSON keeps English")
+        // The Korean words are in the tree the HTML draws (inside the bracket: text nodes).
+        let weights = String(describing: report.step(2)?.value(named: "weights")?.typeset)
+        #expect(weights.contains("합은") && !weights.contains("sums"), "\(weights)")
+    }
+
+    @Test func theHTMLDrawsTheTreeNotTheText() {
+        var named = NamedValue(name: "y", value: .tensor(.scalar(1)), formula: "y = a + b")
+        named.typeset = Formula(pieces: [.math([.identifier("y"), .op("="), .root([.number("2")])])])
+        let html = ValueWriter(named: named, id: "v", s: .english).render()
+        #expect(html.contains("<msqrt><mn>2</mn></msqrt>") && !html.contains("<mi>a</mi>"), "\(html)")
+    }
+}
