@@ -98,16 +98,14 @@ struct ExprLexer {
                 let c = chars[i]
                 if c == " " || c == "\t" || c == "\r" { i += 1; continue }
                 if c == "#" { break }
-                if c.isASCII && (c.isNumber || (c == "." && i + 1 < chars.count && chars[i + 1].isASCII && chars[i + 1].isNumber)) {
+                if c.isASCII && (c.isNumber || c == "."), let number = LiteralScanner.number(chars, from: i) {
                     let start = i
-                    while i < chars.count, chars[i].isASCII, chars[i].isNumber || chars[i] == "." { i += 1 }
-                    if i < chars.count, chars[i] == "e" || chars[i] == "E" {
-                        var j = i + 1
-                        if j < chars.count, chars[j] == "+" || chars[j] == "-" { j += 1 }
-                        if j < chars.count, chars[j].isASCII, chars[j].isNumber {
-                            i = j
-                            while i < chars.count, chars[i].isASCII, chars[i].isNumber { i += 1 }
-                        }
+                    // The shared number grammar (`LiteralScanner`); `1e` without exponent digits
+                    // ends before the `e`, which the check for a name below then reports.
+                    i = number.end
+                    // A second point (`1.2.3`) makes no number: quote all of it.
+                    if i < chars.count, chars[i] == "." {
+                        while i < chars.count, chars[i].isASCII, chars[i].isNumber || chars[i] == "." { i += 1 }
                     }
                     let text = String(chars[start..<i])
                     // Quoted shortened: a number a megabyte long is not repeated in the message.
@@ -132,26 +130,22 @@ struct ExprLexer {
                 }
                 if c == "\"" {
                     let start = i
-                    i += 1
-                    var s = ""
-                    var closed = false
-                    while i < chars.count {
-                        let d = chars[i]
-                        if d == "\"" { closed = true; i += 1; break }
-                        if d == "\\" {
-                            guard i + 1 < chars.count else { break }
-                            let e = chars[i + 1]
-                            guard let unescaped = StringLiteral.unescaped(e) else {
-                                throw LessonError(StringLiteral.unknownEscape(e), at: pos(i))
+                    switch LiteralScanner.string(chars, from: i) {
+                    case .success(let scanned):
+                        var s = ""
+                        for piece in scanned.pieces {
+                            switch piece {
+                            case .units(let range): s.append(contentsOf: chars[range])
+                            case .escaped(let e): s.append(e)
                             }
-                            s.append(unescaped)
-                            i += 2
-                            continue
                         }
-                        s.append(d); i += 1
+                        i = scanned.end
+                        tokens.append(ExprToken(kind: .string(s), position: pos(start)))
+                    case .failure(.unknownEscape(let backslash)):
+                        throw LessonError(StringLiteral.unknownEscape(chars[backslash + 1]), at: pos(backslash))
+                    case .failure(.unterminated):
+                        throw LessonError(StringLiteral.unterminated, at: pos(start))
                     }
-                    guard closed else { throw LessonError(StringLiteral.unterminated, at: pos(start)) }
-                    tokens.append(ExprToken(kind: .string(s), position: pos(start)))
                     continue
                 }
                 if c == "." && i + 1 < chars.count && (chars[i + 1].isLetter || chars[i + 1] == "_") {

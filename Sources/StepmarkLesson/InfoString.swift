@@ -148,8 +148,13 @@ struct InfoScanner {
         return classify(s)
     }
 
+    /// A bare word is a number when all of it is one: an optional sign, then the number
+    /// grammar every lexer shares (`LiteralScanner`); anything else is a word.
     private func classify(_ s: String) -> ArgValue {
-        if let d = Double(s), d.isFinite, s.first.map({ $0.isNumber || $0 == "-" || $0 == "+" || $0 == "." }) == true {
+        let units = Array(s.utf8)
+        let digitsStart = units.first == UInt8(ascii: "-") || units.first == UInt8(ascii: "+") ? 1 : 0
+        if let number = LiteralScanner.number(units, from: digitsStart), number.end == units.count,
+           number.exponentWithoutDigits == nil, let d = Double(s), d.isFinite {
             return .number(d, text: s)
         }
         return .word(s)
@@ -157,22 +162,22 @@ struct InfoScanner {
 
     private mutating func quoted() throws -> String {
         let open = position
-        advance()
-        var s = ""
-        while let c = peek {
-            advance()
-            if c == "\"" { return s }
-            if c == "\\" {
-                guard let e = peek else { break }
-                guard let unescaped = StringLiteral.unescaped(e) else {
-                    throw LessonError(StringLiteral.unknownEscape(e), at: SourcePosition(line: position.line, column: position.column - 1))
+        switch LiteralScanner.string(chars, from: index) {
+        case .success(let scanned):
+            var s = ""
+            for piece in scanned.pieces {
+                switch piece {
+                case .units(let range): s.append(contentsOf: chars[range])
+                case .escaped(let e): s.append(e)
                 }
-                s.append(unescaped)
-                advance()
-            } else {
-                s.append(c)
             }
+            index = scanned.end
+            return s
+        case .failure(.unknownEscape(let backslash)):
+            throw LessonError(StringLiteral.unknownEscape(chars[backslash + 1]),
+                              at: SourcePosition(line: start.line, column: start.column + backslash))
+        case .failure(.unterminated):
+            throw LessonError(StringLiteral.unterminated, at: open)
         }
-        throw LessonError(StringLiteral.unterminated, at: open)
     }
 }

@@ -322,28 +322,24 @@ struct AnswerLexer {
 
     mutating func string() throws -> AnswerToken {
         let start = offset
-        offset += 1
-        var out: [UInt8] = []
-        while offset < bytes.count {
-            let c = bytes[offset]
-            if c == UInt8(ascii: "\"") {
-                offset += 1
-                return AnswerToken(kind: .string(String(decoding: out, as: UTF8.self)), position: position(start))
-            }
-            if c == UInt8(ascii: "\\"), offset + 1 < bytes.count {
-                // The escaped character, decoded whole (a Hangul syllable after \ is three bytes).
-                let e = String(decoding: bytes[(offset + 1)..<min(offset + 5, bytes.count)], as: UTF8.self).first ?? "?"
-                guard let unescaped = StringLiteral.unescaped(e) else {
-                    throw LessonError(StringLiteral.unknownEscape(e), at: position(offset))
+        switch LiteralScanner.string(bytes, from: offset) {
+        case .success(let scanned):
+            var out: [UInt8] = []
+            for piece in scanned.pieces {
+                switch piece {
+                case .units(let range): out.append(contentsOf: bytes[range])
+                case .escaped(let e): out.append(contentsOf: e.utf8)
                 }
-                out.append(contentsOf: Array(String(unescaped).utf8))
-                offset += 2
-                continue
             }
-            out.append(c)
-            offset += 1
+            offset = scanned.end
+            return AnswerToken(kind: .string(String(decoding: out, as: UTF8.self)), position: position(start))
+        case .failure(.unknownEscape(let backslash)):
+            // The escaped character, decoded whole (a Hangul syllable after \ is three bytes).
+            let e = String(decoding: bytes[(backslash + 1)..<min(backslash + 5, bytes.count)], as: UTF8.self).first ?? "?"
+            throw LessonError(StringLiteral.unknownEscape(e), at: position(backslash))
+        case .failure(.unterminated):
+            throw LessonError(StringLiteral.unterminated, at: position(start))
         }
-        throw LessonError(StringLiteral.unterminated, at: position(start))
     }
 
     /// A number at `offset`: an optional sign (`-`, `+` or `−`), then digits with an optional
@@ -368,14 +364,9 @@ struct AnswerLexer {
             return negative ? -.infinity : .infinity
         }
         let digitsStart = i
-        var digits = 0
-        while i < bytes.count, isDigit(bytes[i]) { i += 1; digits += 1 }
-        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
-            i += 1
-            while i < bytes.count, isDigit(bytes[i]) { i += 1; digits += 1 }
-        }
-        guard digits > 0 else {
-            if i > start, i == digitsStart {
+        // The number grammar every lexer shares (`LiteralScanner`).
+        guard let number = LiteralScanner.number(bytes, from: i) else {
+            if i > start {
                 if i == bytes.count || bytes[i] == 0x20 || bytes[i] == 0x09 {
                     // `1 + 2`: a sign standing alone is an operator.
                     throw LessonError("unexpected '\(snippet(start))': an answer is a literal (numbers, ?, \"strings\", [lists]); operators are not allowed", at: position(start))
@@ -384,16 +375,10 @@ struct AnswerLexer {
             }
             return nil
         }
-        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
-            var j = i + 1
-            if j < bytes.count, bytes[j] == UInt8(ascii: "-") || bytes[j] == UInt8(ascii: "+") { j += 1 }
-            var expDigits = 0
-            while j < bytes.count, isDigit(bytes[j]) { j += 1; expDigits += 1 }
-            guard expDigits > 0 else {
-                throw LessonError("an exponent needs digits, as in 1e-3", at: position(i))
-            }
-            i = j
+        if let e = number.exponentWithoutDigits {
+            throw LessonError("an exponent needs digits, as in 1e-3", at: position(e))
         }
+        i = number.end
         if i < bytes.count, isWordByte(bytes[i]) {
             throw LessonError("'\(snippet(start))' is not a number; names and units are not allowed in an answer", at: position(start))
         }
