@@ -13,19 +13,18 @@ public struct NamedValue: Sendable, Equatable {
     /// True when the formula only repeats the lesson's own source line (a `let` assignment):
     /// renderers may leave a long one out, since the source is shown above it.
     public var formulaRepeatsSource: Bool
-    /// The formula read into its structure (a long one that repeats its source shortened to
-    /// its shape): what the HTML typesets. Read in English here; the `Runner` reads it again
-    /// in the lesson's language. Nil when there is no formula to show.
+    /// The formula read into its structure, in `language` (a long one that repeats its source
+    /// shortened to its shape): what the HTML typesets. Nil when there is no formula to show.
     public var typeset: Formula?
     public init(name: String, value: Value, formula: String? = nil, precision: Int = 4,
-                role: ValueRole = .plain, formulaRepeatsSource: Bool = false) {
+                role: ValueRole = .plain, formulaRepeatsSource: Bool = false, language: LessonLanguage = .english) {
         self.name = name
         self.value = value
         self.formula = formula
         self.precision = precision
         self.role = role
         self.formulaRepeatsSource = formulaRepeatsSource
-        typesetFormula(in: .english)
+        typesetFormula(in: language)
     }
 }
 

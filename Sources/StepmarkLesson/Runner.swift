@@ -16,6 +16,8 @@ public final class StepContext {
     public internal(set) var answer: AnswerBlock?
 
     public private(set) var values: [NamedValue] = []
+    /// The lesson's language: what each recorded formula's tree is read in.
+    var language: LessonLanguage = .english
     /// Entries recorded by the lesson's earlier steps, and by this one (see `Limits.maxLessonEntries`).
     var heldBefore = 0
     private var heldHere = 0
@@ -57,7 +59,7 @@ public final class StepContext {
         }
         heldHere += value.entryCount
         values.append(NamedValue(name: name, value: value, formula: formula, precision: digits ?? precision,
-                                 role: role, formulaRepeatsSource: formulaRepeatsSource))
+                                 role: role, formulaRepeatsSource: formulaRepeatsSource, language: language))
     }
 
     public func record(_ name: String, _ tensor: Tensor, formula: String? = nil, role: ValueRole = .plain) throws {
@@ -272,7 +274,7 @@ public struct Runner: Sendable {
                     blocks.append(.step(step))
                     continue
                 }
-                runStep(d, answer: answer, into: &step, environment: &environment, defaults: defaults,
+                runStep(d, answer: answer, into: &step, environment: &environment, defaults: defaults, language: language,
                         baseDirectory: baseDirectory.isEmpty ? "." : baseDirectory, deadline: deadline, held: held)
                 for v in step.values + step.hiddenValues {
                     let (n, overflow) = held.addingReportingOverflow(v.value.entryCount)
@@ -281,11 +283,6 @@ public struct Runner: Sendable {
                 if Date() > deadline && !timedOut {
                     timedOut = true
                     diagnostics.append(LessonError("the lesson ran over the time limit of \(Runner.format(limits.maxSeconds)) s; steps after this one were not run (raise it with --max-seconds)", at: d.infoPosition))
-                }
-                // The formulas' words in the lesson's language (recorded in English).
-                if language != .english {
-                    for i in step.values.indices { step.values[i].typesetFormula(in: language) }
-                    for i in step.hiddenValues.indices { step.hiddenValues[i].typesetFormula(in: language) }
                 }
                 blocks.append(.step(step))
             }
@@ -298,7 +295,7 @@ public struct Runner: Sendable {
     }
 
     private func runStep(_ d: DirectiveBlock, answer: AnswerBlock?, into step: inout Step, environment: inout Environment,
-                         defaults: FrontMatter?,
+                         defaults: FrontMatter?, language: LessonLanguage,
                          baseDirectory: String, deadline: Date, held: Int) {
         guard let directive = directives.first(where: { $0.name == d.name }) else { return }
         var started: StepContext?
@@ -330,6 +327,7 @@ public struct Runner: Sendable {
                                       baseDirectory: baseDirectory, deadline: deadline, precision: precision)
             context.answer = answer
             context.heldBefore = held
+            context.language = language
             started = context
             defer {
                 if step.hide == .values || step.hide == .all {
