@@ -132,15 +132,8 @@ struct ExprLexer {
                     let start = i
                     switch LiteralScanner.string(chars, from: i) {
                     case .success(let scanned):
-                        var s = ""
-                        for piece in scanned.pieces {
-                            switch piece {
-                            case .units(let range): s.append(contentsOf: chars[range])
-                            case .escaped(let e): s.append(e)
-                            }
-                        }
                         i = scanned.end
-                        tokens.append(ExprToken(kind: .string(s), position: pos(start)))
+                        tokens.append(ExprToken(kind: .string(LiteralScanner.text(of: scanned.pieces, in: chars)), position: pos(start)))
                     case .failure(.unknownEscape(let backslash)):
                         throw LessonError(StringLiteral.unknownEscape(chars[backslash + 1]), at: pos(backslash))
                     case .failure(.unterminated):

@@ -164,15 +164,8 @@ struct InfoScanner {
         let open = position
         switch LiteralScanner.string(chars, from: index) {
         case .success(let scanned):
-            var s = ""
-            for piece in scanned.pieces {
-                switch piece {
-                case .units(let range): s.append(contentsOf: chars[range])
-                case .escaped(let e): s.append(e)
-                }
-            }
             index = scanned.end
-            return s
+            return LiteralScanner.text(of: scanned.pieces, in: chars)
         case .failure(.unknownEscape(let backslash)):
             throw LessonError(StringLiteral.unknownEscape(chars[backslash + 1]),
                               at: SourcePosition(line: start.line, column: start.column + backslash))

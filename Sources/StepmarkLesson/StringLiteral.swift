@@ -84,6 +84,18 @@ enum LiteralScanner {
         return .failure(.unterminated)
     }
 
+    /// The text of a string read from characters: its pieces joined.
+    static func text(of pieces: [Piece], in chars: [Character]) -> String {
+        var s = ""
+        for piece in pieces {
+            switch piece {
+            case .units(let range): s.append(contentsOf: chars[range])
+            case .escaped(let e): s.append(e)
+            }
+        }
+        return s
+    }
+
     /// An unsigned decimal number read at `start`.
     struct Number: Equatable {
         /// Just after the number (before an exponent marker that has no digits).
