@@ -25,17 +25,7 @@ public enum ReplacingWrite {
 
     /// Writes `bytes` (a PDF, say) to `path` the same way.
     public static func write(bytes: [UInt8], to path: String, durable: Bool) throws(Failure) {
-        try replace(path, durable: durable) { fd in
-            bytes.withUnsafeBufferPointer { buffer -> Bool in
-                var offset = 0
-                while offset < buffer.count {
-                    let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                    if n < 0 { if errno == EINTR { continue }; return false }
-                    offset += n
-                }
-                return true
-            }
-        }
+        try replace(path, durable: durable) { fd in bytes.withUnsafeBufferPointer { writeAll($0, to: fd) } }
     }
 
     /// The temporary file, `fill`, the flush and the rename shared by both writes.
@@ -62,15 +52,18 @@ public enum ReplacingWrite {
     /// - Returns: false when a write failed (`errno` says why).
     public static func writeAll(_ content: String, to fd: Int32) -> Bool {
         var content = content
-        return content.withUTF8 { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
+        return content.withUTF8 { writeAll($0, to: fd) }
+    }
+
+    /// Writes all of `buffer` to an open file, retrying short and interrupted writes.
+    static func writeAll(_ buffer: UnsafeBufferPointer<UInt8>, to fd: Int32) -> Bool {
+        var offset = 0
+        while offset < buffer.count {
+            let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if n < 0 { if errno == EINTR { continue }; return false }
+            offset += n
         }
+        return true
     }
 
     /// Creates `.NAME.tmp-XXXXXXXXXXXX` (twelve random letters and digits) in `folder`, as
