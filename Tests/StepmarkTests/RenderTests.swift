@@ -97,6 +97,14 @@ import StepmarkGrade
         #expect(Format.displayWidth("은행") == 4)
         #expect(Format.displayWidth("a은") == 3)
         #expect(Format.displayWidth("e\u{301}") == 1)
+        // Numbers' symbols are counted without grapheme breaking, alike the general path.
+        for (text, width) in [("−1.2345", 7), ("⋯", 1), ("… · −", 5), ("−\u{301}", 1), ("−은", 3), ("\u{7}−", 1)] {
+            #expect(Format.displayWidth(text) == width, "\(text)")
+            let general = text.reduce(0) { total, c in
+                total + (c.unicodeScalars.contains { $0.value == 0xFE0F } ? 2 : Format.scalarWidth(c.unicodeScalars.first!))
+            }
+            #expect(general == width, "\(text): the general rule")
+        }
     }
 
     @Test func terminalHasNoColourUnlessAsked() {
