@@ -17,8 +17,16 @@ targets=("$@")
 swift=${SWIFT:-swift}
 
 # ld.gold warns "Cannot export local symbol '__asan_…'" for every instrumented object: harmless.
-$swift build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >.build-fuzz.log 2>&1
+build() { $swift build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >.build-fuzz.log 2>&1; }
+build
 code=$?
+# SwiftPM keeps the parent package's file list in this package's build folder: a source file
+# added to stepmark since the last fuzz build is not seen ("cannot find type"). Start clean once.
+if [ $code -ne 0 ] && grep -q "cannot find" .build-fuzz.log; then
+    rm -rf .build
+    build
+    code=$?
+fi
 grep -v "Cannot export local symbol" .build-fuzz.log | grep -E "error|warning: " >&2
 if [ $code -ne 0 ]; then echo "fuzz: the build failed; see Fuzz/.build-fuzz.log" >&2; exit 2; fi
 for t in "${targets[@]}"; do
