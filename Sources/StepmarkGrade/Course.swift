@@ -287,15 +287,11 @@ public struct Course: Sendable {
     public func renderStreaming(_ plan: CoursePlan, allowUnowned: Bool = false, checkOnly: Bool = false,
                                 onReport: (Report) -> Void) throws -> StreamedRender {
         var outcome = StreamedRender()
-        let indexFormats = formats.filter { CourseIndex.page($0, []) != nil }
-        func pagePath(_ relative: String, _ format: OutputFormat) -> String {
-            (plan.out as NSString).appendingPathComponent(relative + "." + format.fileExtension)
-        }
         let folder = plan.out.isEmpty ? "." : plan.out
         var manifest = RenderManifest()
         if !checkOnly {
-            let planned = plan.lessons.flatMap { entry in formats.map { pagePath(entry.relative, $0) } }
-                + indexFormats.map { pagePath("index", $0) }
+            let planned = plan.lessons.flatMap { entry in formats.map { Self.pagePath(entry.relative, $0, out: plan.out) } }
+                + formats.filter(CourseIndex.hasPage).map { Self.pagePath("index", $0, out: plan.out) }
             let inputPaths = Set(plan.lessons.map { URL(fileURLWithPath: $0.source).standardizedFileURL.resolvingSymlinksInPath().path })
             manifest = RenderManifest.load(outFolder: folder)
             let needsContent = planned.contains { path in
@@ -368,6 +364,11 @@ public struct Course: Sendable {
         return outcome
     }
 
+    /// Where the page `relative` (`en/01-attention`, `index`) in `format` is written.
+    private static func pagePath(_ relative: String, _ format: OutputFormat, out: String) -> String {
+        (out as NSString).appendingPathComponent(relative + "." + format.fileExtension)
+    }
+
     /// One lesson's pages, one per format: the one place both `render` and `renderStreaming`
     /// decide a page's path and content.
     private func lessonPages(_ report: Report, entry: CoursePlan.Entry, out: String) -> [(format: OutputFormat, path: String, content: String)] {
@@ -376,7 +377,7 @@ public struct Course: Sendable {
         let depth = entry.relative.split(separator: "/").count - 1
         let link = String(repeating: "../", count: depth) + "index.html"
         return formats.map { format in
-            (format, (out as NSString).appendingPathComponent(entry.relative + "." + format.fileExtension),
+            (format, Self.pagePath(entry.relative, format, out: out),
              format.render(report, student: student, indexLink: link))
         }
     }
@@ -385,7 +386,7 @@ public struct Course: Sendable {
     private func indexPages(_ entries: [CourseIndex.Entry], plan: CoursePlan) -> [(path: String, content: String)] {
         formats.compactMap { format in
             CourseIndex.page(format, entries, courses: plan.courses).map {
-                ((plan.out as NSString).appendingPathComponent("index." + format.fileExtension), $0)
+                (Self.pagePath("index", format, out: plan.out), $0)
             }
         }
     }

@@ -16,6 +16,14 @@ public enum CourseIndex {
         }
     }
 
+    /// Whether `format` has an index page (JSON and PDF have none).
+    public static func hasPage(_ format: OutputFormat) -> Bool {
+        switch format {
+        case .md, .html: true
+        case .json, .pdf: false
+        }
+    }
+
     /// The language of the index's own words: the top `course.yml`'s `lang`, else the one
     /// language of all its sections (by their `course.yml` or folder name), else English.
     static func language(_ entries: [Entry], courses: [String: CourseFile]) -> LessonLanguage {
