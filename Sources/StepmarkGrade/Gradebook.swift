@@ -423,15 +423,26 @@ public enum FeedbackPage {
     }
 
     /// Backslash-escapes Markdown punctuation and `<`, so untrusted text stays text.
-    static func escape(_ s: String) -> String {
+    static func escape(_ s: String, escaping marks: Set<Unicode.Scalar> = pageMarks) -> String {
         var out = ""
         for c in s.unicodeScalars {
             if c.value < 0x20 { out += " "; continue }
-            if "\\`*_{}[]<>()#+-.!|~&\"'".unicodeScalars.contains(c) { out += "\\" }
+            if marks.contains(c) { out += "\\" }
             out.unicodeScalars.append(c)
         }
         return out
     }
+
+    /// What a feedback page escapes: the characters that start Markdown or HTML constructs.
+    static let pageMarks = Set("\\`*_{}[]<>()#+-.!|~&\"'".unicodeScalars)
+
+    /// What Gradescope's Markdown output escapes: every ASCII punctuation character (CommonMark
+    /// lets any be escaped, so no construct of any flavour is left: `===` headings, `$` maths,
+    /// autolinks, entities) but `, ; ? ' " %`, which start nothing and stay bare for a readable
+    /// results.json.
+    static let gradescopeMarks = Set((0x21...0x7E).compactMap(Unicode.Scalar.init).filter {
+        !($0.properties.isAlphabetic || ("0"..."9").contains($0) || ",;?'\"%".unicodeScalars.contains($0))
+    })
 
     /// Plain text as Markdown that shows exactly that text (Gradescope's `output_format: md`):
     /// every ASCII punctuation character backslash-escaped, leading spaces made non-breaking (four would start a code block),
@@ -439,18 +450,7 @@ public enum FeedbackPage {
     public static func markdownText(_ s: String) -> String {
         let lines = s.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             let indent = line.prefix { $0 == " " }.count
-            var text = String(repeating: "\u{00A0}", count: indent)
-            for c in String(line.dropFirst(indent)).unicodeScalars {
-                if c.value < 0x20 { text += " "; continue }
-                // CommonMark lets any ASCII punctuation be escaped; escaping all of it leaves no
-                // construct (=== headings, $ maths, autolinks, entities) to any Markdown flavour.
-                // (, ; ? ' " % start nothing and stay bare, for a readable results.json.)
-                let isPunctuation = (0x21...0x2F).contains(c.value) || (0x3A...0x40).contains(c.value)
-                    || (0x5B...0x60).contains(c.value) || (0x7B...0x7E).contains(c.value)
-                if isPunctuation && !",;?'\"%".unicodeScalars.contains(c) { text += "\\" }
-                text.unicodeScalars.append(c)
-            }
-            return text
+            return String(repeating: "\u{00A0}", count: indent) + escape(String(line.dropFirst(indent)), escaping: gradescopeMarks)
         }
         var out = ""
         for (i, line) in lines.enumerated() {
