@@ -39,7 +39,7 @@ enum BackpropDirective: Directive {
         let lr = try args.positiveNumber("lr", default: 0.1, why: "the size of each step downhill")
         let epochs = try args.integer("epochs", default: 1, in: 1...context.limits.maxSteps, limitFlag: "--max-steps")
         let lossKind = Network.Loss(rawValue: try args.choice("loss", ["mse", "bce"], default: "mse"))!
-        let net = try NetworkRecord.network(named: netName, in: context, at: netPosition)
+        let net = try NetworkValue.network(named: netName, in: context, at: netPosition)
         if lossKind == .bce, net.output != .sigmoid {
             throw LessonError("loss=bce needs outputs between 0 and 1: make the network with output=sigmoid (\(netName)'s output is \(net.output.rawValue))", at: args.position(of: "loss"))
         }

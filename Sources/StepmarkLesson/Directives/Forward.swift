@@ -29,7 +29,7 @@ enum ForwardDirective: Directive {
         let args = context.args
         let netName = try args.name("net", default: "net")!
         let netPosition = args.has("net") ? args.position(of: "net") : context.block.infoPosition
-        let net = try NetworkRecord.network(named: netName, in: context, at: netPosition)
+        let net = try NetworkValue.network(named: netName, in: context, at: netPosition)
 
         let inputs = try NumberRows.inputs(context, for: net, netName: netName)
         let steps: ForwardSteps

@@ -9,7 +9,7 @@ import StepmarkCore
 /// must then chain (W(n+1) has one row per column of Wn).
 ///
 /// The network is stored under `name` (default `net`) as a typed value that `forward` and
-/// `backprop` read (see `NetworkRecord`).
+/// `backprop` read (see `NetworkValue`).
 enum NetworkDirective: Directive {
     static let name = "network"
     static let summary = "a fully connected network: layer sizes, activations, and its weights Wn and biases bn"
@@ -164,7 +164,7 @@ enum NetworkDirective: Directive {
 
 /// How a network lives in the environment: typed (`Value.network`), so `forward` and
 /// `backprop` get the very `Network` that `network` made, with no fields to read back.
-enum NetworkRecord {
+enum NetworkValue {
     /// The network stored under `name`.
     /// - Throws: when the name is undefined or holds something else than a network.
     static func network(named name: String, in context: StepContext, at position: SourcePosition) throws -> Network {
