@@ -61,7 +61,7 @@ for t in "${targets[@]}"; do
     runs=$(grep -a "stat::number_of_executed_units" .logs/$t.log | awk '{print $2}')
     if [ $code -ne 0 ]; then
         echo "fuzz: $t FAILED after ${runs:-?} runs; input in Fuzz/$(ls -t .artifacts/$t/* 2>/dev/null | head -1)" >&2
-        grep -a -E "ERROR|Fatal error|SUMMARY" .logs/$t.log | head -5 >&2
+        grep -a -E "ERROR|Fatal error|SUMMARY" .logs/$t.log | head -5 >&2 || true
         status=1
     else
         echo "fuzz: $t ok: ${runs:-?} runs in ${seconds} s, corpus $(ls .corpus/$t | wc -l) inputs"

@@ -8,7 +8,7 @@
 set -euo pipefail
 SOURCE=${AUTOGRADER_ROOT:-/autograder}/source
 chmod +x "$SOURCE/stepmark" "$SOURCE/run_autograder"
-if ldd "$SOURCE/stepmark" 2>/dev/null | grep -q 'libcurl.so.4 => not found' && command -v apt-get >/dev/null; then
+if ldd "$SOURCE/stepmark" 2>/dev/null | grep 'libcurl.so.4 => not found' >/dev/null && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcurl4
 fi
 "$SOURCE/stepmark" --version
