@@ -58,8 +58,15 @@ public enum Phrasebook {
         }
     }
 
-    /// Warnings (`Step.warnings`, `Report.warnings`) and stop reasons, matched whole.
-    static let messagePhrases: [Phrase] = compile([
+    /// Every message pattern, in the order they apply: each area's errors (whole messages,
+    /// in their own files under `Phrasebook/`), then the warnings and the fragments many
+    /// messages share.
+    static let messagePhrases: [Phrase] = compile(
+        coreErrorPhrases + lessonErrorPhrases + directiveErrorPhrases + gradeErrorPhrases + sharedMessagePhrases)
+
+    /// Warnings (`Step.warnings`, `Report.warnings`) and stop reasons, matched whole, and the
+    /// fragments that recur in errors of every area.
+    static let sharedMessagePhrases: [(String, String)] = [
         (#"^the loss grows: from step (\d+) on it rises at every step \((\S+) → (\S+)\): lr=(\S+) is too large, so each update overshoots the minimum"#,
          "손실이 커집니다: $1단계부터 매 단계 커집니다($2 → $3). lr=$4은 너무 커서 갱신할 때마다 최솟값을 지나칩니다"),
         (#"^the loss grew from (\S+) at step 0 to (\S+) at step (\d+): lr=(\S+) may be too large"#,
@@ -111,7 +118,7 @@ public enum Phrasebook {
         (#" \(valid arguments: (.*)\)$"#, " (쓸 수 있는 인수: $1)"),
         (#"^the HTML element <(.*?)> is not allowed in prose, so it is shown as text; allowed: (.*)$"#,
          "HTML 요소 <$1>은(는) 본문에 쓸 수 없어 글자로 보입니다. 쓸 수 있는 요소: $2"),
-    ])
+    ]
 
     /// Phrases inside formulas and captions: whole formulas first, then recurring fragments.
     static let formulaPhrases: [Phrase] = compile([
