@@ -343,7 +343,7 @@ import StepmarkRender
                 == "@의 모양이 맞지 않습니다: [2, 2] @ [1, 3] (안쪽 차원 2과(와) 1이(가) 다릅니다)")
         // A limit names the flag that raises it.
         #expect(Phrasebook.message("the lesson ran over its time limit of 10 s while computing the 500×500 covariance of a PCA (raise it with --max-seconds)", .korean)
-                == "주성분 분석의 500×500 공분산을(를) 계산하다가 수업의 시간 한도 10초를 넘었습니다(--max-seconds로 한도를 올릴 수 있습니다)")
+                == "주성분 분석의 500×500 공분산을(를) 계산하다가 강의의 시간 한도 10초를 넘었습니다(--max-seconds로 한도를 올릴 수 있습니다)")
         #expect(Phrasebook.message("the scores (300 queries × 400 keys) would have 120000 entries, over the limit of 100000 (raise it with --max-entries)", .korean)
                 == "점수(쿼리 300개 × 키 400개)의 항목이 120000개가 되어 한도 100000을(를) 넘습니다(--max-entries로 한도를 올릴 수 있습니다)")
         #expect(Phrasebook.message("'big.csv' is larger than the limit of 1000 bytes (raise it with --max-file-bytes)", .korean)

@@ -236,7 +236,7 @@ extension Phrasebook {
          "K와 V는 행 수가 같아야 합니다(키마다 값 하나): K는 $1, V는 $2입니다"),
         (#"^heads must be at least 1, got (\S+)$"#, "heads는 1 이상이어야 하는데 $1입니다"),
         (#"^heads=(\d+) must divide the widths of Q/K \((\d+)\) and V \((\d+)\)$"#,
-         "Q/K의 너비($2)와 V의 너비($3)는 heads=$1로 나누어떨어져야 합니다"),
+         "Q/K의 너비($2)와 V의 너비($3)는 heads=$1(으)로 나누어떨어져야 합니다"),
         (#"^Q and K have no columns$"#, "Q와 K에 열이 없습니다"),
         (#"^scale must be a finite number, got (\S+)$"#, "scale은 유한한 숫자여야 하는데 $1입니다"),
         (#"^causal mask with (\d+) queries and (\d+) keys leaves query row 1 with no key to attend to \(fully masked\)$"#,
@@ -278,7 +278,7 @@ extension Phrasebook {
 
         // MARK: Limits: time (--max-seconds) and size (--max-entries)
         (#"^the lesson ran over its time limit of (\S+) s while computing (.+) \(raise it with --max-seconds\)$"#,
-         "$2을(를) 계산하다가 수업의 시간 한도 $1초를 넘었습니다(--max-seconds로 한도를 올릴 수 있습니다)"),
+         "$2을(를) 계산하다가 강의의 시간 한도 $1초를 넘었습니다(--max-seconds로 한도를 올릴 수 있습니다)"),
         (#"^the scores \((\d+) queries × (\d+) keys\) would have (\d+) entries, over the limit of (\d+) \(raise it with --max-entries\)$"#,
          "점수(쿼리 $1개 × 키 $2개)의 항목이 $3개가 되어 한도 $4을(를) 넘습니다(--max-entries로 한도를 올릴 수 있습니다)"),
         (#"^the scores \((\d+) queries × (\d+) keys\) would have more than (\d+) entries, over the limit of (\d+) \(raise it with --max-entries\)$"#,
