@@ -390,4 +390,33 @@ import StepmarkRender
             for m in messages { #expect(Self.english(m, allowing: KoreanErrorMessagesTests.words(of: lesson)).isEmpty, "\(m)") }
         }
     }
+    /// A model folder that is not a BERT model: the loader's reasons are Korean; the
+    /// directive's frame around them (`cannot load a BERT model from …`) is not this file's.
+    @Test func modelLoaderErrorsAreKorean() throws {
+        let config = #"{"model_type": "bert", "hidden_size": 4, "num_hidden_layers": 1, "num_attention_heads": 3, "intermediate_size": 8, "max_position_embeddings": 8, "type_vocab_size": 1, "vocab_size": 5}"#
+        let folder = try temporaryFolder([
+            "empty/.keep": "",
+            "notjson/config.json": "[1]", "notjson/model.safetensors": "x", "notjson/vocab.txt": "a\n",
+            "gpt/config.json": #"{"model_type": "gpt2"}"#, "gpt/model.safetensors": "x", "gpt/vocab.txt": "a\n",
+            "heads/config.json": config, "heads/model.safetensors": "x", "heads/vocab.txt": "a\n",
+            "vocab/config.json": config.replacingOccurrences(of: #""num_attention_heads": 3"#, with: #""num_attention_heads": 2"#),
+            "vocab/model.safetensors": "x", "vocab/vocab.txt": "a\n",
+            "weights/config.json": config.replacingOccurrences(of: #""num_attention_heads": 3"#, with: #""num_attention_heads": 2"#),
+            "weights/model.safetensors": "xyz", "weights/vocab.txt": "[PAD]\n[UNK]\n[CLS]\n[SEP]\na\n",
+        ])
+        let expected = [
+            ("empty", "에 config.json이(가) 없으므로 허깅페이스 BERT 폴더가 아닙니다"),
+            ("notjson", "config.json은(는) JSON 객체가 아닙니다"),
+            ("gpt", "config.json은(는) BERT 모델이 아니라 'gpt2' 모델을 설명합니다"),
+            ("heads", "config.json: hidden_size 4은(는) num_attention_heads 3의 배수가 아닙니다"),
+            ("vocab", "어휘에 [UNK] 토큰이 없으므로 BERT 어휘가 아닙니다"),
+            ("weights", "model.safetensors은(는) 올바른 safetensors 파일이 아닙니다: 3바이트뿐이라 헤더 길이를 적는 8바이트보다 짧습니다"),
+        ]
+        for (name, korean) in expected {
+            let lesson = "---\nlang: ko\n---\n```model from=\"\(name)\" name=m\n```\n"
+            let report = runLesson(lesson, path: folder + "/lesson.md")
+            let messages = report.errors.map { Phrasebook.message($0.message, .korean) }
+            #expect(messages.contains { $0.contains(korean) }, "\(name): \(report.errors.map(\.message)) → \(messages)")
+        }
+    }
 }
