@@ -353,7 +353,7 @@ import StepmarkRender
                 == "@의 모양이 맞지 않습니다: [2, 2] @ [1, 3] (안쪽 차원 2과(와) 1이(가) 다릅니다)")
         // A limit names the flag that raises it.
         #expect(Phrasebook.message("the lesson ran over its time limit of 10 s while computing the 500×500 covariance of a PCA (raise it with --max-seconds)", .korean)
-                == "주성분 분석의 500×500 공분산을(를) 계산하다가 강의의 시간 한도 10초를 넘었습니다(--max-seconds로 한도를 올릴 수 있습니다)")
+                == "주성분 분석의 500×500 공분산을 계산하다가 강의의 시간 한도 10초를 넘었습니다(--max-seconds로 한도를 올릴 수 있습니다)")
         #expect(Phrasebook.message("the scores (300 queries × 400 keys) would have 120000 entries, over the limit of 100000 (raise it with --max-entries)", .korean)
                 == "점수(쿼리 300개 × 키 400개)의 항목이 120000개가 되어 한도 100000을(를) 넘습니다(--max-entries로 한도를 올릴 수 있습니다)")
         #expect(Phrasebook.message("'big.csv' is larger than the limit of 1000 bytes (raise it with --max-file-bytes)", .korean)
@@ -361,6 +361,13 @@ import StepmarkRender
         // A prefix Core adds and the message it wraps are translated each on its own.
         #expect(Phrasebook.message("training diverged after 1 step: cannot normalise image_proj row 1: that row of I·Wi is a zero vector, so it has no direction", .korean)
                 == "1단계 뒤 학습이 발산했습니다: image_proj의 1행을(를) 정규화할 수 없습니다: I·Wi의 그 행이 영벡터라서 방향이 없습니다")
+        // What the .npy header should have held, with its particle.
+        #expect(Phrasebook.message("w.npy has a malformed header: expected a closing quote at character 12, found the end of the header", .korean)
+                == "w.npy의 헤더 형식이 잘못되었습니다: 12번째 문자에 닫는 따옴표가 와야 하는데 헤더가 끝났습니다")
+        // The system's reason (strerror, Foundation) stays as the system wrote it.
+        #expect(Phrasebook.message("'w.npy' cannot be read: Permission denied", .korean) == "'w.npy'을(를) 읽을 수 없습니다: Permission denied")
+        #expect(Phrasebook.message("cannot read m/model.safetensors: The file could not be opened.", .korean)
+                == "m/model.safetensors을(를) 읽을 수 없습니다: The file could not be opened.")
         // A shape that is a scalar is Korean too.
         #expect(Phrasebook.message("X must be a matrix with one token per row, got scalar", .korean) == "X는 행마다 토큰 하나인 행렬이어야 하는데 스칼라입니다")
     }
