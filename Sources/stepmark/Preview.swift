@@ -54,8 +54,12 @@ struct Preview: ParsableCommand {
             throw ExitCode(2)
         }
         let adapter = RenderAdapter(limits: limits.limits)
+        let root = self.root
         let site = PreviewSite(adapter: adapter, lessons: plan.lessons.map { ($0.source, $0.relative) }, roots: plan.roots,
-                               courses: plan.courses)
+                               courses: plan.courses) {
+            let again = try CoursePlan.make(paths: [root], out: "/dev/null/stepmark-preview")
+            return (again.lessons.map(\.relative), again.courses)
+        }
         for lesson in site.allLessons {
             for e in lesson.errors { printError("error: \(e)") }
         }
@@ -85,6 +89,7 @@ struct Preview: ParsableCommand {
 
         watcher.start { changed in
             let update = site.apply(changed: changed)
+            for problem in update.problems { printError("error: \(problem)") }
             guard !update.pages.isEmpty else { return }
             for page in update.pages { hub.send(page: page) }
             let lessons = update.pages.filter { $0 != "index" }
