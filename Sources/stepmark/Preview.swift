@@ -76,12 +76,11 @@ struct Preview: ParsableCommand {
 
         let hub = ReloadHub()
         let server = PreviewServer(site: site, hub: hub, options: .init(port: UInt16(port), present: present))
-        let started = Blocking.run { try await server.start() }
         let running: PreviewServer.Running
-        switch started {
-        case .success(let s): running = s
-        case .failure(let e):
-            printError("error: \(e)")
+        do {
+            running = try server.start()
+        } catch {
+            printError("error: \(error)")
             throw ExitCode(2)
         }
         let count = site.allLessons.count
@@ -120,7 +119,7 @@ struct Preview: ParsableCommand {
         heartbeat.cancel()
         watcher.stop()
         hub.close()
-        _ = Blocking.run { await running.stop() }
+        running.stop()
         for s in sources { s.cancel() }
         say("stopped")
     }
