@@ -17,14 +17,13 @@ PREFIX     ?= /usr/local
 all: build
 
 # libcmark-gfm (the Markdown parser; its archives for make dist), OpenBLAS (opened at run time for
-# large products, and compared with the Swift kernels by the tests), pkg-config and libcurl (the
-# static dist link needs it: FlyingFox, the preview's HTTP server, imports FoundationNetworking),
-# from Debian, only when missing.
+# large products, and compared with the Swift kernels by the tests) and pkg-config, from Debian,
+# only when missing.
 deps:
-	@if ! dpkg -s libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config libcurl4-openssl-dev >/dev/null 2>&1; then \
-		echo "installing libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config libcurl4-openssl-dev"; \
+	@if ! dpkg -s libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config >/dev/null 2>&1; then \
+		echo "installing libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config"; \
 		$(SUDO) $(APT_GET) update -qq && \
-		$(SUDO) $(APT_GET) install -y -qq libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config libcurl4-openssl-dev; \
+		$(SUDO) $(APT_GET) install -y -qq libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config; \
 	fi
 
 build: deps

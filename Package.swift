@@ -15,8 +15,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // Front matter (SPEC §8) is YAML: a well-kept parser, not a hand-written one.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        // `stepmark preview`'s HTTP server: small, no SwiftNIO (see docs/CHOICES.md).
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // The only C in the project: Debian's libcmark-gfm and its GFM extensions.
@@ -43,7 +41,7 @@ let package = Package(
         // reloaded in the browser by Server-Sent Events.
         .target(
             name: "StepmarkPreview",
-            dependencies: ["StepmarkLesson", "StepmarkRender", "StepmarkGrade", .product(name: "FlyingFox", package: "FlyingFox")]
+            dependencies: ["StepmarkLesson", "StepmarkRender", "StepmarkGrade"]
         ),
         .executableTarget(
             name: "stepmark",

@@ -68,10 +68,12 @@ cp README.md "$STAGE/README.md"
     echo "  with the Runtime Library Exception (below); ICU is under the Unicode licence"
     echo "  (https://github.com/unicode-org/icu/blob/main/LICENSE)"
     echo "- swift-argument-parser: Apache License 2.0 (below)"
+    echo "- Yams, with the libyaml it carries: MIT (below)"
     echo "- cmark-gfm and its extensions: BSD-2-Clause and others (Debian's copyright file below)"
     echo
     echo "OpenBLAS is not part of this binary; when installed it is loaded at run time."
     for file in "$TOOLCHAIN/share/swift/LICENSE.txt" "$BUILD/checkouts/swift-argument-parser/LICENSE.txt" \
+                "$BUILD/checkouts/Yams/LICENSE" \
                 /usr/share/doc/libcmark-gfm0.29.0.gfm.6/copyright; do
         [ -f "$file" ] || continue
         printf '\n==== %s ====\n\n' "$(basename "$(dirname "$file")")/$(basename "$file")"

@@ -278,14 +278,15 @@ public enum Feedback {
         if let problem = c.shapeProblem {
             return words.wrongShape(problem) + (reveal ? "\n" + words.expectedValue(brief(expected)) : "")
         }
-        let what = words.criterion(numeric: isNumeric(expected), tolerance: trim(tolerance), kind: tokenWord(expected))
+        let criterion: FeedbackWords.Criterion = isNumeric(expected) ? .within(tolerance: trim(tolerance)) : .equal(expected)
+        let what = words.criterion(criterion)
         if c.allCorrect { return words.correct(total: c.total, criterion: what) }
         if c.total > 0 && c.blank == c.total {
             return words.noAnswerGiven(shape: words.describe(expected)) + (reveal ? "\n" + words.expectedValue(brief(expected)) : "")
         }
         var lines: [String] = []
         var head = words.expectedShape(words.describe(expected))
-        head += c.total == 1 ? words.notWithin(what) : words.countWithin(correct: c.correct, total: c.total, criterion: what)
+        head += c.total == 1 ? words.notWithin(criterion) : words.countWithin(correct: c.correct, total: c.total, criterion: what)
         if c.blank > 0 { head += words.blanks(c.blank) }
         if c.misplacedText > 0 { head += words.misplaced(c.misplacedText, numeric: isNumeric(expected)) }
         lines.append(head + ".")
@@ -315,13 +316,6 @@ public enum Feedback {
         guard message.hasPrefix("'"), let m = markers.first(where: { message.contains($0) }),
               let end = message.range(of: m) else { return nil }
         return Snippet.quote(String(message[message.index(after: message.startIndex)..<end.lowerBound]))
-    }
-    static func tokenWord(_ v: Value) -> String {
-        switch v {
-        case .tokens: "tokens"
-        case .text: "text"
-        default: "entries"
-        }
     }
 
     /// A grid with ✓ for correct, ✗ for wrong and ? for blank entries (empty when over 400).

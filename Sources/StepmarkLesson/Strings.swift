@@ -4,8 +4,9 @@
 /// entry; `StringsTests` fails when either language lacks one, or when their `{0}`, `{1}`
 /// placeholders differ.
 ///
-/// Grading feedback has its own table (`FeedbackWords`, StepmarkGrade); the words inside
-/// formulas and directive warnings are translated by `Phrasebook`.
+/// Grading feedback is here too (the `fb…` keys), chosen by StepmarkGrade's `FeedbackWords`;
+/// the words inside formulas and the messages of warnings and errors are translated by
+/// `Phrasebook`.
 public enum StringKey: String, Sendable, CaseIterable {
     // Labels of problems, in every renderer.
     case warningLabel, errorLabel, warningTitle, errorTitle
@@ -35,6 +36,20 @@ public enum StringKey: String, Sendable, CaseIterable {
     // The course index.
     case courseTitle, courseLead, courseLanguages, courseLessons, courseHasErrors
     case languageEnglish, languageKorean
+    // Grading feedback (StepmarkGrade's `FeedbackWords` chooses among these).
+    case fbOneNumber, fbNumbersOne, fbNumbersMany, fbMatrix, fbTokensOne, fbTokensMany
+    case fbOneText, fbTableOne, fbTableMany, fbNetwork, fbWrittenText, fbWrittenNumber
+    case fbWrittenList, fbNoAnswer, fbUnreadable, fbShapeProblem, fbWrongShape, fbExpectedValue
+    case fbWithinTolerance, fbEqualTo, fbKindTokens, fbKindText, fbKindEntries, fbCorrect
+    case fbAllCorrect, fbExpectedShape, fbNotWithinTolerance, fbNotEqualTo, fbCountWithin, fbBlanks
+    case fbTextForNumberOne, fbTextForNumberMany, fbNumberForTextOne, fbNumberForTextMany, fbWrongCells, fbWrongPositions
+    case fbInAll, fbStepDidNotRun, fbKeyStepDidNotRun, fbNoAnswerGiven, fbDigits, fbForm
+    case fbNotALiteral, fbBareWord, fbOnTime, fbLateDayOne, fbLateDayMany, fbLateHourOne
+    case fbLateHourMany, fbLateDayOnePoints, fbLateDayManyPoints, fbLateHourOnePoints, fbLateHourManyPoints, fbLateNotApplied
+    case fbMetadataUnreadable, fbMetadataTooLarge, fbMetadataNotJSON, fbMetadataField, fbFeedbackTitle, fbSubmission
+    case fbScore, fbNotGraded, fbExerciseColumn, fbResultColumn, fbScoreColumn, fbPassed
+    case fbNotYet, fbYourAnswer, fbPosition, fbMoreProblemsOne, fbMoreProblemsMany, fbProblems
+    case fbShownLater, fbWithheldHidden, fbWithheldDue, fbWithheldPublished
 
     /// The English entry.
     var english: String {
@@ -137,6 +152,82 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .courseHasErrors: "has errors"
         case .languageEnglish: "English"
         case .languageKorean: "한국어 (Korean)"
+        case .fbOneNumber: "one number"
+        case .fbNumbersOne: "a list of {0} number"
+        case .fbNumbersMany: "a list of {0} numbers"
+        case .fbMatrix: "a {0}×{1} matrix"
+        case .fbTokensOne: "a list of {0} quoted token"
+        case .fbTokensMany: "a list of {0} quoted tokens"
+        case .fbOneText: "one \"quoted\" text"
+        case .fbTableOne: "a table of {0} row × {1} columns ({2}), or only its number columns"
+        case .fbTableMany: "a table of {0} rows × {1} columns ({2}), or only its number columns"
+        case .fbNetwork: "a network (which cannot be written as an answer)"
+        case .fbWrittenText: "text"
+        case .fbWrittenNumber: "a number"
+        case .fbWrittenList: "a list of {0}"
+        case .fbNoAnswer: "No answer: add an ```answer {0}``` block holding {1}."
+        case .fbUnreadable: "The answer could not be read: {0} ({1}). Expected {2}."
+        case .fbShapeProblem: "expected {0}, but the answer is {1}"
+        case .fbWrongShape: "Wrong shape: {0}."
+        case .fbExpectedValue: "Expected: {0}."
+        case .fbWithinTolerance: "within {0} of the expected value"
+        case .fbEqualTo: "equal to the expected {0}"
+        case .fbKindTokens: "tokens"
+        case .fbKindText: "text"
+        case .fbKindEntries: "entries"
+        case .fbCorrect: "Correct."
+        case .fbAllCorrect: "Correct: all {0} entries are {1}."
+        case .fbExpectedShape: "Expected {0}. "
+        case .fbNotWithinTolerance: "The answer is not within {0} of the expected value"
+        case .fbNotEqualTo: "The answer is not equal to the expected {0}"
+        case .fbCountWithin: "{1} of {0} entries are {2}"
+        case .fbBlanks: "; {0} left blank (?)"
+        case .fbTextForNumberOne: "; {0} is \"text\" where a number belongs"
+        case .fbTextForNumberMany: "; {0} are \"text\" where a number belongs"
+        case .fbNumberForTextOne: "; {0} is a number where quoted text belongs"
+        case .fbNumberForTextMany: "; {0} are a number where quoted text belongs"
+        case .fbWrongCells: "Wrong entries (row, column): "
+        case .fbWrongPositions: "Wrong entries (position): "
+        case .fbInAll: ", … ({0} in all)"
+        case .fbStepDidNotRun: "The exercise's own step did not run, so it cannot be graded (this is a problem in the lesson, not in the answer)."
+        case .fbKeyStepDidNotRun: "The exercise's own step did not run in the key, so it cannot be graded (a problem in the key, not in the answer)."
+        case .fbNoAnswerGiven: "No answer given: the answer is still ?. Expected {0}."
+        case .fbDigits: "written in digits (with a sign, a decimal point or an exponent such as e-3 if needed; -inf for minus infinity)"
+        case .fbForm: "written as {0} with a number in place of each ?"
+        case .fbNotALiteral: "The answer could not be read: '{0}' is not a value ({1}). Expected {2}, {3}."
+        case .fbBareWord: "'{0}' is not a value; this answer takes numbers"
+        case .fbOnTime: "Submitted on time: nothing is taken off."
+        case .fbLateDayOne: "Submitted {0} day late: {1}% of the points earned is taken off."
+        case .fbLateDayMany: "Submitted {0} days late: {1}% of the points earned is taken off."
+        case .fbLateHourOne: "Submitted {0} hour late: {1}% of the points earned is taken off."
+        case .fbLateHourMany: "Submitted {0} hours late: {1}% of the points earned is taken off."
+        case .fbLateDayOnePoints: "Submitted {0} day late: {1}% of the {2} points earned is taken off (-{3})."
+        case .fbLateDayManyPoints: "Submitted {0} days late: {1}% of the {2} points earned is taken off (-{3})."
+        case .fbLateHourOnePoints: "Submitted {0} hour late: {1}% of the {2} points earned is taken off (-{3})."
+        case .fbLateHourManyPoints: "Submitted {0} hours late: {1}% of the {2} points earned is taken off (-{3})."
+        case .fbLateNotApplied: "The late policy was not applied (nothing is taken off): {0}."
+        case .fbMetadataUnreadable: "the submission metadata (submission_metadata.json) cannot be read ({0})"
+        case .fbMetadataTooLarge: "the submission metadata (submission_metadata.json) is larger than {0} bytes"
+        case .fbMetadataNotJSON: "the submission metadata (submission_metadata.json) is not a JSON object"
+        case .fbMetadataField: "the submission metadata has no {0}, or it is not an ISO 8601 time"
+        case .fbFeedbackTitle: "Feedback"
+        case .fbSubmission: "Submission"
+        case .fbScore: "Score"
+        case .fbNotGraded: "Not graded"
+        case .fbExerciseColumn: "exercise"
+        case .fbResultColumn: "result"
+        case .fbScoreColumn: "score"
+        case .fbPassed: "✓ passed"
+        case .fbNotYet: "✗ not yet"
+        case .fbYourAnswer: "Your answer"
+        case .fbPosition: "line {0}, column {1}"
+        case .fbMoreProblemsOne: "… and {0} more problem"
+        case .fbMoreProblemsMany: "… and {0} more problems"
+        case .fbProblems: "Problems in the answer blocks"
+        case .fbShownLater: " (more exercises are graded and shown later)"
+        case .fbWithheldHidden: "graded; the result is not shown"
+        case .fbWithheldDue: "graded; the result is shown after the due date"
+        case .fbWithheldPublished: "graded; the result is shown when grades are published"
         }
     }
 
@@ -241,6 +332,82 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .courseHasErrors: "오류 있음"
         case .languageEnglish: "English (영어)"
         case .languageKorean: "한국어"
+        case .fbOneNumber: "숫자 하나"
+        case .fbNumbersOne: "숫자 {0}개의 목록"
+        case .fbNumbersMany: "숫자 {0}개의 목록"
+        case .fbMatrix: "{0}×{1} 행렬"
+        case .fbTokensOne: "따옴표로 묶은 토큰 {0}개의 목록"
+        case .fbTokensMany: "따옴표로 묶은 토큰 {0}개의 목록"
+        case .fbOneText: "따옴표로 묶은 텍스트 하나"
+        case .fbTableOne: "{0}행 × {1}열의 표({2}) 또는 그 숫자 열만"
+        case .fbTableMany: "{0}행 × {1}열의 표({2}) 또는 그 숫자 열만"
+        case .fbNetwork: "신경망 (답으로 쓸 수 없는 값)"
+        case .fbWrittenText: "텍스트"
+        case .fbWrittenNumber: "숫자 하나"
+        case .fbWrittenList: "{0}개의 목록"
+        case .fbNoAnswer: "답이 없습니다. ```answer {0}``` 블록에 답을 적으세요(필요한 형태: {1})."
+        case .fbUnreadable: "답을 읽을 수 없습니다: {0} ({1}). 필요한 형태: {2}."
+        case .fbShapeProblem: "필요한 형태는 {0}인데, 답은 {1}입니다"
+        case .fbWrongShape: "형태가 다릅니다: {0}."
+        case .fbExpectedValue: "기댓값: {0}."
+        case .fbWithinTolerance: "기댓값과의 차이가 {0} 이내"
+        case .fbEqualTo: "기댓값과 일치하는 {0}"
+        case .fbKindTokens: "토큰"
+        case .fbKindText: "텍스트"
+        case .fbKindEntries: "항목"
+        case .fbCorrect: "정답입니다."
+        case .fbAllCorrect: "정답입니다: {0}개 항목이 모두 {1}입니다."
+        case .fbExpectedShape: "필요한 형태: {0}. "
+        case .fbNotWithinTolerance: "답이 기댓값과의 차이가 {0} 이내가 아닙니다"
+        case .fbNotEqualTo: "답이 기댓값과 일치하는 {0}이(가) 아닙니다"
+        case .fbCountWithin: "{0}개 중 {1}개 항목이 {2}입니다"
+        case .fbBlanks: "; {0}개는 비어 있습니다(?)"
+        case .fbTextForNumberOne: "; {0}개는 숫자 자리에 \"텍스트\"가 있습니다"
+        case .fbTextForNumberMany: "; {0}개는 숫자 자리에 \"텍스트\"가 있습니다"
+        case .fbNumberForTextOne: "; {0}개는 따옴표 텍스트 자리에 숫자가 있습니다"
+        case .fbNumberForTextMany: "; {0}개는 따옴표 텍스트 자리에 숫자가 있습니다"
+        case .fbWrongCells: "틀린 항목 (행, 열): "
+        case .fbWrongPositions: "틀린 항목 (위치): "
+        case .fbInAll: ", … (모두 {0}개)"
+        case .fbStepDidNotRun: "이 연습 문제의 단계가 실행되지 않아 채점할 수 없습니다(답이 아니라 수업 파일의 문제입니다)."
+        case .fbKeyStepDidNotRun: "이 연습 문제의 단계가 정답 파일에서 실행되지 않아 채점할 수 없습니다(답이 아니라 정답 파일의 문제입니다)."
+        case .fbNoAnswerGiven: "답을 적지 않았습니다(아직 ?로 남아 있습니다). 필요한 형태: {0}."
+        case .fbDigits: "숫자로 적으세요(필요하면 부호, 소수점, e-3 같은 지수; 음의 무한대는 -inf)"
+        case .fbForm: "{0} 꼴로, 각 ? 자리에 숫자를 적으세요"
+        case .fbNotALiteral: "답을 읽을 수 없습니다: '{0}'은(는) 값이 아닙니다({1}). 필요한 형태: {2}. {3}."
+        case .fbBareWord: "'{0}'은(는) 값이 아닙니다. 이 답에는 숫자를 적어야 합니다"
+        case .fbOnTime: "기한 안에 제출했습니다. 감점은 없습니다."
+        case .fbLateDayOne: "마감보다 {0}일 늦게 제출했습니다: 얻은 점수의 {1}%를 감점합니다."
+        case .fbLateDayMany: "마감보다 {0}일 늦게 제출했습니다: 얻은 점수의 {1}%를 감점합니다."
+        case .fbLateHourOne: "마감보다 {0}시간 늦게 제출했습니다: 얻은 점수의 {1}%를 감점합니다."
+        case .fbLateHourMany: "마감보다 {0}시간 늦게 제출했습니다: 얻은 점수의 {1}%를 감점합니다."
+        case .fbLateDayOnePoints: "마감보다 {0}일 늦게 제출했습니다: 얻은 {2}점의 {1}%를 감점합니다(-{3})."
+        case .fbLateDayManyPoints: "마감보다 {0}일 늦게 제출했습니다: 얻은 {2}점의 {1}%를 감점합니다(-{3})."
+        case .fbLateHourOnePoints: "마감보다 {0}시간 늦게 제출했습니다: 얻은 {2}점의 {1}%를 감점합니다(-{3})."
+        case .fbLateHourManyPoints: "마감보다 {0}시간 늦게 제출했습니다: 얻은 {2}점의 {1}%를 감점합니다(-{3})."
+        case .fbLateNotApplied: "지각 감점을 적용하지 못했습니다(감점 없음): {0}."
+        case .fbMetadataUnreadable: "제출 정보 파일(submission_metadata.json)을 읽을 수 없습니다({0})"
+        case .fbMetadataTooLarge: "제출 정보 파일(submission_metadata.json)이 {0}바이트보다 큽니다"
+        case .fbMetadataNotJSON: "제출 정보 파일(submission_metadata.json)이 JSON 객체가 아닙니다"
+        case .fbMetadataField: "제출 정보에 {0} 항목이 없거나 ISO 8601 시각이 아닙니다"
+        case .fbFeedbackTitle: "피드백"
+        case .fbSubmission: "제출물"
+        case .fbScore: "점수"
+        case .fbNotGraded: "채점하지 못했습니다"
+        case .fbExerciseColumn: "연습 문제"
+        case .fbResultColumn: "결과"
+        case .fbScoreColumn: "점수"
+        case .fbPassed: "✓ 통과"
+        case .fbNotYet: "✗ 아직"
+        case .fbYourAnswer: "내 답"
+        case .fbPosition: "{0}행 {1}열"
+        case .fbMoreProblemsOne: "… 그 밖에 문제 {0}개"
+        case .fbMoreProblemsMany: "… 그 밖에 문제 {0}개"
+        case .fbProblems: "답 블록의 문제"
+        case .fbShownLater: " (나머지 연습 문제는 채점되었고 나중에 공개됩니다)"
+        case .fbWithheldHidden: "채점됨. 결과는 공개되지 않습니다"
+        case .fbWithheldDue: "채점됨. 결과는 마감 후 공개됩니다"
+        case .fbWithheldPublished: "채점됨. 결과는 성적 공개 때 보입니다"
         }
     }
 }

@@ -9,7 +9,14 @@ public final class PreviewSite: @unchecked Sendable {
         /// Relative paths (`en/01-attention`) of the pages that changed; `index` for the index.
         public var pages: [String]
         public var milliseconds: Double
+        /// What could not be applied, such as a `course.yml` that is no longer valid (the
+        /// index then keeps its last good order and titles).
+        public var problems: [String] = []
     }
+
+    /// The course's order and `course.yml` files, read again: lesson paths relative to the
+    /// roots, without `.md`, in course order (`CoursePlan.make`).
+    public typealias Replan = @Sendable () throws -> (order: [String], courses: [String: CourseFile])
 
     private let adapter: RenderAdapter
     /// The folders given (new lessons are picked up inside them); empty for a single file.
@@ -18,16 +25,21 @@ public final class PreviewSite: @unchecked Sendable {
     private var lessons: [String: RenderedLesson] = [:]
     private var order: [String] = []
     private var indexHTML = ""
-    /// The course's `course.yml` files, read when the preview started (`CoursePlan.courses`).
-    private let courses: [String: CourseFile]
+    /// The course's `course.yml` files, read when the preview started (`CoursePlan.courses`)
+    /// and again when one of them changes.
+    private var courses: [String: CourseFile]
+    private let replan: Replan?
 
     /// - Parameters:
     ///   - lessons: `(source, relative)` pairs, as `CoursePlan` lists them.
     ///   - roots: the folders searched for lessons.
     ///   - courses: the `course.yml` files by folder, for the index's titles and language.
+    ///   - replan: reads the course's order and `course.yml` files again; called when a
+    ///     `course.yml` changes or a lesson comes, so that the index follows the file.
     public init(adapter: RenderAdapter, lessons: [(source: String, relative: String)], roots: [String],
-                courses: [String: CourseFile] = [:]) {
+                courses: [String: CourseFile] = [:], replan: Replan? = nil) {
         self.adapter = adapter
+        self.replan = replan
         self.roots = roots.map(Self.absolute)
         self.courses = courses
         for (source, relative) in lessons {
@@ -74,6 +86,13 @@ public final class PreviewSite: @unchecked Sendable {
         for lesson in toRender {
             rendered.append(adapter.renderLesson(source: lesson.source, relative: lesson.relative))
         }
+        // A changed course.yml (or a new lesson, whose place it may give) re-reads the plan.
+        var problems: [String] = []
+        var plan: (order: [String], courses: [String: CourseFile])?
+        let courseFileChanged = paths.contains { ($0 as NSString).lastPathComponent == "course.yml" }
+        if let replan, courseFileChanged || !scope.render.allSatisfy({ lesson in known.contains { $0.relative == lesson.relative } }) {
+            do { plan = try replan() } catch { problems.append("\(error)") }
+        }
         lock.lock()
         for relative in removed {
             lessons[relative] = nil
@@ -92,12 +111,20 @@ public final class PreviewSite: @unchecked Sendable {
             lessons[page.relative] = page
             if old?.html != page.html || old?.errors != page.errors { pages.append(page.relative) }
         }
+        if let plan {
+            // The plan's order for the lessons it knows, then any it does not (yet), by name.
+            let rank = Dictionary(plan.order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            let reordered = order.sorted { (rank[$0] ?? Int.max, $0) < (rank[$1] ?? Int.max, $1) }
+            if reordered != order || plan.courses != courses { indexChanged = true }
+            order = reordered
+            courses = plan.courses
+        }
         if indexChanged {
             indexHTML = adapter.renderIndex(order.compactMap { lessons[$0] }, courses: courses)
             pages.append("index")
         }
         lock.unlock()
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
-        return Update(pages: pages, milliseconds: elapsed)
+        return Update(pages: pages, milliseconds: elapsed, problems: problems)
     }
 }

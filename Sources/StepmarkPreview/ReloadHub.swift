@@ -1,36 +1,78 @@
-import FlyingFox
-import FlyingSocks
 import Foundation
 
-/// Server-Sent Events to the open pages: each connection to `/_preview/events` gets a stream,
-/// and every re-render sends `data: PAGE` (a relative path such as `en/01-attention`, or
-/// `index`) to all of them. The page's script reloads itself when it is the page named.
+/// Server-Sent Events to the open pages: each connection to `/_preview/events` gets a
+/// subscription, and every re-render sends `data: PAGE` (a relative path such as
+/// `en/01-attention`, or `index`) to all of them. The page's script reloads itself when it is
+/// the page named.
 public final class ReloadHub: @unchecked Sendable {
+    /// One open page's events, read by the thread that writes its connection.
+    public final class Subscription: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var pending: [[UInt8]] = []
+        private var finished = false
+        fileprivate var onFinish: (() -> Void)?
+
+        /// At most this many events wait for a slow page; older ones are dropped (a page only
+        /// needs the newest reload).
+        static let backlog = 64
+
+        fileprivate func push(_ bytes: [UInt8]) {
+            condition.lock()
+            if !finished {
+                pending.append(bytes)
+                if pending.count > Self.backlog { pending.removeFirst(pending.count - Self.backlog) }
+                condition.signal()
+            }
+            condition.unlock()
+        }
+
+        /// The next event; waits for one. Nil once the subscription is finished.
+        func next() -> [UInt8]? {
+            condition.lock()
+            defer { condition.unlock() }
+            while pending.isEmpty && !finished { condition.wait() }
+            return finished ? nil : pending.removeFirst()
+        }
+
+        /// Ends the subscription: `next()` returns nil, and the hub forgets it.
+        func finish() {
+            condition.lock()
+            let first = !finished
+            finished = true
+            pending = []
+            let callback = onFinish
+            onFinish = nil
+            condition.broadcast()
+            condition.unlock()
+            if first { callback?() }
+        }
+    }
+
     private let lock = NSLock()
-    private var listeners: [UUID: AsyncStream<[UInt8]>.Continuation] = [:]
+    private var listeners: [ObjectIdentifier: Subscription] = [:]
     private var closed = false
 
     public init() {}
 
     /// A new event stream: it starts with `retry:` (reconnect after 300 ms when the server
     /// restarts) and ends when the client goes away or the hub closes.
-    func subscribe() -> EventStreamBody {
-        let id = UUID()
-        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(64))
-        continuation.yield(Array("retry: 300\n: stepmark preview\n\n".utf8))
-        continuation.onTermination = { [weak self] _ in self?.remove(id) }
+    func subscribe() -> Subscription {
+        let subscription = Subscription()
+        subscription.push(Array("retry: 300\n: stepmark preview\n\n".utf8))
+        let id = ObjectIdentifier(subscription)
+        subscription.onFinish = { [weak self] in self?.remove(id) }
         lock.lock()
         if closed {
             lock.unlock()
-            continuation.finish()
-        } else {
-            listeners[id] = continuation
-            lock.unlock()
+            subscription.finish()
+            return subscription
         }
-        return EventStreamBody(stream: stream)
+        listeners[id] = subscription
+        lock.unlock()
+        return subscription
     }
 
-    private func remove(_ id: UUID) {
+    private func remove(_ id: ObjectIdentifier) {
         lock.lock()
         listeners[id] = nil
         lock.unlock()
@@ -56,7 +98,7 @@ public final class ReloadHub: @unchecked Sendable {
         lock.lock()
         let all = Array(listeners.values)
         lock.unlock()
-        for c in all { c.yield(bytes) }
+        for s in all { s.push(bytes) }
     }
 
     /// Ends every stream (on shutdown).
@@ -66,36 +108,6 @@ public final class ReloadHub: @unchecked Sendable {
         let all = Array(listeners.values)
         listeners = [:]
         lock.unlock()
-        for c in all { c.finish() }
-    }
-}
-
-/// An endless HTTP body made of the hub's events, for FlyingFox's chunked encoder.
-struct EventStreamBody: AsyncBufferedSequence, Sendable {
-    typealias Element = UInt8
-    let stream: AsyncStream<[UInt8]>
-
-    func makeAsyncIterator() -> Iterator { Iterator(base: stream.makeAsyncIterator()) }
-
-    struct Iterator: AsyncBufferedIteratorProtocol {
-        var base: AsyncStream<[UInt8]>.Iterator
-        var pending: ArraySlice<UInt8> = []
-
-        mutating func next() async -> UInt8? {
-            guard let buffer = await nextBuffer(suggested: 1) else { return nil }
-            return buffer.first
-        }
-
-        /// Whatever is pending, up to `count` bytes; waits for the next event when none is.
-        mutating func nextBuffer(suggested count: Int) async -> ArraySlice<UInt8>? {
-            if pending.isEmpty {
-                guard let event = await base.next() else { return nil }
-                pending = event[...]
-            }
-            let n = Swift.max(1, Swift.min(count, pending.count))
-            let out = pending.prefix(n)
-            pending = pending.dropFirst(n)
-            return out
-        }
+        for s in all { s.finish() }
     }
 }

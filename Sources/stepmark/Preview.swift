@@ -54,8 +54,12 @@ struct Preview: ParsableCommand {
             throw ExitCode(2)
         }
         let adapter = RenderAdapter(limits: limits.limits)
+        let root = self.root
         let site = PreviewSite(adapter: adapter, lessons: plan.lessons.map { ($0.source, $0.relative) }, roots: plan.roots,
-                               courses: plan.courses)
+                               courses: plan.courses) {
+            let again = try CoursePlan.make(paths: [root], out: "/dev/null/stepmark-preview")
+            return (again.lessons.map(\.relative), again.courses)
+        }
         for lesson in site.allLessons {
             for e in lesson.errors { printError("error: \(e)") }
         }
@@ -72,12 +76,11 @@ struct Preview: ParsableCommand {
 
         let hub = ReloadHub()
         let server = PreviewServer(site: site, hub: hub, options: .init(port: UInt16(port), present: present))
-        let started = Blocking.run { try await server.start() }
         let running: PreviewServer.Running
-        switch started {
-        case .success(let s): running = s
-        case .failure(let e):
-            printError("error: \(e)")
+        do {
+            running = try server.start()
+        } catch {
+            printError("error: \(error)")
             throw ExitCode(2)
         }
         let count = site.allLessons.count
@@ -85,6 +88,7 @@ struct Preview: ParsableCommand {
 
         watcher.start { changed in
             let update = site.apply(changed: changed)
+            for problem in update.problems { printError("error: \(problem)") }
             guard !update.pages.isEmpty else { return }
             for page in update.pages { hub.send(page: page) }
             let lessons = update.pages.filter { $0 != "index" }
@@ -115,7 +119,7 @@ struct Preview: ParsableCommand {
         heartbeat.cancel()
         watcher.stop()
         hub.close()
-        _ = Blocking.run { await running.stop() }
+        running.stop()
         for s in sources { s.cancel() }
         say("stopped")
     }

@@ -116,6 +116,46 @@ struct PreviewTests {
         #expect(site.apply(changed: [root + "/course/ko/a.md"]).pages == ["ko/a", "index"])
         #expect(site.index.contains("모든 강의") && site.index.contains("나"))
     }
+
+    @Test("a changed course.yml re-titles and re-orders the index; a broken one keeps the last good index and says why")
+    func indexFollowsAChangedCourseFile() throws {
+        let root = try folder([
+            "course/course.yml": "title: First title\nlessons: [b.md, a.md]\n",
+            "course/a.md": "# Alpha\n",
+            "course/b.md": "# Beta\n",
+        ])
+        let course = root + "/course"
+        let replan: PreviewSite.Replan = {
+            let plan = try CoursePlan.make(paths: [course], out: "/dev/null/stepmark-preview")
+            return (plan.lessons.map(\.relative), plan.courses)
+        }
+        let plan = try CoursePlan.make(paths: [course], out: "/dev/null/stepmark-preview")
+        let site = PreviewSite(adapter: adapter, lessons: plan.lessons.map { ($0.source, $0.relative) }, roots: plan.roots,
+                               courses: plan.courses, replan: replan)
+        func position(_ page: String) -> Int { site.index.range(of: page + ".html").map { site.index.distance(from: site.index.startIndex, to: $0.lowerBound) } ?? -1 }
+        #expect(site.index.contains("First title"))
+        #expect(position("b") < position("a"))
+
+        try "title: Second title\nlessons: [a.md, b.md]\n".write(toFile: course + "/course.yml", atomically: false, encoding: .utf8)
+        let update = site.apply(changed: [course + "/course.yml"])
+        #expect(update.pages == ["index"] && update.problems.isEmpty, "\(update)")
+        #expect(site.index.contains("Second title") && !site.index.contains("First title"))
+        #expect(position("a") < position("b"))
+
+        // A new lesson takes the place course.yml gives it, not the end of the list.
+        try "title: Second title\nlessons: [c.md, a.md, b.md]\n".write(toFile: course + "/course.yml", atomically: false, encoding: .utf8)
+        try "# Gamma\n".write(toFile: course + "/c.md", atomically: false, encoding: .utf8)
+        #expect(site.apply(changed: [course + "/course.yml", course + "/c.md"]).pages == ["c", "index"])
+        #expect(position("c") < position("a") && position("a") < position("b"))
+
+        // A course.yml that is not valid: the index stays as it was, and the problem is named.
+        let before = site.index
+        try "title: [unclosed\n".write(toFile: course + "/course.yml", atomically: false, encoding: .utf8)
+        let broken = site.apply(changed: [course + "/course.yml"])
+        #expect(broken.pages.isEmpty)
+        #expect(broken.problems.count == 1 && broken.problems[0].contains("course.yml"), "\(broken.problems)")
+        #expect(site.index == before)
+    }
 }
 
 @Suite("inotify watcher")

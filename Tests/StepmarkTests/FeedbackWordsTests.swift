@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import StepmarkCore
 @testable import StepmarkGrade
 @testable import StepmarkLesson
 
@@ -95,5 +96,26 @@ import Testing
         #expect(LessonLanguage.of(path: "course/en/a.md", frontMatter: fm) == .korean)
         fm.lang = "fr"
         #expect(LessonLanguage.of(path: "a.md", frontMatter: fm) == .english)
+    }
+
+    /// Feedback's words are entries of the one strings table; what is compared is named in
+    /// the language of the key (tokens are 토큰, not 항목), and English is as it was.
+    @Test func comparisonWordsFollowWhatIsCompared() {
+        let tokens = Value.tokens(TokenList(["고양이", "는"]))
+        let number = Value.tensor(.scalar(1))
+        #expect(FeedbackWords.korean.criterion(.equal(tokens)) == "기댓값과 일치하는 토큰")
+        #expect(FeedbackWords.english.criterion(.equal(tokens)) == "equal to the expected tokens")
+        #expect(FeedbackWords.english.criterion(.equal(number)) == "equal to the expected entries")
+        #expect(FeedbackWords.korean.notWithin(.within(tolerance: "0.01")) == "답이 기댓값과의 차이가 0.01 이내가 아닙니다")
+        #expect(FeedbackWords.english.notWithin(.within(tolerance: "0.01")) == "The answer is not within 0.01 of the expected value")
+        #expect(FeedbackWords.english.lateDeduction(periods: "1", day: true, percent: "10", earned: "4", deducted: "0.4")
+                == "Submitted 1 day late: 10% of the 4 points earned is taken off (-0.4).")
+        #expect(FeedbackWords.english.lateDeduction(periods: "3", day: false, percent: "5", earned: nil, deducted: "0")
+                == "Submitted 3 hours late: 5% of the points earned is taken off.")
+        #expect(FeedbackWords.korean.lateDeduction(periods: "3", day: false, percent: "5", earned: nil, deducted: "0")
+                == "마감보다 3시간 늦게 제출했습니다: 얻은 점수의 5%를 감점합니다.")
+        #expect(FeedbackWords.english.misplaced(1, numeric: true) == "; 1 is \"text\" where a number belongs")
+        #expect(FeedbackWords.english.moreProblems(2) == "… and 2 more problems")
+        #expect(FeedbackWords.korean.describe(.tensor(.matrix([[1, 2], [3, 4]]))) == "2×2 행렬")
     }
 }

@@ -2,7 +2,7 @@
 # `make dist-test` (part of `make test`): the dist binary is self-contained.
 #
 #  1. `ldd` lists no toolchain path and none of the libraries it must carry inside (Swift,
-#     Foundation, ICU, cmark-gfm) or must not need (OpenBLAS, gfortran).
+#     Foundation, ICU, cmark-gfm) or must not need (OpenBLAS, gfortran, libcurl).
 #  2. In a private mount namespace where the Swift toolchain's lib folder, OpenBLAS and the
 #     cmark-gfm shared libraries are hidden (empty tmpfs and files mounted over them; the
 #     development build is checked to fail there, so the hiding is real), the dist binary runs
@@ -80,7 +80,7 @@ hidden() {
 ldd "$DIST" > "$WORK/ldd.txt" 2>&1 || true
 echo "dist-test: ldd $DIST"; sed 's/^/    /' "$WORK/ldd.txt"
 if grep -F -e "$TOOLCHAIN" -e "not found" "$WORK/ldd.txt" >/dev/null \
-   || grep -E 'libswift|libFoundation|libdispatch|libBlocksRuntime|libicu|libcmark|libopenblas|libgfortran' "$WORK/ldd.txt" >/dev/null; then
+   || grep -E 'libswift|libFoundation|libdispatch|libBlocksRuntime|libicu|libcmark|libopenblas|libgfortran|libcurl' "$WORK/ldd.txt" >/dev/null; then
     fail "ldd lists a toolchain path or a library that should be inside the binary (or not needed)"
 else
     pass "ldd lists only system libraries"
