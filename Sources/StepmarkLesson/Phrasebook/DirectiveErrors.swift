@@ -169,7 +169,7 @@ extension Phrasebook {
         (#"^network needs its layer sizes, like layers=2,3,1 \(inputs, hidden units, outputs\), or W1 = …, W2 = … lines$"#,
          "network에는 층 크기가 필요합니다: layers=2,3,1(입력, 은닉 유닛, 출력)처럼 쓰거나 W1 = …, W2 = … 줄을 쓰세요"),
         (#"^without layers= every weight W1 … W(\d+) must be given, but W(\d+) is missing; add layers=… to start the others at random$"#,
-         "layers= 없이는 가중치 W1 … W$1을 모두 주어야 하는데 W$2이(가) 없습니다. 나머지를 무작위로 시작하려면 layers=…를 추가하세요"),
+         "layers= 없이는 가중치 W1 … W$1을(를) 모두 주어야 하는데 W$2이(가) 없습니다. 나머지를 무작위로 시작하려면 layers=…를 추가하세요"),
         (#"^W(\d+) must be a matrix \(fan_in × fan_out\), got shape \#(shape); write one column as \[\[…\], \[…\]\]$"#,
          "W$1은(는) 행렬(fan_in × fan_out)이어야 하는데 모양이 $2입니다. 열 하나는 [[…], […]]처럼 쓰세요"),
         (#"^W(\d+) must be a matrix \(fan_in × fan_out\), got shape \#(shape)$"#,
