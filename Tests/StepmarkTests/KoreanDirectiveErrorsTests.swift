@@ -143,6 +143,7 @@ import StepmarkRender
         Case("never appears in", "```corpus\na b\n```\n\n```generate model=bigram\nz\n```"),
         Case("is for model=bigram", "```embeddings\na: [1, 0]\n```\n\n```generate model=attention corpus=c\na\n```"),
         Case("generate needs a prompt", "```corpus\na b\n```\n\n```generate model=bigram\n```"),
+        Case("the bigram model needs a corpus", "```let\nc = \"  \"\n```\n\n```generate model=bigram corpus=c\na\n```"),
         Case("corpus= must name a text", "```let\nc = 1\n```\n\n```generate model=bigram corpus=c\na\n```"),
         Case("image needs name=NAME", "```image\n@\n```"),
         Case("has no pixels", "```image name=p\n```"),

@@ -268,6 +268,9 @@ extension Phrasebook {
          "$1=은(는) model=bigram에 씁니다. attention 모델은 table=을 씁니다"),
         (#"^generate needs a prompt in its body \(at least one token\), for example: .*$"#,
          "generate의 본문에는 프롬프트(토큰 하나 이상)가 필요합니다"),
+        // The bigram model's error, prefixed by generate with the corpus's name.
+        (#"^(\S+): the bigram model needs a corpus with at least one token$"#,
+         "$1: bigram 모델에는 토큰이 하나 이상 있는 말뭉치가 필요합니다"),
         (#"^corpus= must name a text \(make it with a corpus block\), but (\S+) is \#(found)$"#,
          "corpus=에는 텍스트(corpus 블록으로 만듭니다)의 이름을 써야 하는데 $1은(는) $2입니다"),
 
