@@ -281,7 +281,7 @@ import Testing
                 == "멈췄습니다: 강의가 시간 한도 10초를 넘었습니다(--max-seconds로 한도를 올릴 수 있습니다)")
         #expect(Phrasebook.message("'+' needs numbers, but this is a 2×3 matrix", .korean) == "'+'에는 숫자가 필요한데 이 값은 2×3 행렬입니다")
         #expect(Phrasebook.message("index 5 is out of range: 'v' has 2 entries (valid: 0 to 1, or −2 to −1 from the end)", .korean)
-                == "인덱스 5이(가) 범위를 벗어났습니다: 'v'의 항목은(는) 2개입니다(쓸 수 있는 인덱스: 0~1, 끝에서부터 세면 −2~−1)")
+                == "인덱스 5이(가) 범위를 벗어났습니다: 'v'의 항목은 2개입니다(쓸 수 있는 인덱스: 0~1, 끝에서부터 세면 −2~−1)")
         #expect(Phrasebook.message("cannot read this formula: this { is never closed with }; it is shown as TeX", .korean)
                 == "이 수식을 읽을 수 없어 원문 그대로 보입니다: 이 {이(가) }로 닫히지 않았습니다")
         #expect(Phrasebook.message("a second answer for exercise 'e1'; only the first counts", .korean)

@@ -174,7 +174,7 @@ extension Phrasebook {
         (#"^the number (.*) is too large to represent$"#, "숫자 $1은(는) 너무 커서 나타낼 수 없습니다"),
         (#"^unknown attribute '(\..*?)'"#, "알 수 없는 속성 '$1'"),
         (#" \(values have \.T, the transpose, and \.shape\)$"#, " (값에는 .T(전치 행렬)와 .shape(모양)가 있습니다)"),
-        (#"^unexpected character (.*)$"#, "뜻밖의 문자 $1"),
+        (#"^unexpected character (.*)$"#, "식에 쓸 수 없는 문자가 있습니다: $1"),
         (#"^expected an expression$"#, "식이 있어야 합니다"),
         (#"^expected an operator or the end of the expression, found (.*)$"#, "연산자나 식의 끝이 와야 하는데 $1이(가) 있습니다"),
         (#"^expected '\)' to close the call to (\w+)\(, found (.*)$"#, "$1( 호출을 닫는 ')'이(가) 와야 하는데 $2이(가) 있습니다"),
@@ -212,6 +212,7 @@ extension Phrasebook {
 
     // MARK: indexing (Indexing.swift)
 
+    /// Each unit ends in a consonant: its particles are 은 and 이.
     static let indexUnits: [(String, String)] = [("rows?", "행"), ("columns?", "열"), ("entry|entries", "항목"), ("tokens?", "토큰")]
 
     static let indexingPhrases: [(String, String)] = [
@@ -223,11 +224,11 @@ extension Phrasebook {
 
     static let indexUnitPhrases: [(String, String)] = indexUnits.flatMap { english, korean -> [(String, String)] in [
         (#"^index (\S+) is out of range: (.*) has (\d+) (?:\#(english)) \(it has none\)$"#,
-         "인덱스 $1이(가) 범위를 벗어났습니다: $2에는 \(korean)이(가) 없습니다"),
+         "인덱스 $1이(가) 범위를 벗어났습니다: $2에는 \(korean)이 없습니다"),
         (#"^index (\S+) is out of range: (.*) has (\d+) (?:\#(english)) \(valid: (\d+) to (\d+), or −(\d+) to −1 from the end\)$"#,
-         "인덱스 $1이(가) 범위를 벗어났습니다: $2의 \(korean)은(는) $3개입니다(쓸 수 있는 인덱스: $4~$5, 끝에서부터 세면 −$6~−1)"),
+         "인덱스 $1이(가) 범위를 벗어났습니다: $2의 \(korean)은 $3개입니다(쓸 수 있는 인덱스: $4~$5, 끝에서부터 세면 −$6~−1)"),
         (#"^the slice selects no (?:\#(english)) \((.*) has (\d+); from (-?\d+) up to (-?\d+) is empty\), and a value needs at least one entry$"#,
-         "슬라이스가 고르는 \(korean)이(가) 없습니다($1의 \(korean)은(는) $2개이고, $3부터 $4 전까지는 비어 있습니다). 값에는 항목이 하나 이상 있어야 합니다"),
+         "슬라이스가 고르는 \(korean)이 없습니다($1의 \(korean)은 $2개이고, $3부터 $4 전까지는 비어 있습니다). 값에는 항목이 하나 이상 있어야 합니다"),
     ] }
 
     static let indexLabelPhrases: [(String, String)] = [
@@ -248,9 +249,9 @@ extension Phrasebook {
         (#" \(row labels: (.*), … (\d+) in all\)$"#, " (행 레이블: $1, … 모두 $2개)"),
         (#" \(row labels: (.*)\)$"#, " (행 레이블: $1)"),
         (#"^axis=(\d+) is numpy's numbering; here write axis=row \(one value per row\)$"#,
-         "axis=$1은(는) numpy의 번호입니다. 여기서는 axis=row로 쓰세요(행마다 값 하나)"),
+         "axis=$1은(는) 넘파이식 번호입니다. 여기서는 axis=row로 쓰세요(행마다 값 하나)"),
         (#"^axis=(\d+) is numpy's numbering; here write axis=col \(one value per column\)$"#,
-         "axis=$1은(는) numpy의 번호입니다. 여기서는 axis=col로 쓰세요(열마다 값 하나)"),
+         "axis=$1은(는) 넘파이식 번호입니다. 여기서는 axis=col로 쓰세요(열마다 값 하나)"),
         (#"^axis= must be row \(one value per row\) or col \(one value per column\)"#,
          "axis=은(는) row(행마다 값 하나) 또는 col(열마다 값 하나)이어야 합니다"),
         (#"; did you mean axis=(\w+)\?$"#, "; axis=$1을(를) 뜻했나요?"),
@@ -310,7 +311,7 @@ extension Phrasebook {
 
     static let svgPhrases: [(String, String)] = svgProblems.map { english, korean -> (String, String) in
         (#"^the SVG image (.*) is not embedded: it holds \#(english), which a lesson's picture must not$"#,
-         "SVG 이미지 $1은(는) 페이지에 넣지 않았습니다: 강의의 그림에 있으면 안 되는 \(korean)이(가) 들어 있습니다")
+         "SVG 이미지 $1은(는) 페이지에 넣지 않았습니다: 강의의 그림에 있으면 안 되는 \(korean)이 들어 있습니다")
     } + [
         // The image's problem translated by the core's phrases already: only the name is left.
         (#"^the image (\S+) (?=.*\p{Hangul})"#, "이미지 $1: "),
