@@ -259,7 +259,8 @@ extension Phrasebook {
         (#"^(\w+)\(…, axis=(row|col)\) needs a vector or a matrix, but this is a number$"#,
          "$1(…, axis=$2)에는 벡터나 행렬이 필요한데 이 값은 숫자입니다"),
         // `called(base)` when the indexed thing has no name.
-        (#"(?<![A-Za-z])the value(?=의 |에는 |은\(는\) )"#, "이 값"),
+        (#"(?<![A-Za-z])the value은\(는\) "#, "이 값은 "),
+        (#"(?<![A-Za-z])the value(?=의 |에는 )"#, "이 값"),
     ]
 
     // MARK: files (FileLoader, the images of prose)
