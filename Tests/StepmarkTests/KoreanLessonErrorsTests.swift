@@ -290,6 +290,18 @@ import Testing
                 == "'x'은(는) 값이 아니라 모델입니다: 지시문에 model=x로 넘기세요")
     }
 
+    /// A value's summary becomes Korean only where Korean follows it, so an English message of
+    /// another area keeps it for its own patterns; after those, the grade phrases catch it.
+    @Test func summariesOnlyBeforeKorean() {
+        let summaries = Phrasebook.compile(Phrasebook.valueSummaryPhrases)
+        let english = "attend needs a matrix for Q, but Q is a token list of 4"
+        #expect(Phrasebook.apply(summaries, to: english) == english)
+        #expect(Phrasebook.apply(summaries, to: "Q은(는) a token list of 4입니다") == "Q은(는) 토큰 4개짜리 토큰 목록입니다")
+        #expect(Phrasebook.apply(summaries, to: "Q은(는) a 2×3 matrix인데, text이고 a number이며 a vector of 3이므로")
+                == "Q은(는) 2×3 행렬인데, 텍스트이고 숫자이며 항목 3개짜리 벡터이므로")
+        #expect(Phrasebook.message("a list of numbers cannot hold a table of 3 rows", .korean) == "숫자 목록에는 숫자만 넣을 수 있는데 이 값은 3행짜리 표입니다")
+    }
+
     /// English lessons keep the English, word for word.
     @Test func englishIsUnchanged() {
         for m in Self.directMessages.map(\.0) + [

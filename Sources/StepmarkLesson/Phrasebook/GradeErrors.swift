@@ -96,5 +96,5 @@ extension Phrasebook {
          "$1번째 줄: 연습 문제 '$2'에 ```answer $2``` 블록이 없어, 과제에 학생이 채울 답안 블록이 없습니다"),
         (#"^line (\d+): a <!-- solution --> region is never closed with <!-- end solution -->; everything after it is left out of the assignment$"#,
          "$1번째 줄: <!-- solution --> 구역이 <!-- end solution -->으로 닫히지 않아, 그 뒤의 모든 내용이 과제에서 빠집니다"),
-    ]
+    ] + valueSummaryPhrases  // what a value is, where the directives' Korean quotes it (see LessonErrors)
 }

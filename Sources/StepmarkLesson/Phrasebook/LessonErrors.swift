@@ -427,14 +427,22 @@ extension Phrasebook {
 
     // MARK: what a value is (`Value.summary`) and a shortened quote (`String.quotable`)
 
-    static let summaryPhrases: [(String, String)] = [
-        (#"(?<![A-Za-z])a number(?=입니다)"#, "숫자"),
-        (#"(?<![A-Za-z])a vector of (\d+)(?=입니다)"#, "항목 $1개짜리 벡터"),
-        (#"(?<![A-Za-z])a (\d+)×(\d+) matrix(?=입니다)"#, "$1×$2 행렬"),
-        (#"(?<![A-Za-z])a token list of (\d+)(?=입니다)"#, "토큰 $1개짜리 토큰 목록"),
-        (#"(?<=이 값은 )text(?=입니다)"#, "텍스트"),
-        (#"(?<![A-Za-z])a table of (\d+) rows(?=입니다)"#, "$1행짜리 표"),
-        (#"(?<![A-Za-z])a network(?=입니다)"#, "신경망"),
+    static let summaryPhrases: [(String, String)] = valueSummaryPhrases + [
         (#"… \((\d+) characters\)"#, "… ($1자)"),
+    ]
+
+    /// `Value.summary` where Korean follows it: "이 값은 a 2×3 matrix입니다" → "이 값은 2×3
+    /// 행렬입니다". English follows a summary only in an English message, so these never touch a
+    /// message that other phrases have still to match. The grade phrases, which apply after the
+    /// directives' ones, use them again for the summaries the directives' Korean quotes.
+    static let summaryEnd = #"(?=입니다|인데|이지만|이므로|이라서|이고|이며)"#
+    static let valueSummaryPhrases: [(String, String)] = [
+        (#"(?<![A-Za-z])a number"# + summaryEnd, "숫자"),
+        (#"(?<![A-Za-z])a vector of (\d+)"# + summaryEnd, "항목 $1개짜리 벡터"),
+        (#"(?<![A-Za-z])a (\d+)×(\d+) matrix"# + summaryEnd, "$1×$2 행렬"),
+        (#"(?<![A-Za-z])a token list of (\d+)"# + summaryEnd, "토큰 $1개짜리 토큰 목록"),
+        (#"(?<![A-Za-z] )(?<![A-Za-z])text"# + summaryEnd, "텍스트"),
+        (#"(?<![A-Za-z])a table of (\d+) rows"# + summaryEnd, "$1행짜리 표"),
+        (#"(?<![A-Za-z])a network"# + summaryEnd, "신경망"),
     ]
 }
