@@ -283,7 +283,7 @@ import Testing
         #expect(Phrasebook.message("index 5 is out of range: 'v' has 2 entries (valid: 0 to 1, or −2 to −1 from the end)", .korean)
                 == "인덱스 5이(가) 범위를 벗어났습니다: 'v'의 항목은 2개입니다(쓸 수 있는 인덱스: 0~1, 끝에서부터 세면 −2~−1)")
         #expect(Phrasebook.message("cannot read this formula: this { is never closed with }; it is shown as TeX", .korean)
-                == "이 수식을 읽을 수 없어 원문 그대로 보입니다: 이 {이(가) }로 닫히지 않았습니다")
+                == "이 수식을 읽을 수 없어 원문 그대로 보입니다: 여기서 연 {에 짝이 되는 }이(가) 없습니다")
         #expect(Phrasebook.message("a second answer for exercise 'e1'; only the first counts", .korean)
                 == "연습 문제 'e1'에 대한 두 번째 답입니다. 첫 번째 답만 채점합니다")
         #expect(Phrasebook.message("'x' is a model, not a value: give it to a directive with model=x", .korean)

@@ -61,7 +61,7 @@ extension Phrasebook {
         (#"^check=(.*) names no value of this step; it recorded (.*)$"#,
          "check=$1은(는) 이 단계의 값이 아닙니다. 이 단계가 기록한 값: $2"),
         (#"^unexpected '(.*)' in the info string; arguments are written key=value$"#,
-         "블록 첫 줄(정보 문자열)에 뜻밖의 '$1'이(가) 있습니다. 인수는 이름=값 꼴로 씁니다"),
+         "블록 첫 줄(정보 문자열)에 알 수 없는 낱말 '$1'이(가) 있습니다. 인수는 이름=값 꼴로 씁니다"),
     ]
 
     // MARK: the runner (limits, assignments, the environment)
@@ -351,11 +351,11 @@ extension Phrasebook {
     static let texProblems: [(String, String)] = [
         (#"a lone \\ at the end of the formula"#, #"수식 끝에 \\ 하나만 있습니다"#),
         (#"the formula nests more than (\d+) groups deep"#, "수식의 묶음이 $1겹보다 깊이 중첩되었습니다"),
-        (#"this \{ is never closed with \}"#, "이 {이(가) }로 닫히지 않았습니다"),
-        (#"this \[ of \\sqrt is never closed with \]"#, #"\\sqrt의 이 [이(가) ]로 닫히지 않았습니다"#),
-        (#"this \\left is never closed with \\right"#, #"이 \\left가 \\right로 닫히지 않았습니다"#),
+        (#"this \{ is never closed with \}"#, "여기서 연 {에 짝이 되는 }이(가) 없습니다"),
+        (#"this \[ of \\sqrt is never closed with \]"#, #"\\sqrt의 [에 짝이 되는 ]이(가) 없습니다"#),
+        (#"this \\left is never closed with \\right"#, #"이 \\left에 짝이 되는 \\right가 없습니다"#),
         (#"\\begin\{(.*)\} is never closed with \\end\{.*\}"#, #"\\begin{$1}로 연 환경이 닫히지 않았습니다"#),
-        (#"this \} closes no \{"#, "이 }이(가) 닫는 {이(가) 없습니다"),
+        (#"this \} closes no \{"#, "이 }에 짝이 되는 {이(가) 없습니다"),
         (#"\\right without a \\left before it"#, #"앞에 \\left 없이 \\right가 있습니다"#),
         (#"& separates the cells of a matrix; outside one write \\&"#, #"&는 행렬의 칸을 나눕니다. 행렬 밖에서는 \\&로 쓰세요"#),
         (#"\\end without a \\begin before it"#, #"앞에 \\begin 없이 \\end가 있습니다"#),
