@@ -165,7 +165,7 @@ public enum Exercises {
             if Feedback.isNumeric(expected), let word = Feedback.bareWord(e.message) {
                 return failed(words.notALiteral(word, line: e.line, column: e.column, shape: shape, form: words.numberForm(expected)))
             }
-            return failed(words.unreadable(e.message, line: e.line, column: e.column, shape: shape))
+            return failed(words.unreadable(Phrasebook.message(e.message, words.language), line: e.line, column: e.column, shape: shape))
         case .literal(let given)?:
             let comparison = compare(expected: expected, answer: given, tolerance: spec.tolerance, words: words)
             let feedback = Feedback.text(comparison, expected: expected, tolerance: spec.tolerance, reveal: reveal, words: words)

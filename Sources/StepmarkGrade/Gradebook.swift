@@ -344,7 +344,7 @@ public enum FeedbackPage {
         let total = shownTotal(o)
         body += "<p class=\"total\">\(e(w.score)): <strong>\(e(Feedback.trim(total.score))) / \(e(Feedback.trim(total.points)))</strong>\(total.withheld ? e(w.shownLater) : "")</p>\n"
         if let lateLine = o.lateLine { body += "<p class=\"late\">\(e(lateLine))</p>\n" }
-        if let problem = o.problem {
+        if let problem = o.problemForStudent {
             body += "<p class=\"bad\">\(e(w.notGraded)): \(e(problem))</p>\n"
         }
         body += "<table>\n<thead><tr><th scope=\"col\">\(e(w.exerciseColumn))</th><th scope=\"col\">\(e(w.resultColumn))</th><th scope=\"col\">\(e(w.scoreColumn))</th></tr></thead>\n<tbody>\n"
@@ -400,7 +400,7 @@ public enum FeedbackPage {
         let total = shownTotal(o)
         out += "\(w.score): **\(Feedback.trim(total.score)) / \(Feedback.trim(total.points))**\(total.withheld ? w.shownLater : "")\n\n"
         if let lateLine = o.lateLine { out += escape(lateLine) + "\n\n" }
-        if let problem = o.problem { out += "\(w.notGraded): \(escape(problem))\n\n" }
+        if let problem = o.problemForStudent { out += "\(w.notGraded): \(escape(problem))\n\n" }
         out += "| \(w.exerciseColumn) | \(w.resultColumn) | \(w.scoreColumn) |\n| --- | --- | --- |\n"
         for x in o.exercises {
             if x.visibility != .visible {

@@ -67,10 +67,14 @@ public struct GradeOutcome: Sendable {
     public var maxScore: Double { exercises.reduce(0) { $0 + $1.points } }
     public var allPassed: Bool { problem == nil && exercises.allSatisfy(\.passed) }
 
-    /// The problems as lines: `line L, column C: message`.
+    /// Why the submission was not graded, in the key's language: what the student reads (the
+    /// JSON and the teacher's text report keep `problem` as written).
+    public var problemForStudent: String? { problem.map { Phrasebook.message($0, language) } }
+
+    /// The problems as lines, in the key's language: `line L, column C: message`.
     public var errorLines: [String] {
         let w = FeedbackWords.of(language)
-        return lessonErrors.map { "\(w.position(line: $0.line, column: $0.column)): \($0.message)" }
+        return lessonErrors.map { "\(w.position(line: $0.line, column: $0.column)): \(Phrasebook.message($0.message, language))" }
             + (moreErrors > 0 ? [w.moreProblems(moreErrors)] : [])
     }
 
@@ -125,7 +129,7 @@ public struct GradeOutcome: Sendable {
         var pairs: [(String, JSON)] = [("score", .number(score))]
         if let executionTime, executionTime.isFinite { pairs.append(("execution_time", .number(max(0, executionTime)))) }
         var output: [String] = []
-        if let problem {
+        if let problem = problemForStudent {
             tests.insert(.object([("name", .string("submission")), ("score", .number(0)), ("max_score", .number(0)),
                                   ("status", .string("failed")), ("output", .string(FeedbackPage.markdownText(problem))),
                                   ("visibility", .string("visible"))]), at: 0)
@@ -443,7 +447,8 @@ public struct Grader: Sendable {
     /// A zero on every exercise, with the reason.
     public func zero(_ path: String, _ reason: String) -> GradeOutcome {
         let words = FeedbackWords.of(language)
-        let results = exercises.map { ExerciseResult(spec: $0.spec, score: 0, passed: false, feedback: "\(words.notGraded): \(reason)") }
+        let shown = Phrasebook.message(reason, language)
+        let results = exercises.map { ExerciseResult(spec: $0.spec, score: 0, passed: false, feedback: "\(words.notGraded): \(shown)") }
         var outcome = GradeOutcome(submission: path, exercises: results, problem: reason, lessonErrors: [])
         outcome.language = language
         outcome.titles = titles
