@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// The Korean of the English words directives write into formulas and warnings (SPEC §8).
@@ -15,9 +18,92 @@ import Foundation
 /// `StringsTests` runs every course lesson under `lessons/ko/` and fails on an English word
 /// that is left.
 public enum Phrasebook {
-    struct Phrase: @unchecked Sendable {
-        let regex: NSRegularExpression
+    /// One pattern and its Korean. The regular expression is compiled the first time a
+    /// message gets past the byte tests, so a lesson with one error does not compile 900.
+    final class Phrase: @unchecked Sendable {
+        let pattern: String
         let korean: String
+        private let lock = NSLock()
+        private var compiled: NSRegularExpression?
+
+        init(pattern: String, korean: String) {
+            self.pattern = pattern
+            self.korean = korean
+            let text = Phrasebook.requiredText(pattern)
+            prefix = Array(text.prefix.utf8)
+            required = Array(text.required.utf8)
+        }
+
+        var regex: NSRegularExpression {
+            lock.lock()
+            defer { lock.unlock() }
+            if let compiled { return compiled }
+            // The patterns are constants of these files; `PhrasebookTests` compiles every one,
+            // so a bad one fails the tests, never a lesson.
+            let made = try! NSRegularExpression(pattern: pattern)
+            compiled = made
+            return made
+        }
+
+        /// Text every match begins with (`prefix`, for a pattern anchored with `^`) and text
+        /// every match holds (`required`): tests of a few bytes that spare the regular
+        /// expression nearly every message it cannot match. With some 900 patterns, a lesson
+        /// with thousands of errors would otherwise spend seconds in them. Empty when the
+        /// pattern has no such text.
+        let prefix: [UInt8]
+        let required: [UInt8]
+    }
+
+    /// What every match of `pattern` must hold: the literal text it begins with when it is
+    /// anchored with `^` (else ""), and the longest literal run outside every group (a group
+    /// may be optional). Nothing is sure when the pattern has a `|` outside every group, and a
+    /// character followed by `?`, `*` or `{` (perhaps absent) ends a run without joining it.
+    static func requiredText(_ pattern: String) -> (prefix: String, required: String) {
+        let p = Array(pattern)
+        var runs: [[Character]] = []
+        var run: [Character] = []
+        var depth = 0, i = 0, inClass = false
+        var prefix: String? = p.first == "^" ? nil : ""
+        func endRun() {
+            if prefix == nil { prefix = String(run) }
+            runs.append(run)
+            run = []
+        }
+        if p.first == "^" { i = 1 }
+        while i < p.count {
+            let c = p[i]
+            if inClass {
+                if c == "\\" { i += 2; continue }
+                if c == "]" { inClass = false }
+                i += 1
+                continue
+            }
+            var literal: Character?
+            var width = 1
+            if c == "\\" {
+                width = 2
+                if i + 1 < p.count, !p[i + 1].isLetter, !p[i + 1].isNumber { literal = p[i + 1] }
+            } else if !".[](){}*+?|^$".contains(c) {
+                literal = c
+            }
+            if c == "|" && depth == 0 { return ("", "") }
+            if depth == 0, let literal {
+                if i + width < p.count, "?*{".contains(p[i + width]) {
+                    endRun()
+                } else {
+                    run.append(literal)
+                }
+            } else {
+                endRun()
+                if c == "[" { inClass = true } else if c == "(" { depth += 1 } else if c == ")" { depth -= 1 }
+                // A counted quantifier's digits are not text to find.
+                if c == "{", let close = p[i...].firstIndex(of: "}") { i = close + 1; continue }
+            }
+            i += width
+        }
+        endRun()
+        let longest = runs.max { $0.count < $1.count } ?? []
+        return (prefix ?? "", String(longest))
     }
 
     /// A formula (or caption) in `language`.
@@ -42,27 +128,48 @@ public enum Phrasebook {
         }
         guard hasWord else { return text }
         var out = text
+        var bytes = Array(out.utf8)
         for p in phrases {
+            // Bytes, not Characters: a combining mark after the text must not hide it.
+            if !bytes.withUnsafeBufferPointer({ mayMatch($0, prefix: p.prefix, required: p.required) }) { continue }
             let range = NSRange(out.startIndex..., in: out)
             guard p.regex.firstMatch(in: out, range: range) != nil else { continue }
             out = p.regex.stringByReplacingMatches(in: out, range: range, withTemplate: p.korean)
+            bytes = Array(out.utf8)
         }
         return out
     }
 
-    static func compile(_ pairs: [(String, String)]) -> [Phrase] {
-        pairs.map { pattern, korean in
-            // The patterns are constants of this file; a bad one is a programming error that
-            // every test run hits at once.
-            Phrase(regex: try! NSRegularExpression(pattern: pattern), korean: korean)
+    /// Whether `text` begins with `prefix` and holds `required` (memchr and memcmp: this runs
+    /// for every pattern and message).
+    static func mayMatch(_ text: UnsafeBufferPointer<UInt8>, prefix: [UInt8], required: [UInt8]) -> Bool {
+        guard let base = text.baseAddress else { return prefix.isEmpty && required.isEmpty }
+        if !prefix.isEmpty {
+            guard text.count >= prefix.count, prefix.withUnsafeBufferPointer({ memcmp(base, $0.baseAddress!, prefix.count) }) == 0 else { return false }
         }
+        return required.isEmpty || required.withUnsafeBufferPointer { needle in
+            // memchr for the first byte, memcmp for the rest (Glibc's memmem is not in Swift's overlay).
+            let n = needle.count
+            var at = UnsafeRawPointer(base), left = text.count
+            while left >= n {
+                guard let hit = memchr(at, Int32(needle[0]), left - n + 1) else { return false }
+                if memcmp(hit, needle.baseAddress!, n) == 0 { return true }
+                left -= (UnsafeRawPointer(hit) - at) + 1
+                at = UnsafeRawPointer(hit) + 1
+            }
+            return false
+        }
+    }
+
+    static func compile(_ pairs: [(String, String)]) -> [Phrase] {
+        pairs.map { Phrase(pattern: $0.0, korean: $0.1) }
     }
 
     /// Every message pattern, in the order they apply: each area's errors (whole messages,
     /// in their own files under `Phrasebook/`), then the warnings and the fragments many
     /// messages share.
     static let messagePhrases: [Phrase] = compile(
-        coreErrorPhrases + lessonErrorPhrases + directiveErrorPhrases + gradeErrorPhrases + sharedMessagePhrases)
+        coreErrorPhrases + directiveErrorPhrases + lessonErrorPhrases + gradeErrorPhrases + sharedMessagePhrases)
 
     /// Warnings (`Step.warnings`, `Report.warnings`) and stop reasons, matched whole, and the
     /// fragments that recur in errors of every area.

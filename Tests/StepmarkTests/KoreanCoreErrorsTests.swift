@@ -334,6 +334,7 @@ import StepmarkRender
             let core = korean
                 .replacingOccurrences(of: #"^cannot load a BERT model from \S+: "#, with: "", options: .regularExpression)
                 .replacingOccurrences(of: " (run `make model` for all-MiniLM-L6-v2)", with: "")
+                .replacingOccurrences(of: " (all-MiniLM-L6-v2는 `make model`로 받으세요)", with: "")
                 .replacingOccurrences(of: #"^'E' is not a usable embedding table: "#, with: "", options: .regularExpression)
             // The samples' own names and values: tensors, tokens, files, numbers as Swift writes them.
             let words = Self.english(core, allowing: [
