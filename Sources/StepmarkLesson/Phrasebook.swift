@@ -16,7 +16,8 @@ import Foundation
 ///
 /// Adding a formula or a warning with new English words means adding its phrase here:
 /// `StringsTests` runs every course lesson under `lessons/ko/` and fails on an English word
-/// that is left.
+/// that is left. A new error message gets its Korean in its area's file under `Phrasebook/`;
+/// `KoreanErrorMessagesTests` (the malformed corpus) and the area's `Korean…ErrorsTests` check.
 public enum Phrasebook {
     /// One pattern and its Korean. The regular expression is compiled the first time a
     /// message gets past the byte tests, so a lesson with one error does not compile 900.
