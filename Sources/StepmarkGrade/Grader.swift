@@ -78,18 +78,20 @@ public struct GradeOutcome: Sendable {
             + (moreErrors > 0 ? [w.moreProblems(moreErrors)] : [])
     }
 
-    /// A plain-text summary, one line per exercise, feedback indented below.
+    /// A plain-text summary, one line per exercise, feedback indented below, in the key's
+    /// language (`stepmark check` shows it to the student who checks their answers).
     public func text(path: String) -> String {
+        let words = Strings(language), feedback = FeedbackWords.of(language)
         var out = ""
-        if let problem { out += "\(path): not graded: \(problem)\n" }
-        for e in lessonErrors { out += "\(path):\(e.line):\(e.column): \(e.message)\n" }
-        if moreErrors > 0 { out += "\(path): … and \(moreErrors) more problem\(moreErrors == 1 ? "" : "s")\n" }
+        if let problem = problemForStudent { out += words(.fbTextNotGraded, path, problem) + "\n" }
+        for e in lessonErrors { out += "\(path):\(e.line):\(e.column): \(Phrasebook.message(e.message, language))\n" }
+        if moreErrors > 0 { out += "\(path): \(feedback.moreProblems(moreErrors))\n" }
         for e in exercises {
             out += "\(e.passed ? "✓" : "✗") \(label(e.id))  \(Feedback.trim(e.score))/\(Feedback.trim(e.points))\n"
             out += e.feedback.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n"
         }
         if let lateLine { out += lateLine + "\n" }
-        out += "total: \(Feedback.trim(score))/\(Feedback.trim(maxScore))\n"
+        out += words(.fbTextTotal, Feedback.trim(score), Feedback.trim(maxScore)) + "\n"
         return out
     }
 

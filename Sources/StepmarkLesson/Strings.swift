@@ -49,7 +49,7 @@ public enum StringKey: String, Sendable, CaseIterable {
     case fbMetadataUnreadable, fbMetadataTooLarge, fbMetadataNotJSON, fbMetadataField, fbFeedbackTitle, fbSubmission
     case fbScore, fbNotGraded, fbExerciseColumn, fbResultColumn, fbScoreColumn, fbPassed
     case fbNotYet, fbYourAnswer, fbPosition, fbMoreProblemsOne, fbMoreProblemsMany, fbProblems
-    case fbShownLater, fbWithheldHidden, fbWithheldDue, fbWithheldPublished
+    case fbShownLater, fbWithheldHidden, fbWithheldDue, fbWithheldPublished, fbTextNotGraded, fbTextTotal
 
     /// The English entry.
     var english: String {
@@ -228,6 +228,8 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .fbWithheldHidden: "graded; the result is not shown"
         case .fbWithheldDue: "graded; the result is shown after the due date"
         case .fbWithheldPublished: "graded; the result is shown when grades are published"
+        case .fbTextNotGraded: "{0}: not graded: {1}"
+        case .fbTextTotal: "total: {0}/{1}"
         }
     }
 
@@ -408,6 +410,8 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .fbWithheldHidden: "채점됨. 결과는 공개되지 않습니다"
         case .fbWithheldDue: "채점됨. 결과는 마감 후 공개됩니다"
         case .fbWithheldPublished: "채점됨. 결과는 성적 공개 때 보입니다"
+        case .fbTextNotGraded: "{0}: 채점하지 못했습니다: {1}"
+        case .fbTextTotal: "합계: {0}/{1}"
         }
     }
 }

@@ -76,6 +76,10 @@ import StepmarkCore
             let results = outcome.gradescope().serialized()
             for line in outcome.errorLines { #expect(Self.englishWords(line, allowing: allowed.union(["softmax"])).isEmpty, "\(line)") }
             #expect(!results.contains("is not a") && !results.contains("could not be read"), "\(results)")
+            // `stepmark check`'s text, which the student reads, too.
+            let text = outcome.text(path: "s.md")
+            #expect(text.contains("합계: ") && !text.contains("total:"), "\(text)")
+            #expect(Self.englishWords(text.replacingOccurrences(of: "s.md", with: ""), allowing: allowed.union(["softmax", "x", "l1"])).isEmpty, "\(text)")
             if !outcome.lessonErrors.isEmpty { #expect(outcome.errorLines.allSatisfy { $0.hasPrefix("2행 ") }, "\(outcome.errorLines)") }
             #expect(FeedbackPage.html(outcome, name: "학생").contains("<html lang=\"ko\">"))
         }
@@ -92,6 +96,7 @@ import StepmarkCore
         let grader = Grader(key: LessonParser.parse("```softmax exercise=sm\n[0, 0]\n```\n\n```answer sm\n[0.5, 0.5]\n```\n", path: "lessons/en/k.md"))
         #expect(grader.grade(submissionText: "```answer sm\n[0.5, 0.5]\n```\n", path: "s.md").exercises[0].feedback
                 == "Correct: all 2 entries are within 0.01 of the expected value.")
+        #expect(grader.grade(submissionText: "```answer sm\n[0.5, 0.5]\n```\n", path: "s.md").text(path: "s.md").hasSuffix("total: 1/1\n"))
         #expect(LessonLanguage.of(path: "course/ko/a.md", frontMatter: nil) == .korean)
         var fm = FrontMatter(lineCount: 3)
         fm.lang = "ko-KR"
