@@ -199,6 +199,39 @@ else
 fi
 pass "$COMPARED command lines gave byte-identical output with the toolchain, OpenBLAS and cmark-gfm hidden"
 
+# ---- the preview, served by the dist binary with the toolchain hidden --------------------------
+# Its HTTP server is stepmark's own (no FoundationNetworking, no libcurl): it must answer pages
+# and stop cleanly on Ctrl-C without anything the toolchain holds.
+hidden "$DIST" preview lessons --port 0 > "$WORK/preview.out" 2> "$WORK/preview.err" &
+PREVIEW=$!
+url=""
+for _ in $(seq 150); do
+    url=$(sed -n 's|^stepmark preview: \(http://127\.0\.0\.1:[0-9]*/\).*|\1|p' "$WORK/preview.out")
+    [ -n "$url" ] && break
+    sleep 0.1
+done
+if [ -n "$url" ] && python3 - "$url" <<'PY'
+import sys, urllib.request
+base = sys.argv[1]
+for path in ("", "en/01-attention.html", "ko/01-attention.html"):
+    with urllib.request.urlopen(base + path, timeout=10) as r:
+        body = r.read().decode()
+        assert r.status == 200 and "<html" in body and "/_preview/events" in body, path
+PY
+then
+    pass "preview: the dist binary serves the course at $url"
+else
+    fail "preview: the dist binary did not serve the course ($(head -3 "$WORK/preview.err"))"
+fi
+# `hidden` is a function, so $! is the subshell that runs it; Ctrl-C goes to its child, the
+# binary itself (unshare and bash exec into it).
+kill -INT $(cat /proc/"$PREVIEW"/task/*/children 2>/dev/null) 2>/dev/null || true
+if wait "$PREVIEW" && grep -x stopped "$WORK/preview.out" > /dev/null; then
+    pass "preview: Ctrl-C stops it with status 0"
+else
+    fail "preview: Ctrl-C did not stop it cleanly"
+fi
+
 # ---- 3. the autograder --------------------------------------------------------------------------
 ZIP=$WORK/autograder.zip
 bash packaging/autograder.sh "$GRADING/key.md" "$DIST" "$ZIP" > /dev/null
