@@ -72,10 +72,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         var yes: Int32 = 1
         // A port left in TIME_WAIT by a previous preview is free to use again.
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var address = Self.loopback(port: port)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -93,6 +90,15 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         self.port = UInt16(bigEndian: actual.sin_port)
         self.listener = fd
         self.handler = handler
+    }
+
+    /// 127.0.0.1:`port` as the socket calls take it.
+    static func loopback(port: UInt16) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
     }
 
     /// Accepts connections on a thread of its own until `stop()`.

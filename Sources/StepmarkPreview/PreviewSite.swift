@@ -90,7 +90,8 @@ public final class PreviewSite: @unchecked Sendable {
         var problems: [String] = []
         var plan: (order: [String], courses: [String: CourseFile])?
         let courseFileChanged = paths.contains { ($0 as NSString).lastPathComponent == "course.yml" }
-        if let replan, courseFileChanged || !scope.render.allSatisfy({ lesson in known.contains { $0.relative == lesson.relative } }) {
+        let knownNames = Set(known.map(\.relative))
+        if let replan, courseFileChanged || scope.render.contains(where: { !knownNames.contains($0.relative) }) {
             do { plan = try replan() } catch { problems.append("\(error)") }
         }
         lock.lock()

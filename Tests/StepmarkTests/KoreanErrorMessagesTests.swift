@@ -11,19 +11,7 @@ import Testing
 /// a TeX command, an HTML element) are the teacher's and stay as written, as do the words
 /// `StringsTests.fixedWords` lists.
 @Suite struct KoreanErrorMessagesTests {
-    static func words(of text: String) -> Set<String> {
-        var ids = Set<String>(), run = ""
-        for scalar in text.unicodeScalars {
-            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" {
-                run.unicodeScalars.append(scalar)
-            } else {
-                if !run.isEmpty { ids.insert(run) }
-                run = ""
-            }
-        }
-        if !run.isEmpty { ids.insert(run) }
-        return ids
-    }
+    static func words(of text: String) -> Set<String> { StringsTests.asciiWords(of: text) }
 
     /// Argument keys every directive takes, the values of `visibility=`, format names and `inf`:
     /// code and names, never prose.

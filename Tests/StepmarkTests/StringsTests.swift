@@ -57,22 +57,27 @@ import StepmarkCore
         return words
     }
 
+    /// The runs of ASCII letters, digits and underscores in `text`: the words a lesson or an
+    /// input may hold as its own.
+    static func asciiWords(of text: String) -> Set<String> {
+        var words = Set<String>(), run = ""
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" {
+                run.unicodeScalars.append(scalar)
+            } else {
+                if !run.isEmpty { words.insert(run) }
+                run = ""
+            }
+        }
+        if !run.isEmpty { words.insert(run) }
+        return words
+    }
+
     /// Every ASCII word that is the lesson's own: its directive blocks, the names and labels
     /// of what its steps record, the directive names and the expression functions.
     static func identifiers(of lesson: Lesson, report: Report) -> Set<String> {
         var ids = Set<String>()
-        func addWords(_ text: String) {
-            var run = ""
-            for scalar in text.unicodeScalars {
-                if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" {
-                    run.unicodeScalars.append(scalar)
-                } else {
-                    if !run.isEmpty { ids.insert(run) }
-                    run = ""
-                }
-            }
-            if !run.isEmpty { ids.insert(run) }
-        }
+        func addWords(_ text: String) { ids.formUnion(asciiWords(of: text)) }
         for block in lesson.blocks {
             if case .directive(let d) = block { addWords(d.source) }
         }
