@@ -17,11 +17,19 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        // The only C in the project: Debian's libcmark-gfm and its GFM extensions.
+        // Debian's libcmark-gfm and its GFM extensions: the Markdown parser.
         .systemLibrary(
             name: "CCmarkGFM",
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        // Debian's libyaml: front matter and course.yml (SPEC §8) are YAML, read by a
+        // well-kept parser, not a hand-written one. Used directly rather than through Yams,
+        // which imports all of Foundation (its ICU data is 40+ MB of the static binary).
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
         ),
         // Element-wise kernels (exp, softmax rows, GELU, layer norm) compiled for the baseline,
         // AVX2 and AVX-512, chosen at run time (issue 20).
@@ -30,7 +38,7 @@ let package = Package(
         // Core/BLAS.swift opens it with dlopen at the first large product, when installed.
         .target(name: "StepmarkCore", dependencies: ["CKernels"]),
         // Markdown -> Lesson -> Report: parsing, expressions, directives, the runner.
-        .target(name: "StepmarkLesson", dependencies: ["StepmarkCore", "CCmarkGFM", .product(name: "Yams", package: "Yams")]),
+        .target(name: "StepmarkLesson", dependencies: ["StepmarkCore", "CCmarkGFM", "CYAML", .product(name: "Yams", package: "Yams")]),
         // Report -> terminal, Markdown, HTML, JSON. Renderers never compute.
         .target(name: "StepmarkRender", dependencies: ["StepmarkLesson", "StepmarkCore"]),
         // Lesson + Report -> a Jupyter notebook whose numpy code recomputes every sub-step.

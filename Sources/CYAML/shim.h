@@ -1,0 +1,2 @@
+// libyaml's one public header. Only StepmarkLesson/YAMLDocument.swift imports this module.
+#include <yaml.h>

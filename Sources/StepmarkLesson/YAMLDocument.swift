@@ -1,0 +1,550 @@
+import CYAML
+
+/// One YAML document (a lesson's front matter, a `course.yml`) read into Swift values by
+/// libyaml's event parser. The only Swift file that touches libyaml.
+///
+/// libyaml does all the reading (quoting, block and flow style, comments, anchors, positions
+/// and its error messages); this file only turns its events into values, the way Yams did
+/// before it (Yams imports all of Foundation, whose ICU data was 40+ MB of the static binary):
+///
+/// - Plain scalars resolve as YAML 1.1 does (`~`, `null` and nothing are null; `true`, `yes`,
+///   `on` and their opposites are booleans; integers in decimal, `0x`, `0o`/`0`, `0b` and
+///   base 60 (`1:30`); floats including `.inf` and `.nan`); quoted scalars are always text.
+///   Timestamps (`2026-12-05`) stay text, as written. `!!str`, `!!int`, `!!float`, `!!bool`
+///   and `!!null` are honoured; other tags are ignored.
+/// - Aliases (`*name`) stand for the anchored value, merge keys (`<<: *base`) merge mappings.
+/// - A key given twice in one mapping is an error, as are aliases that would repeat more than
+///   `maxAliasedValues` values (a "billion laughs" document is refused, not expanded) and
+///   lists and mappings nested deeper than `maxDepth`.
+enum YAMLDocument {
+    /// Lists and mappings inside one another, aliases included; front matter needs two or three.
+    static let maxDepth = 64
+    /// Values that aliases may repeat, in all.
+    static let maxAliasedValues = 10_000
+
+    /// Reads the one document of `text`. Empty text, or only comments, is `.null`.
+    static func load(_ text: String, maxDepth: Int = maxDepth, maxAliasedValues: Int = maxAliasedValues) throws(YAMLError) -> YAMLNode {
+        var bytes = Array(text.utf8)
+        if bytes.isEmpty { bytes = [0] }  // a valid pointer; the length below stays 0
+        let count = text.utf8.count
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> YAMLNode in
+            let loader = Loader(buffer.baseAddress!, count: count, text: text, maxDepth: maxDepth, maxAliasedValues: maxAliasedValues)
+            return try loader.document()
+        }
+    }
+}
+
+/// A position in the YAML text, both numbers from 1 (libyaml counts from 0); the column counts
+/// Unicode scalars.
+struct YAMLMark: Sendable, Equatable, CustomStringConvertible {
+    var line: Int
+    var column: Int
+    var description: String { "\(line):\(column)" }
+}
+
+/// A value and where it starts.
+struct YAMLNode: Sendable, Equatable {
+    var value: YAMLValue
+    /// A scalar as written (after unquoting and folding, before resolving): `yes`, `0x10`,
+    /// `2026-12-05`. Nil for lists and mappings.
+    var text: String?
+    var mark: YAMLMark
+
+    /// The value's text for a message: a scalar as written (`null` when nothing is), `[a, b]`,
+    /// `{k: v}`.
+    var written: String {
+        switch value {
+        case .list(let items): return "[" + items.map(\.written).joined(separator: ", ") + "]"
+        case .map(let entries): return "{" + entries.map { "\($0.key): \($0.node.written)" }.joined(separator: ", ") + "}"
+        case .null where text == "": return "null"
+        default: return text ?? ""
+        }
+    }
+}
+
+indirect enum YAMLValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case list([YAMLNode])
+    /// Keys in the document's order, each once.
+    case map([YAMLEntry])
+
+    /// The value of `key` in a mapping; nil for a key it does not have, or when not a mapping.
+    subscript(key: String) -> YAMLNode? {
+        guard case .map(let entries) = self else { return nil }
+        return entries.first { $0.key == key }?.node
+    }
+
+    var isCollection: Bool {
+        switch self {
+        case .list, .map: return true
+        default: return false
+        }
+    }
+}
+
+/// One `key: value` of a mapping.
+struct YAMLEntry: Sendable, Equatable {
+    /// The key as written (keys are always text: `1:` is the key "1").
+    var key: String
+    var keyMark: YAMLMark
+    var node: YAMLNode
+
+    /// Where a message about this key's value points: at the value when it starts on the key's
+    /// line, else just after `key: ` (the value is empty, or a block list or mapping below).
+    var valueMark: YAMLMark {
+        if node.mark.line == keyMark.line && !(node.value == .null && node.text == "") { return node.mark }
+        return YAMLMark(line: keyMark.line, column: keyMark.column + key.unicodeScalars.count + 2)
+    }
+}
+
+/// libyaml's error (its `context` and `problem`, and where), or one of the loader's: a key given
+/// twice, an undefined alias, too many aliased values, too deep, a list or mapping as a key.
+struct YAMLError: Error, Equatable, CustomStringConvertible {
+    var context: String?
+    var problem: String
+    /// Where the problem is (libyaml's `problem_mark`).
+    var mark: YAMLMark
+
+    /// `context, problem`, as Yams's errors read before.
+    var description: String {
+        [context, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+    }
+}
+
+// MARK: - The loader
+
+/// libyaml's events, one at a time, into nodes. Recursion is as deep as the document's nesting,
+/// which `maxDepth` bounds.
+private final class Loader {
+    /// On the heap: `yaml_parser_set_input_string` keeps a pointer to the parser itself.
+    private let parser: UnsafeMutablePointer<yaml_parser_t>
+    private let text: String
+    private let maxDepth: Int
+    private let maxAliasedValues: Int
+    /// Values the aliases so far repeat.
+    private var aliased = 0
+
+    /// What an anchor names, with what a key and the limits need.
+    private struct Loaded {
+        var node: YAMLNode
+        /// The scalar as written and its resolved tag (for keys); nil for lists and mappings.
+        var scalar: (text: String, tag: String)?
+        /// Nodes in the value once aliases are expanded.
+        var weight: Int
+        /// Lists and mappings inside one another, 0 for a scalar.
+        var height: Int
+    }
+    private var anchors: [String: Loaded] = [:]
+
+    init(_ input: UnsafePointer<UInt8>, count: Int, text: String, maxDepth: Int, maxAliasedValues: Int) {
+        parser = .allocate(capacity: 1)
+        yaml_parser_initialize(parser)
+        yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+        yaml_parser_set_input_string(parser, input, count)
+        self.text = text
+        self.maxDepth = maxDepth
+        self.maxAliasedValues = maxAliasedValues
+    }
+
+    deinit {
+        yaml_parser_delete(parser)
+        parser.deallocate()
+    }
+
+    /// The stream's one document, in the order of events Yams read them (so that the same error
+    /// comes first).
+    func document() throws(YAMLError) -> YAMLNode {
+        _ = try next()  // STREAM-START
+        guard try next().kind != .streamEnd else { return YAMLNode(value: .null, text: "", mark: YAMLMark(line: 1, column: 1)) }
+        let root = try load(try next(), depth: 1)
+        _ = try next()  // DOCUMENT-END
+        let after = try next()
+        guard after.kind == .streamEnd else {
+            throw YAMLError(context: "expected a single document in the stream", problem: "but found another document", mark: after.mark)
+        }
+        return root.node
+    }
+
+    // MARK: Events
+
+    private struct Event {
+        enum Kind { case streamStart, streamEnd, documentStart, documentEnd, alias, scalar, sequenceStart, sequenceEnd, mappingStart, mappingEnd, other }
+        var kind: Kind
+        var anchor: String?
+        var tag: String?
+        var value = ""
+        var plain = false
+        var quotedImplicit = false
+        var mark: YAMLMark
+    }
+
+    /// The next event, copied out of libyaml's and freed.
+    private func next() throws(YAMLError) -> Event {
+        var event = yaml_event_t()
+        guard yaml_parser_parse(parser, &event) == 1 else { throw error() }
+        defer { yaml_event_delete(&event) }
+        var next = Event(kind: .other, mark: YAMLMark(line: event.start_mark.line + 1, column: event.start_mark.column + 1))
+        switch event.type {
+        case YAML_STREAM_START_EVENT: next.kind = .streamStart
+        case YAML_STREAM_END_EVENT: next.kind = .streamEnd
+        case YAML_DOCUMENT_START_EVENT: next.kind = .documentStart
+        case YAML_DOCUMENT_END_EVENT: next.kind = .documentEnd
+        case YAML_ALIAS_EVENT:
+            next.kind = .alias
+            next.anchor = Self.string(event.data.alias.anchor)
+        case YAML_SCALAR_EVENT:
+            let scalar = event.data.scalar
+            next.kind = .scalar
+            next.anchor = Self.string(scalar.anchor)
+            next.tag = Self.string(scalar.tag)
+            // Counted, not NUL-terminated: a double-quoted scalar may hold "\0".
+            next.value = scalar.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self) } ?? ""
+            next.plain = scalar.style == YAML_PLAIN_SCALAR_STYLE
+            next.quotedImplicit = scalar.quoted_implicit != 0
+        case YAML_SEQUENCE_START_EVENT:
+            next.kind = .sequenceStart
+            next.anchor = Self.string(event.data.sequence_start.anchor)
+        case YAML_SEQUENCE_END_EVENT: next.kind = .sequenceEnd
+        case YAML_MAPPING_START_EVENT:
+            next.kind = .mappingStart
+            next.anchor = Self.string(event.data.mapping_start.anchor)
+        case YAML_MAPPING_END_EVENT: next.kind = .mappingEnd
+        default: break
+        }
+        return next
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        pointer.map { String(decodingCString: $0, as: UTF8.self) }
+    }
+
+    /// libyaml's error, with its marks from 1.
+    private func error() -> YAMLError {
+        let p = parser.pointee
+        let problem = p.problem.map { String(cString: $0) } ?? "unknown problem"
+        switch p.error {
+        case YAML_MEMORY_ERROR:
+            return YAMLError(problem: "out of memory", mark: YAMLMark(line: 1, column: 1))
+        case YAML_READER_ERROR:
+            // The reader gives a byte offset, not a mark.
+            return YAMLError(problem: problem, mark: mark(ofByte: p.problem_offset))
+        default:
+            return YAMLError(context: p.context.map { String(cString: $0) }, problem: problem,
+                             mark: YAMLMark(line: p.problem_mark.line + 1, column: p.problem_mark.column + 1))
+        }
+    }
+
+    private func mark(ofByte offset: Int) -> YAMLMark {
+        var line = 1, column = 1, at = 0
+        for scalar in text.unicodeScalars {
+            if at >= offset { break }
+            at += UTF8.width(scalar)
+            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        return YAMLMark(line: line, column: column)
+    }
+
+    // MARK: Nodes
+
+    private func load(_ event: Event, depth: Int) throws(YAMLError) -> Loaded {
+        switch event.kind {
+        case .alias:
+            guard let name = event.anchor, var loaded = anchors[name] else {
+                throw YAMLError(problem: "found undefined alias", mark: event.mark)
+            }
+            aliased += loaded.weight
+            if aliased > maxAliasedValues {
+                throw YAMLError(problem: "the aliases (*) repeat more than \(maxAliasedValues) values", mark: event.mark)
+            }
+            if depth - 1 + loaded.height > maxDepth { throw tooDeep(event) }
+            loaded.node.mark = event.mark
+            return loaded
+        case .scalar:
+            let (value, tag) = Self.resolve(event)
+            return register(event, Loaded(node: YAMLNode(value: value, text: event.value, mark: event.mark), scalar: (event.value, tag), weight: 1, height: 0))
+        case .sequenceStart:
+            if depth > maxDepth { throw tooDeep(event) }
+            var items: [YAMLNode] = []
+            var weight = 1, height = 1
+            while true {
+                let item = try next()
+                if item.kind == .sequenceEnd { break }
+                let loaded = try load(item, depth: depth + 1)
+                items.append(loaded.node)
+                weight += loaded.weight
+                height = max(height, loaded.height + 1)
+            }
+            return register(event, Loaded(node: YAMLNode(value: .list(items), mark: event.mark), weight: weight, height: height))
+        case .mappingStart:
+            if depth > maxDepth { throw tooDeep(event) }
+            var pairs: [(key: (text: String, tag: String), keyMark: YAMLMark, value: Loaded)] = []
+            var weight = 1, height = 1
+            while true {
+                let keyEvent = try next()
+                if keyEvent.kind == .mappingEnd { break }
+                let key = try load(keyEvent, depth: depth + 1)
+                guard let scalar = key.scalar else {
+                    throw YAMLError(problem: "a key must be a single value, not a list or mapping", mark: key.node.mark)
+                }
+                let value = try load(try next(), depth: depth + 1)
+                pairs.append((scalar, key.node.mark, value))
+                weight += key.weight + value.weight
+                height = max(height, value.height + 1)
+            }
+            try checkDuplicates(pairs.map { ($0.key, $0.keyMark) })
+            let entries = Self.merged(pairs.map { ($0.key, YAMLEntry(key: $0.key.text, keyMark: $0.keyMark, node: $0.value.node)) })
+            return register(event, Loaded(node: YAMLNode(value: .map(entries), mark: event.mark), weight: weight, height: height))
+        default:
+            throw YAMLError(problem: "found an unexpected event", mark: event.mark)
+        }
+    }
+
+    private func tooDeep(_ event: Event) -> YAMLError {
+        YAMLError(problem: "lists and mappings are nested more than \(maxDepth) deep", mark: event.mark)
+    }
+
+    private func register(_ event: Event, _ loaded: Loaded) -> Loaded {
+        // An anchor defined again names the later value from there on.
+        if let name = event.anchor { anchors[name] = loaded }
+        return loaded
+    }
+
+    /// Yams's rule: keys equal as written and in resolved tag (`1` and `"1"` differ); the
+    /// message names each such key (sorted), the position is the first of the first.
+    private func checkDuplicates(_ keys: [(key: (text: String, tag: String), mark: YAMLMark)]) throws(YAMLError) {
+        var first: [String: (index: Int, count: Int)] = [:]
+        for (i, key) in keys.enumerated() {
+            let id = key.key.tag + "\u{0}" + key.key.text
+            first[id, default: (i, 0)].count += 1
+        }
+        let twice = first.values.filter { $0.count > 1 }.map { keys[$0.index] }.sorted { ($0.key.text, $0.mark.line, $0.mark.column) < ($1.key.text, $1.mark.line, $1.mark.column) }
+        guard let head = twice.first else { return }
+        throw YAMLError(problem: "a key is given twice: " + twice.map(\.key.text).joined(separator: ", "), mark: head.mark)
+    }
+
+    /// The mapping's entries with merge keys (`<<: *base`, `<<: [*a, *b]`) replaced by the
+    /// entries they bring (the mapping's own win, then the earlier of a list), each key once
+    /// (the last one: `1:` and `"1":` are both the key "1").
+    private static func merged(_ pairs: [(key: (text: String, tag: String), entry: YAMLEntry)]) -> [YAMLEntry] {
+        var brought: [YAMLEntry] = []
+        var own: [YAMLEntry] = []
+        for (key, entry) in pairs {
+            guard key.tag == Tag.merge else { own.append(entry); continue }
+            switch entry.node.value {
+            case .map(let entries): brought += entries
+            case .list(let items):
+                for item in items.reversed() { if case .map(let entries) = item.value { brought += entries } }
+            default: break  // Yams ignored a merge of anything else
+            }
+        }
+        let all = brought + own
+        guard all.count > 1 else { return all }
+        var seen: Set<String> = []
+        var unique: [YAMLEntry] = []
+        for entry in all.reversed() where seen.insert(entry.key).inserted { unique.append(entry) }
+        return unique.reversed()
+    }
+
+    // MARK: Scalars
+
+    private enum Tag {
+        static let prefix = "tag:yaml.org,2002:"
+        static let str = prefix + "str", bool = prefix + "bool", int = prefix + "int", float = prefix + "float"
+        static let null = prefix + "null", merge = prefix + "merge"
+    }
+
+    /// The value of a scalar and its tag: the explicit one, `str` when quoted, else the first
+    /// of Yams's resolver rules its text matches.
+    private static func resolve(_ event: Event) -> (YAMLValue, String) {
+        let text = event.value
+        let tag: String
+        if event.quotedImplicit || event.tag == "!" {
+            tag = Tag.str
+        } else if let explicit = event.tag {
+            tag = explicit
+        } else {
+            tag = implicitTag(text)
+        }
+        let value: YAMLValue?
+        switch tag {
+        case Tag.bool:
+            switch text.lowercased() {
+            case "true", "yes", "on": value = .bool(true)
+            case "false", "no", "off": value = .bool(false)
+            default: value = nil
+            }
+        case Tag.int: value = event.plain ? integer(text).map(YAMLValue.int) : nil
+        case Tag.float: value = event.plain ? float(text).map(YAMLValue.double) : nil
+        case Tag.null: value = event.plain && ["", "~", "null", "Null", "NULL"].contains(text) ? .null : nil
+        default: value = nil  // str, timestamp (kept as written), merge (a key), binary, others
+        }
+        return (value ?? .string(text), tag)
+    }
+
+    /// Yams's default resolver, in its order: bool, int, float, merge, null (its timestamp and
+    /// value rules are left out: both were only ever text here).
+    private static func implicitTag(_ text: String) -> String {
+        if booleans.contains(text) { return Tag.bool }
+        let s = Array(text.utf8)
+        if isInteger(s) { return Tag.int }
+        if isFloat(s) { return Tag.float }
+        if text == "<<" { return Tag.merge }
+        if ["", "~", "null", "Null", "NULL"].contains(text) { return Tag.null }
+        return Tag.str  // timestamps too: a date stays as written
+    }
+
+    private static let booleans: Set<String> = [
+        "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+        "on", "On", "ON", "off", "Off", "OFF",
+    ]
+
+    // The resolver's patterns, over UTF-8 bytes (each is ASCII).
+
+    private static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
+
+    /// `c` and what follows while `allowed`; returns the index after them.
+    private static func skip(_ s: [UInt8], from i: Int, while allowed: (UInt8) -> Bool) -> Int {
+        var j = i
+        while j < s.count && allowed(s[j]) { j += 1 }
+        return j
+    }
+
+    private static func optionalSign(_ s: [UInt8]) -> Int {
+        s.first == UInt8(ascii: "-") || s.first == UInt8(ascii: "+") ? 1 : 0
+    }
+
+    /// One or more `:[0-5]?[0-9]` from `i`; the index after them, or nil when there is none.
+    private static func sexagesimalTail(_ s: [UInt8], from i: Int) -> Int? {
+        var j = i, groups = 0
+        while j < s.count && s[j] == UInt8(ascii: ":") {
+            let k = j + 1
+            if k + 1 < s.count && s[k] >= UInt8(ascii: "0") && s[k] <= UInt8(ascii: "5") && isDigit(s[k + 1]) {
+                j = k + 2
+            } else if k < s.count && isDigit(s[k]) {
+                j = k + 1
+            } else {
+                return nil
+            }
+            groups += 1
+        }
+        return groups > 0 ? j : nil
+    }
+
+    /// `[-+]?0b[01_]+ | [-+]?0o?[0-7_]+ | [-+]?(0|[1-9][0-9_]*) | [-+]?0x[0-9a-fA-F_]+ | [-+]?[1-9][0-9_]*(:[0-5]?[0-9])+`
+    private static func isInteger(_ s: [UInt8]) -> Bool {
+        let i = optionalSign(s)
+        guard i < s.count else { return false }
+        let underscore = UInt8(ascii: "_")
+        if s[i] == UInt8(ascii: "0") {
+            if i + 1 == s.count { return true }
+            let c = s[i + 1]
+            if c == UInt8(ascii: "b") {
+                return i + 2 < s.count && skip(s, from: i + 2) { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "1") || $0 == underscore } == s.count
+            }
+            if c == UInt8(ascii: "x") {
+                return i + 2 < s.count && skip(s, from: i + 2) { isDigit($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0 | 0x20) || $0 == underscore } == s.count
+            }
+            let start = c == UInt8(ascii: "o") ? i + 2 : i + 1
+            return start < s.count && skip(s, from: start) { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7")) || $0 == underscore } == s.count
+        }
+        guard isDigit(s[i]) else { return false }
+        let end = skip(s, from: i + 1) { isDigit($0) || $0 == underscore }
+        if end == s.count { return true }
+        return sexagesimalTail(s, from: end) == s.count
+    }
+
+    /// `[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)? | \.[0-9_]+([eE][-+][0-9]+)?
+    /// | [-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]* | [-+]?\.(inf|Inf|INF) | \.(nan|NaN|NAN)`
+    private static func isFloat(_ s: [UInt8]) -> Bool {
+        let digitOrUnderscore: (UInt8) -> Bool = { isDigit($0) || $0 == UInt8(ascii: "_") }
+        let dot = UInt8(ascii: ".")
+        /// `[eE]` then a sign (required or optional) and one or more digits, to the end.
+        func exponent(from i: Int, signRequired: Bool) -> Bool {
+            guard i < s.count, s[i] | 0x20 == UInt8(ascii: "e") else { return false }
+            var j = i + 1
+            if j < s.count && (s[j] == UInt8(ascii: "-") || s[j] == UInt8(ascii: "+")) { j += 1 } else if signRequired { return false }
+            return j < s.count && skip(s, from: j, while: isDigit) == s.count
+        }
+        let text = String(decoding: s, as: UTF8.self)
+        if [".nan", ".NaN", ".NAN"].contains(text) { return true }
+        let sign = optionalSign(s)
+        if [".inf", ".Inf", ".INF"].contains(String(decoding: s[sign...], as: UTF8.self)) { return true }
+        if s.first == dot {
+            // \.[0-9_]+([eE][-+][0-9]+)?
+            let end = skip(s, from: 1, while: digitOrUnderscore)
+            if end == 1 { return false }
+            return end == s.count || exponent(from: end, signRequired: true)
+        }
+        guard sign < s.count, isDigit(s[sign]) else { return false }
+        let whole = skip(s, from: sign + 1, while: digitOrUnderscore)
+        // [-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?
+        var end = whole
+        if end < s.count && s[end] == dot { end = skip(s, from: end + 1, while: digitOrUnderscore) }
+        if end == s.count || exponent(from: end, signRequired: false) { return true }
+        // [-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*
+        if let tail = sexagesimalTail(s, from: whole), tail < s.count, s[tail] == dot {
+            return skip(s, from: tail + 1, while: digitOrUnderscore) == s.count
+        }
+        return false
+    }
+
+    /// Yams's Int construction: `_` dropped, a radix prefix (`0x`, `0b`, `0o`, `0`), or base 60;
+    /// nil (the scalar stays text) when it does not fit.
+    private static func integer(_ text: String) -> Int? {
+        let withSign = text.replacingAll("_", with: "")
+        if withSign == "0" { return 0 }
+        let negative = withSign.hasPrefix("-")
+        let signPrefix = negative ? "-" : ""
+        let digits = withSign.dropFirst(negative || withSign.hasPrefix("+") ? 1 : 0)
+        for (prefix, radix) in [("0x", 16), ("0b", 2), ("0o", 8), ("0", 8)] where digits.hasPrefix(prefix) {
+            return Int(signPrefix + digits.dropFirst(prefix.count), radix: radix)
+        }
+        if digits.contains(":") {
+            // Checked: Yams trapped on `99999999999999999:59`.
+            var value = 0
+            for part in digits.split(separator: ":", omittingEmptySubsequences: false) {
+                guard let n = Int(part) else { return nil }
+                let (shifted, o1) = value.multipliedReportingOverflow(by: 60)
+                let (sum, o2) = shifted.addingReportingOverflow(n)
+                if o1 || o2 { return nil }
+                value = sum
+            }
+            return negative ? -value : value
+        }
+        return Int(withSign)
+    }
+
+    /// Yams's Double construction: `.inf`, `.nan`, `_` dropped, base 60.
+    private static func float(_ text: String) -> Double? {
+        switch text.lowercased() {
+        case ".inf", "+.inf": return .infinity
+        case "-.inf": return -.infinity
+        case ".nan": return .nan
+        default:
+            let plain = text.replacingAll("_", with: "")
+            guard plain.contains(":") else { return Double(plain) }
+            // Base 60: `-1:30.5` is -(1·60 + 30.5).
+            var digits = Substring(plain)
+            let negative = digits.hasPrefix("-")
+            if negative || digits.hasPrefix("+") { digits = digits.dropFirst() }
+            var value = 0.0
+            for part in digits.split(separator: ":", omittingEmptySubsequences: false) {
+                guard let n = Double(part) else { return nil }
+                value = value * 60 + n
+            }
+            return negative ? -value : value
+        }
+    }
+}
+
+private extension String {
+    func replacingAll(_ character: Character, with replacement: String) -> String {
+        var out = ""
+        for c in self { if c == character { out += replacement } else { out.append(c) } }
+        return out
+    }
+}
