@@ -13,8 +13,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // Front matter (SPEC §8) is YAML: a well-kept parser, not a hand-written one.
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Debian's libcmark-gfm and its GFM extensions: the Markdown parser.
@@ -38,7 +36,7 @@ let package = Package(
         // Core/BLAS.swift opens it with dlopen at the first large product, when installed.
         .target(name: "StepmarkCore", dependencies: ["CKernels"]),
         // Markdown -> Lesson -> Report: parsing, expressions, directives, the runner.
-        .target(name: "StepmarkLesson", dependencies: ["StepmarkCore", "CCmarkGFM", "CYAML", .product(name: "Yams", package: "Yams")]),
+        .target(name: "StepmarkLesson", dependencies: ["StepmarkCore", "CCmarkGFM", "CYAML"]),
         // Report -> terminal, Markdown, HTML, JSON. Renderers never compute.
         .target(name: "StepmarkRender", dependencies: ["StepmarkLesson", "StepmarkCore"]),
         // Lesson + Report -> a Jupyter notebook whose numpy code recomputes every sub-step.

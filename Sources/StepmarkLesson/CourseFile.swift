@@ -1,10 +1,9 @@
-import Foundation
 import StepmarkCore
-import Yams
 
 /// A course folder's `course.yml` (SPEC §8): the index's `title` and `description`, its
 /// `lang`, and the order of its lessons (`lessons:`, a list of the folder's lesson file names;
-/// lessons it does not list follow in name order). Parsed with Yams, like the front matter.
+/// lessons it does not list follow in name order). Read by libyaml (`YAMLDocument`), like the
+/// front matter.
 public struct CourseFile: Sendable, Equatable {
     public var title: String?
     public var description: String?
@@ -37,54 +36,48 @@ public struct CourseFile: Sendable, Equatable {
     /// a `lessons:` entry that is not one of them is an error at its line.
     public static func parse(_ source: String, available: Set<String>) -> (CourseFile, [LessonError]) {
         var course = CourseFile()
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let loaded: Any?
+        func position(_ mark: YAMLMark) -> SourcePosition { SourcePosition(line: mark.line, column: max(mark.column, 1)) }
+        let root: YAMLNode
         do {
-            loaded = try Yams.load(yaml: source)
-        } catch let error as YamlError {
-            return (course, [LessonError("course.yml is not valid YAML: \(describe(error))", at: position(of: error))])
+            root = try YAMLDocument.load(source)
         } catch {
-            return (course, [LessonError("course.yml is not valid YAML", at: SourcePosition(line: 1, column: 1))])
+            return (course, [LessonError("course.yml is not valid YAML: \(error)", at: position(error.mark))])
         }
-        guard let loaded else { return (course, []) }
-        guard let map = loaded as? [String: Any] else {
+        let map: [YAMLEntry]
+        switch root.value {
+        case .null: return (course, [])
+        case .map(let entries): map = entries
+        default:
             return (course, [LessonError("course.yml must be `key: value` lines (a YAML mapping) with title, description, lang and lessons", at: SourcePosition(line: 1, column: 1))])
         }
         var errors: [LessonError] = []
-        /// The line of `key:` at the start of a line, for errors about its value.
-        func at(_ key: String) -> SourcePosition {
-            for (i, line) in lines.enumerated() where line.hasPrefix(key) && line.dropFirst(key.count).trimmingLeadingSpaces().hasPrefix(":") {
-                return SourcePosition(line: i + 1, column: key.count + 3)
-            }
-            return SourcePosition(line: 1, column: 1)
+        func entry(_ key: String) -> YAMLEntry? { map.first { $0.key == key } }
+        /// Where an error about `entry`'s value points.
+        func at(_ entry: YAMLEntry) -> SourcePosition { position(entry.valueMark) }
+        for unknown in map.filter({ !keys.contains($0.key) }).sorted(by: { $0.key < $1.key }) {
+            errors.append(LessonError("course.yml: unknown key '\(unknown.key)' (expected \(keys.joined(separator: ", ")))", at: at(unknown)))
         }
-        for key in map.keys.sorted() where !keys.contains(key) {
-            errors.append(LessonError("course.yml: unknown key '\(key)' (expected \(keys.joined(separator: ", ")))", at: at(key)))
-        }
+        /// A text value as written (`lang: no` stays "no"); nil when not given or null.
         func text(_ key: String) -> String? {
-            guard let value = map[key] else { return nil }
-            if let s = value as? String { return s }
-            if value is [Any] || value is [String: Any] {
-                errors.append(LessonError("\(key): expects text, not a list or mapping", at: at(key)))
+            guard let entry = entry(key) else { return nil }
+            switch entry.node.value {
+            case .null: return nil
+            case .list, .map:
+                errors.append(LessonError("\(key): expects text, not a list or mapping", at: at(entry)))
                 return nil
+            default: return entry.node.text
             }
-            return "\(value)"
         }
         course.title = text("title")
         course.description = text("description")
         course.lang = text("lang")
-        if let value = map["lessons"] {
-            if let list = value as? [Any] {
+        if let lessons = entry("lessons") {
+            if case .list(let items) = lessons.node.value {
                 var names: [String] = []
-                for item in list {
-                    let name = "\(item)"
-                    // The line of this entry (`- name`), for its own error.
-                    var position = at("lessons")
-                    if let i = lines.firstIndex(where: { $0.trimmingLeadingSpaces().hasPrefix("-") && $0.contains(name) }) {
-                        let dash = lines[i].prefix { $0 != "-" }.count
-                        position = SourcePosition(line: i + 1, column: dash + 3)
-                    }
-                    if item is [Any] || item is [String: Any] {
+                for item in items {
+                    let name = item.written
+                    let position = position(item.mark)
+                    if item.value.isCollection {
                         errors.append(LessonError("lessons: expects a list of lesson file names, one per `- ` line", at: position))
                     } else if !available.contains(name) {
                         let known = available.sorted().prefix(12).joined(separator: ", ")
@@ -97,11 +90,11 @@ public struct CourseFile: Sendable, Equatable {
                 }
                 course.lessons = names
             } else {
-                errors.append(LessonError("lessons: expects a list of lesson file names, one per `- ` line", at: at("lessons")))
+                errors.append(LessonError("lessons: expects a list of lesson file names, one per `- ` line", at: at(lessons)))
             }
         }
-        if let lang = course.lang, course.language == nil {
-            errors.append(LessonError("lang: expects ko or en, got '\(lang)'", at: at("lang")))
+        if let lang = course.lang, course.language == nil, let entry = entry("lang") {
+            errors.append(LessonError("lang: expects ko or en, got '\(lang)'", at: at(entry)))
         }
         return (course, errors)
     }
@@ -110,12 +103,14 @@ public struct CourseFile: Sendable, Equatable {
     /// - Throws: `ReadError` for an unreadable file, and for the first problem in it, named
     ///   `FOLDER/course.yml:LINE:COLUMN`.
     public static func read(folder: String, available: Set<String>) throws -> CourseFile? {
-        let path = (folder as NSString).appendingPathComponent(fileName)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }
+        var base = Substring(folder)
+        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+        let path = base.isEmpty ? fileName : base.hasSuffix("/") ? base + fileName : base + "/" + fileName
         let bytes: [UInt8]
         do {
             bytes = try RegularFile.read(path, maxBytes: 1 << 20)
+        } catch .missing, .directory {
+            return nil
         } catch {
             throw ReadError(path: path, message: "\(error)")
         }
@@ -127,28 +122,5 @@ public struct CourseFile: Sendable, Equatable {
             throw ReadError(path: "\(path):\(first.line):\(first.column)", message: first.message)
         }
         return course
-    }
-
-    private static func describe(_ error: YamlError) -> String {
-        switch error {
-        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
-             .composer(let context, let problem, _, _):
-            return [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
-        case .duplicatedKeysInMapping(let duplicates, _):
-            return "a key is given twice: \(duplicates.joined(separator: ", "))"
-        default:
-            return "\(error)"
-        }
-    }
-
-    private static func position(of error: YamlError) -> SourcePosition {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return SourcePosition(line: mark.line, column: max(mark.column, 1))
-        case .duplicatedKeysInMapping(_, let context):
-            return SourcePosition(line: context.mark.line, column: max(context.mark.column, 1))
-        default:
-            return SourcePosition(line: 1, column: 1)
-        }
     }
 }

@@ -1,11 +1,8 @@
-import Foundation
-import Yams
-
 /// A lesson's YAML front matter (SPEC §8): the `---` block at the very top of the file.
 ///
-/// Parsed with Yams (libyaml), a well-kept YAML parser, rather than by hand: front matter is
-/// written by people used to Quarto and Jekyll, with quoting, lists and comments. Keys stepmark
-/// does not know are kept out of the way (Quarto's own keys may be there too).
+/// Read by libyaml (`YAMLDocument`), a well-kept YAML parser, rather than by hand: front matter
+/// is written by people used to Quarto and Jekyll, with quoting, lists and comments. Keys
+/// stepmark does not know are kept out of the way (Quarto's own keys may be there too).
 public struct FrontMatter: Sendable, Equatable {
     public var title: String?
     public var subtitle: String?
@@ -37,108 +34,83 @@ public struct FrontMatter: Sendable, Equatable {
         }
         var matter = FrontMatter(lineCount: close + 1)
         let yaml = lines[1..<close].joined(separator: "\n")
-        let loaded: Any?
+        /// A place in `yaml` as a place in the file (the YAML starts on line 2).
+        func position(_ mark: YAMLMark) -> SourcePosition { SourcePosition(line: mark.line + 1, column: max(mark.column, 1)) }
+        let root: YAMLNode
         do {
-            loaded = try Yams.load(yaml: yaml)
-        } catch let error as YamlError {
-            return (matter, [LessonError("the front matter is not valid YAML: \(describe(error))", at: position(of: error, firstLine: 2))])
+            root = try YAMLDocument.load(yaml)
         } catch {
-            return (matter, [LessonError("the front matter is not valid YAML", at: SourcePosition(line: 2, column: 1))])
+            return (matter, [LessonError("the front matter is not valid YAML: \(error)", at: position(error.mark))])
         }
-        guard let loaded else { return (matter, []) }
-        guard let map = loaded as? [String: Any] else {
-            return (matter, [LessonError("the front matter must be `key: value` lines (a YAML mapping)", at: SourcePosition(line: 2, column: 1))])
+        let map: [YAMLEntry]
+        switch root.value {
+        case .null: return (matter, [])
+        case .map(let entries): map = entries
+        default: return (matter, [LessonError("the front matter must be `key: value` lines (a YAML mapping)", at: SourcePosition(line: 2, column: 1))])
         }
         var errors: [LessonError] = []
-        /// The line of `key:` inside the front matter, for errors about its value.
-        func at(_ key: String) -> SourcePosition {
-            for i in 1..<close where lines[i].hasPrefix(key) && lines[i].dropFirst(key.count).trimmingLeadingSpaces().hasPrefix(":") {
-                return SourcePosition(line: i + 1, column: key.count + 3)
-            }
-            return SourcePosition(line: 2, column: 1)
-        }
+        func entry(_ key: String, in entries: [YAMLEntry] = map) -> YAMLEntry? { entries.first { $0.key == key } }
+        /// Where an error about `entry`'s value points.
+        func at(_ entry: YAMLEntry) -> SourcePosition { position(entry.valueMark) }
+        /// A text value as written (`date: 2026-12-05`, `lang: no`); nil when not given or null.
         func text(_ key: String) -> String? {
-            guard let value = map[key] else { return nil }
-            if let s = value as? String { return s }
-            // YAML reads `date: 2026-12-05` as a timestamp; write it back as the author did.
-            if let date = value as? Date {
-                let format = ISO8601DateFormatter()
-                format.timeZone = TimeZone(identifier: "UTC")
-                let midnight = Int(date.timeIntervalSince1970) % 86_400 == 0
-                format.formatOptions = midnight ? [.withFullDate] : [.withInternetDateTime]
-                return format.string(from: date)
-            }
-            if value is [Any] || value is [String: Any] {
-                errors.append(LessonError("\(key): expects text, not a list or mapping", at: at(key)))
+            guard let entry = entry(key) else { return nil }
+            switch entry.node.value {
+            case .null: return nil
+            case .list, .map:
+                errors.append(LessonError("\(key): expects text, not a list or mapping", at: at(entry)))
                 return nil
+            default: return entry.node.text
             }
-            return "\(value)"
         }
-        func number(_ value: Any) -> Double? {
-            if let d = value as? Double { return d }
-            if let i = value as? Int { return Double(i) }
-            return nil
+        func number(_ value: YAMLValue) -> Double? {
+            switch value {
+            case .double(let d): return d
+            case .int(let i): return Double(i)
+            default: return nil
+            }
         }
         matter.title = text("title")
         matter.subtitle = text("subtitle")
         matter.date = text("date")
         matter.lang = text("lang")
         matter.description = text("description")
-        if let author = map["author"] {
-            if let list = author as? [Any] { matter.authors = list.map { "\($0)" } } else { matter.authors = ["\(author)"] }
-        }
-        if let value = map["variant"] {
-            if let v = value as? Int, v >= 0, v < variantLimit {
-                matter.variant = v
-            } else {
-                errors.append(LessonError("variant: expects a whole number from 0 to \(variantLimit - 1) (stepmark assign writes it), got \(value)", at: at("variant")))
+        if let author = entry("author")?.node {
+            switch author.value {
+            case .null: break
+            case .list(let items): matter.authors = items.filter { $0.value != .null }.map(\.written)
+            default: matter.authors = [author.written]
             }
         }
-        if let value = map["exercise-defaults"] {
-            if let d = value as? [String: Any] {
-                if let p = d["points"] {
-                    if let n = number(p), n >= 0, n.isFinite { matter.defaultPoints = n } else {
-                        errors.append(LessonError("exercise-defaults: points expects a number ≥ 0, got \(p)", at: at("exercise-defaults")))
+        if let variant = entry("variant") {
+            if case .int(let v) = variant.node.value, v >= 0, v < variantLimit {
+                matter.variant = v
+            } else {
+                errors.append(LessonError("variant: expects a whole number from 0 to \(variantLimit - 1) (stepmark assign writes it), got \(variant.node.written)", at: at(variant)))
+            }
+        }
+        if let defaults = entry("exercise-defaults") {
+            if case .map(let d) = defaults.node.value {
+                if let p = entry("points", in: d) {
+                    if let n = number(p.node.value), n >= 0, n.isFinite { matter.defaultPoints = n } else {
+                        errors.append(LessonError("exercise-defaults: points expects a number ≥ 0, got \(p.node.written)", at: at(p)))
                     }
                 }
-                if let t = d["tol"] {
-                    if let n = number(t), n >= 0, n.isFinite { matter.defaultTolerance = n } else {
-                        errors.append(LessonError("exercise-defaults: tol expects a number ≥ 0, got \(t)", at: at("exercise-defaults")))
+                if let t = entry("tol", in: d) {
+                    if let n = number(t.node.value), n >= 0, n.isFinite { matter.defaultTolerance = n } else {
+                        errors.append(LessonError("exercise-defaults: tol expects a number ≥ 0, got \(t.node.written)", at: at(t)))
                     }
                 }
-                if let p = d["partial"] {
-                    if let b = p as? Bool { matter.defaultPartial = b } else {
-                        errors.append(LessonError("exercise-defaults: partial expects true or false, got \(p)", at: at("exercise-defaults")))
+                if let p = entry("partial", in: d) {
+                    if case .bool(let b) = p.node.value { matter.defaultPartial = b } else {
+                        errors.append(LessonError("exercise-defaults: partial expects true or false, got \(p.node.written)", at: at(p)))
                     }
                 }
             } else {
-                errors.append(LessonError("exercise-defaults: expects `points:`, `tol:` and `partial:` on indented lines below it", at: at("exercise-defaults")))
+                errors.append(LessonError("exercise-defaults: expects `points:`, `tol:` and `partial:` on indented lines below it", at: at(defaults)))
             }
         }
         return (matter, errors)
-    }
-
-    private static func describe(_ error: YamlError) -> String {
-        switch error {
-        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
-             .composer(let context, let problem, _, _):
-            return [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
-        case .duplicatedKeysInMapping(let duplicates, _):
-            return "a key is given twice: \(duplicates.joined(separator: ", "))"
-        default:
-            return "\(error)"
-        }
-    }
-
-    private static func position(of error: YamlError, firstLine: Int) -> SourcePosition {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return SourcePosition(line: firstLine + mark.line - 1, column: max(mark.column, 1))
-        case .duplicatedKeysInMapping(_, let context):
-            return SourcePosition(line: firstLine + context.mark.line - 1, column: max(context.mark.column, 1))
-        default:
-            return SourcePosition(line: firstLine, column: 1)
-        }
     }
 }
 
@@ -146,12 +118,6 @@ extension StringProtocol {
     func trimmingTrailingSpaces() -> Substring {
         var s = Substring(self)
         while let last = s.last, last == " " || last == "\t" { s.removeLast() }
-        return s
-    }
-
-    func trimmingLeadingSpaces() -> Substring {
-        var s = Substring(self)
-        while let first = s.first, first == " " || first == "\t" { s.removeFirst() }
         return s
     }
 }

@@ -257,3 +257,61 @@ private extension YAMLValue {
     var map: [YAMLEntry]? { if case .map(let entries) = self { entries } else { nil } }
     var list: [YAMLNode]? { if case .list(let items) = self { items } else { nil } }
 }
+
+/// What front matter and course.yml make of YAMLDocument's values.
+@Suite struct YAMLFrontMatterAndCourseFileTests {
+    static func frontMatter(_ yaml: String) -> (FrontMatter?, [String]) {
+        let lines = ["---"] + yaml.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + ["---"]
+        let (matter, errors) = FrontMatter.parse(lines)
+        return (matter, errors.map(\.description))
+    }
+
+    @Test func textIsKeptAsWritten() throws {
+        let (matter, errors) = Self.frontMatter("title: 1.10\nsubtitle: yes\ndate: 2026-12-05\nlang: no\ndescription: 0x10\nauthor: [Kim, on, 3]")
+        #expect(errors.isEmpty)
+        let m = try #require(matter)
+        #expect(m.title == "1.10" && m.subtitle == "yes" && m.date == "2026-12-05" && m.lang == "no" && m.description == "0x10")
+        #expect(m.authors == ["Kim", "on", "3"])
+        // Dates and times as written, not reformatted in UTC.
+        #expect(Self.frontMatter("date: 2026-12-05 10:20:30 +09:00").0?.date == "2026-12-05 10:20:30 +09:00")
+        // Nothing (or null) is no value, not "<null>".
+        let (empty, none) = Self.frontMatter("title:\nsubtitle: ~\nauthor:\nlang: null")
+        #expect(none.isEmpty && empty?.title == nil && empty?.subtitle == nil && empty?.authors == [] && empty?.lang == nil)
+        #expect(Self.frontMatter("title: ''").0?.title == "")
+    }
+
+    @Test func errorsPointAtTheValue() {
+        #expect(Self.frontMatter("variant: many").1 == ["2:10: variant: expects a whole number from 0 to 999999 (stepmark assign writes it), got many"])
+        #expect(Self.frontMatter("variant:").1 == ["2:10: variant: expects a whole number from 0 to 999999 (stepmark assign writes it), got null"])
+        #expect(Self.frontMatter("title:\n  - a").1 == ["2:8: title: expects text, not a list or mapping"])
+        // Inside exercise-defaults, at the value itself.
+        #expect(Self.frontMatter("exercise-defaults:\n  points: -1\n  partial: maybe").1 == [
+            "3:11: exercise-defaults: points expects a number ≥ 0, got -1",
+            "4:12: exercise-defaults: partial expects true or false, got maybe",
+        ])
+        // libyaml's errors: its words, at its line and column (in the file: the YAML starts on line 2).
+        #expect(Self.frontMatter("lang: ko\ntitle: a: b").1 == ["3:9: the front matter is not valid YAML: mapping values are not allowed in this context"])
+        #expect(Self.frontMatter("b: 1\na: 2\nb: 3\na: 4").1 == ["3:1: the front matter is not valid YAML: a key is given twice: a, b"])
+        #expect(Self.frontMatter("- a").1 == ["2:1: the front matter must be `key: value` lines (a YAML mapping)"])
+    }
+
+    @Test func courseFileEntriesArePlacedByLibyaml() throws {
+        let names: Set<String> = ["01-a.md", "02-b.md"]
+        // A name listed twice is reported at its second place; flow lists have places too.
+        #expect(CourseFile.parse("lessons:\n  - 01-a.md\n  - 01-a.md\n", available: names).1.map(\.description) == ["3:5: lessons: '01-a.md' is listed twice"])
+        #expect(CourseFile.parse("lessons: [02-b.md, zz.md]", available: names).1.map(\.description) == ["1:20: lessons: 'zz.md' is not a lesson in this folder (it has 01-a.md, 02-b.md)"])
+        #expect(CourseFile.parse("lessons:\n  - [a]", available: names).1.map(\.description) == ["2:5: lessons: expects a list of lesson file names, one per `- ` line"])
+        #expect(CourseFile.parse("title: a\n---\ntitle: b", available: names).1.map(\.description) == ["2:1: course.yml is not valid YAML: expected a single document in the stream, but found another document"])
+        // `lang: no` is Norwegian, not false.
+        #expect(CourseFile.parse("lang: no", available: names).1.map(\.description) == ["1:7: lang: expects ko or en, got 'no'"])
+        #expect(CourseFile.parse("title:\nlang:\n", available: names) == (CourseFile(), []))
+    }
+
+    @Test func courseFileIsReadFromItsFolder() throws {
+        let folder = try temporaryFolder(["c/course.yml": "title: T\n", "d/course.yml/x": "folder, not a file"])
+        #expect(try CourseFile.read(folder: folder + "/c", available: [])?.title == "T")
+        #expect(try CourseFile.read(folder: folder + "/c//", available: [])?.title == "T")
+        #expect(try CourseFile.read(folder: folder + "/d", available: []) == nil)
+        #expect(try CourseFile.read(folder: folder + "/none", available: []) == nil)
+    }
+}
