@@ -16,14 +16,14 @@ PREFIX     ?= /usr/local
 
 all: build
 
-# libcmark-gfm (the Markdown parser; its archives for make dist), OpenBLAS (opened at run time for
-# large products, and compared with the Swift kernels by the tests) and pkg-config, from Debian,
-# only when missing.
+# libcmark-gfm (the Markdown parser) and libyaml (front matter and course.yml), with their
+# archives for make dist, OpenBLAS (opened at run time for large products, and compared with the
+# Swift kernels by the tests) and pkg-config, from Debian, only when missing.
 deps:
-	@if ! dpkg -s libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config >/dev/null 2>&1; then \
-		echo "installing libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config"; \
+	@if ! dpkg -s libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libopenblas-dev pkg-config >/dev/null 2>&1; then \
+		echo "installing libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libopenblas-dev pkg-config"; \
 		$(SUDO) $(APT_GET) update -qq && \
-		$(SUDO) $(APT_GET) install -y -qq libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config; \
+		$(SUDO) $(APT_GET) install -y -qq libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libopenblas-dev pkg-config; \
 	fi
 
 build: deps

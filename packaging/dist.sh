@@ -4,8 +4,8 @@
 # holding bin/stepmark, man pages, bash/zsh/fish completions, README.md and the licences.
 #
 # Self-contained means it runs where Swift is not installed: the Swift standard library and
-# Foundation are linked statically (--static-swift-stdlib), and so is libcmark-gfm (from
-# Debian's -dev packages, which ship the archives). OpenBLAS is never linked: the binary opens
+# Foundation are linked statically (--static-swift-stdlib), and so are libcmark-gfm and libyaml
+# (from Debian's -dev packages, which ship the archives). OpenBLAS is never linked: the binary opens
 # it with dlopen when a large product needs it and uses its own Swift kernels when it is absent.
 # What remains dynamic is glibc, libstdc++ and libgcc_s, present on every Linux distribution.
 set -euo pipefail
@@ -18,18 +18,25 @@ VERSION=$(sed -n 's/^let stepmarkVersion = "\(.*\)"$/\1/p' Sources/stepmark/Step
 NAME=stepmark-$VERSION-linux-$(uname -m)
 STAGE=dist/$NAME
 
-# The module map and pkg-config ask for -lcmark-gfm, with -L/usr/lib/x86_64-linux-gnu (where
-# the .so is) first. A copy of libcmark-gfm.pc whose libdir is a folder holding only the two
-# archives, found first through PKG_CONFIG_PATH, makes the linker take the .a instead.
-LIBDIR=$(pkg-config --variable=libdir libcmark-gfm)
-PCDIR=$(pkg-config --variable=pcfiledir libcmark-gfm)
+# The module maps and pkg-config ask for -lcmark-gfm and -lyaml, with -L/usr/lib/x86_64-linux-gnu
+# (where the .so files are) first. Copies of libcmark-gfm.pc and yaml-0.1.pc whose libdir is a
+# folder holding only the three archives, found first through PKG_CONFIG_PATH, make the linker
+# take the .a files instead.
 STATIC=$PWD/$BUILD/static-libs
 mkdir -p "$STATIC/pkgconfig"
-for lib in libcmark-gfm.a libcmark-gfm-extensions.a; do
-    [ -f "$LIBDIR/$lib" ] || { echo "dist.sh: $LIBDIR/$lib is missing (apt-get install libcmark-gfm-dev libcmark-gfm-extensions-dev)" >&2; exit 1; }
-    ln -sf "$LIBDIR/$lib" "$STATIC/$lib"
-done
-sed "s|^libdir=.*|libdir=$STATIC|" "$PCDIR/libcmark-gfm.pc" > "$STATIC/pkgconfig/libcmark-gfm.pc"
+static_pc() {  # PKG-CONFIG-NAME DEBIAN-PACKAGES ARCHIVE...
+    local pc=$1 packages=$2 libdir pcdir lib
+    shift 2
+    libdir=$(pkg-config --variable=libdir "$pc") && pcdir=$(pkg-config --variable=pcfiledir "$pc") ||
+        { echo "dist.sh: pkg-config knows no $pc (apt-get install $packages)" >&2; exit 1; }
+    for lib in "$@"; do
+        [ -f "$libdir/$lib" ] || { echo "dist.sh: $libdir/$lib is missing (apt-get install $packages)" >&2; exit 1; }
+        ln -sf "$libdir/$lib" "$STATIC/$lib"
+    done
+    sed "s|^libdir=.*|libdir=$STATIC|" "$pcdir/$pc.pc" > "$STATIC/pkgconfig/$pc.pc"
+}
+static_pc libcmark-gfm "libcmark-gfm-dev libcmark-gfm-extensions-dev" libcmark-gfm.a libcmark-gfm-extensions.a
+static_pc yaml-0.1 libyaml-dev libyaml.a
 
 export PKG_CONFIG_PATH="$STATIC/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 
@@ -68,12 +75,12 @@ cp README.md "$STAGE/README.md"
     echo "  with the Runtime Library Exception (below); ICU is under the Unicode licence"
     echo "  (https://github.com/unicode-org/icu/blob/main/LICENSE)"
     echo "- swift-argument-parser: Apache License 2.0 (below)"
-    echo "- Yams, with the libyaml it carries: MIT (below)"
+    echo "- libyaml: MIT (Debian's copyright file below)"
     echo "- cmark-gfm and its extensions: BSD-2-Clause and others (Debian's copyright file below)"
     echo
     echo "OpenBLAS is not part of this binary; when installed it is loaded at run time."
     for file in "$TOOLCHAIN/share/swift/LICENSE.txt" "$BUILD/checkouts/swift-argument-parser/LICENSE.txt" \
-                "$BUILD/checkouts/Yams/LICENSE" \
+                /usr/share/doc/libyaml-dev/copyright \
                 /usr/share/doc/libcmark-gfm0.29.0.gfm.6/copyright; do
         [ -f "$file" ] || continue
         printf '\n==== %s ====\n\n' "$(basename "$(dirname "$file")")/$(basename "$file")"
