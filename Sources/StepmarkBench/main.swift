@@ -1,7 +1,8 @@
 // Kernel benchmark: median wall time of matmul and attention at the sizes of issue 9, with
 // OpenBLAS limited to the thread count given as the first argument. Prints JSON lines so that
 // bench/run.sh can put it side by side with numpy. Not a test: it asserts nothing.
-import Foundation
+import Dispatch
+import FoundationEssentials
 import StepmarkCore
 
 let threads = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1 : 1

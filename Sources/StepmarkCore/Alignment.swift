@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Every value of one forward pass of CLIP-style contrastive alignment (see `Alignment`).
 ///
@@ -117,8 +117,8 @@ public enum Alignment {
         var rowLosses = [Double](repeating: 0, count: n), colLosses = rowLosses
         for i in 0..<n {
             // −log softmax = log Σ exp(shifted) − shifted, with the maximum already subtracted.
-            rowLosses[i] = Foundation.log(rows.sum.data[i]) - rows.shifted[i, i]
-            colLosses[i] = Foundation.log(cols.sum.data[i]) - cols.shifted[i, i]
+            rowLosses[i] = Glibc.log(rows.sum.data[i]) - rows.shifted[i, i]
+            colLosses[i] = Glibc.log(cols.sum.data[i]) - cols.shifted[i, i]
         }
         let rowLoss = rowLosses.reduce(0, +) / Double(n)
         let colLoss = colLosses.reduce(0, +) / Double(n)

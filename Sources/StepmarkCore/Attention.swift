@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Which query–key pairs attention may use.
 public enum AttentionMask: String, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The gradients of one attention head: how the loss L changes with each of its matrices.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The learned matrices of one attention layer over inputs X (one token per row):
 /// `Q = X·W_Q`, `K = X·W_K`, `V = X·W_V`, `output = attention(Q, K, V)` (then `·W_O` when

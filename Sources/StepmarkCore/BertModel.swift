@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The settings of a BERT encoder, from its `config.json`.
 public struct BertConfig: Sendable, Equatable {
@@ -19,16 +19,16 @@ public struct BertConfig: Sendable, Equatable {
     /// - Throws: naming the file and the key that is missing or wrong.
     public init(file path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else { throw TensorError("cannot read \(path)") }
-        guard let json = try? JSONSerialization.jsonObject(with: data), let c = json as? [String: Any] else {
+        guard let c = JSONValue.parse(data)?.object else {
             throw TensorError("\(path) is not a JSON object")
         }
-        let type = c["model_type"] as? String ?? ""
-        let architectures = c["architectures"] as? [String] ?? []
+        let type = c["model_type"]?.string ?? ""
+        let architectures = c["architectures"]?.array?.compactMap(\.string) ?? []
         guard type == "bert" || architectures.contains(where: { $0.hasPrefix("Bert") }) else {
             throw TensorError("\(path) describes a '\(type.isEmpty ? "unknown" : type)' model, not a BERT model (model_type \"bert\")")
         }
         func int(_ key: String) throws -> Int {
-            guard let n = (c[key] as? NSNumber)?.intValue, n > 0, n <= 1_000_000 else {
+            guard let n = c[key]?.int, n > 0, n <= 1_000_000 else {
                 throw TensorError("\(path) has no positive whole number '\(key)'")
             }
             return n
@@ -40,8 +40,8 @@ public struct BertConfig: Sendable, Equatable {
         maxPositions = try int("max_position_embeddings")
         typeVocabularySize = try int("type_vocab_size")
         vocabularySize = try int("vocab_size")
-        layerNormEpsilon = (c["layer_norm_eps"] as? NSNumber)?.doubleValue ?? 1e-12
-        hiddenActivation = c["hidden_act"] as? String ?? "gelu"
+        layerNormEpsilon = c["layer_norm_eps"]?.double ?? 1e-12
+        hiddenActivation = c["hidden_act"]?.string ?? "gelu"
         guard hiddenSize % heads == 0 else {
             throw TensorError("\(path): hidden_size \(hiddenSize) is not a multiple of num_attention_heads \(heads)")
         }
@@ -140,22 +140,22 @@ public final class BertModel: Sendable {
     /// - Throws: naming the file and what is missing or wrong in it.
     public init(directory: String) throws {
         let fm = FileManager.default
-        func file(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+        func file(_ name: String) -> String { FilePathText.join(directory, name) }
         for required in ["config.json", "model.safetensors", "vocab.txt"] where !fm.fileExists(atPath: file(required)) {
             throw TensorError("\(directory) has no \(required), so it is not a Hugging Face BERT folder")
         }
         let config = try BertConfig(file: file("config.json"))
         var tokenizer = try BertTokenizer(vocabularyFile: file("vocab.txt"))
         if let data = fm.contents(atPath: file("tokenizer_config.json")),
-           let t = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] {
-            if let b = t["do_lower_case"] as? Bool { tokenizer.lowerCase = b }
-            if let b = t["strip_accents"] as? Bool { tokenizer.stripAccents = b }
-            if let b = t["tokenize_chinese_chars"] as? Bool { tokenizer.splitChineseCharacters = b }
+           let t = JSONValue.parse(data)?.object {
+            if let b = t["do_lower_case"]?.bool { tokenizer.lowerCase = b }
+            if let b = t["strip_accents"]?.bool { tokenizer.stripAccents = b }
+            if let b = t["tokenize_chinese_chars"]?.bool { tokenizer.splitChineseCharacters = b }
         }
         let file = try SafetensorsFile(path: file("model.safetensors"))
         let prefix = file.entry("embeddings.word_embeddings.weight") == nil && file.entry("bert.embeddings.word_embeddings.weight") != nil ? "bert." : ""
         var used = 0
-        let name = (file.path as NSString).lastPathComponent
+        let name = FilePathText.lastComponent(file.path)
         func load(_ key: String, _ shape: [Int]) throws -> [Double] {
             guard let e = file.entry(prefix + key) else { throw TensorError("\(name) has no tensor '\(prefix + key)'") }
             guard e.shape == shape else {

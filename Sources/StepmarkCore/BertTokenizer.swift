@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// BERT's tokenizer as Hugging Face's `BertTokenizer` runs it: the `BasicTokenizer` (clean,
 /// split CJK ideographs, lower-case and strip accents, split punctuation) then `WordPiece`
@@ -124,7 +124,7 @@ public struct BertTokenizer: Sendable {
         if lowerCase { w = w.lowercased() }
         if stripAccents ?? lowerCase {
             var kept = String.UnicodeScalarView()
-            for s in w.decomposedStringWithCanonicalMapping.unicodeScalars where s.properties.generalCategory != .nonspacingMark {
+            for s in w.canonicallyDecomposed.unicodeScalars where s.properties.generalCategory != .nonspacingMark {
                 kept.append(s)
             }
             w = String(kept)
@@ -136,7 +136,7 @@ public struct BertTokenizer: Sendable {
     /// Like transformers' BasicTokenizer, the cleaned text is NFC-composed before it is split
     /// into words (so accent stripping sees whole characters and decomposes them itself).
     public func basic(_ text: String) -> (normalized: String, words: [String]) {
-        let cleaned = String(clean(text)).precomposedStringWithCanonicalMapping
+        let cleaned = String(clean(text)).canonicallyComposed
         var normalizedWords: [String] = []
         var words: [String] = []
         for chunk in cleaned.unicodeScalars.split(whereSeparator: Self.isWhitespace) {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A wall-clock deadline that long kernels check between chunks of work, so that SPEC §7's
 /// time limit holds inside one step too (a 1000×1000 PCA, a long chain of `@`, many heads),

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Vectorised elementary functions for the softmax hot path.
 public enum FastMath {
@@ -13,7 +13,7 @@ public enum FastMath {
     /// x = k·ln 2 + r with k = round(x·log₂e) and |r| ≤ ln2/2, so exp(x) = 2ᵏ·exp(r); exp(r) is the
     /// Taylor polynomial of degree 13 (truncation error r¹⁴/14! < 3·10⁻¹⁸) evaluated by Horner's
     /// rule, and 2ᵏ is built from its exponent bits. Lanes outside [−708, 709] — −∞, results that
-    /// are subnormal or overflow — are left to `Foundation.exp` by the caller.
+    /// are subnormal or overflow — are left to `Glibc.exp` by the caller.
     @inline(__always)
     static func exp8(_ x: SIMD8<Double>) -> SIMD8<Double> {
         let kShifted = x * log2e + shifter
@@ -47,12 +47,12 @@ public enum FastMath {
         while i + 8 <= n {
             let x = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<Double>.self)
             if any(x .< low) || any(x .> high) || any(x .!= x) {
-                for j in i..<(i + 8) { base[j] = Foundation.exp(base[j]) }
+                for j in i..<(i + 8) { base[j] = Glibc.exp(base[j]) }
             } else {
                 UnsafeMutableRawPointer(base + i).storeBytes(of: exp8(x), as: SIMD8<Double>.self)
             }
             i += 8
         }
-        while i < n { base[i] = Foundation.exp(base[i]); i += 1 }
+        while i < n { base[i] = Glibc.exp(base[i]); i += 1 }
     }
 }

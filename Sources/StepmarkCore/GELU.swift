@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The Gaussian error linear unit of Hendrycks & Gimpel (2016) in its exact form, as BERT's
 /// `hidden_act: "gelu"` and PyTorch's `nn.GELU()` (approximate="none") compute it:

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 // MARK: - Bigram model
 
@@ -142,7 +142,7 @@ public enum Generator {
                 let why = model.id(of: last) == nil ? "is not in the corpus" : "never has a next token in the corpus"
                 return GenerationResult(prompt: prompt, steps: out, stopReason: "'\(last)' \(why), so generation stopped")
             }
-            let logits = p.map { $0 > 0 ? Foundation.log($0) : -Double.infinity }
+            let logits = p.map { $0 > 0 ? Glibc.log($0) : -Double.infinity }
             let step = try choose(logits: logits, vocabulary: model.vocabulary, context: context,
                                   temperature: temperature, top: top, rng: &rng)
             out.append(step)

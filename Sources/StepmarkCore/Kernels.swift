@@ -1,6 +1,6 @@
 // The only Swift file that touches the C kernels (Sources/CKernels).
 import CKernels
-import Foundation
+import FoundationEssentials
 
 /// Which build of the element-wise kernels runs: the same C source compiled for the baseline
 /// x86-64 (SSE2), for AVX2 + FMA and for AVX-512F, or the original Swift code (`swift`, kept as

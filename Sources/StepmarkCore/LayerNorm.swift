@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The values of a layer normalisation.
 public struct LayerNormSteps: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Matrix products, transposes and element-wise arithmetic with numpy's broadcasting rules
 /// restricted to ranks 0–2.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Every value of a run of gradient descent on the one-feature linear model of SPEC §3 `train`.
 ///

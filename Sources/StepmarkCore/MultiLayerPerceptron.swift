@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The values of one forward pass through a `Network` (SPEC §3 `forward`).
 ///
@@ -88,9 +88,9 @@ public struct Network: Sendable, Equatable {
         public func apply(_ z: Double) -> Double {
             switch self {
             case .linear: return z
-            case .sigmoid: return z >= 0 ? 1 / (1 + Foundation.exp(-z)) : Foundation.exp(z) / (1 + Foundation.exp(z))
+            case .sigmoid: return z >= 0 ? 1 / (1 + Glibc.exp(-z)) : Glibc.exp(z) / (1 + Glibc.exp(z))
             case .relu: return z > 0 ? z : 0
-            case .tanh: return Foundation.tanh(z)
+            case .tanh: return Glibc.tanh(z)
             }
         }
 
@@ -338,14 +338,14 @@ public struct Network: Sendable, Equatable {
             if let z = logits, z.count == outputs.count {
                 for i in 0..<z.count {
                     let zi = z.data[i], y = targets.data[i]
-                    s += Swift.max(zi, 0) - y * zi + Foundation.log1p(Foundation.exp(-abs(zi)))
+                    s += Swift.max(zi, 0) - y * zi + Glibc.log1p(Glibc.exp(-abs(zi)))
                 }
                 return s / count
             }
             for i in 0..<outputs.count {
                 let a = Swift.min(Swift.max(outputs.data[i], bceEpsilon), 1 - bceEpsilon)
                 let y = targets.data[i]
-                s += y * Foundation.log(a) + (1 - y) * Foundation.log(1 - a)
+                s += y * Glibc.log(a) + (1 - y) * Glibc.log(1 - a)
             }
             return -s / count
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Readers for the numeric files a lesson may load: numpy `.npy`, CSV of numbers, and
 /// GloVe / word2vec text embeddings. Every error says what was expected; errors in text
@@ -202,7 +202,7 @@ public enum NumericFiles {
     public static func parseCSV(_ text: String, source: String = "the CSV file") throws -> Tensor {
         var rows: [(line: Int, fields: [String])] = []
         for (n, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = raw.trimmingHorizontalWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }
             rows.append((n + 1, try csvFields(String(line), line: n + 1, source: source)))
         }
@@ -254,17 +254,17 @@ public enum NumericFiles {
                 if c == "\"" {
                     if chars.first == "\"" { current.append("\""); chars.removeFirst() } else { quoted = false }
                 } else { current.append(c) }
-            } else if c == "\"" && current.trimmingCharacters(in: .whitespaces).isEmpty && !wasQuoted {
+            } else if c == "\"" && current.trimmingHorizontalWhitespace().isEmpty && !wasQuoted {
                 quoted = true; wasQuoted = true; current = ""
             } else if c == "," {
-                fields.append(wasQuoted ? current : current.trimmingCharacters(in: .whitespaces))
+                fields.append(wasQuoted ? current : current.trimmingHorizontalWhitespace())
                 current = ""; wasQuoted = false
             } else if !(wasQuoted && c.isWhitespace) {
                 current.append(c)
             }
         }
         guard !quoted else { throw TensorError("\(source) line \(number): a quoted field is not closed") }
-        fields.append(wasQuoted ? current : current.trimmingCharacters(in: .whitespaces))
+        fields.append(wasQuoted ? current : current.trimmingHorizontalWhitespace())
         return fields
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Fixed positional encodings added to token embeddings before attention (a learned table, as
 /// BERT's, is a weight of its model instead).

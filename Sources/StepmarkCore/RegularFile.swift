@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Reads whole files that a lesson, a submission, `load()` or `from=` names — and only regular
 /// files.
@@ -70,7 +70,7 @@ public enum RegularFile {
                 bytes += [UInt8](repeating: 0, count: grown)
             }
             let n = bytes.withUnsafeMutableBytes { buffer in
-                Foundation.read(fd, buffer.baseAddress! + count, buffer.count - count)
+                Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
             }
             if n < 0 {
                 if errno == EINTR { continue }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Replaces a file's content so that no reader ever sees half of it and no planted link is
 /// ever followed.
@@ -16,6 +16,20 @@ public enum ReplacingWrite {
         public var reason: String
     }
 
+    /// Makes `folder` and every missing folder above it (`mkdir -p`, mode 0777 less the umask).
+    /// - Throws: the system's reason when a part exists and is not a folder, or cannot be made.
+    public static func makeFolders(_ folder: String) throws(Failure) {
+        var path = folder.hasPrefix("/") ? "/" : ""
+        for part in folder.split(separator: "/", omittingEmptySubsequences: true) {
+            path += (path.isEmpty || path.hasSuffix("/") ? "" : "/") + part
+            if mkdir(path, 0o777) == 0 { continue }
+            let made = errno
+            var info = stat()
+            if made == EEXIST, stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { continue }
+            throw Failure(reason: String(cString: strerror(made == EEXIST ? ENOTDIR : made)))
+        }
+    }
+
     /// Writes `content` to `path` through a temporary file and `rename`.
     /// - Parameter durable: flush the file to disk before the rename (`fsync`); a batch of many
     ///   small files skips it, since a crash mid-batch is repaired by running it again.
@@ -30,8 +44,8 @@ public enum ReplacingWrite {
 
     /// The temporary file, `fill`, the flush and the rename shared by both writes.
     private static func replace(_ path: String, durable: Bool, fill: (Int32) -> Bool) throws(Failure) {
-        let folder = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
+        let folder = FilePathText.parent(path)
+        let name = FilePathText.lastComponent(path)
         guard !name.isEmpty else { throw Failure(reason: "no file name") }
         let (fd, temporary) = try createTemporary(beside: folder.isEmpty ? "." : folder, name: name)
         var done = false
@@ -59,7 +73,7 @@ public enum ReplacingWrite {
     static func writeAll(_ buffer: UnsafeBufferPointer<UInt8>, to fd: Int32) -> Bool {
         var offset = 0
         while offset < buffer.count {
-            let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
             if n < 0 { if errno == EINTR { continue }; return false }
             offset += n
         }
@@ -90,7 +104,7 @@ public enum ReplacingWrite {
     static let processUmask: mode_t = {
         if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
-           let value = mode_t(line.dropFirst(6).trimmingCharacters(in: .whitespaces), radix: 8) {
+           let value = mode_t(line.dropFirst(6).trimmingHorizontalWhitespace(), radix: 8) {
             return value
         }
         let mask = umask(0o022)

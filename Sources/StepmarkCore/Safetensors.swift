@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A reader for the safetensors format (Hugging Face): the file is
 ///
@@ -47,13 +47,13 @@ public struct SafetensorsFile: Sendable {
     ///   or I64, a shape whose size disagrees with its byte range, or a byte range outside the
     ///   data section.
     public init(path: String) throws {
-        let name = (path as NSString).lastPathComponent
+        let name = FilePathText.lastComponent(path)
         func fail(_ why: String) -> TensorError { TensorError("\(name) is not a valid safetensors file: \(why)") }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
-            throw TensorError("cannot read \(path): \(error.localizedDescription)")
+            throw TensorError("cannot read \(path): \(error)")
         }
         guard data.count >= 8 else { throw fail("it has \(data.count) bytes, fewer than the 8 of the header length") }
         var headerLength: UInt64 = 0
@@ -66,7 +66,7 @@ public struct SafetensorsFile: Sendable {
         }
         let start = 8 + Int(headerLength)
         let headerBytes = data.subdata(in: (data.startIndex + 8)..<(data.startIndex + start))
-        guard let object = try? JSONSerialization.jsonObject(with: headerBytes), let header = object as? [String: Any] else {
+        guard let header = JSONValue.parse(headerBytes)?.object else {
             throw fail("its header is not a JSON object")
         }
         let available = data.count - start
@@ -74,19 +74,19 @@ public struct SafetensorsFile: Sendable {
         var metadata: [String: String] = [:]
         for (key, raw) in header {
             if key == "__metadata__" {
-                if let m = raw as? [String: Any] { for (k, v) in m { metadata[k] = v as? String ?? "\(v)" } }
+                if let m = raw.object { for (k, v) in m { metadata[k] = v.description } }
                 continue
             }
-            guard let info = raw as? [String: Any] else { throw fail("the entry of '\(key)' is not an object") }
-            guard let typeName = info["dtype"] as? String else { throw fail("'\(key)' has no dtype") }
+            guard let info = raw.object else { throw fail("the entry of '\(key)' is not an object") }
+            guard let typeName = info["dtype"]?.string else { throw fail("'\(key)' has no dtype") }
             guard let dtype = DType(rawValue: typeName) else {
                 throw fail("'\(key)' has dtype \(typeName); stepmark reads F32, F64 and I64")
             }
-            guard let shapeValues = info["shape"] as? [Any], shapeValues.count <= 8 else { throw fail("'\(key)' has no shape list") }
+            guard let shapeValues = info["shape"]?.array, shapeValues.count <= 8 else { throw fail("'\(key)' has no shape list") }
             var shape: [Int] = []
             var count = 1
             for s in shapeValues {
-                guard let n = (s as? NSNumber)?.intValue, n >= 0, n <= Int(Int32.max) else {
+                guard let n = s.int, n >= 0, n <= Int(Int32.max) else {
                     throw fail("'\(key)' has a shape entry that is not a size: \(s)")
                 }
                 let (product, overflow) = count.multipliedReportingOverflow(by: n)
@@ -94,8 +94,8 @@ public struct SafetensorsFile: Sendable {
                 count = product
                 shape.append(n)
             }
-            guard let offsets = info["data_offsets"] as? [Any], offsets.count == 2,
-                  let b = (offsets[0] as? NSNumber)?.intValue, let e = (offsets[1] as? NSNumber)?.intValue else {
+            guard let offsets = info["data_offsets"]?.array, offsets.count == 2,
+                  let b = offsets[0].int, let e = offsets[1].int else {
                 throw fail("'\(key)' has no data_offsets [start, end]")
             }
             guard b >= 0, b <= e else { throw fail("'\(key)' has data_offsets [\(b), \(e)] that run backwards") }
@@ -122,7 +122,7 @@ public struct SafetensorsFile: Sendable {
     /// - Throws: when there is no such tensor.
     public func doubles(_ name: String) throws -> [Double] {
         guard let e = entry(name) else {
-            throw TensorError("\((path as NSString).lastPathComponent) has no tensor '\(name)'")
+            throw TensorError("\(FilePathText.lastComponent(path)) has no tensor '\(name)'")
         }
         return try doubles(name, elements: 0..<e.count)
     }
@@ -132,7 +132,7 @@ public struct SafetensorsFile: Sendable {
     /// - Throws: when there is no such tensor or the range is outside it.
     public func doubles(_ name: String, elements: Range<Int>) throws -> [Double] {
         guard let e = entry(name) else {
-            throw TensorError("\((path as NSString).lastPathComponent) has no tensor '\(name)'")
+            throw TensorError("\(FilePathText.lastComponent(path)) has no tensor '\(name)'")
         }
         guard elements.lowerBound >= 0, elements.upperBound <= e.count else {
             throw TensorError("elements \(elements.lowerBound)..<\(elements.upperBound) are outside '\(name)', which has \(e.count)")

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Dispatch
 
 /// The intermediate values of a softmax, as a lesson shows them.
 public struct SoftmaxSteps: Sendable {
@@ -179,7 +180,7 @@ public enum Softmax {
         for r in 0..<rows {
             let row = x[(r * cols)..<((r + 1) * cols)]
             let m = row.max() ?? 0
-            let e = row.map { Foundation.exp(($0 - m) / temperature) }
+            let e = row.map { Glibc.exp(($0 - m) / temperature) }
             let s = e.reduce(0, +)
             for (j, v) in e.enumerated() { out[r * cols + j] = v / s }
         }

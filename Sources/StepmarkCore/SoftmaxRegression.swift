@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What training a softmax-regression classifier produced, epoch by epoch.
 public struct ClassifierTraining: Sendable, Equatable {
@@ -61,8 +61,8 @@ public enum SoftmaxRegression {
             var top = -Double.infinity
             for k in 0..<scores.cols { top = max(top, scores[i, k]) }
             var sum = 0.0
-            for k in 0..<scores.cols { sum += Foundation.exp(scores[i, k] - top) }
-            total += top + Foundation.log(sum) - scores[i, labels[i]]
+            for k in 0..<scores.cols { sum += Glibc.exp(scores[i, k] - top) }
+            total += top + Glibc.log(sum) - scores[i, labels[i]]
         }
         return total / Double(max(scores.rows, 1))
     }

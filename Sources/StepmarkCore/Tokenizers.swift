@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 // MARK: - Vocabulary
 
@@ -66,7 +66,7 @@ public enum Tokenizer {
     /// Unicode canonical composition (NFC). Every tokenizer applies it first: a decomposed
     /// `한` (U+1112 U+1161 U+11AB) becomes the single scalar U+D55C.
     public static func normalize(_ text: String) -> String {
-        text.precomposedStringWithCanonicalMapping
+        text.canonicallyComposed
     }
 
     /// Tokens separated by runs of whitespace (any `Character.isWhitespace`: spaces, tabs,

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkLesson
 
 /// One directive's step, as the code generator sees it: its arguments and body, with helpers
@@ -219,7 +219,7 @@ enum DirectiveCoders {
             if text == "---" { held = true; continue }
             guard let colon = line.text.firstIndex(of: ":") else { throw ExportGap(message: "a classify line without ':'") }
             let label = String(line.text[..<colon]).trimmingWhitespace()
-            let sentence = String(line.text[line.text.index(after: colon)...]).trimmingWhitespace().precomposedStringWithCanonicalMapping
+            let sentence = String(line.text[line.text.index(after: colon)...]).trimmingWhitespace().canonicallyComposed
             let pair = "(\(Python.string(label)), \(Python.string(sentence)))"
             if held { heldOut.append(pair) } else { training.append(pair) }
         }
@@ -378,7 +378,7 @@ enum DirectiveCoders {
         for line in lines {
             let words = line.text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
             guard words.count == 2 else { throw ExportGap(message: "a similarity line without two items") }
-            let (a, b) = (words[0].precomposedStringWithCanonicalMapping, words[1].precomposedStringWithCanonicalMapping)
+            let (a, b) = (words[0].canonicallyComposed, words[1].canonicallyComposed)
             pairs.append("(\(Python.string(a)), \(item(a, table: table)), \(Python.string(b)), \(item(b, table: table)))")
         }
         return DirectiveCode(lines: ["result = similarity_step([\n    " + pairs.joined(separator: ",\n    ") + "], metric=\(metric))"],
@@ -396,7 +396,7 @@ enum DirectiveCoders {
         var query: String
         let single = lines.count == 1 ? lines[0].text.split(whereSeparator: { $0.isWhitespace }).map(String.init) : []
         if single.count == 1 {
-            let word = single[0].precomposedStringWithCanonicalMapping
+            let word = single[0].canonicallyComposed
             query = "query_item(\(Python.string(word)), \(table), lambda: globals()[\(Python.string(Python.name(word)))])"
             if word.first.map({ !($0.isLetter || $0 == "_") }) == true {
                 query = "query_item(\(Python.string(word)), \(table), lambda: \(try s.expression(lines)))"
@@ -404,7 +404,7 @@ enum DirectiveCoders {
         } else {
             query = "(None, \(try s.expression(lines)))"
         }
-        let exclude = Python.tokens(s.names("exclude").map { $0.precomposedStringWithCanonicalMapping })
+        let exclude = Python.tokens(s.names("exclude").map { $0.canonicallyComposed })
         return DirectiveCode(lines: ["result = nearest_step(\(table), \(query), k=\(s.integer("k", 3)), metric=\(s.value("metric", "\"cosine\"")), exclude=\(exclude))"],
                              result: "result", stores: [])
     }

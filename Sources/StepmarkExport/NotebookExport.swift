@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 import StepmarkLesson
 import StepmarkRender
 
@@ -21,7 +22,7 @@ public enum NotebookExport {
     ///   `from=`), relative to the notebook's folder: the lesson's folder, usually.
     public static func notebook(lesson: Lesson, report: Report, dataFolder: String = ".") -> String {
         var cells: [JSON] = []
-        let intro = "_Exported by stepmark from `\((lesson.path as NSString).lastPathComponent)`. "
+        let intro = "_Exported by stepmark from `\(FilePathText.lastComponent(lesson.path))`. "
             + "Every code cell recomputes its step with plain numpy (the first cell defines the helpers) "
             + "and prints each intermediate value under the name stepmark gives it._"
         let firstProse = report.blocks.lazy.compactMap { if case .prose(let p) = $0 { p.markdown } else { nil } }.first ?? ""

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The Python prelude of every exported notebook: the helper functions that reproduce
 /// stepmark's directives with plain numpy (one function per directive, SPEC §3 conventions).
@@ -1269,7 +1269,7 @@ def embeddings_from_file(path, name, vocab=None):
                 names.insert(String(line.dropFirst(prefix.count).prefix { $0.isLetter || $0.isNumber || $0 == "_" }))
             }
             if let first = line.first, first.isLetter || first == "_", let eq = line.firstIndex(of: "=") {
-                let name = line[..<eq].trimmingCharacters(in: .whitespaces)
+                let name = line[..<eq].trimmingHorizontalWhitespace()
                 if name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) { names.insert(name) }
             }
         }

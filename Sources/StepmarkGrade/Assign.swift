@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 import StepmarkLesson
 import StepmarkRender
@@ -110,7 +110,7 @@ public struct Assignment: Sendable {
 
     /// Where the assignment of `keyPath` goes in `folder`; throws when that is the key itself.
     public static func outputPath(forKey keyPath: String, in folder: String) throws -> String {
-        let path = (folder as NSString).appendingPathComponent((keyPath as NSString).lastPathComponent)
+        let path = FilePathText.join(folder, FilePathText.lastComponent(keyPath))
         if SamePath.same(path, keyPath) {
             throw ReadError(path: path, message: "would overwrite the key; choose another --out folder")
         }

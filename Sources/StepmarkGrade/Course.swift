@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 import StepmarkLesson
 import StepmarkRender
 
@@ -37,11 +38,11 @@ public struct CoursePlan: Sendable {
         var roots: [String] = []
         var courses: [String: CourseFile] = [:]
         for path in paths {
-            var isDirectory: ObjCBool = false
+            var isDirectory = false
             guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw ReadError(path: path, message: "no such file or folder")
             }
-            if isDirectory.boolValue {
+            if isDirectory {
                 roots.append(path)
                 let base = URL(fileURLWithPath: path).standardizedFileURL
                 let outURL = URL(fileURLWithPath: out).standardizedFileURL
@@ -49,13 +50,14 @@ public struct CoursePlan: Sendable {
                     // Every lesson would be skipped as output, and the reports would land among them.
                     throw ReadError(path: out, message: "the output folder is the lesson folder \(path); choose another --out folder")
                 }
-                guard let enumerator = fm.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else { continue }
+                guard let subpaths = try? fm.subpathsOfDirectory(atPath: base.path) else { continue }
                 var found: [String] = []
-                for case let url as URL in enumerator {
+                for subpath in subpaths {
+                    let file = URL(fileURLWithPath: FilePathText.join(base.path, subpath)).standardizedFileURL.path
                     // Never read the output folder as input when it lies inside the lesson folder.
-                    if url.standardizedFileURL.path.hasPrefix(outURL.path + "/") { continue }
-                    guard url.pathExtension == "md", url.lastPathComponent.lowercased() != "readme.md" else { continue }
-                    found.append(url.standardizedFileURL.path)
+                    if file.hasPrefix(outURL.path + "/") { continue }
+                    guard FilePathText.pathExtension(file) == "md", FilePathText.lastComponent(file).lowercased() != "readme.md" else { continue }
+                    found.append(file)
                 }
                 let relatives: [String] = found.sorted().map { file in
                     var relative = String(file.dropFirst(base.path.count))
@@ -64,11 +66,11 @@ public struct CoursePlan: Sendable {
                 }
                 let ordered = try ordered(relatives, in: path, courses: &courses)
                 for relative in ordered {
-                    let source = (path as NSString).appendingPathComponent(relative)
+                    let source = FilePathText.join(path, relative)
                     entries.append(Entry(source: source, relative: String(relative.dropLast(3))))
                 }
             } else {
-                let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+                let name = FilePathText.removingExtension(FilePathText.lastComponent(path))
                 entries.append(Entry(source: path, relative: name))
             }
         }
@@ -89,7 +91,7 @@ public struct CoursePlan: Sendable {
     /// (the root's and its first sub-folders') lists its lessons first, in its order, then
     /// the ones it leaves out, by name. Reads those `course.yml` files into `courses`.
     static func ordered(_ relatives: [String], in root: String, courses: inout [String: CourseFile]) throws -> [String] {
-        func folder(_ relative: String) -> String { (relative as NSString).deletingLastPathComponent }
+        func folder(_ relative: String) -> String { FilePathText.parent(relative) }
         var folders: [String] = []
         for r in relatives where !folders.contains(folder(r)) { folders.append(folder(r)) }
         // A first sub-folder holding only deeper folders still names a section.
@@ -100,8 +102,8 @@ public struct CoursePlan: Sendable {
         if !folders.contains("") { folders.append("") }
         var rank: [String: Int] = [:]
         for f in folders where !f.contains("/") {
-            let names = Set(relatives.filter { folder($0) == f }.map { ($0 as NSString).lastPathComponent })
-            guard let course = try CourseFile.read(folder: (root as NSString).appendingPathComponent(f), available: names) else { continue }
+            let names = Set(relatives.filter { folder($0) == f }.map { FilePathText.lastComponent($0) })
+            guard let course = try CourseFile.read(folder: FilePathText.join(root, f), available: names) else { continue }
             courses[f] = course
             for (i, name) in (course.lessons ?? []).enumerated() {
                 rank[f.isEmpty ? name : f + "/" + name] = i
@@ -366,7 +368,7 @@ public struct Course: Sendable {
 
     /// Where the page `relative` (`en/01-attention`, `index`) in `format` is written.
     private static func pagePath(_ relative: String, _ format: OutputFormat, out: String) -> String {
-        (out as NSString).appendingPathComponent(relative + "." + format.fileExtension)
+        FilePathText.join(out, relative + "." + format.fileExtension)
     }
 
     /// One lesson's pages, one per format: the one place both `render` and `renderStreaming`

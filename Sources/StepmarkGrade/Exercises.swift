@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 import StepmarkLesson
 
@@ -267,7 +267,7 @@ public enum Exercises {
 
 extension String {
     /// NFC form, so that a decomposed 한 in an answer equals a precomposed one in the key.
-    var precomposedForComparison: String { precomposedStringWithCanonicalMapping }
+    var precomposedForComparison: String { canonicallyComposed }
 }
 
 /// Feedback that teaches: what shape was expected, which entries are wrong (as a grid of ✓,
@@ -314,7 +314,7 @@ public enum Feedback {
     static func bareWord(_ message: String) -> String? {
         let markers = ["' is not a literal", "(…)' is a call"]
         guard message.hasPrefix("'"), let m = markers.first(where: { message.contains($0) }),
-              let end = message.range(of: m) else { return nil }
+              let end = message.firstRange(of: m) else { return nil }
         return Snippet.quote(String(message[message.index(after: message.startIndex)..<end.lowerBound]))
     }
 
@@ -337,7 +337,7 @@ public enum Feedback {
     /// The expected value written as an answer literal.
     public static func brief(_ v: Value) -> String {
         func q(_ s: String) -> String {
-            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            "\"" + s.replacing( "\\", with: "\\\\").replacing( "\"", with: "\\\"") + "\""
         }
         switch v {
         case .tensor(let t):

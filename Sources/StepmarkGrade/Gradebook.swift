@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 import StepmarkCore
 import StepmarkLesson
 import StepmarkRender
@@ -56,9 +57,9 @@ public struct Gradebook: Sendable {
             setupErrors.append(ReadError(path: out, message: "the output folder is an empty name; give a folder with --out"))
         } else {
             do {
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                try ReplacingWrite.makeFolders(out)
             } catch {
-                setupErrors.append(ReadError(path: out, message: "cannot create the folder: \(error.localizedDescription)"))
+                setupErrors.append(ReadError(path: out, message: "cannot create the folder: \(error.reason)"))
             }
         }
         // Without an output folder nothing is graded: writing anywhere else (the working
@@ -67,10 +68,10 @@ public struct Gradebook: Sendable {
         DispatchQueue.concurrentPerform(iterations: paths.count) { i in
             var outcome = grader.grade(submissionPath: paths[i], reveal: reveal, expectedVariant: expectedVariant?(paths[i]))
             if let latePolicy {
-                let metadata = ((paths[i] as NSString).deletingLastPathComponent as NSString).appendingPathComponent(Gradebook.metadataName)
+                let metadata = FilePathText.join(FilePathText.parent(paths[i]), Gradebook.metadataName)
                 outcome.late = latePolicy.apply(metadataAt: metadata)
             }
-            let folder = (out as NSString).appendingPathComponent(names[i])
+            let folder = FilePathText.join(out, names[i])
             var errors: [ReadError] = []
             let files: [(String, String)] = [
                 ("results.json", outcome.gradescope().serialized(pretty: true) + "\n"),
@@ -95,9 +96,9 @@ public struct Gradebook: Sendable {
             result.writeErrors.append(AtomicFile.failure(out))
         }
         do {
-            try ReplacingWrite.write(csv(result.submissions), to: (out as NSString).appendingPathComponent(Gradebook.csvName), durable: true)
+            try ReplacingWrite.write(csv(result.submissions), to: FilePathText.join(out, Gradebook.csvName), durable: true)
         } catch {
-            result.writeErrors.append(ReadError(path: (out as NSString).appendingPathComponent(Gradebook.csvName), message: "cannot write: \(error.reason)"))
+            result.writeErrors.append(ReadError(path: FilePathText.join(out, Gradebook.csvName), message: "cannot write: \(error.reason)"))
         }
         return result
     }
@@ -135,7 +136,7 @@ public struct Gradebook: Sendable {
     /// any remaining clash gets `-2`, `-3`, ….
     public static func names(for paths: [String]) -> [String] {
         func base(_ p: String) -> String {
-            let last = (p as NSString).lastPathComponent
+            let last = FilePathText.lastComponent(p)
             return last.lowercased().hasSuffix(".md") ? String(last.dropLast(3)) : last
         }
         let bases = paths.map(base)
@@ -146,7 +147,7 @@ public struct Gradebook: Sendable {
         for (p, b) in zip(paths, bases) {
             var name = b
             if counts[b, default: 0] > 1 {
-                let parent = ((p as NSString).deletingLastPathComponent as NSString).lastPathComponent
+                let parent = FilePathText.lastComponent(FilePathText.parent(p))
                 if !parent.isEmpty && parent != "." && parent != "/" { name = parent + "-" + b }
             }
             name = safe(name)
@@ -174,7 +175,7 @@ public struct Gradebook: Sendable {
 
 /// Collects results from concurrent workers.
 final class Collector: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private(set) var items: [GradedSubmission?]
     private(set) var errors: [ReadError] = []
     private var done = 0
@@ -270,7 +271,7 @@ extension Roster {
     /// without `.md`.
     public func student(forSubmission path: String) -> Student? {
         let components = path.split(separator: "/").map(String.init)
-        let stem = ((components.last ?? "") as NSString).deletingPathExtension
+        let stem = FilePathText.removingExtension((components.last ?? ""))
         let byFolder = Dictionary(students.map { (Roster.folderName(for: $0.id), $0) }, uniquingKeysWith: { a, _ in a })
         for folder in components.dropLast().reversed() { if let s = byFolder[folder] { return s } }
         return byFolder[stem]
@@ -281,7 +282,7 @@ extension Roster {
     /// name without `.md`. Nil when no student matches.
     public func expectedVariant(forSubmission path: String) -> Int? {
         let components = path.split(separator: "/").map(String.init)
-        let stem = ((components.last ?? "") as NSString).deletingPathExtension
+        let stem = FilePathText.removingExtension((components.last ?? ""))
         let byFolder = Dictionary(students.map { (Roster.folderName(for: $0.id), $0) }, uniquingKeysWith: { a, _ in a })
         for folder in components.dropLast().reversed() { if let s = byFolder[folder] { return s.variant } }
         return byFolder[stem]?.variant
@@ -504,9 +505,9 @@ enum QuickFile {
     static func makeFolder(_ path: String) throws {
         if mkdir(path, 0o755) != 0 && errno != EEXIST {
             do {
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                try ReplacingWrite.makeFolders(path)
             } catch {
-                throw ReadError(path: path, message: "cannot create the folder: \(error.localizedDescription)")
+                throw ReadError(path: path, message: "cannot create the folder: \(error.reason)")
             }
         }
         var info = stat()

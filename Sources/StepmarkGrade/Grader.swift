@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 import StepmarkLesson
 import StepmarkRender
@@ -157,7 +157,7 @@ public struct GradeOutcome: Sendable {
         func x(_ s: String) -> String { HTML.escape(XMLText.clean(s)) }
         func seconds(_ t: Double?) -> String {
             guard let t, t.isFinite, t >= 0 else { return "0" }
-            return String(format: "%.6f", t)
+            return DecimalFormat.fixed(t, digits: 6)
         }
         let classname = x(keyName)
         var errors = exercises.filter { !$0.passed && unreadable.contains($0.id) }.count
@@ -243,14 +243,14 @@ public enum ExerciseTitles {
                 let hashes = line.prefix { $0 == "#" }
                 let rest = line.dropFirst(hashes.count)
                 guard hashes.count <= 6, rest.isEmpty || rest.first == " " || rest.first == "\t" else { continue }
-                var text = rest.trimmingCharacters(in: .whitespaces)
+                var text = rest.trimmingHorizontalWhitespace()
                 while text.hasSuffix("#") { text.removeLast() }
                 if let t = clean(text) { last = (hashes.count == 1 ? nil : t, hashes.count) }
                 continue
             }
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmingHorizontalWhitespace()
             if !trimmed.isEmpty, trimmed.allSatisfy({ $0 == "=" }) || (trimmed.allSatisfy({ $0 == "-" }) && trimmed.count >= 2),
-               !previous.trimmingCharacters(in: .whitespaces).isEmpty, !previous.hasPrefix("#") {
+               !previous.trimmingHorizontalWhitespace().isEmpty, !previous.hasPrefix("#") {
                 if let t = clean(String(previous)) { last = trimmed.first == "=" ? (nil, 1) : (t, 2) }
             }
         }
@@ -259,7 +259,7 @@ public enum ExerciseTitles {
 
     /// Inline marks dropped, white space collapsed, at most 120 characters; nil when empty.
     static func clean(_ s: String) -> String? {
-        var t = s.replacingOccurrences(of: "`", with: "").replacingOccurrences(of: "**", with: "")
+        var t = s.replacing( "`", with: "").replacing( "**", with: "")
         t = t.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         if t.count > 120 { t = String(t.prefix(120)) + "…" }
         return t.isEmpty ? nil : t
@@ -439,7 +439,7 @@ public struct Grader: Sendable {
                                    moreErrors: errors.count - kept.count, answerSources: sources)
         outcome.language = language
         outcome.titles = titles
-        outcome.keyName = (keyPath as NSString).lastPathComponent
+        outcome.keyName = FilePathText.lastComponent(keyPath)
         outcome.unreadable = unreadable
         outcome.exerciseTimes = times
         outcome.executionTime = Date().timeIntervalSince(started)
@@ -454,7 +454,7 @@ public struct Grader: Sendable {
         var outcome = GradeOutcome(submission: path, exercises: results, problem: reason, lessonErrors: [])
         outcome.language = language
         outcome.titles = titles
-        outcome.keyName = (keyPath as NSString).lastPathComponent
+        outcome.keyName = FilePathText.lastComponent(keyPath)
         outcome.executionTime = 0
         return outcome
     }
@@ -463,7 +463,7 @@ public struct Grader: Sendable {
 /// The keys of the variants met so far, each run once, shared by every copy of a grader.
 final class VariantKeys: @unchecked Sendable {
     private var graders: [Int: Grader] = [:]
-    private let lock = NSLock()
+    private let lock = ThreadLock()
 
     func grader(_ variant: Int, make: () -> Grader) -> Grader {
         lock.lock()

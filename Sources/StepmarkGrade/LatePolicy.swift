@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 import StepmarkLesson
 
@@ -38,8 +38,8 @@ public struct LatePolicy: Sendable, Equatable {
             Invalid(message: "the late policy '\(Snippet.quote(text))' \(why); write it like 10%/day,max=50% (a percentage per started day or hour late, an optional cap, an optional grace=15m)")
         }
         func percent(_ s: Substring) throws -> Double {
-            let t = s.trimmingCharacters(in: .whitespaces)
-            guard t.hasSuffix("%"), let v = Double(t.dropLast().trimmingCharacters(in: .whitespaces)), v.isFinite, v >= 0, v <= 100 else {
+            let t = s.trimmingHorizontalWhitespace()
+            guard t.hasSuffix("%"), let v = Double(t.dropLast().trimmingHorizontalWhitespace()), v.isFinite, v >= 0, v <= 100 else {
                 throw invalid("has '\(Snippet.quote(String(t)))' where a percentage from 0% to 100% belongs")
             }
             return v / 100
@@ -49,7 +49,7 @@ public struct LatePolicy: Sendable, Equatable {
         let head = parts[0].split(separator: "/", omittingEmptySubsequences: false)
         guard head.count == 2 else { throw invalid("does not start with a rate per period") }
         rate = try percent(head[0])
-        switch head[1].trimmingCharacters(in: .whitespaces) {
+        switch head[1].trimmingHorizontalWhitespace() {
         case "day", "d": period = 86_400
         case "hour", "h": period = 3_600
         default: throw invalid("has the period '\(Snippet.quote(String(head[1])))'; the period is day or hour")
@@ -59,12 +59,12 @@ public struct LatePolicy: Sendable, Equatable {
         var seen: Set<String> = []
         for option in parts.dropFirst() {
             let kv = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = kv[0].trimmingCharacters(in: .whitespaces)
+            let key = kv[0].trimmingHorizontalWhitespace()
             guard kv.count == 2, seen.insert(key).inserted else { throw invalid("has '\(Snippet.quote(String(option)))', which is not max=N% or grace=N (once each)") }
             switch key {
             case "max": cap = try percent(kv[1])
             case "grace":
-                let v = kv[1].trimmingCharacters(in: .whitespaces)
+                let v = kv[1].trimmingHorizontalWhitespace()
                 let unit: Double = v.hasSuffix("m") ? 60 : v.hasSuffix("h") ? 3_600 : 0
                 guard unit > 0, let n = Double(v.dropLast()), n.isFinite, n >= 0, n <= 10_000 else {
                     throw invalid("has grace '\(Snippet.quote(v))'; write minutes or hours such as grace=15m or grace=2h")
@@ -226,11 +226,11 @@ public struct SubmissionMetadata: Sendable, Equatable {
             default: break
             }
         }
-        guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any] else {
+        guard let object = JSONValue.parse(data)?.object else {
             return .failure(.notJSON)
         }
-        let assignment = object["assignment"] as? [String: Any] ?? [:]
-        func time(_ v: Any?) -> Double? { (v as? String).flatMap(ISOTime.seconds) }
+        let assignment = object["assignment"]?.object ?? [:]
+        func time(_ v: JSONValue?) -> Double? { v?.string.flatMap(ISOTime.seconds) }
         return .success(SubmissionMetadata(createdAt: time(object["created_at"]), dueDate: time(assignment["due_date"]),
                                            lateDueDate: time(assignment["late_due_date"])))
     }

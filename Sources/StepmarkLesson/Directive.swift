@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 
 /// One argument a directive accepts, as `stepmark directives NAME` lists it.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 
 /// Evaluates expressions against an environment. Pure: it reads names and files, and changes
@@ -221,14 +221,14 @@ public struct Evaluator {
         }
         switch name {
         case "relu": return try elementwise { max(0, $0) }
-        case "sigmoid": return try elementwise { 1 / (1 + Foundation.exp(-$0)) }
-        case "tanh": return try elementwise { Foundation.tanh($0) }
-        case "exp": return try elementwise { Foundation.exp($0) }
+        case "sigmoid": return try elementwise { 1 / (1 + Glibc.exp(-$0)) }
+        case "tanh": return try elementwise { Glibc.tanh($0) }
+        case "exp": return try elementwise { Glibc.exp($0) }
         case "abs": return try elementwise { Swift.abs($0) }
         case "log":
             return try elementwise { x in
                 guard x > 0 else { throw LessonError("log(\(Runner.format(x))) is undefined: log needs positive numbers", at: args[0].start) }
-                return Foundation.log(x)
+                return Glibc.log(x)
             }
         case "sqrt":
             return try elementwise { x in

@@ -32,7 +32,7 @@ public enum FenceScanner {
     public static func scan(_ text: String, isWanted: (String) -> Bool = DirectiveRegistry.isDirective)
         -> (blocks: [DirectiveBlock], diagnostics: [LessonError]) {
         // NUL becomes U+FFFD as cmark does (and as LessonParser.parse does), so columns agree.
-        let text = text.utf8.contains(0) ? text.replacingOccurrences(of: "\0", with: "\u{FFFD}") : text
+        let text = text.utf8.contains(0) ? String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\0" ? "\u{FFFD}" : $0 })) : text
         let lines = splitLines(text)
         var blocks: [DirectiveBlock] = []
         var diagnostics: [LessonError] = []

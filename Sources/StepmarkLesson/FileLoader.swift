@@ -1,15 +1,15 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 
 /// Loads numbers for `load("…")` from a file beside the lesson: `.npy` (numpy) or `.csv`.
 enum FileLoader {
     static func resolve(_ path: String, relativeTo base: String) -> String {
-        path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)
+        path.hasPrefix("/") ? path : FilePathText.join(base, path)
     }
 
     static func load(_ path: String, relativeTo base: String, limits: Limits, at position: SourcePosition) throws -> Tensor {
         let full = resolve(path, relativeTo: base)
-        let ext = (path as NSString).pathExtension.lowercased()
+        let ext = FilePathText.pathExtension(path).lowercased()
         guard ext == "npy" || ext == "csv" else {
             throw LessonError("load() reads .npy and .csv files; '\(path)' is neither", at: position)
         }

@@ -321,7 +321,7 @@ struct FormulaReader {
         if top { return items }
         return items.map { item in
             guard let prose = item.prose else { return item }
-            return Item(nodes: [.text(prose.replacingOccurrences(of: " ", with: "\u{A0}"))])
+            return Item(nodes: [.text(prose.replacing( " ", with: "\u{A0}"))])
         }
     }
 

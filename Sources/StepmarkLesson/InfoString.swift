@@ -14,7 +14,7 @@ public indirect enum ArgValue: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .number(_, let text): text
         case .word(let w): w
-        case .string(let s): "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        case .string(let s): "\"" + s.replacing( "\\", with: "\\\\").replacing( "\"", with: "\\\"") + "\""
         case .list(let items): "[" + items.map(\.description).joined(separator: ", ") + "]"
         }
     }

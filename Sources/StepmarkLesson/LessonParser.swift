@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 
 /// Why a lesson file could not be read at all (the CLI exits with status 2).
@@ -16,7 +16,7 @@ public enum LessonParser {
     public static func read(path: String, limits: Limits = .init()) throws -> Lesson {
         let text = try readText(path: path, limits: limits)
         var lesson = parse(text, path: path, limits: limits)
-        ProseImages.resolve(&lesson, folder: (path as NSString).deletingLastPathComponent)
+        ProseImages.resolve(&lesson, folder: FilePathText.parent(path))
         return lesson
     }
 
@@ -95,11 +95,11 @@ public enum LessonParser {
                              directives: [any Directive.Type] = DirectiveRegistry.all) -> Lesson {
         // NUL is not allowed in CommonMark input; cmark replaces it with U+FFFD. Do the same
         // so that positions agree.
-        let text = text.utf8.contains(0) ? text.replacingOccurrences(of: "\0", with: "\u{FFFD}") : text
+        let text = text.utf8.contains(0) ? String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\0" ? "\u{FFFD}" : $0 })) : text
         let lines = lines(of: text)
         // Shapes that make cmark-gfm 0.29 quadratic are refused before it runs (MarkdownShape).
         if let tooLarge = MarkdownShape.check(text) {
-            return Lesson(path: path, title: (path as NSString).lastPathComponent, blocks: [], lines: lines, diagnostics: [tooLarge])
+            return Lesson(path: path, title: FilePathText.lastComponent(path), blocks: [], lines: lines, diagnostics: [tooLarge])
         }
         // Front matter is not Markdown: cmark sees blank lines in its place, so every position
         // below it stays the file's own.
@@ -196,7 +196,7 @@ public enum LessonParser {
                   DirectiveRegistry.isDirective(name) else { continue }
             diagnostics.append(LessonError("this ```\(name) block is inside a list item or a quote, so it is not run\(name == AnswerDirective.name ? " and cannot be blanked in the assignment" : ""); write it at the top level, not indented", at: SourcePosition(line: nested.line, column: nested.column)))
         }
-        let fileName = (path as NSString).lastPathComponent
+        let fileName = FilePathText.lastComponent(path)
         var lesson = Lesson(path: path, title: title ?? fileName, blocks: blocks, lines: lines, diagnostics: diagnostics)
         lesson.frontMatter = frontMatter
         lesson.warnings = warnings

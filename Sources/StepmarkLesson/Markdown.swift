@@ -2,7 +2,8 @@
 // C handles stay inside `MarkdownDocument`; everything that leaves this file is a plain,
 // Sendable value (see ../shared/notes/cmark-gfm-from-swift.md for the pitfalls avoided here).
 import CCmarkGFM
-import Foundation
+import Glibc
+import FoundationEssentials
 
 /// One top-level block of a cmark-gfm document, copied out of the C tree.
 struct MarkdownNode {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 
 /// Output names that keep distinct inputs distinct. `render a/lesson.md b/lesson.md --out o`
 /// gave both the output name `lesson`, so the second report overwrote the first and the index
@@ -59,7 +60,7 @@ public enum OutputNames {
 
     /// The folders above a file, nearest first (`/home/x/a/lesson.md` → `a`, `x`, `home`).
     static func parentFolders(_ path: String) -> [String] {
-        var parts = (path as NSString).pathComponents.filter { $0 != "/" }
+        var parts = FilePathText.components(path).filter { $0 != "/" }
         parts.removeLast()
         return parts.reversed()
     }

@@ -1,7 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 
 /// The Korean of the English words directives write into formulas and warnings (SPEC §8).
 ///
@@ -24,8 +25,8 @@ public enum Phrasebook {
     final class Phrase: @unchecked Sendable {
         let pattern: String
         let korean: String
-        private let lock = NSLock()
-        private var compiled: NSRegularExpression?
+        private let lock = ThreadLock()
+        private var compiled: Compiled?
 
         init(pattern: String, korean: String) {
             self.pattern = pattern
@@ -35,15 +36,147 @@ public enum Phrasebook {
             required = Array(text.required.utf8)
         }
 
-        var regex: NSRegularExpression {
+        /// A pattern as the standard library's `Regex` runs it (NSRegularExpression is gone with
+        /// full Foundation, issue 13): Unicode scalars and simple word boundaries, as ICU matched.
+        /// `Regex` has no lookbehind yet, so the lookbehinds a pattern starts with (`(?<=: )`,
+        /// `(?<![A-Za-z])`, `(?:^|(?<=: ))`) are split off as `behind` and tested on the text
+        /// before each match.
+        struct Compiled {
+            struct Behind {
+                /// `(?:X)\z`: whether the text before a match ends with X.
+                let ending: Regex<AnyRegexOutput>
+                let negated: Bool
+                /// `(?:^|(?<=X))`: the start of the text also passes.
+                let orStart: Bool
+            }
+            let body: Regex<AnyRegexOutput>
+            let behind: [Behind]
+        }
+
+        static func regex(_ pattern: String) throws -> Regex<AnyRegexOutput> {
+            try Regex(pattern).matchingSemantics(.unicodeScalar).wordBoundaryKind(.simple)
+        }
+
+        /// Compiles `pattern`, splitting off its leading lookbehinds.
+        static func compile(_ pattern: String) throws -> Compiled {
+            var rest = Substring(pattern)
+            var behind: [Compiled.Behind] = []
+            while true {
+                var orStart = false
+                var inner = rest
+                if inner.hasPrefix("(?:^|(?<=") {
+                    orStart = true
+                    inner = inner.dropFirst(5)
+                }
+                guard inner.hasPrefix("(?<=") || inner.hasPrefix("(?<!"),
+                      let close = closingParenthesis(of: inner) else { break }
+                let negated = inner.hasPrefix("(?<!")
+                let x = inner[inner.index(inner.startIndex, offsetBy: 4)..<close]
+                var after = inner[inner.index(after: close)...]
+                if orStart {
+                    guard after.hasPrefix(")") else { break }
+                    after = after.dropFirst()
+                }
+                behind.append(.init(ending: try regex("(?:\(x))\\z"), negated: negated, orStart: orStart))
+                rest = after
+            }
+            return Compiled(body: try regex(String(rest)), behind: behind)
+        }
+
+        /// The index of the `)` that closes the group `text` starts with (escapes and
+        /// character classes skipped).
+        static func closingParenthesis(of text: Substring) -> Substring.Index? {
+            var depth = 0, inClass = false
+            var i = text.startIndex
+            while i < text.endIndex {
+                let c = text[i]
+                if c == "\\" {
+                    i = text.index(after: i)
+                    if i < text.endIndex { i = text.index(after: i) }
+                    continue
+                }
+                if inClass {
+                    if c == "]" { inClass = false }
+                } else if c == "[" {
+                    inClass = true
+                } else if c == "(" {
+                    depth += 1
+                } else if c == ")" {
+                    depth -= 1
+                    if depth == 0 { return i }
+                }
+                i = text.index(after: i)
+            }
+            return nil
+        }
+
+        var compiledPattern: Compiled {
             lock.lock()
             defer { lock.unlock() }
             if let compiled { return compiled }
             // The patterns are constants of these files; `PhrasebookTests` compiles every one,
             // so a bad one fails the tests, never a lesson.
-            let made = try! NSRegularExpression(pattern: pattern)
+            let made = try! Self.compile(pattern)
             compiled = made
             return made
+        }
+
+        /// The matches of the pattern in `text`, left to right, not overlapping.
+        func matches(in text: String) -> [Regex<AnyRegexOutput>.Match] {
+            let compiled = compiledPattern
+            if compiled.behind.isEmpty { return text.matches(of: compiled.body) }
+            let scalars = text.unicodeScalars
+            var found: [Regex<AnyRegexOutput>.Match] = []
+            var from = text.startIndex
+            while from <= text.endIndex, let match = text[from...].firstMatch(of: compiled.body) {
+                let start = match.range.lowerBound
+                let before = text[..<start]
+                let passes = compiled.behind.allSatisfy { b in
+                    if b.orStart && start == text.startIndex { return true }
+                    return (before.firstMatch(of: b.ending) != nil) != b.negated
+                }
+                if passes {
+                    found.append(match)
+                    from = match.range.isEmpty ? (start < text.endIndex ? scalars.index(after: start) : text.endIndex) : match.range.upperBound
+                    if match.range.isEmpty && start == text.endIndex { break }
+                } else {
+                    guard start < text.endIndex else { break }
+                    from = scalars.index(after: start)
+                }
+            }
+            return found
+        }
+
+        /// `text` with every match replaced by `korean`, whose `$1` … `$9` are the groups'
+        /// text (an absent group is empty) and `\x` is `x`; nil when nothing matches.
+        func replacingMatches(in text: String) -> String? {
+            let found = matches(in: text)
+            if found.isEmpty { return nil }
+            let scalars = text.unicodeScalars
+            var out = String.UnicodeScalarView()
+            var last = scalars.startIndex
+            for match in found {
+                out.append(contentsOf: scalars[last..<match.range.lowerBound])
+                var t = korean.unicodeScalars.makeIterator()
+                while let c = t.next() {
+                    if c == "$" {
+                        guard let d = t.next() else { out.append(c); break }
+                        if let n = Int(String(d)), n < match.output.count {
+                            if let group = match.output[n].substring { out.append(contentsOf: group.unicodeScalars) }
+                        } else {
+                            out.append(c)
+                            out.append(d)
+                        }
+                    } else if c == "\\" {
+                        if let d = t.next() { out.append(d) }
+                    } else {
+                        out.append(c)
+                    }
+                }
+                last = match.range.upperBound
+            }
+            out.append(contentsOf: scalars[last...])
+            return String(out)
         }
 
         /// Text every match begins with (`prefix`, for a pattern anchored with `^`) and text
@@ -133,9 +266,8 @@ public enum Phrasebook {
         for p in phrases {
             // Bytes, not Characters: a combining mark after the text must not hide it.
             if !bytes.withUnsafeBufferPointer({ mayMatch($0, prefix: p.prefix, required: p.required) }) { continue }
-            let range = NSRange(out.startIndex..., in: out)
-            guard p.regex.firstMatch(in: out, range: range) != nil else { continue }
-            out = p.regex.stringByReplacingMatches(in: out, range: range, withTemplate: p.korean)
+            guard let replaced = p.replacingMatches(in: out) else { continue }
+            out = replaced
             bytes = Array(out.utf8)
         }
         return out

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 
 /// Reads the images of a lesson's prose (`![alt](fig.png)`) so that the HTML renderer can embed
@@ -46,7 +46,7 @@ public enum ProseImages {
     }
 
     static func localPath(_ url: String, folder: String) -> String {
-        let path = url.removingPercentEncoding ?? url
+        let path = PercentEncoding.decoded(url) ?? url
         if path.hasPrefix("/") || folder.isEmpty { return path }
         return folder + "/" + path
     }

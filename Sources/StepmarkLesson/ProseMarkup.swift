@@ -60,8 +60,8 @@ public enum ProseMarkup {
         var html = document.renderHTML()
         if !snippets.isEmpty { html = fillSnippets(html, snippets) }
         if html.contains(continuation) {
-            html = html.replacingOccurrences(of: "\n" + String(continuation), with: "")
-                       .replacingOccurrences(of: String(continuation), with: "")
+            html = html.replacing( "\n" + String(continuation), with: "")
+                       .replacing( String(continuation), with: "")
         }
         return html
     }
@@ -362,7 +362,7 @@ public enum ProseMarkup {
             var scanned = 0
             while line <= lines.count, scanned < 64 {
                 let text = lines[line - 1]
-                if let range = text.range(of: needle, range: (from ?? text.startIndex)..<text.endIndex) {
+                if let range = text[(from ?? text.startIndex)...].firstRange(of: needle) {
                     last[needle] = (line, range.upperBound)
                     return SourcePosition(line: line, column: text.distance(from: text.startIndex, to: range.lowerBound) + 1)
                 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 
 /// Proof that a file in a render's output folder is stepmark's own earlier output, so that
@@ -33,7 +33,7 @@ public struct RenderManifest: Sendable, Equatable {
     /// The manifest of `folder`, or an empty one when there is none or it is not one stepmark
     /// wrote (a malformed manifest proves nothing, so nothing is trusted).
     public static func load(outFolder folder: String) -> RenderManifest {
-        let path = (folder as NSString).appendingPathComponent(fileName)
+        let path = FilePathText.join(folder, fileName)
         guard let bytes = try? RegularFile.read(path, maxBytes: 64 << 20),
               let text = String(validating: bytes, as: UTF8.self) else { return RenderManifest() }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true)
@@ -69,7 +69,7 @@ public struct RenderManifest: Sendable, Equatable {
 
     /// Writes the manifest into `folder` (atomically, as every output).
     public func write(outFolder folder: String) throws {
-        let path = (folder as NSString).appendingPathComponent(Self.fileName)
+        let path = FilePathText.join(folder, Self.fileName)
         do {
             try ReplacingWrite.write(text, to: path, durable: true)
         } catch {
@@ -81,7 +81,7 @@ public struct RenderManifest: Sendable, Equatable {
     /// wrote there.
     public func owns(_ relativePath: String, in folder: String) -> Bool {
         guard let entry = entries[relativePath] else { return false }
-        let path = (folder as NSString).appendingPathComponent(relativePath)
+        let path = FilePathText.join(folder, relativePath)
         guard let bytes = try? RegularFile.read(path, maxBytes: entry.length) else { return false }
         return bytes.count == entry.length && Self.fingerprint(bytes) == entry.fingerprint
     }

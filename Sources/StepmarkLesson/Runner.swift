@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 
 /// What a directive sees while it runs: its block and arguments, the environment, and the
@@ -253,7 +253,7 @@ public struct Runner: Sendable {
         var index = 0
         var timedOut = false
         var held = 0
-        let baseDirectory = (lesson.path as NSString).deletingLastPathComponent
+        let baseDirectory = FilePathText.parent(lesson.path)
         for block in lesson.blocks {
             switch block {
             case .prose(let p):

@@ -55,7 +55,7 @@ public enum Solutions {
     /// hand the solution to students.
     static func marker(_ kind: Marker, in text: Substring) -> Range<Substring.Index>? {
         var searchFrom = text.startIndex
-        while let open = text[searchFrom...].range(of: "<!--") {
+        while let open = text[searchFrom...].firstRange(of: "<!--") {
             var i = open.upperBound
             func skipSpaces() { while i < text.endIndex, text[i].isWhitespace { i = text.index(after: i) } }
             func word(_ w: String) -> Bool {

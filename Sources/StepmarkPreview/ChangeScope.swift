@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 
 /// Which lessons a batch of changed files affects (shared by `preview` and `render --watch`):
 /// - a lesson file: that lesson (or, when it is gone, its removal);
@@ -54,7 +55,7 @@ public struct ChangeScope: Sendable, Equatable {
             }
         }
         for path in others {
-            let name = (path as NSString).lastPathComponent
+            let name = FilePathText.lastComponent(path)
             guard !name.isEmpty, !name.hasPrefix("."), !name.hasSuffix("~") else { continue }
             for lesson in lessons where !scope.render.contains(where: { $0.relative == lesson.relative }) {
                 guard let text = try? String(contentsOfFile: lesson.source, encoding: .utf8) else { continue }
@@ -66,7 +67,7 @@ public struct ChangeScope: Sendable, Equatable {
 
     /// The lesson a new file is, when it is Markdown under one of the course folders.
     static func newLesson(_ path: String, roots: [String]) -> Lesson? {
-        let name = (path as NSString).lastPathComponent
+        let name = FilePathText.lastComponent(path)
         guard path.hasSuffix(".md"), name.lowercased() != "readme.md", !name.hasPrefix(".") else { return nil }
         for root in roots where path.hasPrefix(root + "/") {
             let rest = String(path.dropFirst(root.count + 1))

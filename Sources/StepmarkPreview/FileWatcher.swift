@@ -1,7 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 
 /// Watches folder trees with Linux's inotify (no polling): every folder under the roots gets a
 /// watch, folders created later get one as they appear, and the files that changed are handed
@@ -23,10 +24,9 @@ public final class FileWatcher: @unchecked Sendable {
     private let fd: Int32
     /// A pipe whose read end wakes the watching thread when `stop()` is called.
     private let wake: (read: Int32, write: Int32)
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     /// Watch descriptor → the folder it watches.
     private var folders: [Int32: String] = [:]
-    private var thread: Thread?
     private let settle: Double
     private let maxDelay: Double
 
@@ -58,10 +58,10 @@ public final class FileWatcher: @unchecked Sendable {
         try addWatch(folder)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return files }
         for name in names.sorted() where !name.hasPrefix(".") {
-            let path = (folder as NSString).appendingPathComponent(name)
-            var isDirectory: ObjCBool = false
+            let path = FilePathText.join(folder, name)
+            var isDirectory = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
+            if isDirectory {
                 files += try watchTree(path)
             } else {
                 files.append(path)
@@ -84,10 +84,7 @@ public final class FileWatcher: @unchecked Sendable {
 
     /// Starts the watching thread; `onChange` runs on it with the changed paths of each batch.
     public func start(onChange: @escaping @Sendable (Set<String>) -> Void) {
-        let thread = Thread { [self] in self.loop(onChange) }
-        thread.name = "stepmark-preview-watcher"
-        self.thread = thread
-        thread.start()
+        startThread { [self] in self.loop(onChange) }
     }
 
     /// Ends the watching thread (it finishes the batch it is delivering, if any).
@@ -152,7 +149,7 @@ public final class FileWatcher: @unchecked Sendable {
             lock.unlock()
             guard let folder, !nameBytes.isEmpty else { continue }
             let name = String(decoding: nameBytes, as: UTF8.self)
-            let path = (folder as NSString).appendingPathComponent(name)
+            let path = FilePathText.join(folder, name)
             if mask & UInt32(IN_ISDIR) != 0 {
                 if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0, !name.hasPrefix(".") {
                     // Files may already be inside (a folder moved in, or written before the watch).

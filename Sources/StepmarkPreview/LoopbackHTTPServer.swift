@@ -1,7 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 
 /// The preview's HTTP: a small HTTP/1.1 server on 127.0.0.1, one thread per connection.
 ///
@@ -60,7 +61,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     let port: UInt16
     private let listener: Int32
     private let handler: Handler
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private var connections: Set<Int32> = []
     private var streams: [Int32: ReloadHub.Subscription] = [:]
     private var stopped = false
@@ -103,9 +104,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// Accepts connections on a thread of its own until `stop()`.
     func start() {
-        let thread = Thread { [self] in acceptLoop() }
-        thread.name = "stepmark-preview-accept"
-        thread.start()
+        startThread { [self] in acceptLoop() }
     }
 
     /// Stops accepting, ends the event streams and closes every open connection.
@@ -147,7 +146,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
             }
             connections.insert(fd)
             lock.unlock()
-            let thread = Thread { [self] in
+            startThread { [self] in
                 serve(fd)
                 lock.lock()
                 connections.remove(fd)
@@ -155,8 +154,6 @@ final class LoopbackHTTPServer: @unchecked Sendable {
                 lock.unlock()
                 close(fd)
             }
-            thread.name = "stepmark-preview-connection"
-            thread.start()
         }
     }
 
@@ -229,7 +226,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
             guard let colon = line.firstIndex(of: ":") else { return nil }
             let name = line[..<colon].lowercased()
             guard !name.isEmpty, !name.contains(" ") else { return nil }
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: colon)...].trimmingHorizontalWhitespace()
             if headers[name] == nil { headers[name] = value }
         }
         let target = parts[1]

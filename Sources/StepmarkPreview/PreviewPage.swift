@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 import StepmarkRender
 
 /// Turns a handout page into a preview page while serving it: the handout's own bytes are not
@@ -18,18 +19,18 @@ enum PreviewPage {
 
     static func decorate(_ html: String, page: String, errors: [String], present: Bool) -> String {
         var out = html
-        if let start = out.range(of: policyAttribute), let end = out.range(of: "\"", range: start.upperBound..<out.endIndex) {
+        if let start = out.firstRange(of: policyAttribute), let end = out[start.upperBound...].firstRange(of: "\"") {
             out.insert(contentsOf: addedPolicy, at: end.lowerBound)
         }
         var head = "<meta name=\"stepmark-preview-page\" content=\"\(HTML.escape(page))\">\n"
         if present { head += "<meta name=\"stepmark-present\" content=\"on\">\n" }
         head += "<style>\(PreviewAssets.style)</style>\n"
-        if let headEnd = out.range(of: "</head>", options: .backwards) {
+        if let headEnd = out.ranges(of: "</head>").last {
             out.insert(contentsOf: head, at: headEnd.lowerBound)
         }
         var tail = overlay(errors, korean: out.contains("<html lang=\"ko\">"))
         tail += "<script>\n\(PreviewAssets.script)\n</script>\n"
-        if let bodyEnd = out.range(of: "</body>", options: .backwards) {
+        if let bodyEnd = out.ranges(of: "</body>").last {
             out.insert(contentsOf: tail, at: bodyEnd.lowerBound)
         } else {
             out += tail

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 
 /// `stepmark preview`: the rendered course over HTTP on 127.0.0.1 only.
 ///
@@ -94,7 +95,7 @@ public struct PreviewServer: Sendable {
     static func page(for path: String, site: PreviewSite, present: Bool) -> Response {
         let headers = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"),
                        ("Content-Security-Policy", PreviewPage.headerPolicy), ("X-Content-Type-Options", "nosniff")]
-        let decoded = path.removingPercentEncoding ?? path
+        let decoded = PercentEncoding.decoded(path) ?? path
         if decoded == "/" || decoded == "/index.html" {
             return Response(status: 200, headers: headers, text: PreviewPage.decorate(site.index, page: "index", errors: [], present: false))
         }

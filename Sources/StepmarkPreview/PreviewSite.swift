@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 import StepmarkLesson
 
 /// The rendered course the preview serves, kept in memory and brought up to date file by file:
@@ -21,7 +22,7 @@ public final class PreviewSite: @unchecked Sendable {
     private let adapter: RenderAdapter
     /// The folders given (new lessons are picked up inside them); empty for a single file.
     private let roots: [String]
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private var lessons: [String: RenderedLesson] = [:]
     private var order: [String] = []
     private var indexHTML = ""
@@ -73,7 +74,7 @@ public final class PreviewSite: @unchecked Sendable {
     /// Re-renders what the changed files affect (see `ChangeScope`).
     /// - Returns: the pages that changed and how long the re-render took.
     public func apply(changed paths: Set<String>) -> Update {
-        let start = DispatchTime.now()
+        let start = ContinuousClock.now
         lock.lock()
         let known = order.compactMap { lessons[$0] }.map { ChangeScope.Lesson(source: $0.source, relative: $0.relative) }
         lock.unlock()
@@ -89,7 +90,7 @@ public final class PreviewSite: @unchecked Sendable {
         // A changed course.yml (or a new lesson, whose place it may give) re-reads the plan.
         var problems: [String] = []
         var plan: (order: [String], courses: [String: CourseFile])?
-        let courseFileChanged = paths.contains { ($0 as NSString).lastPathComponent == "course.yml" }
+        let courseFileChanged = paths.contains { FilePathText.lastComponent($0) == "course.yml" }
         let knownNames = Set(known.map(\.relative))
         if let replan, courseFileChanged || scope.render.contains(where: { !knownNames.contains($0.relative) }) {
             do { plan = try replan() } catch { problems.append("\(error)") }
@@ -125,7 +126,8 @@ public final class PreviewSite: @unchecked Sendable {
             pages.append("index")
         }
         lock.unlock()
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+        let took = ContinuousClock.now - start
+        let elapsed = Double(took.components.seconds) * 1e3 + Double(took.components.attoseconds) / 1e15
         return Update(pages: pages, milliseconds: elapsed, problems: problems)
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 
 /// Server-Sent Events to the open pages: each connection to `/_preview/events` gets a
 /// subscription, and every re-render sends `data: PAGE` (a relative path such as
@@ -7,7 +8,7 @@ import Foundation
 public final class ReloadHub: @unchecked Sendable {
     /// One open page's events, read by the thread that writes its connection.
     public final class Subscription: @unchecked Sendable {
-        private let condition = NSCondition()
+        private let condition = ThreadCondition()
         private var pending: [[UInt8]] = []
         private var finished = false
         fileprivate var onFinish: (() -> Void)?
@@ -48,7 +49,7 @@ public final class ReloadHub: @unchecked Sendable {
         }
     }
 
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private var listeners: [ObjectIdentifier: Subscription] = [:]
     private var closed = false
 
@@ -87,7 +88,7 @@ public final class ReloadHub: @unchecked Sendable {
     public func send(page: String) {
         // A page path never holds a newline (it is a file path from a folder listing), but an
         // event line must not be split by one.
-        let line = page.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+        let line = page.replacing( "\n", with: " ").replacing( "\r", with: " ")
         broadcast(Array("data: \(line)\n\n".utf8))
     }
 

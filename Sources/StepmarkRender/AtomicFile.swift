@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 import StepmarkLesson
 
@@ -29,26 +29,17 @@ public enum AtomicFile {
     }
 
     static func makeFolder(of path: String) throws {
-        let fm = FileManager.default
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = FilePathText.parent(path)
+        if folder.isEmpty { return }
         do {
-            if !folder.isEmpty { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            try ReplacingWrite.makeFolders(folder)
         } catch {
-            throw ReadError(path: folder, message: "cannot create the folder: \(describe(error))")
+            throw ReadError(path: folder, message: "cannot create the folder: \(error.reason)")
         }
     }
 
     /// The current `errno` as a message about `path`.
     public static func failure(_ path: String) -> ReadError {
         ReadError(path: path, message: "cannot write: \(String(cString: strerror(errno)))")
-    }
-
-    static func describe(_ error: Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-           let text = strerror(Int32(underlying.code)) {
-            return String(cString: text)
-        }
-        return ns.localizedDescription
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 
 /// The heat-map colours, computed here so their contrast is known (WCAG 2.1 AA, issue 22).
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkLesson
 
 /// `index.html` of a rendered course: one section per language, each lesson as a card with its
@@ -14,7 +14,7 @@ extension CourseIndex {
         rest = rest.dropFirst(number.count)
         if rest.hasPrefix("강") { rest = rest.dropFirst() }
         guard let mark = rest.first, [".", ":", ")"].contains(mark) else { return title }
-        let stripped = rest.dropFirst().trimmingCharacters(in: .whitespaces)
+        let stripped = rest.dropFirst().trimmingHorizontalWhitespace()
         return stripped.isEmpty ? title : stripped
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkLesson
 
 /// Writes a prose block's formulas and images where its HTML holds their placeholders

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 import StepmarkLesson
 
@@ -127,7 +127,7 @@ public struct HTMLRenderer {
     /// BCP-47 (`ko-KR` stays `ko-KR`), else the lesson's language (`Report.language`: `ko` under
     /// a `ko/` folder, else `en`), which also chooses the page's words.
     static func language(of report: Report) -> String {
-        if let tag = report.frontMatter?.lang?.trimmingCharacters(in: .whitespaces), isLanguageTag(tag) { return tag }
+        if let tag = report.frontMatter?.lang?.trimmingHorizontalWhitespace(), isLanguageTag(tag) { return tag }
         return report.language.rawValue
     }
 

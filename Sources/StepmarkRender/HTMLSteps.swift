@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 import StepmarkLesson
 
@@ -30,7 +30,7 @@ struct StepWriter {
         var out = "<section class=\"\(classes)\" id=\"\(id)\" data-directive=\"\(esc(step.directive))\""
         if values.count > 1 { out += " data-substeps=\"\(values.count)\"" }
         out += " aria-labelledby=\"\(id)-h\">\n"
-        let args = String(step.block.info.dropFirst(step.directive.count)).trimmingCharacters(in: .whitespaces)
+        let args = String(step.block.info.dropFirst(step.directive.count)).trimmingHorizontalWhitespace()
         out += "<header class=\"step-head\"><h3 id=\"\(id)-h\"><span class=\"dname\">\(esc(step.directive))</span>"
         if !args.isEmpty { out += "<span class=\"args\">\(esc(args))</span>" }
         out += "</h3><span class=\"where\"><a href=\"#\(id)\">\(esc(s.step)) \(step.index)</a> · \(esc(s.line)) \(step.position.line)</span></header>\n"

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 import StepmarkLesson
 
@@ -43,14 +43,14 @@ public enum PDFPrinter {
     /// browser found on `PATH` (tests).
     public static func pdf(html: String, for target: String, timeout: Double = 90, program: String? = nil) throws -> [UInt8] {
         guard let browser = program ?? browser() else { throw ReadError(path: target, message: missingBrowser) }
-        var template = Array((NSTemporaryDirectory() + "/stepmark-pdf-XXXXXX").utf8CString)
+        var template = Array(((ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/stepmark-pdf-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             throw ReadError(path: target, message: "cannot make a temporary folder: \(String(cString: strerror(errno)))")
         }
         let folder = String(cString: made)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let page = folder + "/page.html", output = folder + "/page.pdf", log = folder + "/browser.log"
-        do {
+        do throws(ReplacingWrite.Failure) {
             try ReplacingWrite.write(html, to: page, durable: false)
         } catch {
             throw ReadError(path: target, message: "cannot write the page to print: \(error.reason)")
@@ -145,7 +145,7 @@ public enum PDFPrinter {
     /// which a headless browser does not need), for an error message.
     static func lastLine(of log: String) -> String? {
         guard let text = try? String(contentsOfFile: log, encoding: .utf8) else { return nil }
-        return text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        return text.split(separator: "\n").map { $0.trimmingHorizontalWhitespace() }
             .last { !$0.isEmpty && !$0.contains("dbus") && !$0.contains("bytes written to file") }
     }
 }

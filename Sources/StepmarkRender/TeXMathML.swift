@@ -60,7 +60,7 @@ public enum TeXMathML {
                 // U+2061 FUNCTION APPLICATION: MathML's spacing after an operator name.
                 out += "<mi>" + HTML.escape(name) + "</mi><mo>\u{2061}</mo>"
             case .text(let s):
-                out += "<mtext>" + HTML.escape(s.replacingOccurrences(of: " ", with: "\u{A0}")) + "</mtext>"
+                out += "<mtext>" + HTML.escape(s.replacing( " ", with: "\u{A0}")) + "</mtext>"
             case .space(let width):
                 out += "<mspace width=\"\(formatEm(width))em\"></mspace>"
             case .fraction(let a, let b, let line):

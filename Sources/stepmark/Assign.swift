@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 import StepmarkGrade
 import StepmarkLesson
 import StepmarkRender
@@ -41,7 +42,7 @@ struct Assign: ParsableCommand {
     func validate() throws {
         if out.isEmpty { throw ValidationError("--out needs a folder name, not an empty one") }
         if keys.isEmpty { throw ValidationError("name at least one key") }
-        let names = keys.map { ($0 as NSString).lastPathComponent }
+        let names = keys.map { FilePathText.lastComponent($0) }
         if Set(names).count != names.count {
             throw ValidationError("two keys have the same file name; their assignments would overwrite each other in \(out)")
         }
@@ -117,7 +118,7 @@ struct Assign: ParsableCommand {
                 throw ExitCode(2)
             }
             for student in roster.students {
-                let folder = (out as NSString).appendingPathComponent(Roster.folderName(for: student.id))
+                let folder = FilePathText.join(out, Roster.folderName(for: student.id))
                 let assignment: Assignment
                 let target: String
                 do {
@@ -134,20 +135,19 @@ struct Assign: ParsableCommand {
                     continue
                 }
                 do {
-                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                     try AtomicFile.write(assignment.text, to: target)
                 } catch let e as ReadError {
                     printError("error: \(e)")
                     throw ExitCode(2)
                 } catch {
-                    printError("error: cannot create \(folder): \(error.localizedDescription)")
+                    printError("error: cannot create \(folder): \(error)")
                     throw ExitCode(2)
                 }
                 list += CSV.row([student.id, student.name, String(student.variant), target])
             }
         }
         do {
-            try AtomicFile.write(list, to: (out as NSString).appendingPathComponent("variants.csv"))
+            try AtomicFile.write(list, to: FilePathText.join(out, "variants.csv"))
         } catch let e as ReadError {
             printError("error: \(e)")
             throw ExitCode(2)

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 import StepmarkGrade
 import StepmarkLesson
 import StepmarkRender
@@ -63,7 +64,7 @@ struct Check: ParsableCommand {
                 var own = GradeOutcome(submission: file, exercises: report.exercises, problem: nil, lessonErrors: report.errors)
                 own.language = report.language
                 own.titles = ExerciseTitles.of(report)
-                own.keyName = (file as NSString).lastPathComponent
+                own.keyName = FilePathText.lastComponent(file)
                 own.unreadable = Exercises.erroredIDs(report)
                 outcome = own
             }
@@ -82,7 +83,7 @@ struct Check: ParsableCommand {
         case .gradescope: output = outcome.gradescope().serialized(pretty: true) + "\n"
         case .junit: output = outcome.junit()
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        StandardStream.output(output)
         // Without --key the lesson itself ran: a failed step fails the check too (SPEC §5).
         if !outcome.allPassed || (key == nil && !outcome.lessonErrors.isEmpty) { throw ExitCode(1) }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 import StepmarkExport
 import StepmarkGrade
 import StepmarkLesson
@@ -36,7 +37,7 @@ struct Export: ParsableCommand {
         // Notebooks are named after their lessons, so two lessons with one name would collide.
         var seen: [String: String] = [:]
         for file in files {
-            let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+            let name = FilePathText.removingExtension(FilePathText.lastComponent(file))
             if let earlier = seen[name] {
                 throw ValidationError("\(earlier) and \(file) would both be written as \(name).ipynb; export them into different --out folders (or use render --format ipynb, which mirrors the folders)")
             }
@@ -50,13 +51,13 @@ struct Export: ParsableCommand {
             do {
                 let lesson = try LessonParser.read(path: file, limits: limits.limits)
                 let report = Runner(limits: limits.limits).run(lesson)
-                let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension + ".ipynb"
-                let data = NotebookExport.relativePath(from: out, to: (file as NSString).deletingLastPathComponent)
+                let name = FilePathText.removingExtension(FilePathText.lastComponent(file)) + ".ipynb"
+                let data = NotebookExport.relativePath(from: out, to: FilePathText.parent(file))
                 try AtomicFile.write(NotebookExport.notebook(lesson: lesson, report: report, dataFolder: data),
-                                     to: (out as NSString).appendingPathComponent(name))
+                                     to: FilePathText.join(out, name))
                 for e in report.errors { printError("\(file):\(e.line):\(e.column): error: \(e.message)") }
                 failed = failed || !report.ok
-                print("wrote \((out as NSString).appendingPathComponent(name))")
+                print("wrote \(FilePathText.join(out, name))")
             } catch let e as ReadError {
                 printError("error: \(e)")
                 unreadable = true
@@ -74,9 +75,9 @@ func renderNotebooks(_ plan: CoursePlan, limits: Limits) throws -> Int {
     for entry in plan.lessons {
         let lesson = try LessonParser.read(path: entry.source, limits: limits)
         let report = Runner(limits: limits).run(lesson)
-        let path = (plan.out as NSString).appendingPathComponent(entry.relative + ".ipynb")
-        let data = NotebookExport.relativePath(from: (path as NSString).deletingLastPathComponent,
-                                               to: (entry.source as NSString).deletingLastPathComponent)
+        let path = FilePathText.join(plan.out, entry.relative + ".ipynb")
+        let data = NotebookExport.relativePath(from: FilePathText.parent(path),
+                                               to: FilePathText.parent(entry.source))
         try AtomicFile.write(NotebookExport.notebook(lesson: lesson, report: report, dataFolder: data), to: path)
         written += 1
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 import StepmarkGrade
 import StepmarkLesson
 import StepmarkRender
@@ -123,16 +124,16 @@ struct Grade: ParsableCommand {
             }
         }
         let result = gradebook.run(submissions: paths, reveal: reveal, progress: progress)
-        if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if progress != nil { StandardStream.error("\r\u{1B}[K") }
         for s in result.submissions {
             if let problem = s.outcome.problem { printError("\(s.path): not graded: \(problem)") }
         }
         var writeFailed = !result.writeErrors.isEmpty
         if let file = format.lms.fileName, let students, result.writeErrors.allSatisfy({ !$0.path.hasSuffix(Gradebook.csvName) }) {
-            let name = assignment ?? ((key as NSString).lastPathComponent as NSString).deletingPathExtension
+            let name = assignment ?? FilePathText.removingExtension(FilePathText.lastComponent(key))
             let export = Gradebook.lmsExport(format.lms, roster: students, submissions: result.submissions, assignment: name)
             for w in export.warnings { printError("warning: \(w)") }
-            let path = (out as NSString).appendingPathComponent(file)
+            let path = FilePathText.join(out, file)
             do {
                 try Gradebook.writeFile(export.text, to: path)
                 print("\(format.rawValue) gradebook import: \(path)")
@@ -145,7 +146,7 @@ struct Grade: ParsableCommand {
         let n = result.submissions.count
         print("graded \(n) submission\(n == 1 ? "" : "s") into \(out): \(result.allPassed) all correct, "
               + "\(result.graded - result.allPassed) with answers to revisit, \(result.notGraded) not graded; "
-              + "gradebook: \((out as NSString).appendingPathComponent(Gradebook.csvName))")
+              + "gradebook: \(FilePathText.join(out, Gradebook.csvName))")
         if writeFailed { throw ExitCode(2) }
         if result.allPassed < n { throw ExitCode(1) }
     }
@@ -198,15 +199,15 @@ enum SubmissionFiles {
     /// A file as given; a folder as the .md files under it, sorted.
     static func expand(_ a: String, into out: inout [String]) {
         let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: a, isDirectory: &isDirectory), isDirectory.boolValue else {
+        var isDirectory = false
+        guard fm.fileExists(atPath: a, isDirectory: &isDirectory), isDirectory else {
             out.append(a)  // a missing file is graded as unreadable, with the reason
             return
         }
-        out += (fm.enumerator(atPath: a)?.compactMap { $0 as? String } ?? [])
+        out += ((try? fm.subpathsOfDirectory(atPath: a)) ?? [])
             .filter { $0.lowercased().hasSuffix(".md") }
             .sorted()
-            .map { (a as NSString).appendingPathComponent($0) }
+            .map { FilePathText.join(a, $0) }
     }
 
     static func same(_ a: String, _ b: String) -> Bool {
@@ -219,13 +220,13 @@ enum SubmissionFiles {
         let state = ProgressState()
         return { done, total in
             guard state.shouldPrint(done: done, total: total) else { return }
-            FileHandle.standardError.write(Data("\rgrading \(done)/\(total)…".utf8))
+            StandardStream.error("\rgrading \(done)/\(total)…")
         }
     }
 }
 
 final class ProgressState: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private var last = Date.distantPast
     func shouldPrint(done: Int, total: Int) -> Bool {
         lock.lock()

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 
 /// `stepmark new FILE [--lang ko]`: a lesson to start from, as `quarto create` or
@@ -35,13 +35,13 @@ struct New: ParsableCommand {
     }
 
     func run() throws {
-        let language = lang ?? ((file as NSString).pathComponents.contains("ko") ? "ko" : "en")
+        let language = lang ?? (FilePathText.components(file).contains("ko") ? "ko" : "en")
         let text = language == "ko" ? LessonTemplate.korean : LessonTemplate.english
         do {
             try LessonTemplate.create(text, at: file)
         } catch {
             let text = (error as? LessonTemplate.Failure)?.text ?? "\(error)"
-            FileHandle.standardError.write(Data("error: \(text)\n".utf8))
+            StandardStream.error("error: \(text)\n")
             throw ExitCode(2)
         }
         print("wrote \(file) (\(language)); run it with: stepmark run \(file)")
@@ -56,14 +56,14 @@ enum LessonTemplate {
     /// fails when `path` exists, even when another process created it a moment ago) and
     /// removed. Nothing half-written is ever at `path`.
     static func create(_ text: String, at path: String) throws {
-        var isFolder: ObjCBool = false
+        var isFolder = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) || isSymbolicLink(path) {
             throw Failure(text: "\(path) already exists; stepmark new never overwrites a file (choose another name)")
         }
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = FilePathText.parent(path)
         let dir = folder.isEmpty ? "." : folder
-        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isFolder), isFolder.boolValue else {
-            throw Failure(text: "no folder \(dir) to write \((path as NSString).lastPathComponent) into")
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isFolder), isFolder else {
+            throw Failure(text: "no folder \(dir) to write \(FilePathText.lastComponent(path)) into")
         }
         var template = Array((dir + "/.stepmark-new-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import Dispatch
+import FoundationEssentials
+import StepmarkCore
 import StepmarkGrade
 import StepmarkLesson
 import StepmarkPreview
@@ -39,8 +41,8 @@ struct Preview: ParsableCommand {
 
     var root: String {
         if let path { return path }
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: "lessons", isDirectory: &isDirectory) && isDirectory.boolValue ? "lessons" : "."
+        var isDirectory = false
+        return FileManager.default.fileExists(atPath: "lessons", isDirectory: &isDirectory) && isDirectory ? "lessons" : "."
     }
 
     func run() throws {
@@ -67,7 +69,7 @@ struct Preview: ParsableCommand {
         let watcher: FileWatcher
         do {
             watcher = try FileWatcher()
-            let folders = plan.roots.isEmpty ? [(root as NSString).deletingLastPathComponent] : plan.roots
+            let folders = plan.roots.isEmpty ? [FilePathText.parent(root)] : plan.roots
             for folder in folders { try watcher.watchTree(folder.isEmpty ? "." : folder) }
         } catch {
             printError("error: \(error)")
@@ -93,7 +95,7 @@ struct Preview: ParsableCommand {
             for page in update.pages { hub.send(page: page) }
             let lessons = update.pages.filter { $0 != "index" }
             let errors = lessons.compactMap { site.lesson($0)?.errors.count }.reduce(0, +)
-            say("re-rendered \(update.pages.joined(separator: ", ")) in \(String(format: "%.0f", update.milliseconds)) ms"
+            say("re-rendered \(update.pages.joined(separator: ", ")) in \(DecimalFormat.fixed(update.milliseconds, digits: 0)) ms"
                   + (errors > 0 ? " (\(errors) error\(errors == 1 ? "" : "s"))" : ""))
             for page in lessons { for e in site.lesson(page)?.errors ?? [] { printError("error: \(e)") } }
         }

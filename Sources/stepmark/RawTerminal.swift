@@ -1,7 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 
 /// The terminal settings before `RawTerminal.enter()`, for the signal handlers to put back.
 /// Written once before any handler is installed; read only after.

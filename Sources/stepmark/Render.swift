@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 import StepmarkGrade
 import StepmarkLesson
 import StepmarkPreview
@@ -128,7 +129,7 @@ struct Render: ParsableCommand {
         let watcher: FileWatcher
         do {
             watcher = try FileWatcher()
-            let folders = plan.roots.isEmpty ? Array(Set(plan.lessons.map { ($0.source as NSString).deletingLastPathComponent })) : plan.roots
+            let folders = plan.roots.isEmpty ? Array(Set(plan.lessons.map { FilePathText.parent($0.source) })) : plan.roots
             for folder in folders.sorted() { try watcher.watchTree(folder.isEmpty ? "." : folder) }
         } catch {
             printError("error: \(error)")

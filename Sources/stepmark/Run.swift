@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 import StepmarkGrade
 import StepmarkLesson
 import StepmarkRender
@@ -57,7 +58,7 @@ struct Run: ParsableCommand {
             let renderer = TerminalRenderer(color: useColor)
             output = reports.map { renderer.render($0) }.joined(separator: "\n")
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        StandardStream.output(output)
         // Warnings (a misspelt directive on a fence) on standard error in every format: the
         // exit status stays what the errors make it.
         for report in reports {

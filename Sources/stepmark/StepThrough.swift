@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 import StepmarkLesson
 import StepmarkRender
 
@@ -192,8 +193,8 @@ enum StepFrames {
         var text = markdown
         if teacher {
             let words = StepWords(strings: Strings(renderer.language))
-            text = text.replacingOccurrences(of: Solutions.open, with: words.solutionOpen)
-                .replacingOccurrences(of: Solutions.close, with: words.solutionClose)
+            text = text.replacing( Solutions.open, with: words.solutionOpen)
+                .replacing( Solutions.close, with: words.solutionClose)
         }
         return renderer.prose(text)
     }

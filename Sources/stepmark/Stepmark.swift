@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import StepmarkCore
 import StepmarkLesson
 
 @main
@@ -40,8 +41,8 @@ struct Stepmark: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
+                StandardStream.error(fullMessage(for: error) + "\n")
+                Glibc.exit(2)
             }
             exit(withError: error)
         }
@@ -84,7 +85,7 @@ struct LimitOptions: ParsableArguments {
 
 /// Writes to standard error.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    StandardStream.error(message + "\n")
 }
 
 /// Whether a file descriptor is a terminal.

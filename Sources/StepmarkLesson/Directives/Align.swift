@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 
 /// `align`: CLIP-style contrastive alignment of paired text and image features (SPEC §3).

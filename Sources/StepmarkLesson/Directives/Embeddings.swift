@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 
 /// `embeddings`: an embedding table, one labelled row per token, written inline or read from
@@ -122,7 +122,7 @@ enum EmbeddingsDirective: Directive {
         let full = FileLoader.resolve(path, relativeTo: context.baseDirectory)
         let bytes = try FileLoader.readBytes(full, shownAs: path, limits: context.limits, at: at)
         do {
-            if (path as NSString).pathExtension.lowercased() == "npy" {
+            if FilePathText.pathExtension(path).lowercased() == "npy" {
                 let matrix = try NumericFiles.parseNPY(bytes, source: path)
                 guard matrix.isMatrix else {
                     throw LessonError("'\(path)' holds \(matrix.isScalar ? "a single number" : "a vector of \(matrix.count)"); an embedding table needs a matrix with one row per vocabulary token", at: at)

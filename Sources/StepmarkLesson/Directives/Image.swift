@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 
 /// `image`: a small grayscale picture written in the lesson, or several pictures stacked into a

@@ -24,7 +24,7 @@ enum LetDirective: Directive {
     /// JSON writes every number the same way.
     static func shownAsInteger(_ value: Value, source: String, _ context: StepContext) -> Bool {
         guard case .tensor(let t) = value, t.isScalar, !context.args.has("precision") else { return false }
-        var text = Substring(source.trimmingCharacters(in: .whitespaces))
+        var text = Substring(source.trimmingHorizontalWhitespace())
         if text.first == "-" || text.first == "−" || text.first == "+" { text = text.dropFirst() }
         return !text.isEmpty && text.count <= 15 && text.allSatisfy { $0.isASCII && $0.isNumber }
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 
 /// `model`: loads a pretrained BERT encoder from a Hugging Face folder and stores it as a
@@ -25,9 +25,9 @@ enum ModelDirective: Directive {
         let folder: String
         switch raw {
         case .string(let path):
-            folder = path.hasPrefix("/") ? path : (context.baseDirectory as NSString).appendingPathComponent(path)
+            folder = path.hasPrefix("/") ? path : FilePathText.join(context.baseDirectory, path)
         case .word(let w) where !w.contains("/") && w != "." && w != "..":
-            let candidates = modelDirectories(lessonFolder: context.baseDirectory).map { ($0 as NSString).appendingPathComponent(w) }
+            let candidates = modelDirectories(lessonFolder: context.baseDirectory).map { FilePathText.join($0, w) }
             guard let hit = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
                 throw LessonError("no model '\(w.quotable)' in \(modelDirectories(lessonFolder: context.baseDirectory).joined(separator: " or ")); run `make model` to fetch all-MiniLM-L6-v2, or give a folder with from=\"path\"", at: at)
             }
@@ -35,8 +35,8 @@ enum ModelDirective: Directive {
         default:
             throw LessonError("from= expects a model name (like all-MiniLM-L6-v2) or a quoted folder path, got \(raw.description.quotable)", at: at)
         }
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+        var isFolder = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder else {
             let written: String
             if case .string(let path) = raw, !path.hasPrefix("/") { written = "'\(path.quotable)' (relative to the lesson)" } else { written = folder }
             throw LessonError("the model folder \(written) does not exist or is not a folder; run `make model` to fetch all-MiniLM-L6-v2", at: at)
@@ -60,7 +60,7 @@ enum ModelDirective: Directive {
             row("strip_accents", .text(tok.stripAccents.map(String.init) ?? "follows do_lower_case")),
             row("tokenize_chinese_chars", .text(String(tok.splitChineseCharacters))),
         ])
-        try context.record("config", .table(config), formula: "config.json and tokenizer_config.json of \((folder as NSString).lastPathComponent)")
+        try context.record("config", .table(config), formula: "config.json and tokenizer_config.json of \(FilePathText.lastComponent(folder))")
         let tensors = Table(columns: ["name", "dtype", "shape"], rows: model.tensorEntries.map {
             [.text($0.name), .text($0.dtype.rawValue), .text($0.shape.map(String.init).joined(separator: "×"))]
         })

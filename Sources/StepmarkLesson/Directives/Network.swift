@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 
 /// `network`: a fully connected network — its layer sizes, activations and weights.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 
 // Shared by `model`, `transformer`, `sentences`, `tokenize method=bert` and the `model=` of
@@ -9,12 +9,12 @@ import StepmarkCore
 /// reads each model once. A model is immutable, so sharing it is safe.
 final class ModelCache: @unchecked Sendable {
     static let shared = ModelCache()
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private var models: [String: (stamp: String, model: BertModel)] = [:]
 
     /// The model in `folder`, loading it when it is not cached or its weights file changed.
     func model(at folder: String) throws -> BertModel {
-        let weights = (folder as NSString).appendingPathComponent("model.safetensors")
+        let weights = FilePathText.join(folder, "model.safetensors")
         let attributes = try? FileManager.default.attributesOfItem(atPath: weights)
         let stamp = "\(attributes?[.size] ?? 0)-\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
         lock.lock()
@@ -48,7 +48,7 @@ func modelDirectories(lessonFolder: String) -> [String] {
     if let hit = nearest(above: URL(fileURLWithPath: lessonFolder)) { found.append(hit) }
     let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".cache/models").path
     if !found.contains(cwd) { found.append(cwd) }
-    if let executable = Bundle.main.executableURL, let hit = nearest(above: executable.deletingLastPathComponent()), !found.contains(hit) {
+    if let executable = ExecutablePath.current, let hit = nearest(above: URL(fileURLWithPath: FilePathText.parent(executable))), !found.contains(hit) {
         found.append(hit)
     }
     return found
@@ -72,7 +72,7 @@ func pretrainedModel(_ context: StepContext, key: String = "model") throws -> (n
 final class EncodingCache: @unchecked Sendable {
     static let shared = EncodingCache()
     static let capacity = 32
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private var entries: [(model: BertModel, text: String, maxTokens: Int, steps: BertSteps)] = []
 
     func steps(_ model: BertModel, _ text: String, _ maxTokens: Int) -> BertSteps? {

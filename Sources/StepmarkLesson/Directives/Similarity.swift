@@ -83,8 +83,8 @@ enum SimilarityDirective: Directive {
                 score = try Embeddings.similarity(vectors[0], vectors[1], metric: metric)
             } catch let e as TensorError {
                 var message = e.message
-                message = message.replacingOccurrences(of: "the first vector", with: "'\(a)'")
-                message = message.replacingOccurrences(of: "the second vector", with: "'\(b)'")
+                message = message.replacing( "the first vector", with: "'\(a)'")
+                message = message.replacing( "the second vector", with: "'\(b)'")
                 throw LessonError(message, at: line.position(at: items[vectors[0].data.allSatisfy { $0 == 0 } ? 0 : 1].offset))
             }
             let name = "\(a)~\(b)"

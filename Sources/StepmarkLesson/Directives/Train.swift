@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StepmarkCore
 
 /// `train`: gradient descent on the one-neuron model ŷ = w·x (+ b) with the mean squared

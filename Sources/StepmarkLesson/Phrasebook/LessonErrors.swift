@@ -113,8 +113,8 @@ extension Phrasebook {
         // stands for the subject.
         func shift(_ template: String) -> String {
             var t = template
-            for n in stride(from: 4, through: 1, by: -1) { t = t.replacingOccurrences(of: "$\(n)", with: "$\(n + groups)") }
-            return t.replacingOccurrences(of: "$S", with: korean)
+            for n in stride(from: 4, through: 1, by: -1) { t = t.replacing( "$\(n)", with: "$\(n + groups)") }
+            return t.replacing( "$S", with: korean)
         }
         var out: [(String, String)] = [
             (#"^\#(english) needs numbers, but this is (.+)$"#, shift("$S에는 숫자가 필요한데 이 값은 $1입니다")),
@@ -292,7 +292,7 @@ extension Phrasebook {
     ]
 
     static let fileFailurePhrases: [(String, String)] = fileFailures.flatMap { english, korean -> [(String, String)] in
-        let k = korean.replacingOccurrences(of: "$N", with: "$2")
+        let k = korean.replacing( "$N", with: "$2")
         return [(#"^'(.*)' \#(english)$"#, "'$1'\(k)"), (#"^the image (.*) \#(english)$"#, "이미지 $1\(k)")]
     }
 
