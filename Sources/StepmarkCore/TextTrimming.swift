@@ -12,6 +12,6 @@ extension StringProtocol {
     }
 
     static func isHorizontalWhitespace(_ s: Unicode.Scalar) -> Bool {
-        s == "\t" || s.properties.generalCategory == .spaceSeparator
+        s == "\t" || s == "\u{200B}" || s.properties.generalCategory == .spaceSeparator
     }
 }
