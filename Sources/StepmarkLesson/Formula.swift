@@ -1,5 +1,5 @@
-/// A sub-step's formula with its structure: what the HTML typesets, read once where the value is
-/// recorded (`Runner`), so renderers draw a tree and never parse text.
+/// A sub-step's formula with its structure: what the HTML typesets, read from the recorded text
+/// by `NamedValue.typeset` when the HTML asks, so renderers draw a tree and never parse text.
 ///
 /// The formulas directives record are short Unicode strings such as `scores = Q·Kᵀ`,
 /// `weights = softmax(scaled) (each row sums to 1)` or `loss = mean((ŷ − y)²)`. The reader
@@ -74,16 +74,6 @@ public struct Formula: Sendable, Equatable {
             }
         }
         return out
-    }
-}
-
-extension NamedValue {
-    /// Reads the formula into `typeset`, once, where the value is recorded: translated into
-    /// `language` (`Phrasebook`), or, when it only repeats the lesson's source line, shortened
-    /// to its shape. A formula that is empty or only the value's name is not shown.
-    public mutating func typesetFormula(in language: LessonLanguage) {
-        guard let f = formula, !f.isEmpty, f != name else { typeset = nil; return }
-        typeset = Formula(parsing: formulaRepeatsSource ? Formula.shortened(f) : Phrasebook.formula(f, language))
     }
 }
 
