@@ -4,7 +4,7 @@
 # holding bin/stepmark, man pages, bash/zsh/fish completions, README.md and the licences.
 #
 # Self-contained means it runs where Swift is not installed: the Swift standard library and
-# Foundation are linked statically (--static-swift-stdlib), and so are libcmark-gfm and libyaml
+# FoundationEssentials are linked statically (--static-swift-stdlib), and so are libcmark-gfm and libyaml
 # (from Debian's -dev packages, which ship the archives). OpenBLAS is never linked: the binary opens
 # it with dlopen when a large product needs it and uses its own Swift kernels when it is absent.
 # What remains dynamic is glibc, libstdc++ and libgcc_s, present on every Linux distribution.
@@ -71,9 +71,8 @@ cp README.md "$STAGE/README.md"
 {
     echo "stepmark $VERSION links these components statically:"
     echo
-    echo "- the Swift standard library, Foundation (with ICU data) and Dispatch: Apache License 2.0"
-    echo "  with the Runtime Library Exception (below); ICU is under the Unicode licence"
-    echo "  (https://github.com/unicode-org/icu/blob/main/LICENSE)"
+    echo "- the Swift standard library, FoundationEssentials and Dispatch: Apache License 2.0"
+    echo "  with the Runtime Library Exception (below)"
     echo "- swift-argument-parser: Apache License 2.0 (below)"
     echo "- libyaml: MIT (Debian's copyright file below)"
     echo "- cmark-gfm and its extensions: BSD-2-Clause and others (Debian's copyright file below)"

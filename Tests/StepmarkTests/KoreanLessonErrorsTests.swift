@@ -413,6 +413,11 @@ import Testing
         check("lang: ko\ntitle: a\ntitle: b", raises: "the front matter is not valid YAML: a key is given twice")
         check("lang: ko\ntitle: a: b", raises: "the front matter is not valid YAML")
         check("lang: ko\ntitle: \"a", raises: "the front matter is not valid YAML")
+        check("lang: ko\ntitle: *nowhere", raises: "not valid YAML: found undefined alias")
+        check("lang: ko\n? [a, b]\n: c", raises: "not valid YAML: a key must be a single value")
+        check("lang: ko\ntitle: " + String(repeating: "[", count: 70) + String(repeating: "]", count: 70), raises: "are nested more than 64 deep")
+        let laughs = "lang: ko\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + (1...5).map { "l\($0): &l\($0) [" + Array(repeating: $0 == 1 ? "*a" : "*l\($0 - 1)", count: 10).joined(separator: ", ") + "]" }.joined(separator: "\n")
+        check(laughs, raises: "not valid YAML: the aliases (*) repeat more than")
         let unclosed = LessonParser.parse("---\nlang: ko\n# T\n", path: "lesson.md").diagnostics.map(\.message)
         #expect(unclosed.contains { $0.contains("is never closed with a --- line") && Self.englishLeft($0, in: "lang ko").isEmpty })
     }

@@ -2,7 +2,8 @@
 # `make dist-test` (part of `make test`): the dist binary is self-contained.
 #
 #  1. `ldd` lists no toolchain path and none of the libraries it must carry inside (Swift,
-#     Foundation, ICU, cmark-gfm) or must not need (OpenBLAS, gfortran, libcurl).
+#     FoundationEssentials, cmark-gfm, libyaml) or must not need (OpenBLAS, gfortran, libcurl),
+#     and the binary is at most 20 MB (issue 13: full Foundation's ICU data made it 64 MB).
 #  2. In a private mount namespace where the Swift toolchain's lib folder, OpenBLAS and the
 #     cmark-gfm shared libraries are hidden (empty tmpfs and files mounted over them; the
 #     development build is checked to fail there, so the hiding is real), the dist binary runs
@@ -45,9 +46,9 @@ for so in libopenblas.so.0 libgfortran.so.5; do
     real=$(library_path "$so")
     [ -n "$real" ] && HIDE_DIRS+=("$(dirname "$(readlink -f "$real")")")
 done
-# cmark-gfm's shared libraries live beside libc: hide the files themselves.
+# cmark-gfm's and libyaml's shared libraries live beside libc: hide the files themselves.
 HIDE_FILES=()
-for so in libcmark-gfm.so.0.29.0.gfm.6 libcmark-gfm-extensions.so.0.29.0.gfm.6; do
+for so in libcmark-gfm.so.0.29.0.gfm.6 libcmark-gfm-extensions.so.0.29.0.gfm.6 libyaml-0.so.2; do
     real=$(library_path "$so")
     [ -n "$real" ] && HIDE_FILES+=("$(readlink -f "$real")")
 done
@@ -80,10 +81,16 @@ hidden() {
 ldd "$DIST" > "$WORK/ldd.txt" 2>&1 || true
 echo "dist-test: ldd $DIST"; sed 's/^/    /' "$WORK/ldd.txt"
 if grep -F -e "$TOOLCHAIN" -e "not found" "$WORK/ldd.txt" >/dev/null \
-   || grep -E 'libswift|libFoundation|libdispatch|libBlocksRuntime|libicu|libcmark|libopenblas|libgfortran|libcurl' "$WORK/ldd.txt" >/dev/null; then
+   || grep -E 'libswift|libFoundation|libdispatch|libBlocksRuntime|libicu|libcmark|libyaml|libopenblas|libgfortran|libcurl' "$WORK/ldd.txt" >/dev/null; then
     fail "ldd lists a toolchain path or a library that should be inside the binary (or not needed)"
 else
     pass "ldd lists only system libraries"
+fi
+SIZE=$(stat -c %s "$DIST")
+if [ "$SIZE" -gt 20000000 ]; then
+    fail "the dist binary is $SIZE bytes, over 20 MB (does a source import full Foundation again?)"
+else
+    pass "the dist binary is $SIZE bytes (at most 20 MB)"
 fi
 
 # ---- the hiding is real ---------------------------------------------------------------------

@@ -423,6 +423,12 @@ extension Phrasebook {
         (#"(?<=YAML이 아닙니다: )found unknown escape character$"#, "알 수 없는 이스케이프 문자가 있습니다"),
         (#"(?<=YAML이 아닙니다: )found a tab character that violates indentation$"#, "들여쓰기에 탭 문자가 있습니다(공백으로 들여쓰세요)"),
         (#"(?<=YAML이 아닙니다: )found a tab character where an indentation space is expected$"#, "들여쓰기 공백 자리에 탭 문자가 있습니다(공백으로 들여쓰세요)"),
+        // The loader's own limits and checks (YAMLDocument), in libyaml's manner.
+        (#"(?<=YAML이 아닙니다: )found undefined alias$"#, "정의되지 않은 별칭(*)이 있습니다"),
+        (#"(?<=YAML이 아닙니다: )the aliases \(\*\) repeat more than (\d+) values$"#, "별칭(*)이 되풀이하는 값이 $1개를 넘습니다"),
+        (#"(?<=YAML이 아닙니다: )a key must be a single value, not a list or mapping$"#, "키는 목록이나 매핑이 아닌 값 하나여야 합니다"),
+        (#"(?<=YAML이 아닙니다: )lists and mappings are nested more than (\d+) deep$"#, "목록과 매핑이 $1단계보다 깊게 겹쳐 있습니다"),
+        (#"(?<=YAML이 아닙니다: )expected a single document in the stream, but found another document$"#, "문서는 하나여야 하는데 다른 문서가 또 있습니다"),
     ]
 
     // MARK: what a value is (`Value.summary`) and a shortened quote (`String.quotable`)
