@@ -121,6 +121,10 @@ public enum Phrasebook {
             return made
         }
 
+        /// The most scalars a lookbehind of the phrase files spans (the longest is
+        /// `[가-힣][^\n]{0,300}`), with room to spare.
+        static let lookbehindWindow = 512
+
         /// The matches of the pattern in `text`, left to right, not overlapping.
         func matches(in text: String) -> [Regex<AnyRegexOutput>.Match] {
             let compiled = compiledPattern
@@ -130,7 +134,11 @@ public enum Phrasebook {
             var from = text.startIndex
             while from <= text.endIndex, let match = text[from...].firstMatch(of: compiled.body) {
                 let start = match.range.lowerBound
-                let before = text[..<start]
+                // A lookbehind is tested on the last `lookbehindWindow` scalars before the match,
+                // not on all the text before it: a long message with many candidate matches would
+                // otherwise cost its length squared.
+                let windowStart = scalars.index(start, offsetBy: -Self.lookbehindWindow, limitedBy: text.startIndex) ?? text.startIndex
+                let before = text[windowStart..<start]
                 let passes = compiled.behind.allSatisfy { b in
                     if b.orStart && start == text.startIndex { return true }
                     return (before.firstMatch(of: b.ending) != nil) != b.negated

@@ -66,4 +66,17 @@ import Testing
         // Generous: a loaded debug build; the regular expressions alone took seconds.
         #expect(ko < .seconds(2), "\(ko) for 2000 Korean messages (English: \(en))")
     }
+
+    /// A long message full of words the lookbehind patterns look for (`scalar` after Hangul,
+    /// `the` after `: `) stays cheap: each lookbehind is tested on a bounded window before the
+    /// match, not on all the text before it.
+    @Test func longHostileMessagesStayCheap() {
+        let unit = "값 scalar: the a text "
+        let message = String(repeating: unit, count: 5_000)  // ~110 KB, 20,000 candidate matches
+        let clock = ContinuousClock()
+        var translated = ""
+        let took = clock.measure { translated = Phrasebook.message(message, .korean) }
+        #expect(translated.contains("스칼라"))
+        #expect(took < .seconds(5), "\(took) for a 110 KB message")
+    }
 }
