@@ -84,6 +84,9 @@ import Testing
         #expect(mine["b"]?.array?[0].int == nil)  // 1.5 is not a whole number
         #expect(JSONValue.parse(Data("{".utf8)) == nil)
         #expect(JSONValue.parse(Data("[1, 2]".utf8))?.object == nil)
+        // Hostile nesting is refused by JSONDecoder's depth limit, not a stack overflow.
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(JSONValue.parse(Data(deep.utf8)) == nil)
     }
 
     /// Every phrase on every corpus message (English, and part way through its translation):
