@@ -1,5 +1,6 @@
 import ArgumentParser
 import StepmarkLesson
+import StepmarkRender
 
 struct Directives: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,7 @@ struct Directives: ParsableCommand {
         guard let name else {
             let width = DirectiveRegistry.descriptions.map { $0.name.count }.max() ?? 0
             for d in DirectiveRegistry.descriptions {
-                print(d.name.paddedRight(to: width + 2) + d.summary)
+                print(Format.pad(d.name, to: width + 2, right: false) + d.summary)
             }
             print("\nEvery directive also takes: " + commonArguments.map(\.name).joined(separator: ", "))
             print("Expression functions: " + Evaluator.functions.map(\.name).joined(separator: ", "))
@@ -32,7 +33,7 @@ struct Directives: ParsableCommand {
         let width = (d.arguments + commonArguments).map { $0.name.count + ($0.defaultValue.map { $0.count + 1 } ?? 0) }.max() ?? 0
         func line(_ a: ArgumentSpec) -> String {
             let key = a.name + (a.defaultValue.map { "=" + $0 } ?? "")
-            return "  " + key.paddedRight(to: width + 2) + a.help
+            return "  " + Format.pad(key, to: width + 2, right: false) + a.help
         }
         for a in d.arguments { print(line(a)) }
         print("\nCommon arguments:")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import StepmarkLesson
+import StepmarkRender
 
 struct Functions: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +16,7 @@ struct Functions: ParsableCommand {
     func run() throws {
         let width = ExpressionFunctions.all.map(\.signature.count).max() ?? 0
         for f in ExpressionFunctions.all {
-            print(f.signature.paddedRight(to: width + 2) + f.summary)
+            print(Format.pad(f.signature, to: width + 2, right: false) + f.summary)
         }
         print("\nIndexing (0-based, numpy style): X[i], X[i, j], X[:, j], X[a:b], X[a:b, c:d]; negative indices count from the end.")
         print("X.shape is a vector; X.T the transpose. axis=row gives one value per row, axis=col one per column.")

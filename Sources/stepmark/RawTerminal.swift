@@ -66,15 +66,7 @@ enum RawTerminal {
 
     /// Writes straight to the terminal (no buffering between frames).
     static func put(_ text: String) {
-        var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(1, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return }
-                offset += n
-            }
-        }
+        _ = ReplacingWrite.writeAll(text, to: STDOUT_FILENO)
     }
 
     /// The terminal's size in columns and rows (80 × 24 when it cannot be read).
