@@ -3,7 +3,7 @@
 /// the standard library's `Mutex` cannot be locked and unlocked around a call that throws in
 /// between, as the caches do.
 public final class ThreadLock: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    fileprivate let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     public init() {
         mutex = .allocate(capacity: 1)
@@ -25,4 +25,30 @@ public final class ThreadLock: @unchecked Sendable {
         defer { unlock() }
         return try body()
     }
+}
+
+/// A `ThreadLock` with a condition variable (the preview's event queues): `wait()` releases the
+/// lock until `signal()` or `broadcast()`. Foundation's `NSCondition` is gone with full
+/// Foundation (issue 13).
+public final class ThreadCondition: @unchecked Sendable {
+    private let mutex = ThreadLock()
+    private let condition: UnsafeMutablePointer<pthread_cond_t>
+
+    public init() {
+        condition = .allocate(capacity: 1)
+        condition.initialize(to: pthread_cond_t())
+        pthread_cond_init(condition, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        condition.deinitialize(count: 1)
+        condition.deallocate()
+    }
+
+    public func lock() { mutex.lock() }
+    public func unlock() { mutex.unlock() }
+    public func wait() { pthread_cond_wait(condition, mutex.mutex) }
+    public func signal() { pthread_cond_signal(condition) }
+    public func broadcast() { pthread_cond_broadcast(condition) }
 }

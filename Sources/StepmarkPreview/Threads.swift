@@ -1,8 +1,8 @@
 import StepmarkCore
 
-// The preview's threads and their condition variable, on POSIX threads directly. `Thread` and
-// `NSCondition` live in full Foundation, which stepmark no longer links (issue 13); the preview
-// needs nothing from them but start, wait and signal.
+// The preview's threads, on POSIX threads directly: `Thread` lives in full Foundation, which
+// stepmark no longer links (issue 13), and the preview needs nothing from it but a start.
+// Their condition variable is StepmarkCore's `ThreadCondition`.
 
 /// Starts `body` on a new detached thread.
 func startThread(_ body: @escaping @Sendable () -> Void) {
@@ -24,31 +24,4 @@ func startThread(_ body: @escaping @Sendable () -> Void) {
         Unmanaged<Box>.fromOpaque(context).release()
         return
     }
-}
-
-/// A mutex with a condition variable: `wait()` releases the lock until `signal()` or
-/// `broadcast()`.
-final class ThreadCondition: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-
-    init() {
-        mutex.initialize(to: pthread_mutex_t())
-        condition.initialize(to: pthread_cond_t())
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
-        condition.deinitialize(count: 1); condition.deallocate()
-        mutex.deinitialize(count: 1); mutex.deallocate()
-    }
-
-    func lock() { pthread_mutex_lock(mutex) }
-    func unlock() { pthread_mutex_unlock(mutex) }
-    func wait() { pthread_cond_wait(condition, mutex) }
-    func signal() { pthread_cond_signal(condition) }
-    func broadcast() { pthread_cond_broadcast(condition) }
 }
