@@ -51,23 +51,14 @@ public struct CourseFile: Sendable, Equatable {
             return (course, [LessonError("course.yml must be `key: value` lines (a YAML mapping) with title, description, lang and lessons", at: SourcePosition(line: 1, column: 1))])
         }
         var errors: [LessonError] = []
-        func entry(_ key: String) -> YAMLEntry? { map.first { $0.key == key } }
+        func entry(_ key: String) -> YAMLEntry? { map.entry(key) }
         /// Where an error about `entry`'s value points.
         func at(_ entry: YAMLEntry) -> SourcePosition { position(entry.valueMark) }
         for unknown in map.filter({ !keys.contains($0.key) }).sorted(by: { $0.key < $1.key }) {
             errors.append(LessonError("course.yml: unknown key '\(unknown.key)' (expected \(keys.joined(separator: ", ")))", at: at(unknown)))
         }
-        /// A text value as written (`lang: no` stays "no"); nil when not given or null.
-        func text(_ key: String) -> String? {
-            guard let entry = entry(key) else { return nil }
-            switch entry.node.value {
-            case .null: return nil
-            case .list, .map:
-                errors.append(LessonError("\(key): expects text, not a list or mapping", at: at(entry)))
-                return nil
-            default: return entry.node.text
-            }
-        }
+        /// A text value as written; nil when not given or null.
+        func text(_ key: String) -> String? { entry(key).flatMap { $0.text(errors: &errors, at: at($0)) } }
         course.title = text("title")
         course.description = text("description")
         course.lang = text("lang")

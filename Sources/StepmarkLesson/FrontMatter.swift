@@ -49,20 +49,11 @@ public struct FrontMatter: Sendable, Equatable {
         default: return (matter, [LessonError("the front matter must be `key: value` lines (a YAML mapping)", at: SourcePosition(line: 2, column: 1))])
         }
         var errors: [LessonError] = []
-        func entry(_ key: String, in entries: [YAMLEntry] = map) -> YAMLEntry? { entries.first { $0.key == key } }
+        func entry(_ key: String, in entries: [YAMLEntry] = map) -> YAMLEntry? { entries.entry(key) }
         /// Where an error about `entry`'s value points.
         func at(_ entry: YAMLEntry) -> SourcePosition { position(entry.valueMark) }
-        /// A text value as written (`date: 2026-12-05`, `lang: no`); nil when not given or null.
-        func text(_ key: String) -> String? {
-            guard let entry = entry(key) else { return nil }
-            switch entry.node.value {
-            case .null: return nil
-            case .list, .map:
-                errors.append(LessonError("\(key): expects text, not a list or mapping", at: at(entry)))
-                return nil
-            default: return entry.node.text
-            }
-        }
+        /// A text value as written; nil when not given or null.
+        func text(_ key: String) -> String? { entry(key).flatMap { $0.text(errors: &errors, at: at($0)) } }
         func number(_ value: YAMLValue) -> Double? {
             switch value {
             case .double(let d): return d

@@ -75,7 +75,7 @@ indirect enum YAMLValue: Sendable, Equatable {
     /// The value of `key` in a mapping; nil for a key it does not have, or when not a mapping.
     subscript(key: String) -> YAMLNode? {
         guard case .map(let entries) = self else { return nil }
-        return entries.first { $0.key == key }?.node
+        return entries.entry(key)?.node
     }
 
     var isCollection: Bool {
@@ -99,6 +99,25 @@ struct YAMLEntry: Sendable, Equatable {
         if node.mark.line == keyMark.line && !(node.value == .null && node.text == "") { return node.mark }
         return YAMLMark(line: keyMark.line, column: keyMark.column + key.unicodeScalars.count + 2)
     }
+}
+
+extension YAMLEntry {
+    /// The value as text, as written (`date: 2026-12-05`, `lang: no` stay as they are); nil when
+    /// it is null, and nil with an error at `position` when it is a list or mapping.
+    func text(errors: inout [LessonError], at position: SourcePosition) -> String? {
+        switch node.value {
+        case .null: return nil
+        case .list, .map:
+            errors.append(LessonError("\(key): expects text, not a list or mapping", at: position))
+            return nil
+        default: return node.text
+        }
+    }
+}
+
+extension Array where Element == YAMLEntry {
+    /// The entry of `key` (keys are unique: one given twice is an error when loading).
+    func entry(_ key: String) -> YAMLEntry? { first { $0.key == key } }
 }
 
 /// libyaml's error (its `context` and `problem`, and where), or one of the loader's: a key given
