@@ -398,7 +398,7 @@ private final class Loader {
             }
         case Tag.int: value = event.plain ? integer(text).map(YAMLValue.int) : nil
         case Tag.float: value = event.plain ? float(text).map(YAMLValue.double) : nil
-        case Tag.null: value = event.plain && ["", "~", "null", "Null", "NULL"].contains(text) ? .null : nil
+        case Tag.null: value = event.plain && nulls.contains(text) ? .null : nil
         default: value = nil  // str, timestamp (kept as written), merge (a key), binary, others
         }
         return (value ?? .string(text), tag)
@@ -412,9 +412,12 @@ private final class Loader {
         if isInteger(s) { return Tag.int }
         if isFloat(s) { return Tag.float }
         if text == "<<" { return Tag.merge }
-        if ["", "~", "null", "Null", "NULL"].contains(text) { return Tag.null }
+        if nulls.contains(text) { return Tag.null }
         return Tag.str  // timestamps too: a date stays as written
     }
+
+    /// The plain scalars that are null.
+    private static let nulls: Set<String> = ["", "~", "null", "Null", "NULL"]
 
     private static let booleans: Set<String> = [
         "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
