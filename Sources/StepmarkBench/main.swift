@@ -30,6 +30,34 @@ func median(_ body: () throws -> Void) rethrows -> Double {
     return times[times.count / 2]
 }
 
+// `StepmarkBench 1 7 linear`: a BERT linear layer (float32 weights, read in place) through
+// `Kernels.linear` against widened weights through BLAS, by the number of token rows; this is
+// what `Linear.smallRows` is chosen from.
+if CommandLine.arguments.count > 3, CommandLine.arguments[3] == "linear" {
+    print("kernel variant: \(KernelVariant.active.rawValue)")
+    for (k, n) in [(384, 1536), (1536, 384), (384, 384)] {
+        let w = random(n * k, seed: 6).map { Float($0) }
+        let bias = random(n, seed: 7)
+        for m in [1, 4, 8, 16, 32, 48, 64, 128, 256] {
+            let x = random(m * k, seed: 8)
+            var y = [Double](repeating: 0, count: m * n)
+            let tKernel = median {
+                w.withUnsafeBufferPointer { pw in
+                    Kernels.linear(x, weights: pw.baseAddress!, bias: bias, into: &y, rows: m, inputs: k, outputs: n)
+                }
+            }
+            let tBLAS = median {
+                let wide = w.map(Double.init)
+                var out = Matmul.multiplyTransposed(x, wide, m: m, k: k, n: n)
+                for i in 0..<m { for j in 0..<n { out[i * n + j] += bias[j] } }
+                y = out
+            }
+            print("linear k=\(k) n=\(n) rows=\(m): kernel \(tKernel) ms, widen+BLAS \(tBLAS) ms, ratio \(tKernel / tBLAS)")
+        }
+    }
+    exit(0)
+}
+
 for n in [256, 512, 1024] {
     let a = random(n * n, seed: 1), b = random(n * n, seed: 2)
     var sink = 0.0

@@ -70,6 +70,18 @@ public enum Kernels {
         ck_layer_norm(variant.c, x, out, rows, cols, weight, bias, eps)
     }
 
+    /// `y = x·Wᵀ + b`: x is `rows × inputs` (row-major), W is `outputs × inputs` float32 (a
+    /// linear layer as PyTorch stores it, read in place), y is `rows × outputs` and is
+    /// overwritten; `bias` (`outputs` entries) is optional. Each entry is summed in double with
+    /// every weight widened exactly, in eight interleaved partial sums added pairwise, so every
+    /// variant gives the same bits.
+    public static func linear(_ x: UnsafePointer<Double>, weights: UnsafePointer<Float>, bias: UnsafePointer<Double>?,
+                              into y: UnsafeMutablePointer<Double>, rows: Int, inputs: Int, outputs: Int,
+                              variant: KernelVariant = .active) {
+        guard rows > 0, outputs > 0 else { return }
+        ck_linear_f32(variant.c, x, weights, bias, y, rows, inputs, outputs)
+    }
+
     /// Why a softmax row had no answer.
     enum SoftmaxRowProblem { case nan, positiveInfinity, fullyMasked }
 

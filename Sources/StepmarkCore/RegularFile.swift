@@ -38,26 +38,9 @@ public enum RegularFile {
     /// - Throws: `Failure` for a missing file, a folder, anything but a regular file, a file
     ///   over `maxBytes`, or a read error.
     public static func read(_ path: String, maxBytes: Int) throws(Failure) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
-        guard fd >= 0 else {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { throw .missing }
-            throw .unreadable(reason: String(cString: strerror(code)))
-        }
+        let (fd, size) = try openRegular(path)
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .unreadable(reason: String(cString: strerror(errno))) }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw .directory
-        case S_IFIFO: throw .special(kind: "a FIFO (named pipe)")
-        case S_IFCHR: throw .special(kind: "a character device")
-        case S_IFBLK: throw .special(kind: "a block device")
-        case S_IFSOCK: throw .special(kind: "a socket")
-        default: throw .special(kind: "a special file")
-        }
         let limit = max(0, maxBytes)
-        let size = Int(info.st_size)
         guard size <= limit else { throw .tooLarge(limit: limit) }
         // Room for the size fstat reported plus one byte, to notice a file that grew.
         var bytes = [UInt8](repeating: 0, count: size + 1)
@@ -82,5 +65,63 @@ public enum RegularFile {
         guard count <= limit else { throw .tooLarge(limit: limit) }
         bytes.removeSubrange(count...)
         return bytes
+    }
+
+    /// A regular file opened for reading (never blocking on a FIFO, refused before anything is
+    /// read when it is not a regular file) and its size as `fstat` gave it on the open descriptor (so
+    /// the file cannot be swapped between the check and the read); the caller closes it.
+    private static func openRegular(_ path: String) throws(Failure) -> (fd: Int32, size: Int) {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw .missing }
+            throw .unreadable(reason: String(cString: strerror(code)))
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw .unreadable(reason: reason)
+        }
+        let kind: String? = switch info.st_mode & S_IFMT {
+        case S_IFREG: nil
+        case S_IFDIR: ""
+        case S_IFIFO: "a FIFO (named pipe)"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        default: "a special file"
+        }
+        guard let kind else { return (fd, Int(info.st_size)) }
+        close(fd)
+        throw kind.isEmpty ? .directory : .special(kind: kind)
+    }
+
+    /// A regular file mapped read-only into memory: nothing is read until a page is touched, and
+    /// the pages are the system's file cache, shared with every other process reading the file.
+    /// For large files read in place, such as a model's weights.
+    /// - Throws: as `read`, without a size limit (the mapping costs address space, not memory).
+    public static func map(_ path: String) throws(Failure) -> MappedFile {
+        let (fd, size) = try openRegular(path)
+        defer { close(fd) }
+        guard size > 0 else { return MappedFile(base: nil, count: 0) }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw .unreadable(reason: String(cString: strerror(errno)))
+        }
+        return MappedFile(base: UnsafeRawPointer(base), count: size)
+    }
+}
+
+/// The bytes of a file mapped by `RegularFile.map`, unmapped when the last reference goes.
+/// Read-only and never changed, so it may be shared between threads.
+public final class MappedFile: @unchecked Sendable {
+    public let bytes: UnsafeRawBufferPointer
+
+    fileprivate init(base: UnsafeRawPointer?, count: Int) {
+        bytes = UnsafeRawBufferPointer(start: base, count: count)
+    }
+
+    deinit {
+        if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
     }
 }

@@ -9,7 +9,8 @@ import FoundationEssentials
 /// `"__metadata__"` entry maps strings to strings. Data is little-endian and row-major.
 ///
 /// The file is memory-mapped; `doubles(_:)` widens one tensor to `Double` when asked (F32 →
-/// Double is exact). Everything the header claims is checked against the file before any
+/// Double is exact), and `float32(_:)` hands out an F32 tensor where it lies, for kernels that
+/// widen as they read. Everything the header claims is checked against the file before any
 /// tensor is read, so a truncated or lying file is a clear error, never a crash.
 public struct SafetensorsFile: Sendable {
     /// The element types stepmark reads.
@@ -37,7 +38,7 @@ public struct SafetensorsFile: Sendable {
     public let entries: [Entry]
     public let metadata: [String: String]
     /// The whole file, memory-mapped: tensors are read from it only when asked for.
-    private let data: Data
+    private let file: MappedFile
     private let dataStart: Int
     private let index: [String: Int]
 
@@ -49,15 +50,16 @@ public struct SafetensorsFile: Sendable {
     public init(path: String) throws {
         let name = FilePathText.lastComponent(path)
         func fail(_ why: String) -> TensorError { TensorError("\(name) is not a valid safetensors file: \(why)") }
-        let data: Data
+        let file: MappedFile
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+            file = try RegularFile.map(path)
         } catch {
-            throw TensorError("cannot read \(path): \(error)")
+            throw TensorError("cannot read \(path): \(error.message)")
         }
+        let data = file.bytes
         guard data.count >= 8 else { throw fail("it has \(data.count) bytes, fewer than the 8 of the header length") }
         var headerLength: UInt64 = 0
-        for i in (0..<8).reversed() { headerLength = headerLength << 8 | UInt64(data[data.startIndex + i]) }
+        for i in (0..<8).reversed() { headerLength = headerLength << 8 | UInt64(data[i]) }
         guard headerLength <= UInt64(Self.maxHeaderBytes) else {
             throw fail("the header claims \(headerLength) bytes, over the limit of \(Self.maxHeaderBytes)")
         }
@@ -65,8 +67,7 @@ public struct SafetensorsFile: Sendable {
             throw fail("the header claims \(headerLength) bytes but only \(data.count - 8) follow (the file is truncated)")
         }
         let start = 8 + Int(headerLength)
-        let headerBytes = data.subdata(in: (data.startIndex + 8)..<(data.startIndex + start))
-        guard let header = JSONValue.parse(headerBytes)?.object else {
+        guard let header = JSONValue.parse(Data(data[8..<start]))?.object else {
             throw fail("its header is not a JSON object")
         }
         let available = data.count - start
@@ -111,7 +112,7 @@ public struct SafetensorsFile: Sendable {
         self.path = path
         self.entries = entries
         self.metadata = metadata
-        self.data = data
+        self.file = file
         self.dataStart = start
         self.index = Dictionary(entries.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
@@ -138,19 +139,34 @@ public struct SafetensorsFile: Sendable {
             throw TensorError("elements \(elements.lowerBound)..<\(elements.upperBound) are outside '\(name)', which has \(e.count)")
         }
         let n = elements.count
-        return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Double] in
-            let base = raw.baseAddress! + dataStart + e.start + elements.lowerBound * e.dtype.byteCount
-            return [Double](unsafeUninitializedCapacity: n) { out, initialised in
-                switch e.dtype {
-                case .f32:
-                    for i in 0..<n { out[i] = Double(Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))) }
-                case .f64:
-                    for i in 0..<n { out[i] = Double(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))) }
-                case .i64:
-                    for i in 0..<n { out[i] = Double(Int64(littleEndian: base.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))) }
-                }
-                initialised = n
+        let base = file.bytes.baseAddress! + dataStart + e.start + elements.lowerBound * e.dtype.byteCount
+        return [Double](unsafeUninitializedCapacity: n) { out, initialised in
+            switch e.dtype {
+            case .f32:
+                for i in 0..<n { out[i] = Double(Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))) }
+            case .f64:
+                for i in 0..<n { out[i] = Double(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))) }
+            case .i64:
+                for i in 0..<n { out[i] = Double(Int64(littleEndian: base.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))) }
             }
+            initialised = n
         }
     }
+
+    /// Tensor `name` as it lies in the file, when it is F32 and 4-byte aligned (a safetensors
+    /// writer pads the header so that it is): nil otherwise, and the caller widens it with
+    /// `doubles(_:)` instead. The values are little-endian, as on every machine stepmark runs on.
+    public func float32(_ name: String) -> MappedFloats? {
+        guard let e = entry(name), e.dtype == .f32 else { return nil }
+        let base = file.bytes.baseAddress! + dataStart + e.start
+        guard Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 else { return nil }
+        return MappedFloats(file: file, base: base.assumingMemoryBound(to: Float.self), count: e.count)
+    }
+}
+
+/// An F32 tensor read in place from a memory-mapped safetensors file, which it keeps mapped.
+public struct MappedFloats: @unchecked Sendable {
+    let file: MappedFile
+    public let base: UnsafePointer<Float>
+    public let count: Int
 }

@@ -186,4 +186,54 @@ import Testing
             }
         }
     }
+
+    /// `Kernels.linear` (a BERT linear layer, float32 weights) by hand: x = [1, 2, 3],
+    /// W = [[1, 0.5, −1], [0.25, 0, 2]], b = [0.5, −1] gives [1 + 1 − 3 + 0.5, 0.25 + 6 − 1].
+    @Test(arguments: variants) func linearByHand(_ variant: KernelVariant) {
+        guard variant != .swift else { return }   // a C kernel only
+        let x: [Double] = [1, 2, 3], w: [Float] = [1, 0.5, -1, 0.25, 0, 2], b: [Double] = [0.5, -1]
+        var y = [Double](repeating: .nan, count: 2)
+        Kernels.linear(x, weights: w, bias: b, into: &y, rows: 1, inputs: 3, outputs: 2, variant: variant)
+        #expect(y == [-0.5, 5.25])
+        Kernels.linear(x, weights: w, bias: nil, into: &y, rows: 1, inputs: 3, outputs: 2, variant: variant)
+        #expect(y == [-1, 6.25])
+    }
+
+    /// Against a plain sum written here (each weight widened, a compensated sum, so the reference
+    /// is within half an ulp), on every row count around the blocks of four and every inner
+    /// size around the blocks of eight; the kernel's own bound is (k/8 + 3)·2⁻⁵³·Σ|x·w|. Every
+    /// variant gives the same bits as the baseline.
+    @Test func linearMatchesThePlainSumAndEveryVariantAgrees() {
+        for k in [1, 3, 7, 8, 9, 17, 64, 384] {
+            for m in [1, 2, 3, 4, 5, 7, 8, 9] {
+                let n = 5
+                let x = random(m * k, seed: UInt64(m * 1000 + k), scale: 3)
+                let w = random(n * k, seed: UInt64(k), scale: 0.2).map { Float($0) }
+                let b = random(n, seed: 77)
+                var results: [KernelVariant: [Double]] = [:]
+                for variant in Self.variants where variant != .swift {
+                    var y = [Double](repeating: .nan, count: m * n)
+                    Kernels.linear(x, weights: w, bias: b, into: &y, rows: m, inputs: k, outputs: n, variant: variant)
+                    results[variant] = y
+                }
+                let y = results[.baseline]!
+                for (variant, other) in results { #expect(other == y, "\(variant) differs from the baseline at m=\(m) k=\(k)") }
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var sum = 0.0, compensation = 0.0, magnitude = 0.0
+                        for p in 0..<k {
+                            let term = x[i * k + p] * Double(w[j * k + p])
+                            magnitude += abs(term)
+                            let t = sum + term
+                            compensation += abs(sum) >= abs(term) ? (sum - t) + term : (term - t) + sum
+                            sum = t
+                        }
+                        let want = (sum + compensation) + b[j]
+                        let bound = (Double(k) / 8 + 4) * 0x1p-53 * (magnitude + abs(b[j]))
+                        #expect(abs(y[i * n + j] - want) <= bound, "m=\(m) k=\(k) [\(i), \(j)]: \(y[i * n + j]) vs \(want)")
+                    }
+                }
+            }
+        }
+    }
 }

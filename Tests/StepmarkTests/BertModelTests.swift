@@ -187,6 +187,52 @@ func compareWithReference(_ steps: BertSteps, _ ref: [String: Any], layers: [Int
         #expect(throws: TensorError.self) { try SafetensorsFile(path: short) }
     }
 
+    @Test func f32TensorsAreReadInPlaceOnlyWhenAligned() throws {
+        let aligned = try SafetensorsFile(path: try file(header: #"{"a":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},"b":{"dtype":"I64","shape":[2],"data_offsets":[16,32]}}"#,
+                                                         data: floats + ints))
+        let a = try #require(aligned.float32("a"))
+        #expect(a.count == 4 && (0..<4).map { a.base[$0] } == [1, 2, 3, 4])
+        #expect(aligned.float32("b") == nil && aligned.float32("c") == nil)
+        // Data starting 2 bytes into a float: not read in place, but still read by widening.
+        let odd = try SafetensorsFile(path: try file(header: #"{"a":{"dtype":"F32","shape":[2,2],"data_offsets":[2,18]}}"#,
+                                                     data: [0, 0] + floats))
+        #expect(odd.float32("a") == nil)
+        #expect(try odd.doubles("a") == [1, 2, 3, 4])
+    }
+
+    /// A model file that is a FIFO (or a folder) is refused at once, not waited on: the file is
+    /// opened without blocking and checked before it is mapped.
+    @Test func aFIFOOrFolderIsRefusedWithoutWaiting() throws {
+        let folder = try temporaryFolder()
+        let fifo = (folder as NSString).appendingPathComponent("model.safetensors")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(throws: TensorError.self) { try SafetensorsFile(path: fifo) }
+        do { _ = try SafetensorsFile(path: fifo) } catch let e as TensorError { #expect(e.message.contains("FIFO")) }
+        do { _ = try SafetensorsFile(path: folder) } catch let e as TensorError { #expect(e.message.contains("is a directory")) }
+    }
+
+    /// `Linear` over F32 weights read in place: the kernel for short inputs, widened weights
+    /// through BLAS for long ones, both against the plain sum written here.
+    @Test func linearLayerGivesThePlainSumForShortAndLongInputs() throws {
+        let k = 12, n = 3
+        let wValues: [Float] = (0..<(n * k)).map { Float($0 % 7) * 0.25 - 0.5 }
+        let bytes = wValues.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+        let f = try SafetensorsFile(path: try file(header: #"{"w":{"dtype":"F32","shape":[3,12],"data_offsets":[0,144]}}"#, data: bytes))
+        let bias: [Double] = [0.5, -1, 2]
+        let inPlace = Linear(weights: .float32(try #require(f.float32("w"))), bias: bias, inputs: k, outputs: n)
+        let widened = Linear(weights: .doubles(wValues.map(Double.init)), bias: bias, inputs: k, outputs: n)
+        for rows in [1, 5, Linear.smallRows, Linear.smallRows + 3] {
+            let x = (0..<(rows * k)).map { Double(($0 * 37) % 11) - 5 }
+            var want = [Double](repeating: 0, count: rows * n)
+            for i in 0..<rows { for j in 0..<n {
+                want[i * n + j] = (0..<k).reduce(0.0) { $0 + x[i * k + $1] * Double(wValues[j * k + $1]) } + bias[j]
+            } }
+            // Small integers and quarters: every sum is exact, whatever the order.
+            #expect(inPlace(x, rows: rows) == want, "rows \(rows)")
+            #expect(widened(x, rows: rows) == want, "rows \(rows)")
+        }
+    }
+
     @Test func tinyBertFileHasTheLayoutOfMiniLM() throws {
         let f = try SafetensorsFile(path: (tinyBertPath as NSString).appendingPathComponent("model.safetensors"))
         #expect(f.entry("embeddings.position_ids")?.dtype == .i64)
