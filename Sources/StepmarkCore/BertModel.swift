@@ -80,10 +80,11 @@ public struct Linear: Sendable {
     /// Up to this many rows, float32 weights go through `Kernels.linear`, which reads W once per
     /// four rows; a sentence has a handful of tokens, so each product is nearly a matrix-vector
     /// product, where OpenBLAS would spend most of its time packing W and waking its threads.
-    /// Longer inputs widen W for the call and use BLAS, whose blocking wins there: on a Zen 4
-    /// core the kernel takes 0.03–0.15× the time of widening plus BLAS at 1–8 rows, 0.6–0.7×
-    /// at 64 and 1.1–1.5× at 128 (`StepmarkBench 1 5 linear`).
-    public static let smallRows = 96
+    /// Longer inputs widen W for the call and use BLAS, whose blocking and second thread win
+    /// there. On a Zen 4 core the kernel takes 0.09–0.10× the time of widening plus BLAS at
+    /// 8 rows, 0.45–0.6× at 64, 0.8–0.9× at 128 and 1.1–1.2× at 256, BLAS on two threads
+    /// (`StepmarkBench 2 5 linear`).
+    public static let smallRows = 128
 
     /// `x·Wᵀ + b` for x of `rows × inputs` (row-major). Wᵀ is never formed.
     public func callAsFunction(_ x: [Double], rows: Int) -> [Double] {

@@ -73,8 +73,8 @@ public enum Kernels {
     /// `y = x·Wᵀ + b`: x is `rows × inputs` (row-major), W is `outputs × inputs` float32 (a
     /// linear layer as PyTorch stores it, read in place), y is `rows × outputs` and is
     /// overwritten; `bias` (`outputs` entries) is optional. Each entry is summed in double with
-    /// every weight widened exactly, in eight interleaved partial sums added pairwise, so every
-    /// variant gives the same bits.
+    /// every weight widened exactly, in eight interleaved partial sums added pairwise; AVX2 and
+    /// AVX-512 fuse each multiply-add and agree bit for bit, the SSE2 baseline does not fuse.
     public static func linear(_ x: UnsafePointer<Double>, weights: UnsafePointer<Float>, bias: UnsafePointer<Double>?,
                               into y: UnsafeMutablePointer<Double>, rows: Int, inputs: Int, outputs: Int,
                               variant: KernelVariant = .active) {

@@ -44,7 +44,8 @@ void ck_layer_norm(ck_variant variant, const double *x, double *out, size_t rows
 
 /// y = x·Wᵀ + b for x of m × k (row-major doubles) and W of n × k float32, as PyTorch stores a
 /// linear layer: y[i·n + j] = b[j] + Σ_p x[i·k + p]·W[j·k + p], summed in double (each weight
-/// widened exactly). `bias` (n entries) may be NULL. Every variant gives bit-identical results.
+/// widened exactly). `bias` (n entries) may be NULL. The AVX2 and AVX-512 variants fuse each
+/// multiply-add and give bit-identical results; the SSE2 baseline rounds the product first.
 /// W may be unaligned (it is read from a memory-mapped model file).
 void ck_linear_f32(ck_variant variant, const double *x, const float *w, const double *bias, double *y,
                    size_t m, size_t k, size_t n);
