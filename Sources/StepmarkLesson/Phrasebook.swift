@@ -201,16 +201,19 @@ public enum Phrasebook {
     /// may be optional). Nothing is sure when the pattern has a `|` outside every group, and a
     /// character followed by `?`, `*` or `{` (perhaps absent) ends a run without joining it.
     static func requiredText(_ pattern: String) -> (prefix: String, required: String) {
-        let p = Array(pattern)
-        var runs: [[Character]] = []
-        var run: [Character] = []
+        // Unicode scalars, not Characters: a pattern's syntax is ASCII, and grapheme breaking
+        // over some 900 patterns was most of the time a Korean page's first message took.
+        let p = Array(pattern.unicodeScalars)
+        var runs: [String.UnicodeScalarView] = []
+        var run = String.UnicodeScalarView()
         var depth = 0, i = 0, inClass = false
         var prefix: String? = p.first == "^" ? nil : ""
         func endRun() {
             if prefix == nil { prefix = String(run) }
             runs.append(run)
-            run = []
+            run = String.UnicodeScalarView()
         }
+        func isWordScalar(_ c: Unicode.Scalar) -> Bool { c.properties.isAlphabetic || c.properties.numericType != nil }
         if p.first == "^" { i = 1 }
         while i < p.count {
             let c = p[i]
@@ -220,17 +223,17 @@ public enum Phrasebook {
                 i += 1
                 continue
             }
-            var literal: Character?
+            var literal: Unicode.Scalar?
             var width = 1
             if c == "\\" {
                 width = 2
-                if i + 1 < p.count, !p[i + 1].isLetter, !p[i + 1].isNumber { literal = p[i + 1] }
-            } else if !".[](){}*+?|^$".contains(c) {
+                if i + 1 < p.count, !isWordScalar(p[i + 1]) { literal = p[i + 1] }
+            } else if !".[](){}*+?|^$".unicodeScalars.contains(c) {
                 literal = c
             }
             if c == "|" && depth == 0 { return ("", "") }
             if depth == 0, let literal {
-                if i + width < p.count, "?*{".contains(p[i + width]) {
+                if i + width < p.count, "?*{".unicodeScalars.contains(p[i + width]) {
                     endRun()
                 } else {
                     run.append(literal)
@@ -244,7 +247,7 @@ public enum Phrasebook {
             i += width
         }
         endRun()
-        let longest = runs.max { $0.count < $1.count } ?? []
+        let longest = runs.max { $0.count < $1.count } ?? String.UnicodeScalarView()
         return (prefix ?? "", String(longest))
     }
 
