@@ -64,21 +64,29 @@ CK_INLINE void linear_block(const double *x, const float *w, const double *bias,
 #undef MULTIPLY_ADD
 }
 
-/// Every output for rows i0 … i0+R−1, J at a time and the rest one by one. R and J are
+/// Outputs j0 … j1−1 for rows i0 … i0+R−1, J at a time and the rest one by one. R and J are
 /// constants where this is inlined, so the accumulators live in registers.
 CK_INLINE void linear_rows(const double *x, const float *w, const double *bias, double *y,
-                           size_t i0, size_t R, size_t J, size_t k, size_t n, int fused) {
-    size_t j = 0;
-    for (; j + J <= n; j += J) linear_block(x, w, bias, y, i0, R, j, J, k, n, fused);
-    for (; j < n; j++) linear_block(x, w, bias, y, i0, R, j, 1, k, n, fused);
+                           size_t i0, size_t R, size_t j0, size_t j1, size_t J, size_t k, size_t n, int fused) {
+    size_t j = j0;
+    for (; j + J <= j1; j += J) linear_block(x, w, bias, y, i0, R, j, J, k, n, fused);
+    for (; j < j1; j++) linear_block(x, w, bias, y, i0, R, j, 1, k, n, fused);
 }
 
-/// Four rows at a time, then the rest one by one; J outputs at a time (as many as the
-/// variant's registers hold: 4 with AVX-512's 32, 2 with AVX2's 16, 1 with SSE2).
-#define LINEAR_BODY(J, FUSED)                                                           \
-    size_t i = 0;                                                                       \
-    for (; i + 4 <= m; i += 4) linear_rows(x, w, bias, y, i, 4, J, k, n, FUSED);        \
-    for (; i < m; i++) linear_rows(x, w, bias, y, i, 1, J, k, n, FUSED);
+/// The weights are taken a panel of outputs at a time, a panel small enough (256 KB) to stay
+/// in the L2 cache while every block of four rows passes over it: W then comes from memory once
+/// per call, not once per four rows (a layer of MiniLM is 7 MB, more than the cache holds).
+/// Within a panel: four rows at a time, then the rest one by one; J outputs at a time, as many
+/// as the variant's registers hold (4 with AVX-512's 32, 2 with AVX2's 16, 1 with SSE2).
+#define LINEAR_BODY(J, FUSED)                                                                      \
+    size_t panel = (65536 / (k ? k : 1)) / 4 * 4;                                                  \
+    if (panel < 4) panel = 4;                                                                      \
+    for (size_t j0 = 0; j0 < n; j0 += panel) {                                                     \
+        size_t j1 = j0 + panel < n ? j0 + panel : n;                                               \
+        size_t i = 0;                                                                              \
+        for (; i + 4 <= m; i += 4) linear_rows(x, w, bias, y, i, 4, j0, j1, J, k, n, FUSED);       \
+        for (; i < m; i++) linear_rows(x, w, bias, y, i, 1, j0, j1, J, k, n, FUSED);               \
+    }
 
 #if defined(__x86_64__)
 __attribute__((target("avx512f"))) static void linear_f32_avx512(const double *x, const float *w, const double *bias,
