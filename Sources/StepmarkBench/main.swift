@@ -32,7 +32,7 @@ func median(_ body: () throws -> Void) rethrows -> Double {
 
 // `StepmarkBench 1 7 linear`: a BERT linear layer (float32 weights, read in place) through
 // `Kernels.linear` against widened weights through BLAS, by the number of token rows; this is
-// what `Linear.smallRows` is chosen from.
+// why `Linear` takes the kernel for F32 weights.
 if CommandLine.arguments.count > 3, CommandLine.arguments[3] == "linear" {
     print("kernel variant: \(KernelVariant.active.rawValue)")
     for (k, n) in [(384, 1536), (1536, 384), (384, 384)] {

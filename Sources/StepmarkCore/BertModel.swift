@@ -77,18 +77,18 @@ public struct Linear: Sendable {
         self.outputs = outputs
     }
 
-    /// Up to this many rows, float32 weights go through `Kernels.linear`, which reads W once per
-    /// four rows; a sentence has a handful of tokens, so each product is nearly a matrix-vector
-    /// product, where OpenBLAS would spend most of its time packing W and waking its threads.
-    /// Longer inputs widen W for the call and use BLAS, whose blocking and second thread win
-    /// there. On a Zen 4 core the kernel takes 0.09–0.10× the time of widening plus BLAS at
-    /// 8 rows, 0.45–0.6× at 64, 0.8–0.9× at 128 and 1.1–1.2× at 256, BLAS on two threads
-    /// (`StepmarkBench 2 5 linear`).
-    public static let smallRows = 128
-
     /// `x·Wᵀ + b` for x of `rows × inputs` (row-major). Wᵀ is never formed.
+    ///
+    /// F32 weights go through `Kernels.linear`, which reads them where they lie. A sentence has
+    /// a handful of tokens, so each product is nearly a matrix-vector product, where OpenBLAS
+    /// would spend most of its time packing W (after it was widened) and waking its threads: on
+    /// a Zen 4 core the kernel takes 0.06–0.08× the time of widening plus BLAS at 8 rows, 0.5×
+    /// at 128, and loses only past some 200 rows to BLAS on two threads (`StepmarkBench 2 5
+    /// linear`). The kernel also sums each row on its own, so a row's numbers do not depend on
+    /// the rows beside it: the encoder can stack several texts (`BertModel.encode(tokenized:)`).
     public func callAsFunction(_ x: [Double], rows: Int) -> [Double] {
-        if case .float32(let w) = weights, rows <= Self.smallRows {
+        switch weights {
+        case .float32(let w):
             var y = LargeArray.uninitialized(rows * outputs)
             x.withUnsafeBufferPointer { px in
                 bias.withUnsafeBufferPointer { pb in
@@ -100,19 +100,12 @@ public struct Linear: Sendable {
                 }
             }
             return y
-        }
-        var y = Matmul.multiplyTransposed(x, widenedWeights, m: rows, k: inputs, n: outputs)
-        for i in 0..<rows {
-            for j in 0..<outputs { y[i * outputs + j] += bias[j] }
-        }
-        return y
-    }
-
-    /// W as doubles, `outputs × inputs`.
-    public var widenedWeights: [Double] {
-        switch weights {
-        case .doubles(let w): return w
-        case .float32(let w): return (0..<w.count).map { Double(w.base[$0]) }
+        case .doubles(let w):
+            var y = Matmul.multiplyTransposed(x, w, m: rows, k: inputs, n: outputs)
+            for i in 0..<rows {
+                for j in 0..<outputs { y[i * outputs + j] += bias[j] }
+            }
+            return y
         }
     }
 }
@@ -261,52 +254,90 @@ public final class BertModel: Sendable {
         self.parameterCount = used
     }
 
-    /// Runs the encoder over `text` (SPEC §3 "Pretrained encoders"):
-    /// `E = LayerNorm(word + position + token_type₀)`; per layer, attention with the heads on
-    /// contiguous column blocks of Q, K, V and `scaled = scores/√d_head`,
-    /// `attn_norm = LayerNorm(concat·W_oᵀ + b_o + X)`,
-    /// `output = LayerNorm(GELU(attn_norm·W_1ᵀ + b_1)·W_2ᵀ + b_2 + attn_norm)`;
-    /// then mean pooling over every token and L2 normalisation.
+    /// Runs the encoder over `text` (see `encode(tokenized:)` for the steps).
     /// - Parameters:
     ///   - maxTokens: truncation, `[CLS]` and `[SEP]` included (at most the model's positions).
     ///   - checkpoint: called between layers; what it throws stops the run (the time limit).
     public func encode(_ text: String, maxTokens: Int = 256, checkpoint: () throws -> Void = {}) throws -> BertSteps {
-        let limit = min(maxTokens, config.maxPositions)
-        let tok = try tokenizer.tokenize(text, maxTokens: limit)
-        let n = tok.tokens.count, h = config.hiddenSize
-        let labels = tok.tokens
-        // Embeddings: token type 0 for every token (one sentence).
-        var sum = [Double](repeating: 0, count: n * h)
-        for (p, id) in tok.ids.enumerated() {
-            guard id < config.vocabularySize else { throw TensorError("token id \(id) is outside the model's vocabulary of \(config.vocabularySize)") }
-            let word = try weightsFile.doubles(wordEmbeddingsName, elements: (id * h)..<((id + 1) * h))
-            for j in 0..<h {
-                sum[p * h + j] = word[j] + positionEmbeddings[p * h + j] + tokenTypeEmbeddings[j]
+        try encode(tokenized: [tokenize(text, maxTokens: maxTokens)], checkpoint: checkpoint)[0]
+    }
+
+    /// The tokens the encoder would run on `text`: `[CLS] … [SEP]`, truncated to `maxTokens`
+    /// (at most the model's positions).
+    /// - Throws: when the tokenizer does, or a token's id is outside the model's vocabulary.
+    public func tokenize(_ text: String, maxTokens: Int = 256) throws -> BertTokenizer.Steps {
+        let tok = try tokenizer.tokenize(text, maxTokens: min(maxTokens, config.maxPositions))
+        for id in tok.ids where id >= config.vocabularySize {
+            throw TensorError("token id \(id) is outside the model's vocabulary of \(config.vocabularySize)")
+        }
+        return tok
+    }
+
+    /// Whether texts may be stacked into one batch with each text's numbers the same bits as
+    /// when it runs alone: true when every linear layer reads F32 weights through the kernel,
+    /// which sums each row on its own (BLAS's result for a row may depend on the others').
+    public var stacksTexts: Bool {
+        layerWeights.allSatisfy { w in
+            [w.query, w.key, w.value, w.attentionOutput, w.intermediate, w.output].allSatisfy {
+                if case .float32 = $0.weights { true } else { false }
             }
         }
-        let eps = config.layerNormEpsilon
-        func matrix(_ data: [Double], _ cols: Int) -> Tensor {
-            Tensor(shape: [n, cols], data: data, rowLabels: labels)
+    }
+
+    /// Runs the encoder over several tokenized texts (see `tokenize`). When the model
+    /// `stacksTexts`, the texts' rows are stacked for every row-wise step (the linear maps,
+    /// GELU, the residuals, layer norm), so each layer's weights are read once for the batch
+    /// instead of once per text, and attention runs within each text; every text's numbers are
+    /// the bits it gets alone. Otherwise the texts run one after another.
+    ///
+    /// The per-text steps (SPEC §3 "Pretrained encoders"): `E = LayerNorm(word + position +
+    /// token_type₀)`; per layer, attention with the heads on contiguous column blocks of Q, K, V
+    /// and `scaled = scores/√d_head`, `attn_norm = LayerNorm(concat·W_oᵀ + b_o + X)`,
+    /// `output = LayerNorm(GELU(attn_norm·W_1ᵀ + b_1)·W_2ᵀ + b_2 + attn_norm)`; then mean pooling
+    /// over every token and L2 normalisation.
+    /// - Parameter checkpoint: called between layers; what it throws stops the run (the time limit).
+    public func encode(tokenized texts: [BertTokenizer.Steps], checkpoint: () throws -> Void = {}) throws -> [BertSteps] {
+        if texts.isEmpty { return [] }
+        guard stacksTexts || texts.count == 1 else {
+            return try texts.map { try encode(tokenized: [$0], checkpoint: checkpoint)[0] }
         }
-        var x = try LayerNorm.normalize(matrix(sum, h), epsilon: eps,
-                                        weight: embeddingNorm.weight, bias: embeddingNorm.bias).output
-        let embeddings = x
-        var layers: [BertLayerSteps] = []
+        let h = config.hiddenSize
+        let counts = texts.map(\.tokens.count)
+        let total = counts.reduce(0, +)
+        let starts = counts.indices.map { i in counts[..<i].reduce(0, +) }
+        // Embeddings: token type 0 for every token (one sentence per text); positions restart
+        // with each text.
+        var sum = [Double](repeating: 0, count: total * h)
+        for (t, tok) in texts.enumerated() {
+            for (p, id) in tok.ids.enumerated() {
+                let word = try weightsFile.doubles(wordEmbeddingsName, elements: (id * h)..<((id + 1) * h))
+                let row = (starts[t] + p) * h
+                for j in 0..<h {
+                    sum[row + j] = word[j] + positionEmbeddings[p * h + j] + tokenTypeEmbeddings[j]
+                }
+            }
+        }
+        var x = try normalize(sum, rows: total, embeddingNorm).data
+        let embeddings = split(x, cols: h, starts: starts, texts: texts)
+        var layers: [[BertLayerSteps]] = Array(repeating: [], count: texts.count)
         for w in layerWeights {
             try checkpoint()
-            let step = try layer(x, weights: w, labels: labels)
-            layers.append(step)
-            x = step.output
+            let steps = try layer(x, weights: w, starts: starts, texts: texts)
+            for (t, step) in steps.enumerated() { layers[t].append(step) }
+            x = steps.flatMap(\.output.data)
         }
-        // Mean pooling over all tokens, then L2 normalisation (sentence-transformers).
-        var pooled = [Double](repeating: 0, count: h)
-        for i in 0..<n { for j in 0..<h { pooled[j] += x.data[i * h + j] } }
-        for j in 0..<h { pooled[j] /= Double(n) }
-        var norm = 0.0
-        for v in pooled { norm += v * v }
-        let denominator = max(norm.squareRoot(), 1e-12)
-        return BertSteps(tokenization: tok, embeddings: embeddings, layers: layers,
-                         pooled: .vector(pooled), sentence: .vector(pooled.map { $0 / denominator }))
+        return texts.indices.map { t in
+            // Mean pooling over all of the text's tokens, then L2 normalisation (sentence-transformers).
+            let n = counts[t]
+            var pooled = [Double](repeating: 0, count: h)
+            for i in starts[t]..<(starts[t] + n) { for j in 0..<h { pooled[j] += x[i * h + j] } }
+            for j in 0..<h { pooled[j] /= Double(n) }
+            var norm = 0.0
+            for v in pooled { norm += v * v }
+            let denominator = max(norm.squareRoot(), 1e-12)
+            return BertSteps(tokenization: texts[t], embeddings: embeddings[t], layers: layers[t],
+                             pooled: .vector(pooled), sentence: .vector(pooled.map { $0 / denominator }))
+        }
     }
 
     /// The sentence vector of `text` alone.
@@ -314,30 +345,50 @@ public final class BertModel: Sendable {
         try encode(text, maxTokens: maxTokens).sentence
     }
 
-    func layer(_ x: Tensor, weights w: BertLayerWeights, labels: [String]) throws -> BertLayerSteps {
-        let n = x.rows, h = config.hiddenSize, eps = config.layerNormEpsilon
-        func matrix(_ data: [Double], _ cols: Int) -> Tensor { Tensor(shape: [n, cols], data: data, rowLabels: labels) }
-        let q = matrix(w.query(x.data, rows: n), h)
-        let k = matrix(w.key(x.data, rows: n), h)
-        let v = matrix(w.value(x.data, rows: n), h)
-        // The attention core of `attend`: heads on contiguous column blocks, scale 1/√d_head.
-        let attention = try Attention.compute(q: q, k: k, v: v, scale: 1 / Double(config.headSize).squareRoot(),
-                                              heads: config.heads, queryLabels: labels, keyLabels: labels)
-        let concat = attention.concat ?? attention.output
-        let attnOut = w.attentionOutput(concat.data, rows: n)
+    /// Layer norm of each of `rows` stacked rows (rows are normalised one by one, so stacking
+    /// changes nothing).
+    func normalize(_ data: [Double], rows: Int, _ norm: (weight: [Double], bias: [Double])) throws -> Tensor {
+        try LayerNorm.normalize(Tensor(shape: [rows, config.hiddenSize], data: data), epsilon: config.layerNormEpsilon,
+                                weight: norm.weight, bias: norm.bias).output
+    }
+
+    /// Stacked rows cut back into one matrix per text, labelled by its tokens.
+    func split(_ data: [Double], cols: Int, starts: [Int], texts: [BertTokenizer.Steps]) -> [Tensor] {
+        texts.indices.map { t in
+            let n = texts[t].tokens.count
+            return Tensor(shape: [n, cols], data: Array(data[(starts[t] * cols)..<((starts[t] + n) * cols)]),
+                          rowLabels: texts[t].tokens)
+        }
+    }
+
+    /// One encoder layer over the stacked rows `x` of every text.
+    func layer(_ x: [Double], weights w: BertLayerWeights, starts: [Int], texts: [BertTokenizer.Steps]) throws -> [BertLayerSteps] {
+        let h = config.hiddenSize, rows = x.count / h
+        func perText(_ data: [Double], _ cols: Int) -> [Tensor] { split(data, cols: cols, starts: starts, texts: texts) }
+        let q = perText(w.query(x, rows: rows), h)
+        let k = perText(w.key(x, rows: rows), h)
+        let v = perText(w.value(x, rows: rows), h)
+        // The attention core of `attend`, within each text: heads on contiguous column blocks,
+        // scale 1/√d_head.
+        let attention = try texts.indices.map { t in
+            try Attention.compute(q: q[t], k: k[t], v: v[t], scale: 1 / Double(config.headSize).squareRoot(),
+                                  heads: config.heads, queryLabels: texts[t].tokens, keyLabels: texts[t].tokens)
+        }
+        let attnOut = w.attentionOutput(attention.flatMap { ($0.concat ?? $0.output).data }, rows: rows)
         var residual = attnOut
-        for i in residual.indices { residual[i] += x.data[i] }
-        let attnNorm = try LayerNorm.normalize(matrix(residual, h), epsilon: eps,
-                                               weight: w.attentionNorm.weight, bias: w.attentionNorm.bias).output
-        var hidden = w.intermediate(attnNorm.data, rows: n)
+        for i in residual.indices { residual[i] += x[i] }
+        let attnNorm = try normalize(residual, rows: rows, w.attentionNorm).data
+        var hidden = w.intermediate(attnNorm, rows: rows)
         GELU.apply(&hidden)
-        let ffnOut = w.output(hidden, rows: n)
+        let ffnOut = w.output(hidden, rows: rows)
         var residual2 = ffnOut
-        for i in residual2.indices { residual2[i] += attnNorm.data[i] }
-        let output = try LayerNorm.normalize(matrix(residual2, h), epsilon: eps,
-                                             weight: w.outputNorm.weight, bias: w.outputNorm.bias).output
-        return BertLayerSteps(q: q, k: k, v: v, attention: attention, attentionOutput: matrix(attnOut, h),
-                              attentionNorm: attnNorm, ffnHidden: matrix(hidden, config.intermediateSize),
-                              ffnOutput: matrix(ffnOut, h), output: output)
+        for i in residual2.indices { residual2[i] += attnNorm[i] }
+        let output = try normalize(residual2, rows: rows, w.outputNorm).data
+        let attnOuts = perText(attnOut, h), attnNorms = perText(attnNorm, h), hiddens = perText(hidden, config.intermediateSize)
+        let ffnOuts = perText(ffnOut, h), outputs = perText(output, h)
+        return texts.indices.map { t in
+            BertLayerSteps(q: q[t], k: k[t], v: v[t], attention: attention[t], attentionOutput: attnOuts[t],
+                           attentionNorm: attnNorms[t], ffnHidden: hiddens[t], ffnOutput: ffnOuts[t], output: outputs[t])
+        }
     }
 }

@@ -86,6 +86,35 @@ func compareWithReference(_ steps: BertSteps, _ ref: [String: Any], layers: [Int
         }
     }
 
+    /// Every number of a run, in order: what a text's steps must agree on bit for bit.
+    func allNumbers(_ steps: BertSteps) -> [Double] {
+        var out = steps.embeddings.data
+        for s in steps.layers {
+            out += s.q.data + s.k.data + s.v.data
+            for head in s.attention.heads { out += head.scores.data + head.scaled.data + head.weights.data + head.output.data }
+            out += (s.attention.concat ?? s.attention.output).data
+            out += s.attentionOutput.data + s.attentionNorm.data + s.ffnHidden.data + s.ffnOutput.data + s.output.data
+        }
+        return out + steps.pooled.data + steps.sentence.data
+    }
+
+    /// Texts of different lengths stacked into one batch: each gets the bits it gets alone (and
+    /// so still matches numpy), with its own tokens as row labels.
+    @Test func stackedTextsGetTheBitsTheyGetAlone() throws {
+        let model = try BertModel(directory: tinyBertPath)
+        #expect(model.stacksTexts)
+        let texts = ["I sat on the river bank.", "unaffable cafés, de-posited!", "bank", "中文 money 은행 the river"]
+        let batch = try model.encode(tokenized: texts.map { try model.tokenize($0) })
+        #expect(batch.count == texts.count)
+        for (text, steps) in zip(texts, batch) {
+            let alone = try model.encode(text)
+            #expect(allNumbers(steps) == allNumbers(alone), "\(text)")
+            #expect(steps.layers[1].output.rowLabels == alone.tokenization.tokens)
+            #expect(compareWithReference(steps, try numpyReference(tinyBertPath, text), layers: [1, 2], tolerance: 1e-12).isEmpty)
+        }
+        #expect(try model.encode(tokenized: []).isEmpty)
+    }
+
     @Test func tinyBertTruncatesToMaxTokens() throws {
         let model = try BertModel(directory: tinyBertPath)
         let steps = try model.encode("the river bank the river bank", maxTokens: 5)
@@ -221,7 +250,7 @@ func compareWithReference(_ steps: BertSteps, _ ref: [String: Any], layers: [Int
         let bias: [Double] = [0.5, -1, 2]
         let inPlace = Linear(weights: .float32(try #require(f.float32("w"))), bias: bias, inputs: k, outputs: n)
         let widened = Linear(weights: .doubles(wValues.map(Double.init)), bias: bias, inputs: k, outputs: n)
-        for rows in [1, 5, Linear.smallRows, Linear.smallRows + 3] {
+        for rows in [1, 5, 130, 257] {
             let x = (0..<(rows * k)).map { Double(($0 * 37) % 11) - 5 }
             var want = [Double](repeating: 0, count: rows * n)
             for i in 0..<rows { for j in 0..<n {

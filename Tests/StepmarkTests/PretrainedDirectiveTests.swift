@@ -104,6 +104,22 @@ let tinyModelBlock = "```model from=\"\(tinyBertPath)\" name=tiny\n```\n"
         #expect(abs((report.tensor(step: 4, "the river~money at the bank!")?.data[0] ?? .nan) - cosines[2]) < 1e-12)
     }
 
+    /// A block longer than one batch (40 sentences of 8–12 tokens, over the 256 tokens of a
+    /// batch) is encoded in several batches; every row is the text's vector alone.
+    @Test func aLongSentencesBlockRunsInBatchesWithTheSameNumbers() throws {
+        let words = ["river", "bank", "money", "the", "sat", "i", "at", "on", "deposited", "cafés"]
+        let sentences = (0..<40).map { i in (0..<(6 + i % 5)).map { words[(i * 7 + $0 * 3) % words.count] }.joined(separator: " ") + " \(i)" }
+        let report = runLesson(tinyModelBlock + "\n```sentences model=tiny name=docs\n" + sentences.joined(separator: "\n") + "\n```\n")
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        let table = try #require(report.tensor(step: 2, "table"))
+        let model = try BertModel(directory: tinyBertPath)
+        #expect(table.rowLabels == sentences)
+        #expect(sentences.map { try? model.tokenize($0).tokens.count }.compactMap { $0 }.reduce(0, +) > 256)
+        for (i, s) in sentences.enumerated() {
+            #expect(Array(table.data[(i * 8)..<((i + 1) * 8)]) == (try model.encode(s)).sentence.data, "\(s)")
+        }
+    }
+
     @Test func aModelIsAHandleNotAValue() throws {
         var limits = Limits()
         limits.maxEntries = 500

@@ -182,7 +182,7 @@ enum ClassifyDirective: Directive {
     /// word is an error at the word) or a pretrained model's sentence vectors.
     static func vectors(_ examples: [Example], from source: SentenceVectors, _ context: StepContext) throws -> Tensor {
         guard case .table(let table, let tableName) = source else {
-            let rows = try examples.map { try modelQueryVector($0.sentence, context, at: $0.position).data }
+            let rows = try modelQueryVectors(examples.map { ($0.sentence, $0.position) }, context).map(\.data)
             return Tensor.matrix(rows, rowLabels: examples.map(\.sentence))
         }
         var rows: [[Double]] = []

@@ -92,15 +92,53 @@ final class EncodingCache: @unchecked Sendable {
 /// Runs a model on `text`, turning its errors into errors at `position`.
 func encode(_ text: String, with model: BertModel, maxTokens: Int = 256, _ context: StepContext,
             at position: SourcePosition) throws -> BertSteps {
-    if let cached = EncodingCache.shared.steps(model, text, maxTokens) { return cached }
-    do {
-        let steps = try model.encode(text, maxTokens: maxTokens, checkpoint: { try context.checkDeadline() })
-        EncodingCache.shared.store(model, text, maxTokens, steps)
-        return steps
-    } catch let e as TensorError {
-        throw LessonError(e.message, at: position)
-    }
+    try encode([(text, position)], with: model, maxTokens: maxTokens, context) { $0 }[0]
 }
+
+/// Runs a model on several texts, each error at its text's position. Texts not in the cache
+/// are tokenized in order (a text the tokenizer refuses stops there, as one at a time would)
+/// and then encoded together in batches of at most `batchRows` tokens, so that the model's
+/// weights are read once per batch (`BertModel.encode(tokenized:)`; each text's numbers are
+/// the bits it gets alone). Only what `keep` takes of each text's steps outlives its batch, so
+/// a block of a thousand sentences holds a thousand sentence vectors, not every layer of each.
+func encode<Kept>(_ texts: [(text: String, position: SourcePosition)], with model: BertModel, maxTokens: Int = 256,
+                  _ context: StepContext, keep: (BertSteps) -> Kept) throws -> [Kept] {
+    var results: [Kept?] = texts.map { EncodingCache.shared.steps(model, $0.text, maxTokens).map(keep) }
+    var pending: [(index: Int, tokens: BertTokenizer.Steps)] = []
+    for (i, item) in texts.enumerated() where results[i] == nil {
+        do {
+            pending.append((i, try model.tokenize(item.text, maxTokens: maxTokens)))
+        } catch let e as TensorError {
+            throw LessonError(e.message, at: item.position)
+        }
+    }
+    var start = 0
+    while start < pending.count {
+        var end = start + 1, rows = pending[start].tokens.tokens.count
+        while end < pending.count, rows + pending[end].tokens.tokens.count <= batchRows {
+            rows += pending[end].tokens.tokens.count
+            end += 1
+        }
+        let batch = pending[start..<end]
+        let steps: [BertSteps]
+        do {
+            steps = try model.encode(tokenized: batch.map(\.tokens), checkpoint: { try context.checkDeadline() })
+        } catch let e as TensorError {
+            throw LessonError(e.message, at: texts[batch.first!.index].position)
+        }
+        for (item, step) in zip(batch, steps) {
+            results[item.index] = keep(step)
+            EncodingCache.shared.store(model, texts[item.index].text, maxTokens, step)
+        }
+        start = end
+    }
+    return results.map { $0! }
+}
+
+/// The most tokens encoded in one batch: enough to read the weights once for a block of
+/// sentences, few enough that a batch's intermediate values stay a few MB (a single longer
+/// text runs alone).
+let batchRows = 256
 
 /// The sentence vector of a text query (`nearest` and `similarity` with `model=`), checked
 /// against the width of the table it is compared with.
@@ -111,4 +149,20 @@ func modelQueryVector(_ text: String, _ context: StepContext, at position: Sourc
     var v = try encode(trimmed, with: model, context, at: position).sentence
     v.rowLabels = nil
     return v
+}
+
+/// The sentence vectors of several text queries (`classify` with `model=`), encoded together.
+func modelQueryVectors(_ texts: [(text: String, position: SourcePosition)], _ context: StepContext) throws -> [Tensor] {
+    let (_, model) = try pretrainedModel(context)
+    var trimmed: [(text: String, position: SourcePosition)] = []
+    for item in texts {
+        let text = item.text.trimmingWhitespace()
+        guard !text.isEmpty else { throw LessonError("the query text is empty", at: item.position) }
+        trimmed.append((text, item.position))
+    }
+    return try encode(trimmed, with: model, context) {
+        var v = $0.sentence
+        v.rowLabels = nil
+        return v
+    }
 }

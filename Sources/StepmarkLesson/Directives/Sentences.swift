@@ -28,7 +28,7 @@ enum SentencesDirective: Directive {
             throw LessonError("sentences needs one sentence per line in its body; the block is empty", at: context.block.infoPosition)
         }
         var labels: [String] = []
-        var data: [Double] = []
+        var texts: [(text: String, position: SourcePosition)] = []
         let width = model.config.hiddenSize
         for line in lines {
             let text = line.text.trimmingWhitespace()
@@ -38,10 +38,11 @@ enum SentencesDirective: Directive {
             guard (labels.count + 1) * width <= context.limits.maxEntries else {
                 throw LessonError("\(labels.count + 1) sentences of \(width) numbers would be over the limit of \(context.limits.maxEntries) entries (raise it with --max-entries)", at: line.position)
             }
-            let steps = try encode(text, with: model, context, at: line.position)
             labels.append(text)
-            data.append(contentsOf: steps.sentence.data)
+            texts.append((text, line.position))
         }
+        // Encoded together: the model's weights are read once for the block, not once a line.
+        let data = try encode(texts, with: model, context) { $0.sentence.data }.flatMap { $0 }
         let table = Tensor(shape: [labels.count, width], data: data, rowLabels: labels)
         try context.record("table", table, formula: "each row: mean of the last layer's rows, divided by its length")
         let name = try context.args.name("name", default: "docs")!
