@@ -1,3 +1,5 @@
+import StepmarkCore
+
 /// A sub-step's formula with its structure: what the HTML typesets, read from the recorded text
 /// by `NamedValue.typeset` when the HTML asks, so renderers draw a tree and never parse text.
 ///
@@ -19,6 +21,9 @@ public struct Formula: Sendable, Equatable {
     public init(pieces: [Piece]) { self.pieces = pieces }
 
     /// Reads `text`: mathematical runs, and the English between them as prose.
+    /// Formulas already read, by text: a course repeats its formulas (900 values, 307 texts).
+    static let memo = BoundedMemo<String, Formula>(capacity: 4096)
+
     public init(parsing text: String) {
         let (tokens, raws) = FormulaReader.lex(text)
         var reader = FormulaReader(tokens: tokens, raws: raws)

@@ -253,8 +253,12 @@ public enum Phrasebook {
 
     /// A formula (or caption) in `language`.
     public static func formula(_ english: String, _ language: LessonLanguage) -> String {
-        language == .korean ? apply(formulaPhrases, to: english) : english
+        language == .korean ? koreanFormulas.value(for: english) { apply(formulaPhrases, to: $0) } : english
     }
+
+    /// Formulas already translated: a Korean page shows each of its formulas in Markdown and in
+    /// HTML, and a lesson repeats many.
+    static let koreanFormulas = BoundedMemo<String, String>(capacity: 4096)
 
     /// A warning or an error message in `language`: whole-message patterns first, then the
     /// formula phrases (a warning may quote a formula's words).

@@ -25,7 +25,9 @@ public struct NamedValue: Sendable, Equatable {
         get {
             if let typesetOverride { return typesetOverride }
             guard let f = formula, !f.isEmpty, f != name else { return nil }
-            return Formula(parsing: formulaRepeatsSource ? Formula.shortened(f) : Phrasebook.formula(f, language))
+            return Formula.memo.value(for: formulaRepeatsSource ? Formula.shortened(f) : Phrasebook.formula(f, language)) {
+                Formula(parsing: $0)
+            }
         }
         set { typesetOverride = .some(newValue) }
     }

@@ -73,6 +73,10 @@ import StepmarkRender
         }
         // Not a marker: a comment that merely starts with the word.
         #expect(Solutions.removed(from: "<!-- solutions are below -->") == "<!-- solutions are below -->")
+        // Found among Korean text, stray `<` and `<!-` (the search runs over bytes).
+        let mixed = "강가의 은행 a < b <!- x <!<!-- solution -->비밀 42<!-- end solution -->끝"
+        #expect(Solutions.hasRegion(in: mixed))
+        #expect(Solutions.removed(from: mixed).contains("끝") && !Solutions.removed(from: mixed).contains("비밀"))
     }
 
     @Test func anAnswerInsideAListIsAnError() {
