@@ -210,6 +210,9 @@ public struct Course: Sendable {
     /// Student handouts: `StudentView` instead of the key's exercise results.
     public var student: Bool
     public var limits: Limits
+    /// How many lessons run at once (`render --jobs`); 1 runs them one after another. The
+    /// pages are the same either way.
+    public var jobs = 1
 
     public init(formats: [OutputFormat], student: Bool, limits: Limits) {
         self.formats = formats
@@ -335,22 +338,33 @@ public struct Course: Sendable {
             }
             if let relative = OutputOwnership.relativePath(path, in: folder) { manifest.record(relative, content: content) }
         }
-        for entry in plan.lessons {
-            let report: Report
+        // Lessons run and render on `jobs` threads; their pages are written, and their reports
+        // handed on, here in the plan's order, so the output is the same for any `jobs`.
+        enum Rendered: Sendable {
+            case pages(Report, [(format: OutputFormat, path: String, content: String)])
+            case unreadable(ReadError)
+        }
+        let course = self
+        try OrderedParallel.run(count: plan.lessons.count, jobs: jobs, ahead: 2 * jobs, compute: { (i: Int) -> Rendered in
+            let entry = plan.lessons[i]
             do {
-                report = try self.report(for: entry.source)
+                let report = try course.report(for: entry.source)
+                return .pages(report, course.lessonPages(report, entry: entry, out: plan.out))
             } catch let e as ReadError {
-                outcome.readErrors.append(e)
-                continue
+                return .unreadable(e)
             } catch {
-                outcome.readErrors.append(ReadError(path: entry.source, message: "\(error)"))
-                continue
+                return .unreadable(ReadError(path: entry.source, message: "\(error)"))
+            }
+        }, consume: { (i: Int, rendered: Rendered) in
+            guard case .pages(let report, let pages) = rendered else {
+                if case .unreadable(let e) = rendered { outcome.readErrors.append(e) }
+                return
             }
             outcome.lessons += 1
             if !report.ok { outcome.ok = false }
-            indexEntries.append((entry.relative, report.title, report.ok))
+            indexEntries.append((plan.lessons[i].relative, report.title, report.ok))
             do {
-                for page in lessonPages(report, entry: entry, out: plan.out) {
+                for page in pages {
                     try emit(page.path, page.content, printed: page.format.isPrinted)
                 }
             } catch {
@@ -360,7 +374,7 @@ public struct Course: Sendable {
                 throw error
             }
             onReport(report)
-        }
+        })
         for page in indexPages(indexEntries, plan: plan) { try emit(page.path, page.content) }
         if !checkOnly && outcome.files > 0 { try manifest.write(outFolder: folder) }
         return outcome

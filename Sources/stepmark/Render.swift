@@ -46,10 +46,14 @@ struct Render: ParsableCommand {
     @Flag(help: "Replace files in --out that stepmark did not write (or that were edited since); without it render refuses and names them. Lesson sources given as input are never replaced.")
     var overwrite = false
 
+    @Option(help: ArgumentHelp("How many lessons run at once (default: one per core). The pages are the same for any number; --jobs 1 runs one lesson after another.", valueName: "n"))
+    var jobs: Int?
+
     @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
     func validate() throws {
         if out.isEmpty { throw ValidationError("--out needs a folder name, not an empty one") }
+        if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be a whole number from 1 to 256") }
         if let unknown = OutputFormat.list(pageFormats).unknown {
             throw ValidationError("unknown format '\(unknown)' in --format; use md, html, json, pdf and/or ipynb")
         }
@@ -68,7 +72,8 @@ struct Render: ParsableCommand {
             printError("error: \(PDFPrinter.missingBrowser)")
             throw ExitCode(2)
         }
-        let renderer = Course(formats: formats, student: student, limits: limits.limits)
+        var renderer = Course(formats: formats, student: student, limits: limits.limits)
+        renderer.jobs = jobs ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         let plan: CoursePlan
         do {
             plan = try CoursePlan.make(paths: paths, out: out)

@@ -130,6 +130,20 @@ import StepmarkLesson
                 == String(contentsOfFile: folder + "/out2/en/a.md", encoding: .utf8))
     }
 
+    /// `--jobs` takes 1 to 256; out of range (or not a number) is a usage error (status 2) naming the
+    /// flag, and nothing is written.
+    @Test func renderJobsIsBounded() throws {
+        let folder = try temporaryFolder(["lessons/a.md": "# A\n", "lessons/b.md": "# B\n"])
+        for bad in ["0", "-3", "257", "many"] {
+            let r = try stepmark(["render", "lessons", "--out", "out", "--jobs", bad], in: folder)
+            #expect(r.status == 2, "\(bad): \(r.stderr)")
+            #expect(r.stderr.contains("--jobs") || r.stderr.contains("jobs"), "\(bad): \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out"))
+        #expect(try stepmark(["render", "lessons", "--out", "out", "--jobs", "3"], in: folder).status == 0)
+        #expect(FileManager.default.fileExists(atPath: folder + "/out/b.html"))
+    }
+
     /// The Markdown and the HTML handout of `render --student` show the same blank template of
     /// the expected shape: before answers had one student-view owner, the HTML wrote `?` where
     /// the Markdown had `[?, ?]`.

@@ -1,0 +1,54 @@
+import Testing
+import Synchronization
+@testable import StepmarkCore
+
+@Suite struct OrderedParallelTests {
+    /// Results come back in order whatever order the workers finish in (later items are
+    /// quicker here), and no more than `ahead` wait at any time.
+    @Test(arguments: [1, 2, 3, 8]) func resultsArriveInOrderAndStayBounded(jobs: Int) {
+        let started = Atomic<Int>(0), done = Atomic<Int>(0)
+        let maxWaiting = Atomic<Int>(0)
+        var seen: [Int] = []
+        var consumedCount = 0
+        OrderedParallel.run(count: 40, jobs: jobs, ahead: 4, compute: { i in
+            started.add(1, ordering: .relaxed)
+            usleep(UInt32((40 - i) * 50))
+            done.add(1, ordering: .relaxed)
+            return i * i
+        }, consume: { i, square in
+            #expect(square == i * i)
+            seen.append(i)
+            consumedCount += 1
+            let waiting = done.load(ordering: .relaxed) - consumedCount
+            _ = maxWaiting.max(waiting, ordering: .relaxed)
+        })
+        #expect(seen == Array(0..<40))
+        #expect(started.load(ordering: .relaxed) == 40)
+        #expect(maxWaiting.load(ordering: .relaxed) <= max(4, jobs))
+    }
+
+    struct Stop: Error {}
+
+    /// A consumer that throws stops the run: the error comes out, later items are not started
+    /// (beyond the few already in hand), and the call returns only after its threads end.
+    @Test func aThrowingConsumerStopsTheWorkers() {
+        let started = Atomic<Int>(0)
+        #expect(throws: Stop.self) {
+            try OrderedParallel.run(count: 1000, jobs: 2, ahead: 4, compute: { i in
+                started.add(1, ordering: .relaxed)
+                return i
+            }, consume: { i, _ in if i == 3 { throw Stop() } })
+        }
+        let afterReturn = started.load(ordering: .relaxed)
+        #expect(afterReturn < 20)
+        usleep(20_000)
+        #expect(started.load(ordering: .relaxed) == afterReturn)   // nothing runs on after the call
+    }
+
+    @Test func noItemsAndOneItem() {
+        var seen: [Int] = []
+        OrderedParallel.run(count: 0, jobs: 4, ahead: 4, compute: { $0 }, consume: { i, _ in seen.append(i) })
+        OrderedParallel.run(count: 1, jobs: 4, ahead: 4, compute: { $0 + 7 }, consume: { _, v in seen.append(v) })
+        #expect(seen == [7])
+    }
+}
