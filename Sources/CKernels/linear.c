@@ -31,7 +31,7 @@ CK_INLINE v8d v8_load_widened(const float *p) {
 /// last. The blocking changes which sums are computed together, never the order within one, so
 /// every R and J gives the same bits.
 CK_INLINE void linear_block(const double *x, const float *w, const double *bias, double *y,
-                            size_t i0, size_t R, size_t j0, size_t J, size_t k, size_t n, int fused) {
+                            size_t i0, size_t R, size_t j0, size_t J, size_t k, size_t ldy, int fused) {
 #define MULTIPLY_ADD(acc, a, b) ((acc) = fused ? __builtin_elementwise_fma((a), (b), (acc)) : (acc) + (a) * (b))
     const size_t full = k & ~(size_t)7;
     v8d acc[4][4];
@@ -58,7 +58,7 @@ CK_INLINE void linear_block(const double *x, const float *w, const double *bias,
     for (size_t r = 0; r < R; r++) {
         for (size_t c = 0; c < J; c++) {
             double s = v8_sum(acc[r][c]);
-            y[(i0 + r) * n + j0 + c] = bias ? s + bias[j0 + c] : s;
+            y[(i0 + r) * ldy + j0 + c] = bias ? s + bias[j0 + c] : s;
         }
     }
 #undef MULTIPLY_ADD
@@ -67,10 +67,10 @@ CK_INLINE void linear_block(const double *x, const float *w, const double *bias,
 /// Outputs j0 … j1−1 for rows i0 … i0+R−1, J at a time and the rest one by one. R and J are
 /// constants where this is inlined, so the accumulators live in registers.
 CK_INLINE void linear_rows(const double *x, const float *w, const double *bias, double *y,
-                           size_t i0, size_t R, size_t j0, size_t j1, size_t J, size_t k, size_t n, int fused) {
+                           size_t i0, size_t R, size_t j0, size_t j1, size_t J, size_t k, size_t ldy, int fused) {
     size_t j = j0;
-    for (; j + J <= j1; j += J) linear_block(x, w, bias, y, i0, R, j, J, k, n, fused);
-    for (; j < j1; j++) linear_block(x, w, bias, y, i0, R, j, 1, k, n, fused);
+    for (; j + J <= j1; j += J) linear_block(x, w, bias, y, i0, R, j, J, k, ldy, fused);
+    for (; j < j1; j++) linear_block(x, w, bias, y, i0, R, j, 1, k, ldy, fused);
 }
 
 /// The weights are taken a panel of outputs at a time, a panel small enough (256 KB) to stay
@@ -84,22 +84,22 @@ CK_INLINE void linear_rows(const double *x, const float *w, const double *bias, 
     for (size_t j0 = 0; j0 < n; j0 += panel) {                                                     \
         size_t j1 = j0 + panel < n ? j0 + panel : n;                                               \
         size_t i = 0;                                                                              \
-        for (; i + 4 <= m; i += 4) linear_rows(x, w, bias, y, i, 4, j0, j1, J, k, n, FUSED);       \
-        for (; i < m; i++) linear_rows(x, w, bias, y, i, 1, j0, j1, J, k, n, FUSED);               \
+        for (; i + 4 <= m; i += 4) linear_rows(x, w, bias, y, i, 4, j0, j1, J, k, ldy, FUSED);       \
+        for (; i < m; i++) linear_rows(x, w, bias, y, i, 1, j0, j1, J, k, ldy, FUSED);               \
     }
 
 #if defined(__x86_64__)
 __attribute__((target("avx512f"))) static void linear_f32_avx512(const double *x, const float *w, const double *bias,
-                                                                 double *y, size_t m, size_t k, size_t n) {
+                                                                 double *y, size_t m, size_t k, size_t n, size_t ldy) {
     LINEAR_BODY(4, 1)
 }
 __attribute__((target("avx2,fma"))) static void linear_f32_avx2(const double *x, const float *w, const double *bias,
-                                                                double *y, size_t m, size_t k, size_t n) {
+                                                                double *y, size_t m, size_t k, size_t n, size_t ldy) {
     LINEAR_BODY(2, 1)
 }
 #endif
 static void linear_f32_baseline(const double *x, const float *w, const double *bias, double *y, size_t m, size_t k,
-                                size_t n) {
+                                size_t n, size_t ldy) {
 #if defined(__x86_64__)
     LINEAR_BODY(1, 0)
 #else
@@ -108,6 +108,6 @@ static void linear_f32_baseline(const double *x, const float *w, const double *b
 }
 
 void ck_linear_f32(ck_variant variant, const double *x, const float *w, const double *bias, double *y,
-                   size_t m, size_t k, size_t n) {
-    CK_DISPATCH(linear_f32, variant, (x, w, bias, y, m, k, n));
+                   size_t m, size_t k, size_t n, size_t ldy) {
+    CK_DISPATCH(linear_f32, variant, (x, w, bias, y, m, k, n, ldy));
 }

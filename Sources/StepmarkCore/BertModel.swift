@@ -1,3 +1,4 @@
+import Dispatch
 import FoundationEssentials
 
 /// The settings of a BERT encoder, from its `config.json`.
@@ -77,6 +78,16 @@ public struct Linear: Sendable {
         self.outputs = outputs
     }
 
+    /// Multiply-adds from which a product is split into bands of outputs on `BLAS.threads`
+    /// threads: 2²¹ take some 50 µs on one core, well above the cost of waking a second one.
+    public static let parallelWork = 1 << 21
+
+    /// The buffers a band reads and writes: each band writes only its own columns of y.
+    private struct BandPointers: @unchecked Sendable {
+        let input: UnsafePointer<Double>, weights: UnsafePointer<Float>, bias: UnsafePointer<Double>
+        let output: UnsafeMutablePointer<Double>
+    }
+
     /// `x·Wᵀ + b` for x of `rows × inputs` (row-major). Wᵀ is never formed.
     ///
     /// F32 weights go through `Kernels.linear`, which reads them where they lie. A sentence has
@@ -87,15 +98,34 @@ public struct Linear: Sendable {
     /// linear`). The kernel also sums each row on its own, so a row's numbers do not depend on
     /// the rows beside it: the encoder can stack several texts (`BertModel.encode(tokenized:)`).
     public func callAsFunction(_ x: [Double], rows: Int) -> [Double] {
+        apply(x, rows: rows, bands: rows * inputs * outputs >= Self.parallelWork ? min(BLAS.threads, outputs / 64) : 1)
+    }
+
+    /// `x·Wᵀ + b` with F32 weights computed in `bands` bands of outputs, one thread each.
+    func apply(_ x: [Double], rows: Int, bands: Int) -> [Double] {
         switch weights {
         case .float32(let w):
             var y = LargeArray.uninitialized(rows * outputs)
+            // Bands of outputs on several threads when the product is large enough to pay for
+            // waking them (a block of sentences; not one short sentence). Each output is summed
+            // by one thread, as it would be alone, so the bits do not depend on the split.
             x.withUnsafeBufferPointer { px in
                 bias.withUnsafeBufferPointer { pb in
                     y.withUnsafeMutableBufferPointer { py in
-                        guard let input = px.baseAddress, let output = py.baseAddress else { return }
-                        Kernels.linear(input, weights: w.base, bias: pb.baseAddress, into: output,
-                                       rows: rows, inputs: inputs, outputs: outputs)
+                        guard let input = px.baseAddress, let output = py.baseAddress, let b = pb.baseAddress else { return }
+                        let (rows, inputs, outputs) = (rows, inputs, outputs)
+                        guard bands > 1 else {
+                            Kernels.linear(input, weights: w.base, bias: b, into: output, rows: rows, inputs: inputs, outputs: outputs)
+                            return
+                        }
+                        let pointers = BandPointers(input: input, weights: w.base, bias: b, output: output)
+                        DispatchQueue.concurrentPerform(iterations: bands) { band in
+                            // Bands start at multiples of 4, the kernel's block of outputs.
+                            let start = (outputs * band / bands) & ~3, end = band == bands - 1 ? outputs : (outputs * (band + 1) / bands) & ~3
+                            Kernels.linear(pointers.input, weights: pointers.weights + start * inputs, bias: pointers.bias + start,
+                                           into: pointers.output + start, rows: rows, inputs: inputs, outputs: end - start,
+                                           outputStride: outputs)
+                        }
                     }
                 }
             }

@@ -75,11 +75,13 @@ public enum Kernels {
     /// overwritten; `bias` (`outputs` entries) is optional. Each entry is summed in double with
     /// every weight widened exactly, in eight interleaved partial sums added pairwise; AVX2 and
     /// AVX-512 fuse each multiply-add and agree bit for bit, the SSE2 baseline does not fuse.
+    /// Row i of y starts `outputStride` entries after row i − 1 (default `outputs`), so that a
+    /// band of outputs can be filled on its own.
     public static func linear(_ x: UnsafePointer<Double>, weights: UnsafePointer<Float>, bias: UnsafePointer<Double>?,
                               into y: UnsafeMutablePointer<Double>, rows: Int, inputs: Int, outputs: Int,
-                              variant: KernelVariant = .active) {
+                              outputStride: Int? = nil, variant: KernelVariant = .active) {
         guard rows > 0, outputs > 0 else { return }
-        ck_linear_f32(variant.c, x, weights, bias, y, rows, inputs, outputs)
+        ck_linear_f32(variant.c, x, weights, bias, y, rows, inputs, outputs, max(outputs, outputStride ?? outputs))
     }
 
     /// Why a softmax row had no answer.

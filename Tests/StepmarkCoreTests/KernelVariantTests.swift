@@ -237,4 +237,26 @@ import Testing
             } }
         }
     }
+
+    /// A large product split into bands of outputs on several threads gives the bits of one
+    /// thread (each output is summed whole by one thread), for band edges at and off the
+    /// kernel's blocks of four.
+    @Test func linearBandsOnThreadsGiveTheBitsOfOneThread() throws {
+        let k = 40, n = 250, rows = 23
+        let w = random(n * k, seed: 91, scale: 0.3).map { Float($0) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("stepmark-linear-\(UUID().uuidString).safetensors").path
+        var bytes: [UInt8] = []
+        let header = Array(#"{"w":{"dtype":"F32","shape":[250,40],"data_offsets":[0,40000]}}"#.utf8)
+        let padded = header + [UInt8](repeating: 0x20, count: (8 - header.count % 8) % 8)
+        for i in 0..<8 { bytes.append(UInt8((padded.count >> (8 * i)) & 0xFF)) }
+        bytes += padded + w.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let file = try SafetensorsFile(path: path)
+        let layer = Linear(weights: .float32(try #require(file.float32("w"))), bias: random(n, seed: 92), inputs: k, outputs: n)
+        let x = random(rows * k, seed: 93, scale: 2)
+        let one = layer.apply(x, rows: rows, bands: 1)
+        for bands in [2, 3, 7] { #expect(layer.apply(x, rows: rows, bands: bands) == one, "\(bands) bands") }
+        #expect(layer(x, rows: rows) == one)
+    }
 }

@@ -46,8 +46,9 @@ void ck_layer_norm(ck_variant variant, const double *x, double *out, size_t rows
 /// linear layer: y[i·n + j] = b[j] + Σ_p x[i·k + p]·W[j·k + p], summed in double (each weight
 /// widened exactly). `bias` (n entries) may be NULL. The AVX2 and AVX-512 variants fuse each
 /// multiply-add and give bit-identical results; the SSE2 baseline rounds the product first.
-/// W may be unaligned (it is read from a memory-mapped model file).
+/// Row i of y starts at y + i·ldy (ldy ≥ n), so that threads can each fill a band of outputs
+/// (W's rows j0… with bias + j0 and y + j0). W is read where it lies (a memory-mapped model file).
 void ck_linear_f32(ck_variant variant, const double *x, const float *w, const double *bias, double *y,
-                   size_t m, size_t k, size_t n);
+                   size_t m, size_t k, size_t n, size_t ldy);
 
 #endif
