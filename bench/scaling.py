@@ -175,17 +175,42 @@ def course(stepmark, env, work):
         print("%8d %12.1f %10.1f" % (copies * per_copy, ms, mb))
     if len(rows) >= 2:
         print("peak memory %d lessons / %d lessons: %.2f×" % (rows[-1][0], rows[0][0], rows[-1][2] / rows[0][2]))
-    whole = lambda: [stepmark, "render", os.path.join(ROOT, "lessons"), "--out", fresh_out(), "--format", "md,html"]
+    # The whole course, and the course without lesson 07 (the pretrained encoder, whose
+    # arithmetic alone is some 5 GFLOP per language), on one thread and on every core
+    # (`render --jobs`, default one per core), beside numpy's import, in one alternating run.
+    plain = os.path.join(work, "course-without-07")
+    shutil.copytree(os.path.join(ROOT, "lessons"), plain)
+    for language in os.listdir(plain):
+        folder = os.path.join(plain, language)
+        if not os.path.isdir(folder):
+            continue
+        for name in os.listdir(folder):
+            if name.startswith("07-"):
+                os.remove(os.path.join(folder, name))
+        listing = os.path.join(folder, "course.yml")
+        if os.path.exists(listing):
+            with open(listing) as f:
+                kept = [line for line in f if "07-" not in line]
+            with open(listing, "w") as f:
+                f.writelines(kept)
+
+    def render(tree, jobs):
+        return lambda: [stepmark, "render", tree, "--out", fresh_out(), "--format", "md,html"] + (["--jobs", str(jobs)] if jobs else [])
+
+    whole_tree = os.path.join(ROOT, "lessons")
+    rows = [("whole course, one thread (--jobs 1)", render(whole_tree, 1)),
+            ("whole course, every core", render(whole_tree, None)),
+            ("without lesson 07, one thread", render(plain, 1)),
+            ("without lesson 07, every core", render(plain, None))]
     if BASELINE:
-        before = lambda: [BASELINE] + whole()[1:]
-        (o_ms, o_mb), (c_ms, c_mb), (n_ms, n_mb) = alternate([before, whole, [sys.executable, "-c", "import numpy"]], env)
-        print("whole course, before: %.1f ms, %.1f MB; ratio %.2f to numpy's import" % (o_ms, o_mb, o_ms / n_ms))
-    else:
-        (c_ms, c_mb), (n_ms, n_mb) = alternate([whole, [sys.executable, "-c", "import numpy"]], env)
+        rows.insert(0, ("whole course, before", lambda: [BASELINE] + render(whole_tree, None)()[1:]))
+    results = alternate([command for _, command in rows] + [[sys.executable, "-c", "import numpy"]], env)
+    n_ms, n_mb = results[-1]
     for o in outs:
         shutil.rmtree(o, ignore_errors=True)
-    print("whole course (lessons/, md + html) %.1f ms, %.1f MB; python3 -c 'import numpy' %.1f ms, %.1f MB; ratio %.2f"
-          % (c_ms, c_mb, n_ms, n_mb, c_ms / n_ms))
+    print("python3 -c 'import numpy': %.1f ms, %.1f MB" % (n_ms, n_mb))
+    for (name, _), (ms, mb) in zip(rows, results):
+        print("%-38s %8.1f ms %8.1f MB   ratio to numpy's import %.2f" % (name, ms, mb, ms / n_ms))
 
 
 def kernel_variant(env):

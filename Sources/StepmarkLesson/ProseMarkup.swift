@@ -123,10 +123,12 @@ public enum ProseMarkup {
     /// closing `$` that fails is never repeated for a later opening one.
     static func protectMath(_ text: String, start: SourcePosition, codeLines: Set<Int>,
                             math: inout [ProseMath], errors: inout [LessonError]) -> String {
-        let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map {
-            (0xE000...0xE002).contains($0.value) ? "\u{FFFD}" : $0
-        }))
-        guard cleaned.contains("$") else { return cleaned }
+        // The placeholders' code points are replaced when the text has any (rare); a text
+        // without a `$` byte has no formula (both tests are one pass over the bytes first).
+        let cleaned = text.unicodeScalars.contains(where: { (0xE000...0xE002).contains($0.value) })
+            ? String(String.UnicodeScalarView(text.unicodeScalars.map { (0xE000...0xE002).contains($0.value) ? "\u{FFFD}" : $0 }))
+            : text
+        guard cleaned.utf8.contains(UInt8(ascii: "$")), cleaned.contains("$") else { return cleaned }
         var lines = LessonParser.lines(of: cleaned)
         var k = 0
         while k < lines.count {

@@ -129,6 +129,9 @@ public struct MarkdownRenderer {
 
     /// Text made inert in Markdown: table pipes, emphasis and HTML characters escaped.
     func escape(_ s: String) -> String {
+        // Most text has nothing to escape: one pass over the bytes says so, and the text is
+        // returned as it is (the loop below would copy it Character by Character).
+        if !s.utf8.contains(where: { Self.escapedBytes[Int($0)] }) { return s }
         var out = ""
         for c in s {
             switch c {
@@ -143,6 +146,9 @@ public struct MarkdownRenderer {
         }
         return out
     }
+
+    /// The ASCII bytes `escape` changes; no other byte can start a Character it changes.
+    static let escapedBytes: [Bool] = (0..<256).map { b in "|<>&*_`[]\\#\n".utf8.contains(UInt8(b)) }
 
     /// An inline code span that survives backticks in its content.
     func code(_ s: String) -> String {
