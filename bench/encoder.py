@@ -100,7 +100,7 @@ def main():
     print("Pretrained encoder, all-MiniLM-L6-v2 (median of %d runs, milliseconds)" % REPEATS)
     print("%-44s %10s %10s" % ("", "stepmark", "numpy"))
     print("%-44s %10.1f %10s" % ("process start (empty lesson)", startup, "-"))
-    print("%-44s %10.1f %10.1f" % ("load the model (read + widen to Double)", with_model - startup, np_load))
+    print("%-44s %10.1f %10.1f" % ("load the model (map; widen the small tensors)", with_model - startup, np_load))
     print("%-44s %10.1f %10.1f" % ("one sentence, 6 layers (+ recording / JSON)", with_sentence - with_model, np_sentence))
     print("%-44s %10.1f %10s" % ("lesson 07 end to end (17 steps, 16 passes)", lesson, "-"))
     # This folder holds a kernels.py of its own, which transformers would import in place of
