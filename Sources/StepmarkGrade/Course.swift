@@ -345,7 +345,7 @@ public struct Course: Sendable {
             case unreadable(ReadError)
         }
         let course = self
-        try OrderedParallel.run(count: plan.lessons.count, jobs: jobs, ahead: 2 * jobs, compute: { (i: Int) -> Rendered in
+        try OrderedParallel.run(count: plan.lessons.count, jobs: jobs, ahead: 4 * jobs, compute: { (i: Int) -> Rendered in
             let entry = plan.lessons[i]
             do {
                 let report = try course.report(for: entry.source)
