@@ -123,9 +123,13 @@ public struct TerminalRenderer {
     /// Columns padded to the widest cell in display cells, so Hangul labels stay aligned.
     func renderGrid(_ grid: Grid) -> String {
         let columnCount = grid.numeric.count
+        // Each cell's width is measured once (an attention lesson at N = 2048 shows some
+        // 600,000 cells a matrix), and each line is laid out in bytes: the same text as
+        // padding each cell with `Format.pad` and joining, without a String per cell.
+        let cellWidths: [[Int]?] = grid.rows.map { $0?.map(Format.displayWidth) }
         var widths = [Int](repeating: 0, count: columnCount)
-        for row in grid.rows.compactMap({ $0 }) {
-            for (j, cell) in row.enumerated() where j < columnCount { widths[j] = max(widths[j], Format.displayWidth(cell)) }
+        for row in cellWidths.compactMap({ $0 }) {
+            for (j, w) in row.enumerated() where j < columnCount { widths[j] = max(widths[j], w) }
         }
         if let headers = grid.columnHeaders {
             for (j, h) in headers.enumerated() where j < columnCount { widths[j] = max(widths[j], Format.displayWidth(h)) }
@@ -137,15 +141,29 @@ public struct TerminalRenderer {
             line += headers.enumerated().map { j, h in Format.pad(h, to: widths[j], right: grid.numeric[j]) }.joined(separator: "  ")
             out += dim(trimEnd(line)) + "\n"
         }
+        var bytes: [UInt8] = []
+        func spaces(_ n: Int) { if n > 0 { bytes.append(contentsOf: repeatElement(0x20, count: n)) } }
         for (i, row) in grid.rows.enumerated() {
-            var line = "  "
-            if let labels = grid.rowHeaders { line += Format.pad(labels[i], to: labelWidth, right: false) + "  " }
-            if let row {
-                line += row.enumerated().map { j, c in Format.pad(c, to: widths[j], right: grid.numeric[j]) }.joined(separator: "  ")
-            } else {
-                line += widths.map { Format.pad("⋮", to: $0, right: true) }.joined(separator: "  ")
+            bytes.removeAll(keepingCapacity: true)
+            spaces(2)
+            if let labels = grid.rowHeaders {
+                bytes.append(contentsOf: Format.pad(labels[i], to: labelWidth, right: false).utf8)
+                spaces(2)
             }
-            out += trimEnd(line) + "\n"
+            if let row, let measured = cellWidths[i] {
+                for (j, cell) in row.enumerated() {
+                    if j > 0 { spaces(2) }
+                    // Columns past the widths (a ragged table row) are padded to nothing, as pad does.
+                    let fill = j < columnCount ? max(0, widths[j] - measured[j]) : 0
+                    let right = j < columnCount && grid.numeric[j]
+                    if right { spaces(fill) }
+                    bytes.append(contentsOf: cell.utf8)
+                    if !right { spaces(fill) }
+                }
+            } else {
+                bytes.append(contentsOf: widths.map { Format.pad("⋮", to: $0, right: true) }.joined(separator: "  ").utf8)
+            }
+            out += trimEnd(String(decoding: bytes, as: UTF8.self)) + "\n"
         }
         if grid.rows.contains(where: { $0 == nil }) {
             out += dim("  " + words(.rowsInJSONTerminal, grid.totalRows)) + "\n"
