@@ -140,15 +140,10 @@ func encode<Kept>(_ texts: [(text: String, position: SourcePosition)], with mode
 /// text runs alone).
 let batchRows = 256
 
-/// The sentence vector of a text query (`nearest` and `similarity` with `model=`), checked
-/// against the width of the table it is compared with.
+/// The sentence vector of a text query (`nearest` and `similarity` with `model=`), without row
+/// labels; an empty query is an error at `position`.
 func modelQueryVector(_ text: String, _ context: StepContext, at position: SourcePosition) throws -> Tensor {
-    let (_, model) = try pretrainedModel(context)
-    let trimmed = text.trimmingWhitespace()
-    guard !trimmed.isEmpty else { throw LessonError("the query text is empty", at: position) }
-    var v = try encode(trimmed, with: model, context, at: position).sentence
-    v.rowLabels = nil
-    return v
+    try modelQueryVectors([(text, position)], context)[0]
 }
 
 /// The sentence vectors of several text queries (`classify` with `model=`), encoded together.
