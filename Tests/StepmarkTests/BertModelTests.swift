@@ -271,6 +271,25 @@ func compareWithReference(_ steps: BertSteps, _ ref: [String: Any], layers: [Int
 }
 
 @Suite struct BertPiecesTests {
+    /// `vocab.txt` with LF or CRLF line ends, with or without a final newline, gives the same
+    /// ids; a FIFO or a file that is not UTF-8 is a clear error, not a wait.
+    @Test func vocabularyFilesReadTheSameWithAnyLineEnd() throws {
+        let tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "은행", "bank", "##s", ""]
+        var readings: [[Int?]] = []
+        for (end, last) in [("\n", "\n"), ("\r\n", "\r\n"), ("\n", ""), ("\r\n", "")] {
+            let folder = try temporaryFolder(["vocab.txt": tokens.joined(separator: end) + last])
+            let t = try BertTokenizer(vocabularyFile: folder + "/vocab.txt")
+            readings.append(["은행", "bank", "##s", "[SEP]", "nope"].map { t.id(of: $0) })
+            #expect(t.tokens.count == (last.isEmpty ? 7 : 8), "\(end.debugDescription) \(last.debugDescription)")
+        }
+        #expect(readings.allSatisfy { $0 == [4, 5, 6, 3, nil] })
+        let folder = try temporaryFolder()
+        #expect(mkfifo(folder + "/fifo.txt", 0o600) == 0)
+        #expect(throws: TensorError.self) { try BertTokenizer(vocabularyFile: folder + "/fifo.txt") }
+        try Data([0x5B, 0x55, 0x4E, 0x4B, 0x5D, 0x0A, 0xFF, 0x0A]).write(to: URL(fileURLWithPath: folder + "/bad.txt"))
+        #expect(throws: TensorError.self) { try BertTokenizer(vocabularyFile: folder + "/bad.txt") }
+    }
+
     /// GELU against values written out from erf: GELU(1) = 0.5·(1 + erf(1/√2)) = 0.8413447460685429,
     /// GELU(−1) = −0.15865525393145707 (scipy.special.erf), GELU(0) = 0.
     @Test func geluIsTheExactErfForm() {
