@@ -327,9 +327,28 @@ public final class BertModel: Sendable {
     /// over every token and L2 normalisation.
     /// - Parameter checkpoint: called between layers; what it throws stops the run (the time limit).
     public func encode(tokenized texts: [BertTokenizer.Steps], checkpoint: () throws -> Void = {}) throws -> [BertSteps] {
-        if texts.isEmpty { return [] }
+        try forward(texts, recording: true, checkpoint: checkpoint).steps
+    }
+
+    /// Only the texts' sentence vectors: the numbers `encode(tokenized:)` gives as `sentence`,
+    /// without cutting every layer's values into one copy per text (for `classify` and
+    /// `sentences`, which show the vectors alone).
+    public func sentenceVectors(tokenized texts: [BertTokenizer.Steps], checkpoint: () throws -> Void = {}) throws -> [[Double]] {
+        try forward(texts, recording: false, checkpoint: checkpoint).sentences
+    }
+
+    /// The forward pass of `encode(tokenized:)`, with every step per text when `recording`.
+    private func forward(_ texts: [BertTokenizer.Steps], recording: Bool,
+                         checkpoint: () throws -> Void) throws -> (steps: [BertSteps], sentences: [[Double]]) {
+        if texts.isEmpty { return ([], []) }
         guard stacksTexts || texts.count == 1 else {
-            return try texts.map { try encode(tokenized: [$0], checkpoint: checkpoint)[0] }
+            var steps: [BertSteps] = [], sentences: [[Double]] = []
+            for text in texts {
+                let one = try forward([text], recording: recording, checkpoint: checkpoint)
+                steps += one.steps
+                sentences += one.sentences
+            }
+            return (steps, sentences)
         }
         let h = config.hiddenSize
         let counts = texts.map(\.tokens.count)
@@ -348,15 +367,16 @@ public final class BertModel: Sendable {
             }
         }
         var x = try normalize(sum, rows: total, embeddingNorm).data
-        let embeddings = split(x, cols: h, starts: starts, texts: texts)
+        let embeddings = recording ? split(x, cols: h, starts: starts, texts: texts) : []
         var layers: [[BertLayerSteps]] = Array(repeating: [], count: texts.count)
         for w in layerWeights {
             try checkpoint()
-            let steps = try layer(x, weights: w, starts: starts, texts: texts)
+            let (output, steps) = try layer(x, weights: w, starts: starts, texts: texts, recording: recording)
             for (t, step) in steps.enumerated() { layers[t].append(step) }
-            x = steps.flatMap(\.output.data)
+            x = output
         }
-        return texts.indices.map { t in
+        var pooledVectors: [[Double]] = [], sentences: [[Double]] = []
+        for t in texts.indices {
             // Mean pooling over all of the text's tokens, then L2 normalisation (sentence-transformers).
             let n = counts[t]
             var pooled = [Double](repeating: 0, count: h)
@@ -365,9 +385,15 @@ public final class BertModel: Sendable {
             var norm = 0.0
             for v in pooled { norm += v * v }
             let denominator = max(norm.squareRoot(), 1e-12)
-            return BertSteps(tokenization: texts[t], embeddings: embeddings[t], layers: layers[t],
-                             pooled: .vector(pooled), sentence: .vector(pooled.map { $0 / denominator }))
+            pooledVectors.append(pooled)
+            sentences.append(pooled.map { $0 / denominator })
         }
+        guard recording else { return ([], sentences) }
+        let steps = texts.indices.map { t in
+            BertSteps(tokenization: texts[t], embeddings: embeddings[t], layers: layers[t],
+                      pooled: .vector(pooledVectors[t]), sentence: .vector(sentences[t]))
+        }
+        return (steps, sentences)
     }
 
     /// The sentence vector of `text` alone.
@@ -391,8 +417,10 @@ public final class BertModel: Sendable {
         }
     }
 
-    /// One encoder layer over the stacked rows `x` of every text.
-    func layer(_ x: [Double], weights w: BertLayerWeights, starts: [Int], texts: [BertTokenizer.Steps]) throws -> [BertLayerSteps] {
+    /// One encoder layer over the stacked rows `x` of every text: its output rows (stacked),
+    /// and each text's steps when `recording`.
+    func layer(_ x: [Double], weights w: BertLayerWeights, starts: [Int], texts: [BertTokenizer.Steps],
+               recording: Bool) throws -> (output: [Double], steps: [BertLayerSteps]) {
         let h = config.hiddenSize, rows = x.count / h
         func perText(_ data: [Double], _ cols: Int) -> [Tensor] { split(data, cols: cols, starts: starts, texts: texts) }
         let q = perText(w.query(x, rows: rows), h)
@@ -414,11 +442,12 @@ public final class BertModel: Sendable {
         var residual2 = ffnOut
         for i in residual2.indices { residual2[i] += attnNorm[i] }
         let output = try normalize(residual2, rows: rows, w.outputNorm).data
+        guard recording else { return (output, []) }
         let attnOuts = perText(attnOut, h), attnNorms = perText(attnNorm, h), hiddens = perText(hidden, config.intermediateSize)
         let ffnOuts = perText(ffnOut, h), outputs = perText(output, h)
-        return texts.indices.map { t in
+        return (output, texts.indices.map { t in
             BertLayerSteps(q: q[t], k: k[t], v: v[t], attention: attention[t], attentionOutput: attnOuts[t],
                            attentionNorm: attnNorms[t], ffnHidden: hiddens[t], ffnOutput: ffnOuts[t], output: outputs[t])
-        }
+        })
     }
 }

@@ -113,6 +113,10 @@ func compareWithReference(_ steps: BertSteps, _ ref: [String: Any], layers: [Int
             #expect(compareWithReference(steps, try numpyReference(tinyBertPath, text), layers: [1, 2], tolerance: 1e-12).isEmpty)
         }
         #expect(try model.encode(tokenized: []).isEmpty)
+        // The vectors alone (classify, sentences) are the same bits without the recording.
+        let vectors = try model.sentenceVectors(tokenized: texts.map { try model.tokenize($0) })
+        #expect(vectors == batch.map(\.sentence.data))
+        #expect(try model.sentenceVectors(tokenized: []).isEmpty)
     }
 
     @Test func tinyBertTruncatesToMaxTokens() throws {

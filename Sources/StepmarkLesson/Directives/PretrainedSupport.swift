@@ -89,21 +89,57 @@ final class EncodingCache: @unchecked Sendable {
     }
 }
 
+/// Sentence vectors already computed, by model, text (its Unicode scalars: String equality
+/// would call canonically equivalent texts equal) and truncation: `classify`, `sentences`,
+/// `nearest` and `similarity` ask for the same sentences again (and the Korean and English
+/// course share some). An entry holds its model, so a model's identity is never reused while
+/// its vectors are kept; at most `capacity` vectors (384 numbers each for MiniLM), then it
+/// starts over.
+final class SentenceVectorCache: @unchecked Sendable {
+    static let shared = SentenceVectorCache()
+    static let capacity = 4096
+    struct Key: Hashable { let model: ObjectIdentifier, text: [UInt32], maxTokens: Int }
+    private let lock = ThreadLock()
+    private var entries: [Key: (model: BertModel, vector: [Double])] = [:]
+
+    static func key(_ model: BertModel, _ text: String, _ maxTokens: Int) -> Key {
+        Key(model: ObjectIdentifier(model), text: text.unicodeScalars.map(\.value), maxTokens: maxTokens)
+    }
+
+    func vector(_ key: Key) -> [Double]? { lock.withLock { entries[key]?.vector } }
+
+    func store(_ key: Key, _ model: BertModel, _ vector: [Double]) {
+        lock.withLock {
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = (model, vector)
+        }
+    }
+}
+
 /// Runs a model on `text`, turning its errors into errors at `position`.
 func encode(_ text: String, with model: BertModel, maxTokens: Int = 256, _ context: StepContext,
             at position: SourcePosition) throws -> BertSteps {
-    try encode([(text, position)], with: model, maxTokens: maxTokens, context) { $0 }[0]
+    if let cached = EncodingCache.shared.steps(model, text, maxTokens) { return cached }
+    do {
+        let steps = try model.encode(text, maxTokens: maxTokens, checkpoint: { try context.checkDeadline() })
+        EncodingCache.shared.store(model, text, maxTokens, steps)
+        SentenceVectorCache.shared.store(SentenceVectorCache.key(model, text, maxTokens), model, steps.sentence.data)
+        return steps
+    } catch let e as TensorError {
+        throw LessonError(e.message, at: position)
+    }
 }
 
-/// Runs a model on several texts, each error at its text's position. Texts not in the cache
+/// The sentence vectors of several texts, each error at its text's position. Texts not cached
 /// are tokenized in order (a text the tokenizer refuses stops there, as one at a time would)
 /// and then encoded together in batches of at most `batchRows` tokens, so that the model's
-/// weights are read once per batch (`BertModel.encode(tokenized:)`; each text's numbers are
-/// the bits it gets alone). Only what `keep` takes of each text's steps outlives its batch, so
-/// a block of a thousand sentences holds a thousand sentence vectors, not every layer of each.
-func encode<Kept>(_ texts: [(text: String, position: SourcePosition)], with model: BertModel, maxTokens: Int = 256,
-                  _ context: StepContext, keep: (BertSteps) -> Kept) throws -> [Kept] {
-    var results: [Kept?] = texts.map { EncodingCache.shared.steps(model, $0.text, maxTokens).map(keep) }
+/// weights are read once per batch (`BertModel.sentenceVectors(tokenized:)`; each text's
+/// numbers are the bits it gets alone). Only the vectors are kept, so a block of a thousand
+/// sentences holds a thousand vectors, not every layer of each.
+func sentenceVectors(_ texts: [(text: String, position: SourcePosition)], with model: BertModel, maxTokens: Int = 256,
+                     _ context: StepContext) throws -> [[Double]] {
+    let keys = texts.map { SentenceVectorCache.key(model, $0.text, maxTokens) }
+    var results: [[Double]?] = keys.map { SentenceVectorCache.shared.vector($0) }
     var pending: [(index: Int, tokens: BertTokenizer.Steps)] = []
     for (i, item) in texts.enumerated() where results[i] == nil {
         do {
@@ -120,15 +156,15 @@ func encode<Kept>(_ texts: [(text: String, position: SourcePosition)], with mode
             end += 1
         }
         let batch = pending[start..<end]
-        let steps: [BertSteps]
+        let vectors: [[Double]]
         do {
-            steps = try model.encode(tokenized: batch.map(\.tokens), checkpoint: { try context.checkDeadline() })
+            vectors = try model.sentenceVectors(tokenized: batch.map(\.tokens), checkpoint: { try context.checkDeadline() })
         } catch let e as TensorError {
             throw LessonError(e.message, at: texts[batch.first!.index].position)
         }
-        for (item, step) in zip(batch, steps) {
-            results[item.index] = keep(step)
-            EncodingCache.shared.store(model, texts[item.index].text, maxTokens, step)
+        for (item, vector) in zip(batch, vectors) {
+            results[item.index] = vector
+            SentenceVectorCache.shared.store(keys[item.index], model, vector)
         }
         start = end
     }
@@ -155,9 +191,5 @@ func modelQueryVectors(_ texts: [(text: String, position: SourcePosition)], _ co
         guard !text.isEmpty else { throw LessonError("the query text is empty", at: item.position) }
         trimmed.append((text, item.position))
     }
-    return try encode(trimmed, with: model, context) {
-        var v = $0.sentence
-        v.rowLabels = nil
-        return v
-    }
+    return try sentenceVectors(trimmed, with: model, context).map { Tensor.vector($0) }
 }

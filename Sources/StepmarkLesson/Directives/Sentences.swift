@@ -42,7 +42,7 @@ enum SentencesDirective: Directive {
             texts.append((text, line.position))
         }
         // Encoded together: the model's weights are read once for the block, not once a line.
-        let data = try encode(texts, with: model, context) { $0.sentence.data }.flatMap { $0 }
+        let data = try sentenceVectors(texts, with: model, context).flatMap { $0 }
         let table = Tensor(shape: [labels.count, width], data: data, rowLabels: labels)
         try context.record("table", table, formula: "each row: mean of the last layer's rows, divided by its length")
         let name = try context.args.name("name", default: "docs")!
