@@ -24,7 +24,7 @@ public enum OrderedParallel {
         let state = State<Result>(ahead: max(jobs, ahead))
         var threads: [pthread_t] = []
         for _ in 0..<jobs {
-            if let thread = startJoinableThread({ state.work(count: count, compute) }) { threads.append(thread) }
+            if let thread = SystemThread.start(detached: false, { state.work(count: count, compute) }) { threads.append(thread) }
         }
         if threads.isEmpty {
             // The system gave no thread: compute here, one at a time.
@@ -86,26 +86,5 @@ public enum OrderedParallel {
             condition.broadcast()
             condition.unlock()
         }
-    }
-
-    /// A thread running `body`, to be joined; nil when the system refuses one.
-    static func startJoinableThread(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
-        final class Box { let body: @Sendable () -> Void; init(_ b: @escaping @Sendable () -> Void) { body = b } }
-        let context = Unmanaged.passRetained(Box(body)).toOpaque()
-        // 8 MB of stack, as the main thread usually has (the system's default may be less).
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        pthread_attr_setstacksize(&attributes, 8 << 20)
-        defer { pthread_attr_destroy(&attributes) }
-        var thread = pthread_t()
-        let made = pthread_create(&thread, &attributes, { raw in
-            Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
-            return nil
-        }, context)
-        guard made == 0 else {
-            Unmanaged<Box>.fromOpaque(context).release()
-            return nil
-        }
-        return thread
     }
 }

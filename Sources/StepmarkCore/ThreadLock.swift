@@ -52,3 +52,31 @@ public final class ThreadCondition: @unchecked Sendable {
     public func signal() { pthread_cond_signal(condition) }
     public func broadcast() { pthread_cond_broadcast(condition) }
 }
+
+/// Threads on POSIX threads directly: `Thread` lives in full Foundation, which stepmark no
+/// longer links (issue 13). The preview's threads are detached; `OrderedParallel`'s are joined.
+public enum SystemThread {
+    /// Starts `body` on a new thread with 8 MB of stack (as the main thread usually has; the
+    /// system's default may be less); nil when the system refuses one, and `body` then never
+    /// runs. A detached thread cannot be joined: its handle is still returned.
+    @discardableResult
+    public static func start(detached: Bool, _ body: @escaping @Sendable () -> Void) -> pthread_t? {
+        final class Box { let body: @Sendable () -> Void; init(_ b: @escaping @Sendable () -> Void) { body = b } }
+        let context = Unmanaged.passRetained(Box(body)).toOpaque()
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        pthread_attr_setstacksize(&attributes, 8 << 20)
+        if detached { pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED)) }
+        defer { pthread_attr_destroy(&attributes) }
+        var thread = pthread_t()
+        let made = pthread_create(&thread, &attributes, { raw in
+            Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
+            return nil
+        }, context)
+        guard made == 0 else {
+            Unmanaged<Box>.fromOpaque(context).release()
+            return nil
+        }
+        return thread
+    }
+}
