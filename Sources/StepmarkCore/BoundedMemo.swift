@@ -16,12 +16,20 @@ public final class BoundedMemo<Key: Hashable & Sendable, Value: Sendable>: @unch
     /// The cached answer for `key`, else `compute(key)`, remembered. `compute` runs outside the
     /// lock (two threads may both compute a new key; they get equal answers).
     public func value(for key: Key, _ compute: (Key) -> Value) -> Value {
-        if let hit = lock.withLock({ entries[key] }) { return hit }
+        if let hit = cached(key) { return hit }
         let value = compute(key)
+        store(value, for: key)
+        return value
+    }
+
+    /// The cached answer for `key`, if any: for callers that compute many answers at once.
+    public func cached(_ key: Key) -> Value? { lock.withLock { entries[key] } }
+
+    /// Remembers `value` for `key`.
+    public func store(_ value: Value, for key: Key) {
         lock.withLock {
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = value
         }
-        return value
     }
 }

@@ -93,26 +93,13 @@ final class EncodingCache: @unchecked Sendable {
 /// would call canonically equivalent texts equal) and truncation: `classify`, `sentences`,
 /// `nearest` and `similarity` ask for the same sentences again (and the Korean and English
 /// course share some). An entry holds its model, so a model's identity is never reused while
-/// its vectors are kept; at most `capacity` vectors (384 numbers each for MiniLM), then it
-/// starts over.
-final class SentenceVectorCache: @unchecked Sendable {
-    static let shared = SentenceVectorCache()
-    static let capacity = 4096
+/// its vectors are kept; at most 4,096 vectors (384 numbers each for MiniLM).
+enum SentenceVectorCache {
     struct Key: Hashable { let model: ObjectIdentifier, text: [UInt32], maxTokens: Int }
-    private let lock = ThreadLock()
-    private var entries: [Key: (model: BertModel, vector: [Double])] = [:]
+    static let shared = BoundedMemo<Key, (model: BertModel, vector: [Double])>(capacity: 4096)
 
     static func key(_ model: BertModel, _ text: String, _ maxTokens: Int) -> Key {
         Key(model: ObjectIdentifier(model), text: text.unicodeScalars.map(\.value), maxTokens: maxTokens)
-    }
-
-    func vector(_ key: Key) -> [Double]? { lock.withLock { entries[key]?.vector } }
-
-    func store(_ key: Key, _ model: BertModel, _ vector: [Double]) {
-        lock.withLock {
-            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = (model, vector)
-        }
     }
 }
 
@@ -123,7 +110,7 @@ func encode(_ text: String, with model: BertModel, maxTokens: Int = 256, _ conte
     do {
         let steps = try model.encode(text, maxTokens: maxTokens, checkpoint: { try context.checkDeadline() })
         EncodingCache.shared.store(model, text, maxTokens, steps)
-        SentenceVectorCache.shared.store(SentenceVectorCache.key(model, text, maxTokens), model, steps.sentence.data)
+        SentenceVectorCache.shared.store((model, steps.sentence.data), for: SentenceVectorCache.key(model, text, maxTokens))
         return steps
     } catch let e as TensorError {
         throw LessonError(e.message, at: position)
@@ -139,7 +126,7 @@ func encode(_ text: String, with model: BertModel, maxTokens: Int = 256, _ conte
 func sentenceVectors(_ texts: [(text: String, position: SourcePosition)], with model: BertModel, maxTokens: Int = 256,
                      _ context: StepContext) throws -> [[Double]] {
     let keys = texts.map { SentenceVectorCache.key(model, $0.text, maxTokens) }
-    var results: [[Double]?] = keys.map { SentenceVectorCache.shared.vector($0) }
+    var results: [[Double]?] = keys.map { SentenceVectorCache.shared.cached($0)?.vector }
     var pending: [(index: Int, tokens: BertTokenizer.Steps)] = []
     for (i, item) in texts.enumerated() where results[i] == nil {
         do {
@@ -164,7 +151,7 @@ func sentenceVectors(_ texts: [(text: String, position: SourcePosition)], with m
         }
         for (item, vector) in zip(batch, vectors) {
             results[item.index] = vector
-            SentenceVectorCache.shared.store(keys[item.index], model, vector)
+            SentenceVectorCache.shared.store((model, vector), for: keys[item.index])
         }
         start = end
     }
