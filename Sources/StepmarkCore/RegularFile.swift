@@ -83,18 +83,18 @@ public enum RegularFile {
             close(fd)
             throw .unreadable(reason: reason)
         }
-        let kind: String? = switch info.st_mode & S_IFMT {
+        let refusal: Failure? = switch info.st_mode & S_IFMT {
         case S_IFREG: nil
-        case S_IFDIR: ""
-        case S_IFIFO: "a FIFO (named pipe)"
-        case S_IFCHR: "a character device"
-        case S_IFBLK: "a block device"
-        case S_IFSOCK: "a socket"
-        default: "a special file"
+        case S_IFDIR: .directory
+        case S_IFIFO: .special(kind: "a FIFO (named pipe)")
+        case S_IFCHR: .special(kind: "a character device")
+        case S_IFBLK: .special(kind: "a block device")
+        case S_IFSOCK: .special(kind: "a socket")
+        default: .special(kind: "a special file")
         }
-        guard let kind else { return (fd, Int(info.st_size)) }
+        guard let refusal else { return (fd, Int(info.st_size)) }
         close(fd)
-        throw kind.isEmpty ? .directory : .special(kind: kind)
+        throw refusal
     }
 
     /// A regular file mapped read-only into memory: nothing is read until a page is touched, and
