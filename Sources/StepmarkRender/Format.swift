@@ -42,7 +42,7 @@ public enum Format {
             if byte >= 0x20 && byte != 0x7F { ascii += 1 }
         }
         if allASCII { return ascii }
-        // Numbers and elided tables add only a few one-column symbols (− … ⋯ ·), none of which
+        // Numbers and elided tables add only a few one-column symbols (− … ⋯ ⋮ ·), none of which
         // combines with a neighbour: counted per scalar, again without breaking graphemes.
         var simple = 0
         var allSimple = true
@@ -50,7 +50,7 @@ public enum Format {
             let v = u.value
             if v < 0x80 {
                 if v >= 0x20 && v != 0x7F { simple += 1 }
-            } else if v == 0x2212 || v == 0x2026 || v == 0x22EF || v == 0xB7 {
+            } else if v == 0x2212 || v == 0x2026 || v == 0x22EF || v == 0x22EE || v == 0xB7 {
                 simple += 1
             } else {
                 allSimple = false

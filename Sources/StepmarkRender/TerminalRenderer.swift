@@ -161,7 +161,12 @@ public struct TerminalRenderer {
                     if !right { spaces(fill) }
                 }
             } else {
-                bytes.append(contentsOf: widths.map { Format.pad("⋮", to: $0, right: true) }.joined(separator: "  ").utf8)
+                // An elided run of rows: one ⋮ (one column wide) right-aligned in every column.
+                for (j, width) in widths.enumerated() {
+                    if j > 0 { spaces(2) }
+                    spaces(width - 1)
+                    bytes.append(contentsOf: "⋮".utf8)
+                }
             }
             out += trimEnd(String(decoding: bytes, as: UTF8.self)) + "\n"
         }

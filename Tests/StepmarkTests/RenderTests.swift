@@ -98,12 +98,30 @@ import StepmarkGrade
         #expect(Format.displayWidth("a은") == 3)
         #expect(Format.displayWidth("e\u{301}") == 1)
         // Numbers' symbols are counted without grapheme breaking, alike the general path.
-        for (text, width) in [("−1.2345", 7), ("⋯", 1), ("… · −", 5), ("−\u{301}", 1), ("−은", 3), ("\u{7}−", 1)] {
+        for (text, width) in [("−1.2345", 7), ("⋯", 1), ("⋮", 1), ("⋮\u{301}", 1), ("… · −", 5), ("−\u{301}", 1), ("−은", 3), ("\u{7}−", 1)] {
             #expect(Format.displayWidth(text) == width, "\(text)")
             let general = text.reduce(0) { total, c in
                 total + (c.unicodeScalars.contains { $0.value == 0xFE0F } ? 2 : Format.scalarWidth(c.unicodeScalars.first!))
             }
             #expect(general == width, "\(text): the general rule")
+        }
+    }
+
+    /// A long matrix elides rows: each elision line puts one ⋮ at every column's right edge.
+    @Test func terminalElidedRowsLineUpWithTheColumns() throws {
+        let report = runLesson("# Long\n\n```let\nQ = random(400, 3, seed=1)\n```\n")
+        let text = TerminalRenderer(color: false).renderValue(try #require(report.step(1)?.value(named: "Q")))
+        let lines = text.split(separator: "\n").map(String.init)
+        let elided = lines.filter { $0.contains("⋮") }
+        let data = lines.filter { $0.contains(".") && !$0.contains("⋮") }
+        #expect(!elided.isEmpty && data.count > 2)
+        func rightEdges(_ line: String) -> [Int] {
+            let chars = Array(line)
+            return chars.indices.filter { chars[$0] != " " && ($0 + 1 == chars.count || chars[$0 + 1] == " ") }
+        }
+        for line in elided {
+            #expect(line.filter { $0 == "⋮" }.count == 3, "\(line)")
+            #expect(rightEdges(line) == rightEdges(data[0]), "\(line)")
         }
     }
 
