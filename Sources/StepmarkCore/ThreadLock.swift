@@ -49,6 +49,16 @@ public final class ThreadCondition: @unchecked Sendable {
     public func lock() { mutex.lock() }
     public func unlock() { mutex.unlock() }
     public func wait() { pthread_cond_wait(condition, mutex.mutex) }
+
+    /// `wait()` for at most `seconds` (a spurious or timed-out wake-up returns too): for
+    /// waiters that must also watch a deadline of their own.
+    public func wait(seconds: Double) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let nanoseconds = Int(now.tv_nsec) + Int(max(0, min(seconds, 3600)) * 1e9)
+        var until = timespec(tv_sec: now.tv_sec + nanoseconds / 1_000_000_000, tv_nsec: nanoseconds % 1_000_000_000)
+        pthread_cond_timedwait(condition, mutex.mutex, &until)
+    }
     public func signal() { pthread_cond_signal(condition) }
     public func broadcast() { pthread_cond_broadcast(condition) }
 }

@@ -120,6 +120,43 @@ let tinyModelBlock = "```model from=\"\(tinyBertPath)\" name=tiny\n```\n"
         }
     }
 
+    /// Two lessons that load the same model and encode the same sentences at the same time
+    /// (the Korean and English lesson 07 under `render --jobs`) share one loaded model, so
+    /// the second finds the first's encodings; each gets the numbers it gets alone.
+    @Test func lessonsRunningAtOnceShareTheModelAndItsNumbers() throws {
+        // A copy of its own, so that no other test has loaded this folder already.
+        let folder = NSTemporaryDirectory() + "stepmark-shared-model-\(getpid())"
+        try? FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.copyItem(atPath: tinyBertPath, toPath: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let lesson = "```model from=\"\(folder)\" name=tiny\n```\n\n```sentences model=tiny name=docs\nthe river bank\nmoney at the bank\ni sat on the bank\n```\n"
+        final class Results: @unchecked Sendable {
+            let lock = ThreadLock()
+            var tables: [Int: Tensor] = [:]
+            var models: [Int: ObjectIdentifier] = [:]
+        }
+        let results = Results()
+        let done = ThreadCondition()
+        for i in 0..<4 {
+            SystemThread.start(detached: true) {
+                let report = runLesson(lesson)
+                let model = try? ModelCache.model(at: folder, checkpoint: {})
+                results.lock.withLock {
+                    results.tables[i] = report.errors.isEmpty ? report.tensor(step: 2, "table") : nil
+                    results.models[i] = model.map(ObjectIdentifier.init)
+                }
+                done.lock(); done.broadcast(); done.unlock()
+            }
+        }
+        done.lock()
+        while results.lock.withLock({ results.models.count }) < 4 { done.wait(seconds: 0.05) }
+        done.unlock()
+        let alone = try BertModel(directory: tinyBertPath)
+        let expected = try ["the river bank", "money at the bank", "i sat on the bank"].flatMap { try alone.encode($0).sentence.data }
+        for i in 0..<4 { #expect(results.tables[i]?.data == expected, "lesson \(i)") }
+        #expect(Set(results.models.values).count == 1)
+    }
+
     @Test func aModelIsAHandleNotAValue() throws {
         var limits = Limits()
         limits.maxEntries = 500

@@ -43,7 +43,7 @@ enum ModelDirective: Directive {
         }
         let model: BertModel
         do {
-            model = try ModelCache.shared.model(at: folder)
+            model = try ModelCache.model(at: folder, checkpoint: { try context.checkDeadline() })
         } catch let e as TensorError {
             throw LessonError("cannot load a BERT model from \(folder): \(e.message) (run `make model` for all-MiniLM-L6-v2)", at: at)
         }

@@ -6,25 +6,23 @@ import StepmarkCore
 // and the lookup of a model by name.
 
 /// Loaded models by folder, so that rendering a course (en and ko) or running many lessons
-/// reads each model once. A model is immutable, so sharing it is safe.
-final class ModelCache: @unchecked Sendable {
-    static let shared = ModelCache()
-    private let lock = ThreadLock()
-    private var models: [String: (stamp: String, model: BertModel)] = [:]
+/// reads each model once, even when two lessons load it at the same time (`render --jobs`):
+/// one loads and the other waits for it, so both use the same model and share its cached
+/// encodings. A model is immutable, so sharing it is safe. Keyed by the weights file's size
+/// and modification time too, so a changed model is loaded afresh (at most 8 kept).
+enum ModelCache {
+    struct Key: Hashable, Sendable { let folder: String, stamp: String }
+    static let shared = BoundedMemo<Key, BertModel>(capacity: 8)
 
-    /// The model in `folder`, loading it when it is not cached or its weights file changed.
-    func model(at folder: String) throws -> BertModel {
+    /// The model in `folder`, loading it when it is not cached or its weights file changed;
+    /// `checkpoint` (the lesson's deadline) runs while another thread loads it.
+    static func model(at folder: String, checkpoint: () throws -> Void) throws -> BertModel {
         let weights = FilePathText.join(folder, "model.safetensors")
         let attributes = try? FileManager.default.attributesOfItem(atPath: weights)
         let stamp = "\(attributes?[.size] ?? 0)-\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
-        lock.lock()
-        if let cached = models[folder], cached.stamp == stamp { lock.unlock(); return cached.model }
-        lock.unlock()
-        let model = try BertModel(directory: folder)
-        lock.lock()
-        models[folder] = (stamp, model)
-        lock.unlock()
-        return model
+        return try shared.value(for: Key(folder: folder, stamp: stamp), checkpoint: checkpoint) { _ in
+            try BertModel(directory: folder)
+        }
     }
 }
 
@@ -66,33 +64,18 @@ func pretrainedModel(_ context: StepContext, key: String = "model") throws -> (n
     throw LessonError("no model named '\(name.quotable)': load one above with a model block, such as ```model from=all-MiniLM-L6-v2 name=\(name.quotable)``` (run `make model` to fetch it)", at: at)
 }
 
-/// The last few forward passes, so that a lesson that runs the same sentence twice (a
-/// `transformer` step and a `similarity` line) computes it once. The result depends only on
-/// the model and the text, so reuse is exact.
-final class EncodingCache: @unchecked Sendable {
-    static let shared = EncodingCache()
-    static let capacity = 32
-    private let lock = ThreadLock()
-    private var entries: [(model: BertModel, text: String, maxTokens: Int, steps: BertSteps)] = []
-
-    func steps(_ model: BertModel, _ text: String, _ maxTokens: Int) -> BertSteps? {
-        lock.lock(); defer { lock.unlock() }
-        // Compare scalars: String == would call canonically equivalent texts equal.
-        return entries.first { $0.model === model && $0.maxTokens == maxTokens
-            && $0.text.unicodeScalars.elementsEqual(text.unicodeScalars) }?.steps
-    }
-
-    func store(_ model: BertModel, _ text: String, _ maxTokens: Int, _ steps: BertSteps) {
-        lock.lock(); defer { lock.unlock() }
-        if entries.count >= Self.capacity { entries.removeFirst() }
-        entries.append((model, text, maxTokens, steps))
-    }
+/// The last few forward passes with every step, so that a lesson that runs the same sentence
+/// twice (a `transformer` step and a `similarity` line) computes it once, and two lessons that
+/// run it at the same time (`render --jobs`) compute it once between them. The result depends
+/// only on the model and the text, so reuse is exact. Keyed like `SentenceVectorCache`.
+enum EncodingCache {
+    static let shared = BoundedMemo<SentenceVectorCache.Key, (model: BertModel, steps: BertSteps)>(capacity: 32)
 }
 
 /// Sentence vectors already computed, by model, text (its Unicode scalars: String equality
 /// would call canonically equivalent texts equal) and truncation: `classify`, `sentences`,
-/// `nearest` and `similarity` ask for the same sentences again (and the Korean and English
-/// course share some). An entry holds its model, so a model's identity is never reused while
+/// `nearest` and `similarity` ask for the same sentences again, and the Korean and English
+/// course share them. An entry holds its model, so a model's identity is never reused while
 /// its vectors are kept; at most 4,096 vectors (384 numbers each for MiniLM).
 enum SentenceVectorCache {
     struct Key: Hashable { let model: ObjectIdentifier, text: [UInt32], maxTokens: Int }
@@ -106,56 +89,73 @@ enum SentenceVectorCache {
 /// Runs a model on `text`, turning its errors into errors at `position`.
 func encode(_ text: String, with model: BertModel, maxTokens: Int = 256, _ context: StepContext,
             at position: SourcePosition) throws -> BertSteps {
-    if let cached = EncodingCache.shared.steps(model, text, maxTokens) { return cached }
+    let key = SentenceVectorCache.key(model, text, maxTokens)
     do {
-        let steps = try model.encode(text, maxTokens: maxTokens, checkpoint: { try context.checkDeadline() })
-        EncodingCache.shared.store(model, text, maxTokens, steps)
-        SentenceVectorCache.shared.store((model, steps.sentence.data), for: SentenceVectorCache.key(model, text, maxTokens))
-        return steps
+        return try EncodingCache.shared.value(for: key, checkpoint: { try context.checkDeadline() }) { key in
+            let steps = try model.encode(text, maxTokens: maxTokens, checkpoint: { try context.checkDeadline() })
+            SentenceVectorCache.shared.store((model, steps.sentence.data), for: key)
+            return (model, steps)
+        }.steps
     } catch let e as TensorError {
         throw LessonError(e.message, at: position)
     }
 }
 
-/// The sentence vectors of several texts, each error at its text's position. Texts not cached
-/// are tokenized in order (a text the tokenizer refuses stops there, as one at a time would)
-/// and then encoded together in batches of at most `batchRows` tokens, so that the model's
-/// weights are read once per batch (`BertModel.sentenceVectors(tokenized:)`; each text's
-/// numbers are the bits it gets alone). Only the vectors are kept, so a block of a thousand
-/// sentences holds a thousand vectors, not every layer of each.
+/// The sentence vectors of several texts, each error at its text's position. Every text not
+/// cached is tokenized first, in order (so a text the tokenizer refuses is reported as one at
+/// a time would, whatever other threads do). The texts this thread claims are then encoded
+/// together in batches of at most `batchRows` tokens, so that the model's weights are read
+/// once per batch (`BertModel.sentenceVectors(tokenized:)`; each text's numbers are the bits
+/// it gets alone); texts another thread is encoding are awaited, not encoded twice. Only the
+/// vectors are kept, so a block of a thousand sentences holds a thousand vectors, not every
+/// layer of each.
 func sentenceVectors(_ texts: [(text: String, position: SourcePosition)], with model: BertModel, maxTokens: Int = 256,
                      _ context: StepContext) throws -> [[Double]] {
+    let memo = SentenceVectorCache.shared
     let keys = texts.map { SentenceVectorCache.key(model, $0.text, maxTokens) }
-    var results: [[Double]?] = keys.map { SentenceVectorCache.shared.cached($0)?.vector }
-    var pending: [(index: Int, tokens: BertTokenizer.Steps)] = []
-    for (i, item) in texts.enumerated() where results[i] == nil {
+    var claim = memo.claim(keys)
+    var vectors: [SentenceVectorCache.Key: [Double]] = claim.found.mapValues(\.vector)
+    var tokens: [SentenceVectorCache.Key: (tokens: BertTokenizer.Steps, position: SourcePosition)] = [:]
+    for (key, item) in zip(keys, texts) where vectors[key] == nil && tokens[key] == nil {
         do {
-            pending.append((i, try model.tokenize(item.text, maxTokens: maxTokens)))
+            tokens[key] = (try model.tokenize(item.text, maxTokens: maxTokens), item.position)
         } catch let e as TensorError {
+            memo.release(claim.mine)
             throw LessonError(e.message, at: item.position)
         }
     }
-    var start = 0
-    while start < pending.count {
-        var end = start + 1, rows = pending[start].tokens.tokens.count
-        while end < pending.count, rows + pending[end].tokens.tokens.count <= batchRows {
-            rows += pending[end].tokens.tokens.count
-            end += 1
+    while true {
+        // Encode what this thread holds, storing each batch (which ends its claims) or giving
+        // the rest up on an error, before it waits for anything.
+        var start = 0
+        let mine = claim.mine
+        while start < mine.count {
+            var end = start + 1, rows = tokens[mine[start]]!.tokens.tokens.count
+            while end < mine.count, rows + tokens[mine[end]]!.tokens.tokens.count <= batchRows {
+                rows += tokens[mine[end]]!.tokens.tokens.count
+                end += 1
+            }
+            let batch = Array(mine[start..<end])
+            let encoded: [[Double]]
+            do {
+                encoded = try model.sentenceVectors(tokenized: batch.map { tokens[$0]!.tokens },
+                                                    checkpoint: { try context.checkDeadline() })
+            } catch {
+                memo.release(Array(mine[start...]))
+                if let e = error as? TensorError { throw LessonError(e.message, at: tokens[batch[0]]!.position) }
+                throw error
+            }
+            for (key, vector) in zip(batch, encoded) {
+                vectors[key] = vector
+                memo.store((model, vector), for: key)
+            }
+            start = end
         }
-        let batch = pending[start..<end]
-        let vectors: [[Double]]
-        do {
-            vectors = try model.sentenceVectors(tokenized: batch.map(\.tokens), checkpoint: { try context.checkDeadline() })
-        } catch let e as TensorError {
-            throw LessonError(e.message, at: texts[batch.first!.index].position)
-        }
-        for (item, vector) in zip(batch, vectors) {
-            results[item.index] = vector
-            SentenceVectorCache.shared.store((model, vector), for: keys[item.index])
-        }
-        start = end
+        if claim.others.isEmpty { break }
+        claim = try memo.wait(for: claim.others, checkpoint: { try context.checkDeadline() })
+        for (key, value) in claim.found { vectors[key] = value.vector }
     }
-    return results.map { $0! }
+    return keys.map { vectors[$0]! }
 }
 
 /// The most tokens encoded in one batch: enough to read the weights once for a block of
