@@ -75,9 +75,9 @@ for n in [128, 512, 2048] {
     print("{\"kernel\": \"attention\", \"size\": \(n), \"threads\": \(threads), \"ms\": \(ms), \"sink\": \(sink.isFinite)}")
 }
 
-// `StepmarkBench 1 7 breakdown`: where attention's time goes at N = 2048.
+// `StepmarkBench 1 7 breakdown [N]`: where attention's time goes at N = 2048 (or N).
 if CommandLine.arguments.count > 3, CommandLine.arguments[3] == "breakdown" {
-    let n = 2048, d = 64
+    let n = CommandLine.arguments.count > 4 ? max(1, Int(CommandLine.arguments[4]) ?? 2048) : 2048, d = 64
     let q = random(n * d, seed: 3), k = random(n * d, seed: 4), v = random(n * d, seed: 5)
     var scores: [Double] = [], weights: [Double] = []
     let tScores = median { scores = Matmul.multiplyTransposed(q, k, m: n, k: d, n: n) }
