@@ -119,9 +119,12 @@ func sentenceVectors(_ texts: [(text: String, position: SourcePosition)], with m
     for (key, item) in zip(keys, texts) where vectors[key] == nil && tokens[key] == nil {
         do {
             tokens[key] = (try model.tokenize(item.text, maxTokens: maxTokens), item.position)
-        } catch let e as TensorError {
+        } catch {
+            // Whatever the error, the claims go back: a thread waiting for them must not wait
+            // until its deadline.
             memo.release(claim.mine)
-            throw LessonError(e.message, at: item.position)
+            if let e = error as? TensorError { throw LessonError(e.message, at: item.position) }
+            throw error
         }
     }
     while true {
