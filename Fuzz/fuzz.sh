@@ -38,6 +38,8 @@ export SWIFT_BACKTRACE=enable=no   # the Swift backtracer hangs under libFuzzer;
 # A `model` block must not load the real all-MiniLM-L6-v2 (found in .cache/models above this
 # folder): 90 MB per input, kept by the process-wide model cache, which LeakSanitizer reports.
 export STEPMARK_MODEL_DIR="$PWD/.no-models"
+# Swift's Regex compiler leaks a little on every pattern it compiles; see lsan.supp.
+export LSAN_OPTIONS="suppressions=$PWD/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 status=0
 for t in "${targets[@]}"; do
     case $t in
