@@ -20,7 +20,22 @@ public struct BertTokenizer: Sendable {
 
     /// The vocabulary in id order (`vocab.txt`, one token per line).
     public let tokens: [String]
-    private let ids: [[UInt32]: Int]
+    private let ids: [ExactText: Int]
+
+    /// A token compared and hashed by its scalars, as BERT's Python dictionary compares them:
+    /// String's own == and hash follow canonical equivalence (é as one scalar equals e and a
+    /// combining accent), which would merge distinct vocabulary entries. Same scalars is same
+    /// UTF-8 bytes, so both are done on the bytes, without the per-token array of scalars
+    /// that took half the time of loading a model.
+    struct ExactText: Hashable {
+        var text: String
+        init(_ text: String) { self.text = text }
+        static func == (a: ExactText, b: ExactText) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+        func hash(into hasher: inout Hasher) {
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
 
     /// What the tokenizer did to one text, step by step.
     public struct Steps: Sendable, Equatable {
@@ -37,13 +52,13 @@ public struct BertTokenizer: Sendable {
 
     /// - Throws: when the vocabulary lacks `[UNK]`, `[CLS]` or `[SEP]`.
     public init(vocabulary: [String]) throws {
-        var ids: [[UInt32]: Int] = [:]
+        var ids: [ExactText: Int] = [:]
         ids.reserveCapacity(vocabulary.count)
         // As BERT's load_vocab: a token that appears twice keeps its last id.
-        for (i, t) in vocabulary.enumerated() { ids[t.unicodeScalars.map(\.value)] = i }
+        for (i, t) in vocabulary.enumerated() { ids[ExactText(t)] = i }
         self.tokens = vocabulary
         self.ids = ids
-        for special in [unknown, classify, separator] where ids[special.unicodeScalars.map(\.value)] == nil {
+        for special in [unknown, classify, separator] where ids[ExactText(special)] == nil {
             throw TensorError("the vocabulary has no \(special) token, so it is not a BERT vocabulary")
         }
     }
@@ -76,7 +91,7 @@ public struct BertTokenizer: Sendable {
     /// a few MB).
     public static let maxVocabularyBytes = 64 << 20
 
-    public func id(of token: String) -> Int? { ids[token.unicodeScalars.map(\.value)] }
+    public func id(of token: String) -> Int? { ids[ExactText(token)] }
 
     // MARK: Character classes (BERT's tokenization.py)
 
@@ -180,23 +195,23 @@ public struct BertTokenizer: Sendable {
     /// pieces after the first carry `##`; a word with no match at some position, or longer
     /// than `maxCharactersPerWord` scalars, is one `[UNK]`.
     public func wordPiece(_ word: String) -> [String] {
-        let scalars = word.unicodeScalars.map(\.value)
+        let scalars = Array(word.unicodeScalars)
         if scalars.count > maxCharactersPerWord { return [unknown] }
-        let hashes: [UInt32] = [0x23, 0x23]
         var pieces: [String] = []
         var start = 0
         while start < scalars.count {
             var end = scalars.count
-            var found: [UInt32]? = nil
+            var found: String? = nil
             while start < end {
-                let piece = start > 0 ? hashes + scalars[start..<end] : Array(scalars[start..<end])
-                if ids[piece] != nil { found = piece; break }
+                var piece = String.UnicodeScalarView()
+                if start > 0 { piece.append(contentsOf: "##".unicodeScalars) }
+                piece.append(contentsOf: scalars[start..<end])
+                let candidate = String(piece)
+                if ids[ExactText(candidate)] != nil { found = candidate; break }
                 end -= 1
             }
             guard let found else { return [unknown] }
-            var s = String.UnicodeScalarView()
-            for v in found { s.append(Unicode.Scalar(v)!) }
-            pieces.append(String(s))
+            pieces.append(found)
             start = end
         }
         return pieces

@@ -294,6 +294,22 @@ func compareWithReference(_ steps: BertSteps, _ ref: [String: Any], layers: [Int
         #expect(throws: TensorError.self) { try BertTokenizer(vocabularyFile: folder + "/bad.txt") }
     }
 
+    /// Tokens are told apart by their scalars, as Python's dict does: é as one scalar and e
+    /// followed by a combining acute accent are two vocabulary entries (String's == would call
+    /// them equal), and WordPiece matches each only to itself.
+    @Test func vocabularyKeepsCanonicallyEquivalentTokensApart() throws {
+        let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        let t = try BertTokenizer(vocabulary: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", composed, decomposed, "caf", "##\u{E9}", "x", "x"])
+        #expect(composed == decomposed)   // what String alone would do
+        #expect(t.id(of: composed) == 4 && t.id(of: decomposed) == 5)
+        #expect(t.id(of: "x") == 9)       // a repeated token keeps its last id, as load_vocab
+        #expect(t.id(of: "cafe") == nil)
+        #expect(t.wordPiece(composed).map { Array($0.unicodeScalars) } == [Array(composed.unicodeScalars)])
+        #expect(t.wordPiece(decomposed).map { Array($0.unicodeScalars) } == [Array(decomposed.unicodeScalars)])
+        #expect(t.wordPiece("caf\u{E9}\u{E9}") == ["caf\u{E9}", "##\u{E9}"])
+        #expect(t.wordPiece("caf\u{E9}e\u{301}") == ["[UNK]"])   // ##e◌́ is not in the vocabulary
+    }
+
     /// GELU against values written out from erf: GELU(1) = 0.5·(1 + erf(1/√2)) = 0.8413447460685429,
     /// GELU(−1) = −0.15865525393145707 (scipy.special.erf), GELU(0) = 0.
     @Test func geluIsTheExactErfForm() {
