@@ -310,6 +310,21 @@ func compareWithReference(_ steps: BertSteps, _ ref: [String: Any], layers: [Int
         #expect(t.wordPiece("caf\u{E9}e\u{301}") == ["[UNK]"])   // ##e◌́ is not in the vocabulary
     }
 
+    /// A large array goes through GELU in chunks on several threads: every entry still gets
+    /// the bits the one-number form gives it (the chunk edges included).
+    @Test func geluOfALargeArrayIsGeluOfEachEntry() {
+        let count = GELU.parallelCount * 2 + 3
+        let x: [Double] = (0..<count).map { (i: Int) -> Double in
+            let spread = Double(i % 2001 - 1000) / 137.0
+            return spread + Double(i) * 1e-9
+        }
+        var y = x
+        GELU.apply(&y)
+        #expect(y.count == count)
+        #expect(zip(x, y).allSatisfy { GELU.exact($0).bitPattern == $1.bitPattern })
+        #expect(abs(y[1137] - GELU.exact(x[1137])) == 0 && y[1137] != x[1137])
+    }
+
     /// GELU against values written out from erf: GELU(1) = 0.5·(1 + erf(1/√2)) = 0.8413447460685429,
     /// GELU(−1) = −0.15865525393145707 (scipy.special.erf), GELU(0) = 0.
     @Test func geluIsTheExactErfForm() {
