@@ -18,6 +18,8 @@ import sys
 import tempfile
 import time
 
+import scaling  # bench/scaling.py (this folder): the scaling runs and the table of targets
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RELEASE = os.environ.get("BENCH_BUILD", os.path.join(ROOT, ".build", "release"))
 # `make bench` points this at the dist binary (static, lazy OpenBLAS), the one users install.
@@ -80,6 +82,8 @@ def kernels():
         for a, b in zip(ours, theirs):
             flops = "%6.1f / %6.1f" % (a["gflops"], b["gflops"]) if "gflops" in a else ""
             print("%-10s %6d %7d %12.3f %12.3f %8.2f %16s" % (a["kernel"], a["size"], threads, a["ms"], b["ms"], a["ms"] / b["ms"], flops))
+            if threads == 1 and a["kernel"] == "attention" and a["size"] in (512, 2048):
+                scaling.record("kernels: attention N = %d vs numpy (one thread)" % a["size"], a["ms"] / b["ms"], 0.9)
 
 
 def timed(command, repeats=REPEATS, cwd=ROOT):
@@ -154,5 +158,4 @@ if __name__ == "__main__":
     kernels()
     startup()
     end_to_end()
-    import scaling  # bench/scaling.py: attention N, submissions and lessons at growing sizes
-    scaling.run(STEPMARK)
+    scaling.run(STEPMARK)   # attention N, submissions and lessons at growing sizes; then the targets
