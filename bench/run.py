@@ -64,26 +64,39 @@ def json_lines(command, env):
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
 
+KERNEL_ROUNDS = int(os.environ.get("BENCH_KERNEL_ROUNDS", "3"))
+
+
 def kernels():
-    print("Kernels (median of %d runs, milliseconds)" % REPEATS)
+    print("Kernels (each side: median of %d runs in a process; %d processes a side, alternating; "
+          "the median of those; milliseconds)" % (REPEATS, KERNEL_ROUNDS))
     setting = os.environ.get("OPENBLAS_CORETYPE")
     print("OPENBLAS_CORETYPE=%s for both sides" % (setting if setting is not None else "(unset)"))
     for threads in (1, 2):
         env = bench_env(threads)
-        ours = json_lines([os.path.join(RELEASE, "StepmarkBench"), str(threads), str(REPEATS)], env)
-        theirs = json_lines([sys.executable, os.path.join(ROOT, "bench", "kernels.py"), str(REPEATS)], env)
+        # Alternate whole processes (ours, theirs, ours, …) so that a change in the machine's
+        # load during the run reaches both sides alike.
+        rounds = []
+        for _ in range(KERNEL_ROUNDS):
+            ours = json_lines([os.path.join(RELEASE, "StepmarkBench"), str(threads), str(REPEATS)], env)
+            theirs = json_lines([sys.executable, os.path.join(ROOT, "bench", "kernels.py"), str(REPEATS)], env)
+            rounds.append((ours, theirs))
         numpy_core = subprocess.run([sys.executable, "-c", NUMPY_CORENAME], capture_output=True, text=True, env=env).stdout.strip()
-        print("threads=%d  stepmark OpenBLAS: %s" % (threads, next((l["openblas"] for l in ours if "openblas" in l), "?")))
+        print("threads=%d  stepmark OpenBLAS: %s" % (threads, next((l["openblas"] for l in rounds[0][0] if "openblas" in l), "?")))
         print("threads=%d  numpy OpenBLAS:    %s" % (threads, numpy_core or "?"))
-        ours = [l for l in ours if "kernel" in l]
-        theirs = [l for l in theirs if "kernel" in l]
         if threads == 1:
             print("%-10s %6s %7s %12s %12s %8s %16s" % ("kernel", "size", "threads", "stepmark", "numpy", "ratio", "GFLOP/s (sm/np)"))
-        for a, b in zip(ours, theirs):
-            flops = "%6.1f / %6.1f" % (a["gflops"], b["gflops"]) if "gflops" in a else ""
-            print("%-10s %6d %7d %12.3f %12.3f %8.2f %16s" % (a["kernel"], a["size"], threads, a["ms"], b["ms"], a["ms"] / b["ms"], flops))
+        firsts = [l for l in rounds[0][0] if "kernel" in l]
+        for i, first in enumerate(firsts):
+            a = dict(first, ms=statistics.median([[l for l in o if "kernel" in l][i]["ms"] for o, _ in rounds]))
+            b_ms = statistics.median([[l for l in t if "kernel" in l][i]["ms"] for _, t in rounds])
+            flops = ""
+            if "gflops" in a:
+                work = a["gflops"] * first["ms"]   # GFLOP/s × ms: the same work for each run
+                flops = "%6.1f / %6.1f" % (work / a["ms"], work / b_ms)
+            print("%-10s %6d %7d %12.3f %12.3f %8.2f %16s" % (a["kernel"], a["size"], threads, a["ms"], b_ms, a["ms"] / b_ms, flops))
             if threads == 1 and a["kernel"] == "attention" and a["size"] in (512, 2048):
-                scaling.record("kernels: attention N = %d vs numpy (one thread)" % a["size"], a["ms"] / b["ms"], 0.9)
+                scaling.record("kernels: attention N = %d vs numpy (one thread)" % a["size"], a["ms"] / b_ms, 0.9)
 
 
 def timed(command, repeats=REPEATS, cwd=ROOT):
