@@ -57,15 +57,18 @@ public final class BoundedMemo<Key: Hashable & Sendable, Value: Sendable>: @unch
     /// Sorts `keys` into answers kept, keys claimed for the caller and keys being computed by
     /// another thread (each distinct key once, in the order given).
     public func claim(_ keys: [Key]) -> Claim {
-        locked {
-            var claim = Claim(), seen = Set<Key>()
-            for key in keys where seen.insert(key).inserted {
-                if let value = entries[key] { claim.found[key] = value }
-                else if computing.contains(key) { claim.others.append(key) }
-                else { computing.insert(key); claim.mine.append(key) }
-            }
-            return claim
+        locked { sortLocked(keys) }
+    }
+
+    /// `claim`'s sorting, with the lock already held.
+    private func sortLocked(_ keys: [Key]) -> Claim {
+        var claim = Claim(), seen = Set<Key>()
+        for key in keys where seen.insert(key).inserted {
+            if let value = entries[key] { claim.found[key] = value }
+            else if computing.contains(key) { claim.others.append(key) }
+            else { computing.insert(key); claim.mine.append(key) }
         }
+        return claim
     }
 
     /// Gives up claims without an answer (the computation failed): a waiter takes them over.
@@ -82,11 +85,8 @@ public final class BoundedMemo<Key: Hashable & Sendable, Value: Sendable>: @unch
         while true {
             guarded.lock()
             if !keys.contains(where: { entries[$0] == nil && computing.contains($0) }) {
-                var claim = Claim(), seen = Set<Key>()
-                for key in keys where seen.insert(key).inserted {
-                    if let value = entries[key] { claim.found[key] = value }
-                    else { computing.insert(key); claim.mine.append(key) }
-                }
+                // No key is another thread's any more: sorting them leaves no `others`.
+                let claim = sortLocked(keys)
                 guarded.unlock()
                 return claim
             }
