@@ -22,21 +22,6 @@ public struct BertTokenizer: Sendable {
     public let tokens: [String]
     private let ids: [ExactText: Int]
 
-    /// A token compared and hashed by its scalars, as BERT's Python dictionary compares them:
-    /// String's own == and hash follow canonical equivalence (é as one scalar equals e and a
-    /// combining accent), which would merge distinct vocabulary entries. Same scalars is same
-    /// UTF-8 bytes, so both are done on the bytes, without the per-token array of scalars
-    /// that took half the time of loading a model.
-    struct ExactText: Hashable {
-        var text: String
-        init(_ text: String) { self.text = text }
-        static func == (a: ExactText, b: ExactText) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
-        func hash(into hasher: inout Hasher) {
-            var text = text
-            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        }
-    }
-
     /// What the tokenizer did to one text, step by step.
     public struct Steps: Sendable, Equatable {
         /// The text after cleaning, CJK splitting, lower-casing and accent stripping.

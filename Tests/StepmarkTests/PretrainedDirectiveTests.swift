@@ -157,6 +157,17 @@ let tinyModelBlock = "```model from=\"\(tinyBertPath)\" name=tiny\n```\n"
         #expect(Set(results.models.values).count == 1)
     }
 
+    /// Cache keys tell canonically equivalent texts apart (the tokenizer may split them
+    /// differently), and equal texts are one key.
+    @Test func cacheKeysAreExactTexts() throws {
+        let model = try BertModel(directory: tinyBertPath)
+        let composed = SentenceVectorCache.key(model, "caf\u{E9}", 256)
+        #expect(composed != SentenceVectorCache.key(model, "cafe\u{301}", 256))
+        #expect(composed == SentenceVectorCache.key(model, "caf" + "\u{E9}", 256))
+        #expect(composed.hashValue == SentenceVectorCache.key(model, "caf" + "\u{E9}", 256).hashValue)
+        #expect(composed != SentenceVectorCache.key(model, "caf\u{E9}", 128))
+    }
+
     @Test func aModelIsAHandleNotAValue() throws {
         var limits = Limits()
         limits.maxEntries = 500

@@ -72,17 +72,17 @@ enum EncodingCache {
     static let shared = BoundedMemo<SentenceVectorCache.Key, (model: BertModel, steps: BertSteps)>(capacity: 32)
 }
 
-/// Sentence vectors already computed, by model, text (its Unicode scalars: String equality
-/// would call canonically equivalent texts equal) and truncation: `classify`, `sentences`,
+/// Sentence vectors already computed, by model, text (`ExactText`: String equality would call
+/// canonically equivalent texts equal) and truncation: `classify`, `sentences`,
 /// `nearest` and `similarity` ask for the same sentences again, and the Korean and English
 /// course share them. An entry holds its model, so a model's identity is never reused while
 /// its vectors are kept; at most 4,096 vectors (384 numbers each for MiniLM).
 enum SentenceVectorCache {
-    struct Key: Hashable { let model: ObjectIdentifier, text: [UInt32], maxTokens: Int }
+    struct Key: Hashable { let model: ObjectIdentifier, text: ExactText, maxTokens: Int }
     static let shared = BoundedMemo<Key, (model: BertModel, vector: [Double])>(capacity: 4096)
 
     static func key(_ model: BertModel, _ text: String, _ maxTokens: Int) -> Key {
-        Key(model: ObjectIdentifier(model), text: text.unicodeScalars.map(\.value), maxTokens: maxTokens)
+        Key(model: ObjectIdentifier(model), text: ExactText(text), maxTokens: maxTokens)
     }
 }
 
