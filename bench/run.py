@@ -86,10 +86,10 @@ def kernels():
         print("threads=%d  numpy OpenBLAS:    %s" % (threads, numpy_core or "?"))
         if threads == 1:
             print("%-10s %6s %7s %12s %12s %8s %16s" % ("kernel", "size", "threads", "stepmark", "numpy", "ratio", "GFLOP/s (sm/np)"))
-        firsts = [l for l in rounds[0][0] if "kernel" in l]
-        for i, first in enumerate(firsts):
-            a = dict(first, ms=statistics.median([[l for l in o if "kernel" in l][i]["ms"] for o, _ in rounds]))
-            b_ms = statistics.median([[l for l in t if "kernel" in l][i]["ms"] for _, t in rounds])
+        measured = [([l for l in o if "kernel" in l], [l for l in t if "kernel" in l]) for o, t in rounds]
+        for i, first in enumerate(measured[0][0]):
+            a = dict(first, ms=statistics.median([o[i]["ms"] for o, _ in measured]))
+            b_ms = statistics.median([t[i]["ms"] for _, t in measured])
             flops = ""
             if "gflops" in a:
                 work = a["gflops"] * first["ms"]   # GFLOP/s × ms: the same work for each run
