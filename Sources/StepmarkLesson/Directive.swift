@@ -35,10 +35,14 @@ public protocol Directive: SendableMetatype {
     static var example: String { get }
     /// Runs one block, recording sub-steps and the result in `context`.
     static func run(_ context: StepContext) throws
+    /// A block's rough cost, for scheduling only (`WorkEstimate`): 1 for a directive that
+    /// computes on the lesson's own small matrices, more for one that runs a pretrained model.
+    static var schedulingWeight: Int { get }
 }
 
 extension Directive {
     public static var body: String { "empty" }
+    public static var schedulingWeight: Int { 1 }
 }
 
 /// The arguments every directive accepts.

@@ -5,12 +5,14 @@ import Synchronization
 @Suite struct OrderedParallelTests {
     /// Results come back in order whatever order the workers finish in (later items are
     /// quicker here), and no more than `ahead` wait at any time.
-    @Test(arguments: [1, 2, 3, 8]) func resultsArriveInOrderAndStayBounded(jobs: Int) {
+    /// With priorities that rise with the index, workers always take the last item of their
+    /// window, the farthest from what the consumer waits for: still in order, still bounded.
+    @Test(arguments: [1, 2, 3, 8], [false, true]) func resultsArriveInOrderAndStayBounded(jobs: Int, prioritised: Bool) {
         let started = Atomic<Int>(0), done = Atomic<Int>(0)
         let maxWaiting = Atomic<Int>(0)
         var seen: [Int] = []
         var consumedCount = 0
-        OrderedParallel.run(count: 40, jobs: jobs, ahead: 4, compute: { i in
+        OrderedParallel.run(count: 40, jobs: jobs, ahead: 4, priority: prioritised ? Array(0..<40) : [], compute: { i in
             started.add(1, ordering: .relaxed)
             usleep(UInt32((40 - i) * 50))
             done.add(1, ordering: .relaxed)
@@ -25,6 +27,35 @@ import Synchronization
         #expect(seen == Array(0..<40))
         #expect(started.load(ordering: .relaxed) == 40)
         #expect(maxWaiting.load(ordering: .relaxed) <= max(4, jobs))
+    }
+
+    /// The items the two workers start first: the two best of the window, ties to the lower index.
+    func firstTwoStarted(count: Int, ahead: Int, priority: [Int]) -> Set<Int> {
+        let order = Mutex<[Int]>([])
+        var consumed: [Int] = []
+        OrderedParallel.run(count: count, jobs: 2, ahead: ahead, priority: priority, compute: { i in
+            order.withLock { $0.append(i) }
+            usleep(2_000)
+            return i
+        }, consume: { i, value in
+            #expect(value == i)
+            consumed.append(i)
+        })
+        #expect(consumed == Array(0..<count))
+        let all = order.withLock { $0 }
+        #expect(all.sorted() == Array(0..<count))   // each item computed once
+        return Set(all.prefix(2))
+    }
+
+    @Test func theCostliestItemOfTheWindowStartsFirst() {
+        var priority = Array(repeating: 0, count: 10)
+        priority[6] = 9
+        #expect(firstTwoStarted(count: 10, ahead: 8, priority: priority) == [6, 0])
+        priority[3] = 9   // a tie: the lower index wins
+        #expect(firstTwoStarted(count: 10, ahead: 8, priority: priority) == [3, 6])
+        // Beyond the window, a costly item waits its turn: memory stays bounded.
+        #expect(firstTwoStarted(count: 10, ahead: 4, priority: [0, 0, 0, 0, 0, 0, 0, 0, 0, 9]) == [0, 1])
+        #expect(firstTwoStarted(count: 10, ahead: 8, priority: []) == [0, 1])
     }
 
     struct Stop: Error {}

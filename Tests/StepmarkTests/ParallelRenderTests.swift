@@ -15,6 +15,9 @@ import StepmarkGrade
             files["c/\(i)-lesson.md"] = "# Lesson \(i)\n\n" + steps
         }
         files["c/4-lesson.md"] = "# Broken\n\n```softmax\n[1, oops]\n```\n"
+        // The heaviest lesson by its blocks sits mid-plan: with several jobs it starts first
+        // (WorkEstimate), and what is written must not change.
+        files["c/6-lesson.md"] = "# Heavy\n\n" + (0..<60).map { "```softmax\n[\($0), 6, 1]\n```\n" }.joined(separator: "\n")
         files["c/7-lesson.md"] = "# Attention\n\n```let\nQ = [[1, 0], [0, 1]]\nK = Q\nV = [[1, 2], [3, 4]]\n```\n\n```attend mask=causal\n```\n"
         return files
     }
@@ -47,5 +50,52 @@ import StepmarkGrade
         #expect(outputs[2] == outputs[1] && outputs[5] == outputs[1])
         #expect(orders[1] == [0, 1, 2, 3, 4, 6, 7, 8].map { root + "/c/\($0)-lesson.md" })
         #expect(orders[2] == orders[1] && orders[5] == orders[1])
+    }
+}
+
+/// The cost a lesson's blocks add up to, counted by hand from each directive's weight.
+@Suite struct WorkEstimateTests {
+    @Test func blocksAddUpTheirDirectivesWeights() {
+        let lesson = """
+            # A real encoder
+
+            ```model from=all-MiniLM-L6-v2
+            ```
+
+            ```transformer
+            the river bank
+            ```
+
+            ```python
+            not a directive: no weight
+            ```
+
+            ```let
+            a = 1
+            ```
+
+            ```softmax
+            [1, 2]
+            ```
+
+            ```sentences
+            one
+            two
+            ```
+            """
+        // model 100 + transformer 1000 + let 1 + softmax 1 + sentences 1000
+        #expect(WorkEstimate.of(lessonText: lesson) == 2102)
+        #expect(WorkEstimate.of(lessonText: "# Prose only\n\n    ```transformer\n    indented code, not a fence\n") == 0)
+        #expect(WorkEstimate.of(lessonAt: "/nonexistent/lesson.md") == 0)
+    }
+
+    /// The course's own lessons: the real-encoder lesson is the costliest of each language.
+    @Test func theRealEncoderLessonIsTheCostliest() throws {
+        for language in ["en", "ko"] {
+            let folder = repositoryRoot + "/lessons/" + language
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".md") }
+            let costliest = names.max { WorkEstimate.of(lessonAt: folder + "/" + $0) < WorkEstimate.of(lessonAt: folder + "/" + $1) }
+            #expect(costliest == "07-a-real-encoder.md", "\(language)")
+        }
     }
 }

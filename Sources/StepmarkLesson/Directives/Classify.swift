@@ -14,6 +14,8 @@ import StepmarkCore
 /// stored under `weights=` and `bias=`, so a lesson can score a new sentence by hand.
 enum ClassifyDirective: Directive {
     static let name = "classify"
+    /// Runs a pretrained encoder over every example: tens of milliseconds, where most blocks take microseconds.
+    static let schedulingWeight = 1000
     static let summary = "train a softmax-regression classifier on sentence vectors and test it on held-out sentences"
     static let body = "`LABEL: sentence` lines; the lines after a `---` line are held out for testing"
     static let arguments: [ArgumentSpec] = [

@@ -5,6 +5,8 @@ import StepmarkCore
 /// handle (its weights are not a value: they never meet the value limit).
 enum ModelDirective: Directive {
     static let name = "model"
+    /// Runs maps and checks a model's weights: milliseconds, where most blocks take microseconds.
+    static let schedulingWeight = 100
     static let summary = "load a pretrained BERT encoder (a Hugging Face folder) for transformer, sentences and tokenize method=bert"
     static let arguments: [ArgumentSpec] = [
         ArgumentSpec("from", nil, "a folder: \"path/to/folder\" (relative to the lesson), or a bare NAME under $STEPMARK_MODEL_DIR or .cache/models (make model fetches all-MiniLM-L6-v2)"),

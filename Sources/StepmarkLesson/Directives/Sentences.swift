@@ -4,6 +4,8 @@ import StepmarkCore
 /// labelled by the sentence — ready for `nearest`, `similarity` and `project`.
 enum SentencesDirective: Directive {
     static let name = "sentences"
+    /// Runs a pretrained encoder over every sentence: tens of milliseconds, where most blocks take microseconds.
+    static let schedulingWeight = 1000
     static let summary = "embed sentences with a pretrained encoder into a table (one row per sentence) for nearest, similarity and project"
     static let body = "one sentence per line"
     static let arguments: [ArgumentSpec] = [

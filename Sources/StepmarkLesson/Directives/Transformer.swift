@@ -4,6 +4,8 @@ import StepmarkCore
 /// and "Pretrained encoders").
 enum TransformerDirective: Directive {
     static let name = "transformer"
+    /// Runs every layer of a pretrained encoder: tens of milliseconds, where most blocks take microseconds.
+    static let schedulingWeight = 1000
     static let summary = "run a text through a pretrained encoder: tokens, every layer's attention heads and outputs, the sentence vector"
     static let body = "one text"
     static let arguments: [ArgumentSpec] = [
