@@ -130,6 +130,43 @@ import StepmarkLesson
                 == String(contentsOfFile: folder + "/out2/en/a.md", encoding: .utf8))
     }
 
+    /// A page is current when its bytes are the new page's bytes, not when the texts are
+    /// canonically equivalent: a page saved with its Hangul decomposed (as some editors and
+    /// macOS file systems do) is stale for `--check`, and it is an edit `render` does not
+    /// overwrite unasked.
+    @Test func renderComparesPagesByTheirBytes() throws {
+        let folder = try temporaryFolder(["lessons/ko/a.md": "# 한글\n\n```let\nx = 1\n```\n"])
+        #expect(try stepmark(["render", "lessons", "--out", "out", "--format", "md"], in: folder).status == 0)
+        let page = folder + "/out/ko/a.md"
+        let composed = Array(try Data(contentsOf: URL(fileURLWithPath: page)))
+        // 한 (U+D55C) and 글 (U+AE00) decomposed into their jamo, byte by byte.
+        func decomposed(_ bytes: [UInt8]) -> [UInt8] {
+            let pairs: [([UInt8], [UInt8])] = [(Array("\u{D55C}".utf8), Array("\u{1112}\u{1161}\u{11AB}".utf8)),
+                                               (Array("\u{AE00}".utf8), Array("\u{1100}\u{1173}\u{11AF}".utf8))]
+            var out: [UInt8] = [], i = 0
+            outer: while i < bytes.count {
+                for (from, to) in pairs where bytes[i...].starts(with: from) {
+                    out += to
+                    i += from.count
+                    continue outer
+                }
+                out.append(bytes[i])
+                i += 1
+            }
+            return out
+        }
+        let edited = decomposed(composed)
+        #expect(edited.count > composed.count)
+        try Data(edited).write(to: URL(fileURLWithPath: page))
+        let check = try stepmark(["render", "lessons", "--out", "out", "--format", "md", "--check"], in: folder)
+        #expect(check.status == 1 && check.stderr.contains("out/ko/a.md"), "\(check.stderr)")
+        let render = try stepmark(["render", "lessons", "--out", "out", "--format", "md"], in: folder)
+        #expect(render.status != 0 && render.stderr.contains("refusing to overwrite"), "\(render.stderr)")
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: page))) == edited)   // the edit is kept
+        #expect(try stepmark(["render", "lessons", "--out", "out", "--format", "md", "--overwrite"], in: folder).status == 0)
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: page))) == composed)
+    }
+
     /// `--jobs` takes 1 to 256; out of range (or not a number) is a usage error (status 2) naming the
     /// flag, and nothing is written.
     @Test func renderJobsIsBounded() throws {
