@@ -9,9 +9,9 @@
 /// window a worker takes the item of highest `priority` (the lowest index among equals; without
 /// priorities, simply the next item): given each item's expected cost, the longest item starts
 /// first rather than last, while the others fill the remaining threads. The item the consumer
-/// waits for is always in the window, so it is always started. When `consume` throws, the workers finish the item
-/// in hand, start no other, and are joined before the error is rethrown: no thread outlives
-/// the call.
+/// waits for is always in the window, so it is always started. With one job, items simply run
+/// in order. When `consume` throws, the workers finish the item in hand, start no other, and
+/// are joined before the error is rethrown: no thread outlives the call.
 ///
 /// Why not `DispatchQueue.concurrentPerform`: it returns only when every item is done, so
 /// nothing could be consumed (written) while later items compute, and every result would be

@@ -5,7 +5,7 @@ import StepmarkCore
 /// handle (its weights are not a value: they never meet the value limit).
 enum ModelDirective: Directive {
     static let name = "model"
-    /// Runs maps and checks a model's weights: milliseconds, where most blocks take microseconds.
+    /// Maps and checks a model's weights: milliseconds, where most blocks take microseconds.
     static let schedulingWeight = 100
     static let summary = "load a pretrained BERT encoder (a Hugging Face folder) for transformer, sentences and tokenize method=bert"
     static let arguments: [ArgumentSpec] = [
