@@ -327,7 +327,7 @@ public struct Course: Sendable {
                 if let relative = OutputOwnership.relativePath(path, in: folder) { manifest.record(relative, bytes: bytes) }
                 return
             }
-            let current = Self.holds(path, content)
+            let current = OutputOwnership.holds(path, content)
             if checkOnly {
                 if !current { outcome.stale.append(path) }
                 return
@@ -411,16 +411,6 @@ public struct Course: Sendable {
     }
 
     private func planned(_ path: String, _ content: String) -> PlannedFile {
-        PlannedFile(path: path, content: content, isCurrent: Self.holds(path, content))
-    }
-
-    /// Whether the file at `path` holds exactly the bytes of `content`. Bytes, not Strings:
-    /// String's `==` is canonical equivalence, so a page saved in another normal form (Hangul
-    /// decomposed into jamo, as some editors and macOS file systems do) would pass for
-    /// current and never be rewritten nor reported by `--check`. A file longer than `content`
-    /// is not read at all.
-    static func holds(_ path: String, _ content: String) -> Bool {
-        guard let bytes = try? RegularFile.read(path, maxBytes: content.utf8.count) else { return false }
-        return bytes.elementsEqual(content.utf8)
+        PlannedFile(path: path, content: content, isCurrent: OutputOwnership.holds(path, content))
     }
 }

@@ -119,9 +119,8 @@ public enum OutputOwnership {
             }
             let relative = relativePath(path, in: outFolder)
             if let relative, manifest.owns(relative, in: outFolder) { continue }
-            let current = try? RegularFile.read(path, maxBytes: 256 << 20)
-            if let current, current.elementsEqual(content.utf8) { continue }     // nothing would change
-            if let current, isMarkedHTML(current) { continue }
+            if holds(path, content) { continue }     // nothing would change
+            if isMarkedHTMLFile(path) { continue }
             if allowUnowned { continue }
             refused.append(ReadError(path: path, message: "exists and is not stepmark's own earlier output (not in \(RenderManifest.fileName), or edited since); refusing to overwrite it. Choose another --out folder, or pass --overwrite to replace it"))
         }
@@ -140,8 +139,25 @@ public enum OutputOwnership {
         guard lstat(path, &info) == 0 else { return true }   // a new file
         guard info.st_mode & S_IFMT == S_IFREG else { return false }
         if let relative = relativePath(path, in: outFolder), manifest.owns(relative, in: outFolder) { return true }
-        if let head = try? RegularFile.read(path, maxBytes: 256 << 20), isMarkedHTML(head) { return true }
+        if isMarkedHTMLFile(path) { return true }
         return allowUnowned
+    }
+
+    /// Whether the file at `path` holds exactly the bytes of `content`: what `render` asks to
+    /// know whether a page is current, and `refusals` whether writing it would change anything.
+    /// Bytes, not Strings: String's `==` is canonical equivalence, so a page saved in another
+    /// normal form (Hangul decomposed into jamo, as some editors and macOS file systems do)
+    /// would pass for current and never be rewritten nor reported by `--check`. A file longer
+    /// than `content` is not read at all.
+    public static func holds(_ path: String, _ content: String) -> Bool {
+        guard let bytes = try? RegularFile.read(path, maxBytes: content.utf8.count) else { return false }
+        return bytes.elementsEqual(content.utf8)
+    }
+
+    /// Whether the file at `path` is an HTML page stepmark rendered before manifests existed.
+    static func isMarkedHTMLFile(_ path: String) -> Bool {
+        guard let bytes = try? RegularFile.read(path, maxBytes: 256 << 20) else { return false }
+        return isMarkedHTML(bytes)
     }
 
     /// `path` relative to `folder`, or nil when it does not lie inside it.
