@@ -347,8 +347,9 @@ public struct Course: Sendable {
         let course = self
         // With several threads, the lessons that run a pretrained model start first within the
         // window, so the longest lesson of the course is not the last one left running.
-        let priority = jobs > 1 ? plan.lessons.map { WorkEstimate.of(lessonAt: $0.source, limits: limits) } : []
-        try OrderedParallel.run(count: plan.lessons.count, jobs: jobs, ahead: 4 * jobs, priority: priority, compute: { (i: Int) -> Rendered in
+        try OrderedParallel.run(count: plan.lessons.count, jobs: jobs, ahead: 4 * jobs, priority: { (i: Int) -> Int in
+            WorkEstimate.of(lessonAt: plan.lessons[i].source, limits: course.limits)
+        }, compute: { (i: Int) -> Rendered in
             let entry = plan.lessons[i]
             do {
                 let report = try course.report(for: entry.source)

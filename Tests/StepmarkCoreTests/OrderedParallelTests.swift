@@ -12,7 +12,9 @@ import Synchronization
         let maxWaiting = Atomic<Int>(0)
         var seen: [Int] = []
         var consumedCount = 0
-        OrderedParallel.run(count: 40, jobs: jobs, ahead: 4, priority: prioritised ? Array(0..<40) : [], compute: { i in
+        var priority: (@Sendable (Int) -> Int)? = nil
+        if prioritised { priority = { i in i } }
+        OrderedParallel.run(count: 40, jobs: jobs, ahead: 4, priority: priority, compute: { i in
             started.add(1, ordering: .relaxed)
             usleep(UInt32((40 - i) * 50))
             done.add(1, ordering: .relaxed)
@@ -33,7 +35,15 @@ import Synchronization
     func firstTwoStarted(count: Int, ahead: Int, priority: [Int]) -> Set<Int> {
         let order = Mutex<[Int]>([])
         var consumed: [Int] = []
-        OrderedParallel.run(count: count, jobs: 2, ahead: ahead, priority: priority, compute: { i in
+        let asked = Mutex<[Int]>([])
+        var estimate: (@Sendable (Int) -> Int)? = nil
+        if !priority.isEmpty {
+            estimate = { i in
+                asked.withLock { $0.append(i) }
+                return priority[i]
+            }
+        }
+        OrderedParallel.run(count: count, jobs: 2, ahead: ahead, priority: estimate, compute: { i in
             order.withLock { $0.append(i) }
             usleep(2_000)
             return i
@@ -44,6 +54,8 @@ import Synchronization
         #expect(consumed == Array(0..<count))
         let all = order.withLock { $0 }
         #expect(all.sorted() == Array(0..<count))   // each item computed once
+        let estimated = asked.withLock { $0 }
+        #expect(estimated.sorted() == (priority.isEmpty ? [] : Array(0..<count)))   // each item estimated once
         return Set(all.prefix(2))
     }
 
