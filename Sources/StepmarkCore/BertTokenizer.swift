@@ -85,6 +85,14 @@ public struct BertTokenizer: Sendable {
         s == " " || s == "\t" || s == "\n" || s == "\r" || s.properties.generalCategory == .spaceSeparator
     }
 
+    /// Where the basic tokenizer cuts cleaned text into words. BERT's `whitespace_tokenize`
+    /// is Python's `str.split()`, which after cleaning (control characters dropped, whitespace
+    /// turned into spaces) still splits at the line and paragraph separators U+2028 and U+2029
+    /// (categories Zl, Zp), which `_is_whitespace` does not count.
+    static func separatesWords(_ s: Unicode.Scalar) -> Bool {
+        isWhitespace(s) || s == "\u{2028}" || s == "\u{2029}"
+    }
+
     /// `_is_control`: categories Cc and Cf, except tab, newline and carriage return (whitespace).
     static func isControl(_ s: Unicode.Scalar) -> Bool {
         if s == "\t" || s == "\n" || s == "\r" { return false }
@@ -116,14 +124,15 @@ public struct BertTokenizer: Sendable {
     // MARK: The basic tokenizer
 
     /// `_clean_text` then `_tokenize_chinese_chars`: drops U+0000, U+FFFD and control/format
-    /// characters, turns every whitespace character into a space, and puts spaces around CJK
-    /// ideographs.
-    func clean(_ text: String) -> String.UnicodeScalarView {
+    /// characters, turns every whitespace character into a space, and (when
+    /// `splittingIdeographs`) puts spaces around CJK ideographs. Cased WordPiece
+    /// (`Tokenizer.wordPiece`) cleans its text with this too.
+    static func clean(_ text: String, splittingIdeographs: Bool) -> String.UnicodeScalarView {
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars {
             if s.value == 0 || s.value == 0xFFFD || Self.isControl(s) { continue }
             if Self.isWhitespace(s) { out.append(" "); continue }
-            if splitChineseCharacters && Self.isCJKIdeograph(s) {
+            if splittingIdeographs && Self.isCJKIdeograph(s) {
                 out.append(" "); out.append(s); out.append(" ")
             } else {
                 out.append(s)
@@ -151,10 +160,10 @@ public struct BertTokenizer: Sendable {
     /// Like transformers' BasicTokenizer, the cleaned text is NFC-composed before it is split
     /// into words (so accent stripping sees whole characters and decomposes them itself).
     public func basic(_ text: String) -> (normalized: String, words: [String]) {
-        let cleaned = String(clean(text)).canonicallyComposed
+        let cleaned = String(Self.clean(text, splittingIdeographs: splitChineseCharacters)).canonicallyComposed
         var normalizedWords: [String] = []
         var words: [String] = []
-        for chunk in cleaned.unicodeScalars.split(whereSeparator: Self.isWhitespace) {
+        for chunk in cleaned.unicodeScalars.split(whereSeparator: Self.separatesWords) {
             let word = normalizeWord(String(String.UnicodeScalarView(chunk)))
             normalizedWords.append(word)
             var current = String.UnicodeScalarView()

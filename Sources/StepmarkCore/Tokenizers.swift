@@ -99,15 +99,20 @@ public enum Tokenizer {
         }
     }
 
-    /// BERT's basic pre-tokenization as the SPEC fixes it: split on whitespace, then split off
-    /// every punctuation character as a word of its own. No lower-casing, no accent stripping,
-    /// and (unlike BERT's Chinese-character rule) no splitting around CJK ideographs.
-    /// `"unaffable, running!"` → `["unaffable", ",", "running", "!"]`.
+    /// Cased BERT's basic tokenizer on grapheme clusters, as the SPEC fixes it: clean the text
+    /// as BERT's `_clean_text` does (drop U+0000, U+FFFD and control and format characters,
+    /// Unicode Cc/Cf such as U+00AD or U+200B, but keep tab and line breaks as whitespace), put
+    /// spaces around every CJK ideograph (`_tokenize_chinese_chars`; Hangul and kana are not
+    /// ideographs), compose (NFC), split on whitespace, then split off every punctuation
+    /// character as a word of its own. No lower-casing, no accent stripping.
+    /// `"unaffable, running!"` → `["unaffable", ",", "running", "!"]`;
+    /// `"中国 play\u{200B}ing"` → `["中", "国", "playing"]`.
     public static func bertPreTokenize(_ text: String) -> [String] {
+        let cleaned = String(BertTokenizer.clean(text, splittingIdeographs: true)).canonicallyComposed
         var words: [String] = []
-        for chunk in whitespace(text) {
+        for chunk in cleaned.unicodeScalars.split(whereSeparator: BertTokenizer.separatesWords) {
             var current = ""
-            for c in chunk {
+            for c in String(String.UnicodeScalarView(chunk)) {
                 if isPunctuation(c) {
                     if !current.isEmpty { words.append(current); current = "" }
                     words.append(String(c))

@@ -836,8 +836,12 @@ def is_punctuation(ch):
     return unicodedata.category(ch[0]).startswith("P")
 
 def bert_words(text):
+    """Cased BERT's basic tokenizer on grapheme clusters: drop control and format characters,
+    space out CJK ideographs, split on whitespace, split off punctuation."""
+    cleaned = "".join("" if ord(c) in (0, 0xFFFD) or is_control(c) else " " if is_whitespace(c)
+                      else " " + c + " " if is_cjk(ord(c)) else c for c in text)
     words = []
-    for chunk in whitespace_tokens(text):
+    for chunk in nfc(cleaned).split():
         current = ""
         for g in graphemes(chunk):
             if is_punctuation(g):

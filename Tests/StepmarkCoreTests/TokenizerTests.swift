@@ -75,6 +75,23 @@ import Testing
         #expect(try v.ids(for: Tokenizer.wordPiece("unaffable, running!", vocabulary: v)) == [1, 2, 3, 4, 5, 6, 7])
     }
 
+    /// SPEC §3: cased BERT cleans the text first (Cc/Cf removed, so a soft hyphen or a
+    /// zero-width space inside a word joins it) and spaces out CJK ideographs, but not Hangul.
+    /// Expected values worked out by hand from BERT's `_clean_text`, `_tokenize_chinese_chars`
+    /// and `whitespace_tokenize` (Python's `str.split`).
+    @Test func wordPieceCleansTextAndSplitsIdeographs() throws {
+        let v = try Vocabulary(["[UNK]", "中", "国", "play", "##ing", "강가", "##의", "a", "b"])
+        #expect(Tokenizer.wordPiece("中国 play\u{200B}ing pl\u{00AD}aying", vocabulary: v)
+                == ["中", "国", "play", "##ing", "play", "##ing"])
+        #expect(Tokenizer.wordPiece("play中ing", vocabulary: v) == ["play", "中", "[UNK]"])
+        #expect(Tokenizer.wordPiece("강가의", vocabulary: v) == ["강가", "##의"])
+        // U+000B and U+0085 are control characters (dropped, the word joins); tab and line
+        // breaks are whitespace; U+2028 splits (str.split), U+00A0 (Zs) too.
+        #expect(Tokenizer.bertPreTokenize("pl\u{0B}ay\u{85}ing\ta\nb\u{2028}c\u{A0}d") == ["playing", "a", "b", "c", "d"])
+        #expect(Tokenizer.bertPreTokenize("x\u{0}y\u{FFFD}z") == ["xyz"])
+        #expect(Tokenizer.bertPreTokenize("\u{200B}\u{FEFF}") == [])
+    }
+
     @Test func wordPieceLongestMatchFirst() throws {
         let v = try Vocabulary(["a", "ab", "abc", "##c", "##cd", "##d"])
         #expect(Tokenizer.wordPiece("abcd", vocabulary: v) == ["abc", "##d"])

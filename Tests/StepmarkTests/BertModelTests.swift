@@ -310,6 +310,15 @@ func compareWithReference(_ steps: BertSteps, _ ref: [String: Any], layers: [Int
         #expect(t.wordPiece("caf\u{E9}e\u{301}") == ["[UNK]"])   // ##e◌́ is not in the vocabulary
     }
 
+    /// BERT's `whitespace_tokenize` is Python's `str.split()`: after cleaning it still splits
+    /// at U+2028 and U+2029, which `_is_whitespace` does not count (checked with Python:
+    /// `"a\u2028b".split() == ["a", "b"]`); U+0085 is a control character and is dropped.
+    @Test func basicTokenizerSplitsAtLineSeparatorsAsStrSplit() throws {
+        let t = try BertTokenizer(vocabulary: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "a", "b"])
+        #expect(t.basic("a\u{2028}b\u{2029}c").words == ["a", "b", "c"])
+        #expect(t.basic("a\u{85}b").words == ["ab"])
+    }
+
     /// A large array goes through GELU in chunks on several threads: every entry still gets
     /// the bits the one-number form gives it (the chunk edges included).
     @Test func geluOfALargeArrayIsGeluOfEachEntry() {
