@@ -132,7 +132,8 @@ public enum LessonBlock: Sendable, Equatable {
 public struct Lesson: Sendable {
     /// The path the lesson was read from, as given by the user.
     public var path: String
-    /// The text of the first level-1 heading, or the file name.
+    /// The front matter's title, else the text of the first heading (of any level), else the
+    /// file name.
     public var title: String
     public var blocks: [LessonBlock]
     /// The file's lines (line endings removed), for tools that quote the source.

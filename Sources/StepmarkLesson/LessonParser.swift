@@ -162,7 +162,8 @@ public enum LessonParser {
         var hasLevelOneHeading = false
         for node in nodes {
             if node.headingLevel == 1 { hasLevelOneHeading = true }
-            if title == nil, node.headingLevel == 1, let text = node.headingText { title = text.trimmingWhitespace() }
+            // SPEC §8: the title defaults to the first heading, whatever its level.
+            if title == nil, node.headingLevel >= 1, let text = node.headingText { title = text.trimmingWhitespace() }
             if case .fencedCode(let info, let literal) = node.kind,
                let name = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
                directives.contains(where: { $0.name == name }) {

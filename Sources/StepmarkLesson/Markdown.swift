@@ -12,7 +12,7 @@ struct MarkdownNode {
     var startLine: Int
     var startColumn: Int
     var endLine: Int
-    /// The plain text of a level-1 heading, when the node is one.
+    /// The plain text of a heading, when the node is one.
     var headingText: String?
     var headingLevel: Int
 }

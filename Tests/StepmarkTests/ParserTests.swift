@@ -54,6 +54,16 @@ import Testing
             """)
     }
 
+    /// SPEC §8: "The title defaults to the first heading", of any level; the file name only
+    /// when there is none; the front matter's title before all.
+    @Test func titleIsTheFirstHeadingOfAnyLevel() {
+        #expect(LessonParser.parse("Intro\n\n## Sub *heading*\n\n# Main\n", path: "dir/t1.md").title == "Sub heading")
+        #expect(LessonParser.parse("### Only this\n", path: "t.md").title == "Only this")
+        #expect(LessonParser.parse("Setext\n------\n\n# Main\n", path: "t.md").title == "Setext")
+        #expect(LessonParser.parse("No heading at all.\n", path: "dir/nh.md").title == "nh.md")
+        #expect(LessonParser.parse("---\ntitle: Given\n---\n## Sub\n", path: "t.md").title == "Given")
+    }
+
     @Test func proseIsKeptVerbatimWithItsHTML() {
         let lesson = LessonParser.parse("Text with <script>alert(1)</script> and | a | table |\n", path: "l.md")
         guard case .prose(let p) = lesson.blocks.first else { Issue.record("no prose"); return }
