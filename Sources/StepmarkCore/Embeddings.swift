@@ -267,7 +267,7 @@ public enum Embeddings {
         for i in 0..<n {
             for j in 0..<n {
                 out[i * n + j] = try score(m[(i * d)..<((i + 1) * d)], m[(j * d)..<((j + 1) * d)], metric: metric,
-                                           names: ("'\(table.tokens[i])' is all zeros", "'\(table.tokens[j])' is all zeros"))
+                                           names: ("'\(table.tokens[i])'", "'\(table.tokens[j])'"))
             }
         }
         return Tensor(shape: [n, n], data: out, rowLabels: table.tokens, colLabels: table.tokens)
@@ -294,7 +294,7 @@ public enum Embeddings {
         var ranking: [Neighbour] = []
         for (i, t) in table.tokens.enumerated() where !excluding.contains(t) {
             let s = try score(query.data[...], m[(i * d)..<((i + 1) * d)], metric: metric,
-                              names: ("the query is all zeros", "'\(t)' is all zeros"))
+                              names: ("the query", "'\(t)'"))
             ranking.append(Neighbour(token: t, score: s, row: i))
         }
         // A stable ordering: by score, then by table row.

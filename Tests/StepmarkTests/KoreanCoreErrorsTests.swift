@@ -94,6 +94,8 @@ import StepmarkRender
         "the distance is too large for a number (two entries differ by more than 1.8e308)",
         "cosine of a zero vector is undefined (the first vector is all zeros)",
         "cosine of a zero vector is undefined (the second vector is all zeros)",
+        "cosine of a zero vector is undefined (the query is all zeros)",
+        "cosine of a zero vector is undefined ('y' is all zeros)",
         "k must be at least 1, got 0",
         "nearest needs one query vector, got [2, 2]",
         "the query has 3 entries but the table's vectors have 2",

@@ -448,7 +448,11 @@ import StepmarkCore
 
     @Test func zeroRowInTheTableMatrix() {
         let r = runLesson("```embeddings\na: [1, 0]\nnil: [0, 0]\n```\n\n```similarity\n```\n")
-        #expect(error(r, step: 2)?.message.contains("'nil' is all zeros") == true)
+        #expect(error(r, step: 2)?.message == "cosine of a zero vector is undefined ('nil' is all zeros)")
+        // The same row met by nearest, and a query of zeros: each said once.
+        let n = runLesson("```embeddings\na: [1, 0]\nnil: [0, 0]\n```\n\n```nearest\na\n```\n\n```nearest\n[0, 0]\n```\n")
+        #expect(error(n, step: 2)?.message == "cosine of a zero vector is undefined ('nil' is all zeros)")
+        #expect(error(n, step: 3)?.message == "cosine of a zero vector is undefined (the query is all zeros)")
     }
 
     @Test func similarityBadLines() {

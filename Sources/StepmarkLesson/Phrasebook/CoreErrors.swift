@@ -51,6 +51,8 @@ extension Phrasebook {
          "영벡터의 코사인은 정의되지 않습니다(첫 번째 벡터가 모두 0입니다)"),
         (#"^cosine of a zero vector is undefined \(the second vector is all zeros\)$"#,
          "영벡터의 코사인은 정의되지 않습니다(두 번째 벡터가 모두 0입니다)"),
+        (#"^cosine of a zero vector is undefined \(the query is all zeros\)$"#,
+         "영벡터의 코사인은 정의되지 않습니다(질의 벡터가 모두 0입니다)"),
         (#"^cosine of a zero vector is undefined \((.*) is all zeros\)$"#,
          "영벡터의 코사인은 정의되지 않습니다($1은(는) 모두 0입니다)"),
         (#"^k must be at least 1, got (\S+)$"#, "k는 1 이상이어야 하는데 $1입니다"),
