@@ -47,11 +47,17 @@ public enum StudentView {
             step.hiddenValues = []
             step.result = nil
             step.warnings = []
+            // An error quotes values too (`log(-9) is undefined` gives the answer 11 away): the
+            // step still fails, at its place, with a message that says nothing of them.
+            if let error = step.error { step.error = LessonError(Self.hiddenErrorMessage, at: error.position) }
             derived.formUnion(step.defines)
             return .step(step)
         }
         return report
     }
+
+    /// What a handout says in place of the error of a step whose values it hides.
+    public static let hiddenErrorMessage = "this step failed; its message is hidden until the answers are published, since it may quote a value an exercise asks for"
 
     /// The shape of the answer an expected value calls for (`[]`, `[n]` or `[rows, cols]`).
     public static func answerShape(of expected: Value) -> [Int] {

@@ -61,7 +61,10 @@ struct Check: ParsableCommand {
                     throw ExitCode(2)
                 }
                 let report = Exercises.check(Runner(limits: limits.limits).run(lesson), reveal: reveal, limits: limits.limits)
-                var own = GradeOutcome(submission: file, exercises: report.exercises, problem: nil, lessonErrors: report.errors)
+                // An assignment's errors are what its handout shows: none that quotes a hidden
+                // value (StudentView); its exercises are still checked as they are.
+                let errors = report.isAssignment ? StudentView.apply(report).errors : report.errors
+                var own = GradeOutcome(submission: file, exercises: report.exercises, problem: nil, lessonErrors: errors)
                 own.language = report.language
                 own.titles = ExerciseTitles.of(report)
                 own.keyName = FilePathText.lastComponent(file)

@@ -46,6 +46,24 @@ import StepmarkRender
         }
     }
 
+    /// Found by a red-team pass: a hidden step's error quoted a value computed from the
+    /// answer (`log(-9)` gives s = 11 away). The step still fails at its place, with a message
+    /// that quotes nothing, in every renderer and in `errors` (what run/check print).
+    @Test func aHiddenStepsErrorQuotesNoValue() {
+        let lesson = "```let exercise=e1\ns = [[1, 2]] @ [[3], [4]]\n```\n\n```answer e1\n[[11]]\n```\n\n```let\ny = log(s - 20)\nz = sqrt(s - 20)\n```\n"
+        let key = runLesson(lesson)
+        #expect(key.errors.map(\.message) == ["log(-9) is undefined: log needs positive numbers"])
+        let report = StudentView.apply(key)
+        #expect(!report.ok)
+        #expect(report.errors.map { "\($0.position)" } == key.errors.map { "\($0.position)" })
+        #expect(report.errors.map(\.message) == [StudentView.hiddenErrorMessage])
+        for text in [MarkdownRenderer(student: true).render(report), HTMLRenderer(student: true).render(report),
+                     TerminalRenderer(color: false).render(report), JSONRenderer.render(report)] {
+            #expect(!text.contains("-9"), "the value s - 20 in a handout")
+            #expect(text.contains("its message is hidden until the answers are published"))
+        }
+    }
+
     @Test func theRunnerRecordsWhatEachStepReadsAndDefines() {
         let report = runLesson(Self.lesson)
         #expect(report.steps[0].defines == ["w"])
