@@ -36,6 +36,15 @@ public struct Deadline: Sendable, Equatable {
 
 /// The size of a result, computed before it is allocated.
 public enum ResultSize {
+    /// What a value of these dimensions is charged against the entry limit: their product with
+    /// an empty dimension counted as 1, saturating at `Int.max`. For any value that holds
+    /// numbers this is its number of entries; an empty `[10⁹, 0]` matrix holds none but still
+    /// has 10⁹ rows for a reduction, an index, a transpose or the JSON to walk, so it is
+    /// charged 10⁹ and refused before any of that work (or a per-row allocation) starts.
+    public static func footprint(_ dimensions: [Int]) -> Int {
+        product(dimensions.map { Swift.max($0, 1) }) ?? .max
+    }
+
     /// `dimensions` multiplied, or nil when the product overflows `Int`.
     public static func product(_ dimensions: [Int]) -> Int? {
         var count = 1

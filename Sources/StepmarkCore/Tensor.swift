@@ -61,6 +61,9 @@ public struct Tensor: Sendable, Equatable {
 
     public var rank: Int { shape.count }
     public var count: Int { data.count }
+    /// What the value is charged against the entry limit (`ResultSize.footprint`): `count`,
+    /// except that an empty dimension counts as 1.
+    public var footprint: Int { ResultSize.footprint(shape) }
     public var isScalar: Bool { shape.isEmpty }
     public var isVector: Bool { shape.count == 1 }
     public var isMatrix: Bool { shape.count == 2 }

@@ -27,8 +27,16 @@ public struct Evaluator {
 
     public func evaluate(_ e: Expr) throws -> Value {
         let v = try evaluateUnchecked(e)
+        if case .tensor(let t) = v, t.count == 0, t.footprint > limits.maxEntries {
+            throw LessonError(Self.emptyOverLimit(t.shape, limit: limits.maxEntries), at: e.start)
+        }
         try checkSize(v.entryCount, at: e.start)
         return v
+    }
+
+    /// The error for an empty value whose other dimension alone passes the entry limit.
+    static func emptyOverLimit(_ shape: [Int], limit: Int) -> String {
+        "an empty value of shape [\(shape.map(String.init).joined(separator: ", "))] is over the limit of \(limit) entries: each of its \(ResultSize.footprint(shape)) rows or columns counts as one (raise it with --max-entries)"
     }
 
     func checkSize(_ count: Int, at position: SourcePosition) throws {
@@ -106,6 +114,9 @@ public struct Evaluator {
     /// Refuses a result of these dimensions before it is allocated (overflow-safe:
     /// `--max-entries` may be as large as Int.max).
     private func requireSize(_ dimensions: [Int]) throws {
+        if ResultSize.product(dimensions) == 0, ResultSize.footprint(dimensions) > limits.maxEntries {
+            throw TensorError(Self.emptyOverLimit(dimensions, limit: limits.maxEntries))
+        }
         let count = ResultSize.product(dimensions)
         guard let count, count <= limits.maxEntries else {
             throw TensorError("a value of \(count.map(String.init) ?? "more than \(Int.max)") entries is over the limit of \(limits.maxEntries) (raise it with --max-entries)")
@@ -206,6 +217,9 @@ public struct Evaluator {
         func shapeArguments() throws -> [Int] {
             try arity(1...2, keywords: name == "random" ? ["seed"] : [])
             let dims = try args.enumerated().map { try int($1, args.count == 1 ? "the length" : ($0 == 0 ? "the row count" : "the column count")) }
+            if ResultSize.product(dims) == 0, ResultSize.footprint(dims) > limits.maxEntries {
+                throw LessonError("\(name)(\(dims.map(String.init).joined(separator: ", "))): " + Self.emptyOverLimit(dims, limit: limits.maxEntries), at: p)
+            }
             let total = dims.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
             if total > limits.maxEntries {
                 throw LessonError("\(name)(\(dims.map(String.init).joined(separator: ", "))) would have \(total == Int.max ? "too many" : String(total)) entries, over the limit of \(limits.maxEntries) (raise it with --max-entries)", at: p)

@@ -34,23 +34,27 @@ extension Evaluator {
 
     /// Resolves one item against a dimension of `size` (`unit` is "rows", "columns" or
     /// "entries"). Negative indices count from the end; a slice's ends are clamped as numpy's.
+    /// The arithmetic is done in Int once the number is known to fit: `Double(size)` rounds
+    /// above 2⁵³, and `x + n` could then land past `Int.max`.
     private func select(_ item: IndexItem, size: Int, unit: String, of base: Expr) throws -> Selection {
         let n = Double(size)
         switch item {
         case .at(let e):
             let x = try wholeNumber(e, "an index")
-            guard x >= -n, x < n else {
+            guard let i = Int(exactly: x), i >= -size, i < size else {
                 let valid = size == 0 ? "it has none" : "valid: 0 to \(size - 1), or −\(size) to −1 from the end"
                 let units = size == 1 ? ["rows": "row", "columns": "column", "entries": "entry", "tokens": "token"][unit] ?? unit : unit
                 throw LessonError("index \(Runner.format(x)) is out of range: \(called(base)) has \(size) \(units) (\(valid))", at: e.start)
             }
-            return .single(Int(x < 0 ? x + n : x))
+            return .single(i < 0 ? i + size : i)
         case .slice(let a, let b, let colon):
             func bound(_ e: Expr?, default d: Int) throws -> Int {
                 guard let e else { return d }
-                var x = try wholeNumber(e, "a slice end")
-                if x < 0 { x += n }
-                return Int(Swift.min(Swift.max(x, 0), n))
+                let x = try wholeNumber(e, "a slice end")
+                if x >= n { return size }
+                if x <= -n { return 0 }
+                let i = Int(x)   // |x| < n ≤ 2⁶³, so it fits
+                return Swift.min(Swift.max(i < 0 ? i + size : i, 0), size)
             }
             let start = try bound(a, default: 0), stop = try bound(b, default: size)
             guard start < stop else {

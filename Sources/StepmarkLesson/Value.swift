@@ -87,10 +87,11 @@ public enum Value: Sendable, Equatable {
         }
     }
 
-    /// The number of entries, for the size limit.
+    /// The number of entries, for the size limit (an empty tensor is charged its
+    /// `footprint`: one entry per row or column it still has).
     public var entryCount: Int {
         switch self {
-        case .tensor(let t): t.count
+        case .tensor(let t): t.footprint
         case .tokens(let l): l.tokens.count
         case .text(let s): s.utf8.count / 8
         case .table(let t): t.rows.count * max(t.columns.count, 1)

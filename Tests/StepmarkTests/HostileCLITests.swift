@@ -102,6 +102,19 @@ import Testing
              expected: ["l.md:2:10: big.npy has a shape dimension too large to hold: 99999999999999999999999 is over 9223372036854775807"]),
         Case(name: "npy-v2-header-4gb", files: ["l.md": text("```let\nx = load(\"big.npy\")\n```\n"), "big.npy": npy(shape: "(2,)", headerLength: 0xFFFF_FFFF, version: 2)],
              arguments: ["run", "l.md"], status: 1, expected: ["l.md:2:10: big.npy ends inside its header (the header says 4294967295 bytes"]),
+        // An empty value is charged one entry per row or column (found by a red-team pass:
+        // 10^12 × 0 from a 128-byte .npy passed the limit, then a row sum allocated 8 TB and
+        // aborted, an index trapped converting 2^63 to Int, the JSON of 10^8 × 0 took 4 GB).
+        Case(name: "npy-empty-10-to-12-rows", files: ["l.md": text("```let\na = sum(load(\"t.npy\"), axis=row)\n```\n"), "t.npy": npy(shape: "(1000000000000, 0)")],
+             arguments: ["run", "l.md"], status: 1,
+             expected: ["l.md:2:9: an empty value of shape [1000000000000, 0] is over the limit of 1000000 entries: each of its 1000000000000 rows or columns counts as one (raise it with --max-entries)"]),
+        Case(name: "npy-empty-int-max-rows-indexed", files: ["l.md": text("```let\na = load(\"t.npy\")[-1]\nb = load(\"t.npy\")[-1:]\n```\n"), "t.npy": npy(shape: "(9223372036854775807, 0)")],
+             arguments: ["run", "l.md", "--format", "json"], status: 1, expected: ["an empty value of shape [9223372036854775807, 0] is over the limit"]),
+        lesson("zeros-empty-1e8-rows", "```let\na = zeros(100000000, 0)\nb = zeros(0, 100000000).T\n```\n", 1,
+               ["l.md:2:5: error: zeros(100000000, 0): an empty value of shape [100000000, 0] is over the limit of 1000000 entries"], arguments: ["--format", "json"]),
+        lesson("zeros-empty-within-limit", "```let\na = zeros(1000, 0)\nb = a.T\n```\n", 0, []),
+        submission("sub-empty-rows-over-limit", "```answer v\n[" + Array(repeating: "[]", count: 1_000_001).joined(separator: ",") + "]\n```\n", 1,
+                   ["the answer has more than 1000000 entries (raise the limit with --max-entries)"]),
         lesson("random-1e9-squared", "```let\nx = random(1000000000, 1000000000, seed=1)\n```\n", 1,
                ["l.md:2:5: random(1000000000, 1000000000) would have 1000000000000000000 entries, over the limit of 1000000 (raise it with --max-entries)"]),
         lesson("eye-1e9", "```let\nx = eye(1000000000)\n```\n", 1, ["l.md:2:5: eye(1000000000) would have 1000000000000000000 entries"]),

@@ -143,6 +143,7 @@ import Testing
             ("x = sum(1, foo=row)", "sum() has no keyword argument 'foo'; expected axis"),
             ("x = zeros(-1)", "the length must be a whole number ≥ 0"),
             ("x = zeros(-1, 2)", "the row count must be a whole number ≥ 0"),
+            ("x = zeros(100000000, 0)", "an empty value of shape [100000000, 0] is over the limit"),
             ("x = zeros(2, -1)", "the column count must be a whole number ≥ 0"),
             ("x = eye(-1)", "the size must be a whole number ≥ 0"),
             ("x = random(2, seed=-1)", "seed must be a whole number ≥ 0"),

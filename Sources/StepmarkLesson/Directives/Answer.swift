@@ -197,6 +197,9 @@ public enum AnswerParser {
                     default: throw LessonError("expected ',' or ']' here, found \(current.kind.describe)", at: current.position)
                     }
                 }
+                // An empty list holds no entry but is still a row to build and check: it counts
+                // as one, so a few MB of `[],[],…` stop at the limit instead of after.
+                if items.isEmpty { try count(token) }
                 return .list(items, token.position)
             case .close: throw LessonError("unexpected ']' with no '[' before it", at: token.position)
             case .comma: throw LessonError("unexpected ','; expected a number, a \"string\", ? or [", at: token.position)

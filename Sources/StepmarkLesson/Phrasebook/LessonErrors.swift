@@ -67,6 +67,8 @@ extension Phrasebook {
     // MARK: the runner (limits, assignments, the environment)
 
     static let runnerPhrases: [(String, String)] = [
+        (#"^this step failed; its message is hidden until the answers are published, since it may quote a value an exercise asks for$"#,
+         "이 단계는 실패했습니다. 연습 문제가 묻는 값이 드러날 수 있어 오류 내용은 답이 공개될 때까지 숨겨집니다"),
         (#"^(.+) would have (\d+) entries, over the limit of (\d+) \(raise it with --max-entries\)$"#,
          "$1의 항목이 $2개가 되어 한도 $3개를 넘습니다(--max-entries로 한도를 올릴 수 있습니다)"),
         (#"^(.+) would have too many entries, over the limit of (\d+) \(raise it with --max-entries\)$"#,
@@ -75,6 +77,10 @@ extension Phrasebook {
          "$1까지 기록하면 강의에 기록된 값의 항목이 모두 $2개보다 많아져 강의의 한도 $3개(값 한도의 $4배)를 넘습니다. --max-entries로 한도를 올릴 수 있습니다"),
         (#"^(.+) would bring the lesson's recorded values to (\d+) entries in all, over the lesson's limit of (\d+) \((\d+) × the value limit; raise it with --max-entries\)$"#,
          "$1까지 기록하면 강의에 기록된 값의 항목이 모두 $2개가 되어 강의의 한도 $3개(값 한도의 $4배)를 넘습니다. --max-entries로 한도를 올릴 수 있습니다"),
+        (#"^(\w+\([^)]*\)): an empty value of shape \[([^\]]*)\] is over the limit of (\d+) entries: each of its (\d+) rows or columns counts as one \(raise it with --max-entries\)$"#,
+         "$1: 형태가 [$2]인 빈 값이라도 행이나 열 $4개를 하나씩 세므로 한도 $3개를 넘습니다(--max-entries로 한도를 올릴 수 있습니다)"),
+        (#"^an empty value of shape \[([^\]]*)\] is over the limit of (\d+) entries: each of its (\d+) rows or columns counts as one \(raise it with --max-entries\)$"#,
+         "형태가 [$1]인 빈 값이라도 행이나 열 $3개를 하나씩 세므로 한도 $2개를 넘습니다(--max-entries로 한도를 올릴 수 있습니다)"),
         (#"^a value of (\d+) entries is over the limit of (\d+) \(raise it with --max-entries\)$"#,
          "값의 항목이 $1개라 한도 $2개를 넘습니다(--max-entries로 한도를 올릴 수 있습니다)"),
         (#"^a value of more than (\d+) entries is over the limit of (\d+) \(raise it with --max-entries\)$"#,
