@@ -32,6 +32,11 @@ public struct SafetensorsFile: Sendable {
 
     /// The largest header accepted (the safetensors library's own limit is 100 MB).
     public static let maxHeaderBytes = 100_000_000
+    /// The most tensors a header may list. Real checkpoints list hundreds (all-MiniLM-L6-v2:
+    /// about 100; a large language model's shard a few thousand); a crafted 89 MB header of
+    /// 1.5 million empty tensors took the JSON decoder some 40 s and 1.4 GB. Counted as `{`
+    /// bytes before decoding (one per entry, so a `{` inside a name only errs on the safe side).
+    public static let maxTensors = 65_536
 
     public let path: String
     /// The tensors, sorted by name.
@@ -67,6 +72,11 @@ public struct SafetensorsFile: Sendable {
             throw fail("the header claims \(headerLength) bytes but only \(data.count - 8) follow (the file is truncated)")
         }
         let start = 8 + Int(headerLength)
+        var braces = 0
+        for byte in data[8..<start] where byte == UInt8(ascii: "{") { braces += 1 }
+        guard braces <= Self.maxTensors + 1 else {   // the header's own (__metadata__ counts as a tensor)
+            throw fail("the header lists more than \(Self.maxTensors) tensors")
+        }
         guard let header = JSONValue.parse(Data(data[8..<start]))?.object else {
             throw fail("its header is not a JSON object")
         }
@@ -95,9 +105,11 @@ public struct SafetensorsFile: Sendable {
                 count = product
                 shape.append(n)
             }
-            guard let offsets = info["data_offsets"]?.array, offsets.count == 2,
-                  let b = offsets[0].int, let e = offsets[1].int else {
+            guard let offsets = info["data_offsets"]?.array, offsets.count == 2 else {
                 throw fail("'\(key)' has no data_offsets [start, end]")
+            }
+            guard let b = offsets[0].int, let e = offsets[1].int else {
+                throw fail("'\(key)' has data_offsets that are not byte positions (whole numbers up to 2^53)")
             }
             guard b >= 0, b <= e else { throw fail("'\(key)' has data_offsets [\(b), \(e)] that run backwards") }
             guard e <= available else {

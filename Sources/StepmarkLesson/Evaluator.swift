@@ -68,9 +68,12 @@ public struct Evaluator {
         case .list(let items, let p): return try list(items, at: p)
         case .negate(let x, let p):
             let t = try tensor(x, for: "unary minus")
+            try positioned(p) { try deadline.check("'-'") }
             return .tensor(try positioned(p) { LinearAlgebra.map(t) { -$0 } })
         case .transpose(let x, let p):
+            // Checked here too: a line of a thousand `.T` on a large matrix is a thousand copies.
             let t = try tensor(x, for: ".T")
+            try positioned(p) { try deadline.check(".T") }
             return .tensor(try positioned(p) { LinearAlgebra.transpose(t) })
         case .binary(let op, let l, let r, let p):
             let a = try tensor(l, for: "'\(op)'"), b = try tensor(r, for: "'\(op)'")
@@ -80,7 +83,9 @@ public struct Evaluator {
             try positioned(p) { try deadline.check("\(name)()") }
             return try call(name, args, keywords, at: p)
         case .index(let base, let items, let p):
-            return try index(try evaluate(base), items, of: base, at: p)
+            let value = try evaluate(base)
+            try positioned(p) { try deadline.check("'[ ]'") }
+            return try index(value, items, of: base, at: p)
         case .shape(let x, let p):
             switch try evaluate(x) {
             case .tensor(let t): return .tensor(.vector(t.shape.map(Double.init)))

@@ -214,6 +214,14 @@ func compareWithReference(_ steps: BertSteps, _ ref: [String: Any], layers: [Int
         #expect(message(#"{"a":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,16]}}"#, floats).contains("not a size"))
         #expect(message(#"{"a":{"dtype":"F32","shape":[65536,65536],"data_offsets":[0,16]}}"#, floats).contains("larger than the file"))
         #expect(message("[1, 2]", floats).contains("not a JSON object"))
+        #expect(message(#"{"a":{"dtype":"F32","shape":[2,2],"data_offsets":[9223372036854775800,16]}}"#, floats)
+                .hasSuffix("'a' has data_offsets that are not byte positions (whole numbers up to 2^53)"))
+        // Refused by counting before the JSON decoder sees it (a red-team file of 1.5 million
+        // entries took 40 s and 1.4 GB to decode).
+        func empties(_ n: Int) -> String {
+            "{" + (0..<n).map { #""k\#($0)":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}"# }.joined(separator: ",") + "}"
+        }
+        #expect(message(empties(SafetensorsFile.maxTensors + 1), floats).hasSuffix("the header lists more than 65536 tensors"))
         let folder = try temporaryFolder()
         let short = (folder as NSString).appendingPathComponent("short.safetensors")
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: short))

@@ -142,6 +142,26 @@ import Testing
         #expect(try Evaluator(environment: environment).evaluate(expression).tensor?.data == [37, 54, 81, 118])
     }
 
+    /// `.T`, unary minus and indexing check the clock too: a line of a thousand `.T` on a
+    /// 1000 × 1000 matrix ran 23 s past a 10 s limit (red-team pass), since only operators and
+    /// calls looked at it.
+    @Test func theDeadlineStopsTransposesNegationsAndIndexes() throws {
+        var environment = Environment()
+        environment.define("A", .tensor(Tensor(shape: [2, 2], data: [1, 2, 3, 4])))
+        let passed = Deadline(date: Date().addingTimeInterval(-1), seconds: 10)
+        for (text, what, column) in [("A.T.T", ".T", 2), ("-A", "'-'", 1), ("A[0]", "'[ ]'", 2)] {
+            let expression = try ExprParser.parse([BodyLine(text: text, position: SourcePosition(line: 5, column: 1))])
+            do {
+                _ = try Evaluator(environment: environment, deadline: passed).evaluate(expression)
+                Issue.record("\(text) evaluated past the deadline")
+            } catch let e as LessonError {
+                #expect(e.message == "the lesson ran over its time limit of 10 s while computing \(what) (raise it with --max-seconds)")
+                #expect(e.position.line == 5 && e.position.column >= column)
+            }
+        }
+        #expect(try Evaluator(environment: environment).evaluate(try ExprParser.parse([BodyLine(text: "A.T.T", position: SourcePosition(line: 1, column: 1))])).tensor?.data == [1, 2, 3, 4])
+    }
+
     // MARK: class 8, points
 
     @Test func pointsThatOverflowTheTotalAreAKeyError() throws {
