@@ -48,9 +48,13 @@ enum Python {
         "range", "next", "max", "min", "sum", "abs", "round", "sorted", "zip", "map", "set", "globals",
     ]).union(Prelude.functionNames)
 
-    /// The Python variable for a lesson name.
+    /// The Python variable for a lesson name: one more trailing underscore when the name
+    /// without its trailing underscores is reserved, so the renaming never lands on another
+    /// lesson name (`np` → `np_`, and a lesson's own `np_` → `np__`); other names unchanged.
     static func name(_ lessonName: String) -> String {
-        reserved.contains(lessonName) ? lessonName + "_" : lessonName
+        var stem = Substring(lessonName)
+        while stem.last == "_" { stem = stem.dropLast() }
+        return reserved.contains(String(stem)) ? lessonName + "_" : lessonName
     }
 
     /// A Python argument value for an info-string value: numbers as floats, words and strings

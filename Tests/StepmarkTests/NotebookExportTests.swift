@@ -76,6 +76,9 @@ import StepmarkLesson
         #expect(try python("-a * 2") == "((-a) * np.float64(2.0))")
         #expect(try python("label([[1], [2]], rows=[\"강\", \"가\"])") == "label(np.array([[1.0], [2.0]]), rows=[\"강\", \"가\"])")
         #expect(try python("sum(lambda)") == "np.sum(lambda_)")
+        // The renaming is one-to-one: a lesson's own `np_` does not become the renamed `np`
+        // (a red-team pass found the notebook printing np_ = [1, 2] for a lesson's [10, 20]).
+        #expect(try python("np + np_ + np__ + snp_") == "(((np_ + np__) + np___) + snp_)")
         #expect(try python("[[1, 2]][0, -1] + [[1, 2]][0:1, :][0][1:][0]") == "(np.array([[1.0, 2.0]])[0, -1] + np.array([[1.0, 2.0]])[0:1, :][0][1:][0])")
         #expect(try python("[1, 2][(1 - 1)]") == "np.array([1.0, 2.0])[int((np.float64(1.0) - np.float64(1.0)))]")
         #expect(try python("max([[1, 2]], axis=row) + len([1], axis=col) + sum([1]) + mean([1], axis=\"col\")")
