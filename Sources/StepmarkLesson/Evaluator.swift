@@ -206,8 +206,13 @@ public struct Evaluator {
         func keyword(_ k: String) -> KeywordArgument? { keywords.first { $0.name == k } }
         func int(_ e: Expr, _ what: String) throws -> Int {
             let t = try tensor(e, for: what)
-            guard let v = t.scalarValue, t.isScalar, v >= 0, v == v.rounded(), v <= 1e9 else {
+            guard let v = t.scalarValue, t.isScalar, v >= 0, v == v.rounded() else {
                 throw LessonError("\(what) must be a whole number ≥ 0", at: e.start)
+            }
+            // Up to 2⁵³, where every whole number is a Double; a size beyond the entry limit
+            // is then refused by that limit, naming it and its flag.
+            guard v <= 9_007_199_254_740_992 else {
+                throw LessonError("\(what) \(Runner.format(v)) is too large (at most 2^53)", at: e.start)
             }
             return Int(v)
         }
@@ -313,8 +318,9 @@ public struct Evaluator {
         case "eye":
             try arity(1...1)
             let n = try int(args[0], "the size")
-            if n * n > limits.maxEntries {
-                throw LessonError("eye(\(n)) would have \(n * n) entries, over the limit of \(limits.maxEntries) (raise it with --max-entries)", at: p)
+            let (square, overflow) = n.multipliedReportingOverflow(by: n)
+            if overflow || square > limits.maxEntries {
+                throw LessonError("eye(\(n)) would have \(overflow ? "too many" : String(square)) entries, over the limit of \(limits.maxEntries) (raise it with --max-entries)", at: p)
             }
             return .tensor(.identity(n))
         case "random":

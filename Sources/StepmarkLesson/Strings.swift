@@ -439,6 +439,11 @@ public struct Strings: Sendable {
         Self.fill(self[n == 1 ? one : many], [String(n)] + more.map(\.description))
     }
 
+    /// "{0} of {1} …": the noun agrees with the total, as English says "1 of 2 steps failed".
+    public func count(_ n: Int, of total: Int, one: StringKey, many: StringKey) -> String {
+        Self.fill(self[total == 1 ? one : many], [String(n), String(total)])
+    }
+
     static func fill(_ template: String, _ arguments: [String]) -> String {
         guard template.contains("{") else { return template }
         var out = ""

@@ -65,7 +65,7 @@ public struct TerminalRenderer {
         let total = report.steps.count
         if report.ok { return dim(words.count(total, one: .stepsRanOne, many: .stepsRanMany)) }
         let errorCount = report.errors.count
-        return red(words.count(failed, one: .stepsFailedOne, many: .stepsFailedMany, total)) + " "
+        return red(words.count(failed, of: total, one: .stepsFailedOne, many: .stepsFailedMany)) + " "
             + words.count(errorCount, one: .errorCountOne, many: .errorCountMany)
     }
 

@@ -117,6 +117,15 @@ import Testing
                    ["the answer has more than 1000000 entries (raise the limit with --max-entries)"]),
         lesson("random-1e9-squared", "```let\nx = random(1000000000, 1000000000, seed=1)\n```\n", 1,
                ["l.md:2:5: random(1000000000, 1000000000) would have 1000000000000000000 entries, over the limit of 1000000 (raise it with --max-entries)"]),
+        // Sizes up to 2^53 reach the entry limit, which names itself and its flag (they were
+        // cut at 10^9 with "must be a whole number ≥ 0", true of 1000000001 too).
+        lesson("zeros-1e9-plus-1", "```let\nx = zeros(1000000001, 1)\n```\n", 1,
+               ["l.md:2:5: zeros(1000000001, 1) would have 1000000001 entries, over the limit of 1000000 (raise it with --max-entries)"]),
+        lesson("random-product-overflows", "```let\nx = random(3037000500, 3037000500)\n```\n", 1,
+               ["l.md:2:5: random(3037000500, 3037000500) would have too many entries, over the limit of 1000000 (raise it with --max-entries)"]),
+        lesson("eye-2-to-the-40", "```let\nx = eye(1099511627776)\n```\n", 1,
+               ["l.md:2:5: eye(1099511627776) would have too many entries, over the limit of 1000000 (raise it with --max-entries)"]),
+        lesson("random-seed-1e10", "```let\nx = random(1, 2, seed=10000000000)\n```\n", 0, []),
         lesson("eye-1e9", "```let\nx = eye(1000000000)\n```\n", 1, ["l.md:2:5: eye(1000000000) would have 1000000000000000000 entries"]),
         lesson("broadcast-product", "```let\na = zeros(1001, 1)\nb = zeros(1, 1000)\nc = a + b\n```\n", 1,
                ["l.md:4:7: a value of 1001000 entries is over the limit of 1000000 (raise it with --max-entries)"]),

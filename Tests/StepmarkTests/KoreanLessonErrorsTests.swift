@@ -144,6 +144,8 @@ import Testing
             ("x = zeros(-1)", "the length must be a whole number ≥ 0"),
             ("x = zeros(-1, 2)", "the row count must be a whole number ≥ 0"),
             ("x = zeros(100000000, 0)", "an empty value of shape [100000000, 0] is over the limit"),
+            ("x = zeros(1e17, 1)", "the row count 1e+17 is too large (at most 2^53)"),
+            ("x = random(2, seed=1e16)", "seed 1e+16 is too large (at most 2^53)"),
             ("x = zeros(2, -1)", "the column count must be a whole number ≥ 0"),
             ("x = eye(-1)", "the size must be a whole number ≥ 0"),
             ("x = random(2, seed=-1)", "seed must be a whole number ≥ 0"),

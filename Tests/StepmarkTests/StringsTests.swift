@@ -123,6 +123,10 @@ import StepmarkCore
     @Test func placeholdersAreFilled() {
         #expect(Strings.english.count(1, one: .stepsRanOne, many: .stepsRanMany) == "1 step ran, no errors")
         #expect(Strings.english.count(3, one: .stepsFailedOne, many: .stepsFailedMany, 5) == "3 of 5 steps failed")
+        // The noun follows the total, not the failures (it read "1 of 2 step failed").
+        #expect(Strings.english.count(1, of: 2, one: .stepsFailedOne, many: .stepsFailedMany) == "1 of 2 steps failed")
+        #expect(Strings.english.count(1, of: 1, one: .stepsFailedOne, many: .stepsFailedMany) == "1 of 1 step failed")
+        #expect(TerminalRenderer(color: false).summary(runLesson("```let\nx = log(-1)\n```\n\n```let\ny = 1\n```\n")).hasPrefix("1 of 2 steps failed"))
         #expect(Strings.korean.count(3, one: .stepsFailedOne, many: .stepsFailedMany, 5) == "5단계 중 3단계가 실패했습니다")
         #expect(Strings.korean(.stepNoBlock, "9", 4) == "블록 9은 없습니다; 1부터 4까지입니다")
         #expect(Strings.fill("{0} {x} {5}", ["a"]) == "a {x} {5}")

@@ -68,6 +68,10 @@ enum TokenizeDirective: Directive {
                 if let id = vocabulary.id(of: t) { ids.append(id); continue }
                 if let unkID { ids.append(unkID); continue }
                 let vocabName = try args.name("vocab", default: "vocab")!
+                if t == unk {
+                    // WordPiece gave the unknown token itself: the word matched no piece.
+                    throw LessonError("token \(i + 1) is the unknown token '\(unk)' (a word no piece of the vocabulary matches), and '\(unk)' is not in the vocabulary \(vocabName); add it to the vocab block", at: positions[i])
+                }
                 throw LessonError("token \(i + 1) '\(t)' is not in the vocabulary \(vocabName)\(didYouMean(t, among: vocabulary.tokens)), and neither is the unknown token '\(unk)' to stand in for it; add '\(unk)' (or '\(t)') to the vocab block", at: positions[i])
             }
             try context.record("ids", .tokens(TokenList(tokens, ids: ids)), formula: "id = the token's position in the vocabulary (\(unk) for a token it lacks)")

@@ -400,6 +400,8 @@ extension Phrasebook {
         // MARK: tokenize, vocab
         (#"^tokenize needs text in its body; the block is empty$"#,
          "tokenize의 본문에는 텍스트가 필요한데 블록이 비어 있습니다"),
+        (#"^token (\d+) is the unknown token '(.*?)' \(a word no piece of the vocabulary matches\), and '(.*?)' is not in the vocabulary (\S+); add it to the vocab block$"#,
+         "$1번째 토큰은 알 수 없는 토큰 '$2'인데(어휘의 어떤 조각과도 맞지 않는 단어), '$3'이(가) 어휘 $4에 없습니다. vocab 블록에 추가하세요"),
         (#"^token (\d+) '(.*?)' is not in the vocabulary (\S+?)(; did you mean '.*?'\?)?, and neither is the unknown token '(.*?)' to stand in for it; add '(.*?)' \(or '(.*?)'\) to the vocab block$"#,
          "$1번째 토큰 '$2'은(는) 어휘 $3에 없고, 대신할 알 수 없는 토큰 '$5'도 없습니다. vocab 블록에 '$6'(또는 '$7')을(를) 추가하세요$4"),
         (#"^method=wordpiece needs a vocabulary: write a vocab block above \(it is stored as 'vocab'\), or name one with vocab=$"#,

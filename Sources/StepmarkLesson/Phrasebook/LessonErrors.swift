@@ -125,6 +125,7 @@ extension Phrasebook {
         var out: [(String, String)] = [
             (#"^\#(english) needs numbers, but this is (.+)$"#, shift("$S에는 숫자가 필요한데 이 값은 $1입니다")),
             (#"^\#(english) must be a whole number ≥ 0$"#, shift("$S은(는) 0 이상의 정수여야 합니다")),
+            (#"^\#(english) (\S+) is too large \(at most 2\^53\)$"#, shift("$S $1은(는) 너무 큽니다(최대 2^53)")),
         ]
         for (place, placeKorean) in resultPlaces {
             out.append((#"^\#(english) gives an undefined result \(NaN\)\#(place), as ∞ − ∞, 0 × ∞ or ∞ / ∞ do$"#,
