@@ -377,7 +377,14 @@ public struct Grader: Sendable {
     /// `expectedVariant`, when the grader knows the student (a roster), must agree with it.
     public func grade(submissionText text: String, path: String, reveal: Bool = false,
                       expectedVariant: Int? = nil) -> GradeOutcome {
-        let declared = Variant.declared(in: text)
+        let declared: Int?
+        switch Variant.declaration(in: text) {
+        case .none: declared = nil
+        case .number(let n): declared = n
+        case .invalid(let written):
+            // Graded as variant 0 before, silently: the student would get someone else's numbers.
+            return (expectedVariant.map(forVariant) ?? self).zero(path, "the front matter says variant: '\(Snippet.quote(written))', which is not a variant (a whole number from 0 to 999999, as stepmark assign wrote it): submit the assignment file as it was handed out")
+        }
         if let expectedVariant, declared != expectedVariant {
             let found = declared.map { "variant \($0)" } ?? "no variant"
             return forVariant(expectedVariant).zero(path, "this file was made for \(found), but this student's assignment is variant \(expectedVariant): submit your own assignment file")

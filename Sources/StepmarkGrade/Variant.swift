@@ -11,30 +11,47 @@ public enum Variant {
         return Int(value % UInt64(1_000_000))
     }
 
+    /// What a submission's front matter says of its variant.
+    public enum Declaration: Equatable, Sendable {
+        /// No front matter, or no `variant:` line in it.
+        case none
+        case number(Int)
+        /// A `variant:` line whose value is not a variant (0 to 999,999, digits only, as
+        /// `assign` writes it); the text as written, at most 40 characters.
+        case invalid(String)
+    }
+
+    /// The variant a submission declares, when it declares a valid one.
+    public static func declared(in text: String) -> Int? {
+        if case .number(let n) = declaration(in: text) { return n }
+        return nil
+    }
+
     /// The `variant:` of a submission's front matter, read without a YAML parser: a submission
     /// is untrusted, and this needs one integer from the first lines only (linear, bounded).
-    /// Nil when the file has no front matter or no `variant:` line in it.
-    public static func declared(in text: String) -> Int? {
+    public static func declaration(in text: String) -> Declaration {
         var lineNumber = 0
         var inFrontMatter = false
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             lineNumber += 1
-            if lineNumber > 200 { return nil }
+            if lineNumber > 200 { return .none }
             let trimmed = line.trimmingTrailingSpaces()
             if lineNumber == 1 {
                 let first = trimmed.hasPrefix("\u{FEFF}") ? trimmed.dropFirst() : trimmed
-                guard first == "---" else { return nil }
+                guard first == "---" else { return .none }
                 inFrontMatter = true
                 continue
             }
-            guard inFrontMatter else { return nil }
-            if trimmed == "---" || trimmed == "..." { return nil }
+            guard inFrontMatter else { return .none }
+            if trimmed == "---" || trimmed == "..." { return .none }
             guard trimmed.hasPrefix("variant:") else { continue }
             let digits = trimmed.dropFirst("variant:".count).drop { $0 == " " || $0 == "\t" }
-            guard !digits.isEmpty, digits.count <= 7, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-            return Int(digits)
+            guard !digits.isEmpty, digits.count <= 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits) else {
+                return .invalid(String(digits.prefix(40)))
+            }
+            return .number(n)
         }
-        return nil
+        return .none
     }
 }
 

@@ -131,6 +131,12 @@ import StepmarkRender
         #expect(Variant.declared(in: "---\ntitle: x\nvariant: 226042\n---\n# A") == 226042)
         #expect(Variant.declared(in: "# no front matter\nvariant: 3\n") == nil)
         #expect(Variant.declared(in: "---\nvariant: 12345678901234567890\n---\n") == nil)
+        #expect(Variant.declaration(in: "---\nvariant: 12345678901234567890\n---\n") == .invalid("12345678901234567890"))
+        #expect(Variant.declaration(in: "---\nvariant: 1000000\n---\n") == .invalid("1000000"))
+        #expect(Variant.declaration(in: "---\nvariant: abc\n---\n") == .invalid("abc"))
+        #expect(Variant.declaration(in: "---\nvariant:\n---\n") == .invalid(""))
+        #expect(Variant.declaration(in: "---\ntitle: t\n---\n") == .none)
+        #expect(Variant.declaration(in: "---\nvariant: 999999\n---\n") == .number(999999))
     }
 
     @Test func rosterReadingIsStrictAndFolderNamesAreSafe() throws {
@@ -162,6 +168,12 @@ import StepmarkRender
         // A whole file copied from the other student passes alone, but not against the roster.
         let copied = submission(226042, answers[226042]!)
         #expect(grader.grade(submissionText: copied, path: "s.md", expectedVariant: 89354).problem?.contains("made for variant 226042") == true)
+        // A variant: that is no variant is a problem, not variant 0 (someone else's numbers).
+        for bad in ["abc", "-1", "1e3", "[1]", "1000000"] {
+            let outcome = grader.grade(submissionText: "---\nvariant: \(bad)\n---\n\n```answer sm\n\(answers[226042]!)\n```\n", path: "s.md")
+            #expect(!outcome.allPassed)
+            #expect(outcome.problem == "the front matter says variant: '\(bad)', which is not a variant (a whole number from 0 to 999999, as stepmark assign wrote it): submit the assignment file as it was handed out")
+        }
     }
     /// `visibility=` and `tags=` reach Gradescope's results.json as its own fields; a withheld
     /// exercise's result and feedback never reach the student's feedback page, and its score is
