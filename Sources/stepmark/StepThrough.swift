@@ -31,6 +31,8 @@ struct StepThrough: ParsableCommand {
             throw ExitCode(2)
         }
         var report = Runner(limits: limits.limits).run(lesson)
+        // An assignment steps through what its handout shows, as run and check do (SPEC §4).
+        if report.isAssignment { report = StudentView.apply(report) }
         if !teacher { report = StepFrames.withoutSolutions(report) }
         let renderer = TerminalRenderer(color: useColor, language: report.language)
         guard isTerminal(0), isTerminal(1) else {
@@ -216,6 +218,7 @@ enum StepFrames {
                 var screen = (prose.isEmpty ? "" : prose + "\n\n")
                 screen += renderer.cyan("── \(words.stepOf(step.index, report.steps.count)) · \(step.block.info.trimmingWhitespace())") + "\n"
                 if step.showsSource { screen += step.block.bodyText + "\n" }
+                if let hidden = step.hidden { screen += renderer.dim(hidden.note(report.language)) + "\n" }
                 frames.append(Frame(block: step.index, sub: 0, screen: screen))
                 for (i, value) in step.values.enumerated() {
                     screen += renderer.renderValue(value, width: width)

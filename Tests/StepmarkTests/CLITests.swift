@@ -109,6 +109,20 @@ import StepmarkLesson
         #expect(result.stdout.contains("0.7311"))
     }
 
+    /// An assignment steps through what its handout shows (a red-team pass found `step` printing
+    /// the exercise's softmax, 0.7311, and a later step's 73.11 from an assignment).
+    @Test func stepOfAnAssignmentHidesTheAnswers() throws {
+        let key = "# A\n\n```softmax exercise=e1 as=p\n[1, 2]\n```\n\n```answer e1\n[0.2689, 0.7311]\n```\n\n```let\nq = p * 100\n```\n"
+        let folder = try temporaryFolder(["key.md": key])
+        #expect(try stepmark(["assign", "key.md", "--out", "out"], in: folder).status == 0)
+        let result = try stepmark(["step", "out/key.md"], input: "", in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        for leak in ["0.7311", "0.2689", "73.1", "26.8", "shifted"] { #expect(!result.stdout.contains(leak), "\(leak) shown") }
+        #expect(result.stdout.contains("The values of exercise e1 are hidden until the answers are published."))
+        // The key itself still steps through every value.
+        #expect(try stepmark(["step", "key.md"], input: "", in: folder).stdout.contains("0.7311"))
+    }
+
     @Test func renderMirrorsTheTreeAndChecksFreshness() throws {
         let folder = try temporaryFolder(["lessons/en/a.md": "# A\n\n```let\nx = 1\n```\n", "lessons/ko/a.md": "# 가\n"])
         let render = try stepmark(["render", "lessons", "--out", "out", "--format", "md"], in: folder)
