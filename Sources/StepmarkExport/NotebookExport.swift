@@ -43,6 +43,15 @@ public enum NotebookExport {
                 if !text.isEmpty { cells.append(markdown(text)) }
             case .step(let step):
                 guard step.directive != "answer" else { continue }
+                if let hidden = step.hidden {
+                    // A handout's notebook (an assignment, render --student) does not compute
+                    // what the handout hides: code that computes an exercise's value would show
+                    // it to anyone who runs or reads the cell. Its source and the note stay;
+                    // no later shown step reads what it defines, so nothing else needs it.
+                    cells.append(markdown(fenced(step.block.source) + "\n\n_" + hidden.note(report.language) + "_"))
+                    if let exercise = step.exercise { cells += exerciseCells(step, exercise, checkable: false) }
+                    continue
+                }
                 cells.append(code(stepCode(step)))
                 if let exercise = step.exercise { cells += exerciseCells(step, exercise) }
             }
@@ -137,8 +146,17 @@ public enum NotebookExport {
         return []
     }
 
-    /// The answer cell (filled in by the student) and the check cell of an exercise.
-    static func exerciseCells(_ step: Step, _ exercise: ExerciseSpec) -> [JSON] {
+    /// `text` in a Markdown code fence longer than any run of backticks inside it.
+    static func fenced(_ text: String) -> String {
+        var longest = 0, run = 0
+        for c in text { if c == "`" { run += 1; longest = max(longest, run) } else { run = 0 } }
+        let fence = String(repeating: "`", count: max(3, longest + 1))
+        return fence + "\n" + text + "\n" + fence
+    }
+
+    /// The answer cell (filled in by the student) and the check cell of an exercise; without
+    /// the check cell when the notebook does not compute the expected value (a handout's).
+    static func exerciseCells(_ step: Step, _ exercise: ExerciseSpec, checkable: Bool = true) -> [JSON] {
         let checked = exercise.check ?? step.resultName ?? "output"
         let variable = "answer_" + exercise.id.map { $0.isLetter || $0.isNumber ? $0 : "_" }.reduce("") { $0 + String($1) }
         let value = step.value(named: checked)?.value
@@ -147,6 +165,12 @@ public enum NotebookExport {
         if case .tokens? = value { hint = "a list of tokens like [\"token\", \"##piece\"]" }
         if case .text? = value { hint = "a text in quotes" }
         let points = exercise.points == exercise.points.rounded() ? String(Int(exercise.points)) : "\(exercise.points)"
+        guard checkable else {
+            return [
+                markdown("**Exercise `\(exercise.id)`** (\(points) point\(points == "1" ? "" : "s")): compute `\(checked)` of the step above by hand and write it below; entries within \(Runner.trimmed(exercise.tolerance)) count as correct. It is checked when your answers are graded."),
+                code("\(variable) = None  # your answer: \(hint)"),
+            ]
+        }
         return [
             markdown("**Exercise `\(exercise.id)`** (\(points) point\(points == "1" ? "" : "s")): compute `\(checked)` of the step above by hand (\(shape)), write it below, then run the check; entries within \(Runner.trimmed(exercise.tolerance)) count as correct."),
             code("\(variable) = None  # your answer: \(hint)"),

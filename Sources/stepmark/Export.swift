@@ -50,7 +50,7 @@ struct Export: ParsableCommand {
         for file in files {
             do {
                 let lesson = try LessonParser.read(path: file, limits: limits.limits)
-                let report = Runner(limits: limits.limits).run(lesson)
+                let report = notebookView(Runner(limits: limits.limits).run(lesson), student: false)
                 let name = FilePathText.removingExtension(FilePathText.lastComponent(file)) + ".ipynb"
                 let data = NotebookExport.relativePath(from: out, to: FilePathText.parent(file))
                 try AtomicFile.write(NotebookExport.notebook(lesson: lesson, report: report, dataFolder: data),
@@ -68,18 +68,37 @@ struct Export: ParsableCommand {
     }
 }
 
+/// What a notebook of this report may compute: an assignment's, or any with `--student`, is
+/// the handout's view (SPEC §4), whose hidden steps the notebook does not compute at all.
+func notebookView(_ report: Report, student: Bool) -> Report {
+    student || report.isAssignment ? StudentView.apply(report) : report
+}
+
 /// `render --format ipynb`: one notebook per lesson of the plan, mirroring the input tree.
+/// Like the pages, a notebook already in `--out` is replaced only when it is stepmark's own
+/// (recorded in the manifest and not edited since) or with `--overwrite`: every notebook is
+/// made first, and nothing is written when one would replace a file that is not.
 /// Returns the number of notebooks written.
-func renderNotebooks(_ plan: CoursePlan, limits: Limits) throws -> Int {
-    var written = 0
+func renderNotebooks(_ plan: CoursePlan, limits: Limits, student: Bool, allowUnowned: Bool) throws -> Int {
+    var planned: [(path: String, content: String)] = []
     for entry in plan.lessons {
         let lesson = try LessonParser.read(path: entry.source, limits: limits)
-        let report = Runner(limits: limits).run(lesson)
+        let report = notebookView(Runner(limits: limits).run(lesson), student: student)
         let path = FilePathText.join(plan.out, entry.relative + ".ipynb")
         let data = NotebookExport.relativePath(from: FilePathText.parent(path),
                                                to: FilePathText.parent(entry.source))
-        try AtomicFile.write(NotebookExport.notebook(lesson: lesson, report: report, dataFolder: data), to: path)
-        written += 1
+        planned.append((path, NotebookExport.notebook(lesson: lesson, report: report, dataFolder: data)))
     }
-    return written
+    var manifest = RenderManifest.load(outFolder: plan.out)
+    let refused = OutputOwnership.refusals(planned: planned, outFolder: plan.out, manifest: manifest, allowUnowned: allowUnowned)
+    if let first = refused.first {
+        for e in refused.dropFirst() { printError("error: \(e)") }
+        throw first
+    }
+    for (path, content) in planned {
+        try AtomicFile.write(content, to: path)
+        if let relative = OutputOwnership.relativePath(path, in: plan.out) { manifest.record(relative, content: content) }
+    }
+    if !planned.isEmpty { try manifest.write(outFolder: plan.out) }
+    return planned.count
 }

@@ -112,7 +112,7 @@ struct Render: ParsableCommand {
             print("\(result.files) files in \(out) are up to date")
         } else {
             do {
-                if wantsNotebooks { print("exported \(try renderNotebooks(plan, limits: limits.limits)) notebooks into \(out)") }
+                if wantsNotebooks { print("exported \(try renderNotebooks(plan, limits: limits.limits, student: student, allowUnowned: overwrite)) notebooks into \(out)") }
                 print("rendered \(result.lessons) lesson\(result.lessons == 1 ? "" : "s") into \(out) (\(result.written) file\(result.written == 1 ? "" : "s") changed)")
             } catch let e as ReadError {
                 printError("error: \(e)")

@@ -176,6 +176,45 @@ import StepmarkLesson
         }
     }
 
+    /// The notebook of an assignment, or of `render --student`, does not compute what the
+    /// handout hides (a red-team pass found it printing the exercise's softmax and values
+    /// derived from it). The key's own export still checks itself.
+    @Test func aHandoutsNotebookComputesNoAnswer() throws {
+        let key = "# K\n\n```let\nx = [1, 2]\n```\n\n```softmax exercise=e1 as=p\nx\n```\n\n```answer e1\n[0.2689, 0.7311]\n```\n\n```let\nq = p * 100\nr = x * 3\n```\n\n```let\nz = x + 1\n```\n"
+        let folder = try temporaryFolder(["lessons/key.md": key])
+        #expect(try stepmark(["assign", "lessons/key.md", "--out", "asg"], in: folder).status == 0)
+        #expect(try stepmark(["export", "asg/key.md", "--out", "nb"], in: folder).status == 0)
+        #expect(try stepmark(["render", "lessons", "--student", "--out", "st", "--format", "ipynb"], in: folder).status == 0)
+        #expect(try stepmark(["export", "lessons/key.md", "--out", "teacher"], in: folder).status == 0)
+        func text(_ path: String) throws -> String { try String(contentsOfFile: (folder as NSString).appendingPathComponent(path), encoding: .utf8) }
+        for path in ["nb/key.ipynb", "st/key.ipynb"] {
+            let notebook = try text(path)
+            for leak in ["0.7311", "0.2689", "result = softmax_step(", "begin(2,", "begin(4,", "expected[\\\"e1\\\"]", "check(answer_e1"] {
+                #expect(!notebook.contains(leak), "\(leak) in \(path)")
+            }
+            #expect(notebook.contains("The values of exercise e1 are hidden until the answers are published."))
+            #expect(notebook.contains("answer_e1 = None"))
+            #expect(notebook.contains("z = (x + np.float64(1.0))"), "a step that reads no exercise value still runs")
+        }
+        let teacher = try text("teacher/key.ipynb")
+        #expect(teacher.contains("result = softmax_step(") && teacher.contains("begin(4,") && teacher.contains("check(answer_e1"))
+    }
+
+    /// Notebooks are owned as pages are: a hand-edited or foreign notebook in --out is not
+    /// replaced without --overwrite (render rewrote it silently), stepmark's own is.
+    @Test func renderKeepsNotebooksItDidNotWrite() throws {
+        let folder = try temporaryFolder(["l/a.md": "# A\n\n```let\nx = 1\n```\n", "o/a.ipynb": "{\"mine\": true}\n"])
+        let refused = try stepmark(["render", "l", "--out", "o", "--format", "ipynb"], in: folder)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("o/a.ipynb: exists and is not stepmark's own earlier output"))
+        func text() throws -> String { try String(contentsOfFile: (folder as NSString).appendingPathComponent("o/a.ipynb"), encoding: .utf8) }
+        #expect(try text() == "{\"mine\": true}\n")
+        #expect(try stepmark(["render", "l", "--out", "o", "--format", "ipynb", "--overwrite"], in: folder).status == 0)
+        #expect(try stepmark(["render", "l", "--out", "o", "--format", "ipynb"], in: folder).status == 0, "its own notebook is replaced")
+        try (try text() + " ").write(toFile: (folder as NSString).appendingPathComponent("o/a.ipynb"), atomically: true, encoding: .utf8)
+        #expect(try stepmark(["render", "l", "--out", "o", "--format", "ipynb"], in: folder).status == 2, "an edited one is not")
+    }
+
     @Test func badUsageAndUnreadableFilesExitTwo() throws {
         let folder = try temporaryFolder(["one.md": "# One\n"])
         #expect(try stepmark(["export", "one.md", "--format", "pdf", "--out", "nb"], in: folder).status == 2)
