@@ -16,9 +16,13 @@ struct Assign: ParsableCommand {
             <!-- solution --> … <!-- end solution --> region is removed. It is written to \
             OUT/<key's file name>, atomically; the key itself is never overwritten.
 
+            A file already at the output path is replaced only when it is an assignment \
+            (its front matter says variant:), unless --overwrite: a lesson or another key \
+            there is kept.
+
             Exit status: 0 written; 1 the key has failing steps or its own answers fail their \
             check (nothing is written unless --force); 2 bad usage, an unreadable key, or an \
-            output that would overwrite the key or cannot be written.
+            output that would overwrite the key, a lesson or another file, or cannot be written.
 
             Example:
               stepmark assign lessons/en/01-attention.md --out assignments
@@ -34,10 +38,36 @@ struct Assign: ParsableCommand {
     @Flag(help: "Write the assignment even when the key has errors.")
     var force = false
 
+    @Flag(help: "Replace files in OUT that are not assignments stepmark wrote (a lesson, a key, notes).")
+    var overwrite = false
+
     @Option(help: ArgumentHelp("A class roster (CSV with the columns id and name): one assignment per student, each with its own variant, in OUT/<id>/.", valueName: "roster.csv"))
     var variants: String?
 
     @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
+
+    static let variantsList = "variants.csv"
+
+    /// Refuses, before anything is written, a target that holds something other than an
+    /// assignment: `assign en/01.md --out ko` replaced the Korean key ko/01.md (a red-team
+    /// pass). An assignment (front matter with `variant:`) is stepmark's to replace, and so is
+    /// the variants list at `listAt`; anything else only with --overwrite. A target that is not
+    /// a regular file (a folder, a link) is always refused.
+    func refuseUnownedTargets(_ targets: [String], listAt list: String? = nil) throws {
+        for target in targets {
+            var info = stat()
+            guard lstat(target, &info) == 0 else { continue }   // a new file
+            guard info.st_mode & S_IFMT == S_IFREG else {
+                throw ReadError(path: target, message: "is not a regular file; refusing to replace it")
+            }
+            if overwrite { continue }
+            if target == list, let bytes = try? RegularFile.read(target, maxBytes: 64 << 20),
+               String(decoding: bytes.prefix(64), as: UTF8.self).hasPrefix("id,name,variant,file") { continue }
+            if let bytes = try? RegularFile.read(target, maxBytes: 16 << 20),
+               case .number = Variant.declaration(in: String(decoding: bytes, as: UTF8.self)) { continue }
+            throw ReadError(path: target, message: "exists and is not an assignment stepmark wrote (its front matter has no variant:), so it may be a lesson or a key; refusing to overwrite it. Choose another --out folder, or pass --overwrite to replace it")
+        }
+    }
 
     func validate() throws {
         if out.isEmpty { throw ValidationError("--out needs a folder name, not an empty one") }
@@ -52,6 +82,12 @@ struct Assign: ParsableCommand {
         if let variants {
             try runVariants(roster: variants)
             return
+        }
+        do {
+            try refuseUnownedTargets(keys.map { try Assignment.outputPath(forKey: $0, in: out) })
+        } catch let e as ReadError {
+            printError("error: \(e)")
+            throw ExitCode(2)
         }
         var failed = false
         for key in keys {
@@ -101,6 +137,18 @@ struct Assign: ParsableCommand {
             }
             folders[folder] = student.id
         }
+        if let id = folders[Self.variantsList] {
+            printError("error: the id '\(id)' would be a folder named \(Self.variantsList), the list of who got which variant; rename that id in the roster")
+            throw ExitCode(2)
+        }
+        do {
+            try refuseUnownedTargets(keys.flatMap { key in
+                try roster.students.map { try Assignment.outputPath(forKey: key, in: FilePathText.join(out, Roster.folderName(for: $0.id))) }
+            } + [FilePathText.join(out, Self.variantsList)], listAt: FilePathText.join(out, Self.variantsList))
+        } catch let e as ReadError {
+            printError("error: \(e)")
+            throw ExitCode(2)
+        }
         var list = CSV.row(["id", "name", "variant", "file"])
         var failed = false
         for key in keys {
@@ -147,7 +195,7 @@ struct Assign: ParsableCommand {
             }
         }
         do {
-            try AtomicFile.write(list, to: FilePathText.join(out, "variants.csv"))
+            try AtomicFile.write(list, to: FilePathText.join(out, Self.variantsList))
         } catch let e as ReadError {
             printError("error: \(e)")
             throw ExitCode(2)

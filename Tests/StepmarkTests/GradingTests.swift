@@ -577,6 +577,26 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         #expect(text == Assignment.make(keyText: String(decoding: before, as: UTF8.self), path: copy).text)
         #expect(text.contains("```answer g-out\n[[?, ?],\n [?, ?]]\n```"))
 
+        // Another lesson at the target (the Korean key of the same name) is kept; the earlier
+        // assignment is replaced; --overwrite replaces anything (a red-team pass found the
+        // Korean key replaced by the English assignment).
+        let korean = "# 한국어 키\n\n```let exercise=e1\na = 2\n```\n\n```answer e1\n2\n```\n"
+        try FileManager.default.createDirectory(atPath: (folder as NSString).appendingPathComponent("ko"), withIntermediateDirectories: true)
+        try korean.write(toFile: (folder as NSString).appendingPathComponent("ko/key.md"), atomically: true, encoding: .utf8)
+        let kept = try stepmark(["assign", copy, "--out", (folder as NSString).appendingPathComponent("ko")])
+        #expect(kept.status == 2)
+        #expect(kept.stderr.contains("exists and is not an assignment stepmark wrote"))
+        #expect(try String(contentsOfFile: (folder as NSString).appendingPathComponent("ko/key.md"), encoding: .utf8) == korean)
+        #expect(try stepmark(["assign", copy, "--out", out]).status == 0, "its own earlier assignment is replaced")
+        #expect(try stepmark(["assign", copy, "--out", (folder as NSString).appendingPathComponent("ko"), "--overwrite"]).status == 0)
+        // A roster id that would be a folder named like the variants list is refused up front
+        // (it wrote every assignment, then failed to write the list).
+        try "id,name\nvariants.csv,X\n".write(toFile: (folder as NSString).appendingPathComponent("roster.csv"), atomically: true, encoding: .utf8)
+        let clash = try stepmark(["assign", "key.md", "--variants", "roster.csv", "--out", "v"], in: folder)
+        #expect(clash.status == 2)
+        #expect(clash.stderr.contains("the id 'variants.csv' would be a folder named variants.csv"))
+        #expect(!FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("v/variants.csv")))
+
         let broken = try temporaryFolder(["bad.md": "```softmax exercise=a\n[0, 0]\n```\n\n```answer a\n[1, 0]\n```\n"])
         let b = try stepmark(["assign", (broken as NSString).appendingPathComponent("bad.md"), "--out", (broken as NSString).appendingPathComponent("out")])
         #expect(b.status == 1)
