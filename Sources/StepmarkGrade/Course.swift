@@ -74,6 +74,21 @@ public struct CoursePlan: Sendable {
                 entries.append(Entry(source: path, relative: name))
             }
         }
+        // Two lessons written to one page would leave only the last (x1/dup.md and x2/dup.md
+        // both became dup.md, and the index linked both to it): refused. The same file named
+        // twice is rendered once.
+        var byRelative: [String: (source: String, resolved: String)] = [:]
+        var unique: [Entry] = []
+        for e in entries {
+            let resolved = URL(fileURLWithPath: e.source).standardizedFileURL.resolvingSymlinksInPath().path
+            if let earlier = byRelative[e.relative] {
+                if earlier.resolved == resolved { continue }
+                throw ReadError(path: e.source, message: "would be written to the same pages as \(earlier.source) (\(e.relative).*); render their common folder instead, which mirrors the folders, or render them into different --out folders")
+            }
+            byRelative[e.relative] = (e.source, resolved)
+            unique.append(e)
+        }
+        entries = unique
         let outPath = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path
         for e in entries {
             let source = URL(fileURLWithPath: e.source).standardizedFileURL.resolvingSymlinksInPath().path

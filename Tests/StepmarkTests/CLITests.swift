@@ -123,6 +123,19 @@ import StepmarkLesson
         #expect(try stepmark(["step", "key.md"], input: "", in: folder).stdout.contains("0.7311"))
     }
 
+    /// Two lessons that would share pages are refused before anything is written (only the
+    /// second was left, and the index linked both to it); the same file twice is one lesson.
+    @Test func renderRefusesTwoLessonsOnOnePage() throws {
+        let folder = try temporaryFolder(["x1/dup.md": "# First\n", "x2/dup.md": "# Second\n", "en/a.md": "# A\n", "ko/a.md": "# 가\n"])
+        let clash = try stepmark(["render", "x1/dup.md", "x2/dup.md", "--out", "o", "--format", "md"], in: folder)
+        #expect(clash.status == 2)
+        #expect(clash.stderr.contains("x2/dup.md: would be written to the same pages as x1/dup.md (dup.*)"))
+        #expect(!FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("o")))
+        #expect(try stepmark(["render", "en", "ko", "--out", "o", "--format", "md"], in: folder).status == 2)
+        let twice = try stepmark(["render", "x1/dup.md", "./x1/dup.md", "--out", "o", "--format", "md"], in: folder)
+        #expect(twice.status == 0 && twice.stdout.contains("rendered 1 lesson"), "\(twice.stdout)")
+    }
+
     @Test func renderMirrorsTheTreeAndChecksFreshness() throws {
         let folder = try temporaryFolder(["lessons/en/a.md": "# A\n\n```let\nx = 1\n```\n", "lessons/ko/a.md": "# 가\n"])
         let render = try stepmark(["render", "lessons", "--out", "out", "--format", "md"], in: folder)
