@@ -125,12 +125,13 @@ public enum Exercises {
             seen.insert(spec.id)
             // Scores are sums of points: keep every total exact and finite (points=1e308 twice
             // is ∞, which results.json can only write as null).
-            total += spec.points
-            if total > maxTotalPoints {
+            // A refused exercise adds nothing: the ones after it are judged on what is kept.
+            if total + spec.points > maxTotalPoints {
                 let at = step.arguments.first { $0.key == "points" }?.valuePosition ?? spec.position
                 problems.append(LessonError("points=\(Runner.format(spec.points)) brings the lesson's total to more than \(Runner.format(maxTotalPoints)) points; use smaller points", at: at))
                 continue
             }
+            total += spec.points
             out.append((step, spec))
         }
         return (out, problems)

@@ -170,6 +170,12 @@ import Testing
         // At the value of points=: "```let exercise=a " is 18 characters, "points=" 7 more.
         #expect(grader.keyErrors.map(\.description) == ["1:26: points=1e+308 brings the lesson's total to more than 1000000 points; use smaller points",
                                                         "5:26: points=1e+308 brings the lesson's total to more than 1000000 points; use smaller points"])
+        // A refused exercise adds nothing to the total: a small one after it is kept (it was
+        // refused too, "points=1 brings the total to more than 1000000").
+        let mixed = "```let exercise=big points=2000000\na = 1\n```\n\n```let exercise=small points=1\nb = 1\n```\n"
+        let graded = Grader(key: LessonParser.parse(mixed, path: "key.md"))
+        #expect(graded.keyErrors.map(\.description).filter { $0.contains("brings") } == ["1:28: points=2000000 brings the lesson's total to more than 1000000 points; use smaller points"])
+        #expect(graded.exercises.map(\.spec.id) == ["small"])
     }
 }
 
