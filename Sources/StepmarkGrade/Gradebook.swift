@@ -305,7 +305,8 @@ public enum CSV {
     /// CSV reader sees the quote byte. Comparing Characters let such a file name end the
     /// quoting and plant a formula in the next column.
     public static func field(_ s: String) -> String {
-        var scalars = s.unicodeScalars
+        // Control characters (a file name's ESC) made visible first; tab and line feed stay.
+        var scalars = ControlCharacters.neutralized(s).unicodeScalars
         if let first = scalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { scalars.insert("'", at: scalars.startIndex) }
         guard scalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return String(scalars) }
         var out = String.UnicodeScalarView()
@@ -420,7 +421,9 @@ public enum FeedbackPage {
         if !o.lessonErrors.isEmpty {
             out += "\n## \(w.problems)\n\n" + fenced(o.errorLines.joined(separator: "\n"))
         }
-        return out
+        // A submission's answers and file name may hold control characters; made visible so
+        // the page never carries an escape sequence to a terminal that shows it.
+        return ControlCharacters.neutralized(out)
     }
 
     /// Backslash-escapes Markdown punctuation and `<`, so untrusted text stays text.

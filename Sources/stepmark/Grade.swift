@@ -124,7 +124,7 @@ struct Grade: ParsableCommand {
             }
         }
         let result = gradebook.run(submissions: paths, reveal: reveal, progress: progress)
-        if progress != nil { StandardStream.error("\r\u{1B}[K") }
+        if progress != nil { StandardStream.errorControl("\r\u{1B}[K") }
         for s in result.submissions {
             if let problem = s.outcome.problem { printError("\(s.path): not graded: \(problem)") }
         }
@@ -220,7 +220,7 @@ enum SubmissionFiles {
         let state = ProgressState()
         return { done, total in
             guard state.shouldPrint(done: done, total: total) else { return }
-            StandardStream.error("\rgrading \(done)/\(total)…")
+            StandardStream.errorControl("\rgrading \(done)/\(total)…")
         }
     }
 }

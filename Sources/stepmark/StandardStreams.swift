@@ -4,6 +4,12 @@ import StepmarkCore
 /// (`ReplacingWrite.writeAll` retries short and interrupted writes); `FileHandle` lives in full
 /// Foundation, which stepmark no longer links (issue 13).
 enum StandardStream {
-    static func output(_ text: String) { _ = ReplacingWrite.writeAll(text, to: STDOUT_FILENO) }
-    static func error(_ text: String) { _ = ReplacingWrite.writeAll(text, to: STDERR_FILENO) }
+    /// Every report, message and problem goes out with its control characters made visible
+    /// (`ControlCharacters`): lesson text, a submission's answers and its file name reach the
+    /// terminal, and an escape sequence there would act (set the title, write the clipboard,
+    /// clear the screen). The colour stepmark adds itself is kept.
+    static func output(_ text: String) { _ = ReplacingWrite.writeAll(ControlCharacters.neutralized(text, keepingSGR: true), to: STDOUT_FILENO) }
+    static func error(_ text: String) { _ = ReplacingWrite.writeAll(ControlCharacters.neutralized(text, keepingSGR: true), to: STDERR_FILENO) }
+    /// Written as it is: stepmark's own terminal control (the progress line's `\r` and erase).
+    static func errorControl(_ text: String) { _ = ReplacingWrite.writeAll(text, to: STDERR_FILENO) }
 }

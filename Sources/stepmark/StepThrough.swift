@@ -37,7 +37,7 @@ struct StepThrough: ParsableCommand {
         let renderer = TerminalRenderer(color: useColor, language: report.language)
         guard isTerminal(0), isTerminal(1) else {
             // Not a terminal: every frame's last state, once (no width to fit to).
-            print(StepFrames.everything(report, renderer: renderer, teacher: teacher), terminator: "")
+            StandardStream.output(StepFrames.everything(report, renderer: renderer, teacher: teacher))
             if !report.ok { throw ExitCode(1) }
             return
         }
@@ -201,6 +201,11 @@ enum StepFrames {
         return renderer.prose(text)
     }
 
+    /// Lesson text with its control characters made visible, piece by piece as a frame is
+    /// built: the session draws frames on the terminal as they are (the renderer's own colour
+    /// is kept).
+    static func safe(_ screen: String) -> String { ControlCharacters.neutralized(screen, keepingSGR: true) }
+
     static func make(_ report: Report, renderer: TerminalRenderer, width: Int?, teacher: Bool) -> [Frame] {
         let words = StepWords.of(report)
         var renderer = renderer
@@ -211,17 +216,17 @@ enum StepFrames {
             switch block {
             case .prose(let p):
                 let styled = Self.prose(p.markdown, renderer: renderer, teacher: teacher)
-                prose = prose.isEmpty ? styled : prose + "\n\n" + styled
+                prose = prose.isEmpty ? safe(styled) : prose + "\n\n" + safe(styled)
             case .step(let step) where step.isHiddenEntirely:
                 continue  // hide=all: the prose around it runs on to the next step
             case .step(let step):
                 var screen = (prose.isEmpty ? "" : prose + "\n\n")
-                screen += renderer.cyan("── \(words.stepOf(step.index, report.steps.count)) · \(step.block.info.trimmingWhitespace())") + "\n"
-                if step.showsSource { screen += step.block.bodyText + "\n" }
+                screen += safe(renderer.cyan("── \(words.stepOf(step.index, report.steps.count)) · \(step.block.info.trimmingWhitespace())")) + "\n"
+                if step.showsSource { screen += safe(step.block.bodyText) + "\n" }
                 if let hidden = step.hidden { screen += renderer.dim(hidden.note(report.language)) + "\n" }
                 frames.append(Frame(block: step.index, sub: 0, screen: screen))
                 for (i, value) in step.values.enumerated() {
-                    screen += renderer.renderValue(value, width: width)
+                    screen += safe(renderer.renderValue(value, width: width))
                     frames.append(Frame(block: step.index, sub: i + 1, screen: screen))
                 }
                 var tail = ""
@@ -230,7 +235,7 @@ enum StepFrames {
                     tail += renderer.red(words.error) + "\(report.lessonPath):\(e.line):\(e.column): \(Phrasebook.message(e.message, report.language))\n"
                 }
                 if !tail.isEmpty {
-                    screen += "\n" + tail
+                    screen += "\n" + safe(tail)
                     frames.append(Frame(block: step.index, sub: step.values.count + 1, screen: screen))
                 }
                 prose = ""
@@ -240,14 +245,14 @@ enum StepFrames {
             // Prose after the last step: one more screen.
             frames.append(Frame(block: report.steps.count, sub: Int.max, screen: prose + "\n"))
         }
-        if frames.isEmpty { frames.append(Frame(block: 0, sub: 0, screen: renderer.render(report))) }
+        if frames.isEmpty { frames.append(Frame(block: 0, sub: 0, screen: safe(renderer.render(report)))) }
         return frames
     }
 
     /// Without a terminal: the title, each block's last frame in order, the errors and the summary.
     static func everything(_ report: Report, renderer: TerminalRenderer, teacher: Bool) -> String {
         let frames = make(report, renderer: renderer, width: nil, teacher: teacher)
-        var out = report.title + "\n" + report.lessonPath + "\n\n"
+        var out = safe(report.title + "\n" + report.lessonPath) + "\n\n"
         for (i, frame) in frames.enumerated() where i == frames.count - 1 || frames[i + 1].block != frame.block || frames[i + 1].sub == Int.max {
             out += frame.screen + "\n"
         }

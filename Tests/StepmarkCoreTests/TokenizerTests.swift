@@ -173,3 +173,19 @@ import Testing
         #expect(throws: TensorError.self) { try BPE.learn(words: [("a", 0)], merges: 1) }
     }
 }
+
+/// Control characters made visible for terminals, CSV cells and feedback pages.
+@Suite struct ControlCharactersTests {
+    @Test func escapeSequencesBecomeVisibleSymbols() {
+        #expect(ControlCharacters.neutralized("a\u{1B}]0;PWN\u{07}b") == "a\u{241B}]0;PWN\u{2407}b")
+        #expect(ControlCharacters.neutralized("tab\tline\nend\r") == "tab\tline\nend\u{240D}")
+        #expect(ControlCharacters.neutralized("\u{0}\u{7F}\u{85}\u{9F}") == "\u{2400}\u{2421}\u{FFFD}\u{FFFD}")
+        // U+00A0…U+00FF (also 0xC2/0xC3 lead bytes) are text, not controls.
+        #expect(ControlCharacters.neutralized("°·± é 강") == "°·± é 강")
+        // Colour stepmark writes itself passes when asked; nothing else that starts with ESC.
+        #expect(ControlCharacters.neutralized("\u{1B}[1;31mred\u{1B}[0m", keepingSGR: true) == "\u{1B}[1;31mred\u{1B}[0m")
+        #expect(ControlCharacters.neutralized("\u{1B}[2J\u{1B}[H\u{1B}]52;c;eA==\u{07}", keepingSGR: true)
+                == "\u{241B}[2J\u{241B}[H\u{241B}]52;c;eA==\u{2407}")
+        #expect(ControlCharacters.neutralized("\u{1B}[31mred", keepingSGR: false) == "\u{241B}[31mred")
+    }
+}

@@ -136,6 +136,27 @@ import StepmarkLesson
         #expect(twice.status == 0 && twice.stdout.contains("rendered 1 lesson"), "\(twice.stdout)")
     }
 
+    /// A lesson's text and a submission's file name reach the terminal with their control
+    /// characters made visible (a red-team pass found OSC and CSI sequences — window title,
+    /// clipboard, clear screen — printed raw by run, step, check and grade).
+    @Test func controlCharactersNeverReachTheTerminalRaw() throws {
+        let hostile = "\u{1B}]0;PWN\u{07}\u{1B}[2J"
+        let key = "# Title \(hostile)\n\nProse \(hostile)\n\n```let exercise=a\na = 1\n```\n\n```answer a\n1\n```\n\n```tokenize\nx\(hostile)y\n```\n"
+        let submission = "a\u{1B}]0;PWN\u{07}b.md"
+        let folder = try temporaryFolder(["key.md": key, submission: "```answer a\nzz\(hostile)\n```\n"])
+        for arguments in [["run", "key.md"], ["step", "key.md"], ["check", submission, "--key", "key.md"],
+                          ["grade", "--key", "key.md", submission, "--out", "g"]] {
+            let r = try stepmark(arguments, input: "", in: folder)
+            #expect(!r.stdout.contains("\u{1B}]") && !r.stderr.contains("\u{1B}]") && !r.stdout.contains("\u{1B}[2J") && !r.stderr.contains("\u{1B}[2J"),
+                    "\(arguments[0]) printed a raw escape sequence")
+            if arguments[0] != "grade" { #expect((r.stdout + r.stderr).contains("\u{241B}"), "\(arguments[0]) shows the ESC as ␛") }
+        }
+        for file in try FileManager.default.subpathsOfDirectory(atPath: (folder as NSString).appendingPathComponent("g")) where file.hasSuffix(".md") || file.hasSuffix(".csv") {
+            let text = try String(contentsOfFile: (folder as NSString).appendingPathComponent("g/" + file), encoding: .utf8)
+            #expect(!text.contains("\u{1B}"), "\(file) holds a raw ESC")
+        }
+    }
+
     @Test func renderMirrorsTheTreeAndChecksFreshness() throws {
         let folder = try temporaryFolder(["lessons/en/a.md": "# A\n\n```let\nx = 1\n```\n", "lessons/ko/a.md": "# 가\n"])
         let render = try stepmark(["render", "lessons", "--out", "out", "--format", "md"], in: folder)

@@ -22,8 +22,12 @@ import Testing
             print(json.dumps(rows))
             """, arguments: [folder + "/g.csv"])
         let rows = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String]]
-        // One row; every field reads back as written, a leading formula character behind a '.
-        let expected = hostile.map { f -> String in ["=", "-", "\r"].contains(f.unicodeScalars.first!) ? "'" + f : f }
+        // One row; every field reads back as written, a leading formula character behind a ',
+        // a carriage return shown as ␍ (control characters are made visible in every cell).
+        let expected = hostile.map { f -> String in
+            let shown = String(String.UnicodeScalarView(f.unicodeScalars.map { $0 == "\r" ? "\u{240D}" : $0 }))
+            return ["=", "-"].contains(shown.unicodeScalars.first!) ? "'" + shown : shown
+        }
         #expect(rows == [expected])
     }
 
