@@ -317,6 +317,9 @@ public struct Grader: Sendable {
     /// asks for them (shared by the copies the batch's threads hold).
     private let keyLesson: Lesson
     private let variants: VariantKeys
+    /// Whether some step of the key reads `variant`: then its numbers differ per student, and
+    /// a submission must say whose they are.
+    public let usesVariant: Bool
 
     public init(key lesson: Lesson, limits: Limits = .init(), variant: Int = 0) {
         self.init(key: lesson, limits: limits, variant: variant, variants: VariantKeys())
@@ -329,6 +332,7 @@ public struct Grader: Sendable {
         self.keyLesson = lesson
         self.variants = variants
         let report = Runner(limits: limits, variant: variant).run(lesson)
+        self.usesVariant = report.steps.contains { $0.reads.contains("variant") }
         self.language = report.language
         self.titles = ExerciseTitles.of(report)
         let (exercises, problems) = Exercises.collectExercises(report)
@@ -379,7 +383,13 @@ public struct Grader: Sendable {
                       expectedVariant: Int? = nil) -> GradeOutcome {
         let declared: Int?
         switch Variant.declaration(in: text) {
-        case .none: declared = nil
+        case .none:
+            // Graded as variant 0 before, silently: a file without its variant: line (retyped,
+            // or the front matter dropped) would be checked against someone else's numbers.
+            if usesVariant && expectedVariant == nil {
+                return zero(path, "this file has no variant: line in its front matter, but this assignment gives every student their own numbers: submit the assignment file as it was handed out")
+            }
+            declared = nil
         case .number(let n): declared = n
         case .invalid(let written):
             // Graded as variant 0 before, silently: the student would get someone else's numbers.

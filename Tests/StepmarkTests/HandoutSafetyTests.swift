@@ -168,6 +168,15 @@ import StepmarkRender
         // A whole file copied from the other student passes alone, but not against the roster.
         let copied = submission(226042, answers[226042]!)
         #expect(grader.grade(submissionText: copied, path: "s.md", expectedVariant: 89354).problem?.contains("made for variant 226042") == true)
+        // A file without its variant: line is a problem too when the key's numbers depend on
+        // it (it was graded as variant 0); with a roster the expected variant decides.
+        #expect(grader.usesVariant)
+        let bare = grader.grade(submissionText: "```answer sm\n\(answers[226042]!)\n```\n", path: "s.md")
+        #expect(bare.problem?.hasPrefix("this file has no variant: line in its front matter") == true)
+        #expect(grader.grade(submissionText: "```answer sm\n\(answers[226042]!)\n```\n", path: "s.md", expectedVariant: 226042).problem?.contains("made for no variant") == true)
+        let plain = Grader(key: LessonParser.parse("```let exercise=a\na = 1\n```\n\n```answer a\n1\n```\n", path: "k.md"))
+        #expect(!plain.usesVariant)
+        #expect(plain.grade(submissionText: "```answer a\n1\n```\n", path: "s.md").allPassed, "no variant needed where the key reads none")
         // A variant: that is no variant is a problem, not variant 0 (someone else's numbers).
         for bad in ["abc", "-1", "1e3", "[1]", "1000000"] {
             let outcome = grader.grade(submissionText: "---\nvariant: \(bad)\n---\n\n```answer sm\n\(answers[226042]!)\n```\n", path: "s.md")

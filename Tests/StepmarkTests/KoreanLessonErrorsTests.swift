@@ -496,6 +496,7 @@ import Testing
         // Grading: a submission's problems.
         ("this file was made for variant 3, but this student's assignment is variant 5: submit your own assignment file", []),
         ("this file was made for no variant, but this student's assignment is variant 5: submit your own assignment file", []),
+        ("this file has no variant: line in its front matter, but this assignment gives every student their own numbers: submit the assignment file as it was handed out", ["variant"]),
         ("the front matter says variant: 'abc', which is not a variant (a whole number from 0 to 999999, as stepmark assign wrote it): submit the assignment file as it was handed out", ["abc", "variant"]),
         ("reading the answers took 12.5 s, over the limit of 10 s (raise it with --max-seconds)", []),
         ("the file is a directory, expected a Markdown file", []),

@@ -19,6 +19,8 @@ extension Phrasebook {
         // Grader: the reasons a submission is not graded, and its answer blocks.
         (#"^the front matter says variant: '(.*)', which is not a variant \(a whole number from 0 to 999999, as stepmark assign wrote it\): submit the assignment file as it was handed out$"#,
          "머리말의 variant: '$1'은(는) 변형 번호가 아닙니다(stepmark assign이 쓴 대로 0부터 999999까지의 정수여야 합니다). 받은 과제 파일을 그대로 제출하세요"),
+        (#"^this file has no variant: line in its front matter, but this assignment gives every student their own numbers: submit the assignment file as it was handed out$"#,
+         "이 파일의 머리말에 variant: 줄이 없는데, 이 과제는 학생마다 다른 숫자를 줍니다. 받은 과제 파일을 그대로 제출하세요"),
         (#"^this file was made for variant (\d+), but this student's assignment is variant (\d+): submit your own assignment file$"#,
          "이 파일은 변형 $1의 과제인데 이 학생의 과제는 변형 $2입니다: 자기 과제 파일을 제출하세요"),
         (#"^this file was made for no variant, but this student's assignment is variant (\d+): submit your own assignment file$"#,
