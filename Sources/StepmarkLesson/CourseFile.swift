@@ -102,8 +102,11 @@ public struct CourseFile: Sendable, Equatable {
             bytes = try RegularFile.read(path, maxBytes: 1 << 20)
         } catch .missing, .directory {
             return nil
+        } catch .tooLarge {
+            // Not the lesson limit (its flag does not raise this one): a course file lists lessons.
+            throw ReadError(path: path, message: "is larger than 1 MB, too large for a course file (a title, a description, a language and the lesson order)")
         } catch {
-            throw ReadError(path: path, message: "\(error)")
+            throw ReadError(path: path, message: error.message)
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ReadError(path: path, message: "not UTF-8 text")

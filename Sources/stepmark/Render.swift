@@ -106,7 +106,7 @@ struct Render: ParsableCommand {
         if check {
             for f in result.stale { printError("stale: \(f)") }
             if !result.stale.isEmpty {
-                printError("\(result.stale.count) file\(result.stale.count == 1 ? "" : "s") in \(out) differ from the lessons; run 'make handouts'")
+                printError("\(result.stale.count) file\(result.stale.count == 1 ? "" : "s") in \(out) differ from the lessons; render again without --check to update them")
                 throw ExitCode(1)
             }
             print("\(result.files) files in \(out) are up to date")

@@ -313,5 +313,9 @@ private extension YAMLValue {
         #expect(try CourseFile.read(folder: folder + "/c//", available: [])?.title == "T")
         #expect(try CourseFile.read(folder: folder + "/d", available: []) == nil)
         #expect(try CourseFile.read(folder: folder + "/none", available: []) == nil)
+        // Over 1 MB: a sentence, not the raw error case `tooLarge(limit: 1048576)`.
+        try String(repeating: "# x\n", count: 300_000).write(toFile: folder + "/c/course.yml", atomically: true, encoding: .utf8)
+        let e = #expect(throws: ReadError.self) { try CourseFile.read(folder: folder + "/c", available: []) }
+        #expect(e?.message == "is larger than 1 MB, too large for a course file (a title, a description, a language and the lesson order)")
     }
 }
