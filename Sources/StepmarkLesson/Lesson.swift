@@ -145,6 +145,9 @@ public struct Lesson: Sendable {
     /// Whether the prose has a `# heading` of its own (else renderers show the front matter's
     /// title block, as Quarto does).
     public var hasLevelOneHeading = false
+    /// The lines of the teacher-only solution regions (`<!-- solution -->` … `<!-- end
+    /// solution -->`), for what a handout must leave out.
+    public var solutionLines: [ClosedRange<Int>] = []
     /// Notes that do not fail the lesson (a fence word one edit from a directive name).
     public var warnings: [LessonError] = []
     /// True for an assignment written by `stepmark assign` (its front matter has `variant:`):

@@ -130,6 +130,10 @@ public enum LessonParser {
         var title: String? = frontMatter?.title
         var pendingStart: Int? = nil
         var pendingEnd = 0
+        // The lines of teacher-only solution regions: no title comes from them (a handout
+        // would show it), and a handout leaves out what is found there.
+        var solutionLines: [ClosedRange<Int>] = []
+        var headings: [(line: Int, text: String)] = []
 
         func flushProse(upTo nextLine: Int) {
             guard let start = pendingStart else { return }
@@ -150,6 +154,10 @@ public enum LessonParser {
                                                   images: &prose.images, errors: &diagnostics, warnings: &warnings)
                     prose.pieces.append(ProsePiece(html: html, isSolution: isSolution))
                     prose.html += html
+                    if isSolution {
+                        let first = start + lineOffset
+                        solutionLines.append(first...(first + piece.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }))
+                    }
                 }
             } else if !markdown.isEmpty {
                 prose.html = ProseMarkup.render(markdown, start: SourcePosition(line: start, column: 1), codeLines: codeLines,
@@ -162,8 +170,7 @@ public enum LessonParser {
         var hasLevelOneHeading = false
         for node in nodes {
             if node.headingLevel == 1 { hasLevelOneHeading = true }
-            // SPEC §8: the title defaults to the first heading, whatever its level.
-            if title == nil, node.headingLevel >= 1, let text = node.headingText { title = text.trimmingWhitespace() }
+            if node.headingLevel >= 1, let text = node.headingText { headings.append((node.startLine, text.trimmingWhitespace())) }
             if case .fencedCode(let info, let literal) = node.kind,
                let name = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
                directives.contains(where: { $0.name == name }) {
@@ -197,8 +204,14 @@ public enum LessonParser {
                   DirectiveRegistry.isDirective(name) else { continue }
             diagnostics.append(LessonError("this ```\(name) block is inside a list item or a quote, so it is not run\(name == AnswerDirective.name ? " and cannot be blanked in the assignment" : ""); write it at the top level, not indented", at: SourcePosition(line: nested.line, column: nested.column)))
         }
+        // SPEC §8: the title defaults to the first heading, whatever its level, outside the
+        // solution regions (one inside would name a handout after an answer).
+        if title == nil {
+            title = headings.first { heading in !solutionLines.contains { $0.contains(heading.line) } }?.text
+        }
         let fileName = FilePathText.lastComponent(path)
         var lesson = Lesson(path: path, title: title ?? fileName, blocks: blocks, lines: lines, diagnostics: diagnostics)
+        lesson.solutionLines = solutionLines
         lesson.frontMatter = frontMatter
         lesson.warnings = warnings
         lesson.hasLevelOneHeading = hasLevelOneHeading

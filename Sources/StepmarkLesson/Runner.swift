@@ -290,6 +290,7 @@ public struct Runner: Sendable {
         var report = Report(lessonPath: lesson.path, title: lesson.title, blocks: blocks, diagnostics: diagnostics, exercises: [])
         report.frontMatter = lesson.frontMatter
         report.hasLevelOneHeading = lesson.hasLevelOneHeading
+        report.solutionLines = lesson.solutionLines
         report.warnings = lesson.warnings
         return report
     }

@@ -13,6 +13,11 @@ public enum StudentView {
         var report = report
         report.isStudentView = true
         report.exercises = []
+        // A problem found in a solution region would quote it (a missing image's file name):
+        // the error stays, at its place, saying only where it is; a warning goes.
+        func inSolution(_ e: LessonError) -> Bool { report.solutionLines.contains { $0.contains(e.line) } }
+        report.diagnostics = report.diagnostics.map { inSolution($0) ? LessonError(Self.solutionErrorMessage, at: $0.position) : $0 }
+        report.warnings = report.warnings.filter { !inSolution($0) }
         // The first step with an id asks the exercise (a repeated id is the key's error).
         var shapes: [String: [Int]] = [:]
         var seen: Set<String> = []
@@ -55,6 +60,9 @@ public enum StudentView {
         }
         return report
     }
+
+    /// What a handout says in place of a problem found inside a teacher-only solution region.
+    public static let solutionErrorMessage = "there is a problem in a part of the lesson only the teacher sees"
 
     /// What a handout says in place of the error of a step whose values it hides.
     public static let hiddenErrorMessage = "this step failed; its message is hidden until the answers are published, since it may quote a value an exercise asks for"

@@ -64,6 +64,21 @@ import StepmarkRender
         }
     }
 
+    /// A problem inside a solution region (a missing image named after the answer) shows in
+    /// the teacher's report as it is; in a handout it stays an error that quotes nothing.
+    @Test func aProblemInASolutionRegionQuotesNothingInAHandout() throws {
+        let key = "# K\n\n<!-- solution -->\nThe answer: ![x](secret42.png)\n<!-- end solution -->\n\n```let\nx = 1\n```\n"
+        let folder = try temporaryFolder(["key.md": key])
+        let report = Runner().run(try LessonParser.read(path: folder + "/key.md"))
+        #expect(report.errors.contains { $0.message.contains("secret42") })
+        let handout = StudentView.apply(report)
+        #expect(!handout.ok)
+        #expect(handout.errors.map(\.message) == [StudentView.solutionErrorMessage])
+        for text in [MarkdownRenderer(student: true).render(handout), HTMLRenderer(student: true).render(handout), JSONRenderer.render(handout)] {
+            #expect(!text.contains("secret42"))
+        }
+    }
+
     @Test func theRunnerRecordsWhatEachStepReadsAndDefines() {
         let report = runLesson(Self.lesson)
         #expect(report.steps[0].defines == ["w"])

@@ -62,6 +62,10 @@ import Testing
         #expect(LessonParser.parse("Setext\n------\n\n# Main\n", path: "t.md").title == "Setext")
         #expect(LessonParser.parse("No heading at all.\n", path: "dir/nh.md").title == "nh.md")
         #expect(LessonParser.parse("---\ntitle: Given\n---\n## Sub\n", path: "t.md").title == "Given")
+        // Never from a solution region: a handout would be named after the answer (found by a
+        // red-team pass right after the rule above came in).
+        let key = "Intro.\n\n<!-- solution -->\n### The answer is 42\n<!-- end solution -->\n\n```let\nx = 42\n```\n\n## Part two\n"
+        #expect(LessonParser.parse(key, path: "t.md").title == "Part two")
     }
 
     @Test func proseIsKeptVerbatimWithItsHTML() {

@@ -67,6 +67,7 @@ extension Phrasebook {
     // MARK: the runner (limits, assignments, the environment)
 
     static let runnerPhrases: [(String, String)] = [
+        (#"^there is a problem in a part of the lesson only the teacher sees$"#, "교사만 보는 부분에 문제가 있습니다"),
         (#"^this step failed; its message is hidden until the answers are published, since it may quote a value an exercise asks for$"#,
          "이 단계는 실패했습니다. 연습 문제가 묻는 값이 드러날 수 있어 오류 내용은 답이 공개될 때까지 숨겨집니다"),
         (#"^(.+) would have (\d+) entries, over the limit of (\d+) \(raise it with --max-entries\)$"#,
