@@ -32,8 +32,14 @@ public struct RenderAdapter: Sendable {
         var readError: ReadError?
         do {
             var plan = try CoursePlan.make(paths: [source], out: "/dev/null/stepmark-preview")
-            plan.lessons[0].relative = relative
-            result = renderer.render(plan, includeIndex: false)
+            // A lesson file replaced by a folder while the preview runs plans that folder's
+            // lessons (none, or others): this page shows the error instead (it crashed here).
+            if plan.lessons.count == 1 && plan.lessons[0].source == source {
+                plan.lessons[0].relative = relative
+                result = renderer.render(plan, includeIndex: false)
+            } else {
+                readError = ReadError(path: source, message: "is a folder now, not a lesson file")
+            }
         } catch let e as ReadError {
             readError = e
         } catch {

@@ -62,6 +62,14 @@ struct PreviewTests {
         #expect(lesson.errors.first?.hasPrefix(root + "/a.md:4:5: undefined name 'nope'") == true, "\(lesson.errors)")
         let missing = adapter.renderLesson(source: root + "/gone.md", relative: "gone")
         #expect(missing.errors == ["\(root)/gone.md: no such file or folder"])
+        // A lesson replaced by a folder (of lessons or none) is an error page, not a crash
+        // (a red-team pass: `plan.lessons[0]` of an empty plan).
+        for inside in [[:], ["b.md": "# B\n"]] as [[String: String]] {
+            let dir = try folder(inside.mapValues { $0 }.reduce(into: [:]) { $0["a.md/" + $1.key] = $1.value })
+            try FileManager.default.createDirectory(atPath: dir + "/a.md", withIntermediateDirectories: true)
+            let page = adapter.renderLesson(source: dir + "/a.md", relative: "a")
+            #expect(page.errors == ["\(dir)/a.md: is a folder now, not a lesson file"])
+        }
     }
 
     @Test("a change re-renders only what it affects: the lesson, the lessons that name a data file, new lessons and the index")
