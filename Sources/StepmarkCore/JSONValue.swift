@@ -12,6 +12,17 @@ public enum JSONValue: Decodable, Sendable, Equatable, CustomStringConvertible {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// An upper bound on the number of values in a JSON text, from its bytes alone: every
+    /// value after the first in an array or object follows a `,`, and every container opens
+    /// with `[` or `{` (bytes inside strings count too, which only errs on the safe side).
+    /// The decoder takes time and memory per value, so a file made of twenty million `0,` is
+    /// refused by this count before it is decoded.
+    public static func valueBound<Bytes: Sequence>(_ bytes: Bytes) -> Int where Bytes.Element == UInt8 {
+        var n = 1
+        for b in bytes where b == UInt8(ascii: ",") || b == UInt8(ascii: "[") || b == UInt8(ascii: "{") { n += 1 }
+        return n
+    }
+
     /// Parses `data`; nil when it is not JSON.
     public static func parse(_ data: Data) -> JSONValue? {
         try? JSONDecoder().decode(JSONValue.self, from: data)

@@ -37,6 +37,10 @@ public struct SafetensorsFile: Sendable {
     /// 1.5 million empty tensors took the JSON decoder some 40 s and 1.4 GB. Counted as `{`
     /// bytes before decoding (one per entry, so a `{` inside a name only errs on the safe side).
     public static let maxTensors = 65_536
+    /// The most values a header may hold (`JSONValue.valueBound`): a tensor's entry is about
+    /// ten (a dtype, a shape, two offsets), so this leaves room for `maxTensors` of them and
+    /// refuses a header of one huge array, which has no `{` to count.
+    public static let maxHeaderValues = 16 * maxTensors
 
     public let path: String
     /// The tensors, sorted by name.
@@ -76,6 +80,9 @@ public struct SafetensorsFile: Sendable {
         for byte in data[8..<start] where byte == UInt8(ascii: "{") { braces += 1 }
         guard braces <= Self.maxTensors + 1 else {   // the header's own (__metadata__ counts as a tensor)
             throw fail("the header lists more than \(Self.maxTensors) tensors")
+        }
+        guard JSONValue.valueBound(data[8..<start]) <= Self.maxHeaderValues else {
+            throw fail("the header holds more than \(Self.maxHeaderValues) values")
         }
         guard let header = JSONValue.parse(Data(data[8..<start]))?.object else {
             throw fail("its header is not a JSON object")

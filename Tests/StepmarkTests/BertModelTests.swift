@@ -222,6 +222,14 @@ func compareWithReference(_ steps: BertSteps, _ ref: [String: Any], layers: [Int
             "{" + (0..<n).map { #""k\#($0)":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}"# }.joined(separator: ",") + "}"
         }
         #expect(message(empties(SafetensorsFile.maxTensors + 1), floats).hasSuffix("the header lists more than 65536 tensors"))
+        // One huge array has no `{` to count: the values are counted too (20 million `0,`
+        // took 31 s and 1.4 GB).
+        let array = #"{"__metadata__":{"a":["# + Array(repeating: "0", count: SafetensorsFile.maxHeaderValues).joined(separator: ",") + "]}}"
+        #expect(message(array, floats).hasSuffix("the header holds more than 1048576 values"))
+        // config.json is read within 1 MB (a 40 MB one of one array took 18 s and 1.3 GB).
+        let folder2 = try temporaryFolder(["config.json": "{\"model_type\": \"bert\", \"x\": [" + String(repeating: "0,", count: 600_000) + "0]}"])
+        let big = #expect(throws: TensorError.self) { try BertConfig(file: folder2 + "/config.json") }
+        #expect(big?.message == "\(folder2)/config.json is larger than 1024 KB, too large for a model's config.json")
         let folder = try temporaryFolder()
         let short = (folder as NSString).appendingPathComponent("short.safetensors")
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: short))

@@ -133,6 +133,8 @@ import StepmarkRender
         "model.safetensors is not a valid safetensors file: 'w' has no data_offsets [start, end]",
         "model.safetensors is not a valid safetensors file: 'w' has data_offsets that are not byte positions (whole numbers up to 2^53)",
         "model.safetensors is not a valid safetensors file: the header lists more than 65536 tensors",
+        "model.safetensors is not a valid safetensors file: the header holds more than 1048576 values",
+        "m/config.json is larger than 1024 KB, too large for a model's config.json",
         "model.safetensors is not a valid safetensors file: 'w' has data_offsets [8, 4] that run backwards",
         "model.safetensors is not a valid safetensors file: 'w' ends at byte 80 of the data but the data has 40 bytes (the file is truncated)",
         "model.safetensors is not a valid safetensors file: 'w' is F32 of shape [2, 2] (16 bytes) but its data_offsets span 8 bytes",

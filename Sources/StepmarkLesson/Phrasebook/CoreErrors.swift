@@ -74,6 +74,8 @@ extension Phrasebook {
         // MARK: BERT models (config.json, vocab.txt, model.safetensors); behind `cannot load a BERT model from F: `
         (#"(?:^|(?<=: ))cannot read ([^:]*config\.json)(?=$| \(run )"#, "$1을(를) 읽을 수 없습니다"),
         (#"(?:^|(?<=: ))([^:]*config\.json) is not a JSON object(?=$| \(run )"#, "$1은(는) JSON 객체가 아닙니다"),
+        (#"(?:^|(?<=: ))([^:]*config\.json) is larger than (\d+) KB, too large for a model's config\.json(?=$| \(run )"#,
+         "$1은(는) $2KB보다 커서 모델의 config.json으로는 너무 큽니다"),
         (#"(?:^|(?<=: ))([^:]*config\.json) describes a 'unknown' model, not a BERT model \(model_type "bert"\)(?=$| \(run )"#,
          #"$1에 모델 종류가 없으므로 BERT 모델이 아닙니다(model_type "bert")"#),
         (#"(?:^|(?<=: ))([^:]*config\.json) describes a '(.*)' model, not a BERT model \(model_type "bert"\)(?=$| \(run )"#,
@@ -111,6 +113,7 @@ extension Phrasebook {
         (#"(?<=: )the header lists more than (\d+) tensors(?=$| \(run )"#, "헤더에 텐서가 $1개보다 많이 나열되어 있습니다"),
         (#"(?<=: )'([^']*)' has data_offsets that are not byte positions \(whole numbers up to 2\^53\)(?=$| \(run )"#,
          "'$1'의 data_offsets가 바이트 위치(2^53 이하의 정수)가 아닙니다"),
+        (#"(?<=: )the header holds more than (\d+) values(?=$| \(run )"#, "헤더에 값이 $1개보다 많습니다"),
         (#"(?<=: )its header is not a JSON object(?=$| \(run )"#, "헤더가 JSON 객체가 아닙니다"),
         (#"(?<=: )the entry of '([^']*)' is not an object(?=$| \(run )"#, "'$1'의 항목이 객체가 아닙니다"),
         (#"(?<=: )'([^']*)' has no dtype(?=$| \(run )"#, "'$1'에 dtype이 없습니다"),
