@@ -77,6 +77,12 @@ struct Render: ParsableCommand {
         let plan: CoursePlan
         do {
             plan = try CoursePlan.make(paths: paths, out: out)
+            // The course's index pages are index.md and index.html at the top of --out: a
+            // lesson there named index would be written over by them (and the index linked to
+            // itself), so it is refused before anything is written.
+            if let clash = plan.lessons.first(where: { $0.relative == "index" }) {
+                throw ReadError(path: clash.source, message: "would be written where the course's index page goes (index.md, index.html at the top of \(out)); rename the lesson")
+            }
         } catch let e as ReadError {
             printError("error: \(e)")
             throw ExitCode(2)

@@ -132,6 +132,11 @@ import StepmarkLesson
         #expect(clash.stderr.contains("x2/dup.md: would be written to the same pages as x1/dup.md (dup.*)"))
         #expect(!FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("o")))
         #expect(try stepmark(["render", "en", "ko", "--out", "o", "--format", "md"], in: folder).status == 2)
+        // A lesson named index at the top would be the course's index page (red-team pass).
+        let indexFolder = try temporaryFolder(["R/index.md": "# Index lesson\n", "R/b.md": "# B\n"])
+        let index = try stepmark(["render", "R", "--out", "o", "--format", "md,html"], in: indexFolder)
+        #expect(index.status == 2)
+        #expect(index.stderr.contains("R/index.md: would be written where the course's index page goes"))
         let twice = try stepmark(["render", "x1/dup.md", "./x1/dup.md", "--out", "o", "--format", "md"], in: folder)
         #expect(twice.status == 0 && twice.stdout.contains("rendered 1 lesson"), "\(twice.stdout)")
     }
