@@ -113,7 +113,7 @@ struct Assign: ParsableCommand {
                 printError("error: \(e)")
                 throw ExitCode(2)
             }
-            print("wrote \(target)")
+            say("wrote \(target)")
         }
         if failed { throw ExitCode(1) }
     }
@@ -200,7 +200,7 @@ struct Assign: ParsableCommand {
             printError("error: \(e)")
             throw ExitCode(2)
         }
-        print("wrote \(roster.students.count) assignment\(roster.students.count == 1 ? "" : "s") per key into \(out) (list: \(out)/variants.csv)")
+        say("wrote \(roster.students.count) assignment\(roster.students.count == 1 ? "" : "s") per key into \(out) (list: \(out)/variants.csv)")
         if failed { throw ExitCode(1) }
     }
 }

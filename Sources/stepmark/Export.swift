@@ -57,7 +57,7 @@ struct Export: ParsableCommand {
                                      to: FilePathText.join(out, name))
                 for e in report.errors { printError("\(file):\(e.line):\(e.column): error: \(e.message)") }
                 failed = failed || !report.ok
-                print("wrote \(FilePathText.join(out, name))")
+                say("wrote \(FilePathText.join(out, name))")
             } catch let e as ReadError {
                 printError("error: \(e)")
                 unreadable = true

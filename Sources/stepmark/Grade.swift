@@ -136,7 +136,7 @@ struct Grade: ParsableCommand {
             let path = FilePathText.join(out, file)
             do {
                 try Gradebook.writeFile(export.text, to: path)
-                print("\(format.rawValue) gradebook import: \(path)")
+                say("\(format.rawValue) gradebook import: \(path)")
             } catch {
                 printError("error: \(error)")
                 writeFailed = true
@@ -144,7 +144,7 @@ struct Grade: ParsableCommand {
         }
         for e in result.writeErrors { printError("error: \(e)") }
         let n = result.submissions.count
-        print("graded \(n) submission\(n == 1 ? "" : "s") into \(out): \(result.allPassed) all correct, "
+        say("graded \(n) submission\(n == 1 ? "" : "s") into \(out): \(result.allPassed) all correct, "
               + "\(result.graded - result.allPassed) with answers to revisit, \(result.notGraded) not graded; "
               + "gradebook: \(FilePathText.join(out, Gradebook.csvName))")
         if writeFailed { throw ExitCode(2) }

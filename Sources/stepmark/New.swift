@@ -44,7 +44,7 @@ struct New: ParsableCommand {
             StandardStream.error("error: \(text)\n")
             throw ExitCode(2)
         }
-        print("wrote \(file) (\(language)); run it with: stepmark run \(file)")
+        say("wrote \(file) (\(language)); run it with: stepmark run \(file)")
     }
 }
 

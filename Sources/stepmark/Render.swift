@@ -115,11 +115,11 @@ struct Render: ParsableCommand {
                 printError("\(result.stale.count) file\(result.stale.count == 1 ? "" : "s") in \(out) differ from the lessons; render again without --check to update them")
                 throw ExitCode(1)
             }
-            print("\(result.files) files in \(out) are up to date")
+            say("\(result.files) files in \(out) are up to date")
         } else {
             do {
-                if wantsNotebooks { print("exported \(try renderNotebooks(plan, limits: limits.limits, student: student, allowUnowned: overwrite)) notebooks into \(out)") }
-                print("rendered \(result.lessons) lesson\(result.lessons == 1 ? "" : "s") into \(out) (\(result.written) file\(result.written == 1 ? "" : "s") changed)")
+                if wantsNotebooks { say("exported \(try renderNotebooks(plan, limits: limits.limits, student: student, allowUnowned: overwrite)) notebooks into \(out)") }
+                say("rendered \(result.lessons) lesson\(result.lessons == 1 ? "" : "s") into \(out) (\(result.written) file\(result.written == 1 ? "" : "s") changed)")
             } catch let e as ReadError {
                 printError("error: \(e)")
                 throw ExitCode(2)

@@ -149,8 +149,11 @@ import StepmarkLesson
         let key = "# Title \(hostile)\n\nProse \(hostile)\n\n```let exercise=a\na = 1\n```\n\n```answer a\n1\n```\n\n```tokenize\nx\(hostile)y\n```\n"
         let submission = "a\u{1B}]0;PWN\u{07}b.md"
         let folder = try temporaryFolder(["key.md": key, submission: "```answer a\nzz\(hostile)\n```\n"])
+        let lessonName = "e\u{1B}]0;PWN\u{07}.md"
+        try "# E\n\n```let\nx = 1\n```\n".write(toFile: (folder as NSString).appendingPathComponent(lessonName), atomically: true, encoding: .utf8)
         for arguments in [["run", "key.md"], ["step", "key.md"], ["check", submission, "--key", "key.md"],
-                          ["grade", "--key", "key.md", submission, "--out", "g"]] {
+                          ["grade", "--key", "key.md", submission, "--out", "g"], ["export", lessonName, "--out", "e"],
+                          ["new", "n\u{1B}]52;c;aGk=\u{07}.md"], ["assign", "key.md", "--out", "a\u{1B}[2J"]] {
             let r = try stepmark(arguments, input: "", in: folder)
             #expect(!r.stdout.contains("\u{1B}]") && !r.stderr.contains("\u{1B}]") && !r.stdout.contains("\u{1B}[2J") && !r.stderr.contains("\u{1B}[2J"),
                     "\(arguments[0]) printed a raw escape sequence")
