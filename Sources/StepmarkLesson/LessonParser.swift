@@ -273,7 +273,13 @@ public enum LessonParser {
         let lastRaw = endLine - 1 < lines.count ? lines[endLine - 1].trimmingWhitespace() : ""
         let closed = endLine > fenceLine && lastRaw.count >= fenceLength && lastRaw.allSatisfy { $0 == fence }
         let source = lines[(fenceLine - 1)..<min(endLine, lines.count)].joined(separator: "\n")
-        return DirectiveBlock(name: name, info: info, infoPosition: infoPosition,
+        // The info string as the lesson wrote it: cmark-gfm applies Markdown's backslash
+        // escapes (and entities) to it, which turned SPEC §1's `title="a \"b\""` into
+        // `title="a "b""` before stepmark's own string escapes could read it.
+        var written = i < characters.count ? String(characters[i...]) : ""
+        while let last = written.last, last == " " || last == "\t" { written.removeLast() }
+        let rawInfo = written.isEmpty || !written.hasPrefix(name) ? info : written
+        return DirectiveBlock(name: name, info: rawInfo, infoPosition: infoPosition,
                               position: SourcePosition(line: fenceLine, column: node.startColumn),
                               body: body, source: source, endLine: endLine, isClosed: closed)
     }

@@ -68,6 +68,16 @@ import Testing
         #expect(LessonParser.parse(key, path: "t.md").title == "Part two")
     }
 
+    /// SPEC §1: a quoted value takes `\"` and `\\`. cmark-gfm applies Markdown's backslash
+    /// escapes to the info string first, so stepmark reads the fence line as written (a
+    /// red-team pass: `title="a\"b"` was an error, `"c\\d"` an unknown escape).
+    @Test func infoStringEscapesAreTheSpecs() {
+        let report = runLesson("```plot title=\"a \\\"b\\\" c\\\\d\" tags=[\"x\\\"y\"]\ny\n```\n")
+        let args = report.steps[0].arguments
+        #expect(args.first { $0.key == "title" }?.value == .string("a \"b\" c\\d"))
+        #expect(args.first { $0.key == "tags" }?.value == .list([.string("x\"y")]))
+    }
+
     @Test func proseIsKeptVerbatimWithItsHTML() {
         let lesson = LessonParser.parse("Text with <script>alert(1)</script> and | a | table |\n", path: "l.md")
         guard case .prose(let p) = lesson.blocks.first else { Issue.record("no prose"); return }
