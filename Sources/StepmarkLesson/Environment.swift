@@ -49,7 +49,10 @@ public struct Environment: Sendable {
     }
 
     /// The model stored under `name` by a `model` block, or nil.
-    public func model(_ name: String) -> BertModel? { models[name] }
+    public func model(_ name: String) -> BertModel? {
+        readLog?.note(name)
+        return models[name]
+    }
 
     public mutating func defineModel(_ name: String, _ model: BertModel) {
         models[name] = model

@@ -78,6 +78,9 @@ public final class StepContext {
     /// Stores a pretrained model under `name` (a handle beside the values, see `Environment`).
     public func defineModel(_ name: String, _ model: BertModel) {
         environment.defineModel(name, model)
+        // Counted as defined, as a model is counted as read: a handout hides the steps that
+        // use a model whose own step is an exercise (its config is the answer).
+        if !defined.contains(name) { defined.append(name) }
     }
 
     /// Marks a value as the step's result and stores it under `defaultName` (and under `as=`,

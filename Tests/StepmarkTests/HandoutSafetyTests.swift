@@ -79,6 +79,18 @@ import StepmarkRender
         }
     }
 
+    /// A step that uses a model whose own step is an exercise is hidden too: its layers show
+    /// the hidden size and the numbers of layers and heads the exercise asks for (red-team pass).
+    @Test func stepsUsingAHiddenModelAreHidden() {
+        let key = "```model from=\"\(tinyBertPath)\" exercise=ex1 check=parameters\n```\n\n```answer ex1\n1\n```\n\n```transformer model=model\nhello\n```\n\n```let\nx = 1\n```\n"
+        let report = runLesson(key)
+        #expect(report.steps[0].defines.contains("model"))
+        #expect(report.steps[2].reads.contains("model"))
+        let handout = StudentView.apply(report)
+        #expect(handout.steps[2].values.isEmpty && handout.steps[2].hidden == .derived(from: ["model"]))
+        #expect(!handout.steps[3].values.isEmpty, "a step that does not use the model still shows")
+    }
+
     @Test func theRunnerRecordsWhatEachStepReadsAndDefines() {
         let report = runLesson(Self.lesson)
         #expect(report.steps[0].defines == ["w"])
