@@ -158,7 +158,7 @@ public enum NotebookExport {
     /// the check cell when the notebook does not compute the expected value (a handout's).
     static func exerciseCells(_ step: Step, _ exercise: ExerciseSpec, checkable: Bool = true) -> [JSON] {
         let checked = exercise.check ?? step.resultName ?? "output"
-        let variable = "answer_" + exercise.id.map { $0.isLetter || $0.isNumber ? $0 : "_" }.reduce("") { $0 + String($1) }
+        let variable = Python.answerVariable(exercise.id)
         let value = step.value(named: checked)?.value
         let shape = value?.summary ?? "the value of `\(checked)`"
         var hint = "a number, a list like [0.1, 0.2] or a matrix like [[1, 0], [0, 1]]"

@@ -38,23 +38,78 @@ enum Python {
 
     static func tokens(_ tokens: [String]) -> String { list(tokens.map(string)) }
 
-    /// Python's keywords and the prelude's own names: a lesson name that is one of them gets a
-    /// trailing underscore in the notebook, so `lambda = 2` or a value called `softmax` works.
+    /// Python's keywords, its builtins (Python 3.11's `dir(builtins)`), the modules and the
+    /// prelude's own names, and the names the cells assign (`result`, `hidden_layers`): a lesson
+    /// name that is one of them gets a trailing underscore in the notebook, so `lambda = 2`, a
+    /// value called `softmax` or one called `isinstance` (which the prelude calls) works.
     static let reserved: Set<String> = Set([
-        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+        "and", "as", "assert", "async", "await", "break", "class", "continue",
         "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
         "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
-        "np", "math", "json", "os", "unicodedata", "print", "len", "list", "dict", "float", "int", "str",
-        "range", "next", "max", "min", "sum", "abs", "round", "sorted", "zip", "map", "set", "globals",
+        "np", "math", "json", "os", "sys", "unicodedata", "result", "hidden_layers", "LESSON_DIR",
+        "ArithmeticError", "AssertionError", "AttributeError", "BaseException", "BaseExceptionGroup",
+        "BlockingIOError", "BrokenPipeError", "BufferError", "BytesWarning", "ChildProcessError",
+        "ConnectionAbortedError", "ConnectionError", "ConnectionRefusedError", "ConnectionResetError",
+        "DeprecationWarning", "EOFError", "Ellipsis", "EncodingWarning", "EnvironmentError", "Exception",
+        "ExceptionGroup", "False", "FileExistsError", "FileNotFoundError", "FloatingPointError",
+        "FutureWarning", "GeneratorExit", "IOError", "ImportError", "ImportWarning", "IndentationError",
+        "IndexError", "InterruptedError", "IsADirectoryError", "KeyError", "KeyboardInterrupt",
+        "LookupError", "MemoryError", "ModuleNotFoundError", "NameError", "None", "NotADirectoryError",
+        "NotImplemented", "NotImplementedError", "OSError", "OverflowError", "PendingDeprecationWarning",
+        "PermissionError", "ProcessLookupError", "RecursionError", "ReferenceError", "ResourceWarning",
+        "RuntimeError", "RuntimeWarning", "StopAsyncIteration", "StopIteration", "SyntaxError",
+        "SyntaxWarning", "SystemError", "SystemExit", "TabError", "TimeoutError", "True", "TypeError",
+        "UnboundLocalError", "UnicodeDecodeError", "UnicodeEncodeError", "UnicodeError",
+        "UnicodeTranslateError", "UnicodeWarning", "UserWarning", "ValueError", "Warning",
+        "ZeroDivisionError", "abs", "aiter", "all", "anext", "any", "ascii", "bin", "bool", "breakpoint",
+        "bytearray", "bytes", "callable", "chr", "classmethod", "compile", "complex", "copyright", "credits",
+        "delattr", "dict", "dir", "divmod", "enumerate", "eval", "exec", "exit", "filter", "float", "format",
+        "frozenset", "getattr", "globals", "hasattr", "hash", "help", "hex", "id", "input", "int",
+        "isinstance", "issubclass", "iter", "len", "license", "list", "locals", "map", "max", "memoryview",
+        "min", "next", "object", "oct", "open", "ord", "pow", "print", "property", "quit", "range", "repr",
+        "reversed", "round", "set", "setattr", "slice", "sorted", "staticmethod", "str", "sum", "super",
+        "tuple", "type", "vars", "zip",
     ]).union(Prelude.functionNames)
 
-    /// The Python variable for a lesson name: one more trailing underscore when the name
-    /// without its trailing underscores is reserved, so the renaming never lands on another
-    /// lesson name (`np` → `np_`, and a lesson's own `np_` → `np__`); other names unchanged.
+    /// Characters a Python identifier keeps as they are. Python reads identifiers in NFKC, so
+    /// `ｎｐ` (fullwidth) is `np` and `𝑥` (mathematical italic) is `x` to it; a name with any
+    /// other character is spelt out instead (below). These are NFKC-stable: ASCII letters and
+    /// digits, Latin-1 letters, basic Greek and Cyrillic, Hangul syllables, CJK ideographs.
+    static func keepsAsWritten(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F: return true
+        case 0xC0...0xD6, 0xD8...0xF6, 0xF8...0xFF: return true
+        case 0x391...0x3A1, 0x3A3...0x3A9, 0x3B1...0x3C9: return true
+        case 0x410...0x44F: return true
+        case 0xAC00...0xD7A3, 0x4E00...0x9FFF, 0x3400...0x4DBF: return true
+        default: return false
+        }
+    }
+
+    /// The Python variable for a lesson name, one-to-one (two lesson names never become one):
+    /// - a name with a character outside `keepsAsWritten`, or one starting with `answer_` (the
+    ///   answer cells' names) or `spelt__`, is spelt `spelt__` + its scalars in hex,
+    ///   `_`-separated: hex spelling is one-to-one, and no name kept as it is starts so;
+    /// - a kept name gets one more trailing underscore when the name without its trailing
+    ///   underscores is reserved: `np` → `np_`, and a lesson's own `np_` → `np__`.
     static func name(_ lessonName: String) -> String {
+        if !lessonName.unicodeScalars.allSatisfy(keepsAsWritten) || lessonName.hasPrefix("answer_") || lessonName.hasPrefix("spelt__") {
+            return "spelt__" + lessonName.unicodeScalars.map { String($0.value, radix: 16) }.joined(separator: "_")
+        }
         var stem = Substring(lessonName)
         while stem.last == "_" { stem = stem.dropLast() }
         return reserved.contains(String(stem)) ? lessonName + "_" : lessonName
+    }
+
+    /// The variable of an exercise's answer cell: `answer_` + the id with letters and digits
+    /// kept, `_` doubled and any other character as `_` + hex + `_`, so ids `a-b` and `a_b` stay
+    /// two variables (`answer_a_2d_b`, `answer_a__b`); no lesson name maps to one (`name`).
+    static func answerVariable(_ id: String) -> String {
+        var out = "answer_"
+        for s in id.unicodeScalars {
+            if s == "_" { out += "__" } else if keepsAsWritten(s) { out.unicodeScalars.append(s) } else { out += "_" + String(s.value, radix: 16) + "_" }
+        }
+        return out
     }
 
     /// A Python argument value for an info-string value: numbers as floats, words and strings

@@ -79,6 +79,12 @@ import StepmarkLesson
         // The renaming is one-to-one: a lesson's own `np_` does not become the renamed `np`
         // (a red-team pass found the notebook printing np_ = [1, 2] for a lesson's [10, 20]).
         #expect(try python("np + np_ + np__ + snp_") == "(((np_ + np__) + np___) + snp_)")
+        // Builtins the prelude calls, names Python folds in NFKC, and answer-cell names stay
+        // apart (red-team pass: isinstance = 2 broke the prelude, 𝑥 became x, ｎｐ became np).
+        #expect(try python("isinstance + result + 강가 + θ") == "(((isinstance_ + result_) + 강가) + θ)")
+        #expect(Python.name("𝑥") == "spelt__1d465" && Python.name("ｎｐ") == "spelt__ff4e_ff50")
+        #expect(Python.name("answer_ex1") == "spelt__61_6e_73_77_65_72_5f_65_78_31")
+        #expect(Python.answerVariable("a-b") == "answer_a_2d_b" && Python.answerVariable("a_b") == "answer_a__b")
         #expect(try python("[[1, 2]][0, -1] + [[1, 2]][0:1, :][0][1:][0]") == "(np.array([[1.0, 2.0]])[0, -1] + np.array([[1.0, 2.0]])[0:1, :][0][1:][0])")
         #expect(try python("[1, 2][(1 - 1)]") == "np.array([1.0, 2.0])[int((np.float64(1.0) - np.float64(1.0)))]")
         #expect(try python("max([[1, 2]], axis=row) + len([1], axis=col) + sum([1]) + mean([1], axis=\"col\")")
