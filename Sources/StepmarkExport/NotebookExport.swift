@@ -17,12 +17,15 @@ import StepmarkRender
 /// is also appended to that file as one JSON line with full precision — the hook that
 /// `Tests/notebooks/check.py` uses to compare the notebook with stepmark's JSON.
 public enum NotebookExport {
+    /// The words the first cell starts with, by which `export` knows its own notebooks.
+    public static let marker = "Exported by stepmark from"
+
     /// The notebook's JSON text for a lesson and the report of running it.
     /// - Parameter dataFolder: where the notebook finds the files the lesson loads (`load()`,
     ///   `from=`), relative to the notebook's folder: the lesson's folder, usually.
     public static func notebook(lesson: Lesson, report: Report, dataFolder: String = ".") -> String {
         var cells: [JSON] = []
-        let intro = "_Exported by stepmark from `\(FilePathText.lastComponent(lesson.path))`. "
+        let intro = "_\(marker) `\(FilePathText.lastComponent(lesson.path))`. "
             + "Every code cell recomputes its step with plain numpy (the first cell defines the helpers) "
             + "and prints each intermediate value under the name stepmark gives it._"
         let firstProse = report.blocks.lazy.compactMap { if case .prose(let p) = $0 { p.markdown } else { nil } }.first ?? ""

@@ -31,7 +31,22 @@ struct Export: ParsableCommand {
     @Option(help: "The output folder.")
     var out: String
 
+    @Flag(help: "Replace a notebook in --out that stepmark did not export (one you wrote or edited elsewhere).")
+    var overwrite = false
+
     @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
+
+    /// Whether `path` may be written: nothing there yet, or a notebook stepmark exported (its
+    /// first cell says so), unless --overwrite. Jupyter users keep notes in notebooks; one of
+    /// theirs in --out is never replaced silently.
+    func mayWrite(_ path: String) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return true }
+        guard info.st_mode & S_IFMT == S_IFREG else { return false }
+        if overwrite { return true }
+        guard let bytes = try? RegularFile.read(path, maxBytes: 64 << 20) else { return false }
+        return String(decoding: bytes.prefix(4096), as: UTF8.self).contains(NotebookExport.marker)
+    }
 
     func validate() throws {
         // Notebooks are named after their lessons, so two lessons with one name would collide.
@@ -52,6 +67,9 @@ struct Export: ParsableCommand {
                 let lesson = try LessonParser.read(path: file, limits: limits.limits)
                 let report = notebookView(Runner(limits: limits.limits).run(lesson), student: false)
                 let name = FilePathText.removingExtension(FilePathText.lastComponent(file)) + ".ipynb"
+                guard mayWrite(FilePathText.join(out, name)) else {
+                    throw ReadError(path: FilePathText.join(out, name), message: "exists and is not a notebook stepmark exported; refusing to overwrite it. Choose another --out folder, or pass --overwrite to replace it")
+                }
                 let data = NotebookExport.relativePath(from: out, to: FilePathText.parent(file))
                 try AtomicFile.write(NotebookExport.notebook(lesson: lesson, report: report, dataFolder: data),
                                      to: FilePathText.join(out, name))

@@ -221,6 +221,18 @@ import StepmarkLesson
         #expect(try stepmark(["render", "l", "--out", "o", "--format", "ipynb"], in: folder).status == 2, "an edited one is not")
     }
 
+    /// export replaces its own notebook but not one it did not write (red-team pass: a user's
+    /// notebook of the same name was replaced without a word).
+    @Test func exportKeepsANotebookItDidNotWrite() throws {
+        let folder = try temporaryFolder(["a.md": "# A\n\n```let\nx = 1\n```\n", "nb/a.ipynb": "{\"my\": \"own notebook\"}\n"])
+        let refused = try stepmark(["export", "a.md", "--out", "nb"], in: folder)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("nb/a.ipynb: exists and is not a notebook stepmark exported"))
+        #expect(try String(contentsOfFile: folder + "/nb/a.ipynb", encoding: .utf8) == "{\"my\": \"own notebook\"}\n")
+        #expect(try stepmark(["export", "a.md", "--out", "nb", "--overwrite"], in: folder).status == 0)
+        #expect(try stepmark(["export", "a.md", "--out", "nb"], in: folder).status == 0, "its own notebook is replaced")
+    }
+
     @Test func badUsageAndUnreadableFilesExitTwo() throws {
         let folder = try temporaryFolder(["one.md": "# One\n"])
         #expect(try stepmark(["export", "one.md", "--format", "pdf", "--out", "nb"], in: folder).status == 2)
