@@ -42,7 +42,7 @@ public enum NotebookExport {
         for block in report.blocks {
             switch block {
             case .prose(let prose):
-                let text = Solutions.removed(from: prose.markdown).trimmingWhitespace()
+                let text = prose.handoutMarkdown.trimmingWhitespace()
                 if !text.isEmpty { cells.append(markdown(text)) }
             case .step(let step):
                 guard step.directive != "answer" else { continue }

@@ -200,7 +200,9 @@ public enum ExerciseTitles {
         for block in report.blocks {
             switch block {
             case .prose(let p):
-                if let h = lastHeading(p.markdown) { current = h.text }
+                // Prose that starts inside a solution region opened above a directive.
+                let startsInSolution = report.solutionLines.contains { $0.contains(p.line) }
+                if let h = lastHeading(p.markdown, startsInSolution: startsInSolution) { current = h.text }
             case .step(let step):
                 if let spec = step.exercise, let current, titles[spec.id] == nil { titles[spec.id] = current }
             }
@@ -209,10 +211,10 @@ public enum ExerciseTitles {
     }
 
     /// The last heading of a piece of Markdown: its text, or nil text for a level-1 heading.
-    static func lastHeading(_ markdown: String) -> (text: String?, level: Int)? {
+    static func lastHeading(_ markdown: String, startsInSolution: Bool = false) -> (text: String?, level: Int)? {
         var last: (text: String?, level: Int)? = nil
         var fence: Substring? = nil
-        var inComment = false, inSolution = false
+        var inComment = false, inSolution = startsInSolution
         var previous: Substring = ""
         for raw in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
             let line = raw.drop { $0 == " " }

@@ -51,6 +51,9 @@ public struct DirectiveBlock: Sendable, Equatable {
     public var endLine: Int
     /// False when the file ended before a closing fence.
     public var isClosed: Bool
+    /// True for a block inside a teacher-only solution region (`<!-- solution -->` before it,
+    /// its end marker after it): a handout leaves it out whole.
+    public var inSolution = false
 
     /// The body as one string.
     public var bodyText: String { body.map(\.text).joined(separator: "\n") }
@@ -76,6 +79,16 @@ public struct ProseBlock: Sendable, Equatable {
     /// The prose cut at `<!-- solution -->` markers, each piece rendered on its own (so that a
     /// handout can leave the solutions out); empty when the prose has no solution region.
     public var pieces: [ProsePiece] = []
+    /// True when the prose starts inside a solution region opened above a directive (the
+    /// region holds the teacher's own steps): its text up to the end marker is the teacher's.
+    public var startsInSolution = false
+    /// Whether the prose holds teacher-only text (`pieces` then tells it apart).
+    public var hasSolution: Bool { startsInSolution || Solutions.hasRegion(in: markdown) }
+    /// The Markdown a handout shows: every solution region removed, the one this prose starts
+    /// inside included.
+    public var handoutMarkdown: String {
+        Solutions.removed(from: startsInSolution ? Solutions.open + markdown : markdown)
+    }
     /// The formulas, in order; the HTML refers to them by index.
     public var math: [ProseMath] = []
     /// The images, in order; the HTML refers to them by index.

@@ -134,6 +134,10 @@ public enum LessonParser {
         // would show it), and a handout leaves out what is found there.
         var solutionLines: [ClosedRange<Int>] = []
         var headings: [(line: Int, text: String)] = []
+        // Whether a solution region opened in earlier prose is still open: a region may hold
+        // directives (the teacher's own working), and what follows them up to its end marker
+        // is still the teacher's.
+        var regionOpen = false
 
         func flushProse(upTo nextLine: Int) {
             guard let start = pendingStart else { return }
@@ -144,11 +148,18 @@ public enum LessonParser {
             // (ProseMarkup); a solution region's pieces each on their own, so that a handout
             // can leave them out.
             var prose = ProseBlock(markdown: markdown, html: "", line: start, endLine: end)
-            if Solutions.hasRegion(in: markdown) {
-                for (piece, isSolution) in Solutions.pieces(of: markdown) where !piece.allSatisfy(\.isWhitespace) {
-                    let before = markdown[..<piece.startIndex]
+            if regionOpen || Solutions.hasRegion(in: markdown) {
+                // A region still open from above: the text starts inside it, as if its open
+                // marker stood at the very start (on the same line, so lines do not move).
+                prose.startsInSolution = regionOpen
+                let marked = regionOpen ? Solutions.open + markdown : markdown
+                let shift = regionOpen ? Solutions.open.count : 0
+                let pieces = Solutions.pieces(of: marked)
+                regionOpen = pieces.last?.isSolution ?? regionOpen
+                for (piece, isSolution) in pieces where !piece.allSatisfy(\.isWhitespace) {
+                    let before = marked[..<piece.startIndex]
                     let lineOffset = before.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
-                    let column = before.reversed().prefix { $0 != "\n" }.count + 1
+                    let column = before.reversed().prefix { $0 != "\n" }.count + 1 - (lineOffset == 0 ? shift : 0)
                     let html = ProseMarkup.render(String(piece), start: SourcePosition(line: start + lineOffset, column: column),
                                                   codeLines: codeLines, fileLines: lines, math: &prose.math,
                                                   images: &prose.images, errors: &diagnostics, warnings: &warnings)
@@ -175,7 +186,11 @@ public enum LessonParser {
                let name = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
                directives.contains(where: { $0.name == name }) {
                 flushProse(upTo: node.startLine)
-                let block = directiveBlock(name: name, info: info, literal: literal, node: node, lines: lines)
+                var block = directiveBlock(name: name, info: info, literal: literal, node: node, lines: lines)
+                if regionOpen {
+                    block.inSolution = true
+                    solutionLines.append(block.position.line...max(block.position.line, block.endLine))
+                }
                 if !block.isClosed {
                     let fence = block.source.trimmingWhitespace().first == "~" ? "~~~" : "```"
                     diagnostics.append(LessonError("the \(fence) fence opened here is never closed; the block runs to the end of the file", at: block.position))

@@ -27,8 +27,14 @@ public enum StudentView {
         }
         // Names an exercise step defined, and every name defined from them further down.
         var derived: Set<String> = []
-        report.blocks = report.blocks.map { block in
+        report.blocks = report.blocks.compactMap { block in
             guard case .step(var step) = block else { return block }
+            // A step inside a solution region is the teacher's working: left out whole, and
+            // what it defined hides the steps that read it.
+            if step.block.inSolution {
+                derived.formUnion(step.defines)
+                return nil
+            }
             if let answer = step.answer {
                 let own = (try? answer.literal.get())?.shape ?? []
                 let shape = answer.id.flatMap { shapes[$0] } ?? own

@@ -202,12 +202,12 @@ struct PageWriter {
     }
 
     /// Prose, split at solution markers: teachers see solutions in a marked box; students
-    /// never see them. As in the Markdown renderer and `Solutions.removed(from:)`, a region
-    /// lives within one prose block; an unclosed one runs to the end of its block.
+    /// never see them, as in the Markdown renderer (`ProseBlock.handoutMarkdown`). A region may
+    /// span directives (the prose after them then starts inside it); an unclosed one runs on.
     /// The pieces were cut and rendered when the lesson was read (`ProseBlock.pieces`); here
     /// only formulas and images are written into them (`ProseHTML`).
     func prose(_ p: ProseBlock) -> String {
-        guard Solutions.hasRegion(in: p.markdown) else {
+        guard p.hasSolution else {
             return "<div class=\"prose\">\n" + ProseHTML.fill(p.html, p) + "</div>\n"
         }
         var out = ""

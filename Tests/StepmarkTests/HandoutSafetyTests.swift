@@ -91,6 +91,26 @@ import StepmarkRender
         #expect(!handout.steps[3].values.isEmpty, "a step that does not use the model still shows")
     }
 
+    /// A solution region may hold the teacher's own steps: everything up to its end marker is
+    /// left out of a handout, the steps too, and nothing in it names the lesson or an exercise
+    /// (a red-team pass found the region's heading as the handout's title, in the index and
+    /// in Gradescope's test names, and the step and its value in the handout).
+    @Test func aSolutionRegionSpanningStepsStaysTheTeachers() {
+        let key = "# Key\n\n<!-- solution -->\n```let\ns = 1\n```\n\n## The answer is 42\n<!-- end solution -->\n\n```let exercise=e1\nx = 42\n```\n\n```answer e1\n42\n```\n\n```let\ny = s + 1\n```\n"
+        let report = Exercises.check(runLesson(key))
+        #expect(report.steps[0].block.inSolution && !report.steps[1].block.inSolution)
+        #expect(ExerciseTitles.of(report)["e1"] == nil, "the heading inside the region names no exercise")
+        let handout = StudentView.apply(report)
+        #expect(handout.steps.map(\.directive) == ["let", "answer", "let"])
+        #expect(handout.steps.last?.hidden == .derived(from: ["s"]))
+        for text in [MarkdownRenderer(student: true).render(handout), HTMLRenderer(student: true).render(handout), JSONRenderer.render(handout)] {
+            for leak in ["answer is 42", "s = 1", "end solution"] { #expect(!text.contains(leak), "\(leak) in a handout") }
+        }
+        #expect(LessonParser.parse("<!-- solution -->\n```let\nx = 1\n```\n# Answer: 42\n<!-- end solution -->\n", path: "t2.md").title == "t2.md")
+        // The teacher's page still shows it all.
+        #expect(HTMLRenderer().render(report).contains("The answer is 42"))
+    }
+
     @Test func theRunnerRecordsWhatEachStepReadsAndDefines() {
         let report = runLesson(Self.lesson)
         #expect(report.steps[0].defines == ["w"])
