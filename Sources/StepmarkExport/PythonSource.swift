@@ -46,7 +46,9 @@ enum Python {
         "and", "as", "assert", "async", "await", "break", "class", "continue",
         "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
         "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
-        "np", "math", "json", "os", "sys", "unicodedata", "result", "hidden_layers", "LESSON_DIR",
+        "np", "math", "json", "os", "sys", "unicodedata", "result", "hidden_layers", "LESSON_DIR", "tokens", "trained",
+        // IPython's own: the input and output history and the shell.
+        "In", "Out", "get_ipython", "_i", "_ii", "_iii", "_ih", "_oh", "_dh",
         "ArithmeticError", "AssertionError", "AttributeError", "BaseException", "BaseExceptionGroup",
         "BlockingIOError", "BrokenPipeError", "BufferError", "BytesWarning", "ChildProcessError",
         "ConnectionAbortedError", "ConnectionError", "ConnectionRefusedError", "ConnectionResetError",
@@ -93,12 +95,17 @@ enum Python {
     /// - a kept name gets one more trailing underscore when the name without its trailing
     ///   underscores is reserved: `np` → `np_`, and a lesson's own `np_` → `np__`.
     static func name(_ lessonName: String) -> String {
-        if !lessonName.unicodeScalars.allSatisfy(keepsAsWritten) || lessonName.hasPrefix("answer_") || lessonName.hasPrefix("spelt__") {
+        // Underscores alone (`_`, `__`, `___`) are IPython's output history whatever is added.
+        if !lessonName.unicodeScalars.allSatisfy(keepsAsWritten) || lessonName.hasPrefix("answer_") || lessonName.hasPrefix("spelt__")
+            || lessonName.allSatisfy({ $0 == "_" }) {
             return "spelt__" + lessonName.unicodeScalars.map { String($0.value, radix: 16) }.joined(separator: "_")
         }
         var stem = Substring(lessonName)
         while stem.last == "_" { stem = stem.dropLast() }
-        return reserved.contains(String(stem)) ? lessonName + "_" : lessonName
+        // `_5` and `_i5` are IPython's output and input history.
+        let history = stem.first == "_" && stem.dropFirst().drop { $0 == "i" }.allSatisfy(\.isNumber)
+            && stem.dropFirst().contains { $0.isNumber }
+        return reserved.contains(String(stem)) || history ? lessonName + "_" : lessonName
     }
 
     /// The variable of an exercise's answer cell: `answer_` + the id with letters and digits

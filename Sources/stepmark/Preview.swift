@@ -129,6 +129,6 @@ struct Preview: ParsableCommand {
 
 /// Prints a line at once, even when standard output is a pipe (a test or a log reads it live).
 func say(_ line: String) {
-    print(ControlCharacters.neutralized(line, keepingSGR: true))
+    print(ControlCharacters.neutralized(line, keepingSGR: useColor))
     fflush(nil)
 }

@@ -8,8 +8,10 @@ enum StandardStream {
     /// (`ControlCharacters`): lesson text, a submission's answers and its file name reach the
     /// terminal, and an escape sequence there would act (set the title, write the clipboard,
     /// clear the screen). The colour stepmark adds itself is kept.
-    static func output(_ text: String) { _ = ReplacingWrite.writeAll(ControlCharacters.neutralized(text, keepingSGR: true), to: STDOUT_FILENO) }
-    static func error(_ text: String) { _ = ReplacingWrite.writeAll(ControlCharacters.neutralized(text, keepingSGR: true), to: STDERR_FILENO) }
+    /// Colour is kept only where stepmark writes colour itself (a colour terminal on standard
+    /// output); elsewhere an SGR sequence can only have come from a lesson or a submission.
+    static func output(_ text: String) { _ = ReplacingWrite.writeAll(ControlCharacters.neutralized(text, keepingSGR: useColor), to: STDOUT_FILENO) }
+    static func error(_ text: String) { _ = ReplacingWrite.writeAll(ControlCharacters.neutralized(text), to: STDERR_FILENO) }
     /// Written as it is: stepmark's own terminal control (the progress line's `\r` and erase).
     static func errorControl(_ text: String) { _ = ReplacingWrite.writeAll(text, to: STDERR_FILENO) }
 }

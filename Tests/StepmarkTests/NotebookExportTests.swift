@@ -85,6 +85,9 @@ import StepmarkLesson
         #expect(Python.name("𝑥") == "spelt__1d465" && Python.name("ｎｐ") == "spelt__ff4e_ff50")
         #expect(Python.name("answer_ex1") == "spelt__61_6e_73_77_65_72_5f_65_78_31")
         #expect(Python.answerVariable("a-b") == "answer_a_2d_b" && Python.answerVariable("a_b") == "answer_a__b")
+        // Names the generated cells or IPython assign (red-team pass: tokens, trained, _, _i).
+        #expect(["tokens", "trained", "_i", "_i5", "_5", "In"].map(Python.name) == ["tokens_", "trained_", "_i_", "_i5_", "_5_", "In_"])
+        #expect(Python.name("_") == "spelt__5f" && Python.name("__") == "spelt__5f_5f" && Python.name("_x") == "_x")
         #expect(try python("[[1, 2]][0, -1] + [[1, 2]][0:1, :][0][1:][0]") == "(np.array([[1.0, 2.0]])[0, -1] + np.array([[1.0, 2.0]])[0:1, :][0][1:][0])")
         #expect(try python("[1, 2][(1 - 1)]") == "np.array([1.0, 2.0])[int((np.float64(1.0) - np.float64(1.0)))]")
         #expect(try python("max([[1, 2]], axis=row) + len([1], axis=col) + sum([1]) + mean([1], axis=\"col\")")
