@@ -557,6 +557,17 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         #expect(failing.status == 1)
         #expect(failing.stdout.contains("l.md:10:5: "))
         #expect(try stepmark(["check", gradingFixture("correct.md"), "--key", "/nonexistent/key.md"]).status == 2)
+        // A key that does not run clean (a misspelt exercise=) or asks nothing grades nobody,
+        // as in grade: it printed "total: 0/0" and passed (red-team pass).
+        let bad = try temporaryFolder(["k.md": "# K\n\n```let exercize=e1\nx = 2\n```\n\n```answer e1\n2\n```\n",
+                                       "none.md": "# K\n\n```let\nx = 2\n```\n", "s.md": "```answer e1\n2\n```\n"])
+        for k in ["k.md", "none.md"] {
+            for format in ["text", "gradescope"] {
+                let r = try stepmark(["check", "s.md", "--key", k, "--format", format], in: bad)
+                #expect(r.status == 2, "\(k) \(format)")
+            }
+        }
+        #expect(try stepmark(["check", "s.md", "--key", "k.md"], in: bad).stderr.contains("k.md:3:8: error: unknown argument 'exercize'"))
     }
 
     @Test func assignWritesTheAssignmentAndNeverTheKey() throws {
