@@ -96,8 +96,8 @@ func notebookView(_ report: Report, student: Bool) -> Report {
 /// Like the pages, a notebook already in `--out` is replaced only when it is stepmark's own
 /// (recorded in the manifest and not edited since) or with `--overwrite`: every notebook is
 /// made first, and nothing is written when one would replace a file that is not.
-/// Returns the number of notebooks written.
-func renderNotebooks(_ plan: CoursePlan, limits: Limits, student: Bool, allowUnowned: Bool) throws -> Int {
+/// Returns the number of notebooks, and of those whose file changed.
+func renderNotebooks(_ plan: CoursePlan, limits: Limits, student: Bool, allowUnowned: Bool) throws -> (count: Int, changed: Int) {
     var planned: [(path: String, content: String)] = []
     for entry in plan.lessons {
         let lesson = try LessonParser.read(path: entry.source, limits: limits)
@@ -113,10 +113,14 @@ func renderNotebooks(_ plan: CoursePlan, limits: Limits, student: Bool, allowUno
         for e in refused.dropFirst() { printError("error: \(e)") }
         throw first
     }
+    var changed = 0
     for (path, content) in planned {
-        try AtomicFile.write(content, to: path)
+        if !OutputOwnership.holds(path, content) {
+            try AtomicFile.write(content, to: path)
+            changed += 1
+        }
         if let relative = OutputOwnership.relativePath(path, in: plan.out) { manifest.record(relative, content: content) }
     }
     if !planned.isEmpty { try manifest.write(outFolder: plan.out) }
-    return planned.count
+    return (planned.count, changed)
 }

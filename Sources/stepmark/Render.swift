@@ -118,8 +118,13 @@ struct Render: ParsableCommand {
             say("\(result.files) files in \(out) are up to date")
         } else {
             do {
-                if wantsNotebooks { say("exported \(try renderNotebooks(plan, limits: limits.limits, student: student, allowUnowned: overwrite)) notebooks into \(out)") }
-                say("rendered \(result.lessons) lesson\(result.lessons == 1 ? "" : "s") into \(out) (\(result.written) file\(result.written == 1 ? "" : "s") changed)")
+                var changed = result.written
+                if wantsNotebooks {
+                    let notebooks = try renderNotebooks(plan, limits: limits.limits, student: student, allowUnowned: overwrite)
+                    changed += notebooks.changed
+                    say("exported \(notebooks.count) notebooks into \(out)")
+                }
+                say("rendered \(result.lessons) lesson\(result.lessons == 1 ? "" : "s") into \(out) (\(changed) file\(changed == 1 ? "" : "s") changed)")
             } catch let e as ReadError {
                 printError("error: \(e)")
                 throw ExitCode(2)
