@@ -53,17 +53,9 @@ struct Check: ParsableCommand {
         do {
             if let key {
                 let grader = try Grader(keyPath: key, limits: limits.limits)
-                // As grade: a key that does not run clean, or asks nothing, grades nobody
-                // (it reported "total: 0/0" and passed, and Gradescope's autograder runs this).
-                if !grader.keyErrors.isEmpty {
-                    for e in grader.keyErrors { printError("\(key):\(e.line):\(e.column): error: \(e.message)") }
-                    printError("error: the key does not run clean; fix it (stepmark check \(key)) before checking answers against it")
-                    throw ExitCode(2)
-                }
-                if grader.exercises.isEmpty {
-                    printError("error: the key \(key) has no exercises (add exercise=ID to a directive)")
-                    throw ExitCode(2)
-                }
+                // As grade (it reported "total: 0/0" and passed, and Gradescope's autograder
+                // runs this).
+                try requireGradable(grader, key: key)
                 outcome = grader.grade(submissionPath: file, reveal: reveal)
             } else {
                 let lesson = try LessonParser.read(path: file, limits: limits.limits)

@@ -83,15 +83,7 @@ struct Grade: ParsableCommand {
             printError("error: the key \(e)")
             throw ExitCode(2)
         }
-        if !grader.keyErrors.isEmpty {
-            for e in grader.keyErrors { printError("\(key):\(e.line):\(e.column): error: \(e.message)") }
-            printError("error: the key does not run clean; fix it (stepmark check \(key)) before grading")
-            throw ExitCode(2)
-        }
-        if grader.exercises.isEmpty {
-            printError("error: the key \(key) has no exercises (add exercise=ID to a directive)")
-            throw ExitCode(2)
-        }
+        try requireGradable(grader, key: key)
         for r in grader.keyCheck where !r.passed {
             printError("warning: the key's own answer to '\(r.id)' does not pass: \(r.feedback.split(separator: "\n").first ?? "")")
         }
@@ -272,5 +264,19 @@ enum GradeCommandLine {
             i += 1
         }
         return (forParser, later)
+    }
+}
+
+/// A key grades nobody when it does not run clean or asks nothing: `grade` and `check --key`
+/// both stop here with exit status 2 and the key's errors.
+func requireGradable(_ grader: Grader, key: String) throws {
+    if !grader.keyErrors.isEmpty {
+        for e in grader.keyErrors { printError("\(key):\(e.line):\(e.column): error: \(e.message)") }
+        printError("error: the key does not run clean; fix it (stepmark check \(key)) before grading against it")
+        throw ExitCode(2)
+    }
+    if grader.exercises.isEmpty {
+        printError("error: the key \(key) has no exercises (add exercise=ID to a directive)")
+        throw ExitCode(2)
     }
 }
