@@ -7,7 +7,9 @@ public enum StudentView {
     /// template of the expected shape (or of its own shape when the exercise is unknown) and its
     /// value dropped; every value an exercise step recorded left out, and so are the values of
     /// every later step that reads a name the exercise step defined (followed transitively, by
-    /// the names each step read while it ran). Applying it twice changes nothing.
+    /// the names each step read while it ran); such a step's warnings go and its error says
+    /// nothing of its values; steps inside a solution region are left out whole, and problems
+    /// found inside one quote nothing. Applying it twice changes nothing.
     public static func apply(_ report: Report) -> Report {
         guard !report.isStudentView else { return report }
         var report = report
