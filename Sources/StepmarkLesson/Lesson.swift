@@ -161,6 +161,9 @@ public struct Lesson: Sendable {
     /// The lines of the teacher-only solution regions (`<!-- solution -->` … `<!-- end
     /// solution -->`), for what a handout must leave out.
     public var solutionLines: [ClosedRange<Int>] = []
+    /// Lines of `answer` blocks stepmark cannot blank (inside a list item, a quote or an HTML
+    /// block): a handout of such a lesson shows nothing but its errors.
+    public var unblankableAnswerLines: [Int] = []
     /// Notes that do not fail the lesson (a fence word one edit from a directive name).
     public var warnings: [LessonError] = []
     /// True for an assignment written by `stepmark assign` (its front matter has `variant:`):

@@ -179,7 +179,9 @@ public enum LessonParser {
         }
 
         var hasLevelOneHeading = false
+        var htmlBlocks: [ClosedRange<Int>] = []
         for node in nodes {
+            if case .other(let type) = node.kind, type == "html_block" { htmlBlocks.append(node.startLine...max(node.startLine, node.endLine)) }
             if node.headingLevel == 1 { hasLevelOneHeading = true }
             if node.headingLevel >= 1, let text = node.headingText { headings.append((node.startLine, text.trimmingWhitespace())) }
             if case .fencedCode(let info, let literal) = node.kind,
@@ -214,10 +216,21 @@ public enum LessonParser {
         flushProse(upTo: lines.count + 1)
         // A directive inside a list item or a quote is not a step: it would silently not run,
         // and an answer there could not be blanked in the assignment. Say so where it is.
+        var unblankable: [Int] = []
         for nested in document.nestedFencedBlocks() {
             guard let name = nested.info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
                   DirectiveRegistry.isDirective(name) else { continue }
             diagnostics.append(LessonError("this ```\(name) block is inside a list item or a quote, so it is not run\(name == AnswerDirective.name ? " and cannot be blanked in the assignment" : ""); write it at the top level, not indented", at: SourcePosition(line: nested.line, column: nested.column)))
+            if name == AnswerDirective.name { unblankable.append(nested.line) }
+        }
+        // An answer fence cmark-gfm read as part of an HTML block (`<details>` with no blank
+        // line after it) is no block at all: it would reach students as text.
+        for range in htmlBlocks {
+            for k in range where k - 1 < lines.count {
+                guard let column = Self.answerFenceColumn(lines[k - 1]) else { continue }
+                diagnostics.append(LessonError("this ```answer block is inside an HTML block, so it is not read and cannot be blanked in the assignment; leave a blank line after the HTML tag above it", at: SourcePosition(line: k, column: column)))
+                unblankable.append(k)
+            }
         }
         // SPEC §8: the title defaults to the first heading, whatever its level, outside the
         // solution regions (one inside would name a handout after an answer).
@@ -227,10 +240,30 @@ public enum LessonParser {
         let fileName = FilePathText.lastComponent(path)
         var lesson = Lesson(path: path, title: title ?? fileName, blocks: blocks, lines: lines, diagnostics: diagnostics)
         lesson.solutionLines = solutionLines
+        lesson.unblankableAnswerLines = unblankable
         lesson.frontMatter = frontMatter
         lesson.warnings = warnings
         lesson.hasLevelOneHeading = hasLevelOneHeading
         return lesson
+    }
+
+    /// The column of an `answer` fence opener on a line (```` ``` ```` or `~~~`, then the word
+    /// `answer`), after nothing but spaces; nil when the line is none.
+    static func answerFenceColumn(_ line: String) -> Int? {
+        let characters = Array(line)
+        var i = 0
+        while i < characters.count, characters[i] == " " || characters[i] == "\t" { i += 1 }
+        let column = i + 1
+        guard i < characters.count, characters[i] == "`" || characters[i] == "~" else { return nil }
+        let fence = characters[i]
+        var run = 0
+        while i < characters.count, characters[i] == fence { i += 1; run += 1 }
+        guard run >= 3 else { return nil }
+        while i < characters.count, characters[i] == " " || characters[i] == "\t" { i += 1 }
+        let word = Array("answer")
+        guard characters.count - i >= word.count, Array(characters[i..<(i + word.count)]) == word else { return nil }
+        let after = i + word.count
+        return after == characters.count || characters[after] == " " || characters[after] == "\t" ? column : nil
     }
 
     /// Fence words that name a language or a kind of text, never a misspelt directive

@@ -218,6 +218,8 @@ public struct Report: Sendable {
     public var hasLevelOneHeading = false
     /// See `Lesson.solutionLines`.
     public var solutionLines: [ClosedRange<Int>] = []
+    /// See `Lesson.unblankableAnswerLines`.
+    public var unblankableAnswerLines: [Int] = []
 
     /// The front matter's title block when the lesson has no `# heading` of its own: title,
     /// subtitle, authors and date, as Quarto shows them; nil otherwise.

@@ -294,6 +294,7 @@ public struct Runner: Sendable {
         report.frontMatter = lesson.frontMatter
         report.hasLevelOneHeading = lesson.hasLevelOneHeading
         report.solutionLines = lesson.solutionLines
+        report.unblankableAnswerLines = lesson.unblankableAnswerLines
         report.warnings = lesson.warnings
         return report
     }

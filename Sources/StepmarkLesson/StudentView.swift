@@ -20,6 +20,13 @@ public enum StudentView {
         func inSolution(_ e: LessonError) -> Bool { report.solutionLines.contains { $0.contains(e.line) } }
         report.diagnostics = report.diagnostics.map { inSolution($0) ? LessonError(Self.solutionErrorMessage, at: $0.position) : $0 }
         report.warnings = report.warnings.filter { !inSolution($0) }
+        // An answer the lesson holds where it cannot be blanked (in a quote, a list item or an
+        // HTML block) is prose: any page of it would show the answer. The handout is then its
+        // errors alone, which say where the answer is and how to fix the key.
+        if !report.unblankableAnswerLines.isEmpty {
+            report.blocks = []
+            return report
+        }
         // The first step with an id asks the exercise (a repeated id is the key's error).
         var shapes: [String: [Int]] = [:]
         var seen: Set<String> = []

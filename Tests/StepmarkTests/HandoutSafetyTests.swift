@@ -111,6 +111,27 @@ import StepmarkRender
         #expect(HTMLRenderer().render(report).contains("The answer is 42"))
     }
 
+    /// An answer where stepmark cannot blank it (an HTML block without a blank line after its
+    /// tag, a quote, a list item) is prose that holds the answer: the key is in error (so
+    /// assign refuses it), and a handout of it shows its errors and nothing else (a red-team
+    /// pass found 11.5 in the assignment and 22.5 in render --student's pages).
+    @Test func anAnswerThatCannotBeBlankedEmptiesTheHandout() {
+        let html = "# T\n\n```let exercise=e1\nx = 11.5\n```\n\n<details>\n```answer e1\n11.5\n```\n</details>\n"
+        let quote = "# T\n\n```let exercise=e2\ny = 22.5\n```\n\n> ```answer e2\n> 22.5\n> ```\n"
+        for (key, answer) in [(html, "11.5"), (quote, "22.5")] {
+            let report = runLesson(key)
+            #expect(!report.unblankableAnswerLines.isEmpty)
+            #expect(report.errors.contains { $0.message.contains("cannot be blanked in the assignment") })
+            let handout = StudentView.apply(report)
+            #expect(handout.blocks.isEmpty && !handout.ok)
+            for text in [MarkdownRenderer(student: true).render(handout), HTMLRenderer(student: true).render(handout), JSONRenderer.render(handout)] {
+                #expect(!text.contains(answer), "\(answer) in a handout")
+            }
+        }
+        // A lesson that shows the syntax in a code block is not flagged.
+        #expect(runLesson("# T\n\n````markdown\n```answer e1\n1\n```\n````\n").unblankableAnswerLines.isEmpty)
+    }
+
     @Test func theRunnerRecordsWhatEachStepReadsAndDefines() {
         let report = runLesson(Self.lesson)
         #expect(report.steps[0].defines == ["w"])

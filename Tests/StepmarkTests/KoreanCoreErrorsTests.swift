@@ -264,6 +264,7 @@ import StepmarkRender
         "the scores of 8 heads (8 × 300 × 400) would have 960000 entries, over the limit of 100000 (raise it with --max-entries)",
         "an empty value of shape [100000000, 0] is over the limit of 1000000 entries: each of its 100000000 rows or columns counts as one (raise it with --max-entries)",
         "this step failed; its message is hidden until the answers are published, since it may quote a value an exercise asks for",
+        "there is a problem in a part of the lesson only the teacher sees",
         // Files
         "'data' is a directory, not a file",
         "'pipe.txt' is a FIFO (named pipe), not a regular file; only regular files are read",

@@ -489,6 +489,7 @@ import Testing
         ("the SVG image a.svg is not embedded: it holds a link to something outside the file (href=), which a lesson's picture must not", ["a", "svg", "SVG", "href"]),
         ("the SVG image a.svg is not embedded: it holds a url(…) outside the file, which a lesson's picture must not", ["a", "svg", "SVG", "url"]),
         ("the SVG image a.svg is not embedded: it holds an <!ENTITY> declaration, which a lesson's picture must not", ["a", "svg", "SVG", "ENTITY"]),
+        ("this ```answer block is inside an HTML block, so it is not read and cannot be blanked in the assignment; leave a blank line after the HTML tag above it", ["answer", "HTML"]),
         ("expected NAME = EXPRESSION", []),
         ("the lesson has more than 5000 '|' (table cells) outside code blocks; split it into several lessons", []),
         ("the lesson has more than 20000 '[' (links and images) outside code blocks; split it into several lessons", []),

@@ -329,6 +329,8 @@ extension Phrasebook {
     // MARK: prose (LessonParser, ProseMarkup, MarkdownShape)
 
     static let prosePhrases: [(String, String)] = [
+        (#"^this ```answer block is inside an HTML block, so it is not read and cannot be blanked in the assignment; leave a blank line after the HTML tag above it$"#,
+         "이 ```answer 블록은 HTML 블록 안에 있어 읽히지 않고 과제에서 비울 수도 없습니다. 위의 HTML 태그 다음에 빈 줄을 두세요"),
         (#"^this ```(\S+) block is inside a list item or a quote, so it is not run and cannot be blanked in the assignment; write it at the top level, not indented$"#,
          "이 ```$1 블록은 목록 항목이나 인용문 안에 있어 실행하지 않고, 과제에서 비울 수도 없습니다. 들여쓰지 말고 맨 바깥에 쓰세요"),
         (#"^this ```(\S+) block is inside a list item or a quote, so it is not run; write it at the top level, not indented$"#,
