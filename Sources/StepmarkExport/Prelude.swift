@@ -458,7 +458,9 @@ def is_cjk(cp):
             or 0x2B740 <= cp <= 0x2B81F or 0x2B820 <= cp <= 0x2CEAF or 0xF900 <= cp <= 0xFAFF or 0x2F800 <= cp <= 0x2FA1F)
 
 
-def bert_tokenize(text, vocab, lower=True, strip=None, chinese=True, max_tokens=256):
+def bert_clean(text, chinese=True):
+    """BERT's _clean_text and _tokenize_chinese_chars: control and format characters dropped,
+    whitespace turned into spaces, CJK ideographs spaced out; then NFC."""
     cleaned = []
     for c in text:
         if ord(c) in (0, 0xFFFD) or is_control(c):
@@ -469,7 +471,11 @@ def bert_tokenize(text, vocab, lower=True, strip=None, chinese=True, max_tokens=
             cleaned.append(" " + c + " ")
         else:
             cleaned.append(c)
-    text = unicodedata.normalize("NFC", "".join(cleaned))
+    return unicodedata.normalize("NFC", "".join(cleaned))
+
+
+def bert_tokenize(text, vocab, lower=True, strip=None, chinese=True, max_tokens=256):
+    text = bert_clean(text, chinese)
     words, normalized = [], []
     for token in text.split():
         if lower:
@@ -838,10 +844,8 @@ def is_punctuation(ch):
 def bert_words(text):
     """Cased BERT's basic tokenizer on grapheme clusters: drop control and format characters,
     space out CJK ideographs, split on whitespace, split off punctuation."""
-    cleaned = "".join("" if ord(c) in (0, 0xFFFD) or is_control(c) else " " if is_whitespace(c)
-                      else " " + c + " " if is_cjk(ord(c)) else c for c in text)
     words = []
-    for chunk in nfc(cleaned).split():
+    for chunk in bert_clean(text).split():
         current = ""
         for g in graphemes(chunk):
             if is_punctuation(g):
