@@ -27,16 +27,19 @@ public struct Evaluator {
 
     public func evaluate(_ e: Expr) throws -> Value {
         let v = try evaluateUnchecked(e)
-        if case .tensor(let t) = v, t.count == 0, t.footprint > limits.maxEntries {
-            throw LessonError(Self.emptyOverLimit(t.shape, limit: limits.maxEntries), at: e.start)
+        if case .tensor(let t) = v, let message = emptyOverLimit(t.shape) {
+            throw LessonError(message, at: e.start)
         }
         try checkSize(v.entryCount, at: e.start)
         return v
     }
 
-    /// The error for an empty value whose other dimension alone passes the entry limit.
-    static func emptyOverLimit(_ shape: [Int], limit: Int) -> String {
-        "an empty value of shape [\(shape.map(String.init).joined(separator: ", "))] is over the limit of \(limit) entries: each of its \(ResultSize.footprint(shape)) rows or columns counts as one (raise it with --max-entries)"
+    /// The error for a value of this shape when it is empty and its other dimension alone
+    /// passes the entry limit; nil otherwise. One check for results already made, results
+    /// about to be made and `zeros`/`ones`/`random` sizes.
+    func emptyOverLimit(_ shape: [Int]) -> String? {
+        guard ResultSize.product(shape) == 0, ResultSize.footprint(shape) > limits.maxEntries else { return nil }
+        return "an empty value of shape [\(shape.map(String.init).joined(separator: ", "))] is over the limit of \(limits.maxEntries) entries: each of its \(ResultSize.footprint(shape)) rows or columns counts as one (raise it with --max-entries)"
     }
 
     func checkSize(_ count: Int, at position: SourcePosition) throws {
@@ -119,8 +122,8 @@ public struct Evaluator {
     /// Refuses a result of these dimensions before it is allocated (overflow-safe:
     /// `--max-entries` may be as large as Int.max).
     private func requireSize(_ dimensions: [Int]) throws {
-        if ResultSize.product(dimensions) == 0, ResultSize.footprint(dimensions) > limits.maxEntries {
-            throw TensorError(Self.emptyOverLimit(dimensions, limit: limits.maxEntries))
+        if let message = emptyOverLimit(dimensions) {
+            throw TensorError(message)
         }
         let count = ResultSize.product(dimensions)
         guard let count, count <= limits.maxEntries else {
@@ -227,8 +230,8 @@ public struct Evaluator {
         func shapeArguments() throws -> [Int] {
             try arity(1...2, keywords: name == "random" ? ["seed"] : [])
             let dims = try args.enumerated().map { try int($1, args.count == 1 ? "the length" : ($0 == 0 ? "the row count" : "the column count")) }
-            if ResultSize.product(dims) == 0, ResultSize.footprint(dims) > limits.maxEntries {
-                throw LessonError("\(name)(\(dims.map(String.init).joined(separator: ", "))): " + Self.emptyOverLimit(dims, limit: limits.maxEntries), at: p)
+            if let message = emptyOverLimit(dims) {
+                throw LessonError("\(name)(\(dims.map(String.init).joined(separator: ", "))): " + message, at: p)
             }
             let total = dims.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
             if total > limits.maxEntries {
