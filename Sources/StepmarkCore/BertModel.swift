@@ -18,19 +18,24 @@ public struct BertConfig: Sendable, Equatable {
     /// The largest `config.json` or `tokenizer_config.json` read.
     public static let maxConfigBytes = 1 << 20
 
+    /// The bytes of a model's JSON file (`config.json`, `tokenizer_config.json`), nil when it is
+    /// `optional` and missing. A config is a few hundred bytes; the bound keeps a crafted one
+    /// (40 MB of one array took the decoder 18 s and 1.3 GB) from costing more than reading it.
+    static func readConfigFile(_ path: String, maxBytes: Int, optional: Bool = false) throws -> [UInt8]? {
+        do { return try RegularFile.read(path, maxBytes: maxBytes) } catch {
+            if optional && error == .missing { return nil }
+            throw TensorError(error == .tooLarge(limit: maxBytes)
+                              ? "\(path) is larger than \(maxBytes / 1024) KB, too large for a model's config.json"
+                              : "cannot read \(path)")
+        }
+    }
+
     /// Reads `config.json`. Only `model_type: "bert"` (or a `Bert…` architecture) with the
     /// exact GELU is accepted: other encoders differ in ways that would give wrong numbers.
     /// - Throws: naming the file and the key that is missing or wrong.
     public init(file path: String) throws {
-        // A config is a few hundred bytes; the bound keeps a crafted one (40 MB of one array
-        // took the decoder 18 s and 1.3 GB) from costing more than reading it.
-        let bytes: [UInt8]
-        do { bytes = try RegularFile.read(path, maxBytes: Self.maxConfigBytes) } catch {
-            throw TensorError(error == .tooLarge(limit: Self.maxConfigBytes)
-                              ? "\(path) is larger than \(Self.maxConfigBytes / 1024) KB, too large for a model's config.json"
-                              : "cannot read \(path)")
-        }
-        guard let c = JSONValue.parse(Data(bytes))?.object else {
+        guard let bytes = try Self.readConfigFile(path, maxBytes: Self.maxConfigBytes),
+              let c = JSONValue.parse(Data(bytes))?.object else {
             throw TensorError("\(path) is not a JSON object")
         }
         let type = c["model_type"]?.string ?? ""
@@ -228,17 +233,9 @@ public final class BertModel: Sendable {
         }
         let config = try BertConfig(file: file("config.json"))
         var tokenizer = try BertTokenizer(vocabularyFile: file("vocab.txt"))
-        let tokenizerConfig: [UInt8]?
-        do {
-            tokenizerConfig = try RegularFile.read(file("tokenizer_config.json"), maxBytes: 4 * BertConfig.maxConfigBytes)
-        } catch .missing {
-            tokenizerConfig = nil   // optional: BERT's defaults
-        } catch {
-            throw TensorError(error == .tooLarge(limit: 4 * BertConfig.maxConfigBytes)
-                              ? "\(file("tokenizer_config.json")) is larger than \(4 * BertConfig.maxConfigBytes / 1024) KB, too large for a model's config.json"
-                              : "cannot read \(file("tokenizer_config.json"))")
-        }
-        if let bytes = tokenizerConfig, let t = JSONValue.parse(Data(bytes))?.object {
+        // Optional: without it, BERT's defaults.
+        if let bytes = try BertConfig.readConfigFile(file("tokenizer_config.json"), maxBytes: 4 * BertConfig.maxConfigBytes, optional: true),
+           let t = JSONValue.parse(Data(bytes))?.object {
             if let b = t["do_lower_case"]?.bool { tokenizer.lowerCase = b }
             if let b = t["strip_accents"]?.bool { tokenizer.stripAccents = b }
             if let b = t["tokenize_chinese_chars"]?.bool { tokenizer.splitChineseCharacters = b }
