@@ -84,11 +84,12 @@ public struct ProseBlock: Sendable, Equatable {
     public var startsInSolution = false
     /// Whether the prose holds teacher-only text (`pieces` then tells it apart).
     public var hasSolution: Bool { startsInSolution || Solutions.hasRegion(in: markdown) }
+    /// The Markdown with its solution regions all marked: the open marker of the region it
+    /// starts inside put in front, on its first line (so no line moves).
+    public var markedMarkdown: String { startsInSolution ? Solutions.open + markdown : markdown }
     /// The Markdown a handout shows: every solution region removed, the one this prose starts
     /// inside included.
-    public var handoutMarkdown: String {
-        Solutions.removed(from: startsInSolution ? Solutions.open + markdown : markdown)
-    }
+    public var handoutMarkdown: String { Solutions.removed(from: markedMarkdown) }
     /// The formulas, in order; the HTML refers to them by index.
     public var math: [ProseMath] = []
     /// The images, in order; the HTML refers to them by index.

@@ -152,7 +152,7 @@ public enum LessonParser {
                 // A region still open from above: the text starts inside it, as if its open
                 // marker stood at the very start (on the same line, so lines do not move).
                 prose.startsInSolution = regionOpen
-                let marked = regionOpen ? Solutions.open + markdown : markdown
+                let marked = prose.markedMarkdown
                 let shift = regionOpen ? Solutions.open.count : 0
                 let pieces = Solutions.pieces(of: marked)
                 regionOpen = pieces.last?.isSolution ?? regionOpen
@@ -248,7 +248,10 @@ public enum LessonParser {
     }
 
     /// The column of an `answer` fence opener on a line (```` ``` ```` or `~~~`, then the word
-    /// `answer`), after nothing but spaces; nil when the line is none.
+    /// `answer`), after nothing but spaces; nil when the line is none. Not
+    /// `FenceScanner.Fence.opening`: inside an HTML block CommonMark's rules for a fence (at most
+    /// three columns of indentation, no backtick in the info) do not apply, and an answer
+    /// indented further still reaches the page as text.
     static func answerFenceColumn(_ line: String) -> Int? {
         let characters = Array(line)
         var i = 0
