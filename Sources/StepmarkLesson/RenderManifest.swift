@@ -143,6 +143,28 @@ public enum OutputOwnership {
         return allowUnowned
     }
 
+    /// What `mayReplace` finds at a path.
+    public enum Replacement: Equatable, Sendable {
+        case allowed
+        /// A link, a folder or a special file: never replaced.
+        case notARegularFile
+        /// A regular file that is not stepmark's own output.
+        case notOwn
+    }
+
+    /// Whether a command may write a file at `path`: nothing is there, or a regular file that
+    /// `isOwn` recognises as that command's own output (its first `maxBytes` read), or any
+    /// regular file with `allowUnowned` (`--overwrite`). `assign` and `export` ask this; a
+    /// render, which knows its outputs from the manifest, asks `refusals`.
+    public static func mayReplace(_ path: String, allowUnowned: Bool, maxBytes: Int, isOwn: ([UInt8]) -> Bool) -> Replacement {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .allowed }   // a new file
+        guard info.st_mode & S_IFMT == S_IFREG else { return .notARegularFile }
+        if allowUnowned { return .allowed }
+        guard let bytes = try? RegularFile.read(path, maxBytes: maxBytes), isOwn(bytes) else { return .notOwn }
+        return .allowed
+    }
+
     /// Whether the file at `path` holds exactly the bytes of `content`: what `render` asks to
     /// know whether a page is current, and `refusals` whether writing it would change anything.
     /// Bytes, not Strings: String's `==` is canonical equivalence, so a page saved in another

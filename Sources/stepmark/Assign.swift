@@ -55,17 +55,18 @@ struct Assign: ParsableCommand {
     /// a regular file (a folder, a link) is always refused.
     func refuseUnownedTargets(_ targets: [String], listAt list: String? = nil) throws {
         for target in targets {
-            var info = stat()
-            guard lstat(target, &info) == 0 else { continue }   // a new file
-            guard info.st_mode & S_IFMT == S_IFREG else {
+            let isList = target == list
+            switch OutputOwnership.mayReplace(target, allowUnowned: overwrite, maxBytes: isList ? 64 << 20 : 16 << 20, isOwn: { bytes in
+                if isList && String(decoding: bytes.prefix(64), as: UTF8.self).hasPrefix("id,name,variant,file") { return true }
+                if case .number = Variant.declaration(in: String(decoding: bytes, as: UTF8.self)) { return true }
+                return false
+            }) {
+            case .allowed: continue
+            case .notARegularFile:
                 throw ReadError(path: target, message: "is not a regular file; refusing to replace it")
+            case .notOwn:
+                throw ReadError(path: target, message: "exists and is not an assignment stepmark wrote (its front matter has no variant:), so it may be a lesson or a key; refusing to overwrite it. Choose another --out folder, or pass --overwrite to replace it")
             }
-            if overwrite { continue }
-            if target == list, let bytes = try? RegularFile.read(target, maxBytes: 64 << 20),
-               String(decoding: bytes.prefix(64), as: UTF8.self).hasPrefix("id,name,variant,file") { continue }
-            if let bytes = try? RegularFile.read(target, maxBytes: 16 << 20),
-               case .number = Variant.declaration(in: String(decoding: bytes, as: UTF8.self)) { continue }
-            throw ReadError(path: target, message: "exists and is not an assignment stepmark wrote (its front matter has no variant:), so it may be a lesson or a key; refusing to overwrite it. Choose another --out folder, or pass --overwrite to replace it")
         }
     }
 

@@ -40,12 +40,9 @@ struct Export: ParsableCommand {
     /// first cell says so), unless --overwrite. Jupyter users keep notes in notebooks; one of
     /// theirs in --out is never replaced silently.
     func mayWrite(_ path: String) -> Bool {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return true }
-        guard info.st_mode & S_IFMT == S_IFREG else { return false }
-        if overwrite { return true }
-        guard let bytes = try? RegularFile.read(path, maxBytes: 64 << 20) else { return false }
-        return String(decoding: bytes.prefix(4096), as: UTF8.self).contains(NotebookExport.marker)
+        OutputOwnership.mayReplace(path, allowUnowned: overwrite, maxBytes: 64 << 20) {
+            String(decoding: $0.prefix(4096), as: UTF8.self).contains(NotebookExport.marker)
+        } == .allowed
     }
 
     func validate() throws {
