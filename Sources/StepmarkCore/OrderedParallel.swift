@@ -12,8 +12,9 @@
 /// ask `priority` for each item as it enters the window (once an item), so estimating costs no
 /// start-up however many items there are, and an item is chosen only once the whole window is
 /// estimated. The item the consumer waits for is always in the window, so it is always
-/// started. With one job, items simply run in order and `priority` is never asked. When `consume` throws, the workers finish the item in hand, start no other, and
-/// are joined before the error is rethrown: no thread outlives the call.
+/// started. With one job, items simply run in order and `priority` is never asked. When
+/// `consume` throws, the workers finish the item in hand, start no other, and are joined before
+/// the error is rethrown: no thread outlives the call.
 ///
 /// Why not `DispatchQueue.concurrentPerform`: it returns only when every item is done, so
 /// nothing could be consumed (written) while later items compute, and every result would be
