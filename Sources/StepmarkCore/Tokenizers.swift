@@ -85,18 +85,7 @@ public enum Tokenizer {
     /// (which include symbols such as `$ + < = > ^ \` | ~`) or any Unicode general category
     /// starting with P (connector, dash, open, close, initial, final, other punctuation).
     public static func isPunctuation(_ c: Character) -> Bool {
-        guard let s = c.unicodeScalars.first else { return false }
-        let v = s.value
-        if (33...47).contains(v) || (58...64).contains(v) || (91...96).contains(v) || (123...126).contains(v) {
-            return true
-        }
-        switch s.properties.generalCategory {
-        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation:
-            return true
-        default:
-            return false
-        }
+        c.unicodeScalars.first.map(BertTokenizer.isPunctuation) ?? false
     }
 
     /// Cased BERT's basic tokenizer on grapheme clusters, as the SPEC fixes it: clean the text
