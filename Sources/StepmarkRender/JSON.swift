@@ -33,6 +33,13 @@ public indirect enum JSON: Sendable, Equatable {
         return .number(x)
     }
 
+    /// A number that is whole within ±2^53 written as an integer (a BPE merge's count, `merges=3`
+    /// in a step's arguments: SPEC §6 shows `9`, not `9.0`); any other number as `finite` writes it.
+    public static func counting(_ x: Double) -> JSON {
+        if x.rounded() == x, abs(x) <= 9_007_199_254_740_992, let n = Int(exactly: x) { return .int(n) }
+        return finite(x)
+    }
+
     /// Compact serialisation (`pretty` indents by two spaces).
     public func serialized(pretty: Bool = false) -> String {
         var out = ""
@@ -153,7 +160,7 @@ public enum JSONRenderer {
 
     public static func encode(_ value: ArgValue) -> JSON {
         switch value {
-        case .number(let x, _): .number(x)
+        case .number(let x, _): .counting(x)
         case .word(let w): .string(w)
         case .string(let s): .string(s)
         case .list(let items): .array(items.map(encode))
@@ -216,7 +223,7 @@ public enum JSONRenderer {
             return [("kind", .string("table")), ("columns", .array(table.columns.map { .string($0) })),
                     ("rows", .array(table.rows.map { row in .array(row.map { cell in
                         switch cell {
-                        case .number(let x): return JSON.finite(x)
+                        case .number(let x): return JSON.counting(x)
                         case .text(let s): return .string(s)
                         }
                     }) }))]

@@ -70,6 +70,19 @@ import StepmarkGrade
                 == #"["inf","-inf","nan",0.1,3]"#)
     }
 
+    /// SPEC §6's table example writes a merge's count as `9`; whole arguments are written as the
+    /// lesson wrote them. Numbers in a tensor's `data` stay as they were (`1.0`).
+    @Test func jsonWritesCountsAndWholeArgumentsAsIntegers() {
+        let report = runLesson("```bpe merges=2 name=m\nlow low lower\n```\n\n```softmax temperature=0.5\n[1, 2]\n```\n")
+        let text = JSONRenderer.render(report)
+        #expect(text.contains(#""args":{"merges":2,"name":"m"}"#))
+        #expect(text.contains(#"["l","o",3]"#))
+        #expect(text.contains(#""args":{"temperature":0.5}"#))
+        #expect(text.contains(#""data":[1.0,2.0]"#))
+        #expect(JSON.array([.counting(9), .counting(-0.5), .counting(1e300), .counting(.nan)]).serialized()
+                == #"[9,-0.5,1e+300,"nan"]"#)
+    }
+
     /// Hangul syllables take two terminal cells: every column must line up by display width.
     @Test func terminalAlignsHangulLabels() {
         let report = runLesson(Self.lesson)
