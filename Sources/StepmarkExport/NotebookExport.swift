@@ -165,17 +165,31 @@ public enum NotebookExport {
         let value = step.value(named: checked)?.value
         let shape = value?.summary ?? "the value of `\(checked)`"
         var hint = "a number, a list like [0.1, 0.2] or a matrix like [[1, 0], [0, 1]]"
-        if case .tokens? = value { hint = "a list of tokens like [\"token\", \"##piece\"]" }
-        if case .text? = value { hint = "a text in quotes" }
+        let tolerance = Runner.trimmed(exercise.tolerance)
+        // What counts as right: numbers within the tolerance, tokens and text exactly. A
+        // handout does not compute the step, so it does not know which and names both.
+        var criterion = "entries within \(tolerance) count as correct"
+        switch value {
+        case .tokens?:
+            hint = "a list of tokens like [\"token\", \"##piece\"]"
+            criterion = "the tokens must be exactly the same"
+        case .text?:
+            hint = "a text in quotes"
+            criterion = "the text must be exactly the same"
+        case nil:
+            hint += ", a list of tokens like [\"token\", \"##piece\"] or a text in quotes"
+            criterion = "numbers within \(tolerance) count as correct, tokens and text must be exactly the same"
+        default: break
+        }
         let points = exercise.points == exercise.points.rounded() ? String(Int(exercise.points)) : "\(exercise.points)"
         guard checkable else {
             return [
-                markdown("**Exercise `\(exercise.id)`** (\(points) point\(points == "1" ? "" : "s")): compute `\(checked)` of the step above by hand and write it below; entries within \(Runner.trimmed(exercise.tolerance)) count as correct. It is checked when your answers are graded."),
+                markdown("**Exercise `\(exercise.id)`** (\(points) point\(points == "1" ? "" : "s")): compute `\(checked)` of the step above by hand and write it below; \(criterion). It is checked when your answers are graded."),
                 code("\(variable) = None  # your answer: \(hint)"),
             ]
         }
         return [
-            markdown("**Exercise `\(exercise.id)`** (\(points) point\(points == "1" ? "" : "s")): compute `\(checked)` of the step above by hand (\(shape)), write it below, then run the check; entries within \(Runner.trimmed(exercise.tolerance)) count as correct."),
+            markdown("**Exercise `\(exercise.id)`** (\(points) point\(points == "1" ? "" : "s")): compute `\(checked)` of the step above by hand (\(shape)), write it below, then run the check; \(criterion)."),
             code("\(variable) = None  # your answer: \(hint)"),
             code("check(\(variable), expected[\(Python.string(exercise.id))], tol=\(Python.number(exercise.tolerance)))"),
         ]

@@ -209,6 +209,21 @@ import StepmarkLesson
         #expect(teacher.contains("result = softmax_step(") && teacher.contains("begin(4,") && teacher.contains("check(answer_e1"))
     }
 
+    /// The prompt says what counts as right for the exercise's kind: a token exercise spoke of
+    /// "entries within 0.01". A handout, which does not compute the step, names both rules.
+    @Test func theExercisePromptSaysWhatCountsAsRight() throws {
+        let key = "# K\n\n```tokenize exercise=t1\nthe cat\n```\n\n```answer t1\n[\"the\", \"cat\"]\n```\n\n```softmax exercise=n1 tol=0.05\n[1, 2]\n```\n\n```answer n1\n[0.27, 0.73]\n```\n"
+        let teacher = NotebookExportTests.cells(try NotebookExportTests.notebook(key)).filter { $0.type == "markdown" && $0.source.hasPrefix("**Exercise") }
+        #expect(teacher.count == 2)
+        #expect(teacher[0].source.contains("the tokens must be exactly the same") && !teacher[0].source.contains("within"))
+        #expect(teacher[1].source.contains("entries within 0.05 count as correct") && !teacher[1].source.contains("tokens"))
+        let folder = try temporaryFolder(["lessons/key.md": key])
+        #expect(try stepmark(["assign", "lessons/key.md", "--out", "asg"], in: folder).status == 0)
+        #expect(try stepmark(["export", "asg/key.md", "--out", "nb"], in: folder).status == 0)
+        let handout = try String(contentsOfFile: (folder as NSString).appendingPathComponent("nb/key.ipynb"), encoding: .utf8)
+        #expect(handout.contains("numbers within 0.05 count as correct, tokens and text must be exactly the same"))
+    }
+
     /// Notebooks are owned as pages are: a hand-edited or foreign notebook in --out is not
     /// replaced without --overwrite (render rewrote it silently), stepmark's own is.
     @Test func renderKeepsNotebooksItDidNotWrite() throws {
