@@ -144,13 +144,20 @@ public enum JSONRenderer {
             ("directive", .string(step.directive)),
             ("line", .int(step.position.line)),
             ("column", .int(step.position.column)),
-            ("args", .object(step.arguments.map { ($0.key, encode($0.value)) })),
+            ("args", .object(arguments(step))),
             ("ok", .bool(step.ok)),
             ("error", step.error.map(encode) ?? .null),
             ("warnings", .array(step.warnings.map { .string($0) })),
             ("values", .array(step.values.map(encode))),
         ] + (step.hidden.map { [("hidden", JSON.string($0.note))] } ?? [])
           + (step.hide.map { [("hide", JSON.string($0.rawValue))] } ?? []))
+    }
+
+    /// The info string's arguments; the one positional word (an `answer` block's exercise id,
+    /// SPEC §3) first, as `id`.
+    static func arguments(_ step: Step) -> [(String, JSON)] {
+        let id: [(String, JSON)] = step.positional.prefix(1).map { ("id", .string($0)) }
+        return id + step.arguments.map { ($0.key, encode($0.value)) }
     }
 
     public static func encode(_ error: LessonError) -> JSON {
