@@ -278,7 +278,7 @@ def attention(Q, K, V, scale=None, mask="none", heads=1, wo=None, prefix=""):
         weights = softmax(scaled)
         record(p + "weights", weights)
         out = weights @ v
-        record(p + "output", out)
+        if heads > 1 or wo is None: record(p + "output", out)  # one head with wo: recorded as concat
         outputs.append(out)
     if heads == 1 and wo is None: return outputs[0]
     concat = np.hstack(outputs)

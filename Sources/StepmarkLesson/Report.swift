@@ -139,9 +139,11 @@ public struct Step: Sendable {
         self.answer = nil
     }
 
-    /// A recorded value by name, whether shown or kept out by `hide=`.
+    /// A recorded value by name, whether shown or kept out by `hide=`: the last one, what the name
+    /// holds after the step (a `let` may assign a name twice; `check=x` grades the final `x`, as
+    /// the notebook's `step_values[name]` does).
     public func value(named name: String) -> NamedValue? {
-        values.first { $0.name == name } ?? hiddenValues.first { $0.name == name }
+        values.last { $0.name == name } ?? hiddenValues.last { $0.name == name }
     }
 }
 
@@ -163,6 +165,8 @@ public enum HiddenValues: Sendable, Equatable {
     case exercise(id: String)
     /// The step reads values an exercise step made (directly or through other hidden steps).
     case derived(from: [String])
+    /// The step reads values a step inside a teacher-only solution region made.
+    case fromSolution(from: [String])
 
     /// The note a handout shows in place of the values.
     public var note: String { note(.english) }

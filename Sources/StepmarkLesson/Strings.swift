@@ -18,7 +18,7 @@ public enum StringKey: String, Sendable, CaseIterable {
     // Exercises (Markdown and HTML tables).
     case exercises, exercise, score, result, feedback, passed, notPassed
     // The hidden values of a handout.
-    case hiddenExercise, hiddenDerived
+    case hiddenExercise, hiddenDerived, hiddenFromSolution
     // Step-through (`stepmark step`).
     case stepBlock, stepKeys, stepAtEnd, stepGoPrompt, stepOf, stepNoBlock, stepLinesAbove
     case stepSolutionOpen, stepSolutionClose
@@ -79,6 +79,7 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .notPassed: "not passed"
         case .hiddenExercise: "The values of exercise {0} are hidden until the answers are published."
         case .hiddenDerived: "Hidden until the answers are published: this step uses {0}, computed from an exercise."
+        case .hiddenFromSolution: "Hidden until the answers are published: this step uses {0}, computed in a solution."
         case .stepBlock: "block"
         case .stepKeys: "→/Space next · ←/b back · n/p block · g N⏎ go · q quit"
         case .stepAtEnd: "end of the lesson · q quits"
@@ -261,6 +262,7 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .notPassed: "통과 못 함"
         case .hiddenExercise: "연습 문제 {0}의 값은 답이 공개될 때까지 숨겨집니다."
         case .hiddenDerived: "답이 공개될 때까지 숨겨집니다: 이 단계는 연습 문제에서 계산된 {0}을(를) 씁니다."
+        case .hiddenFromSolution: "답이 공개될 때까지 숨겨집니다: 이 단계는 풀이에서 계산된 {0}을(를) 씁니다."
         case .stepBlock: "블록"
         case .stepKeys: "→/스페이스 다음 · ←/b 이전 · n/p 블록 · g 번호⏎ 이동 · q 끝"
         case .stepAtEnd: "강의의 끝입니다 · q로 끝내기"
@@ -482,6 +484,7 @@ extension HiddenValues {
         switch self {
         case .exercise(let id): return s(.hiddenExercise, id)
         case .derived(let names): return s(.hiddenDerived, names.joined(separator: ", "))
+        case .fromSolution(let names): return s(.hiddenFromSolution, names.joined(separator: ", "))
         }
     }
 }

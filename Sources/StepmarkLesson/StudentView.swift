@@ -12,14 +12,17 @@ public enum StudentView {
     /// found inside one quote nothing. Applying it twice changes nothing.
     public static func apply(_ report: Report) -> Report {
         guard !report.isStudentView else { return report }
-        var report = report
+        // The first step with an id asks the exercise (a repeated id is the key's error); its
+        // shape is taken before the solution regions go (an exercise may sit in one).
+        var shapes: [String: [Int]] = [:]
+        var seen: Set<String> = []
+        for step in report.steps {
+            guard let spec = step.exercise, seen.insert(spec.id).inserted else { continue }
+            if let v = step.expectedAnswer { shapes[spec.id] = answerShape(of: v) }
+        }
+        var report = withoutSolutionSteps(report)
         report.isStudentView = true
         report.exercises = []
-        // A problem found in a solution region would quote it (a missing image's file name):
-        // the error stays, at its place, saying only where it is; a warning goes.
-        func inSolution(_ e: LessonError) -> Bool { report.solutionLines.contains { $0.contains(e.line) } }
-        report.diagnostics = report.diagnostics.map { inSolution($0) ? LessonError(Self.solutionErrorMessage, at: $0.position) : $0 }
-        report.warnings = report.warnings.filter { !inSolution($0) }
         // An answer the lesson holds where it cannot be blanked (in a quote, a list item or an
         // HTML block) is prose: any page of it would show the answer. The handout is then its
         // errors alone, which say where the answer is and how to fix the key.
@@ -27,22 +30,14 @@ public enum StudentView {
             report.blocks = []
             return report
         }
-        // The first step with an id asks the exercise (a repeated id is the key's error).
-        var shapes: [String: [Int]] = [:]
-        var seen: Set<String> = []
-        for step in report.steps {
-            guard let spec = step.exercise, seen.insert(spec.id).inserted else { continue }
-            if let v = step.expectedAnswer { shapes[spec.id] = answerShape(of: v) }
-        }
-        // Names an exercise step defined, and every name defined from them further down.
+        // Names an exercise step (or a solution's step) defined, and every name defined from
+        // them further down.
         var derived: Set<String> = []
-        report.blocks = report.blocks.compactMap { block in
+        report.blocks = report.blocks.map { block in
             guard case .step(var step) = block else { return block }
-            // A step inside a solution region is the teacher's working: left out whole, and
-            // what it defined hides the steps that read it.
-            if step.block.inSolution {
+            if step.hidden != nil {
                 derived.formUnion(step.defines)
-                return nil
+                return .step(step)
             }
             if let answer = step.answer {
                 let own = (try? answer.literal.get())?.shape ?? []
@@ -61,19 +56,54 @@ public enum StudentView {
             } else {
                 return .step(step)
             }
-            // An exercise step shows its source only; so does every step that reads what it
-            // made. Warnings go too: they quote values (a diverging loss, a stopping step).
-            step.values = []
-            step.hiddenValues = []
-            step.result = nil
-            step.warnings = []
-            // An error quotes values too (`log(-9) is undefined` gives the answer 11 away): the
-            // step still fails, at its place, with a message that says nothing of them.
-            if let error = step.error { step.error = LessonError(Self.hiddenErrorMessage, at: error.position) }
+            hideValues(of: &step)
             derived.formUnion(step.defines)
             return .step(step)
         }
         return report
+    }
+
+    /// The report without its teacher-only solution regions' steps (what `step` shows without
+    /// `--teacher`, and the first part of a handout): a step inside a region is left out whole,
+    /// and every later step that reads what it defined (transitively) shows its source only;
+    /// a problem found inside a region quotes nothing. Exercises are untouched. The prose keeps
+    /// its regions: each renderer leaves them out (`ProseBlock.handoutMarkdown`).
+    public static func withoutSolutionSteps(_ report: Report) -> Report {
+        var report = report
+        // A problem found in a solution region would quote it (a missing image's file name):
+        // the error stays, at its place, saying only where it is; a warning goes.
+        func inSolution(_ e: LessonError) -> Bool { report.solutionLines.contains { $0.contains(e.line) } }
+        report.diagnostics = report.diagnostics.map { inSolution($0) ? LessonError(Self.solutionErrorMessage, at: $0.position) : $0 }
+        report.warnings = report.warnings.filter { !inSolution($0) }
+        var derived: Set<String> = []
+        report.blocks = report.blocks.compactMap { block in
+            guard case .step(var step) = block else { return block }
+            // A step inside a solution region is the teacher's working: left out whole, and
+            // what it defined hides the steps that read it.
+            if step.block.inSolution {
+                derived.formUnion(step.defines)
+                return nil
+            }
+            let readsDerived = step.reads.filter { derived.contains($0) }
+            guard !readsDerived.isEmpty, step.hidden == nil else { return block }
+            step.hidden = .fromSolution(from: readsDerived)
+            hideValues(of: &step)
+            derived.formUnion(step.defines)
+            return .step(step)
+        }
+        return report
+    }
+
+    /// A hidden step shows its source only. Warnings go too: they quote values (a diverging
+    /// loss, a stopping step). An error quotes values too (`log(-9) is undefined` gives the
+    /// answer 11 away): the step still fails, at its place, with a message that says nothing
+    /// of them.
+    static func hideValues(of step: inout Step) {
+        step.values = []
+        step.hiddenValues = []
+        step.result = nil
+        step.warnings = []
+        if let error = step.error { step.error = LessonError(Self.hiddenErrorMessage, at: error.position) }
     }
 
     /// What a handout says in place of a problem found inside a teacher-only solution region.

@@ -88,7 +88,7 @@ struct StepSession {
                     if let n = Int(digits), let target = frames.firstIndex(where: { $0.block == n }) {
                         shown = target
                     } else {
-                        message = words.noBlock(digits, report.steps.count)
+                        message = words.noBlock(digits, StepFrames.shownStepCount(report))
                     }
                 case .end_: return
                 case .resize: break
@@ -129,7 +129,7 @@ struct StepSession {
             lines = [renderer.dim(words.linesAbove(hidden))] + lines.suffix(room - 1)
         }
         let position = frames.firstIndex { $0.block == frame.block && $0.sub == frame.sub }.map { $0 + 1 } ?? 1
-        var status = "[\(words.block) \(frame.block)/\(report.steps.count) · \(position)/\(frames.count)] "
+        var status = "[\(words.block) \(frame.block)/\(StepFrames.shownStepCount(report)) · \(position)/\(frames.count)] "
         if let typing { status += words.goPrompt + typing + "▏" } else if let message { status += message } else { status += words.keys }
         RawTerminal.put("\u{1B}[H\u{1B}[2J" + lines.joined(separator: "\r\n") + "\r\n\r\n" + renderer.dim(Self.cut(status, to: size.columns - 1)))
     }
@@ -173,19 +173,25 @@ struct StepWords {
 /// step's header and source and its sub-steps so far, tables fitted to the width.
 enum StepFrames {
     struct Frame {
-        /// The step's 1-based index (0 for a lesson without steps).
+        /// The step's 1-based number among the steps shown (0 for a lesson without steps).
         var block: Int
         /// How many sub-steps are shown (0: the header only).
         var sub: Int
         var screen: String
     }
 
-    /// The report with every solution region removed from its prose.
+    /// How many steps a step-through shows (the steps not left out whole).
+    static func shownStepCount(_ report: Report) -> Int { report.steps.count { !$0.isHiddenEntirely } }
+
+    /// The report with every solution region removed: from its prose (the region a prose
+    /// block starts inside included), its steps (a region may hold the teacher's own working)
+    /// and what those steps made (`StudentView.withoutSolutionSteps`).
     static func withoutSolutions(_ report: Report) -> Report {
-        var r = report
+        var r = StudentView.withoutSolutionSteps(report)
         r.blocks = r.blocks.map { block in
-            guard case .prose(var p) = block, p.markdown.contains(Solutions.open) else { return block }
-            p.markdown = Solutions.removed(from: p.markdown)
+            guard case .prose(var p) = block, p.hasSolution else { return block }
+            p.markdown = p.handoutMarkdown
+            p.startsInSolution = false
             return .prose(p)
         }
         return r
@@ -212,6 +218,10 @@ enum StepFrames {
         renderer.language = report.language
         var frames: [Frame] = []
         var prose = ""
+        // Steps are numbered as shown: a step left out (hide=all, a solution's working) takes
+        // no number, so "step 2 of 2" and "g 2" mean the second step on screen.
+        let total = shownStepCount(report)
+        var number = 0
         for block in report.blocks {
             switch block {
             case .prose(let p):
@@ -220,14 +230,15 @@ enum StepFrames {
             case .step(let step) where step.isHiddenEntirely:
                 continue  // hide=all: the prose around it runs on to the next step
             case .step(let step):
+                number += 1
                 var screen = (prose.isEmpty ? "" : prose + "\n\n")
-                screen += safe(renderer.cyan("── \(words.stepOf(step.index, report.steps.count)) · \(step.block.info.trimmingWhitespace())")) + "\n"
+                screen += safe(renderer.cyan("── \(words.stepOf(number, total)) · \(step.block.info.trimmingWhitespace())")) + "\n"
                 if step.showsSource { screen += safe(step.block.bodyText) + "\n" }
                 if let hidden = step.hidden { screen += renderer.dim(hidden.note(report.language)) + "\n" }
-                frames.append(Frame(block: step.index, sub: 0, screen: screen))
+                frames.append(Frame(block: number, sub: 0, screen: screen))
                 for (i, value) in step.values.enumerated() {
                     screen += safe(renderer.renderValue(value, width: width))
-                    frames.append(Frame(block: step.index, sub: i + 1, screen: screen))
+                    frames.append(Frame(block: number, sub: i + 1, screen: screen))
                 }
                 var tail = ""
                 for w in step.warnings { tail += words.warning + Phrasebook.message(w, report.language) + "\n" }
@@ -236,14 +247,14 @@ enum StepFrames {
                 }
                 if !tail.isEmpty {
                     screen += "\n" + safe(tail)
-                    frames.append(Frame(block: step.index, sub: step.values.count + 1, screen: screen))
+                    frames.append(Frame(block: number, sub: step.values.count + 1, screen: screen))
                 }
                 prose = ""
             }
         }
         if !prose.isEmpty {
             // Prose after the last step: one more screen.
-            frames.append(Frame(block: report.steps.count, sub: Int.max, screen: prose + "\n"))
+            frames.append(Frame(block: total, sub: Int.max, screen: prose + "\n"))
         }
         if frames.isEmpty { frames.append(Frame(block: 0, sub: 0, screen: safe(renderer.render(report)))) }
         return frames

@@ -1,4 +1,5 @@
 import Testing
+import StepmarkGrade
 import StepmarkCore
 @testable import StepmarkLesson
 
@@ -165,5 +166,26 @@ import StepmarkCore
         let steps = try Softmax.rows(.vector([0, -.infinity]))
         #expect(steps.output.data == [1, 0])
         #expect(throws: TensorError.self) { try Softmax.rows(.vector([-.infinity, -.infinity])) }
+    }
+
+    /// One head with wo=: `concat` is the head's weights·V, `output` is concat·Wo and the only
+    /// `output`, so `check=output` grades concat·Wo. Numbers by hand: scores = I, scaled = I/√2,
+    /// each row's weights (e^{1/√2}, 1)/(e^{1/√2} + 1) = (0.669761, 0.330239) or reversed.
+    @Test func oneHeadWithWoRecordsOutputOnce() {
+        let lesson = "```let\nWo = [[2, 0], [0, 10]]\n```\n\n```attend wo=Wo exercise=e1 check=output\nQ = [[1, 0], [0, 1]]\nK = Q\nV = [[1, 2], [3, 4]]\n```\n\n```answer e1\n[[3.3210, 26.6048], [4.6790, 33.3952]]\n```\n"
+        let report = Exercises.check(runLesson(lesson))
+        let step = report.step(2)!
+        #expect(step.values.map(\.name) == ["scores", "scaled", "weights", "concat", "output"])
+        let a = 0.6697615493266569, b = 1 - a
+        #expect(close(step.value(named: "concat")?.value.tensor, [[a * 1 + b * 3, a * 2 + b * 4], [b * 1 + a * 3, b * 2 + a * 4]], tolerance: 1e-12))
+        #expect(close(step.value(named: "output")?.value.tensor, [[2 * (a + 3 * b), 10 * (2 * a + 4 * b)], [2 * (b + 3 * a), 10 * (2 * b + 4 * a)]], tolerance: 1e-12))
+        #expect(report.exercises.first?.passed == true, "the key's answer is concat·Wo")
+    }
+
+    /// `check=x` on a `let` that assigns x twice grades what x holds after the step (the last),
+    /// as the environment and the notebook do; it graded the first.
+    @Test func checkOfANameAssignedTwiceGradesTheLast() {
+        let report = Exercises.check(runLesson("```let exercise=e check=x\nx = 1\nx = 2\n```\n\n```answer e\n2\n```\n"))
+        #expect(report.exercises.first?.passed == true)
     }
 }

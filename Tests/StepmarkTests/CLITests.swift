@@ -123,6 +123,24 @@ import StepmarkLesson
         #expect(try stepmark(["step", "key.md"], input: "", in: folder).stdout.contains("0.7311"))
     }
 
+    /// A solution region that holds the teacher's own steps is left out of `step` whole, and so
+    /// is what those steps made (a red-team pass found `step` printing the region's steps, their
+    /// 42, a later step's 42.5 and the end marker; only the prose was cut). `--teacher` shows it.
+    /// Steps are numbered as shown.
+    @Test func stepLeavesOutTheStepsOfASolutionRegion() throws {
+        let key = "# S\n\n```let\na = 2\n```\n\n<!-- solution -->\nWorked:\n\n```let\nworked = a * 21\n```\n\n```show\nworked\n```\n\n# TITLE_LEAK\n<!-- end solution -->\n\nAfter.\n\n```let\nlater = worked + 0.5\n```\n"
+        let folder = try temporaryFolder(["key.md": key])
+        let result = try stepmark(["step", "key.md"], input: "", in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        for leak in ["Worked", "42", "worked = a", "TITLE_LEAK", "end solution", "step 3", "step 4"] {
+            #expect(!result.stdout.contains(leak), "\(leak) shown")
+        }
+        #expect(result.stdout.contains("step 2 of 2") && result.stdout.contains("After."))
+        #expect(result.stdout.contains("this step uses worked, computed in a solution"))
+        let teacher = try stepmark(["step", "key.md", "--teacher"], input: "", in: folder).stdout
+        #expect(teacher.contains("42.5") && teacher.contains("TITLE_LEAK") && teacher.contains("step 4 of 4"))
+    }
+
     /// Two lessons that would share pages are refused before anything is written (only the
     /// second was left, and the index linked both to it); the same file twice is one lesson.
     @Test func renderRefusesTwoLessonsOnOnePage() throws {

@@ -125,4 +125,35 @@ enum LayerNormTestDirective: Directive {
         }
         #expect(missing.isEmpty, "directives missing parts of the recipe (docs/DEVELOPING.md, 'Adding a directive'):\n\(missing.joined(separator: "\n"))")
     }
+
+    /// A name a directive records once names one value: `check=NAME` grades it and the
+    /// notebook's `step_values[NAME]` keeps the last. `attend heads=1 wo=` recorded `output`
+    /// twice (the head's, then concat·Wo), and `check=output` graded the first (a red-team pass
+    /// found it). Every directive's example, the attention variants and the course's lessons:
+    /// only `let` and `show` may repeat a name (a name assigned twice).
+    @Test func noDirectiveRecordsANameTwice() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        var lessons: [String] = []
+        for d in DirectiveRegistry.all { lessons.append(d.example) }
+        let qkv = "Q = [[1, 0], [0, 1], [1, 1]]\nK = Q\nV = [[1, 2], [3, 4], [5, 6]]\n```\n"
+        lessons.append("```let\nWo = [[2, 0], [0, 10]]\nT = [[1, 1], [1, 1], [1, 1]]\n```\n\n"
+                       + ["", "wo=Wo", "heads=2", "heads=2 wo=Wo", "wo=Wo target=T", "heads=2 wo=Wo target=T jacobian_row=1", "mask=causal wo=Wo grad=T"]
+                           .map { "```attend \($0)\n" + qkv }.joined(separator: "\n"))
+        for folder in ["en", "ko"] {
+            let dir = root + "/lessons/" + folder
+            for file in try FileManager.default.contentsOfDirectory(atPath: dir).sorted() where file.hasSuffix(".md") {
+                lessons.append(try String(contentsOfFile: dir + "/" + file, encoding: .utf8))
+            }
+        }
+        var repeated: [String] = []
+        for lesson in lessons {
+            for step in runLesson(lesson, path: root + "/lessons/en/x.md").steps where !["let", "show"].contains(step.directive) {
+                var seen = Set<String>()
+                for name in (step.values + step.hiddenValues).map(\.name) where !seen.insert(name).inserted {
+                    repeated.append("\(step.directive) \(step.arguments.map { "\($0.key)=…" }.joined(separator: " ")): \(name)")
+                }
+            }
+        }
+        #expect(repeated.isEmpty, "\(repeated)")
+    }
 }

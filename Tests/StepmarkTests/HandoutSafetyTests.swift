@@ -102,7 +102,7 @@ import StepmarkRender
         #expect(ExerciseTitles.of(report)["e1"] == nil, "the heading inside the region names no exercise")
         let handout = StudentView.apply(report)
         #expect(handout.steps.map(\.directive) == ["let", "answer", "let"])
-        #expect(handout.steps.last?.hidden == .derived(from: ["s"]))
+        #expect(handout.steps.last?.hidden == .fromSolution(from: ["s"]), "it reads what a solution computed")
         for text in [MarkdownRenderer(student: true).render(handout), HTMLRenderer(student: true).render(handout), JSONRenderer.render(handout)] {
             for leak in ["answer is 42", "s = 1", "end solution"] { #expect(!text.contains(leak), "\(leak) in a handout") }
         }

@@ -88,7 +88,11 @@ enum AttendDirective: Directive {
                 try context.record(prefix + "masked", masked, formula: "masked = scaled, with −∞ where j > i + n_k − n_q (causal)", role: .attention(weights: false))
             }
             try context.record(prefix + "weights", head.weights, formula: "weights = softmax(\(head.masked == nil ? "scaled" : "masked")) (each row sums to 1)", role: .attention(weights: true))
-            try context.record(prefix + "output", head.output, formula: "output = weights·\(vn)\(sub)")
+            // One head with wo=: its output is recorded once, as `concat` below, so that `output`
+            // names one value (concat·Wo), the one `check=output` grades.
+            if heads > 1 || steps.concat == nil {
+                try context.record(prefix + "output", head.output, formula: "output = weights·\(vn)\(sub)")
+            }
         }
         if let concat = steps.concat {
             try context.record("concat", concat, formula: concatFormula(heads: heads))
