@@ -179,6 +179,15 @@ public enum Exercises {
         }
     }
 
+    /// |x − y| ≤ tol, where the tolerance is read as the decimal the teacher wrote: 0.51 against
+    /// 0.5 with tol 0.01 is right, though in binary 0.51 − 0.5 is 0.010000000000000009 and 0.01
+    /// is 0.01000000000000000021. The slack of four units in the last place of the largest of
+    /// the three covers the rounding of each to binary and of the subtraction, and nothing a
+    /// student could write on purpose (GRADING.md).
+    public static func within(_ x: Double, _ y: Double, tolerance: Double) -> Bool {
+        abs(x - y) <= tolerance + 4 * max(abs(x), abs(y), tolerance).ulp
+    }
+
     /// Compares an answer with the expected value: same kind and shape, then each entry within
     /// `tolerance` (absolute); tokens and text must be equal (after Unicode NFC). A blank (`?`)
     /// counts as wrong. Lenient where the meaning is plain: one entry stands for a scalar, and a
@@ -199,7 +208,7 @@ public enum Exercises {
             case .text: return .wrongKind
             case .number(let x):
                 if x.isNaN { return .blank }
-                return (y.isFinite ? abs(x - y) <= tolerance : x == y) ? .right : .wrong
+                return (y.isFinite ? within(x, y, tolerance: tolerance) : x == y) ? .right : .wrong
             }
         }
         func text(_ cell: AnswerLiteral.Cell, _ y: String) -> EntryMark {

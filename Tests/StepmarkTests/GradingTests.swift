@@ -103,9 +103,18 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         let r = try grade(matrix, "[[1, 0, 0], [0.33, 0.67, 0], [0.248, 0.248, 0.503]]", spec(points: 3))
         #expect(r.passed && r.score == 3)
         #expect(r.feedback == "Correct: all 9 entries are within 0.01 of the expected value.")
-        // |0.5 - 0.49| = 0.01 is within tol=0.01 (the bound is inclusive), 0.4 is not.
-        #expect(try grade(.tensor(.scalar(0.5)), "0.49", spec(tol: 0.0100001)).passed)
-        #expect(try !grade(.tensor(.scalar(0.5)), "0.4").passed)
+        // |0.5 - 0.49| = 0.01 is within tol=0.01 (the bound is inclusive, on the decimals as
+        // written: in binary 0.51 − 0.5 is 0.010000000000000009 > 0.01, and a red-team pass found
+        // 0.51 and 0.49 marked wrong, and 0.4 wrong but 0.2 right against 0.3 ± 0.1).
+        for (expected, answer, tol) in [(0.5, "0.49", 0.01), (0.5, "0.51", 0.01), (0.3, "0.4", 0.1), (0.3, "0.2", 0.1),
+                                        (-2.5, "-2.25", 0.25), (1000.5, "1000.6", 0.1), (0.669762, "0.679762", 0.01)] {
+            #expect(try grade(.tensor(.scalar(expected)), answer, spec(tol: tol)).passed, "\(answer) vs \(expected) ± \(tol)")
+        }
+        for (expected, answer, tol) in [(0.5, "0.4", 0.01), (0.5, "0.5101", 0.01), (0.5, "0.48999999", 0.01), (0.3, "0.40000001", 0.1)] {
+            #expect(try !grade(.tensor(.scalar(expected)), answer, spec(tol: tol)).passed, "\(answer) vs \(expected) ± \(tol)")
+        }
+        // Lesson 1's l1-weights: row 1 is (0.5, 0.5), and 0.51 / 0.49 are within 0.01.
+        #expect(try grade(.tensor(.matrix([[0.5, 0.5], [0.330238, 0.669762]])), "[[0.51, 0.49], [0.3302, 0.6698]]", spec(points: 3)).score == 3)
     }
 
     @Test func offByMoreThanToleranceFailsAndNamesTheEntries() throws {
