@@ -9,9 +9,10 @@ import StepmarkRender
 public struct Assignment: Sendable {
     /// The assignment's text.
     public var text: String
-    /// Notes for the teacher (an exercise without an answer block, an unclosed solution region).
+    /// Notes for the teacher (an unclosed solution region).
     public var warnings: [String]
-    /// Problems in the key (failed steps, repeated ids, key answers that fail their own check).
+    /// Problems in the key (failed steps, repeated ids, key answers that fail their own check,
+    /// exercises without an answer block, solution markers that would show teacher-only text).
     public var keyErrors: [LessonError]
 
     /// Makes the assignment from a key's text (a leading byte-order mark is kept).
@@ -70,8 +71,10 @@ public struct Assignment: Sendable {
         }
         lines.append(from: nextLine, through: lines.count, to: &out)
 
+        // SPEC §4: a key's exercise without an answer block is an error. Here it is more: a
+        // misspelt fence (```Answer e1) is code, so the key's answer would reach students.
         for ex in grader.exercises where !answered.contains(ex.spec.id) {
-            warnings.append("line \(ex.spec.position.line): exercise '\(ex.spec.id)' has no ```answer \(ex.spec.id)``` block, so the assignment has none for students to fill in")
+            keyErrors.append(Exercises.missingAnswer(ex.spec.id, at: ex.spec.position))
         }
         if let line = Solutions.unclosedRegionLine(in: out) {
             warnings.append("line \(line): a <!-- solution --> region is never closed with <!-- end solution -->; everything after it is left out of the assignment")

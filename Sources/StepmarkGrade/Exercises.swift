@@ -80,7 +80,7 @@ public enum Exercises {
             for (exercise, result) in zip(exercises, report.exercises) where !result.passed && exercise.step.ok {
                 let id = exercise.spec.id
                 if answers[id] == nil {
-                    report.diagnostics.append(LessonError("exercise '\(id)' has no ```answer \(id)``` block: a key holds the right answer to every exercise, so that it checks itself and `assign` can blank it", at: exercise.spec.position))
+                    report.diagnostics.append(missingAnswer(id, at: exercise.spec.position))
                 } else if case .unreadable? = answers[id] {
                     continue  // the answer block's own error is reported where it is
                 } else {
@@ -177,6 +177,11 @@ public enum Exercises {
                 ? spec.points * Double(comparison.correct) / Double(comparison.total) : 0
             return ExerciseResult(spec: spec, score: score, passed: false, feedback: feedback)
         }
+    }
+
+    /// A key's exercise without its answer block (SPEC §4: an error of the key).
+    public static func missingAnswer(_ id: String, at position: SourcePosition) -> LessonError {
+        LessonError("exercise '\(id)' has no ```answer \(id)``` block: a key holds the right answer to every exercise, so that it checks itself and `assign` can blank it", at: position)
     }
 
     /// |x − y| ≤ tol, where the tolerance is read as the decimal the teacher wrote: 0.51 against

@@ -148,6 +148,14 @@ public enum LessonParser {
             // (ProseMarkup); a solution region's pieces each on their own, so that a handout
             // can leave them out.
             var prose = ProseBlock(markdown: markdown, html: "", line: start, endLine: end)
+            // A marker written so that it hides nothing it was meant to hide is the key's error
+            // (assign refuses it): it would hand teacher-only text to students.
+            for (at, problem) in Solutions.markerProblems(in: markdown, startsInRegion: regionOpen) {
+                let before = markdown[..<at]
+                let lineOffset = before.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
+                let column = before.reversed().prefix { $0 != "\n" }.count + 1
+                diagnostics.append(LessonError(Self.message(problem), at: SourcePosition(line: start + lineOffset, column: column)))
+            }
             if regionOpen || Solutions.hasRegion(in: markdown) {
                 // A region still open from above: the text starts inside it, as if its open
                 // marker stood at the very start (on the same line, so lines do not move).
@@ -245,6 +253,18 @@ public enum LessonParser {
         lesson.warnings = warnings
         lesson.hasLevelOneHeading = hasLevelOneHeading
         return lesson
+    }
+
+    /// What a marker problem costs, and the fix.
+    static func message(_ problem: Solutions.MarkerProblem) -> String {
+        switch problem {
+        case .lookalike(let written):
+            "'\(written.quotable)' is not a solution marker, so the text after it is shown to students; write \(Solutions.open) and \(Solutions.close) exactly"
+        case .nested:
+            "\(Solutions.open) inside a solution region: regions do not nest, so the first \(Solutions.close) ends the region and the text after it is shown to students; remove the inner markers"
+        case .stray:
+            "\(Solutions.close) with no \(Solutions.open) before it, so the text above it is shown to students; put \(Solutions.open) where the teacher-only text starts"
+        }
     }
 
     /// The column of an `answer` fence opener on a line (```` ``` ```` or `~~~`, then the word

@@ -56,37 +56,95 @@ public enum Solutions {
     static func marker(_ kind: Marker, in text: Substring) -> Range<Substring.Index>? {
         var searchFrom = text.startIndex
         while let open = commentOpening(in: text, from: searchFrom) {
-            var i = open.upperBound
-            func skipSpaces() { while i < text.endIndex, text[i].isWhitespace { i = text.index(after: i) } }
-            func word(_ w: String) -> Bool {
-                var j = i
-                for expected in w {
-                    guard j < text.endIndex, text[j].lowercased() == String(expected) else { return false }
-                    j = text.index(after: j)
-                }
-                i = j
-                return true
-            }
-            skipSpaces()
-            var matched: Bool
-            switch kind {
-            case .open:
-                matched = word("solution")
-            case .close:
-                matched = word("end")
-                if matched {
-                    let before = i
-                    skipSpaces()
-                    matched = i >= before && word("solution")
-                }
-            }
-            if matched {
-                skipSpaces()
-                if text[i...].hasPrefix("-->") { return open.lowerBound..<text.index(i, offsetBy: 3) }
-            }
+            if let found = self.kind(ofCommentAt: open, in: text), found.kind == kind { return found.range }
             searchFrom = open.upperBound
         }
         return nil
+    }
+
+    /// Whether the comment whose `<!--` is at `open` is a marker, and which, with its range
+    /// (from `<!--` to `-->`). Looks at that comment only.
+    static func kind(ofCommentAt open: Range<Substring.Index>, in text: Substring) -> (kind: Marker, range: Range<Substring.Index>)? {
+        var i = open.upperBound
+        func skipSpaces() { while i < text.endIndex, text[i].isWhitespace { i = text.index(after: i) } }
+        func word(_ w: String) -> Bool {
+            var j = i
+            for expected in w {
+                guard j < text.endIndex, text[j].lowercased() == String(expected) else { return false }
+                j = text.index(after: j)
+            }
+            i = j
+            return true
+        }
+        skipSpaces()
+        let kind: Marker
+        if word("solution") {
+            kind = .open
+        } else if word("end") {
+            skipSpaces()
+            guard word("solution") else { return nil }
+            kind = .close
+        } else {
+            return nil
+        }
+        skipSpaces()
+        guard text[i...].hasPrefix("-->") else { return nil }
+        return (kind, open.lowerBound..<text.index(i, offsetBy: 3))
+    }
+
+    /// What can go wrong with the markers so that teacher-only text reaches students.
+    public enum MarkerProblem: Sendable, Equatable {
+        /// A comment that reads like a marker but is not one (`<!-- solution: worked -->`): the
+        /// text after it is not hidden. Its text as written (up to 80 characters).
+        case lookalike(String)
+        /// `<!-- solution -->` inside a region: regions do not nest, so the inner end marker
+        /// ends the region and the text after it is shown.
+        case nested
+        /// `<!-- end solution -->` outside a region: the text above it was meant to be hidden.
+        case stray
+    }
+
+    /// The marker problems of `text`, in order, each at the index of its `<!--`; `startsInRegion`
+    /// when a region opened above is still open. One pass over the comments (each looked at
+    /// once), so a page of comments costs linear time.
+    public static func markerProblems(in text: String, startsInRegion: Bool) -> [(at: String.Index, problem: MarkerProblem)] {
+        let whole = Substring(text)
+        var problems: [(at: String.Index, problem: MarkerProblem)] = []
+        var inRegion = startsInRegion
+        var from = whole.startIndex
+        while let open = commentOpening(in: whole, from: from) {
+            from = open.upperBound
+            if let found = kind(ofCommentAt: open, in: whole) {
+                switch (found.kind, inRegion) {
+                case (.open, true): problems.append((open.lowerBound, .nested))
+                case (.close, false): problems.append((open.lowerBound, .stray))
+                case (.open, false): inRegion = true
+                case (.close, true): inRegion = false
+                }
+                from = found.range.upperBound
+            } else if let shown = lookalike(at: open, in: whole) {
+                problems.append((open.lowerBound, .lookalike(shown)))
+            }
+        }
+        return problems
+    }
+
+    /// The comment at `open` as written, when its first words are a solution marker's
+    /// (`solution`, `solutions`, `end solution`, `begin solution`, `/solution`, `endsolution`)
+    /// but it is not one. Reads at most 200 characters of it.
+    static func lookalike(at open: Range<Substring.Index>, in text: Substring) -> String? {
+        let body = text[open.upperBound...].prefix(200)
+        let end = body.firstRange(of: "-->")
+        let inside = end.map { body[..<$0.lowerBound] } ?? body
+        let words = inside.lowercased().split { !$0.isLetter }
+        guard let first = words.first else { return nil }
+        let second = words.dropFirst().first
+        let solution: Set<Substring> = ["solution", "solutions"]
+        let looksLike = solution.contains(first) || first == "endsolution" || first == "endsolutions"
+            || (["end", "begin", "start", "stop"].contains(first) && second.map(solution.contains) == true)
+        guard looksLike else { return nil }
+        let written = "<!--" + inside + (end == nil ? "" : "-->")
+        return written.count > 80 ? String(written.prefix(79)) + "…" : written
     }
 
     /// The first `<!--` at or after `start`, found in the UTF-8 bytes: every prose block of every

@@ -442,10 +442,13 @@ func assertInert(_ html: String, fragment: Bool = false, sourceLocation: SourceL
 
             """
         let a = Assignment.make(keyText: key, path: "key.md")
-        #expect(a.keyErrors.isEmpty)
         #expect(a.text.contains("```answer r\n[[?, ?, ?]]\n```"))
         #expect(a.text.contains("```answer t\n[?, ?, ?]\n```"))
-        #expect(a.warnings == ["line 17: exercise 'u' has no ```answer u``` block, so the assignment has none for students to fill in"])
+        // SPEC §4: an exercise without its answer block is the key's error, and assign refuses
+        // it (a red-team pass found ```Answer u shipped to students with the key's answer).
+        #expect(a.warnings.isEmpty)
+        #expect(a.keyErrors.map(\.message) == ["exercise 'u' has no ```answer u``` block: a key holds the right answer to every exercise, so that it checks itself and `assign` can blank it"])
+        #expect(a.keyErrors.first?.line == 17)
     }
 
     @Test func brokenKeysAndUnclosedSolutionsAreReported() {

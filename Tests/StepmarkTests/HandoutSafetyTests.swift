@@ -295,4 +295,37 @@ import StepmarkRender
         let orphan = runLesson("```let tags=[a]\na = 1\n```\n", path: "k.md")
         #expect(orphan.steps.first?.error?.message == "tags= only makes sense together with exercise=ID")
     }
+
+    /// Solution markers that would hide nothing they were meant to hide are the key's errors, at
+    /// their place, and `assign` refuses the key (a red-team pass found `<!-- solution: worked -->`,
+    /// nested regions and a stray end marker shipping the teacher's text to students, silently).
+    @Test func markersThatWouldShowTeacherTextAreErrors() {
+        let key = """
+            # M
+
+            <!-- solution: worked -->
+            one
+
+            <!-- solution -->
+            two <!-- Solution --> three <!-- end solution --> four
+
+            <!-- end solution -->
+
+            <!-- TODO: add a solution later --> <!-- solutionist --> <!-- END SOLUTIONS -->
+
+            """
+        let report = runLesson(key)
+        #expect(report.errors.map { "\($0.line):\($0.column)" } == ["3:1", "7:5", "9:1", "11:58"])
+        #expect(report.errors.first?.message == "'<!-- solution: worked -->' is not a solution marker, so the text after it is shown to students; write <!-- solution --> and <!-- end solution --> exactly")
+        #expect(report.errors[1].message.hasPrefix("<!-- solution --> inside a solution region: regions do not nest"))
+        #expect(report.errors[2].message.hasPrefix("<!-- end solution --> with no <!-- solution --> before it"))
+        #expect(report.errors[3].message.hasPrefix("'<!-- END SOLUTIONS -->' is not a solution marker"))
+        let a = Assignment.make(keyText: key, path: "key.md")
+        #expect(a.keyErrors.count == 4, "assign refuses the key")
+        // A region that spans a directive is closed by its own end marker: no error.
+        #expect(runLesson("<!-- solution -->\n```let\nx = 1\n```\n<!-- end solution -->\n").errors.isEmpty)
+        // Many comments cost linear time (each is looked at once).
+        let many = String(repeating: "<!-- solution --> a <!-- end solution --> <!-- x -->\n", count: 20_000)
+        #expect(Solutions.markerProblems(in: many, startsInRegion: false).isEmpty)
+    }
 }

@@ -490,6 +490,9 @@ import Testing
         ("the SVG image a.svg is not embedded: it holds a url(…) outside the file, which a lesson's picture must not", ["a", "svg", "SVG", "url"]),
         ("the SVG image a.svg is not embedded: it holds an <!ENTITY> declaration, which a lesson's picture must not", ["a", "svg", "SVG", "ENTITY"]),
         ("this ```answer block is inside an HTML block, so it is not read and cannot be blanked in the assignment; leave a blank line after the HTML tag above it", ["answer", "HTML"]),
+        ("'<!-- solution: worked -->' is not a solution marker, so the text after it is shown to students; write <!-- solution --> and <!-- end solution --> exactly", ["solution", "worked", "end"]),
+        ("<!-- solution --> inside a solution region: regions do not nest, so the first <!-- end solution --> ends the region and the text after it is shown to students; remove the inner markers", ["solution", "end"]),
+        ("<!-- end solution --> with no <!-- solution --> before it, so the text above it is shown to students; put <!-- solution --> where the teacher-only text starts", ["solution", "end"]),
         ("expected NAME = EXPRESSION", []),
         ("the lesson has more than 5000 '|' (table cells) outside code blocks; split it into several lessons", []),
         ("the lesson has more than 20000 '[' (links and images) outside code blocks; split it into several lessons", []),
@@ -511,7 +514,6 @@ import Testing
         ("answer takes one exercise id, found a second word 'e2'; it is ignored", ["answer", "e2"]),
         ("this file is already an assignment (its front matter has variant:); make assignments from the teacher's key", ["variant"]),
         ("exercise 'e1' has no ```answer e1``` block: a key holds the right answer to every exercise, so that it checks itself and `assign` can blank it", ["e1", "answer"]),
-        ("line 3: exercise 'e1' has no ```answer e1``` block, so the assignment has none for students to fill in", ["e1", "answer"]),
         ("line 3: a <!-- solution --> region is never closed with <!-- end solution -->; everything after it is left out of the assignment", ["solution", "end"]),
     ]
 

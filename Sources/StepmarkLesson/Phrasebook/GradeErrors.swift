@@ -96,8 +96,6 @@ extension Phrasebook {
         // Assign: a key that cannot be made into an assignment.
         (#"^this file is already an assignment \(its front matter has variant:\); make assignments from the teacher's key$"#,
          "이 파일은 이미 과제입니다(머리말에 variant:가 있습니다). 과제는 교사의 정답 파일로 만드세요"),
-        (#"^line (\d+): exercise '(.*)' has no ```answer \2``` block, so the assignment has none for students to fill in$"#,
-         "$1번째 줄: 연습 문제 '$2'에 ```answer $2``` 블록이 없어, 과제에 학생이 채울 답안 블록이 없습니다"),
         (#"^line (\d+): a <!-- solution --> region is never closed with <!-- end solution -->; everything after it is left out of the assignment$"#,
          "$1번째 줄: <!-- solution --> 구역이 <!-- end solution -->으로 닫히지 않아, 그 뒤의 모든 내용이 과제에서 빠집니다"),
     ] + valueSummaryPhrases  // what a value is, where the directives' Korean quotes it (see LessonErrors)
