@@ -102,6 +102,16 @@ public struct Assignment: Sendable {
         return bom + body[..<afterFirst] + "variant: \(variant)" + newline + body[afterFirst...]
     }
 
+    /// Whether an assignment's text is still as handed out: every answer block reads and holds
+    /// only `?`. `assign` replaces an earlier assignment only then; one with answers is a
+    /// student's work (the `OUT/<id>/` layout is also where submissions are collected).
+    public static func isUnanswered(_ text: String, limits: Limits = .init()) -> Bool {
+        LessonParser.parse(text, path: "assignment.md", limits: limits).answers.allSatisfy { answer in
+            guard let literal = try? answer.literal.get() else { return false }
+            return literal.cells.allSatisfy { $0 == .blank }
+        }
+    }
+
     /// Reads a key file (size limit, UTF-8) and makes its assignment.
     /// - Throws: `ReadError` when the key cannot be read.
     public static func make(keyPath: String, limits: Limits = .init(), variant: Int = 0) throws -> Assignment {

@@ -56,14 +56,20 @@ struct Assign: ParsableCommand {
     func refuseUnownedTargets(_ targets: [String], listAt list: String? = nil) throws {
         for target in targets {
             let isList = target == list
+            var answered = false
             switch OutputOwnership.mayReplace(target, allowUnowned: overwrite, maxBytes: isList ? 64 << 20 : 16 << 20, isOwn: { bytes in
                 if isList && String(decoding: bytes.prefix(64), as: UTF8.self).hasPrefix("id,name,variant,file") { return true }
-                if case .number = Variant.declaration(in: String(decoding: bytes, as: UTF8.self)) { return true }
-                return false
+                let text = String(decoding: bytes, as: UTF8.self)
+                guard case .number = Variant.declaration(in: text) else { return false }
+                // An assignment a student has filled in is their work, not ours to replace.
+                answered = !Assignment.isUnanswered(text, limits: limits.limits)
+                return !answered
             }) {
             case .allowed: continue
             case .notARegularFile:
                 throw ReadError(path: target, message: "is not a regular file; refusing to replace it")
+            case .notOwn where answered:
+                throw ReadError(path: target, message: "is an assignment with answers filled in (a student's work?); assign replaces only assignments whose answers are all still ?. Choose another --out folder, or pass --overwrite to replace it")
             case .notOwn:
                 throw ReadError(path: target, message: "exists and is not an assignment stepmark wrote (its front matter has no variant:), so it may be a lesson or a key; refusing to overwrite it. Choose another --out folder, or pass --overwrite to replace it")
             }

@@ -611,6 +611,15 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         #expect(kept.stderr.contains("exists and is not an assignment stepmark wrote"))
         #expect(try String(contentsOfFile: (folder as NSString).appendingPathComponent("ko/key.md"), encoding: .utf8) == korean)
         #expect(try stepmark(["assign", copy, "--out", out]).status == 0, "its own earlier assignment is replaced")
+        // Not once a student has filled it in: the OUT/<id>/ folders are where submissions are
+        // collected (a red-team pass found a second assign wiping a student's answers).
+        let assigned = (out as NSString).appendingPathComponent("key.md")
+        let filled = text.replacingOccurrences(of: "[[?, ?],\n [?, ?]]", with: "[[1, ?],\n [?, ?]]")
+        try filled.write(toFile: assigned, atomically: true, encoding: .utf8)
+        let wiped = try stepmark(["assign", copy, "--out", out])
+        #expect(wiped.status == 2 && wiped.stderr.contains("is an assignment with answers filled in"))
+        #expect(try String(contentsOfFile: assigned, encoding: .utf8) == filled)
+        #expect(Assignment.isUnanswered(text) && !Assignment.isUnanswered(filled))
         #expect(try stepmark(["assign", copy, "--out", (folder as NSString).appendingPathComponent("ko"), "--overwrite"]).status == 0)
         // A roster id that would be a folder named like the variants list is refused up front
         // (it wrote every assignment, then failed to write the list).
