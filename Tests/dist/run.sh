@@ -304,6 +304,10 @@ expect_results "file names with quotes, backslashes and Hangul stay valid JSON" 
     'r["score"] == 0 and "숙제 \"1\".md" in r["output"] and "back\\slash.md" in r["output"]'
 tree=$(autograde "$GRADING/partly-wrong.md" notes.md "$GRADING/correct.md" key.md)
 expect_results "of two files, the one named like the key is graded" "$tree" 'r["score"] == 8'
+tree=$(autograde "$GRADING/correct.md" KEY.MD)
+expect_results "a submission named .MD is graded, as stepmark grade does" "$tree" 'r["score"] == 8'
+tree=$(autograde "$GRADING/correct.md" $'line\nbreak.md')
+expect_results "a file name with a line break is one file" "$tree" 'r["score"] == 8'
 tree=$(autograde)
 expect_results "an empty submission is explained" "$tree" 'r["score"] == 0 and "No Markdown" in r["output"]'
 
