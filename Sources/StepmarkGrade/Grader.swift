@@ -33,6 +33,9 @@ public struct GradeOutcome: Sendable {
     public var unreadable: Set<String> = []
     /// Seconds spent grading each exercise.
     public var exerciseTimes: [String: Double] = [:]
+    /// Exercises graded but not reported (`withholdingHidden`): only what a student may know
+    /// of them before their results are shown.
+    public var withheld: [(id: String, points: Double, visibility: ExerciseVisibility)] = []
 
     public init(submission: String, exercises: [ExerciseResult], problem: String?, lessonErrors: [LessonError],
                 moreErrors: Int = 0, answerSources: [String: String] = [:]) {
@@ -51,6 +54,21 @@ public struct GradeOutcome: Sendable {
     /// The points a late policy takes off.
     public var lateDeduction: Double { min(earnedScore, max(0, earnedScore * (late?.fraction ?? 0))) }
 
+    /// The outcome a student may see before the results are released: every exercise whose
+    /// `visibility` is not `visible` is taken out of `exercises` (its score, feedback and
+    /// pass or fail, and so the total and the exit status) and only named in `withheld`, as a
+    /// feedback page shows it. `check` of an assignment without the key gives this: the
+    /// student's own copy would otherwise be an oracle for the hidden exercises.
+    public func withholdingHidden() -> GradeOutcome {
+        var o = self
+        o.withheld = exercises.filter { $0.visibility != .visible }.map { ($0.id, $0.points, $0.visibility) }
+        o.exercises = exercises.filter { $0.visibility == .visible }
+        let shown = Set(o.exercises.map(\.id))
+        o.unreadable = unreadable.filter(shown.contains)
+        o.exerciseTimes = exerciseTimes.filter { shown.contains($0.key) }
+        return o
+    }
+
     /// "l1-weights · Scores, scaling, softmax", or the id alone when the exercise has no title.
     public func label(_ id: String) -> String {
         guard let t = titles[id], !t.isEmpty else { return id }
@@ -62,7 +80,7 @@ public struct GradeOutcome: Sendable {
     public var lateLine: String? {
         guard let late else { return nil }
         return late.sentence(FeedbackWords.of(language), earned: earnedScore, deducted: lateDeduction,
-                             withheld: exercises.contains { $0.visibility != .visible })
+                             withheld: !withheld.isEmpty || exercises.contains { $0.visibility != .visible })
     }
     public var maxScore: Double { exercises.reduce(0) { $0 + $1.points } }
     public var allPassed: Bool { problem == nil && exercises.allSatisfy(\.passed) }
@@ -90,8 +108,11 @@ public struct GradeOutcome: Sendable {
             out += "\(e.passed ? "✓" : "✗") \(label(e.id))  \(Feedback.trim(e.score))/\(Feedback.trim(e.points))\n"
             out += e.feedback.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n"
         }
+        for w in withheld {
+            out += "· \(label(w.id))  ?/\(Feedback.trim(w.points))\n    \(feedback.withheld(w.visibility))\n"
+        }
         if let lateLine { out += lateLine + "\n" }
-        out += words(.fbTextTotal, Feedback.trim(score), Feedback.trim(maxScore)) + "\n"
+        out += words(.fbTextTotal, Feedback.trim(score), Feedback.trim(maxScore)) + (withheld.isEmpty ? "" : feedback.shownLater) + "\n"
         return out
     }
 
@@ -104,7 +125,9 @@ public struct GradeOutcome: Sendable {
             ("problem", problem.map { .string($0) } ?? .null),
             ("errors", .array(lessonErrors.map(JSONRenderer.encode))),
             ("exercises", .array(exercises.map(JSONRenderer.encode))),
-        ] + (late == nil ? [] : [("late_deduction", .number(lateDeduction)), ("late", .string(lateLine ?? ""))]))
+        ] + (withheld.isEmpty ? [] : [("withheld", .array(withheld.map {
+            .object([("id", .string($0.id)), ("points", .number($0.points)), ("visibility", .string($0.visibility.rawValue))])
+        }))]) + (late == nil ? [] : [("late_deduction", .number(lateDeduction)), ("late", .string(lateLine ?? ""))]))
     }
 
     /// Gradescope's `results.json`: the total score and one test per exercise, with the

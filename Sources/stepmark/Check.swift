@@ -72,7 +72,10 @@ struct Check: ParsableCommand {
                 own.titles = ExerciseTitles.of(report)
                 own.keyName = FilePathText.lastComponent(file)
                 own.unreadable = Exercises.erroredIDs(report)
-                outcome = own
+                // A student checking their own assignment sees what a feedback page shows: a
+                // hidden exercise's result waits for its release (a red-team pass found its
+                // right and wrong entries here, an oracle to search the answer with).
+                outcome = report.isAssignment ? own.withholdingHidden() : own
             }
         } catch let e as ReadError {
             printError("error: \(e)")

@@ -541,6 +541,29 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
 }
 
 @Suite(.serialized) struct GradingCLITests {
+
+    /// A student's `check` of their own assignment (no key) withholds what a feedback page
+    /// withholds: a red-team pass found a hidden exercise's right and wrong entries printed, an
+    /// oracle to binary-search its answer with. The exit status counts only what is shown.
+    @Test func checkOfAnAssignmentWithholdsHiddenResults() throws {
+        let key = "# V\n\n```let exercise=h1 visibility=hidden tol=0.001\nsecret = [1.25, 2.5, 3.75]\n```\n\n```answer h1\n[1.25, 2.5, 3.75]\n```\n\n```let exercise=v1\npub = 2\n```\n\n```answer v1\n2\n```\n"
+        let folder = try temporaryFolder(["key.md": key])
+        #expect(try stepmark(["assign", "key.md", "--out", "as"], in: folder).status == 0)
+        let path = (folder as NSString).appendingPathComponent("as/key.md")
+        let blank = try String(contentsOfFile: path, encoding: .utf8)
+        try blank.replacingOccurrences(of: "[?, ?, ?]", with: "[1.25, 9, 3.75]").replacingOccurrences(of: "```answer v1\n?", with: "```answer v1\n2")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let text = try stepmark(["check", "as/key.md"], in: folder)
+        #expect(text.status == 0, "the one shown exercise passed")
+        #expect(text.stdout.contains("· h1  ?/1\n    graded; the result is not shown"))
+        #expect(text.stdout.contains("total: 1/1 (more exercises are graded and shown later)"))
+        let json = try stepmark(["check", "as/key.md", "--format", "json"], in: folder).stdout
+        for leak in ["2 of 3", "within 0.001", "\"h1\",\n      \"points\": 1.0,\n      \"score\""] { #expect(!json.contains(leak), "\(leak)") }
+        #expect(json.contains("\"withheld\"") && json.contains("\"visibility\": \"hidden\""))
+        // The teacher's check against the key still shows everything.
+        let teacher = try stepmark(["check", "as/key.md", "--key", "key.md"], in: folder)
+        #expect(teacher.status == 1 && teacher.stdout.contains("2 of 3 entries"))
+    }
     let key = gradingFixture("key.md")
 
     @Test func checkTextJSONGradescopeJUnitAndReveal() throws {
