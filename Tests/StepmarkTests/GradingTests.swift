@@ -53,6 +53,11 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(try literal("[]") == AnswerLiteral(shape: [0], cells: []))
         #expect(try literal("[1, 2,]").shape == [2])
         #expect(try literal("∞") == AnswerLiteral(shape: [], cells: [.number(.infinity)]))
+        // Spaces copied from a PDF or a word processor are spaces (a no-break space before 0.5
+        // gave "' 0' is not a value").
+        #expect(try literal("\u{00A0}0.5") == AnswerLiteral(shape: [], cells: [.number(0.5)]))
+        #expect(try literal("[0.5,\u{3000}1,\u{202F}?\u{2009}]\u{FEFF}") == AnswerLiteral(shape: [3], cells: [.number(0.5), .number(1), .blank]))
+        #expect(parseError("[1\u{00A0}2]") != nil, "a space between numbers still needs a comma")
     }
 
     @Test func errorsSayWhatAndWhere() {

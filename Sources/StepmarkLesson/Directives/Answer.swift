@@ -277,6 +277,22 @@ struct AnswerLexer {
         return s + (end < bytes.count && s.utf8.count >= 24 ? "…" : "")
     }
 
+    /// The length in bytes of a space at `at`, else 0: ASCII space, tab and CR, and the spaces a
+    /// student copies from a PDF or a word processor (no-break U+00A0, U+202F, U+2000–U+200B,
+    /// ideographic U+3000, and a byte-order mark U+FEFF), which read as a space in an answer.
+    func spaceLength(at i: Int) -> Int {
+        let b = bytes[i]
+        if b == 0x20 || b == 0x09 || b == 0x0D { return 1 }
+        func next(_ k: Int) -> UInt8? { i + k < bytes.count ? bytes[i + k] : nil }
+        switch b {
+        case 0xC2 where next(1) == 0xA0: return 2
+        case 0xE2 where next(1) == 0x80 && (next(2).map { $0 <= 0x8B || $0 == 0xAF } ?? false): return 3
+        case 0xE3 where next(1) == 0x80 && next(2) == 0x80: return 3
+        case 0xEF where next(1) == 0xBB && next(2) == 0xBF: return 3
+        default: return 0
+        }
+    }
+
     mutating func next() throws -> AnswerToken {
         while true {
             if loaded != lineIndex {
@@ -289,7 +305,7 @@ struct AnswerLexer {
                 offset = 0
                 loaded = lineIndex
             }
-            while offset < bytes.count, bytes[offset] == 0x20 || bytes[offset] == 0x09 || bytes[offset] == 0x0D { offset += 1 }
+            while offset < bytes.count, case let n = spaceLength(at: offset), n > 0 { offset += n }
             if offset >= bytes.count || bytes[offset] == UInt8(ascii: "#") {
                 lineIndex += 1
                 continue
