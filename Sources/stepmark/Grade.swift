@@ -89,7 +89,7 @@ struct Grade: ParsableCommand {
         }
         let paths: [String]
         do {
-            paths = try SubmissionFiles.expand(submissions, maxListBytes: limits.maxFileBytes)
+            paths = try SubmissionFiles.expand(submissions, maxListBytes: limits.maxFileBytes, skipping: out)
         } catch let e as ReadError {
             printError("error: the submission list \(e)")
             throw ExitCode(2)
@@ -155,13 +155,15 @@ enum SubmissionFiles {
     /// is a path, not a list: no recursion).
     /// - Throws: `ReadError` when a list file is missing, not a regular file, over
     ///   `maxListBytes` (checked before reading) or not UTF-8.
-    static func expand(_ arguments: [String], maxListBytes: Int) throws -> [String] {
+    /// A folder's walk skips `skipping` (grade's `--out`) where it lies inside: a second run
+    /// with `--out` among the submissions graded its own feedback files.
+    static func expand(_ arguments: [String], maxListBytes: Int, skipping: String? = nil) throws -> [String] {
         var out: [String] = []
         for a in arguments {
             if a.hasPrefix("@") {
-                for entry in try listEntries(String(a.dropFirst()), maxBytes: maxListBytes) { expand(entry, into: &out) }
+                for entry in try listEntries(String(a.dropFirst()), maxBytes: maxListBytes) { expand(entry, into: &out, skipping: skipping) }
             } else {
-                expand(a, into: &out)
+                expand(a, into: &out, skipping: skipping)
             }
         }
         return out
@@ -188,16 +190,17 @@ enum SubmissionFiles {
         }
     }
 
-    /// A file as given; a folder as the .md files under it, sorted.
-    static func expand(_ a: String, into out: inout [String]) {
+    /// A file as given; a folder as the .md files under it, sorted, but none under `skipping`.
+    static func expand(_ a: String, into out: inout [String], skipping: String? = nil) {
         let fm = FileManager.default
         var isDirectory = false
         guard fm.fileExists(atPath: a, isDirectory: &isDirectory), isDirectory else {
             out.append(a)  // a missing file is graded as unreadable, with the reason
             return
         }
+        let skipped = skipping.flatMap { OutputOwnership.relativePath($0, in: a) }.map { $0 + "/" }
         out += ((try? fm.subpathsOfDirectory(atPath: a)) ?? [])
-            .filter { $0.lowercased().hasSuffix(".md") }
+            .filter { $0.lowercased().hasSuffix(".md") && !(skipped.map($0.hasPrefix) ?? false) }
             .sorted()
             .map { FilePathText.join(a, $0) }
     }

@@ -547,6 +547,19 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
 
 @Suite(.serialized) struct GradingCLITests {
 
+    /// grade's --out inside the submissions folder is not walked: a second run graded its own
+    /// feedback files (a red-team pass found `feedback.md` in the gradebook and exit 1).
+    @Test func gradeSkipsItsOwnOutputFolder() throws {
+        let key = "# K\n\n```let exercise=t1\na = 0.5\n```\n\n```answer t1\n0.5\n```\n"
+        let folder = try temporaryFolder(["key.md": key, "class/alice.md": "---\nvariant: 0\n---\n" + key])
+        for _ in 0..<2 {
+            let run = try stepmark(["grade", "--key", "key.md", "class", "--out", "class/grades"], in: folder)
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        let book = try String(contentsOfFile: (folder as NSString).appendingPathComponent("class/grades/gradebook.csv"), encoding: .utf8)
+        #expect(book.split(separator: "\n").count == 2 && !book.contains("feedback"), "\(book)")
+    }
+
     /// A student's `check` of their own assignment (no key) withholds what a feedback page
     /// withholds: a red-team pass found a hidden exercise's right and wrong entries printed, an
     /// oracle to binary-search its answer with. The exit status counts only what is shown.
