@@ -320,7 +320,9 @@ public enum CSV {
     }
 
     /// A score: a whole number, or up to 4 decimals.
-    public static func number(_ x: Double) -> String { Feedback.trim((x * 10_000).rounded() / 10_000) }
+    public static func number(_ x: Double) -> String { Feedback.trim(rounded(x)) }
+    /// `x` to four decimals, the gradebook's precision.
+    public static func rounded(_ x: Double) -> Double { (x * 10_000).rounded() / 10_000 }
 }
 
 /// The feedback page a student reads: the score, each exercise's feedback and the answer as

@@ -50,9 +50,13 @@ public struct GradeOutcome: Sendable {
     /// The points earned before any late deduction.
     public var earnedScore: Double { exercises.reduce(0) { $0 + $1.score } }
     /// The points earned less the late deduction (never below 0).
-    public var score: Double { max(0, earnedScore - lateDeduction) }
-    /// The points a late policy takes off.
-    public var lateDeduction: Double { min(earnedScore, max(0, earnedScore * (late?.fraction ?? 0))) }
+    public var score: Double {
+        late == nil ? earnedScore : CSV.rounded(max(0, earnedScore - lateDeduction))
+    }
+    /// The points a late policy takes off, to the gradebook's four decimals, so that every
+    /// output says the same (7 points at 30% off were 4.8999999999999995 in results.json, and
+    /// 99.9999% off left 1.0000000000287557e-06 there but 0 in the gradebook).
+    public var lateDeduction: Double { CSV.rounded(min(earnedScore, max(0, earnedScore * (late?.fraction ?? 0)))) }
 
     /// The outcome a student may see before the results are released: every exercise whose
     /// `visibility` is not `visible` is taken out of `exercises` (its score, feedback and

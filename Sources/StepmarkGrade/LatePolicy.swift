@@ -37,9 +37,14 @@ public struct LatePolicy: Sendable, Equatable {
         func invalid(_ why: String) -> Invalid {
             Invalid(message: "the late policy '\(Snippet.quote(text))' \(why); write it like 10%/day,max=50% (a percentage per started day or hour late, an optional cap, an optional grace=15m)")
         }
+        // Plain decimals only: Double("0x10") is 16 and Double("1e1") is 10.
+        func decimal<S: StringProtocol>(_ s: S) -> Double? {
+            guard !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) else { return nil }
+            return Double(s)
+        }
         func percent(_ s: Substring) throws -> Double {
             let t = s.trimmingHorizontalWhitespace()
-            guard t.hasSuffix("%"), let v = Double(t.dropLast().trimmingHorizontalWhitespace()), v.isFinite, v >= 0, v <= 100 else {
+            guard t.hasSuffix("%"), let v = decimal(t.dropLast().trimmingHorizontalWhitespace()), v.isFinite, v >= 0, v <= 100 else {
                 throw invalid("has '\(Snippet.quote(String(t)))' where a percentage from 0% to 100% belongs")
             }
             return v / 100
@@ -66,7 +71,7 @@ public struct LatePolicy: Sendable, Equatable {
             case "grace":
                 let v = kv[1].trimmingHorizontalWhitespace()
                 let unit: Double = v.hasSuffix("m") ? 60 : v.hasSuffix("h") ? 3_600 : 0
-                guard unit > 0, let n = Double(v.dropLast()), n.isFinite, n >= 0, n <= 10_000 else {
+                guard unit > 0, let n = decimal(v.dropLast()), n.isFinite, n >= 0, n <= 10_000 else {
                     throw invalid("has grace '\(Snippet.quote(v))'; write minutes or hours such as grace=15m or grace=2h")
                 }
                 grace = n * unit

@@ -153,7 +153,7 @@ func gradescopeTests(_ o: GradeOutcome) throws -> [[String: Any]]? {
         #expect(try LatePolicy(parsing: "0%/day") == LatePolicy(rate: 0, period: 86_400))
         for bad in ["", "10/day", "10%", "10%/week", "-5%/day", "101%/day", "10%/day,max=200%", "10%/day,max=5%,max=6%",
                     "10%/day,min=1%", "10%/day,grace=5", "nan%/day", "inf%/day", "10%/day,grace=1e300h",
-                    String(repeating: "9", count: 1000) + "%/day"] {
+                    String(repeating: "9", count: 1000) + "%/day", "0x10%/day", "1e1%/day", "10%/day,grace=0x10m", "10%/day,max=+5%"] {
             #expect(throws: LatePolicy.Invalid.self, "\(bad)") { try LatePolicy(parsing: bad) }
         }
     }
@@ -196,6 +196,18 @@ func gradescopeTests(_ o: GradeOutcome) throws -> [[String: Any]]? {
         var o = grader.grade(submissionText: "```answer sm\n[0.09, 0.2447, 0.6652]\n```\n\n```answer one\n2\n```\n\n```answer untitled\n1\n```\n", path: "s.md")
         o.late = try LatePolicy(parsing: policy).apply(metadataAt: m)
         return o
+    }
+
+    /// Every output gives the same score, to the gradebook's four decimals: 4 points at
+    /// 3 × 33.3333% off left 4.000000000115023e-06 in results.json and 0 in the gradebook, and
+    /// 30% off 4 points took off 1.2000000000000002 (a red-team pass found such scores).
+    @Test func theScoreIsTheSameFourDecimalsEverywhere() throws {
+        let meta = #"{"created_at": "2026-01-04T10:00:00-07:00", "assignment": {"due_date": "2026-01-01T23:59:00-07:00"}}"#
+        let o = try outcome(meta, policy: "33.3333%/day")
+        #expect(o.score == 0 && o.lateDeduction == 4)
+        #expect(o.gradescope().serialized().contains(#""score":0.0"#) || o.gradescope().serialized().contains(#""score":0,"#))
+        let tenth = try outcome(meta, policy: "10%/day")
+        #expect(tenth.score == 2.8 && tenth.lateDeduction == 1.2, "\(tenth.score)")
     }
 
     @Test func theDeductionIsInTheScoreAndTheOutput() throws {
