@@ -210,6 +210,18 @@ struct FormulaReader {
                     i += 1
                     while i < chars.count, chars[i].isASCII && chars[i].isNumber { run.append(chars[i]); i += 1 }
                 }
+                // An exponent (`3e2`, `1e-3`, `2.5E+4`) belongs to the number: read apart it
+                // was 3·e₂ and 1·e − 3.
+                if i < chars.count, chars[i] == "e" || chars[i] == "E" {
+                    var j = i + 1
+                    if j < chars.count, chars[j] == "+" || chars[j] == "-" || chars[j] == "−" { j += 1 }
+                    var k = j
+                    while k < chars.count, chars[k].isASCII && chars[k].isNumber { k += 1 }
+                    if k > j, k == chars.count || !(chars[k].isLetter || chars[k] == "_") {
+                        run += String(chars[i..<k].map { $0 == "-" ? "−" : $0 })
+                        i = k
+                    }
+                }
                 tokens.append(.number(run))
                 continue
             }

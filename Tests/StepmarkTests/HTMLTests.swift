@@ -165,6 +165,10 @@ struct HTMLTests {
         #expect(MathML.render("sum = Σⱼ exp").contains("<msub><mo largeop=\"true\">Σ</mo><mi>j</mi></msub>"))
         #expect(MathML.render("W1").contains("<msub><mi>W</mi><mn>1</mn></msub>"))
         #expect(MathML.render("e^shifted").contains("<msup><mi>e</mi><mrow><mi>shifted</mi></mrow></msup>"))
+        // A number's exponent is the number's (3e2 was drawn 3·e₂, 1e-3 as 1·e − 3).
+        #expect(MathML.render("c = 3e2") == "<math><mrow><mi>c</mi><mo>=</mo><mn>3e2</mn></mrow></math>")
+        #expect(MathML.render("a = 1e-3 + 2.5E+4").contains("<mn>1e−3</mn><mo>+</mo><mn>2.5E+4</mn>"))
+        #expect(MathML.render("e2 = 2e").contains("<msub><mi>e</mi><mn>2</mn></msub><mo>=</mo><mn>2</mn><mi>e</mi>"))
         // English between the symbols is plain text, so long formulas wrap.
         let weights = MathML.render("weights = softmax(scaled) (each row sums to 1)")
         #expect(weights.contains("<span class=\"ftext\"> (each row sums to 1)</span>"))
