@@ -3,10 +3,13 @@ import StepmarkLesson
 
 /// A JSON value whose objects keep their keys in the order written, so output is stable and
 /// reads in the order of SPEC §6.
-public indirect enum JSON: Sendable, Equatable {
+public enum JSON: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
+    /// A list of numbers, each written as `finite` writes it: a tensor's data without a JSON
+    /// value per entry (a lesson's 15 million recorded entries took 1 GB as `.number`s).
+    case numbers([Double])
     /// A whole number written without a fraction (indices, lines, shapes).
     case int(Int)
     case string(String)
@@ -19,6 +22,7 @@ public indirect enum JSON: Sendable, Equatable {
         case (.bool(let x), .bool(let y)): x == y
         case (.number(let x), .number(let y)): x == y || (x.isNaN && y.isNaN)
         case (.int(let x), .int(let y)): x == y
+        case (.numbers(let x), .numbers(let y)): x.count == y.count && zip(x, y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
         case (.string(let x), .string(let y)): x == y
         case (.array(let x), .array(let y)): x == y
         case (.object(let x), .object(let y)): x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
@@ -43,16 +47,39 @@ public indirect enum JSON: Sendable, Equatable {
     /// Compact serialisation (`pretty` indents by two spaces).
     public func serialized(pretty: Bool = false) -> String {
         var out = ""
-        write(into: &out, indent: pretty ? 0 : nil)
+        write(into: &out, indent: pretty ? 0 : nil, flush: nil)
         return out
     }
 
-    private func write(into out: inout String, indent: Int?) {
+    /// Compact serialisation handed to `chunk` a piece at a time (about 1 MB each, cut between
+    /// values), so that a large report is never held whole as text: 15 million recorded
+    /// entries are 300 MB of JSON.
+    public func serialize(chunk: (String) -> Void) {
+        var out = ""
+        withoutActuallyEscaping(chunk) { chunk in
+            write(into: &out, indent: nil, flush: { chunk($0); $0 = "" })
+        }
+        chunk(out)
+    }
+
+    private func write(into out: inout String, indent: Int?, flush: ((inout String) -> Void)?) {
+        func flushed() { if let flush, out.utf8.count >= 1 << 20 { flush(&out) } }
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .number(let x): out += JSON.numberText(x)
         case .int(let n): out += String(n)
+        case .numbers(let xs):
+            if xs.isEmpty { out += "[]"; return }
+            out += "["
+            for (i, x) in xs.enumerated() {
+                if i > 0 { out += "," }
+                if let indent { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if x.isNaN { out += "\"nan\"" } else if x.isInfinite { out += x > 0 ? "\"inf\"" : "\"-inf\"" } else { out += JSON.numberText(x) }
+                if i & 1023 == 1023 { flushed() }
+            }
+            if let indent { out += "\n" + String(repeating: "  ", count: indent) }
+            out += "]"
         case .string(let s): JSON.escape(s, into: &out)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
@@ -60,7 +87,8 @@ public indirect enum JSON: Sendable, Equatable {
             for (i, item) in items.enumerated() {
                 if i > 0 { out += "," }
                 if let indent { out += "\n" + String(repeating: "  ", count: indent + 1) }
-                item.write(into: &out, indent: indent.map { $0 + 1 })
+                item.write(into: &out, indent: indent.map { $0 + 1 }, flush: flush)
+                flushed()
             }
             if let indent { out += "\n" + String(repeating: "  ", count: indent) }
             out += "]"
@@ -72,7 +100,7 @@ public indirect enum JSON: Sendable, Equatable {
                 if let indent { out += "\n" + String(repeating: "  ", count: indent + 1) }
                 JSON.escape(key, into: &out)
                 out += indent == nil ? ":" : ": "
-                value.write(into: &out, indent: indent.map { $0 + 1 })
+                value.write(into: &out, indent: indent.map { $0 + 1 }, flush: flush)
             }
             if let indent { out += "\n" + String(repeating: "  ", count: indent) }
             out += "}"
@@ -123,6 +151,13 @@ public enum JSONRenderer {
 
     public static func render(_ reports: [Report]) -> String {
         JSON.array(reports.map(encode)).serialized() + "\n"
+    }
+
+    /// `render`, handed to `chunk` a piece at a time (`JSON.serialize(chunk:)`); several
+    /// reports make one array.
+    public static func write(_ reports: [Report], asArray: Bool, chunk: (String) -> Void) {
+        (asArray ? JSON.array(reports.map(encode)) : encode(reports[0])).serialize(chunk: chunk)
+        chunk("\n")
     }
 
     public static func encode(_ report: Report) -> JSON {
@@ -211,10 +246,10 @@ public enum JSONRenderer {
             let data: JSON
             switch t.rank {
             case 0: data = .finite(t.data[0])
-            case 1: data = .array(t.data.map(JSON.finite))
+            case 1: data = .numbers(Array(t.data))
             default:
                 let c = t.cols
-                data = .array((0..<t.rows).map { r in .array((0..<c).map { JSON.finite(t.data[r * c + $0]) }) })
+                data = .array((0..<t.rows).map { r in .numbers(Array(t.data[r * c ..< r * c + c])) })
             }
             pairs.append(("data", data))
             if let rows = t.rowLabels { pairs.append(("rows", .array(rows.map { .string($0) }))) }

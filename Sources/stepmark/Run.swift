@@ -49,7 +49,8 @@ struct Run: ParsableCommand {
         var output = ""
         switch format {
         case .json:
-            output = files.count == 1 && reports.count == 1 ? JSONRenderer.render(reports[0]) : JSONRenderer.render(reports)
+            // Written as it is made: a lesson's recorded values may be hundreds of MB of JSON.
+            JSONRenderer.write(reports, asArray: !(files.count == 1 && reports.count == 1)) { StandardStream.output($0) }
         case .md:
             output = reports.map { MarkdownRenderer().render($0) }.joined(separator: "\n---\n\n")
         case .html:

@@ -70,6 +70,19 @@ import StepmarkGrade
                 == #"["inf","-inf","nan",0.1,3]"#)
     }
 
+    /// `run --format json` writes the report a piece at a time (15 million recorded entries took
+    /// 1 GB as one string of JSON values): the pieces make the same text.
+    @Test func jsonInPiecesIsTheSameText() {
+        let big = JSON.object([("data", .array((0..<300).map { r in .numbers((0..<1000).map { Double(r * 1000 + $0) / 7 }) })),
+                               ("odd", .numbers([.nan, .infinity, -.infinity, -0.0, 1e300])), ("s", .string("<a>"))])
+        var pieces: [String] = []
+        big.serialize { pieces.append($0) }
+        #expect(pieces.count > 3, "cut into pieces of about 1 MB")
+        #expect(pieces.joined() == big.serialized())
+        #expect(JSON.numbers([.nan, .infinity, -0.0, 2]).serialized() == #"["nan","inf",-0.0,2.0]"#)
+        #expect(JSON.numbers([1, 2]).serialized(pretty: true) == "[\n  1.0,\n  2.0\n]")
+    }
+
     /// SPEC §6's table example writes a merge's count as `9`; whole arguments are written as the
     /// lesson wrote them. Numbers in a tensor's `data` stay as they were (`1.0`).
     @Test func jsonWritesCountsAndWholeArgumentsAsIntegers() {
