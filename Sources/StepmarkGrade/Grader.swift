@@ -542,6 +542,9 @@ public enum AnswerExtractor {
         var answers: [ExtractedAnswer] = []
         // An unclosed fence swallows the rest of the file: say so, as for a lesson.
         var errors: [LessonError] = scanned.diagnostics
+        for position in FenceScanner.nestedAnswerFences(text, outside: scanned.blocks) {
+            errors.append(LessonError("this ```answer block is inside a quote or a list item, so it is not read; write it at the top level, not after > or a list marker", at: position))
+        }
         for block in scanned.blocks where block.name == "answer" {
             // Parsed once, as a lesson's answer block is (linear in the body, never evaluated).
             let answer = AnswerBlock(block, limits: limits)

@@ -80,6 +80,37 @@ public enum FenceScanner {
         return (blocks, diagnostics)
     }
 
+    /// Where a line opens an ```` ```answer ```` (or `~~~answer`) fence after a quote's `>` or a
+    /// list item's marker (`- `, `* `, `+ `, `1. `, `1) `), outside the top-level `blocks`: cmark
+    /// reads such a block inside the quote or item, and the grader does not read it. The student
+    /// is told where rather than "no answer". Linear: each line is looked at once.
+    public static func nestedAnswerFences(_ text: String, outside blocks: [DirectiveBlock]) -> [SourcePosition] {
+        var found: [SourcePosition] = []
+        var next = 0
+        for (k, line) in splitLines(text).enumerated() {
+            let number = k + 1
+            while next < blocks.count, blocks[next].endLine < number { next += 1 }
+            if next < blocks.count, blocks[next].position.line <= number { continue }
+            var rest = line[...]
+            var column = 1, nested = false
+            func drop(_ n: Int) { rest = rest.dropFirst(n); column += n }
+            while true {
+                let spaces = rest.prefix { $0 == " " || $0 == "\t" }.count
+                drop(spaces)
+                if rest.first == ">" { drop(1); nested = true; continue }
+                if let c = rest.first, c == "-" || c == "*" || c == "+", rest.dropFirst().first == " " { drop(2); nested = true; continue }
+                let digits = rest.prefix { $0.isASCII && $0.isNumber }.count
+                if (1...9).contains(digits), let c = rest.dropFirst(digits).first, c == "." || c == ")",
+                   rest.dropFirst(digits + 1).first == " " { drop(digits + 2); nested = true; continue }
+                break
+            }
+            if nested, rest.hasPrefix("```answer") || rest.hasPrefix("~~~answer") {
+                found.append(SourcePosition(line: number, column: column))
+            }
+        }
+        return found
+    }
+
     /// The text's lines as CommonMark counts them ("\n", "\r\n" and a lone "\r" end a line; the
     /// final line break starts no line), found on UTF-8 bytes so a megabyte line costs one pass.
     static func splitLines(_ text: String) -> [Substring] {

@@ -329,6 +329,8 @@ extension Phrasebook {
     // MARK: prose (LessonParser, ProseMarkup, MarkdownShape)
 
     static let prosePhrases: [(String, String)] = [
+        (#"^this ```answer block is inside a quote or a list item, so it is not read; write it at the top level, not after > or a list marker$"#,
+         "이 ```answer 블록은 인용문이나 목록 항목 안에 있어 읽히지 않습니다. > 나 목록 표시 없이 맨 바깥에 쓰세요"),
         (#"^'(.*)' is not a solution marker, so the text after it is shown to students; write <!-- solution --> and <!-- end solution --> exactly$"#,
          "'$1'은(는) 풀이 표시가 아니어서 그 뒤의 글이 학생에게 보입니다. <!-- solution -->과 <!-- end solution -->을 정확히 쓰세요"),
         (#"^<!-- solution --> inside a solution region: regions do not nest, so the first <!-- end solution --> ends the region and the text after it is shown to students; remove the inner markers$"#,
