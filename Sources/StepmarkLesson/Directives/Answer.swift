@@ -245,27 +245,30 @@ struct AnswerLexer {
 
     init(lines: [BodyLine]) { self.lines = lines }
 
-    /// The UTF-8 offset of each character of the current line, made when a position is first
-    /// asked for, so that a line of a million tokens costs one pass, not one pass per token.
-    var characterStarts: [Int] = []
-    var startsLine = -1
+    /// A place in the current line: a character's index, its UTF-8 offset and how many
+    /// characters come before it. Positions are asked for in the order of the tokens, so each
+    /// line is walked once (a table of every character's offset took 134 MB for a 10 MB line).
+    var cursor: (index: String.Index, byte: Int, count: Int)? = nil
+    var cursorLine = -1
 
     /// The file position of byte `offset` in the current line (columns count characters).
     mutating func position(_ byteOffset: Int) -> SourcePosition {
         let line = lines[lineIndex]
-        if startsLine != lineIndex {
-            characterStarts = []
-            var offset = 0
-            for c in line.text { characterStarts.append(offset); offset += c.utf8.count }
-            startsLine = lineIndex
+        let text = line.text
+        if cursorLine != lineIndex || cursor.map({ $0.byte > byteOffset }) ?? true {
+            cursor = (text.startIndex, 0, 0)
+            cursorLine = lineIndex
         }
-        // The characters that start before the offset.
-        var low = 0, high = characterStarts.count
-        while low < high {
-            let mid = (low + high) / 2
-            if characterStarts[mid] < byteOffset { low = mid + 1 } else { high = mid }
+        var (index, byte, count) = cursor!
+        // Past every character that starts before the offset.
+        while index < text.endIndex, byte < byteOffset {
+            let next = text.index(after: index)
+            byte += text.utf8.distance(from: index, to: next)
+            count += 1
+            index = next
         }
-        return line.position(at: low)
+        cursor = (index, byte, count)
+        return line.position(at: count)
     }
 
     /// A short, printable quote of the text at `offset` (for error messages that a grader
