@@ -36,6 +36,8 @@ public enum ProseMarkup {
         var locator = Locator(lines: fileLines)
         var htmlProblems = 0
         var snippets: [String] = []
+        // Allowed elements still open, in order (a prose stretch is one <div> on the page).
+        var open: [(name: String, position: SourcePosition)] = []
         document.prepareLessonProse(image: { url, title, alt, line in
             let fileLine = start.line + max(1, line) - 1
             let position = locator.find("![", fromLine: fileLine)
@@ -43,7 +45,14 @@ public enum ProseMarkup {
             return placeholder("i", images.count - 1)
         }, html: { literal, line, isBlock in
             let fileLine = start.line + max(1, line) - 1
-            let (clean, problems) = HTMLAllowList.sanitize(literal)
+            var (clean, problems) = HTMLAllowList.sanitize(literal)
+            // A closing tag with nothing open to close is left out (its element opened before a
+            // step or a solution marker, in another stretch of prose).
+            clean = HTMLAllowList.balanced(clean, open: &open, opened: { name in
+                locator.find("<" + name, fromLine: fileLine)
+            }, stray: { name in
+                warnings.append(LessonError("</\(name)> closes nothing opened in this stretch of prose (a step or a solution marker comes between it and its <\(name)>), so it is left out", at: locator.find("</" + name, fromLine: fileLine)))
+            })
             for problem in problems {
                 htmlProblems += 1
                 if htmlProblems <= maxHTMLProblems {
@@ -59,6 +68,11 @@ public enum ProseMarkup {
         })
         var html = document.renderHTML()
         if !snippets.isEmpty { html = fillSnippets(html, snippets) }
+        // What is still open is closed where the stretch ends, so each stretch stays whole.
+        for element in open.reversed() {
+            html += "</\(element.name)>"
+            warnings.append(LessonError("<\(element.name)> is not closed before a step, a solution marker or the end of the lesson, so the page closes it there; a step cannot go inside <\(element.name)>", at: element.position))
+        }
         if html.contains(continuation) {
             html = html.replacing( "\n" + String(continuation), with: "")
                        .replacing( String(continuation), with: "")
@@ -385,6 +399,38 @@ enum HTMLAllowList {
     static let allowed: Set<String> = ["details", "summary", "sup", "sub", "kbd", "mark", "br"]
 
     struct Problem { var message: String; var tag: String }
+
+    /// `clean` (sanitized: its only tags are allowed elements, written as `<name>`,
+    /// `<details open>` and `</name>`) with every closing tag that closes nothing in `open`
+    /// left out and reported to `stray`; an opening tag is pushed onto `open` with the position
+    /// `opened` finds for it, a matching closing tag pops it (closing the elements opened inside
+    /// it, as a browser does).
+    static func balanced(_ clean: String, open: inout [(name: String, position: SourcePosition)],
+                         opened: (String) -> SourcePosition, stray: (String) -> Void) -> String {
+        guard clean.contains("<") else { return clean }
+        var out = ""
+        var rest = Substring(clean)
+        while let lt = rest.firstIndex(of: "<") {
+            out += rest[..<lt]
+            guard let gt = rest[lt...].firstIndex(of: ">") else { break }
+            let tag = rest[lt...gt]
+            rest = rest[rest.index(after: gt)...]
+            let closing = tag.hasPrefix("</")
+            let name = String(tag.dropFirst(closing ? 2 : 1).prefix { $0.isLetter })
+            if name == "br" { out += tag; continue }
+            if !closing {
+                open.append((name, opened(name)))
+                out += tag
+            } else if let k = open.lastIndex(where: { $0.name == name }) {
+                for inner in open[(k + 1)...].reversed() { out += "</\(inner.name)>" }
+                open.removeSubrange(k...)
+                out += tag
+            } else {
+                stray(name)
+            }
+        }
+        return out + rest
+    }
 
     static func sanitize(_ raw: String) -> (html: String, problems: [Problem]) {
         let c = Array(raw)

@@ -491,6 +491,8 @@ import Testing
         ("the SVG image a.svg is not embedded: it holds an <!ENTITY> declaration, which a lesson's picture must not", ["a", "svg", "SVG", "ENTITY"]),
         ("this ```answer block is inside an HTML block, so it is not read and cannot be blanked in the assignment; leave a blank line after the HTML tag above it", ["answer", "HTML"]),
         ("this ```answer block is inside a quote or a list item, so it is not read; write it at the top level, not after > or a list marker", ["answer"]),
+        ("<details> is not closed before a step, a solution marker or the end of the lesson, so the page closes it there; a step cannot go inside <details>", ["details"]),
+        ("</details> closes nothing opened in this stretch of prose (a step or a solution marker comes between it and its <details>), so it is left out", ["details"]),
         ("'<!-- solution: worked -->' is not a solution marker, so the text after it is shown to students; write <!-- solution --> and <!-- end solution --> exactly", ["solution", "worked", "end"]),
         ("<!-- solution --> inside a solution region: regions do not nest, so the first <!-- end solution --> ends the region and the text after it is shown to students; remove the inner markers", ["solution", "end"]),
         ("<!-- end solution --> with no <!-- solution --> before it, so the text above it is shown to students; put <!-- solution --> where the teacher-only text starts", ["solution", "end"]),

@@ -264,4 +264,19 @@ struct ProseHTMLTests {
         }
         #expect(SVGCheck.problem(Array("<svg><path d='M0 0' fill='url(#g)'/><use xlink:href=\"#p\"/></svg>".utf8)) == nil)
     }
+
+    /// A <details> that spans a step cannot hold it: each stretch of prose is one element on the
+    /// page, so what it leaves open is closed at its end and a closing tag with nothing to close
+    /// is left out, each with a warning at its place (a red-team pass found unbalanced markup
+    /// and no warning).
+    @Test func detailsAroundAStepStayBalanced() {
+        let lesson = "# D\n\n<details>\n<summary>Hint</summary>\n\n```let\nx = 1\n```\n\n</details>\n\n<details><summary>Open</summary>\n\nText <sup>2</sup>.\n\n<details>\n<summary>In</summary>\n\nIn.\n\n</details>\n"
+        let report = runLesson(lesson)
+        #expect(report.warnings.map { "\($0.line):\($0.column)" } == ["3:1", "10:1", "12:1"])
+        let html = HTMLRenderer().render(report)
+        for tag in ["details", "summary", "sup"] {
+            #expect(html.components(separatedBy: "<\(tag)").count == html.components(separatedBy: "</\(tag)>").count, "\(tag) balanced")
+        }
+        #expect(runLesson("<details>\n<summary>S</summary>\n\nBody <kbd>k</kbd><br>\n\n</details>\n").warnings.isEmpty)
+    }
 }
