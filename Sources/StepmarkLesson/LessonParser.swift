@@ -149,10 +149,13 @@ public enum LessonParser {
             // can leave them out.
             var prose = ProseBlock(markdown: markdown, html: "", line: start, endLine: end)
             // A marker written so that it hides nothing it was meant to hide is the key's error
-            // (assign refuses it): it would hand teacher-only text to students.
+            // (assign refuses it): it would hand teacher-only text to students. One inside a
+            // code block shows the syntax (a lesson about writing lessons): not reported, though
+            // it still counts, as the handout counts it.
             for (at, problem) in Solutions.markerProblems(in: markdown, startsInRegion: regionOpen) {
                 let before = markdown[..<at]
                 let lineOffset = before.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
+                if codeLines.contains(start + lineOffset) { continue }
                 let column = before.reversed().prefix { $0 != "\n" }.count + 1
                 diagnostics.append(LessonError(Self.message(problem), at: SourcePosition(line: start + lineOffset, column: column)))
             }

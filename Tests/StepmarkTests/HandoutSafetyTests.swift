@@ -322,6 +322,8 @@ import StepmarkRender
         #expect(report.errors[3].message.hasPrefix("'<!-- END SOLUTIONS -->' is not a solution marker"))
         let a = Assignment.make(keyText: key, path: "key.md")
         #expect(a.keyErrors.count == 4, "assign refuses the key")
+        // Markers inside a code block show the syntax: not errors.
+        #expect(runLesson("# How\n\n```markdown\n<!-- end solution -->\n<!-- solution: x -->\n```\n\n    <!-- end solution -->\n").errors.isEmpty)
         // A region that spans a directive is closed by its own end marker: no error.
         #expect(runLesson("<!-- solution -->\n```let\nx = 1\n```\n<!-- end solution -->\n").errors.isEmpty)
         // Many comments cost linear time (each is looked at once).
