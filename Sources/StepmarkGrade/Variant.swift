@@ -32,9 +32,11 @@ public enum Variant {
     public static func declaration(in text: String) -> Declaration {
         var lineNumber = 0
         var inFrontMatter = false
+        // A second `variant:` line (a YAML reader would keep one or the other) is not a variant.
+        var found: (n: Int, text: Substring)? = nil
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             lineNumber += 1
-            if lineNumber > 200 { return .none }
+            if lineNumber > 200 { break }
             let trimmed = line.trimmingTrailingSpaces()
             if lineNumber == 1 {
                 let first = trimmed.hasPrefix("\u{FEFF}") ? trimmed.dropFirst() : trimmed
@@ -43,15 +45,16 @@ public enum Variant {
                 continue
             }
             guard inFrontMatter else { return .none }
-            if trimmed == "---" || trimmed == "..." { return .none }
+            if trimmed == "---" || trimmed == "..." { break }
             guard trimmed.hasPrefix("variant:") else { continue }
             let digits = trimmed.dropFirst("variant:".count).drop { $0 == " " || $0 == "\t" }
             guard !digits.isEmpty, digits.count <= 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits) else {
                 return .invalid(String(digits.prefix(40)))
             }
-            return .number(n)
+            if let first = found { return .invalid(String((first.text + ", then " + digits).prefix(40))) }
+            found = (n, digits)
         }
-        return .none
+        return found.map { .number($0.n) } ?? .none
     }
 }
 

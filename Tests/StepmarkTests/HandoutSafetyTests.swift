@@ -202,6 +202,9 @@ import StepmarkRender
         #expect(Variant.declaration(in: "---\nvariant: 12345678901234567890\n---\n") == .invalid("12345678901234567890"))
         #expect(Variant.declaration(in: "---\nvariant: 1000000\n---\n") == .invalid("1000000"))
         #expect(Variant.declaration(in: "---\nvariant: abc\n---\n") == .invalid("abc"))
+        // Two variant: lines are no variant (the first counted, silently).
+        #expect(Variant.declaration(in: "---\nvariant: 5\ntitle: x\nvariant: 7\n---\n") == .invalid("5, then 7"))
+        #expect(Variant.declaration(in: "---\nvariant: 5\n---\nvariant: 7\n") == .number(5), "only the front matter counts")
         #expect(Variant.declaration(in: "---\nvariant:\n---\n") == .invalid(""))
         #expect(Variant.declaration(in: "---\ntitle: t\n---\n") == .none)
         #expect(Variant.declaration(in: "---\nvariant: 999999\n---\n") == .number(999999))
