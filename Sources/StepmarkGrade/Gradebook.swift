@@ -225,7 +225,8 @@ extension Gradebook {
     /// The LMS import file: one row per roster student, in roster order, with the total of the
     /// student's submission (found under the student's folder or named by the id, as for
     /// variants) or an empty grade when there is none (both LMSs then leave the grade as it
-    /// was). Returns the text and warnings (a student with two submissions: the first counts;
+    /// was). Returns the text and warnings (a student with two submissions: the one named like
+    /// the key counts, else the first;
     /// a submission that matches no student). Every field goes through `CSV.field`, so a name
     /// such as `=HYPERLINK(…)` is shown, never run.
     public static func lmsExport(_ format: LMSFormat, roster: Roster, submissions: [GradedSubmission],
@@ -237,8 +238,14 @@ extension Gradebook {
                 warnings.append("\(s.path) matches no student of the roster (a folder or a file named by the id); it is left out of the \(format.rawValue) file")
                 continue
             }
-            if byStudent[id] != nil {
-                warnings.append("\(s.path) is a second submission of student '\(Snippet.quote(id))'; only the first counts in the \(format.rawValue) file")
+            if let kept = byStudent[id] {
+                // As Gradescope's autograder chooses: the file named like the key, else the first
+                // (a blank draft.md sorted before the filled-in key.md counted).
+                func namedLikeKey(_ g: GradedSubmission) -> Bool { FilePathText.lastComponent(g.path) == g.outcome.keyName }
+                let replace = namedLikeKey(s) && !namedLikeKey(kept)
+                let (left, counted) = replace ? (kept, s) : (s, kept)
+                warnings.append("\(left.path) is a second submission of student '\(Snippet.quote(id))'; \(counted.path) counts in the \(format.rawValue) file (the one named like the key, else the first)")
+                if replace { byStudent[id] = s }
                 continue
             }
             byStudent[id] = s

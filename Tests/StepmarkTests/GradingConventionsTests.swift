@@ -366,8 +366,13 @@ func python(_ script: String, _ args: String...) throws -> String {
             """)
         #expect(canvas.warnings == [
             "subs/zed/key.md matches no student of the roster (a folder or a file named by the id); it is left out of the canvas file",
-            "late/s1/key.md is a second submission of student 's1'; only the first counts in the canvas file",
+            "late/s1/key.md is a second submission of student 's1'; subs/s1/key.md counts in the canvas file (the one named like the key, else the first)",
         ])
+        // A blank draft sorted first does not count over the file named like the key.
+        let draft = GradedSubmission(path: "subs/s1/draft.md", name: "s1-draft", outcome: grader.grade(submissionText: "", path: "subs/s1/draft.md"))
+        let picked = Gradebook.lmsExport(.canvas, roster: students, submissions: [draft, subs[0]], assignment: "A")
+        #expect(picked.text.contains("\"Kim, Ana\",101,s1,ana@example.edu,A1,3\n"))
+        #expect(picked.warnings == ["subs/s1/draft.md is a second submission of student 's1'; subs/s1/key.md counts in the canvas file (the one named like the key, else the first)"])
         let moodle = Gradebook.lmsExport(.moodle, roster: students, submissions: subs, assignment: "=cmd|' /C calc'!A0")
         #expect(moodle.text == """
             ID number,Email address,Full name,'=cmd|' /C calc'!A0
