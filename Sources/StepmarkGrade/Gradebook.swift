@@ -314,7 +314,11 @@ public enum CSV {
     public static func field(_ s: String) -> String {
         // Control characters (a file name's ESC) made visible first; tab and line feed stay.
         var scalars = ControlCharacters.neutralized(s).unicodeScalars
-        if let first = scalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { scalars.insert("'", at: scalars.startIndex) }
+        // A signed plain number (a roster id `-3`) is no formula: kept as written, so that the
+        // LMS still matches the id (`'-3` matched no student).
+        let plainNumber = ["+", "-"].contains(scalars.first) && scalars.count > 1
+            && scalars.dropFirst().allSatisfy { ("0"..."9").contains($0) || $0 == "." } && scalars.filter { $0 == "." }.count <= 1
+        if !plainNumber, let first = scalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { scalars.insert("'", at: scalars.startIndex) }
         guard scalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return String(scalars) }
         var out = String.UnicodeScalarView()
         out.append("\"")
