@@ -87,9 +87,14 @@ struct Grade: ParsableCommand {
         for r in grader.keyCheck where !r.passed {
             printError("warning: the key's own answer to '\(r.id)' does not pass: \(r.feedback.split(separator: "\n").first ?? "")")
         }
-        let paths: [String]
+        var paths: [String]
         do {
             paths = try SubmissionFiles.expand(submissions, maxListBytes: limits.maxFileBytes, skipping: out)
+            // A file named twice (a folder and a file in it, a list and an argument) is graded once.
+            var seen = Set<String>()
+            let named = paths.count
+            paths = paths.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted }
+            if paths.count < named { printError("warning: \(named - paths.count) submission\(named - paths.count == 1 ? " was" : "s were") named more than once; each is graded once") }
         } catch let e as ReadError {
             printError("error: the submission list \(e)")
             throw ExitCode(2)
