@@ -58,6 +58,11 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(try literal("\u{00A0}0.5") == AnswerLiteral(shape: [], cells: [.number(0.5)]))
         #expect(try literal("[0.5,\u{3000}1,\u{202F}?\u{2009}]\u{FEFF}") == AnswerLiteral(shape: [3], cells: [.number(0.5), .number(1), .blank]))
         #expect(parseError("[1\u{00A0}2]") != nil, "a space between numbers still needs a comma")
+        // After a number too (a red-team pass: "'1 ' is not a number").
+        #expect(try literal("[1\u{00A0}, 2\u{2009}, 3\u{3000}]\u{FEFF}") == AnswerLiteral(shape: [3], cells: [.number(1), .number(2), .number(3)]))
+        #expect(try literal("0.5\u{00A0}") == AnswerLiteral(shape: [], cells: [.number(0.5)]))
+        #expect(try literal("[inf\u{00A0}, 1]") == AnswerLiteral(shape: [2], cells: [.number(.infinity), .number(1)]))
+        #expect(parseError("[1, 3\u{3000}\u{3000}x]")?.message.contains("�") == false)
     }
 
     @Test func errorsSayWhatAndWhere() {

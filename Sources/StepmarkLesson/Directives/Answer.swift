@@ -274,9 +274,11 @@ struct AnswerLexer {
     /// A short, printable quote of the text at `offset` (for error messages that a grader
     /// may show: control characters are replaced and the length is capped).
     func snippet(_ byteOffset: Int) -> String {
-        let end = min(bytes.count, byteOffset + 24)
+        var end = min(bytes.count, byteOffset + 24)
+        // Never in the middle of a character (a cut UTF-8 sequence printed as �).
+        while end < bytes.count, end > byteOffset, bytes[end] & 0xC0 == 0x80 { end -= 1 }
         var s = Snippet.printable(String(decoding: bytes[byteOffset..<end], as: UTF8.self))
-        if let space = s.firstIndex(where: { $0 == " " || $0 == "," || $0 == "]" }) { s = String(s[..<space]) }
+        if let space = s.firstIndex(where: { $0 == " " || $0 == "," || $0 == "]" || ($0.isWhitespace && $0 != "\n") }) { s = String(s[..<space]) }
         return s + (end < bytes.count && s.utf8.count >= 24 ? "…" : "")
     }
 
@@ -381,7 +383,7 @@ struct AnswerLexer {
             return negative ? -.infinity : .infinity
         }
         if i + 3 <= bytes.count, bytes[i] == UInt8(ascii: "i"), bytes[i + 1] == UInt8(ascii: "n"), bytes[i + 2] == UInt8(ascii: "f"),
-           i + 3 == bytes.count || !isWordByte(bytes[i + 3]) {
+           i + 3 == bytes.count || !isWordByte(bytes[i + 3]) || spaceLength(at: i + 3) > 0 {
             offset = i + 3
             return negative ? -.infinity : .infinity
         }
@@ -389,7 +391,7 @@ struct AnswerLexer {
         // The number grammar every lexer shares (`LiteralScanner`).
         guard let number = LiteralScanner.number(bytes, from: i) else {
             if i > start {
-                if i == bytes.count || bytes[i] == 0x20 || bytes[i] == 0x09 {
+                if i == bytes.count || spaceLength(at: i) > 0 {
                     // `1 + 2`: a sign standing alone is an operator.
                     throw LessonError("unexpected '\(snippet(start))': an answer is a literal (numbers, ?, \"strings\", [lists]); operators are not allowed", at: position(start))
                 }
@@ -401,7 +403,8 @@ struct AnswerLexer {
             throw LessonError("an exponent needs digits, as in 1e-3", at: position(e))
         }
         i = number.end
-        if i < bytes.count, isWordByte(bytes[i]) {
+        // A space copied from a word processor ends the number as a space does.
+        if i < bytes.count, isWordByte(bytes[i]), spaceLength(at: i) == 0 {
             throw LessonError("'\(snippet(start))' is not a number; names and units are not allowed in an answer", at: position(start))
         }
         guard i - digitsStart <= AnswerParser.maxNumberLength else {
