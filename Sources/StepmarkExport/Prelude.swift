@@ -133,7 +133,8 @@ def check(answer, expected, tol):
         return False
     a, e = a.reshape(-1), e.reshape(-1)
     # tol as the decimal written: four units in the last place of slack, as stepmark grades.
-    wrong = np.flatnonzero(~(np.abs(a - e) <= tol + 4 * np.spacing(np.maximum(np.maximum(np.abs(a), np.abs(e)), tol))))
+    slack = np.minimum(4 * np.spacing(np.maximum(np.maximum(np.abs(a), np.abs(e)), tol)), tol * 1e-9)
+    wrong = np.flatnonzero(~(np.abs(a - e) <= tol + slack))
     if len(wrong) == 0:
         print("correct (within", tol, ")")
         return True

@@ -186,11 +186,12 @@ public enum Exercises {
 
     /// |x − y| ≤ tol, where the tolerance is read as the decimal the teacher wrote: 0.51 against
     /// 0.5 with tol 0.01 is right, though in binary 0.51 − 0.5 is 0.010000000000000009 and 0.01
-    /// is 0.01000000000000000021. The slack of four units in the last place of the largest of
-    /// the three covers the rounding of each to binary and of the subtraction, and nothing a
-    /// student could write on purpose (GRADING.md).
+    /// is 0.01000000000000000021. The slack, four units in the last place of the largest of the
+    /// three, covers the rounding of each to binary and of the subtraction; it is never more than
+    /// a billionth of the tolerance, so `tol=0` is exact and a huge expected value gives no
+    /// room a student could use (GRADING.md).
     public static func within(_ x: Double, _ y: Double, tolerance: Double) -> Bool {
-        abs(x - y) <= tolerance + 4 * max(abs(x), abs(y), tolerance).ulp
+        abs(x - y) <= tolerance + min(4 * max(abs(x), abs(y), tolerance).ulp, tolerance * 1e-9)
     }
 
     /// Compares an answer with the expected value: same kind and shape, then each entry within

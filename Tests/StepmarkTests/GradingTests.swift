@@ -120,7 +120,11 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
                                         (-2.5, "-2.25", 0.25), (1000.5, "1000.6", 0.1), (0.669762, "0.679762", 0.01)] {
             #expect(try grade(.tensor(.scalar(expected)), answer, spec(tol: tol)).passed, "\(answer) vs \(expected) ± \(tol)")
         }
-        for (expected, answer, tol) in [(0.5, "0.4", 0.01), (0.5, "0.5101", 0.01), (0.5, "0.48999999", 0.01), (0.3, "0.40000001", 0.1)] {
+        // The slack is never more than a billionth of tol: tol=0 is exact, and a huge value gives
+        // no room a student could use (a red-team pass: 1e16 + 8 passed with tol=0).
+        for (expected, answer, tol) in [(0.5, "0.4", 0.01), (0.5, "0.5101", 0.01), (0.5, "0.48999999", 0.01), (0.3, "0.40000001", 0.1),
+                                        (1e16, "10000000000000008", 0), (1, "1.0000000000000009", 0), (-1e20, "-100000000000000065536", 0.5),
+                                        (1e300, "1.0000000000000007e300", 1e-300)] {
             #expect(try !grade(.tensor(.scalar(expected)), answer, spec(tol: tol)).passed, "\(answer) vs \(expected) ± \(tol)")
         }
         // Lesson 1's l1-weights: row 1 is (0.5, 0.5), and 0.51 / 0.49 are within 0.01.
