@@ -102,14 +102,27 @@ public struct Assignment: Sendable {
         return bom + body[..<afterFirst] + "variant: \(variant)" + newline + body[afterFirst...]
     }
 
-    /// Whether an assignment's text is still as handed out: every answer block reads and holds
-    /// only `?`. `assign` replaces an earlier assignment only then; one with answers is a
-    /// student's work (the `OUT/<id>/` layout is also where submissions are collected).
-    public static func isUnanswered(_ text: String, limits: Limits = .init()) -> Bool {
-        LessonParser.parse(text, path: "assignment.md", limits: limits).answers.allSatisfy { answer in
-            guard let literal = try? answer.literal.get() else { return false }
-            return literal.cells.allSatisfy { $0 == .blank }
+    /// Whether an assignment's text is still as handed out for a key whose answer blocks are
+    /// `answerIDs`: its top-level answer blocks are those, each holding only a `?` template
+    /// (brackets, commas, `?` and spaces: no comment, no note), and it has no answer block
+    /// inside a quote, a list item or an HTML block. `assign` replaces an earlier assignment
+    /// only then; anything else is a student's work (the `OUT/<id>/` layout is also where
+    /// submissions are collected), even an answer moved where the grader cannot read it.
+    public static func isUnanswered(_ text: String, answerIDs: Set<String>, limits: Limits = .init()) -> Bool {
+        let lesson = LessonParser.parse(text, path: "assignment.md", limits: limits)
+        guard lesson.unblankableAnswerLines.isEmpty else { return false }
+        let answers = lesson.answers
+        guard Set(answers.compactMap(\.id)) == answerIDs else { return false }
+        return answers.allSatisfy { answer in
+            answer.block.body.allSatisfy { line in line.text.allSatisfy { "[],?".contains($0) || $0.isWhitespace } }
         }
+    }
+
+    /// The exercise ids a key's answer blocks answer (what its assignment's blocks are).
+    public static func answerIDs(ofKey keyPath: String, limits: Limits = .init()) -> Set<String>? {
+        guard let bytes = try? LessonParser.readBytes(path: keyPath, limits: limits),
+              let text = try? LessonParser.decode(Data(bytes), path: keyPath) else { return nil }
+        return Set(LessonParser.parse(text, path: keyPath, limits: limits).answers.compactMap(\.id))
     }
 
     /// Reads a key file (size limit, UTF-8) and makes its assignment.

@@ -62,7 +62,9 @@ struct Assign: ParsableCommand {
                 let text = String(decoding: bytes, as: UTF8.self)
                 guard case .number = Variant.declaration(in: text) else { return false }
                 // An assignment a student has filled in is their work, not ours to replace.
-                answered = !Assignment.isUnanswered(text, limits: limits.limits)
+                let name = FilePathText.lastComponent(target)
+                let ids = keys.first { FilePathText.lastComponent($0) == name }.flatMap { Assignment.answerIDs(ofKey: $0, limits: limits.limits) }
+                answered = !(ids.map { Assignment.isUnanswered(text, answerIDs: $0, limits: limits.limits) } ?? false)
                 return !answered
             }) {
             case .allowed: continue

@@ -681,7 +681,17 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         let wiped = try stepmark(["assign", copy, "--out", out])
         #expect(wiped.status == 2 && wiped.stderr.contains("is an assignment with answers filled in"))
         #expect(try String(contentsOfFile: assigned, encoding: .utf8) == filled)
-        #expect(Assignment.isUnanswered(text) && !Assignment.isUnanswered(filled))
+        let ids = try #require(Assignment.answerIDs(ofKey: copy))
+        #expect(ids.contains("g-out") && ids.count > 1)
+        #expect(Assignment.isUnanswered(text, answerIDs: ids) && !Assignment.isUnanswered(filled, answerIDs: ids))
+        // An answer moved where the grader cannot read it, a note in a comment, or a block
+        // replaced by prose is the student's work too (a red-team pass found each overwritten).
+        let block = "```answer g-out\n[[?, ?],\n [?, ?]]\n```"
+        for moved in ["- ```answer g-out\n  [[1, 2], [3, 4]]\n  ```", "> ```answer g-out\n> [[1, 2], [3, 4]]\n> ```",
+                      "    ```answer g-out\n    [[1, 2], [3, 4]]\n    ```", "My answer for g-out: [[1, 2], [3, 4]]",
+                      "```answer g-out\n[[?, ?],\n [?, ?]]  # 1, 2, 3, 4\n```"] {
+            #expect(!Assignment.isUnanswered(text.replacingOccurrences(of: block, with: moved), answerIDs: ids), "\(moved)")
+        }
         #expect(try stepmark(["assign", copy, "--out", (folder as NSString).appendingPathComponent("ko"), "--overwrite"]).status == 0)
         // A roster id that would be a folder named like the variants list is refused up front
         // (it wrote every assignment, then failed to write the list).
