@@ -155,8 +155,18 @@ public enum LessonParser {
             for (at, problem) in Solutions.markerProblems(in: markdown, startsInRegion: regionOpen) {
                 let before = markdown[..<at]
                 let lineOffset = before.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
-                if codeLines.contains(start + lineOffset) { continue }
-                let column = before.reversed().prefix { $0 != "\n" }.count + 1
+                let lineStart = before.reversed().prefix { $0 != "\n" }
+                // In a code block, or a code span (an odd number of backticks before it on its
+                // line), a marker shows the syntax: a stray end marker or a look-alike there
+                // hides nothing and is no problem; an open marker still opens a region (the
+                // handout and the assignment both read it), and that is one.
+                let inCode = codeLines.contains(start + lineOffset) || lineStart.filter { $0 == "`" }.count % 2 == 1
+                switch problem {
+                case .opening where !inCode: continue
+                case .stray where inCode, .lookalike where inCode: continue
+                default: break
+                }
+                let column = lineStart.count + 1
                 diagnostics.append(LessonError(Self.message(problem), at: SourcePosition(line: start + lineOffset, column: column)))
             }
             if regionOpen || Solutions.hasRegion(in: markdown) {
@@ -203,6 +213,16 @@ public enum LessonParser {
                 if regionOpen {
                     block.inSolution = true
                     solutionLines.append(block.position.line...max(block.position.line, block.endLine))
+                }
+                // A marker's text inside a step's body is no marker for the handout, but the
+                // assignment is cut from the file's text and would read it as one: the two would
+                // disagree on what students see (found by a red-team pass). The key's error.
+                for line in block.body where line.text.contains("<!--") {
+                    let text = Substring(line.text)
+                    if let found = Solutions.marker(.open, in: text) ?? Solutions.marker(.close, in: text) {
+                        diagnostics.append(LessonError("a solution marker inside a ```\(name) block: the handout does not read it as one but the assignment would; write it otherwise (for example with a space inside <! --)", at: line.position(at: text.distance(from: text.startIndex, to: found.lowerBound))))
+                        break
+                    }
                 }
                 if !block.isClosed {
                     let fence = block.source.trimmingWhitespace().first == "~" ? "~~~" : "```"
@@ -267,6 +287,8 @@ public enum LessonParser {
             "\(Solutions.open) inside a solution region: regions do not nest, so the first \(Solutions.close) ends the region and the text after it is shown to students; remove the inner markers"
         case .stray:
             "\(Solutions.close) with no \(Solutions.open) before it, so the text above it is shown to students; put \(Solutions.open) where the teacher-only text starts"
+        case .opening:
+            "a solution marker inside code still opens a teacher-only region, which hides the rest of the code and what follows; write it otherwise (for example with a space inside <! --)"
         }
     }
 

@@ -94,57 +94,105 @@ public enum Solutions {
 
     /// What can go wrong with the markers so that teacher-only text reaches students.
     public enum MarkerProblem: Sendable, Equatable {
-        /// A comment that reads like a marker but is not one (`<!-- solution: worked -->`): the
-        /// text after it is not hidden. Its text as written (up to 80 characters).
+        /// A comment that reads like a marker but is not one (`<!-- solution: worked -->`,
+        /// `<!— solution —>` with a word processor's dashes, full-width letters): the text after
+        /// it is not hidden. Its text as written (up to 80 characters).
         case lookalike(String)
         /// `<!-- solution -->` inside a region: regions do not nest, so the inner end marker
         /// ends the region and the text after it is shown.
         case nested
         /// `<!-- end solution -->` outside a region: the text above it was meant to be hidden.
         case stray
+        /// An open marker outside a region: no problem in prose; inside code (which shows the
+        /// syntax) it still opens a region, which the caller reports.
+        case opening
     }
 
-    /// The marker problems of `text`, in order, each at the index of its `<!--`; `startsInRegion`
-    /// when a region opened above is still open. One pass over the comments (each looked at
-    /// once), so a page of comments costs linear time.
+    /// The marker problems of `text`, in order, each at the index of its `<`; `startsInRegion`
+    /// when a region opened above is still open. One pass over the text's `<` and `＜` (each
+    /// looked at once), so a page of comments costs linear time. A look-alike inside an open
+    /// region is no problem (its text is hidden anyway).
     public static func markerProblems(in text: String, startsInRegion: Bool) -> [(at: String.Index, problem: MarkerProblem)] {
         let whole = Substring(text)
         var problems: [(at: String.Index, problem: MarkerProblem)] = []
         var inRegion = startsInRegion
         var from = whole.startIndex
-        while let open = commentOpening(in: whole, from: from) {
-            from = open.upperBound
-            if let found = kind(ofCommentAt: open, in: whole) {
+        while let opener = commentLikeOpening(in: whole, from: from) {
+            from = opener.upperBound
+            // Exactly `<!--` is a comment, read as `marker` reads it (so that both agree on
+            // every marker); anything else can only look like one.
+            let isComment = whole[opener.lowerBound...].hasPrefix("<!--")
+            let open = isComment ? opener.lowerBound..<whole.index(opener.lowerBound, offsetBy: 4) : opener
+            if isComment, let found = kind(ofCommentAt: open, in: whole) {
                 switch (found.kind, inRegion) {
                 case (.open, true): problems.append((open.lowerBound, .nested))
                 case (.close, false): problems.append((open.lowerBound, .stray))
-                case (.open, false): inRegion = true
+                case (.open, false): inRegion = true; problems.append((open.lowerBound, .opening))
                 case (.close, true): inRegion = false
                 }
                 from = found.range.upperBound
-            } else if let shown = lookalike(at: open, in: whole) {
+            } else if !inRegion, let shown = lookalike(at: open, in: whole) {
                 problems.append((open.lowerBound, .lookalike(shown)))
             }
         }
         return problems
     }
 
-    /// The comment at `open` as written, when its first words are a solution marker's
-    /// (`solution`, `solutions`, `end solution`, `begin solution`, `/solution`, `endsolution`)
-    /// but it is not one. Reads at most 200 characters of it.
+    /// The next `<!` or `＜！` followed by one or more dashes of any kind (`-`, `—`, `–`, `−`,
+    /// full-width): a comment, or what a word processor makes of one. The range ends after the
+    /// dashes.
+    static func commentLikeOpening(in text: Substring, from start: Substring.Index) -> Range<Substring.Index>? {
+        let bytes = text.utf8
+        var from = start
+        while let at = bytes[from...].firstIndex(where: { $0 == UInt8(ascii: "<") || $0 == 0xEF }) {
+            from = bytes.index(after: at)
+            let s = text.unicodeScalars
+            var i = at
+            guard s[i] == "<" || s[i] == "＜" else { continue }
+            i = s.index(after: i)
+            guard i < s.endIndex, s[i] == "!" || s[i] == "！" else { continue }
+            i = s.index(after: i)
+            let dashStart = i
+            while i < s.endIndex, "-—–‐‑‒−﹣－".unicodeScalars.contains(s[i]) { i = s.index(after: i) }
+            if i > dashStart { return at..<i }
+        }
+        return nil
+    }
+
+    /// The comment at `open` as written, when its first words (after folding full-width letters,
+    /// accents and invisible format characters, and case) are a solution marker's (`solution`,
+    /// `solutions`, `end solution`, `begin solution`, `/solution`, `endsolution`) but it is not
+    /// one. Only a short comment (at most four words) counts: `<!-- solutions are below each
+    /// exercise; remove before sharing -->` is a note. Reads at most 200 characters of it.
     static func lookalike(at open: Range<Substring.Index>, in text: Substring) -> String? {
         let body = text[open.upperBound...].prefix(200)
-        let end = body.firstRange(of: "-->")
-        let inside = end.map { body[..<$0.lowerBound] } ?? body
-        let words = inside.lowercased().split { !$0.isLetter }
-        guard let first = words.first else { return nil }
+        let end = body.firstIndex { $0 == ">" || $0 == "＞" }
+        let inside = end.map { body[..<$0] } ?? body
+        let words = folded(inside).split { !$0.isLetter }
+        guard let first = words.first, words.count <= 4 else { return nil }
         let second = words.dropFirst().first
         let solution: Set<Substring> = ["solution", "solutions"]
         let looksLike = solution.contains(first) || first == "endsolution" || first == "endsolutions"
             || (["end", "begin", "start", "stop"].contains(first) && second.map(solution.contains) == true)
         guard looksLike else { return nil }
-        let written = "<!--" + inside + (end == nil ? "" : "-->")
+        let written = String(text[open.lowerBound..<(end.map { text.index(after: $0) } ?? body.endIndex)])
         return written.count > 80 ? String(written.prefix(79)) + "…" : written
+    }
+
+    /// Text as a reader sees its letters: full-width ASCII as ASCII, long s as s, accents and
+    /// invisible format characters (soft hyphen, zero-width joiner) left out, lower case.
+    static func folded(_ text: Substring) -> String {
+        var out = String.UnicodeScalarView()
+        for u in String(text).canonicallyDecomposed.unicodeScalars {
+            switch u.properties.generalCategory {
+            case .format, .nonspacingMark, .enclosingMark: continue
+            default: break
+            }
+            if (0xFF01...0xFF5E).contains(u.value), let ascii = Unicode.Scalar(u.value - 0xFEE0) { out.append(ascii) }
+            else if u == "ſ" { out.append("s") }
+            else { out.append(u) }
+        }
+        return String(out).lowercased()
     }
 
     /// The first `<!--` at or after `start`, found in the UTF-8 bytes: every prose block of every

@@ -325,12 +325,28 @@ import StepmarkRender
         #expect(report.errors[3].message.hasPrefix("'<!-- END SOLUTIONS -->' is not a solution marker"))
         let a = Assignment.make(keyText: key, path: "key.md")
         #expect(a.keyErrors.count == 4, "assign refuses the key")
+        // Look-alikes a word processor or a keyboard makes are caught too; a longer note is not
+        // one, nor is a look-alike inside a region (its text is hidden anyway).
+        for lookalike in ["<!-- ｓｏｌｕｔｉｏｎ -->", "<!— solution —>", "<!–– solution ––>", "<!-- sol\u{00AD}ution -->",
+                          "<!-- ſolution -->", "<!-- SOLUTİON -->", "＜！-- solution --＞", "<!-- solution\u{200D} -->"] {
+            let errors = runLesson("# L\n\n\(lookalike)\nSECRET\n").errors
+            #expect(errors.count == 1 && errors.first?.message.contains("is not a solution marker") == true, "\(lookalike): \(errors)")
+        }
+        #expect(runLesson("<!-- solutions are below each exercise; remove before sharing -->\n\nText.\n").errors.isEmpty)
+        #expect(runLesson("<!-- solution -->\n<!-- solution notes: x -->\nS\n<!-- end solution -->\n").errors.isEmpty)
+        // In a code span a stray end marker shows the syntax; an open marker in code still opens a
+        // region (both the handout and the assignment read it), and a marker in a step's body is
+        // read by the assignment only: errors.
+        #expect(runLesson("Close a region with `<!-- end solution -->`.\n").errors.isEmpty)
+        #expect(runLesson("```markdown\n<!-- solution -->\n```\n\nText.\n\n<!-- end solution -->\n").errors.map(\.line) == [2])
+        #expect(runLesson("```corpus\na <!-- end solution --> b\n```\n").errors.map { "\($0.line):\($0.column)" } == ["2:3"])
         // Markers inside a code block show the syntax: not errors.
         #expect(runLesson("# How\n\n```markdown\n<!-- end solution -->\n<!-- solution: x -->\n```\n\n    <!-- end solution -->\n").errors.isEmpty)
         // A region that spans a directive is closed by its own end marker: no error.
         #expect(runLesson("<!-- solution -->\n```let\nx = 1\n```\n<!-- end solution -->\n").errors.isEmpty)
         // Many comments cost linear time (each is looked at once).
         let many = String(repeating: "<!-- solution --> a <!-- end solution --> <!-- x -->\n", count: 20_000)
-        #expect(Solutions.markerProblems(in: many, startsInRegion: false).isEmpty)
+        let events = Solutions.markerProblems(in: many, startsInRegion: false)
+        #expect(events.count == 20_000 && events.allSatisfy { $0.problem == .opening }, "only the regions' openings")
     }
 }

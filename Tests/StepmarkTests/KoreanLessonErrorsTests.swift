@@ -493,6 +493,8 @@ import Testing
         ("this ```answer block is inside a quote or a list item, so it is not read; write it at the top level, not after > or a list marker", ["answer"]),
         ("<details> is not closed before a step, a solution marker or the end of the lesson, so the page closes it there; a step cannot go inside <details>", ["details"]),
         ("</details> closes nothing opened in this stretch of prose (a step or a solution marker comes between it and its <details>), so it is left out", ["details"]),
+        ("a solution marker inside a ```corpus block: the handout does not read it as one but the assignment would; write it otherwise (for example with a space inside <! --)", ["corpus"]),
+        ("a solution marker inside code still opens a teacher-only region, which hides the rest of the code and what follows; write it otherwise (for example with a space inside <! --)", []),
         ("'<!-- solution: worked -->' is not a solution marker, so the text after it is shown to students; write <!-- solution --> and <!-- end solution --> exactly", ["solution", "worked", "end"]),
         ("<!-- solution --> inside a solution region: regions do not nest, so the first <!-- end solution --> ends the region and the text after it is shown to students; remove the inner markers", ["solution", "end"]),
         ("<!-- end solution --> with no <!-- solution --> before it, so the text above it is shown to students; put <!-- solution --> where the teacher-only text starts", ["solution", "end"]),

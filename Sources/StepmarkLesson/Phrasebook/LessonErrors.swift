@@ -329,6 +329,10 @@ extension Phrasebook {
     // MARK: prose (LessonParser, ProseMarkup, MarkdownShape)
 
     static let prosePhrases: [(String, String)] = [
+        (#"^a solution marker inside code still opens a teacher-only region, which hides the rest of the code and what follows; write it otherwise \(for example with a space inside <! --\)$"#,
+         "코드 안의 풀이 표시도 교사용 구역을 열어, 코드의 나머지와 그 뒤를 숨깁니다. 다르게 쓰세요(예: <! -- 처럼 가운데에 빈칸)"),
+        (#"^a solution marker inside a ```(\S+) block: the handout does not read it as one but the assignment would; write it otherwise \(for example with a space inside <! --\)$"#,
+         "```$1 블록 안에 풀이 표시가 있습니다. 배포 자료는 이것을 표시로 읽지 않지만 과제는 읽습니다. 다르게 쓰세요(예: <! -- 처럼 가운데에 빈칸)"),
         (#"^<(\w+)> is not closed before a step, a solution marker or the end of the lesson, so the page closes it there; a step cannot go inside <\1>$"#,
          "<$1>이(가) 단계나 풀이 표시나 강의 끝 전에 닫히지 않아 페이지가 그 자리에서 닫습니다. 단계는 <$1> 안에 들어갈 수 없습니다"),
         (#"^</(\w+)> closes nothing opened in this stretch of prose \(a step or a solution marker comes between it and its <\1>\), so it is left out$"#,
