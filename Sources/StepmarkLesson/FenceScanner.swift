@@ -98,10 +98,11 @@ public enum FenceScanner {
                 let spaces = rest.prefix { $0 == " " || $0 == "\t" }.count
                 drop(spaces)
                 if rest.first == ">" { drop(1); nested = true; continue }
-                if let c = rest.first, c == "-" || c == "*" || c == "+", rest.dropFirst().first == " " { drop(2); nested = true; continue }
+                func spaceAt(_ k: Int) -> Bool { rest.dropFirst(k).first.map { $0 == " " || $0 == "\t" } ?? false }
+                if let c = rest.first, c == "-" || c == "*" || c == "+", spaceAt(1) { drop(2); nested = true; continue }
                 let digits = rest.prefix { $0.isASCII && $0.isNumber }.count
                 if (1...9).contains(digits), let c = rest.dropFirst(digits).first, c == "." || c == ")",
-                   rest.dropFirst(digits + 1).first == " " { drop(digits + 2); nested = true; continue }
+                   spaceAt(digits + 1) { drop(digits + 2); nested = true; continue }
                 break
             }
             if nested, rest.hasPrefix("```answer") || rest.hasPrefix("~~~answer") {
