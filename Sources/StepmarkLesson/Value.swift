@@ -16,7 +16,12 @@ public struct Table: Sendable, Equatable {
     }
     public var columns: [String]
     public var rows: [[Cell]]
-    public init(columns: [String], rows: [[Cell]]) { self.columns = columns; self.rows = rows }
+    /// The columns that count things (a BPE merge's `count`): JSON writes them as integers
+    /// (SPEC §6's `9`), and every other number as a float (a probability of 1 stays `1.0`).
+    public var countColumns: Set<Int> = []
+    public init(columns: [String], rows: [[Cell]], countColumns: Set<Int> = []) {
+        self.columns = columns; self.rows = rows; self.countColumns = countColumns
+    }
 }
 
 /// How a value made of named parts (a network) is written out: its kind and its fields in

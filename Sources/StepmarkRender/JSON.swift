@@ -263,9 +263,9 @@ public enum JSONRenderer {
             return [("kind", .string("text")), ("text", .string(s))]
         case .table(let table):
             return [("kind", .string("table")), ("columns", .array(table.columns.map { .string($0) })),
-                    ("rows", .array(table.rows.map { row in .array(row.map { cell in
+                    ("rows", .array(table.rows.map { row in .array(row.enumerated().map { j, cell in
                         switch cell {
-                        case .number(let x): return JSON.counting(x)
+                        case .number(let x): return table.countColumns.contains(j) ? JSON.counting(x) : JSON.finite(x)
                         case .text(let s): return .string(s)
                         }
                     }) }))]

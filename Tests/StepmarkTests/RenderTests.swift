@@ -92,6 +92,10 @@ import StepmarkGrade
         #expect(text.contains(#"["l","o",3]"#))
         #expect(text.contains(#""args":{"temperature":0.5}"#))
         #expect(text.contains(#""data":[1.0,2.0]"#))
+        // Only a column that counts is written whole: a table's other numbers stay floats (a
+        // probability of 1 is 1.0, as a red-team pass expected).
+        let probabilities = JSONRenderer.encodeValue(.table(Table(columns: ["token", "probability"], rows: [[.text("b"), .number(1)], [.text("a"), .number(0)]])))
+        #expect(JSON.object(probabilities).serialized().contains(#"[["b",1.0],["a",0.0]]"#))
         let answered = JSONRenderer.render(runLesson("```softmax exercise=e1\n[1, 2]\n```\n\n```answer e1\n[0.27, 0.73]\n```\n"))
         #expect(answered.contains(#""directive":"answer","line":5,"column":1,"args":{"id":"e1"}"#), "an answer names its exercise")
         #expect(JSON.array([.counting(9), .counting(-0.5), .counting(1e300), .counting(.nan)]).serialized()

@@ -53,7 +53,7 @@ enum BPEDirective: Directive {
         }
         let table = Table(columns: ["left", "right", "count"], rows: learned.merges.map {
             [.text($0.left), .text($0.right), .number(Double($0.count))]
-        })
+        }, countColumns: [2])
         try context.record("merges", .table(table), formula: "each round merges the most frequent adjacent pair (counts weighted by word frequency; ties: the largest pair)")
         let tokens = BPE.tokenize(corpus, merges: learned.merges)
         try context.record("tokens", .tokens(TokenList(tokens)), formula: "the corpus words split by the merges (</w> marks the end of a word)")
