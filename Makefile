@@ -109,10 +109,11 @@ install: dist
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/stepmark"
 
 # Gradescope autograder for one key: make autograder KEY=lessons/en/01-attention.md
+# (ROSTER=roster.csv: per-student numbers, each file checked against its submitter's)
 autograder:
 	@if [ -z "$(KEY)" ]; then echo "usage: make autograder KEY=path/to/key.md" >&2; exit 2; fi
 	$(MAKE) --no-print-directory dist
-	bash packaging/autograder.sh "$(KEY)" $(DIST_BIN) dist/autograder.zip
+	ROSTER="$(ROSTER)" bash packaging/autograder.sh "$(KEY)" $(DIST_BIN) dist/autograder.zip
 
 # The dist binary where Swift and OpenBLAS are hidden, against the development build; the
 # autograder zip in an /autograder-like tree; ldd. Needs root (a private mount namespace).

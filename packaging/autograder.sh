@@ -6,7 +6,9 @@
 #   NAME.md          the teacher's key, under the assignment's own file name
 #   late_policy.txt  only when LATE_POLICY is set (make autograder LATE_POLICY='10%/day,max=50%'):
 #                    run_autograder applies it with Gradescope's submission_metadata.json
-# Usage: [LATE_POLICY=SPEC] packaging/autograder.sh KEY [BINARY] [OUT.zip]
+#   roster.csv       only when ROSTER is set (make autograder ROSTER=roster.csv, the roster of
+#                    assign --variants): each file must hold its submitter's own numbers
+# Usage: [LATE_POLICY=SPEC] [ROSTER=CSV] packaging/autograder.sh KEY [BINARY] [OUT.zip]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,12 +48,30 @@ if [ -n "${LATE_POLICY:-}" ]; then
     POLICY_FILE=$tmp/late_policy.txt
 fi
 
+# A roster is read here as stepmark will read it, so that a broken one fails the zip's build.
+ROSTER_FILE=
+if [ -n "${ROSTER:-}" ]; then
+    [ -f "$ROSTER" ] || { echo "autograder: no roster at '$ROSTER'" >&2; exit 2; }
+    rtmp=$(mktemp -d)
+    printf '{"users": []}' > "$rtmp/metadata.json"
+    if ! "$BINARY" check "$KEY" --key "$KEY" --roster "$ROSTER" --submission-metadata "$rtmp/metadata.json" > /dev/null 2> "$rtmp/err"; then
+        if grep -q "^error:" "$rtmp/err"; then
+            cat "$rtmp/err" >&2
+            echo "autograder: ROSTER='$ROSTER' is not a roster stepmark reads (columns id, name; docs/GRADING.md)" >&2
+            rm -rf "$rtmp"
+            exit 2
+        fi
+    fi
+    rm -rf "$rtmp"
+    ROSTER_FILE=$ROSTER
+fi
+
 mkdir -p "$(dirname "$OUT")"
 # Written with python3's zipfile so that the modes (executable or not) are explicit and the
 # archive is the same bytes for the same inputs.
-python3 - "$OUT" "$KEY" "$BINARY" "$POLICY_FILE" <<'EOF'
+python3 - "$OUT" "$KEY" "$BINARY" "$POLICY_FILE" "$ROSTER_FILE" <<'EOF'
 import os, sys, zipfile
-out, key, binary, policy = sys.argv[1:5]
+out, key, binary, policy, roster = sys.argv[1:6]
 entries = [
     ("setup.sh", "packaging/setup.sh", 0o755),
     ("run_autograder", "docs/run_autograder", 0o755),
@@ -60,6 +80,8 @@ entries = [
 ]
 if policy:
     entries.append(("late_policy.txt", policy, 0o644))
+if roster:
+    entries.append(("roster.csv", roster, 0o644))
 partial = out + ".partial"
 with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as z:
     for name, path, mode in entries:

@@ -284,6 +284,19 @@ extension Roster {
         return byFolder[stem]
     }
 
+    /// The roster's student who submitted, by Gradescope's `users` of submission_metadata.json:
+    /// the roster id is the user's `sid`, else the roster's `email` is the user's (in any case),
+    /// else the roster id is that email. The first user who matches (a group shares one file).
+    public func student(for users: [SubmissionMetadata.User]) -> Student? {
+        for user in users {
+            if let sid = user.sid, let s = students.first(where: { $0.id == sid }) { return s }
+            if let email = user.email?.lowercased() {
+                if let s = students.first(where: { $0.fields["email"]?.trimmingWhitespace().lowercased() == email || $0.id.lowercased() == email }) { return s }
+            }
+        }
+        return nil
+    }
+
     /// The variant expected of a submission path: the student whose folder (as
     /// `assign --variants` names it) is one of the path's folders, or whose id is the file's
     /// name without `.md`. Nil when no student matches.

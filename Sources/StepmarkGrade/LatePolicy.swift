@@ -187,11 +187,21 @@ public struct SubmissionMetadata: Sendable, Equatable {
     public var dueDate: Double?
     /// `assignment.late_due_date` (Gradescope accepts nothing after it).
     public var lateDueDate: Double?
+    /// `users`: who submitted (several for a group), each with Gradescope's student id `sid`
+    /// and `email` as far as given: whose numbers the file must hold, with a roster.
+    public var users: [User] = []
 
-    public init(createdAt: Double?, dueDate: Double?, lateDueDate: Double? = nil) {
+    public struct User: Sendable, Equatable {
+        public var sid: String?
+        public var email: String?
+        public init(sid: String?, email: String?) { self.sid = sid; self.email = email }
+    }
+
+    public init(createdAt: Double?, dueDate: Double?, lateDueDate: Double? = nil, users: [User] = []) {
         self.createdAt = createdAt
         self.dueDate = dueDate
         self.lateDueDate = lateDueDate
+        self.users = users
     }
 
     /// The most bytes read from a metadata file (Gradescope's are a few kilobytes; the list of
@@ -236,8 +246,19 @@ public struct SubmissionMetadata: Sendable, Equatable {
         }
         let assignment = object["assignment"]?.object ?? [:]
         func time(_ v: JSONValue?) -> Double? { v?.string.flatMap(ISOTime.seconds) }
+        // A student id may be written as a number; a text is taken as it is, trimmed.
+        func text(_ v: JSONValue?) -> String? {
+            switch v {
+            case .string(let s)?: let t = s.trimmingWhitespace(); return t.isEmpty ? nil : t
+            case .number(let x)? where x.isFinite && x == x.rounded() && abs(x) < 1e15: return String(Int(x))
+            default: return nil
+            }
+        }
+        let users = (object["users"]?.array ?? []).prefix(100).compactMap(\.object).map {
+            User(sid: text($0["sid"]), email: text($0["email"]))
+        }
         return .success(SubmissionMetadata(createdAt: time(object["created_at"]), dueDate: time(assignment["due_date"]),
-                                           lateDueDate: time(assignment["late_due_date"])))
+                                           lateDueDate: time(assignment["late_due_date"]), users: users))
     }
 }
 

@@ -36,15 +36,48 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("Gradescope's submission_metadata.json: the submission time (created_at) and the due date (assignment.due_date) for --late-policy.", valueName: "file"), completion: .file(extensions: ["json"]))
     var submissionMetadata: String?
 
+    @Option(help: ArgumentHelp("A roster (columns id, name, and email when ids are not Gradescope's student ids): with --key and --submission-metadata, the file must hold the numbers of the student who submitted it (Gradescope's users: sid, else email), as grade --roster checks.", valueName: "file"), completion: .file(extensions: ["csv"]))
+    var roster: String?
+
     @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
 
     func validate() throws {
         if let latePolicy {
             do { _ = try LatePolicy(parsing: latePolicy) } catch { throw ValidationError("\(error)") }
             if submissionMetadata == nil { throw ValidationError("--late-policy needs --submission-metadata FILE: the submission time and the due date come from it") }
-        } else if submissionMetadata != nil {
-            throw ValidationError("--submission-metadata is only read with --late-policy")
+        } else if submissionMetadata != nil && roster == nil {
+            throw ValidationError("--submission-metadata is only read with --late-policy or --roster")
         }
+        if roster != nil {
+            if key == nil { throw ValidationError("--roster needs --key: the key gives each student's numbers") }
+            if submissionMetadata == nil { throw ValidationError("--roster needs --submission-metadata FILE: who submitted comes from it") }
+        }
+    }
+
+    /// With --roster: the variant of the student who submitted (Gradescope's metadata), so
+    /// that a copy of another student's file is a problem, not a grade (the file cannot prove
+    /// whose it is; the metadata can). Of a group, the member whose variant the file says, else
+    /// the first. Nil, with a warning, when no one on the roster submitted it.
+    func submittersVariant() throws -> Int? {
+        guard let roster, let submissionMetadata else { return nil }
+        let students = try Roster.read(path: roster, limits: limits.limits)
+        let metadata: SubmissionMetadata
+        switch SubmissionMetadata.read(path: submissionMetadata) {
+        case .success(let m): metadata = m
+        case .failure(let problem):
+            printError("warning: \(submissionMetadata): \(problem.teacherNote); the file's own variant is graded")
+            return nil
+        }
+        let variants = metadata.users.compactMap { students.student(for: [$0])?.variant }
+        guard let first = variants.first else {
+            printError("warning: no student of \(roster) submitted this (submission_metadata.json's users, by sid or email); the file's own variant is graded")
+            return nil
+        }
+        if variants.count > 1, let text = try? LessonParser.readText(path: file, limits: limits.limits),
+           case .number(let declared) = Variant.declaration(in: text), variants.contains(declared) {
+            return declared
+        }
+        return first
     }
 
     func run() throws {
@@ -56,7 +89,7 @@ struct Check: ParsableCommand {
                 // As grade (it reported "total: 0/0" and passed, and Gradescope's autograder
                 // runs this).
                 try requireGradable(grader, key: key)
-                outcome = grader.grade(submissionPath: file, reveal: reveal)
+                outcome = grader.grade(submissionPath: file, reveal: reveal, expectedVariant: try submittersVariant())
             } else {
                 let lesson = try LessonParser.read(path: file, limits: limits.limits)
                 if reveal && lesson.isAssignment {

@@ -269,6 +269,20 @@ func gradescopeTests(_ o: GradeOutcome) throws -> [[String: Any]]? {
         let deep = String(repeating: "[", count: 100_000)
         #expect(SubmissionMetadata.parse(Data(deep.utf8)) == .failure(.notJSON))
     }
+
+    /// Who submitted (Gradescope's `users`), and which roster student that is: by `sid`, else
+    /// by the roster's email in any case, else an id that is the email.
+    @Test func theSubmittersAreFoundOnTheRoster() throws {
+        let meta = #"{"users": [{"email": " Bob@X.edu ", "id": 7, "name": "B", "sid": null}, {"email": "c@x.edu", "sid": 12345}, {"name": "no id"}]}"#
+        guard case .success(let m) = SubmissionMetadata.parse(Data(meta.utf8)) else { Issue.record("not read"); return }
+        #expect(m.users == [.init(sid: nil, email: "Bob@X.edu"), .init(sid: "12345", email: "c@x.edu"), .init(sid: nil, email: nil)])
+        let roster = try Roster.parse("id,name,email\ns1,Ann,ann@x.edu\ns2,Bob,bob@x.edu\n12345,Cy,\nd@x.edu,Di,\n", path: "r.csv")
+        #expect(roster.student(for: [m.users[0]])?.id == "s2")
+        #expect(roster.student(for: [m.users[1]])?.id == "12345")
+        #expect(roster.student(for: [.init(sid: nil, email: "D@x.edu")])?.id == "d@x.edu")
+        #expect(roster.student(for: [m.users[2], .init(sid: "zz", email: "zz@x.edu")]) == nil)
+        #expect(roster.student(for: m.users)?.id == "s2", "the first member who matches")
+    }
 }
 
 @Suite struct GradeOutcomeFormatTests {

@@ -568,6 +568,33 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
 
 @Suite(.serialized) struct GradingCLITests {
 
+    /// check --roster with Gradescope's metadata: the file must hold the numbers of whoever
+    /// submitted it. A copy of another student's whole file passed check and the autograder
+    /// (only grade --roster caught it); now the metadata says whose it must be.
+    @Test func checkWithARosterKnowsWhoseFileItMustBe() throws {
+        let key = "# V\n\n```let exercise=e1\na = variant + 1\n```\n\n```answer e1\n1\n```\n"
+        let folder = try temporaryFolder(["key.md": key, "roster.csv": "id,name,email\ns1,Ann,ann@x.edu\ns2,Bob,bob@x.edu\n",
+                                          "ann.json": #"{"users": [{"email": "ANN@x.edu", "sid": null}]}"#,
+                                          "bob.json": #"{"users": [{"email": "bob@x.edu", "sid": "s2"}]}"#,
+                                          "group.json": #"{"users": [{"sid": "s1"}, {"sid": "s2"}]}"#,
+                                          "eve.json": #"{"users": [{"email": "eve@x.edu"}]}"#])
+        #expect(try stepmark(["assign", "key.md", "--variants", "roster.csv", "--out", "hw"], in: folder).status == 0)
+        let bob = Variant.of(studentID: "s2")
+        let path = (folder as NSString).appendingPathComponent("hw/s2/key.md")
+        try (try String(contentsOfFile: path, encoding: .utf8)).replacingOccurrences(of: "\n?\n", with: "\n\(bob + 1)\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        func check(_ meta: String) throws -> CommandResult {
+            try stepmark(["check", "hw/s2/key.md", "--key", "key.md", "--roster", "roster.csv", "--submission-metadata", meta], in: folder)
+        }
+        #expect(try check("bob.json").status == 0)
+        #expect(try check("group.json").status == 0, "a group member's own file")
+        let copied = try check("ann.json")
+        #expect(copied.status == 1 && copied.stdout.contains("this file was made for variant \(bob), but this student's assignment is variant \(Variant.of(studentID: "s1"))"))
+        let stranger = try check("eve.json")
+        #expect(stranger.status == 0 && stranger.stderr.contains("warning: no student of roster.csv submitted this"))
+        #expect(try stepmark(["check", "hw/s2/key.md", "--roster", "roster.csv", "--submission-metadata", "bob.json"], in: folder).status == 2, "--roster needs --key")
+    }
+
     /// grade's --out inside the submissions folder is not walked: a second run graded its own
     /// feedback files (a red-team pass found `feedback.md` in the gradebook and exit 1).
     @Test func gradeSkipsItsOwnOutputFolder() throws {

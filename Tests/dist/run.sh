@@ -333,6 +333,23 @@ else
     pass "a late policy stepmark cannot read is refused when the zip is built"
 fi
 
+# A roster packed into the zip (per-student numbers): a file must hold the numbers of whoever
+# submitted it, by the metadata's sid or email; a copy of another student's file scores 0.
+printf '# V\n\n```let exercise=e1\na = variant + 1\n```\n\n```answer e1\n1\n```\n' > "$WORK/vkey.md"
+printf 'id,name,email\ns1,Ann,ann@example.edu\ns2,Bob,bob@example.edu\n' > "$WORK/roster.csv"
+ZIP=$WORK/autograder-roster.zip
+ROSTER=$WORK/roster.csv bash packaging/autograder.sh "$WORK/vkey.md" "$DIST" "$ZIP" > /dev/null
+"$DEV" assign "$WORK/vkey.md" --variants "$WORK/roster.csv" --out "$WORK/hw" > /dev/null
+v2=$(grep '^s2,' "$WORK/hw/variants.csv" | cut -d, -f3)
+sed "s/^?\$/$((v2 + 1))/" "$WORK/hw/s2/vkey.md" > "$WORK/bob.md"
+printf '{"users": [{"email": "bob@example.edu", "sid": "s2"}]}' > "$WORK/bob.json"
+printf '{"users": [{"email": "ANN@example.edu", "sid": null}]}' > "$WORK/ann.json"
+tree=$(METADATA=$WORK/bob.json autograde "$WORK/bob.md" vkey.md)
+expect_results "with a roster, a student's own file is graded" "$tree" 'r["score"] == 1'
+tree=$(METADATA=$WORK/ann.json autograde "$WORK/bob.md" vkey.md)
+expect_results "with a roster, a copy of another student's file scores 0 and says why" "$tree" \
+    'r["score"] == 0 and "submit your own assignment file" in str(r)'
+
 echo "dist-test: $(( $(date +%s) - START )) s"
 if [ "$FAILURES" -gt 0 ]; then
     echo "dist-test: $FAILURES failure(s)" >&2
