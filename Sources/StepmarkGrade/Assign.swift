@@ -118,11 +118,13 @@ public struct Assignment: Sendable {
         }
     }
 
-    /// The exercise ids a key's answer blocks answer (what its assignment's blocks are).
+    /// The exercise ids a key's answer blocks answer outside solution regions (what its
+    /// assignment's blocks are).
     public static func answerIDs(ofKey keyPath: String, limits: Limits = .init()) -> Set<String>? {
         guard let bytes = try? LessonParser.readBytes(path: keyPath, limits: limits),
               let text = try? LessonParser.decode(Data(bytes), path: keyPath) else { return nil }
-        return Set(LessonParser.parse(text, path: keyPath, limits: limits).answers.compactMap(\.id))
+        // An answer inside a solution region is the teacher's: the assignment has none there.
+        return Set(LessonParser.parse(text, path: keyPath, limits: limits).answers.filter { !$0.block.inSolution }.compactMap(\.id))
     }
 
     /// Reads a key file (size limit, UTF-8) and makes its assignment.

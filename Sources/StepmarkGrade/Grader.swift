@@ -229,7 +229,11 @@ public enum ExerciseTitles {
             case .prose(let p):
                 // Prose that starts inside a solution region opened above a directive.
                 let startsInSolution = report.solutionLines.contains { $0.contains(p.line) }
-                if let h = lastHeading(p.markdown, startsInSolution: startsInSolution) { current = h.text }
+                // The parser's regions decide, line by line, as for the handout (a marker after
+                // text on its line, which this scan does not see, named an exercise after a
+                // heading in the region: a red-team pass).
+                let teacherOnly = { (line: Int) in report.solutionLines.contains { $0.contains(line) } }
+                if let h = lastHeading(p.markdown, startsInSolution: startsInSolution, firstLine: p.line, teacherOnly: teacherOnly) { current = h.text }
             case .step(let step):
                 if let spec = step.exercise, let current, titles[spec.id] == nil { titles[spec.id] = current }
             }
@@ -238,12 +242,16 @@ public enum ExerciseTitles {
     }
 
     /// The last heading of a piece of Markdown: its text, or nil text for a level-1 heading.
-    static func lastHeading(_ markdown: String, startsInSolution: Bool = false) -> (text: String?, level: Int)? {
+    static func lastHeading(_ markdown: String, startsInSolution: Bool = false, firstLine: Int = 1,
+                            teacherOnly: (Int) -> Bool = { _ in false }) -> (text: String?, level: Int)? {
         var last: (text: String?, level: Int)? = nil
         var fence: Substring? = nil
         var inComment = false, inSolution = startsInSolution
         var previous: Substring = ""
+        var lineNumber = firstLine - 1
         for raw in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            if teacherOnly(lineNumber) { previous = ""; continue }
             let line = raw.drop { $0 == " " }
             defer { previous = fence == nil && !inComment && !inSolution ? line : "" }
             if let f = fence {

@@ -165,6 +165,10 @@ public struct Lesson: Sendable {
     /// Lines of `answer` blocks stepmark cannot blank (inside a list item, a quote or an HTML
     /// block): a handout of such a lesson shows nothing but its errors.
     public var unblankableAnswerLines: [Int] = []
+    /// Lines of solution markers written so that they may show teacher-only text (a look-alike,
+    /// a nested or stray marker, a marker in a step's body or in code): a handout of such a
+    /// lesson shows nothing but its errors, as `assign` writes nothing.
+    public var markerProblemLines: [Int] = []
     /// Notes that do not fail the lesson (a fence word one edit from a directive name).
     public var warnings: [LessonError] = []
     /// True for an assignment written by `stepmark assign` (its front matter has `variant:`):

@@ -138,6 +138,7 @@ public enum LessonParser {
         // directives (the teacher's own working), and what follows them up to its end marker
         // is still the teacher's.
         var regionOpen = false
+        var markerProblemLines: [Int] = []
 
         func flushProse(upTo nextLine: Int) {
             guard let start = pendingStart else { return }
@@ -152,22 +153,21 @@ public enum LessonParser {
             // (assign refuses it): it would hand teacher-only text to students. One inside a
             // code block shows the syntax (a lesson about writing lessons): not reported, though
             // it still counts, as the handout counts it.
+            var tracker = TextPositions(Substring(markdown))
             for (at, problem) in Solutions.markerProblems(in: markdown, startsInRegion: regionOpen) {
-                let before = markdown[..<at]
-                let lineOffset = before.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
-                let lineStart = before.reversed().prefix { $0 != "\n" }
+                let place = tracker.locate(at)
                 // In a code block, or a code span (an odd number of backticks before it on its
                 // line), a marker shows the syntax: a stray end marker or a look-alike there
                 // hides nothing and is no problem; an open marker still opens a region (the
                 // handout and the assignment both read it), and that is one.
-                let inCode = codeLines.contains(start + lineOffset) || lineStart.filter { $0 == "`" }.count % 2 == 1
+                let inCode = codeLines.contains(start + place.line) || place.backticks % 2 == 1
                 switch problem {
                 case .opening where !inCode: continue
                 case .stray where inCode, .lookalike where inCode: continue
                 default: break
                 }
-                let column = lineStart.count + 1
-                diagnostics.append(LessonError(Self.message(problem), at: SourcePosition(line: start + lineOffset, column: column)))
+                diagnostics.append(LessonError(Self.message(problem), at: SourcePosition(line: start + place.line, column: place.column)))
+                markerProblemLines.append(start + place.line)
             }
             if regionOpen || Solutions.hasRegion(in: markdown) {
                 // A region still open from above: the text starts inside it, as if its open
@@ -177,10 +177,11 @@ public enum LessonParser {
                 let shift = regionOpen ? Solutions.open.count : 0
                 let pieces = Solutions.pieces(of: marked)
                 regionOpen = pieces.last?.isSolution ?? regionOpen
+                var pieceTracker = TextPositions(Substring(marked))
                 for (piece, isSolution) in pieces where !piece.allSatisfy(\.isWhitespace) {
-                    let before = marked[..<piece.startIndex]
-                    let lineOffset = before.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
-                    let column = before.reversed().prefix { $0 != "\n" }.count + 1 - (lineOffset == 0 ? shift : 0)
+                    let place = pieceTracker.locate(piece.startIndex)
+                    let lineOffset = place.line
+                    let column = place.column - (lineOffset == 0 ? shift : 0)
                     let html = ProseMarkup.render(String(piece), start: SourcePosition(line: start + lineOffset, column: column),
                                                   codeLines: codeLines, fileLines: lines, math: &prose.math,
                                                   images: &prose.images, errors: &diagnostics, warnings: &warnings)
@@ -217,12 +218,21 @@ public enum LessonParser {
                 // A marker's text inside a step's body is no marker for the handout, but the
                 // assignment is cut from the file's text and would read it as one: the two would
                 // disagree on what students see (found by a red-team pass). The key's error.
-                for line in block.body where line.text.contains("<!--") {
-                    let text = Substring(line.text)
-                    if let found = Solutions.marker(.open, in: text) ?? Solutions.marker(.close, in: text) {
-                        diagnostics.append(LessonError("a solution marker inside a ```\(name) block: the handout does not read it as one but the assignment would; write it otherwise (for example with a space inside <! --)", at: line.position(at: text.distance(from: text.startIndex, to: found.lowerBound))))
-                        break
+                // The body as one text: a marker may be split over lines (`<!--` then `end
+                // solution -->`), as the assignment's cut reads it.
+                let bodyText = Substring(block.bodyText)
+                if bodyText.contains("<!--"), let found = Solutions.marker(.open, in: bodyText) ?? Solutions.marker(.close, in: bodyText) {
+                    var index = bodyText.startIndex, lineIndex = 0
+                    for line in block.body {
+                        let end = bodyText.index(index, offsetBy: line.text.count, limitedBy: bodyText.endIndex) ?? bodyText.endIndex
+                        if found.lowerBound <= end { break }
+                        index = end < bodyText.endIndex ? bodyText.index(after: end) : end
+                        lineIndex += 1
                     }
+                    let line = block.body[min(lineIndex, block.body.count - 1)]
+                    let column = bodyText.distance(from: index, to: max(index, found.lowerBound))
+                    diagnostics.append(LessonError("a solution marker inside a ```\(name) block: the handout does not read it as one but the assignment would; write it otherwise (for example with a space inside <! --)", at: line.position(at: column)))
+                    markerProblemLines.append(line.position.line)
                 }
                 if !block.isClosed {
                     let fence = block.source.trimmingWhitespace().first == "~" ? "~~~" : "```"
@@ -272,6 +282,7 @@ public enum LessonParser {
         var lesson = Lesson(path: path, title: title ?? fileName, blocks: blocks, lines: lines, diagnostics: diagnostics)
         lesson.solutionLines = solutionLines
         lesson.unblankableAnswerLines = unblankable
+        lesson.markerProblemLines = markerProblemLines
         lesson.frontMatter = frontMatter
         lesson.warnings = warnings
         lesson.hasLevelOneHeading = hasLevelOneHeading
@@ -381,3 +392,28 @@ public enum LessonParser {
     }
 }
 
+/// Line and column of increasing places in a text, found by walking it once (each character
+/// looked at once, however many places are asked for): a key with thousands of solution
+/// markers took seconds per 40 KB, each place counted from the start (a red-team pass).
+struct TextPositions {
+    let text: Substring
+    private var index: Substring.Index
+    private var line = 0, column = 1, backticks = 0
+
+    init(_ text: Substring) {
+        self.text = text
+        index = text.startIndex
+    }
+
+    /// The 0-based line, the 1-based column (in characters) and the number of backticks
+    /// before `target` on its line. A place before the last one asked starts the walk again.
+    mutating func locate(_ target: Substring.Index) -> (line: Int, column: Int, backticks: Int) {
+        if target < index { index = text.startIndex; line = 0; column = 1; backticks = 0 }
+        while index < target, index < text.endIndex {
+            let c = text[index]
+            if c == "\n" { line += 1; column = 1; backticks = 0 } else { column += 1; if c == "`" { backticks += 1 } }
+            index = text.index(after: index)
+        }
+        return (line, column, backticks)
+    }
+}

@@ -224,6 +224,8 @@ public struct Report: Sendable {
     public var solutionLines: [ClosedRange<Int>] = []
     /// See `Lesson.unblankableAnswerLines`.
     public var unblankableAnswerLines: [Int] = []
+    /// See `Lesson.markerProblemLines`.
+    public var markerProblemLines: [Int] = []
 
     /// The front matter's title block when the lesson has no `# heading` of its own: title,
     /// subtitle, authors and date, as Quarto shows them; nil otherwise.

@@ -88,8 +88,11 @@ public enum Solutions {
             return nil
         }
         skipSpaces()
-        guard text[i...].hasPrefix("-->") else { return nil }
-        return (kind, open.lowerBound..<text.index(i, offsetBy: 3))
+        // By scalars: an invisible joiner or mark after `>` makes one Character with it, and
+        // the marker must still end there (a red-team pass hid both markers that way).
+        let scalars = text.unicodeScalars
+        guard scalars[i...].starts(with: "-->".unicodeScalars) else { return nil }
+        return (kind, open.lowerBound..<scalars.index(i, offsetBy: 3))
     }
 
     /// What can go wrong with the markers so that teacher-only text reaches students.
@@ -166,7 +169,11 @@ public enum Solutions {
     /// exercise; remove before sharing -->` is a note. Reads at most 200 characters of it.
     static func lookalike(at open: Range<Substring.Index>, in text: Substring) -> String? {
         let body = text[open.upperBound...].prefix(200)
-        let end = body.firstIndex { $0 == ">" || $0 == "＞" }
+        // Most comments are plainly no marker: ASCII without "solution" in them needs no folding
+        // (folding 200 characters at each of a million `<!-` took seconds).
+        let head = body.utf8.prefix(200)
+        if head.allSatisfy({ $0 < 0x80 }), !String(decoding: head, as: UTF8.self).lowercased().contains("solution") { return nil }
+        let end = body.unicodeScalars.firstIndex { $0 == ">" || $0 == "＞" }
         let inside = end.map { body[..<$0] } ?? body
         let words = folded(inside).split { !$0.isLetter }
         guard let first = words.first, words.count <= 4 else { return nil }
@@ -175,7 +182,7 @@ public enum Solutions {
         let looksLike = solution.contains(first) || first == "endsolution" || first == "endsolutions"
             || (["end", "begin", "start", "stop"].contains(first) && second.map(solution.contains) == true)
         guard looksLike else { return nil }
-        let written = String(text[open.lowerBound..<(end.map { text.index(after: $0) } ?? body.endIndex)])
+        let written = String(text[open.lowerBound..<(end.map { text.unicodeScalars.index(after: $0) } ?? body.endIndex)])
         return written.count > 80 ? String(written.prefix(79)) + "…" : written
     }
 

@@ -25,8 +25,10 @@ public enum StudentView {
         report.exercises = []
         // An answer the lesson holds where it cannot be blanked (in a quote, a list item or an
         // HTML block) is prose: any page of it would show the answer. The handout is then its
-        // errors alone, which say where the answer is and how to fix the key.
-        if !report.unblankableAnswerLines.isEmpty {
+        // errors alone, which say where the answer is and how to fix the key. So is the handout
+        // of a lesson whose solution markers may show teacher-only text (a red-team pass found
+        // render --student writing it while assign refused).
+        if !report.unblankableAnswerLines.isEmpty || !report.markerProblemLines.isEmpty {
             report.blocks = []
             return report
         }

@@ -349,4 +349,26 @@ import StepmarkRender
         let events = Solutions.markerProblems(in: many, startsInRegion: false)
         #expect(events.count == 20_000 && events.allSatisfy { $0.problem == .opening }, "only the regions' openings")
     }
+
+    /// Holes a second red-team pass found in the marker rules, each closed: a heading after a
+    /// marker on its line named the exercise in grading; an invisible joiner after `-->` hid
+    /// both markers from the check; a marker split over a step's lines; an exercise inside a
+    /// region made assign refuse its own untouched assignment; render --student wrote handouts
+    /// of a key whose markers are errors.
+    @Test func markerHolesOfTheSecondPassAreClosed() throws {
+        let tail = "\n```softmax exercise=e1\n[1, 2, 3]\n```\n\n```answer e1\n[0.09, 0.2447, 0.6652]\n```\n"
+        let titled = Exercises.check(runLesson("# L\n\n## Softmax\n\nTry it first. <!-- solution -->\n## SECRET_TITLE 0.67\n<!-- end solution -->\n" + tail))
+        #expect(ExerciseTitles.of(titled)["e1"] == "Softmax")
+        let joined = runLesson("# L\n\n<!-- solution -->\u{200D}\nSECRET\n<!-- end solution -->\u{200D}\nNext we look at how temperature changes the softmax output.\n" + tail)
+        #expect(joined.errors.isEmpty && !MarkdownRenderer(student: true).render(StudentView.apply(joined)).contains("SECRET"))
+        #expect(!Assignment.make(keyText: "# L\n\n<!-- solution -->\u{200D}\nSECRET\n<!-- end solution -->\u{200D}\n" + tail, path: "k.md").text.contains("SECRET"))
+        let split = runLesson("<!-- solution -->\n```corpus\nthe cat <!--\nend solution --> on the mat\n```\nSECRET\n<!-- end solution -->\n" + tail)
+        #expect(split.errors.map { "\($0.line):\($0.column)" } == ["3:9"])
+        let lookalike = runLesson("# L\n\n<!-- solution: -->\nSECRET\n" + tail)
+        let handout = StudentView.apply(lookalike)
+        #expect(handout.blocks.isEmpty && !handout.errors.isEmpty, "the handout is its errors only")
+        let key = "# K\n" + tail + "\n<!-- solution -->\n```softmax exercise=e2\n[1, 2]\n```\n\n```answer e2\n[0.2689, 0.7311]\n```\n<!-- end solution -->\n"
+        let folder = try temporaryFolder(["k.md": key])
+        for _ in 0..<2 { #expect(try stepmark(["assign", "k.md", "--out", "o"], in: folder).status == 0) }
+    }
 }
