@@ -162,11 +162,12 @@ public enum Solutions {
         return nil
     }
 
-    /// The comment at `open` as written, when its first words (after folding full-width letters,
-    /// accents and invisible format characters, and case) are a solution marker's (`solution`,
-    /// `solutions`, `end solution`, `begin solution`, `/solution`, `endsolution`) but it is not
-    /// one. Only a short comment (at most four words) counts: `<!-- solutions are below each
-    /// exercise; remove before sharing -->` is a note. Reads at most 200 characters of it.
+    /// The comment at `open` as written, when it reads like a solution marker (after folding
+    /// full-width letters, accents and invisible format characters, and case) but is not one:
+    /// at most four words with `solution` among the first three (`<!-- solution: worked -->`,
+    /// `<!-- end of solution -->`, `<!-- teacher solution -->`), or a comment starting with
+    /// `solution` that runs over lines. `<!-- solutions are below each exercise; remove before
+    /// sharing -->` is a note. Reads at most 200 characters of it.
     static func lookalike(at open: Range<Substring.Index>, in text: Substring) -> String? {
         let body = text[open.upperBound...].prefix(200)
         // Most comments are plainly no marker: ASCII without "solution" in them needs no folding
@@ -176,12 +177,14 @@ public enum Solutions {
         let end = body.unicodeScalars.firstIndex { $0 == ">" || $0 == "＞" }
         let inside = end.map { body[..<$0] } ?? body
         let words = folded(inside).split { !$0.isLetter }
-        guard let first = words.first, words.count <= 4 else { return nil }
-        let second = words.dropFirst().first
-        let solution: Set<Substring> = ["solution", "solutions"]
-        let looksLike = solution.contains(first) || first == "endsolution" || first == "endsolutions"
-            || (["end", "begin", "start", "stop"].contains(first) && second.map(solution.contains) == true)
-        guard looksLike else { return nil }
+        guard let first = words.first else { return nil }
+        let solution: Set<Substring> = ["solution", "solutions", "endsolution", "endsolutions"]
+        // A short comment naming a solution among its first words (`<!-- start of solution -->`,
+        // `<!-- teacher solution -->`), or one that starts with it and runs over lines (the
+        // solution written inside the comment, which the assignment keeps as it is).
+        let short = words.count <= 4 && words.prefix(3).contains(where: solution.contains)
+        let wrapping = solution.contains(first) && inside.contains("\n")
+        guard short || wrapping else { return nil }
         let written = String(text[open.lowerBound..<(end.map { text.unicodeScalars.index(after: $0) } ?? body.endIndex)])
         return written.count > 80 ? String(written.prefix(79)) + "…" : written
     }

@@ -290,9 +290,9 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
     /// An answer block after a quote's `>` or a list marker is not read (cmark would put it in
     /// the quote or item); the student is told where, not only "No answer" (a red-team pass).
     @Test func anAnswerInAQuoteOrListSaysWhere() {
-        let text = "> ```answer g-dot\n> 1\n> ```\n\n```let\n> ```answer g-dot\n```\n\n12) ~~~answer g-dot\n\n- ```answer g-dot\n  1\n  ```\n\n*\t```answer g-dot\n"
+        let text = "> ```answer g-dot\n> 1\n> ```\n\n```let\n> ```answer g-dot\n```\n\n12) ~~~answer g-dot\n\n- ```answer g-dot\n  1\n  ```\n\n*\t```answer g-dot\n\n> ``` answer g-dot\n\n> ````answer g-dot\n\n> ```answers\n"
         let o = grader.grade(submissionText: text, path: "q.md")
-        #expect(o.lessonErrors.map { "\($0.line):\($0.column)" } == ["1:3", "9:5", "11:3", "15:3"], "not the line inside a code block")
+        #expect(o.lessonErrors.map { "\($0.line):\($0.column)" } == ["1:3", "9:5", "11:3", "15:3", "17:3", "19:3"], "not the line inside a code block")
         #expect(o.lessonErrors.first?.message == "this ```answer block is inside a quote or a list item, so it is not read; write it at the top level, not after > or a list marker")
         #expect(!o.exercises[0].passed)
     }

@@ -333,6 +333,9 @@ import StepmarkRender
             #expect(errors.count == 1 && errors.first?.message.contains("is not a solution marker") == true, "\(lookalike): \(errors)")
         }
         #expect(runLesson("<!-- solutions are below each exercise; remove before sharing -->\n\nText.\n").errors.isEmpty)
+        for more in ["<!-- start of solution -->", "<!-- end of solution -->", "<!-- teacher solution -->", "<!-- solution\nSECRET: the answer is 0.67, subtract the max first\nend solution -->"] {
+            #expect(runLesson("# L\n\n\(more)\nSECRET\n").errors.count == 1, "\(more)")
+        }
         #expect(runLesson("<!-- solution -->\n<!-- solution notes: x -->\nS\n<!-- end solution -->\n").errors.isEmpty)
         // In a code span a stray end marker shows the syntax; an open marker in code still opens a
         // region (both the handout and the assignment read it), and a marker in a step's body is
