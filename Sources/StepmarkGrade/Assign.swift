@@ -287,3 +287,39 @@ final class SourceLines {
         out.unicodeScalars.append(contentsOf: text.unicodeScalars[starts[from - 1]..<terminators[through - 1].upperBound])
     }
 }
+
+/// What `assign` wrote into an `--out` folder, by SHA-256 (`OUT/.stepmark-assignments`, a line
+/// `HASH  PATH` per file): a file that still holds those bytes is stepmark's to replace; one
+/// changed since (a student's answers, notes in the prose, a name in the front matter) is not,
+/// whatever it holds. The folder's own record, like `render`'s manifest.
+public struct AssignmentRecord: Sendable, Equatable {
+    public static let fileName = ".stepmark-assignments"
+    /// SHA-256 in hex of each file written, by its path relative to the folder.
+    public var hashes: [String: String] = [:]
+
+    public init(hashes: [String: String] = [:]) { self.hashes = hashes }
+
+    /// The record of `folder`; empty when there is none or it cannot be read (then the
+    /// older rule decides: an assignment whose answers are all `?`).
+    public static func read(folder: String) -> AssignmentRecord {
+        guard let bytes = try? RegularFile.read(FilePathText.join(folder, fileName), maxBytes: 16 << 20) else { return AssignmentRecord() }
+        var record = AssignmentRecord()
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].count == 64 else { continue }
+            record.hashes[String(parts[1].drop { $0 == " " })] = String(parts[0])
+        }
+        return record
+    }
+
+    /// The record written back (sorted, so it is the same bytes for the same files).
+    public func write(folder: String) throws {
+        let text = hashes.sorted { $0.key < $1.key }.map { "\($0.value)  \($0.key)\n" }.joined()
+        try AtomicFile.write(text, to: FilePathText.join(folder, Self.fileName))
+    }
+
+    /// SHA-256 of bytes, in hex.
+    public static func fingerprint<C: Collection<UInt8>>(_ bytes: C) -> String {
+        SHA256.hash(Array(bytes)).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+}

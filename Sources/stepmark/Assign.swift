@@ -54,11 +54,18 @@ struct Assign: ParsableCommand {
     /// the variants list at `listAt`; anything else only with --overwrite. A target that is not
     /// a regular file (a folder, a link) is always refused.
     func refuseUnownedTargets(_ targets: [String], listAt list: String? = nil) throws {
+        let record = AssignmentRecord.read(folder: out)
         for target in targets {
             let isList = target == list
-            var answered = false
+            var answered = false, changed = false
             switch OutputOwnership.mayReplace(target, allowUnowned: overwrite, maxBytes: isList ? 64 << 20 : 16 << 20, isOwn: { bytes in
                 if isList && String(decoding: bytes.prefix(64), as: UTF8.self).hasPrefix("id,name,variant,file") { return true }
+                // What assign wrote, still as it wrote it, is its own; anything changed since is
+                // the student's, wherever the change is (notes, a name, their own steps).
+                if let relative = OutputOwnership.relativePath(target, in: out), let written = record.hashes[relative] {
+                    changed = written != AssignmentRecord.fingerprint(bytes)
+                    return !changed
+                }
                 let text = String(decoding: bytes, as: UTF8.self)
                 guard case .number = Variant.declaration(in: text) else { return false }
                 // An assignment a student has filled in is their work, not ours to replace.
@@ -70,12 +77,26 @@ struct Assign: ParsableCommand {
             case .allowed: continue
             case .notARegularFile:
                 throw ReadError(path: target, message: "is not a regular file; refusing to replace it")
+            case .notOwn where changed:
+                throw ReadError(path: target, message: "was changed after stepmark assign wrote it (a student's answers or notes?); refusing to replace it. Choose another --out folder, or pass --overwrite to replace it")
             case .notOwn where answered:
                 throw ReadError(path: target, message: "is an assignment with answers filled in (a student's work?); assign replaces only assignments whose answers are all still ?. Choose another --out folder, or pass --overwrite to replace it")
             case .notOwn:
                 throw ReadError(path: target, message: "exists and is not an assignment stepmark wrote (its front matter has no variant:), so it may be a lesson or a key; refusing to overwrite it. Choose another --out folder, or pass --overwrite to replace it")
             }
         }
+    }
+
+    /// Adds what was just written to the folder's record (`AssignmentRecord`).
+    func remember(_ text: String, at target: String) throws { try remember([(target, text)]) }
+
+    func remember(_ files: [(path: String, text: String)]) throws {
+        var record = AssignmentRecord.read(folder: out)
+        for (path, text) in files {
+            guard let relative = OutputOwnership.relativePath(path, in: out) else { continue }
+            record.hashes[relative] = AssignmentRecord.fingerprint(text.utf8)
+        }
+        try record.write(folder: out)
     }
 
     func validate() throws {
@@ -118,6 +139,7 @@ struct Assign: ParsableCommand {
             }
             do {
                 try AtomicFile.write(assignment.text, to: target)
+                try remember(assignment.text, at: target)
             } catch let e as ReadError {
                 printError("error: \(e)")
                 throw ExitCode(2)
@@ -159,6 +181,7 @@ struct Assign: ParsableCommand {
             throw ExitCode(2)
         }
         var list = CSV.row(["id", "name", "variant", "file"])
+        var written: [(path: String, text: String)] = []
         var failed = false
         for key in keys {
             // The key checks itself once, with its own numbers (variant 0).
@@ -193,6 +216,7 @@ struct Assign: ParsableCommand {
                 }
                 do {
                     try AtomicFile.write(assignment.text, to: target)
+                    written.append((target, assignment.text))
                 } catch let e as ReadError {
                     printError("error: \(e)")
                     throw ExitCode(2)
@@ -205,6 +229,7 @@ struct Assign: ParsableCommand {
         }
         do {
             try AtomicFile.write(list, to: FilePathText.join(out, Self.variantsList))
+            try remember(written)
         } catch let e as ReadError {
             printError("error: \(e)")
             throw ExitCode(2)

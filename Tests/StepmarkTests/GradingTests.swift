@@ -568,6 +568,32 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
 
 @Suite(.serialized) struct GradingCLITests {
 
+    /// assign records what it wrote (OUT/.stepmark-assignments): a file still as written is
+    /// replaced, also after the key changed; one changed since, anywhere (a student's notes in
+    /// the prose, their name in the front matter), is not (a red-team pass found such work
+    /// overwritten while the answers were still ?).
+    @Test func assignReplacesOnlyWhatItWroteUnchanged() throws {
+        let key = "# B\n\n```let exercise=e1\ny = [1, 2, 3]\n```\n\n```answer e1\n[1, 2, 3]\n```\n"
+        let folder = try temporaryFolder(["base.md": key, "r.csv": "id,name\ns1,A\n"])
+        func at(_ path: String) -> String { (folder as NSString).appendingPathComponent(path) }
+        #expect(try stepmark(["assign", "base.md", "--out", "o"], in: folder).status == 0)
+        let record = try String(contentsOfFile: at("o/.stepmark-assignments"), encoding: .utf8)
+        let written = try Data(contentsOf: URL(fileURLWithPath: at("o/base.md")))
+        #expect(record == AssignmentRecord.fingerprint(Array(written)) + "  base.md\n")
+        try (key.replacingOccurrences(of: "# B", with: "# B, changed")).write(toFile: at("base.md"), atomically: true, encoding: .utf8)
+        #expect(try stepmark(["assign", "base.md", "--out", "o"], in: folder).status == 0, "untouched: replaced after a key change")
+        let notes = try String(contentsOfFile: at("o/base.md"), encoding: .utf8).replacingOccurrences(of: "# B, changed", with: "# B, changed\n\nMy notes (Alice): subtract the max")
+        try notes.write(toFile: at("o/base.md"), atomically: true, encoding: .utf8)
+        let refused = try stepmark(["assign", "base.md", "--out", "o"], in: folder)
+        #expect(refused.status == 2 && refused.stderr.contains("was changed after stepmark assign wrote it"))
+        #expect(try String(contentsOfFile: at("o/base.md"), encoding: .utf8) == notes)
+        #expect(try stepmark(["assign", "base.md", "--variants", "r.csv", "--out", "v"], in: folder).status == 0)
+        try (try String(contentsOfFile: at("v/s1/base.md"), encoding: .utf8)).replacingOccurrences(of: "---\n", with: "---\nstudent: Alice Kim\n", options: [], range: nil)
+            .write(toFile: at("v/s1/base.md"), atomically: true, encoding: .utf8)
+        #expect(try stepmark(["assign", "base.md", "--variants", "r.csv", "--out", "v"], in: folder).status == 2)
+        #expect(try stepmark(["assign", "base.md", "--variants", "r.csv", "--out", "v", "--overwrite"], in: folder).status == 0)
+    }
+
     /// check --roster with Gradescope's metadata: the file must hold the numbers of whoever
     /// submitted it. A copy of another student's whole file passed check and the autograder
     /// (only grade --roster caught it); now the metadata says whose it must be.
@@ -706,7 +732,7 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         let filled = text.replacingOccurrences(of: "[[?, ?],\n [?, ?]]", with: "[[1, ?],\n [?, ?]]")
         try filled.write(toFile: assigned, atomically: true, encoding: .utf8)
         let wiped = try stepmark(["assign", copy, "--out", out])
-        #expect(wiped.status == 2 && wiped.stderr.contains("is an assignment with answers filled in"))
+        #expect(wiped.status == 2 && wiped.stderr.contains("was changed after stepmark assign wrote it"))
         #expect(try String(contentsOfFile: assigned, encoding: .utf8) == filled)
         let ids = try #require(Assignment.answerIDs(ofKey: copy))
         #expect(ids.contains("g-out") && ids.count > 1)
