@@ -64,34 +64,32 @@ public enum JSON: Sendable, Equatable {
 
     private func write(into out: inout String, indent: Int?, flush: ((inout String) -> Void)?) {
         func flushed() { if let flush, out.utf8.count >= 1 << 20 { flush(&out) } }
+        /// `[…]` of `count` elements, one a line when indented, handed on every `every` elements.
+        func list(_ count: Int, every: Int, _ element: (Int) -> Void) {
+            if count == 0 { out += "[]"; return }
+            out += "["
+            for i in 0..<count {
+                if i > 0 { out += "," }
+                if let indent { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                element(i)
+                if (i + 1) % every == 0 { flushed() }
+            }
+            if let indent { out += "\n" + String(repeating: "  ", count: indent) }
+            out += "]"
+        }
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .number(let x): out += JSON.numberText(x)
         case .int(let n): out += String(n)
         case .numbers(let xs):
-            if xs.isEmpty { out += "[]"; return }
-            out += "["
-            for (i, x) in xs.enumerated() {
-                if i > 0 { out += "," }
-                if let indent { out += "\n" + String(repeating: "  ", count: indent + 1) }
+            list(xs.count, every: 1024) { i in
+                let x = xs[i]
                 if x.isNaN { out += "\"nan\"" } else if x.isInfinite { out += x > 0 ? "\"inf\"" : "\"-inf\"" } else { out += JSON.numberText(x) }
-                if i & 1023 == 1023 { flushed() }
             }
-            if let indent { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "]"
         case .string(let s): JSON.escape(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                if let indent { out += "\n" + String(repeating: "  ", count: indent + 1) }
-                item.write(into: &out, indent: indent.map { $0 + 1 }, flush: flush)
-                flushed()
-            }
-            if let indent { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "]"
+            list(items.count, every: 1) { i in items[i].write(into: &out, indent: indent.map { $0 + 1 }, flush: flush) }
         case .object(let pairs):
             if pairs.isEmpty { out += "{}"; return }
             out += "{"
