@@ -189,7 +189,15 @@ public enum Solutions {
         return written.count > 80 ? String(written.prefix(79)) + "…" : written
     }
 
-    /// Text as a reader sees its letters: full-width ASCII as ASCII, long s as s, accents and
+    /// Letters of other scripts drawn like the Latin letters of "solution" and "end": long s,
+    /// Cyrillic ѕ о і ӏ е ԁ, Greek ο ι υ ν, Armenian ո ս.
+    static let latinLookalikes: [Unicode.Scalar: Unicode.Scalar] = [
+        "ſ": "s", "ѕ": "s", "о": "o", "ο": "o", "і": "i", "ι": "i", "ӏ": "l", "υ": "u", "ս": "u",
+        "ո": "n", "ν": "v", "е": "e", "ԁ": "d", "Ѕ": "s", "О": "o", "І": "i", "Е": "e",
+    ]
+
+    /// Text as a reader sees its letters: full-width ASCII as ASCII, look-alike letters of other
+    /// scripts as Latin, accents and
     /// invisible format characters (soft hyphen, zero-width joiner) left out, lower case.
     static func folded(_ text: Substring) -> String {
         var out = String.UnicodeScalarView()
@@ -199,7 +207,7 @@ public enum Solutions {
             default: break
             }
             if (0xFF01...0xFF5E).contains(u.value), let ascii = Unicode.Scalar(u.value - 0xFEE0) { out.append(ascii) }
-            else if u == "ſ" { out.append("s") }
+            else if let latin = latinLookalikes[u] { out.append(latin) }
             else { out.append(u) }
         }
         return String(out).lowercased()

@@ -328,7 +328,7 @@ import StepmarkRender
         // Look-alikes a word processor or a keyboard makes are caught too; a longer note is not
         // one, nor is a look-alike inside a region (its text is hidden anyway).
         for lookalike in ["<!-- ｓｏｌｕｔｉｏｎ -->", "<!— solution —>", "<!–– solution ––>", "<!-- sol\u{00AD}ution -->",
-                          "<!-- ſolution -->", "<!-- SOLUTİON -->", "＜！-- solution --＞", "<!-- solution\u{200D} -->"] {
+                          "<!-- ſolution -->", "<!-- SOLUTİON -->", "<!-- \u{0455}\u{043E}lution -->", "＜！-- solution --＞", "<!-- solution\u{200D} -->"] {
             let errors = runLesson("# L\n\n\(lookalike)\nSECRET\n").errors
             #expect(errors.count == 1 && errors.first?.message.contains("is not a solution marker") == true, "\(lookalike): \(errors)")
         }
