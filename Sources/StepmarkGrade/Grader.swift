@@ -432,7 +432,9 @@ public struct Grader: Sendable {
             // Graded as variant 0 before, silently: the student would get someone else's numbers.
             return (expectedVariant.map(forVariant) ?? self).zero(path, "the front matter says variant: '\(Snippet.quote(written))', which is not a variant (a whole number from 0 to 999999, as stepmark assign wrote it): submit the assignment file as it was handed out")
         }
-        if let expectedVariant, declared != expectedVariant {
+        // Only a key that reads `variant` gives students different numbers: for any other key,
+        // whose file it is does not matter (a roster made every file of such a key score 0).
+        if usesVariant, let expectedVariant, declared != expectedVariant {
             let found = declared.map { "variant \($0)" } ?? "no variant"
             return forVariant(expectedVariant).zero(path, "this file was made for \(found), but this student's assignment is variant \(expectedVariant): submit your own assignment file")
         }

@@ -619,6 +619,11 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         let stranger = try check("eve.json")
         #expect(stranger.status == 0 && stranger.stderr.contains("warning: no student of roster.csv submitted this"))
         #expect(try stepmark(["check", "hw/s2/key.md", "--roster", "roster.csv", "--submission-metadata", "bob.json"], in: folder).status == 2, "--roster needs --key")
+        // A key without per-student numbers: whose file it is does not matter (a red-team pass
+        // found every file scoring 0 once the autograder held a roster).
+        try "# P\n\n```let exercise=e1\na = 2\n```\n\n```answer e1\n2\n```\n".write(toFile: (folder as NSString).appendingPathComponent("plain.md"), atomically: true, encoding: .utf8)
+        try "---\nvariant: 0\n---\n# P\n\n```let exercise=e1\na = 2\n```\n\n```answer e1\n2\n```\n".write(toFile: (folder as NSString).appendingPathComponent("mine.md"), atomically: true, encoding: .utf8)
+        #expect(try stepmark(["check", "mine.md", "--key", "plain.md", "--roster", "roster.csv", "--submission-metadata", "ann.json"], in: folder).status == 0)
     }
 
     /// grade's --out inside the submissions folder is not walked: a second run graded its own
