@@ -177,16 +177,28 @@ public enum Solutions {
         let end = body.unicodeScalars.firstIndex { $0 == ">" || $0 == "＞" }
         let inside = end.map { body[..<$0] } ?? body
         let words = folded(inside).split { !$0.isLetter }
-        guard let first = words.first else { return nil }
-        let solution: Set<Substring> = ["solution", "solutions", "endsolution", "endsolutions"]
-        // A short comment naming a solution among its first words (`<!-- start of solution -->`,
-        // `<!-- teacher solution -->`), or one that starts with it and runs over lines (the
-        // solution written inside the comment, which the assignment keeps as it is).
-        let short = words.count <= 4 && words.prefix(3).contains(where: solution.contains)
-        let wrapping = solution.contains(first) && inside.contains("\n")
-        guard short || wrapping else { return nil }
+        guard looksLikeMarker(words) else { return nil }
         let written = String(text[open.lowerBound..<(end.map { text.unicodeScalars.index(after: $0) } ?? body.endIndex)])
         return written.count > 80 ? String(written.prefix(79)) + "…" : written
+    }
+
+    /// Whether a comment's words read as a solution marker: it starts with `solution` (then
+    /// whatever its length: `<!-- Solution: the weights are 0.33 and 0.67 -->` holds the answer,
+    /// and the assignment keeps comments), or with `solutions` in a short comment; or a short
+    /// comment (at most six words) starts with end, begin, start, stop or teacher and names the
+    /// solution within its next three words (`<!-- end of the solution for two -->`); or a
+    /// Korean one of at most three words starts with 풀이, 해답 or 정답 (`<!-- 풀이 끝 -->`).
+    /// A note that mentions a solution later (`<!-- TODO: add solution -->`, `<!-- no solution
+    /// yet -->`) is none.
+    static func looksLikeMarker(_ words: [Substring]) -> Bool {
+        guard let first = words.first else { return false }
+        if ["solution", "endsolution", "endsolutions"].contains(first) { return true }
+        if first == "solutions" { return words.count <= 4 }
+        let solution: Set<Substring> = ["solution", "solutions"]
+        if ["end", "begin", "start", "stop", "teacher"].contains(first), words.count <= 6,
+           words.dropFirst().prefix(3).contains(where: solution.contains) { return true }
+        if ["풀이", "해답", "정답"].contains(first) { return words.count <= 3 }
+        return false
     }
 
     /// Letters of other scripts drawn like the Latin letters of "solution" and "end": long s,

@@ -333,8 +333,17 @@ import StepmarkRender
             #expect(errors.count == 1 && errors.first?.message.contains("is not a solution marker") == true, "\(lookalike): \(errors)")
         }
         #expect(runLesson("<!-- solutions are below each exercise; remove before sharing -->\n\nText.\n").errors.isEmpty)
-        for more in ["<!-- start of solution -->", "<!-- end of solution -->", "<!-- teacher solution -->", "<!-- solution\nSECRET: the answer is 0.67, subtract the max first\nend solution -->"] {
+        for more in ["<!-- start of solution -->", "<!-- end of solution -->", "<!-- teacher solution -->", "<!-- solution\nSECRET: the answer is 0.67, subtract the max first\nend solution -->",
+                     "<!-- Solution: weights are SECRET42 0.3302 and 0.6698 because softmax of the scaled row -->",
+                     "<!-- Solution for exercise two follows -->", "<!-- end of the solution for two -->", "<!-- begin solution to part B here -->",
+                     "<!-- 풀이 -->", "<!-- 풀이 끝 -->", "<!-- /해답 -->"] {
             #expect(runLesson("# L\n\n\(more)\nSECRET\n").errors.count == 1, "\(more)")
+        }
+        // Notes that mention a solution later are notes (a red-team pass found them blocking).
+        for note in ["<!-- TODO: add solution -->", "<!-- no solution yet -->", "<!-- see solution video -->", "<!-- alternative solution welcome -->",
+                     "<!-- Check solution with TA -->", "<!-- 다음 주 solution 공개 -->", "<!-- 풀이 solution 참고 해 주세요 -->",
+                     "<!--\nSolutions will be posted after the deadline.\nDo not remove this comment.\n-->"] {
+            #expect(runLesson("# L\n\n\(note)\nText.\n").errors.isEmpty, "\(note)")
         }
         #expect(runLesson("<!-- solution -->\n<!-- solution notes: x -->\nS\n<!-- end solution -->\n").errors.isEmpty)
         // In a code span a stray end marker shows the syntax; an open marker in code still opens a
