@@ -305,17 +305,82 @@ public struct AssignmentRecord: Sendable, Equatable {
         guard let bytes = try? RegularFile.read(FilePathText.join(folder, fileName), maxBytes: 16 << 20) else { return AssignmentRecord() }
         var record = AssignmentRecord()
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-            let parts = line.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].count == 64 else { continue }
-            record.hashes[String(parts[1].drop { $0 == " " })] = String(parts[0])
+            // `HASH  PATH`: the path is everything after the two spaces, escaped (a name may
+            // start with a space or hold a line break).
+            guard line.utf8.count > 66, line.prefix(64).allSatisfy(\.isHexDigit), line.dropFirst(64).hasPrefix("  ") else { continue }
+            record.hashes[unescape(line.dropFirst(66))] = String(line.prefix(64))
         }
         return record
     }
 
     /// The record written back (sorted, so it is the same bytes for the same files).
     public func write(folder: String) throws {
-        let text = hashes.sorted { $0.key < $1.key }.map { "\($0.value)  \($0.key)\n" }.joined()
+        let text = hashes.sorted { $0.key < $1.key }.map { "\($0.value)  \(Self.escape($0.key))\n" }.joined()
         try AtomicFile.write(text, to: FilePathText.join(folder, Self.fileName))
+    }
+
+    /// The folders whose record may list `path`: its own and every one above it (an assignment
+    /// written by `--variants` into OUT is listed in OUT's record as `ID/KEY.md`, and may be
+    /// written again with `--out OUT/ID`), nearest first, absolute.
+    static func folders(above path: String) -> [String] {
+        var folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
+        var out: [String] = []
+        while out.count < 64 {
+            out.append(folder)
+            let parent = URL(fileURLWithPath: folder).deletingLastPathComponent().standardizedFileURL.path
+            if parent == folder || parent.isEmpty { break }
+            folder = parent
+        }
+        return out
+    }
+
+    /// The hash a record in `path`'s folder or above lists for it (the nearest), if any.
+    public static func recordedHash(for path: String) -> String? {
+        for folder in folders(above: path) {
+            guard let relative = OutputOwnership.relativePath(path, in: folder),
+                  let hash = read(folder: folder).hashes[relative] else { continue }
+            return hash
+        }
+        return nil
+    }
+
+    /// Records what was just written: in `folder`'s record, and in every record above a file
+    /// that lists it already (so that no record keeps a hash of an earlier version).
+    public static func remember(_ files: [(path: String, text: String)], in folder: String) throws {
+        var changed: [String: AssignmentRecord] = [:]
+        func record(_ f: String) -> AssignmentRecord { changed[f] ?? read(folder: f) }
+        for (path, text) in files {
+            let hash = fingerprint(text.utf8)
+            if let relative = OutputOwnership.relativePath(path, in: folder) {
+                var r = record(folder); r.hashes[relative] = hash; changed[folder] = r
+            }
+            for above in folders(above: path) where above != URL(fileURLWithPath: folder).standardizedFileURL.path {
+                guard let relative = OutputOwnership.relativePath(path, in: above) else { continue }
+                var r = record(above)
+                if r.hashes[relative] != nil { r.hashes[relative] = hash; changed[above] = r }
+            }
+        }
+        for (f, r) in changed { try r.write(folder: f) }
+    }
+
+    /// A path on one line: `\` as `\\`, a line feed as `\n`, a carriage return as `\r`.
+    static func escape(_ path: String) -> String {
+        path.replacing("\\", with: "\\\\").replacing("\n", with: "\\n").replacing("\r", with: "\\r")
+    }
+
+    static func unescape(_ text: Substring) -> String {
+        var out = "", escaped = false
+        for c in text {
+            if escaped {
+                out.append(c == "n" ? "\n" : c == "r" ? "\r" : c)
+                escaped = false
+            } else if c == "\\" {
+                escaped = true
+            } else {
+                out.append(c)
+            }
+        }
+        return out
     }
 
     /// SHA-256 of bytes, in hex.

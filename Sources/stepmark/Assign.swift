@@ -54,7 +54,13 @@ struct Assign: ParsableCommand {
     /// the variants list at `listAt`; anything else only with --overwrite. A target that is not
     /// a regular file (a folder, a link) is always refused.
     func refuseUnownedTargets(_ targets: [String], listAt list: String? = nil) throws {
-        let record = AssignmentRecord.read(folder: out)
+        // The record is written after the assignments: one that cannot be (a folder in its
+        // place) would fail the run after replacing them. Checked first.
+        let recordPath = FilePathText.join(out, AssignmentRecord.fileName)
+        var info = stat()
+        if lstat(recordPath, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            throw ReadError(path: recordPath, message: "is not a regular file, so assign cannot record what it writes; remove it")
+        }
         for target in targets {
             let isList = target == list
             var answered = false, changed = false
@@ -62,7 +68,7 @@ struct Assign: ParsableCommand {
                 if isList && String(decoding: bytes.prefix(64), as: UTF8.self).hasPrefix("id,name,variant,file") { return true }
                 // What assign wrote, still as it wrote it, is its own; anything changed since is
                 // the student's, wherever the change is (notes, a name, their own steps).
-                if let relative = OutputOwnership.relativePath(target, in: out), let written = record.hashes[relative] {
+                if let written = AssignmentRecord.recordedHash(for: target) {
                     changed = written != AssignmentRecord.fingerprint(bytes)
                     return !changed
                 }
@@ -91,12 +97,7 @@ struct Assign: ParsableCommand {
     func remember(_ text: String, at target: String) throws { try remember([(target, text)]) }
 
     func remember(_ files: [(path: String, text: String)]) throws {
-        var record = AssignmentRecord.read(folder: out)
-        for (path, text) in files {
-            guard let relative = OutputOwnership.relativePath(path, in: out) else { continue }
-            record.hashes[relative] = AssignmentRecord.fingerprint(text.utf8)
-        }
-        try record.write(folder: out)
+        try AssignmentRecord.remember(files, in: out)
     }
 
     func validate() throws {

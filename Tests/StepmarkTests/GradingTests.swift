@@ -592,6 +592,15 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
             .write(toFile: at("v/s1/base.md"), atomically: true, encoding: .utf8)
         #expect(try stepmark(["assign", "base.md", "--variants", "r.csv", "--out", "v"], in: folder).status == 2)
         #expect(try stepmark(["assign", "base.md", "--variants", "r.csv", "--out", "v", "--overwrite"], in: folder).status == 0)
+        // The record of a folder above counts too (a file --variants wrote into v is listed as
+        // s1/base.md in v's record), and names with a leading space or a line break are stored.
+        try (try String(contentsOfFile: at("v/s1/base.md"), encoding: .utf8) + "\nnotes\n").write(toFile: at("v/s1/base.md"), atomically: true, encoding: .utf8)
+        #expect(try stepmark(["assign", "base.md", "--out", "v/s1"], in: folder).status == 2)
+        try key.write(toFile: at(" odd\nname.md"), atomically: true, encoding: .utf8)
+        #expect(try stepmark(["assign", " odd\nname.md", "--out", "w"], in: folder).status == 0)
+        #expect(AssignmentRecord.read(folder: at("w")).hashes.keys.sorted() == [" odd\nname.md"])
+        try "changed".write(toFile: at("w/ odd\nname.md"), atomically: true, encoding: .utf8)
+        #expect(try stepmark(["assign", " odd\nname.md", "--out", "w"], in: folder).status == 2)
     }
 
     /// check --roster with Gradescope's metadata: the file must hold the numbers of whoever
