@@ -14,8 +14,10 @@
 ///   squares over rows stays below 500 × 100,000;
 /// - at most `maxBracketsPerParagraph` `[` in one paragraph (lines up to a blank line) and
 ///   `maxBrackets` in the lesson.
-/// - at most `maxNodeCharacters` of `<`, `&`, `!`, `]` and `\` in the lesson: cmark-gfm makes
-///   a node of its own (some 180 bytes) for each, so 9.5 MB of `<` took 1.7 GB.
+/// - at most `maxNodeCharacters` of `<`, `&`, `!`, `]`, `\`, `*`, `_`, `` ` ``, `$` and `~` in
+///   the lesson, and `maxProseLines` lines: cmark-gfm makes a node of its own (some 180 bytes)
+///   for each such character and each line break, so 9.5 MB of `<` took 1.7 GB, of `*a` 3.2 GB
+///   and of one-letter lines 3.4 GB.
 /// No flag raises them: a lesson past them is not one a teacher wrote by hand.
 public enum MarkdownShape {
     public static let maxDepth = 32
@@ -24,6 +26,7 @@ public enum MarkdownShape {
     public static let maxBracketsPerParagraph = 2_000
     public static let maxBrackets = 100_000
     public static let maxNodeCharacters = 300_000
+    public static let maxProseLines = 100_000
 
     /// The first cap the lesson breaks, as an error at the place it is broken; nil when the
     /// lesson is within all of them.
@@ -37,7 +40,7 @@ public enum MarkdownShape {
         let newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
         let pipe = UInt8(ascii: "|"), bracket = UInt8(ascii: "["), backtick = UInt8(ascii: "`"), tilde = UInt8(ascii: "~")
         var fence: FenceScanner.Fence? = nil
-        var cells = 0, brackets = 0, paragraphBrackets = 0, nodeCharacters = 0
+        var cells = 0, brackets = 0, paragraphBrackets = 0, nodeCharacters = 0, proseLines = 0
         var lineNumber = 0
         var start = 0
         while start < bytes.count || (start == bytes.count && lineNumber == 0) {
@@ -72,11 +75,15 @@ public enum MarkdownShape {
             var pipes = 0, open = 0, nodes = 0
             for b in line {
                 if b == pipe { pipes += 1 } else if b == bracket { open += 1 }
-                else if b == 0x3C || b == 0x26 || b == 0x21 || b == 0x5D || b == 0x5C { nodes += 1 }
+                else if b == 0x3C || b == 0x26 || b == 0x21 || b == 0x5D || b == 0x5C || b == 0x2A || b == 0x5F || b == 0x60 || b == 0x24 || b == 0x7E { nodes += 1 }
             }
             nodeCharacters += nodes
             if nodeCharacters > maxNodeCharacters {
-                return LessonError("the lesson has more than \(maxNodeCharacters) of < & ! ] \\ outside code blocks; split it into several lessons", at: SourcePosition(line: lineNumber, column: 1))
+                return LessonError("the lesson has more than \(maxNodeCharacters) of < & ! ] \\ * _ ` $ ~ outside code blocks; split it into several lessons", at: SourcePosition(line: lineNumber, column: 1))
+            }
+            proseLines += 1
+            if proseLines > maxProseLines {
+                return LessonError("the lesson has more than \(maxProseLines) lines outside code blocks; split it into several lessons", at: SourcePosition(line: lineNumber, column: 1))
             }
             if pipes > maxCellsPerRow {
                 return LessonError("this line has \(pipes) '|' (table cells); a table row in a lesson may have at most \(maxCellsPerRow)", at: SourcePosition(line: lineNumber, column: 1))

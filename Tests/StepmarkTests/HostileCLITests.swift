@@ -66,7 +66,11 @@ import Testing
         lesson("many-solution-regions", String(repeating: "a <!-- solution -->x<!-- end solution --> ", count: 2_000) + "\n\n```let\nx = 1\n```\n", 0, ["1 step ran, no errors"]),
         // cmark-gfm makes a node per <, &, !, ] and \ (9.5 MB of < took 1.7 GB).
         lesson("cap-node-characters", String(repeating: "a<b&c!d]e\\ ", count: 70_000), 1,
-               ["l.md:1:1: the lesson has more than 300000 of < & ! ] \\ outside code blocks"]),
+               ["l.md:1:1: the lesson has more than 300000 of < & ! ] \\ * _ ` $ ~ outside code blocks"]),
+        lesson("cap-emphasis-characters", String(repeating: "*a_b`c$d~", count: 70_000), 1,
+               ["l.md:1:1: the lesson has more than 300000 of < & ! ] \\ * _ ` $ ~ outside code blocks"]),
+        lesson("cap-prose-lines", String(repeating: "a\n", count: 100_001), 1,
+               ["l.md:100001:1: the lesson has more than 100000 lines outside code blocks"]),
         lesson("cap-skips-fenced-code", "```text\n" + String(repeating: "|", count: 10_000) + "\n```\n\n```let\nx = 1\n```\n", 0, ["1 step ran, no errors"]),
         lesson("cap-thematic-break-is-no-list", String(repeating: "* ", count: 1_000) + "\n\n```let\nx = 1\n```\n", 0, ["1 step ran, no errors"]),
         lesson("cap-64-deep-quote-inside-fence", "~~~\n" + String(repeating: ">", count: 64) + "\n~~~\n", 0, []),

@@ -500,7 +500,8 @@ import Testing
         ("<!-- end solution --> with no <!-- solution --> before it, so the text above it is shown to students; put <!-- solution --> where the teacher-only text starts", ["solution", "end"]),
         ("expected NAME = EXPRESSION", []),
         ("the lesson has more than 5000 '|' (table cells) outside code blocks; split it into several lessons", []),
-        ("the lesson has more than 300000 of < & ! ] \\ outside code blocks; split it into several lessons", []),
+        ("the lesson has more than 300000 of < & ! ] \\ * _ ` $ ~ outside code blocks; split it into several lessons", []),
+        ("the lesson has more than 100000 lines outside code blocks; split it into several lessons", []),
         ("the lesson has more than 20000 '[' (links and images) outside code blocks; split it into several lessons", []),
         ("unknown escape '\\q' in a string; the escapes are \\\" \\\\ \\n and \\t", ["q", "n", "t"]),
         // Grading: a submission's problems.

@@ -367,8 +367,10 @@ extension Phrasebook {
          "강의의 코드 블록 밖에 '|'(표의 칸)이(가) $1개보다 많습니다. 강의를 여러 개로 나누세요"),
         (#"^this paragraph has more than (\d+) '\[' \(links and images\); a blank line between parts keeps each paragraph small$"#,
          "이 문단에는 '['(링크와 이미지)이(가) $1개보다 많습니다. 중간중간 빈 줄을 넣어 문단을 작게 나누세요"),
-        (#"^the lesson has more than (\d+) of < & ! \] \\ outside code blocks; split it into several lessons$"#,
-         "강의의 코드 블록 밖에 < & ! ] \\ 가 $1개보다 많습니다. 강의를 여러 개로 나누세요"),
+        (#"^the lesson has more than (\d+) of < & ! \] \\ \* _ ` \$ ~ outside code blocks; split it into several lessons$"#,
+         "강의의 코드 블록 밖에 < & ! ] \\ * _ ` $ ~ 가 $1개보다 많습니다. 강의를 여러 개로 나누세요"),
+        (#"^the lesson has more than (\d+) lines outside code blocks; split it into several lessons$"#,
+         "강의의 코드 블록 밖 줄이 $1개보다 많습니다. 강의를 여러 개로 나누세요"),
         (#"^the lesson has more than (\d+) '\[' \(links and images\) outside code blocks; split it into several lessons$"#,
          "강의의 코드 블록 밖에 '['(링크와 이미지)이(가) $1개보다 많습니다. 강의를 여러 개로 나누세요"),
     ]
