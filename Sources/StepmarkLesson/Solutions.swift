@@ -185,9 +185,10 @@ public enum Solutions {
     /// Whether a comment's words read as a solution marker: it starts with `solution` (then
     /// whatever its length: `<!-- Solution: the weights are 0.33 and 0.67 -->` holds the answer,
     /// and the assignment keeps comments), or with `solutions` in a short comment; or a short
-    /// comment (at most six words) starts with end, begin, start, stop or teacher and names the
-    /// solution within its next three words (`<!-- end of the solution for two -->`); or a
-    /// Korean one of at most three words starts with 풀이, 해답 or 정답 (`<!-- 풀이 끝 -->`).
+    /// comment (at most seven words) starts with end, begin, start, stop, teacher, sample, model,
+    /// worked or official and names the solution within its next four words (`<!-- end of the
+    /// sample solution -->`); or a Korean one starts with a word beginning 풀이, 해답, 정답, 해설,
+    /// 답안 or 모범 (`<!-- 풀이 끝 -->`, `<!-- 정답은 … -->`), or with 교사용 before one.
     /// A note that mentions a solution later (`<!-- TODO: add solution -->`, `<!-- no solution
     /// yet -->`) is none.
     static func looksLikeMarker(_ words: [Substring]) -> Bool {
@@ -195,9 +196,14 @@ public enum Solutions {
         if ["solution", "endsolution", "endsolutions"].contains(first) { return true }
         if first == "solutions" { return words.count <= 4 }
         let solution: Set<Substring> = ["solution", "solutions"]
-        if ["end", "begin", "start", "stop", "teacher"].contains(first), words.count <= 6,
-           words.dropFirst().prefix(3).contains(where: solution.contains) { return true }
-        if ["풀이", "해답", "정답"].contains(first) { return words.count <= 3 }
+        if ["end", "begin", "start", "stop", "teacher", "teachers", "sample", "model", "worked", "official"].contains(first),
+           words.count <= 7, words.dropFirst().prefix(4).contains(where: solution.contains) { return true }
+        // Korean: a word that starts with 풀이, 해답, 정답, 해설, 답안 or 모범 (풀이:, 정답은,
+        // 풀이시작, 풀이끝, 모범 답안), at any length, as `solution`; or 교사용 before one.
+        let korean = ["풀이", "해답", "정답", "해설", "답안", "모범"]
+        func isKorean(_ w: Substring) -> Bool { korean.contains { w.hasPrefix($0) } }
+        if isKorean(first) { return true }
+        if first.hasPrefix("교사"), words.dropFirst().prefix(2).contains(where: isKorean) { return true }
         return false
     }
 

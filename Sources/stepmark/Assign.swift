@@ -183,6 +183,9 @@ struct Assign: ParsableCommand {
         }
         var list = CSV.row(["id", "name", "variant", "file"])
         var written: [(path: String, text: String)] = []
+        // Recorded however the run ends: a run that stops part-way (a missing second key) has
+        // replaced files, and a record without them would call them changed by students.
+        defer { try? remember(written) }
         var failed = false
         for key in keys {
             // The key checks itself once, with its own numbers (variant 0).
@@ -230,7 +233,6 @@ struct Assign: ParsableCommand {
         }
         do {
             try AtomicFile.write(list, to: FilePathText.join(out, Self.variantsList))
-            try remember(written)
         } catch let e as ReadError {
             printError("error: \(e)")
             throw ExitCode(2)

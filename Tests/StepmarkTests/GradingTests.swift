@@ -592,6 +592,11 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
             .write(toFile: at("v/s1/base.md"), atomically: true, encoding: .utf8)
         #expect(try stepmark(["assign", "base.md", "--variants", "r.csv", "--out", "v"], in: folder).status == 2)
         #expect(try stepmark(["assign", "base.md", "--variants", "r.csv", "--out", "v", "--overwrite"], in: folder).status == 0)
+        // A run that stops part-way (a missing second key) records what it replaced: the next
+        // run does not call those files a student's (a red-team pass).
+        try key.replacingOccurrences(of: "# B", with: "# B again").write(toFile: at("base.md"), atomically: true, encoding: .utf8)
+        #expect(try stepmark(["assign", "base.md", "missing.md", "--variants", "r.csv", "--out", "v"], in: folder).status == 2)
+        #expect(try stepmark(["assign", "base.md", "--variants", "r.csv", "--out", "v"], in: folder).status == 0)
         // The record of a folder above counts too (a file --variants wrote into v is listed as
         // s1/base.md in v's record), and names with a leading space or a line break are stored.
         try (try String(contentsOfFile: at("v/s1/base.md"), encoding: .utf8) + "\nnotes\n").write(toFile: at("v/s1/base.md"), atomically: true, encoding: .utf8)

@@ -336,12 +336,15 @@ import StepmarkRender
         for more in ["<!-- start of solution -->", "<!-- end of solution -->", "<!-- teacher solution -->", "<!-- solution\nSECRET: the answer is 0.67, subtract the max first\nend solution -->",
                      "<!-- Solution: weights are SECRET42 0.3302 and 0.6698 because softmax of the scaled row -->",
                      "<!-- Solution for exercise two follows -->", "<!-- end of the solution for two -->", "<!-- begin solution to part B here -->",
-                     "<!-- 풀이 -->", "<!-- 풀이 끝 -->", "<!-- /해답 -->"] {
+                     "<!-- 풀이 -->", "<!-- 풀이 끝 -->", "<!-- /해답 -->",
+                     "<!-- 풀이: 양변을 2로 나누면 SECRET 이다 -->", "<!-- 정답은 SECRET 입니다 -->", "<!-- 풀이시작 -->", "<!-- 해설 -->",
+                     "<!-- 모범 답안 -->", "<!-- 교사용 풀이 -->", "<!-- Sample solution: weights are SECRET -->",
+                     "<!-- Start of the sample solution -->", "<!-- Teachers' solution -->"] {
             #expect(runLesson("# L\n\n\(more)\nSECRET\n").errors.count == 1, "\(more)")
         }
         // Notes that mention a solution later are notes (a red-team pass found them blocking).
         for note in ["<!-- TODO: add solution -->", "<!-- no solution yet -->", "<!-- see solution video -->", "<!-- alternative solution welcome -->",
-                     "<!-- Check solution with TA -->", "<!-- 다음 주 solution 공개 -->", "<!-- 풀이 solution 참고 해 주세요 -->",
+                     "<!-- Check solution with TA -->", "<!-- 다음 주 solution 공개 -->", "<!-- 참고: 풀이는 책 12쪽 -->",
                      "<!--\nSolutions will be posted after the deadline.\nDo not remove this comment.\n-->"] {
             #expect(runLesson("# L\n\n\(note)\nText.\n").errors.isEmpty, "\(note)")
         }
@@ -376,9 +379,10 @@ import StepmarkRender
         #expect(!Assignment.make(keyText: "# L\n\n<!-- solution -->\u{200D}\nSECRET\n<!-- end solution -->\u{200D}\n" + tail, path: "k.md").text.contains("SECRET"))
         let split = runLesson("<!-- solution -->\n```corpus\nthe cat <!--\nend solution --> on the mat\n```\nSECRET\n<!-- end solution -->\n" + tail)
         #expect(split.errors.map { "\($0.line):\($0.column)" } == ["3:9"])
-        let lookalike = runLesson("# L\n\n<!-- solution: -->\nSECRET\n" + tail)
+        let lookalike = runLesson("# L\n\n<!-- Solution: SECRET -->\nSECRET\n" + tail)
         let handout = StudentView.apply(lookalike)
         #expect(handout.blocks.isEmpty && !handout.errors.isEmpty, "the handout is its errors only")
+        #expect(!handout.errors.contains { $0.message.contains("SECRET") }, "and its errors quote no comment")
         let key = "# K\n" + tail + "\n<!-- solution -->\n```softmax exercise=e2\n[1, 2]\n```\n\n```answer e2\n[0.2689, 0.7311]\n```\n<!-- end solution -->\n"
         let folder = try temporaryFolder(["k.md": key])
         for _ in 0..<2 { #expect(try stepmark(["assign", "k.md", "--out", "o"], in: folder).status == 0) }
