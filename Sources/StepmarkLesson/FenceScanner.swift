@@ -105,13 +105,10 @@ public enum FenceScanner {
                    spaceAt(digits + 1) { drop(digits + 2); nested = true; continue }
                 break
             }
-            // Any fence (``` or ~~~, three or more) whose info string starts with the word answer.
-            if nested, let mark = rest.first, mark == "`" || mark == "~" {
-                let fence = rest.prefix { $0 == mark }.count
-                let info = rest.dropFirst(fence).drop { $0 == " " || $0 == "\t" }
-                if fence >= 3, info.hasPrefix("answer"), info.dropFirst(6).first.map({ $0 == " " || $0 == "\t" }) ?? true {
-                    found.append(SourcePosition(line: number, column: column))
-                }
+            // Any fence (``` or ~~~, three or more) whose info string starts with the word answer,
+            // read as inside an HTML block (`LessonParser.answerFenceColumn`).
+            if nested, LessonParser.answerFenceColumn(String(rest)) != nil {
+                found.append(SourcePosition(line: number, column: column))
             }
         }
         return found
