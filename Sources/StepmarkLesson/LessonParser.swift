@@ -222,16 +222,10 @@ public enum LessonParser {
                 // solution -->`), as the assignment's cut reads it.
                 let bodyText = Substring(block.bodyText)
                 if bodyText.contains("<!--"), let found = Solutions.marker(.open, in: bodyText) ?? Solutions.marker(.close, in: bodyText) {
-                    var index = bodyText.startIndex, lineIndex = 0
-                    for line in block.body {
-                        let end = bodyText.index(index, offsetBy: line.text.count, limitedBy: bodyText.endIndex) ?? bodyText.endIndex
-                        if found.lowerBound <= end { break }
-                        index = end < bodyText.endIndex ? bodyText.index(after: end) : end
-                        lineIndex += 1
-                    }
-                    let line = block.body[min(lineIndex, block.body.count - 1)]
-                    let column = bodyText.distance(from: index, to: max(index, found.lowerBound))
-                    diagnostics.append(LessonError("a solution marker inside a ```\(name) block: the handout does not read it as one but the assignment would; write it otherwise (for example with a space inside <! --)", at: line.position(at: column)))
+                    var positions = TextPositions(bodyText)
+                    let place = positions.locate(found.lowerBound)
+                    let line = block.body[min(place.line, block.body.count - 1)]
+                    diagnostics.append(LessonError("a solution marker inside a ```\(name) block: the handout does not read it as one but the assignment would; write it otherwise (for example with a space inside <! --)", at: line.position(at: place.column - 1)))
                     markerProblemLines.append(line.position.line)
                 }
                 if !block.isClosed {
