@@ -163,11 +163,9 @@ public enum Solutions {
     }
 
     /// The comment at `open` as written, when it reads like a solution marker (after folding
-    /// full-width letters, accents and invisible format characters, and case) but is not one:
-    /// at most four words with `solution` among the first three (`<!-- solution: worked -->`,
-    /// `<!-- end of solution -->`, `<!-- teacher solution -->`), or a comment starting with
-    /// `solution` that runs over lines. `<!-- solutions are below each exercise; remove before
-    /// sharing -->` is a note. Reads at most 200 characters of it.
+    /// full-width letters, other scripts' look-alike letters, accents, invisible format
+    /// characters and case; `looksLikeMarker` says which words do) but is not one. Reads at
+    /// most 200 characters of it.
     static func lookalike(at open: Range<Substring.Index>, in text: Substring) -> String? {
         let body = text[open.upperBound...].prefix(200)
         // Most comments are plainly no marker: ASCII without "solution" in them needs no folding

@@ -74,11 +74,12 @@ public enum StudentView {
         var report = report
         // A problem found in a solution region would quote it (a missing image's file name):
         // the error stays, at its place, saying only where it is; a warning goes.
+        // So would a marker's error, which quotes the comment (a red-team pass found
+        // `<!-- Solution: … -->` quoted in a handout).
         func inSolution(_ e: LessonError) -> Bool { report.solutionLines.contains { $0.contains(e.line) } }
-        report.diagnostics = report.diagnostics.map { inSolution($0) ? LessonError(Self.solutionErrorMessage, at: $0.position) : $0 }
-        // A marker's error quotes the comment, which may hold the answer: a handout says only
-        // where it is (a red-team pass found `<!-- Solution: … -->` quoted in the handout).
-        report.diagnostics = report.diagnostics.map { report.markerProblemLines.contains($0.line) ? LessonError(Self.solutionErrorMessage, at: $0.position) : $0 }
+        report.diagnostics = report.diagnostics.map {
+            inSolution($0) || report.markerProblemLines.contains($0.line) ? LessonError(Self.solutionErrorMessage, at: $0.position) : $0
+        }
         report.warnings = report.warnings.filter { !inSolution($0) }
         var derived: Set<String> = []
         report.blocks = report.blocks.compactMap { block in
