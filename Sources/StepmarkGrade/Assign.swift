@@ -121,8 +121,7 @@ public struct Assignment: Sendable {
     /// The exercise ids a key's answer blocks answer outside solution regions (what its
     /// assignment's blocks are).
     public static func answerIDs(ofKey keyPath: String, limits: Limits = .init()) -> Set<String>? {
-        guard let bytes = try? LessonParser.readBytes(path: keyPath, limits: limits),
-              let text = try? LessonParser.decode(Data(bytes), path: keyPath) else { return nil }
+        guard let text = try? LessonParser.readText(path: keyPath, limits: limits) else { return nil }
         // An answer inside a solution region is the teacher's: the assignment has none there.
         return Set(LessonParser.parse(text, path: keyPath, limits: limits).answers.filter { !$0.block.inSolution }.compactMap(\.id))
     }
@@ -335,11 +334,13 @@ public struct AssignmentRecord: Sendable, Equatable {
     }
 
     /// The hash a record in `path`'s folder or above lists for it (the nearest), if any.
-    public static func recordedHash(for path: String) -> String? {
+    /// `records` keeps each folder's record once read (a run asks for every student's file).
+    public static func recordedHash(for path: String, records: inout [String: AssignmentRecord]) -> String? {
         for folder in folders(above: path) {
-            guard let relative = OutputOwnership.relativePath(path, in: folder),
-                  let hash = read(folder: folder).hashes[relative] else { continue }
-            return hash
+            guard let relative = OutputOwnership.relativePath(path, in: folder) else { continue }
+            let record = records[folder] ?? read(folder: folder)
+            records[folder] = record
+            if let hash = record.hashes[relative] { return hash }
         }
         return nil
     }

@@ -61,6 +61,9 @@ struct Assign: ParsableCommand {
         if lstat(recordPath, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
             throw ReadError(path: recordPath, message: "is not a regular file, so assign cannot record what it writes; remove it")
         }
+        // Read once for all targets: each folder's record, and each key's answer ids.
+        var records: [String: AssignmentRecord] = [:]
+        var answerIDs: [String: Set<String>?] = [:]
         for target in targets {
             let isList = target == list
             var answered = false, changed = false
@@ -68,7 +71,7 @@ struct Assign: ParsableCommand {
                 if isList && String(decoding: bytes.prefix(64), as: UTF8.self).hasPrefix("id,name,variant,file") { return true }
                 // What assign wrote, still as it wrote it, is its own; anything changed since is
                 // the student's, wherever the change is (notes, a name, their own steps).
-                if let written = AssignmentRecord.recordedHash(for: target) {
+                if let written = AssignmentRecord.recordedHash(for: target, records: &records) {
                     changed = written != AssignmentRecord.fingerprint(bytes)
                     return !changed
                 }
@@ -76,7 +79,10 @@ struct Assign: ParsableCommand {
                 guard case .number = Variant.declaration(in: text) else { return false }
                 // An assignment a student has filled in is their work, not ours to replace.
                 let name = FilePathText.lastComponent(target)
-                let ids = keys.first { FilePathText.lastComponent($0) == name }.flatMap { Assignment.answerIDs(ofKey: $0, limits: limits.limits) }
+                if answerIDs[name] == nil {
+                    answerIDs[name] = keys.first { FilePathText.lastComponent($0) == name }.flatMap { Assignment.answerIDs(ofKey: $0, limits: limits.limits) }
+                }
+                let ids = answerIDs[name] ?? nil
                 answered = !(ids.map { Assignment.isUnanswered(text, answerIDs: $0, limits: limits.limits) } ?? false)
                 return !answered
             }) {
