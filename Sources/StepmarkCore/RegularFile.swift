@@ -67,6 +67,64 @@ public enum RegularFile {
         return bytes
     }
 
+    /// A regular file read from the start a piece at a time, at the caller's pace: for
+    /// comparing a file with a page that is made in pieces. Opened as `read` opens files.
+    public final class Reader {
+        private let fd: Int32
+
+        public init(_ path: String) throws(Failure) {
+            fd = try RegularFile.openRegular(path).fd
+        }
+
+        /// Fills `buffer` unless the file ends first.
+        /// - Returns: how many bytes were read (fewer than `buffer.count` only at the end), or
+        ///   nil on a read error.
+        public func read(into buffer: UnsafeMutableRawBufferPointer) -> Int? {
+            var count = 0
+            while count < buffer.count {
+                let n = Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return nil
+                }
+                if n == 0 { break }
+                count += n
+            }
+            return count
+        }
+
+        deinit { close(fd) }
+    }
+
+    /// The file's bytes handed to `body` a piece of at most 1 MiB at a time, as `read` would
+    /// read them: for comparing or fingerprinting a page of hundreds of MB (a lesson's JSON)
+    /// without holding it. `body` returns false to stop early.
+    /// - Returns: the number of bytes handed on.
+    /// - Throws: as `read`.
+    @discardableResult
+    public static func scan(_ path: String, maxBytes: Int, _ body: (UnsafeRawBufferPointer) -> Bool) throws(Failure) -> Int {
+        let (fd, size) = try openRegular(path)
+        defer { close(fd) }
+        let limit = max(0, maxBytes)
+        guard size <= limit else { throw .tooLarge(limit: limit) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        var count = 0
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress!, buffer.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            count += n
+            // A file that grew past the limit since fstat is cut off there, as `read` does.
+            guard count <= limit else { throw .tooLarge(limit: limit) }
+            if !body(UnsafeRawBufferPointer(rebasing: buffer[..<n])) { break }
+        }
+        return count
+    }
+
     /// A regular file opened for reading (never blocking on a FIFO, refused before anything is
     /// read when it is not a regular file) and its size as `fstat` gave it on the open descriptor (so
     /// the file cannot be swapped between the check and the read); the caller closes it.

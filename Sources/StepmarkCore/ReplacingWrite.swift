@@ -62,6 +62,65 @@ public enum ReplacingWrite {
         done = true
     }
 
+    /// A replacement written a piece at a time, for a page too large to hold as one string (a
+    /// lesson's JSON of hundreds of MB): `append` each piece, then `commit` flushes and renames
+    /// the temporary file over the target, or `discard` leaves the target as it was. A
+    /// `Pending` dropped without either removes its temporary file.
+    public final class Pending {
+        private var fd: Int32
+        private let temporary: String
+        private let target: String
+        private var failure: Failure?
+
+        /// Creates the temporary file beside `path` (its folder must exist).
+        public init(replacing path: String) throws(Failure) {
+            let folder = FilePathText.parent(path)
+            let name = FilePathText.lastComponent(path)
+            guard !name.isEmpty else { throw Failure(reason: "no file name") }
+            (fd, temporary) = try createTemporary(beside: folder.isEmpty ? "." : folder, name: name)
+            target = path
+        }
+
+        /// Writes the next piece; the first failure is kept and thrown by `commit`.
+        public func append(_ piece: String) {
+            guard failure == nil, fd >= 0 else { return }
+            if !writeAll(piece, to: fd) { failure = current() }
+        }
+
+        /// Puts the written pieces in place of the target, as `write` does.
+        public func commit(durable: Bool) throws(Failure) {
+            guard fd >= 0 else { throw Failure(reason: "already finished") }
+            let open = fd
+            fd = -1
+            if let failure {
+                close(open)
+                unlink(temporary)
+                throw failure
+            }
+            guard fchmod(open, 0o666 & ~processUmask) == 0, !durable || fsync(open) == 0 else {
+                let error = current()
+                close(open)
+                unlink(temporary)
+                throw error
+            }
+            guard close(open) == 0, rename(temporary, target) == 0 else {
+                let error = current()
+                unlink(temporary)
+                throw error
+            }
+        }
+
+        /// Leaves the target as it was and removes the temporary file.
+        public func discard() {
+            guard fd >= 0 else { return }
+            close(fd)
+            fd = -1
+            unlink(temporary)
+        }
+
+        deinit { discard() }
+    }
+
     /// Writes all of `content` to an open file, retrying short and interrupted writes.
     /// - Returns: false when a write failed (`errno` says why).
     public static func writeAll(_ content: String, to fd: Int32) -> Bool {

@@ -264,9 +264,10 @@ public struct Course: Sendable {
             }
             reports.append(report)
             indexEntries.append((entry.relative, report.title, report.ok))
-            for page in lessonPages(report, entry: entry, out: plan.out) {
-                files.append(page.format.isPrinted ? PlannedFile(path: page.path, content: page.content, isCurrent: false, printed: true)
-                                                   : planned(page.path, page.content))
+            for page in lessonPages(report, entry: entry, out: plan.out, inPieces: false) {
+                let content = page.content ?? ""
+                files.append(page.format.isPrinted ? PlannedFile(path: page.path, content: content, isCurrent: false, printed: true)
+                                                   : planned(page.path, content))
             }
         }
         if includeIndex {
@@ -353,10 +354,44 @@ public struct Course: Sendable {
             }
             if let relative = OutputOwnership.relativePath(path, in: folder) { manifest.record(relative, content: content) }
         }
+        // A page made a piece at a time (a lesson's JSON, which may be hundreds of MB): each
+        // piece is compared with the file, fingerprinted and written to a temporary file as it
+        // comes, so peak memory is the report's, not the report's plus its page.
+        func emitInPieces(_ path: String, _ format: OutputFormat, _ report: Report) throws {
+            outcome.files += 1
+            var comparison = OutputOwnership.PiecewiseComparison(path)
+            var fingerprint = RenderManifest.Fingerprint()
+            var pending: ReplacingWrite.Pending?
+            if !checkOnly {
+                try AtomicFile.makeFolder(of: path)
+                do { pending = try ReplacingWrite.Pending(replacing: path) } catch {
+                    throw ReadError(path: path, message: "cannot write: \(error.reason)")
+                }
+            }
+            format.write(report, student: student) { piece in
+                comparison.add(piece)
+                fingerprint.add(piece)
+                pending?.append(piece)
+            }
+            let current = comparison.finish()
+            if checkOnly {
+                if !current { outcome.stale.append(path) }
+                return
+            }
+            if current {
+                pending?.discard()
+            } else {
+                do { try pending?.commit(durable: true) } catch {
+                    throw ReadError(path: path, message: "cannot write: \(error.reason)")
+                }
+                outcome.written += 1
+            }
+            if let relative = OutputOwnership.relativePath(path, in: folder) { manifest.record(relative, fingerprint: fingerprint) }
+        }
         // Lessons run and render on `jobs` threads; their pages are written, and their reports
         // handed on, here in the plan's order, so the output is the same for any `jobs`.
         enum Rendered: Sendable {
-            case pages(Report, [(format: OutputFormat, path: String, content: String)])
+            case pages(Report, [(format: OutputFormat, path: String, content: String?)])
             case unreadable(ReadError)
         }
         let course = self
@@ -368,7 +403,7 @@ public struct Course: Sendable {
             let entry = plan.lessons[i]
             do {
                 let report = try course.report(for: entry.source)
-                return .pages(report, course.lessonPages(report, entry: entry, out: plan.out))
+                return .pages(report, course.lessonPages(report, entry: entry, out: plan.out, inPieces: true))
             } catch let e as ReadError {
                 return .unreadable(e)
             } catch {
@@ -384,7 +419,11 @@ public struct Course: Sendable {
             indexEntries.append((plan.lessons[i].relative, report.title, report.ok))
             do {
                 for page in pages {
-                    try emit(page.path, page.content, printed: page.format.isPrinted)
+                    if let content = page.content {
+                        try emit(page.path, content, printed: page.format.isPrinted)
+                    } else {
+                        try emitInPieces(page.path, page.format, report)
+                    }
                 }
             } catch {
                 // A page could not be written (or printed): the pages already written stay
@@ -405,15 +444,16 @@ public struct Course: Sendable {
     }
 
     /// One lesson's pages, one per format: the one place both `render` and `renderStreaming`
-    /// decide a page's path and content.
-    private func lessonPages(_ report: Report, entry: CoursePlan.Entry, out: String) -> [(format: OutputFormat, path: String, content: String)] {
+    /// decide a page's path and content. With `inPieces`, a format that is `isWrittenInPieces`
+    /// gets no content: its page is made as it is written.
+    private func lessonPages(_ report: Report, entry: CoursePlan.Entry, out: String, inPieces: Bool) -> [(format: OutputFormat, path: String, content: String?)] {
         // The index is always written at the top of the output folder (a re-render under
         // --watch keeps the same link): one "../" per sub-folder.
         let depth = entry.relative.split(separator: "/").count - 1
         let link = String(repeating: "../", count: depth) + "index.html"
         return formats.map { format in
             (format, Self.pagePath(entry.relative, format, out: out),
-             format.render(report, student: student, indexLink: link))
+             inPieces && format.isWrittenInPieces ? nil : format.render(report, student: student, indexLink: link))
         }
     }
 

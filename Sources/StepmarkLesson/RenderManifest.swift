@@ -82,15 +82,43 @@ public struct RenderManifest: Sendable, Equatable {
     public func owns(_ relativePath: String, in folder: String) -> Bool {
         guard let entry = entries[relativePath] else { return false }
         let path = FilePathText.join(folder, relativePath)
-        guard let bytes = try? RegularFile.read(path, maxBytes: entry.length) else { return false }
-        return bytes.count == entry.length && Self.fingerprint(bytes) == entry.fingerprint
+        // Read a piece at a time: a recorded page may be a lesson's JSON of hundreds of MB.
+        var fingerprint = Fingerprint()
+        guard let count = try? RegularFile.scan(path, maxBytes: entry.length, { fingerprint.add($0); return true })
+        else { return false }
+        return count == entry.length && fingerprint.value == entry.fingerprint
+    }
+
+    /// Notes a file written in pieces, fingerprinted as it was written.
+    public mutating func record(_ relativePath: String, fingerprint: Fingerprint) {
+        entries[relativePath] = Entry(fingerprint: fingerprint.value, length: fingerprint.length)
     }
 
     /// 64-bit FNV-1a.
     public static func fingerprint(_ bytes: [UInt8]) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        return h
+        var fingerprint = Fingerprint()
+        bytes.withUnsafeBytes { fingerprint.add($0) }
+        return fingerprint.value
+    }
+
+    /// 64-bit FNV-1a and the length of bytes given a piece at a time.
+    public struct Fingerprint: Sendable {
+        public private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
+        public private(set) var length = 0
+
+        public init() {}
+
+        public mutating func add(_ bytes: UnsafeRawBufferPointer) {
+            var h = value
+            for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+            value = h
+            length += bytes.count
+        }
+
+        public mutating func add(_ piece: String) {
+            var piece = piece
+            piece.withUTF8 { add(UnsafeRawBufferPointer($0)) }
+        }
     }
 }
 
@@ -174,6 +202,42 @@ public enum OutputOwnership {
     public static func holds(_ path: String, _ content: String) -> Bool {
         guard let bytes = try? RegularFile.read(path, maxBytes: content.utf8.count) else { return false }
         return bytes.elementsEqual(content.utf8)
+    }
+
+    /// `holds` for a page made a piece at a time: each piece is compared with the file's next
+    /// bytes as it comes, so neither the page nor the file is ever held whole.
+    public struct PiecewiseComparison {
+        private let reader: RegularFile.Reader?
+        private var scratch: [UInt8] = []
+        /// False once a piece differs from the file (or there is no regular file to read).
+        public private(set) var same: Bool
+
+        public init(_ path: String) {
+            reader = try? RegularFile.Reader(path)
+            same = reader != nil
+        }
+
+        public mutating func add(_ piece: String) {
+            guard same, let reader else { return }
+            var piece = piece
+            let count = piece.utf8.count
+            if scratch.count < count { scratch = [UInt8](repeating: 0, count: count) }
+            let equal = piece.withUTF8 { bytes in
+                scratch.withUnsafeMutableBytes { buffer in
+                    let target = UnsafeMutableRawBufferPointer(rebasing: buffer[..<count])
+                    guard reader.read(into: target) == count else { return false }
+                    return count == 0 || memcmp(target.baseAddress!, bytes.baseAddress!, count) == 0
+                }
+            }
+            if !equal { same = false }
+        }
+
+        /// True when every piece matched and the file has nothing more.
+        public mutating func finish() -> Bool {
+            guard same, let reader else { return false }
+            var extra: UInt8 = 0
+            return withUnsafeMutableBytes(of: &extra) { reader.read(into: $0) } == 0
+        }
     }
 
     /// Whether the file at `path` is an HTML page stepmark rendered before manifests existed.

@@ -28,7 +28,7 @@ public enum AtomicFile {
         }
     }
 
-    static func makeFolder(of path: String) throws {
+    public static func makeFolder(of path: String) throws {
         let folder = FilePathText.parent(path)
         if folder.isEmpty { return }
         do {

@@ -33,4 +33,18 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         case .pdf: HTMLRenderer(student: student, indexLink: nil).render(report)
         }
     }
+
+    /// True for a format whose page can be handed on a piece at a time (`write`): JSON, which
+    /// holds every recorded value and may run to hundreds of MB. The others show at most a
+    /// window of each value.
+    public var isWrittenInPieces: Bool { self == .json }
+
+    /// `render`'s page handed to `chunk` a piece (about 1 MB) at a time, for formats that are
+    /// `isWrittenInPieces`; the pieces make exactly `render`'s text.
+    public func write(_ report: Report, student: Bool, chunk: (String) -> Void) {
+        switch self {
+        case .json: JSONRenderer.write([student ? StudentView.apply(report) : report], asArray: false, chunk: chunk)
+        default: chunk(render(report, student: student))
+        }
+    }
 }

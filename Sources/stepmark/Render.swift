@@ -112,17 +112,18 @@ struct Render: ParsableCommand {
         if check {
             for f in result.stale { printError("stale: \(f)") }
             if !result.stale.isEmpty {
-                printError("\(result.stale.count) file\(result.stale.count == 1 ? "" : "s") in \(out) differ from the lessons; render again without --check to update them")
+                let stale = result.stale.count == 1 ? "1 file in \(out) differs" : "\(result.stale.count) files in \(out) differ"
+                printError("\(stale) from the lessons; render again without --check to update them")
                 throw ExitCode(1)
             }
-            say("\(result.files) files in \(out) are up to date")
+            say(result.files == 1 ? "1 file in \(out) is up to date" : "\(result.files) files in \(out) are up to date")
         } else {
             do {
                 var changed = result.written
                 if wantsNotebooks {
                     let notebooks = try renderNotebooks(plan, limits: limits.limits, student: student, allowUnowned: overwrite)
                     changed += notebooks.changed
-                    say("exported \(notebooks.count) notebooks into \(out)")
+                    say("exported \(notebooks.count) notebook\(notebooks.count == 1 ? "" : "s") into \(out)")
                 }
                 say("rendered \(result.lessons) lesson\(result.lessons == 1 ? "" : "s") into \(out) (\(changed) file\(changed == 1 ? "" : "s") changed)")
             } catch let e as ReadError {

@@ -205,6 +205,65 @@ import Testing
         #expect(temporaries(out).isEmpty, "\(temporaries(out))")
     }
 
+    /// `render --format json` writes a lesson's JSON a piece at a time (15 million recorded
+    /// entries took 715 MB, the report plus its whole page): the file is exactly `run`'s JSON,
+    /// the manifest has its FNV-1a and length, an unchanged page is not rewritten, and `--check`
+    /// notices a page one byte longer or shorter.
+    @Test func jsonPageWrittenInPiecesIsTheWholePage() throws {
+        // About 6 MB of JSON: several of the serializer's 1 MB pieces.
+        let lesson = "# Big\n\n```let\na = random(300, 1000, seed=1)\nb = random(300, 1000, seed=2)\n```\n"
+        let root = try temporaryFolder(["big.md": lesson])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let run = try stepmark(["run", "big.md", "--format", "json"], in: root)
+        #expect(run.status == 0, "\(run.stderr)")
+        let first = try stepmark(["render", "big.md", "--out", "out", "--format", "json"], in: root)
+        #expect(first.status == 0 && first.stdout.contains("(1 file changed)"), "\(first.stdout)\(first.stderr)")
+        let page = (root as NSString).appendingPathComponent("out/big.json")
+        let bytes = try #require(FileManager.default.contents(atPath: page))
+        #expect(bytes.count > 5_000_000)
+        #expect(bytes == Data(run.stdout.utf8))
+        // FNV-1a written out here, from its definition.
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        let manifest = try String(contentsOfFile: (root as NSString).appendingPathComponent("out/.stepmark-manifest"), encoding: .utf8)
+        #expect(manifest.contains(String(h, radix: 16) + " \(bytes.count) big.json\n"), "\(manifest)")
+        let modified = try FileManager.default.attributesOfItem(atPath: page)[.modificationDate] as? Date
+        usleep(20_000)
+        let again = try stepmark(["render", "big.md", "--out", "out", "--format", "json"], in: root)
+        #expect(again.status == 0 && again.stdout.contains("(0 files changed)"), "\(again.stdout)\(again.stderr)")
+        #expect(try FileManager.default.attributesOfItem(atPath: page)[.modificationDate] as? Date == modified, "an unchanged page is not rewritten")
+        let current = try stepmark(["render", "big.md", "--out", "out", "--format", "json", "--check"], in: root)
+        #expect(current.status == 0 && current.stdout.contains("1 file in out is up to date"), "\(current.stdout)\(current.stderr)")
+        for changed in [bytes + Data("\n".utf8), bytes.dropLast(), Data(bytes.prefix(bytes.count - 2)) + Data("]}".utf8.reversed())] {
+            try changed.write(to: URL(fileURLWithPath: page))
+            let stale = try stepmark(["render", "big.md", "--out", "out", "--format", "json", "--check"], in: root)
+            #expect(stale.status == 1 && stale.stderr.contains("stale: out/big.json") && stale.stderr.contains("1 file in out differs from the lessons"),
+                    "\(stale.stderr)")
+        }
+        #expect(temporaries((root as NSString).appendingPathComponent("out")).isEmpty)
+    }
+
+    /// A JSON page that does not fit on the disk: the error names it, and neither it nor its
+    /// temporary file is left behind.
+    @Test func jsonPageWrittenInPiecesOnAFullDisk() throws {
+        let lesson = "# Big\n\n```let\na = random(100, 1000, seed=1)\n```\n"
+        let root = try temporaryFolder(["big.md": lesson])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let out = (root as NSString).appendingPathComponent("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var mounted = false
+        if getuid() == 0 { mounted = shell("mount -t tmpfs -o size=64k stepmark-test '\(out)'") == 0 }
+        defer { if mounted { _ = shell("umount '\(out)'") } }
+        let command = "\(stepmarkExecutable) render big.md --out out --format json"
+        let status = mounted ? shell("cd '\(root)' && \(command) 2>err.txt")
+                             : shell("cd '\(root)' && trap '' XFSZ && ulimit -f 128 && \(command) 2>err.txt")
+        let stderr = (try? String(contentsOfFile: (root as NSString).appendingPathComponent("err.txt"), encoding: .utf8)) ?? ""
+        #expect(status == 2, "\(stderr)")
+        #expect(stderr.contains("error: out/big.json: cannot write: No space left on device") || stderr.contains("error: out/big.json: cannot write: File too large"), "\(stderr)")
+        #expect(!FileManager.default.fileExists(atPath: (out as NSString).appendingPathComponent("big.json")))
+        #expect(temporaries(out).isEmpty, "\(temporaries(out))")
+    }
+
     @discardableResult
     func shell(_ command: String) -> Int32 {
         let p = Process()
