@@ -121,6 +121,10 @@ public struct Limits: Sendable, Equatable {
     public var maxSeconds: Double = 10
     /// How deeply expressions and literals may nest (no flag: deeper is never a real lesson).
     public var maxNesting = 64
+    /// Where `model from=NAME` looks for the folder NAME (`--model-dir`): not a limit, but a
+    /// setting every run of a lesson carries along with them. Nil: `$STEPMARK_MODEL_DIR`, else
+    /// the nearest `.cache/models` (`modelDirectories`).
+    public var modelDirectory: String?
 
     /// How many times `maxEntries` the recorded values of a whole lesson may hold together
     /// (issue 15: the value limit also bounds a lesson, which keeps every recorded value).

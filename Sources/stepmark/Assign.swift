@@ -44,7 +44,7 @@ struct Assign: ParsableCommand {
     @Option(help: ArgumentHelp("A class roster (CSV with the columns id and name): one assignment per student, each with its own variant, in OUT/<id>/.", valueName: "roster.csv"))
     var variants: String?
 
-    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
+    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons) and models") var limits: LimitOptions
 
     static let variantsList = "variants.csv"
 

@@ -39,7 +39,7 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("A roster (columns id, name, and email when ids are not Gradescope's student ids): with --key and --submission-metadata, the file must hold the numbers of the student who submitted it (Gradescope's users: sid, else email), as grade --roster checks.", valueName: "file"), completion: .file(extensions: ["csv"]))
     var roster: String?
 
-    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
+    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons) and models") var limits: LimitOptions
 
     func validate() throws {
         if let latePolicy {

@@ -34,7 +34,7 @@ struct Export: ParsableCommand {
     @Flag(help: "Replace a notebook in --out that stepmark did not export (one you wrote or edited elsewhere).")
     var overwrite = false
 
-    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
+    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons) and models") var limits: LimitOptions
 
     /// Whether `path` may be written: nothing there yet, or a notebook stepmark exported (its
     /// first cell says so), unless --overwrite. Jupyter users keep notes in notebooks; one of

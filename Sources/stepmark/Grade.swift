@@ -64,7 +64,7 @@ struct Grade: ParsableCommand {
     @Option(help: ArgumentHelp("The assignment's column name in the LMS file (default: the key's file name without .md). For Canvas, use the name with its id as the gradebook export shows it: \"Attention (12345)\".", valueName: "name"))
     var assignment: String?
 
-    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
+    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons) and models") var limits: LimitOptions
 
     func validate() throws {
         if format != .csv && roster == nil { throw ValidationError("--format \(format.rawValue) needs --roster: the LMS file has one row per student of the roster") }
@@ -247,7 +247,7 @@ enum GradeCommandLine {
     /// Grade's options that take a value as the next argument (`--key K`); `--key=K` is one
     /// argument. A test compares this list with `stepmark grade --help`.
     static let valueOptions: Set<String> = ["--key", "--out", "--roster", "--late-policy", "--format", "--assignment", "--max-entries", "--max-steps", "--max-tokens",
-                                            "--max-file-bytes", "--max-seconds"]
+                                            "--max-file-bytes", "--max-seconds", "--model-dir"]
 
     /// The arguments (without the program name) for the parser, and the submissions taken out,
     /// in order. Only a command line that starts with `grade` is changed.

@@ -33,7 +33,7 @@ struct Preview: ParsableCommand {
     @Flag(help: "Presenter mode: one sub-step at a time in large type (→/Space next, ← back, n/p next/previous block, Esc leaves).")
     var present = false
 
-    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
+    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons) and models") var limits: LimitOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port)") }

@@ -49,7 +49,7 @@ struct Render: ParsableCommand {
     @Option(help: ArgumentHelp("How many lessons run at once (default: one per core). The pages are the same for any number; --jobs 1 runs one lesson after another.", valueName: "n"))
     var jobs: Int?
 
-    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
+    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons) and models") var limits: LimitOptions
 
     func validate() throws {
         if out.isEmpty { throw ValidationError("--out needs a folder name, not an empty one") }

@@ -30,7 +30,7 @@ struct Run: ParsableCommand {
     @Option(name: .shortAndLong, help: "How to print the report.")
     var format: ReportFormat = .terminal
 
-    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
+    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons) and models") var limits: LimitOptions
 
     func run() throws {
         var reports: [Report] = []

@@ -22,7 +22,7 @@ struct StepThrough: ParsableCommand {
     @Flag(help: "Show the teacher-only solution regions too.")
     var teacher = false
 
-    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons)") var limits: LimitOptions
+    @OptionGroup(title: "Limits (SPEC §7; raise them for trusted lessons) and models") var limits: LimitOptions
 
     func run() throws {
         let lesson: Lesson

@@ -51,7 +51,8 @@ struct Stepmark: ParsableCommand {
 
 let stepmarkVersion = "0.1.0"
 
-/// Limit flags shared by every command that runs lessons (SPEC §7).
+/// Limit flags shared by every command that runs lessons (SPEC §7), and `--model-dir` (SPEC §3,
+/// `model`), which every run of a lesson needs as they do.
 struct LimitOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The most entries one value may have.", valueName: "n"))
     var maxEntries: Int = Limits().maxEntries
@@ -63,6 +64,9 @@ struct LimitOptions: ParsableArguments {
     var maxFileBytes: Int = Limits().maxFileBytes
     @Option(help: ArgumentHelp("Wall-clock seconds a lesson may run.", valueName: "s"))
     var maxSeconds: Double = Limits().maxSeconds
+    @Option(help: ArgumentHelp("Where model from=NAME finds the folder NAME (default: $STEPMARK_MODEL_DIR, else the nearest .cache/models).",
+                               valueName: "dir"))
+    var modelDir: String?
 
     var limits: Limits {
         var l = Limits()
@@ -73,6 +77,7 @@ struct LimitOptions: ParsableArguments {
         l.maxTokens = maxTokens
         l.maxFileBytes = maxFileBytes
         l.maxSeconds = maxSeconds
+        l.modelDirectory = modelDir
         return l
     }
 

@@ -377,6 +377,25 @@ func compareWithReference(_ steps: BertSteps, _ ref: [String: Any], layers: [Int
         do { _ = try BertModel(directory: empty); Issue.record("no error") }
         catch let e as TensorError { #expect(e.message.contains("has no config.json")) }
     }
+
+    /// SPEC §3: `from=NAME` is a folder NAME under `--model-dir`, default `$STEPMARK_MODEL_DIR`
+    /// or `.cache/models`. The flag wins over the variable, on every command that runs lessons.
+    @Test func modelDirFlagNamesWhereFromNameLooks() throws {
+        let models = try temporaryFolder()
+        try FileManager.default.createSymbolicLink(atPath: (models as NSString).appendingPathComponent("tiny"), withDestinationPath: tinyBertPath)
+        let lesson = "```model from=tiny\n```\n\n```transformer\nhello world\n```\n"
+        let root = try temporaryFolder(["l.md": lesson])
+        defer { try? FileManager.default.removeItem(atPath: root); try? FileManager.default.removeItem(atPath: models) }
+        let found = try stepmark(["run", "l.md", "--format", "json", "--model-dir", models], in: root,
+                                 environment: ["STEPMARK_MODEL_DIR": "/nonexistent/models"])
+        #expect(found.status == 0, "\(found.stderr)")
+        #expect(found.stdout.contains(#""name":"parameters""#), "\(found.stdout.prefix(300))")
+        for command in [["run", "l.md"], ["check", "l.md"], ["step", "l.md"], ["render", "l.md", "--out", "out"], ["assign", "l.md", "--out", "hw"]] {
+            let missing = try stepmark(command + ["--model-dir", "/nonexistent/elsewhere"], in: root)
+            #expect(missing.status != 0, "\(command)")
+            #expect((missing.stdout + missing.stderr).contains("no model 'tiny' in /nonexistent/elsewhere;"), "\(command): \(missing.stdout)\(missing.stderr)")
+        }
+    }
 }
 
 /// Lesson 07 end to end through the CLI: what its JSON records for the two bank sentences

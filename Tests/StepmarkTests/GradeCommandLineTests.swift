@@ -45,7 +45,7 @@ import Testing
         // The help lists every option with a value; each one must be known to the splitter.
         let help = try stepmark(["grade", "--help"]).stdout
         let valued = Set(help.matches(of: /(--[a-z-]+) <[a-z.\-]+>/).map { String($0.1) })
-        #expect(valued == ["--key", "--out", "--roster", "--late-policy", "--format", "--assignment", "--max-entries", "--max-steps", "--max-tokens", "--max-file-bytes", "--max-seconds"], "\(valued)")
+        #expect(valued == ["--key", "--out", "--roster", "--late-policy", "--format", "--assignment", "--max-entries", "--max-steps", "--max-tokens", "--max-file-bytes", "--max-seconds", "--model-dir"], "\(valued)")
     }
 
     @Test func listFilesAndFoldersExpandInPlace() throws {
@@ -81,6 +81,6 @@ import Testing
         let regex = try NSRegularExpression(pattern: "(--[a-z-]+) <[a-z-]+>")
         let range = NSRange(help.startIndex..., in: help)
         let inHelp = Set(regex.matches(in: help, range: range).map { String(help[Range($0.range(at: 1), in: help)!]) })
-        #expect(inHelp == ["--key", "--out", "--late-policy", "--format", "--assignment", "--max-entries", "--max-steps", "--max-tokens", "--max-file-bytes", "--max-seconds"])
+        #expect(inHelp == ["--key", "--out", "--late-policy", "--format", "--assignment", "--max-entries", "--max-steps", "--max-tokens", "--max-file-bytes", "--max-seconds", "--model-dir"])
     }
 }

@@ -92,13 +92,14 @@ struct CommandResult {
 /// Runs the stepmark executable with arguments (and optional standard input).
 /// `executable` runs something else with the same plumbing (a shell that sets limits first).
 func stepmark(_ arguments: [String], input: String? = nil, in directory: String? = nil,
-              executable: String = stepmarkExecutable) throws -> CommandResult {
+              environment extra: [String: String] = [:], executable: String = stepmarkExecutable) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     var environment = ProcessInfo.processInfo.environment
     environment["NO_COLOR"] = "1"
+    environment.merge(extra) { $1 }
     process.environment = environment
     let out = Pipe(), err = Pipe(), inPipe = Pipe()
     process.standardOutput = out

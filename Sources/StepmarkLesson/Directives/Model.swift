@@ -9,7 +9,7 @@ enum ModelDirective: Directive {
     static let schedulingWeight = 100
     static let summary = "load a pretrained BERT encoder (a Hugging Face folder) for transformer, sentences and tokenize method=bert"
     static let arguments: [ArgumentSpec] = [
-        ArgumentSpec("from", nil, "a folder: \"path/to/folder\" (relative to the lesson), or a bare NAME under $STEPMARK_MODEL_DIR or .cache/models (make model fetches all-MiniLM-L6-v2)"),
+        ArgumentSpec("from", nil, "a folder: \"path/to/folder\" (relative to the lesson), or a bare NAME under --model-dir, $STEPMARK_MODEL_DIR or .cache/models (make model fetches all-MiniLM-L6-v2)"),
         ArgumentSpec("name", "model", "the name later steps use with model="),
     ]
     static let subSteps = "config (table: key, value), tensors (table: name, dtype, shape), parameters (the number of weights)"
@@ -29,9 +29,10 @@ enum ModelDirective: Directive {
         case .string(let path):
             folder = path.hasPrefix("/") ? path : FilePathText.join(context.baseDirectory, path)
         case .word(let w) where !w.contains("/") && w != "." && w != "..":
-            let candidates = modelDirectories(lessonFolder: context.baseDirectory).map { FilePathText.join($0, w) }
+            let directories = modelDirectories(lessonFolder: context.baseDirectory, given: context.limits.modelDirectory)
+            let candidates = directories.map { FilePathText.join($0, w) }
             guard let hit = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-                throw LessonError("no model '\(w.quotable)' in \(modelDirectories(lessonFolder: context.baseDirectory).joined(separator: " or ")); run `make model` to fetch all-MiniLM-L6-v2, or give a folder with from=\"path\"", at: at)
+                throw LessonError("no model '\(w.quotable)' in \(directories.joined(separator: " or ")); run `make model` to fetch all-MiniLM-L6-v2, or give a folder with from=\"path\"", at: at)
             }
             folder = hit
         default:

@@ -26,10 +26,12 @@ enum ModelCache {
     }
 }
 
-/// Where `from=NAME` looks: `$STEPMARK_MODEL_DIR`, else the first `.cache/models` found in the
-/// lesson's folder or one of its parents, else `.cache/models` in the working directory, else
-/// the first one above the running executable (a development build inside the repository).
-func modelDirectories(lessonFolder: String) -> [String] {
+/// Where `from=NAME` looks: `--model-dir` (`given`), else `$STEPMARK_MODEL_DIR`, else the first
+/// `.cache/models` found in the lesson's folder or one of its parents, else `.cache/models` in
+/// the working directory, else the first one above the running executable (a development build
+/// inside the repository).
+func modelDirectories(lessonFolder: String, given: String?) -> [String] {
+    if let given, !given.isEmpty { return [given] }
     if let dir = ProcessInfo.processInfo.environment["STEPMARK_MODEL_DIR"], !dir.isEmpty { return [dir] }
     func nearest(above start: URL) -> String? {
         var url = start.standardizedFileURL
