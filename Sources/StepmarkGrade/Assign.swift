@@ -79,14 +79,18 @@ public struct Assignment: Sendable {
         if let line = Solutions.unclosedRegionLine(in: out) {
             warnings.append("line \(line): a <!-- solution --> region is never closed with <!-- end solution -->; everything after it is left out of the assignment")
         }
-        let student = withVariant(Solutions.removed(from: out), variant: variant, frontMatter: lesson.frontMatter)
+        // A key whose language comes from its folder (lessons/ko/) gives its assignment a
+        // `lang:` line: the copy is written into another folder, and would turn English.
+        let folderLanguage = lesson.frontMatter?.lang == nil ? LessonLanguage.ofFolders(path: path) : nil
+        let student = withVariant(Solutions.removed(from: out), variant: variant, language: folderLanguage, frontMatter: lesson.frontMatter)
         return Assignment(text: student, warnings: warnings, keyErrors: keyErrors.sorted { $0.position < $1.position })
     }
 
-    /// The assignment's text with `variant: N` in its front matter (a new front matter when the
-    /// key has none). The variant is what marks the file as an assignment: `run`, `render` and
-    /// `check` then never show an exercise's values, and `grade` knows which numbers it holds.
-    static func withVariant(_ text: String, variant: Int, frontMatter: FrontMatter?) -> String {
+    /// The assignment's text with `variant: N` (and `lang: L` when `language` is given) in its
+    /// front matter (a new front matter when the key has none). The variant is what marks the
+    /// file as an assignment: `run`, `render` and `check` then never show an exercise's values,
+    /// and `grade` knows which numbers it holds.
+    static func withVariant(_ text: String, variant: Int, language: LessonLanguage? = nil, frontMatter: FrontMatter?) -> String {
         var bom = ""
         var body = Substring(text)
         if body.unicodeScalars.first == "\u{FEFF}" {
@@ -94,12 +98,13 @@ public struct Assignment: Sendable {
             body = Substring(body.unicodeScalars.dropFirst())
         }
         let newline = body.contains("\r\n") ? "\r\n" : "\n"
+        let lines = "variant: \(variant)" + newline + (language.map { "lang: \($0.rawValue)" + newline } ?? "")
         guard frontMatter != nil, let firstBreak = body.firstIndex(where: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) else {
-            return bom + "---" + newline + "variant: \(variant)" + newline + "---" + newline + body
+            return bom + "---" + newline + lines + "---" + newline + body
         }
         // After the opening `---` line, so the key's own keys keep their lines below it.
         let afterFirst = body.index(after: firstBreak)
-        return bom + body[..<afterFirst] + "variant: \(variant)" + newline + body[afterFirst...]
+        return bom + body[..<afterFirst] + lines + body[afterFirst...]
     }
 
     /// Whether an assignment's text is still as handed out for a key whose answer blocks are

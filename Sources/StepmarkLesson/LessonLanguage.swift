@@ -11,8 +11,14 @@ public enum LessonLanguage: String, Sendable, CaseIterable {
             let primary = tag.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map { $0.lowercased() } ?? ""
             return LessonLanguage(rawValue: primary) ?? .english
         }
+        return ofFolders(path: path) ?? .english
+    }
+
+    /// The language a lesson at `path` takes from the nearest `ko/` or `en/` folder above it, or
+    /// nil. A copy written elsewhere (an assignment in `hw/`) must say it in its front matter.
+    public static func ofFolders(path: String) -> LessonLanguage? {
         let folders = path.split(separator: "/").dropLast().map(String.init)
-        return folders.last(where: { $0 == "ko" || $0 == "en" }).flatMap(LessonLanguage.init(rawValue:)) ?? .english
+        return folders.last(where: { $0 == "ko" || $0 == "en" }).flatMap(LessonLanguage.init(rawValue:))
     }
 }
 

@@ -440,6 +440,29 @@ func assertInert(_ html: String, fragment: Bool = false, sourceLocation: SourceL
         #expect(Array(a.text.utf8) == Array(expected.utf8))
     }
 
+    /// A key under `ko/` is Korean by its folder (SPEC §8); its assignment is written into
+    /// another folder, so it says `lang: ko` itself, or the student's copy would turn English.
+    /// A key whose front matter says its language, or that lies in no language folder, gets no
+    /// such line.
+    @Test func anAssignmentKeepsTheLanguageOfItsKeysFolder() throws {
+        let key = "# 키\n\n```softmax exercise=a\n[0, 0]\n```\n\n```answer a\n[0.5, 0.5]\n```\n"
+        let korean = Assignment.make(keyText: key, path: "lessons/ko/key.md").text
+        #expect(korean.hasPrefix("---\nvariant: 0\nlang: ko\n---\n# 키\n"), "\(korean)")
+        let withFrontMatter = Assignment.make(keyText: "---\ntitle: T\n---\n" + key, path: "lessons/ko/key.md").text
+        #expect(withFrontMatter.hasPrefix("---\nvariant: 0\nlang: ko\ntitle: T\n---\n"), "\(withFrontMatter)")
+        let english = Assignment.make(keyText: key, path: "lessons/en/key.md").text
+        #expect(english.hasPrefix("---\nvariant: 0\nlang: en\n---\n"), "\(english)")
+        let said = Assignment.make(keyText: "---\nlang: en\n---\n" + key, path: "lessons/ko/key.md").text
+        #expect(said.hasPrefix("---\nvariant: 0\nlang: en\n---\n"), "\(said)")
+        #expect(Assignment.make(keyText: key, path: "key.md").text.hasPrefix("---\nvariant: 0\n---\n"))
+        // End to end: the copy in hw/ checks in Korean.
+        let root = try temporaryFolder(["ko/key.md": key])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(try stepmark(["assign", "ko/key.md", "--out", "hw"], in: root).status == 0)
+        let check = try stepmark(["check", "hw/key.md"], in: root)
+        #expect(check.stdout.contains("답을 적지 않았습니다"), "\(check.stdout)")
+    }
+
     @Test func templatesFollowTheExpectedShapeNotTheKeysLiteral() {
         // The key writes a 1×3 row as a list and a token answer; the templates follow the
         // expected values: a 1×3 matrix and three tokens.
