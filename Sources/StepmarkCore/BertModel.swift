@@ -219,7 +219,10 @@ public final class BertModel: Sendable {
     let embeddingNorm: (weight: [Double], bias: [Double])
     public let layerWeights: [BertLayerWeights]
 
-    /// The number of weights the encoder uses (the unused pooler and buffers not counted).
+    /// The number of weights in the file: every floating-point tensor, the pooler's too, which
+    /// the encoder does not use; integer buffers (`position_ids`) are not weights. This is what
+    /// Hugging Face's `num_parameters()` and sentence-transformers report (22,713,216 for
+    /// all-MiniLM-L6-v2), so a lesson's number is the one its students will read elsewhere.
     public let parameterCount: Int
 
     /// Loads a Hugging Face folder: `config.json`, `model.safetensors`, `vocab.txt` and,
@@ -242,15 +245,13 @@ public final class BertModel: Sendable {
         }
         let file = try SafetensorsFile(path: file("model.safetensors"))
         let prefix = file.entry("embeddings.word_embeddings.weight") == nil && file.entry("bert.embeddings.word_embeddings.weight") != nil ? "bert." : ""
-        var used = 0
         let name = FilePathText.lastComponent(file.path)
-        /// The tensor's entry, once its shape is checked (and its size counted).
+        /// The tensor's entry, once its shape is checked.
         func entry(_ key: String, _ shape: [Int]) throws -> SafetensorsFile.Entry {
             guard let e = file.entry(prefix + key) else { throw TensorError("\(name) has no tensor '\(prefix + key)'") }
             guard e.shape == shape else {
                 throw TensorError("\(name): '\(prefix + key)' has shape \(e.shape) but config.json implies \(shape)")
             }
-            used += e.count
             return e
         }
         func load(_ key: String, _ shape: [Int]) throws -> [Double] {
@@ -271,7 +272,6 @@ public final class BertModel: Sendable {
         guard words.shape == [config.vocabularySize, h] else {
             throw TensorError("\(name): '\(wordEmbeddingsName)' has shape \(words.shape) but config.json implies \([config.vocabularySize, h])")
         }
-        used += words.count
         weightsFile = file
         positionEmbeddings = try load("embeddings.position_embeddings.weight", [config.maxPositions, h])
         tokenTypeEmbeddings = try load("embeddings.token_type_embeddings.weight", [config.typeVocabularySize, h])
@@ -297,7 +297,7 @@ public final class BertModel: Sendable {
         self.tokenizer = tokenizer
         self.tensorEntries = file.entries
         self.layerWeights = layers
-        self.parameterCount = used
+        self.parameterCount = file.entries.filter { $0.dtype != .i64 }.reduce(0) { $0 + $1.count }
     }
 
     /// Runs the encoder over `text` (see `encode(tokenized:)` for the steps).

@@ -573,8 +573,8 @@ def model_step(source):
     names = sorted(k for k in header if k != "__metadata__")
     record("tensors", Table(["name", "dtype", "shape"],
         [[k, header[k]["dtype"], "×".join(str(d) for d in header[k]["shape"])] for k in names]))
-    used = sum(int(np.prod(header[k]["shape"])) for k in names if header[k]["dtype"] != "I64" and "pooler" not in k)
-    record("parameters", float(used))
+    weights = sum(int(np.prod(header[k]["shape"])) for k in names if header[k]["dtype"] != "I64")
+    record("parameters", float(weights))
     return model
 
 def bert_tokenize_step(model, text):

@@ -69,7 +69,7 @@ enum ModelDirective: Directive {
         })
         try context.record("tensors", .table(tensors), formula: "the tensors of model.safetensors")
         try context.record("parameters", .tensor(.scalar(Double(model.parameterCount))),
-                           formula: "the number of weights the encoder uses")
+                           formula: "the number of weights in model.safetensors (every floating-point tensor, as num_parameters() counts them)")
         let name = try args.name("name", default: "model")!
         context.defineModel(name, model)
         if let alias = try args.name("as") { context.defineModel(alias, model) }
