@@ -311,7 +311,8 @@ def attention_parts(Q, K, V, scale=None, mask="none", heads=1):
 def attention_backward(Q, K, V, scale=None, mask="none", heads=1, wo=None, target=None, grad=None,
                        jacobian_row=None, show=True):
     """The gradients PyTorch's autograd gives after F.mse_loss(output, target).backward() (or
-    output.backward(grad)): d_output, d_wo, d_concat, per head d_weights, d_V, d_scaled =
+    output.backward(grad)): d_output, d_wo, d_concat, per head d_output (its columns of d_concat,
+    with several heads), d_weights, d_V, d_scaled =
     w ⊙ (d_weights − rowsum(d_weights ⊙ w)), d_scores = d_scaled·scale, d_Q = d_scores·K,
     d_K = d_scoresᵀ·Q. Returns the loss (or None) and the whole d_Q, d_K, d_V, d_wo."""
     rec = record if show else (lambda name, value: None)
@@ -344,6 +345,8 @@ def attention_backward(Q, K, V, scale=None, mask="none", heads=1, wo=None, targe
         dv_ = v.shape[1]
         if d_output is not None:
             d_out = d_concat[:, h*dv_:(h+1)*dv_]
+            if heads > 1:
+                rec(p + "d_output", d_out)
             d_weights = d_out @ v.T
             rec(p + "d_weights", d_weights)
             d_V = w.T @ d_out

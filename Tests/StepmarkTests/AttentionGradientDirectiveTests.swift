@@ -73,7 +73,8 @@ import StepmarkRender
         let report = runLesson(lesson)
         let step = try #require(report.step(2))
         #expect(step.ok, "\(String(describing: step.error))")
-        let head = ["d_weights", "d_V", "d_scaled", "d_scores", "d_Q", "d_K"]
+        // SPEC §3: "with heads, each under headN. and d_concat first": d_output too.
+        let head = ["d_output", "d_weights", "d_V", "d_scaled", "d_scores", "d_Q", "d_K"]
         #expect(step.values.map(\.name) == ["head1.scores", "head1.scaled", "head1.masked", "head1.weights", "head1.output",
                                             "head2.scores", "head2.scaled", "head2.masked", "head2.weights", "head2.output",
                                             "concat", "output", "d_output", "d_wo", "d_concat"]
@@ -83,6 +84,12 @@ import StepmarkRender
         #expect(report.tensor(step: 2, "d_Q")?.shape == [3, 4] && report.tensor(step: 2, "d_V")?.shape == [3, 4])
         // d_concat = G·Woᵀ (by hand: row i of Woᵀ's columns): [[1, 0, 0, 1], [0, 1, 0, 1], [0, 0, 1, 1]].
         #expect(close(report.tensor(step: 2, "d_concat"), [[1, 0, 0, 1], [0, 1, 0, 1], [0, 0, 1, 1]]))
+        // Each head's d_output is its two columns of d_concat, and its d_V = weightsᵀ·d_output.
+        #expect(close(report.tensor(step: 2, "head1.d_output"), [[1, 0], [0, 1], [0, 0]]))
+        #expect(close(report.tensor(step: 2, "head2.d_output"), [[0, 1], [0, 1], [1, 1]]))
+        let w2 = try #require(report.tensor(step: 2, "head2.weights"))
+        let dV2 = (0..<3).map { j in (0..<2).map { c in (0..<3).reduce(0.0) { $0 + w2[$1, j] * [[0.0, 1], [0, 1], [1, 1]][$1][c] } } }
+        #expect(close(report.tensor(step: 2, "head2.d_V"), dV2))
         for h in 1...2 {
             let ds = try #require(report.tensor(step: 2, "head\(h).d_scores"))
             #expect(ds[0, 1] == 0 && ds[0, 2] == 0 && ds[1, 2] == 0)

@@ -15,7 +15,7 @@ enum AttendDirective: Directive {
         ArgumentSpec("wo", nil, "the name of an output projection applied to the concatenated heads"),
         ArgumentSpec("labels", nil, "the name of a token list that labels rows and columns"),
     ] + AttendGradients.arguments
-    static let subSteps = "scores, scaled, masked (with a mask), weights, output; with heads=h: headN.scores … headN.output, then concat (and output with wo); with target= or grad=: loss, d_output, d_wo, d_concat, d_weights, d_V, d_scaled, d_scores, d_Q, d_K (per head)"
+    static let subSteps = "scores, scaled, masked (with a mask), weights, output; with heads=h: headN.scores … headN.output, then concat (and output with wo); with target= or grad=: loss, d_output, d_wo, d_concat, then per head (headN.d_output with heads=h) d_weights, d_V, d_scaled, d_scores, d_Q, d_K"
     static let example = """
         ```attend mask=causal
         Q = [[1, 0], [0, 1], [1, 1]]

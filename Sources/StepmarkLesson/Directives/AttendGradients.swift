@@ -3,7 +3,7 @@ import StepmarkCore
 /// The backward pass of `attend` (SPEC §3, "Attention gradients"): with `target=NAME`
 /// (`loss=mse`) or `grad=NAME` it records, after the forward values, `loss` (with a target),
 /// `d_output`, `d_wo` and `d_concat` (with wo= or several heads), then per head (under
-/// `headN.` with heads > 1) `d_weights`, `d_V`, `jacobian` (with `jacobian_row=`), `d_scaled`,
+/// `headN.` with heads > 1) `d_output` (with heads > 1: the head's columns of `d_concat`), `d_weights`, `d_V`, `jacobian` (with `jacobian_row=`), `d_scaled`,
 /// `d_scores`, `d_Q`, `d_K`; with several heads, finally the whole `d_Q`, `d_K`, `d_V`.
 ///
 /// The names mean what PyTorch's autograd gives: `d_Q`, `d_K`, `d_V`, `d_wo` are the
@@ -95,6 +95,12 @@ enum AttendGradients {
             let upstreamName = heads == 1 ? (wo == nil ? "d_output" : "d_concat") : "d_concat\(sub)"
             let hg = gradients?.heads[h]
             if let hg {
+                // SPEC §3: with heads, each gradient is under headN., d_output too: the head's
+                // own columns of d_concat, which its d_weights and d_V are made from.
+                if heads > 1 {
+                    let width = hg.dOutput.cols
+                    try context.record(prefix + "d_output", hg.dOutput, formula: "d_output = d_concat[:, \(h * width):\(h * width + width)]")
+                }
                 try context.record(prefix + "d_weights", hg.dWeights, formula: "d_weights = \(upstreamName)·\(vn)\(sub)ᵀ", role: .attention(weights: false))
                 try context.record(prefix + "d_V", hg.dV, formula: "d_V = weightsᵀ·\(upstreamName)")
             }
