@@ -9,6 +9,10 @@ public struct GradeOutcome: Sendable {
     public var exercises: [ExerciseResult]
     /// Why the submission could not be graded at all (it then scores zero everywhere).
     public var problem: String?
+    /// True when the file itself could not be read (missing, not a regular file, over the size
+    /// limit, not UTF-8): unreadable input, which `grade` reports with exit status 2 (SPEC §5)
+    /// once every other submission is graded.
+    public var fileUnreadable = false
     /// Problems in the submission's answer blocks (or, when checking a lesson by itself, in
     /// the lesson), with positions. At most `Grader.maxReportedErrors` are kept.
     public var lessonErrors: [LessonError]
@@ -395,9 +399,13 @@ public struct Grader: Sendable {
             text = try LessonParser.readText(path: submissionPath, limits: limits)
         } catch let e as ReadError {
             let m = e.message
-            return zero(submissionPath, m.hasPrefix("is ") || m.hasPrefix("cannot") ? "the file \(m)" : m)
+            var outcome = zero(submissionPath, m.hasPrefix("is ") || m.hasPrefix("cannot") ? "the file \(m)" : m)
+            outcome.fileUnreadable = true
+            return outcome
         } catch {
-            return zero(submissionPath, "the file cannot be read: \(error)")
+            var outcome = zero(submissionPath, "the file cannot be read: \(error)")
+            outcome.fileUnreadable = true
+            return outcome
         }
         return grade(submissionText: text, path: submissionPath, reveal: reveal, expectedVariant: expectedVariant)
     }

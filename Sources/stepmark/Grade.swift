@@ -144,7 +144,9 @@ struct Grade: ParsableCommand {
         say("graded \(n) submission\(n == 1 ? "" : "s") into \(out): \(result.allPassed) all correct, "
               + "\(result.graded - result.allPassed) with answers to revisit, \(result.notGraded) not graded; "
               + "gradebook: \(FilePathText.join(out, Gradebook.csvName))")
-        if writeFailed { throw ExitCode(2) }
+        // SPEC §5: 2 for unreadable input (a mistyped path, a folder, a file that is not
+        // UTF-8), after every readable submission is graded and written; 1 for wrong answers.
+        if writeFailed || result.submissions.contains(where: \.outcome.fileUnreadable) { throw ExitCode(2) }
         if result.allPassed < n { throw ExitCode(1) }
     }
 }

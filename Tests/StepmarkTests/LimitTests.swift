@@ -235,8 +235,10 @@ import Testing
         #expect(low.stdout.contains("not graded: the file is larger than the limit of 200 bytes (raise it with --max-file-bytes)"))
         let high = try stepmark(["check", "sub.md", "--key", "key.md", "--max-file-bytes", "2000"], in: folder)
         #expect(high.status == 0, "\(high.stdout)")
+        // grade, the teacher's batch: an unreadable file is unreadable input (exit 2, SPEC §5);
+        // check, which Gradescope's autograder runs, gives the student a zero with the reason.
         let grade = try stepmark(["grade", "--key", "key.md", "sub.md", "--out", "grades", "--max-file-bytes", "200"], in: folder)
-        #expect(grade.status == 1)
+        #expect(grade.status == 2)
         #expect(grade.stderr.contains("sub.md: not graded: the file is larger than the limit of 200 bytes (raise it with --max-file-bytes)"))
     }
 }
