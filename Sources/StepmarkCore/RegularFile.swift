@@ -150,9 +150,28 @@ public enum RegularFile {
         case S_IFSOCK: .special(kind: "a socket")
         default: .special(kind: "a special file")
         }
+        if refusal == nil, let kernel = kernelFileSystem(fd) {
+            close(fd)
+            throw .special(kind: "a file of the kernel's \(kernel) (it may hold this process's secrets)")
+        }
         guard let refusal else { return (fd, Int(info.st_size)) }
         close(fd)
         throw refusal
+    }
+
+    /// `/proc` or `/sys` when an open file lies under one of them, else nil. Their files pass
+    /// as regular (`/proc/self/environ` has size 0), but a lesson that reads one,
+    /// `embeddings from="/proc/self/environ"` or a link `env.md -> /proc/self/environ`, would
+    /// quote the environment in its error or its prose, and so in the report a teacher
+    /// publishes. The open descriptor's own path (`/proc/self/fd/N`) is asked, so links and
+    /// `..` are already resolved and the file cannot be swapped in between.
+    static func kernelFileSystem(_ fd: Int32) -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/fd/\(fd)", &buffer, buffer.count - 1)
+        guard n > 0 else { return nil }
+        let path = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        for root in ["/proc", "/sys"] where path == root || path.hasPrefix(root + "/") { return root }
+        return nil
     }
 
     /// A regular file mapped read-only into memory: nothing is read until a page is touched, and

@@ -112,6 +112,30 @@ import Testing
 
     // MARK: class 9, clear errors
 
+    /// /proc and /sys files pass for regular ones (size 0, read to their end), and a lesson
+    /// that read one quoted it: `embeddings from="/proc/self/environ"` put the environment
+    /// (tokens, keys) into its error and so into the published report; a link named like a
+    /// lesson rendered it as prose. They are refused as special files, through links too.
+    @Test func kernelFilesAreRefused() throws {
+        let folder = try temporaryFolder(["emb.md": "```embeddings from=\"/proc/self/environ\"\n```\n",
+                                          "load.md": "```let\nx = load(\"/proc/self/cwd/data.csv\")\n```\n",
+                                          "img.md": "# t\n\n![env](/proc/self/environ)\n", "data.csv": "1,2\n"])
+        try FileManager.default.createSymbolicLink(atPath: folder + "/env.md", withDestinationPath: "/proc/self/environ")
+        try FileManager.default.createSymbolicLink(atPath: folder + "/sys.csv", withDestinationPath: "/sys/kernel/mm/transparent_hugepage/enabled")
+        try "```let\nx = load(\"sys.csv\")\n```\n".write(toFile: folder + "/sys.md", atomically: true, encoding: .utf8)
+        let secret = ["STEPMARK_TEST_SECRET": "s3cr3t-value"]
+        // A real file reached through /proc (the working folder's link) is read as any other.
+        let throughProc = try stepmark(["run", "load.md"], in: folder)
+        #expect(throughProc.status == 0, "\(throughProc.stdout)\(throughProc.stderr)")
+        for (file, status) in [("emb.md", 1), ("img.md", 1), ("env.md", 2), ("sys.md", 1)] {
+            let r = try stepmark(["run", file, "--format", "html"], in: folder, environment: secret)
+            #expect(r.status == Int32(status), "\(file): \(r.stderr)")
+            #expect(!(r.stdout + r.stderr).contains("s3cr3t-value"), "\(file)")
+            #expect((r.stdout + r.stderr).contains("is a file of the kernel's /proc (it may hold this process's secrets), not a regular file")
+                    || (r.stdout + r.stderr).contains("is a file of the kernel's /sys"), "\(file): \(r.stdout.suffix(400))\(r.stderr)")
+        }
+    }
+
     @Test func invalidUTF8OffsetsCountTheBOMAndLoneCRs() throws {
         // BOM (3 bytes) + "a\rb\r\nc\n" (7 bytes), then 0xFF: byte 10 of the file, on line 4.
         let data = Data([0xEF, 0xBB, 0xBF] + Array("a\rb\r\nc\n".utf8) + [0xFF])

@@ -272,6 +272,7 @@ import StepmarkRender
         "'disk' is a block device, not a regular file; only regular files are read",
         "'sock' is a socket, not a regular file; only regular files are read",
         "'odd' is a special file, not a regular file; only regular files are read",
+        "'/proc/self/environ' is a file of the kernel's /proc (it may hold this process's secrets), not a regular file; only regular files are read",
         "'big.csv' is larger than the limit of 1000 bytes (raise it with --max-file-bytes)",
         "'glove.txt' is not UTF-8 text",
         "cannot load 'weights.txt': expected a .npy or .csv file",
@@ -352,7 +353,7 @@ import StepmarkRender
             let words = Self.english(core, allowing: [
                 "Wq", "Wt", "Wi", "relu", "sigmoid", "cat", "dog", "cow", "low", "the", "abc", "corpus", "inf", "nan",
                 "embeddings", "encoder", "layer", "self", "query", "weight", "data", "pipe", "zero", "disk", "sock", "odd",
-                "big", "glove", "weights",
+                "big", "glove", "weights", "proc", "environ",
             ])
             if !words.isEmpty || korean == english { left.append("\(english)\n    → \(korean)\n    English left: \(words)") }
         }

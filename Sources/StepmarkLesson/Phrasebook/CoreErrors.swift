@@ -316,6 +316,8 @@ extension Phrasebook {
          "'$1'은(는) 일반 파일이 아니라 블록 장치입니다. 일반 파일만 읽습니다"),
         (#"^'(.*)' is a socket, not a regular file; only regular files are read$"#,
          "'$1'은(는) 일반 파일이 아니라 소켓입니다. 일반 파일만 읽습니다"),
+        (#"^'(.*)' is a file of the kernel's (/proc|/sys) \(it may hold this process's secrets\), not a regular file; only regular files are read$"#,
+         "'$1'은(는) 일반 파일이 아니라 커널의 $2 파일입니다(이 프로세스의 비밀이 들어 있을 수 있습니다). 일반 파일만 읽습니다"),
         (#"^'(.*)' is a special file, not a regular file; only regular files are read$"#,
          "'$1'은(는) 일반 파일이 아니라 특수 파일입니다. 일반 파일만 읽습니다"),
         (#"^'(.*)' is larger than the limit of (\d+) bytes \(raise it with --max-file-bytes\)$"#,

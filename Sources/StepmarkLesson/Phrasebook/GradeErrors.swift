@@ -37,6 +37,8 @@ extension Phrasebook {
          "파일이 보통 파일이 아니라 문자 장치입니다. 보통 파일만 읽습니다"),
         (#"^the file is a block device, not a regular file; only regular files are read$"#,
          "파일이 보통 파일이 아니라 블록 장치입니다. 보통 파일만 읽습니다"),
+        (#"^the file is a file of the kernel's (/proc|/sys) \(it may hold this process's secrets\), not a regular file; only regular files are read$"#,
+         "파일이 보통 파일이 아니라 커널의 $1 파일입니다(이 프로세스의 비밀이 들어 있을 수 있습니다). 보통 파일만 읽습니다"),
         (#"^the file is a socket, not a regular file; only regular files are read$"#,
          "파일이 보통 파일이 아니라 소켓입니다. 보통 파일만 읽습니다"),
         (#"^the file cannot be read: (.*)$"#, "파일을 읽을 수 없습니다: $1"),

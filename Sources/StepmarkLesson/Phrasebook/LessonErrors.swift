@@ -280,6 +280,8 @@ extension Phrasebook {
         (#"is a character device, not a regular file; only regular files are read"#, "은(는) 보통 파일이 아니라 문자 장치입니다. 보통 파일만 읽습니다"),
         (#"is a block device, not a regular file; only regular files are read"#, "은(는) 보통 파일이 아니라 블록 장치입니다. 보통 파일만 읽습니다"),
         (#"is a socket, not a regular file; only regular files are read"#, "은(는) 보통 파일이 아니라 소켓입니다. 보통 파일만 읽습니다"),
+        (#"is a file of the kernel's (/proc|/sys) \(it may hold this process's secrets\), not a regular file; only regular files are read"#,
+         "은(는) 보통 파일이 아니라 커널의 $N 파일입니다(이 프로세스의 비밀이 들어 있을 수 있습니다). 보통 파일만 읽습니다"),
         (#"is larger than the limit of (\d+) bytes \(raise it with --max-file-bytes\)"#,
          "은(는) 크기 한도 $N바이트보다 큽니다(--max-file-bytes로 한도를 올릴 수 있습니다)"),
         (#"cannot be read: (.*)"#, "을(를) 읽을 수 없습니다: $N"),
