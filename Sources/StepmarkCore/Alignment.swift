@@ -170,16 +170,20 @@ public enum Alignment {
     ///
     /// With `steps = 0` the history has the single row (0, initial loss) and the weights come
     /// back unchanged. The trained weights keep the shapes and labels of the given ones.
+    /// `checkpoint` runs before every step (the lesson's time limit: one step of a large table
+    /// takes long enough that a look every 250 steps let a 122-byte lesson run for minutes).
     /// - Throws: as `forward`; when `steps` is negative or `lr` is not finite; when an update
-    ///   makes a projected row zero or the loss non-finite (the message names the step).
+    ///   makes a projected row zero or the loss non-finite (the message names the step); what
+    ///   `checkpoint` throws.
     public static func train(text: Tensor, image: Tensor, wt: Tensor, wi: Tensor, temperature: Double,
-                             steps: Int, lr: Double) throws -> AlignmentTraining {
+                             steps: Int, lr: Double, checkpoint: () throws -> Void = {}) throws -> AlignmentTraining {
         guard steps >= 0 else { throw TensorError("steps must be 0 or more, got \(steps)") }
         guard lr.isFinite else { throw TensorError("lr must be a finite number, got \(lr)") }
         var wt = wt, wi = wi
         var history: [Double] = []
         var initial: AlignmentForward?
         for step in 0..<steps {
+            try checkpoint()
             let g: AlignmentGradients
             do {
                 g = try gradients(text: text, image: image, wt: wt, wi: wi, temperature: temperature)

@@ -165,6 +165,22 @@ import Testing
         #expect(again.loss == r.final.loss)
     }
 
+    /// The time limit is looked at before every step: one step over 1000 × 1000 tables takes a
+    /// quarter of a second, and a look every 250 steps let a 10 s lesson run for a minute.
+    @Test func theCheckpointRunsBeforeEveryStep() throws {
+        struct Stop: Error {}
+        var calls = 0
+        _ = try Alignment.train(text: Self.text, image: Self.image, wt: Self.wt, wi: Self.wi,
+                                temperature: 0.5, steps: 7, lr: 0.1, checkpoint: { calls += 1 })
+        #expect(calls == 7)
+        calls = 0
+        #expect(throws: Stop.self) {
+            _ = try Alignment.train(text: Self.text, image: Self.image, wt: Self.wt, wi: Self.wi,
+                                    temperature: 0.5, steps: 500, lr: 0.1, checkpoint: { calls += 1; if calls == 3 { throw Stop() } })
+        }
+        #expect(calls == 3)
+    }
+
     @Test func zeroStepsReturnsInitialLossAndWeights() throws {
         let r = try Alignment.train(text: Self.text, image: Self.image, wt: Self.wt, wi: Self.wi,
                                     temperature: 0.5, steps: 0, lr: 0.1)

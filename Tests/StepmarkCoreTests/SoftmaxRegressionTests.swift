@@ -30,6 +30,18 @@ import Testing
         #expect(close(run.bias.data, [0.0822300219090017, 0.08851067812076929, -0.17074070002977082]))
     }
 
+    /// The time limit is looked at before every epoch (it was every 256: an epoch over a large
+    /// table is long).
+    @Test func theCheckpointRunsBeforeEveryEpoch() throws {
+        struct Stop: Error {}
+        var calls = 0
+        #expect(throws: Stop.self) {
+            _ = try SoftmaxRegression.train(x: x, labels: labels, classes: 3, lr: 0.5, epochs: 2000,
+                                            checkpoint: { calls += 1; if calls == 2 { throw Stop() } })
+        }
+        #expect(calls == 2)
+    }
+
     @Test func lossFallsAndEveryTrainingExampleIsLearned() throws {
         let run = try SoftmaxRegression.train(x: x, labels: labels, classes: 3, lr: 0.5, epochs: 2000)
         #expect(zip(run.loss, run.loss.dropFirst()).allSatisfy { $0 > $1 })

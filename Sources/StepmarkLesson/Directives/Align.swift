@@ -154,7 +154,7 @@ enum AlignDirective: Directive {
             let training: AlignmentTraining
             do {
                 training = try Alignment.train(text: text, image: image, wt: trainedWt, wi: trainedWi,
-                                               temperature: temperature, steps: n, lr: lr)
+                                               temperature: temperature, steps: n, lr: lr, checkpoint: context.checkDeadline)
             } catch let e as TensorError {
                 var message = e.message
                 if done > 0, let m = message.firstMatch(of: /^training diverged after (\d+) steps?: (.*)$/), let k = Int(m.1) {
