@@ -127,6 +127,13 @@ public struct SafetensorsFile: Sendable {
             }
             entries.append(Entry(name: key, dtype: dtype, shape: shape, start: b, end: e))
         }
+        // Each tensor has bytes of its own, as the format's own reader requires: a header whose
+        // hundred tensors all point at the same megabyte made a 1.2 MB file cost 1.26 GB once
+        // each layer's weights were widened to Double (red-team pass).
+        let byStart = entries.filter { $0.end > $0.start }.sorted { ($0.start, $0.name) < ($1.start, $1.name) }
+        for (previous, next) in zip(byStart, byStart.dropFirst()) where next.start < previous.end {
+            throw fail("'\(next.name)' has data_offsets [\(next.start), \(next.end)] that overlap those of '\(previous.name)' [\(previous.start), \(previous.end)]; every tensor has bytes of its own")
+        }
         entries.sort { $0.name < $1.name }
         self.path = path
         self.entries = entries

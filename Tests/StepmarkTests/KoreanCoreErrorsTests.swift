@@ -136,6 +136,7 @@ import StepmarkRender
         "model.safetensors is not a valid safetensors file: the header holds more than 1048576 values",
         "m/config.json is larger than 1024 KB, too large for a model's config.json",
         "model.safetensors is not a valid safetensors file: 'w' has data_offsets [8, 4] that run backwards",
+        "model.safetensors is not a valid safetensors file: 'w' has data_offsets [0, 8] that overlap those of 'data' [0, 8]; every tensor has bytes of its own",
         "model.safetensors is not a valid safetensors file: 'w' ends at byte 80 of the data but the data has 40 bytes (the file is truncated)",
         "model.safetensors is not a valid safetensors file: 'w' is F32 of shape [2, 2] (16 bytes) but its data_offsets span 8 bytes",
         "elements 0..<10 are outside 'w', which has 4",

@@ -125,6 +125,8 @@ extension Phrasebook {
         (#"(?<=: )'([^']*)' has no data_offsets \[start, end\](?=$| \(run )"#, "'$1'에 data_offsets [시작, 끝]이 없습니다"),
         (#"(?<=: )'([^']*)' has data_offsets \[(\d+), (\d+)\] that run backwards(?=$| \(run )"#,
          "'$1'의 data_offsets [$2, $3]은(는) 거꾸로입니다(끝이 시작보다 앞입니다)"),
+        (#"(?<=: )'([^']*)' has data_offsets \[(\d+), (\d+)\] that overlap those of '([^']*)' \[(\d+), (\d+)\]; every tensor has bytes of its own(?=$| \(run )"#,
+         "'$1'의 data_offsets [$2, $3]이(가) '$4'의 [$5, $6]와 겹칩니다. 텐서마다 자기 바이트가 따로 있어야 합니다"),
         (#"(?<=: )'([^']*)' ends at byte (\d+) of the data but the data has (\d+) bytes \(the file is truncated\)(?=$| \(run )"#,
          "'$1'은(는) 데이터의 $2바이트에서 끝나는데 데이터는 $3바이트뿐입니다(파일이 잘렸습니다)"),
         (#"(?<=: )'([^']*)' is (F32|F64|I64) of shape (\[[^\]]*\]) \((\d+) bytes\) but its data_offsets span (\d+) bytes(?=$| \(run )"#,
