@@ -15,6 +15,10 @@ import StepmarkCore
 /// Every problem is an error at the image's position; the page then shows the alt text.
 public enum ProseImages {
     public static let maxBytes = 5 * 1024 * 1024
+    /// The most bytes all the images of one lesson may embed in its page, every use of an image
+    /// counted (the page holds a copy per use): 1,000 uses of one 544 KB picture made a 4 KB
+    /// lesson's page 725 MB and took 2.7 GB to render (red-team pass).
+    public static let maxLessonBytes = 4 * maxBytes
 
     /// Reads every image of the lesson's prose, relative to `folder`.
     public static func resolve(_ lesson: inout Lesson, folder: String) {
@@ -26,10 +30,22 @@ public enum ProseImages {
                     .sorted { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) }.map(\.element)
             }
         }
+        // A file named again is read once: its uses share one copy of its bytes.
+        var loaded: [String: (ProseImage.Content, String?)] = [:]
+        var embeddedBytes = 0
         for b in lesson.blocks.indices {
             guard case .prose(var prose) = lesson.blocks[b], !prose.images.isEmpty else { continue }
             for k in prose.images.indices {
-                let (content, problem) = load(prose.images[k].url, folder: folder)
+                let url = prose.images[k].url
+                var (content, problem) = loaded[url] ?? load(url, folder: folder)
+                loaded[url] = (content, problem)
+                if case .embedded(_, let bytes) = content {
+                    if embeddedBytes + bytes.count > maxLessonBytes {
+                        (content, problem) = (.failed, "the images of this lesson would put more than \(maxLessonBytes / (1024 * 1024)) MB into its page (each use of an image counts), so \(url.quotable) is shown as its alt text; use fewer or smaller images")
+                    } else {
+                        embeddedBytes += bytes.count
+                    }
+                }
                 prose.images[k].content = content
                 if let problem { lesson.diagnostics.append(LessonError(problem, at: prose.images[k].position)) }
             }

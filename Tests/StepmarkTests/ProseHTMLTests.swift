@@ -249,6 +249,21 @@ struct ProseHTMLTests {
         #expect(!html(lesson).contains("<img"))
     }
 
+    @Test("an image used many times is read once, and a page embeds at most 20 MB of images")
+    func repeatedImagesAreBounded() throws {
+        // 4 MB: five uses fit in 20 MB, the sixth does not.
+        let big = [UInt8](png) + [UInt8](repeating: 7, count: 4 * 1024 * 1024 - png.count)
+        let (_, folder) = try readLesson("x", files: ["big.png": big])
+        try (String(repeating: "![b](big.png)\n\n", count: 7)).write(toFile: folder + "/lesson.md", atomically: true, encoding: .utf8)
+        let lesson = try LessonParser.read(path: folder + "/lesson.md")
+        #expect(lesson.diagnostics.map(\.description) == [11, 13].map {
+            "\($0):1: the images of this lesson would put more than 20 MB into its page (each use of an image counts), so big.png is shown as its alt text; use fewer or smaller images"
+        })
+        let page = html(lesson)
+        #expect(page.components(separatedBy: "<img").count - 1 == 5)
+        #expect(page.utf8.count < 30 * 1024 * 1024)
+    }
+
     @Test("media types come from the bytes")
     func mediaTypes() {
         #expect(ProseImages.mediaType(png) == "image/png")

@@ -314,6 +314,8 @@ extension Phrasebook {
          "이미지 $1은(는) 파일이 아닙니다: 강의 기준 상대 경로로 가리킨 로컬 이미지 파일만 페이지에 넣습니다"),
         (#"^the image file (.*) does not exist \(paths are relative to the lesson's folder\)$"#,
          "이미지 파일 $1이(가) 없습니다(경로는 강의 폴더 기준입니다)"),
+        (#"^the images of this lesson would put more than (\d+) MB into its page \(each use of an image counts\), so (.*) is shown as its alt text; use fewer or smaller images$"#,
+         "이 강의의 이미지가 페이지에 $1MB 넘게 들어가게 되어(이미지를 쓸 때마다 따로 셉니다) $2은(는) 대체 텍스트로 보여 줍니다. 이미지를 줄이거나 더 작은 이미지를 쓰세요"),
         (#"^the image (.*) is larger than (\d+) MB, the limit for an image embedded in the page$"#,
          "이미지 $1은(는) 페이지에 넣는 이미지의 한도인 $2MB보다 큽니다"),
         (#"^the file (.*) is not a PNG, JPEG, GIF, WebP or SVG image \(its first bytes say so, whatever its name\)$"#,
