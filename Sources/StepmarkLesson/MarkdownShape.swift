@@ -11,7 +11,9 @@
 /// (fenced code is skipped: cmark reads its content verbatim):
 /// - at most `maxDepth` block quotes and list items opened on one line;
 /// - at most `maxCellsPerRow` `|` on one line and `maxCells` in the whole lesson, so the sum of
-///   squares over rows stays below 500 × 100,000;
+///   squares over rows stays below 500 × 100,000; a line counts as wide as the widest line of
+///   its paragraph, since cmark-gfm pads every row of a table to its header's width (a header
+///   of 500 cells over 1,900 rows of `||`, 7.7 KB, took 481 MB);
 /// - at most `maxBracketsPerParagraph` `[` in one paragraph (lines up to a blank line) and
 ///   `maxBrackets` in the lesson.
 /// - at most `maxNodeCharacters` of `<`, `&`, `!`, `]`, `\`, `*`, `_`, `` ` ``, `$` and `~` in
@@ -40,7 +42,7 @@ public enum MarkdownShape {
         let newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
         let pipe = UInt8(ascii: "|"), bracket = UInt8(ascii: "["), backtick = UInt8(ascii: "`"), tilde = UInt8(ascii: "~")
         var fence: FenceScanner.Fence? = nil
-        var cells = 0, brackets = 0, paragraphBrackets = 0, nodeCharacters = 0, proseLines = 0
+        var cells = 0, brackets = 0, paragraphBrackets = 0, paragraphWidth = 0, nodeCharacters = 0, proseLines = 0
         var lineNumber = 0
         var start = 0
         while start < bytes.count || (start == bytes.count && lineNumber == 0) {
@@ -69,9 +71,10 @@ public enum MarkdownShape {
             if firstByte == backtick || firstByte == tilde, let opening = FenceScanner.Fence.opening(text()) {
                 fence = opening
                 paragraphBrackets = 0
+                paragraphWidth = 0
                 continue
             }
-            guard firstByte != nil else { paragraphBrackets = 0; continue }
+            guard firstByte != nil else { paragraphBrackets = 0; paragraphWidth = 0; continue }
             var pipes = 0, open = 0, nodes = 0
             for b in line {
                 if b == pipe { pipes += 1 } else if b == bracket { open += 1 }
@@ -88,7 +91,8 @@ public enum MarkdownShape {
             if pipes > maxCellsPerRow {
                 return LessonError("this line has \(pipes) '|' (table cells); a table row in a lesson may have at most \(maxCellsPerRow)", at: SourcePosition(line: lineNumber, column: 1))
             }
-            cells += pipes
+            paragraphWidth = max(paragraphWidth, pipes)
+            cells += paragraphWidth
             if cells > maxCells {
                 return LessonError("the lesson has more than \(maxCells) '|' (table cells) outside code blocks; split it into several lessons", at: SourcePosition(line: lineNumber, column: 1))
             }

@@ -12,6 +12,7 @@ public enum StringKey: String, Sendable, CaseIterable {
     case warningLabel, errorLabel, warningTitle, errorTitle
     // Terminal.
     case stepHeader, stepsRanOne, stepsRanMany, stepsFailedOne, stepsFailedMany, errorCountOne, errorCountMany
+    case stepsRanErrorsElsewhereOne, stepsRanErrorsElsewhereMany
     case rowsInJSONTerminal, ids, fitColumnsShown, tableShape
     // Markdown.
     case rowsInJSONMarkdown
@@ -61,6 +62,8 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .stepHeader: "step"
         case .stepsRanOne: "{0} step ran, no errors"
         case .stepsRanMany: "{0} steps ran, no errors"
+        case .stepsRanErrorsElsewhereOne: "{0} step ran"
+        case .stepsRanErrorsElsewhereMany: "{0} steps ran"
         case .stepsFailedOne: "{0} of {1} step failed"
         case .stepsFailedMany: "{0} of {1} steps failed"
         case .errorCountOne: "({0} error)"
@@ -244,6 +247,8 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .stepHeader: "단계"
         case .stepsRanOne: "{0}단계가 오류 없이 실행되었습니다"
         case .stepsRanMany: "{0}단계가 모두 오류 없이 실행되었습니다"
+        case .stepsRanErrorsElsewhereOne: "{0}단계가 실행되었습니다"
+        case .stepsRanErrorsElsewhereMany: "{0}단계가 실행되었습니다"
         case .stepsFailedOne: "{1}단계 중 {0}단계가 실패했습니다"
         case .stepsFailedMany: "{1}단계 중 {0}단계가 실패했습니다"
         case .errorCountOne: "(오류 {0}개)"

@@ -65,8 +65,11 @@ public struct TerminalRenderer {
         let total = report.steps.count
         if report.ok { return dim(words.count(total, one: .stepsRanOne, many: .stepsRanMany)) }
         let errorCount = report.errors.count
-        return red(words.count(failed, of: total, one: .stepsFailedOne, many: .stepsFailedMany)) + " "
-            + words.count(errorCount, one: .errorCountOne, many: .errorCountMany)
+        // Every step ran, and the errors are the lesson's own (its prose, a key's answers):
+        // "0 of 0 steps failed (1 error)" read as a contradiction.
+        let steps = failed == 0 ? words.count(total, one: .stepsRanErrorsElsewhereOne, many: .stepsRanErrorsElsewhereMany)
+                                : words.count(failed, of: total, one: .stepsFailedOne, many: .stepsFailedMany)
+        return red(steps) + " " + words.count(errorCount, one: .errorCountOne, many: .errorCountMany)
     }
 
     public func render(_ step: Step, path: String) -> String {

@@ -62,6 +62,10 @@ import Testing
                ["l.md:133:1: the lesson has more than 100000 '[' (links and images) outside code blocks"]),
         lesson("cap-total-cells", "|a|\n|-|\n" + String(repeating: String(repeating: "|x", count: 400) + "\n", count: 260), 1,
                ["l.md:252:1: the lesson has more than 100000 '|' (table cells) outside code blocks"]),
+        // cmark-gfm pads each row to the header's width: 1,900 rows of `||` under 500 columns
+        // (7.7 KB) took 481 MB. Each row counts as wide as its table; 250 × 400 = 100,000.
+        lesson("cap-padded-table-rows", "|" + String(repeating: "a|", count: 399) + "\n|" + String(repeating: "-|", count: 399) + "\n" + String(repeating: "||\n", count: 300), 1,
+               ["l.md:251:1: the lesson has more than 100000 '|' (table cells) outside code blocks", "0 steps ran (1 error)"]),
         // Thousands of solution regions are placed in one walk (each counted from the start, 80 KB took 17 s).
         lesson("many-solution-regions", String(repeating: "a <!-- solution -->x<!-- end solution --> ", count: 2_000) + "\n\n```let\nx = 1\n```\n", 0, ["1 step ran, no errors"]),
         // cmark-gfm makes a node per <, &, !, ] and \ (9.5 MB of < took 1.7 GB).
