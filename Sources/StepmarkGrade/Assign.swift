@@ -83,6 +83,13 @@ public struct Assignment: Sendable {
         // `lang:` line: the copy is written into another folder, and would turn English.
         let folderLanguage = lesson.frontMatter?.lang == nil ? LessonLanguage.ofFolders(path: path) : nil
         let student = withVariant(Solutions.removed(from: out), variant: variant, language: folderLanguage, frontMatter: lesson.frontMatter)
+        // The variant line is what makes the file an assignment (its values never shown): a
+        // front matter it cannot join (`{title: T}` on one line) would hand out a lesson that
+        // `run` shows whole.
+        let unmarked = student.unicodeScalars.first == "\u{FEFF}" ? String(student.unicodeScalars.dropFirst()) : student
+        if LessonParser.parse(unmarked, path: path, limits: limits).frontMatter?.variant != variant {
+            keyErrors.append(LessonError("the front matter cannot take the assignment's variant: line; write it as key: value lines, one key a line (not {…} on one line)", at: SourcePosition(line: 2, column: 1)))
+        }
         return Assignment(text: student, warnings: warnings, keyErrors: keyErrors.sorted { $0.position < $1.position })
     }
 
@@ -102,9 +109,14 @@ public struct Assignment: Sendable {
         guard frontMatter != nil, let firstBreak = body.firstIndex(where: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) else {
             return bom + "---" + newline + lines + "---" + newline + body
         }
-        // After the opening `---` line, so the key's own keys keep their lines below it.
+        // After the opening `---` line, so the key's own keys keep their lines below it, and
+        // indented as the first of them is (YAML allows a mapping indented as a whole).
         let afterFirst = body.index(after: firstBreak)
-        return bom + body[..<afterFirst] + lines + body[afterFirst...]
+        let firstKey = body[afterFirst...].split(whereSeparator: \.isNewline)
+            .first { let t = $0.trimmingWhitespace(); return !t.isEmpty && !t.hasPrefix("#") }
+        let indent = String(firstKey?.prefix { $0 == " " } ?? "")
+        let ownLines = ["variant: \(variant)"] + (language.map { ["lang: \($0.rawValue)"] } ?? [])
+        return bom + body[..<afterFirst] + ownLines.map { indent + $0 + newline }.joined() + body[afterFirst...]
     }
 
     /// Whether an assignment's text is still as handed out for a key whose answer blocks are

@@ -463,6 +463,21 @@ func assertInert(_ html: String, fragment: Bool = false, sourceLocation: SourceL
         #expect(check.stdout.contains("답을 적지 않았습니다"), "\(check.stdout)")
     }
 
+    /// The variant line joins the key's front matter as YAML: indented as its keys are, and a
+    /// front matter it cannot join (a flow mapping on one line) stops assign, since without
+    /// its variant the file would not be an assignment and run would show its values.
+    @Test func theVariantLineJoinsAnyFrontMatter() {
+        let body = "# K\n\n```let exercise=e1\nx = [1, 2]\n```\n\n```answer e1\n[1, 2]\n```\n"
+        let indented = Assignment.make(keyText: "---\n  title: x\n  author: y\n---\n" + body, path: "key.md")
+        #expect(indented.keyErrors.isEmpty)
+        #expect(indented.text.hasPrefix("---\n  variant: 0\n  title: x\n"), "\(indented.text)")
+        #expect(LessonParser.parse(indented.text, path: "a.md").frontMatter?.variant == 0)
+        let commented = Assignment.make(keyText: "---\n# the course\n\n    title: x\n---\n" + body, path: "key.md", variant: 7)
+        #expect(LessonParser.parse(commented.text, path: "a.md").frontMatter?.variant == 7, "\(commented.text)")
+        let flow = Assignment.make(keyText: "---\n{title: \"Flow\", lang: en}\n---\n" + body, path: "key.md")
+        #expect(flow.keyErrors.map(\.description) == ["2:1: the front matter cannot take the assignment's variant: line; write it as key: value lines, one key a line (not {…} on one line)"])
+    }
+
     @Test func templatesFollowTheExpectedShapeNotTheKeysLiteral() {
         // The key writes a 1×3 row as a list and a token answer; the templates follow the
         // expected values: a 1×3 matrix and three tokens.

@@ -96,6 +96,8 @@ extension Phrasebook {
         (#"(?<![A-Za-z])a string(?=이\(가\) (?:더 )?있습니다)"#, "문자열"),
         (#"the end of the answer(?=이\(가\) (?:더 )?있습니다)"#, "답의 끝"),
         // Assign: a key that cannot be made into an assignment.
+        (#"^the front matter cannot take the assignment's variant: line; write it as key: value lines, one key a line \(not \{…\} on one line\)$"#,
+         "머리말에 과제의 variant: 줄을 넣을 수 없습니다. 머리말을 한 줄에 키 하나씩 key: value 꼴로 쓰세요({…}를 한 줄에 쓰지 말고)"),
         (#"^this file is already an assignment \(its front matter has variant:\); make assignments from the teacher's key$"#,
          "이 파일은 이미 과제입니다(머리말에 variant:가 있습니다). 과제는 교사의 정답 파일로 만드세요"),
         (#"^line (\d+): a <!-- solution --> region is never closed with <!-- end solution -->; everything after it is left out of the assignment$"#,
