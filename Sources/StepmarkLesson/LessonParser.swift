@@ -62,6 +62,31 @@ public enum LessonParser {
         throw ReadError(path: path, message: "line \(line): invalid UTF-8 at byte \(consumed + bom); lessons must be UTF-8 text")
     }
 
+    /// The lesson's link reference definitions (`[d]: https://…`), as lines of Markdown. Each
+    /// stretch of prose between steps is rendered on its own, but in CommonMark a definition
+    /// anywhere serves the whole document: the definitions are handed to every stretch. They
+    /// are the lines no top-level node covers (cmark makes no node of a definition) that start
+    /// like one, with the lines that continue them (a title on the next line).
+    static func referenceDefinitions(_ lines: [String], nodes: [MarkdownNode], skipping frontMatterLines: Int) -> String {
+        var covered = [Bool](repeating: false, count: lines.count + 1)
+        for node in nodes where node.startLine >= 1 {
+            for line in node.startLine...min(max(node.startLine, node.endLine), lines.count) { covered[line] = true }
+        }
+        var found: [String] = []
+        var continuing = false
+        for (index, text) in lines.enumerated() where index >= frontMatterLines {
+            if covered[index + 1] || text.allSatisfy(\.isWhitespace) { continuing = false; continue }
+            let leading = text.prefix { $0 == " " }.count
+            if leading <= 3, text.dropFirst(leading).hasPrefix("["), text.contains("]:") {
+                found.append(text)
+                continuing = true
+            } else if continuing {
+                found.append(text)
+            }
+        }
+        return found.joined(separator: "\n")
+    }
+
     /// Splits text into lines the way CommonMark does: at "\n", "\r\n" and a lone "\r".
     public static func lines(of text: String) -> [String] {
         // On UTF-8 bytes: a line is copied once, as a slice, instead of scalar by scalar
@@ -113,6 +138,12 @@ public enum LessonParser {
         }
         let nodes = document.topLevelNodes()
         let codeLines = document.codeBlockLines()
+        // Every stretch of prose re-reads the definitions: past 16 MB of such reading in all (a
+        // hostile lesson of 50,000 steps and 50,000 definitions), each stretch keeps only its own.
+        var definitions = referenceDefinitions(lines, nodes: nodes, skipping: frontMatter?.lineCount ?? 0)
+        let steps = nodes.count { if case .fencedCode = $0.kind { true } else { false } }
+        let reading = definitions.utf8.count.multipliedReportingOverflow(by: steps + 1)
+        if reading.overflow || reading.partialValue > 16 << 20 { definitions = "" }
         var blocks: [LessonBlock] = []
         var diagnostics: [LessonError] = frontMatterErrors
         var warnings: [LessonError] = []
@@ -142,7 +173,9 @@ public enum LessonParser {
 
         func flushProse(upTo nextLine: Int) {
             guard let start = pendingStart else { return }
-            var end = min(pendingEnd, nextLine - 1, lines.count)
+            // Up to the next step: link reference definitions after the last paragraph make no
+            // node of their own, and were cut off (`[d]: https://…` at the end of a lesson).
+            var end = min(max(pendingEnd, nextLine - 1), lines.count)
             while end > start, lines[end - 1].trimmingWhitespace().isEmpty { end -= 1 }
             let markdown = start <= end ? lines[(start - 1)..<end].joined(separator: "\n") : ""
             // The prose is rendered again on its own, with its formulas protected from cmark
@@ -183,7 +216,7 @@ public enum LessonParser {
                     let lineOffset = place.line
                     let column = place.column - (lineOffset == 0 ? shift : 0)
                     let html = ProseMarkup.render(String(piece), start: SourcePosition(line: start + lineOffset, column: column),
-                                                  codeLines: codeLines, fileLines: lines, math: &prose.math,
+                                                  definitions: definitions, codeLines: codeLines, fileLines: lines, math: &prose.math,
                                                   images: &prose.images, errors: &diagnostics, warnings: &warnings)
                     prose.pieces.append(ProsePiece(html: html, isSolution: isSolution))
                     prose.html += html
@@ -193,7 +226,7 @@ public enum LessonParser {
                     }
                 }
             } else if !markdown.isEmpty {
-                prose.html = ProseMarkup.render(markdown, start: SourcePosition(line: start, column: 1), codeLines: codeLines,
+                prose.html = ProseMarkup.render(markdown, start: SourcePosition(line: start, column: 1), definitions: definitions, codeLines: codeLines,
                                                 fileLines: lines, math: &prose.math, images: &prose.images, errors: &diagnostics, warnings: &warnings)
             }
             blocks.append(.prose(prose))

@@ -28,11 +28,27 @@ public enum ProseMarkup {
     /// positions. Formulas and images are appended to `math` and `images` (the placeholders
     /// hold their indices there), problems to `errors`, and HTML elements that are not allowed
     /// (escaped and shown as text, SPEC §8: "warned about") to `warnings`.
-    static func render(_ text: String, start: SourcePosition, codeLines: Set<Int>, fileLines: [String],
+    /// Whether a code fence opened in `text` is still open at its end: what follows would be
+    /// code, so the definitions are not added there.
+    static func endsInsideFence(_ text: String) -> Bool {
+        var open: FenceScanner.Fence? = nil
+        for line in FenceScanner.splitLines(text) {
+            if let fence = open {
+                if fence.isClosed(by: line) { open = nil }
+            } else if let fence = FenceScanner.Fence.opening(line) {
+                open = fence
+            }
+        }
+        return open != nil
+    }
+
+    /// - Parameter definitions: the lesson's link reference definitions, read after the text
+    ///   (they render as nothing, and lines after the text move no position).
+    static func render(_ text: String, start: SourcePosition, definitions: String = "", codeLines: Set<Int>, fileLines: [String],
                        math: inout [ProseMath], images: inout [ProseImage], errors: inout [LessonError],
                        warnings: inout [LessonError]) -> String {
         let protected = protectMath(text, start: start, codeLines: codeLines, math: &math, errors: &errors)
-        let document = MarkdownDocument(protected)
+        let document = MarkdownDocument(definitions.isEmpty || endsInsideFence(protected) ? protected : protected + "\n\n" + definitions)
         var locator = Locator(lines: fileLines)
         var htmlProblems = 0
         var snippets: [String] = []

@@ -183,6 +183,28 @@ struct ProseHTMLTests {
         #expect(!html.contains("<details>") && !html.contains("<kbd>") && !html.contains("<math"))
     }
 
+    /// CommonMark: a link reference definition anywhere serves the whole document. Written
+    /// last (after the last paragraph, or after a step) it was cut from its stretch of prose,
+    /// and `[the docs][d]` stayed text in every format (red-team pass).
+    @Test("link reference definitions serve every stretch of prose, and stay in the Markdown")
+    func referenceDefinitions() {
+        let last = "# t\n\nSee [the docs][d].\n\n[d]: https://example.com\n"
+        #expect(main(page(last)).contains(#"See <a href="https://example.com">the docs</a>."#))
+        #expect(MarkdownRenderer().render(runLesson(last)).contains("[d]: https://example.com"))
+        let across = "See [one][a] and [two].\n\n```let\nx = 1\n```\n\nAfter [one][a].\n\n[a]: https://a.org \"A\"\n[two]:\n  https://two.org\n"
+        let html = main(page(across))
+        #expect(html.contains(#"See <a href="https://a.org" title="A">one</a> and <a href="https://two.org">two</a>."#), "\(html)")
+        #expect(html.contains(#"After <a href="https://a.org" title="A">one</a>."#))
+        // A definition inside code is code, and an open code fence does not swallow them.
+        let code = "See [d].\n\n```python\nx = 1\n\n[d]: https://example.com\n"
+        #expect(main(page(code)).contains("<p>See [d].</p>"))
+        let openFence = "[d]: https://example.com\n\n```let\nx = 1\n```\n\nSee [d].\n\n```python\nprint(1)\n"
+        let fenced = main(page(openFence))
+        #expect(fenced.contains("print(1)") && !fenced.contains("[d]: https"), "the definitions are not added into a code block left open: \(fenced)")
+        // Errors after the definitions keep their lines.
+        #expect(errors("Bad $\\foo$ [d].\n\n```let\nx = 1\n```\n\n[d]: https://example.com\n") == ["1:6: cannot read this formula: unknown command \\foo; it is shown as TeX"])
+    }
+
     @Test("solution regions keep their formulas, and handouts leave them out")
     func solutions() {
         let markdown = "Before $a$.\n\n<!-- solution -->\nSecret $\\frac{1}{2}$ here.\n<!-- end solution -->\n\nAfter $b$.\n"
