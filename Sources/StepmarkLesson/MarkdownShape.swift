@@ -20,6 +20,9 @@
 ///   the lesson, and `maxProseLines` lines: cmark-gfm makes a node of its own (some 180 bytes)
 ///   for each such character and each line break, so 9.5 MB of `<` took 1.7 GB, of `*a` 3.2 GB
 ///   and of one-letter lines 3.4 GB.
+/// - at most `maxParenthesesPerWord` `)` in one word (up to a space): the autolink extension
+///   trims a link's trailing `)` one at a time, each time counting the link's parentheses
+///   again, so `http://a` and 200,000 `)` took 22 s.
 /// No flag raises them: a lesson past them is not one a teacher wrote by hand.
 public enum MarkdownShape {
     public static let maxDepth = 32
@@ -29,6 +32,7 @@ public enum MarkdownShape {
     public static let maxBrackets = 100_000
     public static let maxNodeCharacters = 300_000
     public static let maxProseLines = 100_000
+    public static let maxParenthesesPerWord = 5_000
 
     /// The first cap the lesson breaks, as an error at the place it is broken; nil when the
     /// lesson is within all of them.
@@ -75,10 +79,17 @@ public enum MarkdownShape {
                 continue
             }
             guard firstByte != nil else { paragraphBrackets = 0; paragraphWidth = 0; continue }
-            var pipes = 0, open = 0, nodes = 0
-            for b in line {
+            var pipes = 0, open = 0, nodes = 0, wordParentheses = 0, wordStart = 0
+            for (k, b) in line.enumerated() {
                 if b == pipe { pipes += 1 } else if b == bracket { open += 1 }
                 else if b == 0x3C || b == 0x26 || b == 0x21 || b == 0x5D || b == 0x5C || b == 0x2A || b == 0x5F || b == 0x60 || b == 0x24 || b == 0x7E { nodes += 1 }
+                else if b == space || b == tab { wordParentheses = 0; wordStart = k + 1 }
+                else if b == 0x29 {
+                    wordParentheses += 1
+                    if wordParentheses > maxParenthesesPerWord {
+                        return LessonError("this word has more than \(maxParenthesesPerWord) ')'; a word in a lesson may have at most \(maxParenthesesPerWord)", at: SourcePosition(line: lineNumber, column: columnOf(byte: wordStart, in: line)))
+                    }
+                }
             }
             nodeCharacters += nodes
             if nodeCharacters > maxNodeCharacters {
@@ -107,6 +118,11 @@ public enum MarkdownShape {
             if next == bytes.count { break }
         }
         return nil
+    }
+
+    /// The 1-based column (in characters, as every position) of the byte at `offset` of a line.
+    static func columnOf(byte offset: Int, in line: UnsafeBufferPointer<UInt8>) -> Int {
+        String(decoding: UnsafeBufferPointer(rebasing: line[..<offset]), as: UTF8.self).count + 1
     }
 
     /// How many block quotes (`>`) and list items (`-`, `+`, `*`, `1.`, `1)` followed by a space)

@@ -51,6 +51,7 @@ public enum ProseMarkup {
         let document = MarkdownDocument(definitions.isEmpty || endsInsideFence(protected) ? protected : protected + "\n\n" + definitions)
         var locator = Locator(lines: fileLines)
         var htmlProblems = 0
+        var strayTags = 0
         var snippets: [String] = []
         // Allowed elements still open, in order (a prose stretch is one <div> on the page).
         var open: [(name: String, position: SourcePosition)] = []
@@ -67,7 +68,13 @@ public enum ProseMarkup {
             clean = HTMLAllowList.balanced(clean, open: &open, opened: { name in
                 locator.find("<" + name, fromLine: fileLine)
             }, stray: { name in
-                warnings.append(LessonError("</\(name)> closes nothing opened in this stretch of prose (a step or a solution marker comes between it and its <\(name)>), so it is left out", at: locator.find("</" + name, fromLine: fileLine)))
+                // As many as there are tags (80,000 `</sup>` in one line): the first few say where.
+                strayTags += 1
+                if strayTags <= maxHTMLProblems {
+                    warnings.append(LessonError("</\(name)> closes nothing opened in this stretch of prose (a step or a solution marker comes between it and its <\(name)>), so it is left out", at: locator.find("</" + name, fromLine: fileLine)))
+                } else if strayTags == maxHTMLProblems + 1 {
+                    warnings.append(LessonError("more closing tags that close nothing follow; each is left out", at: SourcePosition(line: fileLine, column: 1)))
+                }
             })
             for problem in problems {
                 htmlProblems += 1
@@ -85,9 +92,13 @@ public enum ProseMarkup {
         var html = document.renderHTML()
         if !snippets.isEmpty { html = fillSnippets(html, snippets) }
         // What is still open is closed where the stretch ends, so each stretch stays whole.
-        for element in open.reversed() {
+        for (k, element) in open.reversed().enumerated() {
             html += "</\(element.name)>"
-            warnings.append(LessonError("<\(element.name)> is not closed before a step, a solution marker or the end of the lesson, so the page closes it there; a step cannot go inside <\(element.name)>", at: element.position))
+            if k < maxHTMLProblems {
+                warnings.append(LessonError("<\(element.name)> is not closed before a step, a solution marker or the end of the lesson, so the page closes it there; a step cannot go inside <\(element.name)>", at: element.position))
+            } else if k == maxHTMLProblems {
+                warnings.append(LessonError("\(open.count - maxHTMLProblems) more elements are not closed before a step, a solution marker or the end of the lesson; the page closes them there", at: element.position))
+            }
         }
         if html.contains(continuation) {
             html = html.replacing( "\n" + String(continuation), with: "")
@@ -383,20 +394,25 @@ public enum ProseMarkup {
     /// text again, after the previous find), for positions of HTML tags and images.
     struct Locator {
         let lines: [String]
-        var last: [String: (line: Int, index: String.Index)] = [:]
+        /// Where each needle was last found, and its column there: the next search for it goes
+        /// on from that point, and its column is counted on from there too (counting from the
+        /// line's start made 80,000 tags on one line take 40 s).
+        var last: [String: (line: Int, index: String.Index, column: Int)] = [:]
 
         mutating func find(_ needle: String, fromLine: Int) -> SourcePosition {
             let fallback = SourcePosition(line: max(1, fromLine), column: 1)
             guard !needle.isEmpty else { return fallback }
             var line = max(1, fromLine)
-            var from: String.Index? = nil
-            if let previous = last[needle], previous.line >= line { line = previous.line; from = previous.index }
+            var from: (index: String.Index, column: Int)? = nil
+            if let previous = last[needle], previous.line >= line { line = previous.line; from = (previous.index, previous.column) }
             var scanned = 0
             while line <= lines.count, scanned < 64 {
                 let text = lines[line - 1]
-                if let range = text[(from ?? text.startIndex)...].firstRange(of: needle) {
-                    last[needle] = (line, range.upperBound)
-                    return SourcePosition(line: line, column: text.distance(from: text.startIndex, to: range.lowerBound) + 1)
+                let start = from ?? (text.startIndex, 1)
+                if let range = text[start.index...].firstRange(of: needle) {
+                    let column = start.column + text.distance(from: start.index, to: range.lowerBound)
+                    last[needle] = (line, range.upperBound, column + needle.count)
+                    return SourcePosition(line: line, column: column)
                 }
                 line += 1
                 from = nil

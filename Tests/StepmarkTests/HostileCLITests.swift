@@ -49,6 +49,8 @@ import Testing
         lesson("cap-code-span-row", "|a|\n|-|\n" + String(repeating: "|`", count: 30_000), 1,
                ["l.md:3:1: this line has 30000 '|'"]),
         lesson("cap-image-brackets", String(repeating: "![[]()", count: 32_000), 1,
+               ["l.md:1:1: this word has more than 5000 ')'"]),
+        lesson("cap-image-brackets-spaced", String(repeating: "![[]() ", count: 32_000), 1,
                ["l.md:1:1: this paragraph has more than 2000 '[' (links and images)"]),
         lesson("cap-brackets-over-lines", String(repeating: "[a](b) [c](d)\n", count: 1_001), 1,
                ["l.md:1001:1: this paragraph has more than 2000 '['"]),
@@ -66,6 +68,15 @@ import Testing
         // (7.7 KB) took 481 MB. Each row counts as wide as its table; 250 × 400 = 100,000.
         lesson("cap-padded-table-rows", "|" + String(repeating: "a|", count: 399) + "\n|" + String(repeating: "-|", count: 399) + "\n" + String(repeating: "||\n", count: 300), 1,
                ["l.md:251:1: the lesson has more than 100000 '|' (table cells) outside code blocks", "0 steps ran (1 error)"]),
+        // The autolink extension trims a link's trailing ')' one at a time, counting again
+        // each time: `http://a` and 200,000 ')' took 22 s.
+        lesson("cap-autolink-parentheses", "see ä http://a" + String(repeating: ")", count: 200_000) + "\n", 1,
+               ["l.md:1:7: this word has more than 5000 ')'; a word in a lesson may have at most 5000"]),
+        lesson("balanced-parentheses-words", String(repeating: "f(x) (a) ", count: 3_000) + "\n", 0, ["0 steps ran, no errors"]),
+        // 80,000 stray closing tags on one line: each one's column was counted from the line's
+        // start (40 s); a few are reported, then one line for the rest.
+        lesson("stray-closing-tags", "x " + String(repeating: "</sup>", count: 80_000) + "\n", 0,
+               ["l.md:1:9: warning: </sup> closes nothing", "warning: more closing tags that close nothing follow; each is left out"]),
         // Thousands of solution regions are placed in one walk (each counted from the start, 80 KB took 17 s).
         lesson("many-solution-regions", String(repeating: "a <!-- solution -->x<!-- end solution --> ", count: 2_000) + "\n\n```let\nx = 1\n```\n", 0, ["1 step ran, no errors"]),
         // cmark-gfm makes a node per <, &, !, ] and \ (9.5 MB of < took 1.7 GB).

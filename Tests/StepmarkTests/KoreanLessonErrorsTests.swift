@@ -322,6 +322,8 @@ import Testing
         Self.check("- item\n\n  ```let\n  x = 1\n  ```\n", raises: "is inside a list item or a quote, so it is not run;")
         Self.check("- item\n\n  ```answer e1\n  1\n  ```\n", raises: "cannot be blanked in the assignment")
         Self.check(String(repeating: "a <b>c</b> ", count: 15) + "\n", raises: "more HTML elements that are not allowed follow")
+        Self.check("x " + String(repeating: "</sup>", count: 30) + "\n", raises: "more closing tags that close nothing follow")
+        Self.check("x " + String(repeating: "<sup>", count: 30) + "\n", raises: "10 more elements are not closed")
         Self.check("a <sup class=\"x\">1</sup>\n", raises: "of <sup> is dropped")
         Self.check("a <?php x ?> b\n", raises: "HTML processing instructions are not allowed")
         Self.check("a <!DOCTYPE html> b\n", raises: "HTML declarations are not allowed")
@@ -504,6 +506,7 @@ import Testing
         ("the lesson has more than 5000 '|' (table cells) outside code blocks; split it into several lessons", []),
         ("the lesson has more than 300000 of < & ! ] \\ * _ ` $ ~ outside code blocks; split it into several lessons", []),
         ("the lesson has more than 100000 lines outside code blocks; split it into several lessons", []),
+        ("this word has more than 5000 ')'; a word in a lesson may have at most 5000", []),
         ("the lesson has more than 20000 '[' (links and images) outside code blocks; split it into several lessons", []),
         ("unknown escape '\\q' in a string; the escapes are \\\" \\\\ \\n and \\t", ["q", "n", "t"]),
         // Grading: a submission's problems.
