@@ -199,49 +199,102 @@ public enum NumericFiles {
     ///   `Double(_:)` reads, including `nan` and `inf`.
     /// - Throws: on an empty file, a non-number (naming line and field), or a row whose number
     ///   of fields differs from the first row's (naming the line).
-    public static func parseCSV(_ text: String, source: String = "the CSV file") throws -> Tensor {
-        var rows: [(line: Int, fields: [String])] = []
-        for (n, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }).enumerated() {
-            let line = raw.trimmingHorizontalWhitespace()
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            rows.append((n + 1, try csvFields(String(line), line: n + 1, source: source)))
-        }
-        // "\r\n" counts as one Character, so line numbers above are right for CRLF files too.
-        guard !rows.isEmpty else { throw TensorError("\(source) has no rows of numbers") }
+    /// - Parameter maxEntries: the most numbers the file may hold (`--max-entries`): past it the
+    ///   read stops, before the rest is parsed.
+    public static func parseCSV(_ text: String, source: String = "the CSV file", maxEntries: Int = .max) throws -> Tensor {
+        // Two passes over the lines, neither keeping them: the first finds the first row and
+        // whether every row is labelled (that decides what the first row is), the second
+        // fills the numbers. Kept rows of fields cost some 100 bytes a line: 5 million short
+        // lines, just under the file limit, took 580 MB before the entry limit was reached.
         func isNumber(_ s: String) -> Bool { Double(s) != nil }
         func labelledRow(_ f: [String]) -> Bool { f.count > 1 && !isNumber(f[0]) && f.dropFirst().allSatisfy(isNumber) }
-        var header: [String]? = nil
-        let headerLine = rows[0].line
-        if !rows.allSatisfy({ labelledRow($0.fields) }) && rows[0].fields.allSatisfy({ !isNumber($0) }) {
-            header = rows[0].fields
-            rows.removeFirst()
+        var first: (line: Int, fields: [String])? = nil
+        var second: (line: Int, fields: [String])? = nil
+        var allLabelled = true
+        var fieldCount = 0
+        try forEachLine(text) { n, raw in
+            let line = raw.trimmingHorizontalWhitespace()
+            if line.isEmpty || line.hasPrefix("#") { return }
+            let fields = try csvFields(String(line), line: n, source: source)
+            if first == nil { first = (n, fields) } else if second == nil { second = (n, fields) }
+            if allLabelled && !labelledRow(fields) { allLabelled = false }
+            // At least half of the fields after the first row are numbers (a row has at most
+            // one label), so past twice the limit the file is surely over it.
+            if first?.line != n { fieldCount += fields.count }
+            if fieldCount / 2 > maxEntries { throw tooMany(source, maxEntries) }
         }
-        guard !rows.isEmpty else { throw TensorError("\(source) has a header row but no rows of numbers") }
-        let rowLabelled = rows.allSatisfy { labelledRow($0.fields) }
-        let width = rows[0].fields.count - (rowLabelled ? 1 : 0)
+        // "\r\n" counts as one Character, so line numbers above are right for CRLF files too.
+        guard let firstRow = first else { throw TensorError("\(source) has no rows of numbers") }
+        var header: [String]? = nil
+        let headerLine = firstRow.line
+        if !allLabelled && firstRow.fields.allSatisfy({ !isNumber($0) }) { header = firstRow.fields }
+        guard let model = header == nil ? firstRow : second else { throw TensorError("\(source) has a header row but no rows of numbers") }
+        // Whether every row but the header is labelled: the header itself may be the only
+        // row that is not (it is all words).
+        var rowLabelled = labelledRow(model.fields)
+        if rowLabelled && !allLabelled {
+            rowLabelled = true
+            var index = 0
+            forEachLine(text) { _, raw in
+                let line = raw.trimmingHorizontalWhitespace()
+                guard rowLabelled, !line.isEmpty, !line.hasPrefix("#") else { return }
+                index += 1
+                if index == 1 && header != nil { return }
+                if let fields = try? csvFields(String(line), line: 0, source: source), !labelledRow(fields) { rowLabelled = false }
+            }
+        }
+        let width = model.fields.count - (rowLabelled ? 1 : 0)
         var data: [Double] = []
         var rowLabels: [String] = []
-        for (line, fields) in rows {
-            guard fields.count == rows[0].fields.count else {
-                throw TensorError("\(source) line \(line): expected \(rows[0].fields.count) fields like line \(rows[0].line), found \(fields.count)")
+        var rows = 0
+        var index = 0
+        try forEachLine(text) { n, raw in
+            let line = raw.trimmingHorizontalWhitespace()
+            if line.isEmpty || line.hasPrefix("#") { return }
+            index += 1
+            if index == 1 && header != nil { return }
+            let fields = try csvFields(String(line), line: n, source: source)
+            guard fields.count == model.fields.count else {
+                throw TensorError("\(source) line \(n): expected \(model.fields.count) fields like line \(model.line), found \(fields.count)")
             }
             if rowLabelled { rowLabels.append(fields[0]) }
             for (j, f) in fields.enumerated().dropFirst(rowLabelled ? 1 : 0) {
                 guard let v = Double(f) else {
-                    throw TensorError("\(source) line \(line), field \(j + 1): expected a number, found '\(f)'")
+                    throw TensorError("\(source) line \(n), field \(j + 1): expected a number, found '\(f)'")
                 }
                 data.append(v)
             }
+            if data.count > maxEntries { throw tooMany(source, maxEntries) }
+            rows += 1
         }
         var colLabels: [String]? = nil
         if let header {
             if header.count == width { colLabels = header }
             else if rowLabelled && header.count == width + 1 { colLabels = Array(header.dropFirst()) }
             else {
-                throw TensorError("\(source) line \(rows[0].line): expected \(header.count) fields like the header on line \(headerLine), found \(width) numbers\(rowLabelled ? " after the row label" : "")")
+                throw TensorError("\(source) line \(model.line): expected \(header.count) fields like the header on line \(headerLine), found \(width) numbers\(rowLabelled ? " after the row label" : "")")
             }
         }
-        return Tensor(shape: [rows.count, width], data: data, rowLabels: rowLabelled ? rowLabels : nil, colLabels: colLabels)
+        return Tensor(shape: [rows, width], data: data, rowLabels: rowLabelled ? rowLabels : nil, colLabels: colLabels)
+    }
+
+    /// The error for a file of more numbers than `--max-entries` allows, found while reading it.
+    static func tooMany(_ source: String, _ maxEntries: Int) -> TensorError {
+        TensorError("\(source) holds more than \(maxEntries) numbers, over the limit of \(maxEntries) entries (raise it with --max-entries)")
+    }
+
+    /// Calls `body` with each line of `text` and its 1-based number, split as CommonMark and
+    /// `split(whereSeparator: \.isNewline)` split ("\r\n" is one line break), without making
+    /// an array of them.
+    static func forEachLine(_ text: String, _ body: (Int, Substring) throws -> Void) rethrows {
+        var rest = text[...]
+        var n = 0
+        while true {
+            n += 1
+            guard let end = rest.firstIndex(where: \.isNewline) else { try body(n, rest); return }
+            try body(n, rest[..<end])
+            rest = rest[rest.index(after: end)...]
+        }
     }
 
     static func csvFields(_ line: String, line number: Int, source: String) throws -> [String] {
@@ -279,23 +332,36 @@ public enum NumericFiles {
     /// - Throws: on an empty file, a row whose length differs from the first row's (naming both
     ///   lines), a non-number (naming line and field), a repeated token, or a row count that
     ///   does not match the header.
-    public static func parseWordVectors(_ text: String, source: String = "the vectors file") throws -> EmbeddingTable {
-        var lines: [(line: Int, fields: [String])] = []
-        for (n, raw) in Tokenizer.normalize(text).split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }).enumerated() {
-            let fields = raw.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-            if fields.isEmpty { continue }
-            lines.append((n + 1, fields))
-        }
-        guard !lines.isEmpty else { throw TensorError("\(source) has no word vectors") }
-        if lines[0].fields.count == 2, let c = Int(lines[0].fields[0]), let d = Int(lines[0].fields[1]), c >= 0, d >= 1,
-           lines.count == 1 || lines[1].fields.count == d + 1 {
-            guard lines.count - 1 == c else {
-                throw TensorError("\(source): the word2vec header on line \(lines[0].line) announces \(c) vectors of dimension \(d), but \(lines.count - 1) rows follow")
+    /// - Parameter maxEntries: the most numbers the table may hold (`--max-entries`): past it
+    ///   the read stops, before the rest is parsed.
+    public static func parseWordVectors(_ text: String, source: String = "the vectors file", maxEntries: Int = .max) throws -> EmbeddingTable {
+        // The lines are read twice and never kept (5 million one-word lines took 580 MB as
+        // kept rows of fields): the first look finds the first two rows, which decide whether
+        // the first line is a word2vec header; the second fills the table.
+        let normalized = Tokenizer.normalize(text)
+        func fieldsOf(_ raw: Substring) -> [String] { raw.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) }
+        var head: [(line: Int, fields: [String])] = []
+        var rowCount = 0
+        forEachLine(normalized) { n, raw in
+            if head.count < 2 {
+                let fields = fieldsOf(raw)
+                if !fields.isEmpty { head.append((n, fields)) }
+                if !fields.isEmpty { rowCount += 1 }
+            } else if raw.contains(where: { $0 != " " && $0 != "\t" }) {
+                rowCount += 1
             }
-            lines.removeFirst()
-            guard !lines.isEmpty else { throw TensorError("\(source) has a header but no word vectors") }
         }
-        let first = lines[0]
+        guard let firstLine = head.first else { throw TensorError("\(source) has no word vectors") }
+        var headerLine: Int? = nil
+        if firstLine.fields.count == 2, let c = Int(firstLine.fields[0]), let d = Int(firstLine.fields[1]), c >= 0, d >= 1,
+           head.count == 1 || head[1].fields.count == d + 1 {
+            guard rowCount - 1 == c else {
+                throw TensorError("\(source): the word2vec header on line \(firstLine.line) announces \(c) vectors of dimension \(d), but \(rowCount - 1) rows follow")
+            }
+            guard head.count > 1 else { throw TensorError("\(source) has a header but no word vectors") }
+            headerLine = firstLine.line
+        }
+        let first = headerLine == nil ? firstLine : head[1]
         guard first.fields.count >= 2 else {
             throw TensorError("\(source) line \(first.line): expected a token followed by its numbers, found only '\(first.fields[0])'")
         }
@@ -303,7 +369,10 @@ public enum NumericFiles {
         var tokens: [String] = []
         var data: [Double] = []
         var seen: [String: Int] = [:]
-        for (line, fields) in lines {
+        try forEachLine(normalized) { line, raw in
+            if line == headerLine { return }
+            let fields = fieldsOf(raw)
+            if fields.isEmpty { return }
             guard fields.count == d + 1 else {
                 throw TensorError("\(source) line \(line): expected a token and \(d) numbers like line \(first.line), found \(fields.count - 1) numbers")
             }
@@ -318,6 +387,7 @@ public enum NumericFiles {
                 }
                 data.append(v)
             }
+            if data.count > maxEntries { throw tooMany(source, maxEntries) }
         }
         return try EmbeddingTable(tokens: tokens, matrix: Tensor(shape: [tokens.count, d], data: data))
     }

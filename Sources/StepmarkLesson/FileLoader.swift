@@ -19,7 +19,7 @@ enum FileLoader {
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw LessonError("'\(path)' is not UTF-8 text", at: position)
             }
-            return try NumericFiles.parseCSV(text, source: path)
+            return try NumericFiles.parseCSV(text, source: path, maxEntries: limits.maxEntries)
         } catch let e as TensorError {
             throw LessonError(e.message, at: position)
         }

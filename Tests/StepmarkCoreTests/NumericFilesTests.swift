@@ -96,6 +96,33 @@ import Testing
         #expect(throws: TensorError.self) { try NumericFiles.parseCSV("\"open,1\n") }
     }
 
+    /// The entry limit stops a read before the rest of the file is parsed (5 million one-word
+    /// lines took 580 MB before the limit was checked on the finished table), and counts only
+    /// numbers: a header and row labels do not count.
+    @Test func theEntryLimitStopsTheRead() throws {
+        let tooMany = "d.csv holds more than 4 numbers, over the limit of 4 entries (raise it with --max-entries)"
+        #expect(throws: TensorError(tooMany)) { try NumericFiles.parseCSV("1,2\n3,4\n5,6\n", source: "d.csv", maxEntries: 4) }
+        #expect(try NumericFiles.parseCSV("1,2\n3,4\n", maxEntries: 4).count == 4)
+        let labelled = try NumericFiles.parseCSV("w,a,b\nx,1,2\ny,3,4\n", maxEntries: 4)
+        #expect(labelled.rowLabels == ["x", "y"] && labelled.colLabels == ["a", "b"] && labelled.data == [1, 2, 3, 4])
+        // A header of words over rows that are not all labelled: every field below is a number.
+        #expect(throws: TensorError("m.csv line 2, field 1: expected a number, found 'x'")) {
+            try NumericFiles.parseCSV("a,b\nx,1\n2,3\n", source: "m.csv")
+        }
+        #expect(throws: TensorError("v.txt holds more than 3 numbers, over the limit of 3 entries (raise it with --max-entries)")) {
+            try NumericFiles.parseWordVectors("a 1 2\nb 3 4\n", source: "v.txt", maxEntries: 3)
+        }
+        #expect(try NumericFiles.parseWordVectors("2 2\na 1 2\nb 3 4\n", maxEntries: 4).tokens == ["a", "b"])
+        // A file of one-word lines stops at its first line.
+        let words = String(repeating: "a\n", count: 200_000)
+        #expect(throws: TensorError("w.txt line 1: expected a token followed by its numbers, found only 'a'")) {
+            try NumericFiles.parseWordVectors(words, source: "w.txt")
+        }
+        #expect(throws: TensorError("w.csv holds more than 1000 numbers, over the limit of 1000 entries (raise it with --max-entries)")) {
+            try NumericFiles.parseCSV(String(repeating: "1\n", count: 200_000), source: "w.csv", maxEntries: 1000)
+        }
+    }
+
     // MARK: word vectors
 
     @Test func gloveAndWord2vecText() throws {

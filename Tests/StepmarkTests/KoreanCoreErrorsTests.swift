@@ -275,6 +275,7 @@ import StepmarkRender
         "'odd' is a special file, not a regular file; only regular files are read",
         "'/proc/self/environ' is a file of the kernel's /proc (it may hold this process's secrets), not a regular file; only regular files are read",
         "'big.csv' is larger than the limit of 1000 bytes (raise it with --max-file-bytes)",
+        "big.csv holds more than 1000 numbers, over the limit of 1000 entries (raise it with --max-entries)",
         "'glove.txt' is not UTF-8 text",
         "cannot load 'weights.txt': expected a .npy or .csv file",
         // .npy

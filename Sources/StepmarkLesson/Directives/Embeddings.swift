@@ -141,7 +141,7 @@ enum EmbeddingsDirective: Directive {
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw LessonError("'\(path)' is not UTF-8 text: word vectors are read as GloVe/word2vec text (token v1 v2 … per line); a numpy array needs the .npy extension", at: at)
             }
-            return try NumericFiles.parseWordVectors(text, source: path)
+            return try NumericFiles.parseWordVectors(text, source: path, maxEntries: context.limits.maxEntries)
         } catch let e as TensorError {
             throw LessonError(e.message, at: at)
         }

@@ -310,6 +310,8 @@ extension Phrasebook {
 
         // MARK: Files (load(), from=): `'NAME' ` + why the file cannot be read
         (#"^'(.*)' is a directory, not a file$"#, "'$1'은(는) 파일이 아니라 폴더입니다"),
+        (#"^(.+) holds more than (\d+) numbers, over the limit of (\d+) entries \(raise it with --max-entries\)$"#,
+         "$1에 든 수가 $2개보다 많아 한도 $3개를 넘습니다(--max-entries로 한도를 올릴 수 있습니다)"),
         (#"^'(.*)' is a FIFO \(named pipe\), not a regular file; only regular files are read$"#,
          "'$1'은(는) 일반 파일이 아니라 이름 있는 파이프입니다. 일반 파일만 읽습니다"),
         (#"^'(.*)' is a character device, not a regular file; only regular files are read$"#,
