@@ -35,22 +35,32 @@ struct Run: ParsableCommand {
     func run() throws {
         var reports: [Report] = []
         var unreadable = false
-        for file in files {
+        /// Each lesson's report, or nil (its file could not be read; the error is printed).
+        func report(of file: String) -> Report? {
             do {
                 let lesson = try LessonParser.read(path: file, limits: limits.limits)
                 let report = Exercises.check(Runner(limits: limits.limits).run(lesson))
                 // An assignment shows what a handout shows: no exercise's values (SPEC §4).
-                reports.append(report.isAssignment ? StudentView.apply(report) : report)
-            } catch let e as ReadError {
-                printError("error: \(e)")
+                return report.isAssignment ? StudentView.apply(report) : report
+            } catch {
+                printError("error: \(error)")
                 unreadable = true
+                return nil
             }
+        }
+        if format == .json {
+            let failed = runJSON(report(of:))
+            if unreadable { throw ExitCode(2) }
+            if failed { throw ExitCode(1) }
+            return
+        }
+        for file in files {
+            if let report = report(of: file) { reports.append(report) }
         }
         var output = ""
         switch format {
         case .json:
-            // Written as it is made: a lesson's recorded values may be hundreds of MB of JSON.
-            JSONRenderer.write(reports, asArray: !(files.count == 1 && reports.count == 1)) { StandardStream.output($0) }
+            break  // runJSON
         case .md:
             output = reports.map { MarkdownRenderer().render($0) }.joined(separator: "\n---\n\n")
         case .html:
@@ -72,5 +82,42 @@ struct Run: ParsableCommand {
         }
         if unreadable { throw ExitCode(2) }
         if reports.contains(where: { !$0.ok }) { throw ExitCode(1) }
+    }
+
+    /// `--format json`: each lesson's report is written as it is made, and only its problems
+    /// are kept for standard error, so several lessons of hundreds of MB of values each never
+    /// sit in memory together (two took 522 MB). The bytes are those of one JSON array (or of
+    /// one report, for one readable file).
+    /// - Returns: whether a lesson has errors.
+    func runJSON(_ report: (String) -> Report?) -> Bool {
+        var warnings: [String] = [], errors: [String] = []
+        var failed = false
+        var written = 0
+        func note(_ report: Report) {
+            for w in report.warnings { warnings.append("\(report.lessonPath):\(w.line):\(w.column): warning: \(w.message)") }
+            for e in report.errors { errors.append("\(report.lessonPath):\(e.line):\(e.column): error: \(e.message)") }
+            if !report.ok { failed = true }
+        }
+        if files.count == 1 {
+            if let one = report(files[0]) {
+                JSONRenderer.write([one], asArray: false) { StandardStream.output($0) }
+                note(one)
+            } else {
+                StandardStream.output("[]\n")
+            }
+        } else {
+            StandardStream.output("[")
+            for file in files {
+                guard let next = report(file) else { continue }
+                if written > 0 { StandardStream.output(",") }
+                JSONRenderer.encode(next).serialize { StandardStream.output($0) }
+                written += 1
+                note(next)
+            }
+            StandardStream.output("]\n")
+        }
+        // Every lesson's warnings, then every lesson's errors, as the other formats print them.
+        for line in warnings + errors { printError(line) }
+        return failed
     }
 }

@@ -55,6 +55,16 @@ import StepmarkLesson
         #expect(result.stderr.contains("mixed.md:8:7: error:"))
         let two = try stepmark(["run", "mixed.md", "mixed.md", "--format", "json"], in: folder)
         #expect((try JSONSerialization.jsonObject(with: Data(two.stdout.utf8)) as? [Any])?.count == 2)
+        // Several files are written one report at a time: an unreadable one between two is
+        // left out of the array, its error comes first, then each lesson's errors in order.
+        let three = try stepmark(["run", "mixed.md", "none.md", "mixed.md", "--format", "json"], in: folder)
+        #expect(three.status == 2)
+        let reports = try JSONSerialization.jsonObject(with: Data(three.stdout.utf8)) as? [[String: Any]]
+        #expect(reports?.count == 2 && reports?.allSatisfy { $0["lesson"] as? String == "mixed.md" } == true)
+        let lines = three.stderr.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("error: none.md: no such file") == true, "\(three.stderr)")
+        #expect(lines.filter { $0.hasPrefix("mixed.md:8:7: error:") }.count == 2, "\(three.stderr)")
+        #expect(try stepmark(["run", "none.md", "--format", "json"], in: folder).stdout == "[]\n")
     }
 
     @Test func usageErrorsExitTwo() throws {
