@@ -58,9 +58,13 @@ public enum Exercises {
         let (exercises, problems) = collectExercises(report)
         report.diagnostics.append(contentsOf: problems)
         var answers: [String: GivenAnswer] = [:]
+        // Exercises refused above (points past the total) are reported there; their answers are
+        // no "unknown exercise" too.
+        let refused = Set(report.steps.compactMap { $0.exercise?.id })
         for step in report.steps {
             guard let answer = step.answer, let id = step.positional.first else { continue }
             if !exercises.contains(where: { $0.spec.id == id }) {
+                if refused.contains(id) { continue }
                 let known = exercises.isEmpty ? "this lesson has no exercises" : "exercises here: " + exercises.map(\.spec.id).joined(separator: ", ")
                 report.diagnostics.append(LessonError("answer for unknown exercise '\(id)'; \(known)", at: step.position))
                 continue

@@ -204,6 +204,11 @@ import Testing
         let graded = Grader(key: LessonParser.parse(mixed, path: "key.md"))
         #expect(graded.keyErrors.map(\.description).filter { $0.contains("brings") } == ["1:28: points=2000000 brings the lesson's total to more than 1000000 points; use smaller points"])
         #expect(graded.exercises.map(\.spec.id) == ["small"])
+        // The refused exercise's answer is no "answer for unknown exercise" on top (it read as
+        // if the exercise did not exist).
+        let answered = mixed + "\n```answer big\n1\n```\n\n```answer small\n1\n```\n"
+        let checked = Exercises.check(runLesson(answered))
+        #expect(checked.diagnostics.map(\.message) == ["points=2000000 brings the lesson's total to more than 1000000 points; use smaller points"])
     }
 }
 
