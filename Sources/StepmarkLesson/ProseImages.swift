@@ -131,20 +131,36 @@ enum SVGCheck {
         where b.firstRange(of: Array(needle.utf8)) != nil {
             return why
         }
-        func isNameByte(_ x: UInt8) -> Bool { (0x61...0x7A).contains(x) || (0x30...0x39).contains(x) || x == 0x2D || x == 0x5F || x == 0x3A }
+        func isNameByte(_ x: UInt8) -> Bool { (0x61...0x7A).contains(x) || (0x30...0x39).contains(x) || x == 0x2D || x == 0x5F || x == 0x3A || x == 0x2E }
         func skipSpace(_ i: inout Int) { while i < b.count, [0x20, 0x09, 0x0A, 0x0D].contains(b[i]) { i += 1 } }
+        /// A name without its namespace prefix: `<x:script xmlns:x="…svg">` is a script too.
+        func local(_ name: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            name.lastIndex(of: 0x3A).map { name[name.index(after: $0)...] } ?? name
+        }
+        let elements: [(String, String)] = [("script", "a <script>"), ("foreignobject", "a <foreignObject>"), ("iframe", "an <iframe>"),
+                                            ("embed", "an <embed>"), ("object", "an <object>")]
+        var at = 0
+        while let open = b[at...].firstIndex(of: UInt8(ascii: "<")) {
+            var j = open + 1
+            if j < b.count, b[j] == UInt8(ascii: "/") { j += 1 }
+            let start = j
+            while j < b.count, isNameByte(b[j]) { j += 1 }
+            let name = local(b[start..<j])
+            if let (_, why) = elements.first(where: { name.elementsEqual(Array($0.0.utf8)) }) { return why }
+            at = max(j, open + 1)
+        }
         var i = 0
         while i < b.count {
             // An attribute name starts after a space, a quote or a slash.
             guard isNameByte(b[i]), i == 0 || !isNameByte(b[i - 1]) else { i += 1; continue }
             var j = i
             while j < b.count, isNameByte(b[j]) { j += 1 }
-            let name = b[i..<j]
+            let name = local(b[i..<j])
             var k = j
             skipSpace(&k)
             if k < b.count, b[k] == UInt8(ascii: "=") {
                 if name.count > 2, name.starts(with: Array("on".utf8)) { return "an event attribute (\(String(decoding: name, as: UTF8.self))=)" }
-                if name.elementsEqual(Array("href".utf8)) || name.elementsEqual(Array("xlink:href".utf8)) || name.elementsEqual(Array("src".utf8)) {
+                if name.elementsEqual(Array("href".utf8)) || name.elementsEqual(Array("src".utf8)) {
                     k += 1
                     skipSpace(&k)
                     if k < b.count, b[k] == UInt8(ascii: "\"") || b[k] == UInt8(ascii: "'") { k += 1 }

@@ -296,7 +296,10 @@ struct ProseHTMLTests {
         #expect(ProseImages.mediaType(Array("root:x:0:0:root:/root:/bin/bash".utf8)) == nil)
         #expect(ProseImages.mediaType([0xC3, 0x28, 0x3C, 0x73, 0x76, 0x67]) == nil)
         for bad in ["<svg><script>x</script></svg>", "<svg><foreignObject></foreignObject></svg>", "<svg ONCLICK = 'x'></svg>",
-                    "<svg><a xlink:href='javascript:x'/></svg>", "<svg style=\"fill:url(http://x)\"></svg>", "<svg><style>@import 'x'</style></svg>"] {
+                    "<svg><a xlink:href='javascript:x'/></svg>", "<svg style=\"fill:url(http://x)\"></svg>", "<svg><style>@import 'x'</style></svg>",
+                    // Namespace prefixes (a red-team pass): the element or attribute is the same.
+                    "<svg><x:script xmlns:x=\"http://www.w3.org/2000/svg\">x</x:script></svg>", "<svg><s:foreignObject/></svg>",
+                    "<svg><use x:href=\"http://x/y.svg#a\" xmlns:x=\"http://www.w3.org/1999/xlink\"/></svg>", "<svg x:onload='y'></svg>"] {
             #expect(SVGCheck.problem(Array(bad.utf8)) != nil, "\(bad)")
         }
         #expect(SVGCheck.problem(Array("<svg><path d='M0 0' fill='url(#g)'/><use xlink:href=\"#p\"/></svg>".utf8)) == nil)
