@@ -67,7 +67,8 @@ public enum LessonParser {
     /// anywhere serves the whole document: the definitions are handed to every stretch. They
     /// are the lines no top-level node covers (cmark makes no node of a definition) that start
     /// like one, with the lines that continue them (a title on the next line).
-    static func referenceDefinitions(_ lines: [String], nodes: [MarkdownNode], skipping frontMatterLines: Int) -> String {
+    static func referenceDefinitions(_ lines: [String], nodes: [MarkdownNode], skipping frontMatterLines: Int,
+                                     solutionLines: Set<Int> = []) -> String {
         var covered = [Bool](repeating: false, count: lines.count + 1)
         for node in nodes where node.startLine >= 1 {
             for line in node.startLine...min(max(node.startLine, node.endLine), lines.count) { covered[line] = true }
@@ -75,7 +76,7 @@ public enum LessonParser {
         var found: [String] = []
         var continuing = false
         for (index, text) in lines.enumerated() where index >= frontMatterLines {
-            if covered[index + 1] || text.allSatisfy(\.isWhitespace) { continuing = false; continue }
+            if covered[index + 1] || solutionLines.contains(index + 1) || text.allSatisfy(\.isWhitespace) { continuing = false; continue }
             let leading = text.prefix { $0 == " " }.count
             if leading <= 3, text.dropFirst(leading).hasPrefix("["), text.contains("]:") {
                 found.append(text)
@@ -85,6 +86,43 @@ public enum LessonParser {
             }
         }
         return found.joined(separator: "\n")
+    }
+
+    /// The 1-based lines that solution regions cover (markers included), found as the
+    /// assignment finds them: over the whole text.
+    static func solutionLineSet(_ text: String) -> Set<Int> {
+        var covered = Set<Int>()
+        var line = 1
+        var scanned = text.startIndex
+        /// Moves `line` to the line of `index`, counting "\n", "\r\n" and a lone "\r" once each.
+        func advance(to index: String.Index) {
+            let utf8 = text.utf8
+            var i = scanned
+            while i < index {
+                let byte = utf8[i]
+                if byte == 0x0A || (byte == 0x0D && (utf8.index(after: i) == utf8.endIndex || utf8[utf8.index(after: i)] != 0x0A)) { line += 1 }
+                i = utf8.index(after: i)
+            }
+            scanned = max(scanned, index)
+        }
+        var rest = Substring(text)
+        var inSolution = false
+        while true {
+            let found = Solutions.marker(inSolution ? .close : .open, in: rest)
+            let end = found?.upperBound ?? text.endIndex
+            if inSolution {
+                advance(to: rest.startIndex)
+                let first = line
+                advance(to: end)
+                covered.formUnion(first...line)
+            }
+            // The open marker's own line belongs to the region.
+            if !inSolution, let found { advance(to: found.lowerBound); covered.insert(line) }
+            guard let found else { break }
+            rest = text[found.upperBound...]
+            inSolution.toggle()
+        }
+        return covered
     }
 
     /// Splits text into lines the way CommonMark does: at "\n", "\r\n" and a lone "\r".
@@ -138,12 +176,18 @@ public enum LessonParser {
         }
         let nodes = document.topLevelNodes()
         let codeLines = document.codeBlockLines()
-        // Every stretch of prose re-reads the definitions: past 16 MB of such reading in all (a
-        // hostile lesson of 50,000 steps and 50,000 definitions), each stretch keeps only its own.
-        var definitions = referenceDefinitions(lines, nodes: nodes, skipping: frontMatter?.lineCount ?? 0)
-        let steps = nodes.count { if case .fencedCode = $0.kind { true } else { false } }
-        let reading = definitions.utf8.count.multipliedReportingOverflow(by: steps + 1)
-        if reading.overflow || reading.partialValue > 16 << 20 { definitions = "" }
+        // A definition inside a solution region is the teacher's: handed to the other stretches
+        // it put an answer's link into the student's handout (red-team pass).
+        let definitions = referenceDefinitions(lines, nodes: nodes, skipping: frontMatter?.lineCount ?? 0,
+                                               solutionLines: Solutions.hasRegion(in: text) ? solutionLineSet(text) : [])
+        // Every piece of prose re-reads the definitions: past 16 MB of such reading in all (a
+        // hostile lesson of thousands of pieces and of definitions), the rest keep their own.
+        var definitionBudget = 16 << 20
+        func sharedDefinitions() -> String {
+            guard !definitions.isEmpty, definitionBudget >= definitions.utf8.count else { return "" }
+            definitionBudget -= definitions.utf8.count
+            return definitions
+        }
         var blocks: [LessonBlock] = []
         var diagnostics: [LessonError] = frontMatterErrors
         var warnings: [LessonError] = []
@@ -216,7 +260,7 @@ public enum LessonParser {
                     let lineOffset = place.line
                     let column = place.column - (lineOffset == 0 ? shift : 0)
                     let html = ProseMarkup.render(String(piece), start: SourcePosition(line: start + lineOffset, column: column),
-                                                  definitions: definitions, codeLines: codeLines, fileLines: lines, math: &prose.math,
+                                                  definitions: sharedDefinitions(), codeLines: codeLines, fileLines: lines, math: &prose.math,
                                                   images: &prose.images, errors: &diagnostics, warnings: &warnings)
                     prose.pieces.append(ProsePiece(html: html, isSolution: isSolution))
                     prose.html += html
@@ -226,7 +270,7 @@ public enum LessonParser {
                     }
                 }
             } else if !markdown.isEmpty {
-                prose.html = ProseMarkup.render(markdown, start: SourcePosition(line: start, column: 1), definitions: definitions, codeLines: codeLines,
+                prose.html = ProseMarkup.render(markdown, start: SourcePosition(line: start, column: 1), definitions: sharedDefinitions(), codeLines: codeLines,
                                                 fileLines: lines, math: &prose.math, images: &prose.images, errors: &diagnostics, warnings: &warnings)
             }
             blocks.append(.prose(prose))

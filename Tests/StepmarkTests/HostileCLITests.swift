@@ -77,6 +77,10 @@ import Testing
         // start (40 s); a few are reported, then one line for the rest.
         lesson("stray-closing-tags", "x " + String(repeating: "</sup>", count: 80_000) + "\n", 0,
                ["l.md:1:9: warning: </sup> closes nothing", "warning: more closing tags that close nothing follow; each is left out"]),
+        // Every piece of prose re-read the lesson's definitions: 1,500 solution regions (3,001
+        // pieces) and 3,000 definitions were 3,001 readings of 240 KB. At most 16 MB in all.
+        lesson("definitions-times-pieces", String(repeating: "p [d1]\n\n<!-- solution -->\ns\n<!-- end solution -->\n", count: 1_500)
+                + (0..<3_000).map { "[d\($0)]: https://example.com/" + String(repeating: "x", count: 50) + "/\($0)\n\n" }.joined(), 0, ["0 steps ran, no errors"]),
         // Thousands of solution regions are placed in one walk (each counted from the start, 80 KB took 17 s).
         lesson("many-solution-regions", String(repeating: "a <!-- solution -->x<!-- end solution --> ", count: 2_000) + "\n\n```let\nx = 1\n```\n", 0, ["1 step ran, no errors"]),
         // cmark-gfm makes a node per <, &, !, ] and \ (9.5 MB of < took 1.7 GB).

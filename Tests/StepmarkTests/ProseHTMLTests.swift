@@ -201,6 +201,11 @@ struct ProseHTMLTests {
         let openFence = "[d]: https://example.com\n\n```let\nx = 1\n```\n\nSee [d].\n\n```python\nprint(1)\n"
         let fenced = main(page(openFence))
         #expect(fenced.contains("print(1)") && !fenced.contains("[d]: https"), "the definitions are not added into a code block left open: \(fenced)")
+        // A definition in a solution region is the teacher's: it does not serve the rest of the
+        // lesson, so the answer's link never reaches a handout (red-team pass).
+        let region = "Read [the hint][h].\n\n<!-- solution -->\nIt is 42.\n\n[h]: https://example.com/answer-is-42\n<!-- end solution -->\n\n```let\nx = 1\n```\n\nAgain [the hint][h].\n"
+        #expect(!page(region, student: true).contains("answer-is-42"))
+        #expect(main(page(region)).contains("<p>Read [the hint][h].</p>"))
         // Errors after the definitions keep their lines.
         #expect(errors("Bad $\\foo$ [d].\n\n```let\nx = 1\n```\n\n[d]: https://example.com\n") == ["1:6: cannot read this formula: unknown command \\foo; it is shown as TeX"])
     }
