@@ -8,7 +8,11 @@
 /// - block quotes and emphasis: the product of `>` depth and `*` runs — 20,000 of each, 12 s.
 ///
 /// Each cap bounds one of those products far above what a lesson writes, in one linear pass
-/// (fenced code is skipped: cmark reads its content verbatim):
+/// (fenced code is skipped: cmark reads its content verbatim). Where cmark would not see a fence,
+/// none is seen here either, or the caps could be walked around (red-team pass): a fence line
+/// inside an HTML block (`<!--` … `-->`, `<div>` up to a blank line) opens nothing, and a fence
+/// indented inside a list item ends at the first line indented less than it, as the item does.
+/// Where it is unsure, this pass counts a line as prose: it may refuse, never let through.
 /// - at most `maxDepth` block quotes and list items opened on one line;
 /// - at most `maxCellsPerRow` `|` on one line and `maxCells` in the whole lesson, so the sum of
 ///   squares over rows stays below 500 × 100,000; a line counts as wide as the widest line of
@@ -33,6 +37,9 @@ public enum MarkdownShape {
     public static let maxNodeCharacters = 300_000
     public static let maxProseLines = 100_000
     public static let maxParenthesesPerWord = 5_000
+    /// The most `)` × bytes of one word: the autolink's trimming costs their product (2 MB of
+    /// `http://a…` and 5,000 `)` took 12 s).
+    public static let maxParenthesesTimesBytes = 20_000_000
 
     /// The first cap the lesson breaks, as an error at the place it is broken; nil when the
     /// lesson is within all of them.
@@ -46,6 +53,7 @@ public enum MarkdownShape {
         let newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
         let pipe = UInt8(ascii: "|"), bracket = UInt8(ascii: "["), backtick = UInt8(ascii: "`"), tilde = UInt8(ascii: "~")
         var fence: FenceScanner.Fence? = nil
+        var htmlBlock: HTMLBlockEnd? = nil
         var cells = 0, brackets = 0, paragraphBrackets = 0, paragraphWidth = 0, nodeCharacters = 0, proseLines = 0
         var lineNumber = 0
         var start = 0
@@ -63,16 +71,31 @@ public enum MarkdownShape {
             while first < line.count, line[first] == space || line[first] == tab { first += 1 }
             let firstByte: UInt8? = first < line.count ? line[first] : nil
             if let open = fence {
-                if firstByte == open.character, open.isClosed(by: text()) { fence = nil }
-                if start == bytes.count { break }
-                continue
+                // A fence inside a list item ends with the item: at a line indented less.
+                if open.indent > 0, firstByte != nil, first < open.indent {
+                    fence = nil
+                } else {
+                    if firstByte == open.character, open.isClosed(by: text()) { fence = nil }
+                    if start == bytes.count { break }
+                    continue
+                }
+            }
+            if let end = htmlBlock {
+                // Inside an HTML block: nothing opens a fence; the line counts as prose.
+                switch end {
+                case .blankLine: if firstByte == nil { htmlBlock = nil }
+                case .contains(let needle): if contains(line, needle) { htmlBlock = nil }
+                }
+            } else if first <= 3, firstByte == UInt8(ascii: "<") {
+                htmlBlock = HTMLBlockEnd.of(UnsafeBufferPointer(rebasing: line[first...]))
+                if case .contains(let needle)? = htmlBlock, contains(line, needle, after: first + 1) { htmlBlock = nil }
             }
             // A fence may sit inside quotes or list items; nesting is checked first.
             let (depth, depthColumn) = containerDepth(line)
             if depth > maxDepth {
                 return LessonError("this line nests more than \(maxDepth) block quotes or list items; a lesson may nest at most \(maxDepth)", at: SourcePosition(line: lineNumber, column: depthColumn))
             }
-            if firstByte == backtick || firstByte == tilde, let opening = FenceScanner.Fence.opening(text()) {
+            if htmlBlock == nil, firstByte == backtick || firstByte == tilde, let opening = FenceScanner.Fence.opening(text()) {
                 fence = opening
                 paragraphBrackets = 0
                 paragraphWidth = 0
@@ -80,10 +103,19 @@ public enum MarkdownShape {
             }
             guard firstByte != nil else { paragraphBrackets = 0; paragraphWidth = 0; continue }
             var pipes = 0, open = 0, nodes = 0, wordParentheses = 0, wordStart = 0
+            /// The word that ends before byte `end`, if its `)` × bytes is past the cap.
+            func costly(_ end: Int) -> LessonError? {
+                let bytes = end - wordStart
+                guard wordParentheses > 0, wordParentheses.multipliedReportingOverflow(by: bytes).partialValue > maxParenthesesTimesBytes else { return nil }
+                return LessonError("this word has too many ')' for its length (\(wordParentheses) in \(bytes) bytes; ')' × bytes may be at most \(maxParenthesesTimesBytes))", at: SourcePosition(line: lineNumber, column: columnOf(byte: wordStart, in: line)))
+            }
             for (k, b) in line.enumerated() {
                 if b == pipe { pipes += 1 } else if b == bracket { open += 1 }
                 else if b == 0x3C || b == 0x26 || b == 0x21 || b == 0x5D || b == 0x5C || b == 0x2A || b == 0x5F || b == 0x60 || b == 0x24 || b == 0x7E { nodes += 1 }
-                else if b == space || b == tab { wordParentheses = 0; wordStart = k + 1 }
+                else if b == space || b == tab {
+                    if let error = costly(k) { return error }
+                    wordParentheses = 0; wordStart = k + 1
+                }
                 else if b == 0x29 {
                     wordParentheses += 1
                     if wordParentheses > maxParenthesesPerWord {
@@ -91,6 +123,7 @@ public enum MarkdownShape {
                     }
                 }
             }
+            if let error = costly(line.count) { return error }
             nodeCharacters += nodes
             if nodeCharacters > maxNodeCharacters {
                 return LessonError("the lesson has more than \(maxNodeCharacters) of < & ! ] \\ * _ ` $ ~ outside code blocks; split it into several lessons", at: SourcePosition(line: lineNumber, column: 1))
@@ -118,6 +151,51 @@ public enum MarkdownShape {
             if next == bytes.count { break }
         }
         return nil
+    }
+
+    /// How an HTML block that starts on a line ends (CommonMark §4.6): at a line that holds a
+    /// closing text (`-->`, `?>`, `>`, `]]>`, `</script>` …), or at a blank line. Any line that
+    /// starts with `<` is taken for one: counting more lines as prose is the safe side.
+    enum HTMLBlockEnd {
+        case contains([UInt8])
+        case blankLine
+
+        static func of(_ rest: UnsafeBufferPointer<UInt8>) -> HTMLBlockEnd {
+            func starts(_ s: String) -> Bool {
+                let b = Array(s.utf8)
+                guard rest.count >= b.count else { return false }
+                return zip(rest.prefix(b.count), b).allSatisfy { x, y in lower(x) == y }
+            }
+            for tag in ["script", "pre", "style", "textarea"] where starts("<" + tag) {
+                let after = rest.count > tag.count + 1 ? rest[tag.count + 1] : UInt8(ascii: " ")
+                if after == UInt8(ascii: " ") || after == UInt8(ascii: "\t") || after == UInt8(ascii: ">") {
+                    return .contains(Array("</\(tag)>".utf8))
+                }
+            }
+            if starts("<!--") { return .contains(Array("-->".utf8)) }
+            if starts("<?") { return .contains(Array("?>".utf8)) }
+            if starts("<![CDATA[") { return .contains(Array("]]>".utf8)) }
+            if starts("<!"), rest.count > 2, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(lower(rest[2])) {
+                return .contains(Array(">".utf8))
+            }
+            return .blankLine
+        }
+    }
+
+    /// An ASCII capital as its small letter; every other byte as it is.
+    static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+
+    /// Whether `line` holds `needle` (small letters; the line's in any case) at or after byte `after`.
+    static func contains(_ line: UnsafeBufferPointer<UInt8>, _ needle: [UInt8], after: Int = 0) -> Bool {
+        guard needle.count <= line.count else { return false }
+        var i = after
+        while i + needle.count <= line.count {
+            var k = 0
+            while k < needle.count, lower(line[i + k]) == needle[k] { k += 1 }
+            if k == needle.count { return true }
+            i += 1
+        }
+        return false
     }
 
     /// The 1-based column (in characters, as every position) of the byte at `offset` of a line.

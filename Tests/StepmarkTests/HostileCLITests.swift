@@ -77,6 +77,17 @@ import Testing
         // start (40 s); a few are reported, then one line for the rest.
         lesson("stray-closing-tags", "x " + String(repeating: "</sup>", count: 80_000) + "\n", 0,
                ["l.md:1:9: warning: </sup> closes nothing", "warning: more closing tags that close nothing follow; each is left out"]),
+        // A fence line where cmark sees none (inside an HTML block, or indented in a list item
+        // that has ended) hid the lines below it from every cap: 7.7 KB took 482 MB.
+        lesson("fence-in-html-comment", "<!--\n```\n-->\n\n|" + String(repeating: "a|", count: 399) + "\n|" + String(repeating: "-|", count: 399) + "\n" + String(repeating: "||\n", count: 300) + "\n```\n", 1,
+               ["the lesson has more than 100000 '|' (table cells) outside code blocks"]),
+        lesson("fence-in-html-div", "<div>\n```\n</div>\n\n|" + String(repeating: "a|", count: 399) + "\n|" + String(repeating: "-|", count: 399) + "\n" + String(repeating: "||\n", count: 300), 1,
+               ["the lesson has more than 100000 '|' (table cells) outside code blocks"]),
+        lesson("fence-in-ended-list-item", "- item\n\n  ```\n  code\n|" + String(repeating: "a|", count: 399) + "\n|" + String(repeating: "-|", count: 399) + "\n" + String(repeating: "||\n", count: 300), 1,
+               ["the lesson has more than 100000 '|' (table cells) outside code blocks"]),
+        lesson("fence-in-html-comment-then-step", "<!-- a comment\nthat ends -->\n\n```let\nx = 1\n```\n", 0, ["1 step ran, no errors"]),
+        lesson("autolink-long-word-parentheses", "http://a" + String(repeating: "b", count: 100_000) + String(repeating: ")", count: 300) + "\n", 1,
+               ["l.md:1:1: this word has too many ')' for its length (300 in 100308 bytes"]),
         // Every piece of prose re-read the lesson's definitions: 1,500 solution regions (3,001
         // pieces) and 3,000 definitions were 3,001 readings of 240 KB. At most 16 MB in all.
         lesson("definitions-times-pieces", String(repeating: "p [d1]\n\n<!-- solution -->\ns\n<!-- end solution -->\n", count: 1_500)
