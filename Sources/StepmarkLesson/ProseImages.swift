@@ -30,18 +30,31 @@ public enum ProseImages {
                     .sorted { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) }.map(\.element)
             }
         }
-        // A file named again is read once: its uses share one copy of its bytes.
+        // A file named again is read once, however its path is spelt (`a.png`, `./a.png`,
+        // `.//a.png`: known by its device and inode), and its uses share one copy of its bytes.
+        // A file that cannot fit in what is left of the page's allowance is not read at all.
         var loaded: [String: (ProseImage.Content, String?)] = [:]
         var embeddedBytes = 0
         for b in lesson.blocks.indices {
             guard case .prose(var prose) = lesson.blocks[b], !prose.images.isEmpty else { continue }
             for k in prose.images.indices {
                 let url = prose.images[k].url
-                var (content, problem) = loaded[url] ?? load(url, folder: folder)
-                loaded[url] = (content, problem)
+                var info = stat()
+                let isLocal = !url.isEmpty && scheme(of: url) == nil && stat(localPath(url, folder: folder), &info) == 0
+                let key = isLocal ? "\(info.st_dev):\(info.st_ino)" : url
+                let overAllowance = (content: ProseImage.Content.failed, problem: Optional("the images of this lesson would put more than \(maxLessonBytes / (1024 * 1024)) MB into its page (each use of an image counts), so \(url.quotable) is shown as its alt text; use fewer or smaller images"))
+                var (content, problem): (ProseImage.Content, String?)
+                if let known = loaded[key] {
+                    (content, problem) = known
+                } else if isLocal, info.st_mode & S_IFMT == S_IFREG, embeddedBytes + Int(info.st_size) > maxLessonBytes, Int(info.st_size) <= maxBytes {
+                    (content, problem) = overAllowance
+                } else {
+                    (content, problem) = load(url, folder: folder)
+                    loaded[key] = (content, problem)
+                }
                 if case .embedded(_, let bytes) = content {
                     if embeddedBytes + bytes.count > maxLessonBytes {
-                        (content, problem) = (.failed, "the images of this lesson would put more than \(maxLessonBytes / (1024 * 1024)) MB into its page (each use of an image counts), so \(url.quotable) is shown as its alt text; use fewer or smaller images")
+                        (content, problem) = overAllowance
                     } else {
                         embeddedBytes += bytes.count
                     }

@@ -289,6 +289,13 @@ struct ProseHTMLTests {
         let page = html(lesson)
         #expect(page.components(separatedBy: "<img").count - 1 == 5)
         #expect(page.utf8.count < 30 * 1024 * 1024)
+        // The same file under other spellings is the same image (each spelling was read
+        // again: 600 of them took 3 GB), and counts against the same allowance.
+        try ["![b](./big.png)", "![b](.//big.png)", "![b](x/../big.png)", "![b](big.png)", "![b](././big.png)", "![b](big.png)"]
+            .joined(separator: "\n\n").write(toFile: folder + "/spelt.md", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: folder + "/x", withIntermediateDirectories: true)
+        let spelt = try LessonParser.read(path: folder + "/spelt.md")
+        #expect(spelt.diagnostics.map(\.position.line) == [11], "\(spelt.diagnostics)")
     }
 
     @Test("media types come from the bytes")
