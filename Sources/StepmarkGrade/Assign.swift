@@ -14,6 +14,10 @@ public struct Assignment: Sendable {
     /// Problems in the key (failed steps, repeated ids, key answers that fail their own check,
     /// exercises without an answer block, solution markers that would show teacher-only text).
     public var keyErrors: [LessonError]
+    /// False when the text does not read back as an assignment (its front matter could not take
+    /// the `variant:` line): written anyway, `run` of it would show every exercise's values, so
+    /// not even `--force` writes it.
+    public var readsAsAssignment = true
 
     /// Makes the assignment from a key's text (a leading byte-order mark is kept).
     public static func make(keyText: String, path: String, limits: Limits = .init(), variant: Int = 0) -> Assignment {
@@ -80,17 +84,30 @@ public struct Assignment: Sendable {
             warnings.append("line \(line): a <!-- solution --> region is never closed with <!-- end solution -->; everything after it is left out of the assignment")
         }
         // A key whose language comes from its folder (lessons/ko/) gives its assignment a
-        // `lang:` line: the copy is written into another folder, and would turn English.
-        let folderLanguage = lesson.frontMatter?.lang == nil ? LessonLanguage.ofFolders(path: path) : nil
+        // `lang:` line: the copy is written into another folder, and would turn English. Not
+        // when the front matter names `lang` at all (`lang: ~` is a key all the same).
+        let namesLanguage = lesson.frontMatter.map { matter in
+            text.split(separator: "\n", maxSplits: matter.lineCount, omittingEmptySubsequences: false).prefix(matter.lineCount)
+                .contains { line in
+                    let t = line.trimmingWhitespace()
+                    return ["lang", "\"lang\"", "'lang'"].contains { t.hasPrefix($0) && t.dropFirst($0.count).trimmingWhitespace().hasPrefix(":") }
+                }
+        } ?? false
+        let folderLanguage = lesson.frontMatter?.lang == nil && !namesLanguage ? LessonLanguage.ofFolders(path: path) : nil
         let student = withVariant(Solutions.removed(from: out), variant: variant, language: folderLanguage, frontMatter: lesson.frontMatter)
         // The variant line is what makes the file an assignment (its values never shown): a
         // front matter it cannot join (`{title: T}` on one line) would hand out a lesson that
         // `run` shows whole.
         let unmarked = student.unicodeScalars.first == "\u{FEFF}" ? String(student.unicodeScalars.dropFirst()) : student
-        if LessonParser.parse(unmarked, path: path, limits: limits).frontMatter?.variant != variant {
+        let readBack = LessonParser.parse(unmarked, path: path, limits: limits)
+        let readsAsAssignment = readBack.frontMatter?.variant == variant
+            && !readBack.diagnostics.contains { $0.message.hasPrefix("a key is given twice") || $0.message.hasPrefix("variant:") }
+        if !readsAsAssignment {
             keyErrors.append(LessonError("the front matter cannot take the assignment's variant: line; write it as key: value lines, one key a line (not {…} on one line)", at: SourcePosition(line: 2, column: 1)))
         }
-        return Assignment(text: student, warnings: warnings, keyErrors: keyErrors.sorted { $0.position < $1.position })
+        var assignment = Assignment(text: student, warnings: warnings, keyErrors: keyErrors.sorted { $0.position < $1.position })
+        assignment.readsAsAssignment = readsAsAssignment
+        return assignment
     }
 
     /// The assignment's text with `variant: N` (and `lang: L` when `language` is given) in its

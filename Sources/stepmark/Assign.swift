@@ -139,6 +139,11 @@ struct Assign: ParsableCommand {
             }
             for w in assignment.warnings { printError("\(key): warning: \(w)") }
             for e in assignment.keyErrors { printError("\(key):\(e.line):\(e.column): error: \(e.message)") }
+            if !assignment.readsAsAssignment {
+                printError("error: \(key): its assignment would not read as one (its values would show); not writing it, even with --force")
+                failed = true
+                continue
+            }
             if !assignment.keyErrors.isEmpty && !force {
                 printError("error: \(key) has errors; not writing its assignment (fix the key, or pass --force)")
                 failed = true
@@ -198,6 +203,11 @@ struct Assign: ParsableCommand {
             do {
                 let base = try Assignment.make(keyPath: key, limits: limits.limits)
                 for e in base.keyErrors { printError("\(key):\(e.line):\(e.column): error: \(e.message)") }
+                if !base.readsAsAssignment {
+                    printError("error: \(key): its assignments would not read as such (their values would show); not writing them, even with --force")
+                    failed = true
+                    continue
+                }
                 if !base.keyErrors.isEmpty && !force {
                     printError("error: \(key) has errors; not writing its assignments (fix the key, or pass --force)")
                     failed = true
@@ -218,7 +228,7 @@ struct Assign: ParsableCommand {
                     printError("error: \(e)")
                     throw ExitCode(2)
                 }
-                if !assignment.keyErrors.isEmpty && !force {
+                if !assignment.readsAsAssignment || (!assignment.keyErrors.isEmpty && !force) {
                     for e in assignment.keyErrors { printError("\(key):\(e.line):\(e.column): error (variant \(student.variant)): \(e.message)") }
                     printError("error: \(key) has errors for variant \(student.variant) (student \(student.id)); not writing it (fix the key, or pass --force)")
                     failed = true

@@ -476,6 +476,24 @@ func assertInert(_ html: String, fragment: Bool = false, sourceLocation: SourceL
         #expect(LessonParser.parse(commented.text, path: "a.md").frontMatter?.variant == 7, "\(commented.text)")
         let flow = Assignment.make(keyText: "---\n{title: \"Flow\", lang: en}\n---\n" + body, path: "key.md")
         #expect(flow.keyErrors.map(\.description) == ["2:1: the front matter cannot take the assignment's variant: line; write it as key: value lines, one key a line (not {…} on one line)"])
+        #expect(!flow.readsAsAssignment)
+        // A key that names lang (even as ~) keeps its own: a second lang: made the YAML invalid.
+        for written in ["lang: ~", "lang: null", "\"lang\": en", "lang : fr"] {
+            let named = Assignment.make(keyText: "---\n\(written)\n---\n" + body, path: "lessons/ko/key.md")
+            #expect(named.readsAsAssignment && named.keyErrors.isEmpty, "\(written): \(named.keyErrors)")
+            #expect(named.text.hasPrefix("---\nvariant: 0\n\(written)\n---\n"), "\(named.text)")
+        }
+    }
+
+    /// Not even --force writes an assignment that would not read as one: run of it would show
+    /// every exercise's values (red-team round two).
+    @Test func forceNeverWritesWhatWouldNotReadAsAnAssignment() throws {
+        let body = "# K\n\n```let exercise=e1\nx = [1, 2]\n```\n\n```answer e1\n[1, 2]\n```\n"
+        let root = try temporaryFolder(["key.md": "---\n{title: Flow}\n---\n" + body])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let forced = try stepmark(["assign", "key.md", "--out", "hw", "--force"], in: root)
+        #expect(forced.status == 1 && forced.stderr.contains("its assignment would not read as one (its values would show); not writing it, even with --force"), "\(forced.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/hw/key.md"))
     }
 
     @Test func templatesFollowTheExpectedShapeNotTheKeysLiteral() {
