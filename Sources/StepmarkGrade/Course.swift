@@ -355,19 +355,21 @@ public struct Course: Sendable {
             if let relative = OutputOwnership.relativePath(path, in: folder) { manifest.record(relative, content: content) }
         }
         // A page made a piece at a time (a lesson's JSON, which may be hundreds of MB): each
-        // piece is compared with the file, fingerprinted and written to a temporary file as it
-        // comes, so peak memory is the report's, not the report's plus its page.
+        // piece is compared with the file and fingerprinted as it comes, so peak memory is the
+        // report's, not the report's plus its page. A new page is written to its temporary file
+        // in the same pass; a page that is there already is only compared (an unchanged page
+        // in a read-only folder is no error), and made a second time if it changed.
         func emitInPieces(_ path: String, _ format: OutputFormat, _ report: Report) throws {
             outcome.files += 1
             var comparison = OutputOwnership.PiecewiseComparison(path)
             var fingerprint = RenderManifest.Fingerprint()
-            var pending: ReplacingWrite.Pending?
-            if !checkOnly {
+            func pendingWrite() throws -> ReplacingWrite.Pending {
                 try AtomicFile.makeFolder(of: path)
-                do { pending = try ReplacingWrite.Pending(replacing: path) } catch {
+                do { return try ReplacingWrite.Pending(replacing: path) } catch {
                     throw ReadError(path: path, message: "cannot write: \(error.reason)")
                 }
             }
+            var pending = !checkOnly && !comparison.same ? try pendingWrite() : nil
             format.write(report, student: student) { piece in
                 comparison.add(piece)
                 fingerprint.add(piece)
@@ -381,6 +383,11 @@ public struct Course: Sendable {
             if current {
                 pending?.discard()
             } else {
+                if pending == nil {
+                    let again = try pendingWrite()
+                    format.write(report, student: student) { again.append($0) }
+                    pending = again
+                }
                 do { try pending?.commit(durable: true) } catch {
                     throw ReadError(path: path, message: "cannot write: \(error.reason)")
                 }

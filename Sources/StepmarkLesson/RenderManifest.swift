@@ -67,9 +67,13 @@ public struct RenderManifest: Sendable, Equatable {
         }.joined(separator: "\n") + "\n"
     }
 
-    /// Writes the manifest into `folder` (atomically, as every output).
+    /// Writes the manifest into `folder` (atomically, as every output), unless it is there
+    /// already as it is: a render that changes nothing writes nothing (and works in a folder it
+    /// may not write).
     public func write(outFolder folder: String) throws {
         let path = FilePathText.join(folder, Self.fileName)
+        let text = self.text
+        if OutputOwnership.holds(path, text) { return }
         do {
             try ReplacingWrite.write(text, to: path, durable: true)
         } catch {

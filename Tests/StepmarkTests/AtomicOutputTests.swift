@@ -243,6 +243,23 @@ import Testing
         #expect(temporaries((root as NSString).appendingPathComponent("out")).isEmpty)
     }
 
+    /// An unchanged JSON page in a folder that cannot be written is no error, as an unchanged
+    /// Markdown page is not: the page is compared before anything is created (red-team round
+    /// two). Root ignores permissions, so a tmpfs is remounted read-only (skipped elsewhere).
+    @Test func unchangedJSONPageInAReadOnlyFolder() throws {
+        guard getuid() == 0 else { return }
+        let root = try temporaryFolder(["l.md": "```let\nx = [1, 2]\n```\n"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let out = (root as NSString).appendingPathComponent("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        guard shell("mount -t tmpfs -o size=1m stepmark-test '\(out)'") == 0 else { return }
+        defer { _ = shell("umount '\(out)'") }
+        #expect(try stepmark(["render", "l.md", "--out", "out", "--format", "md,json"], in: root).status == 0)
+        #expect(shell("mount -o remount,ro '\(out)'") == 0)
+        let again = try stepmark(["render", "l.md", "--out", "out", "--format", "md,json"], in: root)
+        #expect(again.status == 0 && again.stdout.contains("(0 files changed)"), "\(again.stdout)\(again.stderr)")
+    }
+
     /// A JSON page that does not fit on the disk: the error names it, and neither it nor its
     /// temporary file is left behind.
     @Test func jsonPageWrittenInPiecesOnAFullDisk() throws {
