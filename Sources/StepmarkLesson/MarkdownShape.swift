@@ -40,6 +40,10 @@ public enum MarkdownShape {
     /// The most `)` × bytes of one word: the autolink's trimming costs their product (2 MB of
     /// `http://a…` and 5,000 `)` took 12 s).
     public static let maxParenthesesTimesBytes = 20_000_000
+    /// The most bytes of link reference definitions times `[` in the lesson: each `[a][d]`
+    /// copies its definition into the page (one 100 KB address used 2,700 times made a 119 KB
+    /// lesson's page 270 MB and took 1 GB).
+    public static let maxDefinitionBytesTimesBrackets = 64 << 20
 
     /// The first cap the lesson breaks, as an error at the place it is broken; nil when the
     /// lesson is within all of them.
@@ -55,6 +59,7 @@ public enum MarkdownShape {
         var fence: FenceScanner.Fence? = nil
         var htmlBlock: HTMLBlockEnd? = nil
         var cells = 0, brackets = 0, paragraphBrackets = 0, paragraphWidth = 0, nodeCharacters = 0, proseLines = 0
+        var definitionBytes = 0
         var lineNumber = 0
         var start = 0
         while start < bytes.count || (start == bytes.count && lineNumber == 0) {
@@ -142,6 +147,11 @@ public enum MarkdownShape {
             }
             paragraphBrackets += open
             brackets += open
+            if firstByte == bracket, first <= 3, contains(line, Array("]:".utf8), after: first) { definitionBytes += line.count }
+            let (copies, overflow) = definitionBytes.multipliedReportingOverflow(by: brackets)
+            if overflow || copies > maxDefinitionBytesTimesBrackets {
+                return LessonError("the lesson's link definitions (\(definitionBytes) bytes) times its \(brackets) '[' pass \(maxDefinitionBytesTimesBrackets); shorten the addresses or link to them less often", at: SourcePosition(line: lineNumber, column: 1))
+            }
             if paragraphBrackets > maxBracketsPerParagraph {
                 return LessonError("this paragraph has more than \(maxBracketsPerParagraph) '[' (links and images); a blank line between parts keeps each paragraph small", at: SourcePosition(line: lineNumber, column: 1))
             }

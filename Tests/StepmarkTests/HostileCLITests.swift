@@ -88,10 +88,14 @@ import Testing
         lesson("fence-in-html-comment-then-step", "<!-- a comment\nthat ends -->\n\n```let\nx = 1\n```\n", 0, ["1 step ran, no errors"]),
         lesson("autolink-long-word-parentheses", "http://a" + String(repeating: "b", count: 100_000) + String(repeating: ")", count: 300) + "\n", 1,
                ["l.md:1:1: this word has too many ')' for its length (300 in 100308 bytes"]),
+        // Each [a][d] copies its definition into the page: a 100 KB address used 2,700 times made
+        // a 119 KB lesson's page 270 MB.
+        lesson("reference-copies", "[d]: http://" + String(repeating: "a", count: 100_000) + "\n\n" + String(repeating: String(repeating: "[a][d] ", count: 900) + "\n\n", count: 3), 1,
+               ["the lesson's link definitions (100012 bytes) times its"]),
         // Every piece of prose re-read the lesson's definitions: 1,500 solution regions (3,001
-        // pieces) and 3,000 definitions were 3,001 readings of 240 KB. At most 16 MB in all.
+        // pieces) and 400 definitions were 3,001 readings of 32 KB. At most 16 MB in all.
         lesson("definitions-times-pieces", String(repeating: "p [d1]\n\n<!-- solution -->\ns\n<!-- end solution -->\n", count: 1_500)
-                + (0..<3_000).map { "[d\($0)]: https://example.com/" + String(repeating: "x", count: 50) + "/\($0)\n\n" }.joined(), 0, ["0 steps ran, no errors"]),
+                + (0..<400).map { "[d\($0)]: https://example.com/" + String(repeating: "x", count: 50) + "/\($0)\n\n" }.joined(), 0, ["0 steps ran, no errors"]),
         // Thousands of solution regions are placed in one walk (each counted from the start, 80 KB took 17 s).
         lesson("many-solution-regions", String(repeating: "a <!-- solution -->x<!-- end solution --> ", count: 2_000) + "\n\n```let\nx = 1\n```\n", 0, ["1 step ran, no errors"]),
         // cmark-gfm makes a node per <, &, !, ] and \ (9.5 MB of < took 1.7 GB).

@@ -369,6 +369,8 @@ extension Phrasebook {
          "본문에는 HTML 선언을 쓸 수 없어 글자로 보입니다"),
         (#"^this line nests more than (\d+) block quotes or list items; a lesson may nest at most (\d+)$"#,
          "이 줄은 인용문이나 목록 항목을 $1단계보다 깊게 중첩합니다. 강의에서는 $2단계까지 중첩할 수 있습니다"),
+        (#"^the lesson's link definitions \((\d+) bytes\) times its (\d+) '\[' pass (\d+); shorten the addresses or link to them less often$"#,
+         "강의의 링크 정의($1바이트)에 '[' 수($2)를 곱한 값이 $3을(를) 넘습니다. 주소를 줄이거나 덜 자주 링크하세요"),
         (#"^this word has too many '\)' for its length \((\d+) in (\d+) bytes; '\)' × bytes may be at most (\d+)\)$"#,
          "이 단어는 길이에 비해 ')'가 너무 많습니다($2바이트에 $1개; ')' 수 × 바이트 수는 $3까지)"),
         (#"^this word has more than (\d+) '\)'; a word in a lesson may have at most (\d+)$"#,
