@@ -85,6 +85,7 @@ struct LimitOptions: ParsableArguments {
         guard maxEntries > 0, maxSteps > 0, maxTokens > 0, maxFileBytes > 0, maxSeconds > 0 else {
             throw ValidationError("limits must be positive")
         }
+        if modelDir?.isEmpty == true { throw ValidationError("--model-dir needs a folder") }
     }
 }
 
