@@ -1,3 +1,6 @@
+import FoundationEssentials
+import StepmarkCore
+
 /// The language of every word stepmark writes about a lesson (SPEC §8): the front matter's
 /// `lang` (its primary subtag: `ko-KR` → ko), else `ko` for a lesson under a `ko/` folder,
 /// else English. Only Korean and English are complete; any other tag falls back to English.
@@ -16,8 +19,11 @@ public enum LessonLanguage: String, Sendable, CaseIterable {
 
     /// The language a lesson at `path` takes from the nearest `ko/` or `en/` folder above it, or
     /// nil. A copy written elsewhere (an assignment in `hw/`) must say it in its front matter.
+    /// A relative path is read from the working folder: `cd ko && stepmark run k.md` is the
+    /// same lesson as `stepmark run ko/k.md`.
     public static func ofFolders(path: String) -> LessonLanguage? {
-        let folders = path.split(separator: "/").dropLast().map(String.init)
+        let full = path.hasPrefix("/") ? path : FilePathText.join(FileManager.default.currentDirectoryPath, path)
+        let folders = full.split(separator: "/").dropLast().map(String.init)
         return folders.last(where: { $0 == "ko" || $0 == "en" }).flatMap(LessonLanguage.init(rawValue:))
     }
 }

@@ -461,6 +461,9 @@ func assertInert(_ html: String, fragment: Bool = false, sourceLocation: SourceL
         #expect(try stepmark(["assign", "ko/key.md", "--out", "hw"], in: root).status == 0)
         let check = try stepmark(["check", "hw/key.md"], in: root)
         #expect(check.stdout.contains("답을 적지 않았습니다"), "\(check.stdout)")
+        // The folder counts however the path is written: from inside ko/ too.
+        let inside = try stepmark(["run", "key.md"], in: root + "/ko")
+        #expect(inside.stdout.contains("단계"), "\(inside.stdout)")
     }
 
     /// The variant line joins the key's front matter as YAML: indented as its keys are, and a
