@@ -170,8 +170,57 @@ public enum RegularFile {
         let n = readlink("/proc/self/fd/\(fd)", &buffer, buffer.count - 1)
         guard n > 0 else { return nil }
         let path = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        for root in ["/proc", "/sys"] where path == root || path.hasPrefix(root + "/") { return root }
+        for root in kernelMountPoints where path == root || path.hasPrefix(root == "/" ? "/" : root + "/") {
+            return root.hasPrefix("/sys") ? "/sys" : "/proc"
+        }
         return nil
+    }
+
+    /// Where the kernel's pseudo file systems are mounted: `/proc` and `/sys`, and wherever
+    /// `/proc/self/mountinfo` lists a proc, sysfs, debugfs … mount (a container may mount its
+    /// host's at `/host/proc`; a red-team pass mounted one at `./p2`). Read once.
+    static let kernelMountPoints: [String] = {
+        var points = ["/proc", "/sys"]
+        let kinds: Set<String> = ["proc", "sysfs", "debugfs", "tracefs", "securityfs", "cgroup", "cgroup2", "configfs", "efivarfs", "bpf"]
+        // Read directly: `read` asks this very list of every file it opens.
+        let fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return points }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while bytes.count < 16 << 20 {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            bytes += chunk[..<n]
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        for line in text.split(separator: "\n") {
+            // ID PARENT MAJOR:MINOR ROOT MOUNT-POINT OPTIONS [OPTIONAL…] - TYPE SOURCE SUPER-OPTIONS
+            let fields = line.split(separator: " ")
+            guard fields.count > 4, let dash = fields.firstIndex(of: "-"), dash + 1 < fields.count,
+                  kinds.contains(String(fields[dash + 1])) else { continue }
+            let point = unescapedMountPoint(fields[4])
+            if !points.contains(point) { points.append(point) }
+        }
+        return points
+    }()
+
+    /// A mount point as mountinfo writes it: space, tab, newline and backslash as `\040` …
+    static func unescapedMountPoint(_ field: Substring) -> String {
+        var out: [UInt8] = []
+        let b = Array(field.utf8)
+        var i = 0
+        while i < b.count {
+            if b[i] == UInt8(ascii: "\\"), i + 3 < b.count, let code = UInt8(String(decoding: b[(i + 1)...(i + 3)], as: UTF8.self), radix: 8) {
+                out.append(code)
+                i += 4
+            } else {
+                out.append(b[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A regular file mapped read-only into memory: nothing is read until a page is touched, and

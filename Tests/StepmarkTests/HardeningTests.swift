@@ -127,6 +127,18 @@ import Testing
         // A real file reached through /proc (the working folder's link) is read as any other.
         let throughProc = try stepmark(["run", "load.md"], in: folder)
         #expect(throughProc.status == 0, "\(throughProc.stdout)\(throughProc.stderr)")
+        // A proc file system mounted elsewhere (a container's /host/proc) is one too: as root,
+        // in a mount namespace of its own (skipped where that is not allowed).
+        if getuid() == 0 {
+            try FileManager.default.createDirectory(atPath: folder + "/p2", withIntermediateDirectories: true)
+            try "```embeddings from=\"p2/self/environ\"\n```\n".write(toFile: folder + "/p2.md", atomically: true, encoding: .utf8)
+            let mounted = try stepmark(["-m", "sh", "-c", "mount -t proc proc p2 && exec \"$0\" run p2.md", stepmarkExecutable], in: folder,
+                                       environment: secret, executable: "/usr/bin/unshare")
+            if !mounted.stderr.contains("mount:") && !mounted.stderr.contains("unshare:") {
+                #expect(!(mounted.stdout + mounted.stderr).contains("s3cr3t-value"))
+                #expect(mounted.stdout.contains("is a file of the kernel's /proc"), "\(mounted.stdout)\(mounted.stderr)")
+            }
+        }
         for (file, status) in [("emb.md", 1), ("img.md", 1), ("env.md", 2), ("sys.md", 1)] {
             let r = try stepmark(["run", file, "--format", "html"], in: folder, environment: secret)
             #expect(r.status == Int32(status), "\(file): \(r.stderr)")
