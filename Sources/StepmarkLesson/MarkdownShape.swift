@@ -58,6 +58,9 @@ public enum MarkdownShape {
         let pipe = UInt8(ascii: "|"), bracket = UInt8(ascii: "["), backtick = UInt8(ascii: "`"), tilde = UInt8(ascii: "~")
         var fence: FenceScanner.Fence? = nil
         var htmlBlock: HTMLBlockEnd? = nil
+        // Whether the line before was paragraph text: an HTML block of the 7th kind (a line
+        // that is one whole tag) cannot interrupt a paragraph.
+        var inParagraph = false
         var cells = 0, brackets = 0, paragraphBrackets = 0, paragraphWidth = 0, nodeCharacters = 0, proseLines = 0
         var definitionBytes = 0
         var lineNumber = 0
@@ -81,6 +84,7 @@ public enum MarkdownShape {
                     fence = nil
                 } else {
                     if firstByte == open.character, open.isClosed(by: text()) { fence = nil }
+                    inParagraph = false
                     if start == bytes.count { break }
                     continue
                 }
@@ -92,9 +96,10 @@ public enum MarkdownShape {
                 case .contains(let needle): if contains(line, needle) { htmlBlock = nil }
                 }
             } else if first <= 3, firstByte == UInt8(ascii: "<") {
-                htmlBlock = HTMLBlockEnd.of(UnsafeBufferPointer(rebasing: line[first...]))
+                htmlBlock = HTMLBlockEnd.of(UnsafeBufferPointer(rebasing: line[first...]), afterParagraph: inParagraph)
                 if case .contains(let needle)? = htmlBlock, contains(line, needle, after: first + 1) { htmlBlock = nil }
             }
+            inParagraph = htmlBlock == nil && firstByte != nil && firstByte != UInt8(ascii: "#")
             // A fence may sit inside quotes or list items; nesting is checked first.
             let (depth, depthColumn) = containerDepth(line)
             if depth > maxDepth {
@@ -104,6 +109,7 @@ public enum MarkdownShape {
                 fence = opening
                 paragraphBrackets = 0
                 paragraphWidth = 0
+                inParagraph = false
                 continue
             }
             guard firstByte != nil else { paragraphBrackets = 0; paragraphWidth = 0; continue }
@@ -163,14 +169,49 @@ public enum MarkdownShape {
         return nil
     }
 
-    /// How an HTML block that starts on a line ends (CommonMark §4.6): at a line that holds a
-    /// closing text (`-->`, `?>`, `>`, `]]>`, `</script>` …), or at a blank line. Any line that
-    /// starts with `<` is taken for one: counting more lines as prose is the safe side.
+    /// How an HTML block that starts on a line ends (CommonMark 0.29 §4.6, as cmark-gfm reads
+    /// it): at a line that holds a closing text (`-->`, `?>`, `>`, `]]>`, `</script>` …), or at
+    /// a blank line. Both ways of being wrong would let a fence be seen where cmark sees none,
+    /// or missed where it sees one, so the seven start conditions are followed as written.
     enum HTMLBlockEnd {
         case contains([UInt8])
         case blankLine
 
-        static func of(_ rest: UnsafeBufferPointer<UInt8>) -> HTMLBlockEnd {
+        static let blockNames: Set<String> = [
+            "address", "article", "aside", "base", "basefont", "blockquote", "body", "caption", "center", "col", "colgroup",
+            "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "frame",
+            "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "iframe", "legend", "li", "link",
+            "main", "menu", "menuitem", "nav", "noframes", "ol", "optgroup", "option", "p", "param", "section", "source",
+            "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "track", "ul",
+        ]
+
+        /// How the HTML block starting with `rest` (a line from its `<`) ends, or nil when the
+        /// line starts none. `afterParagraph`: the line before is paragraph text.
+        static func of(_ rest: UnsafeBufferPointer<UInt8>, afterParagraph: Bool) -> HTMLBlockEnd? {
+            if let end = ofKindOneToFive(rest) { return end }
+            // Kinds 6 and 7: `<name` or `</name`.
+            var i = 1
+            let closing = rest.count > 1 && rest[1] == UInt8(ascii: "/")
+            if closing { i = 2 }
+            let nameStart = i
+            func isLetter(_ b: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(lower(b)) }
+            guard i < rest.count, isLetter(rest[i]) else { return nil }
+            while i < rest.count, isLetter(rest[i]) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(rest[i]) || rest[i] == UInt8(ascii: "-") { i += 1 }
+            let name = String(decoding: rest[nameStart..<i].map(lower), as: UTF8.self)
+            let after: UInt8? = i < rest.count ? rest[i] : nil
+            if blockNames.contains(name), after == nil || after == UInt8(ascii: " ") || after == UInt8(ascii: "\t") || after == UInt8(ascii: ">")
+                || (after == UInt8(ascii: "/") && i + 1 < rest.count && rest[i + 1] == UInt8(ascii: ">")) {
+                return .blankLine
+            }
+            // Kind 7: one whole tag alone on its line, never interrupting a paragraph.
+            guard !afterParagraph, !["script", "style", "pre", "textarea"].contains(name),
+                  let close = rest[i...].firstIndex(of: UInt8(ascii: ">")),
+                  !rest[i..<close].contains(UInt8(ascii: "<")),
+                  rest[(close + 1)...].allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) else { return nil }
+            return .blankLine
+        }
+
+        static func ofKindOneToFive(_ rest: UnsafeBufferPointer<UInt8>) -> HTMLBlockEnd? {
             func starts(_ s: String) -> Bool {
                 let b = Array(s.utf8)
                 guard rest.count >= b.count else { return false }
@@ -188,7 +229,7 @@ public enum MarkdownShape {
             if starts("<!"), rest.count > 2, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(lower(rest[2])) {
                 return .contains(Array(">".utf8))
             }
-            return .blankLine
+            return nil
         }
     }
 

@@ -85,6 +85,15 @@ import Testing
                ["the lesson has more than 100000 '|' (table cells) outside code blocks"]),
         lesson("fence-in-ended-list-item", "- item\n\n  ```\n  code\n|" + String(repeating: "a|", count: 399) + "\n|" + String(repeating: "-|", count: 399) + "\n" + String(repeating: "||\n", count: 300), 1,
                ["the lesson has more than 100000 '|' (table cells) outside code blocks"]),
+        // The HTML block's kinds as cmark reads them: an inline tag at a paragraph's start opens
+        // none (the fence after it is a fence), a block tag does even after a paragraph, and a
+        // tag alone on a line does not interrupt a paragraph.
+        lesson("inline-tag-then-fence", "<b>x</b> y\n```let\na = 1\n\n```\n\n|" + String(repeating: "a|", count: 399) + "\n|" + String(repeating: "-|", count: 399) + "\n" + String(repeating: "||\n", count: 300) + "\n```\n", 1,
+               ["the lesson has more than 100000 '|' (table cells) outside code blocks"]),
+        lesson("div-after-paragraph", "text\n<div>\n```\n</div>\n\n|" + String(repeating: "a|", count: 399) + "\n|" + String(repeating: "-|", count: 399) + "\n" + String(repeating: "||\n", count: 300) + "\n```\n", 1,
+               ["the lesson has more than 100000 '|' (table cells) outside code blocks"]),
+        lesson("lone-tag-after-paragraph", "text\n<span>\n```\nx\n```\n\n|" + String(repeating: "a|", count: 399) + "\n|" + String(repeating: "-|", count: 399) + "\n" + String(repeating: "||\n", count: 300), 1,
+               ["the lesson has more than 100000 '|' (table cells) outside code blocks"]),
         lesson("fence-in-html-comment-then-step", "<!-- a comment\nthat ends -->\n\n```let\nx = 1\n```\n", 0, ["1 step ran, no errors"]),
         lesson("autolink-long-word-parentheses", "http://a" + String(repeating: "b", count: 100_000) + String(repeating: ")", count: 300) + "\n", 1,
                ["l.md:1:1: this word has too many ')' for its length (300 in 100308 bytes"]),
