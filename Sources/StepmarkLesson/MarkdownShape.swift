@@ -53,14 +53,33 @@ public enum MarkdownShape {
         return text.utf8.withContiguousStorageIfAvailable { check(bytes: $0) } ?? nil
     }
 
-    static func check(bytes: UnsafeBufferPointer<UInt8>) -> LessonError? {
+    /// The lines the caps pass over as code.
+    static func skippedLines(_ text: String) -> Set<Int> {
+        var text = text
+        text.makeContiguousUTF8()
+        var lines = Set<Int>()
+        _ = text.utf8.withContiguousStorageIfAvailable { check(bytes: $0, skipped: { lines.insert($0) }) }
+        return lines
+    }
+
+    /// The caps' pass; `skipped` hears of every line it passes over as code (for the test that
+    /// holds it to cmark: a line skipped here must be code there).
+    static func check(bytes: UnsafeBufferPointer<UInt8>, skipped: ((Int) -> Void)? = nil) -> LessonError? {
         let newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
         let pipe = UInt8(ascii: "|"), bracket = UInt8(ascii: "["), backtick = UInt8(ascii: "`"), tilde = UInt8(ascii: "~")
         var fence: FenceScanner.Fence? = nil
+        // Whether the open fence was opened inside a list item, and the column where the
+        // content of the last list item starts (nil once a line less indented ends the list).
+        var fenceInContainer = false
+        var listContentIndent: Int? = nil
+        var itemParagraph = false
         var htmlBlock: HTMLBlockEnd? = nil
         // Whether the line before was paragraph text: an HTML block of the 7th kind (a line
         // that is one whole tag) cannot interrupt a paragraph.
         var inParagraph = false
+        // Whether a block quote or list item is open (until a blank line): its paragraph's lazy
+        // lines are matched against the document, where a lone tag may start an HTML block.
+        var inQuote = false, quoteParagraph = false
         var cells = 0, brackets = 0, paragraphBrackets = 0, paragraphWidth = 0, nodeCharacters = 0, proseLines = 0
         var definitionBytes = 0
         var lineNumber = 0
@@ -79,16 +98,28 @@ public enum MarkdownShape {
             while first < line.count, line[first] == space || line[first] == tab { first += 1 }
             let firstByte: UInt8? = first < line.count ? line[first] : nil
             if let open = fence {
-                // A fence inside a list item ends with the item: at a line indented less.
-                if open.indent > 0, firstByte != nil, first < open.indent {
+                // A fence inside a list item ends with the item: at a line indented less. (At the
+                // top level an indented fence runs on, whatever the indentation of its lines.)
+                // In a list item, a closing fence is indented from the item's content, as cmark
+                // strips the item's indentation first; a line indented less ends the item.
+                let inner = fenceInContainer ? Substring(String(decoding: line[min(first, listContentIndent ?? 0)...], as: UTF8.self)) : text()
+                let closes = firstByte == open.character && open.isClosed(by: inner)
+                if fenceInContainer, firstByte != nil, first < (listContentIndent ?? 0) {
+                    // The item ends here, and its fence with it.
                     fence = nil
+                    listContentIndent = nil
+                    itemParagraph = false
                 } else {
-                    if firstByte == open.character, open.isClosed(by: text()) { fence = nil }
+                    if closes { fence = nil }
+                    skipped?(lineNumber)
                     inParagraph = false
+                    itemParagraph = false
                     if start == bytes.count { break }
                     continue
                 }
             }
+            // Whether this line belongs to an HTML block, the line that ends one included.
+            var lineInHTML = htmlBlock != nil
             if let end = htmlBlock {
                 // Inside an HTML block: nothing opens a fence; the line counts as prose.
                 switch end {
@@ -97,19 +128,51 @@ public enum MarkdownShape {
                 }
             } else if first <= 3, firstByte == UInt8(ascii: "<") {
                 htmlBlock = HTMLBlockEnd.of(UnsafeBufferPointer(rebasing: line[first...]), afterParagraph: inParagraph)
+                lineInHTML = htmlBlock != nil
                 if case .contains(let needle)? = htmlBlock, contains(line, needle, after: first + 1) { htmlBlock = nil }
             }
-            inParagraph = htmlBlock == nil && firstByte != nil && firstByte != UInt8(ascii: "#")
+            let opensContainer = containerDepth(line).depth > 0
+            // Indented four columns or more, a line starts no block after a paragraph (it is lazy).
+            let startsBlock = lineInHTML || (first <= 3 && (opensContainer || firstByte == UInt8(ascii: "#") || firstByte == backtick || firstByte == tilde))
+            // A block quote goes on while its lines start with '>', and over lazy lines of its
+            // paragraph; any other line ends it.
+            if !lineInHTML, first <= 3, firstByte == UInt8(ascii: ">") {
+                inQuote = true
+                var k = first + 1
+                while k < line.count, line[k] == space || line[k] == tab { k += 1 }
+                let inside: UInt8? = k < line.count ? line[k] : nil
+                quoteParagraph = inside != nil && ![UInt8(ascii: "#"), UInt8(ascii: "<"), backtick, tilde, UInt8(ascii: ">")].contains(inside!)
+            } else if inQuote, !(quoteParagraph && firstByte != nil && !startsBlock) {
+                inQuote = false
+                quoteParagraph = false
+            }
+            // A line indented less than the list item ends it, unless it is a lazy line of the
+            // item's paragraph (text that starts no block of its own).
+            if !lineInHTML, let item = listItemContentIndent(line) {
+                listContentIndent = item
+            } else if let indent = listContentIndent, firstByte != nil, first < indent, !(itemParagraph && !startsBlock) {
+                listContentIndent = nil
+            }
+            itemParagraph = listContentIndent != nil && firstByte != nil && !lineInHTML && firstByte != UInt8(ascii: "#")
+            let inContainer = inQuote || listContentIndent != nil
+            inParagraph = !lineInHTML && firstByte != nil && firstByte != UInt8(ascii: "#") && !inContainer
+                && (first < 4 || inParagraph)
             // A fence may sit inside quotes or list items; nesting is checked first.
             let (depth, depthColumn) = containerDepth(line)
             if depth > maxDepth {
                 return LessonError("this line nests more than \(maxDepth) block quotes or list items; a lesson may nest at most \(maxDepth)", at: SourcePosition(line: lineNumber, column: depthColumn))
             }
-            if htmlBlock == nil, firstByte == backtick || firstByte == tilde, let opening = FenceScanner.Fence.opening(text()) {
+            // In a list item, a fence is indented from the item's content (up to three more).
+            let itemIndent = listContentIndent.flatMap { first >= $0 ? $0 : nil }
+            let fenceText = itemIndent.map { Substring(String(decoding: line[$0...], as: UTF8.self)) } ?? text()
+            if !lineInHTML, firstByte == backtick || firstByte == tilde, let opening = FenceScanner.Fence.opening(fenceText) {
                 fence = opening
+                fenceInContainer = itemIndent != nil
                 paragraphBrackets = 0
                 paragraphWidth = 0
                 inParagraph = false
+                itemParagraph = false
+                skipped?(lineNumber)
                 continue
             }
             guard firstByte != nil else { paragraphBrackets = 0; paragraphWidth = 0; continue }
@@ -204,7 +267,7 @@ public enum MarkdownShape {
                 return .blankLine
             }
             // Kind 7: one whole tag alone on its line, never interrupting a paragraph.
-            guard !afterParagraph, !["script", "style", "pre", "textarea"].contains(name),
+            guard !afterParagraph, closing || !["script", "style", "pre"].contains(name),
                   let close = rest[i...].firstIndex(of: UInt8(ascii: ">")),
                   !rest[i..<close].contains(UInt8(ascii: "<")),
                   rest[(close + 1)...].allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) else { return nil }
@@ -217,7 +280,7 @@ public enum MarkdownShape {
                 guard rest.count >= b.count else { return false }
                 return zip(rest.prefix(b.count), b).allSatisfy { x, y in lower(x) == y }
             }
-            for tag in ["script", "pre", "style", "textarea"] where starts("<" + tag) {
+            for tag in ["script", "pre", "style"] where starts("<" + tag) {
                 let after = rest.count > tag.count + 1 ? rest[tag.count + 1] : UInt8(ascii: " ")
                 if after == UInt8(ascii: " ") || after == UInt8(ascii: "\t") || after == UInt8(ascii: ">") {
                     return .contains(Array("</\(tag)>".utf8))
@@ -231,6 +294,27 @@ public enum MarkdownShape {
             }
             return nil
         }
+    }
+
+    /// The column (from 0) where the content of a list item opened on this line starts, or nil
+    /// when the line opens none: `- x` → 2, `1. x` → 3, `  * x` → 4.
+    static func listItemContentIndent(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        while i < line.count, i < 4, line[i] == UInt8(ascii: " ") { i += 1 }
+        guard i < 4, i < line.count else { return nil }
+        var j = i
+        if line[j] == UInt8(ascii: "-") || line[j] == UInt8(ascii: "+") || line[j] == UInt8(ascii: "*") {
+            j += 1
+        } else {
+            while j < line.count, j - i < 9, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(line[j]) { j += 1 }
+            guard j > i, j < line.count, line[j] == UInt8(ascii: ".") || line[j] == UInt8(ascii: ")") else { return nil }
+            j += 1
+        }
+        guard j < line.count, line[j] == UInt8(ascii: " ") || line[j] == UInt8(ascii: "\t") else { return nil }
+        var k = j
+        while k < line.count, line[k] == UInt8(ascii: " ") { k += 1 }
+        // Five spaces or more, or nothing after the marker: the content starts one space after it.
+        return k == line.count || k - j > 4 ? j + 1 : k
     }
 
     /// An ASCII capital as its small letter; every other byte as it is.
