@@ -52,13 +52,11 @@ public enum RegularFile {
                 let grown = min(limit - count, max(count, 4096)) + 1
                 bytes += [UInt8](repeating: 0, count: grown)
             }
-            let n = bytes.withUnsafeMutableBytes { buffer in
-                Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
+            let start = count
+            let read: Result<Int, Failure> = bytes.withUnsafeMutableBytes { buffer in
+                Result { () throws(Failure) -> Int in try readOnce(fd, buffer.baseAddress! + start, buffer.count - start) }
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .unreadable(reason: String(cString: strerror(errno)))
-            }
+            let n = try read.get()
             if n == 0 { break }
             count += n
         }
@@ -82,11 +80,7 @@ public enum RegularFile {
         public func read(into buffer: UnsafeMutableRawBufferPointer) -> Int? {
             var count = 0
             while count < buffer.count {
-                let n = Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return nil
-                }
+                guard let n = try? RegularFile.readOnce(fd, buffer.baseAddress! + count, buffer.count - count) else { return nil }
                 if n == 0 { break }
                 count += n
             }
@@ -111,11 +105,7 @@ public enum RegularFile {
         defer { buffer.deallocate() }
         var count = 0
         while true {
-            let n = Glibc.read(fd, buffer.baseAddress!, buffer.count)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .unreadable(reason: String(cString: strerror(errno)))
-            }
+            let n = try readOnce(fd, buffer.baseAddress!, buffer.count)
             if n == 0 { break }
             count += n
             // A file that grew past the limit since fstat is cut off there, as `read` does.
@@ -123,6 +113,16 @@ public enum RegularFile {
             if !body(UnsafeRawBufferPointer(rebasing: buffer[..<n])) { break }
         }
         return count
+    }
+
+    /// One `read(2)` of at most `count` bytes into `start`, again when a signal interrupts it.
+    /// - Returns: the bytes read; 0 at the end of the file.
+    static func readOnce(_ fd: Int32, _ start: UnsafeMutableRawPointer, _ count: Int) throws(Failure) -> Int {
+        while true {
+            let n = Glibc.read(fd, start, count)
+            if n >= 0 { return n }
+            if errno != EINTR { throw .unreadable(reason: String(cString: strerror(errno))) }
+        }
     }
 
     /// A regular file opened for reading (never blocking on a FIFO, refused before anything is
