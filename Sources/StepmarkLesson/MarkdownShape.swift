@@ -8,11 +8,11 @@
 /// - block quotes and emphasis: the product of `>` depth and `*` runs — 20,000 of each, 12 s.
 ///
 /// Each cap bounds one of those products far above what a lesson writes, in one linear pass
-/// (fenced code is skipped: cmark reads its content verbatim). Where cmark would not see a fence,
-/// none is seen here either, or the caps could be walked around (red-team pass): a fence line
-/// inside an HTML block (`<!--` … `-->`, `<div>` up to a blank line) opens nothing, and a fence
-/// indented inside a list item ends at the first line indented less than it, as the item does.
-/// Where it is unsure, this pass counts a line as prose: it may refuse, never let through.
+/// (fenced code is skipped: cmark reads its content verbatim). Only where cmark sees a fence,
+/// or the caps could be walked around (two red-team bypasses): a fence line inside an HTML block
+/// (`<!--` … `-->`, `<div>` up to a blank line) opens nothing, a fence in a list item is read
+/// from the item's indentation and ends with the item, and quotes and items go on over lazy
+/// lines. `FenceScannerTests.theShapeCapsSkipOnlyWhatCmarkReadsAsCode` holds this to cmark-gfm.
 /// - at most `maxDepth` block quotes and list items opened on one line;
 /// - at most `maxCellsPerRow` `|` on one line and `maxCells` in the whole lesson, so the sum of
 ///   squares over rows stays below 500 × 100,000; a line counts as wide as the widest line of
@@ -77,8 +77,9 @@ public enum MarkdownShape {
         // Whether the line before was paragraph text: an HTML block of the 7th kind (a line
         // that is one whole tag) cannot interrupt a paragraph.
         var inParagraph = false
-        // Whether a block quote or list item is open (until a blank line): its paragraph's lazy
-        // lines are matched against the document, where a lone tag may start an HTML block.
+        // Whether a block quote is open, and whether its last line was paragraph text (which
+        // lazy lines continue). Inside a quote or a list item a lone tag may start an HTML block
+        // even after text: a lazy line is matched against the document, not the paragraph.
         var inQuote = false, quoteParagraph = false
         var cells = 0, brackets = 0, paragraphBrackets = 0, paragraphWidth = 0, nodeCharacters = 0, proseLines = 0
         var definitionBytes = 0
@@ -102,8 +103,8 @@ public enum MarkdownShape {
                 // top level an indented fence runs on, whatever the indentation of its lines.)
                 // In a list item, a closing fence is indented from the item's content, as cmark
                 // strips the item's indentation first; a line indented less ends the item.
-                let inner = fenceInContainer ? Substring(String(decoding: line[min(first, listContentIndent ?? 0)...], as: UTF8.self)) : text()
-                let closes = firstByte == open.character && open.isClosed(by: inner)
+                let closes = firstByte == open.character
+                    && open.isClosed(by: fenceInContainer ? Substring(String(decoding: line[min(first, listContentIndent ?? 0)...], as: UTF8.self)) : text())
                 if fenceInContainer, firstByte != nil, first < (listContentIndent ?? 0) {
                     // The item ends here, and its fence with it.
                     fence = nil
@@ -131,7 +132,8 @@ public enum MarkdownShape {
                 lineInHTML = htmlBlock != nil
                 if case .contains(let needle)? = htmlBlock, contains(line, needle, after: first + 1) { htmlBlock = nil }
             }
-            let opensContainer = containerDepth(line).depth > 0
+            let (depth, depthColumn) = containerDepth(line)
+            let opensContainer = depth > 0
             // Indented four columns or more, a line starts no block after a paragraph (it is lazy).
             let startsBlock = lineInHTML || (first <= 3 && (opensContainer || firstByte == UInt8(ascii: "#") || firstByte == backtick || firstByte == tilde))
             // A block quote goes on while its lines start with '>', and over lazy lines of its
@@ -158,14 +160,13 @@ public enum MarkdownShape {
             inParagraph = !lineInHTML && firstByte != nil && firstByte != UInt8(ascii: "#") && !inContainer
                 && (first < 4 || inParagraph)
             // A fence may sit inside quotes or list items; nesting is checked first.
-            let (depth, depthColumn) = containerDepth(line)
             if depth > maxDepth {
                 return LessonError("this line nests more than \(maxDepth) block quotes or list items; a lesson may nest at most \(maxDepth)", at: SourcePosition(line: lineNumber, column: depthColumn))
             }
             // In a list item, a fence is indented from the item's content (up to three more).
             let itemIndent = listContentIndent.flatMap { first >= $0 ? $0 : nil }
-            let fenceText = itemIndent.map { Substring(String(decoding: line[$0...], as: UTF8.self)) } ?? text()
-            if !lineInHTML, firstByte == backtick || firstByte == tilde, let opening = FenceScanner.Fence.opening(fenceText) {
+            if !lineInHTML, firstByte == backtick || firstByte == tilde,
+               let opening = FenceScanner.Fence.opening(itemIndent.map { Substring(String(decoding: line[$0...], as: UTF8.self)) } ?? text()) {
                 fence = opening
                 fenceInContainer = itemIndent != nil
                 paragraphBrackets = 0
@@ -180,7 +181,8 @@ public enum MarkdownShape {
             /// The word that ends before byte `end`, if its `)` × bytes is past the cap.
             func costly(_ end: Int) -> LessonError? {
                 let bytes = end - wordStart
-                guard wordParentheses > 0, wordParentheses.multipliedReportingOverflow(by: bytes).partialValue > maxParenthesesTimesBytes else { return nil }
+                let (product, overflow) = wordParentheses.multipliedReportingOverflow(by: bytes)
+                guard wordParentheses > 0, overflow || product > maxParenthesesTimesBytes else { return nil }
                 return LessonError("this word has too many ')' for its length (\(wordParentheses) in \(bytes) bytes; ')' × bytes may be at most \(maxParenthesesTimesBytes))", at: SourcePosition(line: lineNumber, column: columnOf(byte: wordStart, in: line)))
             }
             for (k, b) in line.enumerated() {
