@@ -24,9 +24,10 @@ struct Grade: ParsableCommand {
             submission (Gradescope's format). docs/GRADING.md has the details.
 
             Exit status: 0 every submission was graded and every answer passed; 1 some answer \
-            failed or some submission could not be graded (the files are written all the same); \
-            2 bad usage, a key that cannot be read or does not run clean, or output that cannot \
-            be written.
+            failed or a submission was not graded for its content (the files are written all the \
+            same); 2 bad usage, a key that cannot be read or does not run clean, a submission \
+            that cannot be read (every other one is still graded), or output that cannot be \
+            written.
 
             Examples:
               stepmark grade --key lessons/en/01-attention.md submissions/*.md --out grades
