@@ -66,7 +66,7 @@ public enum MarkdownShape {
     /// holds it to cmark: a line skipped here must be code there).
     static func check(bytes: UnsafeBufferPointer<UInt8>, skipped: ((Int) -> Void)? = nil) -> LessonError? {
         let newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
-        let pipe = UInt8(ascii: "|"), bracket = UInt8(ascii: "["), backtick = UInt8(ascii: "`"), tilde = UInt8(ascii: "~")
+        let bracket = UInt8(ascii: "["), backtick = UInt8(ascii: "`"), tilde = UInt8(ascii: "~")
         var fence: FenceScanner.Fence? = nil
         // Whether the open fence was opened inside a list item, and the column where the
         // content of the last list item starts (nil once a line less indented ends the list).
@@ -84,6 +84,27 @@ public enum MarkdownShape {
         var cells = 0, brackets = 0, paragraphBrackets = 0, paragraphWidth = 0, nodeCharacters = 0, proseLines = 0
         var definitionBytes = 0
         var lineNumber = 0
+        // What lines passed over as code hold, counted at a quarter against the same caps: the
+        // safety net under the fence rules above. Should they still miss a way cmark reads
+        // such lines as prose, that prose is bounded by four times the caps (a third red-team
+        // pass found four such ways, 1.1 to 1.8 GB each; now refused).
+        var code = (cells: 0, paragraphWidth: 0, brackets: 0, paragraphBrackets: 0, nodes: 0, lines: 0)
+        func countCode(_ line: UnsafeBufferPointer<UInt8>) -> LessonError? {
+            let (pipes, open, nodes, wordError) = tally(line, lineNumber, factor: 4)
+            if let wordError { return wordError }
+            if line.allSatisfy({ $0 == space || $0 == tab }) { code.paragraphWidth = 0; code.paragraphBrackets = 0 }
+            code.paragraphWidth = max(code.paragraphWidth, pipes)
+            code.cells += code.paragraphWidth
+            code.brackets += open
+            code.paragraphBrackets += open
+            code.nodes += nodes
+            code.lines += 1
+            let over = cells + code.cells / 4 > maxCells || brackets + code.brackets / 4 > maxBrackets
+                || paragraphBrackets + code.paragraphBrackets / 4 > maxBracketsPerParagraph
+                || nodeCharacters + code.nodes / 4 > maxNodeCharacters || proseLines + code.lines / 4 > maxProseLines
+            guard over else { return nil }
+            return LessonError("the lesson's code blocks are too large for the Markdown reader (their '|', '[', < & ! ] \\ * _ ` $ ~ and lines count a quarter each against the lesson's caps); split it into several lessons", at: SourcePosition(line: lineNumber, column: 1))
+        }
         var start = 0
         while start < bytes.count || (start == bytes.count && lineNumber == 0) {
             // One line: [start, end), then its line break ("\n", "\r\n" or a lone "\r").
@@ -112,6 +133,7 @@ public enum MarkdownShape {
                     itemParagraph = false
                 } else {
                     if closes { fence = nil }
+                    if let error = countCode(line) { return error }
                     skipped?(lineNumber)
                     inParagraph = false
                     itemParagraph = false
@@ -169,6 +191,7 @@ public enum MarkdownShape {
                let opening = FenceScanner.Fence.opening(itemIndent.map { Substring(String(decoding: line[$0...], as: UTF8.self)) } ?? text()) {
                 fence = opening
                 fenceInContainer = itemIndent != nil
+                if let error = countCode(line) { return error }
                 paragraphBrackets = 0
                 paragraphWidth = 0
                 inParagraph = false
@@ -177,29 +200,8 @@ public enum MarkdownShape {
                 continue
             }
             guard firstByte != nil else { paragraphBrackets = 0; paragraphWidth = 0; continue }
-            var pipes = 0, open = 0, nodes = 0, wordParentheses = 0, wordStart = 0
-            /// The word that ends before byte `end`, if its `)` × bytes is past the cap.
-            func costly(_ end: Int) -> LessonError? {
-                let bytes = end - wordStart
-                let (product, overflow) = wordParentheses.multipliedReportingOverflow(by: bytes)
-                guard wordParentheses > 0, overflow || product > maxParenthesesTimesBytes else { return nil }
-                return LessonError("this word has too many ')' for its length (\(wordParentheses) in \(bytes) bytes; ')' × bytes may be at most \(maxParenthesesTimesBytes))", at: SourcePosition(line: lineNumber, column: columnOf(byte: wordStart, in: line)))
-            }
-            for (k, b) in line.enumerated() {
-                if b == pipe { pipes += 1 } else if b == bracket { open += 1 }
-                else if b == 0x3C || b == 0x26 || b == 0x21 || b == 0x5D || b == 0x5C || b == 0x2A || b == 0x5F || b == 0x60 || b == 0x24 || b == 0x7E { nodes += 1 }
-                else if b == space || b == tab {
-                    if let error = costly(k) { return error }
-                    wordParentheses = 0; wordStart = k + 1
-                }
-                else if b == 0x29 {
-                    wordParentheses += 1
-                    if wordParentheses > maxParenthesesPerWord {
-                        return LessonError("this word has more than \(maxParenthesesPerWord) ')'; a word in a lesson may have at most \(maxParenthesesPerWord)", at: SourcePosition(line: lineNumber, column: columnOf(byte: wordStart, in: line)))
-                    }
-                }
-            }
-            if let error = costly(line.count) { return error }
+            let (pipes, open, nodes, wordError) = tally(line, lineNumber)
+            if let wordError { return wordError }
             nodeCharacters += nodes
             if nodeCharacters > maxNodeCharacters {
                 return LessonError("the lesson has more than \(maxNodeCharacters) of < & ! ] \\ * _ ` $ ~ outside code blocks; split it into several lessons", at: SourcePosition(line: lineNumber, column: 1))
@@ -232,6 +234,36 @@ public enum MarkdownShape {
             if next == bytes.count { break }
         }
         return nil
+    }
+
+    /// What one line holds for the caps: its `|`, `[` and node characters, and the error of a
+    /// word with too many `)` (the autolink's trimming; for code lines too, as the safety net).
+    /// - Parameter factor: how many times the word caps a line may take (4 for code lines).
+    static func tally(_ line: UnsafeBufferPointer<UInt8>, _ lineNumber: Int, factor: Int = 1) -> (pipes: Int, brackets: Int, nodes: Int, wordError: LessonError?) {
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), pipe = UInt8(ascii: "|"), bracket = UInt8(ascii: "[")
+        var pipes = 0, open = 0, nodes = 0, wordParentheses = 0, wordStart = 0
+        /// The word that ends before byte `end`, if its `)` × bytes is past the cap.
+        func costly(_ end: Int) -> LessonError? {
+            let bytes = end - wordStart
+            let (product, overflow) = wordParentheses.multipliedReportingOverflow(by: bytes)
+            guard wordParentheses > 0, overflow || product > factor * maxParenthesesTimesBytes else { return nil }
+            return LessonError("this word has too many ')' for its length (\(wordParentheses) in \(bytes) bytes; ')' × bytes may be at most \(factor * maxParenthesesTimesBytes))", at: SourcePosition(line: lineNumber, column: columnOf(byte: wordStart, in: line)))
+        }
+        for (k, b) in line.enumerated() {
+            if b == pipe { pipes += 1 } else if b == bracket { open += 1 }
+            else if b == 0x3C || b == 0x26 || b == 0x21 || b == 0x5D || b == 0x5C || b == 0x2A || b == 0x5F || b == 0x60 || b == 0x24 || b == 0x7E { nodes += 1 }
+            else if b == space || b == tab {
+                if let error = costly(k) { return (pipes, open, nodes, error) }
+                wordParentheses = 0; wordStart = k + 1
+            }
+            else if b == 0x29 {
+                wordParentheses += 1
+                if wordParentheses > factor * maxParenthesesPerWord {
+                    return (pipes, open, nodes, LessonError("this word has more than \(factor * maxParenthesesPerWord) ')'; a word in a lesson may have at most \(factor * maxParenthesesPerWord)", at: SourcePosition(line: lineNumber, column: columnOf(byte: wordStart, in: line))))
+                }
+            }
+        }
+        return (pipes, open, nodes, costly(line.count))
     }
 
     /// How an HTML block that starts on a line ends (CommonMark 0.29 §4.6, as cmark-gfm reads

@@ -94,6 +94,20 @@ import Testing
                ["the lesson has more than 100000 '|' (table cells) outside code blocks"]),
         lesson("lone-tag-after-paragraph", "text\n<span>\n```\nx\n```\n\n|" + String(repeating: "a|", count: 399) + "\n|" + String(repeating: "-|", count: 399) + "\n" + String(repeating: "||\n", count: 300), 1,
                ["the lesson has more than 100000 '|' (table cells) outside code blocks"]),
+        // A third red-team pass found four more places where the fence rules saw a fence that
+        // cmark does not (an empty list item, a thematic break before a lone tag, an HTML block
+        // after a list marker, a tab in a list item). Lines passed over as code now count a
+        // quarter against the caps, so such a miss is bounded, and these are refused.
+        lesson("empty-list-item-fence", "-\n  ```\n\n|" + String(repeating: "a|", count: 499) + "\n|" + String(repeating: "-|", count: 499) + "\n" + String(repeating: "||\n", count: 1_900), 1,
+               ["error: l.md:", "the lesson's code blocks are too large for the Markdown reader"]),
+        lesson("thematic-break-lone-tag-fence", "***\n<x-y>\n```\n\n|" + String(repeating: "a|", count: 499) + "\n|" + String(repeating: "-|", count: 499) + "\n" + String(repeating: "||\n", count: 1_900), 1,
+               ["error: l.md:", "the lesson's code blocks are too large for the Markdown reader"]),
+        lesson("html-after-list-marker-fence", "- <div>\n  ```\n\n  |" + String(repeating: "a|", count: 499) + "\n  |" + String(repeating: "-|", count: 499) + "\n" + String(repeating: "  ||\n", count: 1_900), 1,
+               ["error: l.md:", "the lesson's code blocks are too large for the Markdown reader"]),
+        lesson("tab-in-list-item-fence", "- x\n\t  ```\n  |" + String(repeating: "a|", count: 499) + "\n  |" + String(repeating: "-|", count: 499) + "\n" + String(repeating: "  ||\n", count: 1_900), 1,
+               ["error: l.md:", "the lesson's code blocks are too large for the Markdown reader"]),
+        // A large literal in a step is no prose: 3,000 rows of a matrix run.
+        lesson("large-literal-in-a-step", "```let\nM = [" + (0..<3_000).map { "[\($0), 1, 2, 3]" }.joined(separator: ",\n") + "]\n```\n", 0, ["1 step ran, no errors"]),
         lesson("fence-in-html-comment-then-step", "<!-- a comment\nthat ends -->\n\n```let\nx = 1\n```\n", 0, ["1 step ran, no errors"]),
         lesson("autolink-long-word-parentheses", "http://a" + String(repeating: "b", count: 100_000) + String(repeating: ")", count: 300) + "\n", 1,
                ["l.md:1:1: this word has too many ')' for its length (300 in 100308 bytes"]),

@@ -507,6 +507,7 @@ import Testing
         ("the lesson has more than 300000 of < & ! ] \\ * _ ` $ ~ outside code blocks; split it into several lessons", []),
         ("the lesson has more than 100000 lines outside code blocks; split it into several lessons", []),
         ("this word has more than 5000 ')'; a word in a lesson may have at most 5000", []),
+        ("the lesson's code blocks are too large for the Markdown reader (their '|', '[', < & ! ] \\ * _ ` $ ~ and lines count a quarter each against the lesson's caps); split it into several lessons", []),
         ("the lesson's link definitions (100000 bytes) times its 700 '[' pass 67108864; shorten the addresses or link to them less often", []),
         ("this word has too many ')' for its length (4000 in 10000 bytes; ')' × bytes may be at most 20000000)", []),
         ("the lesson has more than 20000 '[' (links and images) outside code blocks; split it into several lessons", []),

@@ -371,6 +371,8 @@ extension Phrasebook {
          "이 줄은 인용문이나 목록 항목을 $1단계보다 깊게 중첩합니다. 강의에서는 $2단계까지 중첩할 수 있습니다"),
         (#"^the lesson's link definitions \((\d+) bytes\) times its (\d+) '\[' pass (\d+); shorten the addresses or link to them less often$"#,
          "강의의 링크 정의($1바이트)에 '[' 수($2)를 곱한 값이 $3을(를) 넘습니다. 주소를 줄이거나 덜 자주 링크하세요"),
+        (#"^the lesson's code blocks are too large for the Markdown reader \(their '\|', '\[', < & ! \] \\ \* _ ` \$ ~ and lines count a quarter each against the lesson's caps\); split it into several lessons$"#,
+         "강의의 코드 블록이 마크다운 읽기에 너무 큽니다(코드 안의 '|', '[', < & ! ] \\ * _ ` $ ~와 줄은 강의 한도에 4분의 1씩 셉니다). 강의를 여러 개로 나누세요"),
         (#"^this word has too many '\)' for its length \((\d+) in (\d+) bytes; '\)' × bytes may be at most (\d+)\)$"#,
          "이 단어는 길이에 비해 ')'가 너무 많습니다($2바이트에 $1개; ')' 수 × 바이트 수는 $3까지)"),
         (#"^this word has more than (\d+) '\)'; a word in a lesson may have at most (\d+)$"#,
