@@ -87,10 +87,12 @@ else
     pass "ldd lists only system libraries"
 fi
 SIZE=$(stat -c %s "$DIST")
-if [ "$SIZE" -gt 20000000 ]; then
-    fail "the dist binary is $SIZE bytes, over 20 MB (does a source import full Foundation again?)"
+# The bound catches full Foundation coming back (its ICU data made the binary 64 MB); the
+# features of a stop add some 100 KB, so it sits well above today's 20.0 MB and far below 64.
+if [ "$SIZE" -gt 24000000 ]; then
+    fail "the dist binary is $SIZE bytes, over 24 MB (does a source import full Foundation again?)"
 else
-    pass "the dist binary is $SIZE bytes (at most 20 MB)"
+    pass "the dist binary is $SIZE bytes (at most 24 MB)"
 fi
 
 # ---- the hiding is real ---------------------------------------------------------------------
