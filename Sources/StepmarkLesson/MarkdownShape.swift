@@ -73,7 +73,7 @@ public enum MarkdownShape {
         var fenceInContainer = false
         var listContentIndent: Int? = nil
         var itemParagraph = false
-        var htmlBlock: HTMLBlockEnd? = nil
+        var htmlBlock: FenceScanner.HTMLBlockEnd? = nil
         // Whether the line before was paragraph text: an HTML block of the 7th kind (a line
         // that is one whole tag) cannot interrupt a paragraph.
         var inParagraph = false
@@ -145,14 +145,16 @@ public enum MarkdownShape {
             var lineInHTML = htmlBlock != nil
             if let end = htmlBlock {
                 // Inside an HTML block: nothing opens a fence; the line counts as prose.
-                switch end {
-                case .blankLine: if firstByte == nil { htmlBlock = nil }
-                case .contains(let needle): if contains(line, needle) { htmlBlock = nil }
-                }
+                if end.isClosed(by: text()) { htmlBlock = nil }
             } else if first <= 3, firstByte == UInt8(ascii: "<") {
-                htmlBlock = HTMLBlockEnd.of(UnsafeBufferPointer(rebasing: line[first...]), afterParagraph: inParagraph)
-                lineInHTML = htmlBlock != nil
-                if case .contains(let needle)? = htmlBlock, contains(line, needle, after: first + 1) { htmlBlock = nil }
+                // Kinds 1 to 6 as the submission scanner reads them; kind 7 here.
+                if let start = FenceScanner.HTMLBlockEnd.start(text()) {
+                    htmlBlock = start.isClosed(by: text()) ? nil : start
+                    lineInHTML = true
+                } else if !inParagraph, isLoneTag(UnsafeBufferPointer(rebasing: line[first...])) {
+                    htmlBlock = .blankLine
+                    lineInHTML = true
+                }
             }
             let (depth, depthColumn) = containerDepth(line)
             let opensContainer = depth > 0
@@ -266,68 +268,23 @@ public enum MarkdownShape {
         return (pipes, open, nodes, costly(line.count))
     }
 
-    /// How an HTML block that starts on a line ends (CommonMark 0.29 §4.6, as cmark-gfm reads
-    /// it): at a line that holds a closing text (`-->`, `?>`, `>`, `]]>`, `</script>` …), or at
-    /// a blank line. Both ways of being wrong would let a fence be seen where cmark sees none,
-    /// or missed where it sees one, so the seven start conditions are followed as written.
-    enum HTMLBlockEnd {
-        case contains([UInt8])
-        case blankLine
-
-        static let blockNames: Set<String> = [
-            "address", "article", "aside", "base", "basefont", "blockquote", "body", "caption", "center", "col", "colgroup",
-            "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "frame",
-            "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "iframe", "legend", "li", "link",
-            "main", "menu", "menuitem", "nav", "noframes", "ol", "optgroup", "option", "p", "param", "section", "source",
-            "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "track", "ul",
-        ]
-
-        /// How the HTML block starting with `rest` (a line from its `<`) ends, or nil when the
-        /// line starts none. `afterParagraph`: the line before is paragraph text.
-        static func of(_ rest: UnsafeBufferPointer<UInt8>, afterParagraph: Bool) -> HTMLBlockEnd? {
-            if let end = ofKindOneToFive(rest) { return end }
-            // Kinds 6 and 7: `<name` or `</name`.
-            var i = 1
-            let closing = rest.count > 1 && rest[1] == UInt8(ascii: "/")
-            if closing { i = 2 }
-            let nameStart = i
-            func isLetter(_ b: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(lower(b)) }
-            guard i < rest.count, isLetter(rest[i]) else { return nil }
-            while i < rest.count, isLetter(rest[i]) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(rest[i]) || rest[i] == UInt8(ascii: "-") { i += 1 }
-            let name = String(decoding: rest[nameStart..<i].map(lower), as: UTF8.self)
-            let after: UInt8? = i < rest.count ? rest[i] : nil
-            if blockNames.contains(name), after == nil || after == UInt8(ascii: " ") || after == UInt8(ascii: "\t") || after == UInt8(ascii: ">")
-                || (after == UInt8(ascii: "/") && i + 1 < rest.count && rest[i + 1] == UInt8(ascii: ">")) {
-                return .blankLine
-            }
-            // Kind 7: one whole tag alone on its line, never interrupting a paragraph.
-            guard !afterParagraph, closing || !["script", "style", "pre"].contains(name),
-                  let close = rest[i...].firstIndex(of: UInt8(ascii: ">")),
-                  !rest[i..<close].contains(UInt8(ascii: "<")),
-                  rest[(close + 1)...].allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) else { return nil }
-            return .blankLine
-        }
-
-        static func ofKindOneToFive(_ rest: UnsafeBufferPointer<UInt8>) -> HTMLBlockEnd? {
-            func starts(_ s: String) -> Bool {
-                let b = Array(s.utf8)
-                guard rest.count >= b.count else { return false }
-                return zip(rest.prefix(b.count), b).allSatisfy { x, y in lower(x) == y }
-            }
-            for tag in ["script", "pre", "style"] where starts("<" + tag) {
-                let after = rest.count > tag.count + 1 ? rest[tag.count + 1] : UInt8(ascii: " ")
-                if after == UInt8(ascii: " ") || after == UInt8(ascii: "\t") || after == UInt8(ascii: ">") {
-                    return .contains(Array("</\(tag)>".utf8))
-                }
-            }
-            if starts("<!--") { return .contains(Array("-->".utf8)) }
-            if starts("<?") { return .contains(Array("?>".utf8)) }
-            if starts("<![CDATA[") { return .contains(Array("]]>".utf8)) }
-            if starts("<!"), rest.count > 2, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(lower(rest[2])) {
-                return .contains(Array(">".utf8))
-            }
-            return nil
-        }
+    /// Whether `rest` (a line from its `<`) is one whole open or closing tag alone on its line:
+    /// CommonMark's 7th kind of HTML block, which ends at a blank line and cannot interrupt a
+    /// paragraph (`FenceScanner.HTMLBlockEnd` reads kinds 1 to 6, and leaves this one out on
+    /// purpose). A closing `</script>` counts; an opening `<script>` is kind 1.
+    static func isLoneTag(_ rest: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 1
+        let closing = rest.count > 1 && rest[1] == UInt8(ascii: "/")
+        if closing { i = 2 }
+        let nameStart = i
+        func isLetter(_ b: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(lower(b)) }
+        guard i < rest.count, isLetter(rest[i]) else { return false }
+        while i < rest.count, isLetter(rest[i]) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(rest[i]) || rest[i] == UInt8(ascii: "-") { i += 1 }
+        let name = String(decoding: rest[nameStart..<i].map(lower), as: UTF8.self)
+        guard closing || !["script", "style", "pre"].contains(name),
+              let close = rest[i...].firstIndex(of: UInt8(ascii: ">")),
+              !rest[i..<close].contains(UInt8(ascii: "<")) else { return false }
+        return rest[(close + 1)...].allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
     }
 
     /// The column (from 0) where the content of a list item opened on this line starts, or nil

@@ -108,7 +108,8 @@ import Testing
     /// a fence inside an HTML block, and one in a list item that has ended).
     @Test func theShapeCapsSkipOnlyWhatCmarkReadsAsCode() {
         let pieces = ["```", "~~~", "  ```", "```let", "text", "", "<!--", "-->", "<div>", "</div>", "<b>x</b> y", "<span>",
-                      "- item", "  code", "> quote", "<script>", "</script>", "<?x", "?>", "<!X", ">", "# h", "    ```", "| a |", "<details>", "1. one"]
+                      "- item", "  code", "> quote", "<script>", "</script>", "<?x", "?>", "<!X", ">", "# h", "    ```", "| a |", "<details>", "1. one",
+                      "<![CDATA[", "]]>", "<pre>", "</style>", "<source>"]
         var soup = Soup(seed: 0xC0DE)
         func next() -> Int { soup.next() }
         for _ in 0..<5000 {
