@@ -202,22 +202,29 @@ public enum NumericFiles {
     /// - Parameter maxEntries: the most numbers the file may hold (`--max-entries`): past it the
     ///   read stops, before the rest is parsed.
     public static func parseCSV(_ text: String, source: String = "the CSV file", maxEntries: Int = .max) throws -> Tensor {
-        // Two passes over the lines, neither keeping them: the first finds the first row and
-        // whether every row is labelled (that decides what the first row is), the second
+        // Two passes over the lines, neither keeping them: the first finds the first two rows
+        // and whether the rows are labelled (that decides what the first row is), the second
         // fills the numbers. Kept rows of fields cost some 100 bytes a line: 5 million short
         // lines, just under the file limit, took 580 MB before the entry limit was reached.
         func isNumber(_ s: String) -> Bool { Double(s) != nil }
         func labelledRow(_ f: [String]) -> Bool { f.count > 1 && !isNumber(f[0]) && f.dropFirst().allSatisfy(isNumber) }
         var first: (line: Int, fields: [String])? = nil
         var second: (line: Int, fields: [String])? = nil
-        var allLabelled = true
+        // Whether the rows after the first are all labelled, and the first too: the first row
+        // may be a header of words, and then only the others decide.
+        var restLabelled = true, firstLabelled = true
         var fieldCount = 0
         try forEachLine(text) { n, raw in
             let line = raw.trimmingHorizontalWhitespace()
             if line.isEmpty || line.hasPrefix("#") { return }
             let fields = try csvFields(String(line), line: n, source: source)
-            if first == nil { first = (n, fields) } else if second == nil { second = (n, fields) }
-            if allLabelled && !labelledRow(fields) { allLabelled = false }
+            if first == nil {
+                first = (n, fields)
+                firstLabelled = labelledRow(fields)
+            } else {
+                if second == nil { second = (n, fields) }
+                if restLabelled && !labelledRow(fields) { restLabelled = false }
+            }
             // At least half of the fields after the first row are numbers (a row has at most
             // one label), so past twice the limit the file is surely over it.
             if first?.line != n { fieldCount += fields.count }
@@ -227,22 +234,10 @@ public enum NumericFiles {
         guard let firstRow = first else { throw TensorError("\(source) has no rows of numbers") }
         var header: [String]? = nil
         let headerLine = firstRow.line
-        if !allLabelled && firstRow.fields.allSatisfy({ !isNumber($0) }) { header = firstRow.fields }
+        if !(firstLabelled && restLabelled) && firstRow.fields.allSatisfy({ !isNumber($0) }) { header = firstRow.fields }
         guard let model = header == nil ? firstRow : second else { throw TensorError("\(source) has a header row but no rows of numbers") }
-        // Whether every row but the header is labelled: the header itself may be the only
-        // row that is not (it is all words).
-        var rowLabelled = labelledRow(model.fields)
-        if rowLabelled && !allLabelled {
-            rowLabelled = true
-            var index = 0
-            forEachLine(text) { _, raw in
-                let line = raw.trimmingHorizontalWhitespace()
-                guard rowLabelled, !line.isEmpty, !line.hasPrefix("#") else { return }
-                index += 1
-                if index == 1 && header != nil { return }
-                if let fields = try? csvFields(String(line), line: 0, source: source), !labelledRow(fields) { rowLabelled = false }
-            }
-        }
+        // Whether every row but the header is labelled.
+        let rowLabelled = restLabelled && (header != nil || firstLabelled)
         let width = model.fields.count - (rowLabelled ? 1 : 0)
         var data: [Double] = []
         var rowLabels: [String] = []
