@@ -73,15 +73,21 @@ struct Run: ParsableCommand {
         // Warnings (a misspelt directive on a fence) on standard error in every format: the
         // exit status stays what the errors make it.
         for report in reports {
-            for w in report.warnings { printError("\(report.lessonPath):\(w.line):\(w.column): warning: \(w.message)") }
+            problemLines(report).warnings.forEach(printError)
         }
         if format != .terminal {
             for report in reports {
-                for e in report.errors { printError("\(report.lessonPath):\(e.line):\(e.column): error: \(e.message)") }
+                problemLines(report).errors.forEach(printError)
             }
         }
         if unreadable { throw ExitCode(2) }
         if reports.contains(where: { !$0.ok }) { throw ExitCode(1) }
+    }
+
+    /// A report's warnings and errors as compiler-style `FILE:L:C: warning: …` lines.
+    func problemLines(_ report: Report) -> (warnings: [String], errors: [String]) {
+        (report.warnings.map { "\(report.lessonPath):\($0.line):\($0.column): warning: \($0.message)" },
+         report.errors.map { "\(report.lessonPath):\($0.line):\($0.column): error: \($0.message)" })
     }
 
     /// `--format json`: each lesson's report is written as it is made, and only its problems
@@ -94,8 +100,9 @@ struct Run: ParsableCommand {
         var failed = false
         var written = 0
         func note(_ report: Report) {
-            for w in report.warnings { warnings.append("\(report.lessonPath):\(w.line):\(w.column): warning: \(w.message)") }
-            for e in report.errors { errors.append("\(report.lessonPath):\(e.line):\(e.column): error: \(e.message)") }
+            let lines = problemLines(report)
+            warnings += lines.warnings
+            errors += lines.errors
             if !report.ok { failed = true }
         }
         if files.count == 1 {
