@@ -32,9 +32,12 @@ let package = Package(
         // Element-wise kernels (exp, softmax rows, GELU, layer norm) compiled for the baseline,
         // AVX2 and AVX-512, chosen at run time (issue 20).
         .target(name: "CKernels"),
+        // The temporary files of atomic writes, removed when Ctrl-C or a kill ends the process:
+        // the signal handler needs a lock-free table in C (ReplacingWrite).
+        .target(name: "CTemporaryFiles"),
         // Numbers only: tensors, kernels, tokenizers, random numbers. OpenBLAS is not linked:
         // Core/BLAS.swift opens it with dlopen at the first large product, when installed.
-        .target(name: "StepmarkCore", dependencies: ["CKernels"]),
+        .target(name: "StepmarkCore", dependencies: ["CKernels", "CTemporaryFiles"]),
         // Markdown -> Lesson -> Report: parsing, expressions, directives, the runner.
         .target(name: "StepmarkLesson", dependencies: ["StepmarkCore", "CCmarkGFM", "CYAML"]),
         // Report -> terminal, Markdown, HTML, JSON. Renderers never compute.

@@ -1,3 +1,4 @@
+import CTemporaryFiles
 import FoundationEssentials
 
 /// Replaces a file's content so that no reader ever sees half of it and no planted link is
@@ -9,8 +10,16 @@ import FoundationEssentials
 /// the target. `rename` replaces a symbolic link at the target rather than writing through it.
 /// Two writers of the same target (two `grade` runs into one folder) each write their own
 /// temporary file, so the target ends up as one writer's complete content, never a mixture.
-/// On any failure the temporary file is removed and the target is left as it was.
+/// On any failure the temporary file is removed and the target is left as it was, and so on
+/// Ctrl-C or a kill once `removeTemporaryFilesOnSignals()` has run.
 public enum ReplacingWrite {
+    /// Makes Ctrl-C, SIGTERM, SIGHUP and SIGQUIT remove the temporary files being written before
+    /// the process ends as the signal says, and turns SIGXFSZ (`ulimit -f` exceeded) into a write
+    /// error reported like any other. The command line calls it once at start.
+    public static func removeTemporaryFilesOnSignals() {
+        ctf_install_handlers()
+    }
+
     /// Why a write failed: the system's reason.
     public struct Failure: Error, Sendable, Equatable {
         public var reason: String
@@ -48,8 +57,12 @@ public enum ReplacingWrite {
         let name = FilePathText.lastComponent(path)
         guard !name.isEmpty else { throw Failure(reason: "no file name") }
         let (fd, temporary) = try createTemporary(beside: folder.isEmpty ? "." : folder, name: name)
+        let slot = ctf_register(temporary)
         var done = false
-        defer { if !done { unlink(temporary) } }
+        defer {
+            if !done { unlink(temporary) }
+            ctf_forget(slot)
+        }
         // The temporary file is private (0600); a written report is as readable as any file
         // the user creates (0666 less the umask).
         guard fill(fd), fchmod(fd, 0o666 & ~processUmask) == 0, !durable || fsync(fd) == 0 else {
@@ -71,6 +84,7 @@ public enum ReplacingWrite {
         private let temporary: String
         private let target: String
         private var failure: Failure?
+        private var slot: Int32 = -1
 
         /// Creates the temporary file beside `path` (its folder must exist).
         public init(replacing path: String) throws(Failure) {
@@ -79,6 +93,7 @@ public enum ReplacingWrite {
             guard !name.isEmpty else { throw Failure(reason: "no file name") }
             (fd, temporary) = try createTemporary(beside: folder.isEmpty ? "." : folder, name: name)
             target = path
+            slot = ctf_register(temporary)
         }
 
         /// Writes the next piece; the first failure is kept and thrown by `commit`.
@@ -92,6 +107,7 @@ public enum ReplacingWrite {
             guard fd >= 0 else { throw Failure(reason: "already finished") }
             let open = fd
             fd = -1
+            defer { ctf_forget(slot) }
             if let failure {
                 close(open)
                 unlink(temporary)
@@ -116,6 +132,7 @@ public enum ReplacingWrite {
             close(fd)
             fd = -1
             unlink(temporary)
+            ctf_forget(slot)
         }
 
         deinit { discard() }

@@ -29,6 +29,7 @@ struct Stepmark: ParsableCommand {
 
     /// Parses the command line and runs it, mapping usage errors to exit status 2 as SPEC §5 says.
     static func main() {
+        ReplacingWrite.removeTemporaryFilesOnSignals()
         do {
             // Thousands of submission paths bypass the parser's quadratic positional matching.
             let (arguments, laterSubmissions) = GradeCommandLine.split(Array(CommandLine.arguments.dropFirst()))

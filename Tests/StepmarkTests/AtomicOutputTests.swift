@@ -281,6 +281,54 @@ import Testing
         #expect(temporaries(out).isEmpty, "\(temporaries(out))")
     }
 
+    /// Ctrl-C (or a kill) in the middle of a large page: the process ends by the signal, as
+    /// before, but takes its temporary file with it (red-team: `.big.json.tmp-…` stayed behind).
+    @Test(arguments: [SIGINT, SIGTERM])
+    func aSignalMidWriteLeavesNoTemporaryFile(_ signal: Int32) throws {
+        // About 150 MB of JSON: long enough to be caught in the middle of writing it.
+        let values = (1...8).map { "a\($0) = random(1000, 1000, seed=\($0))" }.joined(separator: "\n")
+        let root = try temporaryFolder(["big.md": "# Big\n\n```let\n\(values)\n```\n"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let out = (root as NSString).appendingPathComponent("out")
+        // The test's own thread blocks these signals (libdispatch workers do) and a child
+        // inherits that mask; a shell started from a terminal does not, so this one is cleared.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
+                       stepmarkExecutable, "render", "big.md", "--out", "out", "--format", "json"]
+        p.currentDirectoryURL = URL(fileURLWithPath: root)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        var seen = false
+        for _ in 0..<3000 where p.isRunning {
+            if temporaries(out).contains(where: { $0.hasPrefix(".big.json.tmp-") }) { seen = true; break }
+            usleep(10_000)
+        }
+        try #require(seen, "the page was written before its temporary file could be seen")
+        kill(p.processIdentifier, signal)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .uncaughtSignal && p.terminationStatus == signal)
+        #expect(temporaries(out).isEmpty, "\(temporaries(out))")
+        #expect(!FileManager.default.fileExists(atPath: (out as NSString).appendingPathComponent("big.json")))
+    }
+
+    /// A file-size limit (`ulimit -f`) used to end the process by SIGXFSZ in the middle of a
+    /// write; it is now the write error it stands for, reported like a full disk, with no
+    /// temporary file left and the pages written before it complete.
+    @Test func aFileSizeLimitIsAWriteError() throws {
+        let lesson = "# Big\n\n```let\na = random(100, 1000, seed=1)\n```\n"
+        let root = try temporaryFolder(["big.md": lesson, "a.md": "# Small\n\n```let\nx = [1, 2]\n```\n"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let status = shell("cd '\(root)' && ulimit -f 128 && \(stepmarkExecutable) render . --out out --format json 2>err.txt")
+        let stderr = (try? String(contentsOfFile: (root as NSString).appendingPathComponent("err.txt"), encoding: .utf8)) ?? ""
+        #expect(status == 2, "\(stderr)")
+        #expect(stderr.contains("error: out/big.json: cannot write: File too large"), "\(stderr)")
+        let out = (root as NSString).appendingPathComponent("out")
+        #expect(FileManager.default.fileExists(atPath: (out as NSString).appendingPathComponent("a.json")))
+        #expect(temporaries(out).isEmpty, "\(temporaries(out))")
+    }
+
     @discardableResult
     func shell(_ command: String) -> Int32 {
         let p = Process()
