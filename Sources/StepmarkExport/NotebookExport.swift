@@ -23,7 +23,10 @@ public enum NotebookExport {
     /// The notebook's JSON text for a lesson and the report of running it.
     /// - Parameter dataFolder: where the notebook finds the files the lesson loads (`load()`,
     ///   `from=`), relative to the notebook's folder: the lesson's folder, usually.
-    public static func notebook(lesson: Lesson, report: Report, dataFolder: String = ".") -> String {
+    /// - Parameter modelFolder: the `--model-dir` given to stepmark (relative to the notebook's
+    ///   folder, or absolute), which the notebook then searches first for a `model` as stepmark
+    ///   did; nil when none was given.
+    public static func notebook(lesson: Lesson, report: Report, dataFolder: String = ".", modelFolder: String? = nil) -> String {
         var cells: [JSON] = []
         let intro = "_\(marker) `\(FilePathText.lastComponent(lesson.path))`. "
             + "Every code cell recomputes its step with plain numpy (the first cell defines the helpers) "
@@ -34,6 +37,9 @@ public enum NotebookExport {
         cells.append(code(Prelude.source, hidden: true))
         if lesson.lines.contains(where: { $0.contains("load(") || $0.contains("from=") }) {
             cells.append(code("LESSON_DIR = \(Python.string(dataFolder))  # where load() and from= find the lesson's files"))
+        }
+        if let modelFolder, report.blocks.contains(where: { if case .step(let s) = $0 { s.directive == "model" } else { false } }) {
+            cells.append(code("MODEL_DIR = \(Python.string(modelFolder))  # the --model-dir stepmark was given"))
         }
         if lesson.lines.contains(where: { $0.contains("variant") }) {
             // The number a lesson reads as `variant` (SPEC §4): an assignment's own, 0 in a key.
@@ -75,6 +81,13 @@ public enum NotebookExport {
             ("nbformat_minor", .int(5)),
         ])
         return notebook.serialized(pretty: true) + "\n"
+    }
+
+    /// Where a notebook in `folder` finds the `--model-dir` stepmark was given: an absolute
+    /// folder as it is (the notebook may move; the models stay), a relative one from the notebook.
+    public static func modelFolder(from folder: String, given: String?) -> String? {
+        guard let given, !given.isEmpty else { return nil }
+        return given.hasPrefix("/") ? given : relativePath(from: folder, to: given)
     }
 
     /// The path of `target` relative to `folder` (both relative to the working directory or

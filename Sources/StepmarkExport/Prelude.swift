@@ -227,6 +227,7 @@ def cosine(a, b):
     return m
 
 LESSON_DIR = "."  # the lesson's folder, relative to this notebook
+MODEL_DIR = None  # the --model-dir given to stepmark export, relative to this notebook
 
 def load(path):
     path = os.path.join(LESSON_DIR, path)
@@ -528,10 +529,12 @@ def bert_tokenize(text, vocab, lower=True, strip=None, chinese=True, max_tokens=
 
 
 def model_folder(name):
-    """A folder path, or NAME under $STEPMARK_MODEL_DIR, or under .cache/models in the lesson's
-    folder or any folder above it (the project's cache), or above the working folder."""
+    """A folder path, or NAME under the --model-dir the notebook was exported with, under
+    $STEPMARK_MODEL_DIR, or under .cache/models in the lesson's folder or any folder above it
+    (the project's cache), or above the working folder: stepmark's order."""
     lesson_dir = globals().get("LESSON_DIR", ".")
     candidates = [name, os.path.join(lesson_dir, name)]
+    if MODEL_DIR: candidates.append(os.path.join(MODEL_DIR, name))
     if os.environ.get("STEPMARK_MODEL_DIR"): candidates.append(os.path.join(os.environ["STEPMARK_MODEL_DIR"], name))
     for start in (os.path.abspath(lesson_dir), os.getcwd()):
         folder = start
@@ -542,7 +545,7 @@ def model_folder(name):
             folder = parent
     for c in candidates:
         if os.path.isfile(os.path.join(c, "config.json")): return c
-    raise FileNotFoundError(f"no model folder {name!r} (tried $STEPMARK_MODEL_DIR and .cache/models above {os.path.abspath(lesson_dir)})")
+    raise FileNotFoundError(f"no model folder {name!r} (tried " + (f"{MODEL_DIR}, " if MODEL_DIR else "") + f"$STEPMARK_MODEL_DIR and .cache/models above {os.path.abspath(lesson_dir)})")
 
 def model_step(source):
     """config.json, tokenizer_config.json, vocab.txt and model.safetensors of a Hugging Face folder."""

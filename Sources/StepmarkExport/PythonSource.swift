@@ -46,7 +46,7 @@ enum Python {
         "and", "as", "assert", "async", "await", "break", "class", "continue",
         "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
         "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
-        "np", "math", "json", "os", "sys", "unicodedata", "result", "hidden_layers", "LESSON_DIR", "tokens", "trained",
+        "np", "math", "json", "os", "sys", "unicodedata", "result", "hidden_layers", "LESSON_DIR", "MODEL_DIR", "tokens", "trained",
         // IPython's own: the input and output history and the shell.
         "In", "Out", "get_ipython", "_i", "_ii", "_iii", "_ih", "_oh", "_dh",
         "ArithmeticError", "AssertionError", "AttributeError", "BaseException", "BaseExceptionGroup",

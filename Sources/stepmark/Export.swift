@@ -68,7 +68,8 @@ struct Export: ParsableCommand {
                     throw ReadError(path: FilePathText.join(out, name), message: "exists and is not a notebook stepmark exported; refusing to overwrite it. Choose another --out folder, or pass --overwrite to replace it")
                 }
                 let data = NotebookExport.relativePath(from: out, to: FilePathText.parent(file))
-                try AtomicFile.write(NotebookExport.notebook(lesson: lesson, report: report, dataFolder: data),
+                let models = NotebookExport.modelFolder(from: out, given: limits.limits.modelDirectory)
+                try AtomicFile.write(NotebookExport.notebook(lesson: lesson, report: report, dataFolder: data, modelFolder: models),
                                      to: FilePathText.join(out, name))
                 for e in report.errors { printError("\(file):\(e.line):\(e.column): error: \(e.message)") }
                 failed = failed || !report.ok
@@ -102,7 +103,8 @@ func renderNotebooks(_ plan: CoursePlan, limits: Limits, student: Bool, allowUno
         let path = FilePathText.join(plan.out, entry.relative + ".ipynb")
         let data = NotebookExport.relativePath(from: FilePathText.parent(path),
                                                to: FilePathText.parent(entry.source))
-        planned.append((path, NotebookExport.notebook(lesson: lesson, report: report, dataFolder: data)))
+        let models = NotebookExport.modelFolder(from: FilePathText.parent(path), given: limits.modelDirectory)
+        planned.append((path, NotebookExport.notebook(lesson: lesson, report: report, dataFolder: data, modelFolder: models)))
     }
     var manifest = RenderManifest.load(outFolder: plan.out)
     let refused = OutputOwnership.refusals(planned: planned, outFolder: plan.out, manifest: manifest, allowUnowned: allowUnowned)

@@ -185,6 +185,44 @@ import StepmarkLesson
         }
     }
 
+    /// `export --model-dir` reaches the notebook (red-team: its Python looked only in
+    /// `$STEPMARK_MODEL_DIR` and `.cache/models`): a `MODEL_DIR` cell, relative to the notebook
+    /// for a relative flag, which `model_folder` searches before the variable, as stepmark does.
+    @Test func exportModelDirReachesTheNotebook() throws {
+        let folder = try temporaryFolder(["lessons/m.md": "# M\n\n```model from=tiny\n```\n",
+                                          "weights/tiny/config.json": "{}",
+                                          "elsewhere/tiny/config.json": "{}"])
+        _ = try stepmark(["export", "lessons/m.md", "--out", "nb", "--model-dir", "weights"], in: folder)
+        _ = try stepmark(["render", "lessons", "--out", "out/deep", "--format", "ipynb", "--model-dir", "/opt/models"], in: folder)
+        let nb = try NotebookExportTests.cells(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/nb/m.ipynb"))) as! [String: Any])
+        #expect(nb.contains { $0.source.hasPrefix("MODEL_DIR = \"../weights\"") }, "\(nb.map(\.source))")
+        let rendered = try NotebookExportTests.cells(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/out/deep/m.ipynb"))) as! [String: Any])
+        #expect(rendered.contains { $0.source.hasPrefix("MODEL_DIR = \"/opt/models\"") })
+        // Without the flag there is no such cell, and a lesson without `model` never has one.
+        _ = try stepmark(["export", "lessons/m.md", "--out", "plain"], in: folder)
+        let plain = try NotebookExportTests.cells(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/plain/m.ipynb"))) as! [String: Any])
+        #expect(!plain.contains { $0.source.hasPrefix("MODEL_DIR =") })
+        let other = try NotebookExportTests.cells(NotebookExportTests.notebook())
+        #expect(!other.contains { $0.source.hasPrefix("MODEL_DIR =") })
+        // The notebook's own search, run by Python from the notebook's folder: the exported
+        // folder first, then $STEPMARK_MODEL_DIR.
+        let prelude = try #require(nb.first { $0.source.contains("def model_folder") }).source
+        let cell = try #require(nb.first { $0.source.hasPrefix("MODEL_DIR =") }).source
+        let script = prelude + "\n" + cell + "\nprint(model_folder('tiny'))\n"
+        try script.write(toFile: folder + "/nb/search.py", atomically: true, encoding: .utf8)
+        for (environment, expected) in [("", "../weights/tiny"), ("STEPMARK_MODEL_DIR=../elsewhere ", "../weights/tiny")] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", "cd '\(folder)/nb' && \(environment)python3 search.py"]
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            try p.run()
+            p.waitUntilExit()
+            let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(printed.trimmingWhitespace() == expected, "\(printed)")
+        }
+    }
+
     /// The notebook of an assignment, or of `render --student`, does not compute what the
     /// handout hides (a red-team pass found it printing the exercise's softmax and values
     /// derived from it). The key's own export still checks itself.
