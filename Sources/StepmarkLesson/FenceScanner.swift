@@ -25,6 +25,11 @@
 /// item (an indented continuation line) or inside an HTML block of type 7 (a lone inline tag such
 /// as `<span>` on its own line) is read here as a top-level block. For a submission that only
 /// means an answer the student wrote is graded rather than silently ignored.
+///
+/// Where it is stricter, not on purpose: it knows no list items, so an HTML block or a fence
+/// opened inside one and never closed runs on here past the item's end, where cmark ends it.
+/// The grader therefore reads with cmark too, whenever MarkdownShape allows it
+/// (`AnswerExtractor`), and takes both readings.
 public enum FenceScanner {
     /// The fenced blocks whose first info word satisfies `isWanted`, in file order, and an error
     /// for each of them that is never closed.
@@ -273,7 +278,9 @@ public enum FenceScanner {
             if rest.hasPrefix("<!--") { return .marker(["-->"]) }
             if rest.hasPrefix("<?") { return .marker(["?>"]) }
             if rest.hasPrefix("<![cdata[") { return .marker(["]]>"]) }
-            if rest.count > 2, rest.hasPrefix("<!"), let c = rest.dropFirst(2).first, c.isASCII, c.isLetter { return .marker([">"]) }
+            // Type 4 is `<!` and an uppercase letter in cmark-gfm 0.29 (CommonMark 0.31 takes
+            // any letter): `<!note` starts a paragraph there, not an HTML block.
+            if rest.hasPrefix("<!"), let c = line[start...].dropFirst(2).first, c.isASCII, c.isUppercase { return .marker([">"]) }
             var name = rest.dropFirst()
             if name.first == "/" { name = name.dropFirst() }
             let tag = name.prefix { $0.isASCII && ($0.isLetter || $0.isNumber) }

@@ -424,6 +424,25 @@ public enum LessonParser {
         return best.name
     }
 
+    /// The top-level fenced blocks whose first info word is `wanted`, as cmark-gfm reads them:
+    /// what `run` and `check` read of the same file. Nil when MarkdownShape refuses the text's
+    /// shape, so cmark never runs on a shape that would make it quadratic.
+    public static func fencedBlocksAsCmarkReads(_ text: String, named wanted: String) -> [DirectiveBlock]? {
+        let text = text.utf8.contains(0) ? String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\0" ? "\u{FFFD}" : $0 })) : text
+        guard MarkdownShape.check(text) == nil else { return nil }
+        let lines = lines(of: text)
+        // Front matter reads as blank lines, as in `parse`.
+        let frontMatterLines = FrontMatter.parse(lines).0?.lineCount ?? 0
+        let document = frontMatterLines > 0
+            ? MarkdownDocument(String(repeating: "\n", count: frontMatterLines) + lines.dropFirst(frontMatterLines).joined(separator: "\n"))
+            : MarkdownDocument(text)
+        return document.topLevelNodes().compactMap { node in
+            guard case .fencedCode(let info, let literal) = node.kind,
+                  info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first == Substring(wanted) else { return nil }
+            return directiveBlock(name: wanted, info: info, literal: literal, node: node, lines: lines)
+        }
+    }
+
     private static func directiveBlock(name: String, info: String, literal: String, node: MarkdownNode, lines: [String]) -> DirectiveBlock {
         let fenceLine = node.startLine
         let raw = fenceLine - 1 < lines.count ? lines[fenceLine - 1] : ""

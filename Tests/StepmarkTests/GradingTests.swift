@@ -297,6 +297,31 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(!o.exercises[0].passed)
     }
 
+    /// The grader reads every answer the student's own `check` reads (a red-team pass: the
+    /// fence scanner alone ran an HTML comment, a `<pre>` or a fence left open in a list item on
+    /// to the end of the file, and took `<!note` for an HTML block, so later answers scored 0
+    /// while `check` counted them). Each prefix is checked against cmark-gfm's own reading too:
+    /// `run` of the same file finds the answer block.
+    @Test(arguments: ["- my notes\n  <!-- todo\n", "- my notes\n  ~~~\n", "- my notes\n  <pre>\n", "<!note\n", "1. notes\n   <script>\n"])
+    func theGraderReadsWhatTheSelfCheckReads(_ prefix: String) throws {
+        let text = prefix + "\n```answer g-dot\n1.0\n```\n"
+        let lesson = LessonParser.parse(text, path: "s.md")
+        #expect(lesson.blocks.contains { if case .answer(let a) = $0 { a.id == "g-dot" } else { false } },
+                "cmark reads the block at the top level")
+        let o = grader.grade(submissionText: text, path: "s.md")
+        #expect(scores(o)["g-dot"] == 1, "\(o.exercises[0].feedback)")
+        #expect(o.lessonErrors.isEmpty, "\(o.lessonErrors.map(\.message))")
+    }
+
+    /// What only the scanner reads (a fence cmark puts in a list item's continuation) still
+    /// counts, after cmark's blocks: a duplicate keeps cmark's reading first.
+    @Test func theScannersLenientReadingStillCounts() {
+        let lenient = grader.grade(submissionText: "<span>\n```answer g-dot\n1.0\n```\n", path: "s.md")
+        #expect(scores(lenient)["g-dot"] == 1)
+        let both = grader.grade(submissionText: "<span>\n```answer g-dot\n2.0\n```\n\n```answer g-dot\n1.0\n```\n", path: "s.md")
+        #expect(scores(both)["g-dot"] == 1, "\(both.exercises[0].feedback)")
+    }
+
     @Test func hugeNumbersAndManyBlocksAreGradedQuickly() throws {
         // 9 MB of digits inside an answer block (under the file limit): rejected, not parsed.
         let digits = "```answer g-dot\n" + String(repeating: "9", count: 9_000_000) + "\n```\n"
