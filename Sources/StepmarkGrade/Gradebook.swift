@@ -234,8 +234,15 @@ extension Gradebook {
         var byStudent: [String: GradedSubmission] = [:]
         var warnings: [String] = []
         for s in submissions {
-            guard let id = roster.student(forSubmission: s.path)?.id else {
+            let id: String
+            switch roster.owners(ofSubmission: s.path) {
+            case .one(let student):
+                id = student.id
+            case .none:
                 warnings.append("\(s.path) matches no student of the roster (a folder or a file named by the id); it is left out of the \(format.rawValue) file")
+                continue
+            case .several(let ids):
+                warnings.append("\(s.path) lies in the folders of several students (\(ids.map { "'\(Snippet.quote($0))'" }.joined(separator: ", "))); it is left out of the \(format.rawValue) file")
                 continue
             }
             if let kept = byStudent[id] {
@@ -275,13 +282,35 @@ extension Gradebook {
 /// CSV (RFC 4180) with a guard against formula injection in spreadsheets.
 extension Roster {
     /// The student whose folder is one of the path's folders, or whose id is the file's name
-    /// without `.md`.
+    /// without `.md`. Nil when none matches, or when the folders of two students do: a file at
+    /// `subs/a1/s1/key.md` lies in a1's folder and is named like s1's, and taking either would
+    /// let one student's upload stand for another's grade (a red-team pass: the innermost
+    /// folder won, so a file planted in one's own folder counted as a classmate's).
     public func student(forSubmission path: String) -> Student? {
+        if case .one(let s) = owners(ofSubmission: path) { return s }
+        return nil
+    }
+
+    /// Whose a submission path is: one student's, no one's, or several students' at once.
+    public enum Ownership: Equatable {
+        case one(Student)
+        case none
+        case several([String])
+    }
+
+    /// The students whose folders (as `assign --variants` names them) are among the path's
+    /// folders; when there are none, the student whose id is the file's name without `.md`.
+    public func owners(ofSubmission path: String) -> Ownership {
         let components = path.split(separator: "/").map(String.init)
         let stem = FilePathText.removingExtension((components.last ?? ""))
         let byFolder = Dictionary(students.map { (Roster.folderName(for: $0.id), $0) }, uniquingKeysWith: { a, _ in a })
-        for folder in components.dropLast().reversed() { if let s = byFolder[folder] { return s } }
-        return byFolder[stem]
+        var found: [Student] = []
+        for folder in components.dropLast() {
+            if let s = byFolder[folder], !found.contains(where: { $0.id == s.id }) { found.append(s) }
+        }
+        if found.count > 1 { return .several(found.map(\.id)) }
+        if let s = found.first ?? byFolder[stem] { return .one(s) }
+        return .none
     }
 
     /// The roster's student who submitted, by Gradescope's `users` of submission_metadata.json:
@@ -301,11 +330,7 @@ extension Roster {
     /// `assign --variants` names it) is one of the path's folders, or whose id is the file's
     /// name without `.md`. Nil when no student matches.
     public func expectedVariant(forSubmission path: String) -> Int? {
-        let components = path.split(separator: "/").map(String.init)
-        let stem = FilePathText.removingExtension((components.last ?? ""))
-        let byFolder = Dictionary(students.map { (Roster.folderName(for: $0.id), $0) }, uniquingKeysWith: { a, _ in a })
-        for folder in components.dropLast().reversed() { if let s = byFolder[folder] { return s.variant } }
-        return byFolder[stem]?.variant
+        student(forSubmission: path)?.variant
     }
 }
 

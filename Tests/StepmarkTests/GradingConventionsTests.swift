@@ -396,6 +396,27 @@ func python(_ script: String, _ args: String...) throws -> String {
 
             """)
     }
+
+    /// A file in one student's folder that is named (or foldered) like another's belongs to
+    /// neither: the innermost folder used to win, so s2 could plant a copy of s1's assignment in
+    /// `subs/s2/s1/` and have it stand for s1's grade and variant (a red-team pass).
+    @Test func aFileInTwoStudentsFoldersIsNobodys() throws {
+        let students = try Roster.parse(roster, path: "roster.csv")
+        #expect(students.owners(ofSubmission: "subs/s2/s1/key.md") == .several(["s2", "s1"]))
+        #expect(students.student(forSubmission: "subs/s2/s1/key.md") == nil)
+        #expect(students.expectedVariant(forSubmission: "subs/s2/s1/key.md") == nil)
+        #expect(students.student(forSubmission: "subs/s2/key.md")?.id == "s2")
+        #expect(students.student(forSubmission: "subs/s1.md")?.id == "s1")
+        #expect(students.student(forSubmission: "subs/s2/s1.md")?.id == "s2", "a folder wins over the file's name")
+        let (grader, _) = try titledGrader()
+        let right = grader.grade(submissionText: "```answer one\n2\n```\n", path: "subs/s1/key.md")
+        let planted = grader.grade(submissionText: "", path: "subs/s2/s1/key.md")
+        let subs = [GradedSubmission(path: "subs/s2/s1/key.md", name: "s2-s1-key", outcome: planted),
+                    GradedSubmission(path: "subs/s1/key.md", name: "s1-key", outcome: right)]
+        let canvas = Gradebook.lmsExport(.canvas, roster: students, submissions: subs, assignment: "A")
+        #expect(canvas.text.contains("\"Kim, Ana\",101,s1,ana@example.edu,A1,1\n"), "\(canvas.text)")
+        #expect(canvas.warnings == ["subs/s2/s1/key.md lies in the folders of several students ('s2', 's1'); it is left out of the canvas file"])
+    }
 }
 
 @Suite(.serialized) struct GradingConventionsCLITests {
