@@ -125,19 +125,41 @@ struct ValueWriter {
     }
 
     /// A bar chart of candidates, the chosen one highlighted.
+    /// The candidates of a `generate` step, best first: the top 20 as bars (and the chosen one,
+    /// wherever it ranks), and the table cut as every long table is. A red-team lesson of 1,000
+    /// steps × 1,000 candidates wrote every one of them, a 285 MB page.
     func bars(_ items: [(label: String, value: Double)], chosen: String?) -> String? {
         let highlight = chosen.flatMap { c in items.firstIndex { $0.label == c } }
-        guard let svg = SVGChart.bars(items, precision: precision, title: s.words(.candidatesTitle, name, items.count), id: id + "-c",
-                                      highlight: highlight) else { return nil }
+        var charted = Array(0..<min(items.count, Self.chartedCandidates))
+        if let highlight, highlight >= charted.count { charted.append(highlight) }
+        guard let svg = SVGChart.bars(charted.map { items[$0] }, precision: precision,
+                                      title: s.words(.candidatesTitle, name, min(items.count, Self.chartedCandidates)), id: id + "-c",
+                                      highlight: highlight.flatMap { charted.firstIndex(of: $0) }) else { return nil }
         // The same numbers as a table, for a screen reader and for anyone who wants them exactly.
         var table = "<table class=\"m\"><caption>\(esc(name)) · \(items.count)</caption><thead><tr><th scope=\"col\">\(esc(s.candidate))</th><th scope=\"col\">\(esc(s.value))</th></tr></thead><tbody>\n"
-        for (i, item) in items.enumerated() {
+        // The chosen candidate is always listed, in its place among the rows shown.
+        var listed = Format.rowsToShow(items.count).compactMap { $0 }
+        if let highlight, !listed.contains(highlight) { listed = (listed + [highlight]).sorted() }
+        var rows: [Int?] = []
+        for i in listed {
+            if let last = rows.last ?? nil, i > last + 1 { rows.append(nil) }
+            rows.append(i)
+        }
+        for row in rows {
+            guard let i = row else {
+                table += "<tr><th class=\"gap\">⋮</th><td class=\"gap\">⋮</td></tr>\n"
+                continue
+            }
+            let item = items[i]
             let mark = i == highlight ? " <span class=\"chosen\">(\(esc(s.chosen)))</span>" : ""
             table += "<tr><th scope=\"row\" class=\"t\">\(esc(item.label))\(mark)</th><td>\(esc(Format.number(item.value, precision: precision)))</td></tr>\n"
         }
         table += "</tbody></table>"
         return "<figure class=\"figure\">" + svg + "</figure>" + details(table)
     }
+
+    /// How many candidates get a bar: more would not be read, and each costs a row of SVG.
+    static let chartedCandidates = 20
 
     func details(_ content: String) -> String {
         "<details class=\"numbers\"><summary>\(esc(s.numbers))</summary>\(content)</details>"

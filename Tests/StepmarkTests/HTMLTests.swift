@@ -289,6 +289,28 @@ struct HTMLTests {
         #expect(html.contains("loss from 0.5000 at epoch 0 to 0.1250 at epoch 2; 3 points."))
     }
 
+    @Test("a long list of candidates: the top 20 as bars and the chosen one, the table cut as every long table")
+    func longCandidateListsAreCut() {
+        var report = runLesson("# T\n\n```let\nx = 1\n```\n")
+        guard case .step(var step) = report.blocks.last! else { Issue.record("no step"); return }
+        // 1,000 candidates, best first; the sampled token ranks 500th.
+        let probabilities = (0..<1000).map { 1.0 / Double($0 + 2) }
+        let labels = (0..<1000).map { "w\($0)" }
+        step.values = [NamedValue(name: "step1", value: .tensor(Tensor(shape: [1000, 1], data: probabilities, rowLabels: labels)),
+                                  formula: "", role: .candidates(chosen: "w499"))]
+        report.blocks[report.blocks.count - 1] = .step(step)
+        let html = HTMLRenderer().render(report)
+        #expect(html.components(separatedBy: "<g class=\"bar").count - 1 == 21)
+        #expect(html.contains("<g class=\"bar chosen\"><title>w499: "))
+        #expect(html.contains(">w19</text>") && !html.contains(">w20</text>"), "the top 20 have bars")
+        let rows = html.components(separatedBy: "<tr><th scope=\"row\" class=\"t\">").count - 1
+        #expect(rows <= 26, "\(rows) rows")
+        #expect(html.contains("<tr><th scope=\"row\" class=\"t\">w499 <span class=\"chosen\">"))
+        #expect(html.contains("<tr><th scope=\"row\" class=\"t\">w0</th>") && html.contains("<tr><th scope=\"row\" class=\"t\">w999</th>"))
+        #expect(html.contains("<caption>step1 · 1000</caption>"))
+        #expect(html.utf8.count < 60_000)
+    }
+
     @Test("roles, not names, choose the drawing: a let called history gets no chart, any name with a role gets one")
     func rolesChooseTheDrawing() {
         // The names of attend's and train's sub-steps, defined by a let: numbers, no pictures.
