@@ -217,7 +217,12 @@ public enum NumericFiles {
         try forEachLine(text) { n, raw in
             let line = raw.trimmingHorizontalWhitespace()
             if line.isEmpty || line.hasPrefix("#") { return }
-            let fields = try csvFields(String(line), line: n, source: source)
+            // A header row has no numbers, so it is capped on its own: more than a label and
+            // `maxEntries` names means rows of more than `maxEntries` numbers below it.
+            let cap = maxEntries >= Int.max / 4 ? Int.max
+                : first == nil ? maxEntries + 2 : max(0, 2 * maxEntries + 2 - fieldCount)
+            let fields = try csvFields(String(line), line: n, source: source, maxFields: cap)
+            if fields.count > cap { throw tooMany(source, maxEntries) }
             if first == nil {
                 first = (n, fields)
                 firstLabelled = labelledRow(fields)
@@ -292,21 +297,28 @@ public enum NumericFiles {
         }
     }
 
-    static func csvFields(_ line: String, line number: Int, source: String) throws -> [String] {
+    static func csvFields(_ line: String, line number: Int, source: String, maxFields: Int = .max) throws -> [String] {
+        // Read in place, a character at a time: an array of the line's characters cost 16
+        // bytes a character, 160 MB for a file of one 10 MB line (a red-team pass), and the
+        // split stops one field past `maxFields`, so the caller's limit is reached before the
+        // rest of such a line is read.
         var fields: [String] = []
         var current = ""
         var quoted = false, wasQuoted = false
-        var chars = Array(line)[...]
-        while let c = chars.popFirst() {
+        var i = line.startIndex
+        while i < line.endIndex {
+            let c = line[i]
+            i = line.index(after: i)
             if quoted {
                 if c == "\"" {
-                    if chars.first == "\"" { current.append("\""); chars.removeFirst() } else { quoted = false }
+                    if i < line.endIndex, line[i] == "\"" { current.append("\""); i = line.index(after: i) } else { quoted = false }
                 } else { current.append(c) }
             } else if c == "\"" && current.trimmingHorizontalWhitespace().isEmpty && !wasQuoted {
                 quoted = true; wasQuoted = true; current = ""
             } else if c == "," {
                 fields.append(wasQuoted ? current : current.trimmingHorizontalWhitespace())
                 current = ""; wasQuoted = false
+                if fields.count > maxFields { return fields }
             } else if !(wasQuoted && c.isWhitespace) {
                 current.append(c)
             }
@@ -334,12 +346,18 @@ public enum NumericFiles {
         // kept rows of fields): the first look finds the first two rows, which decide whether
         // the first line is a word2vec header; the second fills the table.
         let normalized = Tokenizer.normalize(text)
-        func fieldsOf(_ raw: Substring) -> [String] { raw.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) }
+        // At most `limit` fields and the rest of the line as one more: a file of one line of 5
+        // million numbers took 377 MB as fields before the entry limit was looked at.
+        let rowLimit = maxEntries >= Int.max / 2 ? Int.max - 1 : maxEntries + 1
+        func fieldsOf(_ raw: Substring, limit: Int = rowLimit) -> [String] {
+            raw.split(maxSplits: limit, omittingEmptySubsequences: true, whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        }
         var head: [(line: Int, fields: [String])] = []
         var rowCount = 0
-        forEachLine(normalized) { n, raw in
+        try forEachLine(normalized) { n, raw in
             if head.count < 2 {
                 let fields = fieldsOf(raw)
+                if fields.count > rowLimit { throw tooMany(source, maxEntries) }
                 if !fields.isEmpty { head.append((n, fields)) }
                 if !fields.isEmpty { rowCount += 1 }
             } else if raw.contains(where: { $0 != " " && $0 != "\t" }) {
@@ -366,10 +384,17 @@ public enum NumericFiles {
         var seen: [String: Int] = [:]
         try forEachLine(normalized) { line, raw in
             if line == headerLine { return }
-            let fields = fieldsOf(raw)
+            let fields = fieldsOf(raw, limit: d + 1)
             if fields.isEmpty { return }
             guard fields.count == d + 1 else {
-                throw TensorError("\(source) line \(line): expected a token and \(d) numbers like line \(first.line), found \(fields.count - 1) numbers")
+                // Counted without making them: a line of millions of fields stays one string.
+                var count = 0, inField = false
+                for byte in raw.utf8 {
+                    let separator = byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+                    if !separator && !inField { count += 1 }
+                    inField = !separator
+                }
+                throw TensorError("\(source) line \(line): expected a token and \(d) numbers like line \(first.line), found \(count - 1) numbers")
             }
             if let earlier = seen[fields[0]] {
                 throw TensorError("\(source) line \(line): token '\(fields[0])' already has a vector on line \(earlier)")

@@ -123,6 +123,33 @@ import Testing
         }
     }
 
+    /// A file of one long line stops within it (a red-team pass: a 9.9 MB CSV of one line took
+    /// 434 MB and 6.8 s, a word-vector line of 5 million numbers 377 MB, before the limit was
+    /// looked at): the first row is split only a field past what the limit allows, a header's
+    /// words included. Counted by hand: 1000 entries allow a first row of 1002 fields.
+    @Test func aLongLineStopsTheReadWithinIt() throws {
+        let tooMany = "l.csv holds more than 1000 numbers, over the limit of 1000 entries (raise it with --max-entries)"
+        let line = Array(repeating: "1", count: 1_003).joined(separator: ",")
+        // The 'x' at its end is never reached: the read stops first.
+        #expect(throws: TensorError(tooMany)) { try NumericFiles.parseCSV(line + ",x\n", source: "l.csv", maxEntries: 1000) }
+        let header = Array(repeating: "a", count: 1_003).joined(separator: ",")
+        #expect(throws: TensorError(tooMany)) { try NumericFiles.parseCSV(header + "\n" + line + "\n", source: "l.csv", maxEntries: 1000) }
+        // Just within: a label and 1000 numbers under a header of 1000 names.
+        let names = (1...1000).map { "c\($0)" }.joined(separator: ",")
+        let row = "x," + Array(repeating: "2", count: 1000).joined(separator: ",")
+        let read = try NumericFiles.parseCSV("," + names + "\n" + row + "\n", maxEntries: 1000)
+        #expect(read.shape == [1, 1000] && read.rowLabels == ["x"] && read.colLabels?.last == "c1000")
+        let vectors = "w " + Array(repeating: "1", count: 1_001).joined(separator: " ")
+        #expect(throws: TensorError("v.txt holds more than 1000 numbers, over the limit of 1000 entries (raise it with --max-entries)")) {
+            try NumericFiles.parseWordVectors(vectors + " x\n", source: "v.txt", maxEntries: 1000)
+        }
+        #expect(try NumericFiles.parseWordVectors("w " + Array(repeating: "1", count: 1000).joined(separator: " "), maxEntries: 1000).matrix.shape == [1, 1000])
+        // A later row longer than the first is counted as it was, without being split whole.
+        #expect(throws: TensorError("v.txt line 2: expected a token and 2 numbers like line 1, found 5 numbers")) {
+            try NumericFiles.parseWordVectors("a 1 2\nb 1 2 3\t4  5\n", source: "v.txt")
+        }
+    }
+
     // MARK: word vectors
 
     @Test func gloveAndWord2vecText() throws {
