@@ -85,7 +85,10 @@ public enum CourseIndex {
             out += "\n"
             let sectionWords = sectionLanguage(group, courses: courses).map(Strings.init) ?? words
             for e in items {
-                out += "- [\(escape(e.title))](\(e.relative).md)\(e.ok ? "" : " — " + sectionWords[.courseHasErrors])\n"
+                // Percent-encoded as the HTML index's links are: `a#b.md`, `100%.md` or a space
+                // would otherwise point elsewhere or end the link (a red-team pass).
+                let target = HTML.href(e.relative + ".md").dropFirst(2)
+                out += "- [\(escape(e.title))](\(target))\(e.ok ? "" : " — " + sectionWords[.courseHasErrors])\n"
             }
         }
         return out

@@ -406,6 +406,13 @@ struct HTMLTests {
         #expect(html.contains("href=\"./javascript%3Aalert%281%29.html\""))
         #expect(!html.contains("<img") && !html.contains("<script>alert"))
         #expect(HTML.href("ko/한국어 수업.html") == "./ko/%ED%95%9C%EA%B5%AD%EC%96%B4%20%EC%88%98%EC%97%85.html")
+        // The Markdown index encodes its targets the same way: `#`, `?`, `%`, a space or `<`
+        // would point elsewhere or end the link (a red-team pass).
+        let markdown = CourseIndex.markdown([("a#b?c", "A", true), ("100%", "C", true), ("sub dir/x\"y<z>&", "B", true), ("en/01-attention", "D", true)])
+        #expect(markdown.contains("- [A](a%23b%3Fc.md)\n"))
+        #expect(markdown.contains("- [C](100%25.md)\n"))
+        #expect(markdown.contains("- [B](sub%20dir/x%22y%3Cz%3E%26.md)\n"))
+        #expect(markdown.contains("- [D](en/01-attention.md)\n"))
     }
 
     @Test("answer templates keep the shape and nothing else")
