@@ -340,8 +340,11 @@ public struct Evaluator {
                 guard case .tokens(let list) = v else {
                     throw LessonError("\(k.name)= needs a token list like [\"a\", \"b\"], but this is \(v.summary)", at: k.value.start)
                 }
+                guard k.name == "rows" || t.isMatrix else {
+                    throw LessonError("cols= labels the columns of a matrix, but this is \(t.isVector ? "a vector" : "a number"); label a vector's entries with rows=", at: k.value.start)
+                }
                 let expected = k.name == "rows" ? (t.isMatrix ? t.shape[0] : t.count) : t.cols
-                guard list.tokens.count == expected, k.name == "rows" || t.isMatrix else {
+                guard list.tokens.count == expected else {
                     throw LessonError("\(k.name)= has \(list.tokens.count) labels but the value has \(expected) \(k.name)", at: k.value.start)
                 }
                 t = k.name == "rows" ? t.labelled(rows: list.tokens) : t.labelled(cols: list.tokens)

@@ -160,6 +160,8 @@ import Testing
             ("x = label([1, 2], rows=[1, 2])", "rows= needs a token list like"),
             ("x = label([1, 2], rows=[\"a\"])", "rows= has 1 labels but the value has 2 rows"),
             ("x = label([[1, 2]], cols=[\"a\"])", "cols= has 1 labels but the value has 2 cols"),
+            ("x = label([1, 2], cols=[\"a\", \"b\"])", "cols= labels the columns of a matrix, but this is a vector; label a vector's entries with rows="),
+            ("x = label(3, cols=[\"a\"])", "cols= labels the columns of a matrix, but this is a number; label a vector's entries with rows="),
             ("x = load(1)", "load() needs a file name in quotes"),
             ("x = load(\"w.txt\")", "load() reads .npy and .csv files"),
             ("x = load(\"none.csv\")", "no file 'none.csv' next to the lesson"),

@@ -167,6 +167,8 @@ extension Phrasebook {
          "$1=에는 [\"a\", \"b\"] 같은 토큰 목록이 필요한데 이 값은 $2입니다"),
         (#"^rows= has (\d+) labels but the value has (\d+) rows$"#, "rows=의 레이블은 $1개인데 값의 행은 $2개입니다"),
         (#"^cols= has (\d+) labels but the value has (\d+) cols$"#, "cols=의 레이블은 $1개인데 값의 열은 $2개입니다"),
+        (#"^cols= labels the columns of a matrix, but this is a vector; label a vector's entries with rows=$"#, "cols=는 행렬의 열에 레이블을 붙이는데 이 값은 벡터입니다. 벡터의 항목에는 rows=로 레이블을 붙이세요"),
+        (#"^cols= labels the columns of a matrix, but this is a number; label a vector's entries with rows=$"#, "cols=는 행렬의 열에 레이블을 붙이는데 이 값은 숫자입니다. 벡터의 항목에는 rows=로 레이블을 붙이세요"),
         (#"^load\(\) needs a file name in quotes, like load\("weights\.npy"\)$"#,
          "load()에는 load(\"weights.npy\")처럼 따옴표로 감싼 파일 이름이 필요합니다"),
         (#"^'(.*)' holds NaN \(not a number\) in row (\d+), column (\d+); a lesson needs numbers there$"#,
