@@ -478,10 +478,15 @@ public enum FeedbackPage {
     }
 
     /// Backslash-escapes Markdown punctuation and `<`, so untrusted text stays text.
+    ///
+    /// An `@` also gets an invisible word joiner (U+2060) in front: GFM's e-mail autolinks are
+    /// found in the text after escapes are resolved, so `foo\@evil\.example` was still a
+    /// `mailto:` link (a red-team pass); a character that is not part of an address ends one.
     static func escape(_ s: String, escaping marks: Set<Unicode.Scalar> = pageMarks) -> String {
         var out = ""
         for c in s.unicodeScalars {
             if c.value < 0x20 { out += " "; continue }
+            if c == "@" { out += "\u{2060}" }
             if marks.contains(c) { out += "\\" }
             out.unicodeScalars.append(c)
         }

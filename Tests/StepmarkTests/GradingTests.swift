@@ -411,6 +411,7 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         "*em* __strong__ `code` ~~del~~ $x$ | a | b |",
         "# heading", "1. list", "- item", "> quote", "===", "    indented four", "\\ trailing backslash \\",
         "✓ ✗ ? 고양이 (row, column): 0.01; 50% \"quoted\" 'single'",
+        "an answer for 'foo@evil.example' and x@y.z",
     ]
     let text = hostile.joined(separator: "\n") + "\n\nA second paragraph."
     let html = renderMarkdownSafely(FeedbackPage.markdownText(text))
@@ -423,7 +424,7 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         .replacingOccurrences(of: "<p>", with: "").replacingOccurrences(of: "</p>\n", with: "")
         .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
         .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
-        .replacingOccurrences(of: "\u{00A0}", with: " ")
+        .replacingOccurrences(of: "\u{00A0}", with: " ").replacingOccurrences(of: "\u{2060}", with: "")
     #expect(shown == text, "\(html)")
 }
 
