@@ -74,8 +74,10 @@ public struct Gradebook: Sendable {
             let folder = FilePathText.join(out, names[i])
             var errors: [ReadError] = []
             let files: [(String, String)] = [
-                ("results.json", outcome.gradescope().serialized(pretty: true) + "\n"),
-                ("feedback.html", FeedbackPage.html(outcome, name: names[i])),
+                // As `check --format gradescope` prints them: C1 and bidirectional controls
+                // from a submission made visible (JSON escapes only C0; HTML none).
+                ("results.json", ControlCharacters.neutralized(outcome.gradescope().serialized(pretty: true) + "\n")),
+                ("feedback.html", ControlCharacters.neutralized(FeedbackPage.html(outcome, name: names[i]))),
                 ("feedback.md", FeedbackPage.markdown(outcome, name: names[i])),
             ]
             do {

@@ -188,4 +188,17 @@ import Testing
                 == "\u{241B}[2J\u{241B}[H\u{241B}]52;c;eA==\u{2407}")
         #expect(ControlCharacters.neutralized("\u{1B}[31mred", keepingSGR: false) == "\u{241B}[31mred")
     }
+
+    /// Bidirectional overrides, embeddings and isolates reorder what follows them where the
+    /// text is shown (a red-team pass: an answer id with U+202E reached `check`'s output,
+    /// results.json and feedback.html); the marks that reorder nothing, and every neighbour
+    /// in the same UTF-8 ranges, stay.
+    @Test func bidirectionalControlsBecomeVisible() {
+        for scalar in [0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069] {
+            let text = "s1" + String(Unicode.Scalar(UInt32(scalar))!) + "dm.yek"
+            #expect(ControlCharacters.neutralized(text) == "s1\u{FFFD}dm.yek", "U+\(String(scalar, radix: 16))")
+        }
+        let kept = "\u{200E}\u{200F}\u{061C}\u{2029}\u{202F}\u{2065}\u{206A}\u{2026}‥ 한국어 \u{05D0}"
+        #expect(ControlCharacters.neutralized(kept) == kept)
+    }
 }

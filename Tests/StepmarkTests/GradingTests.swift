@@ -919,6 +919,20 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
             #expect(try !validateGradescope([(folder as NSString).appendingPathComponent(file)]).ok)
         }
     }
+
+    /// `grade`'s results.json and feedback.html show a submission's C1 and bidirectional
+    /// controls as `check --format gradescope` prints them: replaced (a red-team pass found
+    /// U+202E and U+0085 written raw into both).
+    @Test func gradeFilesCarryNoBidiOrC1Controls() throws {
+        let folder = try temporaryFolder(["s.md": "```answer g\u{202E}tod\n1\n```\n\n```answer x\u{85}y\u{2066}\n1\n```\n"])
+        let r = try stepmark(["grade", "--key", gradingFixture("key.md"), "s.md", "--out", "g"], in: folder)
+        #expect(r.status == 1, "\(r.stderr)")
+        for file in ["g/s/results.json", "g/s/feedback.html", "g/s/feedback.md"] {
+            let text = try String(contentsOfFile: (folder as NSString).appendingPathComponent(file), encoding: .utf8)
+            #expect(text.contains("g\u{FFFD}tod"), "\(file)")
+            #expect(!text.unicodeScalars.contains { [0x202E, 0x85, 0x2066].contains($0.value) }, "\(file)")
+        }
+    }
 }
 
 @Suite struct SubmissionTimeLimitTests {
