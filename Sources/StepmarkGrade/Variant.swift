@@ -47,7 +47,12 @@ public enum Variant {
             guard inFrontMatter else { return .none }
             if trimmed == "---" || trimmed == "..." { break }
             guard trimmed.hasPrefix("variant:") else { continue }
-            let digits = trimmed.dropFirst("variant:".count).drop { $0 == " " || $0 == "\t" }
+            var digits = trimmed.dropFirst("variant:".count).drop { $0 == " " || $0 == "\t" }
+            // A YAML comment after the value (`variant: 426695  # mine`), which the student's
+            // own `check` reads past as YAML does (a red-team pass: it scored 0 here).
+            if let hash = digits.indices.first(where: { digits[$0] == "#" && $0 > digits.startIndex && [" ", "\t"].contains(digits[digits.index(before: $0)]) }) {
+                digits = digits[..<hash].trimmingTrailingSpaces()
+            }
             guard !digits.isEmpty, digits.count <= 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits) else {
                 return .invalid(String(digits.prefix(40)))
             }

@@ -208,6 +208,12 @@ import StepmarkRender
         #expect(Variant.declaration(in: "---\nvariant:\n---\n") == .invalid(""))
         #expect(Variant.declaration(in: "---\ntitle: t\n---\n") == .none)
         #expect(Variant.declaration(in: "---\nvariant: 999999\n---\n") == .number(999999))
+        // A YAML comment after the number is read past, as the student's own check reads it;
+        // a `#` with no space before it is part of the value, as in YAML.
+        #expect(Variant.declaration(in: "---\nvariant: 426695  # mine\n---\n") == .number(426695))
+        #expect(Variant.declaration(in: "---\nvariant: 426695\t#mine\n---\n") == .number(426695))
+        #expect(Variant.declaration(in: "---\nvariant: 426695#mine\n---\n") == .invalid("426695#mine"))
+        #expect(Variant.declaration(in: "---\nvariant: # none\n---\n") == .invalid("# none"))
     }
 
     @Test func rosterReadingIsStrictAndFolderNamesAreSafe() throws {
