@@ -207,8 +207,14 @@ enum SubmissionFiles {
             return
         }
         let skipped = skipping.flatMap { OutputOwnership.relativePath($0, in: a) }.map { $0 + "/" }
+        // A feedback page beside its results.json is grade's own output, wherever --out was:
+        // with --out the submissions folder itself, a second run graded them (a red-team pass).
+        func isFeedback(_ sub: String) -> Bool {
+            FilePathText.lastComponent(sub) == "feedback.md"
+                && fm.fileExists(atPath: FilePathText.join(a, FilePathText.join(FilePathText.parent(sub), "results.json")))
+        }
         out += ((try? fm.subpathsOfDirectory(atPath: a)) ?? [])
-            .filter { $0.lowercased().hasSuffix(".md") && !(skipped.map($0.hasPrefix) ?? false) }
+            .filter { $0.lowercased().hasSuffix(".md") && !(skipped.map($0.hasPrefix) ?? false) && !isFeedback($0) }
             .sorted()
             .map { FilePathText.join(a, $0) }
     }

@@ -738,6 +738,20 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         #expect(book.split(separator: "\n").count == 2 && !book.contains("feedback"), "\(book)")
     }
 
+    /// The same with --out the submissions folder itself: its feedback pages (each beside a
+    /// results.json) are not submissions; a file named feedback.md without one still is.
+    @Test func gradeSkipsItsOwnFeedbackInTheSubmissionsFolder() throws {
+        let key = "# K\n\n```let exercise=t1\na = 0.5\n```\n\n```answer t1\n0.5\n```\n"
+        let folder = try temporaryFolder(["key.md": key, "class/alice.md": "---\nvariant: 0\n---\n" + key,
+                                          "class/bob/feedback.md": "---\nvariant: 0\n---\n" + key])
+        for _ in 0..<2 {
+            let run = try stepmark(["grade", "--key", "key.md", "class", "--out", "class"], in: folder)
+            #expect(run.status == 0 && run.stdout.hasPrefix("graded 2 submissions"), "\(run.stdout)\(run.stderr)")
+        }
+        let book = try String(contentsOfFile: (folder as NSString).appendingPathComponent("class/gradebook.csv"), encoding: .utf8)
+        #expect(book.split(separator: "\n").count == 3, "\(book)")
+    }
+
     /// A student's `check` of their own assignment (no key) withholds what a feedback page
     /// withholds: a red-team pass found a hidden exercise's right and wrong entries printed, an
     /// oracle to binary-search its answer with. The exit status counts only what is shown.
