@@ -142,9 +142,12 @@ struct Grade: ParsableCommand {
         }
         for e in result.writeErrors { printError("error: \(e)") }
         let n = result.submissions.count
+        // The gradebook is named only when it was written (a folder that could not be made
+        // said "gradebook: out/gradebook.csv" under its error).
+        let gradebookWritten = result.writeErrors.allSatisfy { !$0.path.hasSuffix(Gradebook.csvName) && $0.path != out }
         say("graded \(n) submission\(n == 1 ? "" : "s") into \(out): \(result.allPassed) all correct, "
               + "\(result.graded - result.allPassed) with answers to revisit, \(result.notGraded) not graded; "
-              + "gradebook: \(FilePathText.join(out, Gradebook.csvName))")
+              + (gradebookWritten ? "gradebook: \(FilePathText.join(out, Gradebook.csvName))" : "no gradebook was written"))
         // SPEC §5: 2 for unreadable input (a mistyped path, a folder, a file that is not
         // UTF-8), after every readable submission is graded and written; 1 for wrong answers.
         if writeFailed || result.submissions.contains(where: \.outcome.fileUnreadable) { throw ExitCode(2) }

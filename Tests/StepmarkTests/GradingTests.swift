@@ -738,6 +738,16 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         #expect(book.split(separator: "\n").count == 2 && !book.contains("feedback"), "\(book)")
     }
 
+    /// An output folder that cannot be made: exit 2 with the reason, and the summary does not
+    /// name a gradebook that was never written (it did).
+    @Test func anUnmakableOutFolderNamesNoGradebook() throws {
+        let folder = try temporaryFolder(["blocker": "a file", "s.md": "```answer g-dot\n1\n```\n"])
+        let r = try stepmark(["grade", "--key", gradingFixture("key.md"), "s.md", "--out", "blocker/x"], in: folder)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("error: blocker/x: cannot create the folder: Not a directory"), "\(r.stderr)")
+        #expect(r.stdout.hasSuffix("no gradebook was written\n") && !r.stdout.contains("gradebook.csv"), "\(r.stdout)")
+    }
+
     /// The same with --out the submissions folder itself: its feedback pages (each beside a
     /// results.json) are not submissions; a file named feedback.md without one still is.
     @Test func gradeSkipsItsOwnFeedbackInTheSubmissionsFolder() throws {
