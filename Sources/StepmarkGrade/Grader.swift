@@ -592,6 +592,10 @@ public enum AnswerExtractor {
                     let extra = info.positional[1]
                     errors.append(LessonError("answer takes one exercise id, found a second word '\(Snippet.quote(extra.text))'; it is ignored", at: extra.position))
                 }
+                // `tol=100 points=50` changed nothing, silently: say so, once per block.
+                if let argument = info.arguments.first {
+                    errors.append(LessonError("answer takes only the exercise id; '\(Snippet.quote(argument.key))=' is ignored: points and tolerances come from the key", at: argument.position))
+                }
             } catch let e as LessonError {
                 errors.append(e)
                 continue

@@ -313,6 +313,15 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(o.lessonErrors.isEmpty, "\(o.lessonErrors.map(\.message))")
     }
 
+    /// Arguments on a submission's answer block change nothing and say so (they were ignored
+    /// silently); the answer still counts.
+    @Test func argumentsOnAnAnswerBlockAreNamedAndIgnored() {
+        let o = grader.grade(submissionText: "```answer g-dot tol=100 points=50\n1.0\n```\n", path: "s.md")
+        #expect(scores(o)["g-dot"] == 1 && o.maxScore == 8)
+        #expect(o.lessonErrors.map { "\($0.line):\($0.column) \($0.message)" }
+                == ["1:17 answer takes only the exercise id; 'tol=' is ignored: points and tolerances come from the key"])
+    }
+
     /// What only the scanner reads (a fence cmark puts in a list item's continuation) still
     /// counts, after cmark's blocks: a duplicate keeps cmark's reading first.
     @Test func theScannersLenientReadingStillCounts() {

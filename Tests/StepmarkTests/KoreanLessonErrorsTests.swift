@@ -530,6 +530,7 @@ import Testing
         ("an answer for 'e9', which is not an exercise of this assignment", ["e9"]),
         ("this answer block names no exercise: write ```answer ID", ["answer"]),
         ("answer takes one exercise id, found a second word 'e2'; it is ignored", ["answer", "e2"]),
+        ("answer takes only the exercise id; 'tol=' is ignored: points and tolerances come from the key", ["answer", "tol"]),
         ("this file is already an assignment (its front matter has variant:); make assignments from the teacher's key", ["variant"]),
         ("the front matter cannot take the assignment's variant: line; write it as key: value lines, one key a line (not {…} on one line)", ["variant", "key", "value"]),
         ("exercise 'e1' has no ```answer e1``` block: a key holds the right answer to every exercise, so that it checks itself and `assign` can blank it", ["e1", "answer"]),
