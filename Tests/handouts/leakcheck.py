@@ -4,7 +4,8 @@
 For every lesson (a teacher's key) this runs the key to learn each exercise's expected value,
 then writes the assignment with `stepmark assign` and runs it as a student would, and looks for
 the expected numbers in everything the student sees: every recorded value of the student run
-and the assignment's prose. The expected values come from the key's JSON; the search is done
+and the assignment's prose. An answer of tokens is searched for whole, in order, in every
+token list the student sees. The expected values come from the key's JSON; the search is done
 here, independently of stepmark's own StudentView. Prose is searched at 2, 3 and 4 places
 ("pays 0.43 of its attention" gives a 0.4319 away).
 
@@ -98,6 +99,17 @@ def main():
                     for places in (2, 3, 4):
                         if re.search(r"(?<![\d.])" + re.escape(f"{x:.{places}f}") + r"(?!\d)", prose):
                             failures.append(f"{lesson}: exercise {exercise}: {x:.{places}f} is written in the prose")
+                # A token answer (two or more tokens) shown whole, in order, inside any token
+                # list the student sees: BPE of a corpus line is the same list for the same
+                # sentence (lesson 02's exercise sentence was a line of its own corpus).
+                answer = secret.get("tokens") if secret.get("kind") == "tokens" else None
+                if answer and len(answer) >= 2:
+                    searched += 1
+                    for s, v in shown:
+                        seen = v.get("tokens") if v.get("kind") == "tokens" else None
+                        if seen and any(seen[i:i + len(answer)] == answer for i in range(len(seen) - len(answer) + 1)):
+                            failures.append(f"{lesson}: exercise {exercise}: the expected tokens {answer} are shown "
+                                            f"in step {s['index']} ({s['directive']}, line {s['line']}), value '{v['name']}'")
                 for r in rows(secret):
                     if len(r) < 2 or not any(distinctive(x) for x in r): continue
                     for s, v in shown:
