@@ -53,11 +53,11 @@ public final class StepContext {
         if value.entryCount > limits.maxEntries {
             throw LessonError("\(name) would have \(value.entryCount) entries, over the limit of \(limits.maxEntries) (raise it with --max-entries)", at: block.infoPosition)
         }
-        let (total, overflow) = heldBefore.addingReportingOverflow(heldHere + value.entryCount)
+        let (total, overflow) = heldBefore.addingReportingOverflow(heldHere + value.lessonCharge)
         if overflow || total > limits.maxLessonEntries {
             throw LessonError("\(name) would bring the lesson's recorded values to \(overflow ? "more than \(Int.max)" : String(total)) entries in all, over the lesson's limit of \(limits.maxLessonEntries) (\(Limits.lessonEntriesFactor) × the value limit; raise it with --max-entries)", at: block.infoPosition)
         }
-        heldHere += value.entryCount
+        heldHere += value.lessonCharge
         values.append(NamedValue(name: name, value: value, formula: formula, precision: digits ?? precision,
                                  role: role, formulaRepeatsSource: formulaRepeatsSource, language: language))
     }
@@ -280,7 +280,7 @@ public struct Runner: Sendable {
                 runStep(d, answer: answer, into: &step, environment: &environment, defaults: defaults, language: language,
                         baseDirectory: baseDirectory.isEmpty ? "." : baseDirectory, deadline: deadline, held: held)
                 for v in step.values + step.hiddenValues {
-                    let (n, overflow) = held.addingReportingOverflow(v.value.entryCount)
+                    let (n, overflow) = held.addingReportingOverflow(v.value.lessonCharge)
                     held = overflow ? .max : n
                 }
                 if Date() > deadline && !timedOut {

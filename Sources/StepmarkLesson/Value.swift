@@ -104,6 +104,31 @@ public enum Value: Sendable, Equatable {
         }
     }
 
+    /// What the value is charged against the lesson's total (`Limits.maxLessonEntries`): its
+    /// entries weighed by what they hold in memory, in eights of bytes. A number is 1; a label
+    /// or a token (a string) 2, and 1 more per 8 bytes of text past 15; a table cell 3 and each
+    /// row 4 more (a table's rows are arrays of enum cells, some 90 bytes a row of two). A
+    /// red-team lesson of 5 KB recorded 5 million rows of `generate` candidates, charged as 10
+    /// million entries of the 16 million allowed, and took 690 MB.
+    public var lessonCharge: Int {
+        func text(_ s: String) -> Int { 2 + max(0, s.utf8.count - 15) / 8 }
+        switch self {
+        case .tensor(let t):
+            return t.footprint + (t.rowLabels ?? []).reduce(0) { $0 + text($1) } + (t.colLabels ?? []).reduce(0) { $0 + text($1) }
+        case .tokens(let l):
+            return l.tokens.reduce(0) { $0 + text($1) } + (l.ids?.count ?? 0)
+        case .text(let s):
+            return 1 + s.utf8.count / 8
+        case .table(let t):
+            let cells = t.rows.reduce(0) { total, row in
+                total + 4 + row.reduce(0) { if case .text(let s) = $1 { $0 + 1 + text(s) } else { $0 + 3 } }
+            }
+            return cells + t.columns.reduce(0) { $0 + text($1) }
+        case .network:
+            return entryCount
+        }
+    }
+
     public var tensor: Tensor? { if case .tensor(let t) = self { t } else { nil } }
 }
 

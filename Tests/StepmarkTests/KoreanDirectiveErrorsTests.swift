@@ -296,6 +296,7 @@ import StepmarkRender
             "layers= expects all or layer numbers like 1,6",
             "layers= names layer 9, but model has layers 1 to 6",
             "transformer needs a text in its body; the block is empty",
+            "transformer over 440 tokens would hold 41817600 attention entries while it runs (6 layers × 12 heads × 440² for the scores, scaled scores and weights), over the lesson's limit of 16000000 (16 × the value limit; raise it with --max-entries, or lower max_tokens=)",
             "with model=, each line compares two texts separated by '|': first text | second text",
             "the query text is empty",
             "sentences needs one sentence per line in its body; the block is empty",

@@ -49,6 +49,26 @@ import Testing
         #expect(firstError(lesson, Self.limits(entries: 1_000)) == nil)
     }
 
+    /// The lesson's total weighs what values hold in memory (counted by hand from the rule in
+    /// `Value.lessonCharge`): a number 1, a label or token 2 (+1 per 8 bytes past 15), a table
+    /// cell 3, a row 4 more. A red-team lesson of 5 million `generate` candidates was charged 10
+    /// million and took 690 MB.
+    @Test func theLessonTotalWeighsStringsAndTables() {
+        let table = Value.table(Table(columns: ["token", "p"], rows: [[.text("ab"), .number(0.5)], [.text("cd"), .number(0.5)]]))
+        #expect(table.entryCount == 4 && table.lessonCharge == 2 * (4 + 3 + 3) + 2 + 2)
+        let labelled = Value.tensor(Tensor(shape: [2, 2], data: [1, 2, 3, 4], rowLabels: ["a", "b"]))
+        #expect(labelled.entryCount == 4 && labelled.lessonCharge == 4 + 2 + 2)
+        let tokens = Value.tokens(TokenList(["a", String(repeating: "b", count: 25)]))
+        #expect(tokens.entryCount == 2 && tokens.lessonCharge == 2 + 3)
+        #expect(Value.tensor(.vector([1, 2, 3])).lessonCharge == 3)
+        // 200 generated steps of 10 candidates are 2,000 rows of two cells: 20,000 and more
+        // against a lesson limit of 16 × 1,000.
+        let corpus = (0..<10).map { "w\($0)" }.joined(separator: " ")
+        let lesson = "```corpus\n\(corpus) w0\n```\n\n```generate model=bigram steps=200 top=10\nw0\n```\n"
+        #expect(firstError(lesson, Self.limits(entries: 1_000))?.contains("over the lesson's limit of 16000 (16 × the value limit; raise it with --max-entries)") == true)
+        #expect(firstError(lesson, Self.limits(entries: 10_000)) == nil)
+    }
+
     /// One lesson per way a value can grow, each making a value of 110 entries (or more)
     /// against a limit of 100; with a limit of 1,000 the same lesson runs clean.
     static let entryCases: [(String, String)] = [

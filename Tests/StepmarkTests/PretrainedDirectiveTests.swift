@@ -177,6 +177,21 @@ let tinyModelBlock = "```model from=\"\(tinyBertPath)\" name=tiny\n```\n"
         #expect(report.step(3)?.error == nil)
     }
 
+    /// The encoder keeps layers × heads × n² × 3 attention numbers while it runs, whatever it
+    /// records: more than the lesson's limit is refused before it runs. The tiny model has 2
+    /// layers, 2 heads and 16 positions; a long text is cut to 16 tokens:
+    /// 2 × 2 × 16² × 3 = 3072 > 16 × 150. Eight tokens (768) run.
+    @Test func theEncodersAttentionIsCheckedAgainstTheLessonLimitFirst() throws {
+        var limits = Limits()
+        limits.maxEntries = 150
+        let long = Array(repeating: "the bank", count: 10).joined(separator: " ")
+        let report = runLesson(tinyModelBlock + "\n```transformer model=tiny\n\(long)\n```\n\n```transformer model=tiny max_tokens=8\n\(long)\n```\n", limits: limits)
+        #expect(report.step(1)?.error == nil)
+        #expect(report.step(2)?.error?.message == "transformer over 16 tokens would hold 3072 attention entries while it runs (2 layers × 2 heads × 16² for the scores, scaled scores and weights), over the lesson's limit of 2400 (16 × the value limit; raise it with --max-entries, or lower max_tokens=)")
+        #expect(report.step(2)?.values.isEmpty == true)
+        #expect(report.step(3)?.error == nil, "\(report.step(3)?.error?.message ?? "")")
+    }
+
     @Test func missingAndForeignModelsArePositionedErrors() throws {
         let folder = try temporaryFolder(["gpt/config.json": #"{"model_type": "gpt2"}"#, "gpt/vocab.txt": "[UNK]\n", "gpt/model.safetensors": "",
                                           "lesson.md": """

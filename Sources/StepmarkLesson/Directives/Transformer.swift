@@ -45,6 +45,16 @@ enum TransformerDirective: Directive {
             throw LessonError("transformer needs a text in its body; the block is empty", at: context.block.infoPosition)
         }
         let at = context.block.body.first?.position ?? context.block.infoPosition
+        // The encoder keeps every layer's scores, scaled scores and weights, layers × heads ×
+        // n² × 3 numbers, however few are recorded: checked against the lesson's limit before
+        // anything runs (a red-team lesson of 440 tokens held 530 MB for 15 million recorded).
+        let n: Int
+        do { n = try model.tokenize(text, maxTokens: maxTokens).tokens.count } catch let e as TensorError { throw LessonError(e.message, at: at) }
+        let (perLayer, o1) = (model.config.heads * 3).multipliedReportingOverflow(by: n * n)
+        let (held, o2) = perLayer.multipliedReportingOverflow(by: model.config.layers)
+        if o1 || o2 || held > context.limits.maxLessonEntries {
+            throw LessonError("transformer over \(n) tokens would hold \(held) attention entries while it runs (\(model.config.layers) layers × \(model.config.heads) heads × \(n)² for the scores, scaled scores and weights), over the lesson's limit of \(context.limits.maxLessonEntries) (\(Limits.lessonEntriesFactor) × the value limit; raise it with --max-entries, or lower max_tokens=)", at: context.block.infoPosition)
+        }
         let steps = try encode(text, with: model, maxTokens: maxTokens, context, at: at)
         let tok = steps.tokenization
         if tok.truncated { context.warn("the text has more than \(maxTokens) tokens; the rest was cut off (max_tokens=\(maxTokens))") }

@@ -329,6 +329,8 @@ extension Phrasebook {
         (#"^layers= expects all or layer numbers like 1,6$"#, "layers=에는 all이나 1,6 같은 층 번호를 써야 합니다"),
         (#"^layers= names layer (\d+), but (\S+) has layers 1 to (\d+)$"#,
          "layers=에 층 $1이(가) 있는데 $2의 층은 1부터 $3까지입니다"),
+        (#"^transformer over (\d+) tokens would hold (\d+) attention entries while it runs \((\d+) layers × (\d+) heads × (\d+)² for the scores, scaled scores and weights\), over the lesson's limit of (\d+) \((\d+) × the value limit; raise it with --max-entries, or lower max_tokens=\)$"#,
+         "토큰 $1개에 대한 transformer는 실행 중에 어텐션 항목 $2개(층 $3개 × 헤드 $4개 × $5², 점수·스케일한 점수·가중치)를 들고 있어야 하는데, 강의 한도 $6개(값 한도의 $7배)를 넘습니다. --max-entries로 한도를 올리거나 max_tokens=를 줄이세요"),
         (#"^transformer needs a text in its body; the block is empty$"#,
          "transformer의 본문에는 텍스트가 필요한데 블록이 비어 있습니다"),
         (#"^with model=, each line compares two texts separated by '\|': first text \| second text$"#,
