@@ -14,8 +14,8 @@ import Testing
     @Test func bigramCountsWithinLines() throws {
         let m = try BigramModel(corpus: corpus)
         #expect(m.vocabulary == ["the", "cat", "sat", "on", "mat", "dog", "rug", "ate"])
-        #expect(m.counts[0] == [0, 2, 0, 0, 1, 1, 1, 0])   // the → cat ×2, mat, dog, rug
-        #expect(m.counts[4] == [0, 0, 0, 0, 0, 0, 0, 0])   // "mat" ends a line: no "mat the"
+        #expect(m.counts(after: 0) == [0, 2, 0, 0, 1, 1, 1, 0])   // the → cat ×2, mat, dog, rug
+        #expect(m.counts(after: 4) == [0, 0, 0, 0, 0, 0, 0, 0])   // "mat" ends a line: no "mat the"
         #expect(try m.distribution(after: "the") == [0, 0.4, 0, 0, 0.2, 0.2, 0.2, 0])
         #expect(try m.distribution(after: "mat") == nil)
         #expect(try m.distribution(after: "zebra") == nil)

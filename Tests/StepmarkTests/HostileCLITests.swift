@@ -43,6 +43,10 @@ import Testing
     static let answer = "\n\n```answer a\n0.5\n```\n"
 
     static let cases: [Case] = [
+        // A corpus of 20,000 distinct words: the bigram counts are kept sparse (a dense
+        // 20,000² table took 3 GB and 5 s).
+        lesson("bigram-vocabulary-20000", "```corpus\n" + (0..<20_000).map { "w\($0)" }.joined(separator: " ") + " w0\n```\n\n```generate model=bigram steps=2\nw0\n```\n", 0,
+               ["2 steps ran, no errors"]),
         // Class 2: lessons past a shape cap never reach cmark-gfm.
         lesson("cap-table-row-4000-cells", "| h |\n|-|\n|" + String(repeating: " x |", count: 4000) + "\n", 1,
                ["l.md:3:1: this line has 4001 '|' (table cells); a table row in a lesson may have at most 500"]),
