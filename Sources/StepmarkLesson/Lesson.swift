@@ -87,9 +87,16 @@ public struct ProseBlock: Sendable, Equatable {
     /// The Markdown with its solution regions all marked: the open marker of the region it
     /// starts inside put in front, on its first line (so no line moves).
     public var markedMarkdown: String { startsInSolution ? Solutions.open + markdown : markdown }
+    /// The Markdown with the HTML the page escapes escaped too (`&lt;script>`), and the
+    /// attributes it drops dropped; nil when the prose holds none (SPEC §8: "anything else is
+    /// escaped"; the Markdown report kept `<img onerror=…>` raw under a warning that said
+    /// "shown as text").
+    public var escapedMarkdown: String? = nil
+    /// The Markdown a report shows: `escapedMarkdown`, else the prose as written.
+    public var shownMarkdown: String { escapedMarkdown ?? markdown }
     /// The Markdown a handout shows: every solution region removed, the one this prose starts
     /// inside included.
-    public var handoutMarkdown: String { Solutions.removed(from: markedMarkdown) }
+    public var handoutMarkdown: String { Solutions.removed(from: startsInSolution ? Solutions.open + shownMarkdown : shownMarkdown) }
     /// The formulas, in order; the HTML refers to them by index.
     public var math: [ProseMath] = []
     /// The images, in order; the HTML refers to them by index.

@@ -226,6 +226,7 @@ public enum LessonParser {
             // (ProseMarkup); a solution region's pieces each on their own, so that a handout
             // can leave them out.
             var prose = ProseBlock(markdown: markdown, html: "", line: start, endLine: end)
+            let warningsBefore = warnings.count
             // A marker written so that it hides nothing it was meant to hide is the key's error
             // (assign refuses it): it would hand teacher-only text to students. One inside a
             // code block shows the syntax (a lesson about writing lessons): not reported, though
@@ -272,6 +273,10 @@ public enum LessonParser {
             } else if !markdown.isEmpty {
                 prose.html = ProseMarkup.render(markdown, start: SourcePosition(line: start, column: 1), definitions: sharedDefinitions(), codeLines: codeLines,
                                                 fileLines: lines, math: &prose.math, images: &prose.images, errors: &diagnostics, warnings: &warnings)
+            }
+            // Only prose the page had to escape is rewritten for the Markdown report.
+            if warnings[warningsBefore...].contains(where: { HTMLAllowList.isEscapeWarning($0.message) }) {
+                prose.escapedMarkdown = HTMLAllowList.escapedMarkdown(markdown, firstLine: start, codeLines: codeLines)
             }
             blocks.append(.prose(prose))
             pendingStart = nil

@@ -519,6 +519,82 @@ enum HTMLAllowList {
         return (out, problems)
     }
 
+    /// Whether a warning says the page escaped HTML or dropped attributes.
+    static func isEscapeWarning(_ message: String) -> Bool {
+        (message.hasPrefix("the HTML element <") && message.contains("> is not allowed in prose"))
+            || message.hasPrefix("HTML processing instructions are not allowed") || message.hasPrefix("HTML declarations are not allowed")
+            || message.hasPrefix("more HTML elements that are not allowed follow")
+            || (message.hasPrefix("the attribute") && message.contains("HTML in prose carries no attributes"))
+    }
+
+    /// `markdown` with what `sanitize` escapes written as text (`&lt;` for its `<`) and an
+    /// allowed element's attributes dropped, outside code: lines of code blocks (`codeLines`,
+    /// file lines; the text starts at `firstLine`) and code spans on one line are left as they
+    /// are, and comments (solution markers among them) stay.
+    static func escapedMarkdown(_ markdown: String, firstLine: Int, codeLines: Set<Int>) -> String {
+        let c = Array(markdown)
+        let n = c.count
+        var out = ""
+        var line = firstLine
+        var i = 0
+        var inSpan = 0  // the length of the backtick run that opened a code span, or 0
+        while i < n {
+            let ch = c[i]
+            if ch == "\n" || ch == "\r\n" || ch == "\r" {
+                line += 1
+                inSpan = 0
+                out.append(ch)
+                i += 1
+                continue
+            }
+            if codeLines.contains(line) { out.append(ch); i += 1; continue }
+            if ch == "\\", i + 1 < n, c[i + 1] != "\n" {
+                out.append(ch); out.append(c[i + 1]); i += 2
+                continue
+            }
+            if ch == "`" {
+                var j = i
+                while j < n, c[j] == "`" { j += 1 }
+                let run = j - i
+                if inSpan == 0 {
+                    // A span opens only where a run of the same length closes it on this line.
+                    var k = j, closes = false
+                    while k < n, c[k] != "\n", c[k] != "\r", c[k] != "\r\n" {
+                        if c[k] == "`" {
+                            var e = k
+                            while e < n, c[e] == "`" { e += 1 }
+                            if e - k == run { closes = true; break }
+                            k = e
+                        } else { k += 1 }
+                    }
+                    if closes { inSpan = run }
+                } else if run == inSpan {
+                    inSpan = 0
+                }
+                out += String(c[i..<j])
+                i = j
+                continue
+            }
+            if ch == "<", inSpan == 0 {
+                if c[i...].starts(with: "<!--") { out.append(ch); i += 1; continue }
+                if let tag = parseTag(c, at: i) {
+                    if allowed.contains(tag.name) {
+                        out += tag.closing ? "</\(tag.name)>" : "<\(tag.name)" + (tag.name == "details" && tag.attributes.contains("open") ? " open" : "") + ">"
+                    } else {
+                        out += "&lt;" + String(c[(i + 1)..<tag.end])
+                    }
+                    line += c[i..<tag.end].filter { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }.count
+                    i = tag.end
+                    continue
+                }
+                if i + 1 < n, c[i + 1] == "?" || c[i + 1] == "!" { out += "&lt;"; i += 1; continue }
+            }
+            out.append(ch)
+            i += 1
+        }
+        return out
+    }
+
     struct Tag { var name: String; var closing: Bool; var attributes: [String]; var end: Int }
 
     /// An open or closing tag at `i`, as CommonMark defines them; nil when there is none.

@@ -35,7 +35,7 @@ public struct MarkdownRenderer {
         for block in report.blocks {
             switch block {
             case .prose(let p):
-                let text = student ? p.handoutMarkdown : p.markdown
+                let text = student ? p.handoutMarkdown : p.shownMarkdown
                 if !text.trimmingWhitespace().isEmpty { parts.append(text) }
             case .step(let step) where !step.isHiddenEntirely:
                 parts.append(render(step, path: report.lessonPath))

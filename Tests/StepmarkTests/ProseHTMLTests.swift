@@ -40,6 +40,24 @@ private func html(_ lesson: Lesson) -> String {
 
 @Suite("Prose: math, images, HTML")
 struct ProseHTMLTests {
+    /// The Markdown report escapes what the page escapes (a red-team pass: it kept `<img
+    /// onerror=…>` and `<script>` raw, under a warning that said "shown as text"), drops the
+    /// attributes the page drops, and leaves code, code spans, comments, autolinks, escapes
+    /// and allowed elements as written; the handout too. Prose without such HTML is unchanged.
+    @Test func theMarkdownReportEscapesWhatThePageEscapes() {
+        let lesson = "# T\n\nHello <img src=x onerror=alert(1)> <script>alert(2)</script> and `<b>code</b>` <sup>2</sup> <details onclick=\"x()\">d</details> <!-- note --> <?php x ?>\n\n    <script>indented</script>\n\n```\n<script>fenced</script>\n```\n\nA <https://example.com> link, a\\<b> escape.\n\n```let\nx = 1\n```\n\nAfter <kbd>x</kbd> <span\nclass=y>two lines</span>.\n"
+        let report = runLesson(lesson)
+        let md = MarkdownRenderer().render(report)
+        #expect(md.contains("Hello &lt;img src=x onerror=alert(1)> &lt;script>alert(2)&lt;/script> and `<b>code</b>` <sup>2</sup> <details>d</details> <!-- note --> &lt;?php x ?>\n"), "\(md)")
+        #expect(md.contains("    <script>indented</script>\n") && md.contains("```\n<script>fenced</script>\n```"))
+        #expect(md.contains("A <https://example.com> link, a\\<b> escape."))
+        #expect(md.contains("After <kbd>x</kbd> &lt;span\nclass=y>two lines&lt;/span>."), "\(md)")
+        let handout = MarkdownRenderer(student: true).render(report)
+        #expect(handout.contains("Hello &lt;img src=x") && !handout.contains("<script>alert"))
+        let plain = "# P\n\nText with <sup>2</sup>, `<script>` in code and 3 < 4.\n"
+        #expect(MarkdownRenderer().render(runLesson(plain)).hasPrefix(plain.trimmingWhitespace()))
+    }
+
     @Test("formulas are found by pandoc's rules, outside code, and survive cmark")
     func findingFormulas() {
         let html = main(page(#"""
