@@ -30,7 +30,7 @@ enum FileLoader {
         do {
             return try RegularFile.read(full, maxBytes: limits.maxFileBytes)
         } catch .missing {
-            throw LessonError("no file '\(path)' next to the lesson", at: position)
+            throw LessonError(path.hasPrefix("/") ? "no file '\(path)'" : "no file '\(path)' next to the lesson", at: position)
         } catch {
             throw LessonError("'\(path)' \(error.message)", at: position)
         }

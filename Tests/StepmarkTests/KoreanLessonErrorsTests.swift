@@ -165,6 +165,7 @@ import Testing
             ("x = load(1)", "load() needs a file name in quotes"),
             ("x = load(\"w.txt\")", "load() reads .npy and .csv files"),
             ("x = load(\"none.csv\")", "no file 'none.csv' next to the lesson"),
+            ("x = load(\"/nonexistent/none.csv\")", "no file '/nonexistent/none.csv'"),
             ("x = [1, 2] * 1e308", "'*' overflows in entry 2"),
             ("x = [[1e308]] * [[10]]", "'*' overflows in row 1, column 1"),
             ("x = 1e308 * 10", "'*' overflows: the result is too large"),

@@ -301,6 +301,7 @@ extension Phrasebook {
         (#"^load\(\) reads \.npy and \.csv files; '(.*)' is neither$"#, "load()는 .npy와 .csv 파일만 읽습니다. '$1'은(는) 둘 다 아닙니다"),
         (#"^'(.*)' is not UTF-8 text$"#, "'$1'은(는) UTF-8 텍스트가 아닙니다"),
         (#"^no file '(.*)' next to the lesson$"#, "강의 옆에 '$1' 파일이 없습니다"),
+        (#"^no file '(/.*)'$"#, "'$1' 파일이 없습니다"),
     ]
 
     static let fileFailurePhrases: [(String, String)] = fileFailures.flatMap { english, korean -> [(String, String)] in
