@@ -144,13 +144,17 @@ public struct Grid {
         switch value {
         case .tensor(let t):
             if t.isScalar { return nil }
+            // Long rows are cut as the HTML cuts them, before anything is formatted: a vector of
+            // 300,000 entries was one line of 12 MB in the Markdown report.
             if t.isVector {
-                let headers = t.rowLabels ?? (0..<t.count).map { String($0) }
-                return Grid(columnHeaders: t.rowLabels == nil ? nil : headers, rowHeaders: nil,
-                            rows: [t.data.map { Format.number($0, precision: precision) }],
-                            numeric: Array(repeating: true, count: t.count), totalRows: 1)
+                let columns: [Int?] = elide ? Format.columnsToShow(t.count) : Array(0..<t.count)
+                let headers = t.rowLabels.map { labels in columns.map { $0.map { labels[$0] } ?? "…" } }
+                return Grid(columnHeaders: headers, rowHeaders: nil,
+                            rows: [columns.map { $0.map { Format.number(t.data[$0], precision: precision) } ?? "…" }],
+                            numeric: Array(repeating: true, count: columns.count), totalRows: 1)
             }
             let c = t.cols
+            let columns: [Int?] = elide ? Format.columnsToShow(c) : Array(0..<c)
             let indices: [Int?] = elide ? Format.rowsToShow(t.rows) : Array(0..<t.rows)
             // Counting columns (a history's step or epoch) read better as whole numbers.
             let counting = (0..<c).map { j in
@@ -158,14 +162,15 @@ public struct Grid {
                     && (0..<t.rows).allSatisfy { let x = t.data[$0 * c + j]; return x == x.rounded() && abs(x) < 1e15 }
             }
             let rows: [[String]?] = indices.map { i in
-                i.map { r in (0..<c).map { j in
+                i.map { r in columns.map { column in
+                    guard let j = column else { return "…" }
                     let x = t.data[r * c + j]
                     return counting[j] ? String(Int(x)) : Format.number(x, precision: precision)
                 } }
             }
             let rowHeaders: [String]? = t.rowLabels.map { labels in indices.map { $0.map { labels[$0] } ?? "⋮" } }
-            return Grid(columnHeaders: t.colLabels, rowHeaders: rowHeaders, rows: rows,
-                        numeric: Array(repeating: true, count: c), totalRows: t.rows)
+            return Grid(columnHeaders: t.colLabels.map { labels in columns.map { $0.map { labels[$0] } ?? "…" } }, rowHeaders: rowHeaders, rows: rows,
+                        numeric: Array(repeating: true, count: columns.count), totalRows: t.rows)
         case .table(let table):
             let indices: [Int?] = elide ? Format.rowsToShow(table.rows.count) : Array(0..<table.rows.count)
             let rows: [[String]?] = indices.map { i in

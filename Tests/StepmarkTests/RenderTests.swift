@@ -6,6 +6,26 @@ import StepmarkCore
 import StepmarkGrade
 
 @Suite struct RenderTests {
+    /// Long rows are cut in the terminal and Markdown as the HTML cuts them (the first 20
+    /// columns, "…", the last 6), vectors and matrices alike; JSON keeps every entry. A vector of
+    /// 300,000 entries was one Markdown line of 12 MB.
+    @Test func longRowsAreCutLikeTheHTMLCutsThem() throws {
+        let report = runLesson("# V\n\n```let\nv = random(300000, seed=1)\nm = label(random(2, 40, seed=2), rows=[\"a\", \"b\"])\n```\n")
+        let md = MarkdownRenderer().render(report)
+        #expect(md.utf8.count < 5_000, "\(md.utf8.count) bytes")
+        let terminal = TerminalRenderer().render(report)
+        #expect(terminal.utf8.count < 5_000)
+        let v = try #require(report.step(1)?.values.first?.value.tensor)
+        func cell(_ x: Double) -> String { Format.number(x, precision: 4) }
+        // Entry 19, then the gap, then entry 299,994 (the first of the last six).
+        #expect(md.contains("| \(cell(v.data[19])) | … | \(cell(v.data[299_994])) |"), "\(md)")
+        #expect(terminal.contains(cell(v.data[19])) && terminal.contains("…") && terminal.contains(cell(v.data[299_999])))
+        let m = try #require(report.step(1)?.values.last?.value.tensor)
+        #expect(md.contains("| **a** | \(cell(m.data[0]))") && md.contains("| \(cell(m.data[19])) | … | \(cell(m.data[34])) |"), "\(md)")
+        let json = JSONRenderer.render(report)
+        #expect(json.utf8.count > 1_000_000, "JSON keeps every entry")
+    }
+
     static let lesson = """
         # 은행
 
