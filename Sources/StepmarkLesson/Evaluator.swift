@@ -303,6 +303,12 @@ public struct Evaluator {
         case "cosine":
             try arity(2...2)
             let a = try tensor(args[0], for: "cosine()"), b = try tensor(args[1], for: "cosine()")
+            // Every row of a against every row of b, checked before it is made (a 69-byte
+            // lesson asked for 7.2 GB).
+            if !a.isScalar, !b.isScalar {
+                let (pairs, overflow) = (a.isVector ? 1 : a.rows).multipliedReportingOverflow(by: b.isVector ? 1 : b.rows)
+                try checkSize(overflow ? .max : pairs, at: p)
+            }
             return .tensor(try positioned(p) { try LinearAlgebra.cosine(a, b) })
         case "softmax":
             try arity(1...1, keywords: ["temperature"])

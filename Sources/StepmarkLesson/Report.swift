@@ -2,6 +2,13 @@ import StepmarkCore
 
 /// A value a step recorded, with the formula that produced it.
 public struct NamedValue: Sendable, Equatable {
+    /// What a recorded value is charged against the lesson's total: the value's own charge
+    /// (`Value.lessonCharge`) and, past 256 bytes, its formula as text (a formula quoting the
+    /// lesson's words is as long as they are).
+    public static func lessonCharge(_ value: Value, name: String, formula: String?) -> Int {
+        value.lessonCharge + max(0, name.utf8.count + (formula?.utf8.count ?? 0) - 256) / 8
+    }
+
     public var name: String
     public var value: Value
     /// How the value was computed, in plain Unicode: `weights = softmax(scaled)`.

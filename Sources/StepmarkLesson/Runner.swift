@@ -20,6 +20,8 @@ public final class StepContext {
     var language: LessonLanguage = .english
     /// Entries recorded by the lesson's earlier steps, and by this one (see `Limits.maxLessonEntries`).
     var heldBefore = 0
+    /// Values recorded by the lesson's earlier steps (see `Limits.maxLessonValues`).
+    var valuesBefore = 0
     private var heldHere = 0
     public private(set) var warnings: [String] = []
     public private(set) var resultName: String?
@@ -53,11 +55,15 @@ public final class StepContext {
         if value.entryCount > limits.maxEntries {
             throw LessonError("\(name) would have \(value.entryCount) entries, over the limit of \(limits.maxEntries) (raise it with --max-entries)", at: block.infoPosition)
         }
-        let (total, overflow) = heldBefore.addingReportingOverflow(heldHere + value.lessonCharge)
+        if valuesBefore + values.count >= limits.maxLessonValues {
+            throw LessonError("\(name) would be the lesson's value number \(valuesBefore + values.count + 1), over the lesson's limit of \(limits.maxLessonValues) recorded values (10000, or a hundredth of the value limit; raise it with --max-entries)", at: block.infoPosition)
+        }
+        let charge = NamedValue.lessonCharge(value, name: name, formula: formula)
+        let (total, overflow) = heldBefore.addingReportingOverflow(heldHere + charge)
         if overflow || total > limits.maxLessonEntries {
             throw LessonError("\(name) would bring the lesson's recorded values to \(overflow ? "more than \(Int.max)" : String(total)) entries in all, over the lesson's limit of \(limits.maxLessonEntries) (\(Limits.lessonEntriesFactor) × the value limit; raise it with --max-entries)", at: block.infoPosition)
         }
-        heldHere += value.lessonCharge
+        heldHere += charge
         values.append(NamedValue(name: name, value: value, formula: formula, precision: digits ?? precision,
                                  role: role, formulaRepeatsSource: formulaRepeatsSource, language: language))
     }
@@ -256,6 +262,7 @@ public struct Runner: Sendable {
         var index = 0
         var timedOut = false
         var held = 0
+        var valuesHeld = 0
         let baseDirectory = FilePathText.parent(lesson.path)
         for block in lesson.blocks {
             switch block {
@@ -278,9 +285,10 @@ public struct Runner: Sendable {
                     continue
                 }
                 runStep(d, answer: answer, into: &step, environment: &environment, defaults: defaults, language: language,
-                        baseDirectory: baseDirectory.isEmpty ? "." : baseDirectory, deadline: deadline, held: held)
+                        baseDirectory: baseDirectory.isEmpty ? "." : baseDirectory, deadline: deadline, held: held, valuesHeld: valuesHeld)
+                valuesHeld += step.values.count + step.hiddenValues.count
                 for v in step.values + step.hiddenValues {
-                    let (n, overflow) = held.addingReportingOverflow(v.value.lessonCharge)
+                    let (n, overflow) = held.addingReportingOverflow(NamedValue.lessonCharge(v.value, name: v.name, formula: v.formula))
                     held = overflow ? .max : n
                 }
                 if Date() > deadline && !timedOut {
@@ -302,7 +310,7 @@ public struct Runner: Sendable {
 
     private func runStep(_ d: DirectiveBlock, answer: AnswerBlock?, into step: inout Step, environment: inout Environment,
                          defaults: FrontMatter?, language: LessonLanguage,
-                         baseDirectory: String, deadline: Date, held: Int) {
+                         baseDirectory: String, deadline: Date, held: Int, valuesHeld: Int) {
         guard let directive = directives.first(where: { $0.name == d.name }) else { return }
         var started: StepContext?
         defer {
@@ -333,6 +341,7 @@ public struct Runner: Sendable {
                                       baseDirectory: baseDirectory, deadline: deadline, precision: precision)
             context.answer = answer
             context.heldBefore = held
+            context.valuesBefore = valuesHeld
             context.language = language
             started = context
             defer {

@@ -132,7 +132,10 @@ struct ValueWriter {
         let highlight = chosen.flatMap { c in items.firstIndex { $0.label == c } }
         var charted = Array(0..<min(items.count, Self.chartedCandidates))
         if let highlight, highlight >= charted.count { charted.append(highlight) }
-        guard let svg = SVGChart.bars(charted.map { items[$0] }, precision: precision,
+        // A bar's label is cut to 40 characters (the table below has the whole token): a
+        // lesson of 20,000-letter tokens drew each in every bar, its title and its tooltip.
+        func clipped(_ label: String) -> String { label.count <= 40 ? label : String(label.prefix(39)) + "…" }
+        guard let svg = SVGChart.bars(charted.map { (label: clipped(items[$0].label), value: items[$0].value) }, precision: precision,
                                       title: s.words(.candidatesTitle, name, min(items.count, Self.chartedCandidates)), id: id + "-c",
                                       highlight: highlight.flatMap { charted.firstIndex(of: $0) }) else { return nil }
         // The same numbers as a table, for a screen reader and for anyone who wants them exactly.

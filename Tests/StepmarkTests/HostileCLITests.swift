@@ -60,6 +60,7 @@ import Testing
                ["l.md:1001:1: this paragraph has more than 2000 '['"]),
         lesson("cap-quotes-then-emphasis", String(repeating: ">", count: 20_000) + String(repeating: "a*", count: 20_000), 1,
                ["l.md:1:33: this line nests more than 32 block quotes or list items; a lesson may nest at most 32"]),
+        lesson("cap-processing-instructions", "a" + String(repeating: "<?", count: 70_000) + "\n", 1, ["l.md:1:1: this paragraph has more than 2000 '<?'"]),
         lesson("cap-spaced-quotes", String(repeating: "> ", count: 40) + "x\n", 1, ["l.md:1:65: this line nests more than 32"]),
         lesson("cap-list-markers", String(repeating: "- ", count: 5_000) + "x\n", 1, ["l.md:1:65: this line nests more than 32"]),
         lesson("cap-ordered-markers", String(repeating: "1. ", count: 100) + "x\n", 1, ["l.md:1:97: this line nests more than 32"]),
@@ -143,6 +144,9 @@ import Testing
         submission("sub-quotes-then-emphasis", String(repeating: ">", count: 50_000) + String(repeating: "a*", count: 50_000) + answer, 1, ["✓ a  1/1"]),
         submission("sub-deep-list", String(repeating: "- ", count: 100_000) + "x" + answer, 1, ["✓ a  1/1"]),
         submission("sub-email-autolinks", String(repeating: "a@b.c", count: 60_000) + answer, 1, ["✓ a  1/1"]),
+        // cmark-gfm looks for each '<?''s end to the paragraph's end: quadratic, so the shape
+        // caps refuse a paragraph of more than 2,000 and the grader reads the answers linearly.
+        submission("sub-processing-instructions", "a" + String(repeating: "<?", count: 70_000) + "\n" + answer, 1, ["✓ a  1/1"]),
         submission("sub-unclosed-comment-hides-answer", "<!-- note" + answer, 1, ["✗ a  0/1", "No answer"]),
         submission("sub-indented-fence-is-code", "    ```answer a\n    0.5\n    ```\n", 1, ["✗ a  0/1", "No answer"]),
         submission("sub-tilde-fence", "~~~answer a\n0.5\n~~~\n", 1, ["✓ a  1/1"]),

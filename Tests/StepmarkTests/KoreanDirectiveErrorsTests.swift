@@ -296,6 +296,8 @@ import StepmarkRender
             "layers= expects all or layer numbers like 1,6",
             "layers= names layer 9, but model has layers 1 to 6",
             "transformer needs a text in its body; the block is empty",
+            "the attention model attends over up to 1002 tokens (the prompt and 2 generated), whose 1002×1002 weights would have 1004004 entries, over the limit of 1000000 (raise it with --max-entries)",
+            "align compares every caption with every picture: 2000×2000 logits would have 4000000 entries, over the limit of 1000000 (raise it with --max-entries)",
             "transformer over 440 tokens would hold 41817600 attention entries while it runs (6 layers × 12 heads × 440² for the scores, scaled scores and weights), over the lesson's limit of 16000000 (16 × the value limit; raise it with --max-entries, or lower max_tokens=)",
             "with model=, each line compares two texts separated by '|': first text | second text",
             "the query text is empty",

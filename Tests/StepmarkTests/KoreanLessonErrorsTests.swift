@@ -333,6 +333,7 @@ import Testing
         Self.check(String(repeating: ">", count: 40) + " deep\n", raises: "block quotes or list items")
         Self.check(String(repeating: "|", count: 600) + "\n", raises: "'|' (table cells); a table row")
         Self.check(String(repeating: "[a] ", count: 3000) + "\n", raises: "'[' (links and images); a blank line")
+        Self.check("a" + String(repeating: "<?", count: 3000) + "\n", raises: "'<?'; a blank line")
     }
 
     /// Images are read beside the lesson, when it is read from a file.
@@ -473,6 +474,7 @@ import Testing
         ("'x' is a model, not a value: give it to a directive with model=x", ["x"]),
         ("x would have 20 entries, over the limit of 3 (raise it with --max-entries)", ["x"]),
         ("x would bring the lesson's recorded values to more than 9223372036854775807 entries in all, over the lesson's limit of 48 (16 × the value limit; raise it with --max-entries)", ["x"]),
+        ("x would be the lesson's value number 10001, over the lesson's limit of 10000 recorded values (10000, or a hundredth of the value limit; raise it with --max-entries)", ["x"]),
         ("zeros(100000, 100000) would have too many entries, over the limit of 3 (raise it with --max-entries)", ["zeros"]),
         ("a value of more than 9223372036854775807 entries is over the limit of 3 (raise it with --max-entries)", []),
         ("not run: the lesson stopped at the time limit", []),

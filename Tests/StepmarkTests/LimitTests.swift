@@ -69,6 +69,31 @@ import Testing
         #expect(firstError(lesson, Self.limits(entries: 10_000)) == nil)
     }
 
+    /// A lesson records at most 10,000 values, or a hundredth of the value limit when more,
+    /// however small each is (red-team: 70,000 network layers made a 458 MB page in 26 s).
+    @Test func theNumberOfValuesIsLimited() {
+        #expect(Limits().maxLessonValues == 10_000 && Self.limits(entries: 2_000_000).maxLessonValues == 20_000)
+        let lesson = "```let\n" + (0...10_000).map { "x\($0) = 1" }.joined(separator: "\n") + "\n```\n"
+        #expect(firstError(lesson, Self.limits(entries: 10_000)) == "1:4: x10000 would be the lesson's value number 10001, over the lesson's limit of 10000 recorded values (10000, or a hundredth of the value limit; raise it with --max-entries)")
+        #expect(firstError(lesson, Self.limits(entries: 2_000_000)) == nil)
+    }
+
+    /// generate records each step as it makes it, so the lesson's limit stops a long run at
+    /// the step that reaches it; a formula quotes each token cut to 24 characters.
+    @Test func generateStopsAtTheLessonLimitAndQuotesShortly() {
+        let long = String(repeating: "a", count: 100)
+        let lesson = "```corpus\n\(long) \(long)\n```\n\n```generate model=bigram steps=3\n\(long)\n```\n"
+        let report = runLesson(lesson)
+        let formula = report.step(2)?.values.first?.formula ?? ""
+        #expect(formula.hasPrefix("after '\(String(repeating: "a", count: 23))…' → '\(String(repeating: "a", count: 23))…' (p = 1"), "\(formula)")
+        let corpus = (0..<10).map { "w\($0)" }.joined(separator: " ")
+        let many = runLesson("```corpus\n\(corpus) w0\n```\n\n```generate model=bigram steps=200 top=10\nw0\n```\n", limits: Self.limits(entries: 1_000))
+        let step = many.step(2)
+        #expect(step?.error?.message.contains("would bring the lesson's recorded values to") == true)
+        // The steps up to the limit were made and recorded one at a time, not all 200 first.
+        #expect((step?.values.count ?? 0) < 200)
+    }
+
     /// One lesson per way a value can grow, each making a value of 110 entries (or more)
     /// against a limit of 100; with a limit of 1,000 the same lesson runs clean.
     static let entryCases: [(String, String)] = [
@@ -89,6 +114,10 @@ import Testing
         ("network", "```network layers=11,10\n```\n"),
         ("forward inputs", "```network layers=10,1\n```\n\n```forward\n" + Array(repeating: Array(repeating: "1", count: 10).joined(separator: " "), count: 11).joined(separator: "\n") + "\n```\n"),
         ("answer", "```let exercise=e1\nx = 1\n```\n\n```answer e1\n[" + Array(repeating: "1", count: 110).joined(separator: ", ") + "]\n```\n"),
+        // Checked before the pairs are made (red-team: 7.2 GB, 3.2 GB and 5 GB asked for).
+        ("cosine all pairs", "```let\nX = random(11, 1, seed=1)\nC = cosine(X, X)\n```\n"),
+        ("align logits", "```let\nI = random(11, 2, seed=3)\nY = random(11, 2, seed=4)\n```\n\n```align text=Y image=I\n```\n"),
+        ("generate attention", "```embeddings\na: [1, 0]\n```\n\n```generate model=attention steps=1\n" + String(repeating: "a ", count: 10) + "\n```\n"),
     ]
 
     @Test(arguments: entryCases.map(\.0)) func valueSizeNamesTheFlag(_ name: String) {

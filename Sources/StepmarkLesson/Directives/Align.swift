@@ -129,6 +129,13 @@ enum AlignDirective: Directive {
         let wtName = try args.name("wt", default: "wt")!
         let wiName = try args.name("wi", default: "wi")!
 
+        // Every caption against every picture: n × n logits and probabilities, checked before
+        // they are made (20,000 pairs asked for 3.2 GB).
+        let (pairs, overflow) = text.rows.multipliedReportingOverflow(by: image.rows)
+        if overflow || pairs > context.limits.maxEntries {
+            throw LessonError("align compares every caption with every picture: \(text.rows)×\(image.rows) logits would have \(overflow ? "too many" : String(pairs)) entries, over the limit of \(context.limits.maxEntries) (raise it with --max-entries)", at: context.block.infoPosition)
+        }
+
         // Forward pass with the starting weights.
         // A TensorError here is reported at the info string by the runner.
         let before = try Alignment.forward(text: text, image: image, wt: wt, wi: wi, temperature: temperature)

@@ -85,6 +85,13 @@ enum GenerateDirective: Directive {
                 let known = table.tokens.prefix(12).joined(separator: ", ") + (table.count > 12 ? ", …" : "")
                 throw LessonError("'\(w.token)' is not in the embedding table \(tableName) (its tokens: \(known))", at: w.position)
             }
+            // Each step attends over the whole context so far: its n × n weights for the prompt
+            // and every generated token, checked before the first step (a 50 KB prompt asked for 5 GB).
+            let longest = prompt.count + steps
+            let (square, overflow) = longest.multipliedReportingOverflow(by: longest)
+            if overflow || square > context.limits.maxEntries {
+                throw LessonError("the attention model attends over up to \(longest) tokens (the prompt and \(steps) generated), whose \(longest)×\(longest) weights would have \(overflow ? "too many" : String(square)) entries, over the limit of \(context.limits.maxEntries) (raise it with --max-entries)", at: context.block.infoPosition)
+            }
             vocabulary = table.tokens
             next = { tokens, seed in
                 try Generator.attention(prompt: tokens, table: table, steps: 1, temperature: temperature,
@@ -96,44 +103,51 @@ enum GenerateDirective: Directive {
         // the time limit. Each sampled step draws one number; SplitMix64's state after k draws is
         // seed + k·0x9E3779B97F4A7C15, so seeding step k there continues one stream exactly as a
         // single multi-step call would (greedy steps draw nothing and ignore the seed).
+        // Each step is recorded as it is made, so the lesson's limit stops a long run at the
+        // step that reaches it; a step's whole distribution is not kept (1,000 steps over a
+        // vocabulary of 22,000 held a GB before the limit was looked at).
         var tokens = prompt
-        var generated: [GenerationStep] = []
+        var generatedCount = 0
         var stopReason: String? = nil
+        let how = temperature == 0 ? "the most probable" : "sampled at T = \(Runner.format(temperature))"
         for k in 0..<steps {
             try context.checkDeadline()
             // A TensorError here is reported at the info string by the runner.
             let one = try next(tokens, UInt64(seed) &+ UInt64(k) &* 0x9E37_79B9_7F4A_7C15)
             guard let step = one.steps.first else { stopReason = one.stopReason; break }
-            generated.append(step)
-            tokens.append(step.chosen)
-        }
-        let text = tokens.joined(separator: " ")
-
-        let how = temperature == 0 ? "the most probable" : "sampled at T = \(Runner.format(temperature))"
-        for (n, step) in generated.enumerated() {
             let p = vocabulary.firstIndex(of: step.chosen).map { step.probabilities[$0] } ?? 0
-            var formula = "after '\(shown(step.context))' → '\(step.chosen)' (p = \(Runner.trimmed(p)), \(how)"
+            var formula = "after '\(shown(step.context))' → '\(Self.clipped(step.chosen))' (p = \(Runner.trimmed(p)), \(how)"
             if let u = step.uniform { formula += " with u = \(Runner.trimmed(u))" }
             formula += ")"
             // A table of mixed columns, as SPEC §6 shows for tables: ["token", "probability"].
             let table = Table(columns: ["token", "probability"],
                               rows: step.candidates.map { [.text($0.token), .number($0.probability)] })
-            try context.record("step\(n + 1)", .table(table), formula: formula, role: .candidates(chosen: step.chosen))
+            try context.record("step\(k + 1)", .table(table), formula: formula, role: .candidates(chosen: step.chosen))
+            generatedCount += 1
+            tokens.append(step.chosen)
         }
-        if top > vocabulary.count, !generated.isEmpty {
+        let text = tokens.joined(separator: " ")
+        if top > vocabulary.count, generatedCount > 0 {
             context.warn("top=\(top) is more than the \(vocabulary.count) tokens of the vocabulary, so each step lists them all")
         }
-        var textFormula = "text = the prompt + \(generated.count) generated token\(generated.count == 1 ? "" : "s"), each fed back in as input"
+        var textFormula = "text = the prompt + \(generatedCount) generated token\(generatedCount == 1 ? "" : "s"), each fed back in as input"
         if let reason = stopReason {
             textFormula += " (stopped early: see the warning)"
-            context.warn("generation stopped after \(generated.count) of \(steps) steps: \(reason)")
+            context.warn("generation stopped after \(generatedCount) of \(steps) steps: \(reason)")
         }
         try context.record("text", .text(text), formula: textFormula)
         context.setResult(.text(text), recorded: "text", storeAs: "text")
     }
 
-    /// The context for a formula: the last 12 tokens at most.
+    /// The context for a formula: the last 12 tokens at most, each cut to 24 characters (a
+    /// prompt of 20,000-letter words made every step's formula 240 KB).
     static func shown(_ context: [String]) -> String {
-        context.count <= 12 ? context.joined(separator: " ") : "… " + context.suffix(12).joined(separator: " ")
+        let last = context.suffix(12).map(clipped).joined(separator: " ")
+        return context.count <= 12 ? last : "… " + last
+    }
+
+    /// A token as a formula quotes it: at most 24 characters.
+    static func clipped(_ token: String) -> String {
+        token.count <= 24 ? token : String(token.prefix(23)) + "…"
     }
 }
