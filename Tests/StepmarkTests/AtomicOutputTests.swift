@@ -329,6 +329,18 @@ import Testing
         #expect(temporaries(out).isEmpty, "\(temporaries(out))")
     }
 
+    /// A report written to standard output that does not fit (`> file` under `ulimit -f`, or
+    /// a full disk) is an error, exit 2: it ended with status 0 and half a JSON.
+    @Test func aReportCutShortOnStandardOutputIsAnError() throws {
+        let root = try temporaryFolder(["big.md": "# Big\n\n```let\na = random(100, 1000, seed=1)\n```\n"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let status = shell("cd '\(root)' && ulimit -f 100 && \(stepmarkExecutable) run big.md --format json > o.json 2>err.txt")
+        let stderr = (try? String(contentsOfFile: (root as NSString).appendingPathComponent("err.txt"), encoding: .utf8)) ?? ""
+        #expect(status == 2, "\(stderr)")
+        #expect(stderr.contains("error: cannot write the output: File too large"), "\(stderr)")
+        #expect(shell("\(stepmarkExecutable) run '\(root)/big.md' > /dev/full 2>/dev/null") == 2)
+    }
+
     @discardableResult
     func shell(_ command: String) -> Int32 {
         let p = Process()
