@@ -235,16 +235,10 @@ extension Gradebook {
                                  assignment: String) -> (text: String, warnings: [String]) {
         var byStudent: [String: GradedSubmission] = [:]
         var warnings: [String] = []
+        let batch = Roster.sharedFolder(of: submissions.map(\.path))
         for s in submissions {
-            let id: String
-            switch roster.owners(ofSubmission: s.path) {
-            case .one(let student):
-                id = student.id
-            case .none:
+            guard let id = roster.student(forSubmission: s.path, batch: batch)?.id else {
                 warnings.append("\(s.path) matches no student of the roster (a folder or a file named by the id); it is left out of the \(format.rawValue) file")
-                continue
-            case .several(let ids):
-                warnings.append("\(s.path) lies in the folders of several students (\(ids.map { "'\(Snippet.quote($0))'" }.joined(separator: ", "))); it is left out of the \(format.rawValue) file")
                 continue
             }
             if let kept = byStudent[id] {
@@ -283,36 +277,45 @@ extension Gradebook {
 
 /// CSV (RFC 4180) with a guard against formula injection in spreadsheets.
 extension Roster {
-    /// The student whose folder is one of the path's folders, or whose id is the file's name
-    /// without `.md`. Nil when none matches, or when the folders of two students do: a file at
-    /// `subs/a1/s1/key.md` lies in a1's folder and is named like s1's, and taking either would
-    /// let one student's upload stand for another's grade (a red-team pass: the innermost
-    /// folder won, so a file planted in one's own folder counted as a classmate's).
-    public func student(forSubmission path: String) -> Student? {
-        if case .one(let s) = owners(ofSubmission: path) { return s }
-        return nil
-    }
-
-    /// Whose a submission path is: one student's, no one's, or several students' at once.
-    public enum Ownership: Equatable {
-        case one(Student)
-        case none
-        case several([String])
-    }
-
-    /// The students whose folders (as `assign --variants` names them) are among the path's
-    /// folders; when there are none, the student whose id is the file's name without `.md`.
-    public func owners(ofSubmission path: String) -> Ownership {
-        let components = path.split(separator: "/").map(String.init)
+    /// The student a submission belongs to: the outermost of its folders, below the folder the
+    /// whole batch shares, that is a student's folder (as `assign --variants` names them);
+    /// when none is, the student whose id is the file's name without `.md`.
+    ///
+    /// Outermost, because a student's upload holds whatever folders they make: `subs/a1/s1/key.md`
+    /// is a1's, whatever it is named (a red-team pass: the innermost folder won, so a file
+    /// planted in one's own folder stood for a classmate's grade). Below the shared folder,
+    /// because the teacher's own folders above the submissions are no student's (a folder
+    /// `alex/` above them, alex being a test student, claimed every file); the shared folder's
+    /// own name still counts, for a batch of one student's files (`subs/s1/*.md`).
+    /// - Parameter batch: the folder every submission of the batch lies in
+    ///   (`Roster.sharedFolder`); nil for a path on its own, whose folder counts.
+    public func student(forSubmission path: String, batch: [String]? = nil) -> Student? {
+        let components = path.split(separator: "/").filter { $0 != "." }.map(String.init)
         let stem = FilePathText.removingExtension((components.last ?? ""))
-        let byFolder = Dictionary(students.map { (Roster.folderName(for: $0.id), $0) }, uniquingKeysWith: { a, _ in a })
-        var found: [Student] = []
-        for folder in components.dropLast() {
-            if let s = byFolder[folder], !found.contains(where: { $0.id == s.id }) { found.append(s) }
+        let folders = Array(components.dropLast())
+        let shared = batch ?? folders
+        // The shared folder's own name, then every folder below it.
+        var candidates: [String] = []
+        if folders.starts(with: shared) {
+            if let last = shared.last { candidates.append(last) }
+            candidates += folders.dropFirst(shared.count)
+        } else {
+            candidates = folders
         }
-        if found.count > 1 { return .several(found.map(\.id)) }
-        if let s = found.first ?? byFolder[stem] { return .one(s) }
-        return .none
+        let byFolder = Dictionary(students.map { (Roster.folderName(for: $0.id), $0) }, uniquingKeysWith: { a, _ in a })
+        for folder in candidates { if let s = byFolder[folder] { return s } }
+        return byFolder[stem]
+    }
+
+    /// The folder (as path components) that every one of `paths` lies in.
+    public static func sharedFolder(of paths: [String]) -> [String] {
+        var shared: [String]? = nil
+        for path in paths {
+            let folders = Array(path.split(separator: "/").filter { $0 != "." }.map(String.init).dropLast())
+            guard let so = shared else { shared = folders; continue }
+            shared = Array(zip(so, folders).prefix { $0 == $1 }.map(\.0))
+        }
+        return shared ?? []
     }
 
     /// The roster's student who submitted, by Gradescope's `users` of submission_metadata.json:
@@ -328,11 +331,10 @@ extension Roster {
         return nil
     }
 
-    /// The variant expected of a submission path: the student whose folder (as
-    /// `assign --variants` names it) is one of the path's folders, or whose id is the file's
-    /// name without `.md`. Nil when no student matches.
-    public func expectedVariant(forSubmission path: String) -> Int? {
-        student(forSubmission: path)?.variant
+    /// The variant expected of a submission path: its student's (`student(forSubmission:)`).
+    /// Nil when no student matches.
+    public func expectedVariant(forSubmission path: String, batch: [String]? = nil) -> Int? {
+        student(forSubmission: path, batch: batch)?.variant
     }
 }
 

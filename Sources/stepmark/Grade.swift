@@ -115,7 +115,8 @@ struct Grade: ParsableCommand {
             do {
                 let read = try Roster.read(path: roster, limits: limits.limits)
                 students = read
-                gradebook.expectedVariant = { read.expectedVariant(forSubmission: $0) }
+                let batch = Roster.sharedFolder(of: paths)
+                gradebook.expectedVariant = { read.expectedVariant(forSubmission: $0, batch: batch) }
             } catch let e as ReadError {
                 printError("error: \(e)")
                 throw ExitCode(2)
