@@ -341,6 +341,9 @@ public struct Evaluator {
         case "label":
             try arity(1...1, keywords: ["rows", "cols"])
             var t = try tensor(args[0], for: "label()")
+            if t.isScalar {
+                throw LessonError("label() labels the entries of a vector or the rows and columns of a matrix, but this is a number", at: args[0].start)
+            }
             for k in keywords {
                 let v = try evaluate(k.value)
                 guard case .tokens(let list) = v else {
@@ -351,7 +354,8 @@ public struct Evaluator {
                 }
                 let expected = k.name == "rows" ? (t.isMatrix ? t.shape[0] : t.count) : t.cols
                 guard list.tokens.count == expected else {
-                    throw LessonError("\(k.name)= has \(list.tokens.count) labels but the value has \(expected) \(k.name)", at: k.value.start)
+                    let unit = k.name == "rows" ? (expected == 1 ? "row" : "rows") : (expected == 1 ? "column" : "columns")
+                    throw LessonError("\(k.name)= has \(list.tokens.count) label\(list.tokens.count == 1 ? "" : "s") but the value has \(expected) \(unit)", at: k.value.start)
                 }
                 t = k.name == "rows" ? t.labelled(rows: list.tokens) : t.labelled(cols: list.tokens)
             }
