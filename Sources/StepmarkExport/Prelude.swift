@@ -1144,12 +1144,18 @@ def generate_bigram_step(corpus, prompt, steps=5, temperature=0.0, seed=0, top=3
             if previous is not None: counts[(previous, index[t])] = counts.get((previous, index[t]), 0) + 1
             previous = index[t]
     n = len(vocabulary)
-    c = np.zeros((n, n))
-    for (a, b), v in counts.items(): c[a, b] = v
+    # Only the pairs that occur, a row made when it is needed (as stepmark keeps them): a
+    # dense n × n table of a 20,000-word corpus is 3.2 GB.
+    followers = {}
+    for (a, b), v in counts.items(): followers.setdefault(a, {})[b] = v
+    def counts_after(i):
+        row = np.zeros(n)
+        for b, v in followers.get(i, {}).items(): row[b] = v
+        return row
     g = splitmix64(seed)
     context = whitespace_tokens(prompt)
     for k in range(steps):
-        row = c[index[context[-1]]] if context[-1] in index else None
+        row = counts_after(index[context[-1]]) if context[-1] in index else None
         if row is None or row.sum() + smoothing * n == 0: break
         p = (row + smoothing) / (row.sum() + smoothing * n)
         with np.errstate(divide="ignore"):

@@ -15,8 +15,12 @@ enum Python {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
+                // Bidirectional overrides and isolates too: raw in code they reorder what a
+                // reader sees of the line around them ("Trojan Source"); escaped, the string
+                // holds the same characters.
                 if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
-                    || (0x2028...0x2029).contains(scalar.value) {
+                    || (0x2028...0x2029).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value)
+                    || (0x2066...0x2069).contains(scalar.value) {
                     let hex = String(scalar.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
                 } else {

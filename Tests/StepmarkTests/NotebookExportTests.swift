@@ -96,6 +96,8 @@ import StepmarkLesson
         // Every expression function has a translation.
         #expect(Set(ExpressionFunctions.names).subtracting(ExpressionTranslator.functions).isEmpty)
         #expect(Python.string("a\"b\\c\nd\u{1}") == "\"a\\\"b\\\\c\\nd\\u0001\"")
+        // Bidirectional controls are escaped too (they would reorder the line a reader sees).
+        #expect(Python.string("m\u{202E}x\u{2066}") == "\"m\\u202ex\\u2066\"")
         #expect(Python.name("softmax") == "softmax_" && Python.name("은행") == "은행")
     }
 
