@@ -27,6 +27,15 @@ public struct FrontMatter: Sendable, Equatable {
     /// Reads the front matter at the start of `lines`; nil when the file has none (its first
     /// line is not `---`). A front matter that is never closed, is not YAML, or holds a value of
     /// the wrong type is an error at its line; the rest of the lesson still runs.
+    /// The lines a front matter takes at the start of `lines` (its `---` lines included), found
+    /// without reading its YAML: for a submission, which is untrusted. 0 when there is none or
+    /// it is never closed.
+    public static func extent(_ lines: [String]) -> Int {
+        guard let first = lines.first, first.trimmingTrailingSpaces() == "---",
+              let close = lines.dropFirst().firstIndex(where: { ["---", "..."].contains($0.trimmingTrailingSpaces()) }) else { return 0 }
+        return close + 1
+    }
+
     public static func parse(_ lines: [String]) -> (FrontMatter?, [LessonError]) {
         guard let first = lines.first, first.trimmingTrailingSpaces() == "---" else { return (nil, []) }
         guard let close = lines.dropFirst().firstIndex(where: { ["---", "..."].contains($0.trimmingTrailingSpaces()) }) else {

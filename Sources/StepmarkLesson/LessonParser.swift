@@ -436,8 +436,8 @@ public enum LessonParser {
         let text = text.utf8.contains(0) ? String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\0" ? "\u{FFFD}" : $0 })) : text
         guard MarkdownShape.check(text) == nil else { return nil }
         let lines = lines(of: text)
-        // Front matter reads as blank lines, as in `parse`.
-        let frontMatterLines = FrontMatter.parse(lines).0?.lineCount ?? 0
+        // Front matter reads as blank lines, as in `parse` (its YAML is not read: untrusted).
+        let frontMatterLines = FrontMatter.extent(lines)
         let document = frontMatterLines > 0
             ? MarkdownDocument(String(repeating: "\n", count: frontMatterLines) + lines.dropFirst(frontMatterLines).joined(separator: "\n"))
             : MarkdownDocument(text)

@@ -105,7 +105,7 @@ public enum Value: Sendable, Equatable {
     }
 
     /// What the value is charged against the lesson's total (`Limits.maxLessonEntries`): its
-    /// entries weighed by what they hold in memory, in eights of bytes. A number is 1; a label
+    /// entries weighed by what they hold in memory, in units of eight bytes. A number is 1; a label
     /// or a token (a string) 2, and 1 more per 8 bytes of text past 15; a table cell 3 and each
     /// row 4 more (a table's rows are arrays of enum cells, some 90 bytes a row of two). A
     /// red-team lesson of 5 KB recorded 5 million rows of `generate` candidates, charged as 10
