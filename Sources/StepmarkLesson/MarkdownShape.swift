@@ -19,7 +19,8 @@
 ///   its paragraph, since cmark-gfm pads every row of a table to its header's width (a header
 ///   of 500 cells over 1,900 rows of `||`, 7.7 KB, took 481 MB);
 /// - at most `maxBracketsPerParagraph` `[` in one paragraph (lines up to a blank line) and
-///   `maxBrackets` in the lesson; at most `maxInstructionsPerParagraph` `<?` in one paragraph.
+///   `maxBrackets` in the lesson; at most `maxInstructionsPerParagraph` `<?` in one paragraph
+///   and `maxAtSigns` `@` (e-mail autolinks) in the lesson.
 /// - at most `maxNodeCharacters` of `<`, `&`, `!`, `]`, `\`, `*`, `_`, `` ` ``, `$` and `~` in
 ///   the lesson, and `maxProseLines` lines: cmark-gfm makes a node of its own (some 180 bytes)
 ///   for each such character and each line break, so 9.5 MB of `<` took 1.7 GB, of `*a` 3.2 GB
@@ -38,6 +39,10 @@ public enum MarkdownShape {
     /// end, so 73,000 of them took 4.8 s (a red-team pass, once the grader read submissions
     /// with cmark too).
     public static let maxInstructionsPerParagraph = 2_000
+    /// The most `@` in the lesson: the autolink extension makes a link of every e-mail address,
+    /// at some 2 to 11 KB each (25,000 in 150 KB took 308 MB; 2 MB of them aborted cmark-gfm,
+    /// and with it a whole `grade` batch).
+    public static let maxAtSigns = 5_000
     public static let maxNodeCharacters = 300_000
     public static let maxProseLines = 100_000
     public static let maxParenthesesPerWord = 5_000
@@ -86,16 +91,16 @@ public enum MarkdownShape {
         // even after text: a lazy line is matched against the document, not the paragraph.
         var inQuote = false, quoteParagraph = false
         var cells = 0, brackets = 0, paragraphBrackets = 0, paragraphWidth = 0, nodeCharacters = 0, proseLines = 0
-        var paragraphInstructions = 0
+        var paragraphInstructions = 0, atSigns = 0
         var definitionBytes = 0
         var lineNumber = 0
         // What lines passed over as code hold, counted at a quarter against the same caps: the
         // safety net under the fence rules above. Should they still miss a way cmark reads
         // such lines as prose, that prose is bounded by four times the caps (a third red-team
         // pass found four such ways, 1.1 to 1.8 GB each; now refused).
-        var code = (cells: 0, paragraphWidth: 0, brackets: 0, paragraphBrackets: 0, paragraphInstructions: 0, nodes: 0, lines: 0)
+        var code = (cells: 0, paragraphWidth: 0, brackets: 0, paragraphBrackets: 0, paragraphInstructions: 0, ats: 0, nodes: 0, lines: 0)
         func countCode(_ line: UnsafeBufferPointer<UInt8>) -> LessonError? {
-            let (pipes, open, nodes, instructions, wordError) = tally(line, lineNumber, factor: 4)
+            let (pipes, open, nodes, instructions, ats, wordError) = tally(line, lineNumber, factor: 4)
             if let wordError { return wordError }
             if line.allSatisfy({ $0 == space || $0 == tab }) { code.paragraphWidth = 0; code.paragraphBrackets = 0; code.paragraphInstructions = 0 }
             code.paragraphWidth = max(code.paragraphWidth, pipes)
@@ -103,11 +108,13 @@ public enum MarkdownShape {
             code.brackets += open
             code.paragraphBrackets += open
             code.paragraphInstructions += instructions
+            code.ats += ats
             code.nodes += nodes
             code.lines += 1
             let over = cells + code.cells / 4 > maxCells || brackets + code.brackets / 4 > maxBrackets
                 || paragraphBrackets + code.paragraphBrackets / 4 > maxBracketsPerParagraph
                 || paragraphInstructions + code.paragraphInstructions / 4 > maxInstructionsPerParagraph
+                || atSigns + code.ats / 4 > maxAtSigns
                 || nodeCharacters + code.nodes / 4 > maxNodeCharacters || proseLines + code.lines / 4 > maxProseLines
             guard over else { return nil }
             return LessonError("the lesson's code blocks are too large for the Markdown reader (their '|', '[', < & ! ] \\ * _ ` $ ~ and lines count a quarter each against the lesson's caps); split it into several lessons", at: SourcePosition(line: lineNumber, column: 1))
@@ -210,7 +217,7 @@ public enum MarkdownShape {
                 continue
             }
             guard firstByte != nil else { paragraphBrackets = 0; paragraphInstructions = 0; paragraphWidth = 0; continue }
-            let (pipes, open, nodes, instructions, wordError) = tally(line, lineNumber)
+            let (pipes, open, nodes, instructions, ats, wordError) = tally(line, lineNumber)
             if let wordError { return wordError }
             nodeCharacters += nodes
             if nodeCharacters > maxNodeCharacters {
@@ -230,6 +237,10 @@ public enum MarkdownShape {
             }
             paragraphBrackets += open
             paragraphInstructions += instructions
+            atSigns += ats
+            if atSigns > maxAtSigns {
+                return LessonError("the lesson has more than \(maxAtSigns) '@' outside code blocks (each e-mail address becomes a link); split it into several lessons", at: SourcePosition(line: lineNumber, column: 1))
+            }
             if paragraphInstructions > maxInstructionsPerParagraph {
                 return LessonError("this paragraph has more than \(maxInstructionsPerParagraph) '<?'; a blank line between parts keeps each paragraph small", at: SourcePosition(line: lineNumber, column: 1))
             }
@@ -253,9 +264,9 @@ public enum MarkdownShape {
     /// What one line holds for the caps: its `|`, `[` and node characters, and the error of a
     /// word with too many `)` (the autolink's trimming; for code lines too, as the safety net).
     /// - Parameter factor: how many times the word caps a line may take (4 for code lines).
-    static func tally(_ line: UnsafeBufferPointer<UInt8>, _ lineNumber: Int, factor: Int = 1) -> (pipes: Int, brackets: Int, nodes: Int, instructions: Int, wordError: LessonError?) {
+    static func tally(_ line: UnsafeBufferPointer<UInt8>, _ lineNumber: Int, factor: Int = 1) -> (pipes: Int, brackets: Int, nodes: Int, instructions: Int, ats: Int, wordError: LessonError?) {
         let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), pipe = UInt8(ascii: "|"), bracket = UInt8(ascii: "[")
-        var pipes = 0, open = 0, nodes = 0, instructions = 0, wordParentheses = 0, wordStart = 0
+        var pipes = 0, open = 0, nodes = 0, instructions = 0, ats = 0, wordParentheses = 0, wordStart = 0
         /// The word that ends before byte `end`, if its `)` × bytes is past the cap.
         func costly(_ end: Int) -> LessonError? {
             let bytes = end - wordStart
@@ -264,23 +275,23 @@ public enum MarkdownShape {
             return LessonError("this word has too many ')' for its length (\(wordParentheses) in \(bytes) bytes; ')' × bytes may be at most \(factor * maxParenthesesTimesBytes))", at: SourcePosition(line: lineNumber, column: columnOf(byte: wordStart, in: line)))
         }
         for (k, b) in line.enumerated() {
-            if b == pipe { pipes += 1 } else if b == bracket { open += 1 }
+            if b == pipe { pipes += 1 } else if b == bracket { open += 1 } else if b == 0x40 { ats += 1 }
             else if b == 0x3C || b == 0x26 || b == 0x21 || b == 0x5D || b == 0x5C || b == 0x2A || b == 0x5F || b == 0x60 || b == 0x24 || b == 0x7E {
                 nodes += 1
                 if b == 0x3C, k + 1 < line.count, line[k + 1] == UInt8(ascii: "?") { instructions += 1 }
             }
             else if b == space || b == tab {
-                if let error = costly(k) { return (pipes, open, nodes, instructions, error) }
+                if let error = costly(k) { return (pipes, open, nodes, instructions, ats, error) }
                 wordParentheses = 0; wordStart = k + 1
             }
             else if b == 0x29 {
                 wordParentheses += 1
                 if wordParentheses > factor * maxParenthesesPerWord {
-                    return (pipes, open, nodes, instructions, LessonError("this word has more than \(factor * maxParenthesesPerWord) ')'; a word in a lesson may have at most \(factor * maxParenthesesPerWord)", at: SourcePosition(line: lineNumber, column: columnOf(byte: wordStart, in: line))))
+                    return (pipes, open, nodes, instructions, ats, LessonError("this word has more than \(factor * maxParenthesesPerWord) ')'; a word in a lesson may have at most \(factor * maxParenthesesPerWord)", at: SourcePosition(line: lineNumber, column: columnOf(byte: wordStart, in: line))))
                 }
             }
         }
-        return (pipes, open, nodes, instructions, costly(line.count))
+        return (pipes, open, nodes, instructions, ats, costly(line.count))
     }
 
     /// Whether `rest` (a line from its `<`) is one whole open or closing tag alone on its line:

@@ -107,7 +107,8 @@ public enum Value: Sendable, Equatable {
     /// What the value is charged against the lesson's total (`Limits.maxLessonEntries`): its
     /// entries weighed by what they hold in memory, in units of eight bytes. A number is 1; a label
     /// or a token (a string) 2, and 1 more per 8 bytes of text past 15; a table cell 3 and each
-    /// row 4 more (a table's rows are arrays of enum cells, some 90 bytes a row of two). A
+    /// row 12 more (a table's rows are arrays of enum cells, some 90 bytes a row of two, and
+    /// its JSON some 230 while a page is written). A
     /// red-team lesson of 5 KB recorded 5 million rows of `generate` candidates, charged as 10
     /// million entries of the 16 million allowed, and took 690 MB.
     public var lessonCharge: Int {
@@ -121,7 +122,7 @@ public enum Value: Sendable, Equatable {
             return 1 + s.utf8.count / 8
         case .table(let t):
             let cells = t.rows.reduce(0) { total, row in
-                total + 4 + row.reduce(0) { if case .text(let s) = $1 { $0 + 1 + text(s) } else { $0 + 3 } }
+                total + 12 + row.reduce(0) { if case .text(let s) = $1 { $0 + 1 + text(s) } else { $0 + 3 } }
             }
             return cells + t.columns.reduce(0) { $0 + text($1) }
         case .network:

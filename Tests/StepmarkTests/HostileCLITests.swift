@@ -60,6 +60,7 @@ import Testing
                ["l.md:1001:1: this paragraph has more than 2000 '['"]),
         lesson("cap-quotes-then-emphasis", String(repeating: ">", count: 20_000) + String(repeating: "a*", count: 20_000), 1,
                ["l.md:1:33: this line nests more than 32 block quotes or list items; a lesson may nest at most 32"]),
+        lesson("cap-email-autolinks", String(repeating: "a@b.c ", count: 25_000) + "\n", 1, ["l.md:1:1: the lesson has more than 5000 '@'"]),
         lesson("cap-processing-instructions", "a" + String(repeating: "<?", count: 70_000) + "\n", 1, ["l.md:1:1: this paragraph has more than 2000 '<?'"]),
         lesson("cap-spaced-quotes", String(repeating: "> ", count: 40) + "x\n", 1, ["l.md:1:65: this line nests more than 32"]),
         lesson("cap-list-markers", String(repeating: "- ", count: 5_000) + "x\n", 1, ["l.md:1:65: this line nests more than 32"]),

@@ -335,6 +335,7 @@ import Testing
         Self.check(String(repeating: "|", count: 600) + "\n", raises: "'|' (table cells); a table row")
         Self.check(String(repeating: "[a] ", count: 3000) + "\n", raises: "'[' (links and images); a blank line")
         Self.check("a" + String(repeating: "<?", count: 3000) + "\n", raises: "'<?'; a blank line")
+        Self.check(String(repeating: "a@b.c ", count: 5001) + "\n", raises: "'@' outside code blocks")
     }
 
     /// Images are read beside the lesson, when it is read from a file.

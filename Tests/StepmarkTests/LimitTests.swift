@@ -51,11 +51,11 @@ import Testing
 
     /// The lesson's total weighs what values hold in memory (counted by hand from the rule in
     /// `Value.lessonCharge`): a number 1, a label or token 2 (+1 per 8 bytes past 15), a table
-    /// cell 3, a row 4 more. A red-team lesson of 5 million `generate` candidates was charged 10
+    /// cell 3, a row 12 more. A red-team lesson of 5 million `generate` candidates was charged 10
     /// million and took 690 MB.
     @Test func theLessonTotalWeighsStringsAndTables() {
         let table = Value.table(Table(columns: ["token", "p"], rows: [[.text("ab"), .number(0.5)], [.text("cd"), .number(0.5)]]))
-        #expect(table.entryCount == 4 && table.lessonCharge == 2 * (4 + 3 + 3) + 2 + 2)
+        #expect(table.entryCount == 4 && table.lessonCharge == 2 * (12 + 3 + 3) + 2 + 2)
         let labelled = Value.tensor(Tensor(shape: [2, 2], data: [1, 2, 3, 4], rowLabels: ["a", "b"]))
         #expect(labelled.entryCount == 4 && labelled.lessonCharge == 4 + 2 + 2)
         let tokens = Value.tokens(TokenList(["a", String(repeating: "b", count: 25)]))

@@ -388,6 +388,8 @@ extension Phrasebook {
          "이 줄에는 '|'(표의 칸)이(가) $1개 있습니다. 강의의 표 한 행에는 $2개까지 쓸 수 있습니다"),
         (#"^the lesson has more than (\d+) '\|' \(table cells\) outside code blocks; split it into several lessons$"#,
          "강의의 코드 블록 밖에 '|'(표의 칸)이(가) $1개보다 많습니다. 강의를 여러 개로 나누세요"),
+        (#"^the lesson has more than (\d+) '@' outside code blocks \(each e-mail address becomes a link\); split it into several lessons$"#,
+         "강의의 코드 블록 밖에 '@'이(가) $1개보다 많습니다(전자우편 주소마다 링크가 됩니다). 강의를 여러 개로 나누세요"),
         (#"^this paragraph has more than (\d+) '<\?'; a blank line between parts keeps each paragraph small$"#,
          "이 문단에는 '<?'이(가) $1개보다 많습니다. 중간중간 빈 줄을 넣어 문단을 작게 나누세요"),
         (#"^this paragraph has more than (\d+) '\[' \(links and images\); a blank line between parts keeps each paragraph small$"#,
