@@ -231,13 +231,14 @@ extension Gradebook {
     /// the key counts, else the first;
     /// a submission that matches no student). Every field goes through `CSV.field`, so a name
     /// such as `=HYPERLINK(…)` is shown, never run.
+    /// - Parameter roots: the folder each submission path was found in (`student(forSubmission:root:)`);
+    ///   a path not in it is read from its own folder.
     public static func lmsExport(_ format: LMSFormat, roster: Roster, submissions: [GradedSubmission],
-                                 assignment: String) -> (text: String, warnings: [String]) {
+                                 assignment: String, roots: [String: String] = [:]) -> (text: String, warnings: [String]) {
         var byStudent: [String: GradedSubmission] = [:]
         var warnings: [String] = []
-        let batch = Roster.sharedFolder(of: submissions.map(\.path))
         for s in submissions {
-            guard let id = roster.student(forSubmission: s.path, batch: batch)?.id else {
+            guard let id = roster.student(forSubmission: s.path, root: roots[s.path])?.id else {
                 warnings.append("\(s.path) matches no student of the roster (a folder or a file named by the id); it is left out of the \(format.rawValue) file")
                 continue
             }
@@ -277,45 +278,26 @@ extension Gradebook {
 
 /// CSV (RFC 4180) with a guard against formula injection in spreadsheets.
 extension Roster {
-    /// The student a submission belongs to: the outermost of its folders, below the folder the
-    /// whole batch shares, that is a student's folder (as `assign --variants` names them);
-    /// when none is, the student whose id is the file's name without `.md`.
+    /// The student a submission belongs to, read from its path below `root`, the folder it was
+    /// found in (the folder named on the command line, or a file's own folder): the outermost
+    /// folder below the root that is a student's folder (as `assign --variants` names them),
+    /// else the student whose id is the file's name without `.md`, else the root's own name.
     ///
-    /// Outermost, because a student's upload holds whatever folders they make: `subs/a1/s1/key.md`
-    /// is a1's, whatever it is named (a red-team pass: the innermost folder won, so a file
-    /// planted in one's own folder stood for a classmate's grade). Below the shared folder,
-    /// because the teacher's own folders above the submissions are no student's (a folder
-    /// `alex/` above them, alex being a test student, claimed every file); the shared folder's
-    /// own name still counts, for a batch of one student's files (`subs/s1/*.md`).
-    /// - Parameter batch: the folder every submission of the batch lies in
-    ///   (`Roster.sharedFolder`); nil for a path on its own, whose folder counts.
-    public func student(forSubmission path: String, batch: [String]? = nil) -> Student? {
-        let components = path.split(separator: "/").filter { $0 != "." }.map(String.init)
+    /// Outermost, because a student's upload holds whatever folders they make: in a batch
+    /// `grade subs`, `subs/a1/s1/key.md` is a1's, whatever it is named (a red-team pass: the
+    /// innermost folder won, so a file planted in one's own folder stood for a classmate's
+    /// grade). Below the root, because the teacher's own folders are no student's (a folder
+    /// `alex/` above the submissions, alex being a test student, claimed every file).
+    public func student(forSubmission path: String, root: String? = nil) -> Student? {
+        func parts(_ p: String) -> [String] { p.split(separator: "/").filter { $0 != "." }.map(String.init) }
+        let components = parts(path)
         let stem = FilePathText.removingExtension((components.last ?? ""))
-        let folders = Array(components.dropLast())
-        let shared = batch ?? folders
-        // The shared folder's own name, then every folder below it.
-        var candidates: [String] = []
-        if folders.starts(with: shared) {
-            if let last = shared.last { candidates.append(last) }
-            candidates += folders.dropFirst(shared.count)
-        } else {
-            candidates = folders
-        }
+        let rootParts = root.map(parts) ?? Array(components.dropLast())
+        let below = components.starts(with: rootParts) ? Array(components.dropFirst(rootParts.count).dropLast()) : []
         let byFolder = Dictionary(students.map { (Roster.folderName(for: $0.id), $0) }, uniquingKeysWith: { a, _ in a })
-        for folder in candidates { if let s = byFolder[folder] { return s } }
-        return byFolder[stem]
-    }
-
-    /// The folder (as path components) that every one of `paths` lies in.
-    public static func sharedFolder(of paths: [String]) -> [String] {
-        var shared: [String]? = nil
-        for path in paths {
-            let folders = Array(path.split(separator: "/").filter { $0 != "." }.map(String.init).dropLast())
-            guard let so = shared else { shared = folders; continue }
-            shared = Array(zip(so, folders).prefix { $0 == $1 }.map(\.0))
-        }
-        return shared ?? []
+        for folder in below { if let s = byFolder[folder] { return s } }
+        if let s = byFolder[stem] { return s }
+        return rootParts.last.flatMap { byFolder[$0] }
     }
 
     /// The roster's student who submitted, by Gradescope's `users` of submission_metadata.json:
@@ -333,8 +315,8 @@ extension Roster {
 
     /// The variant expected of a submission path: its student's (`student(forSubmission:)`).
     /// Nil when no student matches.
-    public func expectedVariant(forSubmission path: String, batch: [String]? = nil) -> Int? {
-        student(forSubmission: path, batch: batch)?.variant
+    public func expectedVariant(forSubmission path: String, root: String? = nil) -> Int? {
+        student(forSubmission: path, root: root)?.variant
     }
 }
 

@@ -89,8 +89,10 @@ struct Grade: ParsableCommand {
             printError("warning: the key's own answer to '\(r.id)' does not pass: \(r.feedback.split(separator: "\n").first ?? "")")
         }
         var paths: [String]
+        // The folder each path was found in, for the roster (`Roster.student(forSubmission:root:)`).
+        var roots: [String: String] = [:]
         do {
-            paths = try SubmissionFiles.expand(submissions, maxListBytes: limits.maxFileBytes, skipping: out)
+            paths = try SubmissionFiles.expand(submissions, maxListBytes: limits.maxFileBytes, skipping: out, roots: &roots)
             // A file named twice (a folder and a file in it, a list and an argument) is graded once.
             var seen = Set<String>()
             let named = paths.count
@@ -115,8 +117,8 @@ struct Grade: ParsableCommand {
             do {
                 let read = try Roster.read(path: roster, limits: limits.limits)
                 students = read
-                let batch = Roster.sharedFolder(of: paths)
-                gradebook.expectedVariant = { read.expectedVariant(forSubmission: $0, batch: batch) }
+                let found = roots
+                gradebook.expectedVariant = { read.expectedVariant(forSubmission: $0, root: found[$0]) }
             } catch let e as ReadError {
                 printError("error: \(e)")
                 throw ExitCode(2)
@@ -130,7 +132,7 @@ struct Grade: ParsableCommand {
         var writeFailed = !result.writeErrors.isEmpty
         if let file = format.lms.fileName, let students, result.writeErrors.allSatisfy({ !$0.path.hasSuffix(Gradebook.csvName) }) {
             let name = assignment ?? FilePathText.removingExtension(FilePathText.lastComponent(key))
-            let export = Gradebook.lmsExport(format.lms, roster: students, submissions: result.submissions, assignment: name)
+            let export = Gradebook.lmsExport(format.lms, roster: students, submissions: result.submissions, assignment: name, roots: roots)
             for w in export.warnings { printError("warning: \(w)") }
             let path = FilePathText.join(out, file)
             do {
@@ -169,13 +171,20 @@ enum SubmissionFiles {
     ///   `maxListBytes` (checked before reading) or not UTF-8.
     /// A folder's walk skips `skipping` (grade's `--out`) where it lies inside: a second run
     /// with `--out` among the submissions graded its own feedback files.
+    /// `roots` hears, for each path, the folder it was found in: the folder named, or a
+    /// file's own folder.
     static func expand(_ arguments: [String], maxListBytes: Int, skipping: String? = nil) throws -> [String] {
+        var roots: [String: String] = [:]
+        return try expand(arguments, maxListBytes: maxListBytes, skipping: skipping, roots: &roots)
+    }
+
+    static func expand(_ arguments: [String], maxListBytes: Int, skipping: String? = nil, roots: inout [String: String]) throws -> [String] {
         var out: [String] = []
         for a in arguments {
             if a.hasPrefix("@") {
-                for entry in try listEntries(String(a.dropFirst()), maxBytes: maxListBytes) { expand(entry, into: &out, skipping: skipping) }
+                for entry in try listEntries(String(a.dropFirst()), maxBytes: maxListBytes) { expand(entry, into: &out, skipping: skipping, roots: &roots) }
             } else {
-                expand(a, into: &out, skipping: skipping)
+                expand(a, into: &out, skipping: skipping, roots: &roots)
             }
         }
         return out
@@ -203,13 +212,15 @@ enum SubmissionFiles {
     }
 
     /// A file as given; a folder as the .md files under it, sorted, but none under `skipping`.
-    static func expand(_ a: String, into out: inout [String], skipping: String? = nil) {
+    static func expand(_ a: String, into out: inout [String], skipping: String? = nil, roots: inout [String: String]) {
         let fm = FileManager.default
         var isDirectory = false
         guard fm.fileExists(atPath: a, isDirectory: &isDirectory), isDirectory else {
             out.append(a)  // a missing file is graded as unreadable, with the reason
             return
         }
+        let first = out.count
+        defer { for path in out[first...] where roots[path] == nil { roots[path] = a } }
         let skipped = skipping.flatMap { OutputOwnership.relativePath($0, in: a) }.map { $0 + "/" }
         // A feedback page beside its results.json is grade's own output, wherever --out was:
         // with --out the submissions folder itself, a second run graded them (a red-team pass).

@@ -397,35 +397,31 @@ func python(_ script: String, _ args: String...) throws -> String {
             """)
     }
 
-    /// A file belongs to the outermost student's folder below the folder the batch shares: a
-    /// copy of s1's assignment planted in `subs/s2/s1/` is s2's (the innermost folder won, so
-    /// it stood for s1's grade and variant: a red-team pass), and the teacher's own folder
-    /// above the submissions named like a student claims nothing (the first fix, "several
-    /// students' folders: nobody's", left every file of `s3/subs/…` out).
-    @Test func aFileBelongsToTheOutermostStudentFolderBelowTheBatch() throws {
+    /// A file belongs to the outermost student's folder below the folder it was found in (the
+    /// folder named on the command line): a copy of s1's assignment planted in `subs/s2/s1/` is
+    /// s2's (the innermost folder won, so it stood for s1's grade and variant: a red-team pass),
+    /// and the teacher's folders above, named like a student or not, claim nothing.
+    @Test func aFileBelongsToTheOutermostStudentFolderBelowItsRoot() throws {
         let students = try Roster.parse(roster, path: "roster.csv")
-        let batch = Roster.sharedFolder(of: ["subs/s1/key.md", "subs/s2/s1/key.md", "subs/s2/key.md"])
-        #expect(batch == ["subs"])
-        #expect(students.student(forSubmission: "subs/s2/s1/key.md", batch: batch)?.id == "s2")
-        #expect(students.student(forSubmission: "subs/s1/key.md", batch: batch)?.id == "s1")
-        #expect(students.student(forSubmission: "./subs/s2/s1.md", batch: batch)?.id == "s2", "a folder wins over the file's name")
-        #expect(students.student(forSubmission: "subs/s1.md", batch: batch)?.id == "s1")
-        // The teacher's folder s3 above the submissions: not a student's folder here.
-        let teacher = Roster.sharedFolder(of: ["s3/subs/s1/key.md", "s3/subs/s2/key.md"])
-        #expect(teacher == ["s3", "subs"])
-        #expect(students.student(forSubmission: "s3/subs/s1/key.md", batch: teacher)?.id == "s1")
-        #expect(students.expectedVariant(forSubmission: "s3/subs/s2/key.md", batch: teacher) == students.students[1].variant)
-        // One student's files alone: the shared folder's own name counts.
-        let one = Roster.sharedFolder(of: ["subs/s1/draft.md", "subs/s1/key.md"])
-        #expect(students.student(forSubmission: "subs/s1/draft.md", batch: one)?.id == "s1")
-        // A path on its own: its folder.
+        #expect(students.student(forSubmission: "subs/s2/s1/key.md", root: "subs")?.id == "s2")
+        #expect(students.student(forSubmission: "subs/s1/key.md", root: "subs")?.id == "s1")
+        #expect(students.student(forSubmission: "./subs/s2/s1.md", root: "./subs")?.id == "s2", "a folder wins over the file's name")
+        #expect(students.student(forSubmission: "subs/s1.md", root: "subs")?.id == "s1")
+        // The teacher's folder s3 above the submissions, and flat files in it.
+        #expect(students.student(forSubmission: "s3/subs/s1/key.md", root: "s3/subs")?.id == "s1")
+        #expect(students.student(forSubmission: "s3/s1.md", root: "s3")?.id == "s1")
+        #expect(students.student(forSubmission: "s3/key.md", root: "s3")?.id == "s3", "the root's own name, last")
+        #expect(students.expectedVariant(forSubmission: "s3/subs/s2/key.md", root: "s3/subs") == students.students[1].variant)
+        // A file named on its own (or from a list): its folder, then its name.
         #expect(students.student(forSubmission: "hw/s2/key.md")?.id == "s2")
+        #expect(students.student(forSubmission: "/abs/s3/hw/s1.md")?.id == "s1")
         let (grader, _) = try titledGrader()
         let right = grader.grade(submissionText: "```answer one\n2\n```\n", path: "subs/s1/key.md")
         let planted = grader.grade(submissionText: "", path: "subs/s2/s1/key.md")
         let subs = [GradedSubmission(path: "subs/s2/s1/key.md", name: "s2-s1-key", outcome: planted),
                     GradedSubmission(path: "subs/s1/key.md", name: "s1-key", outcome: right)]
-        let canvas = Gradebook.lmsExport(.canvas, roster: students, submissions: subs, assignment: "A")
+        let canvas = Gradebook.lmsExport(.canvas, roster: students, submissions: subs, assignment: "A",
+                                         roots: ["subs/s2/s1/key.md": "subs", "subs/s1/key.md": "subs"])
         #expect(canvas.text.contains("\"Kim, Ana\",101,s1,ana@example.edu,A1,1\n"), "\(canvas.text)")
         #expect(canvas.text.contains(",s2,'+evil@example.edu,B2,0\n"), "\(canvas.text)")
         #expect(canvas.warnings.isEmpty, "\(canvas.warnings)")
@@ -444,6 +440,28 @@ func python(_ script: String, _ args: String...) throws -> String {
         #expect(try stepmark(["check", key, "--submission-metadata", folder + "/m.json"]).status == 2)
         let bad = try stepmark(["check", key, "--late-policy", "lots", "--submission-metadata", folder + "/m.json"])
         #expect(bad.status == 2 && bad.stderr.contains("the late policy 'lots' does not start with a rate per period"))
+    }
+
+    /// Roster attribution through the command line: files are read below the folder named, so
+    /// a teacher's folder named like a (test) student claims nothing, and a file planted in a
+    /// student's own folder under a classmate's name is the student's own.
+    @Test func gradeReadsStudentsBelowTheFolderNamed() throws {
+        let answer = "```answer one\n2\n```\n"
+        let folder = try temporaryFolder([
+            "key.md": titledKey,
+            "roster.csv": "id,name\ns1,Ana\ns2,Ben\nalex,Alex\n",
+            "alex/s1.md": "---\nvariant: \(Variant.of(studentID: "s1"))\n---\n\n" + answer,
+            "alex/s2.md": "---\nvariant: \(Variant.of(studentID: "s2"))\n---\n\n",
+            "subs/s1/key.md": "---\nvariant: \(Variant.of(studentID: "s1"))\n---\n\n" + answer,
+            "subs/s2/s1/key.md": "---\nvariant: \(Variant.of(studentID: "s1"))\n---\n\n",
+        ])
+        _ = try stepmark(["grade", "--key", "key.md", "alex", "--out", "o1", "--roster", "roster.csv", "--format", "canvas"], in: folder)
+        let flat = try String(contentsOfFile: folder + "/o1/canvas-import.csv", encoding: .utf8)
+        #expect(flat.contains("Ana,,s1,,,1\n") && flat.contains("Ben,,s2,,,0\n") && flat.contains("Alex,,alex,,,\n"), "\(flat)")
+        _ = try stepmark(["grade", "--key", "key.md", "subs", "--out", "o2", "--roster", "roster.csv", "--format", "canvas"], in: folder)
+        let nested = try String(contentsOfFile: folder + "/o2/canvas-import.csv", encoding: .utf8)
+        // The planted (blank) copy is s2's; s1 keeps her own file's score.
+        #expect(nested.contains("Ana,,s1,,,1\n") && nested.contains("Ben,,s2,,,0\n"), "\(nested)")
     }
 
     @Test func gradeWritesCanvasAndMoodleFilesAndAppliesTheLatePolicy() throws {
