@@ -279,9 +279,10 @@ extension Gradebook {
 /// CSV (RFC 4180) with a guard against formula injection in spreadsheets.
 extension Roster {
     /// The student a submission belongs to, read from its path below `root`, the folder it was
-    /// found in (the folder named on the command line, or a file's own folder): the outermost
-    /// folder below the root that is a student's folder (as `assign --variants` names them),
-    /// else the student whose id is the file's name without `.md`, else the root's own name.
+    /// found in (the folder named on the command line, or a file's own folder). When the root
+    /// is a student's folder (as `assign --variants` names them), theirs, unless the file lies
+    /// directly in it and is named by another id; otherwise the outermost folder below the root
+    /// that is a student's, else the student whose id is the file's name without `.md`.
     ///
     /// Outermost, because a student's upload holds whatever folders they make: in a batch
     /// `grade subs`, `subs/a1/s1/key.md` is a1's, whatever it is named (a red-team pass: the
@@ -295,9 +296,15 @@ extension Roster {
         let rootParts = root.map(parts) ?? Array(components.dropLast())
         let below = components.starts(with: rootParts) ? Array(components.dropFirst(rootParts.count).dropLast()) : []
         let byFolder = Dictionary(students.map { (Roster.folderName(for: $0.id), $0) }, uniquingKeysWith: { a, _ in a })
+        // The found-in folder is a student's (`grade subs/alice`, or a file named on its own):
+        // everything in it is theirs, but for files directly in it named by an id (a folder of
+        // flat files such as `alex/s1.md`, alex being a test student).
+        if let owner = rootParts.last.flatMap({ byFolder[$0] }) {
+            if below.isEmpty, let s = byFolder[stem] { return s }
+            return owner
+        }
         for folder in below { if let s = byFolder[folder] { return s } }
-        if let s = byFolder[stem] { return s }
-        return rootParts.last.flatMap { byFolder[$0] }
+        return byFolder[stem]
     }
 
     /// The roster's student who submitted, by Gradescope's `users` of submission_metadata.json:

@@ -410,7 +410,9 @@ func python(_ script: String, _ args: String...) throws -> String {
         // The teacher's folder s3 above the submissions, and flat files in it.
         #expect(students.student(forSubmission: "s3/subs/s1/key.md", root: "s3/subs")?.id == "s1")
         #expect(students.student(forSubmission: "s3/s1.md", root: "s3")?.id == "s1")
-        #expect(students.student(forSubmission: "s3/key.md", root: "s3")?.id == "s3", "the root's own name, last")
+        #expect(students.student(forSubmission: "s3/key.md", root: "s3")?.id == "s3", "the root's own name")
+        // One student's folder graded alone: a classmate-named folder inside it is still theirs.
+        #expect(students.student(forSubmission: "subs/s1/s2/key.md", root: "subs/s1")?.id == "s1")
         #expect(students.expectedVariant(forSubmission: "s3/subs/s2/key.md", root: "s3/subs") == students.students[1].variant)
         // A file named on its own (or from a list): its folder, then its name.
         #expect(students.student(forSubmission: "hw/s2/key.md")?.id == "s2")
