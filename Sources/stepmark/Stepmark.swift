@@ -39,7 +39,9 @@ struct Stepmark: ParsableCommand {
                 command = grade
             }
             try command.run()
+            flushStandardOutput()
         } catch {
+            flushStandardOutput()
             let code = exitCode(for: error)
             if code == .validationFailure {
                 StandardStream.error(fullMessage(for: error) + "\n")
@@ -48,6 +50,17 @@ struct Stepmark: ParsableCommand {
             exit(withError: error)
         }
     }
+}
+
+/// Flushes what `print` buffered (`directives`, `functions`, status lines; `fflush(nil)`, all
+/// streams, since `stdout` is shared mutable state to Swift 6): output that
+/// cannot be written (`> /dev/full`) is an error, exit 2, as for a report (it exited 0 with
+/// nothing written).
+func flushStandardOutput() {
+    guard fflush(nil) != 0 else { return }
+    let reason = String(cString: strerror(errno))
+    StandardStream.error("error: cannot write the output: \(reason)\n")
+    Glibc.exit(2)
 }
 
 let stepmarkVersion = "0.1.0"

@@ -339,6 +339,9 @@ import Testing
         #expect(status == 2, "\(stderr)")
         #expect(stderr.contains("error: cannot write the output: File too large"), "\(stderr)")
         #expect(shell("\(stepmarkExecutable) run '\(root)/big.md' > /dev/full 2>/dev/null") == 2)
+        // What `print` writes too (the lists of directives and functions).
+        #expect(shell("\(stepmarkExecutable) functions > /dev/full 2>/dev/null") == 2)
+        #expect(shell("\(stepmarkExecutable) directives attend > /dev/full 2>/dev/null") == 2)
     }
 
     @discardableResult
