@@ -140,21 +140,23 @@ public struct Grid {
     public var totalRows: Int
 
     /// Lays a value out; long tables keep their first and last rows.
-    public static func of(_ value: Value, precision: Int, elide: Bool = true) -> Grid? {
+    /// - Parameter cutColumns: cut long rows too (`elide` must be on); off where the caller
+    ///   fits the columns to a width itself (`stepmark step`, `TerminalFit`).
+    public static func of(_ value: Value, precision: Int, elide: Bool = true, cutColumns: Bool = true) -> Grid? {
         switch value {
         case .tensor(let t):
             if t.isScalar { return nil }
             // Long rows are cut as the HTML cuts them, before anything is formatted: a vector of
             // 300,000 entries was one line of 12 MB in the Markdown report.
             if t.isVector {
-                let columns: [Int?] = elide ? Format.columnsToShow(t.count) : Array(0..<t.count)
+                let columns: [Int?] = elide && cutColumns ? Format.columnsToShow(t.count) : Array(0..<t.count)
                 let headers = t.rowLabels.map { labels in columns.map { $0.map { labels[$0] } ?? "…" } }
                 return Grid(columnHeaders: headers, rowHeaders: nil,
                             rows: [columns.map { $0.map { Format.number(t.data[$0], precision: precision) } ?? "…" }],
                             numeric: Array(repeating: true, count: columns.count), totalRows: 1)
             }
             let c = t.cols
-            let columns: [Int?] = elide ? Format.columnsToShow(c) : Array(0..<c)
+            let columns: [Int?] = elide && cutColumns ? Format.columnsToShow(c) : Array(0..<c)
             let indices: [Int?] = elide ? Format.rowsToShow(t.rows) : Array(0..<t.rows)
             // Counting columns (a history's step or epoch) read better as whole numbers.
             let counting = (0..<c).map { j in

@@ -9,7 +9,7 @@ extension TerminalRenderer {
     /// are shown. Without a width (not a terminal) it is `renderValue(_:)`.
     public func renderValue(_ value: NamedValue, width: Int?) -> String {
         if case .chart = value.role { return renderValue(value, chartWidth: width ?? 80) }
-        guard let width, let grid = Grid.of(value.value, precision: value.precision, elide: elide) else {
+        guard let width, let grid = Grid.of(value.value, precision: value.precision, elide: elide, cutColumns: false) else {
             return renderValue(value)
         }
         let fitted = grid.fitted(width: width)
