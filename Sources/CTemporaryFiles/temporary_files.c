@@ -29,12 +29,6 @@ void ctf_forget(int slot) {
     free(old);
 }
 
-int ctf_count(void) {
-    int n = 0;
-    for (int i = 0; i < SLOTS; i++) n += atomic_load(&slots[i]) != NULL;
-    return n;
-}
-
 static void remove_and_end(int sig) {
     for (int i = 0; i < SLOTS; i++) {
         char *path = atomic_load(&slots[i]);

@@ -56,8 +56,7 @@ public enum ReplacingWrite {
         let folder = FilePathText.parent(path)
         let name = FilePathText.lastComponent(path)
         guard !name.isEmpty else { throw Failure(reason: "no file name") }
-        let (fd, temporary) = try createTemporary(beside: folder.isEmpty ? "." : folder, name: name)
-        let slot = ctf_register(temporary)
+        let (fd, temporary, slot) = try createTemporary(beside: folder.isEmpty ? "." : folder, name: name)
         var done = false
         defer {
             if !done { unlink(temporary) }
@@ -84,16 +83,15 @@ public enum ReplacingWrite {
         private let temporary: String
         private let target: String
         private var failure: Failure?
-        private var slot: Int32 = -1
+        private let slot: Int32
 
         /// Creates the temporary file beside `path` (its folder must exist).
         public init(replacing path: String) throws(Failure) {
             let folder = FilePathText.parent(path)
             let name = FilePathText.lastComponent(path)
             guard !name.isEmpty else { throw Failure(reason: "no file name") }
-            (fd, temporary) = try createTemporary(beside: folder.isEmpty ? "." : folder, name: name)
+            (fd, temporary, slot) = try createTemporary(beside: folder.isEmpty ? "." : folder, name: name)
             target = path
-            slot = ctf_register(temporary)
         }
 
         /// Writes the next piece; the first failure is kept and thrown by `commit`.
@@ -159,15 +157,16 @@ public enum ReplacingWrite {
     /// Creates `.NAME.tmp-XXXXXXXXXXXX` (twelve random letters and digits) in `folder`, as
     /// `mkstemp` does, but with `O_NOFOLLOW` spelled out (Glibc's `mkostemp` is not visible
     /// from Swift): `O_CREAT | O_EXCL` fails on any existing name, a planted symbolic link
-    /// included, and a clash simply tries another name.
-    static func createTemporary(beside folder: String, name: String) throws(Failure) -> (Int32, String) {
+    /// included, and a clash simply tries another name. The file is registered for removal on
+    /// a signal (`ctf_register`) as soon as it exists; its slot is returned for `ctf_forget`.
+    static func createTemporary(beside folder: String, name: String) throws(Failure) -> (fd: Int32, path: String, slot: Int32) {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<100 {
             let suffix = String((0..<12).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] })
             let path = folder + "/." + name + ".tmp-" + suffix
             let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            if fd >= 0 { return (fd, path) }
+            if fd >= 0 { return (fd, path, ctf_register(path)) }
             if errno != EEXIST { throw current() }
         }
         throw Failure(reason: "no free temporary name after 100 tries")

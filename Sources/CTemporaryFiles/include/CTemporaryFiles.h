@@ -19,7 +19,4 @@ int ctf_register(const char *path);
 /// Forgets a slot returned by `ctf_register` (the file was renamed or removed). −1 is ignored.
 void ctf_forget(int slot);
 
-/// How many files are registered now (for tests).
-int ctf_count(void);
-
 #endif
