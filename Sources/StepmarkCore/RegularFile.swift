@@ -189,9 +189,8 @@ public enum RegularFile {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while bytes.count < 16 << 20 {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
+            let n = chunk.withUnsafeMutableBytes { (try? readOnce(fd, $0.baseAddress!, $0.count)) ?? 0 }
+            if n == 0 { break }
             bytes += chunk[..<n]
         }
         let text = String(decoding: bytes, as: UTF8.self)
