@@ -57,10 +57,7 @@ struct Stepmark: ParsableCommand {
 /// cannot be written (`> /dev/full`) is an error, exit 2, as for a report (it exited 0 with
 /// nothing written).
 func flushStandardOutput() {
-    guard fflush(nil) != 0 else { return }
-    let reason = String(cString: strerror(errno))
-    StandardStream.error("error: cannot write the output: \(reason)\n")
-    Glibc.exit(2)
+    if fflush(nil) != 0 { StandardStream.outputFailed() }
 }
 
 let stepmarkVersion = "0.1.0"
