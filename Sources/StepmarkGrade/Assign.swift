@@ -189,7 +189,15 @@ public struct Roster: Sendable, Equatable {
         public var fields: [String: String] = [:]
         public var variant: Int { Variant.of(studentID: id) }
     }
-    public var students: [Student]
+    public let students: [Student]
+    /// The students by their folder names (`folderName(for:)`), made once: every submission
+    /// of a batch asks it, twice.
+    let byFolder: [String: Student]
+
+    public init(students: [Student]) {
+        self.students = students
+        byFolder = Dictionary(students.map { (Roster.folderName(for: $0.id), $0) }, uniquingKeysWith: { a, _ in a })
+    }
 
     /// Reads a roster (RFC 4180 CSV: quoted fields with "" for a quote, CRLF or LF). A small
     /// reader of its own, since the roster is the only CSV with text the project reads.

@@ -295,7 +295,6 @@ extension Roster {
         let stem = FilePathText.removingExtension((components.last ?? ""))
         let rootParts = root.map(parts) ?? Array(components.dropLast())
         let below = components.starts(with: rootParts) ? Array(components.dropFirst(rootParts.count).dropLast()) : []
-        let byFolder = Dictionary(students.map { (Roster.folderName(for: $0.id), $0) }, uniquingKeysWith: { a, _ in a })
         // The found-in folder is a student's (`grade subs/alice`, or a file named on its own):
         // everything in it is theirs, but for files directly in it named by an id (a folder of
         // flat files such as `alex/s1.md`, alex being a test student).

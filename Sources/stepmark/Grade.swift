@@ -171,13 +171,8 @@ enum SubmissionFiles {
     ///   `maxListBytes` (checked before reading) or not UTF-8.
     /// A folder's walk skips `skipping` (grade's `--out`) where it lies inside: a second run
     /// with `--out` among the submissions graded its own feedback files.
-    /// `roots` hears, for each path, the folder it was found in: the folder named, or a
-    /// file's own folder.
-    static func expand(_ arguments: [String], maxListBytes: Int, skipping: String? = nil) throws -> [String] {
-        var roots: [String: String] = [:]
-        return try expand(arguments, maxListBytes: maxListBytes, skipping: skipping, roots: &roots)
-    }
-
+    /// `roots` hears, for each path found in a folder named, that folder (a file named on its
+    /// own has none: its own folder is read).
     static func expand(_ arguments: [String], maxListBytes: Int, skipping: String? = nil, roots: inout [String: String]) throws -> [String] {
         var out: [String] = []
         for a in arguments {
