@@ -483,7 +483,7 @@ enum HTMLAllowList {
                 if let tag = parseTag(c, at: i) {
                     let text = String(c[i..<tag.end])
                     if allowed.contains(tag.name) {
-                        out += tag.closing ? "</\(tag.name)>" : "<\(tag.name)" + (tag.name == "details" && tag.attributes.contains("open") ? " open" : "") + ">"
+                        out += tag.written
                         let dropped = tag.attributes.filter { !(tag.name == "details" && $0 == "open") }
                         if !dropped.isEmpty {
                             problems.append(Problem(message: "the attribute\(dropped.count == 1 ? "" : "s") \(dropped.joined(separator: ", ")) of <\(tag.name)> \(dropped.count == 1 ? "is" : "are") dropped: HTML in prose carries no attributes (only open on <details>)", tag: text))
@@ -579,7 +579,7 @@ enum HTMLAllowList {
                 if c[i...].starts(with: "<!--") { out.append(ch); i += 1; continue }
                 if let tag = parseTag(c, at: i) {
                     if allowed.contains(tag.name) {
-                        out += tag.closing ? "</\(tag.name)>" : "<\(tag.name)" + (tag.name == "details" && tag.attributes.contains("open") ? " open" : "") + ">"
+                        out += tag.written
                     } else {
                         out += "&lt;" + String(c[(i + 1)..<tag.end])
                     }
@@ -595,7 +595,15 @@ enum HTMLAllowList {
         return out
     }
 
-    struct Tag { var name: String; var closing: Bool; var attributes: [String]; var end: Int }
+    struct Tag {
+        var name: String; var closing: Bool; var attributes: [String]; var end: Int
+
+        /// An allowed element's tag as the page writes it: `<name>`, `<details open>` or
+        /// `</name>`, every other attribute dropped.
+        var written: String {
+            closing ? "</\(name)>" : "<\(name)" + (name == "details" && attributes.contains("open") ? " open" : "") + ">"
+        }
+    }
 
     /// An open or closing tag at `i`, as CommonMark defines them; nil when there is none.
     static func parseTag(_ c: [Character], at start: Int) -> Tag? {
