@@ -116,8 +116,13 @@ public enum Format {
         let every = Int((Double(count - head - tail) / Double(limit - head - tail)).rounded(.up))
         var picks = Set(0..<head).union((count - tail)..<count)
         picks.formUnion(Swift.stride(from: head - 1 + every, to: count - tail, by: every))
+        return withGaps(picks.sorted())
+    }
+
+    /// Sorted indices with nil where some are left out between two of them.
+    public static func withGaps(_ sorted: [Int]) -> [Int?] {
         var out: [Int?] = []
-        for i in picks.sorted() {
+        for i in sorted {
             if let last = out.last ?? nil, i > last + 1 { out.append(nil) }
             out.append(i)
         }

@@ -124,8 +124,7 @@ struct ValueWriter {
             .map { "<figure class=\"figure\">" + $0 + "</figure>" }
     }
 
-    /// A bar chart of candidates, the chosen one highlighted.
-    /// The candidates of a `generate` step, best first: the top 20 as bars (and the chosen one,
+    /// The candidates of a `generate` step, best first, the chosen one highlighted: the top 20 as bars (and the chosen one,
     /// wherever it ranks), and the table cut as every long table is. A red-team lesson of 1,000
     /// steps × 1,000 candidates wrote every one of them, a 285 MB page.
     func bars(_ items: [(label: String, value: Double)], chosen: String?) -> String? {
@@ -143,12 +142,7 @@ struct ValueWriter {
         // The chosen candidate is always listed, in its place among the rows shown.
         var listed = Format.rowsToShow(items.count).compactMap { $0 }
         if let highlight, !listed.contains(highlight) { listed = (listed + [highlight]).sorted() }
-        var rows: [Int?] = []
-        for i in listed {
-            if let last = rows.last ?? nil, i > last + 1 { rows.append(nil) }
-            rows.append(i)
-        }
-        for row in rows {
+        for row in Format.withGaps(listed) {
             guard let i = row else {
                 table += "<tr><th class=\"gap\">⋮</th><td class=\"gap\">⋮</td></tr>\n"
                 continue
