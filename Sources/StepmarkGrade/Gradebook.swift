@@ -74,10 +74,10 @@ public struct Gradebook: Sendable {
             let folder = FilePathText.join(out, names[i])
             var errors: [ReadError] = []
             let files: [(String, String)] = [
-                // As `check --format gradescope` prints them: C1 and bidirectional controls
-                // from a submission made visible (JSON escapes only C0; HTML none).
+                // As `check --format gradescope` prints it: C1 and bidirectional controls from a
+                // submission made visible (JSON escapes only C0).
                 ("results.json", ControlCharacters.neutralized(outcome.gradescope().serialized(pretty: true) + "\n")),
-                ("feedback.html", ControlCharacters.neutralized(FeedbackPage.html(outcome, name: names[i]))),
+                ("feedback.html", FeedbackPage.html(outcome, name: names[i])),
                 ("feedback.md", FeedbackPage.markdown(outcome, name: names[i])),
             ]
             do {
@@ -414,7 +414,9 @@ public enum FeedbackPage {
             for line in o.errorLines { body += "<li>\(e(line))</li>\n" }
             body += "</ul>\n"
         }
-        return """
+        // A submission's answers and file name may hold C1 and bidirectional controls (HTML
+        // escapes neither): made visible, as on the Markdown page.
+        return ControlCharacters.neutralized("""
             <!DOCTYPE html>
             <html lang="\(o.language.rawValue)">
             <head>
@@ -435,7 +437,7 @@ public enum FeedbackPage {
             \(body)</body>
             </html>
 
-            """
+            """)
     }
 
     public static func markdown(_ o: GradeOutcome, name: String) -> String {
