@@ -92,6 +92,8 @@ public enum MarkdownShape {
         var inQuote = false, quoteParagraph = false
         var cells = 0, brackets = 0, paragraphBrackets = 0, paragraphWidth = 0, nodeCharacters = 0, proseLines = 0
         var paragraphInstructions = 0, atSigns = 0
+        /// A blank line or a fence ends the paragraph whose `[`, `<?` and width are counted.
+        func endParagraph() { paragraphBrackets = 0; paragraphInstructions = 0; paragraphWidth = 0 }
         var definitionBytes = 0
         var lineNumber = 0
         // What lines passed over as code hold, counted at a quarter against the same caps: the
@@ -208,15 +210,13 @@ public enum MarkdownShape {
                 fence = opening
                 fenceInContainer = itemIndent != nil
                 if let error = countCode(line) { return error }
-                paragraphBrackets = 0
-                paragraphInstructions = 0
-                paragraphWidth = 0
+                endParagraph()
                 inParagraph = false
                 itemParagraph = false
                 skipped?(lineNumber)
                 continue
             }
-            guard firstByte != nil else { paragraphBrackets = 0; paragraphInstructions = 0; paragraphWidth = 0; continue }
+            guard firstByte != nil else { endParagraph(); continue }
             let (pipes, open, nodes, instructions, ats, wordError) = tally(line, lineNumber)
             if let wordError { return wordError }
             nodeCharacters += nodes
