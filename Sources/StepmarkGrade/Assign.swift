@@ -5,7 +5,7 @@ import StepmarkRender
 
 /// The student version of a teacher's key (SPEC §4): the same source, byte for byte, except
 /// that every `answer` block's body becomes a `?` template of the expected shape and every
-/// `<!-- solution -->` region is removed.
+/// `<!-- solution -->` region is removed; the prose's other comments are blanked (`ProseComments`).
 public struct Assignment: Sendable {
     /// The assignment's text.
     public var text: String
@@ -48,8 +48,9 @@ public struct Assignment: Sendable {
         let answers = lesson.answers
         var answered: Set<String> = []
 
-        // Replace each answer block's body lines (between the fences) with a template.
-        let lines = SourceLines(text)
+        // Replace each answer block's body lines (between the fences) with a template, in the
+        // text with the prose's comments blanked (no line moves).
+        let lines = SourceLines(ProseComments.blanked(text, firstLine: 1, spans: lesson.proseComments))
         var out = bom
         out.reserveCapacity(text.utf8.count)
         var nextLine = 1

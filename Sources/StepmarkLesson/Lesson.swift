@@ -94,9 +94,14 @@ public struct ProseBlock: Sendable, Equatable {
     public var escapedMarkdown: String? = nil
     /// The Markdown a report shows: `escapedMarkdown`, else the prose as written.
     public var shownMarkdown: String { escapedMarkdown ?? markdown }
-    /// The Markdown a handout shows: every solution region removed, the one this prose starts
-    /// inside included.
-    public var handoutMarkdown: String { Solutions.removed(from: startsInSolution ? Solutions.open + shownMarkdown : shownMarkdown) }
+    /// `shownMarkdown` with its comments blanked (`ProseComments`); nil when it has none.
+    public var uncommentedMarkdown: String? = nil
+    /// The Markdown a handout shows: no comment, and every solution region removed, the one
+    /// this prose starts inside included.
+    public var handoutMarkdown: String {
+        let text = uncommentedMarkdown ?? shownMarkdown
+        return Solutions.removed(from: startsInSolution ? Solutions.open + text : text)
+    }
     /// The formulas, in order; the HTML refers to them by index.
     public var math: [ProseMath] = []
     /// The images, in order; the HTML refers to them by index.
@@ -176,6 +181,8 @@ public struct Lesson: Sendable {
     /// a nested or stray marker, a marker in a step's body or in code): a handout of such a
     /// lesson shows nothing but its errors, as `assign` writes nothing.
     public var markerProblemLines: [Int] = []
+    /// The comments of the prose, which a student's copy leaves out (`ProseComments`).
+    public var proseComments: [ProseComments.Span] = []
     /// Notes that do not fail the lesson (a fence word one edit from a directive name).
     public var warnings: [LessonError] = []
     /// True for an assignment written by `stepmark assign` (its front matter has `variant:`):

@@ -214,6 +214,7 @@ public enum LessonParser {
         // is still the teacher's.
         var regionOpen = false
         var markerProblemLines: [Int] = []
+        var proseComments: [ProseComments.Span] = []
 
         func flushProse(upTo nextLine: Int) {
             guard let start = pendingStart else { return }
@@ -277,6 +278,15 @@ public enum LessonParser {
             // Only prose the page had to escape is rewritten for the Markdown report.
             if warnings[warningsBefore...].contains(where: { HTMLAllowList.isEscapeWarning($0.message) }) {
                 prose.escapedMarkdown = HTMLAllowList.escapedMarkdown(markdown, firstLine: start, codeLines: codeLines)
+            }
+            if markdown.contains("<!--") {
+                let spans = ProseComments.spans(in: markdown, firstLine: start, codeLines: codeLines)
+                proseComments += spans
+                if !spans.isEmpty {
+                    let shown = prose.shownMarkdown
+                    let shownSpans = prose.escapedMarkdown == nil ? spans : ProseComments.spans(in: shown, firstLine: start, codeLines: codeLines)
+                    prose.uncommentedMarkdown = ProseComments.blanked(shown, firstLine: start, spans: shownSpans)
+                }
             }
             blocks.append(.prose(prose))
             pendingStart = nil
@@ -359,6 +369,7 @@ public enum LessonParser {
         lesson.solutionLines = solutionLines
         lesson.unblankableAnswerLines = unblankable
         lesson.markerProblemLines = markerProblemLines
+        lesson.proseComments = proseComments
         lesson.frontMatter = frontMatter
         lesson.warnings = warnings
         lesson.hasLevelOneHeading = hasLevelOneHeading

@@ -181,8 +181,8 @@ public enum Solutions {
     }
 
     /// Whether a comment's words read as a solution marker: it starts with `solution` (then
-    /// whatever its length: `<!-- Solution: the weights are 0.33 and 0.67 -->` holds the answer,
-    /// and the assignment keeps comments), or with `solutions` in a short comment; or a short
+    /// whatever its length: `<!-- Solution: the weights are 0.33 and 0.67 -->` was meant to open
+    /// a region, and the text after it would be shown), or with `solutions` in a short comment; or a short
     /// comment (at most seven words) starts with end, begin, start, stop, teacher, sample, model,
     /// worked or official and names the solution within its next four words (`<!-- end of the
     /// sample solution -->`); or a Korean one starts with a word beginning 풀이, 해답, 정답, 해설,

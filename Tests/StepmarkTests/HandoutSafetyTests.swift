@@ -393,4 +393,50 @@ import StepmarkRender
         let folder = try temporaryFolder(["k.md": key])
         for _ in 0..<2 { #expect(try stepmark(["assign", "k.md", "--out", "o"], in: folder).status == 0) }
     }
+
+    /// A note in a comment may hold an answer: the assignment and the Markdown handout leave
+    /// the prose's comments out, line for line (blanked, not cut: every later line stays where
+    /// it was); code keeps its comments, as written; the teacher's report keeps them too.
+    @Test func commentsAreLeftOutOfStudentCopies() throws {
+        let tail = "\n```softmax exercise=e1\n[1, 2, 3]\n```\n\n```answer e1\n[0.09, 0.2447, 0.6652]\n```\n"
+        let key = "# L\n\nCompute it. <!-- SECRET1: the answer is 0.6652 --> Then go on.\n\n<!--\nSECRET2 on\nthree lines\n-->\n"
+            + "Show `<!-- code span -->` and\n\n```markdown\n<!-- in code -->\n```\n\n<!-->SECRET3<!--->\n" + tail
+        let a = Assignment.make(keyText: key, path: "k.md")
+        #expect(a.keyErrors.isEmpty)
+        for secret in ["SECRET1", "SECRET2", "three lines", "0.6652 -->"] { #expect(!a.text.contains(secret), "\(secret) in the assignment") }
+        // `<!-->` and `<!--->` close themselves (CommonMark), so the text between them shows.
+        #expect(a.text.contains("SECRET3"))
+        #expect(a.text.contains("`<!-- code span -->`") && a.text.contains("<!-- in code -->"))
+        #expect(a.text.contains("Compute it.  Then go on."))
+        let keyLines = key.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = a.text.split(separator: "\n", omittingEmptySubsequences: false)
+        let opening = try #require(keyLines.firstIndex(of: "```softmax exercise=e1"))
+        #expect(lines.count == keyLines.count + 3, "the front matter's three lines are its only new ones")
+        #expect(lines.firstIndex(of: "```softmax exercise=e1").map { $0 - opening } == lines.count - keyLines.count)
+        // The Markdown handout (render --student) and the teacher's report.
+        let report = runLesson(key)
+        let handout = MarkdownRenderer(student: true).render(StudentView.apply(report))
+        for secret in ["SECRET1", "SECRET2"] { #expect(!handout.contains(secret)) }
+        #expect(handout.contains("<!-- in code -->") && handout.contains("`<!-- code span -->`"))
+        let teachers = MarkdownRenderer().render(report)
+        #expect(teachers.contains("SECRET1") && teachers.contains("SECRET2"))
+        // CRLF lines, and a comment never closed: it runs to the end of its prose but stops
+        // before a solution marker, whose region is still removed.
+        let crlf = Assignment.make(keyText: "# L\r\n\r\nText <!-- SECRET4\r\nstill -->\r\nmore\r\n" + tail, path: "k.md")
+        #expect(!crlf.text.contains("SECRET4") && !crlf.text.contains("still") && crlf.text.contains("Text \r\n\r\nmore"))
+        let unclosed = "# L\n\n<!-- note: SECRET5\n<!-- solution -->\nSECRET6\n<!-- end solution -->\nAfter.\n" + tail
+        #expect(runLesson(unclosed).errors.isEmpty)
+        let u = Assignment.make(keyText: unclosed, path: "k.md")
+        for secret in ["SECRET5", "SECRET6"] { #expect(!u.text.contains(secret)) }
+        #expect(u.text.contains("After."))
+        let uh = MarkdownRenderer(student: true).render(StudentView.apply(runLesson(unclosed)))
+        for secret in ["SECRET5", "SECRET6"] { #expect(!uh.contains(secret)) }
+        // The student's copy reads back as a lesson with the same steps and no error.
+        #expect(runLesson(a.text).errors.isEmpty && LessonParser.parse(a.text, path: "a.md").directives.count == LessonParser.parse(key, path: "k.md").directives.count)
+        // A page of comments costs linear time: 1 MB of openings, each ended by the next.
+        let many = String(repeating: "<!-- x ", count: 150_000)
+        let spans = ProseComments.spans(in: many, firstLine: 1, codeLines: [])
+        #expect(spans.count == 150_000)
+        #expect(ProseComments.blanked(many, firstLine: 1, spans: spans).isEmpty)
+    }
 }

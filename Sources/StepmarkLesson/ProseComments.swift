@@ -1,0 +1,141 @@
+/// HTML comments in a teacher's prose (`<!-- the answer is 4: check the sign -->`). The page
+/// never shows them, and a student's copy leaves them out as well: the assignment and the
+/// Markdown handout are Markdown files a student reads as text, and a note beside an exercise
+/// may hold its answer. The teacher's own Markdown report keeps them, as written.
+///
+/// Solution markers are not among them: `Solutions` removes their regions, with the markers.
+/// A comment is blanked, not cut: its line breaks stay, so no line of the copy moves (an
+/// assignment's errors point at the key's lines), and a comment that filled a line leaves an
+/// empty line, which ends a paragraph just where cmark-gfm ended it at the comment.
+public enum ProseComments {
+    /// Where a comment is: from its `<!--` to after its `-->`, as file lines and byte offsets
+    /// within them.
+    public struct Span: Sendable, Equatable {
+        public var startLine: Int
+        public var startByte: Int
+        public var endLine: Int
+        public var endByte: Int
+    }
+
+    /// The comments of `markdown`, prose whose first line is file line `firstLine`, outside
+    /// code: lines of code blocks (`codeLines`, file lines) and code spans on one line are left
+    /// as they are, as `HTMLAllowList.escapedMarkdown` leaves them. A comment that is never
+    /// closed runs to the end of the prose, as cmark-gfm's HTML block runs to the end of its
+    /// container: what it hides from the page it hides from the copy; but it ends before the
+    /// next `<!--`, so that no solution marker is blanked.
+    ///
+    /// One pass over the bytes (a page of comments costs linear time).
+    public static func spans(in markdown: String, firstLine: Int, codeLines: Set<Int>) -> [Span] {
+        let bytes = Array(markdown.utf8)
+        let n = bytes.count
+        var spans: [Span] = []
+        var line = firstLine
+        var lineStart = 0
+        var inSpan = 0  // the length of the backtick run that opened a code span, or 0
+        var i = 0
+        func isBreak(_ b: UInt8) -> Bool { b == 0x0A || b == 0x0D }
+        // Moves past a line break at `i` (`\r\n` is one).
+        func newLine() {
+            if bytes[i] == 0x0D, i + 1 < n, bytes[i + 1] == 0x0A { i += 1 }
+            i += 1
+            line += 1
+            lineStart = i
+            inSpan = 0
+        }
+        while i < n {
+            let b = bytes[i]
+            if isBreak(b) { newLine(); continue }
+            if codeLines.contains(line) { i += 1; continue }
+            if b == UInt8(ascii: "\\"), i + 1 < n, !isBreak(bytes[i + 1]) { i += 2; continue }
+            if b == UInt8(ascii: "`") {
+                var j = i
+                while j < n, bytes[j] == UInt8(ascii: "`") { j += 1 }
+                let run = j - i
+                if inSpan == 0 {
+                    // A span opens only where a run of the same length closes it on this line.
+                    var k = j
+                    while k < n, !isBreak(bytes[k]) {
+                        if bytes[k] == UInt8(ascii: "`") {
+                            var e = k
+                            while e < n, bytes[e] == UInt8(ascii: "`") { e += 1 }
+                            if e - k == run { inSpan = run; break }
+                            k = e
+                        } else { k += 1 }
+                    }
+                } else if run == inSpan {
+                    inSpan = 0
+                }
+                i = j
+                continue
+            }
+            guard b == UInt8(ascii: "<"), inSpan == 0, i + 3 < n, bytes[i + 1] == UInt8(ascii: "!"),
+                  bytes[i + 2] == UInt8(ascii: "-"), bytes[i + 3] == UInt8(ascii: "-") else { i += 1; continue }
+            let start = (line: line, byte: i - lineStart)
+            // `<!-->` and `<!--->` are comments of their own; otherwise up to the next `-->`.
+            var end = i + 4
+            if end < n, bytes[end] == UInt8(ascii: ">") {
+                end += 1
+            } else if end + 1 < n, bytes[end] == UInt8(ascii: "-"), bytes[end + 1] == UInt8(ascii: ">") {
+                end += 2
+            } else {
+                // The next `<!--` ends it too, left for the next round: a solution marker
+                // inside a comment never closed still opens its region, as `Solutions` reads
+                // it, and must stay for `Solutions.removed`.
+                while end < n {
+                    if end + 2 < n, bytes[end] == UInt8(ascii: "-"), bytes[end + 1] == UInt8(ascii: "-"), bytes[end + 2] == UInt8(ascii: ">") { end += 3; break }
+                    if end + 3 < n, bytes[end] == UInt8(ascii: "<"), bytes[end + 1] == UInt8(ascii: "!"), bytes[end + 2] == UInt8(ascii: "-"), bytes[end + 3] == UInt8(ascii: "-") { break }
+                    end += 1
+                }
+            }
+            // The comment decoded on its own (its length, once): is it a solution marker?
+            let comment = Substring(String(decoding: bytes[i..<end], as: UTF8.self))
+            let isMarker = Solutions.kind(ofCommentAt: comment.startIndex..<comment.index(comment.startIndex, offsetBy: 4), in: comment) != nil
+            // Count the comment's own line breaks, so that `line` stays right after it.
+            var k = i
+            while k < end {
+                if isBreak(bytes[k]) {
+                    if bytes[k] == 0x0D, k + 1 < end, bytes[k + 1] == 0x0A { k += 1 }
+                    line += 1
+                    lineStart = k + 1
+                }
+                k += 1
+            }
+            if !isMarker { spans.append(Span(startLine: start.line, startByte: start.byte, endLine: line, endByte: end - lineStart)) }
+            i = end
+        }
+        return spans
+    }
+
+    /// `text` (whose first line is file line `firstLine`) with the bytes of each span removed,
+    /// except its line breaks. Spans must be in order and not overlap, as `spans` gives them.
+    public static func blanked(_ text: String, firstLine: Int, spans: [Span]) -> String {
+        guard !spans.isEmpty else { return text }
+        let bytes = Array(text.utf8)
+        var lineStarts = [0]
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x0A || bytes[i] == 0x0D {
+                if bytes[i] == 0x0D, i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1 }
+                lineStarts.append(i + 1)
+            }
+            i += 1
+        }
+        func offset(_ line: Int, _ byte: Int) -> Int? {
+            let k = line - firstLine
+            guard k >= 0, k < lineStarts.count else { return nil }
+            return min(bytes.count, lineStarts[k] + byte)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var copied = 0
+        for span in spans {
+            guard let from = offset(span.startLine, span.startByte), let to = offset(span.endLine, span.endByte),
+                  from >= copied, from <= to else { continue }
+            out.append(contentsOf: bytes[copied..<from])
+            out.append(contentsOf: bytes[from..<to].filter { $0 == 0x0A || $0 == 0x0D })
+            copied = to
+        }
+        out.append(contentsOf: bytes[copied...])
+        return String(decoding: out, as: UTF8.self)
+    }
+}
