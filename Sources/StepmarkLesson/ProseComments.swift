@@ -31,16 +31,18 @@ public enum ProseComments {
         var spans: [Span] = []
         var line = firstLine
         var lineStart = 0
-        var inSpan = 0  // the length of the backtick run that opened a code span, or 0
         var i = 0
         func isBreak(_ b: UInt8) -> Bool { b == 0x0A || b == 0x0D }
+        let codeSpans = OneLineCodeSpans.find(in: bytes, firstLine: firstLine, codeLines: codeLines,
+                                              backtick: UInt8(ascii: "`"), backslash: UInt8(ascii: "\\")) {
+            bytes[$0] == 0x0D ? ($0 + 1 < n && bytes[$0 + 1] == 0x0A ? 2 : 1) : (bytes[$0] == 0x0A ? 1 : 0)
+        }
         // Moves past a line break at `i` (`\r\n` is one).
         func newLine() {
             if bytes[i] == 0x0D, i + 1 < n, bytes[i + 1] == 0x0A { i += 1 }
             i += 1
             line += 1
             lineStart = i
-            inSpan = 0
         }
         while i < n {
             let b = bytes[i]
@@ -48,27 +50,11 @@ public enum ProseComments {
             if codeLines.contains(line) { i += 1; continue }
             if b == UInt8(ascii: "\\"), i + 1 < n, !isBreak(bytes[i + 1]) { i += 2; continue }
             if b == UInt8(ascii: "`") {
-                var j = i
-                while j < n, bytes[j] == UInt8(ascii: "`") { j += 1 }
-                let run = j - i
-                if inSpan == 0 {
-                    // A span opens only where a run of the same length closes it on this line.
-                    var k = j
-                    while k < n, !isBreak(bytes[k]) {
-                        if bytes[k] == UInt8(ascii: "`") {
-                            var e = k
-                            while e < n, bytes[e] == UInt8(ascii: "`") { e += 1 }
-                            if e - k == run { inSpan = run; break }
-                            k = e
-                        } else { k += 1 }
-                    }
-                } else if run == inSpan {
-                    inSpan = 0
-                }
-                i = j
+                if let end = codeSpans[i] { i = end; continue }
+                while i < n, bytes[i] == UInt8(ascii: "`") { i += 1 }
                 continue
             }
-            guard b == UInt8(ascii: "<"), inSpan == 0, i + 3 < n, bytes[i + 1] == UInt8(ascii: "!"),
+            guard b == UInt8(ascii: "<"), i + 3 < n, bytes[i + 1] == UInt8(ascii: "!"),
                   bytes[i + 2] == UInt8(ascii: "-"), bytes[i + 3] == UInt8(ascii: "-") else { i += 1; continue }
             let start = (line: line, byte: i - lineStart)
             // `<!-->` and `<!--->` are comments of their own; otherwise up to the next `-->`.

@@ -537,45 +537,30 @@ enum HTMLAllowList {
         var out = ""
         var line = firstLine
         var i = 0
-        var inSpan = 0  // the length of the backtick run that opened a code span, or 0
+        func isBreak(_ ch: Character) -> Bool { ch == "\n" || ch == "\r\n" || ch == "\r" }
+        let codeSpans = OneLineCodeSpans.find(in: c, firstLine: firstLine, codeLines: codeLines,
+                                              backtick: "`", backslash: "\\") { isBreak(c[$0]) ? 1 : 0 }
         while i < n {
             let ch = c[i]
-            if ch == "\n" || ch == "\r\n" || ch == "\r" {
+            if isBreak(ch) {
                 line += 1
-                inSpan = 0
                 out.append(ch)
                 i += 1
                 continue
             }
             if codeLines.contains(line) { out.append(ch); i += 1; continue }
-            if ch == "\\", i + 1 < n, c[i + 1] != "\n" {
+            if ch == "\\", i + 1 < n, !isBreak(c[i + 1]) {
                 out.append(ch); out.append(c[i + 1]); i += 2
                 continue
             }
             if ch == "`" {
-                var j = i
-                while j < n, c[j] == "`" { j += 1 }
-                let run = j - i
-                if inSpan == 0 {
-                    // A span opens only where a run of the same length closes it on this line.
-                    var k = j, closes = false
-                    while k < n, c[k] != "\n", c[k] != "\r", c[k] != "\r\n" {
-                        if c[k] == "`" {
-                            var e = k
-                            while e < n, c[e] == "`" { e += 1 }
-                            if e - k == run { closes = true; break }
-                            k = e
-                        } else { k += 1 }
-                    }
-                    if closes { inSpan = run }
-                } else if run == inSpan {
-                    inSpan = 0
-                }
+                var j = codeSpans[i] ?? i
+                if j == i { while j < n, c[j] == "`" { j += 1 } }
                 out += String(c[i..<j])
                 i = j
                 continue
             }
-            if ch == "<", inSpan == 0 {
+            if ch == "<" {
                 if c[i...].starts(with: "<!--") { out.append(ch); i += 1; continue }
                 if let tag = parseTag(c, at: i) {
                     if allowed.contains(tag.name) {

@@ -349,4 +349,25 @@ struct ProseHTMLTests {
         }
         #expect(runLesson("<details>\n<summary>S</summary>\n\nBody <kbd>k</kbd><br>\n\n</details>\n").warnings.isEmpty)
     }
+
+    /// The code spans the prose scanners leave alone, found as CommonMark finds one-line spans:
+    /// the first later run of the same length closes; an escaped backtick opens nothing; a
+    /// backslash inside a span is literal; code blocks' lines and other lines hold none.
+    @Test func oneLineCodeSpansAreFoundAsCommonMarkFindsThem() {
+        func spans(_ text: String, codeLines: Set<Int> = []) -> [String] {
+            let bytes = Array(text.utf8)
+            let found = OneLineCodeSpans.find(in: bytes, firstLine: 1, codeLines: codeLines, backtick: UInt8(ascii: "`"),
+                                              backslash: UInt8(ascii: "\\")) {
+                bytes[$0] == 0x0D ? ($0 + 1 < bytes.count && bytes[$0 + 1] == 0x0A ? 2 : 1) : (bytes[$0] == 0x0A ? 1 : 0)
+            }
+            return found.sorted { $0.key < $1.key }.map { String(decoding: bytes[$0.key..<$0.value], as: UTF8.self) }
+        }
+        #expect(spans("a `b` c ``d ` e`` f") == ["`b`", "``d ` e``"])
+        #expect(spans("\\`a` `b`") == ["` `"])
+        #expect(spans("\\``a`") == ["`a`"])
+        #expect(spans("`a\\` b") == ["`a\\`"])
+        #expect(spans("`a\nb` `c`\r\n`d`") == ["` `", "`d`"])
+        #expect(spans("`x`\n`y`", codeLines: [1]) == ["`y`"])
+        #expect(spans("``` a `` b `") == [])
+    }
 }
