@@ -361,6 +361,9 @@ public struct Grader: Sendable {
     /// Whether some step of the key reads `variant`: then its numbers differ per student, and
     /// a submission must say whose they are.
     public let usesVariant: Bool
+    /// True when the "key" is an assignment (`Lesson.isAssignment`): a student's file, whose
+    /// expected values `--reveal` must not print.
+    public var keyIsAssignment: Bool { keyLesson.isAssignment }
 
     public init(key lesson: Lesson, limits: Limits = .init(), variant: Int = 0) {
         self.init(key: lesson, limits: limits, variant: variant, variants: VariantKeys())

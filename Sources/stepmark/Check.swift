@@ -88,7 +88,7 @@ struct Check: ParsableCommand {
                 let grader = try Grader(keyPath: key, limits: limits.limits)
                 // As grade (it reported "total: 0/0" and passed, and Gradescope's autograder
                 // runs this).
-                try requireGradable(grader, key: key)
+                try requireGradable(grader, key: key, reveal: reveal)
                 outcome = grader.grade(submissionPath: file, reveal: reveal, expectedVariant: try submittersVariant())
             } else {
                 let lesson = try LessonParser.read(path: file, limits: limits.limits)

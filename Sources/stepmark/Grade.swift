@@ -84,7 +84,7 @@ struct Grade: ParsableCommand {
             printError("error: the key \(e)")
             throw ExitCode(2)
         }
-        try requireGradable(grader, key: key)
+        try requireGradable(grader, key: key, reveal: reveal)
         for r in grader.keyCheck where !r.passed {
             printError("warning: the key's own answer to '\(r.id)' does not pass: \(r.feedback.split(separator: "\n").first ?? "")")
         }
@@ -296,7 +296,13 @@ enum GradeCommandLine {
 
 /// A key grades nobody when it does not run clean or asks nothing: `grade` and `check --key`
 /// both stop here with exit status 2 and the key's errors.
-func requireGradable(_ grader: Grader, key: String) throws {
+func requireGradable(_ grader: Grader, key: String, reveal: Bool) throws {
+    // A student holds the assignment: passed as the key, --reveal would print every expected
+    // value (their own variant's too), the answers `check --reveal` refuses to show of it.
+    if reveal && grader.keyIsAssignment {
+        printError("error: \(key) is an assignment (its front matter has variant:), not a key, so --reveal would show the answers; grade against the teacher's key instead")
+        throw ExitCode(2)
+    }
     if !grader.keyErrors.isEmpty {
         for e in grader.keyErrors { printError("\(key):\(e.line):\(e.column): error: \(e.message)") }
         printError("error: the key does not run clean; fix it (stepmark check \(key)) before grading against it")

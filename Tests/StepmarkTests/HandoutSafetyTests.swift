@@ -439,4 +439,27 @@ import StepmarkRender
         #expect(spans.count == 150_000)
         #expect(ProseComments.blanked(many, firstLine: 1, spans: spans).isEmpty)
     }
+
+    /// Found by a red-team pass: `check --reveal` refused an assignment, but the same file
+    /// passed as `--key` printed every expected value, a student's own variant's included.
+    /// Every command that reveals refuses an assignment as its key; grading against one
+    /// without --reveal still works, and shows no expected value.
+    @Test func revealRefusesAnAssignmentAsTheKey() throws {
+        let key = "# K\n\n```softmax exercise=e1\n[1, 2, 3]\n```\n\n```answer e1\n[0.09, 0.2447, 0.6652]\n```\n"
+        let folder = try temporaryFolder(["key.md": key])
+        #expect(try stepmark(["assign", "key.md", "--out", "a"], in: folder).status == 0)
+        let expected = try stepmark(["check", "a/key.md", "--key", "key.md", "--reveal"], in: folder)
+        let text = expected.stdout + expected.stderr
+        let shown = try #require(text.range(of: "Expected: ")).upperBound
+        let value = String(text[shown...].prefix(10))
+        for arguments in [["check", "a/key.md", "--reveal"], ["check", "a/key.md", "--key", "a/key.md", "--reveal"],
+                          ["grade", "--key", "a/key.md", "a/key.md", "--out", "g", "--reveal"]] {
+            let r = try stepmark(arguments, in: folder)
+            #expect(r.status == 2, "\(arguments)")
+            #expect(!(r.stdout + r.stderr).contains(value) && (r.stdout + r.stderr).contains("--reveal would show the answers"), "\(arguments): \((r.stdout + r.stderr))")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/g"))
+        let quiet = try stepmark(["check", "a/key.md", "--key", "a/key.md"], in: folder)
+        #expect(quiet.status == 1 && !(quiet.stdout + quiet.stderr).contains(value) && !(quiet.stdout + quiet.stderr).contains("0.665"))
+    }
 }
