@@ -35,7 +35,8 @@ public struct TrainSteps: Sendable, Equatable {
 ///     ŷᵢ     = w·xᵢ + b              (b is held at its initial value when `bias` is false)
 ///     loss   = (1/n) Σ (ŷᵢ − yᵢ)²
 ///     grad_w = (1/n) Σ 2(ŷᵢ − yᵢ)·xᵢ
-///     grad_b = (1/n) Σ 2(ŷᵢ − yᵢ)     (recorded as 0 when `bias` is false: b is no parameter)
+///     grad_b = (1/n) Σ 2(ŷᵢ − yᵢ)     (recorded when `bias` is false too: the slope of the
+///                                    loss along b, as SPEC §3 writes it, though b stays put)
 ///     w ← w − lr·grad_w,   b ← b − lr·grad_b (only when `bias`)
 ///
 /// Worked example (the lecture): x = 2, y = 3, w = 0.5, no bias, lr = 0.1. Step 0: ŷ = 1,
@@ -102,8 +103,7 @@ public enum LinearRegression {
 
         for k in 0...steps {
             if k % 256 == 255 { try checkpoint() }
-            let (loss, gw, gbFull) = lossAndGradients(xs: xs, ys: ys, w: w, b: b)
-            let gb = bias ? gbFull : 0
+            let (loss, gw, gb) = lossAndGradients(xs: xs, ys: ys, w: w, b: b)
             rows += [Double(k), w, b, loss, gw, gb]
             lastLoss = loss
 

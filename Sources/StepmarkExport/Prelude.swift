@@ -694,7 +694,7 @@ def train_step(xs, ys, w=0.5, b=0.0, bias=False, lr=0.1, steps=10):
         err = w * xs + b - ys
         loss = np.mean(err * err)
         grad_w = np.mean(2 * err * xs)
-        grad_b = np.mean(2 * err) if bias else 0.0
+        grad_b = np.mean(2 * err)
         history.append([k, w, b, loss, grad_w, grad_b])
         if k == steps: break
         w = w - lr * grad_w

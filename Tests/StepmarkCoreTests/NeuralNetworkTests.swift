@@ -26,27 +26,28 @@ private func message(_ body: () throws -> Void) -> String? {
     /// The lecture: x = 2, y = 3, w = 0.5, no bias, lr = 0.1.
     /// Step 0 by hand: ŷ = 0.5·2 = 1, loss = (1 − 3)² = 4, grad_w = 2·(1 − 3)·2 = −8,
     /// w₁ = 0.5 − 0.1·(−8) = 1.3. Step 1: ŷ = 2.6, loss = 0.16, grad_w = 2·(−0.4)·2 = −1.6,
-    /// w₂ = 1.46. The error w − 1.5 shrinks by 1 − lr·2x² = 0.2 per step.
+    /// w₂ = 1.46. The error w − 1.5 shrinks by 1 − lr·2x² = 0.2 per step. grad_b = 2·(ŷ − y)
+    /// is recorded though b is not trained: −4 at step 0 (SPEC §3's formula).
     @Test func lectureExample() throws {
         let run = try LinearRegression.train(xs: [2], ys: [3], w: 0.5, b: 0, bias: false, lr: 0.1, steps: 10)
         let expected: [[Double]] = [  // numpy
-            [0.0, 0.5, 0.0, 4.0, -8.0, 0.0],
-            [1.0, 1.3, 0.0, 0.15999999999999992, -1.5999999999999996, 0.0],
-            [2.0, 1.46, 0.0, 0.006400000000000012, -0.3200000000000003, 0.0],
-            [3.0, 1.492, 0.0, 0.0002560000000000005, -0.06400000000000006, 0.0],
-            [4.0, 1.4984, 0.0, 1.0240000000000586e-05, -0.012800000000000367, 0.0],
-            [5.0, 1.49968, 0.0, 4.0960000000025084e-07, -0.002560000000000784, 0.0],
-            [6.0, 1.499936, 0.0, 1.6384000000032773e-08, -0.000512000000000512, 0.0],
-            [7.0, 1.4999872, 0.0, 6.553599999922159e-10, -0.00010239999999939187, 0.0],
-            [8.0, 1.49999744, 0.0, 2.6214399999688637e-11, -2.0479999999878373e-05, 0.0],
-            [9.0, 1.499999488, 0.0, 1.0485759998056466e-12, -4.095999999620403e-06, 0.0],
-            [10.0, 1.4999998976, 0.0, 4.1943040028605647e-14, -8.19200000279352e-07, 0.0],
+            [0.0, 0.5, 0.0, 4.0, -8.0, -4.0],
+            [1.0, 1.3, 0.0, 0.15999999999999992, -1.5999999999999996, -0.7999999999999998],
+            [2.0, 1.46, 0.0, 0.006400000000000012, -0.3200000000000003, -0.16000000000000014],
+            [3.0, 1.492, 0.0, 0.0002560000000000005, -0.06400000000000006, -0.03200000000000003],
+            [4.0, 1.4984, 0.0, 1.0240000000000586e-05, -0.012800000000000367, -0.006400000000000183],
+            [5.0, 1.49968, 0.0, 4.0960000000025084e-07, -0.002560000000000784, -0.001280000000000392],
+            [6.0, 1.499936, 0.0, 1.6384000000032773e-08, -0.000512000000000512, -0.000256000000000256],
+            [7.0, 1.4999872, 0.0, 6.553599999922159e-10, -0.00010239999999939187, -5.119999999969593e-05],
+            [8.0, 1.49999744, 0.0, 2.6214399999688637e-11, -2.0479999999878373e-05, -1.0239999999939187e-05],
+            [9.0, 1.499999488, 0.0, 1.0485759998056466e-12, -4.095999999620403e-06, -2.0479999998102016e-06],
+            [10.0, 1.4999998976, 0.0, 4.1943040028605647e-14, -8.19200000279352e-07, -4.09600000139676e-07],
         ]
         #expect(run.history.shape == [11, 6])
         #expect(run.history.colLabels == ["step", "w", "b", "loss", "grad_w", "grad_b"])
         #expect(close(run.history.data, expected.flatMap { $0 }, tol: 1e-9))
         // Row 0 exactly as computed by hand.
-        #expect(Array(run.history.data[0..<6]) == [0, 0.5, 0, 4, -8, 0])
+        #expect(Array(run.history.data[0..<6]) == [0, 0.5, 0, 4, -8, -4])
         #expect(close(run.w, 1.4999998976))
         #expect(run.b == 0)
         #expect(close(run.loss, 4.1943040028605647e-14, tol: 1e-6))
@@ -79,15 +80,17 @@ private func message(_ body: () throws -> Void) -> String? {
         #expect(!long.diverged)
     }
 
-    /// Without a bias, b is a fixed offset: it never moves and its gradient column is 0.
-    /// x = 1, y = 3, w = 1, b = 1: ŷ = 2, loss = 1, grad_w = 2·(−1)·1 = −2, w₁ = 1.2.
+    /// Without a bias, b is a fixed offset: it never moves, but its gradient column still holds
+    /// the loss's slope along b, 2·(ŷ − y) (SPEC §3's formula has no condition).
+    /// x = 1, y = 3, w = 1, b = 1: ŷ = 2, loss = 1, grad_w = 2·(−1)·1 = −2, grad_b = −2,
+    /// w₁ = 1.2; then ŷ = 2.2, grad_b = −1.6; ŷ = 2.36, grad_b = −1.28 (numpy).
     @Test func fixedOffsetWithoutBias() throws {
         let run = try LinearRegression.train(xs: [1], ys: [3], w: 1, b: 1, bias: false, lr: 0.1, steps: 2)
-        #expect(Array(run.history.data[0..<6]) == [0, 1, 1, 1, -2, 0])
+        #expect(Array(run.history.data[0..<6]) == [0, 1, 1, 1, -2, -2])
         #expect(close(run.history[1, 1], 1.2))
-        for k in 0..<3 {
+        for (k, gradB) in [-2.0, -1.5999999999999996, -1.2800000000000002].enumerated() {
             #expect(run.history[k, 2] == 1)
-            #expect(run.history[k, 5] == 0)
+            #expect(close(run.history[k, 5], gradB, tol: 1e-15))
         }
     }
 
@@ -102,12 +105,12 @@ private func message(_ body: () throws -> Void) -> String? {
     @Test func growingLossIsFlaggedButRecorded() throws {
         let run = try LinearRegression.train(xs: [2], ys: [3], w: 0.5, lr: 1, steps: 5)
         let expected: [[Double]] = [
-            [0.0, 0.5, 0.0, 4.0, -8.0, 0.0],
-            [1.0, 8.5, 0.0, 196.0, 56.0, 0.0],
-            [2.0, -47.5, 0.0, 9604.0, -392.0, 0.0],
-            [3.0, 344.5, 0.0, 470596.0, 2744.0, 0.0],
-            [4.0, -2399.5, 0.0, 23059204.0, -19208.0, 0.0],
-            [5.0, 16808.5, 0.0, 1129900996.0, 134456.0, 0.0],
+            [0.0, 0.5, 0.0, 4.0, -8.0, -4.0],
+            [1.0, 8.5, 0.0, 196.0, 56.0, 28.0],
+            [2.0, -47.5, 0.0, 9604.0, -392.0, -196.0],
+            [3.0, 344.5, 0.0, 470596.0, 2744.0, 1372.0],
+            [4.0, -2399.5, 0.0, 23059204.0, -19208.0, -9604.0],
+            [5.0, 16808.5, 0.0, 1129900996.0, 134456.0, 67228.0],
         ]
         #expect(run.history.data == expected.flatMap { $0 })
         #expect(run.diverged)

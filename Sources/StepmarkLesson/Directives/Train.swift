@@ -50,8 +50,7 @@ enum TrainDirective: Directive {
 
         let lrText = Runner.format(lr)
         let model = bias || b0 != 0 ? "ŷ = w·x + b" : "ŷ = w·x"
-        var rule = "\(model), loss = mean((ŷ − y)²), grad_w = mean(2(ŷ − y)·x)"
-        if bias { rule += ", grad_b = mean(2(ŷ − y))" }
+        var rule = "\(model), loss = mean((ŷ − y)²), grad_w = mean(2(ŷ − y)·x), grad_b = mean(2(ŷ − y))"
         rule += "; w ← w − \(lrText)·grad_w"
         if bias { rule += ", b ← b − \(lrText)·grad_b" }
         let updates = run.history.rows - 1
