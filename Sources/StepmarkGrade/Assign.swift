@@ -18,6 +18,8 @@ public struct Assignment: Sendable {
     /// the `variant:` line): written anyway, `run` of it would show every exercise's values, so
     /// not even `--force` writes it.
     public var readsAsAssignment = true
+    /// The key's language, for its errors (SPEC §8).
+    public var language: LessonLanguage = .english
 
     /// Makes the assignment from a key's text (a leading byte-order mark is kept).
     public static func make(keyText: String, path: String, limits: Limits = .init(), variant: Int = 0) -> Assignment {
@@ -106,6 +108,7 @@ public struct Assignment: Sendable {
             keyErrors.append(LessonError("the front matter cannot take the assignment's variant: line; write it as key: value lines, one key a line (not {…} on one line)", at: SourcePosition(line: 2, column: 1)))
         }
         var assignment = Assignment(text: student, warnings: warnings, keyErrors: keyErrors.sorted { $0.position < $1.position })
+        assignment.language = grader.language
         assignment.readsAsAssignment = readsAsAssignment
         return assignment
     }

@@ -131,7 +131,7 @@ public struct GradeOutcome: Sendable {
             ("max_score", .number(maxScore)),
             ("passed", .bool(allPassed)),
             ("problem", problem.map { .string($0) } ?? .null),
-            ("errors", .array(lessonErrors.map(JSONRenderer.encode))),
+            ("errors", .array(lessonErrors.map { JSONRenderer.encode($0, language: language) })),
             ("exercises", .array(exercises.map(JSONRenderer.encode))),
         ] + (withheld.isEmpty ? [] : [("withheld", .array(withheld.map {
             .object([("id", .string($0.id)), ("points", .number($0.points)), ("visibility", .string($0.visibility.rawValue))])

@@ -141,7 +141,8 @@ public enum JSON: Sendable, Equatable {
 }
 
 /// Report → JSON exactly as SPEC §6 (plus `column` and `warnings` on steps, and `formula` on
-/// values, which readers may ignore).
+/// values, which readers may ignore). Messages and formulas' words are in the lesson's
+/// language (SPEC §8), as every renderer writes them; names, keys and numbers never change.
 public enum JSONRenderer {
     public static func render(_ report: Report) -> String {
         encode(report).serialized() + "\n"
@@ -159,19 +160,20 @@ public enum JSONRenderer {
     }
 
     public static func encode(_ report: Report) -> JSON {
-        .object([
+        let language = report.language
+        return .object([
             ("format", .int(1)),
             ("lesson", .string(report.lessonPath)),
             ("title", .string(report.title)),
             ("ok", .bool(report.ok)),
-            ("steps", .array(report.steps.map(encode))),
-            ("errors", .array(report.diagnostics.map(encode))),
-            ("warnings", .array(report.warnings.map(encode))),
+            ("steps", .array(report.steps.map { encode($0, language: language) })),
+            ("errors", .array(report.diagnostics.map { encode($0, language: language) })),
+            ("warnings", .array(report.warnings.map { encode($0, language: language) })),
             ("exercises", .array(report.exercises.map(encode))),
         ])
     }
 
-    public static func encode(_ step: Step) -> JSON {
+    public static func encode(_ step: Step, language: LessonLanguage = .english) -> JSON {
         .object([
             ("index", .int(step.index)),
             ("directive", .string(step.directive)),
@@ -179,10 +181,10 @@ public enum JSONRenderer {
             ("column", .int(step.position.column)),
             ("args", .object(arguments(step))),
             ("ok", .bool(step.ok)),
-            ("error", step.error.map(encode) ?? .null),
-            ("warnings", .array(step.warnings.map { .string($0) })),
-            ("values", .array(step.values.map(encode))),
-        ] + (step.hidden.map { [("hidden", JSON.string($0.note))] } ?? [])
+            ("error", step.error.map { encode($0, language: language) } ?? .null),
+            ("warnings", .array(step.warnings.map { .string(Phrasebook.message($0, language)) })),
+            ("values", .array(step.values.map { encode($0, language: language) })),
+        ] + (step.hidden.map { [("hidden", JSON.string($0.note(language)))] } ?? [])
           + (step.hide.map { [("hide", JSON.string($0.rawValue))] } ?? []))
     }
 
@@ -193,8 +195,8 @@ public enum JSONRenderer {
         return id + step.arguments.map { ($0.key, encode($0.value)) }
     }
 
-    public static func encode(_ error: LessonError) -> JSON {
-        .object([("message", .string(error.message)), ("line", .int(error.line)),
+    public static func encode(_ error: LessonError, language: LessonLanguage = .english) -> JSON {
+        .object([("message", .string(Phrasebook.message(error.message, language))), ("line", .int(error.line)),
                  ("column", .int(error.column))])
     }
 
@@ -221,10 +223,10 @@ public enum JSONRenderer {
         return .object(pairs)
     }
 
-    public static func encode(_ named: NamedValue) -> JSON {
+    public static func encode(_ named: NamedValue, language: LessonLanguage = .english) -> JSON {
         var pairs: [(String, JSON)] = [("name", .string(named.name))]
         pairs.append(contentsOf: encodeValue(named.value))
-        if let f = named.formula { pairs.append(("formula", .string(f))) }
+        if let f = named.formula { pairs.append(("formula", .string(named.formulaRepeatsSource ? f : Phrasebook.formula(f, language)))) }
         // How renderers draw it (SPEC §6 leaves it out; readers may ignore it). A chart also
         // gives what the picture needs beyond the table.
         if named.role != .plain { pairs.append(("role", .string(named.role.name))) }

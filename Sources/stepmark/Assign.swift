@@ -138,7 +138,7 @@ struct Assign: ParsableCommand {
                 throw ExitCode(2)
             }
             for w in assignment.warnings { printError("\(key): warning: \(w)") }
-            for e in assignment.keyErrors { printError("\(key):\(e.line):\(e.column): error: \(e.message)") }
+            for e in assignment.keyErrors { printError(problemLine(key, e, "error", assignment.language)) }
             if !assignment.readsAsAssignment {
                 printError("error: \(key): its assignment would not read as one (its values would show); not writing it, even with --force")
                 failed = true
@@ -202,7 +202,7 @@ struct Assign: ParsableCommand {
             // The key checks itself once, with its own numbers (variant 0).
             do {
                 let base = try Assignment.make(keyPath: key, limits: limits.limits)
-                for e in base.keyErrors { printError("\(key):\(e.line):\(e.column): error: \(e.message)") }
+                for e in base.keyErrors { printError(problemLine(key, e, "error", base.language)) }
                 if !base.readsAsAssignment {
                     printError("error: \(key): its assignments would not read as such (their values would show); not writing them, even with --force")
                     failed = true

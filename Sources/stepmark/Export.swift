@@ -71,7 +71,7 @@ struct Export: ParsableCommand {
                 let models = NotebookExport.modelFolder(from: out, given: limits.limits.modelDirectory)
                 try AtomicFile.write(NotebookExport.notebook(lesson: lesson, report: report, dataFolder: data, modelFolder: models),
                                      to: FilePathText.join(out, name))
-                for e in report.errors { printError("\(file):\(e.line):\(e.column): error: \(e.message)") }
+                for e in report.errors { printError(problemLine(file, e, "error", report.language)) }
                 failed = failed || !report.ok
                 say("wrote \(FilePathText.join(out, name))")
             } catch let e as ReadError {

@@ -304,7 +304,7 @@ func requireGradable(_ grader: Grader, key: String, reveal: Bool) throws {
         throw ExitCode(2)
     }
     if !grader.keyErrors.isEmpty {
-        for e in grader.keyErrors { printError("\(key):\(e.line):\(e.column): error: \(e.message)") }
+        for e in grader.keyErrors { printError(problemLine(key, e, "error", grader.language)) }
         printError("error: the key does not run clean; fix it (stepmark check \(key)) before grading against it")
         throw ExitCode(2)
     }

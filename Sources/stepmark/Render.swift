@@ -207,7 +207,7 @@ final class WatchedCourse: @unchecked Sendable {
 func printProblems(_ report: Report, onStandardOutput: Bool = false) {
     let problems = report.errors.map { ($0, "error") } + report.warnings.map { ($0, "warning") }
     for (e, kind) in problems.sorted(by: { $0.0.position < $1.0.position }) {
-        let line = "\(report.lessonPath):\(e.line):\(e.column): \(kind): \(e.message)"
+        let line = problemLine(report.lessonPath, e, kind, report.language)
         if onStandardOutput { say(line) } else { printError(line) }
     }
 }

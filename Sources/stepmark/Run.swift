@@ -86,8 +86,8 @@ struct Run: ParsableCommand {
 
     /// A report's warnings and errors as compiler-style `FILE:L:C: warning: …` lines.
     func problemLines(_ report: Report) -> (warnings: [String], errors: [String]) {
-        (report.warnings.map { "\(report.lessonPath):\($0.line):\($0.column): warning: \($0.message)" },
-         report.errors.map { "\(report.lessonPath):\($0.line):\($0.column): error: \($0.message)" })
+        (report.warnings.map { problemLine(report.lessonPath, $0, "warning", report.language) },
+         report.errors.map { problemLine(report.lessonPath, $0, "error", report.language) })
     }
 
     /// `--format json`: each lesson's report is written as it is made, and only its problems

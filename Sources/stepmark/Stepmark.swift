@@ -105,6 +105,13 @@ func printError(_ message: String) {
     StandardStream.error(message + "\n")
 }
 
+/// A lesson's problem as a compiler-style line, `FILE:L:C: error: message` (`kind` is `error`
+/// or `warning`). The label stays as an editor's problem matcher reads it; the message is in
+/// the lesson's language (SPEC §8), as its report says it.
+func problemLine(_ path: String, _ problem: LessonError, _ kind: String, _ language: LessonLanguage) -> String {
+    "\(path):\(problem.line):\(problem.column): \(kind): \(Phrasebook.message(problem.message, language))"
+}
+
 /// Whether a file descriptor is a terminal.
 func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 

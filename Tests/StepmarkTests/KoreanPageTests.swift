@@ -143,6 +143,39 @@ import StepmarkCore
         #expect(result.stdout.contains("단계 1 / 6"))
     }
 
+    /// SPEC §8: "every word stepmark itself writes", the JSON's formulas, messages and feedback
+    /// too, and the compiler-style lines on standard error (an audit found both English); names,
+    /// keys and the `error:` label stay as programs read them.
+    @Test func jsonAndStandardErrorAreKorean() throws {
+        let (report, lesson, folder) = try render()
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONRenderer.render(report).utf8)) as? [String: Any])
+        var written: [String] = []
+        func collect(_ any: Any) {
+            if let object = any as? [String: Any] {
+                for (key, value) in object {
+                    if ["formula", "message", "feedback", "hidden"].contains(key), let text = value as? String { written.append(text) }
+                    if key == "warnings", let texts = value as? [String] { written += texts }
+                    collect(value)
+                }
+            } else if let array = any as? [Any] {
+                array.forEach(collect)
+            }
+        }
+        collect(json)
+        #expect(written.count > 5)
+        let left = StringsTests.englishWords(written.joined(separator: "\n"), allowed: Self.ownWords(report, lesson: lesson))
+        #expect(left.isEmpty, "\(left)")
+        try Data("---\nlang: ko\n---\n\n```let\ny = nope\n```\n".utf8).write(to: URL(fileURLWithPath: folder + "/kurs/broken.md"))
+        let result = try stepmark(["run", "kurs/broken.md", "--format", "json"], in: folder)
+        #expect(result.status == 1)
+        let broken = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let message = try #require(((broken["steps"] as? [[String: Any]])?.first?["error"] as? [String: Any])?["message"] as? String)
+        #expect(message.contains("nope") && !message.contains("undefined name") && message.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) }, "\(message)")
+        #expect(result.stderr.contains("kurs/broken.md:6:5: error: " + message), "\(result.stderr)")
+        // An English lesson's JSON is as it was.
+        #expect(JSONRenderer.render(runLesson("```let\ny = nope\n```\n")).contains("undefined name 'nope'"))
+    }
+
     @Test func htmlHasNoEnglishWordOfStepmark() throws {
         let (report, lesson, _) = try render()
         let page = HTMLRenderer().render(report)
