@@ -69,23 +69,29 @@ public enum LessonParser {
     /// like one, with the lines that continue them (a title on the next line).
     static func referenceDefinitions(_ lines: [String], nodes: [MarkdownNode], skipping frontMatterLines: Int,
                                      solutionLines: Set<Int> = []) -> String {
+        referenceDefinitionLines(lines, nodes: nodes, skipping: frontMatterLines, solutionLines: solutionLines)
+            .map { lines[$0 - 1] }.joined(separator: "\n")
+    }
+
+    /// The 1-based lines of `referenceDefinitions`.
+    static func referenceDefinitionLines(_ lines: [String], nodes: [MarkdownNode], skipping frontMatterLines: Int,
+                                         solutionLines: Set<Int> = []) -> [Int] {
         var covered = [Bool](repeating: false, count: lines.count + 1)
         for node in nodes where node.startLine >= 1 {
             for line in node.startLine...min(max(node.startLine, node.endLine), lines.count) { covered[line] = true }
         }
-        var found: [String] = []
+        var found: [Int] = []
         var continuing = false
         for (index, text) in lines.enumerated() where index >= frontMatterLines {
             if covered[index + 1] || solutionLines.contains(index + 1) || text.allSatisfy(\.isWhitespace) { continuing = false; continue }
-            let leading = text.prefix { $0 == " " }.count
-            if leading <= 3, text.dropFirst(leading).hasPrefix("["), text.contains("]:") {
-                found.append(text)
+            if ReferenceDefinitions.label(startingLine: text) != nil {
+                found.append(index + 1)
                 continuing = true
             } else if continuing {
-                found.append(text)
+                found.append(index + 1)
             }
         }
-        return found.joined(separator: "\n")
+        return found
     }
 
     /// The 1-based lines that solution regions cover (markers included), found as the
@@ -178,8 +184,12 @@ public enum LessonParser {
         let codeLines = document.codeBlockLines()
         // A definition inside a solution region is the teacher's: handed to the other stretches
         // it put an answer's link into the student's handout (red-team pass).
-        let definitions = referenceDefinitions(lines, nodes: nodes, skipping: frontMatter?.lineCount ?? 0,
-                                               solutionLines: Solutions.hasRegion(in: text) ? solutionLineSet(text) : [])
+        let definitionLines = referenceDefinitionLines(lines, nodes: nodes, skipping: frontMatter?.lineCount ?? 0,
+                                                       solutionLines: Solutions.hasRegion(in: text) ? solutionLineSet(text) : [])
+        let definitions = definitionLines.map { lines[$0 - 1] }.joined(separator: "\n")
+        // Definitions no link uses are invisible on the page: Markdown's comment idiom
+        // (`[//]: # (the answer is 4)`), which a student's copy leaves out with the comments.
+        let unusedDefinitionLines = ReferenceDefinitions.unused(definitionLines, in: lines)
         // Every piece of prose re-reads the definitions: past 16 MB of such reading in all (a
         // hostile lesson of thousands of pieces and of definitions), the rest keep their own.
         var definitionBudget = 16 << 20
@@ -279,13 +289,17 @@ public enum LessonParser {
             if warnings[warningsBefore...].contains(where: { HTMLAllowList.isEscapeWarning($0.message) }) {
                 prose.escapedMarkdown = HTMLAllowList.escapedMarkdown(markdown, firstLine: start, codeLines: codeLines)
             }
-            if markdown.contains("<!--") {
-                let spans = ProseComments.spans(in: markdown, firstLine: start, codeLines: codeLines)
+            let unusedDefinitions = start <= end ? unusedDefinitionLines.filter { (start...end).contains($0) } : []
+            if markdown.contains("<!--") || !unusedDefinitions.isEmpty {
+                func omitted(_ text: String) -> [ProseComments.Span] {
+                    ProseComments.merged(ProseComments.spans(in: text, firstLine: start, codeLines: codeLines)
+                                         + unusedDefinitions.map(ProseComments.Span.wholeLine))
+                }
+                let spans = omitted(markdown)
                 proseComments += spans
                 if !spans.isEmpty {
                     let shown = prose.shownMarkdown
-                    let shownSpans = prose.escapedMarkdown == nil ? spans : ProseComments.spans(in: shown, firstLine: start, codeLines: codeLines)
-                    prose.uncommentedMarkdown = ProseComments.blanked(shown, firstLine: start, spans: shownSpans)
+                    prose.uncommentedMarkdown = ProseComments.blanked(shown, firstLine: start, spans: prose.escapedMarkdown == nil ? spans : omitted(shown))
                 }
             }
             blocks.append(.prose(prose))

@@ -15,6 +15,26 @@ public enum ProseComments {
         public var startByte: Int
         public var endLine: Int
         public var endByte: Int
+
+        /// The whole of file line `line`, up to its line break.
+        static func wholeLine(_ line: Int) -> Span { Span(startLine: line, startByte: 0, endLine: line, endByte: Int.max) }
+    }
+
+    /// `spans` in order, those that overlap or touch made one.
+    static func merged(_ spans: [Span]) -> [Span] {
+        let sorted = spans.sorted { ($0.startLine, $0.startByte) < ($1.startLine, $1.startByte) }
+        var out: [Span] = []
+        for span in sorted {
+            if let last = out.last, (span.startLine, span.startByte) <= (last.endLine, last.endByte) {
+                if (span.endLine, span.endByte) > (last.endLine, last.endByte) {
+                    out[out.count - 1].endLine = span.endLine
+                    out[out.count - 1].endByte = span.endByte
+                }
+            } else {
+                out.append(span)
+            }
+        }
+        return out
     }
 
     /// The comments of `markdown`, prose whose first line is file line `firstLine`, outside
@@ -93,23 +113,26 @@ public enum ProseComments {
     }
 
     /// `text` (whose first line is file line `firstLine`) with the bytes of each span removed,
-    /// except its line breaks. Spans must be in order and not overlap, as `spans` gives them.
+    /// except its line breaks; a span's byte past its line's end means the end of that line. Spans must be in order and not overlap, as `spans` gives them.
     public static func blanked(_ text: String, firstLine: Int, spans: [Span]) -> String {
         guard !spans.isEmpty else { return text }
         let bytes = Array(text.utf8)
-        var lineStarts = [0]
+        // Where each line starts, and where its text ends (before its line break).
+        var lineStarts = [0], lineEnds: [Int] = []
         var i = 0
         while i < bytes.count {
             if bytes[i] == 0x0A || bytes[i] == 0x0D {
+                lineEnds.append(i)
                 if bytes[i] == 0x0D, i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1 }
                 lineStarts.append(i + 1)
             }
             i += 1
         }
+        lineEnds.append(bytes.count)
         func offset(_ line: Int, _ byte: Int) -> Int? {
             let k = line - firstLine
             guard k >= 0, k < lineStarts.count else { return nil }
-            return min(bytes.count, lineStarts[k] + byte)
+            return lineStarts[k] + min(byte, lineEnds[k] - lineStarts[k])
         }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)

@@ -462,4 +462,33 @@ import StepmarkRender
         let quiet = try stepmark(["check", "a/key.md", "--key", "a/key.md"], in: folder)
         #expect(quiet.status == 1 && !(quiet.stdout + quiet.stderr).contains(value) && !(quiet.stdout + quiet.stderr).contains("0.665"))
     }
+
+    /// Found by a red-team pass: Markdown's comment idiom, a link definition no link uses
+    /// (`[//]: # (…)`), is invisible on the page but was plain text in the student's copies.
+    /// Unused definitions are blanked like comments; one a link uses (in any case, as
+    /// `[text][label]`, `[label]` or `[label][]`) stays, so the copy's links still work.
+    @Test func unusedLinkDefinitionsAreLeftOutOfStudentCopies() throws {
+        let tail = "\n```softmax exercise=e1\n[1, 2, 3]\n```\n\n```answer e1\n[0.09, 0.2447, 0.6652]\n```\n"
+        let key = "# T\n\n[//]: # (SECRET1: the answer is 0.6652)\n\nSee [the docs][Doc] and [other] and [third][].\n\n"
+            + "[doc]: https://example.com/doc \"Docs\"\n[other]:\n  https://example.com/other\n[Third]: https://example.com/3\n"
+            + "[comment]: <> (SECRET2\ncontinued SECRET3)\n[unused]: https://example.com/SECRET4\n" + tail
+        let a = Assignment.make(keyText: key, path: "k.md")
+        #expect(a.keyErrors.isEmpty)
+        for secret in ["SECRET1", "SECRET2", "SECRET3", "SECRET4"] { #expect(!a.text.contains(secret), "\(secret)") }
+        for kept in ["[doc]: https://example.com/doc \"Docs\"", "[other]:\n  https://example.com/other", "[Third]: https://example.com/3"] {
+            #expect(a.text.contains(kept), "\(kept)")
+        }
+        #expect(a.text.split(separator: "\n", omittingEmptySubsequences: false).count == key.split(separator: "\n", omittingEmptySubsequences: false).count + 3)
+        let report = runLesson(key)
+        let handout = MarkdownRenderer(student: true).render(StudentView.apply(report))
+        for secret in ["SECRET1", "SECRET2", "SECRET4"] { #expect(!handout.contains(secret)) }
+        #expect(handout.contains("[doc]: https://example.com/doc"))
+        // The page's links are those of the teacher's page.
+        let links = { (html: String) in html.components(separatedBy: "href=\"https://").dropFirst().map { $0.prefix { $0 != "\"" } } }
+        #expect(links(HTMLRenderer(student: true).render(StudentView.apply(report))) == ["example.com/doc", "example.com/other", "example.com/3"])
+        #expect(MarkdownRenderer().render(report).contains("SECRET1"), "the teacher's report keeps them")
+        // Labels that only look alike do not count as uses.
+        #expect(ReferenceDefinitions.unused([1, 2], in: ["[a]: /x", "[b]: /y", "[a b] [ab]"]) == [1, 2])
+        #expect(ReferenceDefinitions.unused([1], in: ["[A  B]: /x", "see [a\tb]"]) == [])
+    }
 }
