@@ -36,6 +36,49 @@ public struct FrontMatter: Sendable, Equatable {
         return close + 1
     }
 
+    /// The keys stepmark reads (SPEC §8).
+    static let knownKeys: Set<String> = ["title", "subtitle", "author", "date", "lang", "description", "variant", "exercise-defaults"]
+
+    /// The lines (1-based) of the front matter at the start of `lines` that a student's copy
+    /// leaves out: comment lines (`# expected: 0.787`) and the lines of keys stepmark does not
+    /// read (`notes: the answer is …`), which no page shows. Only when leaving them out reads
+    /// back as the same front matter, without error (a line that looked like a comment but
+    /// was part of a value keeps everything); empty otherwise.
+    public static func teacherOnlyLines(_ lines: [String]) -> [Int] {
+        let count = extent(lines)
+        guard count > 2 else { return [] }
+        let (original, errors) = parse(lines)
+        guard let original, errors.isEmpty else { return [] }
+        func indent(_ line: String) -> Int { line.prefix { $0 == " " }.count }
+        func isBlank(_ line: String) -> Bool { line.allSatisfy { $0 == " " || $0 == "\t" } }
+        let body = 2..<count  // 1-based lines between the fences
+        // The mapping's own indentation: that of its first key.
+        guard let first = body.first(where: { !isBlank(lines[$0 - 1]) && !lines[$0 - 1].drop { $0 == " " }.hasPrefix("#") }) else {
+            return body.filter { lines[$0 - 1].drop { $0 == " " }.hasPrefix("#") }
+        }
+        let base = indent(lines[first - 1])
+        var comments: [Int] = [], unknown: [Int] = []
+        var inUnknown = false
+        for line in body {
+            let text = lines[line - 1]
+            let trimmed = text.drop { $0 == " " }
+            if isBlank(text) { if inUnknown { unknown.append(line) }; continue }
+            if trimmed.hasPrefix("#") && indent(text) <= base { comments.append(line); continue }
+            if indent(text) == base && !trimmed.hasPrefix("- ") && trimmed != "-" {
+                // A key of the mapping: `key:` up to its colon.
+                let key = trimmed.prefix { $0 != ":" }.trimmingTrailingSpaces()
+                inUnknown = !knownKeys.contains(String(key).lowercased())
+            }
+            if inUnknown { unknown.append(line) }
+        }
+        for omitted in [Set(comments + unknown), Set(comments)] where !omitted.isEmpty {
+            let blanked = lines.enumerated().map { omitted.contains($0.offset + 1) ? "" : $0.element }
+            let (again, problems) = parse(blanked)
+            if problems.isEmpty, again == original { return omitted.sorted() }
+        }
+        return []
+    }
+
     public static func parse(_ lines: [String]) -> (FrontMatter?, [LessonError]) {
         guard let first = lines.first, first.trimmingTrailingSpaces() == "---" else { return (nil, []) }
         guard let close = lines.dropFirst().firstIndex(where: { ["---", "..."].contains($0.trimmingTrailingSpaces()) }) else {

@@ -17,7 +17,7 @@ public enum ProseComments {
         public var endByte: Int
 
         /// The whole of file line `line`, up to its line break.
-        static func wholeLine(_ line: Int) -> Span { Span(startLine: line, startByte: 0, endLine: line, endByte: Int.max) }
+        public static func wholeLine(_ line: Int) -> Span { Span(startLine: line, startByte: 0, endLine: line, endByte: Int.max) }
     }
 
     /// `spans` in order, those that overlap or touch made one.

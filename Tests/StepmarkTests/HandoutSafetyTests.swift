@@ -491,4 +491,24 @@ import StepmarkRender
         #expect(ReferenceDefinitions.unused([1, 2], in: ["[a]: /x", "[b]: /y", "[a b] [ab]"]) == [1, 2])
         #expect(ReferenceDefinitions.unused([1], in: ["[A  B]: /x", "see [a\tb]"]) == [])
     }
+
+    /// Found by a red-team pass: a YAML comment or a key stepmark does not read, in the key's
+    /// front matter, was copied into the assignment though no page shows it. Both are blanked
+    /// (no line moves) when the front matter reads back the same; a `#` inside a value stays.
+    @Test func frontMatterNotesAreLeftOutOfTheAssignment() throws {
+        let tail = "\n```softmax exercise=e1\n[1, 2, 3]\n```\n\n```answer e1\n[0.09, 0.2447, 0.6652]\n```\n"
+        let key = "---\ntitle: Softmax\n# teacher: SECRET1 0.7870\nnotes: SECRET2\nextra:\n  - SECRET3\nauthor: Me\n"
+            + "description: |\n  # kept: part of the description\n---\n\n# Softmax\n" + tail
+        let a = Assignment.make(keyText: key, path: "k.md")
+        #expect(a.keyErrors.isEmpty)
+        for secret in ["SECRET1", "SECRET2", "SECRET3"] { #expect(!a.text.contains(secret), "\(secret)") }
+        #expect(a.text.contains("# kept: part of the description") && a.text.contains("title: Softmax") && a.text.contains("author: Me"))
+        let fm = try #require(FrontMatter.parse(LessonParser.lines(of: a.text)).0)
+        #expect(fm.title == "Softmax" && fm.authors == ["Me"] && fm.description?.hasPrefix("# kept: part of the description") == true && fm.variant == 0)
+        #expect(a.text.split(separator: "\n", omittingEmptySubsequences: false).count == key.split(separator: "\n", omittingEmptySubsequences: false).count + 1)
+        // An indented mapping, and one on a single line (kept as it is: it cannot be cut).
+        #expect(FrontMatter.teacherOnlyLines(["---", "  title: T", "  # SECRET", "  notes: x", "---"]) == [3, 4])
+        #expect(FrontMatter.teacherOnlyLines(["---", "{title: T, notes: x}", "---"]) == [])
+        #expect(FrontMatter.teacherOnlyLines(["---", "title: T", "---"]) == [])
+    }
 }
