@@ -38,13 +38,16 @@ import Testing
 
     /// The value limit also bounds a whole lesson: its recorded values together may hold at
     /// most 16 × --max-entries. With a limit of 100: sixteen 100-entry values fit (1,600); the
-    /// 17th step (line 49 = 16 blocks × 3 lines + 1) is refused, naming the flag; with 1,000 the
-    /// lesson runs clean.
+    /// 17th step's line (50 = 16 blocks × 3 lines + 2) is refused, naming the flag; with 1,000
+    /// the lesson runs clean. In one block, the error is at the line that goes over, not at
+    /// the fence (a SPEC audit found it there).
     @Test func wholeLessonBudget() {
         let lesson = (0..<17).map { "```let\nx\($0) = zeros(10, 10)\n```\n" }.joined()
         #expect(Limits().maxLessonEntries == 16_000_000)
         #expect(firstError(lesson, Self.limits(entries: 100)) ==
-                "49:4: x16 would bring the lesson's recorded values to 1700 entries in all, over the lesson's limit of 1600 (16 × the value limit; raise it with --max-entries)")
+                "50:1: x16 would bring the lesson's recorded values to 1700 entries in all, over the lesson's limit of 1600 (16 × the value limit; raise it with --max-entries)")
+        let oneBlock = "```let\n" + (0..<17).map { "x\($0) = zeros(10, 10)\n" }.joined() + "```\n"
+        #expect(firstError(oneBlock, Self.limits(entries: 100))?.hasPrefix("18:1: x16 would bring") == true)
         #expect(firstError((0..<16).map { "```let\nx\($0) = zeros(10, 10)\n```\n" }.joined(), Self.limits(entries: 100)) == nil)
         #expect(firstError(lesson, Self.limits(entries: 1_000)) == nil)
     }
@@ -70,11 +73,12 @@ import Testing
     }
 
     /// A lesson records at most 10,000 values, or a hundredth of the value limit when more,
-    /// however small each is (red-team: 70,000 network layers made a 458 MB page in 26 s).
+    /// however small each is (red-team: 70,000 network layers made a 458 MB page in 26 s); the
+    /// error is at the line that would record the 10,001st.
     @Test func theNumberOfValuesIsLimited() {
         #expect(Limits().maxLessonValues == 10_000 && Self.limits(entries: 2_000_000).maxLessonValues == 20_000)
         let lesson = "```let\n" + (0...10_000).map { "x\($0) = 1" }.joined(separator: "\n") + "\n```\n"
-        #expect(firstError(lesson, Self.limits(entries: 10_000)) == "1:4: x10000 would be the lesson's value number 10001, over the lesson's limit of 10000 recorded values (10000, or a hundredth of the value limit; raise it with --max-entries)")
+        #expect(firstError(lesson, Self.limits(entries: 10_000)) == "10002:1: x10000 would be the lesson's value number 10001, over the lesson's limit of 10000 recorded values (10000, or a hundredth of the value limit; raise it with --max-entries)")
         #expect(firstError(lesson, Self.limits(entries: 2_000_000)) == nil)
     }
 

@@ -38,8 +38,14 @@ enum LetDirective: Directive {
         for a in assignments {
             do {
                 let value = try context.evaluateAndDefine(a.name, a.expr)
-                try context.record(a.name, value, formula: "\(a.name) = \(a.source)", formulaRepeatsSource: true,
-                                   digits: shownAsInteger(value, source: a.source, context) ? 0 : nil)
+                do {
+                    try context.record(a.name, value, formula: "\(a.name) = \(a.source)", formulaRepeatsSource: true,
+                                       digits: shownAsInteger(value, source: a.source, context) ? 0 : nil)
+                } catch var limit as LessonError where limit.position == context.block.infoPosition {
+                    // A limit on what the lesson records is met at this line, not at the fence.
+                    limit.position = a.line.position(at: 0)
+                    throw limit
+                }
                 last = (a.name, value)
             } catch {
                 let lineIndex = context.block.body.firstIndex(of: a.line) ?? 0
