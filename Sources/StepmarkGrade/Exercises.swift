@@ -172,6 +172,7 @@ public enum Exercises {
             }
             return failed(words.unreadable(Phrasebook.message(e.message, words.language), line: e.line, column: e.column, shape: shape))
         case .literal(let given)?:
+            let expected = withRowLabels(expected, answeredAs: given) ?? expected
             let comparison = compare(expected: expected, answer: given, tolerance: spec.tolerance, words: words)
             let feedback = Feedback.text(comparison, expected: expected, tolerance: spec.tolerance, reveal: reveal, words: words)
             if comparison.allCorrect {
@@ -181,6 +182,17 @@ public enum Exercises {
                 ? spec.points * Double(comparison.correct) / Double(comparison.total) : 0
             return ExerciseResult(spec: spec, score: score, passed: false, feedback: feedback)
         }
+    }
+
+    /// A matrix with labelled rows (`nearest`'s ranking: token, score) answered with its labels,
+    /// as rows `["cat", 0.93]` (GRADING.md's ranking answer): the same rows as a table whose
+    /// first column is the labels, so that the labels are checked too. Nil for any other answer
+    /// (the scores alone, best first, still answer it).
+    static func withRowLabels(_ expected: Value, answeredAs a: AnswerLiteral) -> Value? {
+        guard case .tensor(let e) = expected, let labels = e.rowLabels, e.shape.count == 2, labels.count == e.shape[0],
+              a.shape == [e.shape[0], e.shape[1] + 1] else { return nil }
+        let rows = (0..<e.shape[0]).map { r in [Table.Cell.text(labels[r])] + (0..<e.shape[1]).map { Table.Cell.number(e[r, $0]) } }
+        return .table(Table(columns: ["token"] + (0..<e.shape[1]).map { e.colLabels?[$0] ?? "value" }, rows: rows))
     }
 
     /// A key's exercise without its answer block (SPEC §4: an error of the key).

@@ -143,6 +143,20 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
             """)
     }
 
+    /// A ranking (labelled rows: token, score) answered as GRADING.md shows, `[["dog", 0.99],
+    /// …]`, has its tokens checked too (a red-team pass found them ignored: only the scores
+    /// were graded); the scores alone, best first, still answer it.
+    @Test func aRankingsTokensAreChecked() throws {
+        let ranking = Value.tensor(Tensor(shape: [2, 1], data: [0.9939, 0.9701], rowLabels: ["dog", "pet"], colLabels: ["cosine"]))
+        #expect(try grade(ranking, "[[\"dog\", 0.9939], [\"pet\", 0.9701]]").passed)
+        #expect(try grade(ranking, "[0.9939, 0.9701]").passed)
+        let swapped = try grade(ranking, "[[\"pet\", 0.9939], [\"dog\", 0.9701]]", spec(points: 4, partial: true))
+        #expect(!swapped.passed && swapped.score == 2, "the two scores right, the two tokens wrong")
+        #expect(swapped.feedback.hasPrefix("Expected a table of 2 rows × 2 columns (token, cosine), or only its number columns. 2 of 4 entries"), "\(swapped.feedback)")
+        #expect(!swapped.feedback.contains("dog") && !swapped.feedback.contains("0.99"))
+        #expect(try grade(ranking, "[[\"dog\", 0.9939, 1], [\"pet\", 0.9701, 1]]").feedback.hasPrefix("Wrong shape"))
+    }
+
     @Test func shapeMismatchesAndBlanksFailWithFeedback() throws {
         let wrongShape = try grade(matrix, "[[1, 0], [0.33, 0.67]]")
         #expect(!wrongShape.passed && wrongShape.score == 0)
