@@ -156,8 +156,11 @@ public enum Exercises {
     /// Grades one answer against an expected value.
     public static func grade(expected: Value, spec: ExerciseSpec, answer: GivenAnswer?, reveal: Bool,
                              words: FeedbackWords = .english) -> ExerciseResult {
+        // Revealed, a failed exercise's feedback ends with the expected value, whatever failed
+        // (an unreadable or missing answer too: an audit found those without it).
         func failed(_ feedback: String) -> ExerciseResult {
-            ExerciseResult(spec: spec, score: 0, passed: false, feedback: feedback)
+            let shown = reveal ? feedback + "\n" + words.expectedValue(Feedback.brief(expected, tolerance: spec.tolerance)) : feedback
+            return ExerciseResult(spec: spec, score: 0, passed: false, feedback: shown)
         }
         let shape = words.describe(expected)
         switch answer {
@@ -240,6 +243,12 @@ public enum Exercises {
             case .text(let x): return x.precomposedForComparison == y.precomposedForComparison ? .right : .wrong
             }
         }
+        // A bare `?` leaves the whole answer blank, whatever shape it calls for: "no answer
+        // given", not "the answer is a number" (an audit found that wording).
+        if a.shape.isEmpty, a.cells.count == 1, case .blank = a.cells[0] {
+            let shape = answerShape(of: expected)
+            return marked(shape, Array(repeating: .blank, count: max(1, shape.reduce(1, *))))
+        }
         switch expected {
         case .tensor(let e):
             guard compatible(e.shape, a.shape) else { return shapeProblem(e.count, e.shape) }
@@ -308,13 +317,13 @@ public enum Feedback {
     public static func text(_ c: AnswerComparison, expected: Value, tolerance: Double, reveal: Bool,
                             words: FeedbackWords = .english) -> String {
         if let problem = c.shapeProblem {
-            return words.wrongShape(problem) + (reveal ? "\n" + words.expectedValue(brief(expected)) : "")
+            return words.wrongShape(problem) + (reveal ? "\n" + words.expectedValue(brief(expected, tolerance: tolerance)) : "")
         }
         let criterion: FeedbackWords.Criterion = isNumeric(expected) ? .within(tolerance: trim(tolerance)) : .equal(expected)
         let what = words.criterion(criterion)
         if c.allCorrect { return words.correct(total: c.total, criterion: what) }
         if c.total > 0 && c.blank == c.total {
-            return words.noAnswerGiven(shape: words.describe(expected)) + (reveal ? "\n" + words.expectedValue(brief(expected)) : "")
+            return words.noAnswerGiven(shape: words.describe(expected)) + (reveal ? "\n" + words.expectedValue(brief(expected, tolerance: tolerance)) : "")
         }
         var lines: [String] = []
         var head = words.expectedShape(words.describe(expected))
@@ -330,7 +339,7 @@ public enum Feedback {
             let g = grid(c)
             if !g.isEmpty { lines.append(g) }
         }
-        if reveal { lines.append(words.expectedValue(brief(expected))) }
+        if reveal { lines.append(words.expectedValue(brief(expected, tolerance: tolerance))) }
         return lines.joined(separator: "\n")
     }
 
@@ -367,20 +376,24 @@ public enum Feedback {
     }
 
     /// The expected value written as an answer literal.
-    public static func brief(_ v: Value) -> String {
+    public static func brief(_ v: Value, tolerance: Double = 0.01) -> String {
+        // Four decimals, unless the tolerance is finer than they show (`tol=0`): then every
+        // digit, so that what is revealed is itself a right answer.
+        let everyDigit = tolerance < 5e-5
+        func number(_ x: Double) -> String { everyDigit && x.isFinite ? String(x) : Format4.number(x) }
         func q(_ s: String) -> String {
             "\"" + s.replacing( "\\", with: "\\\\").replacing( "\"", with: "\\\"") + "\""
         }
         switch v {
         case .tensor(let t):
-            if t.isScalar { return Format4.number(t.data[0]) }
-            if t.isVector { return "[" + t.data.map(Format4.number).joined(separator: ", ") + "]" }
-            return "[" + (0..<t.rows).map { r in "[" + (0..<t.cols).map { Format4.number(t[r, $0]) }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
+            if t.isScalar { return number(t.data[0]) }
+            if t.isVector { return "[" + t.data.map(number).joined(separator: ", ") + "]" }
+            return "[" + (0..<t.rows).map { r in "[" + (0..<t.cols).map { number(t[r, $0]) }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
         case .tokens(let l): return "[" + l.tokens.map(q).joined(separator: ", ") + "]"
         case .text(let s): return q(s)
         case .table(let t):
             return "[" + t.rows.map { row in
-                "[" + row.map { if case .number(let x) = $0 { return Format4.number(x) } else if case .text(let s) = $0 { return q(s) } else { return "?" } }
+                "[" + row.map { if case .number(let x) = $0 { return number(x) } else if case .text(let s) = $0 { return q(s) } else { return "?" } }
                     .joined(separator: ", ") + "]"
             }.joined(separator: ", ") + "]"
         case .network: return v.summary
@@ -389,7 +402,8 @@ public enum Feedback {
 
     public static func trim(_ x: Double) -> String {
         if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
-        return abs(x) >= 1e-4 ? Format4.number(x) : String(x)
+        // Very large or very small: as Swift writes it (`1e+308`, `1e-05`), not 309 digits.
+        return abs(x) >= 1e-4 && abs(x) < 1e15 ? Format4.number(x) : String(x)
     }
 }
 

@@ -157,6 +157,23 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(try grade(ranking, "[[\"dog\", 0.9939, 1], [\"pet\", 0.9701, 1]]").feedback.hasPrefix("Wrong shape"))
     }
 
+    /// Found by an audit: a bare `?` for a list was "the answer is a number"; --reveal left the
+    /// expected value out when the answer could not be read; `tol=0` revealed four decimals,
+    /// themselves a wrong answer; a huge tolerance was written with 309 digits.
+    @Test func blanksRevealsAndTolerancesAreWrittenPlainly() throws {
+        let v = Value.tensor(.vector([1.0 / 3, 0.5]))
+        #expect(try grade(v, "?").feedback == "No answer given: the answer is still ?. Expected a list of 2 numbers.")
+        #expect(try grade(.tokens(TokenList(["the", "cat"])), "?").feedback.hasPrefix("No answer given"))
+        let unreadable = Exercises.grade(expected: v, spec: spec(), answer: .unreadable(LessonError("'nan' is not a number", at: SourcePosition(line: 3, column: 2))), reveal: true)
+        #expect(unreadable.feedback.hasSuffix("\nExpected: [0.3333, 0.5]."), "\(unreadable.feedback)")
+        let missing = Exercises.grade(expected: v, spec: spec(), answer: nil, reveal: true)
+        #expect(missing.feedback.hasSuffix("\nExpected: [0.3333, 0.5]."), "\(missing.feedback)")
+        let exact = try grade(v, "[0.3333, 0.5]", spec(tol: 0), reveal: true)
+        #expect(exact.feedback.hasSuffix("Expected: [0.3333333333333333, 0.5]."), "\(exact.feedback)")
+        #expect(try grade(v, "[0.3333333333333333, 0.5]", spec(tol: 0)).passed, "what is revealed passes")
+        #expect(try grade(v, "[1, 1]", spec(tol: 1e308)).feedback == "Correct: all 2 entries are within 1e+308 of the expected value.")
+    }
+
     @Test func shapeMismatchesAndBlanksFailWithFeedback() throws {
         let wrongShape = try grade(matrix, "[[1, 0], [0.33, 0.67]]")
         #expect(!wrongShape.passed && wrongShape.score == 0)
