@@ -42,6 +42,29 @@ public struct Gradebook: Sendable {
     }
 
     public static let csvName = "gradebook.csv"
+    /// The files written for each submission, in `OUT/<name>/`.
+    public static let perSubmissionFiles = ["results.json", "feedback.html", "feedback.md"]
+
+    /// The first file this batch would write over one of its inputs (a submission, or the key),
+    /// as an error on `out`; nil when none would. Files are compared by device and inode, so a
+    /// link or another spelling of a path is the same file.
+    static func inputOverwritten(submissions paths: [String], names: [String], out: String, key: String) -> ReadError? {
+        func identity(_ path: String) -> [UInt64]? {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            return [UInt64(info.st_dev), UInt64(info.st_ino)]
+        }
+        var inputs: [[UInt64]: String] = [:]
+        for path in [key] + paths { if let id = identity(path), inputs[id] == nil { inputs[id] = path } }
+        let targets = [FilePathText.join(out, csvName)]
+            + names.flatMap { name in perSubmissionFiles.map { FilePathText.join(FilePathText.join(out, name), $0) } }
+        for target in targets {
+            guard let id = identity(target), let input = inputs[id] else { continue }
+            let what = input == key ? "the key \(key)" : "the submission \(input)"
+            return ReadError(path: out, message: "writing \(target) would replace \(what); nothing was graded. Give --out a folder that holds no submission and not the key")
+        }
+        return nil
+    }
     /// The metadata file read next to each submission when a late policy is given (the name
     /// Gradescope uses).
     public static let metadataName = "submission_metadata.json"
@@ -62,6 +85,13 @@ public struct Gradebook: Sendable {
                 setupErrors.append(ReadError(path: out, message: "cannot create the folder: \(error.reason)"))
             }
         }
+        // No file written may be an input: with --out the submissions folder, a student's
+        // feedback folder can be another student's submission folder, and the key can sit where
+        // a feedback page goes (a red-team pass found both overwritten, and a grade that
+        // depended on which thread read first).
+        if setupErrors.isEmpty, let clash = Gradebook.inputOverwritten(submissions: paths, names: names, out: out, key: grader.keyPath) {
+            setupErrors.append(clash)
+        }
         // Without an output folder nothing is graded: writing anywhere else (the working
         // folder, for an empty name) would scatter files where nobody asked for them.
         guard setupErrors.isEmpty else { return BatchResult(submissions: [], writeErrors: setupErrors) }
@@ -76,9 +106,9 @@ public struct Gradebook: Sendable {
             let files: [(String, String)] = [
                 // As `check --format gradescope` prints it: C1 and bidirectional controls from a
                 // submission made visible (JSON escapes only C0).
-                ("results.json", ControlCharacters.neutralized(outcome.gradescope().serialized(pretty: true) + "\n")),
-                ("feedback.html", FeedbackPage.html(outcome, name: names[i])),
-                ("feedback.md", FeedbackPage.markdown(outcome, name: names[i])),
+                (Gradebook.perSubmissionFiles[0], ControlCharacters.neutralized(outcome.gradescope().serialized(pretty: true) + "\n")),
+                (Gradebook.perSubmissionFiles[1], FeedbackPage.html(outcome, name: names[i])),
+                (Gradebook.perSubmissionFiles[2], FeedbackPage.markdown(outcome, name: names[i])),
             ]
             do {
                 try QuickFile.makeFolder(folder)

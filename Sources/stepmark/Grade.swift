@@ -92,7 +92,12 @@ struct Grade: ParsableCommand {
         // The folder each path was found in, for the roster (`Roster.student(forSubmission:root:)`).
         var roots: [String: String] = [:]
         do {
-            paths = try SubmissionFiles.expand(submissions, maxListBytes: limits.maxFileBytes, skipping: out, roots: &roots)
+            var ownPages: [String] = []
+            paths = try SubmissionFiles.expand(submissions, maxListBytes: limits.maxFileBytes, skipping: out, roots: &roots, ownPages: &ownPages)
+            if !ownPages.isEmpty {
+                // Said, not silent: a student's own file may be named feedback.md.
+                printError("warning: skipped \(ownPages.count) feedback.md file\(ownPages.count == 1 ? "" : "s") beside a results.json, taken for grade's own pages (\(ownPages.prefix(3).joined(separator: ", "))\(ownPages.count > 3 ? ", …" : "")); name a file on the command line to grade it")
+            }
             // A file named twice (a folder and a file in it, a list and an argument) is graded once.
             var seen = Set<String>()
             let named = paths.count
@@ -173,13 +178,16 @@ enum SubmissionFiles {
     /// with `--out` among the submissions graded its own feedback files.
     /// `roots` hears, for each path found in a folder named, that folder (a file named on its
     /// own has none: its own folder is read).
-    static func expand(_ arguments: [String], maxListBytes: Int, skipping: String? = nil, roots: inout [String: String]) throws -> [String] {
+    static func expand(_ arguments: [String], maxListBytes: Int, skipping: String? = nil, roots: inout [String: String],
+                       ownPages: inout [String]) throws -> [String] {
         var out: [String] = []
         for a in arguments {
             if a.hasPrefix("@") {
-                for entry in try listEntries(String(a.dropFirst()), maxBytes: maxListBytes) { expand(entry, into: &out, skipping: skipping, roots: &roots) }
+                for entry in try listEntries(String(a.dropFirst()), maxBytes: maxListBytes) {
+                    expand(entry, into: &out, skipping: skipping, roots: &roots, ownPages: &ownPages)
+                }
             } else {
-                expand(a, into: &out, skipping: skipping, roots: &roots)
+                expand(a, into: &out, skipping: skipping, roots: &roots, ownPages: &ownPages)
             }
         }
         return out
@@ -207,7 +215,9 @@ enum SubmissionFiles {
     }
 
     /// A file as given; a folder as the .md files under it, sorted, but none under `skipping`.
-    static func expand(_ a: String, into out: inout [String], skipping: String? = nil, roots: inout [String: String]) {
+    /// - Parameter ownPages: the feedback pages skipped (see `isFeedback`), for a warning.
+    static func expand(_ a: String, into out: inout [String], skipping: String? = nil, roots: inout [String: String],
+                       ownPages: inout [String]) {
         let fm = FileManager.default
         var isDirectory = false
         guard fm.fileExists(atPath: a, isDirectory: &isDirectory), isDirectory else {
@@ -223,10 +233,12 @@ enum SubmissionFiles {
             FilePathText.lastComponent(sub) == "feedback.md"
                 && fm.fileExists(atPath: FilePathText.join(a, FilePathText.join(FilePathText.parent(sub), "results.json")))
         }
-        out += ((try? fm.subpathsOfDirectory(atPath: a)) ?? [])
-            .filter { $0.lowercased().hasSuffix(".md") && !(skipped.map($0.hasPrefix) ?? false) && !isFeedback($0) }
+        let markdown = ((try? fm.subpathsOfDirectory(atPath: a)) ?? [])
+            .filter { $0.lowercased().hasSuffix(".md") && !(skipped.map($0.hasPrefix) ?? false) }
             .sorted()
-            .map { FilePathText.join(a, $0) }
+        for sub in markdown {
+            if isFeedback(sub) { ownPages.append(FilePathText.join(a, sub)) } else { out.append(FilePathText.join(a, sub)) }
+        }
     }
 
     static func same(_ a: String, _ b: String) -> Bool {

@@ -83,4 +83,28 @@ import Testing
         let inHelp = Set(regex.matches(in: help, range: range).map { String(help[Range($0.range(at: 1), in: help)!]) })
         #expect(inHelp == ["--key", "--out", "--late-policy", "--format", "--assignment", "--max-entries", "--max-steps", "--max-tokens", "--max-file-bytes", "--max-seconds", "--model-dir"])
     }
+
+    /// Found by a red-team pass: with --out the submissions folder, one student's feedback page
+    /// replaced another's submission (and that student's grade depended on which thread read
+    /// first); a key named feedback.md was replaced too. Such a batch writes nothing, exit 2;
+    /// a student's own feedback.md beside a results.json is skipped with a warning, not silently.
+    @Test func gradeNeverWritesOverItsInputs() throws {
+        let correct = try String(contentsOfFile: gradingFixture("correct.md"), encoding: .utf8)
+        let wrong = try String(contentsOfFile: gradingFixture("partly-wrong.md"), encoding: .utf8)
+        let keyText = try String(contentsOfFile: key, encoding: .utf8)
+        let folder = try temporaryFolder(["subs/foo.md": correct, "subs/foo/feedback.md": wrong,
+                                          "k/feedback.md": keyText, "s/k.md": correct,
+                                          "s2/dave/feedback.md": correct, "s2/erin/feedback.md": correct, "s2/erin/results.json": "{}"])
+        let clash = try stepmark(["grade", "--key", key, "subs", "--out", "subs"], in: folder)
+        #expect(clash.status == 2 && clash.stderr.contains("error: subs: writing subs/foo/feedback.md would replace the submission subs/foo/feedback.md; nothing was graded"), "\(clash.stderr)")
+        #expect(try String(contentsOfFile: folder + "/subs/foo/feedback.md", encoding: .utf8) == wrong)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/subs/gradebook.csv"))
+        let overKey = try stepmark(["grade", "--key", "k/feedback.md", "s/k.md", "--out", "."], in: folder)
+        #expect(overKey.status == 2 && overKey.stderr.contains("would replace the key k/feedback.md"), "\(overKey.stderr)")
+        #expect(try String(contentsOfFile: folder + "/k/feedback.md", encoding: .utf8) == keyText)
+        let skipped = try stepmark(["grade", "--key", key, "s2", "--out", "o2"], in: folder)
+        #expect(skipped.status == 0 && skipped.stdout.hasPrefix("graded 1 submission"))
+        #expect(skipped.stderr.contains("warning: skipped 1 feedback.md file beside a results.json, taken for grade's own pages (s2/erin/feedback.md)"), "\(skipped.stderr)")
+        #expect(try stepmark(["grade", "--key", key, "s2", "s2/erin/feedback.md", "--out", "o3"], in: folder).stdout.hasPrefix("graded 2 submissions"))
+    }
 }
