@@ -127,6 +127,11 @@ import Testing
                 + (0..<400).map { "[d\($0)]: https://example.com/" + String(repeating: "x", count: 50) + "/\($0)\n\n" }.joined(), 0, ["0 steps ran, no errors"]),
         // Thousands of solution regions are placed in one walk (each counted from the start, 80 KB took 17 s).
         lesson("many-solution-regions", String(repeating: "a <!-- solution -->x<!-- end solution --> ", count: 2_000) + "\n\n```let\nx = 1\n```\n", 0, ["1 step ran, no errors"]),
+        // A let of 30,000 lines stops at the 10,001st value; the names the rest would define
+        // were each looked up in an array of the 10,000 defined (40,000 lines took 6 s, 150,000
+        // took 45 s and ran past --max-seconds).
+        lesson("let-past-the-value-count", "```let\n" + (0..<30_000).map { "v\($0) = \($0)" }.joined(separator: "\n") + "\n```\n", 1,
+               ["l.md:10002:1: v10000 would be the lesson's value number 10001"]),
         // A line of backtick runs of 700 lengths: each run looked along the rest of its line for
         // a closer, in the scans that leave code spans alone when prose has a comment or an
         // escaped tag (1.3 MB took 7 s and 33 s; 8 MB, 40 s in a release build).

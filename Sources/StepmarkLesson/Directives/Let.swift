@@ -49,13 +49,13 @@ enum LetDirective: Directive {
                 last = (a.name, value)
             } catch {
                 let lineIndex = context.block.body.firstIndex(of: a.line) ?? 0
-                let later = context.assignedNames(from: lineIndex + 1).filter { $0 != a.name && !context.defined.contains($0) }
+                let later = context.assignedNames(from: lineIndex + 1).filter { $0 != a.name && !context.definedSet.contains($0) }
                 context.wouldDefine = [a.name] + later
                 throw error
             }
         }
         if let failure {
-            context.wouldDefine = context.assignedNames(from: failure.bodyIndex).filter { !context.defined.contains($0) }
+            context.wouldDefine = context.assignedNames(from: failure.bodyIndex).filter { !context.definedSet.contains($0) }
             throw failure.error
         }
         if let (name, value) = last { context.setResult(value, recorded: name, storeAs: nil) }
