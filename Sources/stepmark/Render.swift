@@ -191,6 +191,10 @@ final class WatchedCourse: @unchecked Sendable {
         }
         let result = renderer.render(targets, includeIndex: !(added.isEmpty && scope.removed.isEmpty))
         do { _ = try result.write(allowUnowned: overwrite) } catch { printError("error: \(error)") }
+        // A lesson that can no longer be read (not UTF-8, gone, too large) is said where the
+        // re-renders are; its last good pages stay until it reads again (a red-team pass found
+        // the watch silent).
+        for e in result.readErrors { say("error: \(e)") }
         for report in result.reports {
             let errors = report.errors.count
             say("re-rendered \(report.lessonPath)" + (errors > 0 ? " (\(errors) error\(errors == 1 ? "" : "s"))" : ""))
