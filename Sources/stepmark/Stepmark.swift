@@ -81,20 +81,35 @@ struct LimitOptions: ParsableArguments {
 
     var limits: Limits {
         var l = Limits()
-        // A value larger than this machine's memory can hold cannot be allowed in any case:
+        let memory = Self.memory
+        // A value larger than this memory can hold cannot be allowed in any case:
         // `--max-entries 9223372036854775807` would otherwise let zeros(1e9, 1e9) ask for 8 EB.
-        l.maxEntries = min(maxEntries, Int(clamping: ProcessInfo.processInfo.physicalMemory / 8))
+        l.maxEntries = min(maxEntries, Int(clamping: memory / 8))
         l.maxSteps = maxSteps
         l.maxTokens = maxTokens
-        l.maxFileBytes = maxFileBytes
+        // Nor a file that, read with its copies (bytes, text, lines, cmark's tree), would not
+        // fit: a raised --max-file-bytes let a 1.5 GB file abort the program (red-team pass).
+        l.maxFileBytes = min(maxFileBytes, Int(clamping: memory / 16))
         l.maxSeconds = maxSeconds
         l.modelDirectory = modelDir
         return l
     }
 
+    /// What this process may hold: the machine's memory, or less under `ulimit -v`.
+    static var memory: UInt64 {
+        var space = rlimit()
+        let addressSpace = getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &space) == 0 && space.rlim_cur != rlim_t.max ? UInt64(space.rlim_cur) : UInt64.max
+        return min(ProcessInfo.processInfo.physicalMemory, addressSpace)
+    }
+
     func validate() throws {
         guard maxEntries > 0, maxSteps > 0, maxTokens > 0, maxFileBytes > 0, maxSeconds > 0 else {
             throw ValidationError("limits must be positive")
+        }
+        // Said once, so that a later "over the limit of N" does not contradict the flag given.
+        let largestFile = Int(clamping: Self.memory / 16)
+        if maxFileBytes > largestFile {
+            printError("warning: --max-file-bytes \(maxFileBytes) is more than this process's memory can read with its copies; using \(largestFile)")
         }
         if modelDir?.isEmpty == true { throw ValidationError("--model-dir needs a folder") }
     }

@@ -162,6 +162,24 @@ import Testing
         #expect(r.status == 0)
     }
 
+    /// Found by a red-team pass: a raised --max-file-bytes let a 1.5 GB file abort the program
+    /// under `ulimit -v 2000000`. The limit is held to a sixteenth of what the process may
+    /// hold, with a warning, and the file is refused before it is read.
+    @Test func aRaisedFileLimitStaysWithinMemory() throws {
+        guard ProcessInfo.processInfo.environment["STEPMARK_SANITIZED"] == nil else { return }
+        let folder = try temporaryFolder([:])
+        let big = folder + "/big.md"
+        _ = FileManager.default.createFile(atPath: big, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: big))
+        try handle.truncate(atOffset: 200_000_000)  // sparse: no disk used
+        try handle.close()
+        let r = try stepmark(["/bin/sh", "-c", "ulimit -v 1048576; exec \"$0\" run big.md --max-file-bytes 1000000000", stepmarkExecutable],
+                             in: folder, executable: "/usr/bin/env")
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("warning: --max-file-bytes 1000000000 is more than this process's memory can read with its copies; using 67108864"))
+        #expect(r.stderr.contains("big.md: is larger than the limit of 67108864 bytes"))
+    }
+
     // MARK: class 1, the clock inside one expression
 
     @Test func theDeadlineStopsAnExpressionAtItsOperator() throws {
