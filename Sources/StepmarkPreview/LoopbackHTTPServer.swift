@@ -14,8 +14,9 @@ import StepmarkCore
 /// left is small enough to read in one sitting:
 /// - one request per connection (`Connection: close`), so no keep-alive, pipelining or
 ///   chunked bodies; request bodies are never read;
-/// - the request head is read up to 16 KiB (431 beyond), with a 30 s timeout for each read
-///   and each write, so a slow or silent client costs one thread for 30 s at most;
+/// - the request head is read up to 16 KiB (431 beyond) within 10 s in all, however its bytes
+///   trickle in (a client that sent one byte now and then held its connection for good, and
+///   64 of them locked the preview out: a red-team pass); each write has a 30 s timeout;
 /// - at most 64 connections at once (the next ones are closed unanswered); an event stream
 ///   holds one until its page goes away or the preview stops;
 /// - writes use `MSG_NOSIGNAL`: a page closed mid-response is a failed write, not SIGPIPE.
@@ -56,6 +57,8 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     static let maxHeadBytes = 16 * 1024
     static let maxConnections = 64
     static let timeoutSeconds = 30
+    /// The time the whole request head may take to arrive.
+    static let headSeconds = 10.0
 
     /// The port listened on (the system's choice when 0 was asked for).
     let port: UInt16
@@ -192,7 +195,14 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     private func readHead(_ fd: Int32) -> Head {
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
+        let deadline = Date().addingTimeInterval(Self.headSeconds)
         while true {
+            // Each read may wait only for what is left of the head's time.
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0 else { return .closed }
+            var wait = timeval(tv_sec: Int(left), tv_usec: Int((left - left.rounded(.down)) * 1_000_000))
+            if wait.tv_sec == 0 && wait.tv_usec == 0 { wait.tv_usec = 1 }
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return .closed }

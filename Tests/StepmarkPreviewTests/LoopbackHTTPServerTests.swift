@@ -82,6 +82,36 @@ struct LoopbackHTTPServerTests {
         #expect(Self.exchange(port, Array("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)).hasPrefix("HTTP/1.1 200 "))
     }
 
+    /// Found by a red-team pass: a request head that trickled in a byte at a time held its
+    /// connection for good (each read had its own 30 s), and 64 such locked the preview out.
+    /// The whole head has 10 s.
+    @Test("a request head that trickles in is cut off after 10 s")
+    func trickle() throws {
+        let running = try PreviewServer(site: Self.site(), hub: ReloadHub(), options: .init(port: 0, present: false)).start()
+        defer { running.stop() }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = LoopbackHTTPServer.loopback(port: running.port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(connected == 0)
+        var timeout = timeval(tv_sec: 0, tv_usec: 500_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let started = Date()
+        var closedAfter: Double? = nil
+        var byte: [UInt8] = [UInt8(ascii: "G")]
+        while Date().timeIntervalSince(started) < 20 {
+            _ = byte.withUnsafeBytes { send(fd, $0.baseAddress, 1, Int32(MSG_NOSIGNAL)) }
+            var chunk = [UInt8](repeating: 0, count: 16)
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { closedAfter = Date().timeIntervalSince(started); break }
+            byte = [UInt8(ascii: "E")]
+        }
+        let after = try #require(closedAfter, "the connection was never closed")
+        #expect(after >= 9 && after < 13, "closed after \(after) s")
+    }
+
     @Test("an event stream gets retry, then each reload, and ends when the preview stops")
     func events() throws {
         let hub = ReloadHub()
