@@ -189,7 +189,7 @@ public enum LessonParser {
         let definitions = definitionLines.map { lines[$0 - 1] }.joined(separator: "\n")
         // Definitions no link uses are invisible on the page: Markdown's comment idiom
         // (`[//]: # (the answer is 4)`), which a student's copy leaves out with the comments.
-        let unusedDefinitionLines = ReferenceDefinitions.unused(definitionLines, in: lines)
+        let unusedDefinitionLines = Set(ReferenceDefinitions.unused(definitionLines, in: lines))
         // Every piece of prose re-reads the definitions: past 16 MB of such reading in all (a
         // hostile lesson of thousands of pieces and of definitions), the rest keep their own.
         var definitionBudget = 16 << 20
@@ -289,7 +289,8 @@ public enum LessonParser {
             if warnings[warningsBefore...].contains(where: { HTMLAllowList.isEscapeWarning($0.message) }) {
                 prose.escapedMarkdown = HTMLAllowList.escapedMarkdown(markdown, firstLine: start, codeLines: codeLines)
             }
-            let unusedDefinitions = start <= end ? unusedDefinitionLines.filter { (start...end).contains($0) } : []
+            // Looked up line by line: each stretch costs its own lines, however many definitions.
+            let unusedDefinitions = start <= end && !unusedDefinitionLines.isEmpty ? (start...end).filter(unusedDefinitionLines.contains) : []
             if markdown.contains("<!--") || !unusedDefinitions.isEmpty {
                 func omitted(_ text: String) -> [ProseComments.Span] {
                     ProseComments.merged(ProseComments.spans(in: text, firstLine: start, codeLines: codeLines)
