@@ -29,6 +29,9 @@ public struct Assignment: Sendable {
             bom = "\u{FEFF}"
             text = String(text.unicodeScalars.dropFirst())
         }
+        // A NUL becomes U+FFFD, as the parser (and cmark-gfm) read it: the places of comments
+        // found in the parsed text are then the places in this one.
+        if text.utf8.contains(0) { text = String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\0" ? "\u{FFFD}" : $0 })) }
         let lesson = LessonParser.parse(text, path: path, limits: limits)
         let grader = Grader(key: lesson, limits: limits, variant: variant)
         var warnings: [String] = []

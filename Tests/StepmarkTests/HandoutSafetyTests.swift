@@ -431,6 +431,10 @@ import StepmarkRender
         #expect(u.text.contains("After."))
         let uh = MarkdownRenderer(student: true).render(StudentView.apply(runLesson(unclosed)))
         for secret in ["SECRET5", "SECRET6"] { #expect(!uh.contains(secret)) }
+        // A NUL before a comment: read as U+FFFD, as cmark-gfm reads it, so the comment's
+        // place is where the parser found it.
+        let nul = Assignment.make(keyText: "# L\n\na\u{0}b <!-- SECRET7 --> c\n" + tail, path: "k.md")
+        #expect(nul.text.contains("a\u{FFFD}b  c\n") && !nul.text.contains("SECRET7"))
         // The student's copy reads back as a lesson with the same steps and no error.
         #expect(runLesson(a.text).errors.isEmpty && LessonParser.parse(a.text, path: "a.md").directives.count == LessonParser.parse(key, path: "k.md").directives.count)
         // A page of comments costs linear time: 1 MB of openings, each ended by the next.
