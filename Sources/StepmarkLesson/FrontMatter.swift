@@ -57,13 +57,16 @@ public struct FrontMatter: Sendable, Equatable {
             return body.filter { lines[$0 - 1].drop { $0 == " " }.hasPrefix("#") }
         }
         let base = indent(lines[first - 1])
-        var comments: [Int] = [], unknown: [Int] = []
+        var comments: [Int] = [], nested: [Int] = [], unknown: [Int] = []
         var inUnknown = false
         for line in body {
             let text = lines[line - 1]
             let trimmed = text.drop { $0 == " " }
             if isBlank(text) { if inUnknown { unknown.append(line) }; continue }
             if trimmed.hasPrefix("#") && indent(text) <= base { comments.append(line); continue }
+            // A deeper `#` line is a comment in a nested mapping, or a line of a block scalar;
+            // reading the front matter back without it tells which.
+            if trimmed.hasPrefix("#") { nested.append(line); if inUnknown { unknown.append(line) }; continue }
             if indent(text) == base && !trimmed.hasPrefix("- ") && trimmed != "-" {
                 // A key of the mapping: `key:` up to its colon.
                 let key = trimmed.prefix { $0 != ":" }.trimmingTrailingSpaces()
@@ -71,7 +74,7 @@ public struct FrontMatter: Sendable, Equatable {
             }
             if inUnknown { unknown.append(line) }
         }
-        for omitted in [Set(comments + unknown), Set(comments)] where !omitted.isEmpty {
+        for omitted in [Set(comments + nested + unknown), Set(comments + nested), Set(comments + unknown), Set(comments)] where !omitted.isEmpty {
             let blanked = lines.enumerated().map { omitted.contains($0.offset + 1) ? "" : $0.element }
             let (again, problems) = parse(blanked)
             if problems.isEmpty, again == original { return omitted.sorted() }

@@ -189,7 +189,8 @@ public enum LessonParser {
         let definitions = definitionLines.map { lines[$0 - 1] }.joined(separator: "\n")
         // Definitions no link uses are invisible on the page: Markdown's comment idiom
         // (`[//]: # (the answer is 4)`), which a student's copy leaves out with the comments.
-        let unusedDefinitionLines = Set(ReferenceDefinitions.unused(definitionLines, in: lines))
+        let unusedDefinitionLines = Set(ReferenceDefinitions.unused(
+            ReferenceDefinitions.withParagraphLeads(definitionLines, nodes: nodes, lines: lines, skipping: frontMatter?.lineCount ?? 0), in: lines))
         // Every piece of prose re-reads the definitions: past 16 MB of such reading in all (a
         // hostile lesson of thousands of pieces and of definitions), the rest keep their own.
         var definitionBudget = 16 << 20
@@ -225,6 +226,8 @@ public enum LessonParser {
         var regionOpen = false
         var markerProblemLines: [Int] = []
         var proseComments: [ProseComments.Span] = []
+        // The lines of the HTML blocks met so far (each stretch's own are met before it ends).
+        var htmlLines = Set<Int>()
 
         func flushProse(upTo nextLine: Int) {
             guard let start = pendingStart else { return }
@@ -293,7 +296,7 @@ public enum LessonParser {
             let unusedDefinitions = start <= end && !unusedDefinitionLines.isEmpty ? (start...end).filter(unusedDefinitionLines.contains) : []
             if markdown.contains("<!--") || !unusedDefinitions.isEmpty {
                 func omitted(_ text: String) -> [ProseComments.Span] {
-                    ProseComments.merged(ProseComments.spans(in: text, firstLine: start, codeLines: codeLines)
+                    ProseComments.merged(ProseComments.spans(in: text, firstLine: start, codeLines: codeLines, htmlLines: htmlLines)
                                          + unusedDefinitions.map(ProseComments.Span.wholeLine))
                 }
                 let spans = omitted(markdown)
@@ -310,7 +313,10 @@ public enum LessonParser {
         var hasLevelOneHeading = false
         var htmlBlocks: [ClosedRange<Int>] = []
         for node in nodes {
-            if case .other(let type) = node.kind, type == "html_block" { htmlBlocks.append(node.startLine...max(node.startLine, node.endLine)) }
+            if case .other(let type) = node.kind, type == "html_block" {
+                htmlBlocks.append(node.startLine...max(node.startLine, node.endLine))
+                htmlLines.formUnion(node.startLine...max(node.startLine, node.endLine))
+            }
             if node.headingLevel == 1 { hasLevelOneHeading = true }
             if node.headingLevel >= 1, let text = node.headingText { headings.append((node.startLine, text.trimmingWhitespace())) }
             if case .fencedCode(let info, let literal) = node.kind,
@@ -384,7 +390,9 @@ public enum LessonParser {
         lesson.solutionLines = solutionLines
         lesson.unblankableAnswerLines = unblankable
         lesson.markerProblemLines = markerProblemLines
-        lesson.proseComments = proseComments
+        // Unused definitions outside any stretch (after a step, before the next prose) are in
+        // the assignment's text too.
+        lesson.proseComments = ProseComments.merged(proseComments + unusedDefinitionLines.sorted().map(ProseComments.Span.wholeLine))
         lesson.frontMatter = frontMatter
         lesson.warnings = warnings
         lesson.hasLevelOneHeading = hasLevelOneHeading

@@ -45,7 +45,9 @@ public enum ProseComments {
     /// next `<!--`, so that no solution marker is blanked.
     ///
     /// One pass over the bytes (a page of comments costs linear time).
-    public static func spans(in markdown: String, firstLine: Int, codeLines: Set<Int>) -> [Span] {
+    /// Lines of HTML blocks (`htmlLines`) are HTML, where a backslash or a backtick means
+    /// nothing: a comment there is one even between backticks.
+    public static func spans(in markdown: String, firstLine: Int, codeLines: Set<Int>, htmlLines: Set<Int> = []) -> [Span] {
         let bytes = Array(markdown.utf8)
         let n = bytes.count
         var spans: [Span] = []
@@ -68,8 +70,9 @@ public enum ProseComments {
             let b = bytes[i]
             if isBreak(b) { newLine(); continue }
             if codeLines.contains(line) { i += 1; continue }
-            if b == UInt8(ascii: "\\"), i + 1 < n, !isBreak(bytes[i + 1]) { i += 2; continue }
-            if b == UInt8(ascii: "`") {
+            let markdownLine = !htmlLines.contains(line)
+            if markdownLine, b == UInt8(ascii: "\\"), i + 1 < n, !isBreak(bytes[i + 1]) { i += 2; continue }
+            if markdownLine, b == UInt8(ascii: "`") {
                 if let end = codeSpans[i] { i = end; continue }
                 while i < n, bytes[i] == UInt8(ascii: "`") { i += 1 }
                 continue

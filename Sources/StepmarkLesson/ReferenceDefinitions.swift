@@ -26,12 +26,36 @@ enum ReferenceDefinitions {
         label.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").lowercased()
     }
 
+    /// `definitionLines` with the definitions that open a paragraph (`[//]: # (note)` with the
+    /// paragraph's text on the next line): cmark-gfm's paragraph starts at them, so no line is
+    /// left uncovered. Each is taken only when cmark-gfm, reading the line alone, makes no
+    /// node of it (a definition), so no paragraph text is ever taken for one.
+    static func withParagraphLeads(_ definitionLines: [Int], nodes: [MarkdownNode], lines: [String], skipping frontMatterLines: Int) -> [Int] {
+        var found = Set(definitionLines)
+        var checked = 0
+        for node in nodes where node.startLine > frontMatterLines {
+            guard case .other(let type) = node.kind, type == "paragraph" else { continue }
+            var line = node.startLine
+            // At most a thousand lines are read by cmark-gfm one at a time (a hostile lesson
+            // of paragraphs that each start like a definition costs no more).
+            while line <= min(node.endLine, lines.count), checked < 1_000, label(startingLine: lines[line - 1]) != nil {
+                checked += 1
+                guard MarkdownDocument(lines[line - 1]).topLevelNodes().isEmpty else { break }
+                found.insert(line)
+                line += 1
+            }
+        }
+        return found.sorted()
+    }
+
     /// The lines (1-based, of `lines`) of the definitions among `definitionLines` (as
     /// `referenceDefinitionLines` gives them: each definition's first line, then the lines that
-    /// continue it) whose label no other line writes in brackets: `[label]`, `[text][label]`,
-    /// `[label][]`. Any bracketed text counts, code included, so a doubtful definition stays.
+    /// continue it) whose label nothing else writes in brackets: `[label]`, `[text][label]`,
+    /// `[label][]`, a label wrapped over lines too. Any bracketed text counts, code included,
+    /// so a doubtful definition stays; a line that starts like a definition (in a quote or a
+    /// list too) is no use.
     ///
-    /// One pass over the other lines; each `[` is looked at once.
+    /// One pass over the other lines; each character is looked at once.
     static func unused(_ definitionLines: [Int], in lines: [String]) -> [Int] {
         guard !definitionLines.isEmpty else { return [] }
         // Each definition: its label and its lines.
@@ -46,22 +70,49 @@ enum ReferenceDefinitions {
         let labels = Set(definitions.map(\.label))
         let skipped = Set(definitionLines)
         var used = Set<String>()
-        for (index, text) in lines.enumerated() where !skipped.contains(index + 1) && text.contains("[") {
-            // The text between each `[` and the next `]` with no `[` between them.
-            var open: String.Index? = nil
-            var i = text.startIndex
-            while i < text.endIndex {
-                let c = text[i]
-                if c == "[" {
-                    open = text.index(after: i)
-                } else if c == "]", let from = open {
-                    let label = normalized(text[from..<i])
-                    if labels.contains(label) { used.insert(label) }
+        // The text since the last unmatched `[`, over line breaks (read as spaces) up to a
+        // blank line; nil when no `[` is open. A label has at most 999 characters (CommonMark).
+        var open: String? = nil
+        var length = 0
+        func add(_ c: Character) {
+            guard open != nil else { return }
+            length += 1
+            if length > 999 { open = nil } else { open!.append(c) }
+        }
+        for (index, text) in lines.enumerated() {
+            if skipped.contains(index + 1) || text.allSatisfy({ $0 == " " || $0 == "\t" }) || startsDefinition(text) { open = nil; continue }
+            add(" ")
+            var escaped = false
+            for c in text {
+                if escaped { escaped = false; add(c); continue }
+                switch c {
+                case "\\": escaped = true; add(c)
+                case "[": open = ""; length = 0
+                case "]":
+                    if let label = open {
+                        let key = normalized(Substring(label))
+                        if labels.contains(key) { used.insert(key) }
+                    }
                     open = nil
+                default: add(c)
                 }
-                i = text.index(after: i)
             }
         }
         return definitions.filter { !used.contains($0.label) }.flatMap(\.lines).sorted()
+    }
+
+    /// Whether a line starts like a definition once its quote and list markers are set aside
+    /// (`> [comment]: <> (…)`, `- [//]: # (…)`).
+    static func startsDefinition(_ text: String) -> Bool {
+        var rest = Substring(text)
+        while true {
+            let trimmed = rest.drop { $0 == " " || $0 == "\t" }
+            if trimmed.hasPrefix(">") { rest = trimmed.dropFirst(); continue }
+            if let first = trimmed.first, "-*+".contains(first), trimmed.dropFirst().first == " " { rest = trimmed.dropFirst(2); continue }
+            let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
+            if !digits.isEmpty, digits.count <= 9, let mark = trimmed.dropFirst(digits.count).first, mark == "." || mark == ")",
+               trimmed.dropFirst(digits.count + 1).first == " " { rest = trimmed.dropFirst(digits.count + 2); continue }
+            return label(startingLine: String(trimmed)) != nil
+        }
     }
 }

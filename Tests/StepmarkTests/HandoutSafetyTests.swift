@@ -424,6 +424,9 @@ import StepmarkRender
         // before a solution marker, whose region is still removed.
         let crlf = Assignment.make(keyText: "# L\r\n\r\nText <!-- SECRET4\r\nstill -->\r\nmore\r\n" + tail, path: "k.md")
         #expect(!crlf.text.contains("SECRET4") && !crlf.text.contains("still") && crlf.text.contains("Text \r\n\r\nmore"))
+        // In an HTML block a backtick or a backslash is no Markdown: the comment is one.
+        let html = Assignment.make(keyText: "# L\n\n<details>\n`<!-- SECRET8 -->` \\<!-- SECRET9 -->\n</details>\n" + tail, path: "k.md")
+        #expect(!html.text.contains("SECRET8") && !html.text.contains("SECRET9"), "\(html.text)")
         let unclosed = "# L\n\n<!-- note: SECRET5\n<!-- solution -->\nSECRET6\n<!-- end solution -->\nAfter.\n" + tail
         #expect(runLesson(unclosed).errors.isEmpty)
         let u = Assignment.make(keyText: unclosed, path: "k.md")
@@ -491,6 +494,16 @@ import StepmarkRender
         let links = { (html: String) in html.components(separatedBy: "href=\"https://").dropFirst().map { $0.prefix { $0 != "\"" } } }
         #expect(links(HTMLRenderer(student: true).render(StudentView.apply(report))) == ["example.com/doc", "example.com/other", "example.com/3"])
         #expect(MarkdownRenderer().render(report).contains("SECRET1"), "the teacher's report keeps them")
+        // Found by a review: definitions after a step, between two steps, opening a paragraph;
+        // a label wrapped over lines is a use; one in a quote does not keep the others.
+        let placed = "# T\n\n```let\nx = 1\n```\n[//]: # (SECRET5)\n\n```let\ny = 2\n```\n\n[//]: # (SECRET6)\n\n```let\nz = 3\n```\n\n"
+            + "[comment]: <> (SECRET7)\nPara two.\n\n> [comment]: <> (quoted)\n\nSee [the scikit-learn\ndocs] and ![pic][\nimg].\n\n"
+            + "[the scikit-learn docs]: https://scikit-learn.org\n[img]: https://example.com/a.png\n" + tail
+        let p = Assignment.make(keyText: placed, path: "k.md")
+        #expect(p.keyErrors.isEmpty, "\(p.keyErrors)")
+        for secret in ["SECRET5", "SECRET6", "SECRET7"] { #expect(!p.text.contains(secret), "\(secret)") }
+        #expect(p.text.contains("Para two.") && p.text.contains("[the scikit-learn docs]: https://scikit-learn.org") && p.text.contains("[img]: https://example.com/a.png"))
+        #expect(runLesson(p.text).errors.isEmpty)
         // Labels that only look alike do not count as uses.
         #expect(ReferenceDefinitions.unused([1, 2], in: ["[a]: /x", "[b]: /y", "[a b] [ab]"]) == [1, 2])
         #expect(ReferenceDefinitions.unused([1], in: ["[A  B]: /x", "see [a\tb]"]) == [])
@@ -514,5 +527,7 @@ import StepmarkRender
         #expect(FrontMatter.teacherOnlyLines(["---", "  title: T", "  # SECRET", "  notes: x", "---"]) == [3, 4])
         #expect(FrontMatter.teacherOnlyLines(["---", "{title: T, notes: x}", "---"]) == [])
         #expect(FrontMatter.teacherOnlyLines(["---", "title: T", "---"]) == [])
+        // A comment in a nested mapping goes too (a review found it kept).
+        #expect(FrontMatter.teacherOnlyLines(["---", "exercise-defaults:", "  # SECRET: the answer is 0.787", "  tol: 0.01", "---"]) == [3])
     }
 }
