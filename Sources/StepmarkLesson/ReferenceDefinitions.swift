@@ -38,11 +38,19 @@ enum ReferenceDefinitions {
             var line = node.startLine
             // At most a thousand lines are read by cmark-gfm one at a time (a hostile lesson
             // of paragraphs that each start like a definition costs no more).
-            while line <= min(node.endLine, lines.count), checked < 1_000, label(startingLine: lines[line - 1]) != nil {
+            let last = min(node.endLine, lines.count)
+            while line <= last, checked < 1_000, label(startingLine: lines[line - 1]) != nil {
                 checked += 1
                 guard MarkdownDocument(lines[line - 1]).topLevelNodes().isEmpty else { break }
                 found.insert(line)
                 line += 1
+                // A title on the next line belongs to the definition when the two lines
+                // together are still one (left behind, it would show as text).
+                if line <= last, label(startingLine: lines[line - 1]) == nil,
+                   MarkdownDocument(lines[line - 2] + "\n" + lines[line - 1]).topLevelNodes().isEmpty {
+                    found.insert(line)
+                    line += 1
+                }
             }
         }
         return found.sorted()

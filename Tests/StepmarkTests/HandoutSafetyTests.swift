@@ -497,11 +497,11 @@ import StepmarkRender
         // Found by a review: definitions after a step, between two steps, opening a paragraph;
         // a label wrapped over lines is a use; one in a quote does not keep the others.
         let placed = "# T\n\n```let\nx = 1\n```\n[//]: # (SECRET5)\n\n```let\ny = 2\n```\n\n[//]: # (SECRET6)\n\n```let\nz = 3\n```\n\n"
-            + "[comment]: <> (SECRET7)\nPara two.\n\n> [comment]: <> (quoted)\n\nSee [the scikit-learn\ndocs] and ![pic][\nimg].\n\n"
+            + "[comment]: <> (SECRET7)\n[//]: #\n  \"SECRET10 on the next line\"\nPara two.\n\n> [comment]: <> (quoted)\n\nSee [the scikit-learn\ndocs] and ![pic][\nimg].\n\n"
             + "[the scikit-learn docs]: https://scikit-learn.org\n[img]: https://example.com/a.png\n" + tail
         let p = Assignment.make(keyText: placed, path: "k.md")
         #expect(p.keyErrors.isEmpty, "\(p.keyErrors)")
-        for secret in ["SECRET5", "SECRET6", "SECRET7"] { #expect(!p.text.contains(secret), "\(secret)") }
+        for secret in ["SECRET5", "SECRET6", "SECRET7", "SECRET10"] { #expect(!p.text.contains(secret), "\(secret)") }
         #expect(p.text.contains("Para two.") && p.text.contains("[the scikit-learn docs]: https://scikit-learn.org") && p.text.contains("[img]: https://example.com/a.png"))
         #expect(runLesson(p.text).errors.isEmpty)
         // Labels that only look alike do not count as uses.
