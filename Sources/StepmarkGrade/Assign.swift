@@ -289,9 +289,16 @@ enum SamePath {
 
     static func same(_ a: String, _ b: String) -> Bool {
         if canonical(a) == canonical(b) { return true }
-        var sa = stat(), sb = stat()
-        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
-        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+        guard let ia = identity(a), let ib = identity(b) else { return false }
+        return ia == ib
+    }
+
+    /// The file's device and inode (the same for every link or spelling of its path); nil when
+    /// it does not exist.
+    static func identity(_ path: String) -> [UInt64]? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return [UInt64(info.st_dev), UInt64(info.st_ino)]
     }
 }
 

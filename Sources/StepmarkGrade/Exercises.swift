@@ -159,7 +159,7 @@ public enum Exercises {
         // Revealed, a failed exercise's feedback ends with the expected value, whatever failed
         // (an unreadable or missing answer too: an audit found those without it).
         func failed(_ feedback: String) -> ExerciseResult {
-            let shown = reveal ? feedback + "\n" + words.expectedValue(Feedback.brief(expected, tolerance: spec.tolerance)) : feedback
+            let shown = reveal ? feedback + "\n" + Feedback.revealed(expected, tolerance: spec.tolerance, words: words) : feedback
             return ExerciseResult(spec: spec, score: 0, passed: false, feedback: shown)
         }
         let shape = words.describe(expected)
@@ -317,13 +317,13 @@ public enum Feedback {
     public static func text(_ c: AnswerComparison, expected: Value, tolerance: Double, reveal: Bool,
                             words: FeedbackWords = .english) -> String {
         if let problem = c.shapeProblem {
-            return words.wrongShape(problem) + (reveal ? "\n" + words.expectedValue(brief(expected, tolerance: tolerance)) : "")
+            return words.wrongShape(problem) + (reveal ? "\n" + revealed(expected, tolerance: tolerance, words: words) : "")
         }
         let criterion: FeedbackWords.Criterion = isNumeric(expected) ? .within(tolerance: trim(tolerance)) : .equal(expected)
         let what = words.criterion(criterion)
         if c.allCorrect { return words.correct(total: c.total, criterion: what) }
         if c.total > 0 && c.blank == c.total {
-            return words.noAnswerGiven(shape: words.describe(expected)) + (reveal ? "\n" + words.expectedValue(brief(expected, tolerance: tolerance)) : "")
+            return words.noAnswerGiven(shape: words.describe(expected)) + (reveal ? "\n" + revealed(expected, tolerance: tolerance, words: words) : "")
         }
         var lines: [String] = []
         var head = words.expectedShape(words.describe(expected))
@@ -339,7 +339,7 @@ public enum Feedback {
             let g = grid(c)
             if !g.isEmpty { lines.append(g) }
         }
-        if reveal { lines.append(words.expectedValue(brief(expected, tolerance: tolerance))) }
+        if reveal { lines.append(revealed(expected, tolerance: tolerance, words: words)) }
         return lines.joined(separator: "\n")
     }
 
@@ -375,8 +375,13 @@ public enum Feedback {
             .joined(separator: "\n")
     }
 
+    /// The line `--reveal` ends a failed exercise's feedback with: `Expected: …`.
+    static func revealed(_ expected: Value, tolerance: Double, words: FeedbackWords) -> String {
+        words.expectedValue(brief(expected, tolerance: tolerance))
+    }
+
     /// The expected value written as an answer literal.
-    public static func brief(_ v: Value, tolerance: Double = 0.01) -> String {
+    public static func brief(_ v: Value, tolerance: Double) -> String {
         // Four decimals, unless the tolerance is finer than they show (`tol=0`): then every
         // digit, so that what is revealed is itself a right answer.
         let everyDigit = tolerance < 5e-5

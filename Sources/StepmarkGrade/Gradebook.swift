@@ -49,17 +49,12 @@ public struct Gradebook: Sendable {
     /// as an error on `out`; nil when none would. Files are compared by device and inode, so a
     /// link or another spelling of a path is the same file.
     static func inputOverwritten(submissions paths: [String], names: [String], out: String, key: String) -> ReadError? {
-        func identity(_ path: String) -> [UInt64]? {
-            var info = stat()
-            guard stat(path, &info) == 0 else { return nil }
-            return [UInt64(info.st_dev), UInt64(info.st_ino)]
-        }
         var inputs: [[UInt64]: String] = [:]
-        for path in [key] + paths { if let id = identity(path), inputs[id] == nil { inputs[id] = path } }
+        for path in [key] + paths { if let id = SamePath.identity(path), inputs[id] == nil { inputs[id] = path } }
         let targets = [FilePathText.join(out, csvName)]
             + names.flatMap { name in perSubmissionFiles.map { FilePathText.join(FilePathText.join(out, name), $0) } }
         for target in targets {
-            guard let id = identity(target), let input = inputs[id] else { continue }
+            guard let id = SamePath.identity(target), let input = inputs[id] else { continue }
             let what = input == key ? "the key \(key)" : "the submission \(input)"
             return ReadError(path: out, message: "writing \(target) would replace \(what); nothing was graded. Give --out a folder that holds no submission and not the key")
         }

@@ -62,18 +62,11 @@ public enum LessonParser {
         throw ReadError(path: path, message: "line \(line): invalid UTF-8 at byte \(consumed + bom); lessons must be UTF-8 text")
     }
 
-    /// The lesson's link reference definitions (`[d]: https://…`), as lines of Markdown. Each
+    /// The lines (1-based) of the lesson's link reference definitions (`[d]: https://…`). Each
     /// stretch of prose between steps is rendered on its own, but in CommonMark a definition
     /// anywhere serves the whole document: the definitions are handed to every stretch. They
     /// are the lines no top-level node covers (cmark makes no node of a definition) that start
     /// like one, with the lines that continue them (a title on the next line).
-    static func referenceDefinitions(_ lines: [String], nodes: [MarkdownNode], skipping frontMatterLines: Int,
-                                     solutionLines: Set<Int> = []) -> String {
-        referenceDefinitionLines(lines, nodes: nodes, skipping: frontMatterLines, solutionLines: solutionLines)
-            .map { lines[$0 - 1] }.joined(separator: "\n")
-    }
-
-    /// The 1-based lines of `referenceDefinitions`.
     static func referenceDefinitionLines(_ lines: [String], nodes: [MarkdownNode], skipping frontMatterLines: Int,
                                          solutionLines: Set<Int> = []) -> [Int] {
         var covered = [Bool](repeating: false, count: lines.count + 1)
@@ -226,7 +219,8 @@ public enum LessonParser {
         var regionOpen = false
         var markerProblemLines: [Int] = []
         var proseComments: [ProseComments.Span] = []
-        // The lines of the HTML blocks met so far (each stretch's own are met before it ends).
+        // The lines of the HTML blocks met so far (each stretch's own are met before it ends;
+        // after the last, all of them).
         var htmlLines = Set<Int>()
 
         func flushProse(upTo nextLine: Int) {
@@ -311,12 +305,8 @@ public enum LessonParser {
         }
 
         var hasLevelOneHeading = false
-        var htmlBlocks: [ClosedRange<Int>] = []
         for node in nodes {
-            if case .other(let type) = node.kind, type == "html_block" {
-                htmlBlocks.append(node.startLine...max(node.startLine, node.endLine))
-                htmlLines.formUnion(node.startLine...max(node.startLine, node.endLine))
-            }
+            if case .other(let type) = node.kind, type == "html_block" { htmlLines.formUnion(node.startLine...max(node.startLine, node.endLine)) }
             if node.headingLevel == 1 { hasLevelOneHeading = true }
             if node.headingLevel >= 1, let text = node.headingText { headings.append((node.startLine, text.trimmingWhitespace())) }
             if case .fencedCode(let info, let literal) = node.kind,
@@ -373,12 +363,10 @@ public enum LessonParser {
         }
         // An answer fence cmark-gfm read as part of an HTML block (`<details>` with no blank
         // line after it) is no block at all: it would reach students as text.
-        for range in htmlBlocks {
-            for k in range where k - 1 < lines.count {
-                guard let column = Self.answerFenceColumn(lines[k - 1]) else { continue }
-                diagnostics.append(LessonError("this ```answer block is inside an HTML block, so it is not read and cannot be blanked in the assignment; leave a blank line after the HTML tag above it", at: SourcePosition(line: k, column: column)))
-                unblankable.append(k)
-            }
+        for k in htmlLines.sorted() where k - 1 < lines.count {
+            guard let column = Self.answerFenceColumn(lines[k - 1]) else { continue }
+            diagnostics.append(LessonError("this ```answer block is inside an HTML block, so it is not read and cannot be blanked in the assignment; leave a blank line after the HTML tag above it", at: SourcePosition(line: k, column: column)))
+            unblankable.append(k)
         }
         // SPEC §8: the title defaults to the first heading, whatever its level, outside the
         // solution regions (one inside would name a handout after an answer).

@@ -44,9 +44,10 @@ public enum ProseComments {
     /// container: what it hides from the page it hides from the copy; but it ends before the
     /// next `<!--`, so that no solution marker is blanked.
     ///
-    /// One pass over the bytes (a page of comments costs linear time).
     /// Lines of HTML blocks (`htmlLines`) are HTML, where a backslash or a backtick means
     /// nothing: a comment there is one even between backticks.
+    ///
+    /// One pass over the bytes (a page of comments costs linear time).
     public static func spans(in markdown: String, firstLine: Int, codeLines: Set<Int>, htmlLines: Set<Int> = []) -> [Span] {
         let bytes = Array(markdown.utf8)
         let n = bytes.count
@@ -116,7 +117,8 @@ public enum ProseComments {
     }
 
     /// `text` (whose first line is file line `firstLine`) with the bytes of each span removed,
-    /// except its line breaks; a span's byte past its line's end means the end of that line. Spans must be in order and not overlap, as `spans` gives them.
+    /// except its line breaks; a span's byte past its line's end means the end of that line.
+    /// Spans must be in order and not overlap, as `merged` gives them.
     public static func blanked(_ text: String, firstLine: Int, spans: [Span]) -> String {
         guard !spans.isEmpty else { return text }
         let bytes = Array(text.utf8)
