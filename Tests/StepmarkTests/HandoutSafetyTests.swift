@@ -27,6 +27,9 @@ import StepmarkRender
         ```
         """
 
+    /// A softmax exercise with the key's right answer, to end a test's key with.
+    static let softmaxExercise = "\n```softmax exercise=e1\n[1, 2, 3]\n```\n\n```answer e1\n[0.09, 0.2447, 0.6652]\n```\n"
+
     @Test func anExerciseStepAndEverythingDerivedFromItAreHidden() {
         let report = StudentView.apply(runLesson(Self.lesson))
         let steps = report.steps
@@ -377,7 +380,7 @@ import StepmarkRender
     /// region made assign refuse its own untouched assignment; render --student wrote handouts
     /// of a key whose markers are errors.
     @Test func markerHolesOfTheSecondPassAreClosed() throws {
-        let tail = "\n```softmax exercise=e1\n[1, 2, 3]\n```\n\n```answer e1\n[0.09, 0.2447, 0.6652]\n```\n"
+        let tail = Self.softmaxExercise
         let titled = Exercises.check(runLesson("# L\n\n## Softmax\n\nTry it first. <!-- solution -->\n## SECRET_TITLE 0.67\n<!-- end solution -->\n" + tail))
         #expect(ExerciseTitles.of(titled)["e1"] == "Softmax")
         let joined = runLesson("# L\n\n<!-- solution -->\u{200D}\nSECRET\n<!-- end solution -->\u{200D}\nNext we look at how temperature changes the softmax output.\n" + tail)
@@ -398,7 +401,7 @@ import StepmarkRender
     /// the prose's comments out, line for line (blanked, not cut: every later line stays where
     /// it was); code keeps its comments, as written; the teacher's report keeps them too.
     @Test func commentsAreLeftOutOfStudentCopies() throws {
-        let tail = "\n```softmax exercise=e1\n[1, 2, 3]\n```\n\n```answer e1\n[0.09, 0.2447, 0.6652]\n```\n"
+        let tail = Self.softmaxExercise
         let key = "# L\n\nCompute it. <!-- SECRET1: the answer is 0.6652 --> Then go on.\n\n<!--\nSECRET2 on\nthree lines\n-->\n"
             + "Show `<!-- code span -->` and\n\n```markdown\n<!-- in code -->\n```\n\n<!-->SECRET3<!--->\n" + tail
         let a = Assignment.make(keyText: key, path: "k.md")
@@ -452,7 +455,7 @@ import StepmarkRender
     /// Every command that reveals refuses an assignment as its key; grading against one
     /// without --reveal still works, and shows no expected value.
     @Test func revealRefusesAnAssignmentAsTheKey() throws {
-        let key = "# K\n\n```softmax exercise=e1\n[1, 2, 3]\n```\n\n```answer e1\n[0.09, 0.2447, 0.6652]\n```\n"
+        let key = "# K\n" + Self.softmaxExercise
         let folder = try temporaryFolder(["key.md": key])
         #expect(try stepmark(["assign", "key.md", "--out", "a"], in: folder).status == 0)
         let expected = try stepmark(["check", "a/key.md", "--key", "key.md", "--reveal"], in: folder)
@@ -475,7 +478,7 @@ import StepmarkRender
     /// Unused definitions are blanked like comments; one a link uses (in any case, as
     /// `[text][label]`, `[label]` or `[label][]`) stays, so the copy's links still work.
     @Test func unusedLinkDefinitionsAreLeftOutOfStudentCopies() throws {
-        let tail = "\n```softmax exercise=e1\n[1, 2, 3]\n```\n\n```answer e1\n[0.09, 0.2447, 0.6652]\n```\n"
+        let tail = Self.softmaxExercise
         let key = "# T\n\n[//]: # (SECRET1: the answer is 0.6652)\n\nSee [the docs][Doc] and [other] and [third][].\n\n"
             + "[doc]: https://example.com/doc \"Docs\"\n[other]:\n  https://example.com/other\n[Third]: https://example.com/3\n"
             + "[comment]: <> (SECRET2\ncontinued SECRET3)\n[unused]: https://example.com/SECRET4\n" + tail
@@ -513,7 +516,7 @@ import StepmarkRender
     /// front matter, was copied into the assignment though no page shows it. Both are blanked
     /// (no line moves) when the front matter reads back the same; a `#` inside a value stays.
     @Test func frontMatterNotesAreLeftOutOfTheAssignment() throws {
-        let tail = "\n```softmax exercise=e1\n[1, 2, 3]\n```\n\n```answer e1\n[0.09, 0.2447, 0.6652]\n```\n"
+        let tail = Self.softmaxExercise
         let key = "---\ntitle: Softmax\n# teacher: SECRET1 0.7870\nnotes: SECRET2\nextra:\n  - SECRET3\nauthor: Me\n"
             + "description: |\n  # kept: part of the description\n---\n\n# Softmax\n" + tail
         let a = Assignment.make(keyText: key, path: "k.md")
