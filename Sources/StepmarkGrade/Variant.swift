@@ -1,3 +1,5 @@
+import StepmarkLesson
+
 /// Per-student variants (SPEC §4): each student's assignment reads its own `variant`, so every
 /// student gets their own numbers and is graded against them.
 public enum Variant {
@@ -12,14 +14,7 @@ public enum Variant {
     }
 
     /// What a submission's front matter says of its variant.
-    public enum Declaration: Equatable, Sendable {
-        /// No front matter, or no `variant:` line in it.
-        case none
-        case number(Int)
-        /// A `variant:` line whose value is not a variant (0 to 999,999, digits only, as
-        /// `assign` writes it); the text as written, at most 40 characters.
-        case invalid(String)
-    }
+    public typealias Declaration = FrontMatter.VariantDeclaration
 
     /// The variant a submission declares, when it declares a valid one.
     public static func declared(in text: String) -> Int? {
@@ -33,7 +28,8 @@ public enum Variant {
         var lineNumber = 0
         var inFrontMatter = false
         // A second `variant:` line (a YAML reader would keep one or the other) is not a variant.
-        var found: (n: Int, text: Substring)? = nil
+        var found: (n: Int, text: String)? = nil
+        var indent: Int? = nil
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             lineNumber += 1
             if lineNumber > 200 { break }
@@ -46,18 +42,15 @@ public enum Variant {
             }
             guard inFrontMatter else { return .none }
             if trimmed == "---" || trimmed == "..." { break }
-            guard trimmed.hasPrefix("variant:") else { continue }
-            var digits = trimmed.dropFirst("variant:".count).drop { $0 == " " || $0 == "\t" }
-            // A YAML comment after the value (`variant: 426695  # mine`), which the student's
-            // own `check` reads past as YAML does (a red-team pass: it scored 0 here).
-            if let hash = digits.indices.first(where: { digits[$0] == "#" && $0 > digits.startIndex && [" ", "\t"].contains(digits[digits.index(before: $0)]) }) {
-                digits = digits[..<hash].trimmingTrailingSpaces()
+            // The mapping's indentation, as `assign` indents the variant line: its first key's.
+            if indent == nil { indent = FrontMatter.contentIndent(trimmed) }
+            switch FrontMatter.variantLineDeclaration(trimmed, indent: indent ?? 0) {
+            case .none: continue
+            case .invalid(let written): return .invalid(written)
+            case .number(let n):
+                if let first = found { return .invalid(String((first.text + ", then " + String(n)).prefix(40))) }
+                found = (n, String(n))
             }
-            guard !digits.isEmpty, digits.count <= 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits) else {
-                return .invalid(String(digits.prefix(40)))
-            }
-            if let first = found { return .invalid(String((first.text + ", then " + digits).prefix(40))) }
-            found = (n, digits)
         }
         return found.map { .number($0.n) } ?? .none
     }

@@ -36,6 +36,52 @@ public struct FrontMatter: Sendable, Equatable {
         return close + 1
     }
 
+    /// The variant on a front-matter line written as `assign` writes it: `indent` spaces (the
+    /// mapping's own, as assign indents it), `variant:`, spaces, one to six digits, then at most
+    /// a YAML comment (`variant: 426695  # mine`); nil for any other line. Read without YAML,
+    /// because a submission is untrusted (`Variant.declaration`).
+    public static func variantLine(_ line: Substring, indent: Int = 0) -> Int? {
+        guard case .number(let n) = variantLineDeclaration(line, indent: indent) else { return nil }
+        return n
+    }
+
+    /// What a front-matter line says of the variant: `.none` when it is no `variant:` line at
+    /// `indent`, `.invalid` with the value as written when it is one but its value is not a
+    /// variant.
+    public static func variantLineDeclaration(_ line: Substring, indent: Int = 0) -> VariantDeclaration {
+        guard line.prefix(indent).allSatisfy({ $0 == " " }) else { return .none }
+        let trimmed = line.dropFirst(indent).trimmingTrailingSpaces()
+        guard trimmed.hasPrefix("variant:") else { return .none }
+        var digits = trimmed.dropFirst("variant:".count).drop { $0 == " " || $0 == "\t" }
+        // A YAML comment after the value, which YAML reads past.
+        if let hash = digits.indices.first(where: { digits[$0] == "#" && $0 > digits.startIndex && [" ", "\t"].contains(digits[digits.index(before: $0)]) }) {
+            digits = digits[..<hash].trimmingTrailingSpaces()
+        }
+        guard !digits.isEmpty, digits.count <= 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits) else {
+            return .invalid(String(digits.prefix(40)))
+        }
+        return .number(n)
+    }
+
+    /// What a line or a front matter says of an assignment's variant.
+    public enum VariantDeclaration: Equatable, Sendable {
+        /// No front matter, or no `variant:` line in it.
+        case none
+        case number(Int)
+        /// A `variant:` line whose value is not a variant (0 to 999,999, digits only, as
+        /// `assign` writes it); the text as written, at most 40 characters.
+        case invalid(String)
+    }
+
+    /// The indentation of a front-matter line that holds YAML (spaces before it); nil for a
+    /// blank line or a comment. The first such line gives the mapping's own indentation.
+    public static func contentIndent<S: StringProtocol>(_ line: S) -> Int? {
+        let indent = line.prefix { $0 == " " }.count
+        let rest = line.dropFirst(indent)
+        if rest.allSatisfy({ $0 == " " || $0 == "\t" }) || rest.hasPrefix("#") { return nil }
+        return indent
+    }
+
     /// The keys stepmark reads (SPEC §8).
     static let knownKeys: Set<String> = ["title", "subtitle", "author", "date", "lang", "description", "variant", "exercise-defaults"]
 
@@ -129,8 +175,18 @@ public struct FrontMatter: Sendable, Equatable {
             }
         }
         if let variant = entry("variant") {
+            // Only as `assign` writes it, `variant: 512925` on a line of its own: `grade` reads
+            // that line without YAML (`variantLine`), so a student's own `check` must not accept
+            // what grade refuses (`&a 512925`, `0x7d39d`, `+512925`, `"variant": …` passed
+            // here and scored 0 there; a red-team pass).
+            let line = variant.keyMark.line  // the key's line in `yaml`, which starts on line 2
             if case .int(let v) = variant.node.value, v >= 0, v < variantLimit {
-                matter.variant = v
+                if line >= 1, line < close, variantLine(Substring(lines[line]), indent: max(variant.keyMark.column - 1, 0)) == v {
+                    matter.variant = v
+                } else {
+                    let written = line >= 1 && line < close ? String(Substring(lines[line]).trimmingTrailingSpaces().prefix(40)) : variant.node.written
+                    errors.append(LessonError("variant: write it as stepmark assign does, `variant: \(v)` on a line of its own, got `\(written)`", at: at(variant)))
+                }
             } else {
                 errors.append(LessonError("variant: expects a whole number from 0 to \(variantLimit - 1) (stepmark assign writes it), got \(variant.node.written)", at: at(variant)))
             }

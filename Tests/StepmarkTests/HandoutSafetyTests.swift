@@ -211,6 +211,11 @@ import StepmarkRender
         #expect(Variant.declaration(in: "---\nvariant:\n---\n") == .invalid(""))
         #expect(Variant.declaration(in: "---\ntitle: t\n---\n") == .none)
         #expect(Variant.declaration(in: "---\nvariant: 999999\n---\n") == .number(999999))
+        // At the mapping's own indentation, as assign writes it into an indented front matter
+        // (grade read no variant there, and zeroed the student); a nested variant: is no variant.
+        #expect(Variant.declaration(in: "---\n# course\n\n  variant: 7\n  title: x\n---\n") == .number(7))
+        #expect(Variant.declaration(in: "---\ntitle: x\nnotes:\n  variant: 5\n---\n") == .none)
+        #expect(Variant.declaration(in: "---\n  title: x\nvariant: 5\n---\n") == .none)
         // A YAML comment after the number is read past, as the student's own check reads it;
         // a `#` with no space before it is part of the value, as in YAML.
         #expect(Variant.declaration(in: "---\nvariant: 426695  # mine\n---\n") == .number(426695))

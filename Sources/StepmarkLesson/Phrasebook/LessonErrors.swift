@@ -444,6 +444,8 @@ extension Phrasebook {
         (#"^(\S+): expects text, not a list or mapping$"#, "$1:에는 목록이나 매핑이 아닌 텍스트가 와야 합니다"),
         (#"^variant: expects a whole number from 0 to (\d+) \(stepmark assign writes it\), got (.*)$"#,
          "variant:에는 0부터 $1까지의 정수가 와야 합니다(`stepmark assign`이 씁니다). 받은 값: $2"),
+        (#"^variant: write it as stepmark assign does, `variant: (\d+)` on a line of its own, got `(.*)`$"#,
+         "variant:는 `stepmark assign`이 쓰는 대로 `variant: $1`처럼 한 줄에 적어야 합니다. 받은 줄: `$2`"),
         (#"^exercise-defaults: (points|tol) expects a number ≥ 0, got (.*)$"#, "exercise-defaults: $1에는 0 이상의 숫자가 와야 합니다(받은 값: $2)"),
         (#"^exercise-defaults: partial expects true or false, got (.*)$"#, "exercise-defaults: partial에는 true나 false가 와야 합니다(받은 값: $1)"),
         (#"^exercise-defaults: expects `points:`, `tol:` and `partial:` on indented lines below it$"#,
