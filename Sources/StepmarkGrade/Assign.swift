@@ -209,14 +209,16 @@ public struct Roster: Sendable, Equatable {
 
     /// Reads a roster (RFC 4180 CSV: quoted fields with "" for a quote, CRLF or LF). A small
     /// reader of its own, since the roster is the only CSV with text the project reads.
-    /// - Throws: `ReadError` for a missing column, an empty or repeated id, or a broken quote.
+    /// - Throws: `ReadError` for a missing column, no student, an empty or repeated id, two ids
+    ///   that would share a folder (`folderName(for:)`), or a broken quote; each names its line.
     public static func read(path: String, limits: Limits = .init()) throws -> Roster {
-        let text = try LessonParser.readText(path: path, limits: limits)
+        let text = try LessonParser.readText(path: path, limits: limits, kind: .roster)
         return try parse(text, path: path)
     }
 
     public static func parse(_ text: String, path: String) throws -> Roster {
-        var rows: [[String]] = [[]]
+        // Each row with the line it starts on (a quoted field may hold line breaks).
+        var rows: [(line: Int, fields: [String])] = [(1, [])]
         var field = ""
         var quoted = false, wasQuoted = false
         var line = 1
@@ -229,42 +231,81 @@ public struct Roster: Sendable, Equatable {
                     let n = next()
                     if n == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = n }
                 } else {
-                    if c == "\n" { line += 1 }
                     field.unicodeScalars.append(c)
+                    // A line break in the field: "\n", "\r\n" or a lone "\r", one line each.
+                    if c == "\r" {
+                        let n = next()
+                        if n == "\n" { field.unicodeScalars.append("\n") } else { pending = n }
+                        line += 1
+                    } else if c == "\n" {
+                        line += 1
+                    }
                 }
                 continue
             }
             switch c {
             case "\"" where field.isEmpty && !wasQuoted: quoted = true; wasQuoted = true
-            case ",": rows[rows.count - 1].append(field); field = ""; wasQuoted = false
+            case ",": rows[rows.count - 1].fields.append(field); field = ""; wasQuoted = false
             case "\r", "\n":
                 if c == "\r" { let n = next(); if n != "\n" { pending = n } }
-                rows[rows.count - 1].append(field); field = ""; wasQuoted = false
-                rows.append([]); line += 1
-            case "\u{FEFF}" where line == 1 && rows[0].isEmpty && field.isEmpty: continue
+                rows[rows.count - 1].fields.append(field); field = ""; wasQuoted = false
+                line += 1
+                rows.append((line, []))
+            case "\u{FEFF}" where line == 1 && rows[0].fields.isEmpty && field.isEmpty: continue
             default: field.unicodeScalars.append(c)
             }
         }
         if quoted { throw ReadError(path: path, message: "has a quoted field that is never closed (line \(line))") }
-        if !field.isEmpty || !rows[rows.count - 1].isEmpty { rows[rows.count - 1].append(field) }
-        rows = rows.filter { !($0.isEmpty || $0 == [""]) }
-        guard let header = rows.first?.map({ $0.trimmingWhitespace().lowercased() }) else {
+        if !field.isEmpty || !rows[rows.count - 1].fields.isEmpty { rows[rows.count - 1].fields.append(field) }
+        rows = rows.filter { !($0.fields.isEmpty || $0.fields == [""]) }
+        guard let header = rows.first?.fields.map({ $0.trimmingWhitespace().lowercased() }) else {
             throw ReadError(path: path, message: "is empty; a roster has a header line with the columns id and name")
         }
         guard let idColumn = header.firstIndex(of: "id"), let nameColumn = header.firstIndex(of: "name") else {
-            throw ReadError(path: path, message: "needs the columns id and name in its header line (found: \(header.joined(separator: ", ")))")
+            throw ReadError(path: path, message: "needs the columns id and name in its header line (found: \(Snippet.quote(header.joined(separator: ", "), max: 200)))")
         }
-        var seen: Set<String> = []
+        guard rows.count > 1 else {
+            throw ReadError(path: path, message: "has no students: only its header line (line \(rows[0].line)); a roster has one row per student below it")
+        }
+        // Each id and each folder with the line that gave it first.
+        var seen: [String: Int] = [:]
+        var folders: [String: (id: String, line: Int)] = [:]
         var students: [Student] = []
-        for (k, row) in rows.dropFirst().enumerated() {
+        for (rowLine, row) in rows.dropFirst() {
             let id = idColumn < row.count ? row[idColumn].trimmingWhitespace() : ""
-            guard !id.isEmpty else { throw ReadError(path: path, message: "row \(k + 2) has no id") }
-            guard seen.insert(id).inserted else { throw ReadError(path: path, message: "the id '\(Snippet.quote(id))' appears twice") }
+            guard !id.isEmpty else { throw ReadError(path: path, message: "line \(rowLine) has no id") }
+            if let first = seen[id] {
+                throw ReadError(path: path, message: "the id '\(Snippet.quote(id))' appears twice (lines \(first) and \(rowLine))")
+            }
+            seen[id] = rowLine
+            let folder = folderName(for: id)
+            if let other = folders[folder] {
+                throw ReadError(path: path, message: "the ids '\(Snippet.quote(other.id))' (line \(other.line)) and '\(Snippet.quote(id))' (line \(rowLine)) would share the folder \(folder); make them differ in letters or digits")
+            }
+            folders[folder] = (id, rowLine)
             var fields: [String: String] = [:]
             for (j, column) in header.enumerated() where j < row.count && fields[column] == nil { fields[column] = row[j].trimmingWhitespace() }
             students.append(Student(id: id, name: nameColumn < row.count ? row[nameColumn].trimmingWhitespace() : "", fields: fields))
         }
         return Roster(students: students)
+    }
+
+    /// An id as a message quotes it: control characters replaced, at most 40 characters (an
+    /// id may be anything a spreadsheet held).
+    public static func shown(_ id: String) -> String { Snippet.quote(id) }
+
+    /// Pairs of students whose folders differ only in letter case (`Alice`, `alice`): one
+    /// folder on a case-insensitive file system (macOS, Windows), where the second
+    /// assignment written would replace the first.
+    public var foldersDifferingOnlyInCase: [(String, String)] {
+        var byFolded: [String: String] = [:]
+        var pairs: [(String, String)] = []
+        for student in students {
+            let folder = Roster.folderName(for: student.id)
+            let folded = folder.lowercased()
+            if let other = byFolded[folded] { pairs.append((other, student.id)) } else { byFolded[folded] = student.id }
+        }
+        return pairs
     }
 
     /// A folder name for a student id: letters, digits, '-', '_' and '.' kept, anything else

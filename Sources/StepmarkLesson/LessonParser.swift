@@ -20,18 +20,25 @@ public enum LessonParser {
         return lesson
     }
 
+    /// What a text file read by stepmark is, for what its errors say it should be.
+    public enum TextFileKind: Sendable {
+        case lesson, roster
+        var expected: String { self == .lesson ? "a Markdown file" : "a CSV file" }
+        var mustBeUTF8: String { self == .lesson ? "lessons must be UTF-8 text" : "a roster must be UTF-8 text" }
+    }
+
     /// Reads a UTF-8 text file within the size limit, dropping a leading byte-order mark.
-    public static func readText(path: String, limits: Limits = .init()) throws -> String {
-        try decode(Data(readBytes(path: path, limits: limits)), path: path)
+    public static func readText(path: String, limits: Limits = .init(), kind: TextFileKind = .lesson) throws -> String {
+        try decode(Data(readBytes(path: path, limits: limits, kind: kind)), path: path, kind: kind)
     }
 
     /// A lesson's or submission's bytes: a regular file (a FIFO or a device is refused rather
     /// than waited on) within the size limit, checked before reading.
-    public static func readBytes(path: String, limits: Limits = .init()) throws -> [UInt8] {
+    public static func readBytes(path: String, limits: Limits = .init(), kind: TextFileKind = .lesson) throws -> [UInt8] {
         do {
             return try RegularFile.read(path, maxBytes: limits.maxFileBytes)
         } catch .directory {
-            throw ReadError(path: path, message: "is a directory, expected a Markdown file")
+            throw ReadError(path: path, message: "is a directory, expected \(kind.expected)")
         } catch {
             throw ReadError(path: path, message: error.message)
         }
@@ -40,7 +47,7 @@ public enum LessonParser {
     /// Decodes UTF-8, naming the line and the byte offset (in the file, counting a dropped
     /// byte-order mark) of the first invalid sequence. Lines end at "\n", "\r\n" or a lone
     /// "\r", as everywhere else in stepmark.
-    public static func decode(_ data: Data, path: String) throws -> String {
+    public static func decode(_ data: Data, path: String, kind: TextFileKind = .lesson) throws -> String {
         var bytes = [UInt8](data)
         let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         if bom > 0 { bytes.removeFirst(bom) }
@@ -59,7 +66,7 @@ public enum LessonParser {
             case .emptyInput, .error: break loop
             }
         }
-        throw ReadError(path: path, message: "line \(line): invalid UTF-8 at byte \(consumed + bom); lessons must be UTF-8 text")
+        throw ReadError(path: path, message: "line \(line): invalid UTF-8 at byte \(consumed + bom); \(kind.mustBeUTF8)")
     }
 
     /// The lines (1-based) of the lesson's link reference definitions (`[d]: https://…`). Each

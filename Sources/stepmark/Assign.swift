@@ -171,18 +171,15 @@ struct Assign: ParsableCommand {
             printError("error: \(e)")
             throw ExitCode(2)
         }
-        var folders: [String: String] = [:]
-        for student in roster.students {
-            let folder = Roster.folderName(for: student.id)
-            if let other = folders[folder] {
-                printError("error: the ids '\(other)' and '\(student.id)' would share the folder \(folder); make them differ in letters or digits")
+        // The roster refused ids that would share a folder; two names of assign's own are left.
+        for reserved in [Self.variantsList, AssignmentRecord.fileName] {
+            if let student = roster.students.first(where: { Roster.folderName(for: $0.id) == reserved }) {
+                printError("error: the id '\(Roster.shown(student.id))' would be a folder named \(reserved), \(reserved == Self.variantsList ? "the list of who got which variant" : "assign's record of what it wrote"); rename that id in the roster")
                 throw ExitCode(2)
             }
-            folders[folder] = student.id
         }
-        if let id = folders[Self.variantsList] {
-            printError("error: the id '\(id)' would be a folder named \(Self.variantsList), the list of who got which variant; rename that id in the roster")
-            throw ExitCode(2)
+        for (a, b) in roster.foldersDifferingOnlyInCase.prefix(5) {
+            printError("warning: the ids '\(Roster.shown(a))' and '\(Roster.shown(b))' differ only in letter case: on a file system that ignores case (macOS, Windows) their folders are one, and one assignment would replace the other")
         }
         do {
             try refuseUnownedTargets(keys.flatMap { key in

@@ -124,6 +124,12 @@ struct Grade: ParsableCommand {
                 students = read
                 let found = roots
                 gradebook.expectedVariant = { read.expectedVariant(forSubmission: $0, root: found[$0]) }
+                // Said, not silent, as check --roster says it: a file in no student's folder
+                // and named by no id is graded against the variant it declares itself.
+                let unmatched = paths.filter { read.student(forSubmission: $0, root: found[$0]) == nil }
+                if !unmatched.isEmpty {
+                    printError("warning: \(unmatched.count) submission\(unmatched.count == 1 ? "" : "s") match no student of \(roster) (by folder or file name, letter case included): graded against the variant the file declares (\(unmatched.prefix(3).joined(separator: ", "))\(unmatched.count > 3 ? ", …" : ""))")
+                }
             } catch let e as ReadError {
                 printError("error: \(e)")
                 throw ExitCode(2)

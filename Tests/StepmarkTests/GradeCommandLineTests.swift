@@ -42,6 +42,12 @@ import Testing
         let r = try stepmark(["grade", "--key", key, "s001.md", "--out", "grades", "--roster", "roster.csv"], in: folder)
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         #expect(try gradebookRows(folder + "/grades") == ["s001"])
+        #expect(!r.stderr.contains("match no student"), "\(r.stderr)")
+        // A file no student of the roster owns is graded on its own variant, and said so (a
+        // red-team pass: silent, it let a file pick the key's own numbers, variant 0).
+        try ("---\nvariant: 0\n---\n" + correct).write(toFile: folder + "/S001.md", atomically: true, encoding: .utf8)
+        let stranger = try stepmark(["grade", "--key", key, "S001.md", "--out", "grades2", "--roster", "roster.csv"], in: folder)
+        #expect(stranger.stderr.contains("warning: 1 submission match no student of roster.csv (by folder or file name, letter case included): graded against the variant the file declares (S001.md)"), "\(stranger.stderr)")
         // The help lists every option with a value; each one must be known to the splitter.
         let help = try stepmark(["grade", "--help"]).stdout
         let valued = Set(help.matches(of: /(--[a-z-]+) <[a-z.\-]+>/).map { String($0.1) })

@@ -231,6 +231,21 @@ import StepmarkRender
         #expect(throws: ReadError.self) { try Roster.parse("name\nKim\n", path: "r.csv") }
         #expect(throws: ReadError.self) { try Roster.parse("id,name\na,1\na,2\n", path: "r.csv") }
         #expect(throws: ReadError.self) { try Roster.parse("id,name\n\"a,1\n", path: "r.csv") }
+        // Each error names the file's own line: blank lines and line breaks inside quotes
+        // counted (a red-team pass found "row 3" for line 5), ids quoted short.
+        func message(_ text: String) -> String? {
+            do { _ = try Roster.parse(text, path: "r.csv"); return nil } catch { return (error as? ReadError)?.description }
+        }
+        #expect(message("id,name\ns1,A\n\n\n,B\n") == "r.csv: line 5 has no id")
+        #expect(message("id,name\r\n\"s\r\n1\",A\r\n\"x\ny\",B\r\n,C\r\n") == "r.csv: line 6 has no id")
+        #expect(message("id,name\ns1,A\ns2,B\n\ns1,C\n") == "r.csv: the id 's1' appears twice (lines 2 and 5)")
+        #expect(message("id,name\na/b,A\na_b,B\n") == "r.csv: the ids 'a/b' (line 2) and 'a_b' (line 3) would share the folder a_b; make them differ in letters or digits")
+        let long = String(repeating: "x", count: 100_000)
+        let said = try #require(message("id,name\n\(long),A\n\(long),B\n"))
+        #expect(said.count < 200 && said.hasSuffix("appears twice (lines 2 and 3)"), "\(said.prefix(300))")
+        #expect(message("id,name\n") == "r.csv: has no students: only its header line (line 1); a roster has one row per student below it")
+        #expect(message("\u{FEFF}id,name\ns1,A\n") == nil)
+        #expect(try Roster.parse("id,name\nAlice,A\nalice,B\nbob,C\n", path: "r.csv").foldersDifferingOnlyInCase.map { [$0.0, $0.1] } == [["Alice", "alice"]])
         #expect(Roster.folderName(for: "../../etc") == ".._.._etc")
         #expect(Roster.folderName(for: "..") == "_..")
         #expect(!Roster.folderName(for: "a/b\u{0}c").contains("/"))
