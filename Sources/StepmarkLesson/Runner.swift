@@ -222,15 +222,18 @@ public final class StepContext {
     private func bracketBalance(_ text: String) -> Int {
         var b = 0
         var inString = false
-        var previous: Character = " "
+        // Inside a string, `\` escapes the next character: `"\\"` ends with its quote (read
+        // as escaped, it once kept the bracket open and swallowed the next line).
+        var escaped = false
         for c in text {
-            if c == "\"" && previous != "\\" { inString.toggle() }
-            if !inString {
-                if c == "#" { break }
-                if c == "[" || c == "(" { b += 1 }
-                if c == "]" || c == ")" { b -= 1 }
+            if inString {
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+                continue
             }
-            previous = c
+            if c == "\"" { inString = true; continue }
+            if c == "#" { break }
+            if c == "[" || c == "(" { b += 1 }
+            if c == "]" || c == ")" { b -= 1 }
         }
         return b
     }

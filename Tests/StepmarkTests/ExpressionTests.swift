@@ -12,6 +12,21 @@ import StepmarkCore
 
     func error(_ lesson: String) -> LessonError? { runLesson(lesson).errors.first }
 
+    /// A string that ends in an escaped backslash closes with its quote: the line's brackets
+    /// are balanced and the next line is a line of its own (a red-team pass: `["\\"]` kept a
+    /// bracket open, swallowed `c = 1` and failed at 5:1).
+    @Test func aBackslashAtAStringsEndClosesIt() {
+        let report = runLesson("```let\nb = [\"\\\\\"]\nc = 1\nd = [\"a\\\"]\", \"]\"]\n```\n")
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        #expect(report.steps.last?.value(named: "c")?.value.tensor?.scalarValue == 1)
+        guard case .tokens(let b)? = report.steps.last?.value(named: "b")?.value, case .tokens(let d)? = report.steps.last?.value(named: "d")?.value else {
+            Issue.record("b and d are token lists"); return
+        }
+        #expect(b.tokens == ["\\"] && d.tokens == ["a\"]", "]"])
+        // Still one expression over two lines while a bracket is open.
+        #expect(value("[1,\n 2]")?.shape == [2])
+    }
+
     @Test func arithmeticAndPrecedence() {
         #expect(value("1 + 2 * 3")?.scalarValue == 7)
         #expect(value("(1 + 2) * 3")?.scalarValue == 9)
