@@ -128,7 +128,9 @@ public enum JSON: Sendable, Equatable {
             case "\u{2028}": out += "\\u2028"
             case "\u{2029}": out += "\\u2029"
             default:
-                if u.value < 0x20 {
+                // C0, DEL and C1 as escapes: standard output neutralises the raw characters
+                // (`ControlCharacters`), which would change the text a reader gets back.
+                if u.value < 0x20 || (0x7F...0x9F).contains(u.value) {
                     let hex = String(u.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

@@ -193,6 +193,17 @@ import StepmarkLesson
         }
     }
 
+    /// JSON keeps a text's control characters, DEL and C1 included, as escapes: written raw,
+    /// standard output made them visible (`␡`, U+FFFD) and the reader got other text back.
+    @Test func jsonEscapesEveryControlCharacter() throws {
+        let folder = try temporaryFolder(["c.md": "# C\n\n```let\na = \"z\u{7F}q\u{85}w\u{01}\u{9F}\"\n```\n"])
+        let r = try stepmark(["run", "c.md", "--format", "json"], in: folder)
+        #expect(r.status == 0 && r.stdout.contains(#""text":"z\u007fq\u0085w\u0001\u009f""#), "\(r.stdout)")
+        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let values = ((report?["steps"] as? [[String: Any]])?.first?["values"] as? [[String: Any]]) ?? []
+        #expect(values.first?["text"] as? String == "z\u{7F}q\u{85}w\u{01}\u{9F}")
+    }
+
     @Test func renderMirrorsTheTreeAndChecksFreshness() throws {
         let folder = try temporaryFolder(["lessons/en/a.md": "# A\n\n```let\nx = 1\n```\n", "lessons/ko/a.md": "# 가\n"])
         let render = try stepmark(["render", "lessons", "--out", "out", "--format", "md"], in: folder)
