@@ -304,7 +304,11 @@ public enum LessonParser {
                 proseComments += spans
                 if !spans.isEmpty {
                     let shown = prose.shownMarkdown
-                    prose.uncommentedMarkdown = ProseComments.blanked(shown, firstLine: start, spans: prose.escapedMarkdown == nil ? spans : omitted(shown))
+                    let blanked = ProseComments.blanked(shown, firstLine: start, spans: prose.escapedMarkdown == nil ? spans : omitted(shown))
+                    // Escaped again once the comments are out: `<img <!-- c -->src=x onerror=…>`
+                    // is text on the page, but without its comment it is a tag (a red-team
+                    // pass found it live in the Markdown and notebook handouts).
+                    prose.uncommentedMarkdown = blanked.contains("<") ? HTMLAllowList.escapedMarkdown(blanked, firstLine: start, codeLines: codeLines) : blanked
                 }
             }
             blocks.append(.prose(prose))

@@ -470,6 +470,19 @@ import StepmarkRender
         #expect(ProseComments.blanked(many, firstLine: 1, spans: spans).isEmpty)
     }
 
+    /// A comment inside what would be a tag: on the page `<img <!-- c -->src=x …>` is text, and
+    /// the handout without its comment must not turn it into a tag (a red-team pass found
+    /// `<img src=x onerror=…>`, `<script>` and a `javascript:` link live in the Markdown and
+    /// notebook handouts). Allowed elements stay as they are.
+    @Test func aCommentLeftOutJoinsNoTag() {
+        let key = "# L\n\nA <img <!-- n -->src=x onerror=alert(1)> B\n\nC <scr<!-- n -->ipt>alert(2)</script> D\n\n"
+            + "E <a<!-- n --> href=\"javascript:alert(3)\">x</a> F <mark>ok</mark><!-- n --><br>\n\n`<i<!-- n -->mg>` in code\n" + Self.softmaxExercise
+        let handout = MarkdownRenderer(student: true).render(StudentView.apply(runLesson(key)))
+        for live in ["<img", "<script", "<a ", "</script", "</a>"] { #expect(!handout.contains(live), "\(live) in \(handout)") }
+        #expect(handout.contains("A &lt;img src=x onerror=alert(1)> B") && handout.contains("<mark>ok</mark><br>"), "\(handout)")
+        #expect(handout.contains("`<i<!-- n -->mg>` in code"), "a code span keeps its comment")
+    }
+
     /// Found by a red-team pass: `check --reveal` refused an assignment, but the same file
     /// passed as `--key` printed every expected value, a student's own variant's included.
     /// Every command that reveals refuses an assignment as its key; grading against one
