@@ -255,9 +255,23 @@ public enum TeXMath {
                     i += 1
                     try attachScript(token, to: &items)
                 case .char("'"):
-                    i += 1
-                    let prime = TeXNode.op("′", large: false, limits: false, stretchy: false)
-                    try attach(prime, superscript: true, at: token.offset, to: &items)
+                    // Primes are one superscript, as in TeX: f'' is f^{\prime\prime}, and a
+                    // power after them joins it, x'^2 being x^{\prime 2} (each prime attached on
+                    // its own was "a second superscript", a red-team pass found).
+                    var primes: [TeXNode] = []
+                    while i < tokens.count, tokens[i].kind == .char("'") {
+                        primes.append(.op("′", large: false, limits: false, stretchy: false))
+                        i += 1
+                    }
+                    skipSpaces()
+                    if i < tokens.count, tokens[i].kind == .sup {
+                        let power = tokens[i]
+                        i += 1
+                        try enter(at: power.offset)
+                        defer { depth -= 1 }
+                        primes.append(try argument(for: "^", at: power.offset))
+                    }
+                    try attach(primes.count == 1 ? primes[0] : .row(primes), superscript: true, at: token.offset, to: &items)
                 default:
                     if let atom = try atom() { items.append(atom) }
                 }

@@ -13,6 +13,19 @@ private func error(_ tex: String) -> TeXError? {
 
 @Suite("TeX math in prose")
 struct TeXMathTests {
+    /// Primes are one superscript, a power after them joins it (TeX's rule): f'' and x'^2 are
+    /// ordinary calculus, and each was "a second superscript" (a red-team pass).
+    @Test("primes gather into one superscript")
+    func primes() throws {
+        #expect(try mathML("f'") .contains("<msup><mrow><mi>f</mi></mrow><mrow><mo>′</mo></mrow></msup>"))
+        #expect(try mathML("f''(x)").contains("<msup><mrow><mi>f</mi></mrow><mrow><mo>′</mo><mo>′</mo></mrow></msup><mo"))
+        #expect(try mathML("x'^2").contains("<msup><mrow><mi>x</mi></mrow><mrow><mo>′</mo><mn>2</mn></mrow></msup>"))
+        #expect(try mathML("y_i'").contains("<msubsup><mrow><mi>y</mi></mrow><mrow><mi>i</mi></mrow><mrow><mo>′</mo></mrow></msubsup>"))
+        // Still TeX's error: a power before the primes, then primes.
+        #expect(error("x^2'")?.message.hasPrefix("a second superscript") == true)
+        #expect(error("x'^2^3")?.message.hasPrefix("a second superscript") == true)
+    }
+
     @Test("the subset the course uses becomes MathML")
     func subset() throws {
         let attention = try mathML(#"\frac{QK^\top}{\sqrt{d_k}}"#)
