@@ -158,8 +158,8 @@ public enum ProseMarkup {
     /// several lines leaves a `continuation` mark on each further line, so that line numbers
     /// stay). Rules (pandoc's): `$$…$$` is display math, within one paragraph; `$…$` is inline
     /// math on one line and without a backtick, when the opening `$` is not followed by a space
-    /// and the closing one is neither preceded by a space nor followed by a digit (so `$5 and
-    /// $6` stays text); `\$` is
+    /// and the next `$` is neither preceded by a space nor followed by a digit (so `$5 and
+    /// $6` stays text, and `$5 for $x$` is text then x); `\$` is
     /// a dollar; code spans and code blocks are left alone. Linear in the text: a search for a
     /// closing `$` that fails is never repeated for a later opening one.
     static func protectMath(_ text: String, start: SourcePosition, codeLines: Set<Int>,
@@ -370,9 +370,15 @@ public enum ProseMarkup {
                 var j = i + 1
                 // An inline formula holds no line break and no backtick (a code span's), so
                 // `$5 and `$x$`` stays text.
+                // The first `$` ends it, as in pandoc: after a space or before a digit that `$`
+                // is no closing one and the formula fails (`$5 for $x$` is text, then x; read on
+                // to the next `$`, it was "5 for $x").
                 while j < n, c[j] != "\n", c[j] != "`" {
                     if c[j] == "\\", j + 1 < n, c[j + 1] != "\n" { j += 2; continue }
-                    if c[j] == "$", j > i + 1, !c[j - 1].isWhitespace, !(j + 1 < n && c[j + 1].isNumber) { found = j; break }
+                    if c[j] == "$" {
+                        if j > i + 1, !c[j - 1].isWhitespace, !(j + 1 < n && c[j + 1].isNumber) { found = j }
+                        break
+                    }
                     j += 1
                 }
                 if found == nil { inlineFailedUntil = j }

@@ -77,6 +77,12 @@ struct ProseHTMLTests {
         #expect(html.contains("<math display=\"block\">"))
         #expect(html.contains("and $ not math$ and $x $ neither."))
         #expect(page("[a $x$ link](https://a.example/$x$?q=$y$)").contains("<a href=\"https://a.example/$x$?q=$y$\">a <math>"))
+        // The first `$` after the opening one decides, as pandoc reads it: after a space or
+        // before a digit the formula fails (a red-team pass: "5 for $x" was set as math).
+        let currency = main(page("I paid $5 for $x$ apples. Var $x$5 and $ x$. Ok $y$."))
+        #expect(currency.contains("I paid $5 for <math>"), "\(currency)")
+        #expect(currency.contains("apples. Var $x$5 and $ x$. Ok <math>"), "\(currency)")
+        #expect(currency.components(separatedBy: "<math>").count == 3, "x and y only")
     }
 
     @Test("a formula over several lines keeps the lines of everything after it")
