@@ -200,6 +200,37 @@ public enum ProseMarkup {
         }
     }
 
+    /// Whether a line reads as a link reference definition: `[label]:`, an address, then
+    /// nothing or the start of a title (`"`, `'`, `(`). `[x]: the answer is $y$` is no
+    /// definition (CommonMark), so its formula stays one.
+    static func isDefinitionLine(_ line: String) -> Bool {
+        guard let label = ReferenceDefinitions.label(startingLine: line) else { return false }
+        let afterColon = line[label.endIndex...].dropFirst(2).drop { $0 == " " || $0 == "\t" }
+        guard !afterColon.isEmpty else { return true }  // the address on the next line
+        let rest = afterColon.drop { !$0.isWhitespace }.drop { $0 == " " || $0 == "\t" }
+        return rest.isEmpty || ["\"", "'", "("].contains(rest.first!)
+    }
+
+    /// Where an autolink that starts at `i` ends: `<scheme:…>` (CommonMark: a scheme of 2–32
+    /// letters, digits, `+ . -`, then no space, `<` or `>`), or a bare `http://`, `https://` or
+    /// `www.` address after a space, a line's start or `* _ ~ (` (GFM), up to a space or `<`.
+    static func autolinkEnd(_ c: [Character], at i: Int) -> Int? {
+        let n = c.count
+        if c[i] == "<" {
+            var j = i + 1
+            while j < n, j - i - 1 < 32, c[j].isASCII, c[j].isLetter || c[j].isNumber || "+.-".contains(c[j]) { j += 1 }
+            guard j - i - 1 >= 2, c[i + 1].isLetter, j < n, c[j] == ":" else { return nil }
+            while j < n, c[j] != ">", c[j] != "<", !c[j].isWhitespace { j += 1 }
+            return j < n && c[j] == ">" ? j + 1 : nil
+        }
+        guard c[i] == "h" || c[i] == "w", i == 0 || c[i - 1].isWhitespace || "*_~(".contains(c[i - 1]) else { return nil }
+        let starts = ["https://", "http://", "www."]
+        guard starts.contains(where: { prefix in prefix.count <= n - i && zip(prefix, c[i...]).allSatisfy { $0 == $1 } }) else { return nil }
+        var j = i
+        while j < n, c[j] != "<", !c[j].isWhitespace { j += 1 }
+        return j
+    }
+
     /// The leading `>` markers of a block quote line, with their spaces, and how many.
     static func quotePrefix(_ line: ArraySlice<Character>) -> (length: Int, depth: Int) {
         var i = line.startIndex, depth = 0, length = 0
@@ -330,6 +361,20 @@ public enum ProseMarkup {
                     out.append(contentsOf: c[i..<e])
                     i = e
                 }
+                continue
+            }
+            if i == 0 || c[i - 1] == "\n", isDefinitionLine(lines[lineIndex(i)]) {
+                // A link reference definition's line is an address and a title, never math.
+                var j = i
+                while j < n, c[j] != "\n" { j += 1 }
+                out.append(contentsOf: c[i..<j])
+                i = j
+                continue
+            }
+            if let end = autolinkEnd(c, at: i) {
+                // An autolink, `<https://…/$a$>` or a bare `https://…` (GFM), is an address too.
+                out.append(contentsOf: c[i..<end])
+                i = end
                 continue
             }
             if ch == "]", i + 1 < n, c[i + 1] == "(" {

@@ -85,6 +85,17 @@ struct ProseHTMLTests {
         #expect(currency.components(separatedBy: "<math>").count == 3, "x and y only")
     }
 
+    /// An address is never math: a reference definition's, an autolink's, a bare URL's (a
+    /// red-team pass found the formula's placeholder inside the link, percent-encoded).
+    @Test("addresses in definitions and autolinks are not formulas")
+    func addressesAreNotFormulas() {
+        let html = main(page("[c][r] and [d][s]\n\n[r]: $q$\n\n[s]: /u \"t $z$\"\n\nhttps://e.com/$a$ and <https://e.com/$b$> and www.x.org/$c$ but $m$ here\n\n[x]: the answer is $y$\n"))
+        #expect(html.contains("<a href=\"$q$\">c</a> and <a href=\"/u\" title=\"t $z$\">d</a>"), "\(html)")
+        #expect(html.contains("<a href=\"https://e.com/$a$\">https://e.com/$a$</a> and <a href=\"https://e.com/$b$\">https://e.com/$b$</a> and <a href=\"http://www.x.org/$c$\">www.x.org/$c$</a> but <math>"), "\(html)")
+        #expect(html.contains("<p>[x]: the answer is <math>"), "no definition, so a formula")
+        #expect(!html.contains("%EE%80") && !html.contains("\u{E000}"))
+    }
+
     @Test("a formula over several lines keeps the lines of everything after it")
     func multiLineDisplay() {
         let markdown = "Text\n$$\na_1 \\\\\n\\foo\n$$\nafter.\n\n> $$\n> \\frac{a}{b}\n> $$\n\n```let\nx = missing\n```\n"
