@@ -11,16 +11,19 @@ import StepmarkRender
 /// - an overlay listing the lesson's errors as `file:line:column: message`.
 enum PreviewPage {
     static let policyAttribute = "http-equiv=\"Content-Security-Policy\" content=\""
-    static let addedPolicy = "; connect-src 'self'"
 
-    /// The policy the preview sends as a header too (a header and a meta policy both apply, so
-    /// the header must allow what the page needs and nothing more).
-    static let headerPolicy = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; connect-src 'self'"
+    /// The preview's script as its `<script>` element holds it.
+    static let script = "\n" + PreviewAssets.script + "\n"
+
+    /// The policy of a preview page, in its meta element and as a header (both apply, so each
+    /// must allow what the page needs and nothing more): the handout's, with the preview's own
+    /// script and `connect-src 'self'` for its event stream.
+    static let headerPolicy = HTML.contentPolicy(scripts: HTML.ownScripts + [script], connectSelf: true)
 
     static func decorate(_ html: String, page: String, errors: [String], present: Bool) -> String {
         var out = html
         if let start = out.firstRange(of: policyAttribute), let end = out[start.upperBound...].firstRange(of: "\"") {
-            out.insert(contentsOf: addedPolicy, at: end.lowerBound)
+            out.replaceSubrange(start.upperBound..<end.lowerBound, with: headerPolicy)
         }
         var head = "<meta name=\"stepmark-preview-page\" content=\"\(HTML.escape(page))\">\n"
         if present { head += "<meta name=\"stepmark-present\" content=\"on\">\n" }
@@ -29,7 +32,7 @@ enum PreviewPage {
             out.insert(contentsOf: head, at: headEnd.lowerBound)
         }
         var tail = overlay(errors, korean: out.contains("<html lang=\"ko\">"))
-        tail += "<script>\n\(PreviewAssets.script)\n</script>\n"
+        tail += "<script>\(script)</script>\n"
         if let bodyEnd = out.ranges(of: "</body>").last {
             out.insert(contentsOf: tail, at: bodyEnd.lowerBound)
         } else {

@@ -40,6 +40,19 @@ public enum HTML {
         return out
     }
 
+    /// The text of the page's own two scripts, as their `<script>` elements hold it.
+    public static let ownScripts = [HTMLAssets.headScript, "\n" + HTMLAssets.script + "\n"]
+
+    /// The page's Content-Security-Policy: nothing loaded from anywhere, inline CSS, images as
+    /// data URIs, and only the scripts whose text is given (by their SHA-256, CSP level 2), so
+    /// that text a lesson could slip into the page never runs as script, even past a bug in
+    /// the escaping (`'unsafe-inline'` would have let it). `connectSelf` is the preview's.
+    public static func contentPolicy(scripts: [String], connectSelf: Bool = false) -> String {
+        let hashes = scripts.map { "'sha256-" + Data(SHA256.hash(Array($0.utf8))).base64EncodedString() + "'" }
+        return "default-src 'none'; style-src 'unsafe-inline'; script-src " + (hashes.isEmpty ? "'none'" : hashes.joined(separator: " "))
+            + "; img-src data:; base-uri 'none'; form-action 'none'" + (connectSelf ? "; connect-src 'self'" : "")
+    }
+
     /// A complete, self-contained page: inline CSS (and, with `script`, the inline step-through
     /// JavaScript). The Content-Security-Policy forbids loading anything else. A body whose
     /// `<main>` has `id="main"` gets a skip link to it first (shown when focused).
@@ -50,7 +63,7 @@ public enum HTML {
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+            <meta http-equiv="Content-Security-Policy" content="\(contentPolicy(scripts: script ? ownScripts : []))">
             <meta name="color-scheme" content="light dark">
             <meta name="generator" content="stepmark">
             <title>\(escape(title))</title>
@@ -58,14 +71,14 @@ public enum HTML {
             <style>\(HTMLAssets.style)\(PlotSVG.style)\(HTMLPrint.css)</style>
 
             """
-        if script { out += "<script>\(HTMLAssets.headScript)</script>\n" }
+        if script { out += "<script>\(ownScripts[0])</script>\n" }
         out += "</head>\n<body>\n"
         if body.contains("<main id=\"main\"") {
             let words = lang.hasPrefix("ko") ? HTMLStrings.korean.skip : HTMLStrings.english.skip
             out += "<a class=\"skip\" href=\"#main\">\(escape(words))</a>\n"
         }
         out += body
-        if script { out += "<script>\n\(HTMLAssets.script)\n</script>\n" }
+        if script { out += "<script>\(ownScripts[1])</script>\n" }
         return out + "</body>\n</html>\n"
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import StepmarkCore
 @testable import StepmarkPreview
 import StepmarkLesson
 import StepmarkRender
@@ -22,21 +23,47 @@ private let adapter = RenderAdapter(limits: Limits())
 
 @Suite("stepmark preview")
 struct PreviewTests {
+    /// The page's Content-Security-Policy, as its meta element holds it.
+    static func policy(_ html: String) -> String? {
+        guard let start = html.firstRange(of: "http-equiv=\"Content-Security-Policy\" content=\"") else { return nil }
+        return html[start.upperBound...].split(separator: "\"", maxSplits: 1).first.map(String.init)
+    }
+
+    /// The `'sha256-…'` sources of a policy's script-src, sorted.
+    static func scriptHashes(_ policy: String) -> [String] {
+        policy.split(whereSeparator: { $0 == " " || $0 == ";" }).map(String.init).filter { $0.hasPrefix("'sha256-") }.sorted()
+    }
+
+    /// The CSP hash of each `<script>` element's text in a page, sorted: the element's text is
+    /// what a browser hashes.
+    static func hashesOfScripts(in html: String) -> [String] {
+        html.components(separatedBy: "<script>").dropFirst().map { piece in
+            let text = piece.components(separatedBy: "</script>")[0]
+            return "'sha256-" + Data(SHA256.hash(Array(text.utf8))).base64EncodedString() + "'"
+        }.sorted()
+    }
+
     @Test("a preview page is the handout plus connect-src 'self', the preview's script and nothing else changed")
-    func decorate() {
+    func decorate() throws {
         let handout = HTMLRenderer().render(Runner().run(LessonParser.parse("# T\n\n```let\nx = 1\n```\n", path: "t.md")))
-        // The handout written by `render` keeps its strict policy: no connection of any kind.
-        #expect(handout.contains("content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\""))
-        #expect(!handout.contains("connect-src"))
+        // The handout written by `render` keeps its strict policy: no connection of any kind,
+        // and only its own scripts run (each by its hash; no 'unsafe-inline').
+        let handoutPolicy = try #require(Self.policy(handout))
+        #expect(handoutPolicy.hasPrefix("default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-"))
+        #expect(handoutPolicy.hasSuffix("; img-src data:; base-uri 'none'; form-action 'none'"))
+        #expect(Self.scriptHashes(handoutPolicy) == Self.hashesOfScripts(in: handout) && Self.scriptHashes(handoutPolicy).count == 2)
+        #expect(!handout.contains("connect-src") && !handout.contains("unsafe-inline'; img") && !handoutPolicy.contains("script-src 'unsafe-inline'"))
         #expect(!handout.contains("EventSource"))
         let page = PreviewPage.decorate(handout, page: "t", errors: [], present: false)
-        #expect(page.contains("content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; connect-src 'self'\""))
+        let pagePolicy = try #require(Self.policy(page))
+        #expect(pagePolicy == PreviewPage.headerPolicy && pagePolicy.hasSuffix("; connect-src 'self'"))
+        #expect(Self.scriptHashes(pagePolicy) == Self.hashesOfScripts(in: page) && Self.scriptHashes(pagePolicy).count == 3)
         #expect(page.contains("new EventSource('/_preview/events')"))
         #expect(page.contains("<meta name=\"stepmark-preview-page\" content=\"t\">"))
         #expect(!page.contains("stepmark-overlay\" role"))
         #expect(!page.contains("<meta name=\"stepmark-present\""))
         // Removing what was added gives the handout back, byte for byte.
-        var back = page.replacingOccurrences(of: PreviewPage.addedPolicy, with: "")
+        var back = page.replacingOccurrences(of: pagePolicy, with: handoutPolicy)
         for added in ["<meta name=\"stepmark-preview-page\" content=\"t\">\n", "<style>\(PreviewAssets.style)</style>\n",
                       "<script>\n\(PreviewAssets.script)\n</script>\n"] {
             #expect(back.contains(added))
