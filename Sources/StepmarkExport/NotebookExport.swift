@@ -201,10 +201,15 @@ public enum NotebookExport {
                 code("\(variable) = None  # your answer: \(hint)"),
             ]
         }
+        // A step that failed in stepmark has no code in the notebook, so no expected value to
+        // check against: the check cell says so instead of stopping the notebook (KeyError).
+        let check = step.ok
+            ? "check(\(variable), expected[\(Python.string(exercise.id))], tol=\(Python.number(exercise.tolerance)))"
+            : "print(\(Python.string("exercise \(exercise.id) has no expected value: its step failed in stepmark (see the error above)")))"
         return [
             markdown("**Exercise `\(exercise.id)`** (\(points) point\(points == "1" ? "" : "s")): compute `\(checked)` of the step above by hand (\(shape)), write it below, then run the check; \(criterion)."),
             code("\(variable) = None  # your answer: \(hint)"),
-            code("check(\(variable), expected[\(Python.string(exercise.id))], tol=\(Python.number(exercise.tolerance)))"),
+            code(check),
         ]
     }
 

@@ -302,3 +302,62 @@ import StepmarkLesson
         #expect(twice.stderr.contains("would both be written as one.ipynb"))
     }
 }
+
+/// Defects a red-team pass found by running exported notebooks and comparing them with
+/// `stepmark run --format json`: each lesson is exported and every code cell run in order by
+/// python3, as Jupyter would.
+@Suite struct NotebookRedTeamTests {
+    struct Run {
+        var status: Int32
+        var printed: String
+        /// The trace hook's lines: one recorded value each (step, name, kind, data, rows, cols).
+        var entries: [[String: Any]]
+
+        func entry(_ step: Int, _ name: String) -> [String: Any]? {
+            entries.first { $0["step"] as? Int == step && $0["name"] as? String == name }
+        }
+
+        func numbers(_ step: Int, _ name: String) -> [Double] {
+            let raw = entry(step, name)?["data"]
+            if let x = raw as? Double { return [x] }
+            if let v = raw as? [Double] { return v }
+            return (raw as? [[Double]] ?? []).flatMap { $0 }
+        }
+    }
+
+    /// Every code cell of the notebook, in order, as one python3 script (stderr joins stdout,
+    /// so an exception shows in `printed`).
+    static func run(_ notebook: [String: Any]) throws -> Run {
+        let code = NotebookExportTests.cells(notebook).filter { $0.type == "code" }.map(\.source).joined(separator: "\n\n")
+        let folder = try temporaryFolder(["notebook.py": code])
+        let trace = (folder as NSString).appendingPathComponent("trace.jsonl")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", (folder as NSString).appendingPathComponent("notebook.py")]
+        process.environment = ProcessInfo.processInfo.environment.merging(["STEPMARK_NOTEBOOK_TRACE": trace]) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let lines = (try? String(contentsOfFile: trace, encoding: .utf8)) ?? ""
+        let entries = lines.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        return Run(status: process.terminationStatus, printed: printed, entries: entries)
+    }
+
+    static func run(_ markdown: String) throws -> Run { try run(try NotebookExportTests.notebook(markdown)) }
+
+    /// A key's exercise whose step failed has no expected value: its check cell said so with a
+    /// KeyError, which stopped the notebook; it now prints why and the notebook runs on.
+    @Test func aFailedExerciseStepsCheckCellRunsOn() throws {
+        let run = try Self.run("# K\n\n```softmax exercise=e1\n[1, \"x\"]\n```\n\n```answer e1\n[0.5, 0.5]\n```\n\n```let\ny = 2\n```\n")
+        #expect(run.status == 0, "\(run.printed)")
+        #expect(run.printed.contains("exercise e1 has no expected value: its step failed in stepmark"))
+        #expect(Self.near(run.numbers(3, "y"), [2]), "the cells after it run")
+    }
+
+    static func near(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-9) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
+    }
+}
