@@ -28,7 +28,7 @@ public enum NotebookExport {
     ///   did; nil when none was given.
     public static func notebook(lesson: Lesson, report: Report, dataFolder: String = ".", modelFolder: String? = nil) -> String {
         var cells: [JSON] = []
-        let intro = "_\(marker) `\(FilePathText.lastComponent(lesson.path))`. "
+        let intro = "_\(marker) \(codeSpan(FilePathText.lastComponent(lesson.path))). "
             + "Every code cell recomputes its step with plain numpy (the first cell defines the helpers) "
             + "and prints each intermediate value under the name stepmark gives it._"
         let firstProse = report.blocks.lazy.compactMap { if case .prose(let p) = $0 { p.markdown } else { nil } }.first ?? ""
@@ -160,6 +160,17 @@ public enum NotebookExport {
             end -= 1
         }
         return []
+    }
+
+    /// `text` as a Markdown code span that nothing in it can close: its fence is longer than any
+    /// run of backticks inside, with a space inside each end (CommonMark strips one each side),
+    /// and line breaks become spaces, so a file named ``x` <img …> `.md`` stays literal text.
+    static func codeSpan(_ text: String) -> String {
+        let oneLine = String(text.map { $0.isNewline ? " " : $0 })
+        var longest = 0, run = 0
+        for c in oneLine { if c == "`" { run += 1; longest = max(longest, run) } else { run = 0 } }
+        let fence = String(repeating: "`", count: longest + 1)
+        return fence + " " + oneLine + " " + fence
     }
 
     /// `text` in a Markdown code fence longer than any run of backticks inside it.

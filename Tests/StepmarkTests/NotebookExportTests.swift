@@ -357,6 +357,18 @@ import StepmarkLesson
         #expect(Self.near(run.numbers(3, "y"), [2]), "the cells after it run")
     }
 
+    /// The lesson's file name sits in a code span of the first cell; a name with a backtick
+    /// closed the span and the rest (an `<img onerror=…>`) was live HTML in Jupyter.
+    @Test func theFileNameStaysInsideItsCodeSpan() throws {
+        let lesson = LessonParser.parse("```let\nx = 1\n```\n", path: "dir/x` <img src=x onerror=alert(1)> ``.md")
+        let text = NotebookExport.notebook(lesson: lesson, report: Runner().run(lesson))
+        let notebook = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let first = NotebookExportTests.cells(notebook)[0].source
+        #expect(first.contains("from ``` x` <img src=x onerror=alert(1)> ``.md ```. "), "\(first)")
+        #expect(NotebookExport.codeSpan("plain.md") == "` plain.md `")
+        #expect(NotebookExport.codeSpan("a\n\nb") == "` a  b `", "a blank line would end the paragraph and the span")
+    }
+
     static func near(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-9) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
     }
