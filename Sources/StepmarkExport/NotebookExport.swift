@@ -27,6 +27,10 @@ public enum NotebookExport {
     ///   folder, or absolute), which the notebook then searches first for a `model` as stepmark
     ///   did; nil when none was given.
     public static func notebook(lesson: Lesson, report: Report, dataFolder: String = ".", modelFolder: String? = nil) -> String {
+        // Solution regions are the teacher's working and stay out of every notebook (CHOICES):
+        // their steps go, and a later step that reads what they defined shows its source and
+        // the note, as in `step` without --teacher (its code would fail on the missing name).
+        let report = StudentView.withoutSolutionSteps(report)
         var cells: [JSON] = []
         let intro = "_\(marker) \(codeSpan(FilePathText.lastComponent(lesson.path))). "
             + "Every code cell recomputes its step with plain numpy (the first cell defines the helpers) "

@@ -369,6 +369,21 @@ import StepmarkLesson
         #expect(NotebookExport.codeSpan("a\n\nb") == "` a  b `", "a blank line would end the paragraph and the span")
     }
 
+    /// The key's notebook exported the steps inside solution regions (closed or not) as code;
+    /// CHOICES says solution regions are always left out. A later step that reads what one
+    /// defined shows its source and stepmark's note instead of failing on the missing name.
+    @Test func solutionRegionsStayOutOfTheKeysNotebook() throws {
+        let key = "# K\n\n```let\na = 1\n```\n\n<!-- solution -->\n```let\nhidden_solution = 424242\n```\n<!-- end solution -->\n\n```let\nb = a + 1\n```\n\n```let\nc = hidden_solution + 1\n```\n\n```let\nd = a + 2\n```\n\n<!-- solution -->\n```let\nother_secret = 777\n```\n"
+        let notebook = try NotebookExportTests.notebook(key)
+        let text = NotebookExportTests.cells(notebook).map(\.source).joined(separator: "\n")
+        for leak in ["424242", "424243", "777", "hidden_solution ="] { #expect(!text.contains(leak), "\(leak)") }
+        #expect(text.contains("this step uses hidden_solution, computed in a solution"))
+        let run = try Self.run(notebook)
+        #expect(run.status == 0, "\(run.printed)")
+        #expect(Self.near(run.numbers(3, "b"), [2]) && Self.near(run.numbers(5, "d"), [3]))
+        #expect(run.entry(4, "c") == nil)
+    }
+
     static func near(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-9) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
     }
