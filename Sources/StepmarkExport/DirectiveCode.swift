@@ -239,16 +239,23 @@ enum DirectiveCoders {
         return DirectiveCode(lines: lines, result: last, stores: [])
     }
 
+    /// `show`: each line is a name or an expression (`X[0] + 1`, `X.shape`), recorded under its
+    /// text up to any `#`, as stepmark does; an expression is computed into `result` first.
     static func showCode(_ s: StepSource) throws -> DirectiveCode {
         var lines: [String] = []
         var last: String? = nil
         for line in s.body {
-            var text = line.text
-            if let hash = text.firstIndex(of: "#") { text = String(text[..<hash]) }
-            let name = text.trimmingWhitespace()
-            guard !name.isEmpty else { continue }
-            lines.append("record(\(Python.string(name)), \(Python.name(name)))")
-            last = Python.name(name)
+            let trimmed = line.text.trimmingWhitespace()
+            guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
+            let name = line.text.split(separator: "#", maxSplits: 1).first.map { $0.trimmingWhitespace() } ?? ""
+            let python = try s.expression([line])
+            if python == Python.name(name) {
+                lines.append("record(\(Python.string(name)), \(python))")
+                last = python
+            } else {
+                lines += ["result = \(python)", "record(\(Python.string(name)), result)"]
+                last = "result"
+            }
         }
         return DirectiveCode(lines: lines, result: last, stores: [])
     }

@@ -384,6 +384,18 @@ import StepmarkLesson
         #expect(run.entry(4, "c") == nil)
     }
 
+    /// `show` takes one name or expression per line; the notebook recorded an expression as a
+    /// name (`record("X[0] + 1", spelt__58_5b…)`) and stopped with a NameError.
+    @Test func showComputesItsExpressions() throws {
+        let run = try Self.run("```let\nX = [[1, 2], [3, 4]]\n```\n\n```show as=s\nX[0] + 1  # the first row, shifted\nX.shape\nX\nsum(X)\n```\n\n```let\nt = s * 2\n```\n")
+        #expect(run.status == 0, "\(run.printed)")
+        #expect(Self.near(run.numbers(2, "X[0] + 1"), [2, 3]))
+        #expect(Self.near(run.numbers(2, "X.shape"), [2, 2]))
+        #expect(Self.near(run.numbers(2, "X"), [1, 2, 3, 4]))
+        #expect(Self.near(run.numbers(2, "sum(X)"), [10]))
+        #expect(Self.near(run.numbers(3, "t"), [20]), "as= stores the last line's value")
+    }
+
     static func near(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-9) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
     }
