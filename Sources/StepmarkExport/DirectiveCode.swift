@@ -406,7 +406,10 @@ enum DirectiveCoders {
             let word = single[0].canonicallyComposed
             query = "query_item(\(Python.string(word)), \(table), lambda: globals()[\(Python.string(Python.name(word)))])"
             if word.first.map({ !($0.isLetter || $0 == "_") }) == true {
-                query = "query_item(\(Python.string(word)), \(table), lambda: \(try s.expression(lines)))"
+                // stepmark looks in the table first: a word that is no expression (`##ing`,
+                // `3d`) can only be a table token there, so the notebook needs no vector for it.
+                let vector = (try? s.expression(lines)).map { "lambda: \($0)" } ?? "None"
+                query = "query_item(\(Python.string(word)), \(table), \(vector))"
             }
         } else {
             query = "(None, \(try s.expression(lines)))"

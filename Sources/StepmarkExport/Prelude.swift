@@ -1036,9 +1036,11 @@ def vector_of(item, table, value):
     return np.asarray(value, dtype=float).reshape(-1)
 
 def query_item(word, table, value):
-    """nearest's query: a table token (left out of its own ranking) or a vector."""
+    """nearest's query: a table token (left out of its own ranking) or a vector; value is None
+    when the word can only be a token (it is no expression: ##ing, 3d)."""
     if word in table.rows:
         return word, np.asarray(table)[table.rows.index(word)]
+    if value is None: raise ValueError(f"nearest: {word!r} is not a token of the table")
     return None, np.asarray(value(), dtype=float).reshape(-1)
 
 def similarity_step(pairs, metric="cosine", table=None):

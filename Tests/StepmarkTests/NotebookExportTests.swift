@@ -396,6 +396,40 @@ import StepmarkLesson
         #expect(Self.near(run.numbers(3, "t"), [20]), "as= stores the last line's value")
     }
 
+    /// A `nearest` query that is a table token but no expression (`##ing`, `3d`, `'''""`) is
+    /// ranked as stepmark ranks it; the notebook printed "not reproduced in numpy".
+    @Test func nearestTakesATokenThatIsNoExpression() throws {
+        let lesson = #"""
+            ```embeddings
+            ##ing: [1, 0]
+            3d: [0.6, 0.8]
+            '''"": [0, 1]
+            cat: [0.8, 0.6]
+            ```
+
+            ```nearest k=2
+            ##ing
+            ```
+
+            ```nearest k=2
+            3d
+            ```
+
+            ```nearest k=1
+            '''""
+            ```
+            """#
+        let report = Runner().run(LessonParser.parse(lesson, path: "l.md"))
+        #expect(report.ok && report.steps.count == 4, "\(report.errors)")
+        let run = try Self.run(lesson)
+        #expect(run.status == 0 && !run.printed.contains("not reproduced"), "\(run.printed)")
+        for step in report.steps.dropFirst() {
+            guard case .tensor(let ranking)? = step.value(named: "ranking")?.value else { Issue.record("no ranking"); continue }
+            #expect(Self.near(run.numbers(step.index, "ranking"), ranking.data), "step \(step.index)")
+            #expect(run.entry(step.index, "ranking")?["rows"] as? [String] == ranking.rowLabels, "step \(step.index)")
+        }
+    }
+
     static func near(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-9) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
     }
