@@ -38,7 +38,7 @@ public enum NotebookExport {
         let firstProse = report.blocks.lazy.compactMap { if case .prose(let p) = $0 { p.markdown } else { nil } }.first ?? ""
         let startsWithTitle = firstProse.trimmingWhitespace().hasPrefix("# ")
         cells.append(markdown((startsWithTitle ? "" : "# \(report.title)\n\n") + intro))
-        cells.append(code(Prelude.source, hidden: true))
+        cells.append(code(Prelude.source, sourceHidden: true))
         if lesson.lines.contains(where: { $0.contains("load(") || $0.contains("from=") }) {
             cells.append(code("LESSON_DIR = \(Python.string(dataFolder))  # where load() and from= find the lesson's files"))
         }
@@ -61,11 +61,16 @@ public enum NotebookExport {
                     // what the handout hides: code that computes an exercise's value would show
                     // it to anyone who runs or reads the cell. Its source and the note stay;
                     // no later shown step reads what it defines, so nothing else needs it.
-                    cells.append(markdown(fenced(step.block.source) + "\n\n_" + hidden.note(report.language) + "_"))
+                    // The author's hide= still holds: no source with hide=source, nothing with hide=all.
+                    let note = "_" + hidden.note(report.language) + "_"
+                    if !step.isHiddenEntirely { cells.append(markdown(step.showsSource ? fenced(step.block.source) + "\n\n" + note : note)) }
                     if let exercise = step.exercise { cells += exerciseCells(step, exercise, checkable: false) }
                     continue
                 }
-                cells.append(code(stepCode(step)))
+                // hide= (CHOICES: every format): the cell always runs, since later cells read
+                // what it defines; Jupyter's own metadata folds its source (source, all) and its
+                // output (all), and with values or all it prints no value (stepCode).
+                cells.append(code(stepCode(step), sourceHidden: !step.showsSource, outputsHidden: step.isHiddenEntirely))
                 if let exercise = step.exercise { cells += exerciseCells(step, exercise) }
             }
         }
@@ -112,7 +117,10 @@ public enum NotebookExport {
     static func stepCode(_ step: Step) -> String {
         var lines = step.block.source.split(separator: "\n", omittingEmptySubsequences: false).map { "# " + $0 }
         while lines.last == "# " { lines.removeLast() }
-        lines.append("begin(\(step.index), \(Python.string(step.directive)))")
+        // hide=values and hide=all: the values are computed (later cells and the check read
+        // them) but not printed; an error still is.
+        let valuesShown = step.hide != .values && step.hide != .all
+        lines.append("begin(\(step.index), \(Python.string(step.directive))\(valuesShown ? "" : ", values_shown=False"))")
         if let error = step.error {
             // A failed let keeps the names its good lines defined (SPEC §1), here as in stepmark.
             lines += goodLinesOfAFailedLet(step)
@@ -232,8 +240,13 @@ public enum NotebookExport {
         .object([("cell_type", .string("markdown")), ("metadata", .object([])), ("source", source(text))])
     }
 
-    static func code(_ text: String, hidden: Bool = false) -> JSON {
-        let metadata: JSON = hidden ? .object([("jupyter", .object([("source_hidden", .bool(true))]))]) : .object([])
+    /// A code cell; `sourceHidden` and `outputsHidden` fold its input and output with Jupyter's
+    /// standard cell metadata (`jupyter.source_hidden`, `jupyter.outputs_hidden`).
+    static func code(_ text: String, sourceHidden: Bool = false, outputsHidden: Bool = false) -> JSON {
+        var folded: [(String, JSON)] = []
+        if sourceHidden { folded.append(("source_hidden", .bool(true))) }
+        if outputsHidden { folded.append(("outputs_hidden", .bool(true))) }
+        let metadata: JSON = folded.isEmpty ? .object([]) : .object([("jupyter", .object(folded))])
         return .object([
             ("cell_type", .string("code")), ("execution_count", .null), ("metadata", metadata),
             ("outputs", .array([])), ("source", source(text)),

@@ -55,12 +55,14 @@ def label(x, rows=None, cols=None):
 
 _TRACE = os.environ.get("STEPMARK_NOTEBOOK_TRACE")
 _step = [0]
+_values_shown = [True]   # False in a step with hide=values or hide=all: computed, not printed
 step_values = {}   # the sub-steps of the cell that ran last, by name
 expected = {}      # each exercise's expected value, taken when its directive's cell runs
 
-def begin(index, directive):
+def begin(index, directive, values_shown=True):
     """Every directive is one numbered step, as in stepmark's report."""
     _step[0] = index
+    _values_shown[0] = values_shown
     step_values.clear()
 
 def known_gap(reason):
@@ -99,7 +101,9 @@ def _nested(a):
 def record(name, value):
     """Prints one sub-step under stepmark's name (and, for the checker, writes it exactly)."""
     step_values[name] = value
-    if isinstance(value, np.ndarray) and value.ndim == 2 and rows_of(value):
+    if not _values_shown[0]:
+        pass
+    elif isinstance(value, np.ndarray) and value.ndim == 2 and rows_of(value):
         width = max(len(str(r)) for r in value.rows)
         body = "\n".join(f"  {str(r):<{width}}  {np.array2string(np.asarray(row))}" for r, row in zip(value.rows, np.asarray(value)))
         print(f"{name} =\n{body}")

@@ -430,6 +430,66 @@ import StepmarkLesson
         }
     }
 
+    /// hide= applies to every format (CHOICES): the notebook printed the values of a
+    /// hide=values step and showed all of a hide=all one. Each cell still runs (later cells
+    /// read its names); Jupyter's metadata folds what the author hid.
+    @Test func hideFoldsTheCellAndPrintsNoHiddenValue() throws {
+        let lesson = """
+            # H
+
+            ```let hide=values
+            a = [1, 2]
+            ```
+
+            ```let hide=all
+            b = a * 20
+            ```
+
+            ```let hide=source
+            c = b + 1
+            ```
+
+            ```let hide=all
+            d = c + nope
+            ```
+            """
+        let notebook = try NotebookExportTests.notebook(lesson)
+        let cells = try #require(notebook["cells"] as? [[String: Any]])
+        func cell(_ step: Int) throws -> [String: Any] {
+            try #require(cells.first { ($0["source"] as? [String] ?? []).joined().contains("begin(\(step), ") })
+        }
+        func folded(_ step: Int) throws -> [String: Bool] {
+            ((try cell(step))["metadata"] as? [String: Any])?["jupyter"] as? [String: Bool] ?? [:]
+        }
+        #expect(try folded(1) == [:])
+        #expect(try folded(2) == ["source_hidden": true, "outputs_hidden": true])
+        #expect(try folded(3) == ["source_hidden": true])
+        #expect(try folded(4) == [:], "a failed hide=all step shows its source and error")
+        let run = try Self.run(notebook)
+        #expect(run.status == 0, "\(run.printed)")
+        #expect(!run.printed.contains("a =") && !run.printed.contains("b =") && run.printed.contains("c =\n[21. 41.]"), "\(run.printed)")
+        #expect(run.printed.contains("stepmark reports an error here"))
+        // Computed all the same: the trace (the checker's hook, not an output) has them.
+        #expect(Self.near(run.numbers(1, "a"), [1, 2]) && Self.near(run.numbers(2, "b"), [20, 40]) && Self.near(run.numbers(3, "c"), [21, 41]))
+    }
+
+    /// A handout's notebook (`--student`, an assignment) keeps hide= on the steps it shows only
+    /// as source and note: hide=source left the fenced source there, hide=all the whole step.
+    @Test func aHandoutsHiddenStepKeepsItsHide() throws {
+        let key = "# K\n\n```softmax exercise=s1 hide=source\n[1, 2]\n```\n\n```answer s1\n[0.27, 0.73]\n```\n\n```softmax exercise=s2 hide=all\n[3, 4]\n```\n\n```answer s2\n[0.27, 0.73]\n```\n\n```let hide=values\nz = [5, 6]\n```\n"
+        let lesson = LessonParser.parse(key, path: "k.md")
+        let text = NotebookExport.notebook(lesson: lesson, report: StudentView.apply(Runner().run(lesson)))
+        let notebook = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let cells = NotebookExportTests.cells(notebook)
+        #expect(!text.contains("[1, 2]") && !text.contains("[3, 4]"), "\(cells.map(\.source))")
+        #expect(cells.contains { $0.source == "_The values of exercise s1 are hidden until the answers are published._" })
+        #expect(!cells.contains { $0.source.contains("exercise s2 are hidden") })
+        #expect(cells.contains { $0.source.hasPrefix("answer_s1 = None") } && cells.contains { $0.source.hasPrefix("answer_s2 = None") })
+        let run = try Self.run(notebook)
+        #expect(run.status == 0 && !run.printed.contains("z ="), "\(run.printed)")
+        #expect(Self.near(run.numbers(5, "z"), [5, 6]))
+    }
+
     static func near(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-9) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
     }
