@@ -15,7 +15,9 @@ np.set_printoptions(precision=4, suppress=True, linewidth=110)
 # ---------------------------------------------------------------- values and printing
 
 class Labelled(np.ndarray):
-    """A number array whose rows (and columns) carry token labels. Arithmetic drops them."""
+    """A number array whose rows (and columns) carry token labels (a vector's labels are its
+    rows). Arithmetic, @, indexing and the functions carry them as stepmark does, so that
+    row(X + 1, "a") finds its row here too."""
     def __new__(cls, data, rows=None, cols=None):
         obj = np.array(data, dtype=float).view(cls)
         obj.rows = list(rows) if rows is not None else None
@@ -24,6 +26,62 @@ class Labelled(np.ndarray):
     def __array_finalize__(self, obj):
         self.rows = None
         self.cols = None
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """numpy's operators and element-wise functions on plain arrays, then stepmark's labels:
+        an element-wise result takes them from the operand of its shape (the left one first),
+        a @ b has a's row labels and b's column labels."""
+        outs = kwargs.get("out")
+        if outs: kwargs["out"] = tuple(np.asarray(o) if isinstance(o, Labelled) else o for o in outs)
+        result = getattr(ufunc, method)(*[np.asarray(x) if isinstance(x, Labelled) else x for x in inputs], **kwargs)
+        if outs: return outs[0] if len(outs) == 1 else outs
+        if method != "__call__" or ufunc.nout != 1: return _with_labels(result, None, None)
+        if ufunc is np.matmul:
+            a, b = inputs
+            if np.ndim(a) == 1: return _with_labels(result, _labels(b, 1), None)
+            if np.ndim(b) == 1: return _with_labels(result, _labels(a, 0), None)
+            return _with_labels(result, _labels(a, 0), _labels(b, 1))
+        shape = np.shape(result)
+        source, other = (inputs[0], inputs[-1]) if np.shape(inputs[0]) == shape else (inputs[-1], inputs[0])
+        def taken(axis):
+            own = _labels(source, axis)
+            return own if own is not None or np.shape(other) != shape else _labels(other, axis)
+        return _with_labels(result, taken(0), taken(1))
+    def __getitem__(self, key):
+        """Indexing keeps the labels of what it selects: rows keep their row labels, columns
+        theirs; one row of a matrix is a vector labelled by the column labels, one column one
+        labelled by the row labels."""
+        result = super().__getitem__(key)
+        keys = key if isinstance(key, tuple) else (key,)
+        if not isinstance(result, np.ndarray) or self.ndim not in (1, 2) or len(keys) > self.ndim \
+                or not all(isinstance(k, (int, np.integer, slice)) for k in keys):
+            return result
+        keys += (slice(None),) * (self.ndim - len(keys))
+        def picked(labels, k): return None if labels is None or not isinstance(k, slice) else list(labels)[k]
+        if self.ndim == 1: return _with_labels(result, picked(self.rows, keys[0]), None)
+        r, c = keys
+        if not isinstance(r, slice): return _with_labels(result, picked(self.cols, c), None)
+        if not isinstance(c, slice): return _with_labels(result, picked(self.rows, r), None)
+        return _with_labels(result, picked(self.rows, r), picked(self.cols, c))
+
+def _labels(x, axis):
+    """x's row (axis 0) or column (axis 1) labels while they fit its shape, as stepmark keeps
+    them: rows of a vector or matrix, columns of a matrix."""
+    labels = getattr(x, "rows" if axis == 0 else "cols", None)
+    shape = np.shape(x)
+    if labels is None or len(shape) not in (1, 2) or (axis == 1 and len(shape) != 2): return None
+    return list(labels) if len(labels) == shape[axis] else None
+
+def _with_labels(values, rows, cols):
+    """values (an array) as a Labelled carrying the labels that fit it; a number stays one."""
+    if not isinstance(values, np.ndarray) or values.ndim == 0: return values
+    out = values.view(Labelled)
+    out.rows, out.cols = rows, cols
+    out.rows, out.cols = _labels(out, 0), _labels(out, 1)
+    return out
+
+def _like(x, values):
+    """values computed entry by entry from x, with x's labels (stepmark's element-wise functions)."""
+    return _with_labels(np.asarray(values), _labels(x, 0), _labels(x, 1))
 
 class Tokens(list):
     """A token list, with the vocabulary ids when they are known."""
@@ -51,7 +109,8 @@ def rows_of(x):
     return getattr(x, "rows", None)
 
 def label(x, rows=None, cols=None):
-    return Labelled(x, rows=rows, cols=cols)
+    """Labels given replace x's own; those not given are kept, as in stepmark."""
+    return Labelled(x, rows=rows if rows is not None else _labels(x, 0), cols=cols if cols is not None else _labels(x, 1))
 
 _TRACE = os.environ.get("STEPMARK_NOTEBOOK_TRACE")
 _step = [0]
@@ -176,7 +235,7 @@ def zeros(r, c=None): return np.zeros(tuple(n for n in _whole(r, c) if n is not 
 def ones(r, c=None): return np.ones(tuple(n for n in _whole(r, c) if n is not None))
 def eye(n): return np.eye(int(n))
 def relu(x): return np.maximum(0.0, x)
-def sigmoid(x): return 1 / (1 + np.exp(-np.asarray(x, dtype=float)))
+def sigmoid(x): return _like(x, 1 / (1 + np.exp(-np.asarray(x, dtype=float))))
 def tanh(x): return np.tanh(x)
 def exp(x): return np.exp(x)
 def log(x): return np.log(x)
@@ -192,7 +251,10 @@ def reduce_axis(kind, x, axis=None):
     a = np.asarray(x, dtype=float)
     if axis is None: return float(f(a))
     out = np.asarray(f(np.atleast_2d(a), axis=1 if axis == "row" else 0), dtype=float)
-    return float(out[0]) if a.ndim == 1 and axis == "row" else out
+    if a.ndim == 1 and axis == "row": return float(out[0])
+    # One value per row keeps the row labels, one per column the column labels (a vector's
+    # entries are its columns here).
+    return _with_labels(out, _labels(x, 0) if axis == "row" or a.ndim == 1 else _labels(x, 1), None)
 
 def length(x, axis=None):
     """len: the rows of a matrix, the entries of a vector or token list; axis="row": the length
@@ -205,30 +267,36 @@ def length(x, axis=None):
 def shape_of(x): return np.array(np.shape(x), dtype=float)
 
 def row_labelled(x, token):
-    """row(X, "token"): the first row labelled token."""
-    rows = getattr(x, "rows", None)
+    """row(X, "token"): the first row labelled token, a vector labelled by X's column labels
+    (of a labelled vector: that entry)."""
+    rows = _labels(x, 0)
     if rows is None: raise ValueError("row(): the value has no row labels in this notebook")
-    return np.asarray(x, dtype=float)[list(rows).index(token)]
+    a = np.asarray(x, dtype=float)
+    return _with_labels(a[rows.index(token)], _labels(x, 1), None) if a.ndim == 2 else a[rows.index(token)]
 
 def T(x):
-    """Postfix .T: a vector becomes a column."""
-    x = np.asarray(x, dtype=float)
-    return x.reshape(-1, 1) if x.ndim == 1 else x.T
+    """Postfix .T: a vector becomes a column (keeping its labels as row labels); a matrix's
+    labels swap."""
+    a = np.asarray(x, dtype=float)
+    if a.ndim == 1: return _with_labels(a.reshape(-1, 1), _labels(x, 0), None)
+    return _with_labels(a.T, _labels(x, 1), _labels(x, 0)) if a.ndim == 2 else a
 
 def normalize(x):
-    x = np.asarray(x, dtype=float)
-    m = np.atleast_2d(x)
+    a = np.asarray(x, dtype=float)
+    m = np.atleast_2d(a)
     out = m / np.sqrt(np.sum(m * m, axis=1, keepdims=True))
-    return out.reshape(x.shape)
+    return _like(x, out.reshape(a.shape))
 
 def cosine(a, b):
-    """Rows against rows: two vectors give a number, a vector and a matrix one cosine per row."""
+    """Rows against rows: two vectors give a number, a vector and a matrix one cosine per row
+    (labelled by the matrix's row labels), two matrices a matrix (a's rows by b's rows)."""
+    la, lb = _labels(a, 0), _labels(b, 0)
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    m = normalize(np.atleast_2d(a)) @ normalize(np.atleast_2d(b)).T
+    m = np.asarray(normalize(np.atleast_2d(a)) @ normalize(np.atleast_2d(b)).T)
     if a.ndim == 1 and b.ndim == 1: return float(m[0, 0])
-    if a.ndim == 1: return m[0]
-    if b.ndim == 1: return m[:, 0]
-    return m
+    if a.ndim == 1: return _with_labels(m[0], lb, None)
+    if b.ndim == 1: return _with_labels(m[:, 0], la, None)
+    return _with_labels(m, la, lb)
 
 LESSON_DIR = "."  # the lesson's folder, relative to this notebook
 MODEL_DIR = None  # the --model-dir given to stepmark export, relative to this notebook
@@ -252,7 +320,7 @@ def softmax_rows(x, temperature=1.0):
     return shifted, e, s, out
 
 def softmax(x, temperature=1.0):
-    return softmax_rows(x, temperature)[3]
+    return _like(x, softmax_rows(x, temperature)[3])
 
 def softmax_step(x, temperature=1.0, axis="row"):
     record("input", x)

@@ -490,6 +490,53 @@ import StepmarkLesson
         #expect(Self.near(run.numbers(5, "z"), [5, 6]))
     }
 
+    /// row() on a value made from a labelled matrix (a slice, .T, arithmetic, softmax, …): the
+    /// notebook's Labelled dropped the labels in every operation, so row() stopped with
+    /// "the value has no row labels in this notebook". They are carried now as stepmark carries
+    /// them; every value and its row and column labels agree with stepmark's.
+    @Test func labelsFollowTheOperationsAsInStepmark() throws {
+        let lesson = """
+            ```let
+            X = label([[1,5],[4,2],[7,8]], rows=["a","b","c"], cols=["p","q"])
+            v = label([3, 4], rows=["p", "q"])
+            a = row(X[1:3], "b")
+            b = row(X.T, "q")
+            c = row(X + 1, "a")
+            d = row(-X, "a")
+            e = row(softmax(X), "a")
+            f = row(normalize(X), "a")
+            g = row(row(X, "c"), "q")
+            h = X @ X.T
+            i = row(X[:, 1], "c") + row(X[0, 0:2], "q")
+            k = [10, 20] + v * 2
+            m = X * [1, 2] - [[1], [2], [3]]
+            n = X @ v
+            o = v @ X.T
+            p = sum(X, axis=row) + mean(X.T, axis=col)
+            r = max(v, axis=col)
+            s = cosine(X, X)
+            t = cosine(v, X)
+            u = relu(X - 3) + sigmoid(X) + exp(X / 10) + abs(-X)
+            w = label(X, cols=["P", "Q"])
+            y = row(transpose(X), "p")
+            z = row(h, "c")
+            ```
+            """
+        let report = Runner().run(LessonParser.parse(lesson, path: "l.md"))
+        #expect(report.ok, "\(report.errors)")
+        let run = try Self.run(lesson)
+        #expect(run.status == 0, "\(run.printed)")
+        let values = try #require(report.steps.first?.values)
+        #expect(values.count == 23)
+        for named in values {
+            guard case .tensor(let t) = named.value else { Issue.record("\(named.name) is no tensor"); continue }
+            let entry = run.entry(1, named.name)
+            #expect(Self.near(run.numbers(1, named.name), t.data), "\(named.name)")
+            #expect(entry?["rows"] as? [String] == t.rowLabels && entry?["cols"] as? [String] == t.colLabels,
+                    "\(named.name): \(String(describing: entry?["rows"])) \(String(describing: entry?["cols"])) vs \(String(describing: t.rowLabels)) \(String(describing: t.colLabels))")
+        }
+    }
+
     static func near(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-9) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
     }
