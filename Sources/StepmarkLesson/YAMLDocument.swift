@@ -335,14 +335,17 @@ private final class Loader {
     /// Yams's rule: keys equal as written and in resolved tag (`1` and `"1"` differ); the
     /// message names each such key (sorted), the position is the first of the first.
     private func checkDuplicates(_ keys: [(key: (text: String, tag: String), mark: YAMLMark)]) throws(YAMLError) {
-        var first: [String: (index: Int, count: Int)] = [:]
+        // Each key seen, and the place it is given again: the error points there (the
+        // repetition is the mistake, as a compiler points at a redefinition), the first such.
+        var seen = Set<String>()
+        var again: [String: Int] = [:]
         for (i, key) in keys.enumerated() {
             let id = key.key.tag + "\u{0}" + key.key.text
-            first[id, default: (i, 0)].count += 1
+            if !seen.insert(id).inserted, again[id] == nil { again[id] = i }
         }
-        let twice = first.values.filter { $0.count > 1 }.map { keys[$0.index] }.sorted { ($0.key.text, $0.mark.line, $0.mark.column) < ($1.key.text, $1.mark.line, $1.mark.column) }
-        guard let head = twice.first else { return }
-        throw YAMLError(problem: "a key is given twice: " + twice.map(\.key.text).joined(separator: ", "), mark: head.mark)
+        guard let head = again.values.min() else { return }
+        let twice = again.values.map { keys[$0].key.text }.sorted()
+        throw YAMLError(problem: "a key is given twice: " + twice.joined(separator: ", "), mark: keys[head].mark)
     }
 
     /// The mapping's entries with merge keys (`<<: *base`, `<<: [*a, *b]`) replaced by the
