@@ -443,22 +443,37 @@ public enum ProseMarkup {
 
     /// Finds where a piece of the source is, searching forward from a line (and, for the same
     /// text again, after the previous find), for positions of HTML tags and images.
+    /// The search ignores ASCII letter case, as HTML's tag names do (`<MARK>` is found for
+    /// `<mark`; a search that minded case pointed at a later lower-case tag).
     struct Locator {
         let lines: [String]
         /// Where each needle was last found, and its column there: the next search for it goes
         /// on from that point, and its column is counted on from there too (counting from the
         /// line's start made 80,000 tags on one line take 40 s).
         var last: [String: (line: Int, index: String.Index, column: Int)] = [:]
+        /// Lines with their ASCII letters in lower case, made when first searched (a stretch
+        /// of prose searches a few lines of the whole file's). Each Character maps to one, so
+        /// columns are the same.
+        var folded: [Int: String] = [:]
 
-        mutating func find(_ needle: String, fromLine: Int) -> SourcePosition {
+        init(lines: [String]) { self.lines = lines }
+
+        static func foldingASCII(_ text: String) -> String {
+            guard text.utf8.contains(where: { (65...90).contains($0) }) else { return text }
+            return String(text.map { $0.isASCII && $0.isUppercase ? Character($0.lowercased()) : $0 })
+        }
+
+        mutating func find(_ written: String, fromLine: Int) -> SourcePosition {
             let fallback = SourcePosition(line: max(1, fromLine), column: 1)
-            guard !needle.isEmpty else { return fallback }
+            guard !written.isEmpty else { return fallback }
+            let needle = Self.foldingASCII(written)
             var line = max(1, fromLine)
             var from: (index: String.Index, column: Int)? = nil
             if let previous = last[needle], previous.line >= line { line = previous.line; from = (previous.index, previous.column) }
             var scanned = 0
             while line <= lines.count, scanned < 64 {
-                let text = lines[line - 1]
+                if folded[line] == nil { folded[line] = Self.foldingASCII(lines[line - 1]) }
+                let text = folded[line]!
                 let start = from ?? (text.startIndex, 1)
                 if let range = text[start.index...].firstRange(of: needle) {
                     let column = start.column + text.distance(from: start.index, to: range.lowerBound)
