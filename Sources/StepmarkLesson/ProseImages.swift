@@ -136,8 +136,43 @@ enum SVGCheck {
         b.map { (0x41...0x5A).contains($0) ? $0 + 32 : $0 }
     }
 
+    /// The bytes with numeric character references (`&#x6a;`, `&#106;`) of ASCII characters
+    /// written out: `&#x6a;avascript:` is `javascript:` to the browser.
+    static func decodedReferences(_ b: [UInt8]) -> [UInt8] {
+        guard b.contains(UInt8(ascii: "&")) else { return b }
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        while i < b.count {
+            if b[i] == UInt8(ascii: "&"), i + 2 < b.count, b[i + 1] == UInt8(ascii: "#") {
+                let hex = b[i + 2] == UInt8(ascii: "x")
+                var j = i + (hex ? 3 : 2)
+                var value = 0
+                while j < b.count, j - i < 12, let digit = hex ? Int(String(UnicodeScalar(b[j])), radix: 16) : Int(String(UnicodeScalar(b[j]))) {
+                    value = value * (hex ? 16 : 10) + digit
+                    j += 1
+                }
+                if j > i + (hex ? 3 : 2), value > 0, value < 0x80 {
+                    out.append(UInt8(value))
+                    i = j < b.count && b[j] == UInt8(ascii: ";") ? j + 1 : j
+                    continue
+                }
+            }
+            out.append(b[i])
+            i += 1
+        }
+        return out
+    }
+
     static func problem(_ bytes: [UInt8]) -> String? {
-        let b = lowered(bytes)
+        let b = lowered(decodedReferences(lowered(bytes)))
+        // An animation that sets a link (`<set attributeName="href" to="javascript:…">`) is a
+        // link by another road; CSS escapes (`@\69mport`) hide what the checks below look for.
+        for attribute in ["attributename=\"href\"", "attributename='href'", "attributename=\"xlink:href\"", "attributename='xlink:href'"]
+        where b.firstRange(of: Array(attribute.utf8)) != nil {
+            return "an animation that sets a link (attributeName=href)"
+        }
+        if cssHasEscapes(b) { return "a CSS escape (\\…) in a style" }
         for (needle, why) in [("<script", "a <script>"), ("<foreignobject", "a <foreignObject>"), ("javascript:", "a javascript: address"),
                               ("<!entity", "an <!ENTITY> declaration"), ("@import", "an @import"), ("<iframe", "an <iframe>"),
                               ("<embed", "an <embed>"), ("<object", "an <object>")]
@@ -192,5 +227,29 @@ enum SVGCheck {
             from = found.upperBound
         }
         return nil
+    }
+
+    /// Whether a `<style>` sheet or a `style="…"` attribute of the (lowered) file holds a
+    /// backslash: a CSS escape, which no drawing needs.
+    static func cssHasEscapes(_ b: [UInt8]) -> Bool {
+        let backslash = UInt8(ascii: "\\")
+        guard b.contains(backslash) else { return false }
+        var from = b.startIndex
+        while let open = b[from...].firstRange(of: Array("<style".utf8)) {
+            let end = b[open.upperBound...].firstRange(of: Array("</style".utf8))?.lowerBound ?? b.endIndex
+            if b[open.upperBound..<end].contains(backslash) { return true }
+            from = end
+        }
+        from = b.startIndex
+        while let attribute = b[from...].firstRange(of: Array("style=".utf8)) {
+            var k = attribute.upperBound
+            guard k < b.count, b[k] == UInt8(ascii: "\"") || b[k] == UInt8(ascii: "'") else { from = k; continue }
+            let quote = b[k]
+            k += 1
+            let end = b[k...].firstIndex(of: quote) ?? b.endIndex
+            if b[k..<end].contains(backslash) { return true }
+            from = end
+        }
+        return false
     }
 }

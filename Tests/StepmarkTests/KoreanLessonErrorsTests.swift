@@ -343,7 +343,10 @@ import Testing
         let svg = { (inside: String) in "<svg xmlns=\"http://www.w3.org/2000/svg\">\(inside)</svg>" }
         let folder = try temporaryFolder(["a.svg": svg("<script>x</script>"), "b.svg": svg("<rect onload=\"x\"/>"),
                                           "c.svg": svg("<image href=\"http://x/y.png\"/>"), "d.svg": svg("<rect style=\"fill:url(http://x)\"/>"),
-                                          "e.svg": svg("<!ENTITY x>"), "text.png": "not a picture", "dir.png/x": "x"])
+                                          "e.svg": svg("<!ENTITY x>"), "text.png": "not a picture", "dir.png/x": "x",
+                                          "f.svg": svg("<a><set attributeName=\"href\" to=\"data:text/html,hi\"/></a>"),
+                                          "g.svg": svg("<style>@\\69mport \"http://e/x.css\";</style>"),
+                                          "h.svg": svg("<rect title=\"&#x6a;avascript:alert(1)\"/>")])
         let cases: [(String, String)] = [
             ("![]()", "this image names no file"),
             ("![x](https://example.com/a.png)", "the remote image"),
@@ -356,6 +359,11 @@ import Testing
             ("![x](c.svg)", "it holds a link to something outside the file (href=)"),
             ("![x](d.svg)", "it holds a url(…) outside the file"),
             ("![x](e.svg)", "it holds an <!ENTITY> declaration"),
+            // Found by a red-team pass: an animation that sets a link, a CSS escape, an
+            // entity-encoded javascript: address (decoded, it is found first).
+            ("![x](f.svg)", "it holds an animation that sets a link (attributeName=href)"),
+            ("![x](g.svg)", "it holds a CSS escape (\\…) in a style"),
+            ("![x](h.svg)", "it holds a javascript: address"),
         ]
         for (image, english) in cases {
             let path = folder + "/lesson.md"
@@ -364,7 +372,7 @@ import Testing
             let messages = try LessonParser.read(path: path).diagnostics.map(\.message).filter { $0.contains(english) }
             #expect(!messages.isEmpty, "no message contains \(english)")
             for m in messages {
-                let left = Self.englishLeft(m, in: lesson, allowing: ["PNG", "JPEG", "GIF", "WebP", "SVG", "svg", "script", "ENTITY", "onload", "href", "url"])
+                let left = Self.englishLeft(m, in: lesson, allowing: ["PNG", "JPEG", "GIF", "WebP", "SVG", "svg", "script", "ENTITY", "onload", "href", "url", "attributeName", "CSS", "javascript"])
                 #expect(left.isEmpty, "\(m) → \(Phrasebook.message(m, .korean)): \(left)")
             }
         }

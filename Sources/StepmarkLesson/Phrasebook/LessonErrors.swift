@@ -299,6 +299,8 @@ extension Phrasebook {
         (#"an <!ENTITY> declaration"#, "<!ENTITY> 선언"), (#"an @import"#, "@import"), (#"an <iframe>"#, "<iframe>"),
         (#"an <embed>"#, "<embed>"), (#"an <object>"#, "<object>"), (#"an event attribute \((\S+)\)"#, "이벤트 속성($2)"),
         (#"a link to something outside the file \((\S+)\)"#, "파일 밖을 가리키는 링크($2)"), (#"a url\(…\) outside the file"#, "파일 밖을 가리키는 url(…)"),
+        (#"an animation that sets a link \(attributeName=href\)"#, "링크를 바꾸는 애니메이션(attributeName=href)"),
+        (#"a CSS escape \(\\…\) in a style"#, "스타일 안의 CSS 이스케이프(\\…)"),
     ]
 
     static let filePhrases: [(String, String)] = [
