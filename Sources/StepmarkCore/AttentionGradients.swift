@@ -99,7 +99,9 @@ public enum AttentionGradient {
         for i in 0..<rows {
             var dot = 0.0
             for j in 0..<cols where weights.data[i * cols + j] != 0 { dot += gradient.data[i * cols + j] * weights.data[i * cols + j] }
-            for j in 0..<cols { out[i * cols + j] = weights.data[i * cols + j] * (gradient.data[i * cols + j] - dot) }
+            // A masked entry (weight 0) is +0 exactly, not 0 · (negative) = −0, which JSON
+            // would show as -0.0 (a red-team pass).
+            for j in 0..<cols where weights.data[i * cols + j] != 0 { out[i * cols + j] = weights.data[i * cols + j] * (gradient.data[i * cols + j] - dot) }
         }
         return Tensor(shape: [rows, cols], data: out, rowLabels: weights.rowLabels, colLabels: weights.colLabels)
     }
@@ -159,7 +161,7 @@ public enum AttentionGradient {
             var dVh = try LinearAlgebra.matmul(LinearAlgebra.transpose(w.unlabelled), dOh.unlabelled)
             dVh = dVh.labelled(rows: colLabels, cols: head.output.colLabels)
             let dScaled = softmaxBackward(weights: w, gradient: dWeights)
-            let dScores = LinearAlgebra.scaled(dScaled, by: forward.scale)
+            let dScores = LinearAlgebra.scaled(dScaled, by: forward.scale)  // scale > 0: +0 stays +0
             var dQh = try LinearAlgebra.matmul(dScores.unlabelled, kh)
             dQh = dQh.labelled(rows: rowLabels, cols: Attention.columns(qm, from: index * dk, count: dk).colLabels)
             var dKh = try LinearAlgebra.matmul(LinearAlgebra.transpose(dScores.unlabelled), qh)

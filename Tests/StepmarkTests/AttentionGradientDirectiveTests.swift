@@ -99,6 +99,20 @@ import StepmarkRender
         #expect(report.tensor(step: 2, "head1.d_scaled")?.row(0).data == [0, 0, 0])
     }
 
+    /// SPEC §3: d_scaled is "0 where masked": +0, never the −0 of 0 · (negative), which JSON
+    /// writes as -0.0 (a red-team pass).
+    @Test func maskedGradientsArePlusZero() throws {
+        for scale in ["", " scale=2"] {
+            let report = runLesson("```let\nG = [[-1, 0], [1, 0]]\n```\n\n```attend mask=causal grad=G\(scale)\nQ = [[1, 0], [0, 1]]\nK = Q\nV = [[1, 2], [3, 4]]\n```\n")
+            #expect(report.errors.isEmpty, "\(report.errors)")
+            for name in ["d_scaled", "d_scores"] {
+                let t = try #require(report.tensor(step: 2, name))
+                #expect(t[0, 1] == 0 && t[0, 1].sign == .plus, "\(name)\(scale): \(t[0, 1])")
+            }
+            #expect(JSONRenderer.render(report).contains("-0.0") == false)
+        }
+    }
+
     @Test func positionedErrors() throws {
         let undefined = runLesson(Self.setup + "```attend target=S\n```\n").steps.last?.error
         #expect(undefined?.message.hasPrefix("undefined name 'S'") == true && undefined?.position.column == 18)
