@@ -35,6 +35,8 @@ public enum ProseImages {
         // A file that cannot fit in what is left of the page's allowance is not read at all.
         var loaded: [String: (ProseImage.Content, String?)] = [:]
         var embeddedBytes = 0
+        var overAllowanceUses = 0
+        var overAllowanceSummary: (index: Int, position: SourcePosition)? = nil
         for b in lesson.blocks.indices {
             guard case .prose(var prose) = lesson.blocks[b], !prose.images.isEmpty else { continue }
             for k in prose.images.indices {
@@ -60,11 +62,30 @@ public enum ProseImages {
                     }
                 }
                 prose.images[k].content = content
-                if let problem { lesson.diagnostics.append(LessonError(problem, at: prose.images[k].position)) }
+                if let problem {
+                    // Past the allowance every further use fails the same way: the first ten
+                    // say so each, then one line counts the rest (50,000 uses printed 50,000
+                    // lines; a red-team pass).
+                    if problem == overAllowance.problem {
+                        overAllowanceUses += 1
+                        if overAllowanceUses > maxOverAllowanceErrors {
+                            if overAllowanceUses == maxOverAllowanceErrors + 1 { overAllowanceSummary = (lesson.diagnostics.count, prose.images[k].position) }
+                            continue
+                        }
+                    }
+                    lesson.diagnostics.append(LessonError(problem, at: prose.images[k].position))
+                }
             }
             lesson.blocks[b] = .prose(prose)
         }
+        if let (index, position) = overAllowanceSummary {
+            let more = overAllowanceUses - maxOverAllowanceErrors
+            lesson.diagnostics.insert(LessonError("from this image on, \(more) more would put the page over its \(maxLessonBytes / (1024 * 1024)) MB of images too; each is shown as its alt text", at: position), at: index)
+        }
     }
+
+    /// How many uses past the page's allowance get an error of their own.
+    static let maxOverAllowanceErrors = 10
 
     static func scheme(of url: String) -> String? {
         guard let colon = url.firstIndex(of: ":") else { return url.hasPrefix("//") ? "//" : nil }

@@ -503,6 +503,7 @@ import Testing
         ("the image a.png is a directory, not a file", ["a", "png"]),
         ("the image a.png is larger than 8 MB, the limit for an image embedded in the page", ["a", "png"]),
         ("the images of this lesson would put more than 20 MB into its page (each use of an image counts), so a.png is shown as its alt text; use fewer or smaller images", ["a", "png"]),
+        ("from this image on, 25 more would put the page over its 20 MB of images too; each is shown as its alt text", []),
         ("the file a.png is not a PNG, JPEG, GIF, WebP or SVG image (its first bytes say so, whatever its name)", ["a", "png", "PNG", "JPEG", "GIF", "WebP", "SVG"]),
         ("the SVG image a.svg is not embedded: it holds a <script>, which a lesson's picture must not", ["a", "svg", "SVG", "script"]),
         ("the SVG image a.svg is not embedded: it holds an event attribute (onload=), which a lesson's picture must not", ["a", "svg", "SVG", "onload"]),

@@ -341,6 +341,12 @@ struct ProseHTMLTests {
         try FileManager.default.createDirectory(atPath: folder + "/x", withIntermediateDirectories: true)
         let spelt = try LessonParser.read(path: folder + "/spelt.md")
         #expect(spelt.diagnostics.map(\.position.line) == [11], "\(spelt.diagnostics)")
+        // Past the allowance, ten uses say so each and one line counts the rest (50,000 uses
+        // printed 50,000 errors; a red-team pass).
+        try (String(repeating: "![b](big.png)\n\n", count: 40)).write(toFile: folder + "/many.md", atomically: true, encoding: .utf8)
+        let many = try LessonParser.read(path: folder + "/many.md").diagnostics.map(\.description)
+        #expect(many.count == 11, "\(many)")
+        #expect(many.last == "31:1: from this image on, 25 more would put the page over its 20 MB of images too; each is shown as its alt text", "\(many.last ?? "")")
     }
 
     @Test("media types come from the bytes")

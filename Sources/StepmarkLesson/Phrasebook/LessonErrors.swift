@@ -325,6 +325,8 @@ extension Phrasebook {
          "이미지 파일 $1이(가) 없습니다(경로는 강의 폴더 기준입니다)"),
         (#"^the images of this lesson would put more than (\d+) MB into its page \(each use of an image counts\), so (.*) is shown as its alt text; use fewer or smaller images$"#,
          "이 강의의 이미지가 페이지에 $1MB 넘게 들어가게 되어(이미지를 쓸 때마다 따로 셉니다) $2은(는) 대체 텍스트로 보여 줍니다. 이미지를 줄이거나 더 작은 이미지를 쓰세요"),
+        (#"^from this image on, (\d+) more would put the page over its (\d+) MB of images too; each is shown as its alt text$"#,
+         "이 이미지부터 $1개가 더 페이지의 이미지 한도 $2MB를 넘게 되어, 각각 대체 텍스트로 보여 줍니다"),
         (#"^the image (.*) is larger than (\d+) MB, the limit for an image embedded in the page$"#,
          "이미지 $1은(는) 페이지에 넣는 이미지의 한도인 $2MB보다 큽니다"),
         (#"^the file (.*) is not a PNG, JPEG, GIF, WebP or SVG image \(its first bytes say so, whatever its name\)$"#,
