@@ -231,13 +231,13 @@ public enum ExerciseTitles {
         for block in report.blocks {
             switch block {
             case .prose(let p):
-                // Prose that starts inside a solution region opened above a directive.
-                let startsInSolution = report.solutionLines.contains { $0.contains(p.line) }
                 // The parser's regions decide, line by line, as for the handout (a marker after
                 // text on its line, which this scan does not see, named an exercise after a
-                // heading in the region: a red-team pass).
+                // heading in the region: a red-team pass). Markers included, so the scan's own
+                // region state stays closed: prose starting at a marker was taken as starting
+                // inside a region, whose end it never read, and headings after it named nothing.
                 let teacherOnly = { (line: Int) in report.solutionLines.contains { $0.contains(line) } }
-                if let h = lastHeading(p.markdown, startsInSolution: startsInSolution, firstLine: p.line, teacherOnly: teacherOnly) { current = h.text }
+                if let h = lastHeading(p.markdown, firstLine: p.line, teacherOnly: teacherOnly) { current = h.text }
             case .step(let step):
                 if let spec = step.exercise, let current, titles[spec.id] == nil { titles[spec.id] = current }
             }

@@ -88,6 +88,17 @@ func titledGrader() throws -> (Grader, String) {
         let long = ExerciseTitles.lastHeading("## " + String(repeating: "x", count: 500))?.text
         #expect(long?.count == 121 && long?.hasSuffix("…") == true)
     }
+
+    /// A heading after a solution region names the next exercise, whether the prose starts at
+    /// the region's marker or inside a region opened above a step (a red-team pass: exercise b
+    /// after `<!-- solution -->…<!-- end solution -->` and `## B` was titled "A").
+    @Test func headingsAfterASolutionRegionNameTheNextExercise() {
+        let exercise = { (id: String, value: Int) in "```let exercise=\(id)\nv\(id) = \(value)\n```\n\n```answer \(id)\n\(value)\n```\n\n" }
+        let atMarker = "# T\n\n## A\n\n" + exercise("a", 1) + "<!-- solution -->\nS\n<!-- end solution -->\n\n## B\n\n" + exercise("b", 2)
+        #expect(ExerciseTitles.of(runLesson(atMarker)) == ["a": "A", "b": "B"])
+        let spanning = "# T\n\n## A\n\n" + exercise("a", 1) + "<!-- solution -->\n\n```let\nhelper = 3\n```\n\n## Hidden\n\n<!-- end solution -->\n\n## C\n\n" + exercise("c", 3)
+        #expect(ExerciseTitles.of(runLesson(spanning)) == ["a": "A", "c": "C"])
+    }
 }
 
 func gradescopeTests(_ o: GradeOutcome) throws -> [[String: Any]]? {
