@@ -38,6 +38,21 @@ import StepmarkCore
 
     // MARK: corpus, vocab
 
+    /// Each token is found near where the last one ended; an `[UNK]` (not in the text) is put
+    /// at the next word and the search moves past it, so the search is
+    /// linear (it searched the whole rest of the body for each, 223 s for 40,000; a red-team
+    /// pass) and later tokens are still found where they are.
+    @Test func tokenPositionsStepOverUnknownWords() {
+        let lines = [BodyLine(text: "xx b yy b", position: SourcePosition(line: 4, column: 1)),
+                     BodyLine(text: "zz b", position: SourcePosition(line: 5, column: 1))]
+        let found = tokenPositions(["[UNK]", "b", "[UNK]", "b", "[UNK]", "##b"], in: lines)
+        #expect(found.map(\.description) == ["4:1", "4:4", "4:6", "4:9", "5:1", "5:4"])
+        // 40,000 unknown words: each costs a window, not the rest of the body.
+        let many = [BodyLine(text: String(repeating: "c ", count: 40_000), position: SourcePosition(line: 2, column: 1))]
+        let positions = tokenPositions(Array(repeating: "[UNK]", count: 40_000), in: many)
+        #expect(positions.count == 40_000 && positions[1].column == 3 && positions[39_999].column == 79_999)
+    }
+
     @Test func corpusKeepsTheBodyVerbatim() {
         let r = runLesson("```corpus name=text1\nthe cat  sat\n\nthe dog\n```\n")
         #expect(r.ok)
