@@ -29,6 +29,17 @@ public struct Environment: Sendable {
         }
     }
 
+    /// What `name` holds now (a value, a failure, a model), to put back when the step that
+    /// changes it fails (`StepContext.takeEnvironment(undoingDefinitions:)`).
+    func saved(_ name: String) -> SavedName { SavedName(name: name, value: values[name], failure: failed[name], model: models[name]) }
+
+    /// Puts back what `saved` kept.
+    mutating func restore(_ saved: SavedName) {
+        values[saved.name] = saved.value
+        failed[saved.name] = saved.failure
+        models[saved.name] = saved.model
+    }
+
     /// Why `name` is undefined, when a failed step was to define it.
     public func failure(of name: String) -> FailedDefinition? { values[name] == nil ? failed[name] : nil }
 
@@ -82,6 +93,14 @@ public struct Environment: Sendable {
         }
         throw LessonError(message, at: position)
     }
+}
+
+/// What one name held before a step changed it.
+struct SavedName: Sendable {
+    var name: String
+    var value: Value?
+    var failure: FailedDefinition?
+    var model: BertModel?
 }
 
 /// A step that failed, for the names it was to define.

@@ -74,8 +74,27 @@ public final class StepContext {
 
     /// Defines a name in the environment for the steps below.
     public func define(_ name: String, _ value: Value) {
+        if !definedSet.contains(name) { saved.append(environment.saved(name)) }
         environment.define(name, value)
         if definedSet.insert(name).inserted { defined.append(name) }
+    }
+
+    /// What each name this step defined held before it, in the order defined.
+    private var saved: [SavedName] = []
+
+    /// The environment as the step leaves it, handed back to the runner without a copy (the
+    /// context's is then empty): with `undoingDefinitions`, as it was before the step, every
+    /// name it defined put back (a failed step other than `let` leaves nothing behind).
+    ///
+    /// The runner hands the environment over rather than keeping its own copy for the step:
+    /// with two holders, the step's first definition copied every name of the lesson (2,000
+    /// steps each defining a new name took 8 s; a red-team pass).
+    func takeEnvironment(undoingDefinitions: Bool) -> Environment {
+        if undoingDefinitions { for s in saved.reversed() { environment.restore(s) } }
+        environment.readLog = nil
+        var handed = Environment()
+        swap(&handed, &environment)
+        return handed
     }
 
     /// The names this step defined, in order.
@@ -86,6 +105,7 @@ public final class StepContext {
 
     /// Stores a pretrained model under `name` (a handle beside the values, see `Environment`).
     public func defineModel(_ name: String, _ model: BertModel) {
+        if !definedSet.contains(name) { saved.append(environment.saved(name)) }
         environment.defineModel(name, model)
         // Counted as defined, as a model is counted as read: a handout hides the steps that
         // use a model whose own step is an exercise (its config is the answer).
@@ -344,8 +364,11 @@ public struct Runner: Sendable {
             let reads = NameReadLog()
             var stepEnvironment = environment
             stepEnvironment.readLog = reads
+            // Handed over, not shared: the context holds the only copy while the step runs.
+            environment = Environment()
             let context = StepContext(block: d, args: args, environment: stepEnvironment, limits: limits,
                                       baseDirectory: baseDirectory, deadline: deadline, precision: precision)
+            stepEnvironment = Environment()
             context.answer = answer
             context.heldBefore = held
             context.valuesBefore = valuesHeld
@@ -374,8 +397,7 @@ public struct Runner: Sendable {
             }
             step.resultName = context.resultName
             step.result = context.result
-            environment = context.environment
-            environment.readLog = nil
+            environment = context.takeEnvironment(undoingDefinitions: false)
         } catch let e as LessonError {
             step.error = e
         } catch {
@@ -407,11 +429,10 @@ public struct Runner: Sendable {
             default: return nil
             }
         }
+        // The context holds the environment since the step started: a `let` keeps what its
+        // good lines defined, any other step leaves the environment as it found it.
+        if let context { environment = context.takeEnvironment(undoingDefinitions: d.name != LetDirective.name) }
         if d.name == LetDirective.name {
-            if let context {
-                environment = context.environment
-                environment.readLog = nil
-            }
             // No context: the info string was refused before any line ran, so every line's name.
             names = context == nil ? StepContext.assignedNames(in: d.body[...]) : context?.wouldDefine ?? []
         } else if let name = word("name") {
