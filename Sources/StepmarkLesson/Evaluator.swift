@@ -366,7 +366,7 @@ public struct Evaluator {
             guard case .text(let path) = v else {
                 throw LessonError("load() needs a file name in quotes, like load(\"weights.npy\")", at: args[0].start)
             }
-            let loaded = try FileLoader.load(path, relativeTo: baseDirectory, limits: limits, at: args[0].start)
+            let loaded = try FileLoader.load(path, relativeTo: baseDirectory, limits: limits, deadline: deadline, at: args[0].start)
             if let k = loaded.data.firstIndex(where: \.isNaN) {
                 let place = loaded.rank == 2 && loaded.cols > 0 ? "row \(k / loaded.cols + 1), column \(k % loaded.cols + 1)" : "entry \(k + 1)"
                 throw LessonError("'\(path)' holds NaN (not a number) in \(place); a lesson needs numbers there", at: args[0].start)

@@ -7,7 +7,7 @@ enum FileLoader {
         path.hasPrefix("/") ? path : FilePathText.join(base, path)
     }
 
-    static func load(_ path: String, relativeTo base: String, limits: Limits, at position: SourcePosition) throws -> Tensor {
+    static func load(_ path: String, relativeTo base: String, limits: Limits, deadline: Deadline = .none, at position: SourcePosition) throws -> Tensor {
         let full = resolve(path, relativeTo: base)
         let ext = FilePathText.pathExtension(path).lowercased()
         guard ext == "npy" || ext == "csv" else {
@@ -19,7 +19,7 @@ enum FileLoader {
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw LessonError("'\(path)' is not UTF-8 text", at: position)
             }
-            return try NumericFiles.parseCSV(text, source: path, maxEntries: limits.maxEntries)
+            return try NumericFiles.parseCSV(text, source: path, maxEntries: limits.maxEntries, deadline: deadline)
         } catch let e as TensorError {
             throw LessonError(e.message, at: position)
         }

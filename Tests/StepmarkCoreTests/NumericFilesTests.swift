@@ -99,6 +99,17 @@ import Testing
     /// The entry limit stops a read before the rest of the file is parsed (5 million one-word
     /// lines took 580 MB before the limit was checked on the finished table), and counts only
     /// numbers: a header and row labels do not count.
+    /// The lesson's clock is read while a CSV is parsed (a red-team pass: two loads of a 10 MB
+    /// file ran 3 s past the limit); a small file never looks at it.
+    @Test func theTimeLimitStopsTheRead() throws {
+        let text = (0..<10_000).map { "t\($0),1" }.joined(separator: "\n")
+        let past = Deadline(date: Date(timeIntervalSinceNow: -1), seconds: 10)
+        #expect(throws: TensorError("the lesson ran over its time limit of 10 s while computing load() of big.csv (raise it with --max-seconds)")) {
+            try NumericFiles.parseCSV(text, source: "big.csv", deadline: past)
+        }
+        #expect(try NumericFiles.parseCSV("a,1\nb,2", source: "small.csv", deadline: past).shape == [2, 1])
+    }
+
     @Test func theEntryLimitStopsTheRead() throws {
         let tooMany = "d.csv holds more than 4 numbers, over the limit of 4 entries (raise it with --max-entries)"
         #expect(throws: TensorError(tooMany)) { try NumericFiles.parseCSV("1,2\n3,4\n5,6\n", source: "d.csv", maxEntries: 4) }
