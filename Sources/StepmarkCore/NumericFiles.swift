@@ -267,6 +267,11 @@ public enum NumericFiles {
                 guard let v = Double(f) else {
                     throw TensorError("\(source) line \(n), field \(j + 1): expected a number, found '\(f)'")
                 }
+                // `inf` written as such is kept (a mask's −∞); a number past the largest Double
+                // is an error, as the same number in an expression is (it read as ∞ silently).
+                if v.isInfinite, !["inf", "infinity"].contains(f.drop { $0 == "+" || $0 == "-" || $0 == " " }.lowercased()) {
+                    throw TensorError("\(source) line \(n), field \(j + 1): '\(f.prefix(40))' is too large for a number (beyond ±1.8e308)")
+                }
                 data.append(v)
             }
             if data.count > maxEntries { throw tooMany(source, maxEntries) }

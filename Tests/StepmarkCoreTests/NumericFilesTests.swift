@@ -110,6 +110,16 @@ import Testing
         #expect(try NumericFiles.parseCSV("a,1\nb,2", source: "small.csv", deadline: past).shape == [2, 1])
     }
 
+    /// A number past the largest Double is an error, as in an expression (it read as ∞
+    /// silently; a red-team pass); `inf` written as such stays ∞ (a mask's −∞).
+    @Test func numbersTooLargeAreErrors() throws {
+        #expect(throws: TensorError("x.csv line 2, field 2: '1e999' is too large for a number (beyond ±1.8e308)")) {
+            try NumericFiles.parseCSV("a,1\nb,1e999\n", source: "x.csv")
+        }
+        #expect(throws: TensorError.self) { try NumericFiles.parseCSV("-" + String(repeating: "9", count: 400) + ",1\n", source: "y.csv") }
+        #expect(try NumericFiles.parseCSV("-inf,0\n0,Infinity\n", source: "z.csv").data == [-.infinity, 0, 0, .infinity])
+    }
+
     @Test func theEntryLimitStopsTheRead() throws {
         let tooMany = "d.csv holds more than 4 numbers, over the limit of 4 entries (raise it with --max-entries)"
         #expect(throws: TensorError(tooMany)) { try NumericFiles.parseCSV("1,2\n3,4\n5,6\n", source: "d.csv", maxEntries: 4) }

@@ -304,6 +304,7 @@ import StepmarkRender
         "x.csv has a header row but no rows of numbers",
         "x.csv line 3: expected 2 fields like line 1, found 3",
         "x.csv line 2, field 2: expected a number, found 'abc'",
+        "x.csv line 2, field 2: '1e999' is too large for a number (beyond ±1.8e308)",
         "x.csv line 1: expected 3 fields like the header on line 1, found 2 numbers after the row label",
         "x.csv line 2: expected 3 fields like the header on line 1, found 2 numbers",
         "x.csv line 4: a quoted field is not closed",

@@ -370,6 +370,8 @@ extension Phrasebook {
         (#"^(.+?) has a header row but no rows of numbers$"#, "$1에 머리글 행만 있고 숫자 행이 없습니다"),
         (#"^(.+?) line (\d+): expected (\d+) fields like line (\d+), found (\d+)$"#,
          "$1 $2번째 줄: $4번째 줄처럼 필드가 $3개여야 하는데 $5개입니다"),
+        (#"^(.+?) line (\d+), field (\d+): '(.*)' is too large for a number \(beyond ±1\.8e308\)$"#,
+         "$1 $2번째 줄, $3번째 필드: '$4'은(는) 수로 나타내기에 너무 큽니다(±1.8e308 너머)"),
         (#"^(.+?) line (\d+), field (\d+): expected a number, found '(.*)'$"#,
          "$1 $2번째 줄, $3번째 필드: 숫자가 와야 하는데 '$4'이(가) 있습니다"),
         (#"^(.+?) line (\d+): expected (\d+) fields like the header on line (\d+), found (\d+) numbers after the row label$"#,
