@@ -54,8 +54,16 @@ public struct BertTokenizer: Sendable {
     /// Characters took most of the time of loading a model, and never split at `\r\n`,
     /// which is one Character.
     public init(vocabularyFile path: String) throws {
-        guard let bytes = try? RegularFile.read(path, maxBytes: Self.maxVocabularyBytes),
-              String(validating: bytes, as: UTF8.self) != nil else {
+        // A file over the size limit says so (it was "not UTF-8 text", a red-team pass).
+        let bytes: [UInt8]
+        do {
+            bytes = try RegularFile.read(path, maxBytes: Self.maxVocabularyBytes)
+        } catch .tooLarge {
+            throw TensorError("the vocabulary \(path) is larger than \(Self.maxVocabularyBytes / (1 << 20)) MB, the most a vocabulary may hold")
+        } catch {
+            throw TensorError("cannot read the vocabulary \(path) as UTF-8 text")
+        }
+        guard String(validating: bytes, as: UTF8.self) != nil else {
             throw TensorError("cannot read the vocabulary \(path) as UTF-8 text")
         }
         var lines: [String] = []

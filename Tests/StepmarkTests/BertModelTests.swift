@@ -314,6 +314,14 @@ func compareWithReference(_ steps: BertSteps, _ ref: [String: Any], layers: [Int
         #expect(throws: TensorError.self) { try BertTokenizer(vocabularyFile: folder + "/fifo.txt") }
         try Data([0x5B, 0x55, 0x4E, 0x4B, 0x5D, 0x0A, 0xFF, 0x0A]).write(to: URL(fileURLWithPath: folder + "/bad.txt"))
         #expect(throws: TensorError.self) { try BertTokenizer(vocabularyFile: folder + "/bad.txt") }
+        // Over the size limit: said so, not "not UTF-8" (a red-team pass). A sparse file.
+        #expect(FileManager.default.createFile(atPath: folder + "/big.txt", contents: Data("[UNK]\n".utf8)))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/big.txt"))
+        try handle.truncate(atOffset: UInt64(BertTokenizer.maxVocabularyBytes + 1))
+        try handle.close()
+        #expect(throws: TensorError("the vocabulary \(folder)/big.txt is larger than 64 MB, the most a vocabulary may hold")) {
+            try BertTokenizer(vocabularyFile: folder + "/big.txt")
+        }
     }
 
     /// Tokens are told apart by their scalars, as Python's dict does: é as one scalar and e

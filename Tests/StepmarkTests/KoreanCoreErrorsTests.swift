@@ -117,6 +117,7 @@ import StepmarkRender
         "cannot load a BERT model from m: vocab.txt has 10 tokens but config.json's vocab_size is 12 (run `make model` for all-MiniLM-L6-v2)",
         "cannot load a BERT model from m: the vocabulary has no [UNK] token, so it is not a BERT vocabulary (run `make model` for all-MiniLM-L6-v2)",
         "cannot load a BERT model from m: cannot read the vocabulary m/vocab.txt as UTF-8 text (run `make model` for all-MiniLM-L6-v2)",
+        "cannot load a BERT model from m: the vocabulary m/vocab.txt is larger than 64 MB, the most a vocabulary may hold (run `make model` for all-MiniLM-L6-v2)",
         "token id 40000 is outside the model's vocabulary of 30522",
         "max_tokens must be at least 2 ([CLS] and [SEP]), got 1",
         // Safetensors

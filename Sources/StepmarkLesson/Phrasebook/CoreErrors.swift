@@ -99,6 +99,7 @@ extension Phrasebook {
         (#"(?:^|(?<=: ))the vocabulary has no (\S+) token, so it is not a BERT vocabulary(?=$| \(run )"#,
          "어휘에 $1 토큰이 없으므로 BERT 어휘가 아닙니다"),
         (#"(?:^|(?<=: ))cannot read the vocabulary (.+) as UTF-8 text(?=$| \(run )"#, "어휘 $1을(를) UTF-8 텍스트로 읽을 수 없습니다"),
+        (#"(?:^|(?<=: ))the vocabulary (.+) is larger than (\d+) MB, the most a vocabulary may hold(?=$| \(run )"#, "어휘 $1이(가) 어휘 파일의 한도인 $2MB보다 큽니다"),
         (#"^max_tokens must be at least 2 \(\[CLS\] and \[SEP\]\), got (\S+)$"#, "max_tokens는 2 이상이어야 하는데([CLS]와 [SEP]) $1입니다"),
 
         // MARK: Safetensors: `NAME is not a valid safetensors file: WHY`, each WHY after the prefix
