@@ -20,6 +20,31 @@ public struct Assignment: Sendable {
     public var readsAsAssignment = true
     /// The key's language, for its errors (SPEC §8).
     public var language: LessonLanguage = .english
+    /// Whether some step of the key reads `variant` (`Grader.usesVariant`): only then do two
+    /// students' assignments differ in more than their `variant:` line.
+    public var usesVariant = true
+    /// The text before its `variant:` line, and what `withVariant` needs, to stamp another
+    /// variant's line on it (`stamped(variant:)`).
+    private var unstamped: (text: String, language: LessonLanguage?, frontMatter: FrontMatter?) = ("", nil, nil)
+    /// The key errors that hold for every variant (the key's own answers are checked with
+    /// variant 0 only, and the front matter's problem is found again for each).
+    private var errorsOfEveryVariant: [LessonError] = []
+
+    /// This assignment for another variant, without running the key again: for a key that
+    /// reads no `variant`, every student's copy is the same lesson with its own `variant:` line
+    /// (200 students of the model lesson ran it 200 times, 49 s). Nil when the key reads it.
+    public func stamped(variant: Int) -> Assignment? {
+        guard !usesVariant else { return nil }
+        var copy = self
+        copy.text = Self.withVariant(unstamped.text, variant: variant, language: unstamped.language, frontMatter: unstamped.frontMatter)
+        let unmarked = copy.text.unicodeScalars.first == "\u{FEFF}" ? String(copy.text.unicodeScalars.dropFirst()) : copy.text
+        copy.readsAsAssignment = FrontMatter.parse(LessonParser.lines(of: unmarked)).0?.variant == variant
+        copy.keyErrors = (errorsOfEveryVariant + (copy.readsAsAssignment ? [] : [Self.unstampable])).sorted { $0.position < $1.position }
+        return copy
+    }
+
+    /// The error for a front matter the `variant:` line cannot join.
+    static let unstampable = LessonError("the front matter cannot take the assignment's variant: line; write it as key: value lines, one key a line (not {…} on one line)", at: SourcePosition(line: 2, column: 1))
 
     /// Makes the assignment from a key's text (a leading byte-order mark is kept).
     public static func make(keyText: String, path: String, limits: Limits = .init(), variant: Int = 0) -> Assignment {
@@ -39,11 +64,12 @@ public struct Assignment: Sendable {
         if lesson.isAssignment {
             keyErrors.append(LessonError("this file is already an assignment (its front matter has variant:); make assignments from the teacher's key", at: SourcePosition(line: 1, column: 1)))
         }
+        var ownAnswerErrors: [LessonError] = []
         // The key's own answers hold for its own numbers, variant 0; another variant's numbers
         // differ, and its assignment is blanked all the same.
         for result in grader.keyCheck where !result.passed && variant == 0 {
             let position = grader.exercises.first { $0.spec.id == result.id }?.spec.position ?? SourcePosition(line: 1, column: 1)
-            keyErrors.append(LessonError("the key's own answer to '\(result.id)' does not pass: \(result.feedback.split(separator: "\n").first ?? "")", at: position))
+            ownAnswerErrors.append(LessonError("the key's own answer to '\(result.id)' does not pass: \(result.feedback.split(separator: "\n").first ?? "")", at: position))
         }
 
         var shapes: [String: [Int]] = [:]
@@ -101,19 +127,22 @@ public struct Assignment: Sendable {
                 }
         } ?? false
         let folderLanguage = lesson.frontMatter?.lang == nil && !namesLanguage ? LessonLanguage.ofFolders(path: path) : nil
-        let student = withVariant(Solutions.removed(from: out), variant: variant, language: folderLanguage, frontMatter: lesson.frontMatter)
+        let unstamped = Solutions.removed(from: out)
+        let student = withVariant(unstamped, variant: variant, language: folderLanguage, frontMatter: lesson.frontMatter)
         // The variant line is what makes the file an assignment (its values never shown): a
         // front matter it cannot join (`{title: T}` on one line) would hand out a lesson that
         // `run` shows whole.
         let unmarked = student.unicodeScalars.first == "\u{FEFF}" ? String(student.unicodeScalars.dropFirst()) : student
         // Only the front matter is read back (a YAML error or a wrong variant leaves no variant).
         let readsAsAssignment = FrontMatter.parse(LessonParser.lines(of: unmarked)).0?.variant == variant
-        if !readsAsAssignment {
-            keyErrors.append(LessonError("the front matter cannot take the assignment's variant: line; write it as key: value lines, one key a line (not {…} on one line)", at: SourcePosition(line: 2, column: 1)))
-        }
-        var assignment = Assignment(text: student, warnings: warnings, keyErrors: keyErrors.sorted { $0.position < $1.position })
+        let everyVariant = keyErrors
+        if !readsAsAssignment { keyErrors.append(unstampable) }
+        var assignment = Assignment(text: student, warnings: warnings, keyErrors: (keyErrors + ownAnswerErrors).sorted { $0.position < $1.position })
         assignment.language = grader.language
         assignment.readsAsAssignment = readsAsAssignment
+        assignment.usesVariant = grader.usesVariant
+        assignment.unstamped = (unstamped, folderLanguage, lesson.frontMatter)
+        assignment.errorsOfEveryVariant = everyVariant
         return assignment
     }
 

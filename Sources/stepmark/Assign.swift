@@ -197,8 +197,9 @@ struct Assign: ParsableCommand {
         var failed = false
         for key in keys {
             // The key checks itself once, with its own numbers (variant 0).
+            let base: Assignment
             do {
-                let base = try Assignment.make(keyPath: key, limits: limits.limits)
+                base = try Assignment.make(keyPath: key, limits: limits.limits)
                 for e in base.keyErrors { printError(problemLine(key, e, "error", base.language)) }
                 if !base.readsAsAssignment {
                     printError("error: \(key): its assignments would not read as such (their values would show); not writing them, even with --force")
@@ -220,7 +221,12 @@ struct Assign: ParsableCommand {
                 let target: String
                 do {
                     target = try Assignment.outputPath(forKey: key, in: folder)
-                    assignment = try Assignment.make(keyPath: key, limits: limits.limits, variant: student.variant)
+                    // Run again only when the key reads `variant`: else it is the same lesson.
+                    if let same = base.stamped(variant: student.variant) {
+                        assignment = same
+                    } else {
+                        assignment = try Assignment.make(keyPath: key, limits: limits.limits, variant: student.variant)
+                    }
                 } catch let e as ReadError {
                     printError("error: \(e)")
                     throw ExitCode(2)

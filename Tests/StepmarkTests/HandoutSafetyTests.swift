@@ -224,6 +224,24 @@ import StepmarkRender
         #expect(Variant.declaration(in: "---\nvariant: # none\n---\n") == .invalid("# none"))
     }
 
+    /// A key that reads no `variant` is run once: each student's copy is stamped with their
+    /// line, and is what running the key for their variant makes (text, errors, whether it
+    /// reads as an assignment). A key that reads it is run again for each.
+    @Test func assignmentsOfAKeyWithoutVariantAreStampedNotRerun() throws {
+        let plain = "---\ntitle: P\n---\n# P\n\n```let\nv = 1 / 0\n```\n\n```softmax exercise=e1\n[1, 2]\n```\n\n```answer e1\n[0.5, 0.5]\n```\n"
+        let base = Assignment.make(keyText: plain, path: "lessons/ko/k.md")
+        #expect(!base.usesVariant && base.keyErrors.count == 2, "\(base.keyErrors)")  // 1/0, and the key's own wrong answer
+        for v in [7, 999_999] {
+            let stamped = try #require(base.stamped(variant: v))
+            let made = Assignment.make(keyText: plain, path: "lessons/ko/k.md", variant: v)
+            #expect(stamped.text == made.text && stamped.readsAsAssignment == made.readsAsAssignment)
+            #expect(stamped.keyErrors == made.keyErrors && stamped.text.contains("variant: \(v)\nlang: ko\n"), "\(stamped.keyErrors)")
+        }
+        let flow = Assignment.make(keyText: "---\n{title: F}\n---\n" + plain.split(separator: "\n", maxSplits: 3)[3], path: "k.md")
+        #expect(flow.stamped(variant: 3)?.keyErrors == Assignment.make(keyText: "---\n{title: F}\n---\n" + plain.split(separator: "\n", maxSplits: 3)[3], path: "k.md", variant: 3).keyErrors)
+        #expect(Assignment.make(keyText: "# V\n\n```let exercise=x\nx = variant\n```\n\n```answer x\n0\n```\n", path: "v.md").stamped(variant: 3) == nil)
+    }
+
     @Test func rosterReadingIsStrictAndFolderNamesAreSafe() throws {
         let roster = try Roster.parse("id,name,email\ns001,Kim Minji,k@x\n\"s,002\",\"Lee \"\"Jun\"\"\",\r\n", path: "r.csv")
         #expect(roster.students.map(\.id) == ["s001", "s,002"])
