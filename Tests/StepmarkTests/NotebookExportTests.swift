@@ -119,29 +119,9 @@ import StepmarkLesson
 
     /// The code cells run in order by python3 (numpy only), printing through the trace hook.
     @Test func cellsRecomputeTheLectureNumbers() throws {
-        let nb = try Self.notebook()
-        let code = Self.cells(nb).filter { $0.type == "code" && !$0.source.hasPrefix("answer_") && !$0.source.hasPrefix("check(") }
-            .map(\.source).joined(separator: "\n\n")
-        let folder = try temporaryFolder(["notebook.py": code])
-        let trace = (folder as NSString).appendingPathComponent("trace.jsonl")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", (folder as NSString).appendingPathComponent("notebook.py")]
-        process.environment = ProcessInfo.processInfo.environment.merging(["STEPMARK_NOTEBOOK_TRACE": trace]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let entries = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").map {
-            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
-        }
-        func data(_ step: Int, _ name: String) -> [Double] {
-            let entry = entries.first { $0["step"] as? Int == step && $0["name"] as? String == name }
-            let raw = entry?["data"]
-            if let x = raw as? Double { return [x] }
-            if let v = raw as? [Double] { return v }
-            return (raw as? [[Double]] ?? []).flatMap { $0 }
-        }
+        let run = try NotebookRedTeamTests.run(try Self.notebook()) { !$0.hasPrefix("answer_") && !$0.hasPrefix("check(") }
+        #expect(run.status == 0, "\(run.printed)")
+        func data(_ step: Int, _ name: String) -> [Double] { run.numbers(step, name) }
         // softmax([2, 0, 0]): shifted (0, −2, −2), sum 1 + 2e⁻², output (e², 1, 1) / (e² + 2).
         let e2 = exp(2.0)
         #expect(Self.near(data(1, "shifted"), [0, -2, -2]))
@@ -325,10 +305,10 @@ import StepmarkLesson
         }
     }
 
-    /// Every code cell of the notebook, in order, as one python3 script (stderr joins stdout,
-    /// so an exception shows in `printed`).
-    static func run(_ notebook: [String: Any]) throws -> Run {
-        let code = NotebookExportTests.cells(notebook).filter { $0.type == "code" }.map(\.source).joined(separator: "\n\n")
+    /// Every code cell of the notebook (those `keeping` keeps), in order, as one python3 script
+    /// (stderr joins stdout, so an exception shows in `printed`).
+    static func run(_ notebook: [String: Any], keeping: (String) -> Bool = { _ in true }) throws -> Run {
+        let code = NotebookExportTests.cells(notebook).filter { $0.type == "code" && keeping($0.source) }.map(\.source).joined(separator: "\n\n")
         let folder = try temporaryFolder(["notebook.py": code])
         let trace = (folder as NSString).appendingPathComponent("trace.jsonl")
         let process = Process()
