@@ -441,9 +441,18 @@ public struct Runner: Sendable {
             names = Runner.defaultStores[d.name] ?? []
         }
         if let name = word("as") { names.append(name) }
-        let defined = context?.definedSet ?? []
-        environment.markFailed(names.filter { !defined.contains($0) },
-                               by: FailedDefinition(directive: d.name, stepPosition: d.position, errorPosition: error.position))
+        let failure = FailedDefinition(directive: d.name, stepPosition: d.position, errorPosition: error.position)
+        if d.name == LetDirective.name {
+            // The names its good lines defined stay; the rest were to be made by the failed line.
+            let defined = context?.definedSet ?? []
+            environment.markFailed(names.filter { !defined.contains($0) }, by: failure)
+        } else {
+            // Every name it was to define, and every one it defined before it failed (put back
+            // above): a later step that reads one is told which step failed, rather than
+            // reading the value an earlier step left (a review found `as=p` with a bad
+            // `check=` leave the old p readable).
+            environment.markFailed(names + (context?.defined ?? []), by: failure)
+        }
     }
 
     private func exercise(_ args: Arguments, defaults: FrontMatter?) throws -> ExerciseSpec? {

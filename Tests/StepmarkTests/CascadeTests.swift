@@ -26,6 +26,17 @@ import StepmarkCore
         #expect(report.step(3)?.error?.message == "'c' is undefined because the let step at 1:1 failed (see its error at 3:9)")
     }
 
+    /// A step that fails after it defined names (its `as=` stored, then its `check=` refused)
+    /// leaves none of them behind, and none of the earlier values: the names are the failed
+    /// step's (a review found the earlier `p` readable again, with no error).
+    @Test("a failed step's names defined before its error are the failed step's")
+    func namesDefinedBeforeTheErrorAreTheFailedSteps() {
+        let report = runLesson("```let\np = [1, 2]\noutput = 7\n```\n\n```softmax as=p exercise=e check=typo\n[1, 2]\n```\n\n```answer e\n[0.5, 0.5]\n```\n\n```let\nq = p\n```\n\n```let\nr = output\n```\n")
+        #expect(report.step(2)?.error?.position == SourcePosition(line: 6, column: 34))
+        #expect(report.step(4)?.error?.message == "'p' is undefined because the softmax step at 6:1 failed (see its error at 6:34)")
+        #expect(report.step(5)?.error?.message == "'output' is undefined because the softmax step at 6:1 failed (see its error at 6:34)")
+    }
+
     @Test("a syntax error in a let runs the lines above it; the rest are the failed step's")
     func syntaxErrorKeepsLinesAbove() {
         let report = runLesson("```let\np = 2\nq = (2 +\nr = 5\n```\n\n```let\ns = p * 2\nt = r\n```\n")
