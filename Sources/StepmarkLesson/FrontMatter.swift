@@ -37,7 +37,8 @@ public struct FrontMatter: Sendable, Equatable {
     }
 
     /// The variant on a front-matter line written as `assign` writes it: `indent` spaces (the
-    /// mapping's own, as assign indents it), `variant:`, spaces, one to six digits, then at most
+    /// mapping's own, as assign indents it), `variant:`, spaces, one to six digits (no leading
+    /// zero), then at most
     /// a YAML comment (`variant: 426695  # mine`); nil for any other line. Read without YAML,
     /// because a submission is untrusted (`Variant.declaration`).
     public static func variantLine(_ line: Substring, indent: Int = 0) -> Int? {
@@ -57,7 +58,10 @@ public struct FrontMatter: Sendable, Equatable {
         if let hash = digits.indices.first(where: { digits[$0] == "#" && $0 > digits.startIndex && [" ", "\t"].contains(digits[digits.index(before: $0)]) }) {
             digits = digits[..<hash].trimmingTrailingSpaces()
         }
-        guard !digits.isEmpty, digits.count <= 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits) else {
+        // No leading zero, as assign writes it: YAML reads `010` as octal 8, this as ten, and
+        // the student's check and grade would disagree (a review).
+        guard !digits.isEmpty, digits.count <= 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+              digits.first != "0" || digits.count == 1, let n = Int(digits) else {
             return .invalid(String(digits.prefix(40)))
         }
         return .number(n)
@@ -185,7 +189,7 @@ public struct FrontMatter: Sendable, Equatable {
                     matter.variant = v
                 } else {
                     let written = line >= 1 && line < close ? String(Substring(lines[line]).trimmingTrailingSpaces().prefix(40)) : variant.node.written
-                    errors.append(LessonError("variant: write it as stepmark assign does, `variant: \(v)` on a line of its own, got `\(written)`", at: at(variant)))
+                    errors.append(LessonError("variant: write it as stepmark assign does, a whole number in digits (no sign, no leading zero) on a line of its own, got `\(written)`", at: at(variant)))
                 }
             } else {
                 errors.append(LessonError("variant: expects a whole number from 0 to \(variantLimit - 1) (stepmark assign writes it), got \(variant.node.written)", at: at(variant)))

@@ -290,18 +290,19 @@ private extension YAMLValue {
         // writes it: a student's own check must refuse what grade would score 0 (a red-team
         // pass found both halves disagreeing).
         for form in ["variant: &a 512925", "variant: !!int 512925", "variant: +512925", "variant: 0x7d39d",
-                     "\"variant\": 512925", "variant : 512925", "variant: 0o1750635", "variant: '512925'"] {
+                     "\"variant\": 512925", "variant : 512925", "variant: 0o1750635", "variant: '512925'",
+                     "variant: 010", "variant: 09", "variant: 000007"] {
             let (matter, errors) = Self.frontMatter(form)
             #expect(matter?.variant == nil, "\(form)")
             #expect(errors.count == 1 && errors.allSatisfy { $0.contains("variant: ") }, "\(form): \(errors)")
             #expect(FrontMatter.variantLine(Substring(form)) == nil, "\(form)")
         }
-        for form in ["variant: 512925", "variant:\t512925  # mine", "variant: 000007"] {
+        for form in ["variant: 512925", "variant:\t512925  # mine", "variant: 0", "variant: 70"] {
             let (matter, errors) = Self.frontMatter(form)
             #expect(errors.isEmpty, "\(form): \(errors)")
             #expect(matter?.variant != nil && matter?.variant == FrontMatter.variantLine(Substring(form)), "\(form)")
         }
-        #expect(Self.frontMatter("variant: +3").1 == ["2:10: variant: write it as stepmark assign does, `variant: 3` on a line of its own, got `variant: +3`"])
+        #expect(Self.frontMatter("variant: +3").1 == ["2:10: variant: write it as stepmark assign does, a whole number in digits (no sign, no leading zero) on a line of its own, got `variant: +3`"])
         #expect(Self.frontMatter("title:\n  - a").1 == ["2:8: title: expects text, not a list or mapping"])
         // Inside exercise-defaults, at the value itself.
         #expect(Self.frontMatter("exercise-defaults:\n  points: -1\n  partial: maybe").1 == [
