@@ -58,15 +58,20 @@ func words(of text: String) -> [(word: String, offset: Int)] {
 
 /// Finds where each token of a tokenizer's output starts in the body, scanning forward, so an
 /// error about the n-th token can point at it. A token's surface is the token without a
-/// WordPiece `##` prefix or a BPE `</w>` suffix. Each token is looked for within a window
-/// (256 characters and its own length) of where the last one ended; one that is not found
-/// there (an `[UNK]`, a token whose format characters were removed) gets the position of the
-/// next word, and the search moves past that word, as an `[UNK]` stands for a word.
-/// Linear in the body: searching the whole rest of it for each `[UNK]` took 223 s for 40,000
-/// unknown words (a red-team pass).
+/// WordPiece `##` prefix or a BPE `</w>` suffix. Each token is looked for within 64
+/// characters (and its own length) of where the last one ended, lines without text not
+/// counted; one not found there (an `[UNK]`, a token whose format characters the tokenizer
+/// removed) gets the position of the next word, and the search stays where it was, so the
+/// tokens after it are still found where they are. Linear in the body: searching the whole
+/// rest of it for each `[UNK]` took 223 s for 40,000 unknown words (a red-team pass).
 func tokenPositions(_ tokens: [String], in lines: [BodyLine]) -> [SourcePosition] {
     let texts = lines.map { Array(Tokenizer.normalize($0.text)) }
-    let window = 256
+    // The next line with text at or after each line: blank lines cost the search nothing.
+    var nextWithText = [Int](repeating: texts.count, count: texts.count + 1)
+    for l in stride(from: texts.count - 1, through: 0, by: -1) {
+        nextWithText[l] = texts[l].contains(where: { !$0.isWhitespace }) ? l : nextWithText[l + 1]
+    }
+    let window = 64
     var line = 0, offset = 0
     var out: [SourcePosition] = []
     out.reserveCapacity(tokens.count)
@@ -90,8 +95,8 @@ func tokenPositions(_ tokens: [String], in lines: [BodyLine]) -> [SourcePosition
                 i += 1
                 budget -= 1
             }
-            budget -= 1 + max(0, chars.count - max(i, o))
-            l += 1; o = 0
+            budget -= max(0, chars.count - max(i, o))
+            l = nextWithText[l + 1]; o = 0
         }
         if let (fl, fo) = found {
             out.append(lines[fl].position(at: fo))
@@ -99,15 +104,16 @@ func tokenPositions(_ tokens: [String], in lines: [BodyLine]) -> [SourcePosition
         } else if lines.isEmpty {
             out.append(SourcePosition(line: 1, column: 1))
         } else {
-            // The next word (on the next line when this one is used up): its start, then past it.
+            // The next word, on a later line when this one has no more text.
             var l = min(line, lines.count - 1)
             var i = min(offset, texts[l].count)
             while i < texts[l].count, texts[l][i].isWhitespace { i += 1 }
-            if i == texts[l].count, l + 1 < lines.count { l += 1; i = 0 }
-            while i < texts[l].count, texts[l][i].isWhitespace { i += 1 }
+            if i == texts[l].count, nextWithText[l + 1] < texts.count {
+                l = nextWithText[l + 1]
+                i = 0
+                while i < texts[l].count, texts[l][i].isWhitespace { i += 1 }
+            }
             out.append(lines[l].position(at: i))
-            while i < texts[l].count, !texts[l][i].isWhitespace { i += 1 }
-            line = l; offset = i
         }
     }
     return out
