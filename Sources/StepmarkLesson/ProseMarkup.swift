@@ -293,6 +293,7 @@ public enum ProseMarkup {
 
         var out: [Character] = []
         out.reserveCapacity(n)
+        var definitionLines = Set<Int>()
         var inlineFailedUntil = -1
         var displayFailedFrom = Int.max
         var i = 0
@@ -363,8 +364,12 @@ public enum ProseMarkup {
                 }
                 continue
             }
-            if i == 0 || c[i - 1] == "\n", isDefinitionLine(lines[lineIndex(i)]) {
-                // A link reference definition's line is an address and a title, never math.
+            if i == 0 || c[i - 1] == "\n", lineIndex(i) == 0 || definitionLines.contains(lineIndex(i) - 1),
+               isDefinitionLine(lines[lineIndex(i)]) {
+                // A link reference definition's line is an address and a title, never math. One
+                // starts the region or follows another: it cannot interrupt a paragraph
+                // (`Energy:` then `[1]: $E=mc^2$ (Einstein)` is text with a formula).
+                definitionLines.insert(lineIndex(i))
                 var j = i
                 while j < n, c[j] != "\n" { j += 1 }
                 out.append(contentsOf: c[i..<j])

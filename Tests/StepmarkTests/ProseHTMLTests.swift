@@ -103,6 +103,9 @@ struct ProseHTMLTests {
         #expect(html.contains("<a href=\"$q$\">c</a> and <a href=\"/u\" title=\"t $z$\">d</a>"), "\(html)")
         #expect(html.contains("<a href=\"https://e.com/$a$\">https://e.com/$a$</a> and <a href=\"https://e.com/$b$\">https://e.com/$b$</a> and <a href=\"http://www.x.org/$c$\">www.x.org/$c$</a> but <math>"), "\(html)")
         #expect(html.contains("<p>[x]: the answer is <math>"), "no definition, so a formula")
+        // A definition cannot interrupt a paragraph: the line is text, its formula a formula.
+        #expect(main(page("Energy:\n[1]: $E=mc^2$ (Einstein)\n")).contains("Energy:\n[1]: <math>"))
+        #expect(main(page("[a]: /a\n[b]: $q$\n\n[z][b]\n")).contains("<a href=\"$q$\">z</a>"), "one definition after another")
         #expect(!html.contains("%EE%80") && !html.contains("\u{E000}"))
     }
 
