@@ -173,7 +173,8 @@ struct Assign: ParsableCommand {
         }
         // The roster refused ids that would share a folder; two names of assign's own are left.
         for reserved in [Self.variantsList, AssignmentRecord.fileName] {
-            if let student = roster.students.first(where: { Roster.folderName(for: $0.id) == reserved }) {
+            // Letter case aside: on macOS or Windows `Variants.csv` is the same file.
+            if let student = roster.students.first(where: { Roster.folderName(for: $0.id).lowercased() == reserved.lowercased() }) {
                 printError("error: the id '\(Roster.shown(student.id))' would be a folder named \(reserved), \(reserved == Self.variantsList ? "the list of who got which variant" : "assign's record of what it wrote"); rename that id in the roster")
                 throw ExitCode(2)
             }
