@@ -87,7 +87,7 @@ public final class StepContext {
     /// name it defined put back (a failed step other than `let` leaves nothing behind).
     ///
     /// The runner hands the environment over rather than keeping its own copy for the step:
-    /// with two holders, the step's first definition copied every name of the lesson (2,000
+    /// with two holders, the step's first definition copied every name of the lesson (20,000
     /// steps each defining a new name took 8 s; a red-team pass).
     func takeEnvironment(undoingDefinitions: Bool) -> Environment {
         if undoingDefinitions { for s in saved.reversed() { environment.restore(s) } }
