@@ -53,6 +53,23 @@ public enum FilePathText {
         return parts
     }
 
+    /// The path that leads from the folder `from` to the folder `to`, both absolute (`.` and
+    /// `..` resolved as written): `/o/en` to `/l/en` is `../../l/en`; `.` when they are one.
+    public static func relative(from: String, to: String) -> String {
+        func resolved(_ path: String) -> [String] {
+            var out: [String] = []
+            for part in components(path).dropFirst() where part != "." {
+                if part == ".." { if !out.isEmpty { out.removeLast() } } else { out.append(part) }
+            }
+            return out
+        }
+        let a = resolved(from), b = resolved(to)
+        var shared = 0
+        while shared < a.count, shared < b.count, a[shared] == b[shared] { shared += 1 }
+        let steps = Array(repeating: "..", count: a.count - shared) + b[shared...]
+        return steps.isEmpty ? "." : steps.joined(separator: "/")
+    }
+
     /// Repeated slashes collapsed and a trailing slash removed, the root kept.
     static func tidy(_ path: String) -> String {
         guard path.contains("/") else { return path }

@@ -458,9 +458,15 @@ public struct Course: Sendable {
         // --watch keeps the same link): one "../" per sub-folder.
         let depth = entry.relative.split(separator: "/").count - 1
         let link = String(repeating: "../", count: depth) + "index.html"
+        // A Markdown page links the lesson's images from where it is written (the HTML page
+        // embeds them): from out/en/ to lessons/en/, `../../lessons/en`.
+        let here = FileManager.default.currentDirectoryPath
+        func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : FilePathText.join(here, path) }
+        let imageBase = FilePathText.relative(from: FilePathText.parent(absolute(Self.pagePath(entry.relative, .md, out: out))),
+                                              to: FilePathText.parent(absolute(report.lessonPath)))
         return formats.map { format in
             (format, Self.pagePath(entry.relative, format, out: out),
-             inPieces && format.isWrittenInPieces ? nil : format.render(report, student: student, indexLink: link))
+             inPieces && format.isWrittenInPieces ? nil : format.render(report, student: student, indexLink: link, imageBase: imageBase))
         }
     }
 

@@ -8,13 +8,39 @@ public struct MarkdownRenderer {
     public var student: Bool
     /// The language of the words it writes (SPEC §8); `render(_ report:)` takes the report's.
     public var language: LessonLanguage
+    /// The path from the folder the report is written to, to the lesson's folder: a local
+    /// image (`![](fig.png)`, relative to the lesson) is linked through it, so that the
+    /// picture shows beside a report written elsewhere (`render --out`). Nil for a report that
+    /// stays beside its lesson or goes to standard output.
+    public var imageBase: String?
 
-    public init(student: Bool = false, language: LessonLanguage = .english) {
+    public init(student: Bool = false, language: LessonLanguage = .english, imageBase: String? = nil) {
         self.student = student
         self.language = language
+        self.imageBase = imageBase
     }
 
     var words: Strings { Strings(language) }
+
+    /// The prose with each local image's destination prefixed with `imageBase`, where it is
+    /// written inline (`](fig.png`) on the image's own line; a reference-style image, or one
+    /// whose destination is written otherwise (`<…>`, escapes), is left as it is.
+    func rebasingImages(_ text: String, of prose: ProseBlock) -> String {
+        guard let imageBase, imageBase != ".", !prose.images.isEmpty else { return text }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var changed = false
+        for image in prose.images {
+            let url = image.url
+            guard !url.isEmpty, !url.hasPrefix("/"), !url.hasPrefix("#"), !url.contains(":") else { continue }
+            let k = image.position.line - prose.line
+            guard k >= 0, k < lines.count, let found = lines[k].firstRange(of: "](" + url) else { continue }
+            let after = found.upperBound
+            guard after == lines[k].endIndex || [")", " ", "\t"].contains(lines[k][after]) else { continue }
+            lines[k].replaceSubrange(found, with: "](" + FilePathText.join(imageBase, url))
+            changed = true
+        }
+        return changed ? lines.joined(separator: "\n") : text
+    }
 
     public func render(_ report: Report) -> String {
         guard report.language == language else {
@@ -35,7 +61,7 @@ public struct MarkdownRenderer {
         for block in report.blocks {
             switch block {
             case .prose(let p):
-                let text = student ? p.handoutMarkdown : p.shownMarkdown
+                let text = rebasingImages(student ? p.handoutMarkdown : p.shownMarkdown, of: p)
                 if !text.trimmingWhitespace().isEmpty { parts.append(text) }
             case .step(let step) where !step.isHiddenEntirely:
                 parts.append(render(step, path: report.lessonPath))

@@ -25,9 +25,10 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 
     /// One report as this format (for `pdf`, the HTML page to print, without the index link). `student` hides what a handout must not show (the renderers
     /// apply `StudentView`); `indexLink` is the HTML page's link back to the course index.
-    public func render(_ report: Report, student: Bool, indexLink: String? = nil) -> String {
+    /// `imageBase` is the Markdown page's path to the lesson's folder (`MarkdownRenderer`).
+    public func render(_ report: Report, student: Bool, indexLink: String? = nil, imageBase: String? = nil) -> String {
         switch self {
-        case .md: MarkdownRenderer(student: student).render(report)
+        case .md: MarkdownRenderer(student: student, imageBase: imageBase).render(report)
         case .html: HTMLRenderer(student: student, indexLink: indexLink).render(report)
         case .json: JSONRenderer.render(student ? StudentView.apply(report) : report)
         case .pdf: HTMLRenderer(student: student, indexLink: nil).render(report)

@@ -204,6 +204,20 @@ import StepmarkLesson
         #expect(values.first?["text"] as? String == "z\u{7F}q\u{85}w\u{01}\u{9F}")
     }
 
+    /// A Markdown report written elsewhere links the lesson's local images from where it is
+    /// (the HTML page embeds them); a red-team pass found them broken in `render --out`.
+    @Test func markdownReportsLinkImagesFromWhereTheyAre() throws {
+        let png = "\u{89}PNG"  // only the Markdown's link is looked at
+        let folder = try temporaryFolder(["lessons/en/l.md": "# T\n\nSee ![a](fig/a.png \"t\") and ![r](https://x.org/b.png).\n", "lessons/en/fig/a.png": png])
+        _ = try stepmark(["render", "lessons", "--out", "out", "--format", "md"], in: folder)
+        let page = try String(contentsOfFile: folder + "/out/en/l.md", encoding: .utf8)
+        #expect(page.contains("See ![a](../../lessons/en/fig/a.png \"t\") and ![r](https://x.org/b.png)."), "\(page)")
+        _ = try stepmark(["render", "lessons", "--out", "out2", "--format", "md", "--student"], in: folder)
+        #expect(try String(contentsOfFile: folder + "/out2/en/l.md", encoding: .utf8).contains("](../../lessons/en/fig/a.png"))
+        // On standard output, the lesson's own paths.
+        #expect(try stepmark(["run", "lessons/en/l.md", "--format", "md"], in: folder).stdout.contains("See ![a](fig/a.png \"t\")"))
+    }
+
     @Test func renderMirrorsTheTreeAndChecksFreshness() throws {
         let folder = try temporaryFolder(["lessons/en/a.md": "# A\n\n```let\nx = 1\n```\n", "lessons/ko/a.md": "# 가\n"])
         let render = try stepmark(["render", "lessons", "--out", "out", "--format", "md"], in: folder)

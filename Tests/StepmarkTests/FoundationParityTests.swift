@@ -22,6 +22,15 @@ import Testing
         ("a///b///", "b", "a", "a/b/x"), ("", "", "", "x"), ("//", "/", "/", "/x"),
     ]
 
+    /// The path from one folder to another, as a Markdown report links a lesson's image.
+    @Test func relativePaths() {
+        #expect(FilePathText.relative(from: "/w/out/en", to: "/w/lessons/en") == "../../lessons/en")
+        #expect(FilePathText.relative(from: "/w/lessons/en/rep", to: "/w/lessons/en") == "..")
+        #expect(FilePathText.relative(from: "/w/a", to: "/w/a/b/c") == "b/c")
+        #expect(FilePathText.relative(from: "/w/a/./b/..", to: "/w/a") == ".")
+        #expect(FilePathText.relative(from: "/", to: "/x//y/") == "x/y")
+    }
+
     @Test func pathsAsNSString() {
         for (p, last, parent, joined) in Self.paths {
             #expect(FilePathText.lastComponent(p) == last, "lastComponent \(p)")
