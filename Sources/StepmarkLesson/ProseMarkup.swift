@@ -47,7 +47,7 @@ public enum ProseMarkup {
     static func render(_ text: String, start: SourcePosition, definitions: String = "", codeLines: Set<Int>, fileLines: [String],
                        math: inout [ProseMath], images: inout [ProseImage], errors: inout [LessonError],
                        warnings: inout [LessonError]) -> String {
-        let protected = protectMath(text, start: start, codeLines: codeLines, math: &math, errors: &errors)
+        let protected = protectMath(text, start: start, codeLines: codeLines, math: &math, errors: &errors, warnings: &warnings)
         let document = MarkdownDocument(definitions.isEmpty || endsInsideFence(protected) ? protected : protected + "\n\n" + definitions)
         var locator = Locator(lines: fileLines)
         var htmlProblems = 0
@@ -163,7 +163,7 @@ public enum ProseMarkup {
     /// a dollar; code spans and code blocks are left alone. Linear in the text: a search for a
     /// closing `$` that fails is never repeated for a later opening one.
     static func protectMath(_ text: String, start: SourcePosition, codeLines: Set<Int>,
-                            math: inout [ProseMath], errors: inout [LessonError]) -> String {
+                            math: inout [ProseMath], errors: inout [LessonError], warnings: inout [LessonError]) -> String {
         // The placeholders' code points are replaced when the text has any (rare); a text
         // without a `$` byte has no formula (both tests are one pass over the bytes first).
         let cleaned = text.unicodeScalars.contains(where: { (0xE000...0xE002).contains($0.value) })
@@ -179,7 +179,7 @@ public enum ProseMarkup {
             while end + 1 < lines.count, !lines[end + 1].trimmingWhitespace().isEmpty, !codeLines.contains(start.line + end + 1) { end += 1 }
             if lines[k...end].contains(where: { $0.contains("$") }) {
                 let replaced = protectRegion(Array(lines[k...end]), firstLine: fileLine,
-                                             firstColumnOffset: k == 0 ? start.column - 1 : 0, math: &math, errors: &errors)
+                                             firstColumnOffset: k == 0 ? start.column - 1 : 0, math: &math, errors: &errors, warnings: &warnings)
                 lines.replaceSubrange(k...end, with: replaced)
             }
             k = end + 1
@@ -193,7 +193,8 @@ public enum ProseMarkup {
         guard line.contains("$") else { return [] }
         var math: [ProseMath] = []
         var errors: [LessonError] = []
-        _ = protectRegion([line], firstLine: 1, firstColumnOffset: 0, math: &math, errors: &errors)
+        var warnings: [LessonError] = []
+        _ = protectRegion([line], firstLine: 1, firstColumnOffset: 0, math: &math, errors: &errors, warnings: &warnings)
         return math.map {
             let start = $0.position.column - 1
             return start..<(start + $0.source.count + ($0.display ? 4 : 2))
@@ -248,7 +249,7 @@ public enum ProseMarkup {
     }
 
     private static func protectRegion(_ lines: [String], firstLine: Int, firstColumnOffset: Int,
-                                      math: inout [ProseMath], errors: inout [LessonError]) -> [String] {
+                                      math: inout [ProseMath], errors: inout [LessonError], warnings: inout [LessonError]) -> [String] {
         var c: [Character] = []
         var lineStarts: [Int] = []
         for (n, line) in lines.enumerated() {
@@ -403,7 +404,12 @@ public enum ProseMarkup {
                         if c[j] == "$", c[j + 1] == "$" { found = j; break }
                         j += 1
                     }
-                    if found == nil { displayFailedFrom = i }
+                    if found == nil {
+                        displayFailedFrom = i
+                        // Said once a paragraph: a display formula cannot run over a blank line,
+                        // and the text after it would otherwise show its TeX without a word.
+                        warnings.append(LessonError("this $$ opens a display formula that no $$ closes in its paragraph (a blank line ends it), so it is shown as text", at: position(i)))
+                    }
                 }
                 if let j = found, !c[(i + 2)..<j].allSatisfy(\.isWhitespace) {
                     emitFormula(from: i, to: j + 2, delimiter: 2)

@@ -95,6 +95,16 @@ struct ProseHTMLTests {
         #expect(currency.components(separatedBy: "<math>").count == 3, "x and y only")
     }
 
+    /// A `$$` that nothing closes in its paragraph is text, with a warning at it (it showed
+    /// its TeX without a word); once a paragraph, and none for `$$…$$` that closes.
+    @Test("an unclosed $$ is warned about")
+    func unclosedDisplayMath() {
+        let found = warnings("# T\n\nA $$\\frac{a}{b}\n\nafter $$ and $$ more, $$ again\n\n$$x$$ ok\n")
+        #expect(found == ["3:3: this $$ opens a display formula that no $$ closes in its paragraph (a blank line ends it), so it is shown as text",
+                          "5:23: this $$ opens a display formula that no $$ closes in its paragraph (a blank line ends it), so it is shown as text"], "\(found)")
+        #expect(Phrasebook.message(String(found[0].dropFirst(5)), .korean) == "이 $$로 시작한 수식을 문단 안에서 닫는 $$가 없어(빈 줄에서 문단이 끝납니다) 글자 그대로 보입니다")
+    }
+
     /// An address is never math: a reference definition's, an autolink's, a bare URL's (a
     /// red-team pass found the formula's placeholder inside the link, percent-encoded).
     @Test("addresses in definitions and autolinks are not formulas")

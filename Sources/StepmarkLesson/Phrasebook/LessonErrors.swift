@@ -435,6 +435,8 @@ extension Phrasebook {
         (#"^cannot read this formula: \#(english); it is shown as TeX$"#, "이 수식을 읽을 수 없어 원문 그대로 보입니다: \(korean)")
     } + [
         (#"^cannot read this formula: (.*); it is shown as TeX$"#, "이 수식을 읽을 수 없어 원문 그대로 보입니다: $1"),
+        (#"^this \$\$ opens a display formula that no \$\$ closes in its paragraph \(a blank line ends it\), so it is shown as text$"#,
+         "이 $$로 시작한 수식을 문단 안에서 닫는 $$가 없어(빈 줄에서 문단이 끝납니다) 글자 그대로 보입니다"),
     ]
 
     // MARK: front matter and course.yml (FrontMatter, CourseFile)
