@@ -9,7 +9,20 @@ public enum TeXMathML {
         var writer = Writer(display: display)
         writer.write(node)
         return (display ? "<math display=\"block\">" : "<math>") + "<semantics><mrow>" + writer.out + "</mrow>"
-            + "<annotation encoding=\"application/x-tex\">" + HTML.escape(source) + "</annotation></semantics></math>"
+            + "<annotation encoding=\"application/x-tex\">" + TeXMathML.text(source) + "</annotation></semantics></math>"
+    }
+
+    /// Text inside `<math>`, escaped, with what XML does not allow (C0 controls but tab and
+    /// line feed, noncharacters such as U+FFFE) as U+FFFD: a `<math>` element is XML to the
+    /// tools that read MathML, and `\text{U+FFFE}` made it unreadable (a red-team pass).
+    static func text(_ s: String) -> String {
+        func allowed(_ u: Unicode.Scalar) -> Bool {
+            let v = u.value
+            if v < 0x20 { return v == 0x09 || v == 0x0A || v == 0x0D }
+            return !((0xFDD0...0xFDEF).contains(v) || v & 0xFFFE == 0xFFFE)
+        }
+        guard !s.unicodeScalars.allSatisfy(allowed) else { return HTML.escape(s) }
+        return HTML.escape(String(String.UnicodeScalarView(s.unicodeScalars.map { allowed($0) ? $0 : "\u{FFFD}" })))
     }
 
     /// A formula that could not be read, shown as its source.
@@ -29,7 +42,7 @@ public enum TeXMathML {
         }
 
         mutating func mo(_ s: String, _ attributes: String = "") {
-            out += "<mo\(attributes)>" + HTML.escape(s) + "</mo>"
+            out += "<mo\(attributes)>" + TeXMathML.text(s) + "</mo>"
         }
 
         /// Scripts below and above: ∑ and `\max` in display math, `\overset` always.
@@ -45,9 +58,9 @@ public enum TeXMathML {
             case .row(let items):
                 for item in items { write(item) }
             case .identifier(let s, let normal):
-                out += (normal && s.count == 1 ? "<mi mathvariant=\"normal\">" : "<mi>") + HTML.escape(s) + "</mi>"
+                out += (normal && s.count == 1 ? "<mi mathvariant=\"normal\">" : "<mi>") + TeXMathML.text(s) + "</mi>"
             case .number(let s):
-                out += "<mn>" + HTML.escape(s) + "</mn>"
+                out += "<mn>" + TeXMathML.text(s) + "</mn>"
             case .op(let s, let large, _, let stretchy):
                 if large {
                     mo(s, " largeop=\"true\" movablelimits=\"true\"")
@@ -58,9 +71,9 @@ public enum TeXMathML {
                 }
             case .function(let name, _):
                 // U+2061 FUNCTION APPLICATION: MathML's spacing after an operator name.
-                out += "<mi>" + HTML.escape(name) + "</mi><mo>\u{2061}</mo>"
+                out += "<mi>" + TeXMathML.text(name) + "</mi><mo>\u{2061}</mo>"
             case .text(let s):
-                out += "<mtext>" + HTML.escape(s.replacing( " ", with: "\u{A0}")) + "</mtext>"
+                out += "<mtext>" + TeXMathML.text(s.replacing( " ", with: "\u{A0}")) + "</mtext>"
             case .space(let width):
                 out += "<mspace width=\"\(formatEm(width))em\"></mspace>"
             case .fraction(let a, let b, let line):
@@ -87,7 +100,7 @@ public enum TeXMathML {
                 // A function's name goes in without its application sign, which follows the scripts.
                 var function: String? = nil
                 if case .function(let name, _) = base { function = name }
-                if let function { out += "<mi>" + HTML.escape(function) + "</mi>" } else { wrapped(base) }
+                if let function { out += "<mi>" + TeXMathML.text(function) + "</mi>" } else { wrapped(base) }
                 if let sub { wrapped(sub) }
                 if let sup { wrapped(sup) }
                 out += "</\(tag)>"

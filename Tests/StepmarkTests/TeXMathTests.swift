@@ -26,6 +26,15 @@ struct TeXMathTests {
         #expect(error("x'^2^3")?.message.hasPrefix("a second superscript") == true)
     }
 
+    /// What XML does not allow never reaches `<math>`: a noncharacter or a control character
+    /// in a formula is U+FFFD there (the TeX annotation too), so the element parses as XML.
+    @Test("math text is XML text")
+    func mathTextIsXML() throws {
+        let html = try mathML("\\text{a\u{FFFE}b} + c\u{1}")
+        #expect(!html.unicodeScalars.contains { $0.value == 0xFFFE || $0.value == 0x1 }, "\(html)")
+        #expect(html.contains("<mtext>a\u{FFFD}b</mtext>"))
+    }
+
     @Test("the subset the course uses becomes MathML")
     func subset() throws {
         let attention = try mathML(#"\frac{QK^\top}{\sqrt{d_k}}"#)
