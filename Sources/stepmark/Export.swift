@@ -71,8 +71,11 @@ struct Export: ParsableCommand {
                 let models = NotebookExport.modelFolder(from: out, given: limits.limits.modelDirectory)
                 try AtomicFile.write(NotebookExport.notebook(lesson: lesson, report: report, dataFolder: data, modelFolder: models),
                                      to: FilePathText.join(out, name))
-                for e in report.errors { printError(problemLine(file, e, "error", report.language)) }
-                failed = failed || !report.ok
+                // A key's own answers are checked as run checks them (SPEC §4); the notebook
+                // itself is made from the run (its check cells compare them for the reader).
+                let checked = Exercises.check(report)
+                for e in checked.errors { printError(problemLine(file, e, "error", report.language)) }
+                failed = failed || !checked.ok
                 say("wrote \(FilePathText.join(out, name))")
             } catch let e as ReadError {
                 printError("error: \(e)")

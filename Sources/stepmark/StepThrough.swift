@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import StepmarkCore
+import StepmarkGrade
 import StepmarkLesson
 import StepmarkRender
 
@@ -30,7 +31,8 @@ struct StepThrough: ParsableCommand {
             printError("error: \(e)")
             throw ExitCode(2)
         }
-        var report = Runner(limits: limits.limits).run(lesson)
+        // A key checks its own answers, as run does (SPEC §4): exit 1 when one fails or is missing.
+        var report = Exercises.check(Runner(limits: limits.limits).run(lesson))
         // An assignment steps through what its handout shows, as run and check do (SPEC §4).
         if report.isAssignment { report = StudentView.apply(report) }
         if !teacher { report = StepFrames.withoutSolutions(report) }

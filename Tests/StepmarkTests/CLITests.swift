@@ -218,6 +218,23 @@ import StepmarkLesson
         #expect(try stepmark(["run", "lessons/en/l.md", "--format", "md"], in: folder).stdout.contains("See ![a](fig/a.png \"t\")"))
     }
 
+    /// SPEC §4: a key checks its own answers. `step` and `export` exit 1 on a wrong or missing
+    /// key answer, as `run` and `render` do (a red-team pass found them at 0).
+    @Test func stepAndExportCheckTheKeysOwnAnswers() throws {
+        let exercise = "# K\n\n```softmax exercise=e1\n[2, 0, 0]\n```\n\n"
+        let folder = try temporaryFolder(["wrong.md": exercise + "```answer e1\n[0.5, 0.25, 0.25]\n```\n", "none.md": exercise,
+                                          "good.md": exercise + "```answer e1\n[0.787, 0.107, 0.107]\n```\n"])
+        for file in ["wrong.md", "none.md"] {
+            for arguments in [["run", file], ["step", file], ["export", file, "--out", "nb"]] {
+                let r = try stepmark(arguments, input: "", in: folder)
+                #expect(r.status == 1, "\(arguments): \(r.status) \(r.stderr)")
+            }
+        }
+        for arguments in [["run", "good.md"], ["step", "good.md"], ["export", "good.md", "--out", "nb"]] {
+            #expect(try stepmark(arguments, input: "", in: folder).status == 0, "\(arguments)")
+        }
+    }
+
     @Test func renderMirrorsTheTreeAndChecksFreshness() throws {
         let folder = try temporaryFolder(["lessons/en/a.md": "# A\n\n```let\nx = 1\n```\n", "lessons/ko/a.md": "# 가\n"])
         let render = try stepmark(["render", "lessons", "--out", "out", "--format", "md"], in: folder)
