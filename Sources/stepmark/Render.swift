@@ -83,6 +83,12 @@ struct Render: ParsableCommand {
             if let clash = plan.lessons.first(where: { $0.relative == "index" }) {
                 throw ReadError(path: clash.source, message: "would be written where the course's index page goes (index.md, index.html at the top of \(out)); rename the lesson")
             }
+            // Nothing to render is a mistake (a wrong folder, or lessons inside --out, which
+            // are skipped), said as grade says it; --watch may start empty and wait.
+            if plan.lessons.isEmpty && !watch {
+                printError("error: no lessons found in \(paths.joined(separator: ", ")): a lesson is a .md file (not README.md, not hidden, not inside --out \(out))")
+                throw ExitCode(2)
+            }
         } catch let e as ReadError {
             printError("error: \(e)")
             throw ExitCode(2)

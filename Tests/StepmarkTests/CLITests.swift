@@ -235,6 +235,16 @@ import StepmarkLesson
         }
     }
 
+    /// A render with no lesson to render is an error, as grade's "no .md submissions" is: an
+    /// empty folder, or lessons that sit inside --out (skipped), rendered "0 lessons", exit 0.
+    @Test func renderWithNoLessonIsAnError() throws {
+        let folder = try temporaryFolder(["empty/README.md": "# not a lesson\n", "L/a/l.md": "# L\n"])
+        for arguments in [["render", "empty", "--out", "o"], ["render", "L/a", "--out", "L"]] {
+            let r = try stepmark(arguments, in: folder)
+            #expect(r.status == 2 && r.stderr.contains("error: no lessons found in \(arguments[1])"), "\(arguments): \(r.stderr)")
+        }
+    }
+
     @Test func renderMirrorsTheTreeAndChecksFreshness() throws {
         let folder = try temporaryFolder(["lessons/en/a.md": "# A\n\n```let\nx = 1\n```\n", "lessons/ko/a.md": "# 가\n"])
         let render = try stepmark(["render", "lessons", "--out", "out", "--format", "md"], in: folder)
