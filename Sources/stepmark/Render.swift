@@ -57,6 +57,9 @@ struct Render: ParsableCommand {
         if let unknown = OutputFormat.list(pageFormats).unknown {
             throw ValidationError("unknown format '\(unknown)' in --format; use md, html, json, pdf and/or ipynb")
         }
+        if check && watch {
+            throw ValidationError("--check and --watch cannot go together: --check compares the output once and writes nothing, --watch keeps writing it")
+        }
         if check && formats.contains(.pdf) {
             throw ValidationError("--check compares md, html and json files; a PDF differs on every print, so leave pdf out of --format")
         }

@@ -243,6 +243,9 @@ import StepmarkLesson
             let r = try stepmark(arguments, in: folder)
             #expect(r.status == 2 && r.stderr.contains("error: no lessons found in \(arguments[1])"), "\(arguments): \(r.stderr)")
         }
+        // Options that contradict each other are a usage error, not one silently dropped.
+        let both = try stepmark(["render", "L/a", "--out", "o", "--check", "--watch"], in: folder)
+        #expect(both.status == 2 && both.stderr.contains("--check and --watch cannot go together"), "\(both.stderr)")
     }
 
     @Test func renderMirrorsTheTreeAndChecksFreshness() throws {
