@@ -95,12 +95,13 @@ struct LimitOptions: ParsableArguments {
         return l
     }
 
-    /// What this process may hold: the machine's memory, or less under `ulimit -v`.
-    static var memory: UInt64 {
+    /// What this process may hold: the machine's memory, or less under `ulimit -v`. Read once:
+    /// `limits` is asked for again and again (once a file in a batch).
+    static let memory: UInt64 = {
         var space = rlimit()
         let addressSpace = getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &space) == 0 && space.rlim_cur != rlim_t.max ? UInt64(space.rlim_cur) : UInt64.max
         return min(ProcessInfo.processInfo.physicalMemory, addressSpace)
-    }
+    }()
 
     func validate() throws {
         guard maxEntries > 0, maxSteps > 0, maxTokens > 0, maxFileBytes > 0, maxSeconds > 0 else {
