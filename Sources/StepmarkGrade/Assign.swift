@@ -37,10 +37,16 @@ public struct Assignment: Sendable {
         guard !usesVariant else { return nil }
         var copy = self
         copy.text = Self.withVariant(unstamped.text, variant: variant, language: unstamped.language, frontMatter: unstamped.frontMatter)
-        let unmarked = copy.text.unicodeScalars.first == "\u{FEFF}" ? String(copy.text.unicodeScalars.dropFirst()) : copy.text
-        copy.readsAsAssignment = FrontMatter.parse(LessonParser.lines(of: unmarked)).0?.variant == variant
+        copy.readsAsAssignment = Self.readsAsAssignment(copy.text, variant: variant)
         copy.keyErrors = (errorsOfEveryVariant + (copy.readsAsAssignment ? [] : [Self.unstampable])).sorted { $0.position < $1.position }
         return copy
+    }
+
+    /// Whether `text` (a byte-order mark aside) reads back as the assignment of `variant`. Only
+    /// the front matter is read back (a YAML error or a wrong variant leaves no variant).
+    static func readsAsAssignment(_ text: String, variant: Int) -> Bool {
+        let unmarked = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
+        return FrontMatter.parse(LessonParser.lines(of: unmarked)).0?.variant == variant
     }
 
     /// The error for a front matter the `variant:` line cannot join.
@@ -132,9 +138,7 @@ public struct Assignment: Sendable {
         // The variant line is what makes the file an assignment (its values never shown): a
         // front matter it cannot join (`{title: T}` on one line) would hand out a lesson that
         // `run` shows whole.
-        let unmarked = student.unicodeScalars.first == "\u{FEFF}" ? String(student.unicodeScalars.dropFirst()) : student
-        // Only the front matter is read back (a YAML error or a wrong variant leaves no variant).
-        let readsAsAssignment = FrontMatter.parse(LessonParser.lines(of: unmarked)).0?.variant == variant
+        let readsAsAssignment = Self.readsAsAssignment(student, variant: variant)
         let everyVariant = keyErrors
         if !readsAsAssignment { keyErrors.append(unstampable) }
         var assignment = Assignment(text: student, warnings: warnings, keyErrors: (keyErrors + ownAnswerErrors).sorted { $0.position < $1.position })
