@@ -103,10 +103,9 @@ public struct FrontMatter: Sendable, Equatable {
         func isBlank(_ line: String) -> Bool { line.allSatisfy { $0 == " " || $0 == "\t" } }
         let body = 2..<count  // 1-based lines between the fences
         // The mapping's own indentation: that of its first key.
-        guard let first = body.first(where: { !isBlank(lines[$0 - 1]) && !lines[$0 - 1].drop { $0 == " " }.hasPrefix("#") }) else {
+        guard let base = body.lazy.compactMap({ contentIndent(lines[$0 - 1]) }).first else {
             return body.filter { lines[$0 - 1].drop { $0 == " " }.hasPrefix("#") }
         }
-        let base = indent(lines[first - 1])
         var comments: [Int] = [], nested: [Int] = [], unknown: [Int] = []
         var inUnknown = false
         for line in body {
