@@ -122,11 +122,15 @@ struct Grade: ParsableCommand {
             do {
                 let read = try Roster.read(path: roster, limits: limits.limits)
                 students = read
-                let found = roots
-                gradebook.expectedVariant = { read.expectedVariant(forSubmission: $0, root: found[$0]) }
+                // Each submission's student, found once: for its expected variant, and to say
+                // which files no student owns.
+                var owners: [String: Roster.Student] = [:]
+                for path in paths { owners[path] = read.student(forSubmission: path, root: roots[path]) }
+                let found = owners
+                gradebook.expectedVariant = { found[$0]?.variant }
                 // Said, not silent, as check --roster says it: a file in no student's folder
                 // and named by no id is graded against the variant it declares itself.
-                let unmatched = paths.filter { read.student(forSubmission: $0, root: found[$0]) == nil }
+                let unmatched = paths.filter { owners[$0] == nil }
                 if !unmatched.isEmpty {
                     printError("warning: \(unmatched.count) submission\(unmatched.count == 1 ? "" : "s") match no student of \(roster) (by folder or file name, letter case included): graded against the variant the file declares (\(unmatched.prefix(3).joined(separator: ", "))\(unmatched.count > 3 ? ", …" : ""))")
                 }
