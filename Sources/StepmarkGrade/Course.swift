@@ -460,10 +460,14 @@ public struct Course: Sendable {
         let link = String(repeating: "../", count: depth) + "index.html"
         // A Markdown page links the lesson's images from where it is written (the HTML page
         // embeds them): from out/en/ to lessons/en/, `../../lessons/en`.
-        let here = FileManager.default.currentDirectoryPath
-        func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : FilePathText.join(here, path) }
-        let imageBase = FilePathText.relative(from: FilePathText.parent(absolute(Self.pagePath(entry.relative, .md, out: out))),
+        // Worked out only when a Markdown page is made.
+        var imageBase: String? = nil
+        if formats.contains(.md) {
+            let here = FileManager.default.currentDirectoryPath
+            func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : FilePathText.join(here, path) }
+            imageBase = FilePathText.relative(from: FilePathText.parent(absolute(Self.pagePath(entry.relative, .md, out: out))),
                                               to: FilePathText.parent(absolute(report.lessonPath)))
+        }
         return formats.map { format in
             (format, Self.pagePath(entry.relative, format, out: out),
              inPieces && format.isWrittenInPieces ? nil : format.render(report, student: student, indexLink: link, imageBase: imageBase))
