@@ -201,17 +201,6 @@ public enum ProseMarkup {
         }
     }
 
-    /// Whether a line reads as a link reference definition: `[label]:`, an address, then
-    /// nothing or the start of a title (`"`, `'`, `(`). `[x]: the answer is $y$` is no
-    /// definition (CommonMark), so its formula stays one.
-    static func isDefinitionLine(_ line: String) -> Bool {
-        guard let label = ReferenceDefinitions.label(startingLine: line) else { return false }
-        let afterColon = line[label.endIndex...].dropFirst(2).drop { $0 == " " || $0 == "\t" }
-        guard !afterColon.isEmpty else { return true }  // the address on the next line
-        let rest = afterColon.drop { !$0.isWhitespace }.drop { $0 == " " || $0 == "\t" }
-        return rest.isEmpty || ["\"", "'", "("].contains(rest.first!)
-    }
-
     /// Where an autolink that starts at `i` ends: `<scheme:…>` (CommonMark: a scheme of 2–32
     /// letters, digits, `+ . -`, then no space, `<` or `>`), or a bare `http://`, `https://` or
     /// `www.` address after a space, a line's start or `* _ ~ (` (GFM), up to a space or `<`.
@@ -366,7 +355,7 @@ public enum ProseMarkup {
                 continue
             }
             if i == 0 || c[i - 1] == "\n", lineIndex(i) == 0 || definitionLines.contains(lineIndex(i) - 1),
-               isDefinitionLine(lines[lineIndex(i)]) {
+               ReferenceDefinitions.isDefinition(line: lines[lineIndex(i)]) {
                 // A link reference definition's line is an address and a title, never math. One
                 // starts the region or follows another: it cannot interrupt a paragraph
                 // (`Energy:` then `[1]: $E=mc^2$ (Einstein)` is text with a formula).

@@ -20,6 +20,17 @@ enum ReferenceDefinitions {
         return nil
     }
 
+    /// Whether a line reads as a link reference definition: `[label]:`, an address, then
+    /// nothing or the start of a title (`"`, `'`, `(`). `[x]: the answer is $y$` is no
+    /// definition (CommonMark), so its formula stays one.
+    static func isDefinition(line: String) -> Bool {
+        guard let label = label(startingLine: line) else { return false }
+        let afterColon = line[label.endIndex...].dropFirst(2).drop { $0 == " " || $0 == "\t" }
+        guard !afterColon.isEmpty else { return true }  // the address on the next line
+        let rest = afterColon.drop { !$0.isWhitespace }.drop { $0 == " " || $0 == "\t" }
+        return rest.isEmpty || ["\"", "'", "("].contains(rest.first!)
+    }
+
     /// A label as CommonMark matches labels: case-folded, its runs of white space one space,
     /// trimmed.
     static func normalized(_ label: Substring) -> String {
