@@ -30,6 +30,15 @@ import StepmarkRender
     /// A softmax exercise with the key's right answer, to end a test's key with.
     static let softmaxExercise = "\n```softmax exercise=e1\n[1, 2, 3]\n```\n\n```answer e1\n[0.09, 0.2447, 0.6652]\n```\n"
 
+    /// The assignment of `key` (a key with no error of its own), checked to show none of
+    /// `secrets`: the start of every test of what a student's copy leaves out.
+    static func assignment(of key: String, hiding secrets: [String], sourceLocation: SourceLocation = #_sourceLocation) -> Assignment {
+        let a = Assignment.make(keyText: key, path: "k.md")
+        #expect(a.keyErrors.isEmpty, sourceLocation: sourceLocation)
+        for secret in secrets { #expect(!a.text.contains(secret), "\(secret) in the assignment", sourceLocation: sourceLocation) }
+        return a
+    }
+
     @Test func anExerciseStepAndEverythingDerivedFromItAreHidden() {
         let report = StudentView.apply(runLesson(Self.lesson))
         let steps = report.steps
@@ -442,9 +451,7 @@ import StepmarkRender
         let tail = Self.softmaxExercise
         let key = "# L\n\nCompute it. <!-- SECRET1: the answer is 0.6652 --> Then go on.\n\n<!--\nSECRET2 on\nthree lines\n-->\n"
             + "Show `<!-- code span -->` and\n\n```markdown\n<!-- in code -->\n```\n\n<!-->SECRET3<!--->\n" + tail
-        let a = Assignment.make(keyText: key, path: "k.md")
-        #expect(a.keyErrors.isEmpty)
-        for secret in ["SECRET1", "SECRET2", "three lines", "0.6652 -->"] { #expect(!a.text.contains(secret), "\(secret) in the assignment") }
+        let a = Self.assignment(of: key, hiding: ["SECRET1", "SECRET2", "three lines", "0.6652 -->"])
         // `<!-->` and `<!--->` close themselves (CommonMark), so the text between them shows.
         #expect(a.text.contains("SECRET3"))
         #expect(a.text.contains("`<!-- code span -->`") && a.text.contains("<!-- in code -->"))
@@ -533,9 +540,7 @@ import StepmarkRender
         let key = "# T\n\n[//]: # (SECRET1: the answer is 0.6652)\n\nSee [the docs][Doc] and [other] and [third][].\n\n"
             + "[doc]: https://example.com/doc \"Docs\"\n[other]:\n  https://example.com/other\n[Third]: https://example.com/3\n"
             + "[comment]: <> (SECRET2\ncontinued SECRET3)\n[unused]: https://example.com/SECRET4\n" + tail
-        let a = Assignment.make(keyText: key, path: "k.md")
-        #expect(a.keyErrors.isEmpty)
-        for secret in ["SECRET1", "SECRET2", "SECRET3", "SECRET4"] { #expect(!a.text.contains(secret), "\(secret)") }
+        let a = Self.assignment(of: key, hiding: ["SECRET1", "SECRET2", "SECRET3", "SECRET4"])
         for kept in ["[doc]: https://example.com/doc \"Docs\"", "[other]:\n  https://example.com/other", "[Third]: https://example.com/3"] {
             #expect(a.text.contains(kept), "\(kept)")
         }
@@ -570,9 +575,7 @@ import StepmarkRender
         let tail = Self.softmaxExercise
         let key = "---\ntitle: Softmax\n# teacher: SECRET1 0.7870\nnotes: SECRET2\nextra:\n  - SECRET3\nauthor: Me\n"
             + "description: |\n  # kept: part of the description\n---\n\n# Softmax\n" + tail
-        let a = Assignment.make(keyText: key, path: "k.md")
-        #expect(a.keyErrors.isEmpty)
-        for secret in ["SECRET1", "SECRET2", "SECRET3"] { #expect(!a.text.contains(secret), "\(secret)") }
+        let a = Self.assignment(of: key, hiding: ["SECRET1", "SECRET2", "SECRET3"])
         #expect(a.text.contains("# kept: part of the description") && a.text.contains("title: Softmax") && a.text.contains("author: Me"))
         let fm = try #require(FrontMatter.parse(LessonParser.lines(of: a.text)).0)
         #expect(fm.title == "Softmax" && fm.authors == ["Me"] && fm.description?.hasPrefix("# kept: part of the description") == true && fm.variant == 0)
