@@ -14,7 +14,9 @@ struct Check: ParsableCommand {
         discussion: """
             Without --key the file's own exercises are checked against its own answer blocks. With \
             --key, questions, points and tolerances come from the key and only the answer blocks \
-            are read from FILE.
+            are read from FILE. Exit status: 0 every answer passed, 1 an answer or a step failed, \
+            2 bad usage or a file that cannot be read (a submission that cannot be read still gets \
+            its zero with the reason, in every format).
             """
     )
 
@@ -126,6 +128,9 @@ struct Check: ParsableCommand {
         case .junit: output = outcome.junit()
         }
         StandardStream.output(output)
+        // A submission that cannot be read is unreadable input (exit 2, SPEC §5), as in grade;
+        // the zero with its reason is still printed, for Gradescope's results.json.
+        if outcome.fileUnreadable { throw ExitCode(2) }
         // Without --key the lesson itself ran: a failed step fails the check too (SPEC §5).
         if !outcome.allPassed || (key == nil && !outcome.lessonErrors.isEmpty) { throw ExitCode(1) }
     }

@@ -237,7 +237,7 @@ import Testing
         Case(name: "fifo-lesson", files: ["pipe:l.md": []], arguments: ["run", "l.md"], status: 2,
              expected: ["l.md: is a FIFO (named pipe), not a regular file; only regular files are read"]),
         Case(name: "fifo-submission", files: ["key.md": text(key), "pipe:s.md": []], arguments: ["check", "s.md", "--key", "key.md"],
-             status: 1, expected: ["the file is a FIFO (named pipe), not a regular file"]),
+             status: 2, expected: ["the file is a FIFO (named pipe), not a regular file"]),
         Case(name: "fifo-key", files: ["pipe:key.md": [], "s.md": text(answer)], arguments: ["grade", "--key", "key.md", "s.md", "--out", "g"],
              status: 2, expected: ["key.md: is a FIFO (named pipe), not a regular file"]),
         Case(name: "fifo-load", files: ["l.md": text("```let\nx = load(\"pipe.npy\")\n```\n"), "pipe:pipe.npy": []], arguments: ["run", "l.md"],

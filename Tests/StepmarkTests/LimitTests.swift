@@ -285,12 +285,13 @@ import Testing
         let folder = try temporaryFolder(["key.md": key, "sub.md": "```answer e1\n1\n```\n" + String(repeating: "#", count: 300) + "\n"])
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let low = try stepmark(["check", "sub.md", "--key", "key.md", "--max-file-bytes", "200"], in: folder)
-        #expect(low.status == 1)
+        #expect(low.status == 2, "a file over the limit is unreadable input (SPEC §5)")
         #expect(low.stdout.contains("not graded: the file is larger than the limit of 200 bytes (raise it with --max-file-bytes)"))
         let high = try stepmark(["check", "sub.md", "--key", "key.md", "--max-file-bytes", "2000"], in: folder)
         #expect(high.status == 0, "\(high.stdout)")
-        // grade, the teacher's batch: an unreadable file is unreadable input (exit 2, SPEC §5);
-        // check, which Gradescope's autograder runs, gives the student a zero with the reason.
+        // grade, the teacher's batch, says the same: an unreadable file is unreadable input
+        // (exit 2, SPEC §5); check, which Gradescope's autograder runs, still prints the
+        // student's zero with the reason.
         let grade = try stepmark(["grade", "--key", "key.md", "sub.md", "--out", "grades", "--max-file-bytes", "200"], in: folder)
         #expect(grade.status == 2)
         #expect(grade.stderr.contains("sub.md: not graded: the file is larger than the limit of 200 bytes (raise it with --max-file-bytes)"))
