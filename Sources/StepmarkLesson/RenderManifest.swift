@@ -153,6 +153,10 @@ public enum OutputOwnership {
             if let relative, manifest.owns(relative, in: outFolder) { continue }
             if holds(path, content) { continue }     // nothing would change
             if isMarkedHTMLFile(path) { continue }
+            if allowUnowned && isLessonSource(path) {
+                refused.append(ReadError(path: path, message: Self.lessonRefusal))
+                continue
+            }
             if allowUnowned { continue }
             refused.append(ReadError(path: path, message: "exists and is not stepmark's own earlier output (not in \(RenderManifest.fileName), or edited since); refusing to overwrite it. Choose another --out folder, or pass --overwrite to replace it"))
         }
@@ -172,7 +176,30 @@ public enum OutputOwnership {
         guard info.st_mode & S_IFMT == S_IFREG else { return false }
         if let relative = relativePath(path, in: outFolder), manifest.owns(relative, in: outFolder) { return true }
         if isMarkedHTMLFile(path) { return true }
-        return allowUnowned
+        return allowUnowned && !isLessonSource(path)
+    }
+
+    /// The last line of every Markdown report `render` writes. A report keeps its lesson's
+    /// directive blocks, so without it a report and a lesson would look alike to
+    /// `isLessonSource`.
+    public static let markdownReportMark = "<!-- stepmark: a report rendered from a lesson, not a lesson; render replaces it -->"
+
+    /// Why `--overwrite` still refuses a file.
+    static let lessonRefusal = "is a lesson (a Markdown file with directive or answer blocks that stepmark did not write); render never replaces a lesson, even with --overwrite. Choose another --out folder"
+
+    /// Whether the regular file at `path` is a lesson: a Markdown file with a directive or an
+    /// answer block that does not end with `markdownReportMark`. `--overwrite` consents to
+    /// replacing a teacher's notes or a report edited by hand, not a lesson, which may exist
+    /// nowhere else (rendering `lessons/en/x.md --out lessons/ko` replaced the Korean lesson).
+    /// A file too large to read is taken for a lesson: a refusal loses nothing.
+    static func isLessonSource(_ path: String) -> Bool {
+        let name = path.lowercased()
+        guard name.hasSuffix(".md") || name.hasSuffix(".markdown") else { return false }
+        guard let bytes = try? RegularFile.read(path, maxBytes: 64 << 20) else { return true }
+        let text = String(decoding: bytes, as: UTF8.self)
+        if text.hasSuffix(markdownReportMark + "\n") { return false }
+        let lesson = LessonParser.parse(text, path: path)
+        return !lesson.directives.isEmpty || !lesson.answers.isEmpty
     }
 
     /// What `mayReplace` finds at a path.

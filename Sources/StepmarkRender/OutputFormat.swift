@@ -28,7 +28,9 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     /// `imageBase` is the Markdown page's path to the lesson's folder (`MarkdownRenderer`).
     public func render(_ report: Report, student: Bool, indexLink: String? = nil, imageBase: String? = nil) -> String {
         switch self {
-        case .md: MarkdownRenderer(student: student, imageBase: imageBase).render(report)
+        // A written Markdown report shows its lesson's directive blocks, so it would read as a
+        // lesson; its last line says it is not one (`OutputOwnership.isLessonSource`).
+        case .md: MarkdownRenderer(student: student, imageBase: imageBase).render(report) + "\n" + OutputOwnership.markdownReportMark + "\n"
         case .html: HTMLRenderer(student: student, indexLink: indexLink).render(report)
         case .json: JSONRenderer.render(student ? StudentView.apply(report) : report)
         case .pdf: HTMLRenderer(student: student, indexLink: nil).render(report)

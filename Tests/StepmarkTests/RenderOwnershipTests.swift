@@ -16,8 +16,14 @@ import Testing
         let refused = OutputOwnership.refusals(planned: planned, outFolder: out, manifest: RenderManifest.load(outFolder: out))
         #expect(refused.map(\.path) == [out + "/01-attention.md"])
         #expect(refused.first?.message.hasPrefix("exists and is not stepmark's own earlier output") == true)
-        // With explicit consent it may be replaced; a file with the same content is never a problem.
+        // Explicit consent (--overwrite) does not extend to a lesson; a file with the same
+        // content is never a problem.
+        let consented = OutputOwnership.refusals(planned: planned, outFolder: out, manifest: RenderManifest(), allowUnowned: true)
+        #expect(consented.map(\.path) == [out + "/01-attention.md"])
+        #expect(consented.first?.message.hasPrefix("is a lesson") == true)
+        try "# notes, no directive\n".write(toFile: out + "/01-attention.md", atomically: true, encoding: .utf8)
         #expect(OutputOwnership.refusals(planned: planned, outFolder: out, manifest: RenderManifest(), allowUnowned: true).isEmpty)
+        try "# 1. 어텐션\n\n```let\nx = 1\n```\n".write(toFile: out + "/01-attention.md", atomically: true, encoding: .utf8)
         let same = [(path: out + "/01-attention.md", content: "# 1. 어텐션\n\n```let\nx = 1\n```\n")]
         #expect(OutputOwnership.refusals(planned: same, outFolder: out, manifest: RenderManifest()).isEmpty)
     }
@@ -105,5 +111,39 @@ import Testing
         try (lesson + "\nEven more.\n").write(toFile: root + "/lessons/en/01.md", atomically: true, encoding: .utf8)
         #expect(try stepmark(["render", "lessons/en/01.md", "--out", "out", "--format", "md"], in: root).status == 2)
         #expect(try String(contentsOfFile: root + "/out/01.md", encoding: .utf8) == "edited by hand\n")
+    }
+
+    /// `--overwrite` replaces a teacher's notes or a report edited by hand, never a lesson: a
+    /// Markdown file with a directive block that does not end with the report's mark.
+    @Test func overwriteNeverReplacesALesson() throws {
+        let korean = "# 가\n\n```let\ny = 2\n```\n"
+        let root = try temporaryFolder(["lessons/en/01.md": "# A\n\n```let\nx = 1\n```\n", "lessons/ko/01.md": korean,
+                                        "lessons/ko/02.md": "# 나\n\n```answer e1\n1\n```\n"])
+        let refused = try stepmark(["render", "lessons/en/01.md", "--out", "lessons/ko", "--format", "md", "--overwrite"], in: root)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("lessons/ko/01.md: is a lesson (a Markdown file with directive or answer blocks that stepmark did not write); render never replaces a lesson, even with --overwrite"), "\(refused.stderr)")
+        #expect(try String(contentsOfFile: root + "/lessons/ko/01.md", encoding: .utf8) == korean)
+        #expect(!FileManager.default.fileExists(atPath: root + "/lessons/ko/index.md"), "a refused render writes nothing")
+        // A report that shows the same directive block carries the mark on its last line, and
+        // is replaced once its manifest is gone (and, edited by hand, with --overwrite).
+        #expect(try stepmark(["render", "lessons/en/01.md", "--out", "out", "--format", "md"], in: root).status == 0)
+        let report = try String(contentsOfFile: root + "/out/01.md", encoding: .utf8)
+        #expect(report.contains("```let\nx = 1\n```"))
+        #expect(report.hasSuffix("\n<!-- stepmark: a report rendered from a lesson, not a lesson; render replaces it -->\n"))
+        try FileManager.default.removeItem(atPath: root + "/out/.stepmark-manifest")
+        try ("Note.\n\n" + report).write(toFile: root + "/out/01.md", atomically: true, encoding: .utf8)
+        #expect(try stepmark(["render", "lessons/en/01.md", "--out", "out", "--format", "md"], in: root).status == 2)
+        #expect(try stepmark(["render", "lessons/en/01.md", "--out", "out", "--format", "md", "--overwrite"], in: root).status == 0)
+        #expect(try String(contentsOfFile: root + "/out/01.md", encoding: .utf8) == report)
+        // A lesson with only an answer block, or the mark written anywhere but the last line, is
+        // still a lesson.
+        try ("```let\nx = 1\n```\n<!-- stepmark: a report rendered from a lesson, not a lesson; render replaces it -->\nmore\n")
+            .write(toFile: root + "/out/01.md", atomically: true, encoding: .utf8)
+        #expect(try stepmark(["render", "lessons/en/01.md", "--out", "out", "--format", "md", "--overwrite"], in: root).status == 2)
+        try FileManager.default.copyItem(atPath: root + "/lessons/ko/02.md", toPath: root + "/out/02.md")
+        try FileManager.default.removeItem(atPath: root + "/out/01.md")
+        try FileManager.default.copyItem(atPath: root + "/lessons/ko/02.md", toPath: root + "/lessons/en/02.md")
+        let answers = try stepmark(["render", "lessons/en", "--out", "out", "--format", "md", "--overwrite"], in: root)
+        #expect(answers.status == 2 && answers.stderr.contains("out/02.md: is a lesson"), "\(answers.stderr)")
     }
 }
