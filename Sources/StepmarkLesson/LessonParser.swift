@@ -44,8 +44,8 @@ public enum LessonParser {
         }
     }
 
-    /// Decodes UTF-8, naming the line and the byte offset (in the file, counting a dropped
-    /// byte-order mark) of the first invalid sequence. Lines end at "\n", "\r\n" or a lone
+    /// Decodes UTF-8, naming the line, the column and the byte offset (in the file, counting a
+    /// dropped byte-order mark) of the first invalid sequence. Lines end at "\n", "\r\n" or a lone
     /// "\r", as everywhere else in stepmark.
     public static func decode(_ data: Data, path: String, kind: TextFileKind = .lesson) throws -> String {
         var bytes = [UInt8](data)
@@ -53,7 +53,7 @@ public enum LessonParser {
         if bom > 0 { bytes.removeFirst(bom) }
         if let text = String(validating: bytes, as: UTF8.self) { return text }
         var line = 1
-        var consumed = 0
+        var consumed = 0, lineStart = 0
         var previousWasCR = false
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
@@ -62,11 +62,15 @@ public enum LessonParser {
             case .scalarValue(let s):
                 consumed += UTF8.width(s)
                 if s == "\r" || (s == "\n" && !previousWasCR) { line += 1 }
+                if s == "\r" || s == "\n" { lineStart = consumed }
                 previousWasCR = s == "\r"
             case .emptyInput, .error: break loop
             }
         }
-        throw ReadError(path: path, message: "line \(line): invalid UTF-8 at byte \(consumed + bom); \(kind.mustBeUTF8)")
+        // The column counts characters, as every error position does (the valid start of the
+        // line is one line of text at most, so decoding it again costs nothing).
+        let column = String(decoding: bytes[lineStart..<consumed], as: UTF8.self).count + 1
+        throw ReadError(path: path, message: "line \(line), column \(column): invalid UTF-8 at byte \(consumed + bom); \(kind.mustBeUTF8)")
     }
 
     /// The lines (1-based) of the lesson's link reference definitions (`[d]: https://…`). Each

@@ -311,7 +311,7 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         let bad = (folder as NSString).appendingPathComponent("bad.md")
         try Data("```answer g-dot\n1\n```\n\u{00E9}".utf8 + [0xFF, 0xFE] + Array("x".utf8)).write(to: URL(fileURLWithPath: bad))
         let b = grader.grade(submissionPath: bad)
-        #expect(b.problem == "line 4: invalid UTF-8 at byte 24; lessons must be UTF-8 text")
+        #expect(b.problem == "line 4, column 2: invalid UTF-8 at byte 24; lessons must be UTF-8 text")
         #expect(b.score == 0)
 
         let missing = grader.grade(submissionPath: (folder as NSString).appendingPathComponent("none.md"))
@@ -952,7 +952,7 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         // latin1.md is unreadable input (SPEC §5: exit 2), once the other six are graded.
         #expect(r.status == 2, "\(r.stderr)")
         #expect(r.stdout.hasPrefix("graded 7 submissions into \(out): 1 all correct, 5 with answers to revisit, 1 not graded"))
-        #expect(r.stderr.contains("latin1.md: not graded: line 1: invalid UTF-8 at byte 3; lessons must be UTF-8 text"))
+        #expect(r.stderr.contains("latin1.md: not graded: line 1, column 4: invalid UTF-8 at byte 3; lessons must be UTF-8 text"))
         let csv = try String(contentsOfFile: (out as NSString).appendingPathComponent("gradebook.csv"), encoding: .utf8)
         let rows = csv.split(separator: "\n").map(String.init)
         #expect(rows.first == "submission,folder,g-dot,g-soft,g-weights,g-out,total,max_score,note")
@@ -962,7 +962,7 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         #expect(rows[4].hasSuffix(",hostile,0,0,0,2,2,8,2 problems in the answer blocks"))
         #expect(rows[6] == "'=1+2.md,_1_2,1,0,0,0,1,8,")
         #expect(FileManager.default.fileExists(atPath: formula))
-        #expect(rows[7].hasSuffix(",latin1,0,0,0,0,0,8,not graded: line 1: invalid UTF-8 at byte 3; lessons must be UTF-8 text"))
+        #expect(rows[7].hasSuffix(",latin1,0,0,0,0,0,8,\"not graded: line 1, column 4: invalid UTF-8 at byte 3; lessons must be UTF-8 text\""))
 
         let results = (names + ["_1_2", "latin1"]).map { (out as NSString).appendingPathComponent("\($0)/results.json") }
         let valid = try validateGradescope(results)

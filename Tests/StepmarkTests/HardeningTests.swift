@@ -151,7 +151,7 @@ import Testing
     @Test func invalidUTF8OffsetsCountTheBOMAndLoneCRs() throws {
         // BOM (3 bytes) + "a\rb\r\nc\n" (7 bytes), then 0xFF: byte 10 of the file, on line 4.
         let data = Data([0xEF, 0xBB, 0xBF] + Array("a\rb\r\nc\n".utf8) + [0xFF])
-        #expect(throws: ReadError(path: "x.md", message: "line 4: invalid UTF-8 at byte 10; lessons must be UTF-8 text")) {
+        #expect(throws: ReadError(path: "x.md", message: "line 4, column 1: invalid UTF-8 at byte 10; lessons must be UTF-8 text")) {
             _ = try LessonParser.decode(data, path: "x.md")
         }
     }

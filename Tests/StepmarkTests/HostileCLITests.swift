@@ -267,11 +267,11 @@ import Testing
 
         // Class 9: clear errors.
         Case(name: "utf8-offset-after-bom", files: ["l.md": [0xEF, 0xBB, 0xBF] + text("ab") + [0xFF]], arguments: ["run", "l.md"], status: 2,
-             expected: ["l.md: line 1: invalid UTF-8 at byte 5; lessons must be UTF-8 text"]),
+             expected: ["l.md: line 1, column 3: invalid UTF-8 at byte 5; lessons must be UTF-8 text"]),
         Case(name: "utf8-line-after-lone-crs", files: ["l.md": text("a\rb\rc\r") + [0xC3]], arguments: ["run", "l.md"], status: 2,
-             expected: ["l.md: line 4: invalid UTF-8 at byte 6"]),
+             expected: ["l.md: line 4, column 1: invalid UTF-8 at byte 6"]),
         Case(name: "utf8-crlf-counts-once", files: ["l.md": text("a\r\nb\r\n") + [0x80]], arguments: ["run", "l.md"], status: 2,
-             expected: ["l.md: line 3: invalid UTF-8 at byte 6"]),
+             expected: ["l.md: line 3, column 1: invalid UTF-8 at byte 6"]),
         Case(name: "lesson-over-size-limit", files: ["l.md": [UInt8](repeating: 0x61, count: 101)], arguments: ["run", "l.md", "--max-file-bytes", "100"],
              status: 2, expected: ["l.md: is larger than the limit of 100 bytes (raise it with --max-file-bytes)"]),
 

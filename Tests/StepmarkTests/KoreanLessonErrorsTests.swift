@@ -541,7 +541,7 @@ import Testing
         ("the file is a file of the kernel's /proc (it may hold this process's secrets), not a regular file; only regular files are read", ["proc"]),
         ("the file cannot be read: Permission denied", ["Permission", "denied"]),
         ("no such file", []),
-        ("line 2: invalid UTF-8 at byte 17; lessons must be UTF-8 text", ["UTF"]),
+        ("line 2, column 4: invalid UTF-8 at byte 17; lessons must be UTF-8 text", ["UTF"]),
         ("an answer for 'e9', which is not an exercise of this assignment", ["e9"]),
         ("this answer block names no exercise: write ```answer ID", ["answer"]),
         ("answer takes one exercise id, found a second word 'e2'; it is ignored", ["answer", "e2"]),

@@ -60,8 +60,8 @@ struct RenderWatchTests {
         // A lesson that stops being UTF-8, and a new one that never was, are said, with where
         // (a red-team pass found the watch silent on both).
         try Data([0x23, 0x20, 0xFF, 0x0A]).write(to: URL(fileURLWithPath: folder + "/lessons/b.md"))
-        #expect(eventually(log, contains: "error: lessons/b.md: line 1: invalid UTF-8"))
+        #expect(eventually(log, contains: "error: lessons/b.md: line 1, column 3: invalid UTF-8"))
         try Data([0x23, 0x0A, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: folder + "/lessons/c.md"))
-        #expect(eventually(log, contains: "error: lessons/c.md: line 2: invalid UTF-8"))
+        #expect(eventually(log, contains: "error: lessons/c.md: line 2, column 1: invalid UTF-8"))
     }
 }
