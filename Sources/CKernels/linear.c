@@ -77,7 +77,9 @@ CK_INLINE void linear_rows(const double *x, const float *w, const double *bias, 
 /// The weights are taken a panel of outputs at a time, a panel small enough (256 KB) to stay
 /// in the L2 cache while every block of four rows passes over it: W then comes from memory once
 /// per call, not once per four rows (a layer of MiniLM is 7 MB, more than the cache holds).
-/// Within a panel: four rows at a time, then the rest one by one; J outputs at a time, as many
+/// Within a panel: four rows at a time, then the last one to three rows together (a sentence's
+/// rows are seldom a multiple of four, and one row at a time reads each widened weight vector
+/// for a single multiply-add); J outputs at a time, as many
 /// as the variant's registers hold (4 with AVX-512's 32, 2 with AVX2's 16, 1 with SSE2).
 #define LINEAR_BODY(J, FUSED)                                                                      \
     size_t panel = (65536 / (k ? k : 1)) / 4 * 4;                                                  \
@@ -86,7 +88,9 @@ CK_INLINE void linear_rows(const double *x, const float *w, const double *bias, 
         size_t j1 = j0 + panel < n ? j0 + panel : n;                                               \
         size_t i = 0;                                                                              \
         for (; i + 4 <= m; i += 4) linear_rows(x, w, bias, y, i, 4, j0, j1, J, k, ldy, FUSED);       \
-        for (; i < m; i++) linear_rows(x, w, bias, y, i, 1, j0, j1, J, k, ldy, FUSED);               \
+        if (m - i == 3) linear_rows(x, w, bias, y, i, 3, j0, j1, J, k, ldy, FUSED);                  \
+        else if (m - i == 2) linear_rows(x, w, bias, y, i, 2, j0, j1, J, k, ldy, FUSED);             \
+        else if (m - i == 1) linear_rows(x, w, bias, y, i, 1, j0, j1, J, k, ldy, FUSED);             \
     }
 
 #if defined(__x86_64__)

@@ -38,7 +38,7 @@ if CommandLine.arguments.count > 3, CommandLine.arguments[3] == "linear" {
     for (k, n) in [(384, 1536), (1536, 384), (384, 384)] {
         let w = random(n * k, seed: 6).map { Float($0) }
         let bias = random(n, seed: 7)
-        for m in [1, 4, 8, 16, 32, 48, 64, 128, 256] {
+        for m in [1, 2, 3, 4, 7, 8, 10, 16, 32, 48, 64, 128, 256] {
             let x = random(m * k, seed: 8)
             var y = [Double](repeating: 0, count: m * n)
             let tKernel = median {

@@ -215,6 +215,14 @@ import Testing
                     var y = [Double](repeating: .nan, count: m * n)
                     Kernels.linear(x, weights: w, bias: b, into: &y, rows: m, inputs: k, outputs: n, variant: variant)
                     results[variant] = y
+                    // A row's bits do not depend on the rows beside it (blocks of 4, 3, 2 or 1):
+                    // what lets the encoder stack texts.
+                    for i in 0..<m {
+                        var alone = [Double](repeating: .nan, count: n)
+                        Kernels.linear(Array(x[(i * k)..<((i + 1) * k)]), weights: w, bias: b, into: &alone, rows: 1, inputs: k,
+                                       outputs: n, variant: variant)
+                        #expect(Array(y[(i * n)..<((i + 1) * n)]) == alone, "\(variant) m=\(m) k=\(k) n=\(n): row \(i) differs from itself alone")
+                    }
                 }
                 if let wide = results[.avx512], let narrow = results[.avx2] {
                     #expect(wide == narrow, "AVX-512 and AVX2 differ at m=\(m) k=\(k) n=\(n)")
