@@ -7,9 +7,9 @@ import CYAML
 /// and its error messages); this file only turns its events into values, the way Yams did
 /// before it (Yams imports all of Foundation, whose ICU data was 40+ MB of the static binary):
 ///
-/// - Plain scalars resolve as YAML 1.1 does (`~`, `null` and nothing are null; `true`, `yes`,
-///   `on` and their opposites are booleans; integers in decimal, `0x`, `0o`/`0`, `0b` and
-///   base 60 (`1:30`); floats including `.inf` and `.nan`); quoted scalars are always text.
+/// - Plain scalars resolve by YAML 1.2's core schema (SPEC §8: `~`, `null` and nothing are
+///   null; `true` and `false` are booleans; integers in decimal, `0o` and `0x`; floats
+///   including `.inf` and `.nan`); quoted scalars are always text.
 ///   Timestamps (`2026-12-05`) stay text, as written. `!!str`, `!!int`, `!!float`, `!!bool`
 ///   and `!!null` are honoured; other tags are ignored.
 /// - Aliases (`*name`) stand for the anchored value, merge keys (`<<: *base`) merge mappings.
@@ -380,7 +380,7 @@ private final class Loader {
     }
 
     /// The value of a scalar and its tag: the explicit one, `str` when quoted, else the first
-    /// of Yams's resolver rules its text matches.
+    /// of the YAML 1.2 core schema's rules its text matches.
     private static func resolve(_ event: Event) -> (YAMLValue, String) {
         let text = event.value
         let tag: String
@@ -393,41 +393,42 @@ private final class Loader {
         }
         let value: YAMLValue?
         switch tag {
-        case Tag.bool:
-            switch text.lowercased() {
-            case "true", "yes", "on": value = .bool(true)
-            case "false", "no", "off": value = .bool(false)
-            default: value = nil
-            }
-        case Tag.int: value = event.plain ? integer(text).map(YAMLValue.int) : nil
-        case Tag.float: value = event.plain ? float(text).map(YAMLValue.double) : nil
+        case Tag.bool: value = booleans[text].map(YAMLValue.bool)
+        case Tag.int: value = event.plain && isInteger(Array(text.utf8)) ? integer(text).map(YAMLValue.int) : nil
+        case Tag.float:
+            // `!!float 3`: an integer is a float too when the tag says so.
+            let s = Array(text.utf8)
+            value = event.plain && (isFloat(s) || isInteger(s)) ? float(text).map(YAMLValue.double) : nil
         case Tag.null: value = event.plain && nulls.contains(text) ? .null : nil
         default: value = nil  // str, timestamp (kept as written), merge (a key), binary, others
         }
         return (value ?? .string(text), tag)
     }
 
-    /// Yams's default resolver, in its order: bool, int, float, merge, null (its timestamp and
-    /// value rules are left out: both were only ever text here).
+    /// The YAML 1.2 core schema (SPEC §8), in its order: null, bool, int, float; then the merge
+    /// key `<<`, which YAML 1.2 dropped but libyaml's users still write. Everything else is
+    /// text, timestamps too: a date stays as written. YAML 1.1's extra forms are text here:
+    /// `yes`, `no`, `on`, `off`, `y`; `010` is ten, not eight; `0b11`, `1_000` and base 60
+    /// (`1:30`) are not numbers (with YAML 1.1, `points: 010` gave 8 points and `partial: on`
+    /// partial credit).
     private static func implicitTag(_ text: String) -> String {
-        if booleans.contains(text) { return Tag.bool }
+        if nulls.contains(text) { return Tag.null }
+        if booleans[text] != nil { return Tag.bool }
         let s = Array(text.utf8)
         if isInteger(s) { return Tag.int }
         if isFloat(s) { return Tag.float }
         if text == "<<" { return Tag.merge }
-        if nulls.contains(text) { return Tag.null }
-        return Tag.str  // timestamps too: a date stays as written
+        return Tag.str
     }
 
     /// The plain scalars that are null.
     private static let nulls: Set<String> = ["", "~", "null", "Null", "NULL"]
 
-    private static let booleans: Set<String> = [
-        "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
-        "on", "On", "ON", "off", "Off", "OFF",
+    private static let booleans: [String: Bool] = [
+        "true": true, "True": true, "TRUE": true, "false": false, "False": false, "FALSE": false,
     ]
 
-    // The resolver's patterns, over UTF-8 bytes (each is ASCII).
+    // The core schema's patterns, over UTF-8 bytes (each is ASCII).
 
     private static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
 
@@ -442,134 +443,66 @@ private final class Loader {
         s.first == UInt8(ascii: "-") || s.first == UInt8(ascii: "+") ? 1 : 0
     }
 
-    /// One or more `:[0-5]?[0-9]` from `i`; the index after them, or nil when there is none.
-    private static func sexagesimalTail(_ s: [UInt8], from i: Int) -> Int? {
-        var j = i, groups = 0
-        while j < s.count && s[j] == UInt8(ascii: ":") {
-            let k = j + 1
-            if k + 1 < s.count && s[k] >= UInt8(ascii: "0") && s[k] <= UInt8(ascii: "5") && isDigit(s[k + 1]) {
-                j = k + 2
-            } else if k < s.count && isDigit(s[k]) {
-                j = k + 1
-            } else {
-                return nil
-            }
-            groups += 1
-        }
-        return groups > 0 ? j : nil
-    }
-
-    /// `[-+]?0b[01_]+ | [-+]?0o?[0-7_]+ | [-+]?(0|[1-9][0-9_]*) | [-+]?0x[0-9a-fA-F_]+ | [-+]?[1-9][0-9_]*(:[0-5]?[0-9])+`
+    /// `[-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+`
     private static func isInteger(_ s: [UInt8]) -> Bool {
-        let i = optionalSign(s)
-        guard i < s.count else { return false }
-        let underscore = UInt8(ascii: "_")
-        if s[i] == UInt8(ascii: "0") {
-            if i + 1 == s.count { return true }
-            let c = s[i + 1]
-            if c == UInt8(ascii: "b") {
-                return i + 2 < s.count && skip(s, from: i + 2) { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "1") || $0 == underscore } == s.count
-            }
-            if c == UInt8(ascii: "x") {
-                return i + 2 < s.count && skip(s, from: i + 2) { isDigit($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0 | 0x20) || $0 == underscore } == s.count
-            }
-            let start = c == UInt8(ascii: "o") ? i + 2 : i + 1
-            return start < s.count && skip(s, from: start) { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7")) || $0 == underscore } == s.count
+        if s.count > 2, s[0] == UInt8(ascii: "0"), s[1] == UInt8(ascii: "o") {
+            return skip(s, from: 2) { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") } == s.count
         }
-        guard isDigit(s[i]) else { return false }
-        let end = skip(s, from: i + 1) { isDigit($0) || $0 == underscore }
-        if end == s.count { return true }
-        return sexagesimalTail(s, from: end) == s.count
+        if s.count > 2, s[0] == UInt8(ascii: "0"), s[1] == UInt8(ascii: "x") {
+            return skip(s, from: 2) { isDigit($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0 | 0x20) } == s.count
+        }
+        let i = optionalSign(s)
+        return i < s.count && skip(s, from: i, while: isDigit) == s.count
     }
 
-    /// `[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)? | \.[0-9_]+([eE][-+][0-9]+)?
-    /// | [-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]* | [-+]?\.(inf|Inf|INF) | \.(nan|NaN|NAN)`
+    /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? | [-+]?\.(inf|Inf|INF) | \.(nan|NaN|NAN)`
     private static func isFloat(_ s: [UInt8]) -> Bool {
-        let digitOrUnderscore: (UInt8) -> Bool = { isDigit($0) || $0 == UInt8(ascii: "_") }
         let dot = UInt8(ascii: ".")
-        /// `[eE]` then a sign (required or optional) and one or more digits, to the end.
-        func exponent(from i: Int, signRequired: Bool) -> Bool {
-            guard i < s.count, s[i] | 0x20 == UInt8(ascii: "e") else { return false }
-            var j = i + 1
-            if j < s.count && (s[j] == UInt8(ascii: "-") || s[j] == UInt8(ascii: "+")) { j += 1 } else if signRequired { return false }
-            return j < s.count && skip(s, from: j, while: isDigit) == s.count
-        }
         let text = String(decoding: s, as: UTF8.self)
         if [".nan", ".NaN", ".NAN"].contains(text) { return true }
         let sign = optionalSign(s)
         if [".inf", ".Inf", ".INF"].contains(String(decoding: s[sign...], as: UTF8.self)) { return true }
-        if s.first == dot {
-            // \.[0-9_]+([eE][-+][0-9]+)?
-            let end = skip(s, from: 1, while: digitOrUnderscore)
-            if end == 1 { return false }
-            return end == s.count || exponent(from: end, signRequired: true)
+        var end: Int
+        if sign < s.count, s[sign] == dot {
+            end = skip(s, from: sign + 1, while: isDigit)
+            if end == sign + 1 { return false }
+        } else {
+            end = skip(s, from: sign, while: isDigit)
+            if end == sign { return false }
+            if end < s.count, s[end] == dot { end = skip(s, from: end + 1, while: isDigit) }
         }
-        guard sign < s.count, isDigit(s[sign]) else { return false }
-        let whole = skip(s, from: sign + 1, while: digitOrUnderscore)
-        // [-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?
-        var end = whole
-        if end < s.count && s[end] == dot { end = skip(s, from: end + 1, while: digitOrUnderscore) }
-        if end == s.count || exponent(from: end, signRequired: false) { return true }
-        // [-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*
-        if let tail = sexagesimalTail(s, from: whole), tail < s.count, s[tail] == dot {
-            return skip(s, from: tail + 1, while: digitOrUnderscore) == s.count
-        }
-        return false
+        if end == s.count { return true }
+        // [eE][-+]?[0-9]+ to the end.
+        guard s[end] | 0x20 == UInt8(ascii: "e") else { return false }
+        var j = end + 1
+        if j < s.count && (s[j] == UInt8(ascii: "-") || s[j] == UInt8(ascii: "+")) { j += 1 }
+        return j < s.count && skip(s, from: j, while: isDigit) == s.count
     }
 
-    /// Yams's Int construction: `_` dropped, a radix prefix (`0x`, `0b`, `0o`, `0`), or base 60;
-    /// nil (the scalar stays text) when it does not fit.
+    /// An integer of the core schema (`isInteger`): decimal, whatever its leading zeros, or
+    /// `0o` octal or `0x` hexadecimal; nil (the scalar stays text) when it does not fit.
     private static func integer(_ text: String) -> Int? {
-        let withSign = text.replacingAll("_", with: "")
-        if withSign == "0" { return 0 }
-        let negative = withSign.hasPrefix("-")
-        let signPrefix = negative ? "-" : ""
-        let digits = withSign.dropFirst(negative || withSign.hasPrefix("+") ? 1 : 0)
-        for (prefix, radix) in [("0x", 16), ("0b", 2), ("0o", 8), ("0", 8)] where digits.hasPrefix(prefix) {
-            return Int(signPrefix + digits.dropFirst(prefix.count), radix: radix)
-        }
-        if digits.contains(":") {
-            // Checked: Yams trapped on `99999999999999999:59`.
-            var value = 0
-            for part in digits.split(separator: ":", omittingEmptySubsequences: false) {
-                guard let n = Int(part) else { return nil }
-                let (shifted, o1) = value.multipliedReportingOverflow(by: 60)
-                let (sum, o2) = shifted.addingReportingOverflow(n)
-                if o1 || o2 { return nil }
-                value = sum
-            }
-            return negative ? -value : value
-        }
-        return Int(withSign)
+        if text.hasPrefix("0o") { return Int(text.dropFirst(2), radix: 8) }
+        if text.hasPrefix("0x") { return Int(text.dropFirst(2), radix: 16) }
+        return Int(text)
     }
 
-    /// Yams's Double construction: `.inf`, `.nan`, `_` dropped, base 60.
+    /// A float of the core schema (`isFloat`, or an integer tagged `!!float`).
     private static func float(_ text: String) -> Double? {
         switch text.lowercased() {
         case ".inf", "+.inf": return .infinity
         case "-.inf": return -.infinity
         case ".nan": return .nan
         default:
-            let plain = text.replacingAll("_", with: "")
-            guard plain.contains(":") else { return Double(plain) }
-            // Base 60: `-1:30.5` is -(1·60 + 30.5).
-            var digits = Substring(plain)
-            let negative = digits.hasPrefix("-")
-            if negative || digits.hasPrefix("+") { digits = digits.dropFirst() }
-            var value = 0.0
-            for part in digits.split(separator: ":", omittingEmptySubsequences: false) {
-                guard let n = Double(part) else { return nil }
-                value = value * 60 + n
+            if text.hasPrefix("0o") || text.hasPrefix("0x") { return integer(text).map(Double.init) }
+            // `1.` and `1.e3` are floats in YAML; Double's parser wants a digit after the point.
+            var written = text
+            if let point = written.firstIndex(of: ".") {
+                let next = written.index(after: point)
+                if next == written.endIndex || !("0"..."9").contains(written[next]) { written.insert("0", at: next) }
             }
-            return negative ? -value : value
+            return Double(written)
         }
     }
 }
 
-private extension String {
-    func replacingAll(_ character: Character, with replacement: String) -> String {
-        var out = ""
-        for c in self { if c == character { out += replacement } else { out.append(c) } }
-        return out
-    }
-}

@@ -2,7 +2,7 @@ import Testing
 @testable import StepmarkLesson
 
 /// `YAMLDocument`: libyaml's events into values. Expectations are written by hand from the YAML
-/// 1.1 rules Yams followed, and from libyaml's own messages and marks (lines and columns from 1).
+/// 1.2 core schema (SPEC §8), and from libyaml's own messages and marks (lines and columns from 1).
 @Suite struct YAMLDocumentTests {
     /// The value of `key` in a one-mapping document.
     static func value(_ yaml: String, _ key: String = "k", sourceLocation: SourceLocation = #_sourceLocation) -> YAMLValue? {
@@ -29,30 +29,35 @@ import Testing
 
     @Test func nullsAndBooleans() {
         for text in ["", "~", "null", "Null", "NULL"] { #expect(Self.resolved(text) == .null, "\(text)") }
-        for text in ["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"] { #expect(Self.resolved(text) == .bool(true), "\(text)") }
-        for text in ["false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"] { #expect(Self.resolved(text) == .bool(false), "\(text)") }
-        // Not quite: text.
-        for text in ["nULL", "tRUE", "y", "n", "nil", "none"] { #expect(Self.resolved(text) == .string(text), "\(text)") }
-    }
-
-    @Test func integers() {
-        let cases: [(String, Int)] = [
-            ("0", 0), ("12", 12), ("+12", 12), ("-12", -12), ("1_000", 1000),
-            ("0x1F", 31), ("0x_ff", 255), ("-0x10", -16), ("0o17", 15), ("017", 15), ("0b101", 5), ("-0b11", -3),
-            ("1:30", 90), ("-1:30", -90), ("1:02:03", 3723),
-            ("9223372036854775807", Int.max),
-        ]
-        for (text, n) in cases { #expect(Self.resolved(text) == .int(n), "\(text)") }
-        // Integer-shaped but too large, or as Yams read them: text, as written.
-        for text in ["9223372036854775808", "999999999999999999:59", "-0", "+0", "0o", "0x", "0b2", "1:60"] {
+        for text in ["true", "True", "TRUE"] { #expect(Self.resolved(text) == .bool(true), "\(text)") }
+        for text in ["false", "False", "FALSE"] { #expect(Self.resolved(text) == .bool(false), "\(text)") }
+        // YAML 1.2 (SPEC §8): YAML 1.1's other booleans are text, as are near misses.
+        for text in ["yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "n",
+                     "nULL", "tRUE", "nil", "none"] {
             #expect(Self.resolved(text) == .string(text), "\(text)")
         }
     }
 
+    /// The core schema's integers: `[-+]?[0-9]+`, `0o[0-7]+`, `0x[0-9a-fA-F]+`.
+    @Test func integers() {
+        let cases: [(String, Int)] = [
+            ("0", 0), ("12", 12), ("+12", 12), ("-12", -12), ("-0", 0), ("+0", 0), ("010", 10), ("007", 7),
+            ("0x1F", 31), ("0xff", 255), ("0o17", 15), ("9223372036854775807", Int.max),
+        ]
+        for (text, n) in cases { #expect(Self.resolved(text) == .int(n), "\(text)") }
+        // YAML 1.1's forms (underscores, 0b, base 60, a sign before 0x), malformed prefixes and
+        // integers too large: text, as written.
+        for text in ["1_000", "0b101", "1:30", "1:02:03", "-0x10", "0x_ff", "0o", "0x", "0o8", "0X10", "9223372036854775808"] {
+            #expect(Self.resolved(text) == .string(text), "\(text)")
+        }
+    }
+
+    /// The core schema's floats: `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?` and the
+    /// infinities and NaN.
     @Test func floats() {
         let cases: [(String, Double)] = [
             ("1.5", 1.5), ("-1.5", -1.5), ("1.", 1), ("1e3", 1000), ("1.5E-2", 0.015), ("+2.5e+1", 25),
-            (".5", 0.5), ("1_000.5", 1000.5), ("08", 8), ("09.5", 9.5), ("1:30.5", 90.5),
+            (".5", 0.5), ("-.5", -0.5), (".5e3", 500), ("1.e2", 100), ("08.5", 8.5),
             (".inf", .infinity), ("+.Inf", .infinity), ("-.INF", -.infinity), ("1e400", .infinity),
         ]
         for (text, x) in cases { #expect(Self.resolved(text) == .double(x), "\(text)") }
@@ -60,7 +65,9 @@ import Testing
             guard case .double(let x) = Self.resolved(text) else { Issue.record("\(text)"); continue }
             #expect(x.isNaN)
         }
-        for text in ["1.5.2", "1e", "e3", "inf", "-.nan", ".5e3", "1,5", "1.5x"] { #expect(Self.resolved(text) == .string(text), "\(text)") }
+        for text in ["1.5.2", "1e", "e3", "inf", "-.nan", "1,5", "1.5x", "1_000.5", "1:30.5", ".", "+.", "1e+"] {
+            #expect(Self.resolved(text) == .string(text), "\(text)")
+        }
     }
 
     @Test func textTimestampsAndQuoting() {
@@ -84,7 +91,8 @@ import Testing
         #expect(Self.resolved("!!int 7") == .int(7))
         #expect(Self.resolved("!!int \"7\"") == .string("7"))
         #expect(Self.resolved("!!float 3") == .double(3))
-        #expect(Self.resolved("!!bool yes") == .bool(true))
+        #expect(Self.resolved("!!bool true") == .bool(true))
+        #expect(Self.resolved("!!bool yes") == .string("yes"), "not a boolean in YAML 1.2")
         #expect(Self.resolved("!!null ~") == .null)
         #expect(Self.resolved("! 12") == .string("12"))
         #expect(Self.resolved("!custom 12") == .string("12"))
@@ -281,6 +289,16 @@ private extension YAMLValue {
         let (empty, none) = Self.frontMatter("title:\nsubtitle: ~\nauthor:\nlang: null")
         #expect(none.isEmpty && empty?.title == nil && empty?.subtitle == nil && empty?.authors == [] && empty?.lang == nil)
         #expect(Self.frontMatter("title: ''").0?.title == "")
+    }
+
+    /// Exercise defaults by YAML 1.2 (SPEC §8): `010` is ten points, `on` is not true (with
+    /// YAML 1.1 rules the first gave 8 points and the second partial credit; an audit).
+    @Test func exerciseDefaultsFollowYAML12() {
+        let (matter, errors) = Self.frontMatter("exercise-defaults:\n  points: 010\n  tol: 1e-3\n  partial: on")
+        #expect(matter?.defaultPoints == 10 && matter?.defaultTolerance == 0.001 && matter?.defaultPartial == nil)
+        #expect(errors == ["5:12: exercise-defaults: partial expects true or false, got on"])
+        #expect(Self.frontMatter("exercise-defaults:\n  points: 1:20").1 == ["3:11: exercise-defaults: points expects a number ≥ 0, got 1:20"])
+        #expect(Self.frontMatter("exercise-defaults:\n  points: 0x10\n  partial: True").0.map { [$0.defaultPoints, $0.defaultPartial == true ? 1 : 0] } == [16, 1])
     }
 
     @Test func errorsPointAtTheValue() {
