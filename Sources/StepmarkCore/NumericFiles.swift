@@ -194,8 +194,9 @@ public enum NumericFiles {
     /// - When every data row's first field is not a number and the rest are, the first column
     ///   holds row labels (`king,0.1,0.2`); a header then has one more field than the numbers
     ///   (its first field names the label column) or exactly as many.
-    /// - Fields are trimmed; a field in double quotes may contain commas (`""` is a quote).
-    ///   Blank lines and lines starting with `#` are skipped. Numbers are what Swift's
+    /// - A leading byte-order mark is dropped. Fields are trimmed; a field in double quotes may
+    ///   contain commas (`""` is a quote). Blank lines and lines starting with `#` are
+    ///   skipped. Numbers are what Swift's
     ///   `Double(_:)` reads, including `nan` and `inf`.
     /// - Throws: on an empty file, a non-number (naming line and field), or a row whose number
     ///   of fields differs from the first row's (naming the line).
@@ -205,6 +206,8 @@ public enum NumericFiles {
     ///   of labelled rows takes seconds to read: two loads ran 3 s past the limit).
     public static func parseCSV(_ text: String, source: String = "the CSV file", maxEntries: Int = .max,
                                 deadline: Deadline = .none) throws -> Tensor {
+        // A byte-order mark, as Excel writes before "CSV UTF-8", is not part of the first field.
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.unicodeScalars.dropFirst()) : text
         // Two passes over the lines, neither keeping them: the first finds the first two rows
         // and whether the rows are labelled (that decides what the first row is), the second
         // fills the numbers. Kept rows of fields cost some 100 bytes a line: 5 million short

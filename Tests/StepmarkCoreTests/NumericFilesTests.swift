@@ -82,6 +82,10 @@ import Testing
         #expect(both.rowLabels == ["king", "queen, regnant"] && both.colLabels == ["d1", "d2"])
         let column = try NumericFiles.parseCSV("7\n8\n")
         #expect(column.shape == [2, 1])
+        // Excel's "CSV UTF-8" starts with a byte-order mark: not part of the first number or label.
+        #expect(try NumericFiles.parseCSV("\u{FEFF}1,2\r\n3,4\r\n") == Tensor.matrix([[1, 2], [3, 4]]))
+        #expect(try NumericFiles.parseCSV("\u{FEFF}a,b\n1,2\n").colLabels == ["a", "b"])
+        #expect(try NumericFiles.parseCSV("\u{FEFF}은행,1,2\n강가,3,4\n").rowLabels == ["은행", "강가"])
     }
 
     @Test func csvErrorsNameTheLine() throws {
