@@ -34,6 +34,12 @@ struct Stepmark: ParsableCommand {
             // Thousands of submission paths bypass the parser's quadratic positional matching.
             let (arguments, laterSubmissions) = GradeCommandLine.split(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot(arguments)
+            // No command at all is bad usage (SPEC §5): the help goes to standard error, exit 2,
+            // as for an unknown command (--help still prints it to standard output, exit 0).
+            if command is Stepmark {
+                StandardStream.error(helpMessage() + "\n")
+                Glibc.exit(2)
+            }
             if var grade = command as? Grade, !laterSubmissions.isEmpty {
                 grade.submissions += laterSubmissions
                 command = grade

@@ -84,6 +84,9 @@ import StepmarkLesson
         #expect(run.stdout.contains("--format"))
         #expect(run.stdout.contains("Examples:"))
         #expect(try stepmark(["--version"]).stdout.hasPrefix("0."))
+        // No command is bad usage (SPEC §5): the help on standard error, exit 2.
+        let bare = try stepmark([])
+        #expect(bare.status == 2 && bare.stdout.isEmpty && bare.stderr.contains("SUBCOMMANDS"), "\(bare.stderr)")
     }
 
     @Test func directivesListsAndExplains() throws {
