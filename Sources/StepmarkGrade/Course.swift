@@ -251,6 +251,7 @@ public struct Course: Sendable {
         var files: [PlannedFile] = []
         var readErrors: [ReadError] = []
         var indexEntries: [CourseIndex.Entry] = []
+        var languages: Set<LessonLanguage> = []
         for entry in plan.lessons {
             let report: Report
             do {
@@ -264,6 +265,7 @@ public struct Course: Sendable {
             }
             reports.append(report)
             indexEntries.append((entry.relative, report.title, report.ok))
+            languages.insert(report.language)
             for page in lessonPages(report, entry: entry, out: plan.out, inPieces: false) {
                 let content = page.content ?? ""
                 files.append(page.format.isPrinted ? PlannedFile(path: page.path, content: content, isCurrent: false, printed: true)
@@ -271,7 +273,7 @@ public struct Course: Sendable {
             }
         }
         if includeIndex {
-            for page in indexPages(indexEntries, plan: plan) { files.append(planned(page.path, page.content)) }
+            for page in indexPages(indexEntries, languages: languages, plan: plan) { files.append(planned(page.path, page.content)) }
         }
         var result = RenderResult(reports: reports, files: files, readErrors: readErrors, inputs: plan.lessons.map(\.source))
         result.outFolder = plan.out
@@ -331,6 +333,7 @@ public struct Course: Sendable {
             }
         }
         var indexEntries: [CourseIndex.Entry] = []
+        var languages: Set<LessonLanguage> = []
         func emit(_ path: String, _ content: String, printed: Bool = false) throws {
             outcome.files += 1
             if printed {
@@ -424,6 +427,7 @@ public struct Course: Sendable {
             outcome.lessons += 1
             if !report.ok { outcome.ok = false }
             indexEntries.append((plan.lessons[i].relative, report.title, report.ok))
+            languages.insert(report.language)
             do {
                 for page in pages {
                     if let content = page.content {
@@ -440,7 +444,7 @@ public struct Course: Sendable {
             }
             onReport(report)
         })
-        for page in indexPages(indexEntries, plan: plan) { try emit(page.path, page.content) }
+        for page in indexPages(indexEntries, languages: languages, plan: plan) { try emit(page.path, page.content) }
         if !checkOnly && outcome.files > 0 { try manifest.write(outFolder: folder) }
         return outcome
     }
@@ -475,9 +479,9 @@ public struct Course: Sendable {
     }
 
     /// The course index in each format that has one, with the plan's `course.yml` titles.
-    private func indexPages(_ entries: [CourseIndex.Entry], plan: CoursePlan) -> [(path: String, content: String)] {
+    private func indexPages(_ entries: [CourseIndex.Entry], languages: Set<LessonLanguage>, plan: CoursePlan) -> [(path: String, content: String)] {
         formats.compactMap { format in
-            CourseIndex.page(format, entries, courses: plan.courses).map {
+            CourseIndex.page(format, entries, courses: plan.courses, lessonLanguages: languages).map {
                 (Self.pagePath("index", format, out: plan.out), $0)
             }
         }

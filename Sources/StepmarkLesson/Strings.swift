@@ -29,6 +29,7 @@ public enum StringKey: String, Sendable, CaseIterable {
     case rowsShown, colsShown, rowMax, generated, numbers, attentionCaption, courseIndex, exerciseTitle
     // The HTML page's accessibility words (issue 22): what the colours mean, the announcements.
     case shading, shadeSequential, shadeDiverging, rowMaxMark, hatched, candidate, value, chosen, subStep, skip
+    case tokenCountOne, tokenCountMany
     case scatterTitle, candidatesTitle, pictureDescription, pictureTitle
     case lineTitle, lineDescription, scatterDescription, componentOne, componentTwo
     // Charts.
@@ -127,6 +128,8 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .chosen: "chosen"
         case .subStep: "Sub-step"
         case .skip: "Skip to the lesson"
+        case .tokenCountOne: "1 token"
+        case .tokenCountMany: "{0} tokens"
         case .scatterTitle: "{0}: {1} points in two dimensions"
         case .candidatesTitle: "{0}: the top {1} candidates for the next token"
         case .pictureDescription: "{0} by {1} pixels, 0 is dark and 1 is light"
@@ -312,6 +315,8 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .chosen: "선택됨"
         case .subStep: "하위 단계"
         case .skip: "본문으로 건너뛰기"
+        case .tokenCountOne: "토큰 1개"
+        case .tokenCountMany: "토큰 {0}개"
         case .scatterTitle: "{0}: 2차원의 점 {1}개"
         case .candidatesTitle: "{0}: 다음 토큰 후보 상위 {1}개"
         case .pictureDescription: "{0}×{1} 픽셀, 0은 어둡고 1은 밝음"

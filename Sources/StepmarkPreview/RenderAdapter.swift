@@ -11,6 +11,8 @@ public struct RenderedLesson: Sendable {
     public var html: String
     /// Every error of the run, each as `file:line:column: message`; a read error as `file: message`.
     public var errors: [String]
+    /// The language the lesson is written in; nil when it could not be read.
+    public var language: LessonLanguage? = nil
     public var ok: Bool { errors.isEmpty }
 }
 
@@ -47,7 +49,8 @@ public struct RenderAdapter: Sendable {
         }
         if let result, let report = result.reports.first, let page = result.files.first {
             let errors = report.errors.map { "\(report.lessonPath):\($0.line):\($0.column): \($0.message)" }
-            return RenderedLesson(relative: relative, source: source, title: report.title, html: page.content, errors: errors)
+            return RenderedLesson(relative: relative, source: source, title: report.title, html: page.content, errors: errors,
+                                  language: report.language)
         }
         let message = (readError ?? result?.readErrors.first)?.description ?? "\(source): could not be rendered"
         let title = (relative.split(separator: "/").last).map(String.init) ?? relative
@@ -59,6 +62,7 @@ public struct RenderAdapter: Sendable {
     /// The course index for these lessons, as `render` writes it (titled, described and in the
     /// language of the `course.yml` files in `courses`).
     public func renderIndex(_ lessons: [RenderedLesson], courses: [String: CourseFile] = [:]) -> String {
-        CourseIndexPage.html(lessons.map { (relative: $0.relative, title: $0.title, ok: $0.ok) }, courses: courses)
+        CourseIndexPage.html(lessons.map { (relative: $0.relative, title: $0.title, ok: $0.ok) }, courses: courses,
+                             lessonLanguages: Set(lessons.compactMap(\.language)))
     }
 }

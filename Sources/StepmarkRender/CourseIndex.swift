@@ -8,10 +8,12 @@ public enum CourseIndex {
 
     /// The index page in `format` (nil for JSON and PDF, which have none). `courses` are the
     /// `course.yml` files by folder (`""`: the page, `en`, `ko`: its sections).
-    public static func page(_ format: OutputFormat, _ entries: [Entry], courses: [String: CourseFile] = [:]) -> String? {
+    /// `lessonLanguages` are the languages the lessons are written in (their reports').
+    public static func page(_ format: OutputFormat, _ entries: [Entry], courses: [String: CourseFile] = [:],
+                            lessonLanguages: Set<LessonLanguage> = []) -> String? {
         switch format {
-        case .md: markdown(entries, courses: courses)
-        case .html: html(entries, courses: courses)
+        case .md: markdown(entries, courses: courses, lessonLanguages: lessonLanguages)
+        case .html: html(entries, courses: courses, lessonLanguages: lessonLanguages)
         case .json, .pdf: nil
         }
     }
@@ -25,11 +27,14 @@ public enum CourseIndex {
     }
 
     /// The language of the index's own words: the top `course.yml`'s `lang`, else the one
-    /// language of all its sections (by their `course.yml` or folder name), else English.
-    static func language(_ entries: [Entry], courses: [String: CourseFile]) -> LessonLanguage {
+    /// language of all its sections (by their `course.yml` or folder name), else the one
+    /// language all its lessons are written in (a folder of Korean lessons with no `course.yml`,
+    /// or `render lessons/ko`), else English.
+    static func language(_ entries: [Entry], courses: [String: CourseFile], lessonLanguages: Set<LessonLanguage> = []) -> LessonLanguage {
         if let language = courses[""]?.language { return language }
         let sections = Set(groups(entries).map { sectionLanguage($0.0, courses: courses) })
         if sections.count == 1, let only = sections.first, let only { return only }
+        if lessonLanguages.count == 1, let only = lessonLanguages.first { return only }
         return .english
     }
 
@@ -39,8 +44,8 @@ public enum CourseIndex {
     }
 
     /// The page's title: the top `course.yml`'s, else "stepmark course" in the page's language.
-    static func title(_ entries: [Entry], courses: [String: CourseFile]) -> String {
-        courses[""]?.title ?? Strings(language(entries, courses: courses))[.courseTitle]
+    static func title(_ entries: [Entry], courses: [String: CourseFile], lessonLanguages: Set<LessonLanguage> = []) -> String {
+        courses[""]?.title ?? Strings(language(entries, courses: courses, lessonLanguages: lessonLanguages))[.courseTitle]
     }
 
     /// A section's heading: its `course.yml`'s title, else the name of its language.
@@ -72,11 +77,11 @@ public enum CourseIndex {
         }
     }
 
-    static func markdown(_ entries: [Entry], courses: [String: CourseFile] = [:]) -> String {
-        let language = language(entries, courses: courses)
+    static func markdown(_ entries: [Entry], courses: [String: CourseFile] = [:], lessonLanguages: Set<LessonLanguage> = []) -> String {
+        let language = language(entries, courses: courses, lessonLanguages: lessonLanguages)
         let words = Strings(language)
         let escape = MarkdownRenderer().escape
-        var out = "# \(escape(title(entries, courses: courses)))\n"
+        var out = "# \(escape(title(entries, courses: courses, lessonLanguages: lessonLanguages)))\n"
         if let description = courses[""]?.description { out += "\n" + escape(description) + "\n" }
         let groups = groups(entries)
         for (group, items) in groups {

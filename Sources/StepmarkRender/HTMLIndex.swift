@@ -18,11 +18,12 @@ extension CourseIndex {
         return stripped.isEmpty ? title : stripped
     }
 
-    static func html(_ entries: [(relative: String, title: String, ok: Bool)], courses: [String: CourseFile] = [:]) -> String {
+    static func html(_ entries: [(relative: String, title: String, ok: Bool)], courses: [String: CourseFile] = [:],
+                     lessonLanguages: Set<LessonLanguage> = []) -> String {
         let groups = groups(entries)
-        let language = language(entries, courses: courses)
+        let language = language(entries, courses: courses, lessonLanguages: lessonLanguages)
         let words = Strings(language)
-        let pageTitle = title(entries, courses: courses)
+        let pageTitle = title(entries, courses: courses, lessonLanguages: lessonLanguages)
         func fileName(_ relative: String) -> String {
             String(relative.split(separator: "/").last ?? Substring(relative))
         }

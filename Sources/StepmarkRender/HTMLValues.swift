@@ -163,7 +163,7 @@ struct ValueWriter {
     }
 
     func tokens(_ list: TokenList) -> String {
-        var out = "<ul class=\"tokens\" aria-label=\"\(list.tokens.count) tokens\">"
+        var out = "<ul class=\"tokens\" aria-label=\"\(esc(s.words.count(list.tokens.count, one: .tokenCountOne, many: .tokenCountMany)))\">"
         for (i, token) in list.tokens.enumerated() {
             out += "<li><span class=\"t\">\(esc(token))</span>"
             if let ids = list.ids, i < ids.count { out += "<span class=\"id\">\(ids[i])</span>" }

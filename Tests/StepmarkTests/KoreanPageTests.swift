@@ -199,6 +199,30 @@ import StepmarkCore
         }
     }
 
+    /// A Korean course with no `course.yml` and no `ko/` section folder (its lessons say
+    /// `lang: ko`, or `render` is given the `ko` folder itself) gets a Korean index too.
+    @Test func theIndexOfKoreanLessonsIsKoreanWithoutACourseFile() throws {
+        let folder = try temporaryFolder(["a/01.md": "---\nlang: ko\n---\n# 가\n\n```softmax\n[1, 2]\n```\n",
+                                          "b/ko/01.md": "# 나\n\n```softmax\n[1, 2]\n```\n",
+                                          "c/01.md": "---\nlang: ko\n---\n# 다\n", "c/02.md": "# Three\n"])
+        for (path, korean) in [("a", true), ("b/ko", true), ("c", false)] {
+            let plan = try CoursePlan.make(paths: [folder + "/" + path], out: folder + "/out-" + path)
+            let result = Course(formats: [.md, .html], student: false, limits: Limits()).render(plan)
+            let html = try #require(result.files.first { $0.path.hasSuffix("/index.html") }?.content)
+            #expect(html.contains(korean ? "<html lang=\"ko\">" : "<html lang=\"en\">"), "\(path)")
+            #expect(html.contains(korean ? "stepmark 강의" : "stepmark course"), "\(path)")
+        }
+    }
+
+    /// A token list is announced in the page's language.
+    @Test func aTokenListIsAnnouncedInKorean() throws {
+        let folder = try temporaryFolder(["ko/t.md": "# 토큰\n\n```let\nt = [\"가\", \"나\", \"다\"]\n```\n\n```let\nu = [\"가\"]\n```\n"])
+        let report = try Course(formats: [.html], student: false, limits: Limits()).report(for: folder + "/ko/t.md")
+        let page = HTMLRenderer().render(report)
+        #expect(page.contains("aria-label=\"토큰 3개\"") && page.contains("aria-label=\"토큰 1개\""))
+        #expect(!page.contains("3 tokens") && !page.contains("1 token"))
+    }
+
     /// The words of the lesson's path, which the terminal prints.
     static func pathWords(_ report: Report) -> Set<String> {
         Set(report.lessonPath.split { !$0.isLetter && !$0.isNumber }.map(String.init))
