@@ -93,6 +93,15 @@ public struct GradeOutcome: Sendable {
     public var maxScore: Double { exercises.reduce(0) { $0 + $1.points } }
     public var allPassed: Bool { problem == nil && exercises.allSatisfy(\.passed) }
 
+    /// Whether a failed step fails the check: a lesson checked against itself (`check FILE`
+    /// without `--key`, SPEC §5), where the steps are the lesson's own. Against a key, a
+    /// submission's problems are reported and its answers still graded.
+    public var failedStepsFail = false
+
+    /// What the exit status says: every answer passed and, when `failedStepsFail`, every step
+    /// ran. The JSON's `passed` (it said true for a lesson whose steps failed, exit 1).
+    public var passed: Bool { allPassed && !(failedStepsFail && !lessonErrors.isEmpty) }
+
     /// Why the submission was not graded, in the key's language: what the student reads (the
     /// JSON and the teacher's text report keep `problem` as written).
     public var problemForStudent: String? { problem.map { Phrasebook.message($0, language) } }
@@ -132,7 +141,7 @@ public struct GradeOutcome: Sendable {
             ("submission", .string(submission)),
             ("score", .number(score)),
             ("max_score", .number(maxScore)),
-            ("passed", .bool(allPassed)),
+            ("passed", .bool(passed)),
             ("problem", problem.map { .string($0) } ?? .null),
             ("errors", .array(lessonErrors.map { JSONRenderer.encode($0, language: language) })),
             ("exercises", .array(exercises.map(JSONRenderer.encode))),

@@ -103,6 +103,7 @@ struct Check: ParsableCommand {
                 // value (StudentView); its exercises are still checked as they are.
                 let errors = report.isAssignment ? StudentView.apply(report).errors : report.errors
                 var own = GradeOutcome(submission: file, exercises: report.exercises, problem: nil, lessonErrors: errors)
+                own.failedStepsFail = true
                 own.language = report.language
                 own.titles = ExerciseTitles.of(report)
                 own.keyName = FilePathText.lastComponent(file)
@@ -132,6 +133,6 @@ struct Check: ParsableCommand {
         // the zero with its reason is still printed, for Gradescope's results.json.
         if outcome.fileUnreadable { throw ExitCode(2) }
         // Without --key the lesson itself ran: a failed step fails the check too (SPEC §5).
-        if !outcome.allPassed || (key == nil && !outcome.lessonErrors.isEmpty) { throw ExitCode(1) }
+        if !outcome.passed { throw ExitCode(1) }
     }
 }

@@ -835,6 +835,19 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         let teacher = try stepmark(["check", "as/key.md", "--key", "key.md"], in: folder)
         #expect(teacher.status == 1 && teacher.stdout.contains("2 of 3 entries"))
     }
+
+    /// A lesson checked against itself fails when a step fails (SPEC §5), and its JSON says so
+    /// as the exit status does (it said "passed": true with exit 1); against a key, a
+    /// submission's own errors do not fail its answers.
+    @Test func checkJSONPassedAgreesWithTheExitStatus() throws {
+        let folder = try temporaryFolder(["a.md": "```let\nb = [1, 2] @ [[1, 2, 3]]\n```\n",
+                                          "key.md": "```let exercise=e1\nx = 1\n```\n\n```answer e1\n1\n```\n",
+                                          "s.md": "```let\ny = nope\n```\n\n```answer e1\n1\n```\n"])
+        let own = try stepmark(["check", "a.md", "--format", "json"], in: folder)
+        #expect(own.status == 1 && own.stdout.contains("\"passed\": false"), "\(own.stdout)")
+        let graded = try stepmark(["check", "s.md", "--key", "key.md", "--format", "json"], in: folder)
+        #expect(graded.status == 0 && graded.stdout.contains("\"passed\": true"), "\(graded.stdout)")
+    }
     let key = gradingFixture("key.md")
 
     @Test func checkTextJSONGradescopeJUnitAndReveal() throws {
