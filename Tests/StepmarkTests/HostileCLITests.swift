@@ -53,7 +53,7 @@ import Testing
         lesson("cap-code-span-row", "|a|\n|-|\n" + String(repeating: "|`", count: 30_000), 1,
                ["l.md:3:1: this line has 30000 '|'"]),
         lesson("cap-image-brackets", String(repeating: "![[]()", count: 32_000), 1,
-               ["l.md:1:1: this word has more than 5000 ')'"]),
+               ["l.md:1:1: this paragraph has more than 2000 '[' (links and images)"]),
         lesson("cap-image-brackets-spaced", String(repeating: "![[]() ", count: 32_000), 1,
                ["l.md:1:1: this paragraph has more than 2000 '[' (links and images)"]),
         lesson("cap-brackets-over-lines", String(repeating: "[a](b) [c](d)\n", count: 1_001), 1,
@@ -115,6 +115,13 @@ import Testing
         // A large literal in a step is no prose: 3,000 rows of a matrix run.
         lesson("large-literal-in-a-step", "```let\nM = [" + (0..<3_000).map { "[\($0), 1, 2, 3]" }.joined(separator: ",\n") + "]\n```\n", 0, ["1 step ran, no errors"]),
         lesson("fence-in-html-comment-then-step", "<!-- a comment\nthat ends -->\n\n```let\nx = 1\n```\n", 0, ["1 step ran, no errors"]),
+        lesson("autolink-www-parentheses", "see www.a" + String(repeating: ")", count: 30_000) + "\n", 1,
+               ["l.md:1:5: this word has more than 5000 ')'; a word in a lesson may have at most 5000"]),
+        // Parentheses where no link can start cost cmark nothing: the step fails on its own (an
+        // audit found the whole lesson refused) and the others run.
+        lesson("parentheses-in-a-step", "```let\na = 1\n```\n\n```let\nf = " + String(repeating: "(", count: 20_000) + "1"
+               + String(repeating: ")", count: 20_000) + "\n```\n\n```let\nb = 2\n```\n", 1,
+               ["l.md:6:69: expression nested more than 64 levels deep", "1 of 3 steps failed (1 error)"]),
         lesson("autolink-long-word-parentheses", "http://a" + String(repeating: "b", count: 100_000) + String(repeating: ")", count: 300) + "\n", 1,
                ["l.md:1:1: this word has too many ')' for its length (300 in 100308 bytes"]),
         // Each [a][d] copies its definition into the page: a 100 KB address used 2,700 times made
