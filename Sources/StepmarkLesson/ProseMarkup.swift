@@ -10,9 +10,11 @@
 /// 3. The HTML is rendered in safe mode (links keep cmark's `javascript:` protection); the
 ///    HTML renderer later writes MathML and data URIs where the placeholders are.
 public enum ProseMarkup {
-    /// Placeholders are `U+E000`, a kind letter (`m` formula, `i` image), the index, `U+E001`.
-    /// Private-use characters in the teacher's own text become U+FFFD first, so a placeholder
-    /// cannot be forged.
+    /// Placeholders are `U+E000`, a kind letter (`m` formula, `i` image, `h` inline HTML, `c`
+    /// one of the teacher's own U+E000…U+E002), the index, `U+E001`. The teacher's own
+    /// U+E000…U+E002 (an icon font's glyphs, say) become `c` placeholders first, so that a
+    /// placeholder cannot be forged and the characters still reach the page (they became
+    /// U+FFFD).
     static let open: Character = "\u{E000}"
     static let close: Character = "\u{E001}"
     /// Marks a line that a multi-line formula covered (kept so line numbers stay right); its
@@ -132,7 +134,8 @@ public enum ProseMarkup {
     /// At most this many HTML problems are reported per piece of prose (each is still escaped).
     static let maxHTMLProblems = 20
 
-    /// Text with formula placeholders put back as their TeX source (`$x$`), for alt texts.
+    /// Text with formula placeholders put back as their TeX source (`$x$`), for alt texts, and
+    /// the teacher's own private-use characters as written.
     static func restoreSources(_ text: String, _ math: [ProseMath]) -> String {
         guard text.contains(open) else { return text }
         var out = ""
@@ -140,6 +143,13 @@ public enum ProseMarkup {
         while let o = rest.firstIndex(of: open) {
             out += rest[..<o]
             let after = rest[rest.index(after: o)...]
+            // The teacher's own U+E000…U+E002, as written.
+            if let c = after.firstIndex(of: close), after.first == "c", let index = Int(after.dropFirst().prefix(upTo: c)),
+               (0...2).contains(index), let own = Unicode.Scalar(0xE000 + UInt32(index)) {
+                out.unicodeScalars.append(own)
+                rest = after[after.index(after: c)...]
+                continue
+            }
             guard let c = after.firstIndex(of: close), after.first == "m", let index = Int(after.dropFirst().prefix(upTo: c)),
                   math.indices.contains(index) else {
                 rest = after
@@ -164,11 +174,16 @@ public enum ProseMarkup {
     /// closing `$` that fails is never repeated for a later opening one.
     static func protectMath(_ text: String, start: SourcePosition, codeLines: Set<Int>,
                             math: inout [ProseMath], errors: inout [LessonError], warnings: inout [LessonError]) -> String {
-        // The placeholders' code points are replaced when the text has any (rare); a text
-        // without a `$` byte has no formula (both tests are one pass over the bytes first).
-        let cleaned = text.unicodeScalars.contains(where: { (0xE000...0xE002).contains($0.value) })
-            ? String(String.UnicodeScalarView(text.unicodeScalars.map { (0xE000...0xE002).contains($0.value) ? "\u{FFFD}" : $0 }))
-            : text
+        // The placeholders' code points become placeholders of their own when the text has any
+        // (rare; `ProseHTML.fill` puts them back); a text without a `$` byte has no formula
+        // (both tests are one pass over the bytes first).
+        var cleaned = text
+        if text.unicodeScalars.contains(where: { (0xE000...0xE002).contains($0.value) }) {
+            cleaned = ""
+            for u in text.unicodeScalars {
+                if (0xE000...0xE002).contains(u.value) { cleaned += placeholder("c", Int(u.value - 0xE000)) } else { cleaned.unicodeScalars.append(u) }
+            }
+        }
         guard cleaned.utf8.contains(UInt8(ascii: "$")), cleaned.contains("$") else { return cleaned }
         var lines = LessonParser.lines(of: cleaned)
         var k = 0
@@ -316,6 +331,8 @@ public enum ProseMarkup {
                 j += 1
             }
             let display = delimiter == 2
+            // The formula as the teacher wrote it (their own private-use characters too).
+            tex = restoreSources(tex, [])
             var node: TeXNode? = nil
             do {
                 node = try TeXMath.parse(tex)

@@ -4,7 +4,8 @@ import StepmarkLesson
 /// Writes a prose block's formulas and images where its HTML holds their placeholders
 /// (`ProseMarkup.placeholder`): MathML for a formula, its TeX source in `<code>` when it could
 /// not be read; an `<img>` with a data URI for an embedded image, a link for a remote one, the
-/// alt text otherwise. Inside a tag (an attribute value) a placeholder becomes escaped text.
+/// alt text otherwise; the teacher's own private-use character for a `c` placeholder. Inside a
+/// tag (an attribute value) a placeholder becomes escaped text.
 enum ProseHTML {
     static func fill(_ html: String, _ prose: ProseBlock) -> String {
         guard html.unicodeScalars.contains("\u{E000}") else { return html }
@@ -24,6 +25,7 @@ enum ProseHTML {
                 switch kind {
                 case "m": out += formula(index, prose, inTag: inTag)
                 case "i": out += image(index, prose, inTag: inTag)
+                case "c": if (0...2).contains(index), let own = Unicode.Scalar(0xE000 + UInt32(index)) { out.unicodeScalars.append(own) }
                 default: break
                 }
                 continue

@@ -178,16 +178,28 @@ struct ProseHTMLTests {
             for student in [false, true] {
                 let html = main(page(text, student: student))
                 #expect(!html.contains("<script") && !html.contains("<b ") && !html.contains("<i>") && !html.contains("<img"), "\(text.debugDescription)")
-                #expect(!html.unicodeScalars.contains { (0xE000...0xE002).contains($0.value) }, "\(text.debugDescription)")
+                // No placeholder is left: the private-use characters on the page are the
+                // teacher's own (a formula's twice: its MathML and its TeX annotation).
+                for v in UInt32(0xE000)...0xE002 where !text.unicodeScalars.contains(where: { $0.value == v }) {
+                    #expect(!html.unicodeScalars.contains { $0.value == v }, "\(text.debugDescription)")
+                }
+                #expect(!html.contains("\u{E000}c"), "\(text.debugDescription)")
                 #expect(html.components(separatedBy: "<math").count == html.components(separatedBy: "</math>").count, "\(text.debugDescription)")
             }
         }
     }
 
-    @Test("placeholders cannot be forged")
+    @Test("placeholders cannot be forged, and the teacher's private-use characters reach the page")
     func forgedPlaceholders() {
         let html = page("A \u{E000}m0\u{E001} and \u{E000}i0\u{E001} and $x$.\n")
-        #expect(html.contains("A \u{FFFD}m0\u{FFFD} and \u{FFFD}i0\u{FFFD} and <math>"))
+        #expect(html.contains("A \u{E000}m0\u{E001} and \u{E000}i0\u{E001} and <math>"), "\(html)")
+        // An icon font's glyph in text, a code span, a code block, a formula, an alt text (they
+        // became U+FFFD).
+        let own = page("Icon \u{E001} and `\u{E000}` and $x\u{E002}$ and ![a\u{E002}](x.png)\n\n```python\ns = \"\u{E002}\"\n```\n")
+        #expect(own.contains("Icon \u{E001} and <code>\u{E000}</code> and "), "\(own)")
+        #expect(own.contains("s = &quot;\u{E002}&quot;"), "\(own)")
+        #expect(own.contains("a\u{E002}"), "\(own)")
+        #expect(!own.contains("\u{FFFD}") && !own.contains("\u{E000}c"), "\(own)")
     }
 
     @Test("the teacher's allowed HTML passes, everything else is escaped with a warning")
