@@ -312,6 +312,12 @@ tree=$(autograde "$GRADING/correct.md" $'line\nbreak.md')
 expect_results "a file name with a line break is one file" "$tree" 'r["score"] == 8'
 tree=$(autograde)
 expect_results "an empty submission is explained" "$tree" 'r["score"] == 0 and "No Markdown" in r["output"]'
+# A file that is not UTF-8: check exits 2 (unreadable input), and the student still sees the
+# zero with where the file stops being UTF-8.
+printf '```answer g-dot\n\xff1\n```\n' > "$WORK/latin1.md"
+tree=$(autograde "$WORK/latin1.md" key.md)
+expect_results "a submission that is not UTF-8 scores 0 and says where" "$tree" \
+    'r["score"] == 0 and "line 2, column 1" in r["output"] and "UTF" in r["output"]'
 
 # A late policy packed into the zip, applied with Gradescope's metadata: 34 hours late is two
 # started days, 20% of 8 = 1.6 off. Metadata that is not JSON takes nothing off and says so.
