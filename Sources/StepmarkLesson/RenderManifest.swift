@@ -185,21 +185,70 @@ public enum OutputOwnership {
     public static let markdownReportMark = "<!-- stepmark: a report rendered from a lesson, not a lesson; render replaces it -->"
 
     /// Why `--overwrite` still refuses a file.
-    static let lessonRefusal = "is a lesson (a Markdown file with directive or answer blocks that stepmark did not write); render never replaces a lesson, even with --overwrite. Choose another --out folder"
+    static let lessonRefusal = "is a lesson (a Markdown file with directive or answer blocks, not ending with the mark of a report stepmark wrote); render never replaces a lesson, even with --overwrite. Choose another --out folder, or delete the file yourself if it is an old report"
 
-    /// Whether the regular file at `path` is a lesson: a Markdown file with a directive or an
-    /// answer block that does not end with `markdownReportMark`. `--overwrite` consents to
+    /// The most bytes `isLessonSource` reads: a lesson's default size limit (SPEC §7). A larger
+    /// Markdown file is taken for a lesson: a refusal loses nothing.
+    static let lessonSourceBytes = Limits().maxFileBytes
+
+    /// Whether the regular file at `path` is a lesson: a Markdown file with a fence whose info
+    /// string starts with a directive's name or `answer` (at any depth of quotes and lists), and
+    /// whose last line that is not blank is not `markdownReportMark`. `--overwrite` consents to
     /// replacing a teacher's notes or a report edited by hand, not a lesson, which may exist
     /// nowhere else (rendering `lessons/en/x.md --out lessons/ko` replaced the Korean lesson).
-    /// A file too large to read is taken for a lesson: a refusal loses nothing.
+    /// One pass over the bytes, no Markdown parser: what cmark would read from a hostile file
+    /// in the output folder costs nothing here, and a fence it would not read as one (inside an
+    /// HTML block, say) still counts, which errs towards keeping the file.
     static func isLessonSource(_ path: String) -> Bool {
         let name = path.lowercased()
         guard name.hasSuffix(".md") || name.hasSuffix(".markdown") else { return false }
-        guard let bytes = try? RegularFile.read(path, maxBytes: 64 << 20) else { return true }
-        let text = String(decoding: bytes, as: UTF8.self)
-        if text.hasSuffix(markdownReportMark + "\n") { return false }
-        let lesson = LessonParser.parse(text, path: path)
-        return !lesson.directives.isEmpty || !lesson.answers.isEmpty
+        guard let bytes = try? RegularFile.read(path, maxBytes: lessonSourceBytes) else { return true }
+        if endsWithReportMark(bytes) { return false }
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+            if opensDirectiveFence(bytes[start..<end]) { return true }
+            start = end + 1
+        }
+        return false
+    }
+
+    /// Whether `bytes`, with trailing spaces and line breaks (LF or CRLF) left out, end with
+    /// `markdownReportMark`.
+    static func endsWithReportMark(_ bytes: [UInt8]) -> Bool {
+        var end = bytes.count
+        while end > 0, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[end - 1]) { end -= 1 }
+        let mark = Array(markdownReportMark.utf8)
+        return end >= mark.count && bytes[(end - mark.count)..<end].elementsEqual(mark)
+    }
+
+    /// Whether a line opens a fence (three or more backticks or tildes) whose info string
+    /// starts with a directive's name or `answer`, after any quote markers, list markers and
+    /// indentation.
+    static func opensDirectiveFence(_ line: ArraySlice<UInt8>) -> Bool {
+        var i = line.startIndex
+        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        while i < line.endIndex {
+            let b = line[i]
+            if b == 0x20 || b == 0x09 || b == UInt8(ascii: ">") || b == UInt8(ascii: "-") || b == UInt8(ascii: "*")
+                || b == UInt8(ascii: "+") || isDigit(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: ")") {
+                i += 1
+            } else {
+                break
+            }
+        }
+        guard i < line.endIndex, line[i] == UInt8(ascii: "`") || line[i] == UInt8(ascii: "~") else { return false }
+        let fence = line[i]
+        var run = 0
+        while i < line.endIndex, line[i] == fence { run += 1; i += 1 }
+        guard run >= 3 else { return false }
+        while i < line.endIndex, line[i] == 0x20 || line[i] == 0x09 { i += 1 }
+        var wordEnd = i
+        while wordEnd < line.endIndex, line[wordEnd] != 0x20, line[wordEnd] != 0x09, line[wordEnd] != UInt8(ascii: "{") { wordEnd += 1 }
+        guard wordEnd > i, wordEnd - i <= 64 else { return false }
+        let word = String(decoding: line[i..<wordEnd], as: UTF8.self)
+        return word == "answer" || DirectiveRegistry.isDirective(word)
     }
 
     /// What `mayReplace` finds at a path.

@@ -43,7 +43,7 @@ struct Render: ParsableCommand {
     @Flag(help: "Keep running and re-render a lesson when it or a file it reads changes (inotify).")
     var watch = false
 
-    @Flag(help: "Replace files in --out that stepmark did not write (or that were edited since); without it render refuses and names them. Lesson sources given as input are never replaced.")
+    @Flag(help: "Replace files in --out that stepmark did not write (or that were edited since); without it render refuses and names them. A lesson is never replaced: an input, or a Markdown file in --out with directive or answer blocks.")
     var overwrite = false
 
     @Option(help: ArgumentHelp("How many lessons run at once (default: one per core). The pages are the same for any number; --jobs 1 runs one lesson after another.", valueName: "n"))

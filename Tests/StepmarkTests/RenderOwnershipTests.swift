@@ -121,7 +121,7 @@ import Testing
                                         "lessons/ko/02.md": "# 나\n\n```answer e1\n1\n```\n"])
         let refused = try stepmark(["render", "lessons/en/01.md", "--out", "lessons/ko", "--format", "md", "--overwrite"], in: root)
         #expect(refused.status == 2)
-        #expect(refused.stderr.contains("lessons/ko/01.md: is a lesson (a Markdown file with directive or answer blocks that stepmark did not write); render never replaces a lesson, even with --overwrite"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("lessons/ko/01.md: is a lesson (a Markdown file with directive or answer blocks, not ending with the mark of a report stepmark wrote); render never replaces a lesson, even with --overwrite"), "\(refused.stderr)")
         #expect(try String(contentsOfFile: root + "/lessons/ko/01.md", encoding: .utf8) == korean)
         #expect(!FileManager.default.fileExists(atPath: root + "/lessons/ko/index.md"), "a refused render writes nothing")
         // A report that shows the same directive block carries the mark on its last line, and
@@ -145,5 +145,25 @@ import Testing
         try FileManager.default.copyItem(atPath: root + "/lessons/ko/02.md", toPath: root + "/lessons/en/02.md")
         let answers = try stepmark(["render", "lessons/en", "--out", "out", "--format", "md", "--overwrite"], in: root)
         #expect(answers.status == 2 && answers.stderr.contains("out/02.md: is a lesson"), "\(answers.stderr)")
+    }
+
+    /// The test is one pass over the bytes, not cmark: a lesson past cmark's shape caps (2,001
+    /// `[` in a paragraph made it parse to nothing, and it was replaced) is still a lesson; a
+    /// report saved with CRLF line ends or without its last line break is still a report.
+    @Test func lessonDetectionNeedsNoParser() throws {
+        let out = try temporaryFolder(["capped.md": "# A\n\n" + String(repeating: "[", count: 2_001) + "\n\n```let\nx = 1\n```\n",
+                                       "quoted.md": "> - ~~~~ softmax temperature=2\n>   [1, 2]\n> ~~~~\n",
+                                       "notes.md": "# Notes\n\n```python\nprint(1)\n```\n\n```\nlet\n```\n",
+                                       "crlf.md": "# R\r\n\r\n```let\r\nx = 1\r\n```\r\n\r\n" + OutputOwnership.markdownReportMark + "\r\n",
+                                       "bare.md": "```let\nx = 1\n```\n\n" + OutputOwnership.markdownReportMark,
+                                       "after.md": "```let\nx = 1\n```\n\n" + OutputOwnership.markdownReportMark + "\nmy note\n"])
+        let lessons = ["capped.md", "quoted.md", "after.md"], others = ["notes.md", "crlf.md", "bare.md"]
+        for name in lessons { #expect(OutputOwnership.isLessonSource(out + "/" + name), "\(name)") }
+        for name in others { #expect(!OutputOwnership.isLessonSource(out + "/" + name), "\(name)") }
+        // Past the bytes it reads, a Markdown file is taken for a lesson; other files never are.
+        try Data(repeating: UInt8(ascii: "a"), count: OutputOwnership.lessonSourceBytes + 1).write(to: URL(fileURLWithPath: out + "/big.md"))
+        #expect(OutputOwnership.isLessonSource(out + "/big.md"))
+        try "```let\nx = 1\n```\n".write(toFile: out + "/page.html", atomically: true, encoding: .utf8)
+        #expect(!OutputOwnership.isLessonSource(out + "/page.html"))
     }
 }

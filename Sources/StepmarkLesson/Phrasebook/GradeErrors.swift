@@ -44,7 +44,7 @@ extension Phrasebook {
         (#"^the file cannot be read: (.*)$"#, "파일을 읽을 수 없습니다: $1"),
         (#"^no such file$"#, "파일이 없습니다"),
         (#"^line (\d+), column (\d+): invalid UTF-8 at byte (\d+); lessons must be UTF-8 text$"#,
-         "$1번째 줄 $2번째 칸: $3번째 바이트부터 올바른 UTF-8이 아닙니다. 파일은 UTF-8 텍스트여야 합니다"),
+         "$1번째 줄, $2번째 열: $3번째 바이트부터 올바른 UTF-8이 아닙니다. 파일은 UTF-8 텍스트여야 합니다"),
         (#"^an answer for '(.*)', which is not an exercise of this assignment$"#,
          "'$1'에 대한 답이 있지만, '$1'은(는) 이 과제의 연습 문제가 아닙니다"),
         (#"^this answer block names no exercise: write ```answer ID$"#,
