@@ -369,7 +369,7 @@ public struct Grader: Sendable {
     /// The key's lesson and the keys of other variants, computed once each when a submission
     /// asks for them (shared by the copies the batch's threads hold).
     private let keyLesson: Lesson
-    private let variants: VariantKeys
+    let variants: VariantKeys
     /// Whether some step of the key reads `variant`: then its numbers differ per student, and
     /// a submission must say whose they are.
     public let usesVariant: Bool
@@ -461,7 +461,10 @@ public struct Grader: Sendable {
             let found = declared.map { "variant \($0)" } ?? "no variant"
             return forVariant(expectedVariant).zero(path, "this file was made for \(found), but this student's assignment is variant \(expectedVariant): submit your own assignment file")
         }
-        let target = declared ?? variant
+        // A key that never reads `variant` gives every variant the same numbers: it is not run
+        // again for each one a file declares (60 files of distinct variants ran lesson 07 sixty
+        // times; a red-team pass).
+        let target = usesVariant ? declared ?? variant : variant
         if target != variant {
             return forVariant(target).grade(submissionText: text, path: path, reveal: reveal)
         }
@@ -551,6 +554,13 @@ final class VariantKeys: @unchecked Sendable {
         let g = make()
         graders[variant] = g
         return g
+    }
+
+    /// How many variants' keys were run (for tests).
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return graders.count
     }
 }
 

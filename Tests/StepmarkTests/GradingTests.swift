@@ -106,6 +106,22 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
     }
 }
 
+/// A key that never reads `variant` is run once, whatever variants the files declare; one that
+/// reads it is run for each (a red-team pass found lesson 07 run once per declared variant).
+@Suite struct VariantRerunTests {
+    @Test func aKeyThatIgnoresTheVariantRunsOnce() {
+        let plain = Grader(key: LessonParser.parse("```let exercise=e1\nx = 2\n```\n\n```answer e1\n2\n```\n", path: "key.md"))
+        for v in [3, 4, 5] {
+            let o = plain.grade(submissionText: "---\nvariant: \(v)\n---\n\n```answer e1\n2\n```\n", path: "s\(v).md")
+            #expect(o.allPassed, "variant \(v)")
+        }
+        #expect(plain.variants.count == 0)
+        let varying = Grader(key: LessonParser.parse("```let exercise=e1\nx = variant + 1\n```\n\n```answer e1\n1\n```\n", path: "key.md"))
+        let o = varying.grade(submissionText: "---\nvariant: 4\n---\n\n```answer e1\n5\n```\n", path: "s.md")
+        #expect(o.allPassed && varying.variants.count == 1)
+    }
+}
+
 @Suite struct CompareTests {
     let matrix = Value.tensor(.matrix([[1, 0, 0], [0.330238, 0.669762, 0], [0.248255, 0.248255, 0.50349]]))
 
