@@ -409,6 +409,15 @@ public struct Grader: Sendable {
     }
 
     private func read(submissionPath: String, reveal: Bool, expectedVariant: Int?) -> GradeOutcome {
+        // A link is not followed: it could stand for the key (full marks) or for another
+        // student's file (a red-team pass; an unzipped LMS export keeps links). Gradescope's
+        // run_autograder finds only regular files, too.
+        var info = stat()
+        if lstat(submissionPath, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+            var outcome = zero(submissionPath, "the file is a symbolic link, not a regular file; a submission is read only as a regular file (a link could point at the key or at another student's file)")
+            outcome.fileUnreadable = true
+            return outcome
+        }
         let text: String
         do {
             text = try LessonParser.readText(path: submissionPath, limits: limits)

@@ -90,6 +90,25 @@ import Testing
 
     // MARK: class 7, special files
 
+    /// A submission that is a symbolic link is not followed: to the key it scored full marks, to
+    /// a classmate's file their score (a red-team pass). The rest of the batch is graded.
+    @Test func linkedSubmissionsAreNotGraded() throws {
+        let key = "```let exercise=e1\nx = 2\n```\n\n```answer e1\n2\n```\n"
+        let folder = try temporaryFolder(["key.md": key, "subs/alice/hw.md": "```answer e1\n2\n```\n"])
+        try FileManager.default.createDirectory(atPath: folder + "/subs/mallory", withIntermediateDirectories: true)
+        #expect(symlink("../alice/hw.md", folder + "/subs/mallory/hw.md") == 0)
+        #expect(symlink("../key.md", folder + "/subs/bob.md") == 0)
+        let grade = try stepmark(["grade", "--key", "key.md", "subs", "--out", "g"], in: folder)
+        #expect(grade.status == 2, "\(grade.stdout)\(grade.stderr)")
+        #expect(grade.stderr.contains("bob.md: not graded: the file is a symbolic link, not a regular file"), "\(grade.stderr)")
+        #expect(grade.stderr.contains("hw.md: not graded: the file is a symbolic link"), "\(grade.stderr)")
+        let csv = try String(contentsOfFile: folder + "/g/gradebook.csv", encoding: .utf8)
+        #expect(csv.split(separator: "\n").filter { $0.contains("symbolic link") }.count == 2, "\(csv)")
+        #expect(csv.split(separator: "\n").contains { $0.contains("alice") && $0.contains(",1,1,") }, "\(csv)")
+        let check = try stepmark(["check", "subs/bob.md", "--key", "key.md", "--format", "gradescope"], in: folder)
+        #expect(check.status == 2 && check.stdout.contains("\"score\": 0"), "\(check.stdout)")
+    }
+
     @Test func fifosAreRefusedEverywhere() throws {
         let folder = try temporaryFolder(["key.md": Self.key, "lesson.md": "```let\nx = load(\"pipe.npy\")\n```\n",
                                           "emb.md": "```embeddings from=\"pipe.txt\"\n```\n"])
