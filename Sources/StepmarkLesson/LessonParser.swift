@@ -51,7 +51,7 @@ public enum LessonParser {
         var bytes = [UInt8](data)
         let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         if bom > 0 { bytes.removeFirst(bom) }
-        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        if let text = String(validating: bytes, as: UTF8.self) { return streamSafe(text) }
         var line = 1
         var consumed = 0, lineStart = 0
         var previousWasCR = false
@@ -71,6 +71,40 @@ public enum LessonParser {
         // line is one line of text at most, so decoding it again costs nothing).
         let column = String(decoding: bytes[lineStart..<consumed], as: UTF8.self).count + 1
         throw ReadError(path: path, message: "line \(line), column \(column): invalid UTF-8 at byte \(consumed + bom); \(kind.mustBeUTF8)")
+    }
+
+    /// The text in Unicode's Stream-Safe Text Format (UAX #15): a COMBINING GRAPHEME JOINER
+    /// (U+034F) after every 30 combining marks in a row. Swift compares and hashes strings by
+    /// canonical equivalence, and putting a run of marks in canonical order costs the square of
+    /// its length: 100 KB of alternating U+0301 U+0316 in a submission took 9.7 s to grade and
+    /// 800 KB over a minute (a red-team pass). The joiner ends a run for normalization without
+    /// changing how the text reads, its grapheme clusters (columns stay the same) or any real
+    /// text, whose runs are a few marks long.
+    static func streamSafe(_ text: String) -> String {
+        let limit = 30
+        func isMark(_ u: Unicode.Scalar) -> Bool { u.value >= 0x300 && u.properties.canonicalCombiningClass != .notReordered }
+        var run = 0, needed = false
+        for u in text.unicodeScalars {
+            if isMark(u) {
+                run += 1
+                if run > limit { needed = true; break }
+            } else {
+                run = 0
+            }
+        }
+        guard needed else { return text }
+        var out = String.UnicodeScalarView()
+        run = 0
+        for u in text.unicodeScalars {
+            if isMark(u) {
+                if run == limit { out.append("\u{034F}"); run = 0 }
+                run += 1
+            } else {
+                run = 0
+            }
+            out.append(u)
+        }
+        return String(out)
     }
 
     /// The lines (1-based) of the lesson's link reference definitions (`[d]: https://…`). Each

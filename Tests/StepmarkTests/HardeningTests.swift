@@ -90,6 +90,24 @@ import Testing
 
     // MARK: class 7, special files
 
+    /// UAX #15's stream-safe format: a joiner after every 30 marks in a row, and nothing else
+    /// changes (real text, Hangul, a short run; the characters a column counts).
+    @Test func textIsMadeStreamSafe() throws {
+        for plain in ["plain", "강가의 은행", "e\u{0301}\u{0316}", "x" + String(repeating: "\u{0301}", count: 30), ""] {
+            #expect(LessonParser.streamSafe(plain).unicodeScalars.elementsEqual(plain.unicodeScalars), "\(plain.debugDescription)")
+        }
+        let long = "x" + String(repeating: "\u{0301}\u{0316}", count: 40) + " y"
+        let safe = LessonParser.streamSafe(long)
+        let scalars = Array(safe.unicodeScalars)
+        #expect(scalars.count == long.unicodeScalars.count + 2)
+        #expect(scalars[31] == "\u{034F}" && scalars[62] == "\u{034F}", "after the 30th and the 60th mark")
+        #expect(safe.count == long.count, "the same characters (grapheme clusters), so columns stay")
+        #expect(String(String.UnicodeScalarView(scalars.filter { $0 != "\u{034F}" })).unicodeScalars.elementsEqual(long.unicodeScalars))
+        // Read from a file too.
+        let decoded = try LessonParser.decode(Data(long.utf8), path: "x.md")
+        #expect(decoded.unicodeScalars.elementsEqual(safe.unicodeScalars))
+    }
+
     /// A submission that is a symbolic link is not followed: to the key it scored full marks, to
     /// a classmate's file their score (a red-team pass). The rest of the batch is graded.
     @Test func linkedSubmissionsAreNotGraded() throws {
