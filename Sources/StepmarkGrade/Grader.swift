@@ -598,7 +598,10 @@ public enum AnswerExtractor {
         let scanned = FenceScanner.scan(text)
         var blocks = scanned.blocks.filter { $0.name == "answer" }
         var diagnostics = scanned.diagnostics
-        if let read = LessonParser.fencedBlocksAsCmarkReads(text, named: "answer") {
+        // An answer fence right under an HTML tag is HTML to cmark: the student's own check
+        // says so, and so does the grade (it said only "no answer"; a red-team pass).
+        var inHTML: [SourcePosition] = []
+        if let read = LessonParser.fencedBlocksAsCmarkReads(text, named: "answer", answerFenceInHTML: { inHTML.append($0) }) {
             let readLines = Set(read.map(\.position.line))
             let closedLines = Set(read.filter(\.isClosed).map(\.position.line))
             blocks = read + blocks.filter { !readLines.contains($0.position.line) }
@@ -609,6 +612,10 @@ public enum AnswerExtractor {
         var errors: [LessonError] = diagnostics
         for position in FenceScanner.nestedAnswerFences(text, outside: scanned.blocks) {
             errors.append(LessonError("this ```answer block is inside a quote or a list item, so it is not read; write it at the top level, not after > or a list marker", at: position))
+        }
+        let counted = Set(blocks.map(\.position.line))
+        for position in inHTML where !counted.contains(position.line) {
+            errors.append(LessonError("this ```answer block is inside an HTML block, so it is not read; leave a blank line after the HTML tag above it", at: position))
         }
         for block in blocks {
             // Parsed once, as a lesson's answer block is (linear in the body, never evaluated).

@@ -503,7 +503,10 @@ public enum LessonParser {
     /// The top-level fenced blocks whose first info word is `wanted`, as cmark-gfm reads them:
     /// what `run` and `check` read of the same file. Nil when MarkdownShape refuses the text's
     /// shape, so cmark never runs on a shape that would make it quadratic.
-    public static func fencedBlocksAsCmarkReads(_ text: String, named wanted: String) -> [DirectiveBlock]? {
+    /// - Parameter answerFenceInHTML: hears of each line inside an HTML block that would open
+    ///   an ```` ```answer ```` fence at the top level (cmark reads it as HTML: no block).
+    public static func fencedBlocksAsCmarkReads(_ text: String, named wanted: String,
+                                                answerFenceInHTML: ((SourcePosition) -> Void)? = nil) -> [DirectiveBlock]? {
         let text = text.utf8.contains(0) ? String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\0" ? "\u{FFFD}" : $0 })) : text
         guard MarkdownShape.check(text) == nil else { return nil }
         let lines = lines(of: text)
@@ -513,6 +516,11 @@ public enum LessonParser {
             ? MarkdownDocument(String(repeating: "\n", count: frontMatterLines) + lines.dropFirst(frontMatterLines).joined(separator: "\n"))
             : MarkdownDocument(text)
         return document.topLevelNodes().compactMap { node in
+            if let answerFenceInHTML, case .other(let type) = node.kind, type == "html_block" {
+                for k in node.startLine...max(node.startLine, node.endLine) where k >= 1 && k - 1 < lines.count {
+                    if let column = answerFenceColumn(lines[k - 1]) { answerFenceInHTML(SourcePosition(line: k, column: column)) }
+                }
+            }
             guard case .fencedCode(let info, let literal) = node.kind,
                   info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first == Substring(wanted) else { return nil }
             return directiveBlock(name: wanted, info: info, literal: literal, node: node, lines: lines)

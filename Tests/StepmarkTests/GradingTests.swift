@@ -122,6 +122,19 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
     }
 }
 
+/// An answer fence right under an HTML tag is HTML to cmark: the grade says where and why, as
+/// the student's own check does (it said only "no answer"; a red-team pass).
+@Suite struct AnswerInHTMLBlockTests {
+    @Test func theGradeSaysTheAnswerIsInsideHTML() {
+        let grader = Grader(key: LessonParser.parse("```let exercise=e1\nx = 2\n```\n\n```answer e1\n2\n```\n", path: "key.md"))
+        let o = grader.grade(submissionText: "<div>\n```answer e1\n2\n```\n</div>\n", path: "s.md")
+        #expect(!o.allPassed)
+        #expect(o.lessonErrors.map(\.description) == ["2:1: this ```answer block is inside an HTML block, so it is not read; leave a blank line after the HTML tag above it"])
+        // With the blank line it is read.
+        #expect(grader.grade(submissionText: "<div>\n\n```answer e1\n2\n```\n\n</div>\n", path: "s.md").allPassed)
+    }
+}
+
 @Suite struct CompareTests {
     let matrix = Value.tensor(.matrix([[1, 0, 0], [0.330238, 0.669762, 0], [0.248255, 0.248255, 0.50349]]))
 
