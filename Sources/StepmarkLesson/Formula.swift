@@ -237,6 +237,11 @@ struct FormulaReader {
                         run.append(chars[i]); i += 1
                     } else if chars[i] == ".", i + 1 < chars.count, isWordStart(chars[i + 1]), !run.isEmpty {
                         run.append("."); i += 1
+                    } else if chars[i] == "'" || chars[i] == "’", i + 1 < chars.count, chars[i + 1].isLetter,
+                              run.count >= 2, run.allSatisfy(\.isLetter) {
+                        // An English possessive or contraction (`token's`, `it's`): one word, not
+                        // a quote that runs to the next apostrophe.
+                        run.append(chars[i]); i += 1
                     } else {
                         break
                     }
@@ -346,11 +351,16 @@ struct FormulaReader {
         while j < tokens.count, tokens[j] == .space { j += 1 }
         if j < tokens.count, tokens[j] == .op("=") || tokens[j] == .op("←") { return false }
         if Self.proseWords.contains(word) { return true }
-        guard word.count >= 2, word.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic }) else { return false }
         func isPlainWord(_ t: Token?) -> Bool {
             if case .word(let w)? = t, !Self.functions.contains(w), w.count >= 2 { return true }
             return false
         }
+        // The article between two words (`for a token`); alone, `a` stays a symbol (`a + b`).
+        if word == "a" {
+            return index >= 2 && tokens[index - 1] == .space && isPlainWord(tokens[index - 2])
+                && peek(1) == .space && isPlainWord(peek(2))
+        }
+        guard word.count >= 2, word.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0 == "'" || $0 == "’" }) else { return false }
         if peek(1) == .space, isPlainWord(peek(2)) {
             if case .open("(")? = peek(3) { return false }
             return true

@@ -169,6 +169,16 @@ struct HTMLTests {
         #expect(MathML.render("c = 3e2") == "<math><mrow><mi>c</mi><mo>=</mo><mn>3e2</mn></mrow></math>")
         #expect(MathML.render("a = 1e-3 + 2.5E+4").contains("<mn>1e−3</mn><mo>+</mo><mn>2.5E+4</mn>"))
         #expect(MathML.render("e2 = 2e").contains("<msub><mi>e</mi><mn>2</mn></msub><mo>=</mo><mn>2</mn><mi>e</mi>"))
+        // A possessive is a word, and the article between two words is English (a teacher saw
+        // "token's" drawn as a quote and an italic s, and "for a token" with an italic a);
+        // alone between symbols `a` is still a variable.
+        let ids = MathML.render("id = the token's position in the vocabulary ([UNK] for a token it lacks)")
+            .replacingOccurrences(of: "\u{00A0}", with: " ")
+        #expect(ids.contains("<span class=\"ftext\"> the token&#39;s position in the vocabulary </span>"), "\(ids)")
+        #expect(ids.contains("<mtext> for a token it lacks</mtext>"), "\(ids)")
+        #expect(!ids.contains("<mi>s</mi>") && !ids.contains("<mi>a</mi>"), "\(ids)")
+        #expect(MathML.render("y = a + b").contains("<mi>a</mi><mo>+</mo><mi>b</mi>"))
+        #expect(MathML.render("x' = 2").contains("<mi>x</mi><mtext>&#39;</mtext><mo>=</mo>"), "a prime stays apart")
         // English between the symbols is plain text, so long formulas wrap.
         let weights = MathML.render("weights = softmax(scaled) (each row sums to 1)")
         #expect(weights.contains("<span class=\"ftext\"> (each row sums to 1)</span>"))
