@@ -220,7 +220,7 @@ public enum NotebookExport {
         let points = exercise.points == exercise.points.rounded() ? String(Int(exercise.points)) : "\(exercise.points)"
         guard checkable else {
             return [
-                markdown("**Exercise `\(exercise.id)`** (\(points) point\(points == "1" ? "" : "s")): compute `\(checked)` of the step above by hand and write it below; \(criterion). It is checked when your answers are graded."),
+                markdown("**Exercise `\(exercise.id)`** (\(points) point\(points == "1" ? "" : "s")): compute `\(checked)` of the step above by hand and write it below; \(criterion). The grader reads the assignment's Markdown file, not this notebook: to be graded, copy your answer into its ```answer \(exercise.id)``` block."),
                 code("\(variable) = None  # your answer: \(hint)"),
             ]
         }

@@ -224,7 +224,9 @@ enum SubmissionFiles {
         }
     }
 
-    /// A file as given; a folder as the .md files under it, sorted, but none under `skipping`.
+    /// A file as given; a folder as the .md files under it, sorted, but none under `skipping`,
+    /// and its notebooks (.ipynb), which the grader refuses with the reason: a student who
+    /// handed in the exported notebook is told so, not left out of the gradebook.
     /// - Parameter ownPages: the feedback pages skipped (see `isFeedback`), for a warning.
     static func expand(_ a: String, into out: inout [String], skipping: String? = nil, roots: inout [String: String],
                        ownPages: inout [String]) {
@@ -244,7 +246,7 @@ enum SubmissionFiles {
                 && fm.fileExists(atPath: FilePathText.join(a, FilePathText.join(FilePathText.parent(sub), "results.json")))
         }
         let markdown = ((try? fm.subpathsOfDirectory(atPath: a)) ?? [])
-            .filter { $0.lowercased().hasSuffix(".md") && !(skipped.map($0.hasPrefix) ?? false) }
+            .filter { ($0.lowercased().hasSuffix(".md") || $0.lowercased().hasSuffix(".ipynb")) && !(skipped.map($0.hasPrefix) ?? false) }
             .sorted()
         for sub in markdown {
             if isFeedback(sub) { ownPages.append(FilePathText.join(a, sub)) } else { out.append(FilePathText.join(a, sub)) }

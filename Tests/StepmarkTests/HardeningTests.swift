@@ -127,6 +127,22 @@ import Testing
         #expect(check.status == 2 && check.stdout.contains("\"score\": 0"), "\(check.stdout)")
     }
 
+    /// A notebook handed in (the exported handout, filled in) is not graded as Markdown with
+    /// "no answer" everywhere, nor left out of a folder silently: it gets a zero that says to
+    /// copy the answers into the assignment's .md file (a teacher's first-hour review).
+    @Test func notebooksSayHowToHandIn() throws {
+        let key = "```let exercise=e1\nx = 2\n```\n\n```answer e1\n2\n```\n"
+        let folder = try temporaryFolder(["key.md": key, "subs/ann.md": "```answer e1\n2\n```\n",
+                                          "subs/dan.ipynb": "{\"cells\": [], \"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {}}\n",
+                                          "subs/readme.txt": "notes\n"])
+        let grade = try stepmark(["grade", "--key", "key.md", "subs", "--out", "g"], in: folder)
+        #expect(grade.status == 2, "\(grade.stdout)\(grade.stderr)")
+        #expect(grade.stdout.contains("graded 2 submissions"), "\(grade.stdout)")
+        #expect(grade.stderr.contains("dan.ipynb: not graded: the file is a Jupyter notebook; only the ```answer blocks of the assignment's Markdown file are graded"), "\(grade.stderr)")
+        let check = try stepmark(["check", "subs/dan.ipynb", "--key", "key.md"], in: folder)
+        #expect(check.status == 2 && check.stdout.contains("hand in the .md file"), "\(check.stdout)")
+    }
+
     @Test func fifosAreRefusedEverywhere() throws {
         let folder = try temporaryFolder(["key.md": Self.key, "lesson.md": "```let\nx = load(\"pipe.npy\")\n```\n",
                                           "emb.md": "```embeddings from=\"pipe.txt\"\n```\n"])

@@ -542,6 +542,7 @@ import Testing
         ("the file is a file of the kernel's /proc (it may hold this process's secrets), not a regular file; only regular files are read", ["proc"]),
         ("the file cannot be read: Permission denied", ["Permission", "denied"]),
         ("the file is a symbolic link, not a regular file; a submission is read only as a regular file (a link could point at the key or at another student's file)", []),
+        ("the file is a Jupyter notebook; only the ```answer blocks of the assignment's Markdown file are graded: copy your answers into them and hand in the .md file", ["Jupyter", "Markdown", "answer", "md"]),
         ("no such file", []),
         ("line 2, column 4: invalid UTF-8 at byte 17; lessons must be UTF-8 text", ["UTF"]),
         ("an answer for 'e9', which is not an exercise of this assignment", ["e9"]),

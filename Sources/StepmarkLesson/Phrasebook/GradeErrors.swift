@@ -31,6 +31,8 @@ extension Phrasebook {
         (#"^the file is a directory, not a file$"#, "파일이 아니라 폴더입니다"),
         (#"^the file is larger than the limit of (\d+) bytes \(raise it with --max-file-bytes\)$"#,
          "파일이 크기 한도 $1바이트보다 큽니다(--max-file-bytes로 한도를 올릴 수 있습니다)"),
+        (#"^the file is a Jupyter notebook; only the ```answer blocks of the assignment's Markdown file are graded: copy your answers into them and hand in the \.md file$"#,
+         "파일이 Jupyter 노트북입니다. 채점은 과제 Markdown 파일의 ```answer 블록만 읽습니다: 답을 그 블록에 옮겨 쓰고 .md 파일을 제출하세요"),
         (#"^the file is a symbolic link, not a regular file; a submission is read only as a regular file \(a link could point at the key or at another student's file\)$"#,
          "파일이 보통 파일이 아니라 심볼릭 링크입니다. 제출물은 보통 파일로만 읽습니다(링크는 키나 다른 학생의 파일을 가리킬 수 있습니다)"),
         (#"^the file is a FIFO \(named pipe\), not a regular file; only regular files are read$"#,
