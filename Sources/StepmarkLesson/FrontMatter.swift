@@ -20,6 +20,13 @@ public struct FrontMatter: Sendable, Equatable {
     public var defaultPartial: Bool?
     /// The number of lines the front matter takes, fences included.
     public var lineCount: Int
+    /// What reads like a slip (a key one letter off one stepmark reads, a `lang` it does not
+    /// write in): warnings, since other tools' keys may stand there too.
+    public var warnings: [LessonError] = []
+
+    /// The keys stepmark reads (SPEC §8), and those of `exercise-defaults`.
+    public static let keys = ["title", "subtitle", "author", "date", "lang", "description", "variant", "exercise-defaults"]
+    public static let defaultKeys = ["points", "tol", "partial"]
 
     /// The largest variant `assign` writes (SPEC §4: the hash mod 1,000,000).
     public static let variantLimit = 1_000_000
@@ -211,9 +218,25 @@ public struct FrontMatter: Sendable, Equatable {
                         errors.append(LessonError("exercise-defaults: partial expects true or false, got \(p.node.written)", at: at(p)))
                     }
                 }
+                // Every key of this mapping is stepmark's: a slip (`point: 3`) changed points
+                // silently (a teacher's first-hour review).
+                for e in d where !Self.defaultKeys.contains(e.key) {
+                    let hint = suggestion(for: e.key, among: Self.defaultKeys).map { "; did you mean '\($0)'?" } ?? ""
+                    matter.warnings.append(LessonError("exercise-defaults: '\(e.key.quotable)' is not one of points, tol and partial, so it is ignored\(hint)", at: position(e.keyMark)))
+                }
             } else {
                 errors.append(LessonError("exercise-defaults: expects `points:`, `tol:` and `partial:` on indented lines below it", at: at(defaults)))
             }
+        }
+        // A key one slip away from one stepmark reads (`titel:`); other keys may be another
+        // tool's (Quarto's `format:`), so they pass without a word.
+        for e in map where !Self.keys.contains(e.key) {
+            guard let guess = suggestion(for: e.key, among: Self.keys) else { continue }
+            matter.warnings.append(LessonError("'\(e.key.quotable)' is not a front matter key stepmark reads, so it is ignored; did you mean '\(guess)'?", at: position(e.keyMark)))
+        }
+        if let tag = matter.lang, let entry = entry("lang"),
+           LessonLanguage(rawValue: tag.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map { $0.lowercased() } ?? "") == nil {
+            matter.warnings.append(LessonError("lang: '\(tag.quotable)' is neither en nor ko, the languages stepmark writes in, so its words are English (Korean is ko)", at: at(entry)))
         }
         return (matter, errors)
     }

@@ -239,7 +239,7 @@ public enum LessonParser {
         }
         var blocks: [LessonBlock] = []
         var diagnostics: [LessonError] = frontMatterErrors
-        var warnings: [LessonError] = []
+        var warnings: [LessonError] = frontMatter?.warnings ?? []
         // Each distinct fence word is compared with the directive names once, and at most
         // 10,000 of them (a hostile lesson of a million fences costs no more).
         var guesses: [String: String?] = [:]

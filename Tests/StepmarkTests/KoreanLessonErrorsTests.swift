@@ -17,7 +17,7 @@ import Testing
     /// Code the Korean keeps as written: formats, argument values, function and command names.
     static let codeWords: Set<String> = Set(ExpressionFunctions.all.map(\.name)).union([
         "YAML", "HTML", "TeX", "numpy", "npy", "csv", "row", "col", "rows", "cols", "axis", "label", "shape", "answer",
-        "ko", "en", "details", "open", "left", "right", "begin", "assign", "functions", "weights", "cat",
+        "ko", "en", "details", "open", "left", "right", "begin", "assign", "functions", "weights", "cat", "title",
     ])
 
     /// The English words left in the Korean of `message`, beyond `text`'s own words.
@@ -415,7 +415,8 @@ import Testing
     @Test func frontMatter() {
         func check(_ yaml: String, raises english: String, sourceLocation: SourceLocation = #_sourceLocation) {
             let lesson = "---\n\(yaml)\n---\n# T\n"
-            let found = LessonParser.parse(lesson, path: "lesson.md").diagnostics.map(\.message).filter { $0.contains(english) }
+            let parsed = LessonParser.parse(lesson, path: "lesson.md")
+            let found = (parsed.diagnostics + parsed.warnings).map(\.message).filter { $0.contains(english) }
             #expect(!found.isEmpty, "no message contains \(english)", sourceLocation: sourceLocation)
             for m in found {
                 let left = Self.englishLeft(m, in: lesson)
@@ -429,6 +430,9 @@ import Testing
         check("lang: ko\nexercise-defaults:\n  tol: x", raises: "exercise-defaults: tol expects a number ≥ 0")
         check("lang: ko\nexercise-defaults:\n  partial: 3", raises: "exercise-defaults: partial expects true or false")
         check("lang: ko\nexercise-defaults: 3", raises: "exercise-defaults: expects `points:`")
+        check("lang: ko\nexercise-defaults:\n  point: 3", raises: "exercise-defaults: 'point' is not one of points, tol and partial, so it is ignored; did you mean 'points'?")
+        check("lang: ko\ntitel: x", raises: "'titel' is not a front matter key stepmark reads, so it is ignored; did you mean 'title'?")
+        check("lang: kr", raises: "lang: 'kr' is neither en nor ko")
         check("- a\n- b", raises: "the front matter must be `key: value` lines")
         check("lang: ko\ntitle: a\ntitle: b", raises: "the front matter is not valid YAML: a key is given twice")
         check("lang: ko\ntitle: a: b", raises: "the front matter is not valid YAML")

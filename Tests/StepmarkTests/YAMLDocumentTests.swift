@@ -301,6 +301,20 @@ private extension YAMLValue {
         #expect(Self.frontMatter("exercise-defaults:\n  points: 0x10\n  partial: True").0.map { [$0.defaultPoints, $0.defaultPartial == true ? 1 : 0] } == [16, 1])
     }
 
+    /// Slips are warnings at the key (a teacher's first-hour review: `point: 3` changed the
+    /// points silently); another tool's keys pass without a word.
+    @Test func slipsInTheFrontMatterAreWarned() {
+        let lesson = LessonParser.parse("---\ntitel: Mistakes\nformat: html\nlang: kr\nexercise-defaults:\n  point: 3\n  weight: 2\n---\n# T\n", path: "l.md")
+        #expect(lesson.diagnostics.isEmpty, "\(lesson.diagnostics)")
+        #expect(lesson.warnings.map(\.description) == [
+            "6:3: exercise-defaults: 'point' is not one of points, tol and partial, so it is ignored; did you mean 'points'?",
+            "7:3: exercise-defaults: 'weight' is not one of points, tol and partial, so it is ignored",
+            "2:1: 'titel' is not a front matter key stepmark reads, so it is ignored; did you mean 'title'?",
+            "4:7: lang: 'kr' is neither en nor ko, the languages stepmark writes in, so its words are English (Korean is ko)",
+        ])
+        #expect(LessonParser.parse("---\nlang: ko-KR\nformat: html\n---\n", path: "l.md").warnings.isEmpty)
+    }
+
     @Test func errorsPointAtTheValue() {
         #expect(Self.frontMatter("variant: many").1 == ["2:10: variant: expects a whole number from 0 to 999999 (stepmark assign writes it), got many"])
         #expect(Self.frontMatter("variant:").1 == ["2:10: variant: expects a whole number from 0 to 999999 (stepmark assign writes it), got null"])

@@ -456,6 +456,11 @@ extension Phrasebook {
          "variant:는 `stepmark assign`이 쓰는 대로 한 줄에 숫자로만 적어야 합니다(부호 없이, 0으로 시작하지 않게). 받은 줄: `$1`"),
         (#"^exercise-defaults: (points|tol) expects a number ≥ 0, got (.*)$"#, "exercise-defaults: $1에는 0 이상의 숫자가 와야 합니다(받은 값: $2)"),
         (#"^exercise-defaults: partial expects true or false, got (.*)$"#, "exercise-defaults: partial에는 true나 false가 와야 합니다(받은 값: $1)"),
+        (#"^exercise-defaults: '(.*?)' is not one of points, tol and partial, so it is ignored"#,
+         "exercise-defaults: '$1'은(는) points, tol, partial 중 하나가 아니어서 무시됩니다"),
+        (#"^'(.*?)' is not a front matter key stepmark reads, so it is ignored"#, "'$1'은(는) stepmark가 읽는 머리말 키가 아니어서 무시됩니다"),
+        (#"^lang: '(.*?)' is neither en nor ko, the languages stepmark writes in, so its words are English \(Korean is ko\)$"#,
+         "lang: '$1'은(는) stepmark가 쓰는 언어인 en도 ko도 아니어서 stepmark의 말은 영어로 씁니다(한국어는 ko)"),
         (#"^exercise-defaults: expects `points:`, `tol:` and `partial:` on indented lines below it$"#,
          "exercise-defaults: 아래에 들여쓴 줄로 `points:`, `tol:`, `partial:`을(를) 써야 합니다"),
     ]
