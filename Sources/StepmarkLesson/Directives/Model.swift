@@ -69,7 +69,8 @@ enum ModelDirective: Directive {
         })
         try context.record("tensors", .table(tensors), formula: "the tensors of model.safetensors")
         try context.record("parameters", .tensor(.scalar(Double(model.parameterCount))),
-                           formula: "the number of weights in model.safetensors (every floating-point tensor, as num_parameters() counts them)")
+                           formula: "the number of weights in model.safetensors (every floating-point tensor, as num_parameters() counts them)",
+                           digits: 0)  // a count: 22713216, not 22713216.0000
         let name = try args.name("name", default: "model")!
         context.defineModel(name, model)
         if let alias = try args.name("as") { context.defineModel(alias, model) }
