@@ -227,16 +227,21 @@ public final class StepContext {
 
     /// Evaluates and defines an assignment immediately, so later lines can use it.
     func evaluateAndDefine(_ name: String, _ expr: Expr) throws -> Value {
-        let v: Value
+        let v = try evaluate(assigning: name, expr)
+        define(name, v)
+        return v
+    }
+
+    /// The value of `name = expr`, not yet defined (`let` records it first: a value the
+    /// lesson's limits refuse must not stay readable, nor keep its memory).
+    func evaluate(assigning name: String, _ expr: Expr) throws -> Value {
         do {
-            v = try evaluator.evaluate(expr)
+            return try evaluator.evaluate(expr)
         } catch let e as LessonError where environment.value(name) == nil && e.message.hasPrefix("undefined name '\(name)'") {
             // `x = x + 1` with no x above: say why, rather than only "undefined".
             let n = name.quotable
             throw LessonError("undefined name '\(n)': this line defines \(n), so it cannot use \(n) before it has a value; give \(n) a value on an earlier line", at: e.position)
         }
-        define(name, v)
-        return v
     }
 
     private func bracketBalance(_ text: String) -> Int {

@@ -43,6 +43,12 @@ import Testing
     static let answer = "\n\n```answer a\n0.5\n```\n"
 
     static let cases: [Case] = [
+        // A let whose value the lesson's limits refuse leaves nothing behind: 200 refused values
+        // of a million entries each held 8 MB apiece (600 aborted the process; a red-team pass),
+        // and the refused name read the refused value.
+        lesson("refused-lets-hold-nothing", (0..<200).map { "```let\nA\($0) = ones(1000, 1000)\n```\n" }.joined() + "```let\nz = A199[0, 0]\n```\n", 1,
+               ["'A199' is undefined because the let step at 598:1 failed (see its error at 599:1)",
+                "A199 would bring the lesson's recorded values to 17000000 entries in all, over the lesson's limit of 16000000"]),
         // Combining marks out of canonical order cost the square of their run to compare
         // (100 KB of them took 9.7 s to grade, 800 KB over a minute): the text is made
         // stream-safe when it is read (UAX #15), in prose, an answer and a lesson alike.

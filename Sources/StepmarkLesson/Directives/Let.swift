@@ -37,7 +37,10 @@ enum LetDirective: Directive {
         var last: (String, Value)?
         for a in assignments {
             do {
-                let value = try context.evaluateAndDefine(a.name, a.expr)
+                // Recorded before it is defined: a value the lesson's limits refuse is not left
+                // readable, nor held (a red-team pass: 600 one-line lets of a million entries
+                // each, every one refused, kept 8 MB apiece until the process aborted).
+                let value = try context.evaluate(assigning: a.name, a.expr)
                 do {
                     try context.record(a.name, value, formula: "\(a.name) = \(a.source)", formulaRepeatsSource: true,
                                        digits: shownAsInteger(value, source: a.source, context) ? 0 : nil)
@@ -46,6 +49,7 @@ enum LetDirective: Directive {
                     limit.position = a.line.position(at: 0)
                     throw limit
                 }
+                context.define(a.name, value)
                 last = (a.name, value)
             } catch {
                 let lineIndex = context.block.body.firstIndex(of: a.line) ?? 0
