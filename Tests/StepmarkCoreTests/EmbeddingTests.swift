@@ -62,6 +62,27 @@ import Testing
         #expect(e?.message.contains("'nothing'") == true)
     }
 
+    /// The cosine matrix scales each row once; every entry is the pair's own `similarity`, bit
+    /// for bit, and the time limit stops a large table.
+    @Test func cosineMatrixIsThePairsBitForBit() throws {
+        var state: UInt64 = 7
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(Int64(bitPattern: state) >> 11) / Double(1 << 52) * 3
+        }
+        let rows = (0..<23).map { i in ("t\(i)", (0..<17).map { _ in next() * (i % 5 == 0 ? 1e-200 : 1) }) }
+        let table = try EmbeddingTable(rows: rows)
+        let matrix = try Embeddings.similarityMatrix(table, metric: .cosine)
+        for i in 0..<23 { for j in 0..<23 {
+            let pair = try Embeddings.similarity(.vector(rows[i].1), .vector(rows[j].1), metric: .cosine)
+            #expect(matrix.data[i * 23 + j].bitPattern == pair.bitPattern, "[\(i), \(j)]")
+        } }
+        let past = Deadline(date: Date(timeIntervalSinceNow: -1), seconds: 1)
+        let late = #expect(throws: TensorError.self) { try Embeddings.similarityMatrix(table, metric: .cosine, deadline: past) }
+        #expect(late?.message.contains("time limit of 1 s while computing the similarity matrix of 23 rows") == true)
+        #expect(throws: TensorError.self) { try Embeddings.similarityMatrix(table, metric: .dot, deadline: past) }
+    }
+
     // MARK: nearest
 
     @Test func nearestRanksBestFirstAndKeepsTableOrderOnTies() throws {

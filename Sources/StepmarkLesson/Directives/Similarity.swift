@@ -48,7 +48,7 @@ enum SimilarityDirective: Directive {
             }
             let matrix: Tensor
             do {
-                matrix = try Embeddings.similarityMatrix(table, metric: metric)
+                matrix = try Embeddings.similarityMatrix(table, metric: metric, deadline: context.timeLimit)
             } catch let e as TensorError {
                 throw LessonError(e.message, at: args.has("table") ? args.position(of: "table") : context.block.infoPosition)
             }
