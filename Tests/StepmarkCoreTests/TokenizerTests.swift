@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import StepmarkCore
 
@@ -138,7 +139,12 @@ import Testing
         #expect(BPE.apply(word: "wider", merges: r.merges) == ["wid", "e", "r</w>"])
         #expect(BPE.apply(word: "slow", merges: r.merges) == ["s", "low</w>"])
         #expect(BPE.apply(word: "a", merges: r.merges) == ["a</w>"])
-        #expect(BPE.tokenize("low  lowest", merges: r.merges) == ["low</w>", "lo", "west</w>"])
+        #expect(try BPE.tokenize("low  lowest", merges: r.merges) == ["low</w>", "lo", "west</w>"])
+        // A word met again is the same pieces (each distinct word is segmented once).
+        #expect(try BPE.tokenize("lowest low lowest", merges: r.merges) == ["lo", "west</w>", "low</w>", "lo", "west</w>"])
+        // The time limit stops a segmentation.
+        let past = Deadline(date: Date(timeIntervalSinceNow: -1), seconds: 1)
+        #expect(throws: TensorError.self) { try BPE.tokenize("lowest", merges: r.merges, deadline: past) }
     }
 
     @Test func learnBPEStopsWhenNoPairRepeats() throws {

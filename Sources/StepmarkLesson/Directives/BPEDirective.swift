@@ -55,7 +55,7 @@ enum BPEDirective: Directive {
             [.text($0.left), .text($0.right), .number(Double($0.count))]
         }, countColumns: [2])
         try context.record("merges", .table(table), formula: "each round merges the most frequent adjacent pair (counts weighted by word frequency; ties: the largest pair)")
-        let tokens = BPE.tokenize(corpus, merges: learned.merges)
+        let tokens = try BPE.tokenize(corpus, merges: learned.merges, deadline: context.timeLimit)
         try context.record("tokens", .tokens(TokenList(tokens)), formula: "the corpus words split by the merges (</w> marks the end of a word)")
         context.setResult(.table(table), recorded: "merges", storeAs: name)
     }

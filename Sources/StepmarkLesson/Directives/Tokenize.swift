@@ -48,7 +48,7 @@ enum TokenizeDirective: Directive {
         switch method {
         case "char": tokens = Tokenizer.characters(text)
         case "wordpiece": tokens = Tokenizer.wordPiece(text, vocabulary: vocabulary!, unk: unk)
-        case "bpe": tokens = BPE.tokenize(text, merges: try lookupMerges(context))
+        case "bpe": tokens = try BPE.tokenize(text, merges: try lookupMerges(context), deadline: context.timeLimit)
         default: tokens = Tokenizer.whitespace(text)
         }
         let formula: String
