@@ -384,6 +384,14 @@ public enum LessonParser {
                     let fence = block.source.trimmingWhitespace().first == "~" ? "~~~" : "```"
                     diagnostics.append(LessonError("the \(fence) fence opened here is never closed; the block runs to the end of the file", at: block.position))
                 }
+                // A forgotten closing fence: the next step's opening line is inside this block
+                // (a fence with an info string closes nothing), so that step silently does not
+                // run and this one reads prose (a teacher's first-hour review found only
+                // "unexpected character '.'").
+                if let inner = block.body.first(where: { Self.directiveFenceWord($0.text) != nil }), let word = Self.directiveFenceWord(inner.text) {
+                    let indent = inner.text.prefix { $0 == " " || $0 == "\t" }.count
+                    warnings.append(LessonError("this line is inside the ```\(name) block opened at line \(block.position.line), so it starts no ```\(word) step (a fence line with a word after it closes nothing); is the closing ``` of the block above missing?", at: inner.position(at: indent)))
+                }
                 blocks.append(name == AnswerDirective.name ? .answer(AnswerBlock(block, limits: limits)) : .directive(block))
             } else {
                 if case .fencedCode(let info, let literal) = node.kind,
@@ -455,6 +463,18 @@ public enum LessonParser {
     /// `FenceScanner.Fence.opening`: inside an HTML block CommonMark's rules for a fence (at most
     /// three columns of indentation, no backtick in the info) do not apply, and an answer
     /// indented further still reaches the page as text.
+    /// The directive (or `answer`) a fence line would open, or nil.
+    static func directiveFenceWord(_ line: String) -> String? {
+        let rest = line.drop { $0 == " " || $0 == "\t" }
+        guard let fence = rest.first, fence == "`" || fence == "~" else { return nil }
+        let run = rest.prefix { $0 == fence }
+        guard run.count >= 3 else { return nil }
+        let word = rest.dropFirst(run.count).drop { $0 == " " || $0 == "\t" }.prefix { $0 != " " && $0 != "\t" && $0 != "{" }
+        guard !word.isEmpty, word.count <= 64 else { return nil }
+        let name = String(word)
+        return name == AnswerDirective.name || DirectiveRegistry.isDirective(name) ? name : nil
+    }
+
     static func answerFenceColumn(_ line: String) -> Int? {
         let characters = Array(line)
         var i = 0

@@ -56,6 +56,15 @@ import Testing
 
     /// SPEC §8: "The title defaults to the first heading", of any level; the file name only
     /// when there is none; the front matter's title before all.
+    /// A forgotten closing fence: the next step's fence line sits inside the block, where it
+    /// closes nothing; a warning says so at that line (only "unexpected character '.'" was said).
+    @Test func aForgottenClosingFenceIsNamed() {
+        let lesson = LessonParser.parse("# F\n\n```softmax\n[1, 2]\n\nSome prose.\n\n  ```let\nA = 1\n```\n\nMore.\n", path: "f.md")
+        #expect(lesson.warnings.map(\.description) == ["8:3: this line is inside the ```softmax block opened at line 3, so it starts no ```let step (a fence line with a word after it closes nothing); is the closing ``` of the block above missing?"])
+        // A fence of code (not a directive) inside a block is no such slip.
+        #expect(LessonParser.parse("```let\nx = 1\n```\n\n```corpus\n```python\n```\n", path: "g.md").warnings.isEmpty)
+    }
+
     @Test func titleIsTheFirstHeadingOfAnyLevel() {
         #expect(LessonParser.parse("Intro\n\n## Sub *heading*\n\n# Main\n", path: "dir/t1.md").title == "Sub heading")
         #expect(LessonParser.parse("### Only this\n", path: "t.md").title == "Only this")
