@@ -61,10 +61,22 @@ public enum Exercises {
         // Exercises refused above (points past the total) are reported there; their answers are
         // no "unknown exercise" too.
         let refused = Set(report.steps.compactMap { $0.exercise?.id })
+        // A step that says exercise=ID but failed before its exercise was set up (a bad tol=):
+        // its answer is not "for an unknown exercise" (a teacher's first-hour review).
+        var failedExercise: [String: Step] = [:]
+        for step in report.steps where step.error != nil && step.exercise == nil {
+            for a in step.arguments where a.key == "exercise" {
+                if case .word(let id) = a.value, failedExercise[id] == nil { failedExercise[id] = step }
+            }
+        }
         for step in report.steps {
             guard let answer = step.answer, let id = step.positional.first else { continue }
             if !exercises.contains(where: { $0.spec.id == id }) {
                 if refused.contains(id) { continue }
+                if let failed = failedExercise[id] {
+                    report.diagnostics.append(LessonError("the answer for '\(id)' is not checked: its exercise's ```\(failed.directive) step at line \(failed.position.line) failed; fix that step's error first", at: step.position))
+                    continue
+                }
                 let known = exercises.isEmpty ? "this lesson has no exercises" : "exercises here: " + exercises.map(\.spec.id).joined(separator: ", ")
                 report.diagnostics.append(LessonError("answer for unknown exercise '\(id)'; \(known)", at: step.position))
                 continue

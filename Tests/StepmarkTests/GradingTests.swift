@@ -448,6 +448,10 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(report.exercises == [ExerciseResult(id: "s", points: 2, score: 2, passed: true, feedback: "Correct: all 2 entries are within 0.01 of the expected value.")])
         #expect(report.diagnostics.map(\.position) == [SourcePosition(line: 9, column: 1)])
         #expect(report.diagnostics.first?.message.hasPrefix("answer for unknown exercise 't'") == true)
+        // An exercise whose step failed (tol=5%) is named as such, not as unknown.
+        let failed = Exercises.check(runLesson("```softmax exercise=e4 tol=5%\n[1, 2]\n```\n\n```answer e4\n[0.3, 0.7]\n```\n"))
+        #expect(failed.errors.map(\.message).contains("the answer for 'e4' is not checked: its exercise's ```softmax step at line 1 failed; fix that step's error first"), "\(failed.errors)")
+        #expect(!failed.errors.contains { $0.message.contains("unknown exercise") })
     }
 
     @Test func studentViewHidesTheAnswers() {

@@ -517,6 +517,7 @@ import Testing
         ("this ```answer block is inside an HTML block, so it is not read and cannot be blanked in the assignment; leave a blank line after the HTML tag above it", ["answer", "HTML"]),
         ("this ```answer block is inside a quote or a list item, so it is not read; write it at the top level, not after > or a list marker", ["answer"]),
         ("this ```answer block is inside an HTML block, so it is not read; leave a blank line after the HTML tag above it", ["answer", "HTML"]),
+        ("the answer for 'e4' is not checked: its exercise's ```softmax step at line 3 failed; fix that step's error first", ["e4", "softmax"]),
         ("this line is inside the ```softmax block opened at line 8, so it starts no ```let step (a fence line with a word after it closes nothing); is the closing ``` of the block above missing?", ["softmax", "let"]),
         ("<details> is not closed before a step, a solution marker or the end of the lesson, so the page closes it there; a step cannot go inside <details>", ["details"]),
         ("</details> closes nothing opened in this stretch of prose (a step or a solution marker comes between it and its <details>), so it is left out", ["details"]),

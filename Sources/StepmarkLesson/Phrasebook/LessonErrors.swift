@@ -352,6 +352,8 @@ extension Phrasebook {
          "<$1>이(가) 단계나 풀이 표시나 강의 끝 전에 닫히지 않아 페이지가 그 자리에서 닫습니다. 단계는 <$1> 안에 들어갈 수 없습니다"),
         (#"^</(\w+)> closes nothing opened in this stretch of prose \(a step or a solution marker comes between it and its <\1>\), so it is left out$"#,
          "</$1>이(가) 이 본문 구간에서 연 요소를 닫지 않아(이것과 <$1> 사이에 단계나 풀이 표시가 있습니다) 빠집니다"),
+        (#"^the answer for '(.*?)' is not checked: its exercise's ```(\S+) step at line (\d+) failed; fix that step's error first$"#,
+         "'$1'의 답은 확인하지 않습니다: 그 연습 문제의 ```$2 단계($3번째 줄)가 실패했습니다. 그 단계의 오류부터 고치세요"),
         (#"^this line is inside the ```(\S+) block opened at line (\d+), so it starts no ```(\S+) step \(a fence line with a word after it closes nothing\); is the closing ``` of the block above missing\?$"#,
          "이 줄은 $2번째 줄에서 연 ```$1 블록 안에 있어 ```$3 단계를 시작하지 않습니다(뒤에 낱말이 붙은 펜스 줄은 블록을 닫지 못합니다). 위 블록을 닫는 ```이 빠졌나요?"),
         (#"^this ```answer block is inside an HTML block, so it is not read; leave a blank line after the HTML tag above it$"#,
