@@ -4,6 +4,7 @@
 import CCmarkGFM
 import Glibc
 import FoundationEssentials
+import StepmarkCore
 
 /// One top-level block of a cmark-gfm document, copied out of the C tree.
 struct MarkdownNode {
@@ -27,8 +28,18 @@ final class MarkdownDocument {
         return true
     }()
 
+    /// One parse at a time. cmark-gfm 0.29 keeps the inline parser's table of special
+    /// characters in a global: each parse adds its extensions' characters (`:` and `w` for
+    /// autolinks, `~`, `|`) when it reads inlines and removes them when it is done, so a parse
+    /// on another thread could lose them half-way and miss a link (github/cmark-gfm#176; seen
+    /// as a test that failed one run in several while lessons rendered in parallel). Parsing
+    /// is a small part of a render; the rest still runs on every core.
+    private static let parsing = ThreadLock()
+
     init(_ text: String) {
         _ = MarkdownDocument.registered
+        MarkdownDocument.parsing.lock()
+        defer { MarkdownDocument.parsing.unlock() }
         let parser: OpaquePointer = cmark_parser_new(CMARK_OPT_DEFAULT)
         self.parser = parser
         for name in ["table", "strikethrough", "autolink", "tasklist"] {

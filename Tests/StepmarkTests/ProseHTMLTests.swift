@@ -44,6 +44,23 @@ struct ProseHTMLTests {
     /// onerror=…>` and `<script>` raw, under a warning that said "shown as text"), drops the
     /// attributes the page drops, and leaves code, code spans, comments, autolinks, escapes
     /// and allowed elements as written; the handout too. Prose without such HTML is unchanged.
+    /// Lessons parsed on several threads at once all get their links and strike-throughs:
+    /// cmark-gfm's table of special characters is global, and a parse on another thread took
+    /// `w`, `:` and `~` out of it half-way (a prose test failed one run in several).
+    @Test func parsingOnEveryCoreKeepsTheExtensions() {
+        let text = String(repeating: "A line of *prose* with ~~old~~ and a link to www.example.org here.\n\n", count: 20)
+        let failures = ThreadLock()
+        nonisolated(unsafe) var missing = 0
+        DispatchQueue.concurrentPerform(iterations: 400) { _ in
+            let lesson = LessonParser.parse(text, path: "t.md")
+            guard case .prose(let p)? = lesson.blocks.first else { return }
+            let links = p.html.components(separatedBy: "<a href=\"http://www.example.org\">").count - 1
+            let struck = p.html.components(separatedBy: "<del>old</del>").count - 1
+            if links != 20 || struck != 20 { failures.withLock { missing += 1 } }
+        }
+        #expect(missing == 0, "\(missing) of 400 parses lost an extension")
+    }
+
     @Test func theMarkdownReportEscapesWhatThePageEscapes() {
         let lesson = "# T\n\nHello <img src=x onerror=alert(1)> <script>alert(2)</script> and `<b>code</b>` <sup>2</sup> <details onclick=\"x()\">d</details> <!-- note --> <?php x ?>\n\n    <script>indented</script>\n\n```\n<script>fenced</script>\n```\n\nA <https://example.com> link, a\\<b> escape.\n\n```let\nx = 1\n```\n\nAfter <kbd>x</kbd> <span\nclass=y>two lines</span>.\n"
         let report = runLesson(lesson)
