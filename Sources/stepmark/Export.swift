@@ -13,7 +13,9 @@ struct Export: ParsableCommand {
         discussion: """
             The notebook (DIR/NAME.ipynb) holds the lesson's prose as Markdown cells and one code \
             cell per directive that recomputes its sub-steps with plain numpy (no stepmark needed) \
-            and prints them under the same names; exercises become answer and check cells.
+            and prints them under the same names; exercises become answer and check cells. \
+            A key's notebook computes every answer: for students, export the assignment \
+            (stepmark assign KEY --out DIR, then export DIR/NAME.md), whose notebook computes none.
             Examples:
               stepmark export lessons/en/01-attention.md --format ipynb --out notebooks
               stepmark render lessons --out output --format ipynb

@@ -12,8 +12,10 @@ struct StepThrough: ParsableCommand {
         discussion: """
             Keys: → Space Enter next · ← b back · n p next / previous block · g NUMBER Enter go \
             to a block · q quit. Tables are cut to the terminal's width (⋯ marks the hidden \
-            columns); solution regions are hidden unless --teacher is given. When standard \
-            input is not a terminal, everything is printed at once.
+            columns); solution regions are hidden unless --teacher is given. A key shows its \
+            exercises' values and answers, as run does: to step through in front of students, \
+            step the assignment (stepmark assign). When standard input is not a terminal, \
+            everything is printed at once.
             """
     )
 
