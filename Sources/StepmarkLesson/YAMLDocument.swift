@@ -128,9 +128,15 @@ struct YAMLError: Error, Equatable, CustomStringConvertible {
     /// Where the problem is (libyaml's `problem_mark`).
     var mark: YAMLMark
 
-    /// `context, problem`, as Yams's errors read before.
+    /// `context, problem`, as Yams's errors read before, and what to do for the two a newcomer
+    /// meets first (libyaml's words name the rule, not the fix; a teacher's first-hour review).
     var description: String {
-        [context, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+        let said = [context, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+        if problem.contains("mapping values are not allowed") {
+            return said + "; a value that holds ': ' needs quotes, as in title: \"Attention: a first look\""
+        }
+        if problem.contains("found a tab character") { return said + "; indent with spaces, not tabs" }
+        return said
     }
 }
 

@@ -203,13 +203,13 @@ import Testing
 
     @Test func libyamlErrorsKeepTheirWordsAndPlaces() {
         let cases: [(String, String)] = [
-            ("a: b: c", "1:5: mapping values are not allowed in this context"),
+            ("a: b: c", "1:5: mapping values are not allowed in this context; a value that holds ': ' needs quotes, as in title: \"Attention: a first look\""),
             ("k: \"x", "1:6: while scanning a quoted scalar, found unexpected end of stream"),
             ("k: [a, b\n", "2:1: while parsing a flow sequence, did not find expected ',' or ']'"),
             ("k: [a, b}", "1:9: while parsing a flow sequence, did not find expected ',' or ']'"),
             // At the end of the text, libyaml's mark is the start of the line after it.
             ("k: {a: 1", "2:1: while parsing a flow mapping, did not find expected ',' or '}'"),
-            ("a: 1\n\tb: 2", "2:1: while scanning a plain scalar, found a tab character that violates indentation"),
+            ("a: 1\n\tb: 2", "2:1: while scanning a plain scalar, found a tab character that violates indentation; indent with spaces, not tabs"),
             ("k: @x", "1:4: while scanning for the next token, found character that cannot start any token"),
             ("k: \"\\q\"", "1:5: while parsing a quoted scalar, found unknown escape character"),
             ("k: !x!y z", "1:4: while parsing a node, found undefined tag handle"),
@@ -217,7 +217,7 @@ import Testing
             ("a: 1\n- b", "2:1: while parsing a block mapping, did not find expected key"),
             ("  a: 1\nb: 2", "2:1: did not find expected <document start>"),
             // Columns count characters, not bytes.
-            ("키: 값: x", "1:5: mapping values are not allowed in this context"),
+            ("키: 값: x", "1:5: mapping values are not allowed in this context; a value that holds ': ' needs quotes, as in title: \"Attention: a first look\""),
             // More than one document.
             ("a: 1\n---\nb: 2", "2:1: expected a single document in the stream, but found another document"),
             // libyaml's reader: a control character.
@@ -342,7 +342,7 @@ private extension YAMLValue {
             "4:12: exercise-defaults: partial expects true or false, got maybe",
         ])
         // libyaml's errors: its words, at its line and column (in the file: the YAML starts on line 2).
-        #expect(Self.frontMatter("lang: ko\ntitle: a: b").1 == ["3:9: the front matter is not valid YAML: mapping values are not allowed in this context"])
+        #expect(Self.frontMatter("lang: ko\ntitle: a: b").1 == ["3:9: the front matter is not valid YAML: mapping values are not allowed in this context; a value that holds ': ' needs quotes, as in title: \"Attention: a first look\""])
         #expect(Self.frontMatter("b: 1\na: 2\nb: 3\na: 4").1 == ["4:1: the front matter is not valid YAML: a key is given twice: a, b"])
         #expect(Self.frontMatter("- a").1 == ["2:1: the front matter must be `key: value` lines (a YAML mapping)"])
     }

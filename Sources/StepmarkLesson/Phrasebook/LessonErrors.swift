@@ -450,6 +450,10 @@ extension Phrasebook {
     static let frontMatterPhrases: [(String, String)] = [
         (#"^the front matter opened here with --- is never closed with a --- line$"#,
          "여기서 ---로 연 머리말(YAML)이 --- 줄로 닫히지 않았습니다"),
+        (#"; a value that holds ': ' needs quotes, as in title: "Attention: a first look"$"#,
+         "; ': '가 들어간 값은 title: \"어텐션: 첫걸음\"처럼 따옴표로 감싸야 합니다"),
+        // The Korean of libyaml's tab messages already says to indent with spaces.
+        (#"; indent with spaces, not tabs$"#, ""),
         (#"^the front matter is not valid YAML: (.*)$"#, "머리말이 올바른 YAML이 아닙니다: $1"),
         (#"^the front matter is not valid YAML$"#, "머리말이 올바른 YAML이 아닙니다"),
         (#"^the front matter must be `key: value` lines \(a YAML mapping\)$"#, "머리말은 `키: 값` 꼴의 줄(YAML 매핑)이어야 합니다"),
@@ -487,7 +491,7 @@ extension Phrasebook {
     static let yamlPhrases: [(String, String)] = [
         (#"(?<=YAML이 아닙니다: )a key is given twice: (.*)$"#, "같은 키가 두 번 나옵니다: $1"),
         (#"(?<=YAML이 아닙니다: )while scanning a simple key, could not find expected ':'$"#, "키 뒤에 ':'이(가) 없습니다"),
-        (#"(?<=YAML이 아닙니다: )mapping values are not allowed in this context$"#, "이 자리에는 `키: 값`을 쓸 수 없습니다"),
+        (#"(?<=YAML이 아닙니다: )mapping values are not allowed in this context(?=;|$)"#, "이 자리에는 `키: 값`을 쓸 수 없습니다"),
         (#"(?<=YAML이 아닙니다: )while parsing a block mapping, did not find expected key$"#, "블록 매핑을 읽는 중에 있어야 할 키가 없습니다"),
         (#"(?<=YAML이 아닙니다: )while parsing a block collection, did not find expected '-' indicator$"#, "목록을 읽는 중에 있어야 할 '-'이(가) 없습니다"),
         (#"(?<=YAML이 아닙니다: )while scanning a quoted scalar, found unexpected end of stream$"#, "따옴표로 연 값이 닫히지 않은 채 끝났습니다"),
