@@ -173,6 +173,7 @@ import StepmarkRender
         Case("each line compares two things", "```embeddings\na: [1, 0]\nb: [0, 1]\n```\n\n```similarity\na b a\n```"),
         Case("nor a defined vector", "```embeddings\na: [1, 0]\nb: [0, 1]\n```\n\n```similarity\na zz\n```"),
         Case("no table E is defined", "```similarity\na b\n```"),
+        Case("the table E is undefined because the embeddings step at", "```embeddings\na: [1, 0]\nb: [0, 1, 2]\n```\n\n```similarity\na b\n```"),
         Case("must be a vector to compare", "```embeddings\na: [1, 0]\nb: [0, 1]\n```\n\n```let\nM = [[1, 0], [0, 1]]\n```\n\n```similarity\na M\n```"),
         Case("plot needs at least one series", "```plot\n```"),
         Case("plot draws at most", "```let\nv = [1, 2]\n```\n\n```plot\nv\nv\nv\nv\nv\nv\nv\nv\nv\nv\nv\nv\nv\n```"),

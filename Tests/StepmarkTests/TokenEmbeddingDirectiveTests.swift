@@ -458,6 +458,9 @@ import StepmarkCore
         let missing = runLesson("```similarity\nu v\n```\n")
         #expect(error(missing, step: 1)?.position == SourcePosition(line: 2, column: 1))
         #expect(error(missing, step: 1)?.message.contains("no table E is defined") == true)
+        // A table whose embeddings step failed is named as that, not as missing.
+        let failed = runLesson("```embeddings\na: [1, 0]\nb: [0, 1, 2]\n```\n\n```similarity\na b\n```\n")
+        #expect(error(failed, step: 2)?.message == "'a' is neither a token of E nor a defined vector (the table E is undefined because the embeddings step at 1:1 failed; see its error at 3:4)", "\(String(describing: error(failed, step: 2)))")
     }
 
     @Test func cosineOfAZeroVectorIsAPositionedError() {

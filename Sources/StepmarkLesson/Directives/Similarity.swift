@@ -109,6 +109,10 @@ enum SimilarityDirective: Directive {
         if let table {
             message += didYouMean(item, among: table.tokens + context.environment.names)
             message += " (\(tableName) has \(table.count) tokens: \(table.tokens.prefix(10).joined(separator: ", "))\(table.count > 10 ? ", …" : ""))"
+        } else if let f = context.environment.failure(of: tableName) {
+            // The table's own step failed: say so, not "write an embeddings block above" (there
+            // is one; a teacher's first-hour review).
+            message += " (the table \(tableName) is undefined because the \(f.directive) step at \(f.stepPosition) failed; see its error at \(f.errorPosition))"
         } else {
             message += " (no table \(tableName) is defined: write an embeddings block above, or name one with table=)"
         }

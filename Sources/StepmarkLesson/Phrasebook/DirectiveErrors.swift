@@ -361,6 +361,8 @@ extension Phrasebook {
         (#"^'(.*?)' is neither a token of (\S+?) nor a defined vector(?=;| \(|$)"#,
          "'$1'은(는) $2의 토큰도 아니고 정의된 벡터도 아닙니다"),
         (#" \((\S+) has (\d+) tokens: (.*)\)$"#, " ($1의 토큰 $2개: $3)"),
+        (#" \(the table (\S+) is undefined because the (\S+) step at (\S+) failed; see its error at (\S+)\)$"#,
+         " (표 $1은(는) $3의 $2 단계가 실패해 정의되지 않았습니다. 그 오류는 $4에 있습니다)"),
         (#" \(no table (\S+) is defined: write an embeddings block above, or name one with table=\)$"#,
          " (표 $1이(가) 정의되지 않았습니다: 위에 embeddings 블록을 쓰거나 table=로 이름을 주세요)"),
         (#"^'(.*)' must be a vector to compare, but it is \#(found)$"#, "'$1'은(는) 비교할 벡터여야 하는데 $2입니다"),
