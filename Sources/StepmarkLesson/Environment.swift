@@ -151,7 +151,7 @@ func editDistance(_ a: String, _ b: String) -> Int {
 
 /// "did you mean 'x'?" for a word among known ones, or nil. Words under three characters get
 /// no hint: every one-letter name is one edit from every other.
-func suggestion(for word: String, among known: [String]) -> String? {
+public func suggestion(for word: String, among known: [String]) -> String? {
     guard word.count >= 3, word.count <= 64 else { return nil }
     let best = known.filter { $0.count <= 64 }.min { editDistance($0, word) < editDistance($1, word) }
     guard let best, editDistance(best, word) <= max(1, word.count / 3) else { return nil }

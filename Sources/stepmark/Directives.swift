@@ -24,7 +24,9 @@ struct Directives: ParsableCommand {
         }
         guard let d = DirectiveRegistry.descriptions.first(where: { $0.name == name }) else {
             let names = DirectiveRegistry.descriptions.map(\.name)
-            throw ValidationError("unknown directive '\(name)'. Directives: \(names.joined(separator: ", "))")
+            let hint = suggestion(for: name, among: names).map { "; did you mean '\($0)'?" } ?? "."
+            printError("error: unknown directive '\(name)'\(hint) Directives: \(names.joined(separator: ", "))")
+            throw ExitCode(2)
         }
         print("\(d.name) — \(d.summary)\n")
         print("Body: \(d.body)\n")

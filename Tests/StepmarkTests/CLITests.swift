@@ -93,6 +93,11 @@ import StepmarkLesson
         let list = try stepmark(["directives"])
         #expect(list.stdout.contains("attend"))
         #expect(list.stdout.contains("softmax"))
+        // A misspelt name gets a guess and the list, exit 2 (SPEC §5), and no usage banner.
+        let typo = try stepmark(["directives", "atend"])
+        #expect(typo.status == 2 && typo.stderr.hasPrefix("error: unknown directive 'atend'; did you mean 'attend'? Directives: let, "), "\(typo.stderr)")
+        #expect(!typo.stderr.contains("Usage:"))
+        #expect(try stepmark(["directives", "zzz"]).stderr.hasPrefix("error: unknown directive 'zzz'. Directives: let, "))
         let attend = try stepmark(["directives", "attend"])
         #expect(attend.stdout.contains("mask=none"))
         #expect(attend.stdout.contains("Sub-steps: scores, scaled, masked"))
