@@ -368,6 +368,12 @@ public struct ExprParser {
                     if case .end = p.current.kind {
                         throw LessonError("unterminated list: '[' at \(t.position) is never closed", at: t.position)
                     }
+                    // On a later line, the likelier slip is a ']' missing at the end of the
+                    // list's line (a let gathers lines while a bracket is open): point at the '['
+                    // (a teacher's first-hour review saw the next line's name blamed).
+                    if p.current.position.line > t.position.line {
+                        throw LessonError("this '[' is still open when line \(p.current.position.line) starts with \(p.current.describe), where ',' or ']' was expected; is a ']' missing at the end of its list?", at: t.position)
+                    }
                     throw LessonError("expected ',' or ']' in the list, found \(p.current.describe)", at: p.current.position)
                 }
                 _ = p.take()

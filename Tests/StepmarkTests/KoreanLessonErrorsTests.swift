@@ -191,6 +191,7 @@ import Testing
             ("x = sum(axis=row, [1])", "a positional argument cannot follow a keyword argument"),
             ("x = [1, 2", "unterminated list: '[' at"),
             ("x = [1 2]", "expected ',' or ']' in the list"),
+            ("x = [[1, 2], [3, 4]\ny = 2", "this '[' is still open when line"),
             ("x = ?", "'?' marks an unanswered entry"),
             ("x = 1 +", "the expression ends too early"),
             ("x = 1 + )", "expected a number, a name, '(' or '[', found ')'"),

@@ -205,6 +205,8 @@ extension Phrasebook {
         (#"^a positional argument cannot follow a keyword argument$"#, "키워드 인수 뒤에는 위치 인수를 쓸 수 없습니다"),
         (#"^unterminated list: '\[' at (\S+) is never closed$"#, "닫히지 않은 목록: $1의 '['이(가) 닫히지 않았습니다"),
         (#"^expected ',' or '\]' in the list, found (.*)$"#, "목록에는 ',' 또는 ']'이(가) 와야 하는데 $1이(가) 있습니다"),
+        (#"^this '\[' is still open when line (\d+) starts with (.*), where ',' or '\]' was expected; is a '\]' missing at the end of its list\?$"#,
+         "이 '['이(가) 닫히지 않았는데 $1번째 줄 첫머리에 $2이(가) 있습니다(',' 또는 ']'이(가) 와야 할 자리입니다). 목록 끝에 ']'이(가) 빠졌나요?"),
         (#"^'\?' marks an unanswered entry and is only allowed in answer blocks$"#,
          "'?'는 답하지 않은 항목을 나타내며 answer 블록에서만 쓸 수 있습니다"),
         (#"^the expression ends too early; expected a number, a name, '\(' or '\['$"#,
