@@ -130,8 +130,13 @@ public struct Arguments: Sendable {
     /// A whole-number argument within `range`.
     public func integer(_ key: String, default value: Int, in range: ClosedRange<Int>, limitFlag: String? = nil) throws -> Int {
         guard let a = argument(key) else { return value }
-        guard case .number(let v, _) = a.value, v == v.rounded(), abs(v) < 1e15 else {
+        guard case .number(let v, _) = a.value, v == v.rounded() else {
             throw LessonError("\(key)= expects a whole number, got \(a.value.description.quotable)", at: a.valuePosition)
+        }
+        // A whole number too large to count with: the range is what was missed (seed=2^64−1
+        // read "expects a whole number"; a red-team pass).
+        guard abs(v) < 1e15 else {
+            throw LessonError("\(key)= must be between \(range.lowerBound) and \(range.upperBound), got \(a.value.description.quotable)", at: a.valuePosition)
         }
         let n = Int(v)
         guard range.contains(n) else {
