@@ -409,14 +409,16 @@ public struct Grader: Sendable {
     }
 
     private func read(submissionPath: String, reveal: Bool, expectedVariant: Int?) -> GradeOutcome {
-        // A link is not followed: it could stand for the key (full marks) or for another
-        // student's file (a red-team pass; an unzipped LMS export keeps links). Gradescope's
-        // run_autograder finds only regular files, too.
+        // A notebook handed in (the exported handout, filled in) is not read as Markdown: the
+        // student is told where the graded answers go (a teacher's first-hour review).
         if submissionPath.lowercased().hasSuffix(".ipynb") {
             var outcome = zero(submissionPath, "the file is a Jupyter notebook; only the ```answer blocks of the assignment's Markdown file are graded: copy your answers into them and hand in the .md file")
             outcome.fileUnreadable = true
             return outcome
         }
+        // A link is not followed: it could stand for the key (full marks) or for another
+        // student's file (a red-team pass; an unzipped LMS export keeps links). Gradescope's
+        // run_autograder finds only regular files, too.
         var info = stat()
         if lstat(submissionPath, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
             var outcome = zero(submissionPath, "the file is a symbolic link, not a regular file; a submission is read only as a regular file (a link could point at the key or at another student's file)")
