@@ -178,7 +178,9 @@ public struct Arguments: Sendable {
         default: w = a.value.description
         }
         guard options.contains(w) else {
-            throw LessonError("\(key)= must be one of \(options.joined(separator: ", ")), got \(a.value.description.quotable)", at: a.valuePosition)
+            // `mask=casual`: the choice one slip away (a teacher's first-hour review).
+            let hint = suggestion(for: w, among: options).map { "; did you mean '\($0)'?" } ?? ""
+            throw LessonError("\(key)= must be one of \(options.joined(separator: ", ")), got \(a.value.description.quotable)\(hint)", at: a.valuePosition)
         }
         return w
     }

@@ -126,7 +126,7 @@ import StepmarkRender
         let loss = runLesson(lesson + "```attend loss=mse\n```\n").steps.last?.error
         #expect(loss?.message == "loss= needs target=, the output the loss compares with")
         let kind = runLesson(lesson + "```attend target=T loss=mae\n```\n").steps.last?.error
-        #expect(kind?.message == "loss= must be one of mse, got mae" && kind?.position.column == 25)
+        #expect(kind?.message == "loss= must be one of mse, got mae; did you mean 'mse'?" && kind?.position.column == 25)
         let row = runLesson(lesson + "```attend jacobian_row=3\n```\n").steps.last?.error
         #expect(row?.message == "jacobian_row= must be between 0 and 2, got 3" && row?.position.column == 24)
         let tokens = runLesson(lesson + "```attend grad=tokens\n```\n").steps.last?.error

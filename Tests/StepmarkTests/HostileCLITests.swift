@@ -52,6 +52,9 @@ import Testing
         // A whole number past what an argument takes is out of range, not "not a whole number".
         lesson("seed-past-2^53", "```corpus\na b\n```\n\n```generate model=bigram seed=18446744073709551615\na\n```\n", 1,
                ["l.md:5:31: seed= must be between 0 and 9007199254740992, got 18446744073709551615"]),
+        // A choice one slip away is guessed.
+        lesson("choice-typo", "```let\nQ = [[1, 0], [0, 1]]\n```\n\n```attend q=Q k=Q v=Q mask=casual\n```\n", 1,
+               ["l.md:5:28: mask= must be one of none, causal, got casual; did you mean 'causal'?"]),
         lesson("refused-lets-hold-nothing", (0..<200).map { "```let\nA\($0) = ones(1000, 1000)\n```\n" }.joined() + "```let\nz = A199[0, 0]\n```\n", 1,
                ["'A199' is undefined because the let step at 598:1 failed (see its error at 599:1)",
                 "A199 would bring the lesson's recorded values to 17000000 entries in all, over the lesson's limit of 16000000"]),

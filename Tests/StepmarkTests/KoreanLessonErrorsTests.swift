@@ -78,6 +78,7 @@ import Testing
         Self.check(block("let exercise=e1 points=abc"), raises: "points= expects a number, got abc")
         Self.check(block("let as=1abc"), raises: "as= expects a name, got 1abc")
         Self.check(block("let hide=maybe"), raises: "hide= must be one of", allowing: ["source", "values", "all"])
+        Self.check(block("let hide=valeus"), raises: "hide= must be one of source, values, all, got valeus; did you mean 'values'?", allowing: ["source", "values", "all"])
         Self.check(block("let points=2"), raises: "points= only makes sense together with exercise=ID")
         Self.check(block("let exercise=a/b"), raises: "exercise= expects an id of letters")
         Self.check(block("let exercise=e1 points=-1"), raises: "points= must be a number ≥ 0")

@@ -43,7 +43,7 @@ extension Phrasebook {
         (#"^(\S+)= must be between (-?\d+) and (-?\d+), got (-?\d+)$"#, "$1=은(는) $2에서 $3 사이여야 합니다(받은 값: $4)"),
         (#"^(\S+)= expects a name or a word, got a list$"#, "$1=에는 이름이나 낱말이 와야 하는데 목록이 왔습니다"),
         (#"^(\S+)= expects a name, got (.*)$"#, "$1=에는 이름이 와야 합니다(받은 값: $2)"),
-        (#"^(\S+)= must be one of (.*?), got (.*)$"#, "$1=은(는) $2 중 하나여야 합니다(받은 값: $3)"),
+        (#"^(\S+)= must be one of (.*?), got (.*?)(?=; did you mean|$)"#, "$1=은(는) $2 중 하나여야 합니다(받은 값: $3)"),
         (#"^(\S+)= expects whole numbers separated by commas, like 2,3,1; '(.*)' is not one$"#,
          "$1=에는 2,3,1처럼 쉼표로 구분한 정수가 와야 합니다. '$2'은(는) 정수가 아닙니다"),
         (#"^(\S+)= must be a positive number \(the size of each step downhill\), got (.*)$"#,
