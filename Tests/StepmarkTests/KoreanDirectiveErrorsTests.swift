@@ -168,6 +168,7 @@ import StepmarkRender
         Case("nearest needs a query in its body", "```embeddings\na: [1, 0]\nb: [0, 1]\n```\n\n```nearest\n```"),
         Case("nor a defined name", "```embeddings\na: [1, 0]\nb: [0, 1]\n```\n\n```nearest\nzz\n```"),
         Case("the query has 3 entries", "```embeddings\na: [1, 0]\nb: [0, 1]\n```\n\n```nearest\n[1, 2, 3]\n```"),
+        Case("reads as a sentence: a text query needs model=", "```embeddings\na: [1, 0]\nb: [0, 1]\n```\n\n```nearest\na kitten on a carpet\n```"),
         Case("nothing is left to rank", "```embeddings\na: [1, 0]\nb: [0, 1]\n```\n\n```nearest exclude=[\"b\"]\na\n```"),
         Case("the query must be one vector", "```embeddings\na: [1, 0]\nb: [0, 1]\n```\n\n```nearest\n[[1, 0], [0, 1]]\n```"),
         Case("each line compares two things", "```embeddings\na: [1, 0]\nb: [0, 1]\n```\n\n```similarity\na b a\n```"),

@@ -72,6 +72,13 @@ enum NearestDirective: Directive {
                 let w = single[0].word
                 throw LessonError("'\(w)' is neither a token of \(tableName) nor a defined name\(didYouMean(w, among: table.tokens + context.environment.names))", at: first.position(at: single[0].offset))
             }
+            // Several plain words are a sentence, which only a model can embed: say so rather
+            // than what the expression reader makes of it ("found the name 'kitten'"; a teacher's
+            // first-hour review).
+            let plain = single.allSatisfy { $0.word.allSatisfy { $0.isLetter || $0 == "'" || $0 == "-" } }
+            if lines.count == 1, single.count > 1, plain, single.contains(where: { context.environment.value($0.word) == nil }) {
+                throw LessonError("'\(first.text.trimmingWhitespace().quotable)' reads as a sentence: a text query needs model= (the name of a model block above); a query of a table is one of its tokens or a vector", at: first.position(at: single[0].offset))
+            }
             query = try context.tensor(context.evaluate(lines), .oneRow, at: first.position) { "the query must be one vector, but it is \($0)" }
             queryText = "the query"
         }

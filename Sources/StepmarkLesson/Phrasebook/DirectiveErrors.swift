@@ -358,6 +358,8 @@ extension Phrasebook {
          "$1의 유사도 행렬($2 × $3)은 항목이 $4개가 되어 한도 $5개를 넘습니다\(raiseKorean)"),
         (#"^each line compares two things: 'a b' \(two tokens of (\S+) or names of vectors\); this line has (\d+)$"#,
          "각 줄은 두 가지를 비교합니다: 'a b'($1의 토큰 두 개나 벡터 이름 두 개). 이 줄에는 $2개가 있습니다"),
+        (#"^'(.*?)' reads as a sentence: a text query needs model= \(the name of a model block above\); a query of a table is one of its tokens or a vector$"#,
+         "'$1'은(는) 문장으로 읽힙니다: 텍스트 질의에는 model=(위 model 블록의 이름)이 필요합니다. 표에 대한 질의는 표의 토큰 하나나 벡터입니다"),
         (#"^'(.*?)' is neither a token of (\S+?) nor a defined vector(?=;| \(|$)"#,
          "'$1'은(는) $2의 토큰도 아니고 정의된 벡터도 아닙니다"),
         (#" \((\S+) has (\d+) tokens: (.*)\)$"#, " ($1의 토큰 $2개: $3)"),
