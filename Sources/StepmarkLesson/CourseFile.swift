@@ -27,9 +27,7 @@ public struct CourseFile: Sendable, Equatable {
 
     /// `lang`'s language (its primary subtag), nil when it is not given or not ko/en.
     public var language: LessonLanguage? {
-        guard let tag = lang else { return nil }
-        let primary = tag.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map { $0.lowercased() } ?? ""
-        return LessonLanguage(rawValue: primary)
+        lang.flatMap(LessonLanguage.init(tag:))
     }
 
     /// Parses the text of a `course.yml`. `available` are the lesson file names of its folder:

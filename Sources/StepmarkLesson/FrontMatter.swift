@@ -234,8 +234,7 @@ public struct FrontMatter: Sendable, Equatable {
             guard let guess = suggestion(for: e.key, among: Self.keys) else { continue }
             matter.warnings.append(LessonError("'\(e.key.quotable)' is not a front matter key stepmark reads, so it is ignored; did you mean '\(guess)'?", at: position(e.keyMark)))
         }
-        if let tag = matter.lang, let entry = entry("lang"),
-           LessonLanguage(rawValue: tag.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map { $0.lowercased() } ?? "") == nil {
+        if let tag = matter.lang, let entry = entry("lang"), LessonLanguage(tag: tag) == nil {
             matter.warnings.append(LessonError("lang: '\(tag.quotable)' is neither en nor ko, the languages stepmark writes in, so its words are English (Korean is ko)", at: at(entry)))
         }
         return (matter, errors)

@@ -8,12 +8,16 @@ public enum LessonLanguage: String, Sendable, CaseIterable {
     case english = "en"
     case korean = "ko"
 
+    /// The language of a BCP-47 tag, by its primary subtag (`ko-KR` → ko, `EN` → en); nil for
+    /// any other language.
+    public init?(tag: String) {
+        let primary = tag.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map { $0.lowercased() } ?? ""
+        self.init(rawValue: primary)
+    }
+
     /// The language for a lesson at `path` with optional front matter.
     public static func of(path: String, frontMatter: FrontMatter?) -> LessonLanguage {
-        if let tag = frontMatter?.lang {
-            let primary = tag.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map { $0.lowercased() } ?? ""
-            return LessonLanguage(rawValue: primary) ?? .english
-        }
+        if let tag = frontMatter?.lang { return LessonLanguage(tag: tag) ?? .english }
         return ofFolders(path: path) ?? .english
     }
 
