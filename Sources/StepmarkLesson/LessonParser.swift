@@ -388,7 +388,7 @@ public enum LessonParser {
                 // (a fence with an info string closes nothing), so that step silently does not
                 // run and this one reads prose (a teacher's first-hour review found only
                 // "unexpected character '.'").
-                if let inner = block.body.first(where: { Self.directiveFenceWord($0.text) != nil }), let word = Self.directiveFenceWord(inner.text) {
+                if let inner = block.body.first(where: { Self.directiveFenceWord($0.text[...]) != nil }), let word = Self.directiveFenceWord(inner.text[...]) {
                     let indent = inner.text.prefix { $0 == " " || $0 == "\t" }.count
                     warnings.append(LessonError("this line is inside the ```\(name) block opened at line \(block.position.line), so it starts no ```\(word) step (a fence line with a word after it closes nothing); is the closing ``` of the block above missing?", at: inner.position(at: indent)))
                 }
@@ -458,38 +458,37 @@ public enum LessonParser {
         }
     }
 
-    /// The column of an `answer` fence opener on a line (```` ``` ```` or `~~~`, then the word
-    /// `answer`), after nothing but spaces; nil when the line is none. Not
-    /// `FenceScanner.Fence.opening`: inside an HTML block CommonMark's rules for a fence (at most
-    /// three columns of indentation, no backtick in the info) do not apply, and an answer
-    /// indented further still reaches the page as text.
-    /// The directive (or `answer`) a fence line would open, or nil.
-    static func directiveFenceWord(_ line: String) -> String? {
-        let rest = line.drop { $0 == " " || $0 == "\t" }
+    /// A line that opens a fence, read loosely: after nothing but spaces and tabs, three or
+    /// more backticks or tildes; the fence's column (from 1) and the info string after it, its
+    /// leading blanks dropped. Not `FenceScanner.Fence.opening`: inside an HTML block or
+    /// another block CommonMark's rules for a fence (at most three columns of indentation, no
+    /// backtick in the info) do not apply, and what is indented further still matters.
+    static func fenceOpening(_ line: Substring) -> (column: Int, info: Substring)? {
+        let indent = line.prefix { $0 == " " || $0 == "\t" }.count
+        let rest = line.dropFirst(indent)
         guard let fence = rest.first, fence == "`" || fence == "~" else { return nil }
-        let run = rest.prefix { $0 == fence }
-        guard run.count >= 3 else { return nil }
-        let word = rest.dropFirst(run.count).drop { $0 == " " || $0 == "\t" }.prefix { $0 != " " && $0 != "\t" && $0 != "{" }
+        let run = rest.prefix { $0 == fence }.count
+        guard run >= 3 else { return nil }
+        return (indent + 1, rest.dropFirst(run).drop { $0 == " " || $0 == "\t" })
+    }
+
+    /// The directive (or `answer`) a fence line would open, or nil: the info string's first word,
+    /// up to a blank or `{`.
+    static func directiveFenceWord(_ line: Substring) -> String? {
+        guard let info = fenceOpening(line)?.info else { return nil }
+        let word = info.prefix { $0 != " " && $0 != "\t" && $0 != "{" }
         guard !word.isEmpty, word.count <= 64 else { return nil }
         let name = String(word)
         return name == AnswerDirective.name || DirectiveRegistry.isDirective(name) ? name : nil
     }
 
+    /// The column of an `answer` fence opener on a line (```` ``` ```` or `~~~`, then the word
+    /// `answer` and a blank or the end), after nothing but spaces; nil when the line is none.
+    /// An answer inside an HTML block reaches the page as text, however far it is indented.
     static func answerFenceColumn(_ line: String) -> Int? {
-        let characters = Array(line)
-        var i = 0
-        while i < characters.count, characters[i] == " " || characters[i] == "\t" { i += 1 }
-        let column = i + 1
-        guard i < characters.count, characters[i] == "`" || characters[i] == "~" else { return nil }
-        let fence = characters[i]
-        var run = 0
-        while i < characters.count, characters[i] == fence { i += 1; run += 1 }
-        guard run >= 3 else { return nil }
-        while i < characters.count, characters[i] == " " || characters[i] == "\t" { i += 1 }
-        let word = Array("answer")
-        guard characters.count - i >= word.count, Array(characters[i..<(i + word.count)]) == word else { return nil }
-        let after = i + word.count
-        return after == characters.count || characters[after] == " " || characters[after] == "\t" ? column : nil
+        guard let (column, info) = fenceOpening(line[...]), info.hasPrefix("answer") else { return nil }
+        let after = info.dropFirst("answer".count)
+        return after.first.map { $0 == " " || $0 == "\t" } ?? true ? column : nil
     }
 
     /// Fence words that name a language or a kind of text, never a misspelt directive

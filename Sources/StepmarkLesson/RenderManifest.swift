@@ -223,32 +223,17 @@ public enum OutputOwnership {
         return end >= mark.count && bytes[(end - mark.count)..<end].elementsEqual(mark)
     }
 
-    /// Whether a line opens a fence (three or more backticks or tildes) whose info string
-    /// starts with a directive's name or `answer`, after any quote markers, list markers and
+    /// Whether a line opens a fence whose info string starts with a directive's name or
+    /// `answer` (`LessonParser.directiveFenceWord`), after any quote markers, list markers and
     /// indentation.
     static func opensDirectiveFence(_ line: ArraySlice<UInt8>) -> Bool {
-        var i = line.startIndex
-        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-        while i < line.endIndex {
-            let b = line[i]
-            if b == 0x20 || b == 0x09 || b == UInt8(ascii: ">") || b == UInt8(ascii: "-") || b == UInt8(ascii: "*")
-                || b == UInt8(ascii: "+") || isDigit(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: ")") {
-                i += 1
-            } else {
-                break
-            }
+        let markers = line.prefix { b in
+            b == 0x20 || b == 0x09 || b == UInt8(ascii: ">") || b == UInt8(ascii: "-") || b == UInt8(ascii: "*")
+                || b == UInt8(ascii: "+") || (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: ".") || b == UInt8(ascii: ")")
         }
-        guard i < line.endIndex, line[i] == UInt8(ascii: "`") || line[i] == UInt8(ascii: "~") else { return false }
-        let fence = line[i]
-        var run = 0
-        while i < line.endIndex, line[i] == fence { run += 1; i += 1 }
-        guard run >= 3 else { return false }
-        while i < line.endIndex, line[i] == 0x20 || line[i] == 0x09 { i += 1 }
-        var wordEnd = i
-        while wordEnd < line.endIndex, line[wordEnd] != 0x20, line[wordEnd] != 0x09, line[wordEnd] != UInt8(ascii: "{") { wordEnd += 1 }
-        guard wordEnd > i, wordEnd - i <= 64 else { return false }
-        let word = String(decoding: line[i..<wordEnd], as: UTF8.self)
-        return word == "answer" || DirectiveRegistry.isDirective(word)
+        let rest = line.dropFirst(markers.count)
+        guard let first = rest.first, first == UInt8(ascii: "`") || first == UInt8(ascii: "~") else { return false }
+        return LessonParser.directiveFenceWord(String(decoding: rest, as: UTF8.self)[...]) != nil
     }
 
     /// What `mayReplace` finds at a path.
