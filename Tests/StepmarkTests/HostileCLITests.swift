@@ -43,9 +43,6 @@ import Testing
     static let answer = "\n\n```answer a\n0.5\n```\n"
 
     static let cases: [Case] = [
-        // A let whose value the lesson's limits refuse leaves nothing behind: 200 refused values
-        // of a million entries each held 8 MB apiece (600 aborted the process; a red-team pass),
-        // and the refused name read the refused value.
         // A ']' missing at the end of a list's line: the '[' is blamed, not the next line's name.
         lesson("list-missing-bracket-at-line-end", "```let\nX = [[1, 2], [3, 4]\nY = 2\n```\n", 1,
                ["l.md:2:5: this '[' is still open when line 3 starts with the name 'Y', where ',' or ']' was expected; is a ']' missing at the end of its list?"]),
@@ -55,6 +52,9 @@ import Testing
         // A choice one slip away is guessed.
         lesson("choice-typo", "```let\nQ = [[1, 0], [0, 1]]\n```\n\n```attend q=Q k=Q v=Q mask=casual\n```\n", 1,
                ["l.md:5:28: mask= must be one of none, causal, got casual; did you mean 'causal'?"]),
+        // A let whose value the lesson's limits refuse leaves nothing behind: 200 refused values
+        // of a million entries each held 8 MB apiece (600 aborted the process; a red-team pass),
+        // and the refused name read the refused value.
         lesson("refused-lets-hold-nothing", (0..<200).map { "```let\nA\($0) = ones(1000, 1000)\n```\n" }.joined() + "```let\nz = A199[0, 0]\n```\n", 1,
                ["'A199' is undefined because the let step at 598:1 failed (see its error at 599:1)",
                 "A199 would bring the lesson's recorded values to 17000000 entries in all, over the lesson's limit of 16000000"]),
