@@ -32,7 +32,7 @@ enum ModelDirective: Directive {
             let directories = modelDirectories(lessonFolder: context.baseDirectory, given: context.limits.modelDirectory)
             let candidates = directories.map { FilePathText.join($0, w) }
             guard let hit = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-                throw LessonError("no model '\(w.quotable)' in \(directories.joined(separator: " or ")); run `make model` to fetch all-MiniLM-L6-v2, or give a folder with from=\"path\"", at: at)
+                throw missingModel(w, in: directories, at: at)
             }
             folder = hit
         default:
@@ -74,5 +74,36 @@ enum ModelDirective: Directive {
         let name = try args.name("name", default: "model")!
         context.defineModel(name, model)
         if let alias = try args.name("as") { context.defineModel(alias, model) }
+    }
+
+    /// The error for a `from=NAME` found in none of `directories`. It names the models that are
+    /// there (a misspelt `all-MiniLM-L6-v3` gets its "did you mean"); when there are none, it
+    /// says where all-MiniLM-L6-v2 comes from: `make model` is the repository's, so a user of
+    /// the dist binary is also told about `from="path"` and `--model-dir`.
+    static func missingModel(_ name: String, in directories: [String], at position: SourcePosition) -> LessonError {
+        let searched = "no model '\(name.quotable)' in \(directories.joined(separator: " or "))"
+        let models = modelFolders(in: directories)
+        guard !models.isEmpty else {
+            return LessonError("\(searched); there are no models there: `make model` in stepmark's repository fetches all-MiniLM-L6-v2, or give a folder with from=\"path\" or a folder of models with --model-dir", at: position)
+        }
+        let shown = models.count > 8 ? models.prefix(8).joined(separator: ", ") + ", … \(models.count) in all" : models.joined(separator: ", ")
+        if let near = suggestion(for: name, among: models) {
+            return LessonError("\(searched); did you mean '\(near.quotable)'? (models there: \(shown.quotable))", at: position)
+        }
+        return LessonError("\(searched); the models there are \(shown.quotable)", at: position)
+    }
+
+    /// The sub-folders of `directories` that hold a `config.json` (a Hugging Face model folder),
+    /// sorted; at most 1,000 entries of each folder are looked at.
+    static func modelFolders(in directories: [String]) -> [String] {
+        var names = Set<String>()
+        for directory in directories {
+            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { continue }
+            for entry in entries.sorted().prefix(1000) where !entry.hasPrefix(".")
+                && FileManager.default.fileExists(atPath: FilePathText.join(FilePathText.join(directory, entry), "config.json")) {
+                names.insert(entry)
+            }
+        }
+        return names.sorted()
     }
 }

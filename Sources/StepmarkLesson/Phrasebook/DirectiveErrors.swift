@@ -303,10 +303,15 @@ extension Phrasebook {
         // MARK: model, sentences, transformer, tokenize (method=bert)
         (#"^model needs from= \(a model folder, e\.g\. from=all-MiniLM-L6-v2 after `make model`\)$"#,
          "model에는 from=(모델 폴더, 예: `make model` 뒤에 from=all-MiniLM-L6-v2)이 필요합니다"),
-        (#"^no model '(.*?)' in (.+); run `make model` to fetch all-MiniLM-L6-v2, or give a folder with from="path"$"#,
-         "$2에 모델 '$1'이(가) 없습니다. `make model`로 all-MiniLM-L6-v2를 받거나 from=\"경로\"로 폴더를 주세요"),
+        (#"^no model '(.*?)' in (.+); there are no models there: `make model` in stepmark's repository fetches all-MiniLM-L6-v2, or give a folder with from="path" or a folder of models with --model-dir$"#,
+         "$2에 모델 '$1'이(가) 없고 다른 모델도 없습니다. stepmark 저장소에서 `make model`을 실행하면 all-MiniLM-L6-v2를 받습니다. 또는 from=\"경로\"로 모델 폴더를, --model-dir로 모델들이 든 폴더를 주세요"),
+        (#"^no model '(.*?)' in (.+); did you mean '(.*)'\? \(models there: (.*)\)$"#,
+         "$2에 모델 '$1'이(가) 없습니다. '$3'을(를) 뜻했나요? (거기 있는 모델: $4)"),
+        (#"^no model '(.*?)' in (.+); the models there are (.*)$"#,
+         "$2에 모델 '$1'이(가) 없습니다. 거기 있는 모델: $3"),
+        (#" … (\d+) in all(?=\)?$)"#, " … 모두 $1개"),
         // The folders searched, joined by " or " in the message above.
-        (#" or (?=[^\n]*에 모델 '[^\n]*'이\(가\) 없습니다)"#, " 또는 "),
+        (#" or (?=[^\n]*에 모델 '[^\n]*'이\(가\) 없)"#, " 또는 "),
         (#"^from= expects a model name \(like all-MiniLM-L6-v2\) or a quoted folder path, got (.+)$"#,
          "from=에는 모델 이름(all-MiniLM-L6-v2 같은)이나 따옴표로 감싼 폴더 경로를 써야 하는데 $1입니다"),
         (#"^the model folder '(.*)' \(relative to the lesson\) does not exist or is not a folder; run `make model` to fetch all-MiniLM-L6-v2$"#,
