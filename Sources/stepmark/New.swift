@@ -131,7 +131,7 @@ enum LessonTemplate {
         title: "소프트맥스: 점수에서 확률로"
         lang: ko
         author: ""
-        description: "지시어 하나와 연습 문제 하나. 고쳐서 나만의 수업으로 만드세요."
+        description: "지시문 하나와 연습 문제 하나. 고쳐서 나만의 수업으로 만드세요."
         exercise-defaults:
           points: 1
           tol: 0.001
@@ -139,8 +139,8 @@ enum LessonTemplate {
 
         # 소프트맥스: 점수에서 확률로
 
-        본문은 보통의 마크다운입니다. 첫 단어가 지시어인 코드 블록은 실행되고, 보고서에 계산한 값이
-        모두 나옵니다. 지시어 목록은 `stepmark directives`로 볼 수 있습니다.
+        본문은 보통의 마크다운입니다. 첫 단어가 지시문인 코드 블록은 실행되고, 보고서에 계산한 값이
+        모두 나옵니다. 지시문 목록은 `stepmark directives`로 볼 수 있습니다.
 
         ```softmax
         [2, 1, 0]

@@ -12,6 +12,8 @@ import Testing
         let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
         #expect(text.hasPrefix("---\ntitle: ") && text.contains("lang: \(language)\n"))
         #expect(text.contains("exercise=first-exercise") && text.contains("```answer first-exercise") && text.contains("<!-- solution -->"))
+        // One Korean word for "directive" everywhere: the errors and the course say 지시문.
+        if language == "ko" { #expect(text.contains("지시문") && !text.contains("지시어")) }
         let run = try stepmark(["run", file], in: folder)
         // The summary is in the lesson's language (SPEC §8).
         let summary = language == "ko" ? "3단계가 모두 오류 없이 실행되었습니다" : "3 steps ran, no errors"
