@@ -135,6 +135,15 @@ import StepmarkRender
         #expect(report.tensor(step: 1, "w")?.scalarValue?.isFinite == true)
     }
 
+    /// (1e200·1e200 − 3)² overflows before any update: one warning about the numbers, none
+    /// about the learning rate (there was "lr=0.1 is too large … settles only for lr below 0").
+    @Test func aLossInfiniteAtTheStartBlamesTheNumbersNotTheLearningRate() throws {
+        let report = runLesson("```train x=1e200 y=3 w=1e200 lr=0.1 steps=5\n```\n")
+        #expect(report.ok)
+        #expect(report.tensor(step: 1, "history")?.rows == 1)
+        #expect(report.step(1)?.warnings == ["the loss at the starting values is already too large to represent (∞), so no update was run: (w·x − y)² overflows for these x=, y= and starting w= and b=; use smaller numbers"])
+    }
+
     @Test func trainErrorsArePositioned() throws {
         let lrZero = "```train x=2 y=3 lr=0\n```\n"
         let e1 = try #require(error(runLesson(lrZero), step: 1))

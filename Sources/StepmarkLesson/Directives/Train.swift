@@ -131,6 +131,11 @@ enum TrainDirective: Directive {
         if let limit = stableLearningRate(xs: xs, bias: bias) {
             bound = "; with this data gradient descent settles only for lr below \(format(limit))"
         }
+        // A loss that overflows before the first update says nothing of lr: the data or the
+        // starting weights are too large for a Double ((w·x − y)² past 1.8e308).
+        if let first = loss.first, !first.isFinite {
+            return ["the loss at the starting values is already too large to represent (∞), so no update was run: (w·x − y)² overflows for these x=, y= and starting w= and b=; use smaller numbers"]
+        }
         var out: [String] = []
         if let k = run.divergedAt {
             // The step at which the loss started growing without stopping.
