@@ -75,7 +75,8 @@ public struct Assignment: Sendable {
         // differ, and its assignment is blanked all the same.
         for result in grader.keyCheck where !result.passed && variant == 0 {
             let position = grader.exercises.first { $0.spec.id == result.id }?.spec.position ?? SourcePosition(line: 1, column: 1)
-            ownAnswerErrors.append(LessonError("the key's own answer to '\(result.id)' does not pass: \(result.feedback.split(separator: "\n").first ?? "")", at: position))
+            let answerLine = lesson.answers.first { $0.id == result.id }?.block.position.line
+            ownAnswerErrors.append(Exercises.ownAnswerFails(result.id, feedback: result.feedback, answerLine: answerLine, at: position))
         }
 
         var shapes: [String: [Int]] = [:]

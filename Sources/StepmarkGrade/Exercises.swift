@@ -58,6 +58,7 @@ public enum Exercises {
         let (exercises, problems) = collectExercises(report)
         report.diagnostics.append(contentsOf: problems)
         var answers: [String: GivenAnswer] = [:]
+        var answerLines: [String: Int] = [:]
         // Exercises refused above (points past the total) are reported there; their answers are
         // no "unknown exercise" too.
         let refused = Set(report.steps.compactMap { $0.exercise?.id })
@@ -87,6 +88,7 @@ public enum Exercises {
             }
             // An answer step that failed (over a limit) counts as unreadable, with its error.
             answers[id] = step.error.map { .unreadable($0) } ?? GivenAnswer(answer)
+            answerLines[id] = step.position.line
         }
         let words = FeedbackWords.of(report.language)
         report.exercises = exercises.map { grade($0.step, spec: $0.spec, answer: answers[$0.spec.id], reveal: reveal, words: words) }
@@ -100,8 +102,7 @@ public enum Exercises {
                 } else if case .unreadable? = answers[id] {
                     continue  // the answer block's own error is reported where it is
                 } else {
-                    let why = result.feedback.split(separator: "\n").first.map(String.init) ?? ""
-                    report.diagnostics.append(LessonError("the key's own answer to '\(id)' does not pass: \(why)", at: exercise.spec.position))
+                    report.diagnostics.append(ownAnswerFails(id, feedback: result.feedback, answerLine: answerLines[id], at: exercise.spec.position))
                 }
             }
         }
@@ -211,6 +212,16 @@ public enum Exercises {
     }
 
     /// A key's exercise without its answer block (SPEC §4: an error of the key).
+    /// The key's own answer to `id` fails: the first line of its feedback, and the answer
+    /// block's line, since the error stands at the exercise's step (a teacher with a long
+    /// lesson looks for both). The expected value is not quoted: a student handout rendered
+    /// from a failing key shows this error.
+    public static func ownAnswerFails(_ id: String, feedback: String, answerLine: Int?, at position: SourcePosition) -> LessonError {
+        let why = feedback.split(separator: "\n").first.map(String.init) ?? ""
+        let line = answerLine.map { " (the answer block at line \($0))" } ?? ""
+        return LessonError("the key's own answer to '\(id)' does not pass: \(why)\(line)", at: position)
+    }
+
     public static func missingAnswer(_ id: String, at position: SourcePosition) -> LessonError {
         LessonError("exercise '\(id)' has no ```answer \(id)``` block: a key holds the right answer to every exercise, so that it checks itself and `assign` can blank it", at: position)
     }

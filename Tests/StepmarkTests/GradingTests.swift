@@ -638,6 +638,12 @@ func assertInert(_ html: String, fragment: Bool = false, sourceLocation: SourceL
         let a = Assignment.make(keyText: key, path: "key.md")
         #expect(a.keyErrors.map(\.position) == [SourcePosition(line: 1, column: 21)])
         #expect(a.keyErrors.first?.message.hasPrefix("the key's own answer to 'a' does not pass") == true)
+        // The error stands at the exercise (line 1) and names the answer block's line (5); it
+        // never quotes the expected [0.5, 0.5], which a student handout of this key would show.
+        #expect(a.keyErrors.first?.message.hasSuffix(" (the answer block at line 5)") == true)
+        let checked = Exercises.check(runLesson(key, path: "key.md"))
+        #expect(checked.errors.map(\.message).contains { $0.hasPrefix("the key's own answer to 'a' does not pass: ") && $0.hasSuffix(" (the answer block at line 5)") && !$0.contains("0.5") },
+                "\(checked.errors.map(\.message))")
         #expect(a.warnings == ["line 9: a <!-- solution --> region is never closed with <!-- end solution -->; everything after it is left out of the assignment"])
         #expect(!a.text.contains("secret"))
     }

@@ -13,6 +13,7 @@ extension Phrasebook {
         (#"^exercise '(.*)' has no ```answer \1``` block: a key holds the right answer to every exercise, so that it checks itself and `assign` can blank it$"#,
          "연습 문제 '$1'에 ```answer $1``` 블록이 없습니다: 정답 파일에는 모든 연습 문제의 정답이 있어야 스스로 검사되고, 과제를 만들 때 그 답을 비울 수 있습니다"),
         (#"^the key's own answer to '(.*)' does not pass: (.*)$"#, "정답 파일에 있는 '$1'의 답이 통과하지 못합니다: $2"),
+        (#"(?<=통과하지 못합니다: )(.*) \(the answer block at line (\d+)\)$"#, "$1 (답 블록: $2번째 줄)"),
         (#"^exercise id '(.*)' is used twice; ids must be unique$"#, "연습 문제 id '$1'이(가) 두 번 쓰였습니다. id는 서로 달라야 합니다"),
         (#"^points=(\S+) brings the lesson's total to more than (\S+) points; use smaller points$"#,
          "points=$1까지 더하면 강의의 총점이 $2점을 넘습니다. 점수를 더 작게 주세요"),
