@@ -350,6 +350,10 @@ public struct Grader: Sendable {
     /// The key's exercises that have an answer block in the key, checked against it (a failure
     /// means the key is wrong).
     public let keyCheck: [ExerciseResult]
+    /// What the key's check of itself found (SPEC §4): an own answer that fails, an exercise
+    /// without an answer block, an answer for no exercise. `run` of the key calls these errors;
+    /// grading uses the key's computed values, not its answers, so `grade` warns.
+    public let keySelfCheck: [LessonError]
     /// The key's language (front matter `lang`, else its folder): feedback is written in it.
     public let language: LessonLanguage
     /// Each exercise's title: the nearest heading above its step in the key.
@@ -396,7 +400,9 @@ public struct Grader: Sendable {
         self.keyErrors = (report.errors + problems).sorted { $0.position < $1.position }
         // Only exercises the key answers itself can be checked against the key.
         let answered = Set(report.steps.filter { $0.answer != nil }.compactMap(\.positional.first))
-        self.keyCheck = Exercises.check(report, limits: limits).exercises.filter { answered.contains($0.id) }
+        let checked = Exercises.check(report, limits: limits)
+        self.keyCheck = checked.exercises.filter { answered.contains($0.id) }
+        self.keySelfCheck = Array(checked.diagnostics.dropFirst(report.diagnostics.count))
     }
 
     /// Grades a submission file. Unreadable, oversized or non-UTF-8 files score zero with the

@@ -85,9 +85,7 @@ struct Grade: ParsableCommand {
             throw ExitCode(2)
         }
         try requireGradable(grader, key: key, reveal: reveal)
-        for r in grader.keyCheck where !r.passed {
-            printError("warning: the key's own answer to '\(r.id)' does not pass: \(r.feedback.split(separator: "\n").first ?? "")")
-        }
+        for problem in grader.keySelfCheck { printError(problemLine(key, problem, "warning", grader.language)) }
         var paths: [String]
         // The folder each path was found in, for the roster (`Roster.student(forSubmission:root:)`).
         var roots: [String: String] = [:]

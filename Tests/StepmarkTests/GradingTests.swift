@@ -992,6 +992,24 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         #expect(!FileManager.default.fileExists(atPath: (broken as NSString).appendingPathComponent("out/bad.md")))
     }
 
+    /// A key that fails its own check still grades (the expected values are computed, not
+    /// read from its answers), but each problem is a positioned warning: the own answer that
+    /// fails (it had no position and no line) and the exercise without an answer (it said
+    /// nothing), as `run` of the key reports them.
+    @Test func gradeWarnsOfEveryProblemTheKeysSelfCheckFinds() throws {
+        let folder = try temporaryFolder([
+            "key.md": "```softmax exercise=a\n[0, 0]\n```\n\n```answer a\n[1, 0]\n```\n\n```let exercise=b\nx = 2\n```\n",
+            "s.md": "```answer a\n[0.5, 0.5]\n```\n\n```answer b\n2\n```\n",
+        ])
+        let r = try stepmark(["grade", "--key", "key.md", "s.md", "--out", "g"], in: folder)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("key.md:1:21: warning: the key's own answer to 'a' does not pass: "), "\(r.stderr)")
+        #expect(r.stderr.contains("(the answer block at line 5)"), "\(r.stderr)")
+        #expect(r.stderr.contains("key.md:9:17: warning: exercise 'b' has no ```answer b``` block"), "\(r.stderr)")
+        let csv = try String(contentsOfFile: (folder as NSString).appendingPathComponent("g/gradebook.csv"), encoding: .utf8)
+        #expect(csv.contains("s.md,s,1,1,2,2,"), "\(csv)")
+    }
+
     @Test func gradeWritesGradebookResultsAndFeedback() throws {
         let folder = try temporaryFolder(["=1+2.md": "```answer g-dot\n1\n```\n"])
         let formula = (folder as NSString).appendingPathComponent("=1+2.md")
