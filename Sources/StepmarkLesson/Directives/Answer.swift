@@ -9,9 +9,15 @@ enum AnswerDirective: Directive {
     static let body = "a number, a [list], a [[matrix]] or a [\"token\", \"list\"]; ? for blanks"
     static let arguments: [ArgumentSpec] = []
     static let subSteps = "answer (the parsed literal)"
+    /// The exercise comes first: an answer for no exercise is an error, so the example runs
+    /// only with its exercise (a docs audit ran it alone).
     static let example = """
+        ```softmax exercise=ex1
+        [1, 1]
+        ```
+
         ```answer ex1
-        [[0.5, ?], [?, 0.5]]
+        [0.5, 0.5]
         ```
         """
 
