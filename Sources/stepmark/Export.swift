@@ -48,6 +48,8 @@ struct Export: ParsableCommand {
     }
 
     func validate() throws {
+        // As grade, render and assign: "" would write into the working folder unasked.
+        if out.isEmpty { throw ValidationError("--out needs a folder name, not an empty one") }
         // Notebooks are named after their lessons, so two lessons with one name would collide.
         var seen: [String: String] = [:]
         for file in files {

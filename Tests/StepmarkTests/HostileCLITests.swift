@@ -261,6 +261,8 @@ import Testing
              status: 2, expected: ["--out needs a folder name, not an empty one"]),
         Case(name: "render-out-empty", files: ["l.md": text("# x\n")], arguments: ["render", "l.md", "--out", ""],
              status: 2, expected: ["--out needs a folder name, not an empty one"]),
+        Case(name: "export-out-empty", files: ["l.md": text("# x\n")], arguments: ["export", "l.md", "--out", ""],
+             status: 2, expected: ["--out needs a folder name, not an empty one"]),
 
         // Class 7: special files are refused at once.
         Case(name: "fifo-lesson", files: ["pipe:l.md": []], arguments: ["run", "l.md"], status: 2,
