@@ -91,7 +91,14 @@ public enum Exercises {
             answerLines[id] = step.position.line
         }
         let words = FeedbackWords.of(report.language)
-        report.exercises = exercises.map { grade($0.step, spec: $0.spec, answer: answers[$0.spec.id], reveal: reveal, words: words) }
+        report.exercises = exercises.map { exercise in
+            // A student's copy whose exercise step fails: the key ran it (assign refuses a key
+            // that does not), so the student's edit is the likely cause, not "the lesson".
+            if report.isAssignment && expectedValue(exercise.step, spec: exercise.spec) == nil {
+                return ExerciseResult(spec: exercise.spec, score: 0, passed: false, feedback: words.copyStepDidNotRun)
+            }
+            return grade(exercise.step, spec: exercise.spec, answer: answers[exercise.spec.id], reveal: reveal, words: words)
+        }
         // A teacher's key checks itself (SPEC §4): its own answer to every exercise must pass.
         // An assignment or a student's copy is not a key: its answers are the student's.
         if !report.isAssignment && !report.isStudentView {

@@ -98,6 +98,7 @@ public struct FeedbackWords: Sendable {
     func inAll(_ n: Int) -> String { words(.fbInAll, n) }
     var stepDidNotRun: String { words[.fbStepDidNotRun] }
     var keyStepDidNotRun: String { words[.fbKeyStepDidNotRun] }
+    var copyStepDidNotRun: String { words[.fbCopyStepDidNotRun] }
 
     /// Every entry of the answer is still `?`.
     func noAnswerGiven(shape: String) -> String { words(.fbNoAnswerGiven, shape) }

@@ -15,10 +15,19 @@ public struct AnswerBlock: Sendable, Equatable {
         do {
             literal = .success(try AnswerParser.literal(block.body, limits: limits, at: block.infoPosition))
         } catch let e as LessonError {
-            literal = .failure(e)
+            literal = .failure(Self.unclosed(block) ?? e)
         } catch {
             literal = .failure(LessonError("\(error)", at: block.infoPosition))
         }
+    }
+
+    /// The reason an answer that does not read is one whose closing fence was deleted: a fence
+    /// line inside its body (the next step's opening line, which closes nothing) shows that the
+    /// block took in the prose after the answer. Said instead of the parse error, which pointed
+    /// at that prose ("unexpected '**Your'") and left the student looking there.
+    static func unclosed(_ block: DirectiveBlock) -> LessonError? {
+        guard let inside = block.body.first(where: { LessonParser.fenceOpening($0.text[...]) != nil }) else { return nil }
+        return LessonError("this ```answer block is not closed before line \(inside.position.line), so it takes in the text after the answer; put a line of ``` right after the answer", at: block.position)
     }
 
     /// The words after `answer` in the info string (the first is the exercise id), or nil when

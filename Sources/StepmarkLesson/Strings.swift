@@ -45,7 +45,7 @@ public enum StringKey: String, Sendable, CaseIterable {
     case fbWithinTolerance, fbEqualTo, fbKindTokens, fbKindText, fbKindEntries, fbCorrect
     case fbAllCorrect, fbExpectedShape, fbNotWithinTolerance, fbNotEqualTo, fbCountWithin, fbBlanks
     case fbTextForNumberOne, fbTextForNumberMany, fbNumberForTextOne, fbNumberForTextMany, fbWrongCells, fbWrongPositions
-    case fbInAll, fbStepDidNotRun, fbKeyStepDidNotRun, fbNoAnswerGiven, fbDigits, fbForm
+    case fbInAll, fbStepDidNotRun, fbKeyStepDidNotRun, fbCopyStepDidNotRun, fbNoAnswerGiven, fbDigits, fbForm
     case fbNotALiteral, fbBareWord, fbOnTime, fbLateDayOne, fbLateDayMany, fbLateHourOne
     case fbLateHourMany, fbLateDayOnePoints, fbLateDayManyPoints, fbLateHourOnePoints, fbLateHourManyPoints, fbLateNotApplied
     case fbMetadataUnreadable, fbMetadataTooLarge, fbMetadataNotJSON, fbMetadataField, fbFeedbackTitle, fbSubmission
@@ -198,6 +198,7 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .fbInAll: ", … ({0} in all)"
         case .fbStepDidNotRun: "The exercise's own step did not run, so it cannot be graded (this is a problem in the lesson, not in the answer)."
         case .fbKeyStepDidNotRun: "The exercise's own step did not run in the key, so it cannot be graded (a problem in the key, not in the answer)."
+        case .fbCopyStepDidNotRun: "The exercise's own step did not run in this copy, so it cannot be checked here. It runs in the teacher's key, so a change outside the answer blocks (a deleted ``` or line) is the likely cause; the file's errors say where."
         case .fbNoAnswerGiven: "No answer given: the answer is still ?. Expected {0}."
         case .fbDigits: "written in digits (with a sign, a decimal point or an exponent such as e-3 if needed; -inf for minus infinity)"
         case .fbForm: "written as {0} with a number in place of each ?"
@@ -385,6 +386,7 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .fbInAll: ", … (모두 {0}개)"
         case .fbStepDidNotRun: "이 연습 문제의 단계가 실행되지 않아 채점할 수 없습니다(답이 아니라 수업 파일의 문제입니다)."
         case .fbKeyStepDidNotRun: "이 연습 문제의 단계가 정답 파일에서 실행되지 않아 채점할 수 없습니다(답이 아니라 정답 파일의 문제입니다)."
+        case .fbCopyStepDidNotRun: "이 사본에서는 연습 문제의 단계가 실행되지 않아 여기서 확인할 수 없습니다. 교사의 정답 파일에서는 실행되므로 답 블록 밖을 고친 것(지운 ```이나 줄)이 원인일 가능성이 큽니다. 파일의 오류가 위치를 알려 줍니다."
         case .fbNoAnswerGiven: "답을 적지 않았습니다(아직 ?로 남아 있습니다). 필요한 형태: {0}."
         case .fbDigits: "숫자로 적으세요(필요하면 부호, 소수점, e-3 같은 지수; 음의 무한대는 -inf)"
         case .fbForm: "{0} 꼴로, 각 ? 자리에 숫자를 적으세요"

@@ -300,6 +300,29 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(o.exercises[3].feedback == "No answer: add an ```answer g-out``` block holding a 2×2 matrix.")
     }
 
+    /// A student deletes an answer's closing fence: the block takes in the prose and the next
+    /// step's opening line (which closes nothing) up to that step's closing fence. The self-check
+    /// said "unexpected 'The'" and blamed "the lesson" for the next exercise; both checks now
+    /// name the missing fence, and the self-check points at the student's edit.
+    @Test func aDeletedClosingFenceIsNamedNotTheProseItSwallowed() throws {
+        let key = "```let exercise=a\nx = 2\n```\n\n```answer a\n2\n```\n\nThe next step.\n\n```let\nk = 3\n```\n\n```let exercise=b\ny = k + 1\n```\n\n```answer b\n4\n```\n"
+        let made = Assignment.make(keyText: key, path: "key.md")
+        #expect(made.keyErrors.isEmpty)
+        let copy = made.text.replacingOccurrences(of: "```answer a\n?\n```\n", with: "```answer a\n2\n")
+        #expect(copy != made.text)
+        let lines = copy.split(separator: "\n", omittingEmptySubsequences: false)
+        let answerLine = try #require(lines.firstIndex { $0 == "```answer a" }) + 1
+        let swallowedFence = try #require(lines.firstIndex { $0 == "```let" }) + 1
+        let expected = "this ```answer block is not closed before line \(swallowedFence), so it takes in the text after the answer; put a line of ``` right after the answer"
+
+        let own = Exercises.check(runLesson(copy, path: "copy.md"))
+        #expect(own.errors.contains { $0.message == expected && $0.position.line == answerLine }, "\(own.errors.map(\.message))")
+        #expect(own.exercises.first { $0.id == "b" }?.feedback == "The exercise's own step did not run in this copy, so it cannot be checked here. It runs in the teacher's key, so a change outside the answer blocks (a deleted ``` or line) is the likely cause; the file's errors say where.")
+
+        let graded = Grader(key: LessonParser.parse(key, path: "key.md")).grade(submissionText: copy, path: "copy.md")
+        #expect(graded.exercises.first { $0.id == "a" }?.feedback.contains(expected) == true, "\(graded.exercises.map(\.feedback))")
+    }
+
     @Test func editingTheQuestionChangesNothing() throws {
         // The copy changes the inputs, tolerances, points and an exercise id; only its
         // answer blocks count, so it is graded exactly like a file holding just those blocks.

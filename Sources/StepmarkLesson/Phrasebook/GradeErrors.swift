@@ -90,6 +90,8 @@ extension Phrasebook {
          "'$1'은(는) 값이 아닙니다. 텍스트는 큰따옴표로 감싸 쓰세요(\"$2\"). 답에는 이름을 쓸 수 없습니다"),
         (#"^unexpected '(.*)': an answer is a literal \(numbers, \?, "strings", \[lists\]\); operators are not allowed$"#,
          "'$1'은(는) 쓸 수 없습니다. 답은 값 그대로(숫자, ?, \"문자열\", [목록]) 쓰며 연산자는 쓸 수 없습니다"),
+        (#"^this ```answer block is not closed before line (\d+), so it takes in the text after the answer; put a line of ``` right after the answer$"#,
+         "이 ```answer 블록이 $1번째 줄 전에 닫히지 않아 답 뒤의 글까지 들어갔습니다. 답 바로 다음 줄에 ```를 쓰세요"),
         (#"^a sign must be followed by a number$"#, "부호 뒤에는 숫자가 와야 합니다"),
         (#"^an exponent needs digits, as in 1e-3$"#, "지수에는 1e-3처럼 숫자가 있어야 합니다"),
         (#"^'(.*)' is not a number; names and units are not allowed in an answer$"#,
