@@ -70,9 +70,11 @@ public enum Exercises {
                 if case .word(let id) = a.value, failedExercise[id] == nil { failedExercise[id] = step }
             }
         }
+        let words = FeedbackWords.of(report.language)
+        var plainerErrors: [Int: LessonError] = [:]
         for step in report.steps {
             guard let answer = step.answer, let id = step.positional.first else { continue }
-            if !exercises.contains(where: { $0.spec.id == id }) {
+            guard let exercise = exercises.first(where: { $0.spec.id == id }) else {
                 if refused.contains(id) { continue }
                 if let failed = failedExercise[id] {
                     report.diagnostics.append(LessonError("the answer for '\(id)' is not checked: its exercise's ```\(failed.directive) step at line \(failed.position.line) failed; fix that step's error first", at: step.position))
@@ -89,8 +91,21 @@ public enum Exercises {
             // An answer step that failed (over a limit) counts as unreadable, with its error.
             answers[id] = step.error.map { .unreadable($0) } ?? GivenAnswer(answer)
             answerLines[id] = step.position.line
+            // A bare word where numbers belong: the problem list says what the grader's says
+            // (`'hello' is not a value; this answer takes numbers`), not the parser's advice to
+            // quote it, which would only be another wrong answer (a student first-hour review).
+            if let e = step.error, let expected = expectedValue(exercise.step, spec: exercise.spec),
+               Feedback.isNumeric(expected), let word = Feedback.bareWord(e.message) {
+                plainerErrors[step.index] = LessonError(words.bareWordProblem(word), at: e.position)
+            }
         }
-        let words = FeedbackWords.of(report.language)
+        if !plainerErrors.isEmpty {
+            report.blocks = report.blocks.map { block in
+                guard case .step(var step) = block, let plainer = plainerErrors[step.index] else { return block }
+                step.error = plainer
+                return .step(step)
+            }
+        }
         report.exercises = exercises.map { exercise in
             // A student's copy whose exercise step fails: the key ran it (assign refuses a key
             // that does not), so the student's edit is the likely cause, not "the lesson".

@@ -65,7 +65,7 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(parseError("[1, 3\u{3000}\u{3000}x]")?.message.contains("�") == false)
     }
 
-    @Test func errorsSayWhatAndWhere() {
+    @Test func errorsSayWhatAndWhere() throws {
         // Lines are numbered from 10 in `literal`; columns count characters.
         let call = parseError("softmax([1, 2])")
         #expect(call?.position == SourcePosition(line: 10, column: 1))
@@ -80,6 +80,15 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(unquoted?.position == SourcePosition(line: 10, column: 7))
         #expect(unquoted?.message == "'b' is not a literal: write text in double quotes (\"b\"); names are not allowed in an answer")
         #expect(parseError("[1 2]")?.message == "expected ',' or ']' here, found a number")
+        // Quotes a word processor or a habit put in (a student first-hour review): the advice
+        // was `write text in double quotes ("“강아지”")`, which keeps the curly marks.
+        let curly = parseError("[“강아지”, “##는”]")
+        #expect(curly?.position == SourcePosition(line: 10, column: 2))
+        #expect(curly?.message == "the text 강아지 is in curly quotes (“); write it in straight double quotes: \"강아지\"")
+        #expect(parseError("['cat', 'dog']")?.message == "the text cat is in single quotes ('); write it in straight double quotes: \"cat\"")
+        #expect(parseError("‘0.25’")?.message == "the number 0.25 is in quotes (‘); write it without quotes: 0.25")
+        #expect(parseError("'")?.message.hasPrefix("unexpected") == true)
+        #expect(try literal("[\"it's\", \"“ok”\"]") == AnswerLiteral(shape: [2], cells: [.text("it's"), .text("“ok”")]))
         let string = parseError("[\"강가]")
         #expect(string?.position == SourcePosition(line: 10, column: 2))
         #expect(string?.message.contains("never closed") == true)
@@ -321,6 +330,22 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
 
         let graded = Grader(key: LessonParser.parse(key, path: "key.md")).grade(submissionText: copy, path: "copy.md")
         #expect(graded.exercises.first { $0.id == "a" }?.feedback.contains(expected) == true, "\(graded.exercises.map(\.feedback))")
+    }
+
+    /// A word where a number belongs: the student's own check lists the problem as the grader
+    /// does, without the parser's advice to quote the word (which GRADING.md promises; the
+    /// self-check said `write text in double quotes ("hello")`).
+    @Test func theSelfCheckListsABareWordAsTheGraderDoes() throws {
+        let key = "```let exercise=a\nx = 2\n```\n\n```answer a\n2\n```\n\n```let exercise=t\nw = \"cat\"\n```\n\n```answer t\n\"cat\"\n```\n"
+        let copy = Assignment.make(keyText: key, path: "key.md").text
+            .replacingOccurrences(of: "```answer a\n?\n```", with: "```answer a\nhello\n```")
+            .replacingOccurrences(of: "```answer t\n?\n```", with: "```answer t\ndog\n```")
+        let own = Exercises.check(runLesson(copy, path: "copy.md")).errors.map(\.message)
+        let graded = Grader(key: LessonParser.parse(key, path: "key.md")).grade(submissionText: copy, path: "copy.md").lessonErrors.map(\.message)
+        #expect(own.contains("'hello' is not a value; this answer takes numbers"), "\(own)")
+        #expect(own == graded, "\(own) vs \(graded)")
+        // Where text is expected, the advice to quote stays.
+        #expect(own.contains { $0.hasPrefix("'dog' is not a literal: write text in double quotes") }, "\(own)")
     }
 
     @Test func editingTheQuestionChangesNothing() throws {

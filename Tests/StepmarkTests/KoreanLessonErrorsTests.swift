@@ -485,6 +485,9 @@ import Testing
         Self.check(block("let exercise=e1", "x = 1") + "\n```answer e1\n1\n```\n\n```answer e1\n1\n```\n", raises: "a second answer for exercise 'e1'")
         Self.check(block("let exercise=e1", "x = 1") + "\n```answer e1\n2\n```\n", raises: "the key's own answer to 'e1' does not pass")
         Self.check(block("let exercise=e1", "x = 1") + "\n```answer e1\n1\n\n다음 단계\n\n```let\ny = 2\n```\n", raises: "is not closed before line")
+        for (answer, english) in [("[“개”]", "is in curly quotes"), ("['개']", "is in single quotes"), ("'1'", "is in quotes")] {
+            Self.check(block("let exercise=e1", "x = [\"개\"]") + "\n```answer e1\n\(answer)\n```\n", raises: english)
+        }
         #expect(Phrasebook.message("the key's own answer to 'e1' does not pass: 1개의 항목 중 0개가 맞습니다. (the answer block at line 7)", .korean)
                 == "정답 파일에 있는 'e1'의 답이 통과하지 못합니다: 1개의 항목 중 0개가 맞습니다. (답 블록: 7번째 줄)")
     }

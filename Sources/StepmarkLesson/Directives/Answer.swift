@@ -334,6 +334,7 @@ struct AnswerLexer {
         case UInt8(ascii: "\""): return try string()
         default:
             if let number = try number() { return AnswerToken(kind: .number(number), position: position(start)) }
+            if let problem = otherQuotes(at: start) { throw problem }
             let quoted = snippet(start)
             if (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b >= 0x80 {
                 var end = start
@@ -428,6 +429,35 @@ struct AnswerLexer {
     }
 
     func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    /// The length of a quote mark other than `"` at `i`: `'` and the curly marks U+2018–U+201F
+    /// (‘ ’ “ ” „) that word processors and phones type; else 0.
+    func otherQuoteLength(at i: Int) -> Int {
+        if bytes[i] == 0x27 { return 1 }
+        if bytes[i] == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, (0x98...0x9F).contains(bytes[i + 2]) { return 3 }
+        return 0
+    }
+
+    /// An answer that opens with a quote mark other than `"`: text in curly or single quotes
+    /// (`“강아지”`, `'cat'`). Said as such, with the text to write: the word rule's advice,
+    /// `write text in double quotes ("“강아지”")`, kept the curly marks inside. A number in
+    /// quotes is told to drop them. Nil when no text follows the mark.
+    mutating func otherQuotes(at start: Int) -> LessonError? {
+        let open = otherQuoteLength(at: start)
+        guard open > 0 else { return nil }
+        var end = start + open
+        // Every quote mark begins with a byte no UTF-8 continuation byte equals, so the scan
+        // never stops inside a character; 120 bytes at most are quoted back.
+        while end < bytes.count, otherQuoteLength(at: end) == 0, bytes[end] != UInt8(ascii: "\""),
+              end - start < 120 || bytes[end] & 0xC0 == 0x80 { end += 1 }
+        let inner = Snippet.printable(String(decoding: bytes[(start + open)..<end], as: UTF8.self)).trimmingWhitespace()
+        guard !inner.isEmpty else { return nil }
+        let mark = Snippet.printable(String(decoding: bytes[start..<(start + open)], as: UTF8.self))
+        if Double(inner) != nil {
+            return LessonError("the number \(inner) is in quotes (\(mark)); write it without quotes: \(inner)", at: position(start))
+        }
+        return LessonError("the text \(inner) is in \(mark == "'" ? "single" : "curly") quotes (\(mark)); write it in straight double quotes: \"\(inner)\"", at: position(start))
+    }
+
     func isWordByte(_ b: UInt8) -> Bool {
         isDigit(b) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == UInt8(ascii: ".") || b >= 0x80
     }
