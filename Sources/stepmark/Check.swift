@@ -99,6 +99,11 @@ struct Check: ParsableCommand {
                     throw ExitCode(2)
                 }
                 let report = Exercises.check(Runner(limits: limits.limits).run(lesson), reveal: reveal, limits: limits.limits)
+                // A README or an empty file checked by mistake passes with 0/0 (SPEC §5: every
+                // answer passed); say that nothing was checked, so it is not taken for a pass.
+                if report.exercises.isEmpty && !report.steps.contains(where: { $0.answer != nil }) {
+                    printError("warning: " + Phrasebook.message("\(file) has no exercises and no answer blocks, so nothing was checked; is it the right file?", report.language))
+                }
                 // An assignment's errors are what its handout shows: none that quotes a hidden
                 // value (StudentView); its exercises are still checked as they are.
                 let errors = report.isAssignment ? StudentView.apply(report).errors : report.errors

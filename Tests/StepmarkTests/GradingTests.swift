@@ -1040,6 +1040,19 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         #expect(!FileManager.default.fileExists(atPath: (broken as NSString).appendingPathComponent("out/bad.md")))
     }
 
+    /// A student who checks the wrong file (an empty one, a README) is told nothing was
+    /// checked; the exit status stays 0 (SPEC §5: no answer failed).
+    @Test func checkOfAFileWithoutExercisesSaysNothingWasChecked() throws {
+        let folder = try temporaryFolder(["empty.md": "", "notes.md": "# notes\n\n```let\nx = 1\n```\n", "k.md": "```let exercise=a\nx = 1\n```\n\n```answer a\n1\n```\n"])
+        for file in ["empty.md", "notes.md"] {
+            let r = try stepmark(["check", file], in: folder)
+            #expect(r.status == 0 && r.stdout.contains("total: 0/0"), "\(r.stdout)\(r.stderr)")
+            #expect(r.stderr.contains("warning: \(file) has no exercises and no answer blocks, so nothing was checked; is it the right file?"), "\(r.stderr)")
+        }
+        let k = try stepmark(["check", "k.md"], in: folder)
+        #expect(k.status == 0 && !k.stderr.contains("nothing was checked"), "\(k.stderr)")
+    }
+
     /// A key that fails its own check still grades (the expected values are computed, not
     /// read from its answers), but each problem is a positioned warning: the own answer that
     /// fails (it had no position and no line) and the exercise without an answer (it said

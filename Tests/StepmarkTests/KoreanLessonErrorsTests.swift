@@ -494,6 +494,7 @@ import Testing
 
     /// Messages that need a file, a model or a grader to arise, as the code writes them.
     static let directMessages: [(String, Set<String>)] = [
+        ("notes.md has no exercises and no answer blocks, so nothing was checked; is it the right file?", ["notes", "md"]),
         ("'x' is a model, not a value: give it to a directive with model=x", ["x"]),
         ("x would have 20 entries, over the limit of 3 (raise it with --max-entries)", ["x"]),
         ("x would bring the lesson's recorded values to more than 9223372036854775807 entries in all, over the lesson's limit of 48 (16 × the value limit; raise it with --max-entries)", ["x"]),

@@ -12,6 +12,8 @@ extension Phrasebook {
          "연습 문제 '$1'에 대한 두 번째 답입니다. 첫 번째 답만 채점합니다"),
         (#"^exercise '(.*)' has no ```answer \1``` block: a key holds the right answer to every exercise, so that it checks itself and `assign` can blank it$"#,
          "연습 문제 '$1'에 ```answer $1``` 블록이 없습니다: 정답 파일에는 모든 연습 문제의 정답이 있어야 스스로 검사되고, 과제를 만들 때 그 답을 비울 수 있습니다"),
+        (#"^(.+) has no exercises and no answer blocks, so nothing was checked; is it the right file\?$"#,
+         "$1에는 연습 문제도 답 블록도 없어서 확인한 것이 없습니다. 맞는 파일인가요?"),
         (#"^the key's own answer to '(.*)' does not pass: (.*)$"#, "정답 파일에 있는 '$1'의 답이 통과하지 못합니다: $2"),
         (#"(?<=통과하지 못합니다: )(.*) \(the answer block at line (\d+)\)$"#, "$1 (답 블록: $2번째 줄)"),
         (#"^exercise id '(.*)' is used twice; ids must be unique$"#, "연습 문제 id '$1'이(가) 두 번 쓰였습니다. id는 서로 달라야 합니다"),
