@@ -18,6 +18,9 @@ public struct Assignment: Sendable {
     /// the `variant:` line): written anyway, `run` of it would show every exercise's values, so
     /// not even `--force` writes it.
     public var readsAsAssignment = true
+    /// True when the "key" is itself an assignment (its front matter has `variant:`): refused
+    /// with that one error, not the cascade of its blanked answers failing their own check.
+    public var keyIsAssignment = false
     /// The key's language, for its errors (SPEC §8).
     public var language: LessonLanguage = .english
     /// Whether some step of the key reads `variant` (`Grader.usesVariant`): only then do two
@@ -68,7 +71,10 @@ public struct Assignment: Sendable {
         var warnings: [String] = []
         var keyErrors = grader.keyErrors
         if lesson.isAssignment {
-            keyErrors.append(LessonError("this file is already an assignment (its front matter has variant:); make assignments from the teacher's key", at: SourcePosition(line: 1, column: 1)))
+            var refused = Assignment(text: text, warnings: [], keyErrors: [LessonError("this file is already an assignment (its front matter has variant:); make assignments from the teacher's key", at: SourcePosition(line: 1, column: 1))])
+            refused.keyIsAssignment = true
+            refused.language = grader.language
+            return refused
         }
         var ownAnswerErrors: [LessonError] = []
         // The key's own answers hold for its own numbers, variant 0; another variant's numbers

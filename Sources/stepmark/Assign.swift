@@ -126,7 +126,7 @@ struct Assign: ParsableCommand {
             printError("error: \(e)")
             throw ExitCode(2)
         }
-        var failed = false
+        var failed = false, notAKey = false
         for key in keys {
             let assignment: Assignment
             let target: String
@@ -139,6 +139,8 @@ struct Assign: ParsableCommand {
             }
             for w in assignment.warnings { printError("\(key): warning: \(w)") }
             for e in assignment.keyErrors { printError(problemLine(key, e, "error", assignment.language)) }
+            // The wrong file, not a key with errors: not even --force writes it (exit 2).
+            if assignment.keyIsAssignment { notAKey = true; continue }
             if !assignment.readsAsAssignment {
                 printError("error: \(key): its assignment would not read as one (its values would show); not writing it, even with --force")
                 failed = true
@@ -158,6 +160,7 @@ struct Assign: ParsableCommand {
             }
             say("wrote \(target)")
         }
+        if notAKey { throw ExitCode(2) }
         if failed { throw ExitCode(1) }
     }
 
@@ -195,13 +198,14 @@ struct Assign: ParsableCommand {
         // Recorded however the run ends: a run that stops part-way (a missing second key) has
         // replaced files, and a record without them would call them changed by students.
         defer { try? remember(written) }
-        var failed = false
+        var failed = false, notAKey = false
         for key in keys {
             // The key checks itself once, with its own numbers (variant 0).
             let base: Assignment
             do {
                 base = try Assignment.make(keyPath: key, limits: limits.limits)
                 for e in base.keyErrors { printError(problemLine(key, e, "error", base.language)) }
+                if base.keyIsAssignment { notAKey = true; continue }
                 if !base.readsAsAssignment {
                     printError("error: \(key): its assignments would not read as such (their values would show); not writing them, even with --force")
                     failed = true
@@ -257,7 +261,9 @@ struct Assign: ParsableCommand {
             printError("error: \(e)")
             throw ExitCode(2)
         }
-        say("wrote \(roster.students.count) assignment\(roster.students.count == 1 ? "" : "s") per key into \(out) (list: \(out)/variants.csv)")
+        // What was written: a key refused above wrote none (it said "1 assignment per key").
+        say("wrote \(written.count) assignment\(written.count == 1 ? "" : "s") into \(out) (list: \(out)/variants.csv)")
+        if notAKey { throw ExitCode(2) }
         if failed { throw ExitCode(1) }
     }
 }

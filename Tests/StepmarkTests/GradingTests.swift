@@ -1040,6 +1040,21 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         #expect(!FileManager.default.fileExists(atPath: (broken as NSString).appendingPathComponent("out/bad.md")))
     }
 
+    /// An assignment given to assign as its key: one error, exit 2, nothing written, even with
+    /// --force (it printed the blanked answers failing their own check, a front matter "that
+    /// cannot take the variant line", exit 1; and with --variants, "wrote 1 assignment per key").
+    @Test func assignRefusesAnAssignmentAsItsKeyWithOneError() throws {
+        let folder = try temporaryFolder(["key.md": "```let exercise=a\nx = 2\n```\n\n```answer a\n2\n```\n", "roster.csv": "id,name\ns1,A\n"])
+        #expect(try stepmark(["assign", "key.md", "--out", "hw"], in: folder).status == 0)
+        let again = try stepmark(["assign", "hw/key.md", "--out", "hw2", "--force"], in: folder)
+        #expect(again.status == 2)
+        #expect(again.stderr == "hw/key.md:1:1: error: this file is already an assignment (its front matter has variant:); make assignments from the teacher's key\n", "\(again.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/hw2/key.md"))
+        let variants = try stepmark(["assign", "hw/key.md", "--out", "v", "--variants", "roster.csv"], in: folder)
+        #expect(variants.status == 2 && variants.stdout.contains("wrote 0 assignments into v"), "\(variants.stdout)\(variants.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/v/s1/key.md"))
+    }
+
     /// A student who checks the wrong file (an empty one, a README) is told nothing was
     /// checked; the exit status stays 0 (SPEC §5: no answer failed).
     @Test func checkOfAFileWithoutExercisesSaysNothingWasChecked() throws {
