@@ -117,6 +117,7 @@ public enum Exercises {
         // A teacher's key checks itself (SPEC §4): its own answer to every exercise must pass.
         // An assignment or a student's copy is not a key: its answers are the student's.
         if !report.isAssignment && !report.isStudentView {
+            var blankIDs: [String] = []
             for (exercise, result) in zip(exercises, report.exercises) where !result.passed && exercise.step.ok {
                 let id = exercise.spec.id
                 if answers[id] == nil {
@@ -125,7 +126,15 @@ public enum Exercises {
                     continue  // the answer block's own error is reported where it is
                 } else {
                     report.diagnostics.append(ownAnswerFails(id, feedback: result.feedback, answerLine: answerLines[id], at: exercise.spec.position))
+                    if case .literal(let given)? = answers[id], !given.cells.isEmpty, given.cells.allSatisfy({ $0 == .blank }) { blankIDs.append(id) }
                 }
+            }
+            // Answers still `?` without a variant line: most likely a student's assignment whose
+            // `variant:` line was deleted, now checked as a key with variant 0's numbers (a
+            // student first-hour review saw only "the key's own answer … does not pass").
+            if !blankIDs.isEmpty {
+                let which = blankIDs.count == exercises.count ? "every answer is" : "the answers to \(blankIDs.joined(separator: ", ")) are"
+                report.diagnostics.append(LessonError("\(which) still ?, as in an assignment, but the front matter has no variant: line, so this file is checked as a teacher's key (with the key's own numbers); if it is your assignment, put back the variant: line of the file you were given", at: SourcePosition(line: 1, column: 1)))
             }
         }
         return report

@@ -480,8 +480,12 @@ public struct Grader: Sendable {
         // Only a key that reads `variant` gives students different numbers: for any other key,
         // whose file it is does not matter (a roster made every file of such a key score 0).
         if usesVariant, let expectedVariant, declared != expectedVariant {
-            let found = declared.map { "variant \($0)" } ?? "no variant"
-            return forVariant(expectedVariant).zero(path, "this file was made for \(found), but this student's assignment is variant \(expectedVariant): submit your own assignment file")
+            guard let declared else {
+                // Most likely the line was deleted: say which line puts it right (it said "made
+                // for no variant", a student first-hour review).
+                return forVariant(expectedVariant).zero(path, "this file has no variant: line, but this student's assignment is variant \(expectedVariant): put back the line variant: \(expectedVariant) in its front matter, or submit the assignment file as it was handed out")
+            }
+            return forVariant(expectedVariant).zero(path, "this file was made for variant \(declared), but this student's assignment is variant \(expectedVariant): submit your own assignment file")
         }
         // A key that never reads `variant` gives every variant the same numbers: it is not run
         // again for each one a file declares (60 files of distinct variants ran lesson 07 sixty

@@ -332,6 +332,24 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(graded.exercises.first { $0.id == "a" }?.feedback.contains(expected) == true, "\(graded.exercises.map(\.feedback))")
     }
 
+    /// An assignment whose `variant:` line was deleted reads as a key: its own check then says
+    /// once, at 1:1, why every answer is "the key's own answer" and what to put back. A key
+    /// with one real answer and one `?` names the one.
+    @Test func aDeletedVariantLineIsExplainedByTheSelfCheck() throws {
+        let key = "```let exercise=a\nx = 2\n```\n\n```answer a\n2\n```\n\n```let exercise=b\ny = 3\n```\n\n```answer b\n3\n```\n"
+        let copy = Assignment.make(keyText: key, path: "key.md").text
+        let lines = copy.split(separator: "\n", omittingEmptySubsequences: false)
+        let withoutVariant = lines.filter { !$0.hasPrefix("variant: ") }.joined(separator: "\n")
+        #expect(withoutVariant != copy)
+        let checked = Exercises.check(runLesson(withoutVariant, path: "copy.md"))
+        let first = try #require(checked.errors.first)
+        #expect(first.position == SourcePosition(line: 1, column: 1))
+        #expect(first.message == "every answer is still ?, as in an assignment, but the front matter has no variant: line, so this file is checked as a teacher's key (with the key's own numbers); if it is your assignment, put back the variant: line of the file you were given")
+        let halfDone = Exercises.check(runLesson(key.replacingOccurrences(of: "```answer b\n3", with: "```answer b\n?"), path: "key.md"))
+        #expect(halfDone.errors.contains { $0.message.hasPrefix("the answers to b are still ?") }, "\(halfDone.errors.map(\.message))")
+        #expect(!Exercises.check(runLesson(key, path: "key.md")).errors.contains { $0.message.contains("variant: line") })
+    }
+
     /// A word where a number belongs: the student's own check lists the problem as the grader
     /// does, without the parser's advice to quote the word (which GRADING.md promises; the
     /// self-check said `write text in double quotes ("hello")`).

@@ -300,7 +300,7 @@ import StepmarkRender
         #expect(grader.usesVariant)
         let bare = grader.grade(submissionText: "```answer sm\n\(answers[226042]!)\n```\n", path: "s.md")
         #expect(bare.problem?.hasPrefix("this file has no variant: line in its front matter") == true)
-        #expect(grader.grade(submissionText: "```answer sm\n\(answers[226042]!)\n```\n", path: "s.md", expectedVariant: 226042).problem?.contains("made for no variant") == true)
+        #expect(grader.grade(submissionText: "```answer sm\n\(answers[226042]!)\n```\n", path: "s.md", expectedVariant: 226042).problem?.contains("this file has no variant: line, but this student's assignment is variant 226042: put back the line variant: 226042") == true)
         let plain = Grader(key: LessonParser.parse("```let exercise=a\na = 1\n```\n\n```answer a\n1\n```\n", path: "k.md"))
         #expect(!plain.usesVariant)
         #expect(plain.grade(submissionText: "```answer a\n1\n```\n", path: "s.md").allPassed, "no variant needed where the key reads none")

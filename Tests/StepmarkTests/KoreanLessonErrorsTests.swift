@@ -547,7 +547,9 @@ import Testing
         ("unknown escape '\\q' in a string; the escapes are \\\" \\\\ \\n and \\t", ["q", "n", "t"]),
         // Grading: a submission's problems.
         ("this file was made for variant 3, but this student's assignment is variant 5: submit your own assignment file", []),
-        ("this file was made for no variant, but this student's assignment is variant 5: submit your own assignment file", []),
+        ("this file has no variant: line, but this student's assignment is variant 5: put back the line variant: 5 in its front matter, or submit the assignment file as it was handed out", ["variant"]),
+        ("every answer is still ?, as in an assignment, but the front matter has no variant: line, so this file is checked as a teacher's key (with the key's own numbers); if it is your assignment, put back the variant: line of the file you were given", ["variant"]),
+        ("the answers to a, b are still ?, as in an assignment, but the front matter has no variant: line, so this file is checked as a teacher's key (with the key's own numbers); if it is your assignment, put back the variant: line of the file you were given", ["variant"]),
         ("this file has no variant: line in its front matter, but this assignment gives every student their own numbers: submit the assignment file as it was handed out", ["variant"]),
         ("the front matter says variant: 'abc', which is not a variant (a whole number from 0 to 999999, as stepmark assign wrote it): submit the assignment file as it was handed out", ["abc", "variant"]),
         ("reading the answers took 12.5 s, over the limit of 10 s (raise it with --max-seconds)", []),
