@@ -415,7 +415,17 @@ public enum LessonParser {
         for nested in document.nestedFencedBlocks() {
             guard let name = nested.info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
                   DirectiveRegistry.isDirective(name) else { continue }
-            diagnostics.append(LessonError("this ```\(name) block is inside a list item or a quote, so it is not run\(name == AnswerDirective.name ? " and cannot be blanked in the assignment" : ""); write it at the top level, not indented", at: SourcePosition(line: nested.line, column: nested.column)))
+            let why: String
+            if name != AnswerDirective.name {
+                why = "so it is not run"
+            } else if frontMatter?.variant != nil {
+                // A student's copy: the teacher's reason (blanking) means nothing to them, and
+                // the grader, which reads fences more leniently, may still count it.
+                why = "so this check does not read it (the grader may; do not rely on it)"
+            } else {
+                why = "so it is not run and cannot be blanked in the assignment"
+            }
+            diagnostics.append(LessonError("this ```\(name) block is inside a list item or a quote, \(why); write it at the top level, not indented", at: SourcePosition(line: nested.line, column: nested.column)))
             if name == AnswerDirective.name { unblankable.append(nested.line) }
         }
         // An answer fence cmark-gfm read as part of an HTML block (`<details>` with no blank

@@ -350,6 +350,18 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(!Exercises.check(runLesson(key, path: "key.md")).errors.contains { $0.message.contains("variant: line") })
     }
 
+    /// An answer in a list item, in a student's copy: the check says it does not read it in
+    /// words for the student (it spoke of blanking "in the assignment", the teacher's concern).
+    @Test func anAnswerInAListItemIsExplainedToTheStudent() throws {
+        let key = "```let exercise=a\nx = 2\n```\n\n```answer a\n2\n```\n"
+        let copy = Assignment.make(keyText: key, path: "key.md").text
+            .replacingOccurrences(of: "```answer a\n?\n```", with: "- my answer:\n\n  ```answer a\n  2\n  ```")
+        let own = Exercises.check(runLesson(copy, path: "copy.md")).errors.map(\.message)
+        #expect(own.contains("this ```answer block is inside a list item or a quote, so this check does not read it (the grader may; do not rely on it); write it at the top level, not indented"), "\(own)")
+        let teacher = Exercises.check(runLesson(key + "\n- b:\n\n  ```answer a\n  2\n  ```\n", path: "key.md")).errors.map(\.message)
+        #expect(teacher.contains { $0.contains("cannot be blanked in the assignment") }, "\(teacher)")
+    }
+
     /// A word where a number belongs: the student's own check lists the problem as the grader
     /// does, without the parser's advice to quote the word (which GRADING.md promises; the
     /// self-check said `write text in double quotes ("hello")`).

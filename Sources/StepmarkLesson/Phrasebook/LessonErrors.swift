@@ -372,6 +372,8 @@ extension Phrasebook {
          "이 ```answer 블록은 HTML 블록 안에 있어 읽히지 않고 과제에서 비울 수도 없습니다. 위의 HTML 태그 다음에 빈 줄을 두세요"),
         (#"^this ```(\S+) block is inside a list item or a quote, so it is not run and cannot be blanked in the assignment; write it at the top level, not indented$"#,
          "이 ```$1 블록은 목록 항목이나 인용문 안에 있어 실행하지 않고, 과제에서 비울 수도 없습니다. 들여쓰지 말고 맨 바깥에 쓰세요"),
+        (#"^this ```(\S+) block is inside a list item or a quote, so this check does not read it \(the grader may; do not rely on it\); write it at the top level, not indented$"#,
+         "이 ```$1 블록은 목록 항목이나 인용문 안에 있어 이 확인에서는 읽지 않습니다(채점기는 읽을 수도 있지만 기대하지 마세요). 들여쓰지 말고 맨 바깥에 쓰세요"),
         (#"^this ```(\S+) block is inside a list item or a quote, so it is not run; write it at the top level, not indented$"#,
          "이 ```$1 블록은 목록 항목이나 인용문 안에 있어 실행하지 않습니다. 들여쓰지 말고 맨 바깥에 쓰세요"),
         (#"^more closing tags that close nothing follow; each is left out$"#,
