@@ -373,7 +373,7 @@ public enum Feedback {
         if let problem = c.shapeProblem {
             return words.wrongShape(problem) + (reveal ? "\n" + revealed(expected, tolerance: tolerance, words: words) : "")
         }
-        let criterion: FeedbackWords.Criterion = isNumeric(expected) ? .within(tolerance: trim(tolerance)) : .equal(expected)
+        let criterion: FeedbackWords.Criterion = !isNumeric(expected) ? .equal(expected) : tolerance == 0 ? .exact : .within(tolerance: trim(tolerance))
         let what = words.criterion(criterion)
         if c.allCorrect { return words.correct(total: c.total, criterion: what) }
         if c.total > 0 && c.blank == c.total {

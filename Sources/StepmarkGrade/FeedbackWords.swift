@@ -60,12 +60,15 @@ public struct FeedbackWords: Sendable {
     /// expected tokens, text or entries.
     enum Criterion {
         case within(tolerance: String)
+        /// Numbers with tol=0 ("within 0 of the expected value" read oddly).
+        case exact
         case equal(Value)
     }
     /// "within 0.01 of the expected value" / "equal to the expected tokens".
     func criterion(_ c: Criterion) -> String {
         switch c {
         case .within(let tolerance): words(.fbWithinTolerance, tolerance)
+        case .exact: words[.fbExactly]
         case .equal(let v): words(.fbEqualTo, kind(v))
         }
     }
@@ -73,6 +76,7 @@ public struct FeedbackWords: Sendable {
     func notWithin(_ c: Criterion) -> String {
         switch c {
         case .within(let tolerance): words(.fbNotWithinTolerance, tolerance)
+        case .exact: words[.fbNotExactly]
         case .equal(let v): words(.fbNotEqualTo, kind(v))
         }
     }

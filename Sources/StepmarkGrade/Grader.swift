@@ -602,6 +602,7 @@ public struct ExtractedAnswer: Sendable {
 /// Reads only the `answer` blocks of a submission; everything else in it is ignored.
 public enum AnswerExtractor {
     public static let maxSourceLength = 2_000
+    static let entriesFlagHint = " (raise the limit with --max-entries)"
 
     /// The submission's answer blocks, parsed as literals, and problems with blocks that name
     /// no exercise.
@@ -663,7 +664,13 @@ public enum AnswerExtractor {
             }
             var source = block.bodyText
             if source.count > maxSourceLength { source = String(source.prefix(maxSourceLength)) + "…" }
-            answers.append(ExtractedAnswer(id: id, position: position, given: GivenAnswer(answer), source: source))
+            var given = GivenAnswer(answer)
+            // The limit's flag is the teacher's: in a student's feedback (Gradescope's page) it
+            // is advice they cannot take.
+            if case .unreadable(let e) = given, e.message.hasSuffix(Self.entriesFlagHint) {
+                given = .unreadable(LessonError(String(e.message.dropLast(Self.entriesFlagHint.count)) + ", more than any answer here needs", at: e.position))
+            }
+            answers.append(ExtractedAnswer(id: id, position: position, given: given, source: source))
         }
         return (answers, errors)
     }

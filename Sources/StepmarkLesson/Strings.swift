@@ -42,7 +42,7 @@ public enum StringKey: String, Sendable, CaseIterable {
     case fbOneNumber, fbNumbersOne, fbNumbersMany, fbMatrix, fbTokensOne, fbTokensMany
     case fbOneText, fbTableOne, fbTableMany, fbNetwork, fbWrittenText, fbWrittenNumber
     case fbWrittenList, fbNoAnswer, fbUnreadable, fbShapeProblem, fbWrongShape, fbExpectedValue
-    case fbWithinTolerance, fbEqualTo, fbKindTokens, fbKindText, fbKindEntries, fbCorrect
+    case fbWithinTolerance, fbExactly, fbNotExactly, fbEqualTo, fbKindTokens, fbKindText, fbKindEntries, fbCorrect
     case fbAllCorrect, fbExpectedShape, fbNotWithinTolerance, fbNotEqualTo, fbCountWithin, fbBlanks
     case fbTextForNumberOne, fbTextForNumberMany, fbNumberForTextOne, fbNumberForTextMany, fbWrongCells, fbWrongPositions
     case fbInAll, fbStepDidNotRun, fbKeyStepDidNotRun, fbCopyStepDidNotRun, fbNoAnswerGiven, fbDigits, fbForm
@@ -178,6 +178,8 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .fbWrongShape: "Wrong shape: {0}."
         case .fbExpectedValue: "Expected: {0}."
         case .fbWithinTolerance: "within {0} of the expected value"
+        case .fbExactly: "exactly the expected value"
+        case .fbNotExactly: "The answer is not exactly the expected value"
         case .fbEqualTo: "equal to the expected {0}"
         case .fbKindTokens: "tokens"
         case .fbKindText: "text"
@@ -366,6 +368,8 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .fbWrongShape: "형태가 다릅니다: {0}."
         case .fbExpectedValue: "기댓값: {0}."
         case .fbWithinTolerance: "기댓값과의 차이가 {0} 이내"
+        case .fbExactly: "기댓값과 정확히 같은 값"
+        case .fbNotExactly: "답이 기댓값과 정확히 같지 않습니다"
         case .fbEqualTo: "기댓값과 일치하는 {0}"
         case .fbKindTokens: "토큰"
         case .fbKindText: "텍스트"
@@ -374,7 +378,7 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .fbAllCorrect: "정답입니다: {0}개 항목이 모두 {1}입니다."
         case .fbExpectedShape: "필요한 형태: {0}. "
         case .fbNotWithinTolerance: "답이 기댓값과의 차이가 {0} 이내가 아닙니다"
-        case .fbNotEqualTo: "답이 기댓값과 일치하는 {0}이(가) 아닙니다"
+        case .fbNotEqualTo: "답이 기댓값({0})과 일치하지 않습니다"
         case .fbCountWithin: "{0}개 중 {1}개 항목이 {2}입니다"
         case .fbBlanks: "; {0}개는 비어 있습니다(?)"
         case .fbTextForNumberOne: "; {0}개는 숫자 자리에 \"텍스트\"가 있습니다"

@@ -115,6 +115,15 @@ import StepmarkCore
         #expect(FeedbackWords.english.criterion(.equal(number)) == "equal to the expected entries")
         #expect(FeedbackWords.korean.notWithin(.within(tolerance: "0.01")) == "답이 기댓값과의 차이가 0.01 이내가 아닙니다")
         #expect(FeedbackWords.english.notWithin(.within(tolerance: "0.01")) == "The answer is not within 0.01 of the expected value")
+        // Text needs no particle after the kind (it read 텍스트이(가), a student review).
+        #expect(FeedbackWords.korean.notWithin(.equal(.text("강가"))) == "답이 기댓값(텍스트)과 일치하지 않습니다")
+        // tol=0: not "within 0 of the expected value".
+        #expect(FeedbackWords.english.notWithin(.exact) == "The answer is not exactly the expected value")
+        #expect(FeedbackWords.korean.notWithin(.exact) == "답이 기댓값과 정확히 같지 않습니다")
+        let exact = Exercises.grade(expected: .tensor(.vector([2, 3])), spec: ExerciseSpec(id: "e", points: 1, tolerance: 0, check: nil, partial: false, position: SourcePosition(line: 1, column: 1)),
+                                    answer: .literal(AnswerLiteral(shape: [2], cells: [.number(2), .number(3.001)])), reveal: false)
+        #expect(exact.feedback.contains("1 of 2 entries are exactly the expected value"), "\(exact.feedback)")
+        #expect(!exact.feedback.contains("within 0"), "\(exact.feedback)")
         #expect(FeedbackWords.english.lateDeduction(periods: "1", day: true, percent: "10", earned: "4", deducted: "0.4")
                 == "Submitted 1 day late: 10% of the 4 points earned is taken off (-0.4).")
         #expect(FeedbackWords.english.lateDeduction(periods: "3", day: false, percent: "5", earned: nil, deducted: "0")

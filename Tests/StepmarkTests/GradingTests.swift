@@ -362,6 +362,18 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(teacher.contains { $0.contains("cannot be blanked in the assignment") }, "\(teacher)")
     }
 
+    /// An answer over the entry limit, in a submission: the feedback does not tell the student
+    /// to raise --max-entries (a flag of the teacher's grader, not theirs).
+    @Test func anOversizedSubmittedAnswerNamesNoFlag() throws {
+        var limits = Limits()
+        limits.maxEntries = 5
+        let grader = Grader(key: LessonParser.parse("```let exercise=a\nx = 2\n```\n\n```answer a\n2\n```\n", path: "key.md"), limits: limits)
+        let o = grader.grade(submissionText: "```answer a\n[1, 2, 3, 4, 5, 6, 7]\n```\n", path: "s.md")
+        #expect(o.exercises.first?.feedback.contains("the answer has more than 5 entries, more than any answer here needs") == true, "\(o.exercises.map(\.feedback))")
+        #expect(!(o.exercises.first?.feedback.contains("--max-entries") ?? true))
+        #expect(!o.lessonErrors.contains { $0.message.contains("--max-entries") }, "\(o.lessonErrors)")
+    }
+
     /// A word where a number belongs: the student's own check lists the problem as the grader
     /// does, without the parser's advice to quote the word (which GRADING.md promises; the
     /// self-check said `write text in double quotes ("hello")`).

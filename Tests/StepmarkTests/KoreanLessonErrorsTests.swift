@@ -494,6 +494,7 @@ import Testing
 
     /// Messages that need a file, a model or a grader to arise, as the code writes them.
     static let directMessages: [(String, Set<String>)] = [
+        ("the answer has more than 5 entries, more than any answer here needs", []),
         ("this ```answer block is inside a list item or a quote, so this check does not read it (the grader may; do not rely on it); write it at the top level, not indented", ["answer"]),
         ("notes.md has no exercises and no answer blocks, so nothing was checked; is it the right file?", ["notes", "md"]),
         ("'x' is a model, not a value: give it to a directive with model=x", ["x"]),

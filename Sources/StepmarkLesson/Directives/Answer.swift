@@ -125,7 +125,7 @@ public enum AnswerParser {
         var parser = Parser(lexer: lexer, current: first, maxEntries: limits.maxEntries)
         let root = try parser.item(depth: 0)
         if case .end = parser.current.kind {} else {
-            throw LessonError("unexpected \(parser.current.kind.describe) after the answer; write one literal (a number, a [list] or a [[matrix]])", at: parser.current.position)
+            throw LessonError("found \(parser.current.kind.describe) after the answer; write one literal (a number, a [list] or a [[matrix]])", at: parser.current.position)
         }
         switch root {
         case .cell(let c):

@@ -48,7 +48,7 @@ extension Phrasebook {
          "answer 블록은 강의 파서가 읽어야 합니다"),
         (#"^the answer is empty; write a number, a list or a matrix \(\? for a blank entry\)$"#,
          "답이 비어 있습니다. 숫자, 목록 또는 행렬을 쓰세요(빈 항목은 ?)"),
-        (#"^unexpected (a number|a string|'.'|the end of the answer) after the answer; write one literal \(a number, a \[list\] or a \[\[matrix\]\]\)$"#,
+        (#"^found (a number|a string|'.'|the end of the answer) after the answer; write one literal \(a number, a \[list\] or a \[\[matrix\]\]\)$"#,
          "답 뒤에 예상하지 못한 $1이(가) 있습니다. 리터럴 하나(숫자, [목록] 또는 [[행렬]])만 쓰세요"),
         (#"^this list mixes entries and rows; expected an entry here, found a \[list\]$"#,
          "이 목록에는 항목과 행이 섞여 있습니다: 여기에는 항목이 와야 하는데 [목록]이 있습니다"),
