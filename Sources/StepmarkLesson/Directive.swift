@@ -1,5 +1,6 @@
 import FoundationEssentials
 import StepmarkCore
+import Synchronization
 
 /// One argument a directive accepts, as `stepmark directives NAME` lists it.
 public struct ArgumentSpec: Sendable {
@@ -8,10 +9,17 @@ public struct ArgumentSpec: Sendable {
     /// by default.
     public var defaultValue: String?
     public var help: String
-    public init(_ name: String, _ defaultValue: String? = nil, _ help: String) {
+    /// The words the argument takes, when it is one of a fixed set (`mask=none|causal`): the
+    /// runner checks them before the directive runs, so that a bad choice is reported with
+    /// the block's other errors (it stopped at the first, `q=Querry` before `mask=casual`).
+    /// The directive's own `Arguments.choice` call must list the same words (a test runs
+    /// every example with each such argument misspelt).
+    public var choices: [String]?
+    public init(_ name: String, _ defaultValue: String? = nil, _ help: String, choices: [String]? = nil) {
         self.name = name
         self.defaultValue = defaultValue
         self.help = help
+        self.choices = choices
     }
 }
 
@@ -99,12 +107,57 @@ public struct DirectiveDescription: Sendable {
     public var example: String
 }
 
+/// The bad arguments a directive met while reading a step's arguments, kept rather than thrown
+/// at once, so that one run reports every bad argument of a block (`mask=casual q=Querry` took
+/// two runs, a fix at a time). The runner gives one to the arguments of the step it runs; the
+/// step then fails at its first record, its first deadline check or its end, and every problem
+/// kept (with what the directive threw meanwhile) is reported.
+public final class ArgumentProblems: Sendable {
+    private let kept = Mutex<[LessonError]>([])
+    public init() {}
+    /// Keeps `problem` once (the runner's check of a choice and the directive's own read of it
+    /// find the same).
+    func add(_ problem: LessonError) {
+        kept.withLock { if $0.count < Self.maxKept && !$0.contains(problem) { $0.append(problem) } }
+    }
+    /// At most this many are kept (and reported) for one step.
+    public static let maxKept = 10
+    /// The problems kept, in the order met.
+    public var all: [LessonError] { kept.withLock { $0 } }
+    /// The first problem kept, if any.
+    public var first: LessonError? { kept.withLock { $0.first } }
+}
+
 /// Typed access to a step's validated arguments. Every accessor reports a bad value at the
 /// value's position with what was expected.
+///
+/// With `problems`, the accessors that have a default to go on with (`choice`, `bool`, a
+/// number or whole number with a default, `positiveNumber`) keep a bad value's error there
+/// and return the default, so that the directive reads its other arguments too; the others
+/// still throw. Without it (tests, tools), every accessor throws.
 public struct Arguments: Sendable {
     public let info: InfoString
     /// The directive's name position, used for errors about missing arguments.
     public let position: SourcePosition
+    /// Where bad values with a default to fall back on are kept; nil: they are thrown.
+    public let problems: ArgumentProblems?
+
+    public init(info: InfoString, position: SourcePosition, problems: ArgumentProblems? = nil) {
+        self.info = info
+        self.position = position
+        self.problems = problems
+    }
+
+    /// `read()`, or with `problems`, `fallback` once its error is kept.
+    func orKept<T>(_ fallback: T, _ read: () throws -> T) throws -> T {
+        guard let problems else { return try read() }
+        do {
+            return try read()
+        } catch let e as LessonError {
+            problems.add(e)
+            return fallback
+        }
+    }
 
     public func has(_ key: String) -> Bool { argument(key) != nil }
 
@@ -124,11 +177,15 @@ public struct Arguments: Sendable {
     }
 
     public func number(_ key: String, default value: Double) throws -> Double {
-        try number(key, default: Optional(value)) ?? value
+        try orKept(value) { try number(key, default: Optional(value)) ?? value }
     }
 
     /// A whole-number argument within `range`.
     public func integer(_ key: String, default value: Int, in range: ClosedRange<Int>, limitFlag: String? = nil) throws -> Int {
+        try orKept(value) { try strictInteger(key, default: value, in: range, limitFlag: limitFlag) }
+    }
+
+    private func strictInteger(_ key: String, default value: Int, in range: ClosedRange<Int>, limitFlag: String?) throws -> Int {
         guard let a = argument(key) else { return value }
         guard case .number(let v, _) = a.value, v == v.rounded() else {
             throw LessonError("\(key)= expects a whole number, got \(a.value.description.quotable)", at: a.valuePosition)
@@ -171,6 +228,10 @@ public struct Arguments: Sendable {
 
     /// One of a fixed set of words.
     public func choice(_ key: String, _ options: [String], default value: String) throws -> String {
+        try orKept(value) { try strictChoice(key, options, default: value) }
+    }
+
+    private func strictChoice(_ key: String, _ options: [String], default value: String) throws -> String {
         guard let a = argument(key) else { return value }
         let w: String
         switch a.value {

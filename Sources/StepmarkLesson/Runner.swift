@@ -52,6 +52,9 @@ public final class StepContext {
     /// `digits` replaces the step's precision for this value (a `let` integer literal: 0).
     public func record(_ name: String, _ value: Value, formula: String? = nil, role: ValueRole = .plain,
                        formulaRepeatsSource: Bool = false, digits: Int? = nil) throws {
+        // A bad argument kept while the directive read the others: nothing is recorded from
+        // numbers a default stood in for.
+        if let problem = args.problems?.first { throw problem }
         if value.entryCount > limits.maxEntries {
             throw LessonError("\(name) would have \(value.entryCount) entries, over the limit of \(limits.maxEntries) (raise it with --max-entries)", at: block.infoPosition)
         }
@@ -124,6 +127,8 @@ public final class StepContext {
 
     /// Throws when the lesson's wall-clock budget is spent; long loops call it.
     public func checkDeadline() throws {
+        // Long work on a default that stands in for a bad argument stops at the first check.
+        if let problem = args.problems?.first { throw problem }
         if Date() > deadline {
             throw LessonError("stopped: the lesson ran over the time limit of \(Runner.format(limits.maxSeconds)) s (raise it with --max-seconds)", at: block.infoPosition)
         }
@@ -316,8 +321,11 @@ public struct Runner: Sendable {
                     blocks.append(.step(step))
                     continue
                 }
-                runStep(d, answer: answer, into: &step, environment: &environment, defaults: defaults, language: language,
-                        baseDirectory: baseDirectory.isEmpty ? "." : baseDirectory, deadline: deadline, held: held, valuesHeld: valuesHeld)
+                var otherErrors: [LessonError] = []
+                runStep(d, answer: answer, into: &step, otherErrors: &otherErrors, environment: &environment, defaults: defaults,
+                        language: language, baseDirectory: baseDirectory.isEmpty ? "." : baseDirectory, deadline: deadline,
+                        held: held, valuesHeld: valuesHeld)
+                diagnostics += otherErrors
                 valuesHeld += step.values.count + step.hiddenValues.count
                 for v in step.values + step.hiddenValues {
                     let (n, overflow) = held.addingReportingOverflow(NamedValue.lessonCharge(v.value, name: v.name, formula: v.formula))
@@ -340,10 +348,12 @@ public struct Runner: Sendable {
         return report
     }
 
-    private func runStep(_ d: DirectiveBlock, answer: AnswerBlock?, into step: inout Step, environment: inout Environment,
-                         defaults: FrontMatter?, language: LessonLanguage,
+    private func runStep(_ d: DirectiveBlock, answer: AnswerBlock?, into step: inout Step, otherErrors: inout [LessonError],
+                         environment: inout Environment, defaults: FrontMatter?, language: LessonLanguage,
                          baseDirectory: String, deadline: Date, held: Int, valuesHeld: Int) {
         guard let directive = directives.first(where: { $0.name == d.name }) else { return }
+        let problems = ArgumentProblems()
+        var argumentPositions: Set<SourcePosition> = []
         var started: StepContext?
         defer {
             if let error = step.error { keepWhatAFailedStepLeaves(d, context: started, error: error, environment: &environment) }
@@ -351,21 +361,34 @@ public struct Runner: Sendable {
         do {
             let info = try InfoString.parse(d.info, at: d.infoPosition)
             step.arguments = info.arguments
+            argumentPositions = Set(info.arguments.flatMap { [$0.position, $0.valuePosition] })
             step.positional = info.positional.map(\.text)
             let allowed = directive.arguments.map(\.name) + commonArguments.map(\.name)
-            for a in info.arguments where !allowed.contains(a.key) {
+            // Every unknown argument at once (the first few: a megabyte info string of distinct
+            // keys must not cost a suggestion each): the directive does not run with any of them.
+            for a in info.arguments.lazy.filter({ !allowed.contains($0.key) }).prefix(ArgumentProblems.maxKept) {
                 var message = "unknown argument '\(a.key.quotable)' for \(d.name)"
                 if let s = suggestion(for: a.key, among: allowed) { message += "; did you mean '\(s)'?" }
                 message += " (valid arguments: \(allowed.joined(separator: ", ")))"
-                throw LessonError(message, at: a.position)
+                problems.add(LessonError(message, at: a.position))
             }
+            if let unknown = problems.first { throw unknown }
             if answer == nil, let extra = info.positional.first {
                 throw LessonError("unexpected '\(extra.text.quotable)' in the info string; arguments are written key=value", at: extra.position)
             }
-            let args = Arguments(info: info, position: d.infoPosition)
-            let precision = try args.integer("precision", default: 4, in: 0...15)
-            step.exercise = try exercise(args, defaults: defaults)
-            step.hide = ReportHiding(rawValue: try args.choice("hide", ReportHiding.allCases.map(\.rawValue), default: ""))
+            // The common arguments are read strictly: an exercise with a bad tol= is no exercise.
+            let common = Arguments(info: info, position: d.infoPosition)
+            let precision = try common.integer("precision", default: 4, in: 0...15)
+            step.exercise = try exercise(common, defaults: defaults)
+            step.hide = ReportHiding(rawValue: try common.choice("hide", ReportHiding.allCases.map(\.rawValue), default: ""))
+            let args = Arguments(info: info, position: d.infoPosition, problems: problems)
+            // Every argument of a fixed set of words is checked now, whatever the directive
+            // reads first: a name it cannot find would otherwise hide a misspelt choice.
+            for spec in directive.arguments {
+                if let choices = spec.choices, args.has(spec.name) {
+                    _ = try args.choice(spec.name, choices, default: spec.defaultValue ?? choices[0])
+                }
+            }
             let reads = NameReadLog()
             var stepEnvironment = environment
             stepEnvironment.readLog = reads
@@ -394,6 +417,7 @@ public struct Runner: Sendable {
             } catch let e as TensorError {
                 throw LessonError(e.message, at: d.infoPosition)
             }
+            if let kept = problems.first { throw kept }
             if let name = try args.name("as"), let result = context.result {
                 context.define(name, result)
             }
@@ -404,9 +428,23 @@ public struct Runner: Sendable {
             step.result = context.result
             environment = context.takeEnvironment(undoingDefinitions: false)
         } catch let e as LessonError {
-            step.error = e
+            fail(e)
         } catch {
-            step.error = LessonError("\(error)", at: d.infoPosition)
+            fail(LessonError("\(error)", at: d.infoPosition))
+        }
+        /// The step's error, and the other bad arguments kept (`otherErrors`, reported as the
+        /// lesson's errors). What the directive threw is the step's error when it is about an
+        /// argument (`q=Querry` names nothing) or nothing was kept. An error of the work itself
+        /// is dropped when a default stood in for a bad argument: it may be that default's doing
+        /// (`generate model=gpt` ran as bigram and said the corpus is missing). Kept problems
+        /// quote only the info string, never a value, so none can give an exercise away outside
+        /// its step, where a handout hides the step's own error.
+        func fail(_ thrown: LessonError) {
+            let kept = problems.all.sorted { $0.position < $1.position }
+            let aboutAnArgument = argumentPositions.contains(thrown.position)
+            let error = kept.isEmpty || (aboutAnArgument && !kept.contains(thrown)) ? thrown : kept[0]
+            step.error = error
+            otherErrors = kept.filter { $0 != error }
         }
     }
 

@@ -76,11 +76,13 @@ extension Arguments {
     /// A finite number > 0 (a learning rate, a temperature, a scale); `why` explains it in the
     /// error: "lr= must be a positive number (the size of each step downhill), got -1".
     public func positiveNumber(_ key: String, default value: Double, why: String? = nil) throws -> Double {
-        let x = try number(key, default: value)
-        guard x > 0, x.isFinite else {
-            let reason = why.map { " (\($0))" } ?? ""
-            throw LessonError("\(key)= must be a positive number\(reason), got \(raw(key)?.description ?? Runner.format(x))", at: position(of: key))
+        try orKept(value) {
+            let x = try number(key, default: value)
+            guard x > 0, x.isFinite else {
+                let reason = why.map { " (\($0))" } ?? ""
+                throw LessonError("\(key)= must be a positive number\(reason), got \(raw(key)?.description ?? Runner.format(x))", at: position(of: key))
+            }
+            return x
         }
-        return x
     }
 }

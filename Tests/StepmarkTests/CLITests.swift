@@ -119,6 +119,29 @@ import StepmarkLesson
         }
     }
 
+    /// Each argument of a fixed set of words is checked by the runner before the directive runs
+    /// (`ArgumentSpec.choices`) and again by the directive's own `choice` call: the two lists
+    /// must agree, or a misspelt word would be reported twice, differently. Every example is
+    /// run with each such argument misspelt: exactly one error, at its value, listing the
+    /// spec's words.
+    @Test func everyChoiceArgumentIsCheckedOnceWithTheSpecsWords() throws {
+        for d in DirectiveRegistry.all where miniLMPresent || !["model", "transformer", "sentences"].contains(d.name) {
+            for spec in d.arguments {
+                guard let choices = spec.choices else { continue }
+                var lines = d.example.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                let fence = try #require(lines.lastIndex { $0.hasPrefix("```\(d.name)") }, "\(d.name)")
+                lines[fence] = lines[fence].replacingOccurrences(of: " \(spec.name)=\\S+", with: "", options: .regularExpression) + " \(spec.name)=zzzz"
+                let report = runLesson(lines.joined(separator: "\n") + "\n")
+                let column = lines[fence].count - 3
+                let errors = report.errors.filter { $0.message.hasPrefix("\(spec.name)=") }
+                #expect(errors.count == 1, "\(d.name) \(spec.name)=: \(report.errors.map(\.message))")
+                #expect(errors.first?.position == SourcePosition(line: fence + 1, column: column), "\(d.name) \(spec.name)=: \(errors)")
+                #expect(errors.first?.message.hasPrefix("\(spec.name)= must be one of \(choices.joined(separator: ", ")), got zzzz") == true,
+                        "\(d.name) \(spec.name)=: \(errors.map(\.message))")
+            }
+        }
+    }
+
     @Test func stepPrintsEverythingWithoutATerminal() throws {
         let folder = try temporaryFolder(["a.md": "# A\n\n```softmax\n[1, 2]\n```\n"])
         let result = try stepmark(["step", "a.md"], input: "", in: folder)

@@ -10,7 +10,7 @@ enum AttendDirective: Directive {
         ArgumentSpec("k", "K", "the name of the keys (n_k × d)"),
         ArgumentSpec("v", "V", "the name of the values (n_k × d_v)"),
         ArgumentSpec("scale", "1/sqrt(d_k)", "multiplies Q·Kᵀ"),
-        ArgumentSpec("mask", "none", "none, or causal: query i sees keys j ≤ i + n_k − n_q"),
+        ArgumentSpec("mask", "none", "none, or causal: query i sees keys j ≤ i + n_k − n_q", choices: AttentionMask.allCases.map(\.rawValue)),
         ArgumentSpec("heads", "1", "split the columns of Q, K, V into this many heads"),
         ArgumentSpec("wo", nil, "the name of an output projection applied to the concatenated heads"),
         ArgumentSpec("labels", nil, "the name of a token list that labels rows and columns"),

@@ -13,7 +13,7 @@ enum AttendGradients {
     /// The arguments `attend` accepts for its backward pass.
     static let arguments: [ArgumentSpec] = [
         ArgumentSpec("target", nil, "the name of the output the attention should produce: also record the loss and every gradient"),
-        ArgumentSpec("loss", "mse", "the loss against target=: mse, mean((output − target)²)"),
+        ArgumentSpec("loss", "mse", "the loss against target=: mse, mean((output − target)²)", choices: ["mse"]),
         ArgumentSpec("grad", nil, "instead of target=, the name of a given gradient ∂L/∂output"),
         ArgumentSpec("jacobian_row", nil, "also record the softmax Jacobian diag(w) − w·wᵀ of this row of weights (0-based)"),
     ]

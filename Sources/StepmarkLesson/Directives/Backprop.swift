@@ -14,7 +14,7 @@ enum BackpropDirective: Directive {
         ArgumentSpec("net", "net", "the name of the network (made by a network block); it is updated"),
         ArgumentSpec("lr", "0.1", "the learning rate, a positive number"),
         ArgumentSpec("epochs", "1", "the number of updates (each uses every example)"),
-        ArgumentSpec("loss", "mse", "mse: mean((a − y)²); bce: binary cross-entropy (needs output=sigmoid)"),
+        ArgumentSpec("loss", "mse", "mse: mean((a − y)²); bce: binary cross-entropy (needs output=sigmoid)", choices: ["mse", "bce"]),
     ]
     static let subSteps = "for the first epoch z1, a1, …, loss, then dW_L, db_L, …, dW_1, db_1 (last layer first); then history (epoch, loss) and the updated W1, b1, …"
     static let example = """

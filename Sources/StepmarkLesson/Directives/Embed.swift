@@ -7,8 +7,8 @@ enum EmbedDirective: Directive {
     static let body = "the text"
     static let arguments: [ArgumentSpec] = [
         ArgumentSpec("table", "E", "the embedding table (from an embeddings block)"),
-        ArgumentSpec("method", "whitespace", "how the text is split: whitespace or char"),
-        ArgumentSpec("pool", "mean", "mean (average of the rows), sum, or none (the sentence is the matrix of token vectors)"),
+        ArgumentSpec("method", "whitespace", "how the text is split: whitespace or char", choices: ["whitespace", "char"]),
+        ArgumentSpec("pool", "mean", "mean (average of the rows), sum, or none (the sentence is the matrix of token vectors)", choices: Pooling.allCases.map(\.rawValue)),
     ]
     static let subSteps = "tokens, vectors (one labelled row per token), sentence (the pooled vector)"
     static let example = """

@@ -9,13 +9,13 @@ enum EncodeDirective: Directive {
     static let body = "the text, split into tokens at whitespace (every token must be in the table)"
     static let arguments: [ArgumentSpec] = [
         ArgumentSpec("table", "E", "the embedding table (a matrix with one token-labelled row per token)"),
-        ArgumentSpec("positions", "none", "none, or sinusoidal: add PE[p, 2i] = sin(p/10000^(2i/d)), PE[p, 2i+1] = cos(…)"),
+        ArgumentSpec("positions", "none", "none, or sinusoidal: add PE[p, 2i] = sin(p/10000^(2i/d)), PE[p, 2i+1] = cos(…)", choices: PositionalEncoding.allCases.map(\.rawValue)),
         ArgumentSpec("wq", nil, "the name of the query projection (d × d_k); without it Q = X"),
         ArgumentSpec("wk", nil, "the name of the key projection (d × d_k); without it K = X"),
         ArgumentSpec("wv", nil, "the name of the value projection (d × d_v); without it V = X"),
         ArgumentSpec("heads", "1", "split the columns of Q, K, V into this many heads"),
-        ArgumentSpec("residual", "false", "add the attention's input X to its output"),
-        ArgumentSpec("norm", "false", "layer-normalise each row of the result (biased variance, ε = 1e-5, no scale or shift)"),
+        ArgumentSpec("residual", "false", "add the attention's input X to its output", choices: ["true", "false"]),
+        ArgumentSpec("norm", "false", "layer-normalise each row of the result (biased variance, ε = 1e-5, no scale or shift)", choices: ["true", "false"]),
     ]
     static let subSteps = "tokens, embedded, positioned (with positions), Q, K, V, scores, scaled, weights, output (with heads=h: headN.scores … headN.output, concat), context"
     static let example = """

@@ -12,7 +12,7 @@ enum GenerateDirective: Directive {
     static let summary = "autoregressive generation with a bigram or attention model, the top candidates at every step"
     static let body = "the prompt, split into tokens at whitespace"
     static let arguments: [ArgumentSpec] = [
-        ArgumentSpec("model", nil, "bigram (next-token counts from a corpus) or attention (causal self-attention over an embedding table)"),
+        ArgumentSpec("model", nil, "bigram (next-token counts from a corpus) or attention (causal self-attention over an embedding table)", choices: ["bigram", "attention"]),
         ArgumentSpec("corpus", "corpus", "model=bigram: the text the counts come from (consecutive tokens within each line)"),
         ArgumentSpec("table", "E", "model=attention: the embedding table; its tokens are the vocabulary"),
         ArgumentSpec("steps", "5", "how many tokens to generate"),

@@ -9,7 +9,7 @@ enum NearestDirective: Directive {
     static let arguments: [ArgumentSpec] = [
         ArgumentSpec("table", "E", "the embedding table to search"),
         ArgumentSpec("k", "3", "how many results"),
-        ArgumentSpec("metric", "cosine", "cosine or dot (higher is closer) or euclidean (lower is closer)"),
+        ArgumentSpec("metric", "cosine", "cosine or dot (higher is closer) or euclidean (lower is closer)", choices: SimilarityMetric.allCases.map(\.rawValue)),
         ArgumentSpec("model", nil, "a model (from a model block): the body is a text, embedded as a sentence vector"),
         ArgumentSpec("exclude", nil, "a list of tokens to leave out, like [\"a\", \"b\"] (e.g. items a user already has)"),
     ]

@@ -16,8 +16,8 @@ enum NetworkDirective: Directive {
     static let body = "empty, or W1 = …, b1 = … lines (expressions) that replace the random initial weights"
     static let arguments: [ArgumentSpec] = [
         ArgumentSpec("layers", nil, "the layer sizes, inputs first, e.g. 2,3,1 (optional when every Wn is given)"),
-        ArgumentSpec("activation", "sigmoid", "the hidden layers' activation: sigmoid, relu or tanh"),
-        ArgumentSpec("output", "linear", "the output layer's activation: linear or sigmoid"),
+        ArgumentSpec("activation", "sigmoid", "the hidden layers' activation: sigmoid, relu or tanh", choices: ["sigmoid", "relu", "tanh"]),
+        ArgumentSpec("output", "linear", "the output layer's activation: linear or sigmoid", choices: ["linear", "sigmoid"]),
         ArgumentSpec("seed", "0", "the SplitMix64 seed of the Xavier-uniform initial weights"),
         ArgumentSpec("name", "net", "the name the network is stored under"),
     ]

@@ -14,12 +14,12 @@ enum PlotDirective: Directive {
     static let summary = "a line, scatter or bar chart of vectors and table columns, several series with a legend"
     static let body = "one series per line: `NAME` or `label: NAME`, where NAME is a vector or a table's column `TABLE.column` (like `h.loss` after `train history=h`)"
     static let arguments: [ArgumentSpec] = [
-        ArgumentSpec("kind", "line", "line, scatter or bar"),
+        ArgumentSpec("kind", "line", "line, scatter or bar", choices: ChartKind.allCases.map(\.rawValue)),
         ArgumentSpec("x", nil, "the x values of every series: a vector or TABLE.column (default: the table's step column, else 0, 1, 2, …)"),
         ArgumentSpec("title", "\"\"", "the chart's title"),
         ArgumentSpec("xlabel", "\"\"", "the x axis label (default: the x column's name)"),
         ArgumentSpec("ylabel", "\"\"", "the y axis label (default: the column's name when every series shares it)"),
-        ArgumentSpec("log", "false", "draw y on a logarithmic axis (every y must then be above 0)"),
+        ArgumentSpec("log", "false", "draw y on a logarithmic axis (every y must then be above 0)", choices: ["true", "false"]),
     ]
     static let subSteps = "series (a table: series, x, y; one row per point)"
     static let example = """

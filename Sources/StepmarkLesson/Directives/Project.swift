@@ -6,7 +6,7 @@ enum ProjectDirective: Directive {
     static let summary = "project the table's vectors to 2-D with PCA, and how much variance each axis keeps"
     static let arguments: [ArgumentSpec] = [
         ArgumentSpec("table", "E", "the embedding table"),
-        ArgumentSpec("method", "pca", "pca (the only method)"),
+        ArgumentSpec("method", "pca", "pca (the only method)", choices: ["pca"]),
     ]
     static let subSteps = "points (2-D coordinates, rows labelled by token, columns PC1, PC2), explained (the fraction of variance on PC1, PC2)"
     static let example = """

@@ -7,7 +7,7 @@ enum SimilarityDirective: Directive {
     static let summary = "cosine / dot / euclidean between pairs of tokens or vectors, or the whole table"
     static let body = "lines 'a b' (table tokens or names of vectors), or empty for the whole table"
     static let arguments: [ArgumentSpec] = [
-        ArgumentSpec("metric", "cosine", "cosine (a·b / |a||b|), dot (a·b) or euclidean (|a − b|, a distance: smaller is closer)"),
+        ArgumentSpec("metric", "cosine", "cosine (a·b / |a||b|), dot (a·b) or euclidean (|a − b|, a distance: smaller is closer)", choices: SimilarityMetric.allCases.map(\.rawValue)),
         ArgumentSpec("table", "E", "the embedding table the tokens come from"),
         ArgumentSpec("model", nil, "a model (from a model block): each line is 'first text | second text', compared as sentence vectors"),
     ]

@@ -8,7 +8,7 @@ enum SoftmaxDirective: Directive {
     static let body = "a vector or matrix literal, a name, or any expression"
     static let arguments: [ArgumentSpec] = [
         ArgumentSpec("temperature", "1", "divides the shifted scores: < 1 sharpens, > 1 flattens"),
-        ArgumentSpec("axis", "row", "row: each row sums to 1; col: each column does"),
+        ArgumentSpec("axis", "row", "row: each row sums to 1; col: each column does", choices: ["row", "col"]),
     ]
     static let subSteps = "input, shifted, exp, sum, output"
     static let example = """

@@ -7,7 +7,7 @@ enum TokenizeDirective: Directive {
     static let summary = "split text into tokens (whitespace, char, wordpiece, bpe) and look up their ids"
     static let body = "the text"
     static let arguments: [ArgumentSpec] = [
-        ArgumentSpec("method", "whitespace", "whitespace, char (one token per character), wordpiece (BERT, needs a vocab) or bpe (needs merges)"),
+        ArgumentSpec("method", "whitespace", "whitespace, char (one token per character), wordpiece (BERT, needs a vocab) or bpe (needs merges)", choices: ["whitespace", "char", "wordpiece", "bpe", "bert"]),
         ArgumentSpec("vocab", "vocab", "the vocabulary (from a vocab block); ids are shown when vocab= is written or method=wordpiece"),
         ArgumentSpec("merges", "merges", "the merges learned by a bpe block (method=bpe)"),
         ArgumentSpec("unk", "\"[UNK]\"", "the token that stands in for words the vocabulary cannot spell"),

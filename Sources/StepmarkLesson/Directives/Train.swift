@@ -20,7 +20,7 @@ enum TrainDirective: Directive {
         ArgumentSpec("y", nil, "the target: a number, a list or the name of a vector, as many as x"),
         ArgumentSpec("w", "0.5", "the initial weight"),
         ArgumentSpec("b", "0", "the initial bias (held fixed unless bias=true)"),
-        ArgumentSpec("bias", "false", "also learn the bias b"),
+        ArgumentSpec("bias", "false", "also learn the bias b", choices: ["true", "false"]),
         ArgumentSpec("lr", "0.1", "the learning rate, a positive number"),
         ArgumentSpec("steps", "10", "the number of updates (0 only evaluates the start)"),
         ArgumentSpec("history", nil, "also store the history table under this name, for `plot` (NAME.loss) or expressions"),

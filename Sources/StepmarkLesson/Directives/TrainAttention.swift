@@ -23,7 +23,7 @@ enum TrainAttentionDirective: Directive {
         ArgumentSpec("lr", "0.1", "the learning rate, a positive number"),
         ArgumentSpec("epochs", "100", "the number of updates (0 only evaluates the start)"),
         ArgumentSpec("record", "[0, epochs]", "the epochs at which to record the attention weights, like [0, 10, 100]"),
-        ArgumentSpec("mask", "none", "none, or causal"),
+        ArgumentSpec("mask", "none", "none, or causal", choices: AttentionMask.allCases.map(\.rawValue)),
         ArgumentSpec("heads", "1", "the number of heads"),
         ArgumentSpec("scale", "1/sqrt(d_k)", "multiplies Q·Kᵀ"),
         ArgumentSpec("labels", nil, "the name of a token list labelling the rows (one list, or one per sequence)"),

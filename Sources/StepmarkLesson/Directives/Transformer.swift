@@ -11,7 +11,7 @@ enum TransformerDirective: Directive {
     static let arguments: [ArgumentSpec] = [
         ArgumentSpec("model", "model", "the model (from a model block)"),
         ArgumentSpec("layers", "all", "which layers (from 1) to record, like 1,6; every layer still runs"),
-        ArgumentSpec("record", "summary", "summary (each head's weights and each layer's output) or full (every sub-step)"),
+        ArgumentSpec("record", "summary", "summary (each head's weights and each layer's output) or full (every sub-step)", choices: ["summary", "full"]),
         ArgumentSpec("max_tokens", "256", "keep at most this many tokens, [CLS] and [SEP] included (sentence-transformers: 256)"),
     ]
     static let subSteps = "tokens, ids, embeddings.output; per layer L with record=full: layerL.Q, layerL.K, layerL.V, layerL.headH.scores, .scaled, .weights, .output, layerL.concat, layerL.attn_out, layerL.attn_norm, layerL.ffn_hidden, layerL.ffn_out, layerL.output (record=summary: layerL.headH.weights and layerL.output); pooled, sentence"
