@@ -255,14 +255,18 @@ struct Assign: ParsableCommand {
                 list += CSV.row([student.id, student.name, String(student.variant), target])
             }
         }
-        do {
-            try AtomicFile.write(list, to: FilePathText.join(out, Self.variantsList))
-        } catch let e as ReadError {
-            printError("error: \(e)")
-            throw ExitCode(2)
+        // A run that wrote no assignment (every key refused) leaves the list as it was: it is
+        // what grade --roster reads, and a header alone would lose the class's variants.
+        if !written.isEmpty {
+            do {
+                try AtomicFile.write(list, to: FilePathText.join(out, Self.variantsList))
+            } catch let e as ReadError {
+                printError("error: \(e)")
+                throw ExitCode(2)
+            }
         }
         // What was written: a key refused above wrote none (it said "1 assignment per key").
-        say("wrote \(written.count) assignment\(written.count == 1 ? "" : "s") into \(out) (list: \(out)/variants.csv)")
+        say("wrote \(written.count) assignment\(written.count == 1 ? "" : "s") into \(out)" + (written.isEmpty ? "" : " (list: \(out)/variants.csv)"))
         if notAKey { throw ExitCode(2) }
         if failed { throw ExitCode(1) }
     }

@@ -1092,9 +1092,15 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         #expect(again.status == 2)
         #expect(again.stderr == "hw/key.md:1:1: error: this file is already an assignment (its front matter has variant:); make assignments from the teacher's key\n", "\(again.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/hw2/key.md"))
+        // The class's list of variants stays as it was (a refused run wrote a header alone).
+        #expect(try stepmark(["assign", "key.md", "--out", "v", "--variants", "roster.csv"], in: folder).status == 0)
+        let list = try String(contentsOfFile: folder + "/v/variants.csv", encoding: .utf8)
+        #expect(list.contains("s1,A,"))
+        try FileManager.default.removeItem(atPath: folder + "/v/s1")
         let variants = try stepmark(["assign", "hw/key.md", "--out", "v", "--variants", "roster.csv"], in: folder)
         #expect(variants.status == 2 && variants.stdout.contains("wrote 0 assignments into v"), "\(variants.stdout)\(variants.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/v/s1/key.md"))
+        #expect(try String(contentsOfFile: folder + "/v/variants.csv", encoding: .utf8) == list)
     }
 
     /// A student who checks the wrong file (an empty one, a README) is told nothing was
