@@ -240,5 +240,11 @@ let tinyModelBlock = "```model from=\"\(tinyBertPath)\" name=tiny\n```\n"
         #expect(error("all-MiniLM-L6-v2", in: empty)
                 == "no model 'all-MiniLM-L6-v2' in \(empty); there are no models there: `make model` in stepmark's repository fetches all-MiniLM-L6-v2, or give a folder with from=\"path\" or a folder of models with --model-dir")
         #expect(error("x", in: "/nonexistent/models")?.hasPrefix("no model 'x' in /nonexistent/models; there are no models there:") == true)
+        // Each name is shortened on its own (the joined list was cut after 32 characters), and a
+        // folder whose name could not be written as from=NAME (an escape sequence) is not listed.
+        let more = try temporaryFolder(["bert-base-uncased-finetuned-sst-2/config.json": "{}", "all-MiniLM-L6-v2/config.json": "{}",
+                                        "multi-qa-mpnet-base-dot-v1/config.json": "{}", "evil\u{1B}[31m/config.json": "{}"])
+        defer { try? FileManager.default.removeItem(atPath: more) }
+        #expect(error("gpt2", in: more) == "no model 'gpt2' in \(more); the models there are all-MiniLM-L6-v2, bert-base-uncased-finetuned-sst-2, multi-qa-mpnet-base-dot-v1")
     }
 }

@@ -86,24 +86,33 @@ enum ModelDirective: Directive {
         guard !models.isEmpty else {
             return LessonError("\(searched); there are no models there: `make model` in stepmark's repository fetches all-MiniLM-L6-v2, or give a folder with from=\"path\" or a folder of models with --model-dir", at: position)
         }
-        let shown = models.count > 8 ? models.prefix(8).joined(separator: ", ") + ", … \(models.count) in all" : models.joined(separator: ", ")
+        let names = models.prefix(8).map(\.quotable).joined(separator: ", ")
+        let shown = models.count > 8 ? names + ", … \(models.count) in all" : names
         if let near = suggestion(for: name, among: models) {
-            return LessonError("\(searched); did you mean '\(near.quotable)'? (models there: \(shown.quotable))", at: position)
+            return LessonError("\(searched); did you mean '\(near.quotable)'? (models there: \(shown))", at: position)
         }
-        return LessonError("\(searched); the models there are \(shown.quotable)", at: position)
+        return LessonError("\(searched); the models there are \(shown)", at: position)
     }
 
-    /// The sub-folders of `directories` that hold a `config.json` (a Hugging Face model folder),
-    /// sorted; at most 1,000 entries of each folder are looked at.
+    /// The sub-folders of `directories` that hold a `config.json` (a Hugging Face model folder)
+    /// and whose names can be written as `from=NAME` (no blank, quote, bracket, `=` or control
+    /// character: a folder named with an escape sequence would print it), sorted. At most 10,000
+    /// entries of each folder are looked at.
     static func modelFolders(in directories: [String]) -> [String] {
         var names = Set<String>()
         for directory in directories {
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { continue }
-            for entry in entries.sorted().prefix(1000) where !entry.hasPrefix(".")
+            for entry in entries.prefix(10_000) where !entry.hasPrefix(".") && isBareName(entry)
                 && FileManager.default.fileExists(atPath: FilePathText.join(FilePathText.join(directory, entry), "config.json")) {
                 names.insert(entry)
             }
         }
         return names.sorted()
+    }
+
+    static func isBareName(_ s: String) -> Bool {
+        !s.isEmpty && s.unicodeScalars.allSatisfy { u in
+            u.value > 0x20 && !(0x7F...0x9F).contains(u.value) && !u.properties.isWhitespace && !"\"'[]=,{}".unicodeScalars.contains(u)
+        }
     }
 }
