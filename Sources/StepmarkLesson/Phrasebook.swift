@@ -328,6 +328,8 @@ public enum Phrasebook {
          "손실이 0단계의 $1에서 $3단계의 $2로 커졌습니다: lr=$4이 너무 클 수 있습니다"),
         (#"; with this data gradient descent settles only for lr below (\S+)$"#,
          "; 이 데이터에서 경사 하강법은 lr이 $1보다 작을 때만 수렴합니다"),
+        (#"^the x values are too large: x² overflows \(over 1\.8e308\), so no lr lets gradient descent settle; use smaller numbers$"#,
+         "x 값이 너무 큽니다: x²이 넘칩니다(1.8e308 초과). 어떤 lr로도 경사 하강법이 수렴하지 않으니 더 작은 수를 쓰세요"),
         (#"^the loss at the starting values is already too large to represent \(∞\), so no update was run: \(w·x − y\)² overflows for these x=, y= and starting w= and b=; use smaller numbers$"#,
          "시작 값에서 이미 손실이 너무 커서 나타낼 수 없으므로(∞) 갱신은 하지 않았습니다: 이 x=, y=와 시작 w=, b=에서는 (w·x − y)²이 넘칩니다. 더 작은 수를 쓰세요"),
         (#"^training stopped after step (\d+) of (\d+): the numbers became too large to represent \(∞\), so the remaining updates were not run$"#,

@@ -321,6 +321,7 @@ import StepmarkRender
             "an answer block must be read by LessonParser",
             "lr= must be a positive number (the size of each step downhill), got -1",
             "the loss at the starting values is already too large to represent (∞), so no update was run: (w·x − y)² overflows for these x=, y= and starting w= and b=; use smaller numbers",
+            "the x values are too large: x² overflows (over 1.8e308), so no lr lets gradient descent settle; use smaller numbers",
             "the similarity matrix of E (9 × 9) would have more than 9223372036854775807 entries, over the limit of 5 (raise it with --max-entries)",
             "plotting v would bring series to more than 9223372036854775807 entries (3 a point: series, x, y), over the limit of 5 (raise it with --max-entries)",
             "labels= names 2 token lists but there is 1 sequence",

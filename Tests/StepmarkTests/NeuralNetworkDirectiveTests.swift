@@ -144,6 +144,15 @@ import StepmarkRender
         #expect(report.step(1)?.warnings == ["the loss at the starting values is already too large to represent (∞), so no update was run: (w·x − y)² overflows for these x=, y= and starting w= and b=; use smaller numbers"])
     }
 
+    /// x² past 1.8e308: no learning rate helps, so none is named ("lr below 0" was).
+    @Test func inputsWhoseSquareOverflowsBlameTheData() throws {
+        for lesson in ["```train x=1e200 y=3 w=0 lr=0.1 steps=5\n```\n", "```train x=1e170 y=3 w=0 lr=1e-300 steps=5\n```\n"] {
+            let warnings = runLesson(lesson).step(1)?.warnings ?? []
+            #expect(warnings.first == "the x values are too large: x² overflows (over 1.8e308), so no lr lets gradient descent settle; use smaller numbers", "\(warnings)")
+            #expect(!warnings.contains { $0.contains("lr below") || $0.contains("is too large, so") }, "\(warnings)")
+        }
+    }
+
     @Test func trainErrorsArePositioned() throws {
         let lrZero = "```train x=2 y=3 lr=0\n```\n"
         let e1 = try #require(error(runLesson(lrZero), step: 1))
