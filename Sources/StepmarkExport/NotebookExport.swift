@@ -203,10 +203,10 @@ public enum NotebookExport {
         var hint = "a number, a list like [0.1, 0.2] or a matrix like [[1, 0], [0, 1]]"
         let tolerance = Runner.trimmed(exercise.tolerance)
         // tol=0: "within 0" read oddly (a student first-hour review).
-        let numbersRight = exercise.tolerance == 0 ? "exact" : "within \(tolerance)"
+        let exact = exercise.tolerance == 0
         // What counts as right: numbers within the tolerance, tokens and text exactly. A
         // handout does not compute the step, so it does not know which and names both.
-        var criterion = "entries \(numbersRight) count as correct"
+        var criterion = exact ? "every entry must be exactly right" : "entries within \(tolerance) count as correct"
         switch value {
         case .tokens?:
             hint = "a list of tokens like [\"token\", \"##piece\"]"
@@ -216,7 +216,7 @@ public enum NotebookExport {
             criterion = "the text must be exactly the same"
         case nil:
             hint += ", a list of tokens like [\"token\", \"##piece\"] or a text in quotes"
-            criterion = "numbers \(numbersRight) count as correct, tokens and text must be exactly the same"
+            criterion = (exact ? "numbers must be exactly right" : "numbers within \(tolerance) count as correct") + ", tokens and text must be exactly the same"
         default: break
         }
         let points = exercise.points == exercise.points.rounded() ? String(Int(exercise.points)) : "\(exercise.points)"

@@ -242,6 +242,10 @@ import StepmarkLesson
         #expect(try stepmark(["export", "asg/key.md", "--out", "nb"], in: folder).status == 0)
         let handout = try String(contentsOfFile: (folder as NSString).appendingPathComponent("nb/key.ipynb"), encoding: .utf8)
         #expect(handout.contains("numbers within 0.05 count as correct, tokens and text must be exactly the same"))
+        // tol=0 reads as a sentence (it said "entries exact count as correct").
+        let exact = NotebookExportTests.cells(try NotebookExportTests.notebook("# K\n\n```let exercise=d tol=0\nx = 2\n```\n\n```answer d\n2\n```\n"))
+            .filter { $0.type == "markdown" && $0.source.hasPrefix("**Exercise") }
+        #expect(exact.first?.source.contains("; every entry must be exactly right.") == true, "\(exact.map(\.source))")
     }
 
     /// Notebooks are owned as pages are: a hand-edited or foreign notebook in --out is not
