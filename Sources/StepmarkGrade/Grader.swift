@@ -104,12 +104,20 @@ public struct GradeOutcome: Sendable {
 
     /// Why the submission was not graded, in the key's language: what the student reads (the
     /// JSON and the teacher's text report keep `problem` as written).
-    public var problemForStudent: String? { problem.map { Phrasebook.message($0, language) } }
+    public var problemForStudent: String? { problem.map { Self.withoutLimitFlag(Phrasebook.message($0, language)) } }
+
+    /// A message (English or translated) without its advice to raise a limit (`(raise it with
+    /// --max-file-bytes)`, `(--max-seconds로 한도를 올릴 수 있습니다)`): the limits are the
+    /// grader's, set by the teacher; a student reading their feedback cannot take that advice
+    /// (a review found it in feedback.md). The teacher's gradebook keeps it.
+    static func withoutLimitFlag(_ message: String) -> String {
+        message.replacing(/\ ?\([^()]*--max-[a-z-]+[^()]*\)/, with: "")
+    }
 
     /// The problems as lines, in the key's language: `line L, column C: message`.
     public var errorLines: [String] {
         let w = FeedbackWords.of(language)
-        return lessonErrors.map { "\(w.position(line: $0.line, column: $0.column)): \(Phrasebook.message($0.message, language))" }
+        return lessonErrors.map { "\(w.position(line: $0.line, column: $0.column)): \(Self.withoutLimitFlag(Phrasebook.message($0.message, language)))" }
             + (moreErrors > 0 ? [w.moreProblems(moreErrors)] : [])
     }
 
@@ -402,7 +410,7 @@ public struct Grader: Sendable {
         let answered = Set(report.steps.filter { $0.answer != nil }.compactMap(\.positional.first))
         let checked = Exercises.check(report, limits: limits)
         self.keyCheck = checked.exercises.filter { answered.contains($0.id) }
-        self.keySelfCheck = Array(checked.diagnostics.dropFirst(report.diagnostics.count))
+        self.keySelfCheck = checked.diagnostics.dropFirst(report.diagnostics.count).sorted { $0.position < $1.position }
     }
 
     /// Grades a submission file. Unreadable, oversized or non-UTF-8 files score zero with the
@@ -557,7 +565,7 @@ public struct Grader: Sendable {
     /// A zero on every exercise, with the reason.
     public func zero(_ path: String, _ reason: String) -> GradeOutcome {
         let words = FeedbackWords.of(language)
-        let shown = Phrasebook.message(reason, language)
+        let shown = GradeOutcome.withoutLimitFlag(Phrasebook.message(reason, language))
         let results = exercises.map { ExerciseResult(spec: $0.spec, score: 0, passed: false, feedback: "\(words.notGraded): \(shown)") }
         var outcome = GradeOutcome(submission: path, exercises: results, problem: reason, lessonErrors: [])
         outcome.language = language
