@@ -72,12 +72,19 @@ public enum Exercises {
         }
         let words = FeedbackWords.of(report.language)
         var plainerErrors: [Int: LessonError] = [:]
+        let unclosedAnswer = report.steps.first { $0.answer != nil && ($0.error?.message.contains("answer block is not closed before line") ?? false) }?.position
         for step in report.steps {
             guard let answer = step.answer, let id = step.positional.first else { continue }
             guard let exercise = exercises.first(where: { $0.spec.id == id }) else {
                 if refused.contains(id) { continue }
                 if let failed = failedExercise[id] {
                     report.diagnostics.append(LessonError("the answer for '\(id)' is not checked: its exercise's ```\(failed.directive) step at line \(failed.position.line) failed; fix that step's error first", at: step.position))
+                    continue
+                }
+                // An answer block left open above took in this exercise's step (a deleted closing
+                // fence): say so, not "unknown exercise" (a review of this stop's change).
+                if let open = unclosedAnswer, open.line < step.position.line {
+                    report.diagnostics.append(LessonError("the answer for '\(id)' is not checked: its exercise's step is inside the answer block at line \(open.line), which is not closed; close that block first", at: step.position))
                     continue
                 }
                 let known = exercises.isEmpty ? "this lesson has no exercises" : "exercises here: " + exercises.map(\.spec.id).joined(separator: ", ")
@@ -108,7 +115,8 @@ public enum Exercises {
         }
         report.exercises = exercises.map { exercise in
             // A student's copy whose exercise step fails: the key ran it (assign refuses a key
-            // that does not), so the student's edit is the likely cause, not "the lesson".
+            // that does not), so the cause is the student's edit or their machine (a missing
+            // model, the time limit), not "the lesson".
             if report.isAssignment && expectedValue(exercise.step, spec: exercise.spec) == nil {
                 return ExerciseResult(spec: exercise.spec, score: 0, passed: false, feedback: words.copyStepDidNotRun)
             }
@@ -118,6 +126,7 @@ public enum Exercises {
         // An assignment or a student's copy is not a key: its answers are the student's.
         if !report.isAssignment && !report.isStudentView {
             var blankIDs: [String] = []
+            var failedOwn = false
             for (exercise, result) in zip(exercises, report.exercises) where !result.passed && exercise.step.ok {
                 let id = exercise.spec.id
                 if answers[id] == nil {
@@ -126,6 +135,7 @@ public enum Exercises {
                     continue  // the answer block's own error is reported where it is
                 } else {
                     report.diagnostics.append(ownAnswerFails(id, feedback: result.feedback, answerLine: answerLines[id], at: exercise.spec.position))
+                    failedOwn = true
                     if case .literal(let given)? = answers[id], !given.cells.isEmpty, given.cells.allSatisfy({ $0 == .blank }) { blankIDs.append(id) }
                 }
             }
@@ -135,6 +145,9 @@ public enum Exercises {
             if !blankIDs.isEmpty {
                 let which = blankIDs.count == exercises.count ? "every answer is" : "the answers to \(blankIDs.joined(separator: ", ")) are"
                 report.diagnostics.append(LessonError("\(which) still ?, as in an assignment, but the front matter has no variant: line, so this file is checked as a teacher's key (with the key's own numbers); if it is your assignment, put back the variant: line of the file you were given", at: SourcePosition(line: 1, column: 1)))
+            } else if failedOwn, report.steps.contains(where: { $0.reads.contains("variant") }) {
+                // Filled in, then its variant: line deleted: its numbers are now variant 0's.
+                report.diagnostics.append(LessonError("this lesson reads variant but its front matter has no variant: line, so it is checked as a teacher's key with variant 0's numbers; if it is your assignment, put back the variant: line of the file you were given", at: SourcePosition(line: 1, column: 1)))
             }
         }
         return report
@@ -407,6 +420,11 @@ public enum Feedback {
     /// literal…`), shortened for quoting; nil for other errors (a number with a unit keeps the
     /// parser's own message, which says so).
     static func bareWord(_ message: String) -> String? {
+        // Text in single or curly quotes: where numbers belong, the advice to write it in
+        // double quotes is as wrong as quoting a bare word.
+        if message.hasPrefix("the text "), let end = message.firstRange(of: " is in single quotes (") ?? message.firstRange(of: " is in curly quotes (") {
+            return Snippet.quote(String(message[message.index(message.startIndex, offsetBy: 9)..<end.lowerBound]))
+        }
         let markers = ["' is not a literal", "(…)' is a call"]
         guard message.hasPrefix("'"), let m = markers.first(where: { message.contains($0) }),
               let end = message.firstRange(of: m) else { return nil }

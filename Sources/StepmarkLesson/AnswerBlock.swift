@@ -21,13 +21,22 @@ public struct AnswerBlock: Sendable, Equatable {
         }
     }
 
-    /// The reason an answer that does not read is one whose closing fence was deleted: a fence
-    /// line inside its body (the next step's opening line, which closes nothing) shows that the
-    /// block took in the prose after the answer. Said instead of the parse error, which pointed
-    /// at that prose ("unexpected '**Your'") and left the student looking there.
+    /// The reason an answer that does not read is one whose closing fence was deleted: a line
+    /// inside its body that opens a fence of the same kind, at least as long (the next step's
+    /// opening line, which closes nothing), shows that the block took in the prose after the
+    /// answer. Said instead of the parse error, which pointed at that prose ("unexpected
+    /// '**Your'") and left the student looking there. A shorter fence or one of the other kind
+    /// is the block's own text: it is closed.
     static func unclosed(_ block: DirectiveBlock) -> LessonError? {
-        guard let inside = block.body.first(where: { LessonParser.fenceOpening($0.text[...]) != nil }) else { return nil }
-        return LessonError("this ```answer block is not closed before line \(inside.position.line), so it takes in the text after the answer; put a line of ``` right after the answer", at: block.position)
+        let opening = block.source.prefix { $0 != "\n" }.drop { $0 == " " || $0 == "\t" }
+        guard let mark = opening.first, mark == "`" || mark == "~" else { return nil }
+        let length = opening.prefix { $0 == mark }.count
+        guard let inside = block.body.first(where: { line in
+            let text = line.text.drop { $0 == " " || $0 == "\t" }
+            return text.first == mark && text.prefix { $0 == mark }.count >= length
+        }) else { return nil }
+        let fence = String(repeating: mark, count: length)
+        return LessonError("this \(fence)answer block is not closed before line \(inside.position.line), so it takes in the text after the answer; put a line of \(fence) right after the answer", at: block.position)
     }
 
     /// The words after `answer` in the info string (the first is the exercise id), or nil when

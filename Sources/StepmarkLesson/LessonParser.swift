@@ -432,7 +432,9 @@ public enum LessonParser {
         // line after it) is no block at all: it would reach students as text.
         for k in htmlLines.sorted() where k - 1 < lines.count {
             guard let column = Self.answerFenceColumn(lines[k - 1]) else { continue }
-            diagnostics.append(LessonError("this ```answer block is inside an HTML block, so it is not read and cannot be blanked in the assignment; leave a blank line after the HTML tag above it", at: SourcePosition(line: k, column: column)))
+            // In a student's copy, in the student's terms (as for a list item above).
+            let why = frontMatter?.variant != nil ? "so this check does not read it (the grader may; do not rely on it)" : "so it is not read and cannot be blanked in the assignment"
+            diagnostics.append(LessonError("this ```answer block is inside an HTML block, \(why); leave a blank line after the HTML tag above it", at: SourcePosition(line: k, column: column)))
             unblankable.append(k)
         }
         // SPEC §8: the title defaults to the first heading, whatever its level, outside the

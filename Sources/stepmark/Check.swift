@@ -101,7 +101,7 @@ struct Check: ParsableCommand {
                 let report = Exercises.check(Runner(limits: limits.limits).run(lesson), reveal: reveal, limits: limits.limits)
                 // A README or an empty file checked by mistake passes with 0/0 (SPEC §5: every
                 // answer passed); say that nothing was checked, so it is not taken for a pass.
-                if report.exercises.isEmpty && !report.steps.contains(where: { $0.answer != nil }) {
+                if report.exercises.isEmpty && report.errors.isEmpty && !report.steps.contains(where: { $0.answer != nil }) {
                     printError("warning: " + Phrasebook.message("\(file) has no exercises and no answer blocks, so nothing was checked; is it the right file?", report.language))
                 }
                 // An assignment's errors are what its handout shows: none that quotes a hidden

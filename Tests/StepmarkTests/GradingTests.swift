@@ -326,7 +326,7 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
 
         let own = Exercises.check(runLesson(copy, path: "copy.md"))
         #expect(own.errors.contains { $0.message == expected && $0.position.line == answerLine }, "\(own.errors.map(\.message))")
-        #expect(own.exercises.first { $0.id == "b" }?.feedback == "The exercise's own step did not run in this copy, so it cannot be checked here. It runs in the teacher's key, so a change outside the answer blocks (a deleted ``` or line) is the likely cause; the file's errors say where.")
+        #expect(own.exercises.first { $0.id == "b" }?.feedback == "The exercise's own step did not run in this copy, so it cannot be checked here; the file's other errors say why: a change outside the answer blocks (a deleted ``` or line), or this machine (a missing model, the time limit).")
 
         let graded = Grader(key: LessonParser.parse(key, path: "key.md")).grade(submissionText: copy, path: "copy.md")
         #expect(graded.exercises.first { $0.id == "a" }?.feedback.contains(expected) == true, "\(graded.exercises.map(\.feedback))")
@@ -348,6 +348,11 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         let halfDone = Exercises.check(runLesson(key.replacingOccurrences(of: "```answer b\n3", with: "```answer b\n?"), path: "key.md"))
         #expect(halfDone.errors.contains { $0.message.hasPrefix("the answers to b are still ?") }, "\(halfDone.errors.map(\.message))")
         #expect(!Exercises.check(runLesson(key, path: "key.md")).errors.contains { $0.message.contains("variant: line") })
+        // Filled in, then the line deleted, in a lesson that reads variant: its answers are its
+        // own numbers, not variant 0's (a review found only "the key's own answer … does not pass").
+        let perStudent = "```let exercise=v\nx = variant + 1\n```\n\n```answer v\n5\n```\n"
+        let filled = Exercises.check(runLesson(perStudent, path: "copy.md")).errors.map(\.message)
+        #expect(filled.first == "this lesson reads variant but its front matter has no variant: line, so it is checked as a teacher's key with variant 0's numbers; if it is your assignment, put back the variant: line of the file you were given", "\(filled)")
     }
 
     /// An answer in a list item, in a student's copy: the check says it does not read it in
@@ -372,6 +377,50 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(o.exercises.first?.feedback.contains("the answer has more than 5 entries, more than any answer here needs") == true, "\(o.exercises.map(\.feedback))")
         #expect(!(o.exercises.first?.feedback.contains("--max-entries") ?? true))
         #expect(!o.lessonErrors.contains { $0.message.contains("--max-entries") }, "\(o.lessonErrors)")
+        // A file over the size limit: the teacher's gradebook keeps the flag, what the student
+        // reads (feedback, Gradescope's results) does not.
+        var small = Limits()
+        small.maxFileBytes = 64
+        let folder = try temporaryFolder(["big.md": "```answer a\n" + String(repeating: "1", count: 100) + "\n```\n"])
+        let big = Grader(key: LessonParser.parse("```let exercise=a\nx = 2\n```\n\n```answer a\n2\n```\n", path: "key.md"), limits: small)
+            .grade(submissionPath: folder + "/big.md")
+        #expect(big.problem?.contains("--max-file-bytes") == true, "\(big.problem ?? "")")
+        #expect(big.problemForStudent?.contains("--max-") == false, "\(big.problemForStudent ?? "")")
+        let shown = big.gradescope().serialized(pretty: false) + FeedbackPage.markdown(big, name: "big")
+        #expect(!shown.contains("max\\-file") && !shown.contains("max-file"), "\(shown)")
+    }
+
+    /// Only a fence that could have closed the block shows it was left open: a shorter one or
+    /// one of the other kind is the block's own text (a review found "not closed" said of
+    /// closed blocks), and the advice names the block's own fence.
+    @Test func onlyAFenceOfTheSameKindShowsAnAnswerLeftOpen() throws {
+        func message(_ answer: String) -> String? {
+            Exercises.check(runLesson("```let exercise=a\nx = 2\n```\n\n" + answer, path: "c.md")).errors.first { $0.position.line >= 5 }?.message
+        }
+        #expect(message("````answer a\n```\n2\n````\n")?.contains("not closed") == false)
+        #expect(message("```answer a\n~~~\n2\n```\n")?.contains("not closed") == false)
+        #expect(message("~~~answer a\n2\n\nnext\n\n~~~let\ny = 1\n~~~\n")
+                == "this ~~~answer block is not closed before line 10, so it takes in the text after the answer; put a line of ~~~ right after the answer")
+        // The next exercise's step taken in: its answer is not "for an unknown exercise".
+        let swallowed = Exercises.check(runLesson("---\nvariant: 3\n---\n```let exercise=a\nx = 2\n```\n\n```answer a\n2\n\n```let exercise=t\ny = 3\n```\n\n```answer t\n3\n```\n", path: "c.md"))
+        #expect(swallowed.errors.map(\.message).contains("the answer for 't' is not checked: its exercise's step is inside the answer block at line 8, which is not closed; close that block first"),
+                "\(swallowed.errors.map(\.message))")
+    }
+
+    /// Quotes around a number list, an apostrophe inside a number, nan in quotes, and a quoted
+    /// word where numbers belong (a review of this stop's change).
+    @Test func quotedAnswersGetAdviceThatLeadsToARightAnswer() throws {
+        func parseError(_ body: String) -> String? {
+            if case .failure(let e) = LessonParser.parse("```answer a\n\(body)\n```\n", path: "a.md").answers[0].literal { return e.message }
+            return nil
+        }
+        #expect(parseError("'[0.25, 0.75]'") == "the list [0.25, 0.75] is in quotes ('); write it without quotes: [0.25, 0.75]")
+        #expect(parseError("'nan'")?.hasPrefix("the text nan is in single quotes") == true)
+        #expect(parseError("[1'000, 0.75]")?.hasPrefix("unexpected") == true)
+        #expect(parseError("“" + String(repeating: "가", count: 200) + "”")?.hasPrefix("the text") == false)
+        let key = "```let exercise=a\nx = [1, 2]\n```\n\n```answer a\n[1, 2]\n```\n"
+        let graded = Grader(key: LessonParser.parse(key, path: "key.md")).grade(submissionText: "```answer a\n“cat”\n```\n", path: "s.md")
+        #expect(graded.lessonErrors.map(\.message) == ["'cat' is not a value; this answer takes numbers"])
     }
 
     /// A word where a number belongs: the student's own check lists the problem as the grader
@@ -1114,6 +1163,10 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         }
         let k = try stepmark(["check", "k.md"], in: folder)
         #expect(k.status == 0 && !k.stderr.contains("nothing was checked"), "\(k.stderr)")
+        // An answer block it cannot read is an error already: no "is it the right file?" beside it.
+        try "- a:\n\n  ```answer a\n  1\n  ```\n".write(toFile: folder + "/nested.md", atomically: true, encoding: .utf8)
+        let nested = try stepmark(["check", "nested.md"], in: folder)
+        #expect(!nested.stderr.contains("nothing was checked") && nested.stdout.contains("inside a list item"), "\(nested.stdout)\(nested.stderr)")
     }
 
     /// A key that fails its own check still grades (the expected values are computed, not

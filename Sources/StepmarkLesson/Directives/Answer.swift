@@ -437,25 +437,35 @@ struct AnswerLexer {
         return 0
     }
 
-    /// An answer that opens with a quote mark other than `"`: text in curly or single quotes
-    /// (`“강아지”`, `'cat'`). Said as such, with the text to write: the word rule's advice,
-    /// `write text in double quotes ("“강아지”")`, kept the curly marks inside. A number in
-    /// quotes is told to drop them. Nil when no text follows the mark.
+    /// An answer that opens with a quote mark other than `"` and closes it: text in curly or
+    /// single quotes (`“강아지”`, `'cat'`). Said as such, with the text to write: the word
+    /// rule's advice, `write text in double quotes ("“강아지”")`, kept the curly marks inside.
+    /// A number or a list in quotes is told to drop them. Nil when no closing mark follows
+    /// within 400 bytes (`1'000`, an apostrophe inside a number) or nothing is between.
     mutating func otherQuotes(at start: Int) -> LessonError? {
         let open = otherQuoteLength(at: start)
         guard open > 0 else { return nil }
         var end = start + open
         // Every quote mark begins with a byte no UTF-8 continuation byte equals, so the scan
-        // never stops inside a character; 120 bytes at most are quoted back.
-        while end < bytes.count, otherQuoteLength(at: end) == 0, bytes[end] != UInt8(ascii: "\""),
-              end - start < 120 || bytes[end] & 0xC0 == 0x80 { end += 1 }
+        // never stops inside a character.
+        while end < bytes.count, end - start < 400, otherQuoteLength(at: end) == 0, bytes[end] != UInt8(ascii: "\"") { end += 1 }
+        guard end < bytes.count, otherQuoteLength(at: end) > 0 else { return nil }
         let inner = Snippet.printable(String(decoding: bytes[(start + open)..<end], as: UTF8.self)).trimmingWhitespace()
         guard !inner.isEmpty else { return nil }
         let mark = Snippet.printable(String(decoding: bytes[start..<(start + open)], as: UTF8.self))
-        if Double(inner) != nil {
+        if Self.isPlainNumber(inner) {
             return LessonError("the number \(inner) is in quotes (\(mark)); write it without quotes: \(inner)", at: position(start))
         }
+        if inner.hasPrefix("[") {
+            return LessonError("the list \(inner) is in quotes (\(mark)); write it without quotes: \(inner)", at: position(start))
+        }
         return LessonError("the text \(inner) is in \(mark == "'" ? "single" : "curly") quotes (\(mark)); write it in straight double quotes: \"\(inner)\"", at: position(start))
+    }
+
+    /// Digits with an optional sign, point and exponent: what the advice to drop the quotes
+    /// may suggest (`Double` also reads nan, inf and hexadecimal, which an answer does not).
+    static func isPlainNumber(_ s: String) -> Bool {
+        s.wholeMatch(of: /[+\-−]?(\d+\.?\d*|\.\d+)([eE][+\-]?\d+)?/) != nil
     }
 
     func isWordByte(_ b: UInt8) -> Bool {

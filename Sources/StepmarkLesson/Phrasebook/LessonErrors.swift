@@ -368,6 +368,8 @@ extension Phrasebook {
          "풀이 구역 안에 <!-- solution -->이 또 있습니다. 구역은 겹칠 수 없어 첫 <!-- end solution -->에서 구역이 끝나고 그 뒤의 글이 학생에게 보입니다. 안쪽 표시를 지우세요"),
         (#"^<!-- end solution --> with no <!-- solution --> before it, so the text above it is shown to students; put <!-- solution --> where the teacher-only text starts$"#,
          "앞에 <!-- solution --> 없이 <!-- end solution -->이 있어 그 위의 글이 학생에게 보입니다. 교사만 볼 글이 시작하는 곳에 <!-- solution -->을 두세요"),
+        (#"^this ```answer block is inside an HTML block, so this check does not read it \(the grader may; do not rely on it\); leave a blank line after the HTML tag above it$"#,
+         "이 ```answer 블록은 HTML 블록 안에 있어 이 확인에서는 읽지 않습니다(채점기는 읽을 수도 있지만 기대하지 마세요). 위의 HTML 태그 다음에 빈 줄을 두세요"),
         (#"^this ```answer block is inside an HTML block, so it is not read and cannot be blanked in the assignment; leave a blank line after the HTML tag above it$"#,
          "이 ```answer 블록은 HTML 블록 안에 있어 읽히지 않고 과제에서 비울 수도 없습니다. 위의 HTML 태그 다음에 빈 줄을 두세요"),
         (#"^this ```(\S+) block is inside a list item or a quote, so it is not run and cannot be blanked in the assignment; write it at the top level, not indented$"#,
