@@ -147,7 +147,7 @@ public enum Exercises {
                 report.diagnostics.append(LessonError("\(which) still ?, as in an assignment, but the front matter has no variant: line, so this file is checked as a teacher's key (with the key's own numbers); if it is your assignment, put back the variant: line of the file you were given", at: SourcePosition(line: 1, column: 1)))
             } else if failedOwn, report.steps.contains(where: { $0.reads.contains("variant") }) {
                 // Filled in, then its variant: line deleted: its numbers are now variant 0's.
-                report.diagnostics.append(LessonError("this lesson reads variant but its front matter has no variant: line, so it is checked as a teacher's key with variant 0's numbers; if it is your assignment, put back the variant: line of the file you were given", at: SourcePosition(line: 1, column: 1)))
+                report.diagnostics.append(LessonError("this lesson reads variant and its front matter has no variant: line, so its answers are checked against variant 0's numbers, the teacher's key's; a student's copy needs the variant: line it was handed out with", at: SourcePosition(line: 1, column: 1)))
             }
         }
         return report

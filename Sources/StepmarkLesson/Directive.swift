@@ -248,7 +248,7 @@ public struct Arguments: Sendable {
 
     public func bool(_ key: String, default value: Bool) throws -> Bool {
         guard argument(key) != nil else { return value }
-        return try choice(key, ["true", "false"], default: "false") == "true"
+        return try choice(key, ["true", "false"], default: value ? "true" : "false") == "true"
     }
 
     /// A list of whole numbers written `2,3,1` or `[2, 3, 1]`.

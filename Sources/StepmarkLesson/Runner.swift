@@ -364,23 +364,23 @@ public struct Runner: Sendable {
             argumentPositions = Set(info.arguments.flatMap { [$0.position, $0.valuePosition] })
             step.positional = info.positional.map(\.text)
             let allowed = directive.arguments.map(\.name) + commonArguments.map(\.name)
-            // Every unknown argument at once (the first few: a megabyte info string of distinct
-            // keys must not cost a suggestion each): the directive does not run with any of them.
-            for a in info.arguments.lazy.filter({ !allowed.contains($0.key) }).prefix(ArgumentProblems.maxKept) {
+            // Every unknown argument at once (the first few, then how many more: a megabyte info
+            // string of distinct keys must not cost a suggestion each): the directive does not
+            // run with any of them.
+            let unknown = info.arguments.filter { !allowed.contains($0.key) }
+            for a in unknown.prefix(ArgumentProblems.maxKept - 1) {
                 var message = "unknown argument '\(a.key.quotable)' for \(d.name)"
                 if let s = suggestion(for: a.key, among: allowed) { message += "; did you mean '\(s)'?" }
                 message += " (valid arguments: \(allowed.joined(separator: ", ")))"
                 problems.add(LessonError(message, at: a.position))
             }
-            if let unknown = problems.first { throw unknown }
+            if unknown.count >= ArgumentProblems.maxKept {
+                let rest = unknown.count - (ArgumentProblems.maxKept - 1)
+                problems.add(LessonError("\(rest) more unknown argument\(rest == 1 ? "" : "s") for \(d.name), from '\(unknown[ArgumentProblems.maxKept - 1].key.quotable)' on", at: unknown[ArgumentProblems.maxKept - 1].position))
+            }
             if answer == nil, let extra = info.positional.first {
                 throw LessonError("unexpected '\(extra.text.quotable)' in the info string; arguments are written key=value", at: extra.position)
             }
-            // The common arguments are read strictly: an exercise with a bad tol= is no exercise.
-            let common = Arguments(info: info, position: d.infoPosition)
-            let precision = try common.integer("precision", default: 4, in: 0...15)
-            step.exercise = try exercise(common, defaults: defaults)
-            step.hide = ReportHiding(rawValue: try common.choice("hide", ReportHiding.allCases.map(\.rawValue), default: ""))
             let args = Arguments(info: info, position: d.infoPosition, problems: problems)
             // Every argument of a fixed set of words is checked now, whatever the directive
             // reads first: a name it cannot find would otherwise hide a misspelt choice.
@@ -388,6 +388,17 @@ public struct Runner: Sendable {
                 if let choices = spec.choices, args.has(spec.name) {
                     _ = try args.choice(spec.name, choices, default: spec.defaultValue ?? choices[0])
                 }
+            }
+            let precision = try args.integer("precision", default: 4, in: 0...15)
+            step.hide = ReportHiding(rawValue: try args.choice("hide", ReportHiding.allCases.map(\.rawValue), default: ""))
+            if let first = problems.first, !unknown.isEmpty { throw first }
+            // The exercise's arguments are read strictly: an exercise with a bad tol= is no
+            // exercise (its answer is "not checked: its exercise's step failed").
+            do {
+                step.exercise = try exercise(Arguments(info: info, position: d.infoPosition), defaults: defaults)
+            } catch let e as LessonError {
+                problems.add(e)  // reported with the others, whatever else was kept
+                throw e
             }
             let reads = NameReadLog()
             var stepEnvironment = environment
@@ -432,19 +443,22 @@ public struct Runner: Sendable {
         } catch {
             fail(LessonError("\(error)", at: d.infoPosition))
         }
-        /// The step's error, and the other bad arguments kept (`otherErrors`, reported as the
-        /// lesson's errors). What the directive threw is the step's error when it is about an
-        /// argument (`q=Querry` names nothing) or nothing was kept. An error of the work itself
-        /// is dropped when a default stood in for a bad argument: it may be that default's doing
-        /// (`generate model=gpt` ran as bigram and said the corpus is missing). Kept problems
-        /// quote only the info string, never a value, so none can give an exercise away outside
-        /// its step, where a handout hides the step's own error.
+        /// The step's error, and the others (`otherErrors`, reported as the lesson's errors):
+        /// the bad arguments kept, and a name an argument gives that is not defined (`q=Querry`),
+        /// which no default can have caused. Anything else the directive threw after a default
+        /// stood in for a bad argument is dropped: it may be that default's doing (`generate
+        /// model=atention table=E` ran as bigram and said table= is not for it). What is
+        /// reported outside the step quotes only the info string and names, never a value, so
+        /// none can give an exercise away where a handout hides the step's own error.
         func fail(_ thrown: LessonError) {
-            let kept = problems.all.sorted { $0.position < $1.position }
-            let aboutAnArgument = argumentPositions.contains(thrown.position)
-            let error = kept.isEmpty || (aboutAnArgument && !kept.contains(thrown)) ? thrown : kept[0]
+            var reported = problems.all
+            let undefinedName = argumentPositions.contains(thrown.position)
+                && (thrown.message.hasPrefix("undefined name '") || thrown.message.contains("' is undefined because the "))
+            if reported.isEmpty || (undefinedName && !reported.contains(thrown)) { reported.append(thrown) }
+            reported.sort { $0.position < $1.position }
+            let error = reported[0]
             step.error = error
-            otherErrors = kept.filter { $0 != error }
+            otherErrors = Array(reported.dropFirst())
         }
     }
 

@@ -352,7 +352,7 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         // own numbers, not variant 0's (a review found only "the key's own answer … does not pass").
         let perStudent = "```let exercise=v\nx = variant + 1\n```\n\n```answer v\n5\n```\n"
         let filled = Exercises.check(runLesson(perStudent, path: "copy.md")).errors.map(\.message)
-        #expect(filled.first == "this lesson reads variant but its front matter has no variant: line, so it is checked as a teacher's key with variant 0's numbers; if it is your assignment, put back the variant: line of the file you were given", "\(filled)")
+        #expect(filled.first == "this lesson reads variant and its front matter has no variant: line, so its answers are checked against variant 0's numbers, the teacher's key's; a student's copy needs the variant: line it was handed out with", "\(filled)")
     }
 
     /// An answer in a list item, in a student's copy: the check says it does not read it in

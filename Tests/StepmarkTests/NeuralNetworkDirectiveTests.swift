@@ -151,6 +151,8 @@ import StepmarkRender
             #expect(warnings.first == "the x values are too large: x² overflows (over 1.8e308), so no lr lets gradient descent settle; use smaller numbers", "\(warnings)")
             #expect(!warnings.contains { $0.contains("lr below") || $0.contains("is too large, so") }, "\(warnings)")
         }
+        // Already at the minimum (loss 0): nothing to warn of, however large x is.
+        #expect(runLesson("```train x=[1e200, 2e200] y=[0, 0] w=0 steps=5\n```\n").step(1)?.warnings == [])
     }
 
     @Test func trainErrorsArePositioned() throws {

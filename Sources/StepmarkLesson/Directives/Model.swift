@@ -102,7 +102,7 @@ enum ModelDirective: Directive {
         var names = Set<String>()
         for directory in directories {
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { continue }
-            for entry in entries.prefix(10_000) where !entry.hasPrefix(".") && isBareName(entry)
+            for entry in entries.sorted().prefix(10_000) where !entry.hasPrefix(".") && isBareName(entry)
                 && FileManager.default.fileExists(atPath: FilePathText.join(FilePathText.join(directory, entry), "config.json")) {
                 names.insert(entry)
             }

@@ -139,7 +139,7 @@ enum TrainDirective: Directive {
         var out: [String] = []
         // x² past 1.8e308: no learning rate is small enough, and the bound below would read
         // "lr below 0" (a review of this stop's change).
-        if !xs.reduce(0, { $0 + $1 * $1 }).isFinite {
+        if run.divergedAt != nil || run.stoppedAt != nil, !xs.reduce(0, { $0 + $1 * $1 }).isFinite {
             out.append("the x values are too large: x² overflows (over 1.8e308), so no lr lets gradient descent settle; use smaller numbers")
             if let k = run.stoppedAt {
                 out.append("training stopped after step \(k) of \(steps): the numbers became too large to represent (∞), so the remaining updates were not run")
