@@ -138,7 +138,9 @@ bench: dist
 	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q numpy
 	BENCH_STEPMARK=$(DIST_BIN) python3 bench/run.py
 	$(MAKE) --no-print-directory model
-	if [ -x $(ST_VENV)/bin/python ]; then $(ST_VENV)/bin/python bench/encoder.py; else python3 bench/encoder.py; fi
+	# The dist binary here too: a fresh clone has no .build/release/stepmark (encoder.py's default).
+	if [ -x $(ST_VENV)/bin/python ]; then BENCH_BUILD=$(CURDIR)/$(dir $(DIST_BIN)) $(ST_VENV)/bin/python bench/encoder.py; \
+	else BENCH_BUILD=$(CURDIR)/$(dir $(DIST_BIN)) python3 bench/encoder.py; fi
 
 # libFuzzer targets in Fuzz/ (lesson, info string, expression, answer), one after another:
 # each replays Fuzz/regressions/ and then fuzzes for FUZZ_SECONDS. A crash leaves its input in

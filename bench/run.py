@@ -71,7 +71,9 @@ def kernels():
     print("Kernels (each side: median of %d runs in a process; %d processes a side, alternating; "
           "the median of those; milliseconds)" % (REPEATS, KERNEL_ROUNDS))
     setting = os.environ.get("OPENBLAS_CORETYPE")
-    print("OPENBLAS_CORETYPE=%s for both sides" % (setting if setting is not None else "(unset)"))
+    print("OPENBLAS_CORETYPE=%s for both sides" % (setting if setting is not None else
+          "(unset: numpy's OpenBLAS reads the CPU; stepmark names SkylakeX or Haswell from the CPU's "
+          "flags, since Debian's OpenBLAS falls back to Prescott on a CPU newer than it)"))
     for threads in (1, 2):
         env = bench_env(threads)
         # Alternate whole processes (ours, theirs, ours, …) so that a change in the machine's

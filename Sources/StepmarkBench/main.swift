@@ -5,6 +5,8 @@ import Dispatch
 import FoundationEssentials
 import StepmarkCore
 
+// As stepmark itself does, so that the kernels measured are the ones it runs.
+BLAS.nameCoreTypeForThisCPU()
 let threads = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1 : 1
 let repeats = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 7 : 7
 BLAS.setThreads(threads)

@@ -8,6 +8,7 @@ import Glibc
 import Darwin
 #endif
 import Synchronization
+import CKernels
 
 /// Matrix products through OpenBLAS when the machine has it, which picks a kernel tuned for the
 /// CPU at run time (AVX2/AVX-512 where present) and uses every core for large products.
@@ -65,6 +66,23 @@ public enum BLAS {
 
     /// The environment variable that turns OpenBLAS off or names the library to load.
     public static let environmentVariable = "STEPMARK_OPENBLAS"
+
+    /// Names OpenBLAS's kernel family for this CPU in `OPENBLAS_CORETYPE` when nobody has:
+    /// "SkylakeX" where the CPU has AVX-512 (F, BW, VL, DQ), "Haswell" where it has AVX2 and
+    /// FMA. Debian's OpenBLAS 0.3.21 falls back to its slowest kernel, Prescott, on a CPU newer
+    /// than itself: on a Xeon of family 6, model 207 it ran matrix products at 15 GFLOP/s on
+    /// one core, against 70 with SkylakeX (and 8 for stepmark's own kernels). The two families
+    /// named are the ones OpenBLAS itself uses for double products on every AVX-512 and AVX2
+    /// CPU it knows (Cooperlake, SapphireRapids and Zen 4 add only half-precision kernels).
+    /// A value already set is kept, so a user or a benchmark still chooses.
+    ///
+    /// Call it first thing in `main`, before any thread starts: `setenv` is not safe while
+    /// another thread reads the environment, and OpenBLAS reads it when it is opened (lazily,
+    /// at the first large product, from whichever thread needs it).
+    public static func nameCoreTypeForThisCPU() {
+        guard getenv("OPENBLAS_CORETYPE") == nil, let core = ck_openblas_core() else { return }
+        setenv("OPENBLAS_CORETYPE", core, 0)
+    }
 
     /// OpenBLAS, opened on first use (a Swift `static let` runs its initialiser once, thread
     /// safely); nil when it is turned off or not installed.

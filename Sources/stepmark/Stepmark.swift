@@ -29,6 +29,8 @@ struct Stepmark: ParsableCommand {
 
     /// Parses the command line and runs it, mapping usage errors to exit status 2 as SPEC §5 says.
     static func main() {
+        // Before any thread starts (see its comment).
+        BLAS.nameCoreTypeForThisCPU()
         ReplacingWrite.removeTemporaryFilesOnSignals()
         do {
             // Thousands of submission paths bypass the parser's quadratic positional matching.

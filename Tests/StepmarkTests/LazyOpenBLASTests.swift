@@ -65,6 +65,31 @@ import Testing
         #expect(!version.stderr.contains("libopenblas"))
     }
 
+    /// stepmark names OpenBLAS's kernel family from the CPU's own flags when the environment
+    /// does not (Debian's 0.3.21 chose Prescott, its slowest, on a Xeon newer than itself), and
+    /// keeps a family the environment names. OpenBLAS says which it took (`OPENBLAS_VERBOSE=2`).
+    /// The test changes no OPENBLAS_CORETYPE: the child gets the environment the tests have.
+    @Test(.enabled(if: openBLASInstalled)) func openBLASRunsTheKernelFamilyOfThisCPU() throws {
+        let folder = try temporaryFolder(["large.md": Self.largeProduct])
+        let loaded = try run(["run", "large.md"], environment: ["OPENBLAS_VERBOSE": "2"], in: folder)
+        #expect(loaded.status == 0)
+        let flags = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8).split(separator: "\n").first { $0.hasPrefix("flags") }
+            .map { Set($0.split(separator: " ").map(String.init)) } ?? []
+        let expected: String?
+        if let given = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] {
+            expected = given
+        } else if ["avx512f", "avx512bw", "avx512vl", "avx512dq"].allSatisfy(flags.contains) {
+            expected = "SkylakeX"
+        } else if flags.contains("avx2") && flags.contains("fma") {
+            expected = "Haswell"
+        } else {
+            expected = nil  // OpenBLAS's own choice
+        }
+        if let expected {
+            #expect(loaded.stderr.lowercased().contains("core: \(expected.lowercased())"), "\(loaded.stderr.prefix(300))")
+        }
+    }
+
     @Test func aLargeProductLoadsItAndTheSwiftKernelsAgree() throws {
         let folder = try temporaryFolder(["large.md": Self.largeProduct])
         let loaded = try run(["run", "large.md", "--format", "json"], environment: ["LD_DEBUG": "files"], in: folder)

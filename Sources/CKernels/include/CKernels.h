@@ -16,6 +16,11 @@ typedef enum {
 /// 1 when this CPU can run `variant` (the baseline always), 0 otherwise.
 int ck_supported(ck_variant variant);
 
+/// The OpenBLAS kernel family this CPU can run, from its own feature flags (and the operating
+/// system's support for the registers): "SkylakeX" with AVX-512 F, BW, VL and DQ, "Haswell"
+/// with AVX2 and FMA, else NULL.
+const char *ck_openblas_core(void);
+
 /// x[i] ← exp(x[i]) for i < n, within 2 ulp of glibc's exp; exp(−∞) = 0, NaN stays NaN.
 void ck_exp(ck_variant variant, double *x, size_t n);
 
