@@ -365,6 +365,9 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(own.contains("this ```answer block is inside a list item or a quote, so this check does not read it (the grader may; do not rely on it); write it at the top level, not indented"), "\(own)")
         let teacher = Exercises.check(runLesson(key + "\n- b:\n\n  ```answer a\n  2\n  ```\n", path: "key.md")).errors.map(\.message)
         #expect(teacher.contains { $0.contains("cannot be blanked in the assignment") }, "\(teacher)")
+        // The same for an answer fence read as part of an HTML block.
+        let inHTML = Exercises.check(runLesson("---\nvariant: 0\n---\n```let exercise=a\nx = 2\n```\n\n<details>\n```answer a\n2\n```\n</details>\n", path: "copy.md")).errors.map(\.message)
+        #expect(inHTML.contains("this ```answer block is inside an HTML block, so this check does not read it (the grader may; do not rely on it); leave a blank line after the HTML tag above it"), "\(inHTML)")
     }
 
     /// An answer over the entry limit, in a submission: the feedback does not tell the student
