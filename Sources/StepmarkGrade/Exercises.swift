@@ -72,7 +72,7 @@ public enum Exercises {
         }
         let words = FeedbackWords.of(report.language)
         var plainerErrors: [Int: LessonError] = [:]
-        let unclosedAnswer = report.steps.first { $0.answer != nil && ($0.error?.message.contains("answer block is not closed before line") ?? false) }?.position
+        let unclosedAnswer = report.steps.first { $0.answer?.isLeftOpen == true }?.position
         for step in report.steps {
             guard let answer = step.answer, let id = step.positional.first else { continue }
             guard let exercise = exercises.first(where: { $0.spec.id == id }) else {

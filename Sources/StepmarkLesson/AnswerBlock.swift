@@ -7,6 +7,9 @@ public struct AnswerBlock: Sendable, Equatable {
     /// The body as a literal, or why it is not one (an empty answer, a name, three levels of
     /// brackets …), positioned in the lesson file.
     public var literal: Result<AnswerLiteral, LessonError>
+    /// True when the body does not read because the block's closing fence is missing
+    /// (`unclosed`): it took in what follows, perhaps another exercise's step.
+    public private(set) var isLeftOpen = false
 
     /// Parses the body of `block` within `limits` (answers are never evaluated: see
     /// `AnswerParser`, linear in the size of the body).
@@ -15,7 +18,9 @@ public struct AnswerBlock: Sendable, Equatable {
         do {
             literal = .success(try AnswerParser.literal(block.body, limits: limits, at: block.infoPosition))
         } catch let e as LessonError {
-            literal = .failure(Self.unclosed(block) ?? e)
+            let unclosed = Self.unclosed(block)
+            isLeftOpen = unclosed != nil
+            literal = .failure(unclosed ?? e)
         } catch {
             literal = .failure(LessonError("\(error)", at: block.infoPosition))
         }
@@ -28,14 +33,11 @@ public struct AnswerBlock: Sendable, Equatable {
     /// '**Your'") and left the student looking there. A shorter fence or one of the other kind
     /// is the block's own text: it is closed.
     static func unclosed(_ block: DirectiveBlock) -> LessonError? {
-        let opening = block.source.prefix { $0 != "\n" }.drop { $0 == " " || $0 == "\t" }
-        guard let mark = opening.first, mark == "`" || mark == "~" else { return nil }
-        let length = opening.prefix { $0 == mark }.count
-        guard let inside = block.body.first(where: { line in
-            let text = line.text.drop { $0 == " " || $0 == "\t" }
-            return text.first == mark && text.prefix { $0 == mark }.count >= length
-        }) else { return nil }
-        let fence = String(repeating: mark, count: length)
+        guard let opening = LessonParser.fenceOpening(block.source.prefix { $0 != "\n" }),
+              let inside = block.body.first(where: { line in
+                  LessonParser.fenceOpening(line.text[...]).map { $0.mark == opening.mark && $0.length >= opening.length } ?? false
+              }) else { return nil }
+        let fence = String(repeating: opening.mark, count: opening.length)
         return LessonError("this \(fence)answer block is not closed before line \(inside.position.line), so it takes in the text after the answer; put a line of \(fence) right after the answer", at: block.position)
     }
 

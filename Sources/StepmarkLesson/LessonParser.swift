@@ -471,17 +471,18 @@ public enum LessonParser {
     }
 
     /// A line that opens a fence, read loosely: after nothing but spaces and tabs, three or
-    /// more backticks or tildes; the fence's column (from 1) and the info string after it, its
-    /// leading blanks dropped. Not `FenceScanner.Fence.opening`: inside an HTML block or
-    /// another block CommonMark's rules for a fence (at most three columns of indentation, no
-    /// backtick in the info) do not apply, and what is indented further still matters.
-    static func fenceOpening(_ line: Substring) -> (column: Int, info: Substring)? {
+    /// more backticks or tildes; the fence's column (from 1), its character and length, and the
+    /// info string after it, its leading blanks dropped. Not `FenceScanner.Fence.opening`:
+    /// inside an HTML block or another block CommonMark's rules for a fence (at most three
+    /// columns of indentation, no backtick in the info) do not apply, and what is indented
+    /// further still matters.
+    static func fenceOpening(_ line: Substring) -> (column: Int, mark: Character, length: Int, info: Substring)? {
         let indent = line.prefix { $0 == " " || $0 == "\t" }.count
         let rest = line.dropFirst(indent)
         guard let fence = rest.first, fence == "`" || fence == "~" else { return nil }
         let run = rest.prefix { $0 == fence }.count
         guard run >= 3 else { return nil }
-        return (indent + 1, rest.dropFirst(run).drop { $0 == " " || $0 == "\t" })
+        return (indent + 1, fence, run, rest.dropFirst(run).drop { $0 == " " || $0 == "\t" })
     }
 
     /// The directive (or `answer`) a fence line would open, or nil: the info string's first word,
@@ -498,7 +499,7 @@ public enum LessonParser {
     /// `answer` and a blank or the end), after nothing but spaces; nil when the line is none.
     /// An answer inside an HTML block reaches the page as text, however far it is indented.
     static func answerFenceColumn(_ line: String) -> Int? {
-        guard let (column, info) = fenceOpening(line[...]), info.hasPrefix("answer") else { return nil }
+        guard let (column, _, _, info) = fenceOpening(line[...]), info.hasPrefix("answer") else { return nil }
         let after = info.dropFirst("answer".count)
         return after.first.map { $0 == " " || $0 == "\t" } ?? true ? column : nil
     }
