@@ -412,19 +412,14 @@ public enum LessonParser {
         // A directive inside a list item or a quote is not a step: it would silently not run,
         // and an answer there could not be blanked in the assignment. Say so where it is.
         var unblankable: [Int] = []
+        // In a student's copy, an answer that is not read is said in the student's terms: the
+        // teacher's reason (blanking) means nothing to them, and the grader, which reads
+        // fences more leniently, may still count it.
+        let notReadInCopy = frontMatter?.variant != nil ? "so this check does not read it (the grader may; do not rely on it)" : nil
         for nested in document.nestedFencedBlocks() {
             guard let name = nested.info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
                   DirectiveRegistry.isDirective(name) else { continue }
-            let why: String
-            if name != AnswerDirective.name {
-                why = "so it is not run"
-            } else if frontMatter?.variant != nil {
-                // A student's copy: the teacher's reason (blanking) means nothing to them, and
-                // the grader, which reads fences more leniently, may still count it.
-                why = "so this check does not read it (the grader may; do not rely on it)"
-            } else {
-                why = "so it is not run and cannot be blanked in the assignment"
-            }
+            let why = name != AnswerDirective.name ? "so it is not run" : notReadInCopy ?? "so it is not run and cannot be blanked in the assignment"
             diagnostics.append(LessonError("this ```\(name) block is inside a list item or a quote, \(why); write it at the top level, not indented", at: SourcePosition(line: nested.line, column: nested.column)))
             if name == AnswerDirective.name { unblankable.append(nested.line) }
         }
@@ -432,8 +427,7 @@ public enum LessonParser {
         // line after it) is no block at all: it would reach students as text.
         for k in htmlLines.sorted() where k - 1 < lines.count {
             guard let column = Self.answerFenceColumn(lines[k - 1]) else { continue }
-            // In a student's copy, in the student's terms (as for a list item above).
-            let why = frontMatter?.variant != nil ? "so this check does not read it (the grader may; do not rely on it)" : "so it is not read and cannot be blanked in the assignment"
+            let why = notReadInCopy ?? "so it is not read and cannot be blanked in the assignment"
             diagnostics.append(LessonError("this ```answer block is inside an HTML block, \(why); leave a blank line after the HTML tag above it", at: SourcePosition(line: k, column: column)))
             unblankable.append(k)
         }

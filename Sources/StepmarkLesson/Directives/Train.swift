@@ -136,16 +136,15 @@ enum TrainDirective: Directive {
         if let first = loss.first, !first.isFinite {
             return ["the loss at the starting values is already too large to represent (∞), so no update was run: (w·x − y)² overflows for these x=, y= and starting w= and b=; use smaller numbers"]
         }
-        var out: [String] = []
+        let stopped = run.stoppedAt.map {
+            "training stopped after step \($0) of \(steps): the numbers became too large to represent (∞), so the remaining updates were not run"
+        }
         // x² past 1.8e308: no learning rate is small enough, and the bound below would read
         // "lr below 0" (a review of this stop's change).
         if run.divergedAt != nil || run.stoppedAt != nil, !xs.reduce(0, { $0 + $1 * $1 }).isFinite {
-            out.append("the x values are too large: x² overflows (over 1.8e308), so no lr lets gradient descent settle; use smaller numbers")
-            if let k = run.stoppedAt {
-                out.append("training stopped after step \(k) of \(steps): the numbers became too large to represent (∞), so the remaining updates were not run")
-            }
-            return out
+            return ["the x values are too large: x² overflows (over 1.8e308), so no lr lets gradient descent settle; use smaller numbers"] + [stopped].compactMap { $0 }
         }
+        var out: [String] = []
         if let k = run.divergedAt {
             // The step at which the loss started growing without stopping.
             var start = min(k, loss.count - 1)
@@ -156,9 +155,7 @@ enum TrainDirective: Directive {
         } else if loss.count > 1, let last = loss.last, last > loss[0] {
             out.append("the loss grew from \(format(loss[0])) at step 0 to \(format(last)) at step \(loss.count - 1): lr=\(Runner.format(lr)) may be too large\(bound)")
         }
-        if let k = run.stoppedAt {
-            out.append("training stopped after step \(k) of \(steps): the numbers became too large to represent (∞), so the remaining updates were not run")
-        }
+        if let stopped { out.append(stopped) }
         return out
     }
 
