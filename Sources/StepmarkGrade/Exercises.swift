@@ -106,6 +106,36 @@ public enum Exercises {
                 plainerErrors[step.index] = LessonError(words.bareWordProblem(word), at: e.position)
             }
         }
+        // A student's copy: the answers the grader reads beyond the top-level blocks (one in a
+        // list item) count here as in the grade, after the top-level ones as there.
+        if report.isAssignment {
+            for extra in report.extraAnswers {
+                guard let id = extra.id else {
+                    report.diagnostics.append(LessonError("this answer block names no exercise: write ```answer ID", at: extra.block.infoPosition))
+                    continue
+                }
+                let at = extra.positional?.first?.position ?? extra.block.infoPosition
+                guard let exercise = exercises.first(where: { $0.spec.id == id }) else {
+                    if refused.contains(id) { continue }
+                    let known = exercises.isEmpty ? "this lesson has no exercises" : "exercises here: " + exercises.map(\.spec.id).joined(separator: ", ")
+                    report.diagnostics.append(LessonError("answer for unknown exercise '\(id)'; \(known)", at: at))
+                    continue
+                }
+                if answers[id] != nil {
+                    report.diagnostics.append(LessonError("a second answer for exercise '\(id)'; only the first counts", at: at))
+                    continue
+                }
+                answers[id] = GivenAnswer(extra)
+                if case .failure(let e) = extra.literal {
+                    if let expected = expectedValue(exercise.step, spec: exercise.spec), Feedback.isNumeric(expected),
+                       let word = Feedback.bareWord(e.message) {
+                        report.diagnostics.append(LessonError(words.bareWordProblem(word), at: e.position))
+                    } else {
+                        report.diagnostics.append(e)
+                    }
+                }
+            }
+        }
         if !plainerErrors.isEmpty {
             report.blocks = report.blocks.map { block in
                 guard case .step(var step) = block, let plainer = plainerErrors[step.index] else { return block }

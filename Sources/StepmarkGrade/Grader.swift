@@ -615,32 +615,16 @@ public enum AnswerExtractor {
     /// The submission's answer blocks, parsed as literals, and problems with blocks that name
     /// no exercise.
     public static func answers(in text: String, path: String, limits: Limits) -> (answers: [ExtractedAnswer], errors: [LessonError]) {
-        // A submission is untrusted Markdown. The linear FenceScanner finds its fences whatever
-        // it holds; cmark-gfm then reads it as the student's own `check` and `run` did, when its
-        // shape is one cmark reads in linear time (MarkdownShape). cmark's blocks come first,
-        // so a grade never misses an answer the student's self-check counted (a red-team pass:
-        // `<!-- todo` left open in a list item hid every later answer from the scanner alone);
-        // the scanner's more lenient extras follow, so an answer cmark would miss still counts.
-        let scanned = FenceScanner.scan(text)
-        var blocks = scanned.blocks.filter { $0.name == "answer" }
-        var diagnostics = scanned.diagnostics
-        // An answer fence right under an HTML tag is HTML to cmark: the student's own check
-        // says so, and so does the grade (it said only "no answer"; a red-team pass).
-        var inHTML: [SourcePosition] = []
-        if let read = LessonParser.fencedBlocksAsCmarkReads(text, named: "answer", answerFenceInHTML: { inHTML.append($0) }) {
-            let readLines = Set(read.map(\.position.line))
-            let closedLines = Set(read.filter(\.isClosed).map(\.position.line))
-            blocks = read + blocks.filter { !readLines.contains($0.position.line) }
-            diagnostics.removeAll { closedLines.contains($0.position.line) }
-        }
+        // One reading with the student's own `check` of a copy (SubmissionAnswerFences).
+        let reading = SubmissionAnswerFences.read(text)
+        let blocks = reading.blocks
         var answers: [ExtractedAnswer] = []
         // An unclosed fence swallows the rest of the file: say so, as for a lesson.
-        var errors: [LessonError] = diagnostics
-        for position in FenceScanner.nestedAnswerFences(text, outside: scanned.blocks) {
+        var errors: [LessonError] = reading.unclosed
+        for position in reading.nested {
             errors.append(LessonError("this ```answer block is inside a quote or a list item, so it is not read; write it at the top level, not after > or a list marker", at: position))
         }
-        let counted = Set(blocks.map(\.position.line))
-        for position in inHTML where !counted.contains(position.line) {
+        for position in reading.inHTML {
             errors.append(LessonError("this ```answer block is inside an HTML block, so it is not read; leave a blank line after the HTML tag above it", at: position))
         }
         for block in blocks {

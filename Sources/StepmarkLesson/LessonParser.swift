@@ -412,24 +412,41 @@ public enum LessonParser {
         // A directive inside a list item or a quote is not a step: it would silently not run,
         // and an answer there could not be blanked in the assignment. Say so where it is.
         var unblankable: [Int] = []
-        // In a student's copy, an answer that is not read is said in the student's terms: the
-        // teacher's reason (blanking) means nothing to them, and the grader, which reads
-        // fences more leniently, may still count it.
-        let notReadInCopy = frontMatter?.variant != nil ? "so this check does not read it (the grader may; do not rely on it)" : nil
-        for nested in document.nestedFencedBlocks() {
+        // In a student's copy, the answers are read as the grader reads them
+        // (SubmissionAnswerFences): one its more lenient reading finds in a list item or after
+        // a lone inline tag counts here too, and one it does not read is said in the
+        // student's terms (the teacher's reason, blanking, means nothing to them). A student's
+        // check said "not read" of an answer the grade then counted.
+        let isCopy = frontMatter?.variant != nil
+        let nested = document.nestedFencedBlocks()
+        let answerInHTML = htmlLines.sorted().compactMap { k -> SourcePosition? in
+            guard k - 1 < lines.count, let column = Self.answerFenceColumn(lines[k - 1]) else { return nil }
+            return SourcePosition(line: k, column: column)
+        }
+        var extraAnswers: [AnswerBlock] = []
+        if isCopy, !answerInHTML.isEmpty || nested.contains(where: { $0.info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first == Substring(AnswerDirective.name) }) {
+            let topLevel = Set(blocks.compactMap { if case .answer(let a) = $0 { a.block.position.line } else { nil } })
+            extraAnswers = SubmissionAnswerFences.read(text).blocks
+                .filter { !topLevel.contains($0.position.line) }
+                .map { AnswerBlock($0, limits: limits) }
+        }
+        let readExtra = Set(extraAnswers.map(\.block.position.line))
+        let notReadInCopy = isCopy ? "so it is not read, by this check or by the grader" : nil
+        for nested in nested {
             guard let name = nested.info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
                   DirectiveRegistry.isDirective(name) else { continue }
+            if name == AnswerDirective.name { unblankable.append(nested.line) }
+            if name == AnswerDirective.name, readExtra.contains(nested.line) { continue }
             let why = name != AnswerDirective.name ? "so it is not run" : notReadInCopy ?? "so it is not run and cannot be blanked in the assignment"
             diagnostics.append(LessonError("this ```\(name) block is inside a list item or a quote, \(why); write it at the top level, not indented", at: SourcePosition(line: nested.line, column: nested.column)))
-            if name == AnswerDirective.name { unblankable.append(nested.line) }
         }
         // An answer fence cmark-gfm read as part of an HTML block (`<details>` with no blank
         // line after it) is no block at all: it would reach students as text.
-        for k in htmlLines.sorted() where k - 1 < lines.count {
-            guard let column = Self.answerFenceColumn(lines[k - 1]) else { continue }
+        for position in answerInHTML {
+            unblankable.append(position.line)
+            if readExtra.contains(position.line) { continue }
             let why = notReadInCopy ?? "so it is not read and cannot be blanked in the assignment"
-            diagnostics.append(LessonError("this ```answer block is inside an HTML block, \(why); leave a blank line after the HTML tag above it", at: SourcePosition(line: k, column: column)))
-            unblankable.append(k)
+            diagnostics.append(LessonError("this ```answer block is inside an HTML block, \(why); leave a blank line after the HTML tag above it", at: position))
         }
         // SPEC §8: the title defaults to the first heading, whatever its level, outside the
         // solution regions (one inside would name a handout after an answer).
@@ -440,6 +457,7 @@ public enum LessonParser {
         var lesson = Lesson(path: path, title: title ?? fileName, blocks: blocks, lines: lines, diagnostics: diagnostics)
         lesson.solutionLines = solutionLines
         lesson.unblankableAnswerLines = unblankable
+        lesson.extraAnswers = extraAnswers
         lesson.markerProblemLines = markerProblemLines
         // Unused definitions outside any stretch (after a step, before the next prose) are in
         // the assignment's text too.

@@ -231,6 +231,8 @@ public struct Report: Sendable {
     public var solutionLines: [ClosedRange<Int>] = []
     /// See `Lesson.unblankableAnswerLines`.
     public var unblankableAnswerLines: [Int] = []
+    /// See `Lesson.extraAnswers`.
+    public var extraAnswers: [AnswerBlock] = []
     /// See `Lesson.markerProblemLines`.
     public var markerProblemLines: [Int] = []
 

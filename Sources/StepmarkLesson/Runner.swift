@@ -343,6 +343,7 @@ public struct Runner: Sendable {
         report.hasLevelOneHeading = lesson.hasLevelOneHeading
         report.solutionLines = lesson.solutionLines
         report.unblankableAnswerLines = lesson.unblankableAnswerLines
+        report.extraAnswers = lesson.extraAnswers
         report.markerProblemLines = lesson.markerProblemLines
         report.warnings = lesson.warnings
         return report

@@ -355,19 +355,41 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(filled.first == "this lesson reads variant and its front matter has no variant: line, so its answers are checked against variant 0's numbers, the teacher's key's; a student's copy needs the variant: line it was handed out with", "\(filled)")
     }
 
-    /// An answer in a list item, in a student's copy: the check says it does not read it in
-    /// words for the student (it spoke of blanking "in the assignment", the teacher's concern).
-    @Test func anAnswerInAListItemIsExplainedToTheStudent() throws {
+    /// A student's own check of their copy reads the answers the grader reads, wherever they
+    /// stand: it said "not read" of an answer in a list item that the grade then counted.
+    @Test func aStudentsCheckCountsWhatTheGraderCounts() throws {
         let key = "```let exercise=a\nx = 2\n```\n\n```answer a\n2\n```\n"
         let copy = Assignment.make(keyText: key, path: "key.md").text
-            .replacingOccurrences(of: "```answer a\n?\n```", with: "- my answer:\n\n  ```answer a\n  2\n  ```")
-        let own = Exercises.check(runLesson(copy, path: "copy.md")).errors.map(\.message)
-        #expect(own.contains("this ```answer block is inside a list item or a quote, so this check does not read it (the grader may; do not rely on it); write it at the top level, not indented"), "\(own)")
+        #expect(copy.contains("```answer a\n?\n```"))
+        let grader = Grader(key: LessonParser.parse(key, path: "key.md"))
+        // (where the answer stands, whether it counts, the message both give when it does not)
+        let notRead = "so it is not read, by this check or by the grader"
+        let shapes: [(String, Bool, String?)] = [
+            ("- my answer:\n\n  ```answer a\n  2\n  ```", true, nil),
+            ("- my answer:\n  ```answer a\n  2\n  ```", true, nil),
+            ("1. my answer:\n\n   ```answer a\n   2\n   ```", true, nil),
+            ("<span>\n```answer a\n2\n```\n</span>", true, nil),
+            ("- ```answer a\n  2\n  ```", false, "this ```answer block is inside a list item or a quote, \(notRead); write it at the top level, not indented"),
+            ("> ```answer a\n> 2\n> ```", false, "this ```answer block is inside a list item or a quote, \(notRead); write it at the top level, not indented"),
+            ("<details>\n```answer a\n2\n```\n</details>", false, "this ```answer block is inside an HTML block, \(notRead); leave a blank line after the HTML tag above it"),
+            // A top-level answer comes first in both: the one in the list item is a second answer.
+            ("```answer a\n3\n```\n\n- again:\n\n  ```answer a\n  2\n  ```", false, "a second answer for exercise 'a'; only the first counts"),
+        ]
+        for (shape, counts, message) in shapes {
+            let text = copy.replacingOccurrences(of: "```answer a\n?\n```", with: shape)
+            let own = Exercises.check(runLesson(text, path: "copy.md"))
+            let graded = grader.grade(submissionText: text, path: "copy.md")
+            #expect(own.exercises.map(\.score) == [counts ? 1 : 0], "\(shape): \(own.exercises.map(\.feedback)) \(own.errors.map(\.message))")
+            #expect(graded.exercises.map(\.score) == [counts ? 1 : 0], "\(shape): \(graded.exercises.map(\.feedback))")
+            if let message {
+                #expect(own.errors.map(\.message).contains(message), "\(shape): \(own.errors.map(\.message))")
+            } else {
+                #expect(own.errors.isEmpty, "\(shape): \(own.errors.map(\.message))")
+            }
+        }
+        // The teacher's key keeps the teacher's reason: its answer could not be blanked.
         let teacher = Exercises.check(runLesson(key + "\n- b:\n\n  ```answer a\n  2\n  ```\n", path: "key.md")).errors.map(\.message)
         #expect(teacher.contains { $0.contains("cannot be blanked in the assignment") }, "\(teacher)")
-        // The same for an answer fence read as part of an HTML block.
-        let inHTML = Exercises.check(runLesson("---\nvariant: 0\n---\n```let exercise=a\nx = 2\n```\n\n<details>\n```answer a\n2\n```\n</details>\n", path: "copy.md")).errors.map(\.message)
-        #expect(inHTML.contains("this ```answer block is inside an HTML block, so this check does not read it (the grader may; do not rely on it); leave a blank line after the HTML tag above it"), "\(inHTML)")
     }
 
     /// An answer over the entry limit, in a submission: the feedback does not tell the student
