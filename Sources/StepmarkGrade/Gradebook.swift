@@ -141,7 +141,7 @@ public struct Gradebook: Sendable {
         for s in submissions {
             let scores = Dictionary(s.outcome.exercises.map { ($0.id, $0.score) }, uniquingKeysWith: { a, _ in a })
             var note = ""
-            if let problem = s.outcome.problem {
+            if let problem = s.outcome.problemForTeacher {
                 note = "not graded: " + problem
             } else if !s.outcome.lessonErrors.isEmpty {
                 let n = s.outcome.lessonErrors.count + s.outcome.moreErrors

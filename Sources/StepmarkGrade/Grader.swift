@@ -106,6 +106,11 @@ public struct GradeOutcome: Sendable {
     /// JSON and the teacher's text report keep `problem` as written).
     public var problemForStudent: String? { problem.map { Self.withoutLimitFlag(Phrasebook.message($0, language)) } }
 
+    /// Why the submission was not graded, in the key's language, with its advice to raise a
+    /// limit: what the teacher reads after `not graded:` on stderr and in gradebook.csv (a
+    /// Korean key's gradebook gave the reasons in English).
+    public var problemForTeacher: String? { problem.map { Phrasebook.message($0, language) } }
+
     /// A message (English or translated) without its advice to raise a limit (`(raise it with
     /// --max-file-bytes)`, `(--max-seconds로 한도를 올릴 수 있습니다)`): the limits are the
     /// grader's, set by the teacher; a student reading their feedback cannot take that advice

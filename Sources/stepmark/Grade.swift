@@ -140,7 +140,8 @@ struct Grade: ParsableCommand {
         let result = gradebook.run(submissions: paths, reveal: reveal, progress: progress)
         if progress != nil { StandardStream.errorControl("\r\u{1B}[K") }
         for s in result.submissions {
-            if let problem = s.outcome.problem { printError("\(s.path): not graded: \(problem)") }
+            // `not graded:` stays English, as `error:` does; the reason is in the key's language.
+            if let problem = s.outcome.problemForTeacher { printError("\(s.path): not graded: \(problem)") }
         }
         var writeFailed = !result.writeErrors.isEmpty
         if let file = format.lms.fileName, let students, result.writeErrors.allSatisfy({ !$0.path.hasSuffix(Gradebook.csvName) }) {

@@ -1212,6 +1212,19 @@ func validateGradescope(_ files: [String]) throws -> (ok: Bool, report: String) 
         #expect(csv.contains("s.md,s,1,1,2,2,"), "\(csv)")
     }
 
+    /// A Korean key's teacher reads why a file was not graded in Korean, on stderr and in the
+    /// gradebook, as the student does in their feedback; `not graded:` stays English, as
+    /// `error:` does (it gave the reasons in English).
+    @Test func aKoreanKeysNotGradedReasonsAreKorean() throws {
+        let folder = try temporaryFolder(["key.md": "---\nlang: ko\n---\n```let exercise=a\nx = 2\n```\n\n```answer a\n2\n```\n"])
+        try Data([0x63, 0x61, 0x66, 0xE9, 0x0A]).write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent("latin1.md")))
+        let r = try stepmark(["grade", "--key", "key.md", "latin1.md", "--out", "g"], in: folder)
+        let reason = "1번째 줄, 4번째 열: 3번째 바이트부터 올바른 UTF-8이 아닙니다. 파일은 UTF-8 텍스트여야 합니다"
+        #expect(r.stderr.contains("latin1.md: not graded: \(reason)"), "\(r.stderr)")
+        let csv = try String(contentsOfFile: (folder as NSString).appendingPathComponent("g/gradebook.csv"), encoding: .utf8)
+        #expect(csv.hasSuffix("latin1.md,latin1,0,0,1,\"not graded: \(reason)\"\n"), "\(csv)")
+    }
+
     @Test func gradeWritesGradebookResultsAndFeedback() throws {
         let folder = try temporaryFolder(["=1+2.md": "```answer g-dot\n1\n```\n"])
         let formula = (folder as NSString).appendingPathComponent("=1+2.md")
