@@ -161,6 +161,16 @@ public struct FeedbackWords: Sendable {
     func moreProblems(_ n: Int) -> String { words.count(n, one: .fbMoreProblemsOne, many: .fbMoreProblemsMany) }
     var problems: String { words[.fbProblems] }
     var shownLater: String { words[.fbShownLater] }
+    /// A student's own check of their copy: it grades nothing, so it does not say "graded".
+    var ownCheckShownLater: String { words[.fbOwnCheckShownLater] }
+    func ownCheckWithheld(_ v: ExerciseVisibility) -> String {
+        switch v {
+        case .visible: ""
+        case .hidden: words[.fbOwnCheckWithheldHidden]
+        case .afterDueDate: words[.fbOwnCheckWithheldDue]
+        case .afterPublished: words[.fbOwnCheckWithheldPublished]
+        }
+    }
     func withheld(_ v: ExerciseVisibility) -> String {
         switch v {
         case .visible: ""

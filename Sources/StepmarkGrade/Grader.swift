@@ -141,11 +141,13 @@ public struct GradeOutcome: Sendable {
             if problemForStudent != nil { continue }
             out += e.feedback.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n"
         }
+        // Only a student's own check withholds (`withholdingHidden`): it grades nothing, so it
+        // does not say "graded" (it did, as a feedback page of the grade does).
         for w in withheld {
-            out += "· \(label(w.id))  ?/\(Feedback.trim(w.points))\n    \(feedback.withheld(w.visibility))\n"
+            out += "· \(label(w.id))  ?/\(Feedback.trim(w.points))\n    \(feedback.ownCheckWithheld(w.visibility))\n"
         }
         if let lateLine { out += lateLine + "\n" }
-        out += words(.fbTextTotal, Feedback.trim(score), Feedback.trim(maxScore)) + (withheld.isEmpty ? "" : feedback.shownLater) + "\n"
+        out += words(.fbTextTotal, Feedback.trim(score), Feedback.trim(maxScore)) + (withheld.isEmpty ? "" : feedback.ownCheckShownLater) + "\n"
         return out
     }
 

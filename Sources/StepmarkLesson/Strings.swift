@@ -52,6 +52,7 @@ public enum StringKey: String, Sendable, CaseIterable {
     case fbScore, fbNotGraded, fbExerciseColumn, fbResultColumn, fbScoreColumn, fbPassed
     case fbNotYet, fbYourAnswer, fbPosition, fbMoreProblemsOne, fbMoreProblemsMany, fbProblems
     case fbShownLater, fbWithheldHidden, fbWithheldDue, fbWithheldPublished, fbTextNotGraded, fbTextTotal
+    case fbOwnCheckShownLater, fbOwnCheckWithheldHidden, fbOwnCheckWithheldDue, fbOwnCheckWithheldPublished
 
     /// The English entry.
     var english: String {
@@ -238,6 +239,10 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .fbWithheldHidden: "graded; the result is not shown"
         case .fbWithheldDue: "graded; the result is shown after the due date"
         case .fbWithheldPublished: "graded; the result is shown when grades are published"
+        case .fbOwnCheckShownLater: " (more exercises count; this check does not show their results)"
+        case .fbOwnCheckWithheldHidden: "not shown by this check; your grade does not show it either"
+        case .fbOwnCheckWithheldDue: "not shown by this check; your grade shows it after the due date"
+        case .fbOwnCheckWithheldPublished: "not shown by this check; your grade shows it when grades are published"
         case .fbTextNotGraded: "{0}: not graded: {1}"
         case .fbTextTotal: "total: {0}/{1}"
         }
@@ -428,6 +433,10 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .fbWithheldHidden: "채점됨. 결과는 공개되지 않습니다"
         case .fbWithheldDue: "채점됨. 결과는 마감 후 공개됩니다"
         case .fbWithheldPublished: "채점됨. 결과는 성적 공개 때 보입니다"
+        case .fbOwnCheckShownLater: " (연습 문제가 더 있습니다. 이 확인에서는 그 결과를 보여 주지 않습니다)"
+        case .fbOwnCheckWithheldHidden: "이 확인에서는 보여 주지 않습니다. 성적에도 공개되지 않습니다"
+        case .fbOwnCheckWithheldDue: "이 확인에서는 보여 주지 않습니다. 성적에는 마감 후 공개됩니다"
+        case .fbOwnCheckWithheldPublished: "이 확인에서는 보여 주지 않습니다. 성적 공개 때 보입니다"
         case .fbTextNotGraded: "{0}: 채점하지 못했습니다: {1}"
         case .fbTextTotal: "합계: {0}/{1}"
         }
