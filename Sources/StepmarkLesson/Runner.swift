@@ -379,8 +379,11 @@ public struct Runner: Sendable {
                 let rest = unknown.count - (ArgumentProblems.maxKept - 1)
                 problems.add(LessonError("\(rest) more unknown argument\(rest == 1 ? "" : "s") for \(d.name), from '\(unknown[ArgumentProblems.maxKept - 1].key.quotable)' on", at: unknown[ArgumentProblems.maxKept - 1].position))
             }
-            if answer == nil, let extra = info.positional.first {
-                throw LessonError("unexpected '\(extra.text.quotable)' in the info string; arguments are written key=value", at: extra.position)
+            // A stray word is reported with the unknown arguments (it took a second run), and
+            // like them it keeps the directive from running.
+            let stray = answer == nil ? info.positional.first : nil
+            if let stray {
+                problems.add(LessonError("unexpected '\(stray.text.quotable)' in the info string; arguments are written key=value", at: stray.position))
             }
             let args = Arguments(info: info, position: d.infoPosition, problems: problems)
             // Every argument of a fixed set of words is checked now, whatever the directive
@@ -392,7 +395,10 @@ public struct Runner: Sendable {
             }
             let precision = try args.integer("precision", default: 4, in: 0...15)
             step.hide = ReportHiding(rawValue: try args.choice("hide", ReportHiding.allCases.map(\.rawValue), default: ""))
-            if let first = problems.first, !unknown.isEmpty { throw first }
+            // Read now, with the others: read after the directive ran, a bad as= beside a bad
+            // choice took a second run.
+            let storedAs = try args.orKept(nil) { try args.name("as") }
+            if let first = problems.first, !unknown.isEmpty || stray != nil { throw first }
             // The exercise's arguments are read strictly: an exercise with a bad tol= is no
             // exercise (its answer is "not checked: its exercise's step failed").
             do {
@@ -430,7 +436,7 @@ public struct Runner: Sendable {
                 throw LessonError(e.message, at: d.infoPosition)
             }
             if let kept = problems.first { throw kept }
-            if let name = try args.name("as"), let result = context.result {
+            if let name = storedAs, let result = context.result {
                 context.define(name, result)
             }
             if let check = step.exercise?.check, !context.values.contains(where: { $0.name == check }) {

@@ -150,6 +150,38 @@ import StepmarkCore
         #expect(report.step(5)?.values.isEmpty == true)
     }
 
+    /// A bad as= and a stray word are reported beside the block's other bad arguments (each
+    /// took a second run: as= was read after the directive ran, a stray word threw at once).
+    @Test func aBadAsAndAStrayWordAreReportedWithTheRest() {
+        let report = runLesson("""
+            ```let
+            Q = [[1, 0], [0, 1]]
+            ```
+
+            ```attend q=Q k=Q v=Q mask=causl as=1bad
+            ```
+
+            ```softmax stray bogus=3
+            [1, 2]
+            ```
+
+            ```softmax as=ok
+            [1, 2]
+            ```
+
+            """)
+        let all = report.errors.map { "\($0.line):\($0.column) \($0.message)" }
+        #expect(all.contains { $0.hasPrefix("5:28 mask= must be one of none, causal, got causl") }, "\(all)")
+        #expect(all.contains("5:37 as= expects a name, got 1bad"), "\(all)")
+        #expect(all.contains("8:12 unexpected 'stray' in the info string; arguments are written key=value"), "\(all)")
+        #expect(all.contains { $0.hasPrefix("8:18 unknown argument 'bogus' for softmax") }, "\(all)")
+        #expect(all.count == 4, "\(all)")
+        // A stray word keeps the directive from running, as an unknown argument does.
+        #expect(report.step(3)?.values.isEmpty == true)
+        // A good as= still stores the result.
+        #expect(report.step(4)?.ok == true && report.step(4)?.defines.contains("ok") == true, "\(String(describing: report.step(4)?.defines))")
+    }
+
     /// A bad bool= with a default of true falls back to true while the rest is read (it fell
     /// back to false).
     @Test func aBadBoolFallsBackToItsOwnDefault() throws {
