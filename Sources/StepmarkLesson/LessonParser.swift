@@ -436,7 +436,10 @@ public enum LessonParser {
             guard let name = nested.info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
                   DirectiveRegistry.isDirective(name) else { continue }
             if name == AnswerDirective.name { unblankable.append(nested.line) }
-            if name == AnswerDirective.name, readExtra.contains(nested.line) { continue }
+            if name == AnswerDirective.name, readExtra.contains(nested.line) {
+                warnings.append(LessonError(Self.readButNoPage("a list item"), at: SourcePosition(line: nested.line, column: nested.column)))
+                continue
+            }
             let why = name != AnswerDirective.name ? "so it is not run" : notReadInCopy ?? "so it is not run and cannot be blanked in the assignment"
             diagnostics.append(LessonError("this ```\(name) block is inside a list item or a quote, \(why); write it at the top level, not indented", at: SourcePosition(line: nested.line, column: nested.column)))
         }
@@ -444,7 +447,10 @@ public enum LessonParser {
         // line after it) is no block at all: it would reach students as text.
         for position in answerInHTML {
             unblankable.append(position.line)
-            if readExtra.contains(position.line) { continue }
+            if readExtra.contains(position.line) {
+                warnings.append(LessonError(Self.readButNoPage("an HTML block"), at: position))
+                continue
+            }
             let why = notReadInCopy ?? "so it is not read and cannot be blanked in the assignment"
             diagnostics.append(LessonError("this ```answer block is inside an HTML block, \(why); leave a blank line after the HTML tag above it", at: position))
         }
@@ -466,6 +472,13 @@ public enum LessonParser {
         lesson.warnings = warnings
         lesson.hasLevelOneHeading = hasLevelOneHeading
         return lesson
+    }
+
+    /// An answer of a student's copy that check and grade read where no page can show it
+    /// blanked (`unblankableAnswerLines`): `render` of the copy draws nothing but its messages,
+    /// so this one says why (the page was empty).
+    static func readButNoPage(_ place: String) -> String {
+        "this ```answer block is inside \(place): this check and the grader read it, but a page of this file shows only its messages while it is there; write it at the top level, not indented"
     }
 
     /// What a marker problem costs, and the fix.

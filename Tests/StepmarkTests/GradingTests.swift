@@ -385,6 +385,10 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
                 #expect(own.errors.map(\.message).contains(message), "\(shape): \(own.errors.map(\.message))")
             } else {
                 #expect(own.errors.isEmpty, "\(shape): \(own.errors.map(\.message))")
+                // A page of the copy shows only its messages (the answer cannot be blanked
+                // there), so one says why: the page was empty.
+                #expect(own.warnings.contains { $0.message.hasSuffix("this check and the grader read it, but a page of this file shows only its messages while it is there; write it at the top level, not indented") },
+                        "\(shape): \(own.warnings.map(\.message))")
             }
         }
         // The teacher's key keeps the teacher's reason: its answer could not be blanked.

@@ -502,6 +502,8 @@ import Testing
         ("this ~~~answer block is not closed before line 12, so it takes in the text after the answer; put a line of ~~~ right after the answer", ["answer"]),
         ("the answer has more than 5 entries, more than any answer here needs", []),
         ("this ```answer block is inside a list item or a quote, so it is not read, by this check or by the grader; write it at the top level, not indented", ["answer"]),
+        ("this ```answer block is inside a list item: this check and the grader read it, but a page of this file shows only its messages while it is there; write it at the top level, not indented", ["answer"]),
+        ("this ```answer block is inside an HTML block: this check and the grader read it, but a page of this file shows only its messages while it is there; write it at the top level, not indented", ["answer", "HTML"]),
         ("notes.md has no exercises and no answer blocks, so nothing was checked; is it the right file?", ["notes", "md"]),
         ("'x' is a model, not a value: give it to a directive with model=x", ["x"]),
         ("x would have 20 entries, over the limit of 3 (raise it with --max-entries)", ["x"]),
