@@ -353,6 +353,18 @@ public enum LessonParser {
             pendingStart = nil
         }
 
+        // Link reference definitions make no node of their own: a stretch of prose starts at
+        // the first one after the last step, not at the next node, and definitions alone make
+        // a stretch (definitions right after a step, between two steps or ending the lesson
+        // were in no stretch, so the Markdown report left them out and its reference-style
+        // images and links had no destination).
+        var lastStepEnd = 0
+        var definitionCursor = 0
+        func firstDefinition(before line: Int) -> Int? {
+            while definitionCursor < definitionLines.count, definitionLines[definitionCursor] <= lastStepEnd { definitionCursor += 1 }
+            guard definitionCursor < definitionLines.count, definitionLines[definitionCursor] < line else { return nil }
+            return definitionLines[definitionCursor]
+        }
         var hasLevelOneHeading = false
         for node in nodes {
             if case .other(let type) = node.kind, type == "html_block" { htmlLines.formUnion(node.startLine...max(node.startLine, node.endLine)) }
@@ -361,7 +373,9 @@ public enum LessonParser {
             if case .fencedCode(let info, let literal) = node.kind,
                let name = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
                directives.contains(where: { $0.name == name }) {
+                if pendingStart == nil { pendingStart = firstDefinition(before: node.startLine) }
                 flushProse(upTo: node.startLine)
+                lastStepEnd = max(node.startLine, node.endLine)
                 var block = directiveBlock(name: name, info: info, literal: literal, node: node, lines: lines)
                 if regionOpen {
                     block.inSolution = true
@@ -402,12 +416,13 @@ public enum LessonParser {
                 }
                 // cmark-gfm can report line 0 for a node it made itself (found by FuzzLesson);
                 // a block starts on line 1 at the earliest.
-                if pendingStart == nil { pendingStart = max(1, node.startLine) }
+                if pendingStart == nil { pendingStart = firstDefinition(before: node.startLine) ?? max(1, node.startLine) }
                 // cmark-gfm reports a one-line HTML comment block as ending on the line before
                 // it starts (`<!-- end solution -->` at line 7 ends at 6), so never end before the start.
                 pendingEnd = max(pendingEnd, node.endLine, node.startLine)
             }
         }
+        if pendingStart == nil { pendingStart = firstDefinition(before: lines.count + 1) }
         flushProse(upTo: lines.count + 1)
         // A directive inside a list item or a quote is not a step: it would silently not run,
         // and an answer there could not be blanked in the assignment. Say so where it is.

@@ -23,15 +23,25 @@ public struct MarkdownRenderer {
     var words: Strings { Strings(language) }
 
     /// The prose with each local image's destination prefixed with `imageBase`, where it is
-    /// written inline (`](fig.png`) on the image's own line; a reference-style image, or one
-    /// whose destination is written otherwise (`<…>`, escapes), is left as it is.
-    func rebasingImages(_ text: String, of prose: ProseBlock) -> String {
-        guard let imageBase, imageBase != ".", !prose.images.isEmpty else { return text }
+    /// written inline (`](fig.png`) on the image's own line, and in each one-line reference
+    /// definition (`[fig]: fig.png`) whose destination is one of `referenced`, the lesson's
+    /// images written by reference (found broken: only inline ones were rebased). A
+    /// destination written otherwise (`<…>`, escapes) is left as it is.
+    func rebasingImages(_ text: String, of prose: ProseBlock, referenced: Set<String> = []) -> String {
+        guard let imageBase, imageBase != "." else { return text }
+        guard !prose.images.isEmpty || !referenced.isEmpty else { return text }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var changed = false
+        if !referenced.isEmpty {
+            for k in lines.indices {
+                guard let (range, url) = Self.definitionDestination(lines[k]), referenced.contains(url) else { continue }
+                lines[k].replaceSubrange(range, with: FilePathText.join(imageBase, url))
+                changed = true
+            }
+        }
         for image in prose.images {
             let url = image.url
-            guard !url.isEmpty, !url.hasPrefix("/"), !url.hasPrefix("#"), !url.contains(":") else { continue }
+            guard Self.isLocal(url) else { continue }
             let k = image.position.line - prose.line
             guard k >= 0, k < lines.count, let found = lines[k].firstRange(of: "](" + url) else { continue }
             let after = found.upperBound
@@ -40,6 +50,35 @@ public struct MarkdownRenderer {
             changed = true
         }
         return changed ? lines.joined(separator: "\n") : text
+    }
+
+    /// The local images of `report` written by reference: those whose destination is not
+    /// written inline on the image's own line.
+    func imagesByReference(_ report: Report) -> Set<String> {
+        guard let imageBase, imageBase != "." else { return [] }
+        var found: Set<String> = []
+        for case .prose(let prose) in report.blocks {
+            let lines = prose.markdown.split(separator: "\n", omittingEmptySubsequences: false)
+            for image in prose.images where Self.isLocal(image.url) {
+                let k = image.position.line - prose.line
+                if k >= 0, k < lines.count, lines[k].contains("](" + image.url) { continue }
+                found.insert(image.url)
+            }
+        }
+        return found
+    }
+
+    static func isLocal(_ url: String) -> Bool {
+        !url.isEmpty && !url.hasPrefix("/") && !url.hasPrefix("#") && !url.contains(":")
+    }
+
+    /// The destination of a one-line link reference definition (`   [label]: dest "title"`):
+    /// its range in `line` and its text, when written bare (not in `<…>`, no backslash).
+    static func definitionDestination(_ line: String) -> (Range<String.Index>, String)? {
+        guard let match = line.firstMatch(of: /^ {0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*([^\s<\\]\S*)(?:[ \t]|$)/) else { return nil }
+        let url = String(match.output.1)
+        guard isLocal(url), !url.contains("\\") else { return nil }
+        return (match.output.1.startIndex..<match.output.1.endIndex, url)
     }
 
     public func render(_ report: Report) -> String {
@@ -58,10 +97,11 @@ public struct MarkdownRenderer {
             if !byline.isEmpty { head += "\n\n" + byline }
             parts.append(head)
         }
+        let byReference = imagesByReference(report)
         for block in report.blocks {
             switch block {
             case .prose(let p):
-                let text = rebasingImages(student ? p.handoutMarkdown : p.shownMarkdown, of: p)
+                let text = rebasingImages(student ? p.handoutMarkdown : p.shownMarkdown, of: p, referenced: byReference)
                 if !text.trimmingWhitespace().isEmpty { parts.append(text) }
             case .step(let step) where !step.isHiddenEntirely:
                 parts.append(render(step, path: report.lessonPath))
