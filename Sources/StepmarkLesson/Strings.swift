@@ -13,6 +13,7 @@ public enum StringKey: String, Sendable, CaseIterable {
     // Terminal.
     case stepHeader, stepsRanOne, stepsRanMany, stepsFailedOne, stepsFailedMany, errorCountOne, errorCountMany
     case stepsRanErrorsElsewhereOne, stepsRanErrorsElsewhereMany
+    case keyExercisesOne, keyExercisesMany, keyAnswersPass, keyAnswersSomePass
     case rowsInJSONTerminal, ids, fitColumnsShown, tableShape
     // Markdown.
     case rowsInJSONMarkdown
@@ -66,6 +67,10 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .stepsRanMany: "{0} steps ran, no errors"
         case .stepsRanErrorsElsewhereOne: "{0} step ran"
         case .stepsRanErrorsElsewhereMany: "{0} steps ran"
+        case .keyExercisesOne: "{0} exercise, {1} {2}"
+        case .keyExercisesMany: "{0} exercises, {1} {2} in all"
+        case .keyAnswersPass: "; the key's own answers pass"
+        case .keyAnswersSomePass: "; {0} of the key's own answers pass"
         case .stepsFailedOne: "{0} of {1} step failed"
         case .stepsFailedMany: "{0} of {1} steps failed"
         case .errorCountOne: "({0} error)"
@@ -260,6 +265,10 @@ public enum StringKey: String, Sendable, CaseIterable {
         case .stepsRanMany: "{0}단계가 모두 오류 없이 실행되었습니다"
         case .stepsRanErrorsElsewhereOne: "{0}단계가 실행되었습니다"
         case .stepsRanErrorsElsewhereMany: "{0}단계가 실행되었습니다"
+        case .keyExercisesOne: "연습 문제 {0}개, {1}{2}"
+        case .keyExercisesMany: "연습 문제 {0}개, 모두 {1}{2}"
+        case .keyAnswersPass: ". 정답 파일의 답이 모두 통과합니다"
+        case .keyAnswersSomePass: ". 정답 파일의 답 중 {0}개가 통과합니다"
         case .stepsFailedOne: "{1}단계 중 {0}단계가 실패했습니다"
         case .stepsFailedMany: "{1}단계 중 {0}단계가 실패했습니다"
         case .errorCountOne: "(오류 {0}개)"

@@ -56,7 +56,23 @@ public struct TerminalRenderer {
             out += "\n" + yellow(words[.warningLabel]) + "\(report.lessonPath):\(w.line):\(w.column): \(Phrasebook.message(w.message, language))\n"
         }
         out += "\n" + summary(report) + "\n"
+        if let exercises = exerciseSummary(report) { out += dim(exercises) + "\n" }
         return out
+    }
+
+    /// A key's exercises in one line, as its pages list them: how many, the points in all and
+    /// whether the key's own answers pass (`run` of a key said nothing of them). Nil for a
+    /// lesson without exercises and for a student's copy or handout, whose answers `check`
+    /// judges.
+    public func exerciseSummary(_ report: Report) -> String? {
+        guard !report.exercises.isEmpty, !report.isAssignment, !report.isStudentView else { return nil }
+        let words = Strings(report.language)
+        let points = report.exercises.reduce(0) { $0 + $1.points }
+        var line = words.count(report.exercises.count, one: .keyExercisesOne, many: .keyExercisesMany,
+                               Format.shortest(points), words[points == 1 ? .point : .points])
+        let passed = report.exercises.filter(\.passed).count
+        line += passed == report.exercises.count ? words[.keyAnswersPass] : words(.keyAnswersSomePass, passed)
+        return line
     }
 
     public func summary(_ report: Report) -> String {

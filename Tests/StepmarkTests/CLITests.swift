@@ -249,6 +249,20 @@ import StepmarkLesson
         #expect(try stepmark(["run", "lessons/en/l.md", "--format", "md"], in: folder).stdout.contains("See ![a](fig/a.png \"t\")"))
     }
 
+    /// `run` of a key sums up its exercises, as its pages list them (it said nothing of them);
+    /// a student's copy, whose answers `check` judges, gets no such line.
+    @Test func runOfAKeySumsUpItsExercises() throws {
+        let key = "```let exercise=a points=2\nx = 2\n```\n\n```answer a\n2\n```\n\n```let exercise=b points=0.5\ny = 3\n```\n\n```answer b\n4\n```\n"
+        let folder = try temporaryFolder(["k.md": key, "ok.md": key.replacingOccurrences(of: "b\n4", with: "b\n3"),
+                                          "ko.md": "---\nlang: ko\n---\n" + key.replacingOccurrences(of: "b\n4", with: "b\n3")])
+        let failing = try stepmark(["run", "k.md"], in: folder)
+        #expect(failing.status == 1 && failing.stdout.hasSuffix("2 exercises, 2.5 points in all; 1 of the key's own answers pass\n"), "\(failing.stdout)")
+        #expect(try stepmark(["run", "ok.md"], in: folder).stdout.hasSuffix("4 steps ran, no errors\n2 exercises, 2.5 points in all; the key's own answers pass\n"))
+        #expect(try stepmark(["run", "ko.md"], in: folder).stdout.hasSuffix("연습 문제 2개, 모두 2.5점. 정답 파일의 답이 모두 통과합니다\n"))
+        #expect(try stepmark(["assign", "ok.md", "--out", "as"], in: folder).status == 0)
+        #expect(try !stepmark(["run", "as/ok.md"], in: folder).stdout.contains("exercises"))
+    }
+
     /// A reference-style image's definition is rebased too, wherever it stands (it kept the
     /// lesson's path, a broken picture); a definition only a link uses is left as written.
     @Test func markdownReportsRebaseImagesWrittenByReference() throws {
