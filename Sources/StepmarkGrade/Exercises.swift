@@ -87,12 +87,11 @@ public enum Exercises {
                     report.diagnostics.append(LessonError("the answer for '\(id)' is not checked: its exercise's step is inside the answer block at line \(open.line), which is not closed; close that block first", at: step.position))
                     continue
                 }
-                let known = exercises.isEmpty ? "this lesson has no exercises" : "exercises here: " + exercises.map(\.spec.id).joined(separator: ", ")
-                report.diagnostics.append(LessonError("answer for unknown exercise '\(id)'; \(known)", at: step.position))
+                report.diagnostics.append(LessonError("answer for unknown exercise '\(id)'; \(knownExercises(exercises))", at: step.position))
                 continue
             }
             if answers[id] != nil {
-                report.diagnostics.append(LessonError("a second answer for exercise '\(id)'; only the first counts", at: step.position))
+                report.diagnostics.append(secondAnswer(id, counted: answerLines[id], at: step.position))
                 continue
             }
             // An answer step that failed (over a limit) counts as unreadable, with its error.
@@ -107,25 +106,35 @@ public enum Exercises {
             }
         }
         // A student's copy: the answers the grader reads beyond the top-level blocks (one in a
-        // list item) count here as in the grade, after the top-level ones as there.
+        // list item) count here as in the grade, after the top-level ones as there, and with
+        // the grader's words for one it cannot use.
         if report.isAssignment {
             for extra in report.extraAnswers {
-                guard let id = extra.id else {
+                let info: InfoString
+                do {
+                    info = try InfoString.parse(extra.block.info, at: extra.block.infoPosition)
+                } catch let e as LessonError {
+                    report.diagnostics.append(e)
+                    continue
+                } catch {
+                    continue
+                }
+                guard let first = info.positional.first else {
                     report.diagnostics.append(LessonError("this answer block names no exercise: write ```answer ID", at: extra.block.infoPosition))
                     continue
                 }
-                let at = extra.positional?.first?.position ?? extra.block.infoPosition
+                let id = first.text, at = first.position
                 guard let exercise = exercises.first(where: { $0.spec.id == id }) else {
                     if refused.contains(id) { continue }
-                    let known = exercises.isEmpty ? "this lesson has no exercises" : "exercises here: " + exercises.map(\.spec.id).joined(separator: ", ")
-                    report.diagnostics.append(LessonError("answer for unknown exercise '\(id)'; \(known)", at: at))
+                    report.diagnostics.append(LessonError("answer for unknown exercise '\(id)'; \(knownExercises(exercises))", at: at))
                     continue
                 }
                 if answers[id] != nil {
-                    report.diagnostics.append(LessonError("a second answer for exercise '\(id)'; only the first counts", at: at))
+                    report.diagnostics.append(secondAnswer(id, counted: answerLines[id], at: at))
                     continue
                 }
                 answers[id] = GivenAnswer(extra)
+                answerLines[id] = extra.block.position.line
                 if case .failure(let e) = extra.literal {
                     if let expected = expectedValue(exercise.step, spec: exercise.spec), Feedback.isNumeric(expected),
                        let word = Feedback.bareWord(e.message) {
@@ -184,6 +193,24 @@ public enum Exercises {
     }
 
 
+    /// "exercises here: a, b, c": the first twenty ids, then how many in all (a copy of
+    /// thousands of answers for unknown ids listed every id each time: 130 MB of output).
+    static func knownExercises(_ exercises: [(step: Step, spec: ExerciseSpec)]) -> String {
+        guard !exercises.isEmpty else { return "this lesson has no exercises" }
+        let shown = exercises.prefix(20).map(\.spec.id).joined(separator: ", ")
+        return "exercises here: " + shown + (exercises.count > 20 ? ", … (\(exercises.count) in all)" : "")
+    }
+
+    /// A second answer for one exercise. The grader reads the top-level answers first, so the
+    /// one that counts may stand further down the file: then it is named (the message said
+    /// "only the first counts" of the first in the file, which did not).
+    public static func secondAnswer(_ id: String, counted line: Int?, at position: SourcePosition) -> LessonError {
+        if let line, line > position.line {
+            return LessonError("a second answer for exercise '\(id)'; the one at line \(line) counts, not this one", at: position)
+        }
+        return LessonError("a second answer for exercise '\(id)'; only the first counts", at: position)
+    }
+
     /// Exercises that could not be graded for a reason other than a wrong answer: the step
     /// did not run, or the answer block could not be read (JUnit errors).
     public static func erroredIDs(_ report: Report) -> Set<String> {
@@ -192,6 +219,13 @@ public enum Exercises {
             guard let answer = step.answer, let id = step.positional.first else { continue }
             if step.error != nil { ids.insert(id); continue }
             if case .failure = answer.literal { ids.insert(id) }
+        }
+        // A copy's answers read beyond the top-level blocks (JUnit's <error> as the grader's).
+        if report.isAssignment {
+            let answered = Set(report.steps.compactMap { $0.answer != nil ? $0.positional.first : nil })
+            for extra in report.extraAnswers {
+                if case .failure = extra.literal, let id = extra.id, !answered.contains(id) { ids.insert(id) }
+            }
         }
         return ids
     }

@@ -520,6 +520,7 @@ public struct Grader: Sendable {
         var errors = extracted.errors
         var byID: [String: GivenAnswer] = [:]
         var sources: [String: String] = [:]
+        var lines: [String: Int] = [:]
         let known = Set(exercises.map(\.spec.id))
         for answer in extracted.answers {
             guard known.contains(answer.id) else {
@@ -527,10 +528,11 @@ public struct Grader: Sendable {
                 continue
             }
             if byID[answer.id] != nil {
-                errors.append(LessonError("a second answer for exercise '\(answer.id)'; only the first counts", at: answer.position))
+                errors.append(Exercises.secondAnswer(answer.id, counted: lines[answer.id], at: answer.position))
                 continue
             }
             byID[answer.id] = answer.given
+            lines[answer.id] = answer.position.line
             sources[answer.id] = answer.source
             if case .unreadable(let e) = answer.given {
                 // A bare word where numbers belong: the parser's advice to quote it would

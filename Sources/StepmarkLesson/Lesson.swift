@@ -177,9 +177,10 @@ public struct Lesson: Sendable {
     /// Lines of `answer` blocks stepmark cannot blank (inside a list item, a quote or an HTML
     /// block): a handout of such a lesson shows nothing but its errors.
     public var unblankableAnswerLines: [Int] = []
-    /// In a student's copy, the answer blocks the grader reads that are not top-level blocks of
-    /// the lesson (an indented fence in a list item, a fence after a lone inline tag), in the
-    /// grader's order; `check` counts them as `grade` does (`SubmissionAnswerFences`).
+    /// In a student's copy, the answer blocks the grader reads that are not top-level answer
+    /// blocks for cmark (an indented fence in a list item, a fence after a lone inline tag or
+    /// after a block left open), in the grader's order; `check` counts them as `grade` does
+    /// (`SubmissionAnswerFences`).
     public var extraAnswers: [AnswerBlock] = []
     /// Lines of solution markers written so that they may show teacher-only text (a look-alike,
     /// a nested or stray marker, a marker in a step's body or in code): a handout of such a

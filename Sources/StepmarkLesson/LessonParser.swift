@@ -428,46 +428,68 @@ public enum LessonParser {
         // and an answer there could not be blanked in the assignment. Say so where it is.
         var unblankable: [Int] = []
         // In a student's copy, the answers are read as the grader reads them
-        // (SubmissionAnswerFences): one its more lenient reading finds in a list item or after
-        // a lone inline tag counts here too, and one it does not read is said in the
+        // (SubmissionAnswerFences, linear): every answer its more lenient reading finds beyond
+        // the top-level blocks counts here too, and one it does not read is said in the
         // student's terms (the teacher's reason, blanking, means nothing to them). A student's
         // check said "not read" of an answer the grade then counted.
         let isCopy = frontMatter?.variant != nil
-        let nested = document.nestedFencedBlocks()
-        let answerInHTML = htmlLines.sorted().compactMap { k -> SourcePosition? in
-            guard k - 1 < lines.count, let column = Self.answerFenceColumn(lines[k - 1]) else { return nil }
-            return SourcePosition(line: k, column: column)
-        }
         var extraAnswers: [AnswerBlock] = []
-        if isCopy, !answerInHTML.isEmpty || nested.contains(where: { $0.info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first == Substring(AnswerDirective.name) }) {
+        if isCopy {
             let topLevel = Set(blocks.compactMap { if case .answer(let a) = $0 { a.block.position.line } else { nil } })
             extraAnswers = SubmissionAnswerFences.read(text).blocks
                 .filter { !topLevel.contains($0.position.line) }
                 .map { AnswerBlock($0, limits: limits) }
         }
-        let readExtra = Set(extraAnswers.map(\.block.position.line))
-        let notReadInCopy = isCopy ? "so it is not read, by this check or by the grader" : nil
-        for nested in nested {
+        // Each extra is reported once, where the page would show it (it cannot be blanked
+        // there, so a page of the copy shows only its messages). One that names no exercise
+        // gets the check's error for that instead (the grader reads it no further either).
+        var unexplained = Set(extraAnswers.map(\.block.position.line))
+        let named = Set(extraAnswers.filter { $0.id != nil }.map(\.block.position.line))
+        /// Whether `line` is an extra's (now explained); true without a message to add for one
+        /// that names no exercise.
+        func readButNotOnPage(at line: Int) -> (read: Bool, explain: Bool) {
+            guard unexplained.remove(line) != nil else { return (false, false) }
+            unblankable.append(line)
+            return (true, named.contains(line))
+        }
+        let notReadInCopy = "so it is not read, by stepmark check or by the grader"
+        for nested in document.nestedFencedBlocks() {
             guard let name = nested.info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
                   DirectiveRegistry.isDirective(name) else { continue }
-            if name == AnswerDirective.name { unblankable.append(nested.line) }
-            if name == AnswerDirective.name, readExtra.contains(nested.line) {
-                warnings.append(LessonError(Self.readButNoPage("a list item"), at: SourcePosition(line: nested.line, column: nested.column)))
-                continue
+            let position = SourcePosition(line: nested.line, column: nested.column)
+            if name == AnswerDirective.name {
+                let extra = readButNotOnPage(at: nested.line)
+                if extra.read {
+                    if extra.explain { diagnostics.append(LessonError(Self.readButNotOnPage("inside a list item", fix: "write it at the top level, not indented"), at: position)) }
+                    continue
+                }
+                unblankable.append(nested.line)
+                if isCopy {
+                    diagnostics.append(LessonError("this ```answer block is inside a list item or a quote, \(notReadInCopy); write it at the top level, not after > or a list marker", at: position))
+                    continue
+                }
             }
-            let why = name != AnswerDirective.name ? "so it is not run" : notReadInCopy ?? "so it is not run and cannot be blanked in the assignment"
-            diagnostics.append(LessonError("this ```\(name) block is inside a list item or a quote, \(why); write it at the top level, not indented", at: SourcePosition(line: nested.line, column: nested.column)))
+            let why = name != AnswerDirective.name ? "so it is not run" : "so it is not run and cannot be blanked in the assignment"
+            diagnostics.append(LessonError("this ```\(name) block is inside a list item or a quote, \(why); write it at the top level, not indented", at: position))
         }
         // An answer fence cmark-gfm read as part of an HTML block (`<details>` with no blank
         // line after it) is no block at all: it would reach students as text.
-        for position in answerInHTML {
-            unblankable.append(position.line)
-            if readExtra.contains(position.line) {
-                warnings.append(LessonError(Self.readButNoPage("an HTML block"), at: position))
+        for k in htmlLines.sorted() where k - 1 < lines.count {
+            guard let column = Self.answerFenceColumn(lines[k - 1]) else { continue }
+            let position = SourcePosition(line: k, column: column)
+            let extra = readButNotOnPage(at: k)
+            if extra.read {
+                if extra.explain { diagnostics.append(LessonError(Self.readButNotOnPage("inside an HTML block", fix: "leave a blank line after the HTML tag above it"), at: position)) }
                 continue
             }
-            let why = notReadInCopy ?? "so it is not read and cannot be blanked in the assignment"
+            unblankable.append(k)
+            let why = isCopy ? notReadInCopy : "so it is not read and cannot be blanked in the assignment"
             diagnostics.append(LessonError("this ```answer block is inside an HTML block, \(why); leave a blank line after the HTML tag above it", at: position))
+        }
+        // Any other: Markdown reads the fence as part of a block above it (a code block left
+        // open in a list item, an HTML block inside one).
+        for extra in extraAnswers where readButNotOnPage(at: extra.block.position.line).explain {
+            diagnostics.append(LessonError(Self.readButNotOnPage("part of the block above it for Markdown", fix: "close that block, or leave a blank line before this one"), at: extra.block.position))
         }
         // SPEC §8: the title defaults to the first heading, whatever its level, outside the
         // solution regions (one inside would name a handout after an answer).
@@ -490,10 +512,10 @@ public enum LessonParser {
     }
 
     /// An answer of a student's copy that check and grade read where no page can show it
-    /// blanked (`unblankableAnswerLines`): `render` of the copy draws nothing but its messages,
-    /// so this one says why (the page was empty).
-    static func readButNoPage(_ place: String) -> String {
-        "this ```answer block is inside \(place): this check and the grader read it, but a page of this file shows only its messages while it is there; write it at the top level, not indented"
+    /// blanked (`unblankableAnswerLines`): a page of the copy is then its messages alone, and
+    /// this one says why (the page was empty, and `run` said "no errors").
+    static func readButNotOnPage(_ place: String, fix: String) -> String {
+        "this ```answer block is \(place): stepmark check and the grader read it, but a page of this file shows only its messages while it is there; \(fix)"
     }
 
     /// What a marker problem costs, and the fix.

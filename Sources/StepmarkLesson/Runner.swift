@@ -354,6 +354,8 @@ public struct Runner: Sendable {
                          baseDirectory: String, deadline: Date, held: Int, valuesHeld: Int) {
         guard let directive = directives.first(where: { $0.name == d.name }) else { return }
         let problems = ArgumentProblems()
+        var storedAs: String? = nil
+        var badAs: LessonError? = nil
         var argumentPositions: Set<SourcePosition> = []
         var started: StepContext?
         defer {
@@ -379,11 +381,11 @@ public struct Runner: Sendable {
                 let rest = unknown.count - (ArgumentProblems.maxKept - 1)
                 problems.add(LessonError("\(rest) more unknown argument\(rest == 1 ? "" : "s") for \(d.name), from '\(unknown[ArgumentProblems.maxKept - 1].key.quotable)' on", at: unknown[ArgumentProblems.maxKept - 1].position))
             }
-            // A stray word is reported with the unknown arguments (it took a second run), and
-            // like them it keeps the directive from running.
-            let stray = answer == nil ? info.positional.first : nil
-            if let stray {
-                problems.add(LessonError("unexpected '\(stray.text.quotable)' in the info string; arguments are written key=value", at: stray.position))
+            // Stray words are reported with the unknown arguments (each took another run), and
+            // like them they keep the directive from running.
+            let stray = answer == nil ? info.positional : []
+            for word in stray.prefix(ArgumentProblems.maxKept) {
+                problems.add(LessonError("unexpected '\(word.text.quotable)' in the info string; arguments are written key=value", at: word.position))
             }
             let args = Arguments(info: info, position: d.infoPosition, problems: problems)
             // Every argument of a fixed set of words is checked now, whatever the directive
@@ -396,9 +398,14 @@ public struct Runner: Sendable {
             let precision = try args.integer("precision", default: 4, in: 0...15)
             step.hide = ReportHiding(rawValue: try args.choice("hide", ReportHiding.allCases.map(\.rawValue), default: ""))
             // Read now, with the others: read after the directive ran, a bad as= beside a bad
-            // choice took a second run.
-            let storedAs = try args.orKept(nil) { try args.name("as") }
-            if let first = problems.first, !unknown.isEmpty || stray != nil { throw first }
+            // choice took a second run. Kept apart from them: no default stands in for it, so
+            // an error of the work itself is still reported beside it (`fail`).
+            do {
+                storedAs = try args.name("as")
+            } catch let e as LessonError {
+                badAs = e
+            }
+            if let first = problems.first, !unknown.isEmpty || !stray.isEmpty { throw first }
             // The exercise's arguments are read strictly: an exercise with a bad tol= is no
             // exercise (its answer is "not checked: its exercise's step failed").
             do {
@@ -436,6 +443,7 @@ public struct Runner: Sendable {
                 throw LessonError(e.message, at: d.infoPosition)
             }
             if let kept = problems.first { throw kept }
+            if let badAs { throw badAs }
             if let name = storedAs, let result = context.result {
                 context.define(name, result)
             }
@@ -462,6 +470,7 @@ public struct Runner: Sendable {
             let undefinedName = argumentPositions.contains(thrown.position)
                 && (thrown.message.hasPrefix("undefined name '") || thrown.message.contains("' is undefined because the "))
             if reported.isEmpty || (undefinedName && !reported.contains(thrown)) { reported.append(thrown) }
+            if let badAs, !reported.contains(badAs) { reported.append(badAs) }
             reported.sort { $0.position < $1.position }
             let error = reported[0]
             step.error = error

@@ -22,7 +22,17 @@ public enum SubmissionAnswerFences {
     /// every later answer from the scanner alone); the scanner's extras follow, so an answer
     /// cmark would miss still counts.
     public static func read(_ text: String) -> Reading {
-        let scanned = FenceScanner.scan(text)
+        // Front matter is YAML, not Markdown: an answer fence inside a block scalar there is
+        // none (the scanner counted it; cmark's reading below blanks it too).
+        var markdown = text
+        if text.hasPrefix("---") {
+            let lines = LessonParser.lines(of: text)
+            let frontMatterLines = FrontMatter.extent(lines)
+            if frontMatterLines > 0 {
+                markdown = String(repeating: "\n", count: frontMatterLines) + lines.dropFirst(frontMatterLines).joined(separator: "\n")
+            }
+        }
+        let scanned = FenceScanner.scan(markdown)
         var blocks = scanned.blocks.filter { $0.name == AnswerDirective.name }
         var unclosed = scanned.diagnostics
         var inHTML: [SourcePosition] = []
@@ -34,7 +44,7 @@ public enum SubmissionAnswerFences {
         }
         let counted = Set(blocks.map(\.position.line))
         return Reading(blocks: blocks, unclosed: unclosed,
-                       nested: FenceScanner.nestedAnswerFences(text, outside: scanned.blocks),
+                       nested: FenceScanner.nestedAnswerFences(markdown, outside: scanned.blocks),
                        inHTML: inHTML.filter { !counted.contains($0.line) })
     }
 }

@@ -161,12 +161,16 @@ import StepmarkCore
             ```attend q=Q k=Q v=Q mask=causl as=1bad
             ```
 
-            ```softmax stray bogus=3
+            ```softmax stray bogus=3 other
             [1, 2]
             ```
 
             ```softmax as=ok
             [1, 2]
+            ```
+
+            ```let as=1bad
+            m = [1, 2] + [1, 2, 3]
             ```
 
             """)
@@ -175,7 +179,10 @@ import StepmarkCore
         #expect(all.contains("5:37 as= expects a name, got 1bad"), "\(all)")
         #expect(all.contains("8:12 unexpected 'stray' in the info string; arguments are written key=value"), "\(all)")
         #expect(all.contains { $0.hasPrefix("8:18 unknown argument 'bogus' for softmax") }, "\(all)")
-        #expect(all.count == 4, "\(all)")
+        #expect(all.contains("8:26 unexpected 'other' in the info string; arguments are written key=value"), "\(all)")
+        // No default stands in for a bad as=: the work's own error is reported beside it.
+        #expect(all.contains("16:11 as= expects a name, got 1bad") && all.contains { $0.hasPrefix("17:12 shape mismatch in +") }, "\(all)")
+        #expect(all.count == 7, "\(all)")
         // A stray word keeps the directive from running, as an unknown argument does.
         #expect(report.step(3)?.values.isEmpty == true)
         // A good as= still stores the result.

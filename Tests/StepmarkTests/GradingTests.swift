@@ -356,41 +356,58 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
     }
 
     /// A student's own check of their copy reads the answers the grader reads, wherever they
-    /// stand: it said "not read" of an answer in a list item that the grade then counted.
+    /// stand: it said "not read" of an answer in a list item that the grade then counted. An
+    /// answer read where a page cannot show it blanked is an error that says so (a page of the
+    /// copy is then its messages alone; `run` said "no errors" of it).
     @Test func aStudentsCheckCountsWhatTheGraderCounts() throws {
-        let key = "```let exercise=a\nx = 2\n```\n\n```answer a\n2\n```\n"
+        let key = "```let exercise=a\nx = 2\n```\n\n```answer a\n2\n```\n\n```let exercise=b\ny = 3\n```\n\n```answer b\n3\n```\n"
         let copy = Assignment.make(keyText: key, path: "key.md").text
+            .replacingOccurrences(of: "```answer b\n?\n```", with: "```answer b\n3\n```")
         #expect(copy.contains("```answer a\n?\n```"))
         let grader = Grader(key: LessonParser.parse(key, path: "key.md"))
-        // (where the answer stands, whether it counts, the message both give when it does not)
-        let notRead = "so it is not read, by this check or by the grader"
+        let read = "stepmark check and the grader read it, but a page of this file shows only its messages while it is there"
+        let inItem = "this ```answer block is inside a list item: \(read); write it at the top level, not indented"
+        let inHTML = "this ```answer block is inside an HTML block: \(read); leave a blank line after the HTML tag above it"
+        let above = "this ```answer block is part of the block above it for Markdown: \(read); close that block, or leave a blank line before this one"
+        let notRead = "so it is not read, by stepmark check or by the grader"
+        // (where the answer stands, whether it counts, the message both give)
         let shapes: [(String, Bool, String?)] = [
-            ("- my answer:\n\n  ```answer a\n  2\n  ```", true, nil),
-            ("- my answer:\n  ```answer a\n  2\n  ```", true, nil),
-            ("1. my answer:\n\n   ```answer a\n   2\n   ```", true, nil),
-            ("<span>\n```answer a\n2\n```\n</span>", true, nil),
-            ("- ```answer a\n  2\n  ```", false, "this ```answer block is inside a list item or a quote, \(notRead); write it at the top level, not indented"),
-            ("> ```answer a\n> 2\n> ```", false, "this ```answer block is inside a list item or a quote, \(notRead); write it at the top level, not indented"),
+            ("- my answer:\n\n  ```answer a\n  2\n  ```", true, inItem),
+            ("- my answer:\n  ```answer a\n  2\n  ```", true, inItem),
+            ("1. my answer:\n\n   ```answer a\n   2\n   ```", true, inItem),
+            ("<span>\n```answer a\n2\n```\n</span>", true, inHTML),
+            // Found by a red-team pass: an HTML block in a list item, a code block left open in one.
+            ("- <details>\n  ```answer a\n  2\n  ```\n  </details>", true, above),
+            ("- item\n  ```text\n  foo\n\n```\n```answer a\n2\n```", true, above),
+            ("- ```answer a\n  2\n  ```", false, "this ```answer block is inside a list item or a quote, \(notRead); write it at the top level, not after > or a list marker"),
+            ("> ```answer a\n> 2\n> ```", false, "this ```answer block is inside a list item or a quote, \(notRead); write it at the top level, not after > or a list marker"),
             ("<details>\n```answer a\n2\n```\n</details>", false, "this ```answer block is inside an HTML block, \(notRead); leave a blank line after the HTML tag above it"),
-            // A top-level answer comes first in both: the one in the list item is a second answer.
-            ("```answer a\n3\n```\n\n- again:\n\n  ```answer a\n  2\n  ```", false, "a second answer for exercise 'a'; only the first counts"),
+            // A top-level answer comes first in both: the one in the list item above it is a
+            // second answer, and the one that counts is named.
+            ("- again:\n\n  ```answer a\n  2\n  ```\n\n```answer a\n3\n```", false, "a second answer for exercise 'a'; the one at line 14 counts, not this one"),
         ]
         for (shape, counts, message) in shapes {
             let text = copy.replacingOccurrences(of: "```answer a\n?\n```", with: shape)
             let own = Exercises.check(runLesson(text, path: "copy.md"))
             let graded = grader.grade(submissionText: text, path: "copy.md")
-            #expect(own.exercises.map(\.score) == [counts ? 1 : 0], "\(shape): \(own.exercises.map(\.feedback)) \(own.errors.map(\.message))")
-            #expect(graded.exercises.map(\.score) == [counts ? 1 : 0], "\(shape): \(graded.exercises.map(\.feedback))")
+            #expect(own.exercises.map(\.score) == [counts ? 1 : 0, 1], "\(shape): \(own.exercises.map(\.feedback)) \(own.errors.map(\.message))")
+            #expect(graded.exercises.map(\.score) == [counts ? 1 : 0, 1], "\(shape): \(graded.exercises.map(\.feedback))")
             if let message {
                 #expect(own.errors.map(\.message).contains(message), "\(shape): \(own.errors.map(\.message))")
-            } else {
-                #expect(own.errors.isEmpty, "\(shape): \(own.errors.map(\.message))")
-                // A page of the copy shows only its messages (the answer cannot be blanked
-                // there), so one says why: the page was empty.
-                #expect(own.warnings.contains { $0.message.hasSuffix("this check and the grader read it, but a page of this file shows only its messages while it is there; write it at the top level, not indented") },
-                        "\(shape): \(own.warnings.map(\.message))")
+            }
+            if message?.hasPrefix("a second answer") == true {
+                #expect(graded.lessonErrors.map(\.message).contains(message!), "\(shape): \(graded.lessonErrors.map(\.message))")
             }
         }
+        // An answer fence in the front matter's YAML is no answer, for either.
+        let yaml = copy.replacingOccurrences(of: "variant: 0\n", with: "variant: 0\nnote: |\n  ```answer a\n  2\n  ```\n")
+        #expect(yaml != copy)
+        #expect(Exercises.check(runLesson(yaml, path: "copy.md")).exercises.map(\.score) == [0, 1])
+        #expect(grader.grade(submissionText: yaml, path: "copy.md").exercises.map(\.score) == [0, 1])
+        // `run` of a copy with an answer in a list item fails, with the reason: its page is empty.
+        let item = copy.replacingOccurrences(of: "```answer a\n?\n```", with: "- my answer:\n\n  ```answer a\n  2\n  ```")
+        let ran = Exercises.check(runLesson(item, path: "copy.md"))
+        #expect(StudentView.apply(ran).errors.map(\.message).contains(inItem))
         // The teacher's key keeps the teacher's reason: its answer could not be blanked.
         let teacher = Exercises.check(runLesson(key + "\n- b:\n\n  ```answer a\n  2\n  ```\n", path: "key.md")).errors.map(\.message)
         #expect(teacher.contains { $0.contains("cannot be blanked in the assignment") }, "\(teacher)")

@@ -494,16 +494,19 @@ import Testing
 
     /// Messages that need a file, a model or a grader to arise, as the code writes them.
     static let directMessages: [(String, Set<String>)] = [
-        ("this ```answer block is inside an HTML block, so it is not read, by this check or by the grader; leave a blank line after the HTML tag above it", ["answer", "HTML"]),
+        ("this ```answer block is inside an HTML block, so it is not read, by stepmark check or by the grader; leave a blank line after the HTML tag above it", ["answer", "HTML", "stepmark", "check"]),
         ("the answer for 't' is not checked: its exercise's step is inside the answer block at line 8, which is not closed; close that block first", ["t"]),
         ("this lesson reads variant and its front matter has no variant: line, so its answers are checked against variant 0's numbers, the teacher's key's; a student's copy needs the variant: line it was handed out with", ["variant"]),
         ("12 more unknown arguments for attend, from 'k9' on", ["attend", "k9"]),
         ("the list [0.25, 0.75] is in quotes ('); write it without quotes: [0.25, 0.75]", []),
         ("this ~~~answer block is not closed before line 12, so it takes in the text after the answer; put a line of ~~~ right after the answer", ["answer"]),
         ("the answer has more than 5 entries, more than any answer here needs", []),
-        ("this ```answer block is inside a list item or a quote, so it is not read, by this check or by the grader; write it at the top level, not indented", ["answer"]),
-        ("this ```answer block is inside a list item: this check and the grader read it, but a page of this file shows only its messages while it is there; write it at the top level, not indented", ["answer"]),
-        ("this ```answer block is inside an HTML block: this check and the grader read it, but a page of this file shows only its messages while it is there; write it at the top level, not indented", ["answer", "HTML"]),
+        ("this ```answer block is inside a list item or a quote, so it is not read, by stepmark check or by the grader; write it at the top level, not after > or a list marker", ["answer", "stepmark", "check"]),
+        ("this ```answer block is inside a list item: stepmark check and the grader read it, but a page of this file shows only its messages while it is there; write it at the top level, not indented", ["answer", "stepmark", "check"]),
+        ("this ```answer block is part of the block above it for Markdown: stepmark check and the grader read it, but a page of this file shows only its messages while it is there; close that block, or leave a blank line before this one", ["answer", "stepmark", "check", "Markdown"]),
+        ("a second answer for exercise 'a'; the one at line 15 counts, not this one", ["a"]),
+        ("answer for unknown exercise 'zz'; exercises here: a, b, … (40 in all)", ["zz", "a", "b"]),
+        ("this ```answer block is inside an HTML block: stepmark check and the grader read it, but a page of this file shows only its messages while it is there; leave a blank line after the HTML tag above it", ["answer", "HTML", "stepmark", "check"]),
         ("notes.md has no exercises and no answer blocks, so nothing was checked; is it the right file?", ["notes", "md"]),
         ("'x' is a model, not a value: give it to a directive with model=x", ["x"]),
         ("x would have 20 entries, over the limit of 3 (raise it with --max-entries)", ["x"]),

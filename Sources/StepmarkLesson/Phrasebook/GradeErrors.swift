@@ -6,8 +6,12 @@ extension Phrasebook {
         // Exercises.check and collectExercises: a key's or a student's copy's exercises.
         (#"^answer for unknown exercise '(.*)'; this lesson has no exercises$"#,
          "없는 연습 문제 '$1'에 대한 답입니다. 이 강의에는 연습 문제가 없습니다"),
+        (#"^answer for unknown exercise '(.*)'; exercises here: (.*), … \((\d+) in all\)$"#,
+         "없는 연습 문제 '$1'에 대한 답입니다. 이 강의의 연습 문제: $2, … (모두 $3개)"),
         (#"^answer for unknown exercise '(.*)'; exercises here: (.*)$"#,
          "없는 연습 문제 '$1'에 대한 답입니다. 이 강의의 연습 문제: $2"),
+        (#"^a second answer for exercise '(.*)'; the one at line (\d+) counts, not this one$"#,
+         "연습 문제 '$1'에 대한 두 번째 답입니다. 이 답이 아니라 $2번째 줄의 답을 채점합니다"),
         (#"^a second answer for exercise '(.*)'; only the first counts$"#,
          "연습 문제 '$1'에 대한 두 번째 답입니다. 첫 번째 답만 채점합니다"),
         (#"^exercise '(.*)' has no ```answer \1``` block: a key holds the right answer to every exercise, so that it checks itself and `assign` can blank it$"#,
