@@ -76,6 +76,9 @@ public struct ProseBlock: Sendable, Equatable {
     public var line: Int
     /// The last line in the file.
     public var endLine: Int
+    /// The file lines of its link reference definitions (a Markdown report rebases those an
+    /// image uses; a look-alike line in code or text is none).
+    public var definitionLines: [Int] = []
     /// The prose cut at `<!-- solution -->` markers, each piece rendered on its own (so that a
     /// handout can leave the solutions out); empty when the prose has no solution region.
     public var pieces: [ProsePiece] = []

@@ -225,6 +225,7 @@ public enum LessonParser {
         let definitionLines = referenceDefinitionLines(lines, nodes: nodes, skipping: frontMatter?.lineCount ?? 0,
                                                        solutionLines: Solutions.hasRegion(in: text) ? solutionLineSet(text) : [])
         let definitions = definitionLines.map { lines[$0 - 1] }.joined(separator: "\n")
+        var definitionCursor = 0
         // Definitions no link uses are invisible on the page: Markdown's comment idiom
         // (`[//]: # (the answer is 4)`), which a student's copy leaves out with the comments.
         let unusedDefinitionLines = Set(ReferenceDefinitions.unused(
@@ -279,6 +280,12 @@ public enum LessonParser {
             // (ProseMarkup); a solution region's pieces each on their own, so that a handout
             // can leave them out.
             var prose = ProseBlock(markdown: markdown, html: "", line: start, endLine: end)
+            // Stretches come in file order: one cursor walks the definitions once in all.
+            while definitionCursor < definitionLines.count, definitionLines[definitionCursor] < start { definitionCursor += 1 }
+            while definitionCursor < definitionLines.count, definitionLines[definitionCursor] <= end {
+                prose.definitionLines.append(definitionLines[definitionCursor])
+                definitionCursor += 1
+            }
             let warningsBefore = warnings.count
             // A marker written so that it hides nothing it was meant to hide is the key's error
             // (assign refuses it): it would hand teacher-only text to students. One inside a
@@ -353,18 +360,6 @@ public enum LessonParser {
             pendingStart = nil
         }
 
-        // Link reference definitions make no node of their own: a stretch of prose starts at
-        // the first one after the last step, not at the next node, and definitions alone make
-        // a stretch (definitions right after a step, between two steps or ending the lesson
-        // were in no stretch, so the Markdown report left them out and its reference-style
-        // images and links had no destination).
-        var lastStepEnd = 0
-        var definitionCursor = 0
-        func firstDefinition(before line: Int) -> Int? {
-            while definitionCursor < definitionLines.count, definitionLines[definitionCursor] <= lastStepEnd { definitionCursor += 1 }
-            guard definitionCursor < definitionLines.count, definitionLines[definitionCursor] < line else { return nil }
-            return definitionLines[definitionCursor]
-        }
         var hasLevelOneHeading = false
         for node in nodes {
             if case .other(let type) = node.kind, type == "html_block" { htmlLines.formUnion(node.startLine...max(node.startLine, node.endLine)) }
@@ -373,9 +368,7 @@ public enum LessonParser {
             if case .fencedCode(let info, let literal) = node.kind,
                let name = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
                directives.contains(where: { $0.name == name }) {
-                if pendingStart == nil { pendingStart = firstDefinition(before: node.startLine) }
                 flushProse(upTo: node.startLine)
-                lastStepEnd = max(node.startLine, node.endLine)
                 var block = directiveBlock(name: name, info: info, literal: literal, node: node, lines: lines)
                 if regionOpen {
                     block.inSolution = true
@@ -416,13 +409,12 @@ public enum LessonParser {
                 }
                 // cmark-gfm can report line 0 for a node it made itself (found by FuzzLesson);
                 // a block starts on line 1 at the earliest.
-                if pendingStart == nil { pendingStart = firstDefinition(before: node.startLine) ?? max(1, node.startLine) }
+                if pendingStart == nil { pendingStart = max(1, node.startLine) }
                 // cmark-gfm reports a one-line HTML comment block as ending on the line before
                 // it starts (`<!-- end solution -->` at line 7 ends at 6), so never end before the start.
                 pendingEnd = max(pendingEnd, node.endLine, node.startLine)
             }
         }
-        if pendingStart == nil { pendingStart = firstDefinition(before: lines.count + 1) }
         flushProse(upTo: lines.count + 1)
         // A directive inside a list item or a quote is not a step: it would silently not run,
         // and an answer there could not be blanked in the assignment. Say so where it is.
@@ -460,7 +452,7 @@ public enum LessonParser {
             if name == AnswerDirective.name {
                 let extra = readButNotOnPage(at: nested.line)
                 if extra.read {
-                    if extra.explain { diagnostics.append(LessonError(Self.readButNotOnPage("inside a list item", fix: "write it at the top level, not indented"), at: position)) }
+                    if extra.explain { warnings.append(LessonError(Self.readButNotOnPage("inside a list item", fix: "write it at the top level, not indented"), at: position)) }
                     continue
                 }
                 unblankable.append(nested.line)
@@ -479,7 +471,7 @@ public enum LessonParser {
             let position = SourcePosition(line: k, column: column)
             let extra = readButNotOnPage(at: k)
             if extra.read {
-                if extra.explain { diagnostics.append(LessonError(Self.readButNotOnPage("inside an HTML block", fix: "leave a blank line after the HTML tag above it"), at: position)) }
+                if extra.explain { warnings.append(LessonError(Self.readButNotOnPage("inside an HTML block", fix: "leave a blank line after the HTML tag above it"), at: position)) }
                 continue
             }
             unblankable.append(k)
@@ -489,7 +481,7 @@ public enum LessonParser {
         // Any other: Markdown reads the fence as part of a block above it (a code block left
         // open in a list item, an HTML block inside one).
         for extra in extraAnswers where readButNotOnPage(at: extra.block.position.line).explain {
-            diagnostics.append(LessonError(Self.readButNotOnPage("part of the block above it for Markdown", fix: "close that block, or leave a blank line before this one"), at: extra.block.position))
+            warnings.append(LessonError(Self.readButNotOnPage("part of the block above it for Markdown", fix: "close that block, or leave a blank line before this one"), at: extra.block.position))
         }
         // SPEC §8: the title defaults to the first heading, whatever its level, outside the
         // solution regions (one inside would name a handout after an answer).
@@ -513,7 +505,8 @@ public enum LessonParser {
 
     /// An answer of a student's copy that check and grade read where no page can show it
     /// blanked (`unblankableAnswerLines`): a page of the copy is then its messages alone, and
-    /// this one says why (the page was empty, and `run` said "no errors").
+    /// this one says why (the page was empty). A warning: the answer counts, so check passes
+    /// or fails as the grade does (an error made check exit 1 on a right answer).
     static func readButNotOnPage(_ place: String, fix: String) -> String {
         "this ```answer block is \(place): stepmark check and the grader read it, but a page of this file shows only its messages while it is there; \(fix)"
     }

@@ -24,20 +24,19 @@ public struct MarkdownRenderer {
 
     /// The prose with each local image's destination prefixed with `imageBase`, where it is
     /// written inline (`](fig.png`) on the image's own line, and in each one-line reference
-    /// definition (`[fig]: fig.png`) whose destination is one of `referenced`, the lesson's
-    /// images written by reference (found broken: only inline ones were rebased). A
-    /// destination written otherwise (`<…>`, escapes) is left as it is.
-    func rebasingImages(_ text: String, of prose: ProseBlock, referenced: Set<String> = []) -> String {
+    /// definition of the lesson (`[fig]: fig.png`, found by the parser, not a look-alike line
+    /// in code) whose destination is one of `images`, the lesson's local images (only inline
+    /// ones were rebased). A destination written otherwise (`<…>`, escapes) is left as it is.
+    func rebasingImages(_ text: String, of prose: ProseBlock, images: Set<String> = []) -> String {
         guard let imageBase, imageBase != "." else { return text }
-        guard !prose.images.isEmpty || !referenced.isEmpty else { return text }
+        guard !prose.images.isEmpty || (!images.isEmpty && !prose.definitionLines.isEmpty) else { return text }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var changed = false
-        if !referenced.isEmpty {
-            for k in lines.indices {
-                guard let (range, url) = Self.definitionDestination(lines[k]), referenced.contains(url) else { continue }
-                lines[k].replaceSubrange(range, with: FilePathText.join(imageBase, url))
-                changed = true
-            }
+        for line in prose.definitionLines where !images.isEmpty {
+            let k = line - prose.line
+            guard k >= 0, k < lines.count, let (range, url) = Self.definitionDestination(lines[k]), images.contains(url) else { continue }
+            lines[k].replaceSubrange(range, with: FilePathText.join(imageBase, url))
+            changed = true
         }
         for image in prose.images {
             let url = image.url
@@ -52,18 +51,12 @@ public struct MarkdownRenderer {
         return changed ? lines.joined(separator: "\n") : text
     }
 
-    /// The local images of `report` written by reference: those whose destination is not
-    /// written inline on the image's own line.
-    func imagesByReference(_ report: Report) -> Set<String> {
+    /// The destinations of the lesson's local images.
+    func localImages(_ report: Report) -> Set<String> {
         guard let imageBase, imageBase != "." else { return [] }
         var found: Set<String> = []
         for case .prose(let prose) in report.blocks {
-            let lines = prose.markdown.split(separator: "\n", omittingEmptySubsequences: false)
-            for image in prose.images where Self.isLocal(image.url) {
-                let k = image.position.line - prose.line
-                if k >= 0, k < lines.count, lines[k].contains("](" + image.url) { continue }
-                found.insert(image.url)
-            }
+            for image in prose.images where Self.isLocal(image.url) { found.insert(image.url) }
         }
         return found
     }
@@ -97,11 +90,11 @@ public struct MarkdownRenderer {
             if !byline.isEmpty { head += "\n\n" + byline }
             parts.append(head)
         }
-        let byReference = imagesByReference(report)
+        let images = localImages(report)
         for block in report.blocks {
             switch block {
             case .prose(let p):
-                let text = rebasingImages(student ? p.handoutMarkdown : p.shownMarkdown, of: p, referenced: byReference)
+                let text = rebasingImages(student ? p.handoutMarkdown : p.shownMarkdown, of: p, images: images)
                 if !text.trimmingWhitespace().isEmpty { parts.append(text) }
             case .step(let step) where !step.isHiddenEntirely:
                 parts.append(render(step, path: report.lessonPath))
