@@ -112,7 +112,7 @@ public enum Exercises {
             for extra in report.extraAnswers {
                 let info: InfoString
                 do {
-                    info = try InfoString.parse(extra.block.info, at: extra.block.infoPosition)
+                    info = Runner.answerInfo(try InfoString.parse(extra.block.info, at: extra.block.infoPosition), problems: &report.diagnostics)
                 } catch let e as LessonError {
                     report.diagnostics.append(e)
                     continue

@@ -362,7 +362,8 @@ public struct Runner: Sendable {
             if let error = step.error { keepWhatAFailedStepLeaves(d, context: started, error: error, environment: &environment) }
         }
         do {
-            let info = try InfoString.parse(d.info, at: d.infoPosition)
+            var info = try InfoString.parse(d.info, at: d.infoPosition)
+            if answer != nil { info = Self.answerInfo(info, problems: &otherErrors) }
             step.arguments = info.arguments
             argumentPositions = Set(info.arguments.flatMap { [$0.position, $0.valuePosition] })
             step.positional = info.positional.map(\.text)
@@ -474,8 +475,26 @@ public struct Runner: Sendable {
             reported.sort { $0.position < $1.position }
             let error = reported[0]
             step.error = error
-            otherErrors = Array(reported.dropFirst())
+            otherErrors += reported.dropFirst()
         }
+    }
+
+    /// An answer block's info string as the grader reads it: the exercise id alone, a second
+    /// word or an argument reported and ignored, the answer still read. A copy's check then
+    /// scores it as the grade does (a red-team pass: `answer a x=1` scored 0 in the check and
+    /// 1 in the grade, and `answer a exercise=z points=50` made a new exercise of 50 points).
+    public static func answerInfo(_ info: InfoString, problems: inout [LessonError]) -> InfoString {
+        var info = info
+        if info.positional.count > 1 {
+            let extra = info.positional[1]
+            problems.append(LessonError("answer takes one exercise id, found a second word '\(extra.text.quotable)'; it is ignored", at: extra.position))
+            info.positional = Array(info.positional.prefix(1))
+        }
+        if let argument = info.arguments.first {
+            problems.append(LessonError("answer takes only the exercise id; '\(argument.key.quotable)=' is ignored: points and tolerances come from the key", at: argument.position))
+            info.arguments = []
+        }
+        return info
     }
 
     /// The names a directive stores its result under when it has no `name=` (SPEC §3

@@ -417,6 +417,25 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(teacher.contains { $0.contains("cannot be blanked in the assignment") }, "\(teacher)")
     }
 
+    /// An answer block's second word or argument is reported and ignored by the check as by
+    /// the grade, and the answer still counts (a red-team pass: `answer a x=1` scored 0 in the
+    /// check, 1 in the grade; `answer b exercise=z points=50` made a check total of 2/52).
+    @Test func anAnswersExtraWordsAreIgnoredByCheckAndGradeAlike() throws {
+        let key = "```let exercise=a\nx = 2\n```\n\n```answer a\n2\n```\n\n```let exercise=b\ny = 3\n```\n\n```answer b\n3\n```\n"
+        let copy = Assignment.make(keyText: key, path: "key.md").text
+            .replacingOccurrences(of: "```answer a\n?", with: "```answer a x=1\n2")
+            .replacingOccurrences(of: "```answer b\n?", with: "```answer b c exercise=z points=50\n3")
+        let own = Exercises.check(runLesson(copy, path: "copy.md"))
+        let graded = Grader(key: LessonParser.parse(key, path: "key.md")).grade(submissionText: copy, path: "copy.md")
+        #expect(own.exercises.map(\.score) == [1, 1] && own.exercises.map(\.points) == [1, 1], "\(own.exercises)")
+        #expect(graded.exercises.map(\.score) == [1, 1])
+        let messages = ["answer takes only the exercise id; 'x=' is ignored: points and tolerances come from the key",
+                        "answer takes one exercise id, found a second word 'c'; it is ignored",
+                        "answer takes only the exercise id; 'exercise=' is ignored: points and tolerances come from the key"]
+        #expect(own.errors.map(\.message) == messages, "\(own.errors.map(\.message))")
+        #expect(graded.lessonErrors.map(\.message) == messages, "\(graded.lessonErrors.map(\.message))")
+    }
+
     /// An answer over the entry limit, in a submission: the feedback does not tell the student
     /// to raise --max-entries (a flag of the teacher's grader, not theirs).
     @Test func anOversizedSubmittedAnswerNamesNoFlag() throws {
