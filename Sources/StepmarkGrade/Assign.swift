@@ -46,10 +46,13 @@ public struct Assignment: Sendable {
     }
 
     /// Whether `text` (a byte-order mark aside) reads back as the assignment of `variant`. Only
-    /// the front matter is read back (a YAML error or a wrong variant leaves no variant).
+    /// the front matter is read back, and it must read as YAML: a copy whose YAML fails still
+    /// declares its variant (so that check and grade agree on a student's damaged copy), but
+    /// an assignment is handed out whole.
     static func readsAsAssignment(_ text: String, variant: Int) -> Bool {
         let unmarked = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
-        return FrontMatter.parse(LessonParser.lines(of: unmarked)).0?.variant == variant
+        let frontMatter = FrontMatter.parse(LessonParser.lines(of: unmarked)).0
+        return frontMatter?.variant == variant && frontMatter?.variantReadWithoutYAML == false
     }
 
     /// The error for a front matter the `variant:` line cannot join.

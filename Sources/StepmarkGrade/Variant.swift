@@ -23,44 +23,7 @@ public enum Variant {
         return nil
     }
 
-    /// The `variant:` of a submission's front matter, read without a YAML parser: a submission
-    /// is untrusted, and this needs one integer from the first lines only (linear, bounded).
-    public static func declaration(in text: String) -> Declaration {
-        var lineNumber = 0
-        var inFrontMatter = false
-        // A second `variant:` line (a YAML reader would keep one or the other) is not a variant.
-        var found: (n: Int, text: String)? = nil
-        var indent: Int? = nil
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
-            lineNumber += 1
-            if lineNumber > 200 { break }
-            let trimmed = line.trimmingTrailingSpaces()
-            if lineNumber == 1 {
-                let first = trimmed.hasPrefix("\u{FEFF}") ? trimmed.dropFirst() : trimmed
-                guard first == "---" else { return .none }
-                inFrontMatter = true
-                continue
-            }
-            guard inFrontMatter else { return .none }
-            if trimmed == "---" || trimmed == "..." { break }
-            // The mapping's indentation, as `assign` indents the variant line: its first key's.
-            if indent == nil { indent = FrontMatter.contentIndent(trimmed) }
-            switch FrontMatter.variantLineDeclaration(trimmed, indent: indent ?? 0) {
-            case .none: continue
-            case .invalid(let written): return .invalid(written)
-            case .number(let n):
-                if let first = found { return .invalid(String((first.text + ", then " + String(n)).prefix(40))) }
-                found = (n, String(n))
-            }
-        }
-        return found.map { .number($0.n) } ?? .none
-    }
-}
-
-private extension Substring {
-    func trimmingTrailingSpaces() -> Substring {
-        var s = self
-        while let last = s.last, last == " " || last == "\t" { s.removeLast() }
-        return s
-    }
+    /// The `variant:` of a submission's front matter, read without a YAML parser
+    /// (`FrontMatter.declaredVariant`).
+    public static func declaration(in text: String) -> Declaration { FrontMatter.declaredVariant(in: text) }
 }

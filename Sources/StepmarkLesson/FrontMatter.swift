@@ -14,6 +14,9 @@ public struct FrontMatter: Sendable, Equatable {
     /// An assignment's variant (SPEC §4): present only in assignments written by
     /// `stepmark assign`, so its presence is what marks a file as an assignment.
     public var variant: Int?
+    /// True when the YAML could not be read and `variant` is the grader's reading of its line
+    /// (`declaredVariant`).
+    public var variantReadWithoutYAML = false
     /// `exercise-defaults`: `points`, `tol`, `partial` for every exercise that does not set them.
     public var defaultPoints: Double?
     public var defaultTolerance: Double?
@@ -31,9 +34,39 @@ public struct FrontMatter: Sendable, Equatable {
     /// The largest variant `assign` writes (SPEC §4: the hash mod 1,000,000).
     public static let variantLimit = 1_000_000
 
-    /// Reads the front matter at the start of `lines`; nil when the file has none (its first
-    /// line is not `---`). A front matter that is never closed, is not YAML, or holds a value of
-    /// the wrong type is an error at its line; the rest of the lesson still runs.
+    /// The `variant:` of a submission's front matter, read without a YAML parser: a submission
+    /// is untrusted, and this needs one integer from the first lines only (linear, bounded).
+    public static func declaredVariant(in text: String) -> VariantDeclaration {
+        var lineNumber = 0
+        var inFrontMatter = false
+        // A second `variant:` line (a YAML reader would keep one or the other) is not a variant.
+        var found: (n: Int, text: String)? = nil
+        var indent: Int? = nil
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+            lineNumber += 1
+            if lineNumber > 200 { break }
+            let trimmed = line.trimmingTrailingSpaces()
+            if lineNumber == 1 {
+                let first = trimmed.hasPrefix("\u{FEFF}") ? trimmed.dropFirst() : trimmed
+                guard first == "---" else { return .none }
+                inFrontMatter = true
+                continue
+            }
+            guard inFrontMatter else { return .none }
+            if trimmed == "---" || trimmed == "..." { break }
+            // The mapping's indentation, as `assign` indents the variant line: its first key's.
+            if indent == nil { indent = contentIndent(trimmed) }
+            switch variantLineDeclaration(trimmed, indent: indent ?? 0) {
+            case .none: continue
+            case .invalid(let written): return .invalid(written)
+            case .number(let n):
+                if let first = found { return .invalid(String((first.text + ", then " + String(n)).prefix(40))) }
+                found = (n, String(n))
+            }
+        }
+        return found.map { .number($0.n) } ?? .none
+    }
+
     /// The lines a front matter takes at the start of `lines` (its `---` lines included), found
     /// without reading its YAML: for a submission, which is untrusted. 0 when there is none or
     /// it is never closed.
@@ -138,12 +171,26 @@ public struct FrontMatter: Sendable, Equatable {
         return []
     }
 
+    /// Reads the front matter at the start of `lines`; nil when the file has none (its first
+    /// line is not `---`). A front matter that is never closed, is not YAML, or holds a value of
+    /// the wrong type is an error at its line; the rest of the lesson still runs.
     public static func parse(_ lines: [String]) -> (FrontMatter?, [LessonError]) {
         guard let first = lines.first, first.trimmingTrailingSpaces() == "---" else { return (nil, []) }
-        guard let close = lines.dropFirst().firstIndex(where: { ["---", "..."].contains($0.trimmingTrailingSpaces()) }) else {
-            return (nil, [LessonError("the front matter opened here with --- is never closed with a --- line", at: SourcePosition(line: 1, column: 1))])
+        var matter = FrontMatter(lineCount: 0)
+        // A front matter the YAML reader cannot read still declares its variant as the grader
+        // reads it, without YAML: a student's check and the grade then run the same numbers
+        // (a copy whose title lost its closing quote was checked as a key, graded as a copy).
+        func declared() -> Int? {
+            guard case .number(let n) = declaredVariant(in: lines.prefix(201).joined(separator: "\n")) else { return nil }
+            matter.variantReadWithoutYAML = true
+            return n
         }
-        var matter = FrontMatter(lineCount: close + 1)
+        guard let close = lines.dropFirst().firstIndex(where: { ["---", "..."].contains($0.trimmingTrailingSpaces()) }) else {
+            let error = LessonError("the front matter opened here with --- is never closed with a --- line", at: SourcePosition(line: 1, column: 1))
+            matter.variant = declared()
+            return (matter.variant == nil ? nil : matter, [error])
+        }
+        matter.lineCount = close + 1
         let yaml = lines[1..<close].joined(separator: "\n")
         /// A place in `yaml` as a place in the file (the YAML starts on line 2).
         func position(_ mark: YAMLMark) -> SourcePosition { SourcePosition(line: mark.line + 1, column: max(mark.column, 1)) }
@@ -151,13 +198,16 @@ public struct FrontMatter: Sendable, Equatable {
         do {
             root = try YAMLDocument.load(yaml)
         } catch {
+            matter.variant = declared()
             return (matter, [LessonError("the front matter is not valid YAML: \(error)", at: position(error.mark))])
         }
         let map: [YAMLEntry]
         switch root.value {
         case .null: return (matter, [])
         case .map(let entries): map = entries
-        default: return (matter, [LessonError("the front matter must be `key: value` lines (a YAML mapping)", at: SourcePosition(line: 2, column: 1))])
+        default:
+            matter.variant = declared()
+            return (matter, [LessonError("the front matter must be `key: value` lines (a YAML mapping)", at: SourcePosition(line: 2, column: 1))])
         }
         var errors: [LessonError] = []
         func entry(_ key: String, in entries: [YAMLEntry] = map) -> YAMLEntry? { entries.entry(key) }

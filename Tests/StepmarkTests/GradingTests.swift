@@ -436,6 +436,21 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(graded.lessonErrors.map(\.message) == messages, "\(graded.lessonErrors.map(\.message))")
     }
 
+    /// A copy whose front matter the YAML reader cannot read (a title's closing quote lost,
+    /// the closing --- deleted) still declares its variant, as the grader reads it: the check
+    /// ran it as a key, with variant 0's numbers, while the grade used the copy's.
+    @Test func aCopyWithBrokenFrontMatterKeepsItsVariant() throws {
+        let key = "```let exercise=a\nx = variant + 1\n```\n\n```answer a\n1\n```\n"
+        let grader = Grader(key: LessonParser.parse(key, path: "key.md"))
+        for broken in ["---\nvariant: 5\ntitle: \"oops\n---\n", "---\nvariant: 5\ntitle: x\n\n"] {
+            let copy = broken + "```let exercise=a\nx = variant + 1\n```\n\n```answer a\n6\n```\n"
+            let own = Exercises.check(runLesson(copy, path: "copy.md"))
+            #expect(own.isAssignment && own.exercises.map(\.score) == [1], "\(broken): \(own.exercises.map(\.feedback)) \(own.errors.map(\.message))")
+            #expect(own.errors.contains { $0.message.hasPrefix("the front matter") }, "\(own.errors.map(\.message))")
+            #expect(grader.grade(submissionText: copy, path: "copy.md").exercises.map(\.score) == [1])
+        }
+    }
+
     /// An answer over the entry limit, in a submission: the feedback does not tell the student
     /// to raise --max-entries (a flag of the teacher's grader, not theirs).
     @Test func anOversizedSubmittedAnswerNamesNoFlag() throws {
