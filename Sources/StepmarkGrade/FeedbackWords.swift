@@ -163,20 +163,14 @@ public struct FeedbackWords: Sendable {
     var shownLater: String { words[.fbShownLater] }
     /// A student's own check of their copy: it grades nothing, so it does not say "graded".
     var ownCheckShownLater: String { words[.fbOwnCheckShownLater] }
-    func ownCheckWithheld(_ v: ExerciseVisibility) -> String {
+    /// Why a result is not shown: a feedback page's words, or with `ownCheck` a student's own
+    /// check's (it grades nothing, so it does not say "graded").
+    func withheld(_ v: ExerciseVisibility, ownCheck: Bool = false) -> String {
         switch v {
         case .visible: ""
-        case .hidden: words[.fbOwnCheckWithheldHidden]
-        case .afterDueDate: words[.fbOwnCheckWithheldDue]
-        case .afterPublished: words[.fbOwnCheckWithheldPublished]
-        }
-    }
-    func withheld(_ v: ExerciseVisibility) -> String {
-        switch v {
-        case .visible: ""
-        case .hidden: words[.fbWithheldHidden]
-        case .afterDueDate: words[.fbWithheldDue]
-        case .afterPublished: words[.fbWithheldPublished]
+        case .hidden: words[ownCheck ? .fbOwnCheckWithheldHidden : .fbWithheldHidden]
+        case .afterDueDate: words[ownCheck ? .fbOwnCheckWithheldDue : .fbWithheldDue]
+        case .afterPublished: words[ownCheck ? .fbOwnCheckWithheldPublished : .fbWithheldPublished]
         }
     }
 }

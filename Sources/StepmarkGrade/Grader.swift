@@ -144,7 +144,7 @@ public struct GradeOutcome: Sendable {
         // Only a student's own check withholds (`withholdingHidden`): it grades nothing, so it
         // does not say "graded" (it did, as a feedback page of the grade does).
         for w in withheld {
-            out += "· \(label(w.id))  ?/\(Feedback.trim(w.points))\n    \(feedback.ownCheckWithheld(w.visibility))\n"
+            out += "· \(label(w.id))  ?/\(Feedback.trim(w.points))\n    \(feedback.withheld(w.visibility, ownCheck: true))\n"
         }
         if let lateLine { out += lateLine + "\n" }
         out += words(.fbTextTotal, Feedback.trim(score), Feedback.trim(maxScore)) + (withheld.isEmpty ? "" : feedback.ownCheckShownLater) + "\n"
