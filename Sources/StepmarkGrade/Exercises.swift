@@ -112,7 +112,7 @@ public enum Exercises {
             for extra in report.extraAnswers {
                 let info: InfoString
                 do {
-                    info = Runner.answerInfo(try InfoString.parse(extra.block.info, at: extra.block.infoPosition), problems: &report.diagnostics)
+                    info = Runner.answerInfo(try InfoString.parse(extra.block.info, at: extra.block.infoPosition), inCopy: true, problems: &report.warnings)
                 } catch let e as LessonError {
                     report.diagnostics.append(e)
                     continue

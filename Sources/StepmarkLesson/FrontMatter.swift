@@ -180,15 +180,16 @@ public struct FrontMatter: Sendable, Equatable {
         // A front matter the YAML reader cannot read still declares its variant as the grader
         // reads it, without YAML: a student's check and the grade then run the same numbers
         // (a copy whose title lost its closing quote was checked as a key, graded as a copy).
+        // Only inside a closed front matter.
         func declared() -> Int? {
             guard case .number(let n) = declaredVariant(in: lines.prefix(201).joined(separator: "\n")) else { return nil }
             matter.variantReadWithoutYAML = true
             return n
         }
         guard let close = lines.dropFirst().firstIndex(where: { ["---", "..."].contains($0.trimmingTrailingSpaces()) }) else {
-            let error = LessonError("the front matter opened here with --- is never closed with a --- line", at: SourcePosition(line: 1, column: 1))
-            matter.variant = declared()
-            return (matter.variant == nil ? nil : matter, [error])
+            // Not read for a variant: a key opening with a --- rule and a prose line
+            // `variant: 2` further down would become an assignment (a red-team pass).
+            return (nil, [LessonError("the front matter opened here with --- is never closed with a --- line", at: SourcePosition(line: 1, column: 1))])
         }
         matter.lineCount = close + 1
         let yaml = lines[1..<close].joined(separator: "\n")

@@ -296,6 +296,7 @@ public struct Runner: Sendable {
         let language = lesson.language
         var blocks: [ReportBlock] = []
         var diagnostics = lesson.diagnostics
+        var otherWarnings: [LessonError] = []
         var index = 0
         var timedOut = false
         var held = 0
@@ -322,7 +323,7 @@ public struct Runner: Sendable {
                     continue
                 }
                 var otherErrors: [LessonError] = []
-                runStep(d, answer: answer, into: &step, otherErrors: &otherErrors, environment: &environment, defaults: defaults,
+                runStep(d, answer: answer, into: &step, otherErrors: &otherErrors, otherWarnings: &otherWarnings, environment: &environment, defaults: defaults,
                         language: language, baseDirectory: baseDirectory.isEmpty ? "." : baseDirectory, deadline: deadline,
                         held: held, valuesHeld: valuesHeld)
                 diagnostics += otherErrors
@@ -345,11 +346,11 @@ public struct Runner: Sendable {
         report.unblankableAnswerLines = lesson.unblankableAnswerLines
         report.extraAnswers = lesson.extraAnswers
         report.markerProblemLines = lesson.markerProblemLines
-        report.warnings = lesson.warnings
+        report.warnings = lesson.warnings + otherWarnings
         return report
     }
 
-    private func runStep(_ d: DirectiveBlock, answer: AnswerBlock?, into step: inout Step, otherErrors: inout [LessonError],
+    private func runStep(_ d: DirectiveBlock, answer: AnswerBlock?, into step: inout Step, otherErrors: inout [LessonError], otherWarnings: inout [LessonError],
                          environment: inout Environment, defaults: FrontMatter?, language: LessonLanguage,
                          baseDirectory: String, deadline: Date, held: Int, valuesHeld: Int) {
         guard let directive = directives.first(where: { $0.name == d.name }) else { return }
@@ -363,7 +364,15 @@ public struct Runner: Sendable {
         }
         do {
             var info = try InfoString.parse(d.info, at: d.infoPosition)
-            if answer != nil { info = Self.answerInfo(info, problems: &otherErrors) }
+            // In a student's copy what the grader ignores is a warning (the answer counts, so
+            // check passes or fails as the grade does); in a key it is the teacher's error.
+            if answer != nil {
+                if defaults?.variant != nil {
+                    info = Self.answerInfo(info, inCopy: true, problems: &otherWarnings)
+                } else {
+                    info = Self.answerInfo(info, inCopy: false, problems: &otherErrors)
+                }
+            }
             step.arguments = info.arguments
             argumentPositions = Set(info.arguments.flatMap { [$0.position, $0.valuePosition] })
             step.positional = info.positional.map(\.text)
@@ -483,7 +492,7 @@ public struct Runner: Sendable {
     /// word or an argument reported and ignored, the answer still read. A copy's check then
     /// scores it as the grade does (a red-team pass: `answer a x=1` scored 0 in the check and
     /// 1 in the grade, and `answer a exercise=z points=50` made a new exercise of 50 points).
-    public static func answerInfo(_ info: InfoString, problems: inout [LessonError]) -> InfoString {
+    public static func answerInfo(_ info: InfoString, inCopy: Bool, problems: inout [LessonError]) -> InfoString {
         var info = info
         if info.positional.count > 1 {
             let extra = info.positional[1]
@@ -491,7 +500,9 @@ public struct Runner: Sendable {
             info.positional = Array(info.positional.prefix(1))
         }
         if let argument = info.arguments.first {
-            problems.append(LessonError("answer takes only the exercise id; '\(argument.key.quotable)=' is ignored: points and tolerances come from the key", at: argument.position))
+            let why = inCopy ? "points and tolerances come from the key"
+                             : "an exercise's arguments go on its step (```let exercise=ID points=2 tol=0.01```)"
+            problems.append(LessonError("answer takes only the exercise id; '\(argument.key.quotable)=' is ignored: \(why)", at: argument.position))
             info.arguments = []
         }
         return info

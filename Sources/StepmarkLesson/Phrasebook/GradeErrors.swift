@@ -66,6 +66,8 @@ extension Phrasebook {
          "이 answer 블록은 연습 문제를 가리키지 않습니다: ```answer 뒤에 연습 문제의 id를 쓰세요"),
         (#"^answer takes one exercise id, found a second word '(.*)'; it is ignored$"#,
          "answer에는 연습 문제 id를 하나만 씁니다. 두 번째 낱말 '$1'은(는) 무시합니다"),
+        (#"^answer takes only the exercise id; '(.*)=' is ignored: an exercise's arguments go on its step \(```let exercise=ID points=2 tol=0\.01```\)$"#,
+         "answer에는 연습 문제 id만 씁니다. '$1='은(는) 무시합니다: 연습 문제의 인수는 그 단계에 씁니다(```let exercise=ID points=2 tol=0.01```)"),
         (#"^answer takes only the exercise id; '(.*)=' is ignored: points and tolerances come from the key$"#,
          "answer에는 연습 문제 id만 씁니다. '$1='은(는) 무시합니다: 배점과 허용 오차는 정답 파일에서 정합니다"),
         // The answer parser (Directives/Answer.swift): a key's or a submission's answer blocks.
