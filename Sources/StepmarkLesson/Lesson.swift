@@ -185,6 +185,9 @@ public struct Lesson: Sendable {
     /// after a block left open), in the grader's order; `check` counts them as `grade` does
     /// (`SubmissionAnswerFences`).
     public var extraAnswers: [AnswerBlock] = []
+    /// The lesson's link reference definitions in no stretch of prose, as written (the
+    /// teacher's Markdown report writes them at its end).
+    public var looseDefinitions: [String] = []
     /// Lines of solution markers written so that they may show teacher-only text (a look-alike,
     /// a nested or stray marker, a marker in a step's body or in code): a handout of such a
     /// lesson shows nothing but its errors, as `assign` writes nothing.

@@ -493,6 +493,12 @@ public enum LessonParser {
         lesson.solutionLines = solutionLines
         lesson.unblankableAnswerLines = unblankable
         lesson.extraAnswers = extraAnswers
+        // Definitions in no stretch of prose (right after a step, at the end): the teacher's
+        // Markdown report writes them at its end, so that its reference-style images and links
+        // have a destination. Never a handout's: one used only inside a solution region would
+        // show there.
+        let inStretch = Set(blocks.flatMap { block -> [Int] in if case .prose(let p) = block { p.definitionLines } else { [] } })
+        lesson.looseDefinitions = definitionLines.filter { !inStretch.contains($0) }.map { lines[$0 - 1] }
         lesson.markerProblemLines = markerProblemLines
         // Unused definitions outside any stretch (after a step, before the next prose) are in
         // the assignment's text too.

@@ -233,6 +233,8 @@ public struct Report: Sendable {
     public var unblankableAnswerLines: [Int] = []
     /// See `Lesson.extraAnswers`.
     public var extraAnswers: [AnswerBlock] = []
+    /// See `Lesson.looseDefinitions`.
+    public var looseDefinitions: [String] = []
     /// See `Lesson.markerProblemLines`.
     public var markerProblemLines: [Int] = []
 

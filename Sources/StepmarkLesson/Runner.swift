@@ -345,6 +345,7 @@ public struct Runner: Sendable {
         report.solutionLines = lesson.solutionLines
         report.unblankableAnswerLines = lesson.unblankableAnswerLines
         report.extraAnswers = lesson.extraAnswers
+        report.looseDefinitions = lesson.looseDefinitions
         report.markerProblemLines = lesson.markerProblemLines
         report.warnings = lesson.warnings + otherWarnings
         return report

@@ -102,6 +102,16 @@ public struct MarkdownRenderer {
                 continue
             }
         }
+        // Definitions in no stretch of prose, for the teacher's report only (never a
+        // handout's: one used only in a solution region would show there).
+        if !student, !report.looseDefinitions.isEmpty {
+            parts.append(report.looseDefinitions.map { line in
+                guard let imageBase, imageBase != ".", let (range, url) = Self.definitionDestination(line), images.contains(url) else { return line }
+                var rebased = line
+                rebased.replaceSubrange(range, with: FilePathText.join(imageBase, url))
+                return rebased
+            }.joined(separator: "\n"))
+        }
         if !report.diagnostics.isEmpty {
             parts.append(report.diagnostics.map { "> **\(words[.errorTitle])** `\(report.lessonPath):\($0.line):\($0.column)` — \(escape(Phrasebook.message($0.message, language)))" }
                 .joined(separator: "\n>\n"))

@@ -274,6 +274,17 @@ import StepmarkLesson
         #expect(page.contains("![a](../../lessons/en/fig/b.png) ![b][fig-b] and [notes][n]."), "\(page)")
         #expect(page.contains("\n[fig-b]: ../../lessons/en/fig/b.png \"t\"\n  [n]: notes.md\n[w]: <fig/c.png>\n"), "\(page)")
         #expect(page.contains("```text\n[fig-b]: fig/b.png\n```"), "\(page)")
+        // Definitions in no stretch of prose (right after a step, at the end) close the
+        // teacher's report, rebased; a handout never has them (one used only in a solution
+        // region would show there).
+        let key = "# K\n\n![b][fig]\n\n```let exercise=a\nx = 2\n```\n\n[fig]: fig/b.png\n[//]: # (the answer is 2)\n\n```answer a\n2\n```\n\n[end]: https://example.org/end\n"
+        let keyFolder = try temporaryFolder(["lessons/en/k.md": key, "lessons/en/fig/b.png": "\u{89}PNG"])
+        _ = try stepmark(["render", "lessons", "--out", "t", "--format", "md"], in: keyFolder)
+        let teacher = try String(contentsOfFile: keyFolder + "/t/en/k.md", encoding: .utf8)
+        #expect(teacher.contains("\n[fig]: ../../lessons/en/fig/b.png\n[//]: # (the answer is 2)\n[end]: https://example.org/end\n"), "\(teacher)")
+        _ = try stepmark(["render", "lessons", "--out", "s", "--format", "md", "--student"], in: keyFolder)
+        let handout = try String(contentsOfFile: keyFolder + "/s/en/k.md", encoding: .utf8)
+        #expect(!handout.contains("answer is 2") && !handout.contains("[end]:"), "\(handout)")
     }
 
     /// SPEC §4: a key checks its own answers. `step` and `export` exit 1 on a wrong or missing
