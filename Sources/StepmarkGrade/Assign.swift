@@ -110,7 +110,8 @@ public struct Assignment: Sendable {
             let fence = block.position.line
             let bodyEnd = block.isClosed ? block.endLine - 1 : lines.count
             guard fence >= nextLine, fence <= lines.count else { continue }
-            lines.append(from: nextLine, through: fence, to: &out)
+            lines.append(from: nextLine, through: fence - 1, to: &out)
+            out += StudentView.answerOpening(lesson.lines[fence - 1], of: block) + lines.terminator(fence)
             let newline = lines.terminator(fence).isEmpty ? "\n" : lines.terminator(fence)
             if lines.terminator(fence).isEmpty { out += newline }
             let indent = String(repeating: " ", count: max(0, block.position.column - 1))

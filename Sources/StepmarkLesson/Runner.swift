@@ -497,7 +497,11 @@ public struct Runner: Sendable {
         var info = info
         if info.positional.count > 1 {
             let extra = info.positional[1]
-            problems.append(LessonError("answer takes one exercise id, found a second word '\(extra.text.quotable)'; it is ignored", at: extra.position))
+            // A key's extra word is not quoted: it may be the answer, and a handout of a key
+            // with errors shows them.
+            let message = inCopy ? "answer takes one exercise id, found a second word '\(extra.text.quotable)'; it is ignored"
+                                 : "answer takes one exercise id; the words after '\(info.positional[0].text.quotable)' are ignored"
+            problems.append(LessonError(message, at: extra.position))
             info.positional = Array(info.positional.prefix(1))
         }
         if let argument = info.arguments.first {

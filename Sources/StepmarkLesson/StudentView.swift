@@ -45,6 +45,12 @@ public enum StudentView {
                 let own = (try? answer.literal.get())?.shape ?? []
                 let shape = answer.id.flatMap { shapes[$0] } ?? own
                 step.block.source = blankedSource(of: step.block, shape: shape)
+                // The info string too (a page's step header, the JSON's arguments): the id alone.
+                if let id = step.positional.first {
+                    step.block.info = AnswerDirective.name + " " + id
+                    step.positional = [id]
+                    step.arguments = []
+                }
                 step.block.body = []
                 step.values = []
                 step.result = nil
@@ -154,7 +160,18 @@ public enum StudentView {
         let lines = LessonParser.lines(of: block.source)
         let indent = String(repeating: " ", count: max(0, block.position.column - 1))
         let body = template(shape: shape).map { indent + $0 }
-        return ([lines.first ?? ""] + body + (block.isClosed && lines.count > 1 ? [lines.last!] : [])).joined(separator: "\n")
+        return ([answerOpening(lines.first ?? "", of: block)] + body + (block.isClosed && lines.count > 1 ? [lines.last!] : [])).joined(separator: "\n")
+    }
+
+    /// An answer block's opening line as a handout shows it: the fence as written, then
+    /// `answer ID` alone. Extra words and arguments are the key's slips (each an error, which
+    /// only --force writes past), and may hold the value: ```` ```answer a 0.787 ```` reached
+    /// the handout (a red-team pass).
+    public static func answerOpening(_ line: String, of block: DirectiveBlock) -> String {
+        guard let info = try? InfoString.parse(block.info, at: block.infoPosition),
+              info.positional.count > 1 || !info.arguments.isEmpty else { return line }
+        let fence = String(line.prefix(max(0, block.infoPosition.column - 1)))
+        return fence + AnswerDirective.name + (info.positional.first.map { " " + $0.text } ?? "")
     }
 }
 

@@ -464,6 +464,22 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(report.exercises.map(\.score) == [1])
     }
 
+    /// An answer block's extra words and arguments never reach a handout, even with --force:
+    /// ```answer a 0.787 note="expected 3"``` was copied as written (a red-team pass).
+    @Test func anAnswersExtraWordsStayOutOfHandouts() throws {
+        let key = "```let exercise=a\nx = 3\n```\n\n```answer a 0.787 note=\"expected 3\"\n3\n```\n"
+        let folder = try temporaryFolder(["key.md": key])
+        #expect(try stepmark(["assign", "key.md", "--out", "as"], in: folder).status != 0)
+        _ = try stepmark(["assign", "key.md", "--out", "as", "--force"], in: folder)
+        let copy = try String(contentsOfFile: folder + "/as/key.md", encoding: .utf8)
+        #expect(copy.contains("```answer a\n?\n```") && !copy.contains("0.787") && !copy.contains("expected 3"), "\(copy)")
+        _ = try stepmark(["render", "key.md", "--out", "st", "--format", "md,html", "--student"], in: folder)
+        for file in ["st/key.md", "st/key.html"] {
+            let page = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
+            #expect(!page.contains("0.787") && !page.contains("expected 3"), "\(file): \(page)")
+        }
+    }
+
     /// An answer over the entry limit, in a submission: the feedback does not tell the student
     /// to raise --max-entries (a flag of the teacher's grader, not theirs).
     @Test func anOversizedSubmittedAnswerNamesNoFlag() throws {

@@ -51,7 +51,7 @@ import StepmarkRender
         Case("shape mismatch: wi=", "```let\nT = [[1, 0]]\nI = [[1, 0]]\nW = [[1, 0]]\n```\n\n```align text=T image=I wi=W\n```"),
         Case("both must project to the same width", "```let\nT = [[1, 0]]\nI = [[1, 0]]\nA = [[1, 0], [0, 1]]\nB = [[1], [0]]\n```\n\n```align text=T image=I wt=A wi=B\n```"),
         Case("answer needs the exercise id", "```answer\n1\n```"),
-        Case("found a second word", "```answer e1 e2\n1\n```"),
+        Case("the words after", "```answer e1 e2\n1\n```"),
         Case("the answer is empty", "```answer e1\n```"),
         Case("after the answer; write one literal", "```answer e1\n1 2\n```"),
         Case("this list mixes entries and rows", "```answer e1\n[1, [2]]\n```"),

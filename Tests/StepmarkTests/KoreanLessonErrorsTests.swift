@@ -505,6 +505,7 @@ import Testing
         ("this ```answer block is inside a list item: stepmark check and the grader read it, but a page of this file shows only its messages while it is there; write it at the top level, not indented", ["answer", "stepmark", "check"]),
         ("this ```answer block is part of the block above it for Markdown: stepmark check and the grader read it, but a page of this file shows only its messages while it is there; close that block, or leave a blank line before this one", ["answer", "stepmark", "check", "Markdown"]),
         ("a second answer for exercise 'a'; the one at line 15 counts, not this one", ["a"]),
+        ("answer takes one exercise id; the words after 'e1' are ignored", ["answer", "e1"]),
         ("answer takes only the exercise id; 'points=' is ignored: an exercise's arguments go on its step (```let exercise=ID points=2 tol=0.01```)", ["answer", "points", "let", "exercise", "ID", "tol"]),
         ("answer for unknown exercise 'zz'; exercises here: a, b, … (40 in all)", ["zz", "a", "b"]),
         ("this ```answer block is inside an HTML block: stepmark check and the grader read it, but a page of this file shows only its messages while it is there; leave a blank line after the HTML tag above it", ["answer", "HTML", "stepmark", "check"]),

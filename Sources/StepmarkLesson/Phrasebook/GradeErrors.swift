@@ -68,6 +68,8 @@ extension Phrasebook {
          "answer에는 연습 문제 id를 하나만 씁니다. 두 번째 낱말 '$1'은(는) 무시합니다"),
         (#"^answer takes only the exercise id; '(.*)=' is ignored: an exercise's arguments go on its step \(```let exercise=ID points=2 tol=0\.01```\)$"#,
          "answer에는 연습 문제 id만 씁니다. '$1='은(는) 무시합니다: 연습 문제의 인수는 그 단계에 씁니다(```let exercise=ID points=2 tol=0.01```)"),
+        (#"^answer takes one exercise id; the words after '(.*)' are ignored$"#,
+         "answer에는 연습 문제 id 하나만 씁니다. '$1' 뒤의 낱말은 무시합니다"),
         (#"^answer takes only the exercise id; '(.*)=' is ignored: points and tolerances come from the key$"#,
          "answer에는 연습 문제 id만 씁니다. '$1='은(는) 무시합니다: 배점과 허용 오차는 정답 파일에서 정합니다"),
         // The answer parser (Directives/Answer.swift): a key's or a submission's answer blocks.
