@@ -158,16 +158,23 @@ public enum ReplacingWrite {
     /// `mkstemp` does, but with `O_NOFOLLOW` spelled out (Glibc's `mkostemp` is not visible
     /// from Swift): `O_CREAT | O_EXCL` fails on any existing name, a planted symbolic link
     /// included, and a clash simply tries another name. The file is registered for removal on
-    /// a signal (`ctf_register`) as soon as it exists; its slot is returned for `ctf_forget`.
+    /// a signal (`ctf_register`) before it exists; its slot is returned for `ctf_forget`.
     static func createTemporary(beside folder: String, name: String) throws(Failure) -> (fd: Int32, path: String, slot: Int32) {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<100 {
             let suffix = String((0..<12).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] })
             let path = folder + "/." + name + ".tmp-" + suffix
+            // Registered before it is made: a signal between the two left the file behind (a
+            // test under load caught it). Before `open`, the handler's unlink finds nothing; a
+            // name that turns out to be taken is another writer's temporary file, forgotten at
+            // once.
+            let slot = ctf_register(path)
             let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            if fd >= 0 { return (fd, path, ctf_register(path)) }
-            if errno != EEXIST { throw current() }
+            if fd >= 0 { return (fd, path, slot) }
+            let failure = errno
+            ctf_forget(slot)
+            if failure != EEXIST { throw Failure(reason: String(cString: strerror(failure))) }
         }
         throw Failure(reason: "no free temporary name after 100 tries")
     }
