@@ -428,9 +428,7 @@ public enum LessonParser {
         var extraAnswers: [AnswerBlock] = []
         if isCopy {
             let topLevel = Set(blocks.compactMap { if case .answer(let a) = $0 { a.block.position.line } else { nil } })
-            extraAnswers = SubmissionAnswerFences.read(text).blocks
-                .filter { !topLevel.contains($0.position.line) }
-                .map { AnswerBlock($0, limits: limits) }
+            extraAnswers = SubmissionAnswerFences.extras(text, besides: topLevel).map { AnswerBlock($0, limits: limits) }
         }
         // Each extra is reported once, where the page would show it (it cannot be blanked
         // there, so a page of the copy shows only its messages). One that names no exercise

@@ -22,17 +22,7 @@ public enum SubmissionAnswerFences {
     /// every later answer from the scanner alone); the scanner's extras follow, so an answer
     /// cmark would miss still counts.
     public static func read(_ text: String) -> Reading {
-        // Front matter is YAML, not Markdown: an answer fence inside a block scalar there is
-        // none (the scanner counted it; cmark's reading below blanks it too).
-        var markdown = text
-        if text.hasPrefix("---") {
-            let lines = LessonParser.lines(of: text)
-            let frontMatterLines = FrontMatter.extent(lines)
-            if frontMatterLines > 0 {
-                markdown = String(repeating: "\n", count: frontMatterLines) + lines.dropFirst(frontMatterLines).joined(separator: "\n")
-            }
-        }
-        let scanned = FenceScanner.scan(markdown)
+        let (markdown, scanned) = scan(text)
         var blocks = scanned.blocks.filter { $0.name == AnswerDirective.name }
         var unclosed = scanned.diagnostics
         var inHTML: [SourcePosition] = []
@@ -46,5 +36,27 @@ public enum SubmissionAnswerFences {
         return Reading(blocks: blocks, unclosed: unclosed,
                        nested: FenceScanner.nestedAnswerFences(markdown, outside: scanned.blocks),
                        inHTML: inHTML.filter { !counted.contains($0.line) })
+    }
+
+    /// The answer blocks `read` adds to cmark-gfm's top-level ones, for a reader that has
+    /// those already (`LessonParser.parse` of a student's copy): the scanner's blocks whose
+    /// fence line is none of `topLevel`, in file order. cmark does not run a second time.
+    public static func extras(_ text: String, besides topLevel: Set<Int>) -> [DirectiveBlock] {
+        scan(text).scanned.blocks.filter { $0.name == AnswerDirective.name && !topLevel.contains($0.position.line) }
+    }
+
+    /// The fence scanner's reading of `text`, with its front matter read as blank lines: YAML,
+    /// not Markdown, so an answer fence inside a block scalar there is none (the scanner
+    /// counted it; cmark's reading in `read` blanks it too).
+    private static func scan(_ text: String) -> (markdown: String, scanned: (blocks: [DirectiveBlock], diagnostics: [LessonError])) {
+        var markdown = text
+        if text.hasPrefix("---") {
+            let lines = LessonParser.lines(of: text)
+            let frontMatterLines = FrontMatter.extent(lines)
+            if frontMatterLines > 0 {
+                markdown = String(repeating: "\n", count: frontMatterLines) + lines.dropFirst(frontMatterLines).joined(separator: "\n")
+            }
+        }
+        return (markdown, FenceScanner.scan(markdown))
     }
 }
