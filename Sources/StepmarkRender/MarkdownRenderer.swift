@@ -34,8 +34,8 @@ public struct MarkdownRenderer {
         var changed = false
         for line in prose.definitionLines where !images.isEmpty {
             let k = line - prose.line
-            guard k >= 0, k < lines.count, let (range, url) = Self.definitionDestination(lines[k]), images.contains(url) else { continue }
-            lines[k].replaceSubrange(range, with: FilePathText.join(imageBase, url))
+            guard k >= 0, k < lines.count, let rebased = rebasedDefinition(lines[k], images: images) else { continue }
+            lines[k] = rebased
             changed = true
         }
         for image in prose.images {
@@ -63,6 +63,15 @@ public struct MarkdownRenderer {
 
     static func isLocal(_ url: String) -> Bool {
         !url.isEmpty && !url.hasPrefix("/") && !url.hasPrefix("#") && !url.contains(":")
+    }
+
+    /// A one-line reference definition whose destination is one of `images`, with `imageBase`
+    /// in front of it; nil when it is not one or there is nothing to rebase.
+    func rebasedDefinition(_ line: String, images: Set<String>) -> String? {
+        guard let imageBase, imageBase != ".", let (range, url) = Self.definitionDestination(line), images.contains(url) else { return nil }
+        var rebased = line
+        rebased.replaceSubrange(range, with: FilePathText.join(imageBase, url))
+        return rebased
     }
 
     /// The destination of a one-line link reference definition (`   [label]: dest "title"`):
@@ -105,12 +114,7 @@ public struct MarkdownRenderer {
         // Definitions in no stretch of prose, for the teacher's report only (never a
         // handout's: one used only in a solution region would show there).
         if !student, !report.looseDefinitions.isEmpty {
-            parts.append(report.looseDefinitions.map { line in
-                guard let imageBase, imageBase != ".", let (range, url) = Self.definitionDestination(line), images.contains(url) else { return line }
-                var rebased = line
-                rebased.replaceSubrange(range, with: FilePathText.join(imageBase, url))
-                return rebased
-            }.joined(separator: "\n"))
+            parts.append(report.looseDefinitions.map { rebasedDefinition($0, images: images) ?? $0 }.joined(separator: "\n"))
         }
         if !report.diagnostics.isEmpty {
             parts.append(report.diagnostics.map { "> **\(words[.errorTitle])** `\(report.lessonPath):\($0.line):\($0.column)` — \(escape(Phrasebook.message($0.message, language)))" }
