@@ -97,12 +97,9 @@ public enum Exercises {
             // An answer step that failed (over a limit) counts as unreadable, with its error.
             answers[id] = step.error.map { .unreadable($0) } ?? GivenAnswer(answer)
             answerLines[id] = step.position.line
-            // A bare word where numbers belong: the problem list says what the grader's says
-            // (`'hello' is not a value; this answer takes numbers`), not the parser's advice to
-            // quote it, which would only be another wrong answer (a student first-hour review).
-            if let e = step.error, let expected = expectedValue(exercise.step, spec: exercise.spec),
-               Feedback.isNumeric(expected), let word = Feedback.bareWord(e.message) {
-                plainerErrors[step.index] = LessonError(words.bareWordProblem(word), at: e.position)
+            // A bare word where numbers belong: the problem list says what the grader's says.
+            if let e = step.error, let plainer = Feedback.plainerProblem(e, expected: expectedValue(exercise.step, spec: exercise.spec), words: words) {
+                plainerErrors[step.index] = plainer
             }
         }
         // A student's copy: the answers the grader reads beyond the top-level blocks (one in a
@@ -136,12 +133,7 @@ public enum Exercises {
                 answers[id] = GivenAnswer(extra)
                 answerLines[id] = extra.block.position.line
                 if case .failure(let e) = extra.literal {
-                    if let expected = expectedValue(exercise.step, spec: exercise.spec), Feedback.isNumeric(expected),
-                       let word = Feedback.bareWord(e.message) {
-                        report.diagnostics.append(LessonError(words.bareWordProblem(word), at: e.position))
-                    } else {
-                        report.diagnostics.append(e)
-                    }
+                    report.diagnostics.append(Feedback.plainerProblem(e, expected: expectedValue(exercise.step, spec: exercise.spec), words: words) ?? e)
                 }
             }
         }
@@ -479,6 +471,15 @@ public enum Feedback {
     public static func describe(_ v: Value) -> String { FeedbackWords.english.describe(v) }
 
     static func isNumeric(_ v: Value) -> Bool { if case .tensor = v { return true } else { return false } }
+
+    /// An unreadable answer's error as the problem list says it: a bare word where numbers
+    /// belong is `'hello' is not a value; this answer takes numbers`, not the parser's advice
+    /// to quote it, which would only be another wrong answer (a student first-hour review).
+    /// Nil when the error stays as it is. One wording for `check` and `grade`.
+    static func plainerProblem(_ e: LessonError, expected: Value?, words: FeedbackWords) -> LessonError? {
+        guard let expected, isNumeric(expected), let word = bareWord(e.message) else { return nil }
+        return LessonError(words.bareWordProblem(word), at: e.position)
+    }
 
     /// The word of an answer-parser error about a bare name or a call (`'hello' is not a
     /// literal…`), shortened for quoting; nil for other errors (a number with a unit keeps the

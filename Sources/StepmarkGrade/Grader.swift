@@ -535,14 +535,9 @@ public struct Grader: Sendable {
             lines[answer.id] = answer.position.line
             sources[answer.id] = answer.source
             if case .unreadable(let e) = answer.given {
-                // A bare word where numbers belong: the parser's advice to quote it would
-                // suggest a wrong answer; say only that numbers are expected.
-                if let ex = exercises.first(where: { $0.spec.id == answer.id }), let expected = ex.expected,
-                   Feedback.isNumeric(expected), let word = Feedback.bareWord(e.message) {
-                    errors.append(LessonError(FeedbackWords.of(language).bareWordProblem(word), at: e.position))
-                } else {
-                    errors.append(e)
-                }
+                // A bare word where numbers belong: say only that numbers are expected.
+                let expected = exercises.first(where: { $0.spec.id == answer.id })?.expected
+                errors.append(Feedback.plainerProblem(e, expected: expected, words: FeedbackWords.of(language)) ?? e)
             }
         }
         errors.sort { $0.position < $1.position }
@@ -648,14 +643,8 @@ public enum AnswerExtractor {
                 }
                 id = first.text
                 position = first.position
-                if info.positional.count > 1 {
-                    let extra = info.positional[1]
-                    errors.append(LessonError("answer takes one exercise id, found a second word '\(Snippet.quote(extra.text))'; it is ignored", at: extra.position))
-                }
-                // `tol=100 points=50` changed nothing, silently: say so, once per block.
-                if let argument = info.arguments.first {
-                    errors.append(LessonError("answer takes only the exercise id; '\(Snippet.quote(argument.key))=' is ignored: points and tolerances come from the key", at: argument.position))
-                }
+                // What a copy's own check says of the same block (`Runner.answerInfo`).
+                _ = Runner.answerInfo(info, inCopy: true, quote: { Snippet.quote($0) }, problems: &errors)
             } catch let e as LessonError {
                 errors.append(e)
                 continue

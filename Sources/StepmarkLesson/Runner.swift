@@ -493,21 +493,26 @@ public struct Runner: Sendable {
     /// word or an argument reported and ignored, the answer still read. A copy's check then
     /// scores it as the grade does (a red-team pass: `answer a x=1` scored 0 in the check and
     /// 1 in the grade, and `answer a exercise=z points=50` made a new exercise of 50 points).
-    public static func answerInfo(_ info: InfoString, inCopy: Bool, problems: inout [LessonError]) -> InfoString {
+    /// - Parameter quote: how a word of the info string is quoted (the grader shortens
+    ///   untrusted text its own way, `Snippet.quote`).
+    public static func answerInfo(_ info: InfoString, inCopy: Bool, quote: ((String) -> String)? = nil,
+                                  problems: inout [LessonError]) -> InfoString {
+        let quote = quote ?? { $0.quotable }
         var info = info
         if info.positional.count > 1 {
             let extra = info.positional[1]
             // A key's extra word is not quoted: it may be the answer, and a handout of a key
             // with errors shows them.
-            let message = inCopy ? "answer takes one exercise id, found a second word '\(extra.text.quotable)'; it is ignored"
-                                 : "answer takes one exercise id; the words after '\(info.positional[0].text.quotable)' are ignored"
+            let message = inCopy ? "answer takes one exercise id, found a second word '\(quote(extra.text))'; it is ignored"
+                                 : "answer takes one exercise id; the words after '\(quote(info.positional[0].text))' are ignored"
             problems.append(LessonError(message, at: extra.position))
             info.positional = Array(info.positional.prefix(1))
         }
+        // `tol=100 points=50` changed nothing, silently: say so, once per block.
         if let argument = info.arguments.first {
             let why = inCopy ? "points and tolerances come from the key"
                              : "an exercise's arguments go on its step (```let exercise=ID points=2 tol=0.01```)"
-            problems.append(LessonError("answer takes only the exercise id; '\(argument.key.quotable)=' is ignored: \(why)", at: argument.position))
+            problems.append(LessonError("answer takes only the exercise id; '\(quote(argument.key))=' is ignored: \(why)", at: argument.position))
             info.arguments = []
         }
         return info
