@@ -39,29 +39,35 @@ enum ReferenceDefinitions {
 
     /// `definitionLines` with the definitions that open a paragraph (`[//]: # (note)` with the
     /// paragraph's text on the next line): cmark-gfm's paragraph starts at them, so no line is
-    /// left uncovered. Each is taken only when cmark-gfm, reading the line alone, makes no
-    /// node of it (a definition), so no paragraph text is ever taken for one.
-    static func withParagraphLeads(_ definitionLines: [Int], nodes: [MarkdownNode], lines: [String], skipping frontMatterLines: Int) -> [Int] {
+    /// left uncovered. From a line that starts like a definition, the longest run of at most
+    /// `titleLines` lines that cmark-gfm, reading the run alone, makes no node of is taken: one
+    /// or more definitions, a title over several lines included (`[//]: # "the answer` /
+    /// `is 4"`). A run read alone is consumed no further in the document, so no paragraph text
+    /// is ever taken for a definition.
+    static func withParagraphLeads(_ definitionLines: [Int], nodes: [MarkdownNode], lines: [String], skipping frontMatterLines: Int,
+                                   titleLines: Int = 8) -> [Int] {
         var found = Set(definitionLines)
-        var checked = 0
+        // At most 4,000 runs and 8 MB are read by cmark-gfm (a hostile lesson of paragraphs
+        // that each start like a definition, or of long lines, costs no more).
+        var readings = 0
+        var bytes = 8 << 20
         for node in nodes where node.startLine > frontMatterLines {
             guard case .other(let type) = node.kind, type == "paragraph" else { continue }
             var line = node.startLine
-            // At most a thousand lines are read by cmark-gfm one at a time (a hostile lesson
-            // of paragraphs that each start like a definition costs no more).
             let last = min(node.endLine, lines.count)
-            while line <= last, checked < 1_000, label(startingLine: lines[line - 1]) != nil {
-                checked += 1
-                guard MarkdownDocument(lines[line - 1]).topLevelNodes().isEmpty else { break }
-                found.insert(line)
-                line += 1
-                // A title on the next line belongs to the definition when the two lines
-                // together are still one (left behind, it would show as text).
-                if line <= last, label(startingLine: lines[line - 1]) == nil,
-                   MarkdownDocument(lines[line - 2] + "\n" + lines[line - 1]).topLevelNodes().isEmpty {
-                    found.insert(line)
-                    line += 1
+            while line <= last, label(startingLine: lines[line - 1]) != nil {
+                var run = ""
+                var end = 0
+                for next in line...min(last, line + titleLines - 1) {
+                    run += (next == line ? "" : "\n") + lines[next - 1]
+                    guard readings < 4_000, bytes >= run.utf8.count else { break }
+                    readings += 1
+                    bytes -= run.utf8.count
+                    if MarkdownDocument(run).topLevelNodes().isEmpty { end = next }
                 }
+                guard end >= line else { break }
+                found.formUnion(line...end)
+                line = end + 1
             }
         }
         return found.sorted()

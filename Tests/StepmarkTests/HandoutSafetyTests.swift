@@ -566,6 +566,18 @@ import StepmarkRender
         // Labels that only look alike do not count as uses.
         #expect(ReferenceDefinitions.unused([1, 2], in: ["[a]: /x", "[b]: /y", "[a b] [ab]"]) == [1, 2])
         #expect(ReferenceDefinitions.unused([1], in: ["[A  B]: /x", "see [a\tb]"]) == [])
+        // Found by a red-team pass: a title over several lines, the paragraph's text right
+        // after it, stayed in the copy. A title left open is the paragraph's text: it shows
+        // on the page, so it stays.
+        let wrapped = "# T\n\n[//]: # \"SECRET11 the answer\nis SECRET12\"\nMore text.\n\n[c]: <> (SECRET13\nSECRET14\nSECRET15)\n[//]: #\n"
+            + "Visible text.\n\n[//]: # \"shown because\nnever closed\n\n" + tail
+        let w = Assignment.make(keyText: wrapped, path: "k.md")
+        #expect(w.keyErrors.isEmpty, "\(w.keyErrors)")
+        for secret in ["SECRET11", "SECRET12", "SECRET13", "SECRET14", "SECRET15"] { #expect(!w.text.contains(secret), "\(secret)") }
+        #expect(w.text.contains("\nMore text.\n") && w.text.contains("\nVisible text.\n") && w.text.contains("[//]: # \"shown because\nnever closed\n"), "\(w.text)")
+        #expect(w.text.split(separator: "\n", omittingEmptySubsequences: false).count == wrapped.split(separator: "\n", omittingEmptySubsequences: false).count + 3)
+        let wrappedHandout = MarkdownRenderer(student: true).render(StudentView.apply(runLesson(wrapped)))
+        for secret in ["SECRET11", "SECRET12", "SECRET13", "SECRET14", "SECRET15"] { #expect(!wrappedHandout.contains(secret), "\(secret)") }
     }
 
     /// Found by a red-team pass: a YAML comment or a key stepmark does not read, in the key's
