@@ -106,7 +106,11 @@ struct Check: ParsableCommand {
                 }
                 // An assignment's errors are what its handout shows: none that quotes a hidden
                 // value (StudentView); its exercises are still checked as they are.
-                let errors = report.isAssignment ? StudentView.apply(report).errors : report.errors
+                let shown = report.isAssignment ? StudentView.apply(report) : report
+                let errors = shown.errors
+                // Warnings (an answer counted where a page of the copy cannot show it blanked) on
+                // standard error, as run prints them; the exit status stays the check's.
+                for warning in shown.warnings { printError(problemLine(file, warning, "warning", report.language)) }
                 var own = GradeOutcome(submission: file, exercises: report.exercises, problem: nil, lessonErrors: errors)
                 own.failedStepsFail = true
                 own.language = report.language

@@ -412,6 +412,11 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         let item = copy.replacingOccurrences(of: "```answer a\n?\n```", with: "- my answer:\n\n  ```answer a\n  2\n  ```")
         let ran = StudentView.apply(Exercises.check(runLesson(item, path: "copy.md")))
         #expect(ran.blocks.isEmpty && ran.warnings.map(\.message).contains(inItem))
+        // The student's own check says so too, on standard error, as run does; it still passes.
+        let folder = try temporaryFolder(["copy.md": item])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let checked = try stepmark(["check", "copy.md"], in: folder)
+        #expect(checked.status == 0 && checked.stderr.contains("copy.md:\(ran.warnings[0].line):3: warning: \(inItem)"), "\(checked.stderr)")
         // The teacher's key keeps the teacher's reason: its answer could not be blanked.
         let teacher = Exercises.check(runLesson(key + "\n- b:\n\n  ```answer a\n  2\n  ```\n", path: "key.md")).errors.map(\.message)
         #expect(teacher.contains { $0.contains("cannot be blanked in the assignment") }, "\(teacher)")
