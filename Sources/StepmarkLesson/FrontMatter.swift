@@ -126,6 +126,25 @@ public struct FrontMatter: Sendable, Equatable {
         return indent
     }
 
+    /// The `lang:` of a front matter YAML cannot read, read as the variant is: the one line
+    /// `lang: ko` (or `lang: "ko"`) at the mapping's indentation; nil when there is none, more
+    /// than one, or its value is no plain tag.
+    static func declaredLanguage(_ lines: ArraySlice<String>) -> String? {
+        var indent: Int? = nil
+        var found: [String] = []
+        for line in lines.prefix(200) {
+            let trimmed = line.trimmingTrailingSpaces()
+            if indent == nil { indent = contentIndent(trimmed) }
+            let key = trimmed.dropFirst(indent ?? 0)
+            guard trimmed.prefix(indent ?? 0).allSatisfy({ $0 == " " }), key.hasPrefix("lang:") else { continue }
+            var value = key.dropFirst("lang:".count).drop { $0 == " " || $0 == "\t" }
+            if let quote = value.first, quote == "\"" || quote == "'", value.count >= 2, value.last == quote { value = value.dropFirst().dropLast() }
+            guard (1...35).contains(value.count), value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
+            found.append(String(value))
+        }
+        return found.count == 1 ? found[0] : nil
+    }
+
     /// The keys stepmark reads (SPEC §8).
     static let knownKeys: Set<String> = ["title", "subtitle", "author", "date", "lang", "description", "variant", "exercise-defaults"]
 
@@ -200,6 +219,8 @@ public struct FrontMatter: Sendable, Equatable {
             root = try YAMLDocument.load(yaml)
         } catch {
             matter.variant = declared()
+            // Its language too, so that the check's words are those of the grade's feedback.
+            matter.lang = declaredLanguage(lines[1..<close])
             return (matter, [LessonError("the front matter is not valid YAML: \(error)", at: position(error.mark))])
         }
         let map: [YAMLEntry]
@@ -208,6 +229,7 @@ public struct FrontMatter: Sendable, Equatable {
         case .map(let entries): map = entries
         default:
             matter.variant = declared()
+            matter.lang = declaredLanguage(lines[1..<close])
             return (matter, [LessonError("the front matter must be `key: value` lines (a YAML mapping)", at: SourcePosition(line: 2, column: 1))])
         }
         var errors: [LessonError] = []
@@ -251,6 +273,18 @@ public struct FrontMatter: Sendable, Equatable {
             } else {
                 errors.append(LessonError("variant: expects a whole number from 0 to \(variantLimit - 1) (stepmark assign writes it), got \(variant.node.written)", at: at(variant)))
             }
+        }
+        // The grader reads every line that starts `variant:` (at the mapping's indentation) as
+        // a variant line, without YAML; one that YAML reads as part of another value (a title
+        // quoted over lines) would give the grade another variant than the check (a red-team
+        // pass).
+        let variantKeyLine = entry("variant").map { $0.keyMark.line + 1 }  // in the file, 1-based
+        var indent: Int? = nil
+        for k in 1..<close {
+            if indent == nil { indent = contentIndent(lines[k].trimmingTrailingSpaces()) }
+            guard k + 1 != variantKeyLine,
+                  variantLineDeclaration(lines[k].trimmingTrailingSpaces(), indent: indent ?? 0) != .none else { continue }
+            errors.append(LessonError("YAML reads this line as part of another value, but the grader reads it as the variant: line (it reads the lines that start with variant: without YAML); reword or indent it", at: SourcePosition(line: k + 1, column: 1)))
         }
         if let defaults = entry("exercise-defaults") {
             if case .map(let d) = defaults.node.value {

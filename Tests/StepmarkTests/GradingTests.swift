@@ -458,6 +458,28 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         }
         let rule = "---\n\n# Key\n\nvariant: 2 is a word here.\n\n" + key
         #expect(!runLesson(rule, path: "key.md").isAssignment)
+        // Its lang: line is read as the variant line is, so a Korean copy checks in Korean, as
+        // its grade's feedback is written (a red-team pass).
+        let korean = "---\nvariant: 5\nlang: ko\ntitle: \"oops\n---\n```let exercise=a\nx = variant + 1\n```\n\n```answer a\n7\n```\n"
+        let own = Exercises.check(runLesson(korean, path: "copy.md"))
+        #expect(own.language == .korean && own.exercises.map(\.score) == [0], "\(own.exercises.map(\.feedback))")
+        #expect(FrontMatter.parse(["---", "lang: ko", "lang: en", "a: \"", "---"]).0?.lang == nil, "two lang: lines name none")
+        #expect(FrontMatter.parse(["---", "lang: \"ko\"", "a: \"", "---"]).0?.lang == "ko")
+        #expect(FrontMatter.parse(["---", "lang: k o", "a: \"", "---"]).0?.lang == nil)
+        // Found by a red-team pass: a valid title quoted over lines, one of which starts
+        // `variant:`, is part of the title for YAML but a variant line for the grader. The
+        // check says so at that line, and fails, whatever YAML's own variant is.
+        for front in ["---\ntitle: \"a\nvariant: 5\"\nvariant: 3\n---\n", "---\ntitle: \"a\nvariant: 5\"\n---\n"] {
+            let copy = front + "```let exercise=a\nx = variant + 1\n```\n\n```answer a\n4\n```\n"
+            let checked = Exercises.check(runLesson(copy, path: "copy.md"))
+            #expect(checked.errors.contains { $0.position == SourcePosition(line: 3, column: 1) && $0.message.hasPrefix("YAML reads this line as part of another value, but the grader reads it as the variant: line") },
+                    "\(checked.errors.map(\.message))")
+            #expect(!checked.ok)
+        }
+        // The line YAML reads as the variant is no such line, indented or not.
+        #expect(FrontMatter.parse(["---", "variant: 3", "title: x", "---"]).1.isEmpty)
+        #expect(FrontMatter.parse(["---", "  title: x", "  variant: 3", "---"]).1.isEmpty)
+        #expect(FrontMatter.parse(["---", "title: x", "description: |", "  variant: 5", "---"]).1.isEmpty, "indented inside a value: the grader does not read it")
     }
 
     /// In a key, an argument on an answer block is the teacher's error, with where it belongs

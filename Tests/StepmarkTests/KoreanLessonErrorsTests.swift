@@ -428,6 +428,7 @@ import Testing
         check("lang: ko\ntitle: [a, b]", raises: "title: expects text, not a list or mapping")
         check("lang: ko\nvariant: -1", raises: "variant: expects a whole number from 0 to 999999")
         check("lang: ko\nvariant: +3", raises: "variant: write it as stepmark assign does")
+        check("lang: ko\ntitle: \"a\nvariant: 5\"", raises: "YAML reads this line as part of another value, but the grader reads it as the variant: line")
         check("lang: ko\nexercise-defaults:\n  points: -1", raises: "exercise-defaults: points expects a number ≥ 0")
         check("lang: ko\nexercise-defaults:\n  tol: x", raises: "exercise-defaults: tol expects a number ≥ 0")
         check("lang: ko\nexercise-defaults:\n  partial: 3", raises: "exercise-defaults: partial expects true or false")

@@ -474,6 +474,8 @@ extension Phrasebook {
          "variant:에는 0부터 $1까지의 정수가 와야 합니다(`stepmark assign`이 씁니다). 받은 값: $2"),
         (#"^variant: write it as stepmark assign does, a whole number in digits \(no sign, no leading zero\) on a line of its own, got `(.*)`$"#,
          "variant:는 `stepmark assign`이 쓰는 대로 한 줄에 숫자로만 적어야 합니다(부호 없이, 0으로 시작하지 않게). 받은 줄: `$1`"),
+        (#"^YAML reads this line as part of another value, but the grader reads it as the variant: line \(it reads the lines that start with variant: without YAML\); reword or indent it$"#,
+         "YAML은 이 줄을 다른 값의 일부로 읽지만 채점기는 variant: 줄로 읽습니다(variant:로 시작하는 줄은 YAML 없이 읽습니다). 말을 바꾸거나 들여 쓰세요"),
         (#"^exercise-defaults: (points|tol) expects a number ≥ 0, got (.*)$"#, "exercise-defaults: $1에는 0 이상의 숫자가 와야 합니다(받은 값: $2)"),
         (#"^exercise-defaults: partial expects true or false, got (.*)$"#, "exercise-defaults: partial에는 true나 false가 와야 합니다(받은 값: $1)"),
         (#"^exercise-defaults: '(.*?)' is not one of points, tol and partial, so it is ignored"#,
