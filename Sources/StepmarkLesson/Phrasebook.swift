@@ -375,6 +375,8 @@ public enum Phrasebook {
          "여기서 연 $1 펜스가 닫히지 않아 블록이 파일 끝까지 이어집니다"),
         (#"^unknown argument '(.*?)' for ([^\s;]+)"#, "$2에 없는 인수 '$1'"),
         (#"^(\d+) more unknown arguments? for (\S+), from '(.*)' on$"#, "'$3'부터 $2에 없는 인수가 $1개 더 있습니다"),
+        (#"^(\d+) more unexpected words? for (\S+), from '(.*)' on$"#, "'$3'부터 블록 첫 줄(정보 문자열)에 알 수 없는 낱말이 $1개 더 있습니다"),
+        (#"^(\d+) more unknown arguments or unexpected words for (\S+), from '(.*)' on$"#, "'$3'부터 $2에 없는 인수나 알 수 없는 낱말이 $1개 더 있습니다"),
         (#" \(valid arguments: (.*)\)$"#, " (쓸 수 있는 인수: $1)"),
         (#"^the HTML element <(.*?)> is not allowed in prose, so it is shown as text; allowed: (.*)$"#,
          "HTML 요소 <$1>은(는) 본문에 쓸 수 없어 글자로 보입니다. 쓸 수 있는 요소: $2"),

@@ -378,25 +378,33 @@ public struct Runner: Sendable {
             argumentPositions = Set(info.arguments.flatMap { [$0.position, $0.valuePosition] })
             step.positional = info.positional.map(\.text)
             let allowed = directive.arguments.map(\.name) + commonArguments.map(\.name)
-            // Every unknown argument at once (the first few, then how many more: a megabyte info
-            // string of distinct keys must not cost a suggestion each): the directive does not
-            // run with any of them.
+            // Every unknown argument and stray word at once, in the order written (the first
+            // few, then how many more: a megabyte info string of distinct keys must not cost a
+            // suggestion each): the directive does not run with any of them. Stray words took
+            // another run each; past the first ten they went unreported (a red-team pass).
             let unknown = info.arguments.filter { !allowed.contains($0.key) }
-            for a in unknown.prefix(ArgumentProblems.maxKept - 1) {
-                var message = "unknown argument '\(a.key.quotable)' for \(d.name)"
-                if let s = suggestion(for: a.key, among: allowed) { message += "; did you mean '\(s)'?" }
-                message += " (valid arguments: \(allowed.joined(separator: ", ")))"
-                problems.add(LessonError(message, at: a.position))
-            }
-            if unknown.count >= ArgumentProblems.maxKept {
-                let rest = unknown.count - (ArgumentProblems.maxKept - 1)
-                problems.add(LessonError("\(rest) more unknown argument\(rest == 1 ? "" : "s") for \(d.name), from '\(unknown[ArgumentProblems.maxKept - 1].key.quotable)' on", at: unknown[ArgumentProblems.maxKept - 1].position))
-            }
-            // Stray words are reported with the unknown arguments (each took another run), and
-            // like them they keep the directive from running.
             let stray = answer == nil ? info.positional : []
-            for word in stray.prefix(ArgumentProblems.maxKept) {
-                problems.add(LessonError("unexpected '\(word.text.quotable)' in the info string; arguments are written key=value", at: word.position))
+            let cap = ArgumentProblems.maxKept
+            // Only the first `cap` of each are ever reported by name, so only those are merged.
+            var misplaced: [(position: SourcePosition, word: String, isArgument: Bool)] =
+                unknown.prefix(cap).map { ($0.position, $0.key, true) } + stray.prefix(cap).map { ($0.position, $0.text, false) }
+            misplaced.sort { ($0.position.line, $0.position.column) < ($1.position.line, $1.position.column) }
+            let total = unknown.count + stray.count
+            for m in misplaced.prefix(total > cap ? cap - 1 : cap) {
+                if m.isArgument {
+                    var message = "unknown argument '\(m.word.quotable)' for \(d.name)"
+                    if let s = suggestion(for: m.word, among: allowed) { message += "; did you mean '\(s)'?" }
+                    message += " (valid arguments: \(allowed.joined(separator: ", ")))"
+                    problems.add(LessonError(message, at: m.position))
+                } else {
+                    problems.add(LessonError("unexpected '\(m.word.quotable)' in the info string; arguments are written key=value", at: m.position))
+                }
+            }
+            if total > cap {
+                let rest = total - (cap - 1), from = misplaced[cap - 1]
+                let what = stray.isEmpty ? "unknown argument\(rest == 1 ? "" : "s")"
+                    : unknown.isEmpty ? "unexpected word\(rest == 1 ? "" : "s")" : "unknown arguments or unexpected words"
+                problems.add(LessonError("\(rest) more \(what) for \(d.name), from '\(from.word.quotable)' on", at: from.position))
             }
             let args = Arguments(info: info, position: d.infoPosition, problems: problems)
             // Every argument of a fixed set of words is checked now, whatever the directive

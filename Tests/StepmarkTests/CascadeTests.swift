@@ -189,6 +189,26 @@ import StepmarkCore
         #expect(report.step(4)?.ok == true && report.step(4)?.defines.contains("ok") == true, "\(String(describing: report.step(4)?.defines))")
     }
 
+    /// Stray words and unknown arguments are reported together, in the order written: past
+    /// ten, nine are named and the last line says how many more (stray words past the first
+    /// ten went unreported, with no such line; a red-team pass).
+    @Test func strayWordsPastTheCapAreCounted() {
+        let words = (1...13).map { "w\($0)" }.joined(separator: " ")
+        let arguments = (1...11).map { "k\($0)=1" }.joined(separator: " ")
+        let report = runLesson("```softmax \(words)\n[1, 2]\n```\n\n```softmax \(arguments) w1\n[1, 2]\n```\n\n```softmax k1=1 w1 k2=2\n[1, 2]\n```\n")
+        let all = report.errors.map { "\($0.line):\($0.column) \($0.message)" }
+        let first = all.filter { $0.hasPrefix("1:") }, second = all.filter { $0.hasPrefix("5:") }, third = all.filter { $0.hasPrefix("9:") }
+        #expect(first.count == 10 && first[8] == "1:36 unexpected 'w9' in the info string; arguments are written key=value", "\(first)")
+        #expect(first.last == "1:39 4 more unexpected words for softmax, from 'w10' on", "\(first)")
+        #expect(second.count == 10 && second.last == "5:57 3 more unknown arguments or unexpected words for softmax, from 'k10' on", "\(second)")
+        // Under the cap, every one, in the order written.
+        #expect(third.map { $0.prefix(while: { $0 != " " }) } == ["9:12", "9:17", "9:20"], "\(third)")
+        #expect(third[1].hasSuffix("unexpected 'w1' in the info string; arguments are written key=value"))
+        // Ten exactly: all ten named, no "more" line.
+        let ten = runLesson("```softmax \((1...10).map { "w\($0)" }.joined(separator: " "))\n[1, 2]\n```\n").errors
+        #expect(ten.count == 10 && !ten.contains { $0.message.contains(" more ") }, "\(ten.map(\.message))")
+    }
+
     /// A bad bool= with a default of true falls back to true while the rest is read (it fell
     /// back to false).
     @Test func aBadBoolFallsBackToItsOwnDefault() throws {
