@@ -73,6 +73,12 @@ public enum Exercises {
         let words = FeedbackWords.of(report.language)
         var plainerErrors: [Int: LessonError] = [:]
         let unclosedAnswer = report.steps.first { $0.answer?.isLeftOpen == true }?.position
+        // Each exercise's first answer in the file, top-level or not (`secondAnswer`).
+        var firstLines: [String: Int] = [:]
+        for step in report.steps { if step.answer != nil, let id = step.positional.first { firstLines[id] = min(firstLines[id] ?? .max, step.position.line) } }
+        if report.isAssignment {
+            for extra in report.extraAnswers { if let id = extra.id { firstLines[id] = min(firstLines[id] ?? .max, extra.block.position.line) } }
+        }
         for step in report.steps {
             guard let answer = step.answer, let id = step.positional.first else { continue }
             guard let exercise = exercises.first(where: { $0.spec.id == id }) else {
@@ -91,7 +97,7 @@ public enum Exercises {
                 continue
             }
             if answers[id] != nil {
-                report.diagnostics.append(secondAnswer(id, counted: answerLines[id], at: step.position))
+                report.diagnostics.append(secondAnswer(id, counted: answerLines[id], first: firstLines[id], at: step.position))
                 continue
             }
             // An answer step that failed (over a limit) counts as unreadable, with its error.
@@ -127,7 +133,7 @@ public enum Exercises {
                     continue
                 }
                 if answers[id] != nil {
-                    report.diagnostics.append(secondAnswer(id, counted: answerLines[id], at: at))
+                    report.diagnostics.append(secondAnswer(id, counted: answerLines[id], first: firstLines[id], at: at))
                     continue
                 }
                 answers[id] = GivenAnswer(extra)
@@ -196,8 +202,11 @@ public enum Exercises {
     /// A second answer for one exercise. The grader reads the top-level answers first, so the
     /// one that counts may stand further down the file: then it is named (the message said
     /// "only the first counts" of the first in the file, which did not).
-    public static func secondAnswer(_ id: String, counted line: Int?, at position: SourcePosition) -> LessonError {
-        if let line, line > position.line {
+    /// `first` is the line of the exercise's first answer in the file: when that one is not
+    /// the one that counts (an answer in a list item above a top-level one), "the first" would
+    /// name the wrong one, so the line is named.
+    public static func secondAnswer(_ id: String, counted line: Int?, first: Int? = nil, at position: SourcePosition) -> LessonError {
+        if let line, line > position.line || (first.map { $0 < line } ?? false) {
             return LessonError("a second answer for exercise '\(id)'; the one at line \(line) counts, not this one", at: position)
         }
         return LessonError("a second answer for exercise '\(id)'; only the first counts", at: position)

@@ -522,13 +522,15 @@ public struct Grader: Sendable {
         var sources: [String: String] = [:]
         var lines: [String: Int] = [:]
         let known = Set(exercises.map(\.spec.id))
+        var firstLines: [String: Int] = [:]
+        for answer in extracted.answers { firstLines[answer.id] = min(firstLines[answer.id] ?? .max, answer.position.line) }
         for answer in extracted.answers {
             guard known.contains(answer.id) else {
                 errors.append(LessonError("an answer for '\(Snippet.quote(answer.id))', which is not an exercise of this assignment", at: answer.position))
                 continue
             }
             if byID[answer.id] != nil {
-                errors.append(Exercises.secondAnswer(answer.id, counted: lines[answer.id], at: answer.position))
+                errors.append(Exercises.secondAnswer(answer.id, counted: lines[answer.id], first: firstLines[answer.id], at: answer.position))
                 continue
             }
             byID[answer.id] = answer.given

@@ -435,12 +435,24 @@ public enum LessonParser {
         // gets the check's error for that instead (the grader reads it no further either).
         var unexplained = Set(extraAnswers.map(\.block.position.line))
         let named = Set(extraAnswers.filter { $0.id != nil }.map(\.block.position.line))
+        // An extra counts unless a top-level answer or an earlier extra names its exercise (the
+        // grader's order); one that does not count is told so by its "second answer" error, and
+        // not that check and the grader read it.
+        var answered = Set(blocks.compactMap { if case .answer(let a) = $0 { a.id } else { nil } })
+        var secondAnswers = Set<Int>()
+        for extra in extraAnswers.sorted(by: { $0.block.position.line < $1.block.position.line }) {
+            guard let id = extra.id else { continue }
+            if !answered.insert(id).inserted { secondAnswers.insert(extra.block.position.line) }
+        }
         /// Whether `line` is an extra's (now explained); true without a message to add for one
         /// that names no exercise.
         func readButNotOnPage(at line: Int) -> (read: Bool, explain: Bool) {
             guard unexplained.remove(line) != nil else { return (false, false) }
             unblankable.append(line)
             return (true, named.contains(line))
+        }
+        func notOnPage(_ place: String, fix: String, at line: Int) -> String {
+            secondAnswers.contains(line) ? Self.notOnPage(place, fix: fix) : Self.readButNotOnPage(place, fix: fix)
         }
         let notReadInCopy = "so it is not read, by stepmark check or by the grader"
         for nested in document.nestedFencedBlocks() {
@@ -450,12 +462,15 @@ public enum LessonParser {
             if name == AnswerDirective.name {
                 let extra = readButNotOnPage(at: nested.line)
                 if extra.read {
-                    if extra.explain { warnings.append(LessonError(Self.readButNotOnPage("inside a list item", fix: "write it at the top level, not indented"), at: position)) }
+                    if extra.explain { warnings.append(LessonError(notOnPage("inside a list item", fix: "write it at the top level, not indented", at: nested.line), at: position)) }
                     continue
                 }
                 unblankable.append(nested.line)
                 if isCopy {
-                    diagnostics.append(LessonError("this ```answer block is inside a list item or a quote, \(notReadInCopy); write it at the top level, not after > or a list marker", at: position))
+                    // Indented on its own line (a tab in a list item), not after a marker.
+                    let before = nested.line <= lines.count ? lines[nested.line - 1].prefix(max(nested.column - 1, 0)) : ""
+                    let fix = before.allSatisfy({ $0 == " " || $0 == "\t" }) ? "not indented" : "not after > or a list marker"
+                    diagnostics.append(LessonError("this ```answer block is inside a list item or a quote, \(notReadInCopy); write it at the top level, \(fix)", at: position))
                     continue
                 }
             }
@@ -469,7 +484,7 @@ public enum LessonParser {
             let position = SourcePosition(line: k, column: column)
             let extra = readButNotOnPage(at: k)
             if extra.read {
-                if extra.explain { warnings.append(LessonError(Self.readButNotOnPage("inside an HTML block", fix: "leave a blank line after the HTML tag above it"), at: position)) }
+                if extra.explain { warnings.append(LessonError(notOnPage("inside an HTML block", fix: "leave a blank line after the HTML tag above it", at: k), at: position)) }
                 continue
             }
             unblankable.append(k)
@@ -479,7 +494,8 @@ public enum LessonParser {
         // Any other: Markdown reads the fence as part of a block above it (a code block left
         // open in a list item, an HTML block inside one).
         for extra in extraAnswers where readButNotOnPage(at: extra.block.position.line).explain {
-            warnings.append(LessonError(Self.readButNotOnPage("part of the block above it for Markdown", fix: "close that block, or leave a blank line before this one"), at: extra.block.position))
+            warnings.append(LessonError(notOnPage("part of the block above it for Markdown", fix: "close that block, or leave a blank line before this one",
+                                                  at: extra.block.position.line), at: extra.block.position))
         }
         // SPEC §8: the title defaults to the first heading, whatever its level, outside the
         // solution regions (one inside would name a handout after an answer).
@@ -513,6 +529,12 @@ public enum LessonParser {
     /// or fails as the grade does (an error made check exit 1 on a right answer).
     static func readButNotOnPage(_ place: String, fix: String) -> String {
         "this ```answer block is \(place): stepmark check and the grader read it, but a page of this file shows only its messages while it is there; \(fix)"
+    }
+
+    /// As `readButNotOnPage`, of an answer that does not count (a second answer: its own error
+    /// says which one counts).
+    static func notOnPage(_ place: String, fix: String) -> String {
+        "this ```answer block is \(place): a page of this file shows only its messages while it is there; \(fix)"
     }
 
     /// What a marker problem costs, and the fix.

@@ -385,6 +385,12 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
             // A top-level answer comes first in both: the one in the list item above it is a
             // second answer, and the one that counts is named.
             ("- again:\n\n  ```answer a\n  2\n  ```\n\n```answer a\n3\n```", false, "a second answer for exercise 'a'; the one at line 14 counts, not this one"),
+            // Found by a red-team pass: a third, below the one that counts, is not told "only
+            // the first counts" (the first in the file is the list item's, which does not).
+            ("- again:\n\n  ```answer a\n  2\n  ```\n\n```answer a\n3\n```\n\n- more:\n\n  ```answer a\n  2\n  ```", false,
+             "a second answer for exercise 'a'; the one at line 14 counts, not this one"),
+            // Indented by a tab in a list item (no marker before it): the advice says indented.
+            ("- my answer:\n\n\t```answer a\n\t2\n\t```", false, "this ```answer block is inside a list item or a quote, \(notRead); write it at the top level, not indented"),
         ]
         for (shape, counts, message) in shapes {
             let text = copy.replacingOccurrences(of: "```answer a\n?\n```", with: shape)
@@ -403,6 +409,14 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
                 #expect(graded.lessonErrors.map(\.message).contains(message!), "\(shape): \(graded.lessonErrors.map(\.message))")
             }
         }
+        // An answer in a list item that does not count (a second answer) is not told that check
+        // and the grader read it; its page is still its messages alone.
+        let second = copy.replacingOccurrences(of: "```answer a\n?\n```", with: "- again:\n\n  ```answer a\n  2\n  ```\n\n```answer a\n3\n```\n\n- more:\n\n  ```answer a\n  2\n  ```")
+        let secondWarnings = Exercises.check(runLesson(second, path: "copy.md")).warnings.map(\.message)
+        let notOnPage = "this ```answer block is inside a list item: a page of this file shows only its messages while it is there; write it at the top level, not indented"
+        #expect(secondWarnings.filter { $0 == notOnPage }.count == 2 && !secondWarnings.contains { $0.contains(read) }, "\(secondWarnings)")
+        #expect(Exercises.check(runLesson(second, path: "copy.md")).errors.filter { $0.message.contains("line 14 counts") }.count == 2)
+        #expect(grader.grade(submissionText: second, path: "copy.md").lessonErrors.filter { $0.message.contains("line 14 counts") }.count == 2)
         // An answer fence in the front matter's YAML is no answer, for either.
         let yaml = copy.replacingOccurrences(of: "variant: 0\n", with: "variant: 0\nnote: |\n  ```answer a\n  2\n  ```\n")
         #expect(yaml != copy)
