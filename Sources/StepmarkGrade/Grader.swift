@@ -633,6 +633,9 @@ public enum AnswerExtractor {
         for position in reading.inHTML {
             errors.append(LessonError("this ```answer block is inside an HTML block, so it is not read; leave a blank line after the HTML tag above it", at: position))
         }
+        for position in reading.inIndentedCode {
+            errors.append(LessonError(LessonParser.indentedAnswer, at: position))
+        }
         for block in blocks {
             // Parsed once, as a lesson's answer block is (linear in the body, never evaluated).
             let answer = AnswerBlock(block, limits: limits)

@@ -491,6 +491,26 @@ public enum LessonParser {
             let why = isCopy ? notReadInCopy : "so it is not read and cannot be blanked in the assignment"
             diagnostics.append(LessonError("this ```answer block is inside an HTML block, \(why); leave a blank line after the HTML tag above it", at: position))
         }
+        // One in an HTML block inside a list item or a quote, as one in a top-level HTML block.
+        for position in Self.nestedHTMLAnswerFences(document, lines: lines) where !htmlLines.contains(position.line) {
+            let extra = readButNotOnPage(at: position.line)
+            if extra.read {
+                if extra.explain { warnings.append(LessonError(notOnPage("inside an HTML block", fix: "leave a blank line after the HTML tag above it", at: position.line), at: position)) }
+                continue
+            }
+            unblankable.append(position.line)
+            let why = isCopy ? notReadInCopy : "so it is not read and cannot be blanked in the assignment"
+            diagnostics.append(LessonError("this ```answer block is inside an HTML block, \(why); leave a blank line after the HTML tag above it", at: position))
+        }
+        // An answer fence in an indented code block (four spaces or more) is code to Markdown:
+        // no answer for check or grade in a copy, and text students see in a key.
+        for position in Self.indentedCodeAnswerFences(document, lines: lines) where unexplained.remove(position.line) == nil {
+            unblankable.append(position.line)
+            // In a key it would reach students as code: an error, as for an HTML block. An
+            // example of the syntax belongs in a fence of four backticks.
+            diagnostics.append(LessonError(isCopy ? Self.indentedAnswer
+                : "this ```answer block is indented four spaces or more, so Markdown reads it as code: it is not read and cannot be blanked in the assignment; write it at the top level, not indented (an example of the syntax goes in a ````markdown fence)", at: position))
+        }
         // Any other: Markdown reads the fence as part of a block above it (a code block left
         // open in a list item, an HTML block inside one).
         for extra in extraAnswers where readButNotOnPage(at: extra.block.position.line).explain {
@@ -530,6 +550,9 @@ public enum LessonParser {
     static func readButNotOnPage(_ place: String, fix: String) -> String {
         "this ```answer block is \(place): stepmark check and the grader read it, but a page of this file shows only its messages while it is there; \(fix)"
     }
+
+    /// An answer fence of a submission in an indented code block, for check and grade alike.
+    public static let indentedAnswer = "this ```answer block is indented four spaces or more, so Markdown reads it as code and it is not read, by stepmark check or by the grader; write it at the top level, not indented"
 
     /// As `readButNotOnPage`, of an answer that does not count (a second answer: its own error
     /// says which one counts).
@@ -579,6 +602,28 @@ public enum LessonParser {
     /// The column of an `answer` fence opener on a line (```` ``` ```` or `~~~`, then the word
     /// `answer` and a blank or the end), after nothing but spaces; nil when the line is none.
     /// An answer inside an HTML block reaches the page as text, however far it is indented.
+    /// The answer fences inside indented code blocks (`    ```answer e1`, four spaces or more):
+    /// Markdown reads them as code, so they are no answer. At most 100.
+    static func indentedCodeAnswerFences(_ document: MarkdownDocument, lines: [String]) -> [SourcePosition] {
+        answerFences(in: document.indentedCodeBlockLines(), lines: lines)
+    }
+
+    /// The answer fences inside an HTML block in a list item or a quote (`- <div>` with the
+    /// fence below it): part of the HTML to Markdown, so no answer. At most 100.
+    static func nestedHTMLAnswerFences(_ document: MarkdownDocument, lines: [String]) -> [SourcePosition] {
+        answerFences(in: document.nestedHTMLBlockLines(), lines: lines)
+    }
+
+    private static func answerFences(in ranges: [ClosedRange<Int>], lines: [String]) -> [SourcePosition] {
+        var found: [SourcePosition] = []
+        for range in ranges {
+            for k in range where k - 1 < lines.count && found.count < 100 {
+                if let column = answerFenceColumn(lines[k - 1]) { found.append(SourcePosition(line: k, column: column)) }
+            }
+        }
+        return found
+    }
+
     static func answerFenceColumn(_ line: String) -> Int? {
         guard let (column, _, _, info) = fenceOpening(line[...]), info.hasPrefix("answer") else { return nil }
         let after = info.dropFirst("answer".count)
@@ -619,7 +664,8 @@ public enum LessonParser {
     /// - Parameter answerFenceInHTML: hears of each line inside an HTML block that would open
     ///   an ```` ```answer ```` fence at the top level (cmark reads it as HTML: no block).
     public static func fencedBlocksAsCmarkReads(_ text: String, named wanted: String,
-                                                answerFenceInHTML: ((SourcePosition) -> Void)? = nil) -> [DirectiveBlock]? {
+                                                answerFenceInHTML: ((SourcePosition) -> Void)? = nil,
+                                                answerFenceInIndentedCode: ((SourcePosition) -> Void)? = nil) -> [DirectiveBlock]? {
         let text = text.utf8.contains(0) ? String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\0" ? "\u{FFFD}" : $0 })) : text
         guard MarkdownShape.check(text) == nil else { return nil }
         let lines = lines(of: text)
@@ -628,6 +674,12 @@ public enum LessonParser {
         let document = frontMatterLines > 0
             ? MarkdownDocument(String(repeating: "\n", count: frontMatterLines) + lines.dropFirst(frontMatterLines).joined(separator: "\n"))
             : MarkdownDocument(text)
+        if let answerFenceInIndentedCode {
+            indentedCodeAnswerFences(document, lines: lines).forEach(answerFenceInIndentedCode)
+        }
+        if let answerFenceInHTML {
+            nestedHTMLAnswerFences(document, lines: lines).forEach(answerFenceInHTML)
+        }
         return document.topLevelNodes().compactMap { node in
             if let answerFenceInHTML, case .other(let type) = node.kind, type == "html_block" {
                 for k in node.startLine...max(node.startLine, node.endLine) where k >= 1 && k - 1 < lines.count {

@@ -13,6 +13,8 @@ public enum SubmissionAnswerFences {
         public var nested: [SourcePosition]
         /// Answer fences cmark-gfm reads as part of an HTML block: not read.
         public var inHTML: [SourcePosition]
+        /// Answer fences in an indented code block (four spaces or more): not read.
+        public var inIndentedCode: [SourcePosition] = []
     }
 
     /// Reads `text` (untrusted) in time linear in its size: the FenceScanner finds its fences
@@ -25,8 +27,9 @@ public enum SubmissionAnswerFences {
         let (markdown, scanned) = scan(text)
         var blocks = scanned.blocks.filter { $0.name == AnswerDirective.name }
         var unclosed = scanned.diagnostics
-        var inHTML: [SourcePosition] = []
-        if let read = LessonParser.fencedBlocksAsCmarkReads(text, named: AnswerDirective.name, answerFenceInHTML: { inHTML.append($0) }) {
+        var inHTML: [SourcePosition] = [], inCode: [SourcePosition] = []
+        if let read = LessonParser.fencedBlocksAsCmarkReads(text, named: AnswerDirective.name, answerFenceInHTML: { inHTML.append($0) },
+                                                            answerFenceInIndentedCode: { inCode.append($0) }) {
             let readLines = Set(read.map(\.position.line))
             let closedLines = Set(read.filter(\.isClosed).map(\.position.line))
             blocks = read + blocks.filter { !readLines.contains($0.position.line) }
@@ -35,7 +38,8 @@ public enum SubmissionAnswerFences {
         let counted = Set(blocks.map(\.position.line))
         return Reading(blocks: blocks, unclosed: unclosed,
                        nested: FenceScanner.nestedAnswerFences(markdown, outside: scanned.blocks),
-                       inHTML: inHTML.filter { !counted.contains($0.line) })
+                       inHTML: inHTML.filter { !counted.contains($0.line) },
+                       inIndentedCode: inCode.filter { !counted.contains($0.line) })
     }
 
     /// The answer blocks `read` adds to cmark-gfm's top-level ones, for a reader that has

@@ -377,7 +377,7 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
             ("1. my answer:\n\n   ```answer a\n   2\n   ```", true, inItem),
             ("<span>\n```answer a\n2\n```\n</span>", true, inHTML),
             // Found by a red-team pass: an HTML block in a list item, a code block left open in one.
-            ("- <details>\n  ```answer a\n  2\n  ```\n  </details>", true, above),
+            ("- <details>\n  ```answer a\n  2\n  ```\n  </details>", true, inHTML),
             ("- item\n  ```text\n  foo\n\n```\n```answer a\n2\n```", true, above),
             ("- ```answer a\n  2\n  ```", false, "this ```answer block is inside a list item or a quote, \(notRead); write it at the top level, not after > or a list marker"),
             ("> ```answer a\n> 2\n> ```", false, "this ```answer block is inside a list item or a quote, \(notRead); write it at the top level, not after > or a list marker"),
@@ -389,6 +389,12 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
             // the first counts" (the first in the file is the list item's, which does not).
             ("- again:\n\n  ```answer a\n  2\n  ```\n\n```answer a\n3\n```\n\n- more:\n\n  ```answer a\n  2\n  ```", false,
              "a second answer for exercise 'a'; the one at line 14 counts, not this one"),
+            // Found by a red-team pass: an answer in an indented code block, at the top level or
+            // in a list item, or in an HTML block inside a list item, got only "No answer".
+            ("Text:\n\n    ```answer a\n    2\n    ```", false, LessonParser.indentedAnswer),
+            ("- my answer:\n\n        ```answer a\n        2\n        ```", false, LessonParser.indentedAnswer),
+            ("- my answer:\n\n  <div>\n  ```answer a\n  2\n  ```\n  </div>", false,
+             "this ```answer block is inside an HTML block, \(notRead); leave a blank line after the HTML tag above it"),
             // Indented by a tab in a list item (no marker before it): the advice says indented.
             ("- my answer:\n\n\t```answer a\n\t2\n\t```", false, "this ```answer block is inside a list item or a quote, \(notRead); write it at the top level, not indented"),
         ]
@@ -409,6 +415,18 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
                 #expect(graded.lessonErrors.map(\.message).contains(message!), "\(shape): \(graded.lessonErrors.map(\.message))")
             }
         }
+        // The grade names the indented one too, at the same place.
+        let indented = copy.replacingOccurrences(of: "```answer a\n?\n```", with: "Text:\n\n    ```answer a\n    2\n    ```")
+        let indentedErrors = grader.grade(submissionText: indented, path: "copy.md").lessonErrors
+        #expect(indentedErrors.map(\.message) == [LessonParser.indentedAnswer]
+                && indentedErrors.map(\.position) == Exercises.check(runLesson(indented, path: "copy.md")).errors.filter { $0.message == LessonParser.indentedAnswer }.map(\.position),
+                "\(indentedErrors)")
+        // In a key, such an answer would reach students as code: an error, as in an HTML block.
+        let keyErrors = Exercises.check(runLesson(key + "\nText:\n\n    ```answer a\n    2\n    ```\n\n- b:\n\n  <div>\n  ```answer b\n  3\n  ```\n  </div>\n", path: "key.md")).errors.map(\.message)
+        #expect(keyErrors.contains { $0.hasPrefix("this ```answer block is indented four spaces or more, so Markdown reads it as code: it is not read and cannot be blanked in the assignment") }, "\(keyErrors)")
+        #expect(keyErrors.contains("this ```answer block is inside an HTML block, so it is not read and cannot be blanked in the assignment; leave a blank line after the HTML tag above it"), "\(keyErrors)")
+        // An example of the syntax in a fence of four backticks is no such answer.
+        #expect(runLesson(key + "\n````markdown\n    ```answer a\n    2\n    ```\n````\n", path: "key.md").errors.isEmpty)
         // An answer in a list item that does not count (a second answer) is not told that check
         // and the grader read it; its page is still its messages alone.
         let second = copy.replacingOccurrences(of: "```answer a\n?\n```", with: "- again:\n\n  ```answer a\n  2\n  ```\n\n```answer a\n3\n```\n\n- more:\n\n  ```answer a\n  2\n  ```")

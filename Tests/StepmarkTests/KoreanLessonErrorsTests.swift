@@ -512,6 +512,8 @@ import Testing
         ("this ```answer block is inside an HTML block: a page of this file shows only its messages while it is there; leave a blank line after the HTML tag above it", ["answer", "HTML"]),
         ("this ```answer block is part of the block above it for Markdown: a page of this file shows only its messages while it is there; close that block, or leave a blank line before this one", ["answer", "Markdown"]),
         ("this ```answer block is inside a list item or a quote, so it is not read, by stepmark check or by the grader; write it at the top level, not indented", ["answer", "stepmark", "check"]),
+        ("this ```answer block is indented four spaces or more, so Markdown reads it as code and it is not read, by stepmark check or by the grader; write it at the top level, not indented", ["answer", "Markdown", "stepmark", "check"]),
+        ("this ```answer block is indented four spaces or more, so Markdown reads it as code: it is not read and cannot be blanked in the assignment; write it at the top level, not indented (an example of the syntax goes in a ````markdown fence)", ["answer", "Markdown", "markdown"]),
         ("a second answer for exercise 'a'; the one at line 15 counts, not this one", ["a"]),
         ("answer takes one exercise id; the words after 'e1' are ignored", ["answer", "e1"]),
         ("answer takes only the exercise id; 'points=' is ignored: an exercise's arguments go on its step (```let exercise=ID points=2 tol=0.01```)", ["answer", "points", "let", "exercise", "ID", "tol"]),
