@@ -104,6 +104,22 @@ public struct GradeOutcome: Sendable {
 
     /// Why the submission was not graded, in the key's language: what the student reads (the
     /// JSON and the teacher's text report keep `problem` as written).
+    /// This outcome as the grade gives it when it grades nothing: every exercise 0, with the
+    /// reason (a student's own check of a file the grade would refuse).
+    public func notGraded(_ reason: String) -> GradeOutcome {
+        var outcome = self
+        let shown = Self.withoutLimitFlag(Phrasebook.message(reason, language))
+        outcome.exercises = exercises.map {
+            var e = $0
+            e.score = 0
+            e.passed = false
+            e.feedback = "\(FeedbackWords.of(language).notGraded): \(shown)"
+            return e
+        }
+        outcome.problem = reason
+        return outcome
+    }
+
     public var problemForStudent: String? { problem.map { Self.withoutLimitFlag(Phrasebook.message($0, language)) } }
 
     /// Why the submission was not graded, in the key's language, with its advice to raise a
@@ -490,7 +506,7 @@ public struct Grader: Sendable {
         case .number(let n): declared = n
         case .invalid(let written):
             // Graded as variant 0 before, silently: the student would get someone else's numbers.
-            return (expectedVariant.map(forVariant) ?? self).zero(path, "the front matter says variant: '\(Snippet.quote(written))', which is not a variant (a whole number from 0 to 999999, as stepmark assign wrote it): submit the assignment file as it was handed out")
+            return (expectedVariant.map(forVariant) ?? self).zero(path, Self.notAVariant(written))
         }
         // Only a key that reads `variant` gives students different numbers: for any other key,
         // whose file it is does not matter (a roster made every file of such a key score 0).
@@ -569,6 +585,12 @@ public struct Grader: Sendable {
     }
 
     /// A zero on every exercise, with the reason.
+    /// Why a file whose front matter's variant line does not read as a variant is not graded
+    /// (a student's own check says the same).
+    public static func notAVariant(_ written: String) -> String {
+        "the front matter says variant: '\(Snippet.quote(written))', which is not a variant (a whole number from 0 to 999999, as stepmark assign wrote it): submit the assignment file as it was handed out"
+    }
+
     public func zero(_ path: String, _ reason: String) -> GradeOutcome {
         let words = FeedbackWords.of(language)
         let shown = GradeOutcome.withoutLimitFlag(Phrasebook.message(reason, language))

@@ -127,8 +127,8 @@ public struct FrontMatter: Sendable, Equatable {
     }
 
     /// The `lang:` of a front matter YAML cannot read, read as the variant is: the one line
-    /// `lang: ko` (or `lang: "ko"`) at the mapping's indentation; nil when there is none, more
-    /// than one, or its value is no plain tag.
+    /// `lang: ko` (`lang: "ko"`, `"lang": ko`, a comment after it) at the mapping's
+    /// indentation; nil when there is none, more than one, or its value is no plain tag.
     static func declaredLanguage(_ lines: ArraySlice<String>) -> String? {
         var indent: Int? = nil
         var found: [String] = []
@@ -136,8 +136,13 @@ public struct FrontMatter: Sendable, Equatable {
             let trimmed = line.trimmingTrailingSpaces()
             if indent == nil { indent = contentIndent(trimmed) }
             let key = trimmed.dropFirst(indent ?? 0)
-            guard trimmed.prefix(indent ?? 0).allSatisfy({ $0 == " " }), key.hasPrefix("lang:") else { continue }
-            var value = key.dropFirst("lang:".count).drop { $0 == " " || $0 == "\t" }
+            guard trimmed.prefix(indent ?? 0).allSatisfy({ $0 == " " }),
+                  let name = ["lang:", "\"lang\":", "'lang':"].first(where: { key.hasPrefix($0) }) else { continue }
+            var value = key.dropFirst(name.count).drop { $0 == " " || $0 == "\t" }
+            // A YAML comment after the value (`lang: ko  # Korean`).
+            if let hash = value.indices.first(where: { value[$0] == "#" && $0 > value.startIndex && [" ", "\t"].contains(value[value.index(before: $0)]) }) {
+                value = value[..<hash].trimmingTrailingSpaces()
+            }
             if let quote = value.first, quote == "\"" || quote == "'", value.count >= 2, value.last == quote { value = value.dropFirst().dropLast() }
             guard (1...35).contains(value.count), value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
             found.append(String(value))

@@ -228,8 +228,14 @@ public enum LessonParser {
         var definitionCursor = 0
         // Definitions no link uses are invisible on the page: Markdown's comment idiom
         // (`[//]: # (the answer is 4)`), which a student's copy leaves out with the comments.
-        let unusedDefinitionLines = Set(ReferenceDefinitions.unused(
-            ReferenceDefinitions.withParagraphLeads(definitionLines, nodes: nodes, lines: lines, skipping: frontMatter?.lineCount ?? 0), in: lines))
+        let leads = ReferenceDefinitions.withParagraphLeads(definitionLines, nodes: nodes, lines: lines, skipping: frontMatter?.lineCount ?? 0)
+        let unusedDefinitionLines = Set(ReferenceDefinitions.unused(leads.lines, starts: leads.starts, in: lines))
+        var diagnostics: [LessonError] = frontMatterErrors
+        // Past the budget a comment-style definition could stay in a student's copy: the key's
+        // error, so assign writes none.
+        if let line = leads.exhaustedAt {
+            diagnostics.append(LessonError("the link definitions that open paragraphs pass 64 MB, more than stepmark reads, so those from here on would stay in a student's copy; shorten them", at: SourcePosition(line: line, column: 1)))
+        }
         // Every piece of prose re-reads the definitions: past 16 MB of such reading in all (a
         // hostile lesson of thousands of pieces and of definitions), the rest keep their own.
         var definitionBudget = 16 << 20
@@ -239,7 +245,6 @@ public enum LessonParser {
             return definitions
         }
         var blocks: [LessonBlock] = []
-        var diagnostics: [LessonError] = frontMatterErrors
         var warnings: [LessonError] = frontMatter?.warnings ?? []
         // Each distinct fence word is compared with the directive names once, and at most
         // 10,000 of them (a hostile lesson of a million fences costs no more).

@@ -37,40 +37,142 @@ enum ReferenceDefinitions {
         label.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").lowercased()
     }
 
+    /// The last line of the definition that starts at line `start` (1-based), as CommonMark
+    /// reads its parts: the label, the destination on that line or the next, then a title in
+    /// `"…"`, `'…'` or `(…)` that may run over any number of lines. Nil when the lines read as
+    /// no such definition. Never past `last`. Linear in the lines it reads. A reading only:
+    /// `withParagraphLeads` has cmark-gfm confirm it, so a mistake here removes nothing shown.
+    static func definitionEnd(_ lines: [String], start: Int, last: Int) -> Int? {
+        guard start <= last, let label = label(startingLine: lines[start - 1]) else { return nil }
+        let first = lines[start - 1]
+        var line = start
+        var rest = first[label.endIndex...].dropFirst(2)  // past "]:"
+        func skipBlanks(_ s: Substring) -> Substring { s.drop { $0 == " " || $0 == "\t" } }
+        rest = skipBlanks(rest)
+        if rest.isEmpty {  // the destination on the next line
+            guard line < last else { return nil }
+            line += 1
+            rest = skipBlanks(lines[line - 1][...])
+            guard !rest.isEmpty else { return nil }
+        }
+        // The destination: `<…>` on one line, or a run without white space.
+        if rest.first == "<" {
+            guard let close = rest.dropFirst().firstIndex(of: ">") else { return nil }
+            rest = rest[rest.index(after: close)...]
+        } else {
+            rest = rest.drop { !$0.isWhitespace }
+        }
+        let destinationLine = line
+        rest = skipBlanks(rest)
+        if rest.isEmpty {
+            // A title may start on the next line; if it does not, or it does not close, the
+            // definition ends here.
+            guard line < last else { return line }
+            let next = skipBlanks(lines[line][...])
+            guard let opener = next.first, "\"'(".contains(opener) else { return line }
+            return titleEnd(lines, from: next, line: line + 1, last: last) ?? destinationLine
+        }
+        guard let opener = rest.first, "\"'(".contains(opener) else { return nil }
+        // A title on the destination's line that does not close makes no definition at all.
+        return titleEnd(lines, from: rest, line: line, last: last)
+    }
+
+    /// The line where a title that starts at `text` (its opening `"`, `'` or `(`) on line
+    /// `line` closes, with nothing but blanks after it; nil when it does not.
+    private static func titleEnd(_ lines: [String], from text: Substring, line start: Int, last: Int) -> Int? {
+        guard let opener = text.first else { return nil }
+        let closer: Character = opener == "(" ? ")" : opener
+        var line = start
+        var rest = text.dropFirst()
+        while true {
+            var escaped = false
+            var closedAt: Substring.Index? = nil
+            for i in rest.indices {
+                let c = rest[i]
+                if escaped { escaped = false; continue }
+                if c == "\\" { escaped = true; continue }
+                if c == closer { closedAt = i; break }
+                if opener == "(" && c == "(" { return nil }
+            }
+            if let closedAt {
+                let after = rest[rest.index(after: closedAt)...]
+                return after.allSatisfy({ $0 == " " || $0 == "\t" }) ? line : nil
+            }
+            guard line < last else { return nil }
+            line += 1
+            rest = lines[line - 1][...]
+            if rest.allSatisfy({ $0 == " " || $0 == "\t" }) { return nil }  // a blank line ends it
+        }
+    }
+
+    /// The first line of each definition in `definitionLines` (runs of lines that are all
+    /// definitions), split as `definitionEnd` reads them: a title line that starts like a
+    /// definition (`[b]: …` inside `"…"`) belongs to the one above it.
+    static func starts(of definitionLines: [Int], in lines: [String]) -> Set<Int> {
+        var starts = Set<Int>()
+        var k = 0
+        while k < definitionLines.count {
+            // A run of consecutive lines: definitions only, one after another.
+            var j = k
+            while j + 1 < definitionLines.count, definitionLines[j + 1] == definitionLines[j] + 1 { j += 1 }
+            let runEnd = definitionLines[j]
+            var line = definitionLines[k]
+            while line <= runEnd {
+                if label(startingLine: lines[line - 1]) != nil {
+                    starts.insert(line)
+                    line = max(definitionEnd(lines, start: line, last: runEnd) ?? line, line) + 1
+                } else {
+                    line += 1
+                }
+            }
+            k = j + 1
+        }
+        return starts
+    }
+
     /// `definitionLines` with the definitions that open a paragraph (`[//]: # (note)` with the
     /// paragraph's text on the next line): cmark-gfm's paragraph starts at them, so no line is
-    /// left uncovered. From a line that starts like a definition, the longest run of at most
-    /// `titleLines` lines that cmark-gfm, reading the run alone, makes no node of is taken: one
-    /// or more definitions, a title over several lines included (`[//]: # "the answer` /
-    /// `is 4"`). A run read alone is consumed no further in the document, so no paragraph text
-    /// is ever taken for a definition.
-    static func withParagraphLeads(_ definitionLines: [Int], nodes: [MarkdownNode], lines: [String], skipping frontMatterLines: Int,
-                                   titleLines: Int = 8) -> [Int] {
+    /// left uncovered. Each is read by `definitionEnd` (a title over any number of lines, as
+    /// `[//]: # "the answer` / `is 4"`), then confirmed by cmark-gfm reading those lines alone:
+    /// lines read alone as definitions only are consumed no further in the document, so no
+    /// paragraph text is ever taken for one. When the reading is not confirmed, the definition
+    /// alone on its line, or with one more line, is tried. Also the line each definition starts
+    /// at, and the line where the budget (64 MB read by cmark-gfm: linear in the lesson, a
+    /// backstop) ran out, leaving definitions unread.
+    static func withParagraphLeads(_ definitionLines: [Int], nodes: [MarkdownNode], lines: [String], skipping frontMatterLines: Int)
+        -> (lines: [Int], starts: Set<Int>, exhaustedAt: Int?) {
         var found = Set(definitionLines)
-        // At most 4,000 runs and 8 MB are read by cmark-gfm (a hostile lesson of paragraphs
-        // that each start like a definition, or of long lines, costs no more).
-        var readings = 0
-        var bytes = 8 << 20
-        for node in nodes where node.startLine > frontMatterLines {
-            guard case .other(let type) = node.kind, type == "paragraph" else { continue }
+        var starts = Self.starts(of: definitionLines, in: lines)
+        var bytes = 64 << 20
+        var exhaustedAt: Int? = nil
+        /// Whether cmark-gfm reads lines `from...to` alone as definitions only.
+        func definitionsOnly(_ from: Int, _ to: Int) -> Bool {
+            let text = lines[(from - 1)..<to].joined(separator: "\n")
+            guard bytes >= text.utf8.count else { exhaustedAt = exhaustedAt ?? from; return false }
+            bytes -= text.utf8.count
+            return MarkdownDocument(text).topLevelNodes().isEmpty
+        }
+        for node in nodes where node.startLine > frontMatterLines && exhaustedAt == nil {
+            // A setext heading (`Text` / `===`) opens with definitions as a paragraph does.
+            guard case .other(let type) = node.kind, type == "paragraph" || type == "heading" else { continue }
             var line = node.startLine
             let last = min(node.endLine, lines.count)
-            while line <= last, label(startingLine: lines[line - 1]) != nil {
-                var run = ""
+            while line <= last, exhaustedAt == nil, label(startingLine: lines[line - 1]) != nil {
                 var end = 0
-                for next in line...min(last, line + titleLines - 1) {
-                    run += (next == line ? "" : "\n") + lines[next - 1]
-                    guard readings < 4_000, bytes >= run.utf8.count else { break }
-                    readings += 1
-                    bytes -= run.utf8.count
-                    if MarkdownDocument(run).topLevelNodes().isEmpty { end = next }
+                if let read = definitionEnd(lines, start: line, last: last), definitionsOnly(line, read) {
+                    end = read
+                } else if line < last, definitionsOnly(line, line + 1) {
+                    end = line + 1
+                } else if definitionsOnly(line, line) {
+                    end = line
                 }
                 guard end >= line else { break }
                 found.formUnion(line...end)
+                starts.insert(line)
                 line = end + 1
             }
         }
-        return found.sorted()
+        return (found.sorted(), starts, exhaustedAt)
     }
 
     /// The lines (1-based, of `lines`) of the definitions among `definitionLines` (as
@@ -81,12 +183,13 @@ enum ReferenceDefinitions {
     /// list too) is no use.
     ///
     /// One pass over the other lines; each character is looked at once.
-    static func unused(_ definitionLines: [Int], in lines: [String]) -> [Int] {
+    static func unused(_ definitionLines: [Int], starts: Set<Int>? = nil, in lines: [String]) -> [Int] {
         guard !definitionLines.isEmpty else { return [] }
-        // Each definition: its label and its lines.
+        // Each definition: its label and its lines. Without `starts`, each line that starts
+        // like a definition starts one.
         var definitions: [(label: String, lines: [Int])] = []
         for line in definitionLines {
-            if let label = label(startingLine: lines[line - 1]) {
+            if starts?.contains(line) ?? true, let label = label(startingLine: lines[line - 1]) {
                 definitions.append((normalized(label), [line]))
             } else if !definitions.isEmpty {
                 definitions[definitions.count - 1].lines.append(line)

@@ -402,8 +402,11 @@ public struct Runner: Sendable {
             }
             if total > cap {
                 let rest = total - (cap - 1), from = misplaced[cap - 1]
-                let what = stray.isEmpty ? "unknown argument\(rest == 1 ? "" : "s")"
-                    : unknown.isEmpty ? "unexpected word\(rest == 1 ? "" : "s")" : "unknown arguments or unexpected words"
+                // Of the kinds left unnamed only.
+                let namedArguments = misplaced.prefix(cap - 1).filter(\.isArgument).count
+                let argumentsLeft = unknown.count - namedArguments, wordsLeft = stray.count - (cap - 1 - namedArguments)
+                let what = wordsLeft == 0 ? "unknown argument\(rest == 1 ? "" : "s")"
+                    : argumentsLeft == 0 ? "unexpected word\(rest == 1 ? "" : "s")" : "unknown arguments or unexpected words"
                 problems.add(LessonError("\(rest) more \(what) for \(d.name), from '\(from.word.quotable)' on", at: from.position))
             }
             let args = Arguments(info: info, position: d.infoPosition, problems: problems)

@@ -121,6 +121,11 @@ struct Check: ParsableCommand {
                 // hidden exercise's result waits for its release (a red-team pass found its
                 // right and wrong entries here, an oracle to search the answer with).
                 outcome = report.isAssignment ? own.withholdingHidden() : own
+                // A variant line the grade refuses (two of them, one hidden in a quoted title):
+                // the grade scores nothing, so the check shows no score it would take away.
+                if case .invalid(let written) = Variant.declaration(in: lesson.lines.prefix(201).joined(separator: "\n")) {
+                    outcome = outcome.notGraded(Grader.notAVariant(written))
+                }
             }
         } catch let e as ReadError {
             printError("error: \(e)")

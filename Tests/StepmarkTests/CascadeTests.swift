@@ -204,6 +204,9 @@ import StepmarkCore
         // Under the cap, every one, in the order written.
         #expect(third.map { $0.prefix(while: { $0 != " " }) } == ["9:12", "9:17", "9:20"], "\(third)")
         #expect(third[1].hasSuffix("unexpected 'w1' in the info string; arguments are written key=value"))
+        // The last line names only the kinds left (a red-team pass: stray words only).
+        let mixed = runLesson("```softmax x=1 a b c d e f g h i j k\n[1, 2]\n```\n").errors.map(\.message)
+        #expect(mixed.last == "3 more unexpected words for softmax, from 'i' on", "\(mixed)")
         // Ten exactly: all ten named, no "more" line.
         let ten = runLesson("```softmax \((1...10).map { "w\($0)" }.joined(separator: " "))\n[1, 2]\n```\n").errors
         #expect(ten.count == 10 && !ten.contains { $0.message.contains(" more ") }, "\(ten.map(\.message))")

@@ -498,6 +498,17 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(FrontMatter.parse(["---", "lang: ko", "lang: en", "a: \"", "---"]).0?.lang == nil, "two lang: lines name none")
         #expect(FrontMatter.parse(["---", "lang: \"ko\"", "a: \"", "---"]).0?.lang == "ko")
         #expect(FrontMatter.parse(["---", "lang: k o", "a: \"", "---"]).0?.lang == nil)
+        #expect(FrontMatter.parse(["---", "lang: ko  # Korean", "a: \"", "---"]).0?.lang == "ko")
+        #expect(FrontMatter.parse(["---", "\"lang\": ko", "a: \"", "---"]).0?.lang == "ko")
+        // A variant line the grade refuses is not graded by the check either: it showed 1/1
+        // beside the error, and the grade gave 0.
+        let hiddenLine = "---\nvariant: 0\ntitle: \"S\nvariant: 5\"\n---\n```let exercise=a\nx = variant + 1\n```\n\n```answer a\n1\n```\n"
+        let folder = try temporaryFolder(["copy.md": hiddenLine, "key.md": key])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let checked = try stepmark(["check", "copy.md", "--format", "json"], in: folder)
+        let graded = try stepmark(["check", "copy.md", "--key", "key.md", "--format", "json"], in: folder)
+        #expect(checked.status == 1 && checked.stdout.contains("\"score\": 0.0,") && checked.stdout.contains("is not a variant"), "\(checked.stdout)")
+        #expect(graded.stdout.contains("\"score\": 0.0,") && graded.stdout.contains("is not a variant"), "\(graded.stdout)")
         // Found by a red-team pass: a valid title quoted over lines, one of which starts
         // `variant:`, is part of the title for YAML but a variant line for the grader. The
         // check says so at that line, and fails, whatever YAML's own variant is.

@@ -578,6 +578,33 @@ import StepmarkRender
         #expect(w.text.split(separator: "\n", omittingEmptySubsequences: false).count == wrapped.split(separator: "\n", omittingEmptySubsequences: false).count + 3)
         let wrappedHandout = MarkdownRenderer(student: true).render(StudentView.apply(runLesson(wrapped)))
         for secret in ["SECRET11", "SECRET12", "SECRET13", "SECRET14", "SECRET15"] { #expect(!wrappedHandout.contains(secret), "\(secret)") }
+        // A second red-team pass: a title of any length; a title line that starts like a
+        // definition belongs to the title (`[b]` used elsewhere kept it, SECRETB became a live
+        // link); a used definition keeps all of its title; hundreds of paragraphs that open
+        // with a used definition do not use up the reading (the 501st's comment stayed).
+        let long = "# T\n\n[//]: # \"SECRET21\n" + (22...40).map { "SECRET\($0)\n" }.joined() + "end\"\nMore text.\n\n"
+            + "[//]: # \"SECRET41\n[b]: SECRET42\nSECRET43\"\nText with [b].\n\n[b]: https://example.com/b\n\n"
+            + "[a]: https://example.com \"kept 1\n[zz]: kept 2\nkept 3\"\nText with [a].\n\n"
+            + String(repeating: "[Note]: /note\n" + String(repeating: "text\n", count: 7) + "\n", count: 600) + "[//]: # \"SECRET44\"\nLast text.\n\n" + tail
+        let l = Assignment.make(keyText: long, path: "k.md")
+        #expect(l.keyErrors.isEmpty, "\(l.keyErrors)")
+        for secret in (21...44).map({ "SECRET\($0)" }) { #expect(!l.text.contains(secret), "\(secret)") }
+        #expect(l.text.contains("\nMore text.\n") && l.text.contains("\nText with [b].\n") && l.text.contains("\nLast text.\n"))
+        #expect(l.text.contains("[a]: https://example.com \"kept 1\n[zz]: kept 2\nkept 3\"\nText with [a].\n"), "a used definition keeps its whole title")
+        let longHandout = MarkdownRenderer(student: true).render(StudentView.apply(runLesson(long)))
+        for secret in (21...44).map({ "SECRET\($0)" }) { #expect(!longHandout.contains(secret), "\(secret)") }
+        // A setext heading opens with a definition as a paragraph does.
+        let setext = Assignment.make(keyText: "# T\n\n[//]: # \"SECRET45\"\nHeading text\n===\n\n" + tail, path: "k.md")
+        #expect(!setext.text.contains("SECRET45") && setext.text.contains("\nHeading text\n===\n"), "\(setext.text)")
+        // The reading of a definition: its last line, or nil.
+        let d = ["[a]: /u \"t", "u\"", "[b]:", "  /v", "  'w'", "[c]: <x y> (p", "q)", "[d]: /u \"t\" extra", "[e]: /u (a(b))"]
+        #expect(ReferenceDefinitions.definitionEnd(d, start: 1, last: 9) == 2)
+        #expect(ReferenceDefinitions.definitionEnd(d, start: 3, last: 9) == 5)
+        #expect(ReferenceDefinitions.definitionEnd(d, start: 6, last: 9) == 7)
+        #expect(ReferenceDefinitions.definitionEnd(d, start: 8, last: 9) == nil)
+        #expect(ReferenceDefinitions.definitionEnd(d, start: 9, last: 9) == nil)
+        #expect(ReferenceDefinitions.definitionEnd(d, start: 1, last: 1) == nil, "a title left open on the destination's line")
+        #expect(ReferenceDefinitions.definitionEnd(["[a]: /u", "\"open"], start: 1, last: 2) == 1, "a title left open on the next line")
     }
 
     /// Found by a red-team pass: a YAML comment or a key stepmark does not read, in the key's

@@ -513,6 +513,7 @@ import Testing
         ("this ```answer block is part of the block above it for Markdown: a page of this file shows only its messages while it is there; close that block, or leave a blank line before this one", ["answer", "Markdown"]),
         ("this ```answer block is inside a list item or a quote, so it is not read, by stepmark check or by the grader; write it at the top level, not indented", ["answer", "stepmark", "check"]),
         ("this ```answer block is indented four spaces or more, so Markdown reads it as code and it is not read, by stepmark check or by the grader; write it at the top level, not indented", ["answer", "Markdown", "stepmark", "check"]),
+        ("the link definitions that open paragraphs pass 64 MB, more than stepmark reads, so those from here on would stay in a student's copy; shorten them", ["stepmark", "MB"]),
         ("this ```answer block is indented four spaces or more, so Markdown reads it as code: it is not read and cannot be blanked in the assignment; write it at the top level, not indented (an example of the syntax goes in a ````markdown fence)", ["answer", "Markdown", "markdown"]),
         ("a second answer for exercise 'a'; the one at line 15 counts, not this one", ["a"]),
         ("answer takes one exercise id; the words after 'e1' are ignored", ["answer", "e1"]),

@@ -376,6 +376,8 @@ extension Phrasebook {
          "이 ```answer 블록은 HTML 블록 안에 있어 stepmark check에서도 채점에서도 읽지 않습니다. 위의 HTML 태그 다음에 빈 줄을 두세요"),
         (#"^this ```answer block is inside a list item or a quote, so it is not read, by stepmark check or by the grader; write it at the top level, not after > or a list marker$"#,
          "이 ```answer 블록은 목록 항목이나 인용문 안에 있어 stepmark check에서도 채점에서도 읽지 않습니다. > 나 목록 기호 뒤가 아니라 맨 바깥에 쓰세요"),
+        (#"^the link definitions that open paragraphs pass 64 MB, more than stepmark reads, so those from here on would stay in a student's copy; shorten them$"#,
+         "문단 첫머리의 링크 정의가 stepmark가 읽는 64 MB를 넘어, 여기부터의 정의는 학생 사본에 남습니다. 줄이세요"),
         (#"^this ```answer block is indented four spaces or more, so Markdown reads it as code and it is not read, by stepmark check or by the grader; write it at the top level, not indented$"#,
          "이 ```answer 블록은 네 칸 이상 들여 써서 Markdown이 코드로 읽으므로 stepmark check에서도 채점에서도 읽지 않습니다. 들여쓰지 말고 맨 바깥에 쓰세요"),
         (#"^this ```answer block is indented four spaces or more, so Markdown reads it as code: it is not read and cannot be blanked in the assignment; write it at the top level, not indented \(an example of the syntax goes in a ````markdown fence\)$"#,
