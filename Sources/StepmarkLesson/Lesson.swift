@@ -188,6 +188,9 @@ public struct Lesson: Sendable {
     /// The lesson's link reference definitions in no stretch of prose, as written (the
     /// teacher's Markdown report writes them at its end).
     public var looseDefinitions: [String] = []
+    /// Those of `looseDefinitions` that a link outside the solution regions uses, which a
+    /// handout writes at its end.
+    public var handoutLooseDefinitions: [String] = []
     /// Lines of solution markers written so that they may show teacher-only text (a look-alike,
     /// a nested or stray marker, a marker in a step's body or in code): a handout of such a
     /// lesson shows nothing but its errors, as `assign` writes nothing.

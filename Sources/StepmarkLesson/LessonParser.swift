@@ -222,14 +222,18 @@ public enum LessonParser {
         let codeLines = document.codeBlockLines()
         // A definition inside a solution region is the teacher's: handed to the other stretches
         // it put an answer's link into the student's handout (red-team pass).
+        let regionLines = Solutions.hasRegion(in: text) ? solutionLineSet(text) : []
         let definitionLines = referenceDefinitionLines(lines, nodes: nodes, skipping: frontMatter?.lineCount ?? 0,
-                                                       solutionLines: Solutions.hasRegion(in: text) ? solutionLineSet(text) : [])
+                                                       solutionLines: regionLines)
         let definitions = definitionLines.map { lines[$0 - 1] }.joined(separator: "\n")
         var definitionCursor = 0
         // Definitions no link uses are invisible on the page: Markdown's comment idiom
         // (`[//]: # (the answer is 4)`), which a student's copy leaves out with the comments.
         let leads = ReferenceDefinitions.withParagraphLeads(definitionLines, nodes: nodes, lines: lines, skipping: frontMatter?.lineCount ?? 0)
-        let unusedDefinitionLines = Set(ReferenceDefinitions.unused(leads.lines, starts: leads.starts, in: lines))
+        // A link inside a solution region is none of the student's: a definition only it uses
+        // is left out too (its destination may be the answer; the copy kept it).
+        let linesStudentsSee = regionLines.isEmpty ? lines : lines.enumerated().map { regionLines.contains($0.offset + 1) ? "" : $0.element }
+        let unusedDefinitionLines = Set(ReferenceDefinitions.unused(leads.lines, starts: leads.starts, in: linesStudentsSee))
         var diagnostics: [LessonError] = frontMatterErrors
         // Past the budget a comment-style definition could stay in a student's copy: the key's
         // error, so assign writes none.
@@ -538,6 +542,9 @@ public enum LessonParser {
         // show there.
         let inStretch = Set(blocks.flatMap { block -> [Int] in if case .prose(let p) = block { p.definitionLines } else { [] } })
         lesson.looseDefinitions = definitionLines.filter { !inStretch.contains($0) }.map { lines[$0 - 1] }
+        // A handout's: those a link outside the solution regions uses (the others are left out
+        // of the assignment too), so its reference-style images and links have a destination.
+        lesson.handoutLooseDefinitions = definitionLines.filter { !inStretch.contains($0) && !unusedDefinitionLines.contains($0) }.map { lines[$0 - 1] }
         lesson.markerProblemLines = markerProblemLines
         // Unused definitions outside any stretch (after a step, before the next prose) are in
         // the assignment's text too.

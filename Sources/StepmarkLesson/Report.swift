@@ -235,6 +235,8 @@ public struct Report: Sendable {
     public var extraAnswers: [AnswerBlock] = []
     /// See `Lesson.looseDefinitions`.
     public var looseDefinitions: [String] = []
+    /// See `Lesson.handoutLooseDefinitions`.
+    public var handoutLooseDefinitions: [String] = []
     /// See `Lesson.markerProblemLines`.
     public var markerProblemLines: [Int] = []
 

@@ -346,6 +346,7 @@ public struct Runner: Sendable {
         report.unblankableAnswerLines = lesson.unblankableAnswerLines
         report.extraAnswers = lesson.extraAnswers
         report.looseDefinitions = lesson.looseDefinitions
+        report.handoutLooseDefinitions = lesson.handoutLooseDefinitions
         report.markerProblemLines = lesson.markerProblemLines
         report.warnings = lesson.warnings + otherWarnings
         return report

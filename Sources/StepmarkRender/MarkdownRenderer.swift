@@ -111,10 +111,12 @@ public struct MarkdownRenderer {
                 continue
             }
         }
-        // Definitions in no stretch of prose, for the teacher's report only (never a
-        // handout's: one used only in a solution region would show there).
-        if !student, !report.looseDefinitions.isEmpty {
-            parts.append(report.looseDefinitions.map { rebasedDefinition($0, images: images) ?? $0 }.joined(separator: "\n"))
+        // Definitions in no stretch of prose, so that reference-style links and images have a
+        // destination. A handout's are those a link outside the solution regions uses (one
+        // used only in a solution region would show there).
+        let loose = student ? report.handoutLooseDefinitions : report.looseDefinitions
+        if !loose.isEmpty {
+            parts.append(loose.map { rebasedDefinition($0, images: images) ?? $0 }.joined(separator: "\n"))
         }
         if !report.diagnostics.isEmpty {
             parts.append(report.diagnostics.map { "> **\(words[.errorTitle])** `\(report.lessonPath):\($0.line):\($0.column)` — \(escape(Phrasebook.message($0.message, language)))" }

@@ -607,6 +607,25 @@ import StepmarkRender
         #expect(ReferenceDefinitions.definitionEnd(["[a]: /u", "\"open"], start: 1, last: 2) == 1, "a title left open on the next line")
     }
 
+    /// A definition only a link inside a solution region uses is the teacher's: it stayed in
+    /// the assignment, its destination (perhaps the answer) in plain text for a student who
+    /// opens the file. One a link outside the regions uses, where no stretch of prose holds it
+    /// (right after a step), now closes the student's Markdown handout as the teacher's, so
+    /// its reference-style image has a destination there too.
+    @Test func definitionsOnlyASolutionUsesStayOutAndTheOthersReachTheHandout() throws {
+        let key = "# T\n\n<!-- solution -->\nThe answer is in [the table][ans].\n<!-- end solution -->\n\n" + Self.softmaxExercise
+            .replacingOccurrences(of: "```\n\n```answer", with: "```\n[ans]: https://example.com/SECRET1\n[fig]: https://example.com/pic.png\n\n```answer")
+            + "\n![a picture][fig]\n"
+        #expect(key.contains("[ans]: https://example.com/SECRET1"), "\(key)")
+        let a = Self.assignment(of: key, hiding: ["SECRET1"])
+        #expect(a.text.contains("[fig]: https://example.com/pic.png"))
+        let report = runLesson(key)
+        #expect(report.looseDefinitions.contains("[ans]: https://example.com/SECRET1"), "the teacher's report keeps it")
+        let handout = MarkdownRenderer(student: true).render(StudentView.apply(report))
+        #expect(!handout.contains("SECRET1") && handout.contains("\n[fig]: https://example.com/pic.png\n"), "\(handout)")
+        #expect(MarkdownRenderer().render(report).contains("[ans]: https://example.com/SECRET1"))
+    }
+
     /// Found by a red-team pass: a YAML comment or a key stepmark does not read, in the key's
     /// front matter, was copied into the assignment though no page shows it. Both are blanked
     /// (no line moves) when the front matter reads back the same; a `#` inside a value stays.
