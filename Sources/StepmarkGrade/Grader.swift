@@ -649,11 +649,13 @@ public enum AnswerExtractor {
         var answers: [ExtractedAnswer] = []
         // An unclosed fence swallows the rest of the file: say so, as for a lesson.
         var errors: [LessonError] = reading.unclosed
+        // In the words of the student's own check (`LessonParser`).
+        let lines = reading.nested.isEmpty ? [] : LessonParser.lines(of: text)
         for position in reading.nested {
-            errors.append(LessonError("this ```answer block is inside a quote or a list item, so it is not read; write it at the top level, not after > or a list marker", at: position))
+            errors.append(LessonError(LessonParser.nestedAnswerMessage(position.line <= lines.count ? lines[position.line - 1] : "", column: position.column), at: position))
         }
         for position in reading.inHTML {
-            errors.append(LessonError("this ```answer block is inside an HTML block, so it is not read; leave a blank line after the HTML tag above it", at: position))
+            errors.append(LessonError(LessonParser.answerInHTML, at: position))
         }
         for position in reading.inIndentedCode {
             errors.append(LessonError(LessonParser.indentedAnswer, at: position))

@@ -42,9 +42,14 @@ public struct FrontMatter: Sendable, Equatable {
         // A second `variant:` line (a YAML reader would keep one or the other) is not a variant.
         var found: (n: Int, text: String)? = nil
         var indent: Int? = nil
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+        let all = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+        // The whole of a closed front matter, as YAML reads it (a variant line past line 200
+        // was the check's and not the grade's; a red-team pass); of one never closed, the
+        // first 200 lines.
+        let closes = all.count > 1 && all.dropFirst().contains { let t = $0.trimmingTrailingSpaces(); return t == "---" || t == "..." }
+        for line in all {
             lineNumber += 1
-            if lineNumber > 200 { break }
+            if !closes && lineNumber > 200 { break }
             let trimmed = line.trimmingTrailingSpaces()
             if lineNumber == 1 {
                 let first = trimmed.hasPrefix("\u{FEFF}") ? trimmed.dropFirst() : trimmed
@@ -205,8 +210,8 @@ public struct FrontMatter: Sendable, Equatable {
         // reads it, without YAML: a student's check and the grade then run the same numbers
         // (a copy whose title lost its closing quote was checked as a key, graded as a copy).
         // Only inside a closed front matter.
-        func declared() -> Int? {
-            guard case .number(let n) = declaredVariant(in: lines.prefix(201).joined(separator: "\n")) else { return nil }
+        func declared(upTo close: Int) -> Int? {
+            guard case .number(let n) = declaredVariant(in: lines.prefix(close + 1).joined(separator: "\n")) else { return nil }
             matter.variantReadWithoutYAML = true
             return n
         }
@@ -223,7 +228,7 @@ public struct FrontMatter: Sendable, Equatable {
         do {
             root = try YAMLDocument.load(yaml)
         } catch {
-            matter.variant = declared()
+            matter.variant = declared(upTo: close)
             // Its language too, so that the check's words are those of the grade's feedback.
             matter.lang = declaredLanguage(lines[1..<close])
             return (matter, [LessonError("the front matter is not valid YAML: \(error)", at: position(error.mark))])
@@ -233,7 +238,7 @@ public struct FrontMatter: Sendable, Equatable {
         case .null: return (matter, [])
         case .map(let entries): map = entries
         default:
-            matter.variant = declared()
+            matter.variant = declared(upTo: close)
             matter.lang = declaredLanguage(lines[1..<close])
             return (matter, [LessonError("the front matter must be `key: value` lines (a YAML mapping)", at: SourcePosition(line: 2, column: 1))])
         }

@@ -476,10 +476,7 @@ public enum LessonParser {
                 }
                 unblankable.append(nested.line)
                 if isCopy {
-                    // Indented on its own line (a tab in a list item), not after a marker.
-                    let before = nested.line <= lines.count ? lines[nested.line - 1].prefix(max(nested.column - 1, 0)) : ""
-                    let fix = before.allSatisfy({ $0 == " " || $0 == "\t" }) ? "not indented" : "not after > or a list marker"
-                    diagnostics.append(LessonError("this ```answer block is inside a list item or a quote, \(notReadInCopy); write it at the top level, \(fix)", at: position))
+                    diagnostics.append(LessonError(Self.nestedAnswerMessage(nested.line <= lines.count ? lines[nested.line - 1] : "", column: nested.column), at: position))
                     continue
                 }
             }
@@ -488,7 +485,11 @@ public enum LessonParser {
         }
         // An answer fence cmark-gfm read as part of an HTML block (`<details>` with no blank
         // line after it) is no block at all: it would reach students as text.
-        for k in htmlLines.sorted() where k - 1 < lines.count {
+        // Commented out (a first try, an old answer), an answer is none: the copy leaves the
+        // comment out. In a key's solution region it never reaches students.
+        let commented = Self.commentedLines(document.lineRanges(of: .htmlBlock), lines: lines)
+        func quiet(_ line: Int) -> Bool { commented.contains(line) || (!isCopy && regionLines.contains(line)) }
+        for k in htmlLines.sorted() where k - 1 < lines.count && !quiet(k) {
             guard let column = Self.answerFenceColumn(lines[k - 1]) else { continue }
             let position = SourcePosition(line: k, column: column)
             let extra = readButNotOnPage(at: k)
@@ -501,7 +502,7 @@ public enum LessonParser {
             diagnostics.append(LessonError("this ```answer block is inside an HTML block, \(why); leave a blank line after the HTML tag above it", at: position))
         }
         // One in an HTML block inside a list item or a quote, as one in a top-level HTML block.
-        for position in Self.nestedHTMLAnswerFences(document, lines: lines) where !htmlLines.contains(position.line) {
+        for position in Self.nestedHTMLAnswerFences(document, lines: lines) where !htmlLines.contains(position.line) && !quiet(position.line) {
             let extra = readButNotOnPage(at: position.line)
             if extra.read {
                 if extra.explain { warnings.append(LessonError(notOnPage("inside an HTML block", fix: "leave a blank line after the HTML tag above it", at: position.line), at: position)) }
@@ -513,12 +514,14 @@ public enum LessonParser {
         }
         // An answer fence in an indented code block (four spaces or more) is code to Markdown:
         // no answer for check or grade in a copy, and text students see in a key.
-        for position in Self.indentedCodeAnswerFences(document, lines: lines) where unexplained.remove(position.line) == nil {
-            unblankable.append(position.line)
-            // In a key it would reach students as code: an error, as for an HTML block. An
-            // example of the syntax belongs in a fence of four backticks.
-            diagnostics.append(LessonError(isCopy ? Self.indentedAnswer
-                : "this ```answer block is indented four spaces or more, so Markdown reads it as code: it is not read and cannot be blanked in the assignment; write it at the top level, not indented (an example of the syntax goes in a ````markdown fence)", at: position))
+        for position in Self.indentedAnswerFences(document, lines: lines) where !quiet(position.line) && unexplained.remove(position.line) == nil {
+            if isCopy {
+                diagnostics.append(LessonError(Self.indentedAnswer, at: position))
+            } else {
+                // In a key students see it as written: a warning, since an example of the
+                // syntax (`[?, ?]`) is shown so on purpose.
+                warnings.append(LessonError("this ```answer block is indented four spaces or more, so Markdown does not read it as a block: it is no answer, and students see it as it is written; write it at the top level if it is one", at: position))
+            }
         }
         // Any other: Markdown reads the fence as part of a block above it (a code block left
         // open in a list item, an HTML block inside one).
@@ -564,7 +567,7 @@ public enum LessonParser {
     }
 
     /// An answer fence of a submission in an indented code block, for check and grade alike.
-    public static let indentedAnswer = "this ```answer block is indented four spaces or more, so Markdown reads it as code and it is not read, by stepmark check or by the grader; write it at the top level, not indented"
+    public static let indentedAnswer = "this ```answer block is indented four spaces or more, so Markdown does not read it as a block and it is not read, by stepmark check or by the grader; write it at the top level, not indented"
 
     /// As `readButNotOnPage`, of an answer that does not count (a second answer: its own error
     /// says which one counts).
@@ -614,27 +617,83 @@ public enum LessonParser {
     /// The column of an `answer` fence opener on a line (```` ``` ```` or `~~~`, then the word
     /// `answer` and a blank or the end), after nothing but spaces; nil when the line is none.
     /// An answer inside an HTML block reaches the page as text, however far it is indented.
-    /// The answer fences inside indented code blocks (`    ```answer e1`, four spaces or more):
-    /// Markdown reads them as code, so they are no answer. At most 100.
-    static func indentedCodeAnswerFences(_ document: MarkdownDocument, lines: [String]) -> [SourcePosition] {
-        answerFences(in: document.indentedCodeBlockLines(), lines: lines)
+    /// The answer fences Markdown reads as no block because they are indented four spaces or
+    /// more: inside an indented code block, or inside a paragraph's text (`My answer:` then
+    /// `    ```answer e1`). At most 100.
+    static func indentedAnswerFences(_ document: MarkdownDocument, lines: [String]) -> [SourcePosition] {
+        answerFences(in: document.lineRanges(of: .indentedCode) + document.lineRanges(of: .paragraph), lines: lines)
+            .sorted { ($0.line, $0.column) < ($1.line, $1.column) }
     }
 
     /// The answer fences inside an HTML block in a list item or a quote (`- <div>` with the
-    /// fence below it): part of the HTML to Markdown, so no answer. At most 100.
+    /// fence below it, `> <div>`): part of the HTML to Markdown, so no answer. At most 100.
     static func nestedHTMLAnswerFences(_ document: MarkdownDocument, lines: [String]) -> [SourcePosition] {
-        answerFences(in: document.nestedHTMLBlockLines(), lines: lines)
+        answerFences(in: document.lineRanges(of: .nestedHTMLBlock), lines: lines, afterQuoteMarkers: true)
     }
 
-    private static func answerFences(in ranges: [ClosedRange<Int>], lines: [String]) -> [SourcePosition] {
+    private static func answerFences(in ranges: [ClosedRange<Int>], lines: [String], afterQuoteMarkers: Bool = false) -> [SourcePosition] {
         var found: [SourcePosition] = []
         for range in ranges {
             for k in range where k - 1 < lines.count && found.count < 100 {
-                if let column = answerFenceColumn(lines[k - 1]) { found.append(SourcePosition(line: k, column: column)) }
+                let column = afterQuoteMarkers ? answerFenceColumnAfterQuoteMarkers(lines[k - 1]) : answerFenceColumn(lines[k - 1])
+                if let column { found.append(SourcePosition(line: k, column: column)) }
             }
         }
         return found
     }
+
+    /// The lines of HTML comments among `ranges` of HTML blocks: a block that opens with
+    /// `<!--` (after indentation, `>` and list markers), up to the line that closes it. An
+    /// answer fence there is commented out (a student's first try, a teacher's old answer):
+    /// the copy leaves the comment out, and it is no answer for anyone.
+    static func commentedLines(_ ranges: [ClosedRange<Int>], lines: [String]) -> Set<Int> {
+        var commented = Set<Int>()
+        for range in ranges where range.lowerBound - 1 < lines.count {
+            var first = Substring(lines[range.lowerBound - 1])
+            while true {
+                let trimmed = first.drop { $0 == " " || $0 == "\t" }
+                if trimmed.hasPrefix(">") { first = trimmed.dropFirst(); continue }
+                if let c = trimmed.first, "-*+".contains(c), trimmed.dropFirst().first.map({ $0 == " " || $0 == "\t" }) ?? false { first = trimmed.dropFirst(2); continue }
+                first = trimmed
+                break
+            }
+            guard first.hasPrefix("<!--") else { continue }
+            var k = range.lowerBound
+            var text = first.dropFirst(4)
+            while true {
+                commented.insert(k)
+                if text.contains("-->") || k >= min(range.upperBound, lines.count) { break }
+                k += 1
+                text = Substring(lines[k - 1])
+            }
+        }
+        return commented
+    }
+
+    /// The column of an answer fence after a quote's `>` markers (`> ```answer e1`).
+    static func answerFenceColumnAfterQuoteMarkers(_ line: String) -> Int? {
+        var rest = Substring(line)
+        var offset = 0
+        while true {
+            let spaces = rest.prefix { $0 == " " || $0 == "\t" }.count
+            guard rest.dropFirst(spaces).first == ">" else { break }
+            offset += spaces + 1
+            rest = rest.dropFirst(spaces + 1)
+        }
+        return answerFenceColumn(String(rest)).map { $0 + offset }
+    }
+
+    /// What a copy's check and the grade both say of an answer fence that cmark-gfm reads
+    /// inside a list item or a quote, which neither reads: the fix depends on whether a marker
+    /// stands before it on its line.
+    public static func nestedAnswerMessage(_ line: String, column: Int) -> String {
+        let before = line.prefix(max(column - 1, 0))
+        let fix = before.allSatisfy({ $0 == " " || $0 == "\t" }) ? "not indented" : "not after > or a list marker"
+        return "this ```answer block is inside a list item or a quote, so it is not read, by stepmark check or by the grader; write it at the top level, \(fix)"
+    }
+
+    /// What a copy's check and the grade both say of an answer fence inside an HTML block.
+    public static let answerInHTML = "this ```answer block is inside an HTML block, so it is not read, by stepmark check or by the grader; leave a blank line after the HTML tag above it"
 
     static func answerFenceColumn(_ line: String) -> Int? {
         guard let (column, _, _, info) = fenceOpening(line[...]), info.hasPrefix("answer") else { return nil }
@@ -677,7 +736,8 @@ public enum LessonParser {
     ///   an ```` ```answer ```` fence at the top level (cmark reads it as HTML: no block).
     public static func fencedBlocksAsCmarkReads(_ text: String, named wanted: String,
                                                 answerFenceInHTML: ((SourcePosition) -> Void)? = nil,
-                                                answerFenceInIndentedCode: ((SourcePosition) -> Void)? = nil) -> [DirectiveBlock]? {
+                                                answerFenceInIndentedCode: ((SourcePosition) -> Void)? = nil,
+                                                answerFenceNested: ((SourcePosition) -> Void)? = nil) -> [DirectiveBlock]? {
         let text = text.utf8.contains(0) ? String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\0" ? "\u{FFFD}" : $0 })) : text
         guard MarkdownShape.check(text) == nil else { return nil }
         let lines = lines(of: text)
@@ -686,15 +746,20 @@ public enum LessonParser {
         let document = frontMatterLines > 0
             ? MarkdownDocument(String(repeating: "\n", count: frontMatterLines) + lines.dropFirst(frontMatterLines).joined(separator: "\n"))
             : MarkdownDocument(text)
+        // Commented out, an answer is none, and nothing need be said of it.
+        let commented = answerFenceInHTML == nil ? [] : commentedLines(document.lineRanges(of: .htmlBlock), lines: lines)
         if let answerFenceInIndentedCode {
-            indentedCodeAnswerFences(document, lines: lines).forEach(answerFenceInIndentedCode)
+            indentedAnswerFences(document, lines: lines).forEach(answerFenceInIndentedCode)
         }
         if let answerFenceInHTML {
-            nestedHTMLAnswerFences(document, lines: lines).forEach(answerFenceInHTML)
+            nestedHTMLAnswerFences(document, lines: lines).filter { !commented.contains($0.line) }.forEach(answerFenceInHTML)
+        }
+        if let answerFenceNested {
+            document.nestedFencedBlocks(named: wanted).forEach(answerFenceNested)
         }
         return document.topLevelNodes().compactMap { node in
             if let answerFenceInHTML, case .other(let type) = node.kind, type == "html_block" {
-                for k in node.startLine...max(node.startLine, node.endLine) where k >= 1 && k - 1 < lines.count {
+                for k in node.startLine...max(node.startLine, node.endLine) where k >= 1 && k - 1 < lines.count && !commented.contains(k) {
                     if let column = answerFenceColumn(lines[k - 1]) { answerFenceInHTML(SourcePosition(line: k, column: column)) }
                 }
             }

@@ -128,37 +128,39 @@ final class MarkdownDocument {
 
     /// The lines (in this document's numbering) of every code block, at any depth: formulas
     /// are not looked for there.
-    /// The line ranges of indented code blocks (four spaces or more, no fence), at any depth:
-    /// an answer fence there is code to Markdown, no answer.
-    func indentedCodeBlockLines() -> [ClosedRange<Int>] {
+    /// The line ranges of the blocks of one kind, at any depth, in document order.
+    enum BlockKind { case indentedCode, paragraph, htmlBlock, nestedHTMLBlock }
+    func lineRanges(of kind: BlockKind) -> [ClosedRange<Int>] {
         var ranges: [ClosedRange<Int>] = []
         guard let iterator = cmark_iter_new(root) else { return ranges }
         defer { cmark_iter_free(iterator) }
         while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
-            guard let node = cmark_iter_get_node(iterator), cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK,
-                  cmark_iter_get_event_type(iterator) == CMARK_EVENT_ENTER else { continue }
-            var length: Int32 = 0, offset: Int32 = 0
-            var fenceChar: CChar = 0
-            guard cmark_node_get_fenced(node, &length, &offset, &fenceChar) == 0 else { continue }
+            guard let node = cmark_iter_get_node(iterator), cmark_iter_get_event_type(iterator) == CMARK_EVENT_ENTER else { continue }
+            let type = cmark_node_get_type(node)
+            switch kind {
+            case .indentedCode:
+                guard type == CMARK_NODE_CODE_BLOCK else { continue }
+                var length: Int32 = 0, offset: Int32 = 0
+                var fenceChar: CChar = 0
+                guard cmark_node_get_fenced(node, &length, &offset, &fenceChar) == 0 else { continue }
+            case .paragraph:
+                guard type == CMARK_NODE_PARAGRAPH else { continue }
+            case .htmlBlock:
+                guard type == CMARK_NODE_HTML_BLOCK else { continue }
+            case .nestedHTMLBlock:
+                guard type == CMARK_NODE_HTML_BLOCK, cmark_node_parent(node) != root else { continue }
+            }
             let start = Int(cmark_node_get_start_line(node))
             if start >= 1 { ranges.append(start...max(start, Int(cmark_node_get_end_line(node)))) }
         }
         return ranges
     }
 
-    /// The line ranges of HTML blocks inside a list item or a quote (a top-level one is a
-    /// node of `topLevelNodes`).
-    func nestedHTMLBlockLines() -> [ClosedRange<Int>] {
-        var ranges: [ClosedRange<Int>] = []
-        guard let iterator = cmark_iter_new(root) else { return ranges }
-        defer { cmark_iter_free(iterator) }
-        while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
-            guard let node = cmark_iter_get_node(iterator), cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK,
-                  cmark_node_parent(node) != root, cmark_iter_get_event_type(iterator) == CMARK_EVENT_ENTER else { continue }
-            let start = Int(cmark_node_get_start_line(node))
-            if start >= 1 { ranges.append(start...max(start, Int(cmark_node_get_end_line(node)))) }
-        }
-        return ranges
+    /// Fenced code blocks inside a list item or a quote whose info string's first word is
+    /// `name`: where each fence starts.
+    func nestedFencedBlocks(named name: String) -> [SourcePosition] {
+        nestedFencedBlocks().filter { $0.info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first == Substring(name) }
+            .map { SourcePosition(line: $0.line, column: $0.column) }
     }
 
     func codeBlockLines() -> Set<Int> {

@@ -11,11 +11,15 @@ enum ReferenceDefinitions {
         guard leading <= 3 else { return nil }
         let rest = text.dropFirst(leading)
         guard rest.hasPrefix("[") else { return nil }
-        var i = rest.startIndex
-        while let close = rest[i...].firstIndex(of: "]") {
-            let after = rest.index(after: close)
-            if after < rest.endIndex, rest[after] == ":" { return rest[rest.index(after: rest.startIndex)..<close] }
-            i = after
+        // The first `]:` not escaped (`[step 1\]: intro]: …` is one label).
+        var escaped = false
+        for i in rest.indices.dropFirst() {
+            let c = rest[i]
+            if escaped { escaped = false; continue }
+            if c == "\\" { escaped = true; continue }
+            if c == "]", rest.index(after: i) < rest.endIndex, rest[rest.index(after: i)] == ":" {
+                return rest[rest.index(after: rest.startIndex)..<i]
+            }
         }
         return nil
     }
@@ -55,12 +59,22 @@ enum ReferenceDefinitions {
             rest = skipBlanks(lines[line - 1][...])
             guard !rest.isEmpty else { return nil }
         }
-        // The destination: `<…>` on one line, or a run without white space.
+        // The destination: `<…>` on one line (`\>` escaped inside), or a run without ASCII
+        // white space (a no-break space is part of it, as for cmark-gfm).
         if rest.first == "<" {
-            guard let close = rest.dropFirst().firstIndex(of: ">") else { return nil }
+            var escaped = false
+            var close: Substring.Index? = nil
+            for i in rest.indices.dropFirst() {
+                let c = rest[i]
+                if escaped { escaped = false; continue }
+                if c == "\\" { escaped = true; continue }
+                if c == "<" { return nil }
+                if c == ">" { close = i; break }
+            }
+            guard let close else { return nil }
             rest = rest[rest.index(after: close)...]
         } else {
-            rest = rest.drop { !$0.isWhitespace }
+            rest = rest.drop { !" \t\u{0B}\u{0C}".contains($0) }
         }
         let destinationLine = line
         rest = skipBlanks(rest)
@@ -159,8 +173,10 @@ enum ReferenceDefinitions {
             let last = min(node.endLine, lines.count)
             while line <= last, exhaustedAt == nil, label(startingLine: lines[line - 1]) != nil {
                 var end = 0
-                if let read = definitionEnd(lines, start: line, last: last), definitionsOnly(line, read) {
-                    end = read
+                var read = false
+                if let last = definitionEnd(lines, start: line, last: last), definitionsOnly(line, last) {
+                    end = last
+                    read = true
                 } else if line < last, definitionsOnly(line, line + 1) {
                     end = line + 1
                 } else if definitionsOnly(line, line) {
@@ -169,6 +185,9 @@ enum ReferenceDefinitions {
                 guard end >= line else { break }
                 found.formUnion(line...end)
                 starts.insert(line)
+                // Not read as one definition: a second line that starts like one is one (two
+                // definitions were counted as one, a used one keeping a comment; a red-team pass).
+                if !read, end > line, label(startingLine: lines[end - 1]) != nil { starts.insert(end) }
                 line = end + 1
             }
         }

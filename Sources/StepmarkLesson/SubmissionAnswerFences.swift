@@ -9,7 +9,8 @@ public enum SubmissionAnswerFences {
         public var blocks: [DirectiveBlock]
         /// Answer blocks never closed (each runs to the end of the file).
         public var unclosed: [LessonError]
-        /// Answer fences after a quote's `>` or a list marker on the same line: not read.
+        /// Answer fences after a quote's `>` or a list marker on the same line, or inside a list
+        /// item or a quote on a line of their own: not read.
         public var nested: [SourcePosition]
         /// Answer fences cmark-gfm reads as part of an HTML block: not read.
         public var inHTML: [SourcePosition]
@@ -27,17 +28,24 @@ public enum SubmissionAnswerFences {
         let (markdown, scanned) = scan(text)
         var blocks = scanned.blocks.filter { $0.name == AnswerDirective.name }
         var unclosed = scanned.diagnostics
-        var inHTML: [SourcePosition] = [], inCode: [SourcePosition] = []
+        var inHTML: [SourcePosition] = [], inCode: [SourcePosition] = [], inItem: [SourcePosition] = []
         if let read = LessonParser.fencedBlocksAsCmarkReads(text, named: AnswerDirective.name, answerFenceInHTML: { inHTML.append($0) },
-                                                            answerFenceInIndentedCode: { inCode.append($0) }) {
+                                                            answerFenceInIndentedCode: { inCode.append($0) },
+                                                            answerFenceNested: { inItem.append($0) }) {
             let readLines = Set(read.map(\.position.line))
             let closedLines = Set(read.filter(\.isClosed).map(\.position.line))
             blocks = read + blocks.filter { !readLines.contains($0.position.line) }
             unclosed.removeAll { closedLines.contains($0.position.line) }
         }
         let counted = Set(blocks.map(\.position.line))
+        // After a marker on its line (the scanner's), or on a line of its own inside a list
+        // item or a quote (cmark-gfm's), as a copy's check finds them; once each.
+        var nested = FenceScanner.nestedAnswerFences(markdown, outside: scanned.blocks)
+        let nestedLines = Set(nested.map(\.line))
+        nested += inItem.filter { !counted.contains($0.line) && !nestedLines.contains($0.line) }
+        nested.sort { ($0.line, $0.column) < ($1.line, $1.column) }
         return Reading(blocks: blocks, unclosed: unclosed,
-                       nested: FenceScanner.nestedAnswerFences(markdown, outside: scanned.blocks),
+                       nested: nested,
                        inHTML: inHTML.filter { !counted.contains($0.line) },
                        inIndentedCode: inCode.filter { !counted.contains($0.line) })
     }

@@ -123,7 +123,7 @@ struct Check: ParsableCommand {
                 outcome = report.isAssignment ? own.withholdingHidden() : own
                 // A variant line the grade refuses (two of them, one hidden in a quoted title):
                 // the grade scores nothing, so the check shows no score it would take away.
-                if case .invalid(let written) = Variant.declaration(in: lesson.lines.prefix(201).joined(separator: "\n")) {
+                if case .invalid(let written) = Variant.declaration(in: lesson.lines.prefix(lesson.frontMatter?.lineCount ?? 201).joined(separator: "\n")) {
                     outcome = outcome.notGraded(Grader.notAVariant(written))
                 }
             }

@@ -138,7 +138,8 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         let grader = Grader(key: LessonParser.parse("```let exercise=e1\nx = 2\n```\n\n```answer e1\n2\n```\n", path: "key.md"))
         let o = grader.grade(submissionText: "<div>\n```answer e1\n2\n```\n</div>\n", path: "s.md")
         #expect(!o.allPassed)
-        #expect(o.lessonErrors.map(\.description) == ["2:1: this ```answer block is inside an HTML block, so it is not read; leave a blank line after the HTML tag above it"])
+        #expect(o.lessonErrors.map(\.description) == ["2:1: " + LessonParser.answerInHTML])
+        #expect(LessonParser.answerInHTML == "this ```answer block is inside an HTML block, so it is not read, by stepmark check or by the grader; leave a blank line after the HTML tag above it")
         // With the blank line it is read.
         #expect(grader.grade(submissionText: "<div>\n\n```answer e1\n2\n```\n\n</div>\n", path: "s.md").allPassed)
     }
@@ -421,10 +422,34 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         #expect(indentedErrors.map(\.message) == [LessonParser.indentedAnswer]
                 && indentedErrors.map(\.position) == Exercises.check(runLesson(indented, path: "copy.md")).errors.filter { $0.message == LessonParser.indentedAnswer }.map(\.position),
                 "\(indentedErrors)")
-        // In a key, such an answer would reach students as code: an error, as in an HTML block.
-        let keyErrors = Exercises.check(runLesson(key + "\nText:\n\n    ```answer a\n    2\n    ```\n\n- b:\n\n  <div>\n  ```answer b\n  3\n  ```\n  </div>\n", path: "key.md")).errors.map(\.message)
-        #expect(keyErrors.contains { $0.hasPrefix("this ```answer block is indented four spaces or more, so Markdown reads it as code: it is not read and cannot be blanked in the assignment") }, "\(keyErrors)")
-        #expect(keyErrors.contains("this ```answer block is inside an HTML block, so it is not read and cannot be blanked in the assignment; leave a blank line after the HTML tag above it"), "\(keyErrors)")
+        // In a key, an indented one reaches students as written: a warning (an example of the
+        // syntax is shown so on purpose; a second red-team pass found the error false). One in
+        // an HTML block in a list item or a quote is an error, as in a top-level one.
+        let keyReport = Exercises.check(runLesson(key + "\nText:\n\n    ```answer a\n    2\n    ```\n\n- b:\n\n  <div>\n  ```answer b\n  3\n  ```\n  </div>\n\n> <div>\n> ```answer b\n> 3\n> ```\n> </div>\n", path: "key.md"))
+        let keyErrors = keyReport.errors.map(\.message)
+        #expect(keyReport.warnings.map(\.message).contains("this ```answer block is indented four spaces or more, so Markdown does not read it as a block: it is no answer, and students see it as it is written; write it at the top level if it is one"), "\(keyReport.warnings)")
+        #expect(keyReport.errors.filter { $0.message == "this ```answer block is inside an HTML block, so it is not read and cannot be blanked in the assignment; leave a blank line after the HTML tag above it" }.map(\.line) == [26, 32], "\(keyErrors)")
+        // Commented out, or in a solution region, it never reaches students: nothing is said.
+        for quiet in ["- b:\n\n  <!-- old:\n  ```answer b\n  3\n  ```\n  -->\n", "<!--\n```answer b\n3\n```\n-->\n",
+                      "<!-- solution -->\n    ```answer b\n    3\n    ```\n\n<details>\n```answer b\n3\n```\n</details>\n<!-- end solution -->\n"] {
+            let r = Exercises.check(runLesson(key + "\n" + quiet, path: "key.md"))
+            #expect(r.errors.isEmpty && r.warnings.isEmpty, "\(quiet): \(r.errors.map(\.message)) \(r.warnings.map(\.message))")
+        }
+        // A student's first try, commented out, is no answer and no problem, for either.
+        let tried = copy.replacingOccurrences(of: "```answer a\n?\n```", with: "```answer a\n2\n```\n\n- first try:\n\n  <!--\n  ```answer a\n  3\n  ```\n  -->")
+        #expect(Exercises.check(runLesson(tried, path: "copy.md")).errors.isEmpty && grader.grade(submissionText: tried, path: "copy.md").lessonErrors.isEmpty)
+        // Right after a line of text, an indented one is that text's for Markdown; both say so.
+        let lazy = copy.replacingOccurrences(of: "```answer a\n?\n```", with: "My answer:\n    ```answer a\n    2\n    ```")
+        #expect(grader.grade(submissionText: lazy, path: "copy.md").lessonErrors.map(\.message) == [LessonParser.indentedAnswer])
+        #expect(Exercises.check(runLesson(lazy, path: "copy.md")).errors.map(\.message).contains(LessonParser.indentedAnswer))
+        // On a line of its own in a list item (a tab, four spaces), the grade names it too, in
+        // the check's words.
+        for item in ["- item\n\n\t```answer a\n\t2\n\t```", "- item\n\n    ```answer a\n    2\n    ```"] {
+            let text = copy.replacingOccurrences(of: "```answer a\n?\n```", with: item)
+            let own = Exercises.check(runLesson(text, path: "copy.md")).errors.filter { $0.message.contains("inside a list item or a quote") }
+            let graded = grader.grade(submissionText: text, path: "copy.md").lessonErrors
+            #expect(own.count == 1 && graded.map(\.description) == own.map(\.description), "\(item): \(own) \(graded)")
+        }
         // An example of the syntax in a fence of four backticks is no such answer.
         #expect(runLesson(key + "\n````markdown\n    ```answer a\n    2\n    ```\n````\n", path: "key.md").errors.isEmpty)
         // An answer in a list item that does not count (a second answer) is not told that check
@@ -519,6 +544,12 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
                     "\(checked.errors.map(\.message))")
             #expect(!checked.ok)
         }
+        // Past line 200 of a closed front matter the grade reads the variant line too (it read
+        // 200 lines: the check gave 1/1, the grade "no variant: line").
+        let far = "---\n" + (1...205).map { "k\($0): v" }.joined(separator: "\n") + "\nvariant: 5\n---\n```let exercise=a\nx = variant + 1\n```\n\n```answer a\n6\n```\n"
+        #expect(Exercises.check(runLesson(far, path: "copy.md")).exercises.map(\.score) == [1])
+        #expect(grader.grade(submissionText: far, path: "copy.md").exercises.map(\.score) == [1])
+        #expect(FrontMatter.declaredVariant(in: "---\n" + String(repeating: "k: v\n", count: 205) + "variant: 5\n") == .none, "never closed: the first 200 lines")
         // The line YAML reads as the variant is no such line, indented or not.
         #expect(FrontMatter.parse(["---", "variant: 3", "title: x", "---"]).1.isEmpty)
         #expect(FrontMatter.parse(["---", "  title: x", "  variant: 3", "---"]).1.isEmpty)
@@ -675,7 +706,7 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         let text = "> ```answer g-dot\n> 1\n> ```\n\n```let\n> ```answer g-dot\n```\n\n12) ~~~answer g-dot\n\n- ```answer g-dot\n  1\n  ```\n\n*\t```answer g-dot\n\n> ``` answer g-dot\n\n> ````answer g-dot\n\n> ```answers\n"
         let o = grader.grade(submissionText: text, path: "q.md")
         #expect(o.lessonErrors.map { "\($0.line):\($0.column)" } == ["1:3", "9:5", "11:3", "15:3", "17:3", "19:3"], "not the line inside a code block")
-        #expect(o.lessonErrors.first?.message == "this ```answer block is inside a quote or a list item, so it is not read; write it at the top level, not after > or a list marker")
+        #expect(o.lessonErrors.first?.message == "this ```answer block is inside a list item or a quote, so it is not read, by stepmark check or by the grader; write it at the top level, not after > or a list marker")
         #expect(!o.exercises[0].passed)
     }
 

@@ -596,6 +596,18 @@ import StepmarkRender
         // A setext heading opens with a definition as a paragraph does.
         let setext = Assignment.make(keyText: "# T\n\n[//]: # \"SECRET45\"\nHeading text\n===\n\n" + tail, path: "k.md")
         #expect(!setext.text.contains("SECRET45") && setext.text.contains("\nHeading text\n===\n"), "\(setext.text)")
+        // A third pass: an escaped `\>` in a `<…>` destination, a no-break space in one, an
+        // escaped `]` in a label; a definition read as two lines by cmark-gfm alone keeps the
+        // second as a definition of its own.
+        let escapes = "# T\n\nIndex with `x[i]` and [the guide] and [step 1\\]: intro].\n\n[//]: <\\>> \"SECRET46\n[i]: #\nSECRET47\"\n\n"
+            + "[//]: a\u{A0}b \"SECRET48\n[i]: #\nSECRET49\"\nText.\n\n[the guide]: <https://example.com/a\\>b> \"Guide,\n[//]: # part two\"\n\n"
+            + "[step 1\\]: intro]: https://example.com/intro\n\n[a]: <https://example.com/\\>>\n[//]: # (SECRET50)\nNext paragraph with [a].\n\n" + tail
+        let e = Assignment.make(keyText: escapes, path: "k.md")
+        #expect(e.keyErrors.isEmpty, "\(e.keyErrors)")
+        for secret in (46...50).map({ "SECRET\($0)" }) { #expect(!e.text.contains(secret), "\(secret): \(e.text)") }
+        for kept in ["[the guide]: <https://example.com/a\\>b> \"Guide,\n[//]: # part two\"", "[step 1\\]: intro]: https://example.com/intro", "[a]: <https://example.com/\\>>", "\nText.\n", "\nNext paragraph with [a].\n"] {
+            #expect(e.text.contains(kept), "\(kept)")
+        }
         // The reading of a definition: its last line, or nil.
         let d = ["[a]: /u \"t", "u\"", "[b]:", "  /v", "  'w'", "[c]: <x y> (p", "q)", "[d]: /u \"t\" extra", "[e]: /u (a(b))"]
         #expect(ReferenceDefinitions.definitionEnd(d, start: 1, last: 9) == 2)
