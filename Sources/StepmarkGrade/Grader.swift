@@ -102,8 +102,6 @@ public struct GradeOutcome: Sendable {
     /// ran. The JSON's `passed` (it said true for a lesson whose steps failed, exit 1).
     public var passed: Bool { allPassed && !(failedStepsFail && !lessonErrors.isEmpty) }
 
-    /// Why the submission was not graded, in the key's language: what the student reads (the
-    /// JSON and the teacher's text report keep `problem` as written).
     /// This outcome as the grade gives it when it grades nothing: every exercise 0, with the
     /// reason (a student's own check of a file the grade would refuse).
     public func notGraded(_ reason: String) -> GradeOutcome {
@@ -120,6 +118,8 @@ public struct GradeOutcome: Sendable {
         return outcome
     }
 
+    /// Why the submission was not graded, in the key's language: what the student reads (the
+    /// JSON and the teacher's text report keep `problem` as written).
     public var problemForStudent: String? { problem.map { Self.withoutLimitFlag(Phrasebook.message($0, language)) } }
 
     /// Why the submission was not graded, in the key's language, with its advice to raise a

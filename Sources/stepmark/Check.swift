@@ -112,7 +112,11 @@ struct Check: ParsableCommand {
                 // standard error, as run prints them; the exit status stays the check's.
                 for warning in shown.warnings { printError(problemLine(file, warning, "warning", report.language)) }
                 var own = GradeOutcome(submission: file, exercises: report.exercises, problem: nil, lessonErrors: errors)
-                own.failedStepsFail = true
+                // A key's or a lesson's problems fail its check (SPEC §5). A student's copy
+                // fails where its grade would: a step that failed, an answer that did not pass;
+                // the problems of its answer blocks or its front matter alone (a second answer,
+                // a YAML slip) are reported, as the grade reports them, and pass with it.
+                own.failedStepsFail = !report.isAssignment || report.steps.contains { $0.error != nil && $0.answer == nil }
                 own.language = report.language
                 own.titles = ExerciseTitles.of(report)
                 own.keyName = FilePathText.lastComponent(file)

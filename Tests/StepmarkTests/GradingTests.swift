@@ -474,6 +474,21 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let checked = try stepmark(["check", "copy.md"], in: folder)
         #expect(checked.status == 0 && checked.stderr.contains("copy.md:\(ran.warnings[0].line):3: warning: \(inItem)"), "\(checked.stderr)")
+        // A copy's check passes or fails as its grade does: a wrong second answer in a list item,
+        // or a YAML slip in its front matter, is reported but fails neither (the check exited 1
+        // on answers the grade passed; a red-team pass). A step that failed still fails it.
+        let keyFile = try temporaryFolder(["key.md": key])
+        defer { try? FileManager.default.removeItem(atPath: keyFile) }
+        let copies = ["wrong.md": copy.replacingOccurrences(of: "```answer a\n?\n```", with: "- first:\n\n  ```answer a\n  7\n  ```\n\n```answer a\n2\n```"),
+                      "yaml.md": copy.replacingOccurrences(of: "```answer a\n?\n```", with: "```answer a\n2\n```").replacingOccurrences(of: "variant: 0\n", with: "variant: 0\ntitle: a: b\n"),
+                      "step.md": copy.replacingOccurrences(of: "```answer a\n?\n```", with: "```answer a\n2\n```").replacingOccurrences(of: "y = 3", with: "y = 3 +")]
+        for (name, text) in copies.sorted(by: { $0.key < $1.key }) {
+            try text.write(toFile: keyFile + "/" + name, atomically: true, encoding: .utf8)
+            let own = try stepmark(["check", name], in: keyFile)
+            let graded = try stepmark(["check", name, "--key", "key.md"], in: keyFile)
+            #expect(own.status == (name == "step.md" ? 1 : 0) && graded.status == 0, "\(name): \(own.status) \(graded.status) \(own.stdout)")
+            #expect(name == "step.md" || !own.stdout.isEmpty && own.stdout.contains("total: 2/2"), "\(name): \(own.stdout)")
+        }
         // The teacher's key keeps the teacher's reason: its answer could not be blanked.
         let teacher = Exercises.check(runLesson(key + "\n- b:\n\n  ```answer a\n  2\n  ```\n", path: "key.md")).errors.map(\.message)
         #expect(teacher.contains { $0.contains("cannot be blanked in the assignment") }, "\(teacher)")
