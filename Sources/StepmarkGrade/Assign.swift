@@ -97,7 +97,7 @@ public struct Assignment: Sendable {
 
         // Replace each answer block's body lines (between the fences) with a template, in the
         // text with the prose's comments blanked (no line moves).
-        let teacherOnly = FrontMatter.teacherOnlyLines(lesson.lines).map(ProseComments.Span.wholeLine)
+        let teacherOnly = FrontMatter.teacherOnlyLines(lesson.lines).map { ProseComments.Span.wholeLine($0) }
         let lines = SourceLines(ProseComments.blanked(text, firstLine: 1, spans: teacherOnly + lesson.proseComments))
         var out = bom
         out.reserveCapacity(text.utf8.count)

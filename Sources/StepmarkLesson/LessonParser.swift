@@ -352,7 +352,7 @@ public enum LessonParser {
             if markdown.contains("<!--") || !unusedDefinitions.isEmpty {
                 func omitted(_ text: String) -> [ProseComments.Span] {
                     ProseComments.merged(ProseComments.spans(in: text, firstLine: start, codeLines: codeLines, htmlLines: htmlLines)
-                                         + unusedDefinitions.map(ProseComments.Span.wholeLine))
+                                         + unusedDefinitions.map { ProseComments.Span.wholeLine($0, replacement: leads.leads.contains($0) ? ProseComments.emptyDefinition : "") })
                 }
                 let spans = omitted(markdown)
                 proseComments += spans
@@ -551,7 +551,9 @@ public enum LessonParser {
         lesson.markerProblemLines = markerProblemLines
         // Unused definitions outside any stretch (after a step, before the next prose) are in
         // the assignment's text too.
-        lesson.proseComments = ProseComments.merged(proseComments + unusedDefinitionLines.sorted().map(ProseComments.Span.wholeLine))
+        lesson.proseComments = ProseComments.merged(proseComments + unusedDefinitionLines.sorted().map {
+            ProseComments.Span.wholeLine($0, replacement: leads.leads.contains($0) ? ProseComments.emptyDefinition : "")
+        })
         lesson.frontMatter = frontMatter
         lesson.warnings = warnings
         lesson.hasLevelOneHeading = hasLevelOneHeading

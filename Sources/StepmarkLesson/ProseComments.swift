@@ -15,10 +15,21 @@ public enum ProseComments {
         public var startByte: Int
         public var endLine: Int
         public var endByte: Int
+        /// What stands in for the bytes removed: nothing, or (for a definition that opens a
+        /// paragraph) an empty comment definition, so that the text after it still continues
+        /// that paragraph, as in the key (blank, it began a new block: an indented line became
+        /// code, `2.` a list; a red-team pass).
+        public var replacement: String = ""
 
         /// The whole of file line `line`, up to its line break.
-        public static func wholeLine(_ line: Int) -> Span { Span(startLine: line, startByte: 0, endLine: line, endByte: Int.max) }
+        public static func wholeLine(_ line: Int, replacement: String = "") -> Span {
+            Span(startLine: line, startByte: 0, endLine: line, endByte: Int.max, replacement: replacement)
+        }
     }
+
+    /// What a definition line that opens a paragraph becomes in a student's copy: a
+    /// definition too, which shows nothing and says nothing.
+    public static let emptyDefinition = "[//]: #"
 
     /// `spans` in order, those that overlap or touch made one.
     static func merged(_ spans: [Span]) -> [Span] {
@@ -30,6 +41,7 @@ public enum ProseComments {
                     out[out.count - 1].endLine = span.endLine
                     out[out.count - 1].endByte = span.endByte
                 }
+                if out[out.count - 1].replacement.isEmpty { out[out.count - 1].replacement = span.replacement }
             } else {
                 out.append(span)
             }
@@ -146,6 +158,7 @@ public enum ProseComments {
             guard let from = offset(span.startLine, span.startByte), let to = offset(span.endLine, span.endByte),
                   from >= copied, from <= to else { continue }
             out.append(contentsOf: bytes[copied..<from])
+            out.append(contentsOf: span.replacement.utf8)
             out.append(contentsOf: bytes[from..<to].filter { $0 == 0x0A || $0 == 0x0D })
             copied = to
         }

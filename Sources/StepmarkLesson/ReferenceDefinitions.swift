@@ -151,11 +151,12 @@ enum ReferenceDefinitions {
     /// lines read alone as definitions only are consumed no further in the document, so no
     /// paragraph text is ever taken for one. When the reading is not confirmed, the definition
     /// alone on its line, or with one more line, is tried. Also the line each definition starts
-    /// at, and the line where the budget (64 MB read by cmark-gfm: linear in the lesson, a
+    /// at, the lines of those that open a paragraph (`leads`), and the line where the budget (64 MB read by cmark-gfm: linear in the lesson, a
     /// backstop) ran out, leaving definitions unread.
     static func withParagraphLeads(_ definitionLines: [Int], nodes: [MarkdownNode], lines: [String], skipping frontMatterLines: Int)
-        -> (lines: [Int], starts: Set<Int>, exhaustedAt: Int?) {
+        -> (lines: [Int], starts: Set<Int>, leads: Set<Int>, exhaustedAt: Int?) {
         var found = Set(definitionLines)
+        var leads = Set<Int>()
         var starts = Self.starts(of: definitionLines, in: lines)
         var bytes = 64 << 20
         var exhaustedAt: Int? = nil
@@ -184,6 +185,7 @@ enum ReferenceDefinitions {
                 }
                 guard end >= line else { break }
                 found.formUnion(line...end)
+                leads.formUnion(line...end)
                 starts.insert(line)
                 // Not read as one definition: a second line that starts like one is one (two
                 // definitions were counted as one, a used one keeping a comment; a red-team pass).
@@ -191,7 +193,7 @@ enum ReferenceDefinitions {
                 line = end + 1
             }
         }
-        return (found.sorted(), starts, exhaustedAt)
+        return (found.sorted(), starts, leads, exhaustedAt)
     }
 
     /// The lines (1-based, of `lines`) of the definitions among `definitionLines` (as

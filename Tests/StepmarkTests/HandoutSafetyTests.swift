@@ -608,6 +608,14 @@ import StepmarkRender
         for kept in ["[the guide]: <https://example.com/a\\>b> \"Guide,\n[//]: # part two\"", "[step 1\\]: intro]: https://example.com/intro", "[a]: <https://example.com/\\>>", "\nText.\n", "\nNext paragraph with [a].\n"] {
             #expect(e.text.contains(kept), "\(kept)")
         }
+        // A definition that opens a paragraph becomes an empty one, not a blank line: the text
+        // after it still continues the paragraph, as in the key (blank, an indented line became
+        // code and `2.` a list in the copy; a red-team pass).
+        let structure = "# T\n\n[//]: # \"SECRET51\nstill the title\"\n    x = 1 is plain text\n2. is not a list\n\n" + tail
+        let st = Assignment.make(keyText: structure, path: "k.md")
+        #expect(!st.text.contains("SECRET51") && st.text.contains("\n[//]: #\n[//]: #\n    x = 1 is plain text\n2. is not a list\n"), "\(st.text)")
+        let pageOf = { (text: String) in HTMLRenderer(student: true).render(StudentView.apply(runLesson(text))) }
+        #expect(pageOf(st.text).contains("<p>x = 1 is plain text\n2. is not a list</p>") && pageOf(structure).contains("<p>x = 1 is plain text\n2. is not a list</p>"), "\(pageOf(st.text))")
         // The reading of a definition: its last line, or nil.
         let d = ["[a]: /u \"t", "u\"", "[b]:", "  /v", "  'w'", "[c]: <x y> (p", "q)", "[d]: /u \"t\" extra", "[e]: /u (a(b))"]
         #expect(ReferenceDefinitions.definitionEnd(d, start: 1, last: 9) == 2)
