@@ -232,7 +232,19 @@ public enum LessonParser {
         let leads = ReferenceDefinitions.withParagraphLeads(definitionLines, nodes: nodes, lines: lines, skipping: frontMatter?.lineCount ?? 0)
         // A link inside a solution region is none of the student's: a definition only it uses
         // is left out too (its destination may be the answer; the copy kept it).
-        let linesStudentsSee = regionLines.isEmpty ? lines : lines.enumerated().map { regionLines.contains($0.offset + 1) ? "" : $0.element }
+        // Nor do brackets in code, in the front matter or in an HTML comment: no link there
+        // (`<!-- see [ans] -->` kept a comment definition in the copy; a red-team pass).
+        let frontMatterLineCount = frontMatter?.lineCount ?? 0
+        var linesStudentsSee = lines.enumerated().map { k, line in
+            regionLines.contains(k + 1) || codeLines.contains(k + 1) || k < frontMatterLineCount ? "" : line
+        }
+        if text.contains("<!--") {
+            let spans = ProseComments.spans(in: linesStudentsSee.joined(separator: "\n"), firstLine: 1, codeLines: codeLines)
+            if !spans.isEmpty {
+                let blanked = Self.lines(of: ProseComments.blanked(linesStudentsSee.joined(separator: "\n"), firstLine: 1, spans: spans))
+                if blanked.count == linesStudentsSee.count { linesStudentsSee = blanked }
+            }
+        }
         let unusedDefinitionLines = Set(ReferenceDefinitions.unused(leads.lines, starts: leads.starts, in: linesStudentsSee))
         var diagnostics: [LessonError] = frontMatterErrors
         // Past the budget a comment-style definition could stay in a student's copy: the key's
@@ -517,6 +529,11 @@ public enum LessonParser {
         for position in Self.indentedAnswerFences(document, lines: lines) where !quiet(position.line) && unexplained.remove(position.line) == nil {
             if isCopy {
                 diagnostics.append(LessonError(Self.indentedAnswer, at: position))
+            } else if Self.holdsValues(after: position.line, lines: lines) {
+                // Values students would read: the key's error (a red-team pass found an indented
+                // copy of an answer handed out with only a warning).
+                unblankable.append(position.line)
+                diagnostics.append(LessonError("this ```answer block is indented four spaces or more, so Markdown does not read it as a block: it cannot be blanked, and students would read its values as written; write it at the top level, not indented", at: position))
             } else {
                 // In a key students see it as written: a warning, since an example of the
                 // syntax (`[?, ?]`) is shown so on purpose.
@@ -627,6 +644,19 @@ public enum LessonParser {
             .sorted { ($0.line, $0.column) < ($1.line, $1.column) }
     }
 
+    /// Whether the body of an answer fence that is no block (the lines after `fence` up to a
+    /// closing fence, at most 1,000) holds a digit: values a student would read as written.
+    static func holdsValues(after fence: Int, lines: [String]) -> Bool {
+        var k = fence + 1
+        while k <= min(lines.count, fence + 1_000) {
+            let trimmed = lines[k - 1].drop { $0 == " " || $0 == "\t" || $0 == ">" }
+            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { return false }
+            if trimmed.contains(where: { $0.isNumber }) { return true }
+            k += 1
+        }
+        return false
+    }
+
     /// The answer fences inside an HTML block in a list item or a quote (`- <div>` with the
     /// fence below it, `> <div>`): part of the HTML to Markdown, so no answer. At most 100.
     static func nestedHTMLAnswerFences(_ document: MarkdownDocument, lines: [String]) -> [SourcePosition] {
@@ -656,6 +686,9 @@ public enum LessonParser {
                 let trimmed = first.drop { $0 == " " || $0 == "\t" }
                 if trimmed.hasPrefix(">") { first = trimmed.dropFirst(); continue }
                 if let c = trimmed.first, "-*+".contains(c), trimmed.dropFirst().first.map({ $0 == " " || $0 == "\t" }) ?? false { first = trimmed.dropFirst(2); continue }
+                let digits = trimmed.prefix { $0.isASCII && $0.isNumber }.count
+                if (1...9).contains(digits), let mark = trimmed.dropFirst(digits).first, mark == "." || mark == ")",
+                   trimmed.dropFirst(digits + 1).first.map({ $0 == " " || $0 == "\t" }) ?? false { first = trimmed.dropFirst(digits + 2); continue }
                 first = trimmed
                 break
             }
@@ -739,7 +772,8 @@ public enum LessonParser {
     public static func fencedBlocksAsCmarkReads(_ text: String, named wanted: String,
                                                 answerFenceInHTML: ((SourcePosition) -> Void)? = nil,
                                                 answerFenceInIndentedCode: ((SourcePosition) -> Void)? = nil,
-                                                answerFenceNested: ((SourcePosition) -> Void)? = nil) -> [DirectiveBlock]? {
+                                                answerFenceNested: ((SourcePosition) -> Void)? = nil,
+                                                commentedOut: ((Set<Int>) -> Void)? = nil) -> [DirectiveBlock]? {
         let text = text.utf8.contains(0) ? String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\0" ? "\u{FFFD}" : $0 })) : text
         guard MarkdownShape.check(text) == nil else { return nil }
         let lines = lines(of: text)
@@ -749,7 +783,8 @@ public enum LessonParser {
             ? MarkdownDocument(String(repeating: "\n", count: frontMatterLines) + lines.dropFirst(frontMatterLines).joined(separator: "\n"))
             : MarkdownDocument(text)
         // Commented out, an answer is none, and nothing need be said of it.
-        let commented = answerFenceInHTML == nil ? [] : commentedLines(document.lineRanges(of: .htmlBlock), lines: lines)
+        let commented = answerFenceInHTML == nil && commentedOut == nil ? [] : commentedLines(document.lineRanges(of: .htmlBlock), lines: lines)
+        commentedOut?(commented)
         if let answerFenceInIndentedCode {
             indentedAnswerFences(document, lines: lines).forEach(answerFenceInIndentedCode)
         }

@@ -38,7 +38,9 @@ enum ReferenceDefinitions {
     /// A label as CommonMark matches labels: case-folded, its runs of white space one space,
     /// trimmed.
     static func normalized(_ label: Substring) -> String {
-        label.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").lowercased()
+        // Case folded as cmark-gfm folds (`ß` and `SS` are one label), white space ASCII only
+        // (a no-break space is part of a label).
+        label.split(whereSeparator: { " \t\n\r".contains($0) }).joined(separator: " ").uppercased().lowercased()
     }
 
     /// The last line of the definition that starts at line `start` (1-based), as CommonMark
@@ -232,7 +234,14 @@ enum ReferenceDefinitions {
             if skipped.contains(index + 1) || text.allSatisfy({ $0 == " " || $0 == "\t" }) || startsDefinition(text) { open = nil; continue }
             add(" ")
             var escaped = false
-            for c in text {
+            // A code span on one line (`` `[ans]` ``) holds no link: skipped whole.
+            let characters = Array(text)
+            let spanEnds = codeSpanEnds(characters)
+            var i = 0
+            while i < characters.count {
+                let c = characters[i]
+                if !escaped, c == "`", let end = spanEnds[i] { i = end; add(" "); continue }
+                i += 1
                 if escaped { escaped = false; add(c); continue }
                 switch c {
                 case "\\": escaped = true; add(c)
@@ -248,6 +257,40 @@ enum ReferenceDefinitions {
             }
         }
         return definitions.filter { !used.contains($0.label) }.flatMap(\.lines).sorted()
+    }
+
+    /// For each run of backticks that opens a code span on this line, where the span ends (after
+    /// the closing run of the same length). Linear: each run's closer is the next run of its
+    /// length. Escapes before a run are not looked at (a doubtful use is no use).
+    static func codeSpanEnds(_ characters: [Character]) -> [Int: Int] {
+        guard characters.contains("`") else { return [:] }
+        var runs: [(start: Int, end: Int)] = []
+        var i = 0
+        while i < characters.count {
+            guard characters[i] == "`" else { i += 1; continue }
+            let start = i
+            while i < characters.count, characters[i] == "`" { i += 1 }
+            runs.append((start, i))
+        }
+        var byLength: [Int: [Int]] = [:]
+        for (k, run) in runs.enumerated() { byLength[run.end - run.start, default: []].append(k) }
+        var ends: [Int: Int] = [:]
+        var k = 0
+        // Runs in order; an opener's closer is the next of its length, and the runs between
+        // are inside the span.
+        var position: [Int: Int] = [:]  // run index → its place among the runs of its length
+        for (_, list) in byLength { for (q, r) in list.enumerated() { position[r] = q } }
+        while k < runs.count {
+            let length = runs[k].end - runs[k].start, list = byLength[length]!, q = position[k]!
+            if q + 1 < list.count {
+                let closer = list[q + 1]
+                ends[runs[k].start] = runs[closer].end
+                k = closer + 1
+            } else {
+                k += 1
+            }
+        }
+        return ends
     }
 
     /// Whether a line starts like a definition once its quote and list markers are set aside

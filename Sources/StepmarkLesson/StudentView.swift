@@ -30,6 +30,7 @@ public enum StudentView {
         // render --student writing it while assign refused).
         if !report.unblankableAnswerLines.isEmpty || !report.markerProblemLines.isEmpty {
             report.blocks = []
+            report.handoutLooseDefinitions = []
             return report
         }
         // Names an exercise step (or a solution's step) defined, and every name defined from

@@ -29,9 +29,11 @@ public enum SubmissionAnswerFences {
         var blocks = scanned.blocks.filter { $0.name == AnswerDirective.name }
         var unclosed = scanned.diagnostics
         var inHTML: [SourcePosition] = [], inCode: [SourcePosition] = [], inItem: [SourcePosition] = []
+        var commented = Set<Int>()
         if let read = LessonParser.fencedBlocksAsCmarkReads(text, named: AnswerDirective.name, answerFenceInHTML: { inHTML.append($0) },
                                                             answerFenceInIndentedCode: { inCode.append($0) },
-                                                            answerFenceNested: { inItem.append($0) }) {
+                                                            answerFenceNested: { inItem.append($0) },
+                                                            commentedOut: { commented = $0 }) {
             let readLines = Set(read.map(\.position.line))
             let closedLines = Set(read.filter(\.isClosed).map(\.position.line))
             blocks = read + blocks.filter { !readLines.contains($0.position.line) }
@@ -40,7 +42,8 @@ public enum SubmissionAnswerFences {
         let counted = Set(blocks.map(\.position.line))
         // After a marker on its line (the scanner's), or on a line of its own inside a list
         // item or a quote (cmark-gfm's), as a copy's check finds them; once each.
-        var nested = FenceScanner.nestedAnswerFences(markdown, outside: scanned.blocks)
+        // Commented out (`> <!--` above it), it is none, as the check finds.
+        var nested = FenceScanner.nestedAnswerFences(markdown, outside: scanned.blocks).filter { !commented.contains($0.line) }
         let nestedLines = Set(nested.map(\.line))
         nested += inItem.filter { !counted.contains($0.line) && !nestedLines.contains($0.line) }
         nested.sort { ($0.line, $0.column) < ($1.line, $1.column) }

@@ -116,7 +116,14 @@ struct Check: ParsableCommand {
                 // fails where its grade would: a step that failed, an answer that did not pass;
                 // the problems of its answer blocks or its front matter alone (a second answer,
                 // a YAML slip) are reported, as the grade reports them, and pass with it.
+                // An answer for an exercise the copy lacks (its step deleted or commented out)
+                // still fails: the grade, from the key, finds that exercise unanswered.
+                let frontMatterLines = report.frontMatter?.lineCount ?? 0
+                func passesWithTheGrade(_ e: LessonError) -> Bool {
+                    e.line <= frontMatterLines || e.message.hasPrefix("a second answer for exercise") || e.message.hasPrefix("this ```answer block is")
+                }
                 own.failedStepsFail = !report.isAssignment || report.steps.contains { $0.error != nil && $0.answer == nil }
+                    || !errors.allSatisfy(passesWithTheGrade)
                 own.language = report.language
                 own.titles = ExerciseTitles.of(report)
                 own.keyName = FilePathText.lastComponent(file)

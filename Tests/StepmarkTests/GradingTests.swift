@@ -425,12 +425,15 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         // In a key, an indented one reaches students as written: a warning (an example of the
         // syntax is shown so on purpose; a second red-team pass found the error false). One in
         // an HTML block in a list item or a quote is an error, as in a top-level one.
-        let keyReport = Exercises.check(runLesson(key + "\nText:\n\n    ```answer a\n    2\n    ```\n\n- b:\n\n  <div>\n  ```answer b\n  3\n  ```\n  </div>\n\n> <div>\n> ```answer b\n> 3\n> ```\n> </div>\n", path: "key.md"))
+        let keyReport = Exercises.check(runLesson(key + "\nText:\n\n    ```answer a\n    ?\n    ```\n\n- b:\n\n  <div>\n  ```answer b\n  3\n  ```\n  </div>\n\n> <div>\n> ```answer b\n> 3\n> ```\n> </div>\n", path: "key.md"))
         let keyErrors = keyReport.errors.map(\.message)
         #expect(keyReport.warnings.map(\.message).contains("this ```answer block is indented four spaces or more, so Markdown does not read it as a block: it is no answer, and students see it as it is written; write it at the top level if it is one"), "\(keyReport.warnings)")
         #expect(keyReport.errors.filter { $0.message == "this ```answer block is inside an HTML block, so it is not read and cannot be blanked in the assignment; leave a blank line after the HTML tag above it" }.map(\.line) == [26, 32], "\(keyErrors)")
+        // One that holds values would hand them out: the key's error (a third red-team pass).
+        let valued = Exercises.check(runLesson(key + "\n1. Fill in:\n\n        ```answer b\n        3\n        ```\n", path: "key.md")).errors.map(\.message)
+        #expect(valued.contains("this ```answer block is indented four spaces or more, so Markdown does not read it as a block: it cannot be blanked, and students would read its values as written; write it at the top level, not indented"), "\(valued)")
         // Commented out, or in a solution region, it never reaches students: nothing is said.
-        for quiet in ["- b:\n\n  <!-- old:\n  ```answer b\n  3\n  ```\n  -->\n", "<!--\n```answer b\n3\n```\n-->\n",
+        for quiet in ["- b:\n\n  <!-- old:\n  ```answer b\n  3\n  ```\n  -->\n", "<!--\n```answer b\n3\n```\n-->\n", "1. <!--\n   ```answer b\n   3\n   ```\n   -->\n",
                       "<!-- solution -->\n    ```answer b\n    3\n    ```\n\n<details>\n```answer b\n3\n```\n</details>\n<!-- end solution -->\n"] {
             let r = Exercises.check(runLesson(key + "\n" + quiet, path: "key.md"))
             #expect(r.errors.isEmpty && r.warnings.isEmpty, "\(quiet): \(r.errors.map(\.message)) \(r.warnings.map(\.message))")
@@ -438,6 +441,10 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         // A student's first try, commented out, is no answer and no problem, for either.
         let tried = copy.replacingOccurrences(of: "```answer a\n?\n```", with: "```answer a\n2\n```\n\n- first try:\n\n  <!--\n  ```answer a\n  3\n  ```\n  -->")
         #expect(Exercises.check(runLesson(tried, path: "copy.md")).errors.isEmpty && grader.grade(submissionText: tried, path: "copy.md").lessonErrors.isEmpty)
+        // In a quote too: the grade said "inside a list item or a quote" of it, the check nothing.
+        let quoted = copy.replacingOccurrences(of: "```answer a\n?\n```", with: "```answer a\n2\n```\n\n> <!--\n> ```answer a\n> 3\n> ```\n> -->")
+        #expect(Exercises.check(runLesson(quoted, path: "copy.md")).errors.isEmpty && grader.grade(submissionText: quoted, path: "copy.md").lessonErrors.isEmpty,
+                "\(grader.grade(submissionText: quoted, path: "copy.md").lessonErrors)")
         // Right after a line of text, an indented one is that text's for Markdown; both say so.
         let lazy = copy.replacingOccurrences(of: "```answer a\n?\n```", with: "My answer:\n    ```answer a\n    2\n    ```")
         #expect(grader.grade(submissionText: lazy, path: "copy.md").lessonErrors.map(\.message) == [LessonParser.indentedAnswer])
@@ -479,15 +486,21 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         // on answers the grade passed; a red-team pass). A step that failed still fails it.
         let keyFile = try temporaryFolder(["key.md": key])
         defer { try? FileManager.default.removeItem(atPath: keyFile) }
-        let copies = ["wrong.md": copy.replacingOccurrences(of: "```answer a\n?\n```", with: "- first:\n\n  ```answer a\n  7\n  ```\n\n```answer a\n2\n```"),
+        // But an answer for an exercise the copy lacks (its step deleted) fails it: the check
+        // cannot tell a right answer from a wrong one there, and passed a wrong one the grade
+        // failed (a third red-team pass). The grade, from the key, still grades it.
+        let stepless = copy.replacingOccurrences(of: "```let exercise=a\nx = 2\n```", with: "```let\nx = 2\n```").replacingOccurrences(of: "```answer a\n?\n```", with: "```answer a\n2\n```")
+        #expect(stepless != copy)
+        let copies = ["stepless.md": stepless, "wrong.md": copy.replacingOccurrences(of: "```answer a\n?\n```", with: "- first:\n\n  ```answer a\n  7\n  ```\n\n```answer a\n2\n```"),
                       "yaml.md": copy.replacingOccurrences(of: "```answer a\n?\n```", with: "```answer a\n2\n```").replacingOccurrences(of: "variant: 0\n", with: "variant: 0\ntitle: a: b\n"),
                       "step.md": copy.replacingOccurrences(of: "```answer a\n?\n```", with: "```answer a\n2\n```").replacingOccurrences(of: "y = 3", with: "y = 3 +")]
         for (name, text) in copies.sorted(by: { $0.key < $1.key }) {
             try text.write(toFile: keyFile + "/" + name, atomically: true, encoding: .utf8)
             let own = try stepmark(["check", name], in: keyFile)
             let graded = try stepmark(["check", name, "--key", "key.md"], in: keyFile)
-            #expect(own.status == (name == "step.md" ? 1 : 0) && graded.status == 0, "\(name): \(own.status) \(graded.status) \(own.stdout)")
-            #expect(name == "step.md" || !own.stdout.isEmpty && own.stdout.contains("total: 2/2"), "\(name): \(own.stdout)")
+            let fails = name == "step.md" || name == "stepless.md"
+            #expect(own.status == (fails ? 1 : 0) && graded.status == 0, "\(name): \(own.status) \(graded.status) \(own.stdout)")
+            #expect(fails || own.stdout.contains("total: 2/2"), "\(name): \(own.stdout)")
         }
         // The teacher's key keeps the teacher's reason: its answer could not be blanked.
         let teacher = Exercises.check(runLesson(key + "\n- b:\n\n  ```answer a\n  2\n  ```\n", path: "key.md")).errors.map(\.message)

@@ -616,6 +616,15 @@ import StepmarkRender
         #expect(!st.text.contains("SECRET51") && st.text.contains("\n[//]: #\n[//]: #\n    x = 1 is plain text\n2. is not a list\n"), "\(st.text)")
         let pageOf = { (text: String) in HTMLRenderer(student: true).render(StudentView.apply(runLesson(text))) }
         #expect(pageOf(st.text).contains("<p>x = 1 is plain text\n2. is not a list</p>") && pageOf(structure).contains("<p>x = 1 is plain text\n2. is not a list</p>"), "\(pageOf(st.text))")
+        // A third pass: brackets in a comment, a code span, a code block or the front matter
+        // are no use; labels fold as cmark-gfm folds them (`ß` uses `[SS]:`), with ASCII white
+        // space only.
+        let noUse = "---\ntitle: T\n# see [s55]\n---\n# T\n\nCompute it. <!-- see [s52] --> and `[s53]`.\n\n```text\n[s54]\n```\n\nSee [ß] and [a\u{A0}b].\n\n"
+            + "[s52]: # (SECRET52)\n[s53]: # (SECRET53)\n[s54]: # (SECRET54)\n[s55]: # (SECRET55)\n[a b]: # (SECRET56)\n[SS]: https://example.com/ss\n" + tail
+        let u = Assignment.make(keyText: noUse, path: "k.md")
+        for secret in (52...56).map({ "SECRET\($0)" }) { #expect(!u.text.contains(secret), "\(secret)") }
+        #expect(u.text.contains("[SS]: https://example.com/ss"))
+        #expect(ReferenceDefinitions.codeSpanEnds(Array("a `b` ``c` d`` `e")) == [2: 5, 6: 14], "the single backtick is inside the double span")
         // The reading of a definition: its last line, or nil.
         let d = ["[a]: /u \"t", "u\"", "[b]:", "  /v", "  'w'", "[c]: <x y> (p", "q)", "[d]: /u \"t\" extra", "[e]: /u (a(b))"]
         #expect(ReferenceDefinitions.definitionEnd(d, start: 1, last: 9) == 2)

@@ -514,6 +514,7 @@ import Testing
         ("this ```answer block is inside a list item or a quote, so it is not read, by stepmark check or by the grader; write it at the top level, not indented", ["answer", "stepmark", "check"]),
         ("this ```answer block is indented four spaces or more, so Markdown does not read it as a block and it is not read, by stepmark check or by the grader; write it at the top level, not indented", ["answer", "Markdown", "stepmark", "check"]),
         ("this ```answer block is indented four spaces or more, so Markdown does not read it as a block: it is no answer, and students see it as it is written; write it at the top level if it is one", ["answer", "Markdown"]),
+        ("this ```answer block is indented four spaces or more, so Markdown does not read it as a block: it cannot be blanked, and students would read its values as written; write it at the top level, not indented", ["answer", "Markdown"]),
         ("a second answer for exercise 'a'; the one at line 15 counts, not this one", ["a"]),
         ("answer takes one exercise id; the words after 'e1' are ignored", ["answer", "e1"]),
         ("answer takes only the exercise id; 'points=' is ignored: an exercise's arguments go on its step (```let exercise=ID points=2 tol=0.01```)", ["answer", "points", "let", "exercise", "ID", "tol"]),

@@ -380,6 +380,8 @@ extension Phrasebook {
          "문단 첫머리의 링크 정의가 stepmark가 읽는 64 MB를 넘어, 여기부터의 정의는 학생 사본에 남습니다. 줄이세요"),
         (#"^this ```answer block is indented four spaces or more, so Markdown does not read it as a block and it is not read, by stepmark check or by the grader; write it at the top level, not indented$"#,
          "이 ```answer 블록은 네 칸 이상 들여 써서 Markdown이 블록으로 읽지 않으므로 stepmark check에서도 채점에서도 읽지 않습니다. 들여쓰지 말고 맨 바깥에 쓰세요"),
+        (#"^this ```answer block is indented four spaces or more, so Markdown does not read it as a block: it cannot be blanked, and students would read its values as written; write it at the top level, not indented$"#,
+         "이 ```answer 블록은 네 칸 이상 들여 써서 Markdown이 블록으로 읽지 않습니다. 가릴 수 없으므로 학생이 값을 쓴 그대로 읽게 됩니다. 들여쓰지 말고 맨 바깥에 쓰세요"),
         (#"^this ```answer block is indented four spaces or more, so Markdown does not read it as a block: it is no answer, and students see it as it is written; write it at the top level if it is one$"#,
          "이 ```answer 블록은 네 칸 이상 들여 써서 Markdown이 블록으로 읽지 않습니다. 답이 아니며 학생에게는 쓴 그대로 보입니다. 답이라면 들여쓰지 말고 맨 바깥에 쓰세요"),
         (#"^this ```answer block is inside a list item or a quote, so it is not read, by stepmark check or by the grader; write it at the top level, not indented$"#,
