@@ -584,13 +584,13 @@ public struct Grader: Sendable {
         return outcome
     }
 
-    /// A zero on every exercise, with the reason.
     /// Why a file whose front matter's variant line does not read as a variant is not graded
     /// (a student's own check says the same).
     public static func notAVariant(_ written: String) -> String {
         "the front matter says variant: '\(Snippet.quote(written))', which is not a variant (a whole number from 0 to 999999, as stepmark assign wrote it): submit the assignment file as it was handed out"
     }
 
+    /// A zero on every exercise, with the reason.
     public func zero(_ path: String, _ reason: String) -> GradeOutcome {
         let words = FeedbackWords.of(language)
         let shown = GradeOutcome.withoutLimitFlag(Phrasebook.message(reason, language))

@@ -633,9 +633,6 @@ public enum LessonParser {
         return name == AnswerDirective.name || DirectiveRegistry.isDirective(name) ? name : nil
     }
 
-    /// The column of an `answer` fence opener on a line (```` ``` ```` or `~~~`, then the word
-    /// `answer` and a blank or the end), after nothing but spaces; nil when the line is none.
-    /// An answer inside an HTML block reaches the page as text, however far it is indented.
     /// The answer fences Markdown reads as no block because they are indented four spaces or
     /// more: inside an indented code block, or inside a paragraph's text (`My answer:` then
     /// `    ```answer e1`). At most 100.
@@ -730,6 +727,9 @@ public enum LessonParser {
     /// What a copy's check and the grade both say of an answer fence inside an HTML block.
     public static let answerInHTML = "this ```answer block is inside an HTML block, so it is not read, by stepmark check or by the grader; leave a blank line after the HTML tag above it"
 
+    /// The column of an `answer` fence opener on a line (```` ``` ```` or `~~~`, then the word
+    /// `answer` and a blank or the end), after nothing but spaces; nil when the line is none.
+    /// An answer inside an HTML block reaches the page as text, however far it is indented.
     static func answerFenceColumn(_ line: String) -> Int? {
         guard let (column, _, _, info) = fenceOpening(line[...]), info.hasPrefix("answer") else { return nil }
         let after = info.dropFirst("answer".count)
@@ -769,6 +769,11 @@ public enum LessonParser {
     /// shape, so cmark never runs on a shape that would make it quadratic.
     /// - Parameter answerFenceInHTML: hears of each line inside an HTML block that would open
     ///   an ```` ```answer ```` fence at the top level (cmark reads it as HTML: no block).
+    /// - Parameter answerFenceInIndentedCode: hears of each answer fence Markdown reads as no
+    ///   block because it is indented (`indentedAnswerFences`).
+    /// - Parameter answerFenceNested: hears of each answer block cmark-gfm reads inside a list
+    ///   item or a quote.
+    /// - Parameter commentedOut: hears of the lines of HTML comments (`commentedLines`).
     public static func fencedBlocksAsCmarkReads(_ text: String, named wanted: String,
                                                 answerFenceInHTML: ((SourcePosition) -> Void)? = nil,
                                                 answerFenceInIndentedCode: ((SourcePosition) -> Void)? = nil,

@@ -153,8 +153,9 @@ enum ReferenceDefinitions {
     /// lines read alone as definitions only are consumed no further in the document, so no
     /// paragraph text is ever taken for one. When the reading is not confirmed, the definition
     /// alone on its line, or with one more line, is tried. Also the line each definition starts
-    /// at, the lines of those that open a paragraph (`leads`), and the line where the budget (64 MB read by cmark-gfm: linear in the lesson, a
-    /// backstop) ran out, leaving definitions unread.
+    /// at, the lines of those that open a paragraph (`leads`), and the line where the budget
+    /// (64 MB read by cmark-gfm: linear in the lesson, a backstop) ran out, leaving definitions
+    /// unread.
     static func withParagraphLeads(_ definitionLines: [Int], nodes: [MarkdownNode], lines: [String], skipping frontMatterLines: Int)
         -> (lines: [Int], starts: Set<Int>, leads: Set<Int>, exhaustedAt: Int?) {
         var found = Set(definitionLines)
@@ -201,11 +202,13 @@ enum ReferenceDefinitions {
     /// The lines (1-based, of `lines`) of the definitions among `definitionLines` (as
     /// `referenceDefinitionLines` gives them: each definition's first line, then the lines that
     /// continue it) whose label nothing else writes in brackets: `[label]`, `[text][label]`,
-    /// `[label][]`, a label wrapped over lines too. Any bracketed text counts, code included,
-    /// so a doubtful definition stays; a line that starts like a definition (in a quote or a
-    /// list too) is no use.
+    /// `[label][]`, a label wrapped over lines too. Any other bracketed text counts, so a
+    /// doubtful definition stays; but not one in a code span on one line, and not a line that
+    /// starts like a definition (in a quote or a list too). The caller blanks what holds no
+    /// link (code blocks, comments, the front matter, solution regions) or, without `starts`,
+    /// each line that starts like a definition starts one.
     ///
-    /// One pass over the other lines; each character is looked at once.
+    /// One pass over the other lines; each character is looked at a bounded number of times.
     static func unused(_ definitionLines: [Int], starts: Set<Int>? = nil, in lines: [String]) -> [Int] {
         guard !definitionLines.isEmpty else { return [] }
         // Each definition: its label and its lines. Without `starts`, each line that starts
