@@ -447,9 +447,12 @@ public enum LessonParser {
         // check said "not read" of an answer the grade then counted.
         let isCopy = frontMatter?.variant != nil
         var extraAnswers: [AnswerBlock] = []
+        // Commented out (a first try, an old answer), an answer is none: the copy leaves the
+        // comment out.
+        let commented = Self.commentedLines(document.lineRanges(of: .htmlBlock), lines: lines)
         if isCopy {
             let topLevel = Set(blocks.compactMap { if case .answer(let a) = $0 { a.block.position.line } else { nil } })
-            extraAnswers = SubmissionAnswerFences.extras(text, besides: topLevel).map { AnswerBlock($0, limits: limits) }
+            extraAnswers = SubmissionAnswerFences.extras(text, besides: topLevel).filter { !commented.contains($0.position.line) }.map { AnswerBlock($0, limits: limits) }
         }
         // Each extra is reported once, where the page would show it (it cannot be blanked
         // there, so a page of the copy shows only its messages). One that names no exercise
@@ -497,9 +500,7 @@ public enum LessonParser {
         }
         // An answer fence cmark-gfm read as part of an HTML block (`<details>` with no blank
         // line after it) is no block at all: it would reach students as text.
-        // Commented out (a first try, an old answer), an answer is none: the copy leaves the
-        // comment out. In a key's solution region it never reaches students.
-        let commented = Self.commentedLines(document.lineRanges(of: .htmlBlock), lines: lines)
+        // Commented out, or in a key's solution region, it never reaches students.
         func quiet(_ line: Int) -> Bool { commented.contains(line) || (!isCopy && regionLines.contains(line)) }
         for k in htmlLines.sorted() where k - 1 < lines.count && !quiet(k) {
             guard let column = Self.answerFenceColumn(lines[k - 1]) else { continue }

@@ -36,7 +36,8 @@ public enum SubmissionAnswerFences {
                                                             commentedOut: { commented = $0 }) {
             let readLines = Set(read.map(\.position.line))
             let closedLines = Set(read.filter(\.isClosed).map(\.position.line))
-            blocks = read + blocks.filter { !readLines.contains($0.position.line) }
+            // The scanner's extras, but none commented out (`- <!--` above it), as the check.
+            blocks = read + blocks.filter { !readLines.contains($0.position.line) && !commented.contains($0.position.line) }
             unclosed.removeAll { closedLines.contains($0.position.line) }
         }
         let counted = Set(blocks.map(\.position.line))

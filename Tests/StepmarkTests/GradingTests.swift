@@ -441,6 +441,10 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         // A student's first try, commented out, is no answer and no problem, for either.
         let tried = copy.replacingOccurrences(of: "```answer a\n?\n```", with: "```answer a\n2\n```\n\n- first try:\n\n  <!--\n  ```answer a\n  3\n  ```\n  -->")
         #expect(Exercises.check(runLesson(tried, path: "copy.md")).errors.isEmpty && grader.grade(submissionText: tried, path: "copy.md").lessonErrors.isEmpty)
+        // On the list marker's line too (`- <!--`): both counted it, though the page hides it.
+        let onMarker = copy.replacingOccurrences(of: "```answer a\n?\n```", with: "- <!--\n  ```answer a\n  2\n  ```\n  -->")
+        #expect(Exercises.check(runLesson(onMarker, path: "copy.md")).exercises.map(\.score) == [0, 1])
+        #expect(grader.grade(submissionText: onMarker, path: "copy.md").exercises.map(\.score) == [0, 1])
         // In a quote too: the grade said "inside a list item or a quote" of it, the check nothing.
         let quoted = copy.replacingOccurrences(of: "```answer a\n?\n```", with: "```answer a\n2\n```\n\n> <!--\n> ```answer a\n> 3\n> ```\n> -->")
         #expect(Exercises.check(runLesson(quoted, path: "copy.md")).errors.isEmpty && grader.grade(submissionText: quoted, path: "copy.md").lessonErrors.isEmpty,
