@@ -650,14 +650,15 @@ public enum AnswerExtractor {
         // An unclosed fence swallows the rest of the file: say so, as for a lesson.
         var errors: [LessonError] = reading.unclosed
         // In the words of the student's own check (`LessonParser`).
-        let lines = reading.nested.isEmpty ? [] : LessonParser.lines(of: text)
+        let lines = reading.nested.isEmpty && reading.inIndentedCode.isEmpty ? [] : LessonParser.lines(of: text)
         for position in reading.nested {
             errors.append(LessonError(LessonParser.nestedAnswerMessage(position.line <= lines.count ? lines[position.line - 1] : "", column: position.column), at: position))
         }
         for position in reading.inHTML {
             errors.append(LessonError(LessonParser.answerInHTML, at: position))
         }
-        for position in reading.inIndentedCode {
+        // An example of the syntax copied from the key (`[?, ?]`) is no one's answer.
+        for position in reading.inIndentedCode where LessonParser.holdsValues(after: position.line, lines: lines) {
             errors.append(LessonError(LessonParser.indentedAnswer, at: position))
         }
         for block in blocks {

@@ -529,7 +529,8 @@ public enum LessonParser {
         // no answer for check or grade in a copy, and text students see in a key.
         for position in Self.indentedAnswerFences(document, lines: lines) where !quiet(position.line) && unexplained.remove(position.line) == nil {
             if isCopy {
-                diagnostics.append(LessonError(Self.indentedAnswer, at: position))
+                // The key's example of the syntax, copied as it was, is none of the student's.
+                if Self.holdsValues(after: position.line, lines: lines) { diagnostics.append(LessonError(Self.indentedAnswer, at: position)) }
             } else if Self.holdsValues(after: position.line, lines: lines) {
                 // Values students would read: the key's error (a red-team pass found an indented
                 // copy of an answer handed out with only a warning).
@@ -643,13 +644,15 @@ public enum LessonParser {
     }
 
     /// Whether the body of an answer fence that is no block (the lines after `fence` up to a
-    /// closing fence, at most 1,000) holds a digit: values a student would read as written.
-    static func holdsValues(after fence: Int, lines: [String]) -> Bool {
+    /// closing fence, at most 1,000) holds anything but the template's `?`, brackets, commas
+    /// and table rules: values (numbers or tokens) a student would read as written, or a
+    /// student's own answer. Without any, it is an example of the syntax.
+    public static func holdsValues(after fence: Int, lines: [String]) -> Bool {
         var k = fence + 1
         while k <= min(lines.count, fence + 1_000) {
             let trimmed = lines[k - 1].drop { $0 == " " || $0 == "\t" || $0 == ">" }
             if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { return false }
-            if trimmed.contains(where: { $0.isNumber }) { return true }
+            if trimmed.contains(where: { !"?[],;|-: \t".contains($0) }) { return true }
             k += 1
         }
         return false

@@ -40,7 +40,9 @@ enum ReferenceDefinitions {
     static func normalized(_ label: Substring) -> String {
         // Case folded as cmark-gfm folds (`ß` and `SS` are one label), white space ASCII only
         // (a no-break space is part of a label).
-        label.split(whereSeparator: { " \t\n\r".contains($0) }).joined(separator: " ").uppercased().lowercased()
+        // Upper then lower case folds most as Unicode's case folding does; ß and ẞ fold to ss.
+        String(label.split(whereSeparator: { " \t\n\r".contains($0) }).joined(separator: " ").uppercased().lowercased()
+            .flatMap { $0 == "ß" ? ["s", "s"] : [$0] })
     }
 
     /// The last line of the definition that starts at line `start` (1-based), as CommonMark

@@ -432,6 +432,14 @@ func grade(_ expected: Value, _ answer: String, _ s: ExerciseSpec = spec(), reve
         // One that holds values would hand them out: the key's error (a third red-team pass).
         let valued = Exercises.check(runLesson(key + "\n1. Fill in:\n\n        ```answer b\n        3\n        ```\n", path: "key.md")).errors.map(\.message)
         #expect(valued.contains("this ```answer block is indented four spaces or more, so Markdown does not read it as a block: it cannot be blanked, and students would read its values as written; write it at the top level, not indented"), "\(valued)")
+        // Tokens are values too (only digits counted); `?`, brackets and commas are not.
+        let tokens = Exercises.check(runLesson(key + "\nText:\n\n    ```answer b\n    [\"c\", \"a\"]\n    ```\n", path: "key.md")).errors.map(\.message)
+        #expect(tokens.contains { $0.contains("students would read its values as written") }, "\(tokens)")
+        #expect(!LessonParser.holdsValues(after: 1, lines: ["    ```answer a", "    [?, ?; ?, ?]", "    | ? | ? |", "    |---|---|", "    ```"]))
+        // The key's example, copied to the student as it was, is none of theirs: the check and
+        // the grade say nothing of it.
+        let example = copy.replacingOccurrences(of: "```answer a\n?\n```", with: "```answer a\n2\n```\n\nText:\n\n    ```answer a\n    ?\n    ```")
+        #expect(Exercises.check(runLesson(example, path: "copy.md")).errors.isEmpty && grader.grade(submissionText: example, path: "copy.md").lessonErrors.isEmpty)
         // Commented out, or in a solution region, it never reaches students: nothing is said.
         for quiet in ["- b:\n\n  <!-- old:\n  ```answer b\n  3\n  ```\n  -->\n", "<!--\n```answer b\n3\n```\n-->\n", "1. <!--\n   ```answer b\n   3\n   ```\n   -->\n",
                       "<!-- solution -->\n    ```answer b\n    3\n    ```\n\n<details>\n```answer b\n3\n```\n</details>\n<!-- end solution -->\n"] {

@@ -624,6 +624,7 @@ import StepmarkRender
         let u = Assignment.make(keyText: noUse, path: "k.md")
         for secret in (52...56).map({ "SECRET\($0)" }) { #expect(!u.text.contains(secret), "\(secret)") }
         #expect(u.text.contains("[SS]: https://example.com/ss"))
+        #expect(ReferenceDefinitions.normalized("ẞ") == "ss" && ReferenceDefinitions.normalized("Straße") == "strasse")
         #expect(ReferenceDefinitions.codeSpanEnds(Array("a `b` ``c` d`` `e")) == [2: 5, 6: 14], "the single backtick is inside the double span")
         // The reading of a definition: its last line, or nil.
         let d = ["[a]: /u \"t", "u\"", "[b]:", "  /v", "  'w'", "[c]: <x y> (p", "q)", "[d]: /u \"t\" extra", "[e]: /u (a(b))"]
