@@ -229,6 +229,15 @@ public enum LessonParser {
         var definitionCursor = 0
         // Definitions no link uses are invisible on the page: Markdown's comment idiom
         // (`[//]: # (the answer is 4)`), which a student's copy leaves out with the comments.
+        // What a comment definition that opens a paragraph becomes in a copy: found once, and
+        // only when one is met (it reads the whole text).
+        var emptyDefinitionFound: String? = nil
+        func emptyDefinitionLine() -> String {
+            if let found = emptyDefinitionFound { return found }
+            let found = ProseComments.emptyDefinition(avoiding: text)
+            emptyDefinitionFound = found
+            return found
+        }
         let leads = ReferenceDefinitions.withParagraphLeads(definitionLines, nodes: nodes, lines: lines, skipping: frontMatter?.lineCount ?? 0)
         // A link inside a solution region is none of the student's: a definition only it uses
         // is left out too (its destination may be the answer; the copy kept it).
@@ -364,7 +373,7 @@ public enum LessonParser {
             if markdown.contains("<!--") || !unusedDefinitions.isEmpty {
                 func omitted(_ text: String) -> [ProseComments.Span] {
                     ProseComments.merged(ProseComments.spans(in: text, firstLine: start, codeLines: codeLines, htmlLines: htmlLines)
-                                         + unusedDefinitions.map { ProseComments.Span.wholeLine($0, replacement: leads.leads.contains($0) ? ProseComments.emptyDefinition : "") })
+                                         + unusedDefinitions.map { ProseComments.Span.wholeLine($0, replacement: leads.leads.contains($0) ? emptyDefinitionLine() : "") })
                 }
                 let spans = omitted(markdown)
                 proseComments += spans
@@ -571,7 +580,7 @@ public enum LessonParser {
         // Unused definitions outside any stretch (after a step, before the next prose) are in
         // the assignment's text too.
         lesson.proseComments = ProseComments.merged(proseComments + unusedDefinitionLines.sorted().map {
-            ProseComments.Span.wholeLine($0, replacement: leads.leads.contains($0) ? ProseComments.emptyDefinition : "")
+            ProseComments.Span.wholeLine($0, replacement: leads.leads.contains($0) ? emptyDefinitionLine() : "")
         })
         lesson.frontMatter = frontMatter
         lesson.warnings = warnings

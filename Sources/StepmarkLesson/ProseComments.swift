@@ -28,8 +28,24 @@ public enum ProseComments {
     }
 
     /// What a definition line that opens a paragraph becomes in a student's copy: a
-    /// definition too, which shows nothing and says nothing.
-    public static let emptyDefinition = "[//]: #"
+    /// definition too, which shows nothing and says nothing. Its label is `//` unless the
+    /// lesson writes `[//]` other than as a definition (a link there would then resolve to it;
+    /// a red-team pass): then `//.`, `//..`, … the first it does not write in brackets at all.
+    public static func emptyDefinition(avoiding text: String) -> String {
+        func writes(_ label: String, asDefinitionOnly: Bool) -> Bool {
+            let written = "[" + label + "]"
+            for range in text.ranges(of: written) {
+                if !asDefinitionOnly || text[range.upperBound...].first != ":" { return true }
+            }
+            return false
+        }
+        if !writes("//", asDefinitionOnly: true) { return "[//]: #" }
+        for dots in 1...64 {
+            let label = "//" + String(repeating: ".", count: dots)
+            if !writes(label, asDefinitionOnly: false) { return "[\(label)]: #" }
+        }
+        return "[//]: #"
+    }
 
     /// `spans` in order, those that overlap or touch made one.
     static func merged(_ spans: [Span]) -> [Span] {

@@ -626,6 +626,12 @@ import StepmarkRender
         #expect(u.text.contains("[SS]: https://example.com/ss"))
         #expect(ReferenceDefinitions.normalized("ẞ") == "ss" && ReferenceDefinitions.normalized("Straße") == "strasse")
         #expect(ReferenceDefinitions.codeSpanEnds(Array("a `b` ``c` d`` `e")) == [2: 5, 6: 14], "the single backtick is inside the double span")
+        // The empty definition takes a label the lesson does not write: with `[//]` in its
+        // text, `[//]: #` made it a link in the copy (a fourth red-team pass).
+        let slash = Assignment.make(keyText: "# T\n\n[comment]: <> (SECRET57)\nComments are written as [//] lines.\n\n" + tail, path: "k.md")
+        #expect(slash.text.contains("\n[//.]: #\nComments are written as [//] lines.\n") && !slash.text.contains("SECRET57"), "\(slash.text)")
+        #expect(ProseComments.emptyDefinition(avoiding: "[//]: # (x)\ntext") == "[//]: #")
+        #expect(ProseComments.emptyDefinition(avoiding: "[//] and [//.] and [//..]: x") == "[//...]: #")
         // The reading of a definition: its last line, or nil.
         let d = ["[a]: /u \"t", "u\"", "[b]:", "  /v", "  'w'", "[c]: <x y> (p", "q)", "[d]: /u \"t\" extra", "[e]: /u (a(b))"]
         #expect(ReferenceDefinitions.definitionEnd(d, start: 1, last: 9) == 2)
