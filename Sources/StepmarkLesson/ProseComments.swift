@@ -84,7 +84,6 @@ public enum ProseComments {
         var lineStart = 0
         var i = 0
         func isBreak(_ b: UInt8) -> Bool { b == 0x0A || b == 0x0D }
-        var insideOpenBlock = false
         let codeSpans = OneLineCodeSpans.find(in: bytes, firstLine: firstLine, codeLines: codeLines,
                                               backtick: UInt8(ascii: "`"), backslash: UInt8(ascii: "\\")) {
             bytes[$0] == 0x0D ? ($0 + 1 < n && bytes[$0 + 1] == 0x0A ? 2 : 1) : (bytes[$0] == 0x0A ? 1 : 0)
@@ -125,31 +124,6 @@ public enum ProseComments {
                     if end + 3 < n, bytes[end] == UInt8(ascii: "<"), bytes[end + 1] == UInt8(ascii: "!"), bytes[end + 2] == UInt8(ascii: "-"), bytes[end + 3] == UInt8(ascii: "-") { break }
                     end += 1
                 }
-            }
-            // A comment inside a paragraph's text (not where a block starts) is one for cmark-gfm
-            // only when it closes before the paragraph ends: otherwise the page shows `<!--` and
-            // what follows as text, and so must the copy (it lost paragraphs and links; a
-            // red-team pass). A block comment runs to its `-->` over blank lines.
-            // Inside a block comment never closed (ended here by the next `<!--`), every
-            // `<!--` is still that block's.
-            let closed = end >= i + 5 && bytes[end - 1] == UInt8(ascii: ">") && bytes[end - 2] == UInt8(ascii: "-") && bytes[end - 3] == UInt8(ascii: "-")
-            let atBlockStart = !bytes[lineStart..<i].contains(where: { !" \t>-*+.)0123456789".utf8.contains($0) })
-            defer { if atBlockStart || insideOpenBlock { insideOpenBlock = !closed } }
-            if markdownLine, !atBlockStart, !insideOpenBlock {
-                var blankLine = false
-                var k = i + 4
-                while k < end, !blankLine {
-                    if isBreak(bytes[k]) {
-                        var j = k + 1
-                        if bytes[k] == 0x0D, j < end, bytes[j] == 0x0A { j += 1 }
-                        while j < end, bytes[j] == UInt8(ascii: " ") || bytes[j] == UInt8(ascii: "\t") { j += 1 }
-                        if j < end, isBreak(bytes[j]) { blankLine = true }
-                        k = j
-                    } else {
-                        k += 1
-                    }
-                }
-                if !closed || blankLine { i += 4; continue }
             }
             // The comment decoded on its own (its length, once): is it a solution marker?
             let comment = Substring(String(decoding: bytes[i..<end], as: UTF8.self))
