@@ -240,19 +240,11 @@ public enum LessonParser {
         }
         let leads = ReferenceDefinitions.withParagraphLeads(definitionLines, nodes: nodes, lines: lines, skipping: frontMatter?.lineCount ?? 0)
         // A link inside a solution region is none of the student's: a definition only it uses
-        // is left out too (its destination may be the answer; the copy kept it).
-        // Nor do brackets in code, in the front matter or in an HTML comment: no link there
-        // (`<!-- see [ans] -->` kept a comment definition in the copy; a red-team pass).
+        // is left out too (its destination may be the answer; the copy kept it). The front
+        // matter is YAML, not Markdown.
         let frontMatterLineCount = frontMatter?.lineCount ?? 0
-        var linesStudentsSee = lines.enumerated().map { k, line in
-            regionLines.contains(k + 1) || codeLines.contains(k + 1) || k < frontMatterLineCount ? "" : line
-        }
-        if text.contains("<!--") {
-            let spans = ProseComments.spans(in: linesStudentsSee.joined(separator: "\n"), firstLine: 1, codeLines: codeLines)
-            if !spans.isEmpty {
-                let blanked = Self.lines(of: ProseComments.blanked(linesStudentsSee.joined(separator: "\n"), firstLine: 1, spans: spans))
-                if blanked.count == linesStudentsSee.count { linesStudentsSee = blanked }
-            }
+        let linesStudentsSee = regionLines.isEmpty && frontMatterLineCount == 0 ? lines : lines.enumerated().map { k, line in
+            regionLines.contains(k + 1) || k < frontMatterLineCount ? "" : line
         }
         let unusedDefinitionLines = Set(ReferenceDefinitions.unused(leads.lines, starts: leads.starts, in: linesStudentsSee))
         var diagnostics: [LessonError] = frontMatterErrors

@@ -35,15 +35,6 @@ enum ReferenceDefinitions {
         return rest.isEmpty || ["\"", "'", "("].contains(rest.first!)
     }
 
-    /// A label as CommonMark matches labels: case-folded, its runs of white space one space,
-    /// trimmed.
-    static func normalized(_ label: Substring) -> String {
-        // Case folded as cmark-gfm folds (`ß` and `SS` are one label), white space ASCII only
-        // (a no-break space is part of a label).
-        // Upper then lower case folds most as Unicode's case folding does; ß and ẞ fold to ss.
-        String(label.split(whereSeparator: { " \t\n\r".contains($0) }).joined(separator: " ").uppercased().lowercased()
-            .flatMap { $0 == "ß" ? ["s", "s"] : [$0] })
-    }
 
     /// The last line of the definition that starts at line `start` (1-based), as CommonMark
     /// reads its parts: the label, the destination on that line or the next, then a title in
@@ -203,100 +194,60 @@ enum ReferenceDefinitions {
 
     /// The lines (1-based, of `lines`) of the definitions among `definitionLines` (as
     /// `referenceDefinitionLines` gives them: each definition's first line, then the lines that
-    /// continue it) whose label nothing else writes in brackets: `[label]`, `[text][label]`,
-    /// `[label][]`, a label wrapped over lines too. Any other bracketed text counts, so a
-    /// doubtful definition stays; but not one in a code span on one line, and not a line that
-    /// starts like a definition (in a quote or a list too). The caller blanks what holds no
-    /// link (code blocks, comments, the front matter, solution regions) or, without `starts`,
-    /// each line that starts like a definition starts one.
+    /// continue it; with `starts`, the lines where one starts) that no link or image of the page
+    /// resolves to.
     ///
-    /// One pass over the other lines; each character is looked at a bounded number of times.
+    /// cmark-gfm itself says which: each definition is written again with a destination of its
+    /// own (`#stepmark-definition-7`, its title kept over as many lines), the text is rendered
+    /// once, and a definition is used when its destination is in the page. A bracket in code,
+    /// in a comment, in raw HTML, in a link's title or in an autolink is then no use, and labels
+    /// match as cmark-gfm matches them (hand-counted uses kept comments in the copy, and missed
+    /// real ones; red-team passes). The caller blanks what students never see (the front matter,
+    /// solution regions).
     static func unused(_ definitionLines: [Int], starts: Set<Int>? = nil, in lines: [String]) -> [Int] {
         guard !definitionLines.isEmpty else { return [] }
-        // Each definition: its label and its lines. Without `starts`, each line that starts
-        // like a definition starts one.
-        var definitions: [(label: String, lines: [Int])] = []
-        for line in definitionLines {
-            if starts?.contains(line) ?? true, let label = label(startingLine: lines[line - 1]) {
-                definitions.append((normalized(label), [line]))
+        // Each definition's lines; without `starts`, each line that starts like one starts one.
+        var definitions: [[Int]] = []
+        for line in definitionLines where line - 1 < lines.count {
+            if starts?.contains(line) ?? true, label(startingLine: lines[line - 1]) != nil {
+                definitions.append([line])
             } else if !definitions.isEmpty {
-                definitions[definitions.count - 1].lines.append(line)
+                definitions[definitions.count - 1].append(line)
             }
         }
-        let labels = Set(definitions.map(\.label))
-        let skipped = Set(definitionLines)
-        var used = Set<String>()
-        // The text since the last unmatched `[`, over line breaks (read as spaces) up to a
-        // blank line; nil when no `[` is open. A label has at most 999 characters (CommonMark).
-        var open: String? = nil
-        var length = 0
-        func add(_ c: Character) {
-            guard open != nil else { return }
-            length += 1
-            if length > 999 { open = nil } else { open!.append(c) }
+        var probe = lines
+        // A line that starts like a definition but is text (a title left open) links its label
+        // on the page, but only by accident: it is no use (it kept a comment in the copy).
+        let isDefinitionLine = Set(definitionLines)
+        for (k, text) in lines.enumerated() where !isDefinitionLine.contains(k + 1) && startsDefinition(text) {
+            if let bracket = text.firstIndex(of: "[") { probe[k] = String(text[..<bracket]) + "\\" + String(text[bracket...]) }
         }
-        for (index, text) in lines.enumerated() {
-            if skipped.contains(index + 1) || text.allSatisfy({ $0 == " " || $0 == "\t" }) || startsDefinition(text) { open = nil; continue }
-            add(" ")
-            var escaped = false
-            // A code span on one line (`` `[ans]` ``) holds no link: skipped whole.
-            let characters = Array(text)
-            let spanEnds = codeSpanEnds(characters)
-            var i = 0
-            while i < characters.count {
-                let c = characters[i]
-                if !escaped, c == "`", let end = spanEnds[i] { i = end; add(" "); continue }
-                i += 1
-                if escaped { escaped = false; add(c); continue }
-                switch c {
-                case "\\": escaped = true; add(c)
-                case "[": open = ""; length = 0
-                case "]":
-                    if let label = open {
-                        let key = normalized(Substring(label))
-                        if labels.contains(key) { used.insert(key) }
-                    }
-                    open = nil
-                default: add(c)
-                }
+        for (k, lineNumbers) in definitions.enumerated() {
+            let first = lines[lineNumbers[0] - 1]
+            guard let label = label(startingLine: first) else { continue }
+            let head = String(first[..<label.endIndex]) + "]: " + destinationPrefix + String(k)
+            if lineNumbers.count == 1 {
+                probe[lineNumbers[0] - 1] = head
+            } else {
+                // Its lines stay its own: a title over the same lines.
+                probe[lineNumbers[0] - 1] = head + " \"x"
+                for line in lineNumbers.dropFirst().dropLast() { probe[line - 1] = "x" }
+                probe[lineNumbers[lineNumbers.count - 1] - 1] = "x\""
             }
         }
-        return definitions.filter { !used.contains($0.label) }.flatMap(\.lines).sorted()
+        let page = MarkdownDocument(probe.joined(separator: "\n")).renderHTML()
+        var used = Set<Int>()
+        var rest = page[...]
+        while let found = rest.firstRange(of: destinationPrefix) {
+            rest = rest[found.upperBound...]
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            if let k = Int(digits) { used.insert(k) }
+        }
+        return definitions.enumerated().filter { !used.contains($0.offset) }.flatMap(\.element).sorted()
     }
 
-    /// For each run of backticks that opens a code span on this line, where the span ends (after
-    /// the closing run of the same length). Linear: each run's closer is the next run of its
-    /// length. Escapes before a run are not looked at (a doubtful use is no use).
-    static func codeSpanEnds(_ characters: [Character]) -> [Int: Int] {
-        guard characters.contains("`") else { return [:] }
-        var runs: [(start: Int, end: Int)] = []
-        var i = 0
-        while i < characters.count {
-            guard characters[i] == "`" else { i += 1; continue }
-            let start = i
-            while i < characters.count, characters[i] == "`" { i += 1 }
-            runs.append((start, i))
-        }
-        var byLength: [Int: [Int]] = [:]
-        for (k, run) in runs.enumerated() { byLength[run.end - run.start, default: []].append(k) }
-        var ends: [Int: Int] = [:]
-        var k = 0
-        // Runs in order; an opener's closer is the next of its length, and the runs between
-        // are inside the span.
-        var position: [Int: Int] = [:]  // run index → its place among the runs of its length
-        for (_, list) in byLength { for (q, r) in list.enumerated() { position[r] = q } }
-        while k < runs.count {
-            let length = runs[k].end - runs[k].start, list = byLength[length]!, q = position[k]!
-            if q + 1 < list.count {
-                let closer = list[q + 1]
-                ends[runs[k].start] = runs[closer].end
-                k = closer + 1
-            } else {
-                k += 1
-            }
-        }
-        return ends
-    }
+    /// The destinations `unused` gives definitions to find which the page resolves.
+    private static let destinationPrefix = "#stepmark-definition-"
 
     /// Whether a line starts like a definition once its quote and list markers are set aside
     /// (`> [comment]: <> (…)`, `- [//]: # (…)`).

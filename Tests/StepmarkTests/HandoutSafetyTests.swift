@@ -624,8 +624,8 @@ import StepmarkRender
         let u = Assignment.make(keyText: noUse, path: "k.md")
         for secret in (52...56).map({ "SECRET\($0)" }) { #expect(!u.text.contains(secret), "\(secret)") }
         #expect(u.text.contains("[SS]: https://example.com/ss"))
-        #expect(ReferenceDefinitions.normalized("ẞ") == "ss" && ReferenceDefinitions.normalized("Straße") == "strasse")
-        #expect(ReferenceDefinitions.codeSpanEnds(Array("a `b` ``c` d`` `e")) == [2: 5, 6: 14], "the single backtick is inside the double span")
+        let sharp = Assignment.make(keyText: "# T\n\nSee [SS] and [Straße].\n\n[ẞ]: https://example.com/sharp\n[STRASSE]: https://example.com/street\n" + tail, path: "k.md")
+        #expect(sharp.text.contains("[ẞ]: https://example.com/sharp\n[STRASSE]: https://example.com/street\n"), "\(sharp.text)")
         // The empty definition takes a label the lesson does not write: with `[//]` in its
         // text, `[//]: #` made it a link in the copy (a fourth red-team pass).
         let slash = Assignment.make(keyText: "# T\n\n[comment]: <> (SECRET57)\nComments are written as [//] lines.\n\n" + tail, path: "k.md")
