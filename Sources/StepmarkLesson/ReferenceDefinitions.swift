@@ -215,6 +215,10 @@ enum ReferenceDefinitions {
                 definitions[definitions.count - 1].append(line)
             }
         }
+        // A destination the lesson never writes, so that only the probe's links can show it.
+        let joined = lines.joined(separator: "\n")
+        var destinationPrefix = Self.destinationPrefix
+        while joined.contains(destinationPrefix) { destinationPrefix += "x-" }
         var probe = lines
         // A line that starts like a definition but is text (a title left open) links its label
         // on the page, but only by accident: it is no use (it kept a comment in the copy).
@@ -246,7 +250,8 @@ enum ReferenceDefinitions {
         return definitions.enumerated().filter { !used.contains($0.offset) }.flatMap(\.element).sorted()
     }
 
-    /// The destinations `unused` gives definitions to find which the page resolves.
+    /// The destinations `unused` gives definitions to find which the page resolves (longer
+    /// when the lesson writes it).
     private static let destinationPrefix = "#stepmark-definition-"
 
     /// Whether a line starts like a definition once its quote and list markers are set aside

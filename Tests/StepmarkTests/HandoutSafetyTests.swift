@@ -624,6 +624,8 @@ import StepmarkRender
         let u = Assignment.make(keyText: noUse, path: "k.md")
         for secret in (52...56).map({ "SECRET\($0)" }) { #expect(!u.text.contains(secret), "\(secret)") }
         #expect(u.text.contains("[SS]: https://example.com/ss"))
+        // The probe's destinations are ones the lesson never writes.
+        #expect(ReferenceDefinitions.unused([4], in: ["See #stepmark-definition-0 and", "`#stepmark-definition-0`", "", "[//]: # (SECRET)"]) == [4])
         let sharp = Assignment.make(keyText: "# T\n\nSee [SS] and [Straße].\n\n[ẞ]: https://example.com/sharp\n[STRASSE]: https://example.com/street\n" + tail, path: "k.md")
         #expect(sharp.text.contains("[ẞ]: https://example.com/sharp\n[STRASSE]: https://example.com/street\n"), "\(sharp.text)")
         // The empty definition takes a label the lesson does not write: with `[//]` in its
