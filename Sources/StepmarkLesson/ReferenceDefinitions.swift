@@ -223,7 +223,8 @@ enum ReferenceDefinitions {
         // A line that starts like a definition but is text (a title left open) links its label
         // on the page, but only by accident: it is no use (it kept a comment in the copy).
         let isDefinitionLine = Set(definitionLines)
-        for (k, text) in lines.enumerated() where !isDefinitionLine.contains(k + 1) && startsDefinition(text) {
+        // At the top level only: one in a quote or a list item is a definition cmark reads.
+        for (k, text) in lines.enumerated() where !isDefinitionLine.contains(k + 1) && label(startingLine: text) != nil {
             if let bracket = text.firstIndex(of: "[") { probe[k] = String(text[..<bracket]) + "\\" + String(text[bracket...]) }
         }
         for (k, lineNumbers) in definitions.enumerated() {
@@ -247,7 +248,26 @@ enum ReferenceDefinitions {
             let digits = rest.prefix { $0.isASCII && $0.isNumber }
             if let k = Int(digits) { used.insert(k) }
         }
-        return definitions.enumerated().filter { !used.contains($0.offset) }.flatMap(\.element).sorted()
+        // A lesson's page is rendered a stretch of prose at a time, and a stretch may resolve a
+        // label to another of its definitions than the whole text's first: every definition
+        // of a used label stays (the copy lost the one a later stretch used; a red-team pass).
+        var usedLabels = Set<String>()
+        for k in used where k < definitions.count {
+            if let label = label(startingLine: lines[definitions[k][0] - 1]) { usedLabels.insert(normalized(label)) }
+        }
+        return definitions.enumerated().filter { k, lineNumbers in
+            guard !used.contains(k) else { return false }
+            guard let label = label(startingLine: lines[lineNumbers[0] - 1]) else { return true }
+            return !usedLabels.contains(normalized(label))
+        }.flatMap(\.element).sorted()
+    }
+
+    /// A label about as CommonMark matches labels: case-folded (upper then lower case, `ß` as
+    /// `ss`), its runs of ASCII white space one space, trimmed. Only to keep the duplicates of
+    /// a used label; cmark-gfm decides the uses.
+    static func normalized(_ label: Substring) -> String {
+        String(label.split(whereSeparator: { " \t\n\r".contains($0) }).joined(separator: " ").uppercased().lowercased()
+            .flatMap { $0 == "ß" ? ["s", "s"] : [$0] })
     }
 
     /// The destinations `unused` gives definitions to find which the page resolves (longer

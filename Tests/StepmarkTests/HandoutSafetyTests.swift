@@ -624,6 +624,12 @@ import StepmarkRender
         let u = Assignment.make(keyText: noUse, path: "k.md")
         for secret in (52...56).map({ "SECRET\($0)" }) { #expect(!u.text.contains(secret), "\(secret)") }
         #expect(u.text.contains("[SS]: https://example.com/ss"))
+        // A sixth pass: every definition of a used label stays (a later stretch resolved the
+        // second, which the copy lost), and a definition in a quote is one the probe reads.
+        let twice = Assignment.make(keyText: "# T\n\n[paper]: https://one.example/draft\nRead the draft first.\n\n```softmax\n[3, 1]\n```\n\nNow read [paper].\n\n[paper]: https://two.example/final\n" + tail, path: "k.md")
+        #expect(twice.text.contains("[paper]: https://two.example/final"), "\(twice.text)")
+        let quoted = Assignment.make(keyText: "# T\n\n> [a]: https://real.example\n\nSee [a].\n\n[a]: # (SECRET61)\n" + tail, path: "k.md")
+        #expect(!quoted.text.contains("SECRET61") && quoted.text.contains("> [a]: https://real.example"), "\(quoted.text)")
         // The probe's destinations are ones the lesson never writes.
         #expect(ReferenceDefinitions.unused([4], in: ["See #stepmark-definition-0 and", "`#stepmark-definition-0`", "", "[//]: # (SECRET)"]) == [4])
         let sharp = Assignment.make(keyText: "# T\n\nSee [SS] and [Straße].\n\n[ẞ]: https://example.com/sharp\n[STRASSE]: https://example.com/street\n" + tail, path: "k.md")
