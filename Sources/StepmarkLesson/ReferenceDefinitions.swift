@@ -218,7 +218,13 @@ enum ReferenceDefinitions {
         // A destination the lesson never writes, so that only the probe's links can show it.
         let joined = lines.joined(separator: "\n")
         var destinationPrefix = Self.destinationPrefix
-        while joined.contains(destinationPrefix) { destinationPrefix += "x-" }
+        if joined.contains(destinationPrefix) {
+            // A run of q one longer than the lesson's longest (found in one pass: growing the
+            // prefix until it is absent could take a pass per character of a hostile lesson).
+            var longest = 0, run = 0
+            for byte in joined.utf8 { if byte == UInt8(ascii: "q") { run += 1; longest = max(longest, run) } else { run = 0 } }
+            destinationPrefix += String(repeating: "q", count: longest + 1) + "-"
+        }
         var probe = lines
         // A line that starts like a definition but is text (a title left open) links its label
         // on the page, but only by accident: it is no use (it kept a comment in the copy).

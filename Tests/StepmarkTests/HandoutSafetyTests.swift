@@ -632,6 +632,7 @@ import StepmarkRender
         #expect(!quoted.text.contains("SECRET61") && quoted.text.contains("> [a]: https://real.example"), "\(quoted.text)")
         // The probe's destinations are ones the lesson never writes.
         #expect(ReferenceDefinitions.unused([4], in: ["See #stepmark-definition-0 and", "`#stepmark-definition-0`", "", "[//]: # (SECRET)"]) == [4])
+        #expect(ReferenceDefinitions.unused([3], in: ["See #stepmark-definition-qq-0 and #stepmark-definition-qqq-0", "", "[//]: # (SECRET)"]) == [3])
         let sharp = Assignment.make(keyText: "# T\n\nSee [SS] and [Straße].\n\n[ẞ]: https://example.com/sharp\n[STRASSE]: https://example.com/street\n" + tail, path: "k.md")
         #expect(sharp.text.contains("[ẞ]: https://example.com/sharp\n[STRASSE]: https://example.com/street\n"), "\(sharp.text)")
         // The empty definition takes a label the lesson does not write: with `[//]` in its
