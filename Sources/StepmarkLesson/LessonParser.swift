@@ -479,7 +479,6 @@ public enum LessonParser {
         func notOnPage(_ place: String, fix: String, at line: Int) -> String {
             secondAnswers.contains(line) ? Self.notOnPage(place, fix: fix) : Self.readButNotOnPage(place, fix: fix)
         }
-        let notReadInCopy = "so it is not read, by stepmark check or by the grader"
         for nested in document.nestedFencedBlocks() {
             guard let name = nested.info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
                   DirectiveRegistry.isDirective(name) else { continue }
@@ -503,28 +502,20 @@ public enum LessonParser {
         // line after it) is no block at all: it would reach students as text.
         // Commented out, or in a key's solution region, it never reaches students.
         func quiet(_ line: Int) -> Bool { commented.contains(line) || (!isCopy && regionLines.contains(line)) }
-        for k in htmlLines.sorted() where k - 1 < lines.count && !quiet(k) {
-            guard let column = Self.answerFenceColumn(lines[k - 1]) else { continue }
-            let position = SourcePosition(line: k, column: column)
-            let extra = readButNotOnPage(at: k)
-            if extra.read {
-                if extra.explain { warnings.append(LessonError(notOnPage("inside an HTML block", fix: "leave a blank line after the HTML tag above it", at: k), at: position)) }
-                continue
-            }
-            unblankable.append(k)
-            let why = isCopy ? notReadInCopy : "so it is not read and cannot be blanked in the assignment"
-            diagnostics.append(LessonError("this ```answer block is inside an HTML block, \(why); leave a blank line after the HTML tag above it", at: position))
-        }
-        // One in an HTML block inside a list item or a quote, as one in a top-level HTML block.
-        for position in Self.nestedHTMLAnswerFences(document, lines: lines) where !htmlLines.contains(position.line) && !quiet(position.line) {
+        // Top-level HTML blocks, then those inside a list item or a quote: one rule for both.
+        let inHTML = htmlLines.sorted().compactMap { k -> SourcePosition? in
+            guard k - 1 < lines.count, let column = Self.answerFenceColumn(lines[k - 1]) else { return nil }
+            return SourcePosition(line: k, column: column)
+        } + Self.nestedHTMLAnswerFences(document, lines: lines).filter { !htmlLines.contains($0.line) }
+        for position in inHTML where !quiet(position.line) {
             let extra = readButNotOnPage(at: position.line)
             if extra.read {
                 if extra.explain { warnings.append(LessonError(notOnPage("inside an HTML block", fix: "leave a blank line after the HTML tag above it", at: position.line), at: position)) }
                 continue
             }
             unblankable.append(position.line)
-            let why = isCopy ? notReadInCopy : "so it is not read and cannot be blanked in the assignment"
-            diagnostics.append(LessonError("this ```answer block is inside an HTML block, \(why); leave a blank line after the HTML tag above it", at: position))
+            diagnostics.append(LessonError(isCopy ? Self.answerInHTML
+                : "this ```answer block is inside an HTML block, so it is not read and cannot be blanked in the assignment; leave a blank line after the HTML tag above it", at: position))
         }
         // An answer fence in an indented code block (four spaces or more) is code to Markdown:
         // no answer for check or grade in a copy, and text students see in a key.

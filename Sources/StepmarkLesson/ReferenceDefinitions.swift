@@ -279,19 +279,4 @@ enum ReferenceDefinitions {
     /// The destinations `unused` gives definitions to find which the page resolves (longer
     /// when the lesson writes it).
     private static let destinationPrefix = "#stepmark-definition-"
-
-    /// Whether a line starts like a definition once its quote and list markers are set aside
-    /// (`> [comment]: <> (…)`, `- [//]: # (…)`).
-    static func startsDefinition(_ text: String) -> Bool {
-        var rest = Substring(text)
-        while true {
-            let trimmed = rest.drop { $0 == " " || $0 == "\t" }
-            if trimmed.hasPrefix(">") { rest = trimmed.dropFirst(); continue }
-            if let first = trimmed.first, "-*+".contains(first), trimmed.dropFirst().first == " " { rest = trimmed.dropFirst(2); continue }
-            let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
-            if !digits.isEmpty, digits.count <= 9, let mark = trimmed.dropFirst(digits.count).first, mark == "." || mark == ")",
-               trimmed.dropFirst(digits.count + 1).first == " " { rest = trimmed.dropFirst(digits.count + 2); continue }
-            return label(startingLine: String(trimmed)) != nil
-        }
-    }
 }
