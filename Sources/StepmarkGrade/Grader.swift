@@ -592,15 +592,14 @@ public struct Grader: Sendable {
 
     /// A zero on every exercise, with the reason.
     public func zero(_ path: String, _ reason: String) -> GradeOutcome {
-        let words = FeedbackWords.of(language)
-        let shown = GradeOutcome.withoutLimitFlag(Phrasebook.message(reason, language))
-        let results = exercises.map { ExerciseResult(spec: $0.spec, score: 0, passed: false, feedback: "\(words.notGraded): \(shown)") }
-        var outcome = GradeOutcome(submission: path, exercises: results, problem: reason, lessonErrors: [])
+        let results = exercises.map { ExerciseResult(spec: $0.spec, score: 0, passed: false, feedback: "") }
+        var outcome = GradeOutcome(submission: path, exercises: results, problem: nil, lessonErrors: [])
         outcome.language = language
         outcome.titles = titles
         outcome.keyName = FilePathText.lastComponent(keyPath)
         outcome.executionTime = 0
-        return outcome
+        // The reason's words, as a student's own check gives them (`notGraded`).
+        return outcome.notGraded(reason)
     }
 }
 
